@@ -1,0 +1,35 @@
+package io.modelcat.catalog.model;
+
+import io.micronaut.serde.annotation.Serdeable;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A model card as the catalog shows it, with a summary of its newest version. */
+@Serdeable
+public record ModelCard(
+        UUID id,
+        String name,
+        String publisher,
+        String description,
+        String task,
+        List<String> finetuningTasks,
+        String license,
+        List<String> tags,
+        String library,
+        String architecture,
+        List<ModelSample> samples,
+        Source source,
+        String status,
+        String statusMessage,
+        ModelVersion latestVersion,
+        int versionCount,
+        Instant createdAt,
+        Instant updatedAt,
+        long version) {
+
+    /** Where the model came from: {@code huggingface} (repo and revision), {@code finetuned} or {@code manual}. */
+    @Serdeable
+    public record Source(String type, String repo, String revision) {
+    }
+}

@@ -1,0 +1,35 @@
+package io.modelcat.catalog.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Storage of model cards and versions. Each method is atomic on its own. */
+public interface ModelRepository {
+
+    ModelCard insert(UUID id, ModelDraft draft);
+
+    Optional<ModelCard> find(UUID id);
+
+    /** Replaces the card's content if its version is still {@code expectedVersion}; empty if it is not (or is gone). */
+    Optional<ModelCard> update(UUID id, long expectedVersion, ModelDraft draft);
+
+    /** Deletes the card unless a queued or running job uses it. */
+    DeleteOutcome deleteUnlessInUse(UUID id);
+
+    ModelPage list(ModelQuery query);
+
+    List<ModelVersion> versions(UUID modelId);
+
+    /** Adds the next version number of the model; empty if the model does not exist. */
+    Optional<ModelVersion> addVersion(UUID modelId, NewVersion version);
+
+    /** What a delete did. */
+    enum DeleteOutcome { DELETED, NOT_FOUND, IN_USE }
+
+    /** The content of a new version, already validated. */
+    record NewVersion(String sourceRevision, String artifactUri, UUID parentVersionId,
+                      Map<String, Object> lineage, String notes) {
+    }
+}

@@ -1,0 +1,209 @@
+package io.modelcat.catalog.model;
+
+import io.modelcat.catalog.problem.ConflictException;
+import io.modelcat.catalog.problem.FieldError;
+import io.modelcat.catalog.problem.InvalidFieldException;
+import io.modelcat.catalog.problem.NotFoundException;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/** The model catalog's rules: what a valid card is, how lists are filtered, when a card may change. */
+@Singleton
+public class ModelService {
+
+    static final int DEFAULT_LIMIT = 20;
+    static final int MAX_LIMIT = 100;
+    private static final int MAX_SEARCH_TERMS = 10;
+
+    private final ModelRepository repository;
+
+    public ModelService(ModelRepository repository) {
+        this.repository = repository;
+    }
+
+    public ModelCard create(ModelRequests.Create request) {
+        ModelRequests.SourceInput source = request.source();
+        ModelDraft draft = new ModelDraft(
+                request.name().strip(),
+                request.publisher(),
+                request.description() == null ? "" : request.description(),
+                request.task(),
+                orEmpty(request.finetuningTasks()),
+                request.license().toLowerCase(Locale.ROOT),
+                orEmpty(request.tags()),
+                request.library(),
+                request.architecture(),
+                request.samples() == null ? List.of() : request.samples(),
+                source == null || source.type() == null ? "manual" : source.type(),
+                source == null ? null : source.repo(),
+                source == null ? null : source.revision());
+        return repository.insert(UUID.randomUUID(), checked(draft));
+    }
+
+    public ModelCard get(UUID id) {
+        return repository.find(id).orElseThrow(() -> notFound(id));
+    }
+
+    public ModelCard update(UUID id, ModelRequests.Update request) {
+        ModelCard current = get(id);
+        ModelDraft draft = new ModelDraft(
+                request.name() == null ? current.name() : request.name().strip(),
+                request.publisher() == null ? current.publisher() : request.publisher(),
+                request.description() == null ? current.description() : request.description(),
+                request.task() == null ? current.task() : request.task(),
+                request.finetuningTasks() == null ? current.finetuningTasks() : request.finetuningTasks(),
+                request.license() == null ? current.license() : request.license().toLowerCase(Locale.ROOT),
+                request.tags() == null ? current.tags() : request.tags(),
+                request.library() == null ? current.library() : request.library(),
+                request.architecture() == null ? current.architecture() : request.architecture(),
+                request.samples() == null ? current.samples() : request.samples(),
+                current.source().type(),
+                current.source().repo(),
+                current.source().revision());
+        return repository.update(id, request.version(), checked(draft)).orElseThrow(() -> {
+            ModelCard now = get(id);
+            return new ConflictException("model " + id + " was changed by someone else: you sent version "
+                    + request.version() + " but it is now at version " + now.version()
+                    + "; read it again and re-apply your change");
+        });
+    }
+
+    public void delete(UUID id) {
+        switch (repository.deleteUnlessInUse(id)) {
+            case NOT_FOUND -> throw notFound(id);
+            case IN_USE -> throw new ConflictException("model " + id
+                    + " is used by a queued or running job; cancel the job or wait for it to finish");
+            case DELETED -> { }
+        }
+    }
+
+    public List<ModelVersion> versions(UUID modelId) {
+        get(modelId);
+        return repository.versions(modelId);
+    }
+
+    public ModelVersion addVersion(UUID modelId, ModelRequests.CreateVersion request) {
+        ModelRepository.NewVersion version = new ModelRepository.NewVersion(
+                request.sourceRevision(), request.artifactUri(), request.parentVersionId(),
+                request.lineage() == null ? Map.of() : request.lineage(),
+                request.notes() == null ? "" : request.notes());
+        return repository.addVersion(modelId, version).orElseThrow(() -> notFound(modelId));
+    }
+
+    /**
+     * Lists cards. Parameters come as the client sent them and are validated here, each error naming
+     * its query parameter.
+     */
+    public ModelPage list(List<String> tasks, List<String> finetuningTasks, List<String> licenses,
+                          List<String> tags, String text, String sort, Integer limit, String cursor,
+                          boolean withFacets) {
+        List<FieldError> errors = new ArrayList<>();
+        List<String> taskFilter = knownTasks("task", orEmpty(tasks), errors);
+        List<String> finetuningFilter = knownTasks("finetuningTask", orEmpty(finetuningTasks), errors);
+        List<String> licenseFilter = orEmpty(licenses).stream().map(l -> l.toLowerCase(Locale.ROOT)).distinct().toList();
+        String textQuery = text == null || text.isBlank() ? null : toTextQuery(text, errors);
+        ModelSort order = resolveSort(sort, textQuery != null, errors);
+        int pageSize = limit == null ? DEFAULT_LIMIT : limit;
+        if (pageSize < 1 || pageSize > MAX_LIMIT) {
+            errors.add(new FieldError("limit", "must be between 1 and " + MAX_LIMIT + ", got " + pageSize));
+        }
+        ModelCursor after = null;
+        if (cursor != null && !cursor.isBlank()) {
+            after = ModelCursor.decode(cursor).orElse(null);
+            if (after == null) {
+                errors.add(new FieldError("cursor", "is not a cursor this API returned"));
+            } else if (order != null && after.sort() != order) {
+                errors.add(new FieldError("cursor", "belongs to sort '" + after.sort().wireName()
+                        + "', not '" + order.wireName() + "'"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidFieldException(errors);
+        }
+        return repository.list(new ModelQuery(taskFilter, finetuningFilter, licenseFilter,
+                orEmpty(tags).stream().distinct().toList(), textQuery, order, pageSize, after, withFacets));
+    }
+
+    private static ModelSort resolveSort(String sort, boolean hasText, List<FieldError> errors) {
+        if (sort == null || sort.isBlank()) {
+            return hasText ? ModelSort.RELEVANCE : ModelSort.NAME;
+        }
+        ModelSort resolved = ModelSort.fromWireName(sort).orElse(null);
+        if (resolved == null) {
+            errors.add(new FieldError("sort", "must be one of " + String.join(", ", ModelSort.wireNames())
+                    + ", got '" + sort + "'"));
+        } else if (resolved == ModelSort.RELEVANCE && !hasText) {
+            errors.add(new FieldError("sort", "'relevance' needs a search text in 'q'"));
+        }
+        return resolved;
+    }
+
+    /** Each word of the search text must match a word (or a word's start) of the card. */
+    private static String toTextQuery(String text, List<FieldError> errors) {
+        if (text.length() > 200) {
+            errors.add(new FieldError("q", "must be at most 200 characters"));
+            return null;
+        }
+        LinkedHashSet<String> terms = new LinkedHashSet<>();
+        for (String word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (!word.isEmpty()) {
+                terms.add(word + ":*");
+            }
+        }
+        if (terms.isEmpty()) {
+            errors.add(new FieldError("q", "must contain at least one letter or digit"));
+            return null;
+        }
+        if (terms.size() > MAX_SEARCH_TERMS) {
+            errors.add(new FieldError("q", "must have at most " + MAX_SEARCH_TERMS + " words"));
+            return null;
+        }
+        return String.join(" & ", terms);
+    }
+
+    private static List<String> knownTasks(String field, List<String> values, List<FieldError> errors) {
+        for (String value : values) {
+            if (Task.fromWireName(value).isEmpty()) {
+                errors.add(unknownTask(field, value));
+            }
+        }
+        return values.stream().distinct().toList();
+    }
+
+    private static ModelDraft checked(ModelDraft draft) {
+        List<FieldError> errors = new ArrayList<>();
+        if (Task.fromWireName(draft.task()).isEmpty()) {
+            errors.add(unknownTask("task", draft.task()));
+        }
+        List<String> finetuning = draft.finetuningTasks();
+        for (int i = 0; i < finetuning.size(); i++) {
+            if (Task.fromWireName(finetuning.get(i)).isEmpty()) {
+                errors.add(unknownTask("finetuningTasks[" + i + "]", finetuning.get(i)));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidFieldException(errors);
+        }
+        return new ModelDraft(draft.name(), draft.publisher(), draft.description(), draft.task(),
+                finetuning.stream().distinct().toList(), draft.license(), draft.tags().stream().distinct().toList(),
+                draft.library(), draft.architecture(), draft.samples(), draft.sourceType(), draft.sourceRepo(),
+                draft.sourceRevision());
+    }
+
+    private static FieldError unknownTask(String field, String value) {
+        return new FieldError(field, "unknown task '" + value + "'; expected one of " + String.join(", ", Task.wireNames()));
+    }
+
+    private static NotFoundException notFound(UUID id) {
+        return new NotFoundException("no model has id " + id);
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}

@@ -1,0 +1,103 @@
+package io.modelcat.catalog.model.http;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.model.ModelCard;
+import io.modelcat.catalog.model.ModelPage;
+import io.modelcat.catalog.model.ModelRequests;
+import io.modelcat.catalog.model.ModelService;
+import io.modelcat.catalog.model.ModelVersion;
+import io.modelcat.catalog.problem.http.RequestIds;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.util.List;
+
+/** HTTP adapter of the model catalog: {@code /api/v1/models}. */
+@Controller("/api/v1/models")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "Models", description = "Model cards, their versions and lineage")
+public class ModelController {
+
+    private final ModelService models;
+
+    public ModelController(ModelService models) {
+        this.models = models;
+    }
+
+    @Get
+    @Operation(summary = "List model cards",
+            description = "Filters take several values (any matches); different filters must all match. "
+                    + "Pages continue with the returned nextCursor.")
+    public ModelPage list(
+            @Parameter(description = "inference task, repeatable") @Nullable @QueryValue("task") List<String> task,
+            @Parameter(description = "fine-tuning task, repeatable") @Nullable @QueryValue("finetuningTask") List<String> finetuningTask,
+            @Parameter(description = "licence, repeatable") @Nullable @QueryValue("license") List<String> license,
+            @Parameter(description = "tag, repeatable") @Nullable @QueryValue("tag") List<String> tag,
+            @Parameter(description = "free text over name, tags, publisher, repository and description") @Nullable @QueryValue("q") String q,
+            @Parameter(description = "name, -name, createdAt, -createdAt, updatedAt, -updatedAt, relevance (default: name, or relevance with q)") @Nullable @QueryValue("sort") String sort,
+            @Parameter(description = "page size, 1 to 100 (default 20)") @Nullable @QueryValue("limit") Integer limit,
+            @Parameter(description = "nextCursor of the previous page") @Nullable @QueryValue("cursor") String cursor,
+            @Parameter(description = "include total and facet counts") @Nullable @QueryValue("facets") Boolean facets) {
+        return models.list(task, finetuningTask, license, tag, q, sort, limit, cursor, facets == null || facets);
+    }
+
+    @Post
+    @Status(HttpStatus.CREATED)
+    @Operation(summary = "Create a model card")
+    @ApiResponse(responseCode = "201", description = "created")
+    public HttpResponse<ModelCard> create(@Body @Valid ModelRequests.Create request) {
+        ModelCard card = models.create(request);
+        return HttpResponse.created(card, URI.create("/api/v1/models/" + card.id()));
+    }
+
+    @Get("/{id}")
+    @Operation(summary = "Read a model card")
+    public ModelCard get(@PathVariable String id) {
+        return models.get(RequestIds.parse("id", id));
+    }
+
+    @Patch("/{id}")
+    @Operation(summary = "Change a model card",
+            description = "Send the version you read; a card changed since answers 409.")
+    public ModelCard update(@PathVariable String id, @Body @Valid ModelRequests.Update request) {
+        return models.update(RequestIds.parse("id", id), request);
+    }
+
+    @Delete("/{id}")
+    @Status(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete a model card and its versions", description = "Refused (409) while a job uses it.")
+    public void delete(@PathVariable String id) {
+        models.delete(RequestIds.parse("id", id));
+    }
+
+    @Get("/{id}/versions")
+    @Operation(summary = "List the versions of a model, oldest first")
+    public List<ModelVersion> versions(@PathVariable String id) {
+        return models.versions(RequestIds.parse("id", id));
+    }
+
+    @Post("/{id}/versions")
+    @Operation(summary = "Add the next version of a model")
+    public HttpResponse<ModelVersion> addVersion(@PathVariable String id,
+                                                 @Body @Valid ModelRequests.CreateVersion request) {
+        ModelVersion version = models.addVersion(RequestIds.parse("id", id), request);
+        return HttpResponse.created(version,
+                URI.create("/api/v1/models/" + version.modelId() + "/versions/" + version.versionNumber()));
+    }
+}

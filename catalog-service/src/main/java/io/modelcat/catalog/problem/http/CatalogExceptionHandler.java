@@ -1,0 +1,33 @@
+package io.modelcat.catalog.problem.http;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import io.modelcat.catalog.problem.CatalogException;
+import io.modelcat.catalog.problem.ConflictException;
+import io.modelcat.catalog.problem.InvalidFieldException;
+import io.modelcat.catalog.problem.NotFoundException;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/** Maps the domain's failures to problem responses: invalid field 400, not found 404, conflict 409. */
+@Produces
+@Singleton
+@Requires(classes = {CatalogException.class, ExceptionHandler.class})
+public class CatalogExceptionHandler implements ExceptionHandler<CatalogException, HttpResponse<?>> {
+
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, CatalogException exception) {
+        if (exception instanceof InvalidFieldException invalid) {
+            return ProblemResponses.of(HttpStatus.BAD_REQUEST, "The request has invalid fields: "
+                    + invalid.getMessage(), request, invalid.errors());
+        }
+        HttpStatus status = exception instanceof NotFoundException ? HttpStatus.NOT_FOUND
+                : exception instanceof ConflictException ? HttpStatus.CONFLICT
+                : HttpStatus.BAD_REQUEST;
+        return ProblemResponses.of(status, exception.getMessage(), request, List.of());
+    }
+}

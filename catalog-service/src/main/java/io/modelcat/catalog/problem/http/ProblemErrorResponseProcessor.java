@@ -1,0 +1,39 @@
+package io.modelcat.catalog.problem.http;
+
+import io.micronaut.context.annotation.Primary;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.server.exceptions.response.Error;
+import io.micronaut.http.server.exceptions.response.ErrorContext;
+import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
+import io.modelcat.catalog.problem.FieldError;
+import io.modelcat.catalog.problem.Problem;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/**
+ * Gives the framework's own errors (malformed JSON, a missing parameter, an unknown route, a wrong
+ * media type) the same problem-details format as the API's, without stack traces.
+ */
+@Singleton
+@Primary
+public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Problem> {
+
+    @Override
+    public MutableHttpResponse<Problem> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
+        HttpStatus status = response.getStatus();
+        List<FieldError> errors = context.getErrors().stream()
+                .filter(e -> e.getPath().isPresent())
+                .map(e -> new FieldError(e.getPath().get(), e.getMessage()))
+                .toList();
+        String detail = context.getErrors().stream().map(Error::getMessage).findFirst()
+                .orElse(status.getReason());
+        if (status.getCode() >= 500) {
+            detail = "The server failed to answer this request; the failure is in its log.";
+            errors = List.of();
+        }
+        Problem problem = new Problem("about:blank", status.getReason(), status.getCode(), detail,
+                context.getRequest().getPath(), errors);
+        return response.body(problem).contentType(ProblemResponses.PROBLEM_JSON);
+    }
+}

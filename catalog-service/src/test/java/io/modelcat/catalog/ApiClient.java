@@ -1,0 +1,103 @@
+package io.modelcat.catalog;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/** Real HTTP calls against the running service, answers parsed as plain JSON maps. */
+public final class ApiClient {
+
+    private final URI base;
+    private final JsonMapper json;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public ApiClient(URI base, JsonMapper json) {
+        this.base = base;
+        this.json = json;
+    }
+
+    public Answer get(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+    }
+
+    public Answer post(String path, Object body) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : write(body))));
+    }
+
+    public Answer patch(String path, Object body) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : write(body))));
+    }
+
+    public Answer delete(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
+    }
+
+    private Answer send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body(), json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String write(Object body) {
+        try {
+            return json.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One HTTP answer. */
+    public record Answer(int status, String contentType, String body, JsonMapper json) {
+
+        public Map<String, Object> map() {
+            try {
+                return json.readValue(body, Argument.mapOf(String.class, Object.class));
+            } catch (IOException e) {
+                throw new UncheckedIOException("not a JSON object: " + body, e);
+            }
+        }
+
+        public List<Map<String, Object>> list() {
+            try {
+                return json.readValue(body, Argument.listOf(Argument.mapOf(String.class, Object.class)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("not a JSON array: " + body, e);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        public List<Map<String, Object>> items() {
+            return (List<Map<String, Object>>) map().get("items");
+        }
+
+        /** The field names of a problem body's errors. */
+        @SuppressWarnings("unchecked")
+        public List<String> errorFields() {
+            return ((List<Map<String, Object>>) map().getOrDefault("errors", List.of())).stream()
+                    .map(e -> (String) e.get("field")).toList();
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.modelcat.catalog;
+
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.modelcat.testsupport.TestDatabase;
+import jakarta.inject.Inject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+
+/** Starts catalog-service on a random port against the shared test database; empties it before each test. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class CatalogTestBase implements TestPropertyProvider {
+
+    @Inject
+    EmbeddedServer server;
+
+    @Inject
+    JsonMapper json;
+
+    protected ApiClient api;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = new HashMap<>();
+        TestDatabase.shared().micronautProperties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
+        properties.put("micronaut.server.port", "-1");
+        return properties;
+    }
+
+    @BeforeEach
+    void emptyDatabase() {
+        TestDatabase.shared().truncateAll();
+        api = new ApiClient(server.getURI(), json);
+    }
+
+    /** A valid create-request body; tests change what they need. */
+    protected static Map<String, Object> aModel(String name) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", name);
+        body.put("publisher", "acme");
+        body.put("description", "A **test** model.");
+        body.put("task", "text-classification");
+        body.put("finetuningTasks", List.of("text-classification"));
+        body.put("license", "apache-2.0");
+        body.put("tags", List.of("english"));
+        return body;
+    }
+
+    protected Map<String, Object> create(Map<String, Object> body) {
+        ApiClient.Answer answer = api.post("/api/v1/models", body);
+        if (answer.status() != 201) {
+            throw new AssertionError("create failed: " + answer);
+        }
+        return answer.map();
+    }
+}

@@ -1,0 +1,198 @@
+package io.modelcat.testsupport;
+
+import io.modelcat.migrations.SchemaMigrations;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.PostgreSQLContainer;
+
+/**
+ * The one real PostgreSQL that tests use, decided once per JVM.
+ *
+ * <p>If {@value #URL_VARIABLE} names a server (a JDBC URL such as
+ * {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}), that server is used; otherwise,
+ * where a Docker engine answers, Testcontainers starts PostgreSQL 16; otherwise the tests fail at
+ * once with a message saying how to provide one. Either way a fresh database is created for this
+ * JVM, migrated with the project's migrations and dropped when the JVM exits, so that test runs of
+ * different modules never see each other's rows.
+ */
+public final class TestDatabase {
+
+    /** Environment variable (or system property) naming an existing PostgreSQL server for tests. */
+    public static final String URL_VARIABLE = "MODELCAT_TEST_DATABASE_URL";
+
+    private static final Logger LOG = Logger.getLogger(TestDatabase.class.getName());
+    private static final List<String> APP_TABLES = List.of(
+            "job_log", "job", "worker", "model_version", "model");
+
+    private static volatile TestDatabase shared;
+
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final String source;
+
+    private TestDatabase(String jdbcUrl, String user, String password, String source) {
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+        this.source = source;
+    }
+
+    /** The database shared by all tests of this JVM, created and migrated on first use. */
+    public static TestDatabase shared() {
+        TestDatabase db = shared;
+        if (db == null) {
+            synchronized (TestDatabase.class) {
+                db = shared;
+                if (db == null) {
+                    db = start();
+                    shared = db;
+                }
+            }
+        }
+        return db;
+    }
+
+    private static TestDatabase start() {
+        String configured = System.getProperty(URL_VARIABLE, System.getenv(URL_VARIABLE));
+        ServerAddress server;
+        if (configured != null && !configured.isBlank()) {
+            server = ServerAddress.parse(configured.trim(), URL_VARIABLE + "=" + configured.trim());
+        } else if (dockerAvailable()) {
+            PostgreSQLContainer<?> container = new PostgreSQLContainer<>("postgres:16-alpine");
+            container.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
+            server = new ServerAddress(container.getJdbcUrl(), container.getUsername(),
+                    container.getPassword(), "Testcontainers (" + container.getDockerImageName() + ")");
+        } else {
+            throw new IllegalStateException("Tests need a PostgreSQL server: no Docker engine is reachable for "
+                    + "Testcontainers and " + URL_VARIABLE + " is not set. Set it to a JDBC URL, for example "
+                    + URL_VARIABLE + "=jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+        }
+        String dbName = "modelcat_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        execute(server.url(), server.user(), server.password(), "CREATE DATABASE " + dbName);
+        TestDatabase db = new TestDatabase(server.withDatabase(dbName), server.user(), server.password(),
+                server.description());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> execute(server.url(), server.user(),
+                server.password(), "DROP DATABASE IF EXISTS " + dbName + " WITH (FORCE)")));
+        SchemaMigrations.migrate(db.dataSource());
+        LOG.info(() -> "Tests use PostgreSQL from " + db.source + ", database " + dbName);
+        System.out.println("[test-support] PostgreSQL for tests: " + db.source + ", database " + dbName);
+        return db;
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static void execute(String url, String user, String password, String sql) {
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not run '" + sql + "' on " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** JDBC URL of this JVM's test database. */
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** Where the server came from: the environment variable or Testcontainers. */
+    public String source() {
+        return source;
+    }
+
+    /** A fresh, unpooled data source for direct SQL in tests. */
+    public DataSource dataSource() {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(jdbcUrl);
+        if (user != null) {
+            ds.setUser(user);
+        }
+        if (password != null) {
+            ds.setPassword(password);
+        }
+        return ds;
+    }
+
+    /** Datasource settings for a Micronaut application context pointed at this database. */
+    public Map<String, Object> micronautProperties() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("datasources.default.url", jdbcUrl);
+        p.put("datasources.default.username", user == null ? "" : user);
+        p.put("datasources.default.password", password == null ? "" : password);
+        return p;
+    }
+
+    /** Empties every application table (Quartz's and Flyway's tables are left alone). */
+    public void truncateAll() {
+        executeHere("TRUNCATE " + String.join(", ", APP_TABLES) + " CASCADE");
+    }
+
+    /** Runs one SQL statement against this database. */
+    public void executeHere(String sql) {
+        execute(jdbcUrl, user, password, sql);
+    }
+
+    /** A server given by a JDBC URL, with the credentials split out of its query string. */
+    private record ServerAddress(String url, String user, String password, String description) {
+
+        static ServerAddress parse(String jdbcUrl, String description) {
+            if (!jdbcUrl.startsWith("jdbc:postgresql://")) {
+                throw new IllegalStateException(URL_VARIABLE + " must be a JDBC URL starting with "
+                        + "jdbc:postgresql://, got: " + jdbcUrl);
+            }
+            String user = System.getenv("MODELCAT_TEST_DATABASE_USER");
+            String password = System.getenv("MODELCAT_TEST_DATABASE_PASSWORD");
+            int q = jdbcUrl.indexOf('?');
+            String base = q < 0 ? jdbcUrl : jdbcUrl.substring(0, q);
+            StringBuilder rest = new StringBuilder();
+            if (q >= 0) {
+                for (String pair : jdbcUrl.substring(q + 1).split("&")) {
+                    String key = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
+                    String value = pair.contains("=") ? pair.substring(pair.indexOf('=') + 1) : "";
+                    switch (key.toLowerCase(Locale.ROOT)) {
+                        case "user" -> user = value;
+                        case "password" -> password = value;
+                        default -> rest.append(rest.length() == 0 ? "?" : "&").append(pair);
+                    }
+                }
+            }
+            return new ServerAddress(base + rest, user, password, description);
+        }
+
+        /** The same server with another database name in the URL path. */
+        String withDatabase(String dbName) {
+            int hostStart = "jdbc:postgresql://".length();
+            int slash = url.indexOf('/', hostStart);
+            int q = url.indexOf('?');
+            String hostPart = slash < 0 ? (q < 0 ? url : url.substring(0, q)) : url.substring(0, slash);
+            String query = q < 0 ? "" : url.substring(q);
+            return hostPart + "/" + dbName + query;
+        }
+    }
+}
