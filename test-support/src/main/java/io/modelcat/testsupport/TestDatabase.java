@@ -37,16 +37,18 @@ public final class TestDatabase {
 
     private static volatile TestDatabase shared;
 
+    private final ServerAddress server;
     private final String jdbcUrl;
     private final String user;
     private final String password;
     private final String source;
 
-    private TestDatabase(String jdbcUrl, String user, String password, String source) {
-        this.jdbcUrl = jdbcUrl;
-        this.user = user;
-        this.password = password;
-        this.source = source;
+    private TestDatabase(ServerAddress server, String dbName) {
+        this.server = server;
+        this.jdbcUrl = server.withDatabase(dbName);
+        this.user = server.user();
+        this.password = server.password();
+        this.source = server.description();
     }
 
     /** The database shared by all tests of this JVM, created and migrated on first use. */
@@ -80,15 +82,24 @@ public final class TestDatabase {
                     + "Testcontainers and " + URL_VARIABLE + " is not set. Set it to a JDBC URL, for example "
                     + URL_VARIABLE + "=jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
         }
+        TestDatabase db = createMigrated(server);
+        LOG.info(() -> "Tests use PostgreSQL from " + db.source + ", database " + db.jdbcUrl);
+        System.out.println("[test-support] PostgreSQL for tests: " + db.source + ", database " + db.jdbcUrl);
+        return db;
+    }
+
+    /** Another new, migrated database on the same server, for tests that need one nobody else touched. */
+    public TestDatabase freshDatabase() {
+        return createMigrated(server);
+    }
+
+    private static TestDatabase createMigrated(ServerAddress server) {
         String dbName = "modelcat_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         execute(server.url(), server.user(), server.password(), "CREATE DATABASE " + dbName);
-        TestDatabase db = new TestDatabase(server.withDatabase(dbName), server.user(), server.password(),
-                server.description());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> execute(server.url(), server.user(),
                 server.password(), "DROP DATABASE IF EXISTS " + dbName + " WITH (FORCE)")));
+        TestDatabase db = new TestDatabase(server, dbName);
         SchemaMigrations.migrate(db.dataSource());
-        LOG.info(() -> "Tests use PostgreSQL from " + db.source + ", database " + dbName);
-        System.out.println("[test-support] PostgreSQL for tests: " + db.source + ", database " + dbName);
         return db;
     }
 
