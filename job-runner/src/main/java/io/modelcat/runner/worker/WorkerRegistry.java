@@ -1,0 +1,118 @@
+package io.modelcat.runner.worker;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.ShutdownEvent;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.event.ApplicationStartupEvent;
+import io.micronaut.scheduling.annotation.Scheduled;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this runner's row in the {@code worker} table alive with a heartbeat, removes it on a clean
+ * shutdown, and removes rows of runners whose heartbeat stopped (killed or partitioned).
+ */
+@Singleton
+public class WorkerRegistry implements ApplicationEventListener<ApplicationStartupEvent> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
+
+    private final WorkerIdentity identity;
+    private final TransactionOperations<Connection> tx;
+    private final JsonMapper json;
+    private final Duration deadAfter;
+
+    public WorkerRegistry(WorkerIdentity identity, TransactionOperations<Connection> tx, JsonMapper json,
+                          @Value("${modelcat.runner.dead-after:30s}") Duration deadAfter) {
+        this.identity = identity;
+        this.tx = tx;
+        this.json = json;
+        this.deadAfter = deadAfter;
+    }
+
+    @Override
+    public void onApplicationEvent(ApplicationStartupEvent event) {
+        heartbeat();
+        LOG.info("Worker {} registered: {} CPU cores, {} MiB memory, {} GPU(s)", identity.id(), identity.cpuCores(),
+                identity.memoryBytes() >> 20, identity.gpus().size());
+    }
+
+    /** Refreshes this worker's row (re-creating it if a janitor removed it) and prunes dead workers. */
+    @Scheduled(fixedDelay = "${modelcat.runner.heartbeat-interval:5s}", initialDelay = "${modelcat.runner.heartbeat-interval:5s}")
+    public void heartbeat() {
+        try {
+            tx.executeWrite(status -> {
+                writeHeartbeat(status.getConnection());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Heartbeat of worker {} failed: {}", identity.id(), e.getMessage());
+        }
+    }
+
+    private void writeHeartbeat(Connection c) {
+        try {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO worker (id, host, cpu_cores, memory_bytes, gpus, started_at, heartbeat_at)
+                    VALUES (?, ?, ?, ?, ?::jsonb, now(), now())
+                    ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()""")) {
+                ps.setString(1, identity.id());
+                ps.setString(2, identity.host());
+                ps.setInt(3, identity.cpuCores());
+                ps.setLong(4, identity.memoryBytes());
+                ps.setString(5, json.writeValueAsString(identity.gpus()));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM worker WHERE heartbeat_at < now() - make_interval(secs => ?)")) {
+                ps.setDouble(1, deadAfter.toMillis() / 1000.0);
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Removes this worker's row; called on a clean shutdown. */
+    void deregister() {
+        try {
+            tx.executeWrite(status -> {
+                try (PreparedStatement ps = status.getConnection().prepareStatement("DELETE FROM worker WHERE id = ?")) {
+                    ps.setString(1, identity.id());
+                    return ps.executeUpdate();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Could not deregister worker {}: {}", identity.id(), e.getMessage());
+        }
+    }
+
+    /** Deregisters on shutdown so that the worker list is right at once, not after the timeout. */
+    @Singleton
+    static final class OnShutdown implements ApplicationEventListener<ShutdownEvent> {
+
+        private final WorkerRegistry registry;
+
+        OnShutdown(WorkerRegistry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public void onApplicationEvent(ShutdownEvent event) {
+            registry.deregister();
+        }
+    }
+}
