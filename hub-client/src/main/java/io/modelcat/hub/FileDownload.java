@@ -1,0 +1,297 @@
+package io.modelcat.hub;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpHeaders;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One file's download: streams to a temp file beside the target, resumes with {@code Range} after a broken
+ * connection, checks size and SHA-256, then renames into place. Never holds the file in memory.
+ */
+final class FileDownload {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileDownload.class);
+    private static final int BUFFER = 256 * 1024;
+    private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hub-download-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final HubHttp http;
+    private final HubHttp.Target target;
+    private final URI uri;
+    private final Path destination;
+    private final DownloadProgress progress;
+    private final MessageDigest digest;
+
+    private String expectedSha256;
+    private long expectedSize;
+    private String commit;
+    private long written;
+    private long startedAtNanos;
+    private long lastProgressNanos;
+
+    FileDownload(HubHttp http, ModelId id, String revision, RepoFile file, Path destination, DownloadProgress progress) {
+        this.http = http;
+        this.target = new HubHttp.Target(id.withRevision(revision), file.rfilename());
+        this.uri = http.uri(HubPaths.resolvePath(id, revision, file.rfilename()));
+        this.destination = destination;
+        this.progress = progress;
+        this.expectedSha256 = file.sha256().map(s -> s.toLowerCase(Locale.ROOT)).orElse(null);
+        this.expectedSize = file.knownSize().orElse(-1);
+        try {
+            this.digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    DownloadedFile run() {
+        Path dir = destination.toAbsolutePath().getParent();
+        Path temp = dir.resolve("." + destination.getFileName() + "." + UUID.randomUUID() + ".part");
+        boolean done = false;
+        try {
+            Files.createDirectories(dir);
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                transferWithRetries(out);
+                verify();
+                out.force(true);
+            }
+            Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            done = true;
+            String sha = HexFormat.of().formatHex(digest.digest());
+            return new DownloadedFile(destination, written, sha, expectedSha256 != null, commit);
+        } catch (IOException e) {
+            throw new HubException(HubException.Kind.STORAGE, "could not write " + destination + ": " + e.getMessage(), e);
+        } finally {
+            if (!done) {
+                deleteQuietly(temp);
+            }
+        }
+    }
+
+    private void transferWithRetries(FileChannel out) {
+        startedAtNanos = System.nanoTime();
+        lastProgressNanos = startedAtNanos - PROGRESS_INTERVAL_NANOS;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                transfer(out);
+                return;
+            } catch (IOException e) {
+                HubException failure = http.networkError(target, e);
+                if (attempt >= http.settings().maxAttempts()) {
+                    throw new HubException(HubException.Kind.NETWORK, failure.getMessage() + " (gave up after " + attempt
+                            + " attempts, " + written + " bytes received)", e);
+                }
+                LOG.debug("download of {} broke after {} bytes; resuming", target.filename(), written);
+                http.pause(attempt, failure);
+            } catch (HubException e) {
+                if (!e.isTransient() || e.kind() == HubException.Kind.RATE_LIMITED || attempt >= http.settings().maxAttempts()) {
+                    throw e;
+                }
+                http.pause(attempt, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw http.interrupted(target);
+            }
+        }
+    }
+
+    /** One request that completes the file on disk, or throws IOException when the transfer broke. */
+    private void transfer(FileChannel out) throws IOException, InterruptedException {
+        HubHttp.Answer answer = http.get(uri, written);
+        noteHubHeaders(answer.hubHeaders());
+        int status = answer.status();
+        if (status == 416 && written > 0) {
+            answer.response().body().close();
+            if (expectedSize >= 0 && written == expectedSize) {
+                return;
+            }
+            restart(out);
+            throw new IOException("the server refused to resume at byte " + written);
+        }
+        if (status == 206) {
+            Matcher m = CONTENT_RANGE.matcher(answer.response().headers().firstValue("Content-Range").orElse(""));
+            if (!m.matches() || Long.parseLong(m.group(1)) != written) {
+                answer.response().body().close();
+                restart(out);
+                throw new IOException("the server answered a different range than requested");
+            }
+            if (!"*".equals(m.group(3))) {
+                expectedSize = expectedSize >= 0 ? expectedSize : Long.parseLong(m.group(3));
+            }
+        } else if (status == 200) {
+            if (written > 0) {
+                LOG.debug("server ignored Range for {}; starting over", target.filename());
+                restart(out);
+            }
+            OptionalLong length = answer.response().headers().firstValueAsLong("Content-Length");
+            if (expectedSize < 0 && length.isPresent()) {
+                expectedSize = length.getAsLong();
+            }
+        } else {
+            throw http.error(answer.response(), target);
+        }
+        copy(answer.response().body(), out);
+        if (expectedSize >= 0 && written < expectedSize) {
+            throw new IOException("connection closed after " + written + " of " + expectedSize + " bytes");
+        }
+        report(true);
+    }
+
+    private void copy(InputStream body, FileChannel out) throws IOException {
+        AtomicLong lastRead = new AtomicLong(System.nanoTime());
+        long stallNanos = http.settings().readTimeout().toNanos();
+        // java.net.http has no read timeout for bodies: close the stream when it stalls, which fails the read below.
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(50), Math.min(TimeUnit.SECONDS.toNanos(1), stallNanos / 4));
+        ScheduledFuture<?> guard = WATCHDOG.scheduleAtFixedRate(() -> {
+            if (System.nanoTime() - lastRead.get() > stallNanos) {
+                LOG.debug("download of {} stalled for more than {}; dropping the connection", target.filename(),
+                        http.settings().readTimeout());
+                try {
+                    body.close();
+                } catch (IOException ignored) {
+                    // closing is best effort; the reader sees the failure either way
+                }
+            }
+        }, period, period, TimeUnit.NANOSECONDS);
+        try (InputStream in = body) {
+            byte[] buffer = new byte[BUFFER];
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                lastRead.set(System.nanoTime());
+                write(out, buffer, n);
+                report(false);
+            }
+        } finally {
+            guard.cancel(false);
+        }
+    }
+
+    private void write(FileChannel out, byte[] buffer, int n) {
+        if (expectedSize >= 0 && written + n > expectedSize) {
+            throw new HubException(HubException.Kind.CHECKSUM_MISMATCH, HubHttp.describe(target)
+                    + " is longer than the " + expectedSize + " bytes the Hub advertised; the download was discarded");
+        }
+        try {
+            ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
+            while (bb.hasRemaining()) {
+                out.write(bb);
+            }
+        } catch (IOException e) {
+            throw new HubException(HubException.Kind.STORAGE, "could not write " + destination + ": " + e.getMessage(), e);
+        }
+        // Only bytes that reached the file enter the digest, so a resumed download hashes each byte exactly once.
+        digest.update(buffer, 0, n);
+        written += n;
+    }
+
+    private void restart(FileChannel out) throws IOException {
+        out.truncate(0);
+        out.position(0);
+        digest.reset();
+        written = 0;
+    }
+
+    private void noteHubHeaders(HttpHeaders headers) {
+        if (commit == null) {
+            commit = headers.firstValue("X-Repo-Commit").orElse(null);
+        }
+        if (expectedSha256 == null) {
+            expectedSha256 = linkedSha256(headers).orElse(null);
+        }
+        if (expectedSize < 0) {
+            expectedSize = headers.firstValueAsLong("X-Linked-Size").orElse(-1);
+        }
+    }
+
+    /** For LFS files the Hub's {@code X-Linked-Etag} (or {@code ETag}) is the content's SHA-256, possibly quoted or weak. */
+    static Optional<String> linkedSha256(HttpHeaders headers) {
+        for (String name : new String[] {"X-Linked-Etag", "ETag"}) {
+            Optional<String> v = headers.firstValue(name).map(FileDownload::unquoteEtag).filter(s -> SHA256.matcher(s).matches());
+            if (v.isPresent()) {
+                return v;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String unquoteEtag(String etag) {
+        String s = etag.strip();
+        if (s.startsWith("W/")) {
+            s = s.substring(2);
+        }
+        if (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) {
+            s = s.substring(1, s.length() - 1);
+        }
+        return s.toLowerCase(Locale.ROOT);
+    }
+
+    private void verify() {
+        if (expectedSize >= 0 && written != expectedSize) {
+            throw new HubException(HubException.Kind.CHECKSUM_MISMATCH, HubHttp.describe(target) + " is " + written
+                    + " bytes but the Hub advertised " + expectedSize + "; the download was discarded");
+        }
+        if (expectedSha256 != null) {
+            String actual = HexFormat.of().formatHex(cloneDigest().digest());
+            if (!actual.equals(expectedSha256)) {
+                throw new HubException(HubException.Kind.CHECKSUM_MISMATCH, HubHttp.describe(target)
+                        + " has SHA-256 " + actual + " but the Hub advertised " + expectedSha256
+                        + "; the download was discarded");
+            }
+        }
+    }
+
+    private MessageDigest cloneDigest() {
+        try {
+            return (MessageDigest) digest.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 digests are cloneable", e);
+        }
+    }
+
+    private void report(boolean force) {
+        long now = System.nanoTime();
+        if (!force && now - lastProgressNanos < PROGRESS_INTERVAL_NANOS) {
+            return;
+        }
+        lastProgressNanos = now;
+        double seconds = Math.max((now - startedAtNanos) / 1e9, 1e-6);
+        progress.update(target.filename(), written, expectedSize, written / seconds);
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.warn("could not delete temporary file {}: {}", p, e.getMessage());
+        }
+    }
+}

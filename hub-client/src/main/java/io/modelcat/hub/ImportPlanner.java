@@ -1,0 +1,32 @@
+package io.modelcat.hub;
+
+import java.util.Objects;
+
+/** Asks the Hub about a model and turns the answer into an {@link ImportPlan}. */
+public final class ImportPlanner {
+
+    private static final int MAX_INDEX_BYTES = 16 * 1024 * 1024;
+
+    private final HubClient client;
+
+    public ImportPlanner(HubClient client) {
+        this.client = Objects.requireNonNull(client, "client");
+    }
+
+    /**
+     * Fetches the model's info (and its shard index when sharded) and decides what to import.
+     *
+     * @throws HubException GATED_OR_PRIVATE at once for a gated model when no token is configured; otherwise as
+     *                      {@link HubClient#modelInfo} and {@link ImportPlan#decide}
+     */
+    public ImportPlan plan(ModelId id) {
+        ModelInfo info = client.modelInfo(id);
+        if (info.gated() && client.settings().token() == null) {
+            throw new HubException(HubException.Kind.GATED_OR_PRIVATE, "model " + id.repoId()
+                    + " is gated: accept its licence at " + client.settings().endpoint() + "/" + id.repoId()
+                    + " and set HF_TOKEN to an access token of that account");
+        }
+        return ImportPlan.decide(id, info,
+                name -> client.fetchSmallFile(id.withRevision(info.sha()), name, MAX_INDEX_BYTES));
+    }
+}
