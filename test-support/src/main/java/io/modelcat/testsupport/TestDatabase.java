@@ -1,6 +1,8 @@
 package io.modelcat.testsupport;
 
 import io.modelcat.migrations.SchemaMigrations;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -21,8 +23,8 @@ import org.testcontainers.containers.PostgreSQLContainer;
  *
  * <p>If {@value #URL_VARIABLE} names a server (a JDBC URL such as
  * {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}), that server is used; otherwise,
- * where a Docker engine answers, Testcontainers starts PostgreSQL 16; otherwise the tests fail at
- * once with a message saying how to provide one. Either way a fresh database is created for this
+ * where a Docker engine answers, Testcontainers starts PostgreSQL 16; otherwise an embedded
+ * PostgreSQL 16 (real binaries from a Maven artifact) is started. Either way a fresh database is created for this
  * JVM, migrated with the project's migrations and dropped when the JVM exits, so that test runs of
  * different modules never see each other's rows.
  */
@@ -78,9 +80,7 @@ public final class TestDatabase {
             server = new ServerAddress(container.getJdbcUrl(), container.getUsername(),
                     container.getPassword(), "Testcontainers (" + container.getDockerImageName() + ")");
         } else {
-            throw new IllegalStateException("Tests need a PostgreSQL server: no Docker engine is reachable for "
-                    + "Testcontainers and " + URL_VARIABLE + " is not set. Set it to a JDBC URL, for example "
-                    + URL_VARIABLE + "=jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+            server = startEmbedded();
         }
         TestDatabase db = createMigrated(server);
         LOG.info(() -> "Tests use PostgreSQL from " + db.source + ", database " + db.jdbcUrl);
@@ -101,6 +101,26 @@ public final class TestDatabase {
         TestDatabase db = new TestDatabase(server, dbName);
         SchemaMigrations.migrate(db.dataSource());
         return db;
+    }
+
+    private static ServerAddress startEmbedded() {
+        try {
+            EmbeddedPostgres embedded = EmbeddedPostgres.builder().start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    embedded.close();
+                } catch (IOException e) {
+                    LOG.warning("Could not stop the embedded PostgreSQL: " + e.getMessage());
+                }
+            }));
+            return new ServerAddress(embedded.getJdbcUrl("postgres", "postgres"), "postgres", null,
+                    "embedded PostgreSQL on port " + embedded.getPort() + " (no Docker engine and no "
+                            + URL_VARIABLE + ")");
+        } catch (IOException e) {
+            throw new IllegalStateException("No Docker engine is reachable and " + URL_VARIABLE + " is not set, "
+                    + "and the embedded PostgreSQL did not start: " + e.getMessage() + ". Set " + URL_VARIABLE
+                    + ", e.g. jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres", e);
+        }
     }
 
     private static boolean dockerAvailable() {
