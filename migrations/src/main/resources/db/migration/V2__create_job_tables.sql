@@ -34,14 +34,18 @@ CREATE TABLE job (
     started_at       timestamptz,
     finished_at      timestamptz,
     updated_at       timestamptz  NOT NULL DEFAULT now(),
-    CONSTRAINT job_kind_known CHECK (kind IN ('import', 'evaluate', 'finetune')),
+    CONSTRAINT job_kind_known CHECK (kind IN ('import', 'evaluate', 'finetune', 'noop')),
     CONSTRAINT job_state_known CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
     CONSTRAINT job_device_kind_known CHECK (device_kind IN ('cpu', 'gpu')),
-    CONSTRAINT job_progress_fraction CHECK (progress >= 0 AND progress <= 1)
+    CONSTRAINT job_progress_fraction CHECK (progress >= 0 AND progress <= 1),
+    CONSTRAINT job_priority_range CHECK (priority BETWEEN 0 AND 9),
+    CONSTRAINT job_attempts_positive CHECK (max_attempts >= 1)
 );
 
 CREATE INDEX job_model_active_idx ON job (model_id) WHERE state IN ('queued', 'running');
 CREATE INDEX job_queue_idx ON job (priority DESC, submitted_at) WHERE state = 'queued';
+CREATE INDEX job_worker_running_idx ON job (worker_id) WHERE state = 'running';
+CREATE INDEX job_state_submitted_idx ON job (state, submitted_at DESC, id);
 CREATE INDEX job_submitted_idx ON job (submitted_at DESC, id);
 
 CREATE TABLE job_log (

@@ -3,9 +3,16 @@ package io.modelcat.runner.schedule;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.event.ApplicationStartupEvent;
+import io.modelcat.jobs.DeviceRequest;
+import io.modelcat.jobs.QuartzSettings;
+import io.modelcat.runner.execute.QuartzJobBridge;
+import io.modelcat.runner.execute.RunnerShutdown;
 import io.modelcat.runner.worker.WorkerIdentity;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.impl.SchedulerRepository;
@@ -13,48 +20,64 @@ import org.quartz.impl.StdSchedulerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** This runner's member of the Quartz cluster: started after start-up, shut down waiting for running jobs. */
+/**
+ * This runner's memberships in the Quartz clusters it can serve: {@code modelcat-cpu} always, and
+ * {@code modelcat-gpu-N} for each N up to its GPU count (with as many threads as it could run such
+ * jobs at once). Started after start-up; on shutdown, running jobs are handed back first.
+ */
 @Singleton
 public class RunnerScheduler implements ApplicationEventListener<ApplicationStartupEvent> {
 
-    /** Name of the Quartz cluster for CPU jobs; every runner is a member. */
-    public static final String CPU_SCHEDULER = "modelcat-cpu";
-
     private static final Logger LOG = LoggerFactory.getLogger(RunnerScheduler.class);
 
-    private final Scheduler scheduler;
+    private final List<Scheduler> schedulers = new ArrayList<>();
+    private final RunnerShutdown shutdown;
 
-    public RunnerScheduler(WorkerIdentity worker,
+    public RunnerScheduler(WorkerIdentity worker, QuartzJobBridge bridge, RunnerShutdown shutdown,
                            @Value("${datasources.default.url}") String jdbcUrl,
                            @Value("${datasources.default.username:}") String user,
                            @Value("${datasources.default.password:}") String password,
                            @Value("${modelcat.runner.cpu-slots:1}") int cpuSlots,
-                           @Value("${modelcat.runner.idle-wait:1s}") java.time.Duration idleWait)
-            throws SchedulerException {
-        QuartzSettings settings = new QuartzSettings(CPU_SCHEDULER, worker.id(), cpuSlots, jdbcUrl, user, password,
-                idleWait.toMillis());
-        this.scheduler = new StdSchedulerFactory(settings.toProperties()).getScheduler();
-        // Quartz keeps schedulers in a JVM-wide registry by name; this runner owns its instance, so that
-        // several runners can share one JVM (as in tests) without being handed each other's scheduler.
-        SchedulerRepository.getInstance().remove(CPU_SCHEDULER);
+                           @Value("${modelcat.runner.idle-wait:1s}") Duration idleWait) throws SchedulerException {
+        this.shutdown = shutdown;
+        List<QuartzSettings> memberships = new ArrayList<>();
+        memberships.add(new QuartzSettings(DeviceRequest.cpu().schedulerName(), worker.id(), cpuSlots, jdbcUrl,
+                user, password, idleWait.toMillis()));
+        int gpuCount = worker.gpus().size();
+        for (int n = 1; n <= Math.min(gpuCount, DeviceRequest.MAX_GPUS); n++) {
+            memberships.add(new QuartzSettings(new DeviceRequest(DeviceRequest.GPU, n).schedulerName(), worker.id(),
+                    gpuCount / n, jdbcUrl, user, password, idleWait.toMillis()));
+        }
+        for (QuartzSettings settings : memberships) {
+            Scheduler scheduler = new StdSchedulerFactory(settings.toProperties()).getScheduler();
+            // Quartz keeps schedulers in a JVM-wide registry by name; this runner owns its instances, so
+            // that several runners can share one JVM (as in tests) without being handed each other's.
+            SchedulerRepository.getInstance().remove(settings.schedulerName());
+            scheduler.setJobFactory(bridge);
+            schedulers.add(scheduler);
+        }
     }
 
     @Override
     public void onApplicationEvent(ApplicationStartupEvent event) {
-        try {
-            scheduler.start();
-            LOG.info("Joined Quartz cluster {} as {}", CPU_SCHEDULER, scheduler.getSchedulerInstanceId());
-        } catch (SchedulerException e) {
-            throw new IllegalStateException("Could not start the Quartz scheduler: " + e.getMessage(), e);
+        for (Scheduler scheduler : schedulers) {
+            try {
+                scheduler.start();
+                LOG.info("Joined Quartz cluster {} as {}", scheduler.getSchedulerName(), scheduler.getSchedulerInstanceId());
+            } catch (SchedulerException e) {
+                throw new IllegalStateException("Could not start the Quartz scheduler: " + e.getMessage(), e);
+            }
         }
-    }
-
-    public Scheduler scheduler() {
-        return scheduler;
     }
 
     @PreDestroy
     void stop() throws SchedulerException {
-        scheduler.shutdown(true);
+        for (Scheduler scheduler : schedulers) {
+            scheduler.standby();
+        }
+        shutdown.handBackRunningJobs();
+        for (Scheduler scheduler : schedulers) {
+            scheduler.shutdown(true);
+        }
     }
 }

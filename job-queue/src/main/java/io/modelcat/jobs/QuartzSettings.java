@@ -1,10 +1,11 @@
-package io.modelcat.runner.schedule;
+package io.modelcat.jobs;
 
 import java.util.Properties;
 
 /**
  * Quartz configured as a clustered JDBC JobStore on the project's PostgreSQL, with the tables that
- * Flyway created. Idle wait and batch acquisition are tuned for sub-second submit-to-start latency.
+ * Flyway created. {@code threads} 0 makes a member that only schedules (catalog-service) and never
+ * executes. Idle wait and batch acquisition are tuned for low submit-to-start latency.
  */
 public record QuartzSettings(String schedulerName, String instanceId, int threads, String jdbcUrl, String user,
                              String password, long idleWaitMillis) {
@@ -12,16 +13,20 @@ public record QuartzSettings(String schedulerName, String instanceId, int thread
     /** Quartz's own name for the connection pool it keeps to PostgreSQL. */
     static final String DATA_SOURCE = "modelcat";
 
-    Properties toProperties() {
+    public Properties toProperties() {
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", schedulerName);
         p.setProperty("org.quartz.scheduler.instanceId", instanceId);
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         p.setProperty("org.quartz.scheduler.idleWaitTime", Long.toString(idleWaitMillis));
         p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", Integer.toString(Math.max(1, threads)));
-        p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
-        p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(1, threads)));
-        p.setProperty("org.quartz.threadPool.threadNamePrefix", schedulerName + "-worker");
+        if (threads == 0) {
+            p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.ZeroSizeThreadPool");
+        } else {
+            p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
+            p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
+            p.setProperty("org.quartz.threadPool.threadNamePrefix", schedulerName + "-worker");
+        }
         p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
         p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
         p.setProperty("org.quartz.jobStore.tablePrefix", "qrtz_");
@@ -37,7 +42,7 @@ public record QuartzSettings(String schedulerName, String instanceId, int thread
         p.setProperty(ds + "URL", jdbcUrl);
         p.setProperty(ds + "user", user == null ? "" : user);
         p.setProperty(ds + "password", password == null ? "" : password);
-        p.setProperty(ds + "maxConnections", Integer.toString(Math.max(1, threads) + 3));
+        p.setProperty(ds + "maxConnections", Integer.toString(threads + 3));
         return p;
     }
 }

@@ -1,0 +1,229 @@
+package io.modelcat.catalog.job;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.transaction.TransactionOperations;
+import io.modelcat.catalog.problem.InvalidFieldException;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** PostgreSQL storage of jobs for catalog-service. */
+@Singleton
+final class JdbcJobRepository implements JobRepository {
+
+    private static final String COLUMNS = """
+            id, kind, state, model_id, model_version_id, params::text AS params, device_kind, device_count, priority,
+            progress, progress_detail::text AS progress_detail, result::text AS result, worker_id, attempt,
+            max_attempts, cancel_requested, error, error_cause, submitted_at, started_at, finished_at, updated_at""";
+
+    private final TransactionOperations<Connection> tx;
+    private final JsonMapper json;
+
+    JdbcJobRepository(TransactionOperations<Connection> tx, JsonMapper json) {
+        this.tx = tx;
+        this.json = json;
+    }
+
+    @Override
+    public JobView insert(NewJob job) {
+        return sql(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO job (id, kind, model_id, params, device_kind, device_count, priority, max_attempts)
+                    VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?)""")) {
+                ps.setObject(1, job.id());
+                ps.setString(2, job.kind());
+                ps.setObject(3, job.modelId());
+                ps.setString(4, json.writeValueAsString(job.params()));
+                ps.setString(5, job.device().kind());
+                ps.setInt(6, job.device().count());
+                ps.setInt(7, job.priority());
+                ps.setInt(8, job.maxAttempts());
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if ("23503".equals(e.getSQLState())) {
+                    throw new InvalidFieldException("modelId", "no model has id " + job.modelId());
+                }
+                throw e;
+            }
+            return findIn(c, job.id()).orElseThrow();
+        });
+    }
+
+    @Override
+    public void delete(UUID id) {
+        sql(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM job WHERE id = ?")) {
+                ps.setObject(1, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<JobView> find(UUID id) {
+        return sql(c -> findIn(c, id));
+    }
+
+    @Override
+    public List<JobView> list(List<String> states, List<String> kinds, UUID modelId, String[] before, int limit) {
+        return sql(c -> {
+            StringBuilder where = new StringBuilder("true");
+            List<Object> params = new ArrayList<>();
+            if (!states.isEmpty()) {
+                where.append(" AND state = ANY (?)");
+                params.add(c.createArrayOf("text", states.toArray()));
+            }
+            if (!kinds.isEmpty()) {
+                where.append(" AND kind = ANY (?)");
+                params.add(c.createArrayOf("text", kinds.toArray()));
+            }
+            if (modelId != null) {
+                where.append(" AND model_id = ?");
+                params.add(modelId);
+            }
+            if (before != null) {
+                where.append(" AND (submitted_at, id) < (CAST(? AS timestamptz), CAST(? AS uuid))");
+                params.add(before[0]);
+                params.add(before[1]);
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM job WHERE " + where
+                    + " ORDER BY submitted_at DESC, id DESC LIMIT " + limit)) {
+                for (int i = 0; i < params.size(); i++) {
+                    ps.setObject(i + 1, params.get(i));
+                }
+                List<JobView> jobs = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        jobs.add(read(rs));
+                    }
+                }
+                return jobs;
+            }
+        });
+    }
+
+    @Override
+    public String submittedKey(UUID id) {
+        return sql(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT submitted_at::text FROM job WHERE id = ?")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean cancelQueued(UUID id) {
+        return update("""
+                UPDATE job SET state = 'cancelled', cancel_requested = true, finished_at = now(), updated_at = now()
+                WHERE id = ? AND state = 'queued'""", id) == 1;
+    }
+
+    @Override
+    public boolean requestCancel(UUID id) {
+        return update("UPDATE job SET cancel_requested = true, updated_at = now() WHERE id = ? AND state = 'running'",
+                id) == 1;
+    }
+
+    @Override
+    public List<JobLogEntry> logs(UUID jobId, long afterId, int limit) {
+        return sql(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT id, at, level, message, fields::text AS fields FROM job_log
+                    WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?""")) {
+                ps.setObject(1, jobId);
+                ps.setLong(2, afterId);
+                ps.setInt(3, limit);
+                List<JobLogEntry> entries = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        entries.add(new JobLogEntry(rs.getLong("id"), rs.getTimestamp("at").toInstant(),
+                                rs.getString("level"), rs.getString("message"), map(rs.getString("fields"))));
+                    }
+                }
+                return entries;
+            }
+        });
+    }
+
+    private int update(String statement, UUID id) {
+        return sql(c -> {
+            try (PreparedStatement ps = c.prepareStatement(statement)) {
+                ps.setObject(1, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private Optional<JobView> findIn(Connection c, UUID id) throws SQLException, IOException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM job WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private JobView read(ResultSet rs) throws SQLException, IOException {
+        return new JobView(
+                rs.getObject("id", UUID.class),
+                rs.getString("kind"),
+                rs.getString("state"),
+                rs.getObject("model_id", UUID.class),
+                rs.getObject("model_version_id", UUID.class),
+                map(rs.getString("params")),
+                new JobView.Device(rs.getString("device_kind"), rs.getInt("device_count")),
+                rs.getInt("priority"),
+                rs.getDouble("progress"),
+                map(rs.getString("progress_detail")),
+                map(rs.getString("result")),
+                rs.getString("worker_id"),
+                rs.getInt("attempt"),
+                rs.getInt("max_attempts"),
+                rs.getBoolean("cancel_requested"),
+                rs.getString("error"),
+                rs.getString("error_cause"),
+                instant(rs.getTimestamp("submitted_at")),
+                instant(rs.getTimestamp("started_at")),
+                instant(rs.getTimestamp("finished_at")),
+                instant(rs.getTimestamp("updated_at")));
+    }
+
+    private Map<String, Object> map(String text) throws IOException {
+        return text == null ? null : json.readValue(text, Argument.mapOf(String.class, Object.class));
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private <T> T sql(SqlWork<T> work) {
+        return tx.executeWrite(status -> {
+            try {
+                return work.run(status.getConnection());
+            } catch (SQLException e) {
+                throw new IllegalStateException("database error: " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException, IOException;
+    }
+}

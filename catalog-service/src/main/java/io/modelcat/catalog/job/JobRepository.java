@@ -1,0 +1,35 @@
+package io.modelcat.catalog.job;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Storage of jobs and their logs, as catalog-service sees them. */
+public interface JobRepository {
+
+    /** A job to insert, already validated. */
+    record NewJob(UUID id, String kind, UUID modelId, Map<String, Object> params, JobView.Device device,
+                  int priority, int maxAttempts) {
+    }
+
+    JobView insert(NewJob job);
+
+    void delete(UUID id);
+
+    Optional<JobView> find(UUID id);
+
+    /** Newest first; {@code before} is the last row of the previous page (submitted-at text and id) or null. */
+    List<JobView> list(List<String> states, List<String> kinds, UUID modelId, String[] before, int limit);
+
+    /** Cancels a queued job at once; true if it was queued. */
+    boolean cancelQueued(UUID id);
+
+    /** Asks the runner of a running job to stop; true if it was running. */
+    boolean requestCancel(UUID id);
+
+    List<JobLogEntry> logs(UUID jobId, long afterId, int limit);
+
+    /** Sort key text of a job for list cursors. */
+    String submittedKey(UUID id);
+}

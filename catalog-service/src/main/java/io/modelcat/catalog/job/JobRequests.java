@@ -1,0 +1,38 @@
+package io.modelcat.catalog.job;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import java.util.Map;
+import java.util.UUID;
+
+/** Request bodies of the job API. */
+public final class JobRequests {
+
+    private JobRequests() {
+    }
+
+    /** The device a job needs; {@code cpu} when absent. */
+    @Serdeable
+    public record DeviceInput(
+            @NotBlank @Pattern(regexp = "cpu|gpu", message = "must be cpu or gpu") String kind,
+            @Nullable @Min(1) @Max(8) Integer count) {
+    }
+
+    /** A new job. */
+    @Serdeable
+    @Schema(name = "SubmitJobRequest")
+    public record Submit(
+            @NotBlank @Schema(description = "noop (more kinds come with their own endpoints)") String kind,
+            @Nullable UUID modelId,
+            @Nullable Map<String, Object> params,
+            @Nullable @Valid DeviceInput device,
+            @Nullable @Min(0) @Max(9) @Schema(description = "0 (default) to 9; higher runs first") Integer priority,
+            @Nullable @Min(1) @Max(10) @Schema(description = "attempts for transient failures (default 3)") Integer maxAttempts) {
+    }
+}

@@ -1,0 +1,167 @@
+package io.modelcat.catalog.job;
+
+import io.modelcat.catalog.problem.ConflictException;
+import io.modelcat.catalog.problem.FieldError;
+import io.modelcat.catalog.problem.InvalidFieldException;
+import io.modelcat.catalog.problem.NotFoundException;
+import io.modelcat.jobs.DeviceRequest;
+import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.JobQueue;
+import io.modelcat.jobs.JobState;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** Submits, lists and cancels jobs. Runners execute them; this side never does. */
+@Singleton
+public class JobService {
+
+    /** Kinds submitted through the generic endpoint; the others have endpoints that validate their inputs. */
+    static final Set<String> GENERIC_KINDS = Set.of(JobKind.NOOP.wireName());
+    static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+    private final JobRepository jobs;
+    private final JobQueue queue;
+
+    public JobService(JobRepository jobs, JobQueue queue) {
+        this.jobs = jobs;
+        this.queue = queue;
+    }
+
+    public JobView submit(JobRequests.Submit request) {
+        if (!GENERIC_KINDS.contains(request.kind())) {
+            throw new InvalidFieldException("kind", "'" + request.kind() + "' cannot be submitted here; expected one of "
+                    + String.join(", ", GENERIC_KINDS) + " (imports go to POST /api/v1/imports)");
+        }
+        DeviceRequest device = device(request.device());
+        return submit(request.kind(), request.modelId(), request.params() == null ? Map.of() : request.params(), device,
+                request.priority() == null ? 0 : request.priority(),
+                request.maxAttempts() == null ? DEFAULT_MAX_ATTEMPTS : request.maxAttempts());
+    }
+
+    /** Stores a validated job and puts it in its device's queue; nothing is left behind if queueing fails. */
+    public JobView submit(String kind, UUID modelId, Map<String, Object> params, DeviceRequest device, int priority,
+                          int maxAttempts) {
+        UUID id = UUID.randomUUID();
+        JobView job = jobs.insert(new JobRepository.NewJob(id, kind, modelId, params,
+                new JobView.Device(device.kind(), device.count()), priority, maxAttempts));
+        try {
+            queue.submit(id, device, priority, job.submittedAt());
+        } catch (RuntimeException e) {
+            jobs.delete(id);
+            throw e;
+        }
+        return job;
+    }
+
+    public JobView get(UUID id) {
+        return jobs.find(id).orElseThrow(() -> new NotFoundException("no job has id " + id));
+    }
+
+    public JobPage list(List<String> states, List<String> kinds, UUID modelId, Integer limit, String cursor) {
+        List<FieldError> errors = new ArrayList<>();
+        for (String state : orEmpty(states)) {
+            if (JobState.fromWireName(state).isEmpty()) {
+                errors.add(new FieldError("state", "unknown state '" + state + "'; expected one of "
+                        + String.join(", ", JobState.wireNames())));
+            }
+        }
+        for (String kind : orEmpty(kinds)) {
+            if (JobKind.fromWireName(kind).isEmpty()) {
+                errors.add(new FieldError("kind", "unknown kind '" + kind + "'; expected one of "
+                        + String.join(", ", JobKind.wireNames())));
+            }
+        }
+        int size = limit == null ? 20 : limit;
+        if (size < 1 || size > 100) {
+            errors.add(new FieldError("limit", "must be between 1 and 100, got " + size));
+        }
+        String[] before = null;
+        if (cursor != null && !cursor.isBlank()) {
+            before = decodeCursor(cursor);
+            if (before == null) {
+                errors.add(new FieldError("cursor", "is not a cursor this API returned"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidFieldException(errors);
+        }
+        List<JobView> page = jobs.list(orEmpty(states), orEmpty(kinds), modelId, before, size + 1);
+        String next = null;
+        if (page.size() > size) {
+            page = page.subList(0, size);
+            JobView last = page.get(size - 1);
+            next = encodeCursor(jobs.submittedKey(last.id()), last.id());
+        }
+        return new JobPage(page, next);
+    }
+
+    /** Cancels a queued job at once, or asks the runner of a running one to stop (it does within seconds). */
+    public JobView cancel(UUID id) {
+        JobView job = get(id);
+        if (job.isFinal()) {
+            throw new ConflictException("job " + id + " has already ended (" + job.state() + ")");
+        }
+        if (jobs.cancelQueued(id)) {
+            queue.withdraw(id, new DeviceRequest(job.device().kind(), job.device().count()));
+        } else if (!jobs.requestCancel(id)) {
+            JobView now = get(id);
+            if (now.isFinal()) {
+                throw new ConflictException("job " + id + " has already ended (" + now.state() + ")");
+            }
+            // Between states (a retry being queued): cancel again as queued.
+            if (jobs.cancelQueued(id)) {
+                queue.withdraw(id, new DeviceRequest(job.device().kind(), job.device().count()));
+            }
+        }
+        return get(id);
+    }
+
+    public List<JobLogEntry> logs(UUID id, Long after, Integer limit) {
+        get(id);
+        int size = limit == null ? 500 : limit;
+        if (size < 1 || size > 5000) {
+            throw new InvalidFieldException("limit", "must be between 1 and 5000, got " + size);
+        }
+        return jobs.logs(id, after == null ? 0 : after, size);
+    }
+
+    static DeviceRequest device(JobRequests.DeviceInput input) {
+        if (input == null) {
+            return DeviceRequest.cpu();
+        }
+        int count = input.count() == null ? 1 : input.count();
+        try {
+            return new DeviceRequest(input.kind(), count);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException("device.count", e.getMessage());
+        }
+    }
+
+    private static String encodeCursor(String key, UUID id) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString((key + "\n" + id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String[] decodeCursor(String cursor) {
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n");
+            if (parts.length != 2) {
+                return null;
+            }
+            UUID.fromString(parts[1]);
+            java.time.OffsetDateTime.parse(parts[0].replace(' ', 'T').replaceAll("([+-]\\d\\d)$", "$1:00"));
+            return parts;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}

@@ -1,0 +1,43 @@
+package io.modelcat.catalog.job;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.serde.annotation.Serdeable;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** A job as the API shows it: what it is, where it runs, how far it got and how it ended. */
+@Serdeable
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobView(
+        UUID id,
+        String kind,
+        String state,
+        UUID modelId,
+        UUID modelVersionId,
+        Map<String, Object> params,
+        Device device,
+        int priority,
+        double progress,
+        Map<String, Object> progressDetail,
+        Map<String, Object> result,
+        String workerId,
+        int attempt,
+        int maxAttempts,
+        boolean cancelRequested,
+        String error,
+        String errorCause,
+        Instant submittedAt,
+        Instant startedAt,
+        Instant finishedAt,
+        Instant updatedAt) {
+
+    /** The device the job asked for. */
+    @Serdeable
+    public record Device(String kind, int count) {
+    }
+
+    public boolean isFinal() {
+        return "succeeded".equals(state) || "failed".equals(state) || "cancelled".equals(state);
+    }
+}

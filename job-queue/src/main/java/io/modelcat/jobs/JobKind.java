@@ -1,0 +1,31 @@
+package io.modelcat.jobs;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** What a job does. {@code noop} waits and reports progress: for checking workers and for benchmarks. */
+public enum JobKind {
+    IMPORT("import"),
+    EVALUATE("evaluate"),
+    FINETUNE("finetune"),
+    NOOP("noop");
+
+    private final String wireName;
+
+    JobKind(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public static Optional<JobKind> fromWireName(String name) {
+        return Arrays.stream(values()).filter(k -> k.wireName.equals(name)).findFirst();
+    }
+
+    public static List<String> wireNames() {
+        return Arrays.stream(values()).map(JobKind::wireName).toList();
+    }
+}

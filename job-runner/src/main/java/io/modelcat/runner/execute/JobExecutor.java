@@ -1,0 +1,166 @@
+package io.modelcat.runner.execute;
+
+import io.micronaut.context.annotation.Value;
+import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.JobQueue;
+import io.modelcat.runner.worker.WorkerIdentity;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one job on this worker: claims it (so it never runs twice at once), gives it its devices,
+ * calls the handler for its kind, and records how it ended. Transient failures are retried with
+ * exponential backoff up to the job's attempt limit; a runner shutting down hands its jobs back.
+ */
+@Singleton
+public class JobExecutor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobExecutor.class);
+
+    private final JobRecords records;
+    private final WorkerIdentity worker;
+    private final GpuPool gpus;
+    private final JobQueue queue;
+    private final Map<JobKind, JobHandler> handlers = new EnumMap<>(JobKind.class);
+    private final Map<UUID, RunningJob> running = new ConcurrentHashMap<>();
+    private final Path workRoot;
+    private final Duration retryBackoff;
+
+    public JobExecutor(JobRecords records, WorkerIdentity worker, GpuPool gpus, JobQueue queue,
+                       List<JobHandler> handlers,
+                       @Value("${modelcat.home}") String home,
+                       @Value("${modelcat.runner.retry-backoff:2s}") Duration retryBackoff) {
+        this.records = records;
+        this.worker = worker;
+        this.gpus = gpus;
+        this.queue = queue;
+        handlers.forEach(h -> this.handlers.put(h.kind(), h));
+        this.workRoot = Path.of(home, "work");
+        this.retryBackoff = retryBackoff;
+    }
+
+    /** Executes the job if it is still there to take; {@code recovering} takes over a dead runner's job. */
+    public void execute(UUID jobId, boolean recovering) {
+        JobRecords.Claim claim = records.claim(jobId, worker.id(), recovering).orElse(null);
+        if (claim == null) {
+            LOG.debug("Job {} is no longer queued; nothing to do", jobId);
+            return;
+        }
+        RunningJob job = new RunningJob(records, claim, workDirectory(jobId));
+        running.put(jobId, job);
+        List<Integer> devices = List.of();
+        try {
+            if (claim.device().isGpu()) {
+                devices = gpus.acquire(claim.device().count(), job::cancelled);
+                job.assignGpus(devices);
+            }
+            run(job);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            records.requeue(jobId, worker.id(), "runner interrupted");
+        } finally {
+            gpus.release(devices);
+            running.remove(jobId);
+        }
+    }
+
+    private void run(RunningJob job) {
+        JobRecords.Claim claim = job.claim();
+        UUID id = claim.id();
+        JobHandler handler = JobKind.fromWireName(claim.kind()).map(handlers::get).orElse(null);
+        try {
+            if (handler == null) {
+                throw new IllegalStateException("this runner cannot execute jobs of kind '" + claim.kind() + "'");
+            }
+            job.log("INFO", "Started on worker " + worker.id() + " (attempt " + claim.attempt() + " of "
+                    + claim.maxAttempts() + ")" + (job.gpus().isEmpty() ? "" : " with GPUs " + job.gpus()), Map.of());
+            Map<String, Object> result = handler.run(job);
+            ended(job, result);
+        } catch (JobCancelledException e) {
+            ended(job, null);
+        } catch (TransientJobException e) {
+            if (job.cancelled()) {
+                ended(job, null);
+            } else if (claim.attempt() < claim.maxAttempts()) {
+                Duration delay = retryBackoff.multipliedBy(1L << Math.min(10, claim.attempt() - 1));
+                job.log("WARN", "Attempt " + claim.attempt() + " failed: " + e.getMessage() + "; retrying in "
+                        + delay.toSeconds() + " s", Map.of("error", String.valueOf(e.getMessage())));
+                if (records.requeue(id, worker.id(), e.getMessage())) {
+                    queue.retry(id, claim.device(), claim.priority(), Instant.now().plus(delay));
+                }
+            } else {
+                fail(job, e);
+            }
+        } catch (Exception e) {
+            fail(job, e);
+        }
+    }
+
+    private void ended(RunningJob job, Map<String, Object> result) {
+        UUID id = job.jobId();
+        if (job.isRunnerStopping()) {
+            job.log("INFO", "Runner " + worker.id() + " is stopping; the job goes back to the queue", Map.of());
+            if (records.requeue(id, worker.id(), null)) {
+                queue.retry(id, job.claim().device(), job.claim().priority(), Instant.now());
+            }
+        } else if (job.isCancelRequested()) {
+            job.log("INFO", "Cancelled", Map.of());
+            records.cancelled(id, worker.id());
+        } else {
+            job.log("INFO", "Succeeded", Map.of());
+            records.succeeded(id, worker.id(), result == null ? Map.of() : result);
+        }
+    }
+
+    private void fail(RunningJob job, Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        StringBuilder cause = new StringBuilder(e.getClass().getName());
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            cause.append(" <- ").append(t.getClass().getName()).append(": ").append(t.getMessage());
+        }
+        LOG.warn("Job {} failed: {}", job.jobId(), message, e);
+        job.log("ERROR", "Failed: " + message, Map.of("cause", cause.toString()));
+        records.failed(job.jobId(), worker.id(), message, cause.toString());
+    }
+
+    private Path workDirectory(UUID jobId) {
+        Path dir = workRoot.resolve(jobId.toString());
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot create the job's work directory " + dir + ": " + e.getMessage(), e);
+        }
+        return dir;
+    }
+
+    /** Marks the jobs whose cancellation was asked for; their handlers see it at their next check. */
+    void cancel(List<UUID> jobIds) {
+        jobIds.forEach(id -> {
+            RunningJob job = running.get(id);
+            if (job != null) {
+                job.requestCancel();
+            }
+        });
+    }
+
+    /** Asks every running job to stop so that it can be handed back to the queue. */
+    void stopAll() {
+        running.values().forEach(RunningJob::runnerStopping);
+    }
+
+    /** Ids of the jobs running here now. */
+    public java.util.Set<UUID> runningJobs() {
+        return java.util.Set.copyOf(running.keySet());
+    }
+}

@@ -1,0 +1,95 @@
+package io.modelcat.runner.execute;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A job while this runner executes it: the handler's {@link JobContext}, with throttled progress writes. */
+final class RunningJob implements JobContext {
+
+    private static final long PROGRESS_INTERVAL_NANOS = 250_000_000L;
+
+    private final JobRecords records;
+    private final JobRecords.Claim claim;
+    private volatile List<Integer> gpus = List.of();
+    private final Path workDirectory;
+    private volatile boolean cancelRequested;
+    private volatile boolean runnerStopping;
+    private long lastProgressNanos;
+
+    RunningJob(JobRecords records, JobRecords.Claim claim, Path workDirectory) {
+        this.records = records;
+        this.claim = claim;
+        this.workDirectory = workDirectory;
+    }
+
+    @Override
+    public UUID jobId() {
+        return claim.id();
+    }
+
+    @Override
+    public int attempt() {
+        return claim.attempt();
+    }
+
+    @Override
+    public Map<String, Object> params() {
+        return claim.params();
+    }
+
+    @Override
+    public List<Integer> gpus() {
+        return gpus;
+    }
+
+    @Override
+    public Path workDirectory() {
+        return workDirectory;
+    }
+
+    @Override
+    public synchronized void progress(double fraction, Map<String, Object> detail) {
+        long now = System.nanoTime();
+        if (fraction < 1 && now - lastProgressNanos < PROGRESS_INTERVAL_NANOS) {
+            return;
+        }
+        lastProgressNanos = now;
+        records.progress(claim.id(), fraction, detail);
+    }
+
+    @Override
+    public void log(String level, String message, Map<String, Object> fields) {
+        records.log(claim.id(), level, message, fields);
+    }
+
+    @Override
+    public boolean cancelled() {
+        return cancelRequested || runnerStopping;
+    }
+
+    void assignGpus(List<Integer> assigned) {
+        gpus = List.copyOf(assigned);
+    }
+
+    void requestCancel() {
+        cancelRequested = true;
+    }
+
+    void runnerStopping() {
+        runnerStopping = true;
+    }
+
+    boolean isCancelRequested() {
+        return cancelRequested;
+    }
+
+    boolean isRunnerStopping() {
+        return runnerStopping && !cancelRequested;
+    }
+
+    JobRecords.Claim claim() {
+        return claim;
+    }
+}

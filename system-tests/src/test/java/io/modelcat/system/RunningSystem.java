@@ -1,0 +1,229 @@
+package io.modelcat.system;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcat.testsupport.TestDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The system as deployed: catalog-service and job-runners, each its own process started from its
+ * built jar, on a fresh database. Runners can be added, stopped, or killed with SIGKILL.
+ */
+public final class RunningSystem implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+
+    private final TestDatabase db = TestDatabase.shared().freshDatabase();
+    private final Path home;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Process> runners = new HashMap<>();
+    private final URI base;
+
+    public RunningSystem() {
+        try {
+            home = Files.createTempDirectory("modelcat-system");
+            int port = freePort();
+            base = URI.create("http://localhost:" + port);
+            start("catalog", jar("modelcat.catalogJar"), Map.of("MODELCAT_PORT", Integer.toString(port)));
+            waitForHealth(base.resolve("/health"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a runner with the given extra environment and waits until it is in the worker list. */
+    public String addRunner(String name, Map<String, String> env) {
+        try {
+            int port = freePort();
+            Map<String, String> all = new HashMap<>(env);
+            all.put("MODELCAT_RUNNER_PORT", Integer.toString(port));
+            all.put("MODELCAT_RUNNER_USE_GPUS", "false");
+            all.put("HOSTNAME", name);
+            Process p = start(name, jar("modelcat.runnerJar"), all);
+            runners.put(name, p);
+            waitForHealth(URI.create("http://localhost:" + port + "/health"));
+            awaitValue(Duration.ofSeconds(30), () -> workers(), ws -> ws.stream().anyMatch(w -> ((String) w.get("host")).equals(name)));
+            return name;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Kills a runner as a crash would (SIGKILL: no shutdown hooks, no clean hand-back). */
+    public void kill(String name) throws InterruptedException {
+        Process p = runners.remove(name);
+        p.destroyForcibly();
+        p.waitFor();
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    public TestDatabase database() {
+        return db;
+    }
+
+    public Answer get(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+    }
+
+    public Answer post(String path, Object body) {
+        try {
+            return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public List<Map<String, Object>> workers() {
+        return get("/api/v1/workers").list();
+    }
+
+    public Map<String, Object> job(Object id) {
+        return get("/api/v1/jobs/" + id).map();
+    }
+
+    /** Waits for a job to reach a state (or any final state when {@code state} is null). */
+    public Map<String, Object> awaitJob(Object id, Duration timeout, String... states) {
+        List<String> wanted = List.of(states);
+        return awaitValue(timeout, () -> job(id), j -> wanted.contains((String) j.get("state")));
+    }
+
+    public <T> T awaitValue(Duration timeout, java.util.function.Supplier<T> read, Predicate<T> done) {
+        Instant deadline = Instant.now().plus(timeout);
+        T value = read.get();
+        while (!done.test(value)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("Timed out after " + timeout.toSeconds() + " s; last value: " + value);
+            }
+            sleep(200);
+            value = read.get();
+        }
+        return value;
+    }
+
+    private Answer send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Process start(String name, Path jar, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
+        pb.environment().put("DATABASE_URL", db.jdbcUrl());
+        pb.environment().put("DATABASE_USER", db.user() == null ? "" : db.user());
+        pb.environment().put("DATABASE_PASSWORD", db.password() == null ? "" : db.password());
+        pb.environment().put("MODELCAT_HOME", home.toString());
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true);
+        Path log = Path.of("target", "system-logs", name + "-" + System.nanoTime() + ".log");
+        Files.createDirectories(log.getParent());
+        pb.redirectOutput(log.toFile());
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    private static Path jar(String property) {
+        Path jar = Path.of(System.getProperty(property, "missing"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("The system tests run the built jars; " + jar
+                    + " is missing. Build with ./mvnw verify (or package the services first).");
+        }
+        return jar;
+    }
+
+    private void waitForHealth(URI health) {
+        awaitValue(Duration.ofSeconds(90), () -> {
+            for (Process p : processes) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("A process exited during start-up; see system-tests/target/system-logs");
+                }
+            }
+            try {
+                return http.send(HttpRequest.newBuilder(health).GET().build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
+            } catch (IOException e) {
+                return 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+        }, code -> code == 200);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** An HTTP answer with its JSON body. */
+    public record Answer(int status, String body) {
+
+        public Map<String, Object> map() {
+            try {
+                return JSON.readValue(body, new TypeReference<Map<String, Object>>() { });
+            } catch (IOException e) {
+                throw new UncheckedIOException("not a JSON object (" + status + "): " + body, e);
+            }
+        }
+
+        public List<Map<String, Object>> list() {
+            try {
+                return JSON.readValue(body, new TypeReference<List<Map<String, Object>>>() { });
+            } catch (IOException e) {
+                throw new UncheckedIOException("not a JSON array (" + status + "): " + body, e);
+            }
+        }
+    }
+}
