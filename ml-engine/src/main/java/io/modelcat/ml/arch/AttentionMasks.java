@@ -1,0 +1,34 @@
+package io.modelcat.ml.arch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/** Additive attention biases: 0 where attention is allowed, a large negative number where not. */
+final class AttentionMasks {
+
+    /** Large enough that softmax gives exactly 0, small enough that sums of two stay finite. */
+    static final float MASKED = -1e9f;
+
+    private AttentionMasks() {}
+
+    /** From a (batch, seq) 1/0 padding mask to a (batch, 1, 1, seq) bias over the keys. */
+    static NDArray padding(NDArray attentionMask, ScalarConstants constants) {
+        Shape shape = attentionMask.getShape();
+        return attentionMask.toType(DataType.FLOAT32, false)
+                .sub(constants.of(1f))
+                .mul(constants.of(-MASKED))
+                .reshape(shape.get(0), 1, 1, shape.get(1));
+    }
+
+    /** A (1, 1, seq, seq) bias that hides later positions from earlier ones, as GPT-2 does. */
+    static NDArray causal(NDArray like, int sequenceLength) {
+        float[] bias = new float[sequenceLength * sequenceLength];
+        for (int query = 0; query < sequenceLength; query++) {
+            for (int key = query + 1; key < sequenceLength; key++) {
+                bias[query * sequenceLength + key] = MASKED;
+            }
+        }
+        return like.getManager().create(bias, new Shape(1, 1, sequenceLength, sequenceLength));
+    }
+}

@@ -1,0 +1,89 @@
+package io.modelcat.ml.arch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
+import io.modelcat.ml.checkpoint.HfConfig;
+
+/** Hugging Face {@code GPT2Model}: pre-norm causal blocks with Conv1D projections, final LayerNorm. */
+final class Gpt2Decoder implements Encoder {
+
+    static final String PREFIX = "transformer";
+
+    private final Layers layers;
+    private final int layerCount;
+    private final int heads;
+    private final int hiddenSize;
+    private final float layerNormEpsilon;
+    private final float embeddingDropout;
+    private final float residualDropout;
+    private final float attentionDropout;
+    private final String activation;
+
+    Gpt2Decoder(HfConfig config, Layers layers) {
+        this.layers = layers;
+        this.layerCount = config.requiredInt("n_layer");
+        this.heads = config.requiredInt("n_head");
+        this.hiddenSize = config.requiredInt("n_embd");
+        this.layerNormEpsilon = (float) config.doubleValue("layer_norm_epsilon", 1e-5);
+        this.embeddingDropout = (float) config.doubleValue("embd_pdrop", 0.1);
+        this.residualDropout = (float) config.doubleValue("resid_pdrop", 0.1);
+        this.attentionDropout = (float) config.doubleValue("attn_pdrop", 0.1);
+        this.activation = config.text("activation_function").orElse("gelu_new");
+        if (!config.booleanValue("scale_attn_weights", true)
+                || config.booleanValue("scale_attn_by_inverse_layer_idx", false)
+                || config.booleanValue("reorder_and_upcast_attn", false)) {
+            throw new IllegalArgumentException("GPT-2 attention scaling variants are not supported");
+        }
+    }
+
+    @Override
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    @Override
+    public NDArray encode(NDList inputs, boolean training) {
+        NDArray ids = inputs.get(0);
+        Shape shape = ids.getShape();
+        int sequence = (int) shape.get(1);
+        NDArray bias = AttentionMasks.padding(inputs.get(1), layers.constants())
+                .add(AttentionMasks.causal(ids, sequence));
+        long[] positions = new long[(int) shape.size()];
+        for (int index = 0; index < positions.length; index++) {
+            positions[index] = index % sequence;
+        }
+        NDArray hidden = lookup(ids, PREFIX + ".wte.weight")
+                .add(lookup(ids.getManager().create(positions, shape), PREFIX + ".wpe.weight"));
+        hidden = Layers.dropout(hidden, embeddingDropout, training);
+        for (int layer = 0; layer < layerCount; layer++) {
+            hidden = block(hidden, bias, PREFIX + ".h." + layer, training);
+        }
+        return layers.layerNorm(hidden, PREFIX + ".ln_f", layerNormEpsilon);
+    }
+
+    private NDArray block(NDArray hidden, NDArray bias, String block, boolean training) {
+        NDArray normalized = layers.layerNorm(hidden, block + ".ln_1", layerNormEpsilon);
+        NDList queryKeyValue = layers.conv1d(normalized, block + ".attn.c_attn").split(3, 2);
+        NDArray context = Layers.mergeHeads(layers.attention(
+                Layers.splitHeads(queryKeyValue.get(0), heads),
+                Layers.splitHeads(queryKeyValue.get(1), heads),
+                Layers.splitHeads(queryKeyValue.get(2), heads),
+                bias, attentionDropout, training));
+        NDArray attended = Layers.dropout(layers.conv1d(context, block + ".attn.c_proj"), residualDropout,
+                training);
+        NDArray afterAttention = hidden.add(attended);
+        NDArray feedForward = layers.conv1d(
+                layers.activation(layers.conv1d(
+                        layers.layerNorm(afterAttention, block + ".ln_2", layerNormEpsilon),
+                        block + ".mlp.c_fc"), activation),
+                block + ".mlp.c_proj");
+        return afterAttention.add(Layers.dropout(feedForward, residualDropout, training));
+    }
+
+    private NDArray lookup(NDArray ids, String table) {
+        return Embedding.embedding(ids, layers.weight(table), SparseFormat.DENSE).singletonOrThrow();
+    }
+}

@@ -1,0 +1,92 @@
+package io.modelcat.ml.arch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import io.modelcat.ml.checkpoint.HfConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The head layouts of {@code transformers}, by family and task, with their parameter names. */
+final class TaskHeads {
+
+    private TaskHeads() {}
+
+    /** The parameters a head owns (for a tied LM head: none). */
+    static List<ParameterSpec> parameters(ArchitectureFamily family, Task task, HfConfig config, int hidden,
+            int labels) {
+        List<ParameterSpec> specs = new ArrayList<>();
+        if (task == Task.CAUSAL_LM) {
+            return specs;
+        }
+        if (task == Task.SEQUENCE_CLASSIFICATION) {
+            switch (family) {
+                case BERT -> addLinear(specs, "bert.pooler.dense", hidden, hidden);
+                case DISTILBERT -> addLinear(specs, "pre_classifier", hidden, hidden);
+                case ROBERTA -> {
+                    addLinear(specs, "classifier.dense", hidden, hidden);
+                    addLinear(specs, "classifier.out_proj", labels, hidden);
+                    return specs;
+                }
+                default -> throw new IllegalArgumentException(family + " has no sequence classification head here");
+            }
+        }
+        addLinear(specs, "classifier", labels, hidden);
+        return specs;
+    }
+
+    static Head create(ArchitectureFamily family, Task task, HfConfig config, Layers layers) {
+        float classifierDropout = classifierDropout(family, task, config);
+        return switch (task) {
+            case CAUSAL_LM -> tiedLanguageModel(family, config, layers);
+            case TOKEN_CLASSIFICATION -> (hidden, training) ->
+                    layers.linear(Layers.dropout(hidden, classifierDropout, training), "classifier");
+            case SEQUENCE_CLASSIFICATION -> switch (family) {
+                case BERT -> (hidden, training) -> {
+                    NDArray pooled = Activation.tanh(layers.linear(firstToken(hidden), "bert.pooler.dense"));
+                    return layers.linear(Layers.dropout(pooled, classifierDropout, training), "classifier");
+                };
+                case DISTILBERT -> (hidden, training) -> {
+                    NDArray pooled = Activation.relu(layers.linear(firstToken(hidden), "pre_classifier"));
+                    return layers.linear(Layers.dropout(pooled, classifierDropout, training), "classifier");
+                };
+                case ROBERTA -> (hidden, training) -> {
+                    NDArray first = Layers.dropout(firstToken(hidden), classifierDropout, training);
+                    NDArray dense = Activation.tanh(layers.linear(first, "classifier.dense"));
+                    return layers.linear(Layers.dropout(dense, classifierDropout, training), "classifier.out_proj");
+                };
+                default -> throw new IllegalArgumentException(family + " has no sequence classification head here");
+            };
+        };
+    }
+
+    private static Head tiedLanguageModel(ArchitectureFamily family, HfConfig config, Layers layers) {
+        if (family != ArchitectureFamily.GPT2) {
+            throw new IllegalArgumentException("causal LM is implemented for GPT-2 only");
+        }
+        // transformers ties lm_head to wte unless tie_word_embeddings is false; then lm_head is saved.
+        String matrix = config.booleanValue("tie_word_embeddings", true)
+                ? Gpt2Decoder.PREFIX + ".wte.weight"
+                : "lm_head.weight";
+        return (hidden, training) -> Linear.linear(hidden, layers.weight(matrix)).singletonOrThrow();
+    }
+
+    private static NDArray firstToken(NDArray hidden) {
+        return hidden.get(":, 0, :");
+    }
+
+    private static float classifierDropout(ArchitectureFamily family, Task task, HfConfig config) {
+        if (family == ArchitectureFamily.DISTILBERT) {
+            return task == Task.SEQUENCE_CLASSIFICATION
+                    ? (float) config.doubleValue("seq_classif_dropout", 0.2)
+                    : (float) config.doubleValue("dropout", 0.1);
+        }
+        return (float) config.doubleValue("classifier_dropout", config.doubleValue("hidden_dropout_prob", 0.1));
+    }
+
+    private static void addLinear(List<ParameterSpec> specs, String prefix, int out, int in) {
+        specs.add(new ParameterSpec(prefix + ".weight", new Shape(out, in), false));
+        specs.add(new ParameterSpec(prefix + ".bias", new Shape(out), true));
+    }
+}

@@ -1,0 +1,81 @@
+package io.modelcat.ml.infer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.metrics.EntityReport;
+import io.modelcat.ml.model.TransformerModel;
+import io.modelcat.ml.tokenize.WordAlignedBatch;
+import io.modelcat.ml.train.LabeledTokens;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Tags each word of pre-split sentences with a token classification model (the first sub-token decides). */
+public final class TokenTagger {
+
+    private final TransformerModel model;
+    private final int batchSize;
+    private final int maxSequenceLength;
+
+    public TokenTagger(TransformerModel model, int batchSize, int maxSequenceLength) {
+        if (model.task() != Task.TOKEN_CLASSIFICATION) {
+            throw new IllegalArgumentException("not a token classification model: " + model.task());
+        }
+        this.model = model;
+        this.batchSize = batchSize;
+        this.maxSequenceLength = model.fitSequenceLength(maxSequenceLength);
+    }
+
+    /** Tags labelled sentences and scores the tags at entity level (seqeval) and per token. */
+    public EntityReport evaluate(List<LabeledTokens> examples) {
+        List<List<String>> actual = examples.stream()
+                .map(example -> example.labels().stream().map(model.labels()::get).toList())
+                .toList();
+        return EntityReport.of(actual, tag(examples.stream().map(LabeledTokens::words).toList()));
+    }
+
+    /**
+     * One label per word. Words cut off by truncation get the first label (by convention "O").
+     */
+    public List<List<String>> tag(List<List<String>> sentences) {
+        List<List<String>> tagged = new ArrayList<>(sentences.size());
+        int labelCount = model.labels().size();
+        for (int start = 0; start < sentences.size(); start += batchSize) {
+            List<List<String>> batch = sentences.subList(start, Math.min(sentences.size(), start + batchSize));
+            WordAlignedBatch encoded = model.tokenizer().encodeWordsBatch(batch, maxSequenceLength);
+            float[] logits;
+            try (NDManager batchManager = model.manager().newSubManager()) {
+                NDArray output = model.forward(encoded.tokens().toNDList(batchManager), false).singletonOrThrow();
+                logits = output.toFloatArray();
+            }
+            int sequence = encoded.tokens().sequenceLength();
+            for (int row = 0; row < batch.size(); row++) {
+                List<String> labels = new ArrayList<>();
+                for (int word = 0; word < batch.get(row).size(); word++) {
+                    labels.add(model.labels().get(0));
+                }
+                long previousWord = -1;
+                for (int position = 0; position < sequence; position++) {
+                    long word = encoded.wordIds()[row][position];
+                    if (word >= 0 && word != previousWord) {
+                        labels.set((int) word, model.labels().get(
+                                argmax(logits, (row * sequence + position) * labelCount, labelCount)));
+                    }
+                    previousWord = word;
+                }
+                tagged.add(labels);
+            }
+        }
+        return tagged;
+    }
+
+    private static int argmax(float[] values, int offset, int length) {
+        int best = 0;
+        for (int index = 1; index < length; index++) {
+            if (values[offset + index] > values[offset + best]) {
+                best = index;
+            }
+        }
+        return best;
+    }
+}

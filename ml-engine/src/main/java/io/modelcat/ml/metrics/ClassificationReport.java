@@ -1,0 +1,53 @@
+package io.modelcat.ml.metrics;
+
+import java.util.List;
+
+/**
+ * Single-label classification metrics, as scikit-learn's {@code classification_report} computes
+ * them. Macro averages classes equally, weighted by support, micro pools all decisions (and so
+ * equals accuracy for single-label data).
+ */
+public record ClassificationReport(double accuracy, List<ClassScores> perClass, PrecisionRecallF1 macro,
+        PrecisionRecallF1 micro, PrecisionRecallF1 weighted, ConfusionMatrix confusionMatrix) {
+
+    public ClassificationReport {
+        perClass = List.copyOf(perClass);
+    }
+
+    /** @param labels class names by id; every id in {@code actual} and {@code predicted} must index it */
+    public static ClassificationReport of(int[] actual, int[] predicted, List<String> labels) {
+        ConfusionMatrix matrix = ConfusionMatrix.of(actual, predicted, labels.size());
+        long total = matrix.total();
+        long correct = 0;
+        long predictedPositives = 0;
+        long actualPositives = 0;
+        double macroPrecision = 0;
+        double macroRecall = 0;
+        double macroF1 = 0;
+        double weightedPrecision = 0;
+        double weightedRecall = 0;
+        double weightedF1 = 0;
+        List<ClassScores> perClass = new java.util.ArrayList<>();
+        for (int label = 0; label < labels.size(); label++) {
+            long truePositives = matrix.truePositives(label);
+            long predictedAsLabel = truePositives + matrix.falsePositives(label);
+            long support = matrix.support(label);
+            PrecisionRecallF1 scores = PrecisionRecallF1.fromCounts(truePositives, predictedAsLabel, support);
+            perClass.add(new ClassScores(labels.get(label), scores, support));
+            correct += truePositives;
+            predictedPositives += predictedAsLabel;
+            actualPositives += support;
+            macroPrecision += scores.precision() / labels.size();
+            macroRecall += scores.recall() / labels.size();
+            macroF1 += scores.f1() / labels.size();
+            double weight = PrecisionRecallF1.ratio(support, total);
+            weightedPrecision += scores.precision() * weight;
+            weightedRecall += scores.recall() * weight;
+            weightedF1 += scores.f1() * weight;
+        }
+        return new ClassificationReport(PrecisionRecallF1.ratio(correct, total), perClass,
+                new PrecisionRecallF1(macroPrecision, macroRecall, macroF1),
+                PrecisionRecallF1.fromCounts(correct, predictedPositives, actualPositives),
+                new PrecisionRecallF1(weightedPrecision, weightedRecall, weightedF1), matrix);
+    }
+}

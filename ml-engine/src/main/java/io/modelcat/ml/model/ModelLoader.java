@@ -1,0 +1,147 @@
+package io.modelcat.ml.model;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.modelcat.ml.DjlEnvironment;
+import io.modelcat.ml.arch.ArchitectureFamily;
+import io.modelcat.ml.arch.ParameterSpec;
+import io.modelcat.ml.arch.ScalarConstants;
+import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.TransformerNetwork;
+import io.modelcat.ml.arch.Weights;
+import io.modelcat.ml.checkpoint.CheckpointReader;
+import io.modelcat.ml.checkpoint.HfConfig;
+import io.modelcat.ml.tokenize.TextTokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Loads a local Hugging Face model directory (config.json, tokenizer.json, safetensors) for DJL. */
+public final class ModelLoader {
+
+    public static final String ENGINE = "PyTorch";
+    private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
+
+    private ModelLoader() {}
+
+    /** Loads the checkpoint with the task head that its {@code architectures} entry names. */
+    public static TransformerModel load(Path modelDirectory) {
+        return load(modelDirectory, Optional.empty());
+    }
+
+    /** Loads the checkpoint's body and puts the requested head with the user's labels on top. */
+    public static TransformerModel load(Path modelDirectory, HeadRequest head) {
+        return load(modelDirectory, Optional.of(head));
+    }
+
+    private static TransformerModel load(Path modelDirectory, Optional<HeadRequest> request) {
+        DjlEnvironment.configure();
+        HfConfig checkpointConfig = HfConfig.read(modelDirectory.resolve("config.json"));
+        ArchitectureFamily family = ArchitectureFamily.fromModelType(checkpointConfig.modelType());
+        Task task = request.map(HeadRequest::task).orElseGet(() -> checkpointConfig.architecture()
+                .flatMap(Task::fromTransformersClass)
+                .orElseThrow(() -> new IllegalArgumentException(modelDirectory
+                        + " holds a base model without a task head; ask for one with a HeadRequest")));
+        List<String> labels = task.isClassification()
+                ? request.map(HeadRequest::labels).orElseGet(checkpointConfig::labels)
+                : List.of();
+        HfConfig config = (task.isClassification() ? checkpointConfig.withLabels(labels) : checkpointConfig)
+                .withArchitecture(family.transformersClass(task));
+
+        Model djlModel = Model.newInstance(modelDirectory.getFileName().toString(), Device.cpu(), ENGINE);
+        try {
+            NDManager manager = djlModel.getNDManager();
+            Map<String, NDArray> tensors = withBasePrefix(CheckpointReader.read(modelDirectory, manager), family);
+            boolean labelsChanged = task.isClassification() && !labels.equals(checkpointConfig.labels());
+            long seed = request.map(HeadRequest::seed).orElse(0L);
+            List<String> created = completeHead(tensors, config, family, task, labels.size(), labelsChanged, seed,
+                    manager);
+            ScalarConstants constants = new ScalarConstants(manager);
+            Weights all = new Weights(tensors);
+            Weights used = dropUnused(all, TransformerNetwork.create(config, family, task, all, constants), manager);
+            TransformerNetwork network = TransformerNetwork.create(config, family, task, used, constants);
+            djlModel.setBlock(new TransformerBlock(network, used.asMap()));
+            TextTokenizer tokenizer = TextTokenizer.load(modelDirectory.resolve("tokenizer.json"),
+                    config.intValue("pad_token_id", 0));
+            return new TransformerModel(djlModel, config, family, task, labels, used, network, constants, tokenizer,
+                    modelDirectory, created);
+        } catch (RuntimeException e) {
+            djlModel.close();
+            throw e;
+        }
+    }
+
+    /** Base-model checkpoints ({@code BertModel}, {@code GPT2Model}) save their keys without the prefix. */
+    private static Map<String, NDArray> withBasePrefix(Map<String, NDArray> tensors, ArchitectureFamily family) {
+        String prefix = family.basePrefix() + ".";
+        boolean prefixed = tensors.keySet().stream().anyMatch(name -> name.startsWith(prefix));
+        Map<String, NDArray> renamed = new LinkedHashMap<>();
+        tensors.forEach((name, array) -> {
+            String key = prefixed || isHeadKey(name) ? name : prefix + name;
+            array.setName(key);
+            renamed.put(key, array);
+        });
+        return renamed;
+    }
+
+    private static boolean isHeadKey(String name) {
+        return name.startsWith("classifier.") || name.startsWith("pre_classifier.") || name.startsWith("lm_head.")
+                || name.startsWith("cls.") || name.startsWith("qa_outputs.") || name.startsWith("vocab_");
+    }
+
+    private static List<String> completeHead(Map<String, NDArray> tensors, HfConfig config, ArchitectureFamily family,
+            Task task, int labelCount, boolean labelsChanged, long seed, NDManager manager) {
+        HeadInitializer initializer = new HeadInitializer(config.doubleValue("initializer_range", 0.02), seed);
+        List<String> created = new ArrayList<>();
+        for (ParameterSpec spec : TransformerNetwork.headParameters(config, family, task, labelCount)) {
+            NDArray existing = tensors.get(spec.name());
+            // A pooler belongs to the pretrained body and survives a new label set; a classifier does not.
+            boolean partOfBody = spec.name().startsWith(family.basePrefix() + ".");
+            boolean usable = existing != null && existing.getShape().equals(spec.shape())
+                    && (partOfBody || !labelsChanged);
+            if (!usable) {
+                if (existing != null) {
+                    existing.close();
+                }
+                tensors.put(spec.name(), initializer.create(spec, manager));
+                created.add(spec.name());
+            }
+        }
+        if (!created.isEmpty()) {
+            LOG.info("Initialised new head parameters {}; fine-tune before use", created);
+        }
+        return created;
+    }
+
+    /**
+     * Runs one tiny forward pass to learn which tensors the network reads, and closes the rest
+     * (an MLM head, a tied {@code lm_head.weight} copy, buffers) so training and saving skip them.
+     */
+    private static Weights dropUnused(Weights all, TransformerNetwork network, NDManager manager) {
+        try (NDManager probe = manager.newSubManager()) {
+            NDList inputs = new NDList(probe.zeros(new Shape(1, 2), DataType.INT64), probe.ones(new Shape(1, 2), DataType.INT64));
+            network.forward(inputs, false);
+        }
+        List<String> unused = new ArrayList<>();
+        for (String name : all.names()) {
+            if (!all.namesRead().contains(name)) {
+                unused.add(name);
+                all.asMap().get(name).close();
+            }
+        }
+        if (!unused.isEmpty()) {
+            LOG.info("Checkpoint tensors not used by this task head: {}", unused);
+        }
+        return all.retainOnly(all.namesRead());
+    }
+}

@@ -1,0 +1,128 @@
+package io.modelcat.ml.model;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.modelcat.ml.arch.ArchitectureFamily;
+import io.modelcat.ml.arch.ScalarConstants;
+import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.TransformerNetwork;
+import io.modelcat.ml.arch.Weights;
+import io.modelcat.ml.checkpoint.HfConfig;
+import io.modelcat.ml.tokenize.TextTokenizer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** A Hugging Face checkpoint loaded into a DJL model on the PyTorch engine, with its tokenizer. */
+public final class TransformerModel implements AutoCloseable {
+
+    private final Model djlModel;
+    private final HfConfig config;
+    private final ArchitectureFamily family;
+    private final Task task;
+    private final List<String> labels;
+    private final Weights weights;
+    private final TransformerNetwork network;
+    private final ScalarConstants constants;
+    private final TextTokenizer tokenizer;
+    private final Path sourceDirectory;
+    private final List<String> newlyInitialised;
+
+    TransformerModel(Model djlModel, HfConfig config, ArchitectureFamily family, Task task, List<String> labels,
+            Weights weights, TransformerNetwork network, ScalarConstants constants, TextTokenizer tokenizer,
+            Path sourceDirectory, List<String> newlyInitialised) {
+        this.djlModel = djlModel;
+        this.config = config;
+        this.family = family;
+        this.task = task;
+        this.labels = List.copyOf(labels);
+        this.weights = weights;
+        this.network = network;
+        this.constants = constants;
+        this.tokenizer = tokenizer;
+        this.sourceDirectory = sourceDirectory;
+        this.newlyInitialised = List.copyOf(newlyInitialised);
+    }
+
+    /**
+     * Runs the network. Attach {@code inputs} to a per-batch sub-manager of {@link #manager()} and
+     * close it after use: every intermediate array lands in the inputs' manager.
+     *
+     * @return one array of logits, see {@link TransformerNetwork#forward}
+     */
+    public NDList forward(NDList inputs, boolean training) {
+        long length = inputs.get(0).getShape().get(1);
+        if (length > maxSequenceLength()) {
+            throw new IllegalArgumentException("sequence of " + length + " tokens exceeds the model's "
+                    + maxSequenceLength() + " positions");
+        }
+        return new NDList(network.forward(inputs, training));
+    }
+
+    /** The longest token sequence the model's position embeddings cover. */
+    public int maxSequenceLength() {
+        return TransformerNetwork.maxSequenceLength(config, family);
+    }
+
+    /** The requested length, capped at what the model can take. */
+    public int fitSequenceLength(int requested) {
+        return Math.min(requested, maxSequenceLength());
+    }
+
+    /** The long-lived manager that owns the weights; open per-batch managers from it. */
+    public NDManager manager() {
+        return djlModel.getNDManager();
+    }
+
+    public Model djlModel() {
+        return djlModel;
+    }
+
+    public HfConfig config() {
+        return config;
+    }
+
+    public ArchitectureFamily family() {
+        return family;
+    }
+
+    public Task task() {
+        return task;
+    }
+
+    /** Label names ordered by class id; empty for a language model. */
+    public List<String> labels() {
+        return labels;
+    }
+
+    /** Trainable parameters by Hugging Face name. */
+    public Map<String, NDArray> parameters() {
+        return weights.asMap();
+    }
+
+    /** Scalar constants that outlive every backward pass (see {@link ScalarConstants}). */
+    public ScalarConstants constants() {
+        return constants;
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public Path sourceDirectory() {
+        return sourceDirectory;
+    }
+
+    /** Head parameters that the checkpoint lacked and were freshly initialised; train before use. */
+    public List<String> newlyInitialised() {
+        return newlyInitialised;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        djlModel.close();
+    }
+}

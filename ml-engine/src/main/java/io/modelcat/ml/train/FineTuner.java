@@ -1,0 +1,120 @@
+package io.modelcat.ml.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.modelcat.ml.model.TransformerModel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Fine-tunes a {@link TransformerModel} in place: AdamW, linear warm-up and decay, global-norm
+ * gradient clipping, shuffled mini-batches, a progress callback per step.
+ *
+ * <p>Each batch lives in its own sub-manager that is closed after the optimizer step, so memory
+ * stays flat; DJL's PyTorch gradient collector is process-wide, so run one training at a time.
+ */
+public final class FineTuner {
+
+    private final TrainingConfig config;
+    private final TrainingListener listener;
+
+    public FineTuner(TrainingConfig config, TrainingListener listener) {
+        this.config = config;
+        this.listener = listener;
+    }
+
+    /** Sequence classification on the model's own tokenizer and label set. */
+    public TrainingResult trainSequenceClassification(TransformerModel model, List<LabeledText> examples) {
+        return train(model, examples, new SequenceClassificationBatches(model.tokenizer(), model.labels().size(),
+                model.fitSequenceLength(config.maxSequenceLength())));
+    }
+
+    /**
+     * Trains on any task whose examples {@code encoder} turns into inputs and one-hot targets; the
+     * encoder also decides the sequence length (cap it with {@link TransformerModel#fitSequenceLength}).
+     */
+    public <T> TrainingResult train(TransformerModel model, List<T> examples, BatchEncoder<T> encoder) {
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("no training examples");
+        }
+        long started = System.nanoTime();
+        Engine engine = model.manager().getEngine();
+        engine.setRandomSeed((int) config.seed());
+        Random shuffler = new Random(config.seed());
+        int stepsPerEpoch = (examples.size() + config.batchSize() - 1) / config.batchSize();
+        int totalSteps = stepsPerEpoch * config.epochs();
+        LinearWarmupDecay schedule = new LinearWarmupDecay(config.learningRate(),
+                (int) Math.ceil(config.warmupRatio() * totalSteps), totalSteps);
+        Map<String, NDArray> parameters = model.parameters();
+        parameters.values().forEach(array -> array.setRequiresGradient(true));
+        List<Integer> order = new ArrayList<>();
+        for (int index = 0; index < examples.size(); index++) {
+            order.add(index);
+        }
+        List<Double> epochLosses = new ArrayList<>();
+        double firstLoss = Double.NaN;
+        double lastLoss = Double.NaN;
+        int step = 0;
+        boolean stopped = false;
+        try (NDManager optimizerState = model.manager().newSubManager()) {
+            AdamW optimizer = new AdamW(optimizerState, config.weightDecay());
+            for (int epoch = 1; epoch <= config.epochs() && !stopped; epoch++) {
+                Collections.shuffle(order, shuffler);
+                double lossSum = 0;
+                int stepsThisEpoch = 0;
+                for (int start = 0; start < order.size() && !stopped; start += config.batchSize()) {
+                    long stepStarted = System.nanoTime();
+                    List<T> batch = new ArrayList<>();
+                    for (int index : order.subList(start, Math.min(order.size(), start + config.batchSize()))) {
+                        batch.add(examples.get(index));
+                    }
+                    double rate = schedule.rateAt(step);
+                    double loss = optimizerStep(model, batch, encoder, optimizer, rate);
+                    step++;
+                    stepsThisEpoch++;
+                    lossSum += loss;
+                    firstLoss = Double.isNaN(firstLoss) ? loss : firstLoss;
+                    lastLoss = loss;
+                    double seconds = (System.nanoTime() - stepStarted) / 1e9;
+                    listener.onStep(new TrainingProgress(step, totalSteps, epoch, loss, rate,
+                            batch.size() / Math.max(seconds, 1e-9)));
+                    stopped = listener.stopRequested();
+                }
+                if (stepsThisEpoch == stepsPerEpoch) {
+                    double meanLoss = lossSum / stepsPerEpoch;
+                    epochLosses.add(meanLoss);
+                    listener.onEpochEnd(epoch, meanLoss);
+                }
+            }
+        } finally {
+            parameters.values().forEach(array -> array.setRequiresGradient(false));
+        }
+        return new TrainingResult(step, firstLoss, lastLoss, epochLosses, (System.nanoTime() - started) / 1e9,
+                stopped);
+    }
+
+    private <T> double optimizerStep(TransformerModel model, List<T> batch, BatchEncoder<T> encoder, AdamW optimizer,
+            double learningRate) {
+        try (NDManager stepManager = model.manager().newSubManager()) {
+            GradientStep gradients = GradientStep.compute(model, encoder.encode(batch, stepManager), stepManager,
+                    () -> {});
+            try {
+                if (!Double.isFinite(gradients.loss())) {
+                    throw new IllegalStateException("training diverged: loss is " + gradients.loss());
+                }
+                if (config.maxGradNorm() > 0) {
+                    gradients.clipGlobalNorm(config.maxGradNorm());
+                }
+                optimizer.update(model.parameters(), gradients.byName(), learningRate);
+                return gradients.loss();
+            } finally {
+                // Stale gradients would otherwise be added to the next backward pass, even in a later run.
+                gradients.zero();
+            }
+        }
+    }
+}
