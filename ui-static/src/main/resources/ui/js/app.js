@@ -1,0 +1,73 @@
+// Entry point: hash routing between the catalog (#/?filters) and a model card (#/models/{id}).
+import { mountCatalog } from './catalog.js';
+import { mountModel } from './model.js';
+
+const main = document.getElementById('main');
+let current = null; // { page: 'catalog' | 'model', view }
+let catalogHash = '#/'; // the catalog as last seen, so a model page's back link keeps the reader's filters
+
+/** The hash as a path and its query parameters: '#/models/x?a=1' gives '/models/x' and a=1. */
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '');
+  const mark = raw.indexOf('?');
+  const path = mark < 0 ? raw : raw.slice(0, mark);
+  const params = new URLSearchParams(mark < 0 ? '' : raw.slice(mark + 1));
+  return { path: path || '/', params };
+}
+
+/** Goes to a hash; `replace` keeps the history entry (for corrections that should not add a step). */
+export function navigate(hash, { replace = false } = {}) {
+  if (`#${hash}` === location.hash) return;
+  if (replace) {
+    history.replaceState(history.state, '', `#${hash}`);
+    route();
+  } else {
+    location.hash = hash;
+  }
+}
+
+function route() {
+  const { path, params } = parseHash();
+  const model = /^\/models\/([^/]+)\/?$/.exec(path);
+  highlightNav(model ? null : 'catalog');
+  if (model) {
+    current?.view.unmount?.();
+    current = { page: 'model', view: mountModel(main, decodeURIComponent(model[1]), catalogHash) };
+    main.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  } else if (path === '/') {
+    catalogHash = location.hash || '#/';
+    if (current?.page === 'catalog') {
+      current.view.update(params);
+    } else {
+      current?.view.unmount?.();
+      current = { page: 'catalog', view: mountCatalog(main, params, navigate) };
+    }
+  } else {
+    current?.view.unmount?.();
+    current = null;
+    document.title = 'Not found · ModelCat';
+    main.replaceChildren();
+    const heading = document.createElement('h1');
+    heading.textContent = 'Page not found';
+    const back = document.createElement('a');
+    back.href = '#/';
+    back.textContent = 'Back to the catalog';
+    main.append(heading, back);
+  }
+}
+
+function highlightNav(active) {
+  for (const link of document.querySelectorAll('[data-nav]')) {
+    if (link.dataset.nav === active) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+// The skip link must not change the route: focus the content instead.
+document.getElementById('skip-link').addEventListener('click', event => {
+  event.preventDefault();
+  main.focus();
+});
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,73 @@
+// Builds DOM nodes. Text always goes in as text nodes, never as HTML, so untrusted strings are safe here.
+
+/** Creates an element: h('a', {href: '#/', class: 'x', onclick: fn}, 'text', childNode, [more]). */
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes ?? {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith('on') && typeof value === 'function') {
+      element.addEventListener(name.slice(2), value);
+    } else if (name === 'class') {
+      element.className = value;
+    } else if (name === 'dataset') {
+      Object.assign(element.dataset, value);
+    } else if (name === 'checked' || name === 'selected' || name === 'value') {
+      element[name] = value;
+    } else {
+      element.setAttribute(name, value === true ? '' : String(value));
+    }
+  }
+  appendChildren(element, children);
+  return element;
+}
+
+/** Appends nodes and strings (as text), skipping null, undefined and false. */
+export function appendChildren(element, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : String(child));
+  }
+  return element;
+}
+
+/** Replaces an element's content. */
+export function replaceChildren(element, ...children) {
+  element.replaceChildren();
+  return appendChildren(element, children);
+}
+
+/** Shows an API error (RFC 9457 problem details): its title, detail and each field error. */
+export function problemView(error, retry) {
+  const fieldErrors = Array.isArray(error?.errors) ? error.errors : [];
+  return h('div', { class: 'problem', role: 'alert' },
+    h('p', { class: 'problem-title' }, error?.title || 'Something went wrong'),
+    error?.detail ? h('p', { class: 'problem-detail' }, error.detail) : null,
+    fieldErrors.length ? h('ul', { class: 'problem-fields' },
+      fieldErrors.map(e => h('li', {}, h('code', {}, e.field ?? '?'), ': ', e.message ?? ''))) : null,
+    retry ? h('button', { type: 'button', class: 'button', onclick: retry }, 'Try again') : null);
+}
+
+const STATUS_LABELS = {
+  not_imported: 'Not imported',
+  importing: 'Importing…',
+  ready: 'Ready',
+  failed: 'Failed',
+};
+
+/** A badge for a model's import status. */
+export function statusBadge(status) {
+  return h('span', { class: `badge status status-${status}` }, STATUS_LABELS[status] ?? status);
+}
+
+/** A badge for an inference task. */
+export function taskBadge(task) {
+  return h('span', { class: 'badge task', dataset: { task } }, task);
+}
+
+/** A date as the reader's locale writes it, with the exact time as a tooltip. */
+export function dateView(iso) {
+  if (!iso) return h('span', {}, '—');
+  const date = new Date(iso);
+  return h('time', { datetime: iso, title: date.toISOString() },
+    date.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' }));
+}

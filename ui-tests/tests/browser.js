@@ -1,0 +1,59 @@
+// Headless Chromium for the UI tests: the system's browser, never a downloaded one.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const BASE_URL = (process.env.MODELCAT_BASE_URL || 'http://localhost:8080').replace(/\/+$/, '');
+const CHROMIUM = process.env.MODELCAT_CHROMIUM || '/usr/bin/chromium';
+const SCREENSHOTS = process.env.MODELCAT_SCREENSHOTS || path.join(os.tmpdir(), 'modelcat-ui-screenshots');
+// Generous: the tests share a small machine with other builds.
+export const TIMEOUT_MS = Number(process.env.MODELCAT_UI_TIMEOUT_MS || 30000);
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    timeout: 60000,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * A new page at a laptop's size that records console errors, uncaught exceptions and dialogs
+ * (an XSS payload would open one), so each test can assert there were none.
+ */
+export async function openPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT_MS);
+  const problems = { consoleErrors: [], pageErrors: [], dialogs: [] };
+  page.on('console', message => {
+    if (message.type() === 'error') problems.consoleErrors.push(message.text());
+  });
+  page.on('pageerror', error => problems.pageErrors.push(String(error)));
+  page.on('dialog', dialog => {
+    problems.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+  return { context, page, problems };
+}
+
+/** Retries an assertion until it passes or the time is up, then throws its last failure. */
+export async function eventually(assertion, timeoutMs = TIMEOUT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await assertion();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+  }
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
