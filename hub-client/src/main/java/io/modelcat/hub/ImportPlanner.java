@@ -20,7 +20,11 @@ public final class ImportPlanner {
      *                      {@link HubClient#modelInfo} and {@link ImportPlan#decide}
      */
     public ImportPlan plan(ModelId id) {
-        ModelInfo info = client.modelInfo(id);
+        return plan(id, client.modelInfo(id));
+    }
+
+    /** Decides what to import from model info already fetched. */
+    public ImportPlan plan(ModelId id, ModelInfo info) {
         if (info.gated() && client.settings().token() == null) {
             throw new HubException(HubException.Kind.GATED_OR_PRIVATE, "model " + id.repoId()
                     + " is gated: accept its licence at " + client.settings().endpoint() + "/" + id.repoId()

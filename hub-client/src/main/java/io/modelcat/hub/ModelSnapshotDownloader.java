@@ -69,7 +69,17 @@ public final class ModelSnapshotDownloader {
         } finally {
             if (!moved) {
                 deleteRecursively(temp);
+                deleteIfEmpty(parent);
             }
+        }
+    }
+
+    /** Removes the repository's folder when a failed first download left it empty. */
+    private static void deleteIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // not empty (other snapshots, or a concurrent download): keep it
         }
     }
 

@@ -81,7 +81,7 @@ public final class LocalSystem {
 
     private static Path jar(String[] args, int index, String module) {
         Path jar = args.length > index ? Path.of(args[index])
-                : Path.of(module, "target", module + "-0.1.0-SNAPSHOT.jar");
+                : Path.of(module, "target", module + ".jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("Cannot find " + jar.toAbsolutePath()
                     + "; build first with ./mvnw -DskipTests package (the ./modelcat script does).");

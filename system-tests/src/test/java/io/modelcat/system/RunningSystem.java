@@ -34,8 +34,15 @@ public final class RunningSystem implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, Process> runners = new HashMap<>();
     private final URI base;
+    private final Map<String, String> sharedEnv = new HashMap<>();
 
     public RunningSystem() {
+        this(Map.of());
+    }
+
+    /** A system whose processes all get {@code env} (for example HF_ENDPOINT of a local Hub). */
+    public RunningSystem(Map<String, String> env) {
+        sharedEnv.putAll(env);
         try {
             home = Files.createTempDirectory("modelcat-system");
             int port = freePort();
@@ -70,6 +77,11 @@ public final class RunningSystem implements AutoCloseable {
         Process p = runners.remove(name);
         p.destroyForcibly();
         p.waitFor();
+    }
+
+    /** MODELCAT_HOME shared by the processes: the artifact store is under {@code models/}. */
+    public Path home() {
+        return home;
     }
 
     public URI base() {
@@ -139,6 +151,7 @@ public final class RunningSystem implements AutoCloseable {
         pb.environment().put("DATABASE_USER", db.user() == null ? "" : db.user());
         pb.environment().put("DATABASE_PASSWORD", db.password() == null ? "" : db.password());
         pb.environment().put("MODELCAT_HOME", home.toString());
+        pb.environment().putAll(sharedEnv);
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         Path log = Path.of("target", "system-logs", name + "-" + System.nanoTime() + ".log");
@@ -216,6 +229,12 @@ public final class RunningSystem implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("not a JSON object (" + status + "): " + body, e);
             }
+        }
+
+        /** The {@code items} of a page answer. */
+        @SuppressWarnings("unchecked")
+        public List<Map<String, Object>> items() {
+            return (List<Map<String, Object>>) map().get("items");
         }
 
         public List<Map<String, Object>> list() {

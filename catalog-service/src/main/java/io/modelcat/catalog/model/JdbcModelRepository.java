@@ -96,6 +96,24 @@ final class JdbcModelRepository implements ModelRepository {
     }
 
     @Override
+    public Optional<UUID> markImporting(String repoId) {
+        return tx.executeWrite(status -> {
+            try (PreparedStatement ps = status.getConnection().prepareStatement("""
+                    UPDATE model SET status = CASE WHEN status = 'ready' THEN status ELSE 'importing' END,
+                                     status_message = NULL, updated_at = now()
+                    WHERE source_type = 'huggingface' AND lower(source_repo) = lower(?)
+                    RETURNING id""")) {
+                ps.setString(1, repoId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.<UUID>empty();
+                }
+            } catch (SQLException e) {
+                throw translate(e);
+            }
+        });
+    }
+
+    @Override
     public DeleteOutcome deleteUnlessInUse(UUID id) {
         return tx.executeWrite(status -> {
             Connection c = status.getConnection();

@@ -15,6 +15,12 @@ public interface ModelRepository {
     /** Replaces the card's content if its version is still {@code expectedVersion}; empty if it is not (or is gone). */
     Optional<ModelCard> update(UUID id, long expectedVersion, ModelDraft draft);
 
+    /**
+     * Marks the card of a Hugging Face repository as being imported (unless it is already imported)
+     * and returns its id; empty when the catalog has no card for the repository yet.
+     */
+    Optional<UUID> markImporting(String repoId);
+
     /** Deletes the card unless a queued or running job uses it. */
     DeleteOutcome deleteUnlessInUse(UUID id);
 

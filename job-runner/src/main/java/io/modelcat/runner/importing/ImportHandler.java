@@ -1,0 +1,146 @@
+package io.modelcat.runner.importing;
+
+import io.micronaut.context.annotation.Value;
+import io.modelcat.hub.HubClient;
+import io.modelcat.hub.HubException;
+import io.modelcat.hub.ImportPlan;
+import io.modelcat.hub.ImportPlanner;
+import io.modelcat.hub.ModelId;
+import io.modelcat.hub.ModelInfo;
+import io.modelcat.hub.ModelSnapshot;
+import io.modelcat.hub.ModelSnapshotDownloader;
+import io.modelcat.jobs.JobKind;
+import io.modelcat.runner.execute.JobCancelledException;
+import io.modelcat.runner.execute.JobContext;
+import io.modelcat.runner.execute.JobHandler;
+import io.modelcat.runner.execute.TransientJobException;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Imports a Hugging Face model by MODEL_ID: plans the files (refusing pickle-only weights and
+ * unsupported tasks), downloads them into the artifact store (resumed, verified, atomic), and
+ * registers the card and a version for the Hub revision. Re-importing a revision changes nothing.
+ */
+@Singleton
+public class ImportHandler implements JobHandler {
+
+    private static final int README_LIMIT = 1024 * 1024;
+
+    private final HubClient hub;
+    private final ImportedModels models;
+    private final Path store;
+
+    public ImportHandler(HubClient hub, ImportedModels models, @Value("${modelcat.home}") String home) {
+        this.hub = hub;
+        this.models = models;
+        this.store = Path.of(home, "models");
+    }
+
+    @Override
+    public JobKind kind() {
+        return JobKind.IMPORT;
+    }
+
+    @Override
+    public Map<String, Object> run(JobContext context) {
+        String repo = (String) context.params().get("repoId");
+        String revision = (String) context.params().get("revision");
+        try {
+            ModelId id = ModelId.parse(repo, revision);
+            context.log("INFO", "Importing " + id.repoId() + " at " + id.revisionOrDefault() + " from "
+                    + hub.settings().endpoint(), Map.of());
+            ModelInfo info = hub.modelInfo(id);
+            ImportPlan plan = new ImportPlanner(hub).plan(id, info);
+            long total = plan.knownTotalBytes();
+            context.log("INFO", "Revision " + plan.commitSha() + ": " + plan.files().size() + " files, " + total + " bytes",
+                    Map.of("files", plan.filenames(), "bytes", total));
+            ModelSnapshot snapshot = new ModelSnapshotDownloader(hub).download(plan, store, progress(context, plan, total));
+            context.log("INFO", snapshot.reused() ? "Files were already in the store" : "Downloaded and verified", Map.of());
+
+            ImportedModels.Registered registered = models.register(card(id, info, plan), plan.commitSha(),
+                    snapshot.directory().toUri().toString(),
+                    Map.of("source", "huggingface", "repoId", id.repoId(), "revision", plan.commitSha()));
+            context.log("INFO", registered.created()
+                    ? "Registered version " + registered.versionNumber() + " of model " + registered.modelId()
+                    : "Revision already registered as version " + registered.versionNumber() + "; nothing changed", Map.of());
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("modelId", registered.modelId().toString());
+            result.put("versionId", registered.versionId().toString());
+            result.put("versionNumber", registered.versionNumber());
+            result.put("revision", plan.commitSha());
+            result.put("bytes", total);
+            result.put("newVersion", registered.created());
+            return result;
+        } catch (HubException e) {
+            if (e.isTransient()) {
+                throw new TransientJobException(e.getMessage(), e);
+            }
+            models.markFailed(repo, e.getMessage());
+            throw e;
+        } catch (IllegalArgumentException e) {
+            models.markFailed(repo, e.getMessage());
+            throw e;
+        }
+    }
+
+    /** Aggregates per-file progress into the job's: bytes done of the plan's total, and the rate. */
+    private static io.modelcat.hub.DownloadProgress progress(JobContext context, ImportPlan plan, long total) {
+        Map<String, Long> done = new ConcurrentHashMap<>();
+        return (filename, bytesDone, totalBytes, bytesPerSecond) -> {
+            if (context.cancelled()) {
+                throw new JobCancelledException();
+            }
+            done.put(filename, bytesDone);
+            long sum = done.values().stream().mapToLong(Long::longValue).sum();
+            Map<String, Object> detail = new HashMap<>();
+            detail.put("bytesDone", sum);
+            detail.put("bytesTotal", total);
+            detail.put("bytesPerSecond", Math.round(bytesPerSecond));
+            detail.put("file", filename);
+            context.progress(total > 0 ? Math.min(0.99, (double) sum / total) : 0, detail);
+        };
+    }
+
+    private ImportedModels.Card card(ModelId id, ModelInfo info, ImportPlan plan) {
+        String description = readme(id, plan);
+        String modelType = info.modelType() == null ? "" : info.modelType().toLowerCase(Locale.ROOT);
+        List<String> tags = info.tags().stream().filter(t -> !t.contains(":")).limit(50).toList();
+        return new ImportedModels.Card(id.repoId(), id.name(), id.owner(), description, plan.pipelineTag(),
+                finetuningTasks(modelType), plan.license() == null ? "unknown" : plan.license(), tags,
+                info.libraryName(), info.architectures().isEmpty() ? modelType : info.architectures().get(0));
+    }
+
+    /** The model card's Markdown without its YAML front matter, or empty. */
+    private String readme(ModelId id, ImportPlan plan) {
+        ModelId pinned = ModelId.parse(id.repoId(), plan.commitSha());
+        try {
+            String text = new String(hub.fetchSmallFile(pinned, "README.md", README_LIMIT), StandardCharsets.UTF_8);
+            if (text.startsWith("---")) {
+                int end = text.indexOf("\n---", 3);
+                if (end > 0) {
+                    text = text.substring(text.indexOf('\n', end + 1) + 1);
+                }
+            }
+            return text.strip();
+        } catch (HubException e) {
+            return "";
+        }
+    }
+
+    /** What this project's engine can fine-tune the architecture for. */
+    static List<String> finetuningTasks(String modelType) {
+        return switch (modelType) {
+            case "bert", "roberta", "distilbert" -> List.of("text-classification", "token-classification");
+            case "gpt2" -> List.of("text-generation");
+            default -> List.of();
+        };
+    }
+}
