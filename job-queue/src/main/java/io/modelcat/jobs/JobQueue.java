@@ -30,6 +30,12 @@ import org.quartz.impl.StdSchedulerFactory;
  */
 public final class JobQueue implements AutoCloseable {
 
+    /**
+     * PostgreSQL notification channel on which submitters announce a queued job (the payload is the
+     * Quartz cluster's name), so that idle runners wake up at once.
+     */
+    public static final String SUBMISSION_CHANNEL = "modelcat_job_queued";
+
     /** Highest job priority; 0 is the default and the lowest. */
     public static final int MAX_PRIORITY = 9;
     static final String GROUP = "modelcat";

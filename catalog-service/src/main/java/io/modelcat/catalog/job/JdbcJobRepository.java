@@ -4,6 +4,7 @@ import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
 import io.modelcat.catalog.problem.InvalidFieldException;
+import io.modelcat.jobs.JobQueue;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -110,6 +111,18 @@ final class JdbcJobRepository implements JobRepository {
                     }
                 }
                 return jobs;
+            }
+        });
+    }
+
+    @Override
+    public void announce(String cluster) {
+        sql(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                ps.setString(1, JobQueue.SUBMISSION_CHANNEL);
+                ps.setString(2, cluster);
+                ps.execute();
+                return null;
             }
         });
     }

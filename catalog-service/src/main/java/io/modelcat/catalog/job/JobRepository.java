@@ -30,6 +30,9 @@ public interface JobRepository {
 
     List<JobLogEntry> logs(UUID jobId, long afterId, int limit);
 
+    /** Tells idle runners of a Quartz cluster that a job is waiting (PostgreSQL NOTIFY). */
+    void announce(String cluster);
+
     /** Sort key text of a job for list cursors. */
     String submittedKey(UUID id);
 }

@@ -56,6 +56,7 @@ public class JobService {
             jobs.delete(id);
             throw e;
         }
+        jobs.announce(device.schedulerName());
         return job;
     }
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
+import org.quartz.TriggerKey;
 import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
 import org.slf4j.Logger;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public class RunnerScheduler implements ApplicationEventListener<ApplicationStartupEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunnerScheduler.class);
+
+    private static final TriggerKey WAKE_UP = TriggerKey.triggerKey("wake-up", "modelcat-signals");
 
     private final List<Scheduler> schedulers = new ArrayList<>();
     private final RunnerShutdown shutdown;
@@ -66,6 +69,23 @@ public class RunnerScheduler implements ApplicationEventListener<ApplicationStar
                 LOG.info("Joined Quartz cluster {} as {}", scheduler.getSchedulerName(), scheduler.getSchedulerInstanceId());
             } catch (SchedulerException e) {
                 throw new IllegalStateException("Could not start the Quartz scheduler: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Wakes this runner's member of {@code cluster} so that it looks for due jobs now instead of
+     * after its idle wait. Quartz signals its scheduler thread on any trigger change made through
+     * it; resuming a trigger that does not exist is the cheapest such change.
+     */
+    public void wake(String cluster) {
+        for (Scheduler scheduler : schedulers) {
+            try {
+                if (scheduler.getSchedulerName().equals(cluster) && scheduler.isStarted() && !scheduler.isInStandbyMode()) {
+                    scheduler.resumeTrigger(WAKE_UP);
+                }
+            } catch (SchedulerException e) {
+                LOG.debug("Could not wake {}: {}", cluster, e.getMessage());
             }
         }
     }
