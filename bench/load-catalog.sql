@@ -1,26 +1,29 @@
 -- Loads :n synthetic model cards (default 100000) for the catalog benchmark. Tasks, licences,
 -- fine-tuning tasks and tags are spread unevenly, as in a real catalog; names are unique.
 \set n 100000
+-- Each attribute is drawn independently (hashed from the row number), with a skew like a real
+-- catalog's: many text-generation and text-classification models, many apache-2.0 and mit ones.
 INSERT INTO model (id, name, publisher, description, task, finetuning_tasks, license, tags, library,
                    architecture, source_type, status)
 SELECT gen_random_uuid(),
-       (ARRAY['bert','roberta','distilbert','gpt2','t5','bart','deberta','electra','albert','xlm'])[1 + i % 10]
-           || '-' || (ARRAY['base','large','small','tiny','mini'])[1 + (i / 10) % 5] || '-' || i,
-       'publisher-' || (i % 500),
+       (ARRAY['bert','roberta','distilbert','gpt2','t5','bart','deberta','electra','albert','xlm'])[1 + h1 % 10]
+           || '-' || (ARRAY['base','large','small','tiny','mini'])[1 + h2 % 5] || '-' || i,
+       'publisher-' || (h3 % 500),
        'Synthetic model number ' || i || ' for the catalog benchmark, trained on '
-           || (ARRAY['news','reviews','tweets','wikipedia','books','code','legal text','medical notes'])[1 + i % 8] || '.',
-       (ARRAY['text-classification','token-classification','question-answering','fill-mask',
-              'summarization','translation','text-generation'])[1 + (i * 7 / 11) % 7],
-       CASE i % 4 WHEN 0 THEN '{text-classification,token-classification}'::text[]
-                  WHEN 1 THEN '{text-generation}'::text[]
-                  WHEN 2 THEN '{question-answering}'::text[]
-                  ELSE '{}'::text[] END,
-       (ARRAY['apache-2.0','mit','cc-by-4.0','cc-by-nc-4.0','openrail','llama2','bsd-3-clause','gpl-3.0'])[1 + (i * 13 / 7) % 8],
-       ARRAY[(ARRAY['english','german','french','spanish','multilingual','chinese'])[1 + i % 6],
-             (ARRAY['sentiment','ner','qa','chat','news','legal','medical','code','summarization'])[1 + i % 9]],
+           || (ARRAY['news','reviews','tweets','wikipedia','books','code','legal text','medical notes'])[1 + h4 % 8] || '.',
+       (ARRAY['text-generation','text-generation','text-generation','text-classification','text-classification',
+              'token-classification','question-answering','fill-mask','summarization','translation'])[1 + h5 % 10],
+       (ARRAY['{text-classification,token-classification}','{text-generation}','{question-answering}','{}'])[1 + h6 % 4]::text[],
+       (ARRAY['apache-2.0','apache-2.0','apache-2.0','mit','mit','cc-by-4.0','cc-by-nc-4.0','openrail','llama2',
+              'bsd-3-clause','gpl-3.0'])[1 + h7 % 11],
+       ARRAY[(ARRAY['english','german','french','spanish','multilingual','chinese'])[1 + h8 % 6],
+             (ARRAY['sentiment','ner','qa','chat','news','legal','medical','code','summarization'])[1 + h9 % 9]],
        'transformers',
        'BertForMaskedLM',
        'manual',
        'not_imported'
-FROM generate_series(1, :n) AS i;
-ANALYZE model;
+FROM (SELECT i, (hashint4(i) & 2147483647) AS h1, (hashint4(i + 1000003) & 2147483647) AS h2, (hashint4(i + 2000003) & 2147483647) AS h3,
+             (hashint4(i + 3000017) & 2147483647) AS h4, (hashint4(i + 4000037) & 2147483647) AS h5, (hashint4(i + 5000011) & 2147483647) AS h6,
+             (hashint4(i + 6000001) & 2147483647) AS h7, (hashint4(i + 7000003) & 2147483647) AS h8, (hashint4(i + 8000009) & 2147483647) AS h9
+      FROM generate_series(1, :n) AS i) AS g;
+VACUUM ANALYZE model;

@@ -27,14 +27,21 @@ CREATE TABLE model (
     CONSTRAINT model_status_known CHECK (status IN ('not_imported', 'importing', 'ready', 'failed'))
 );
 
+-- Words are indexed without their hyphenated compounds ("distilbert-base-uncased" gives
+-- "distilbert", "base", "uncased"): searches match word prefixes, and compounds would only bloat
+-- the index and slow prefix look-ups.
+CREATE FUNCTION model_search_words(text) RETURNS tsvector LANGUAGE sql IMMUTABLE AS $$
+    SELECT to_tsvector('simple', translate(coalesce($1, ''), '-_./:@+', '       '))
+$$;
+
 CREATE FUNCTION model_search_vector_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.search_vector :=
-        setweight(to_tsvector('simple', coalesce(NEW.name, '')), 'A') ||
-        setweight(to_tsvector('simple', array_to_string(NEW.tags, ' ')), 'B') ||
-        setweight(to_tsvector('simple', coalesce(NEW.publisher, '')), 'B') ||
-        setweight(to_tsvector('simple', coalesce(NEW.source_repo, '')), 'B') ||
-        setweight(to_tsvector('simple', left(coalesce(NEW.description, ''), 100000)), 'C');
+        setweight(model_search_words(NEW.name), 'A') ||
+        setweight(model_search_words(array_to_string(NEW.tags, ' ')), 'B') ||
+        setweight(model_search_words(NEW.publisher), 'B') ||
+        setweight(model_search_words(NEW.source_repo), 'B') ||
+        setweight(model_search_words(left(NEW.description, 100000)), 'C');
     RETURN NEW;
 END
 $$;
@@ -44,6 +51,7 @@ CREATE TRIGGER model_search_vector_trigger
     FOR EACH ROW EXECUTE FUNCTION model_search_vector_update();
 
 CREATE INDEX model_task_name_idx ON model (task, lower(name), id);
+CREATE INDEX model_task_license_name_idx ON model (task, license, lower(name), id);
 CREATE INDEX model_license_name_idx ON model (license, lower(name), id);
 CREATE INDEX model_name_idx ON model (lower(name), id);
 CREATE INDEX model_created_idx ON model (created_at, id);

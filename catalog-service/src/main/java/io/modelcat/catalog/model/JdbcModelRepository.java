@@ -187,16 +187,21 @@ final class JdbcModelRepository implements ModelRepository {
                     }
                 }
                 String next = more ? new ModelCursor(sort, lastKey, items.get(items.size() - 1).id()).encode() : null;
-                if (!query.withFacets()) {
-                    return new ModelPage(items, next, null, null);
-                }
-                Map<String, Long> tasks = facet(c, query, "task", "m.task");
-                Map<String, Long> finetuning = facet(c, query, "finetuningTask", "unnest(m.finetuning_tasks)");
-                Map<String, Long> licenses = facet(c, query, "license", "m.license");
-                long total = tasks.entrySet().stream()
-                        .filter(e -> query.tasks().isEmpty() || query.tasks().contains(e.getKey()))
-                        .mapToLong(Map.Entry::getValue).sum();
-                return new ModelPage(items, next, total, new ModelPage.Facets(tasks, finetuning, licenses));
+                return new ModelPage(items, next, null, null);
+            } catch (SQLException e) {
+                throw translate(e);
+            }
+        });
+    }
+
+    @Override
+    public ModelPage.Facets facets(ModelQuery query) {
+        return tx.executeRead(status -> {
+            Connection c = status.getConnection();
+            try {
+                return new ModelPage.Facets(facet(c, query, "task", "m.task"),
+                        facet(c, query, "finetuningTask", "unnest(m.finetuning_tasks)"),
+                        facet(c, query, "license", "m.license"));
             } catch (SQLException e) {
                 throw translate(e);
             }

@@ -15,6 +15,5 @@ public record ModelQuery(
         String textQuery,
         ModelSort sort,
         int limit,
-        ModelCursor after,
-        boolean withFacets) {
+        ModelCursor after) {
 }

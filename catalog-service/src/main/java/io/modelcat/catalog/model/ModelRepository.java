@@ -24,7 +24,11 @@ public interface ModelRepository {
     /** Deletes the card unless a queued or running job uses it. */
     DeleteOutcome deleteUnlessInUse(UUID id);
 
+    /** One page of cards (without facets). */
     ModelPage list(ModelQuery query);
+
+    /** Counts per task, fine-tuning task and licence for the query's filters (each leaving out its own). */
+    ModelPage.Facets facets(ModelQuery query);
 
     List<ModelVersion> versions(UUID modelId);
 

@@ -21,9 +21,11 @@ public class ModelService {
     private static final int MAX_SEARCH_TERMS = 10;
 
     private final ModelRepository repository;
+    private final FacetCache facets;
 
-    public ModelService(ModelRepository repository) {
+    public ModelService(ModelRepository repository, FacetCache facets) {
         this.repository = repository;
+        this.facets = facets;
     }
 
     public ModelCard create(ModelRequests.Create request) {
@@ -42,7 +44,9 @@ public class ModelService {
                 source == null || source.type() == null ? "manual" : source.type(),
                 source == null ? null : source.repo(),
                 source == null ? null : source.revision());
-        return repository.insert(UUID.randomUUID(), checked(draft));
+        ModelCard card = repository.insert(UUID.randomUUID(), checked(draft));
+        facets.clear();
+        return card;
     }
 
     public ModelCard get(UUID id) {
@@ -65,12 +69,14 @@ public class ModelService {
                 current.source().type(),
                 current.source().repo(),
                 current.source().revision());
-        return repository.update(id, request.version(), checked(draft)).orElseThrow(() -> {
+        ModelCard updated = repository.update(id, request.version(), checked(draft)).orElseThrow(() -> {
             ModelCard now = get(id);
             return new ConflictException("model " + id + " was changed by someone else: you sent version "
                     + request.version() + " but it is now at version " + now.version()
                     + "; read it again and re-apply your change");
         });
+        facets.clear();
+        return updated;
     }
 
     public void delete(UUID id) {
@@ -78,7 +84,7 @@ public class ModelService {
             case NOT_FOUND -> throw notFound(id);
             case IN_USE -> throw new ConflictException("model " + id
                     + " is used by a queued or running job; cancel the job or wait for it to finish");
-            case DELETED -> { }
+            case DELETED -> facets.clear();
         }
     }
 
@@ -125,8 +131,18 @@ public class ModelService {
         if (!errors.isEmpty()) {
             throw new InvalidFieldException(errors);
         }
-        return repository.list(new ModelQuery(taskFilter, finetuningFilter, licenseFilter,
-                orEmpty(tags).stream().distinct().toList(), textQuery, order, pageSize, after, withFacets));
+        ModelQuery query = new ModelQuery(taskFilter, finetuningFilter, licenseFilter,
+                orEmpty(tags).stream().distinct().toList(), textQuery, order, pageSize, after);
+        ModelPage page = repository.list(query);
+        if (!withFacets) {
+            return page;
+        }
+        ModelPage.Facets counts = facets.get(query, () -> repository.facets(query));
+        // Every card has exactly one task, so the task counts add up to the total.
+        long total = counts.task().entrySet().stream()
+                .filter(e -> taskFilter.isEmpty() || taskFilter.contains(e.getKey()))
+                .mapToLong(Map.Entry::getValue).sum();
+        return new ModelPage(page.items(), page.nextCursor(), total, counts);
     }
 
     private static ModelSort resolveSort(String sort, boolean hasText, List<FieldError> errors) {

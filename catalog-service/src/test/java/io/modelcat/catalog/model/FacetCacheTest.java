@@ -1,0 +1,52 @@
+package io.modelcat.catalog.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class FacetCacheTest {
+
+    private static ModelQuery query(List<String> tasks, ModelSort sort) {
+        return new ModelQuery(tasks, List.of(), List.of("mit"), List.of(), null, sort, 20, null);
+    }
+
+    private static ModelPage.Facets counts(long n) {
+        return new ModelPage.Facets(Map.of("fill-mask", n), Map.of(), Map.of("mit", n));
+    }
+
+    @Test
+    void reusesCountsForTheSameFiltersWhateverThePageOrSort() {
+        FacetCache cache = new FacetCache(Duration.ofMinutes(1));
+        AtomicInteger computed = new AtomicInteger();
+        cache.get(query(List.of("fill-mask"), ModelSort.NAME), () -> counts(computed.incrementAndGet()));
+        ModelPage.Facets again = cache.get(query(List.of("fill-mask"), ModelSort.CREATED_DESC),
+                () -> counts(computed.incrementAndGet()));
+        assertThat(computed).hasValue(1);
+        assertThat(again.task()).containsEntry("fill-mask", 1L);
+
+        cache.get(query(List.of("text-generation"), ModelSort.NAME), () -> counts(computed.incrementAndGet()));
+        assertThat(computed).hasValue(2);
+    }
+
+    @Test
+    void clearingOrExpiryComputesAgain() throws InterruptedException {
+        FacetCache cache = new FacetCache(Duration.ofMillis(50));
+        AtomicInteger computed = new AtomicInteger();
+        cache.get(query(List.of(), ModelSort.NAME), () -> counts(computed.incrementAndGet()));
+        cache.clear();
+        cache.get(query(List.of(), ModelSort.NAME), () -> counts(computed.incrementAndGet()));
+        assertThat(computed).hasValue(2);
+        Thread.sleep(80);
+        cache.get(query(List.of(), ModelSort.NAME), () -> counts(computed.incrementAndGet()));
+        assertThat(computed).hasValue(3);
+
+        FacetCache off = new FacetCache(Duration.ZERO);
+        off.get(query(List.of(), ModelSort.NAME), () -> counts(computed.incrementAndGet()));
+        off.get(query(List.of(), ModelSort.NAME), () -> counts(computed.incrementAndGet()));
+        assertThat(computed).hasValue(5);
+    }
+}
