@@ -55,7 +55,7 @@ done
 echo "== EXPLAIN ANALYZE of the hot queries"
 "${PSQL[@]}" > "$OUT/explain.txt" <<'SQL'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-SELECT m.id FROM model m WHERE m.task = ANY ('{text-classification}') AND m.license = ANY ('{mit}')
+SELECT m.id FROM model m WHERE m.task = 'text-classification' AND m.license = 'mit'
 ORDER BY lower(m.name), m.id LIMIT 21;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 SELECT m.id FROM model m WHERE m.task = ANY ('{text-classification,fill-mask}')
@@ -68,6 +68,6 @@ ORDER BY ts_rank(m.search_vector, q.query) DESC, m.id DESC LIMIT 21;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 SELECT m.id FROM model m ORDER BY m.updated_at DESC, m.id DESC LIMIT 21;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-SELECT m.license, count(*) FROM model m WHERE m.task = ANY ('{text-classification}') GROUP BY 1;
+SELECT m.license, count(*) FROM model m WHERE m.task = 'text-classification' GROUP BY 1;
 SQL
 cat "$OUT/explain.txt"

@@ -434,16 +434,14 @@ final class JdbcModelRepository implements ModelRepository {
                 clauses.add("m.search_vector @@ q.query");
             }
             if (!q.tasks().isEmpty() && !"task".equals(excludedDimension)) {
-                clauses.add("m.task = ANY (?)");
-                params.add(q.tasks());
+                clauses.add(oneOf("m.task", q.tasks(), params));
             }
             if (!q.finetuningTasks().isEmpty() && !"finetuningTask".equals(excludedDimension)) {
                 clauses.add("m.finetuning_tasks && CAST(? AS text[])");
                 params.add(q.finetuningTasks());
             }
             if (!q.licenses().isEmpty() && !"license".equals(excludedDimension)) {
-                clauses.add("m.license = ANY (?)");
-                params.add(q.licenses());
+                clauses.add(oneOf("m.license", q.licenses(), params));
             }
             if (!q.tags().isEmpty()) {
                 clauses.add("m.tags && CAST(? AS text[])");
@@ -451,6 +449,16 @@ final class JdbcModelRepository implements ModelRepository {
             }
             String where = clauses.isEmpty() ? "true" : String.join(" AND ", clauses);
             return new SqlFilter(with, from, where, params);
+        }
+
+        /** {@code column = ?} for one value, so that an index on the column also gives the sort order. */
+        private static String oneOf(String column, List<String> values, List<Object> params) {
+            if (values.size() == 1) {
+                params.add(values.get(0));
+                return column + " = ?";
+            }
+            params.add(values);
+            return column + " = ANY (?)";
         }
     }
 }
