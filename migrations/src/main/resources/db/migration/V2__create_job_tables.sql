@@ -27,6 +27,7 @@ CREATE TABLE job (
     worker_id        varchar(200),
     attempt          integer      NOT NULL DEFAULT 0,
     max_attempts     integer      NOT NULL DEFAULT 3,
+    time_limit_seconds integer,
     cancel_requested boolean      NOT NULL DEFAULT false,
     error            text,
     error_cause      text,
@@ -39,7 +40,8 @@ CREATE TABLE job (
     CONSTRAINT job_device_kind_known CHECK (device_kind IN ('cpu', 'gpu')),
     CONSTRAINT job_progress_fraction CHECK (progress >= 0 AND progress <= 1),
     CONSTRAINT job_priority_range CHECK (priority BETWEEN 0 AND 9),
-    CONSTRAINT job_attempts_positive CHECK (max_attempts >= 1)
+    CONSTRAINT job_attempts_positive CHECK (max_attempts >= 1),
+    CONSTRAINT job_time_limit_positive CHECK (time_limit_seconds IS NULL OR time_limit_seconds > 0)
 );
 
 CREATE INDEX job_model_active_idx ON job (model_id) WHERE state IN ('queued', 'running');

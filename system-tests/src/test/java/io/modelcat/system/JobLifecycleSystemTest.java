@@ -98,6 +98,14 @@ class JobLifecycleSystemTest {
     }
 
     @Test
+    void aJobOverItsTimeLimitIsStoppedAndFailed() {
+        String slow = submitNoop(Map.of("durationMillis", 60_000), "timeLimitSeconds", 2);
+        Map<String, Object> failed = system.awaitJob(slow, Duration.ofSeconds(20), "failed", "succeeded", "cancelled");
+        assertThat(failed).containsEntry("state", "failed").containsEntry("timeLimitSeconds", 2);
+        assertThat((String) failed.get("error")).contains("time limit of 2 s");
+    }
+
+    @Test
     void aGpuJobWaitsForAGpuRunner() throws InterruptedException {
         String gpuJob = submitNoop(Map.of(), "device", Map.of("kind", "gpu", "count", 1));
         Thread.sleep(4000);

@@ -42,6 +42,6 @@ public class ImportService {
         UUID existing = models.markImporting(id.repoId()).orElse(null);
         return jobs.submit(JobKind.IMPORT.wireName(), existing,
                 Map.of("repoId", id.repoId(), "revision", id.revisionOrDefault()),
-                DeviceRequest.cpu(), request.priority() == null ? 0 : request.priority(), IMPORT_ATTEMPTS);
+                DeviceRequest.cpu(), request.priority() == null ? 0 : request.priority(), IMPORT_ATTEMPTS, null);
     }
 }

@@ -27,7 +27,8 @@ final class JdbcJobRepository implements JobRepository {
     private static final String COLUMNS = """
             id, kind, state, model_id, model_version_id, params::text AS params, device_kind, device_count, priority,
             progress, progress_detail::text AS progress_detail, result::text AS result, worker_id, attempt,
-            max_attempts, cancel_requested, error, error_cause, submitted_at, started_at, finished_at, updated_at""";
+            max_attempts, time_limit_seconds, cancel_requested, error, error_cause, submitted_at, started_at, finished_at,
+            updated_at""";
 
     private final TransactionOperations<Connection> tx;
     private final JsonMapper json;
@@ -41,8 +42,9 @@ final class JdbcJobRepository implements JobRepository {
     public JobView insert(NewJob job) {
         return sql(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO job (id, kind, model_id, params, device_kind, device_count, priority, max_attempts)
-                    VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?)""")) {
+                    INSERT INTO job (id, kind, model_id, params, device_kind, device_count, priority, max_attempts,
+                                     time_limit_seconds)
+                    VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)""")) {
                 ps.setObject(1, job.id());
                 ps.setString(2, job.kind());
                 ps.setObject(3, job.modelId());
@@ -51,6 +53,7 @@ final class JdbcJobRepository implements JobRepository {
                 ps.setInt(6, job.device().count());
                 ps.setInt(7, job.priority());
                 ps.setInt(8, job.maxAttempts());
+                ps.setObject(9, job.timeLimitSeconds());
                 ps.executeUpdate();
             } catch (SQLException e) {
                 if ("23503".equals(e.getSQLState())) {
@@ -207,6 +210,7 @@ final class JdbcJobRepository implements JobRepository {
                 rs.getString("worker_id"),
                 rs.getInt("attempt"),
                 rs.getInt("max_attempts"),
+                (Integer) rs.getObject("time_limit_seconds"),
                 rs.getBoolean("cancel_requested"),
                 rs.getString("error"),
                 rs.getString("error_cause"),

@@ -10,7 +10,7 @@ public interface JobRepository {
 
     /** A job to insert, already validated. */
     record NewJob(UUID id, String kind, UUID modelId, Map<String, Object> params, JobView.Device device,
-                  int priority, int maxAttempts) {
+                  int priority, int maxAttempts, Integer timeLimitSeconds) {
     }
 
     JobView insert(NewJob job);

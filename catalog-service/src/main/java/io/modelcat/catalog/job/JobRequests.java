@@ -33,6 +33,7 @@ public final class JobRequests {
             @Nullable Map<String, Object> params,
             @Nullable @Valid DeviceInput device,
             @Nullable @Min(0) @Max(9) @Schema(description = "0 (default) to 9; higher runs first") Integer priority,
-            @Nullable @Min(1) @Max(10) @Schema(description = "attempts for transient failures (default 3)") Integer maxAttempts) {
+            @Nullable @Min(1) @Max(10) @Schema(description = "attempts for transient failures (default 3)") Integer maxAttempts,
+            @Nullable @Min(1) @Max(604_800) @Schema(description = "seconds a run may take before it is stopped and failed (default: no limit)") Integer timeLimitSeconds) {
     }
 }

@@ -41,15 +41,15 @@ public class JobService {
         DeviceRequest device = device(request.device());
         return submit(request.kind(), request.modelId(), request.params() == null ? Map.of() : request.params(), device,
                 request.priority() == null ? 0 : request.priority(),
-                request.maxAttempts() == null ? DEFAULT_MAX_ATTEMPTS : request.maxAttempts());
+                request.maxAttempts() == null ? DEFAULT_MAX_ATTEMPTS : request.maxAttempts(), request.timeLimitSeconds());
     }
 
     /** Stores a validated job and puts it in its device's queue; nothing is left behind if queueing fails. */
     public JobView submit(String kind, UUID modelId, Map<String, Object> params, DeviceRequest device, int priority,
-                          int maxAttempts) {
+                          int maxAttempts, Integer timeLimitSeconds) {
         UUID id = UUID.randomUUID();
         JobView job = jobs.insert(new JobRepository.NewJob(id, kind, modelId, params,
-                new JobView.Device(device.kind(), device.count()), priority, maxAttempts));
+                new JobView.Device(device.kind(), device.count()), priority, maxAttempts, timeLimitSeconds));
         try {
             queue.submit(id, device, priority, job.submittedAt());
         } catch (RuntimeException e) {

@@ -24,6 +24,7 @@ public record JobView(
         String workerId,
         int attempt,
         int maxAttempts,
+        Integer timeLimitSeconds,
         boolean cancelRequested,
         String error,
         String errorCause,

@@ -6,7 +6,7 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Looks for cancellations of the jobs running here, so that they stop within a second or two. */
+/** Looks for cancellations and exceeded time limits of the jobs running here, so that they stop within seconds. */
 @Singleton
 class CancellationWatcher {
 
@@ -27,6 +27,7 @@ class CancellationWatcher {
         if (executor.runningJobs().isEmpty()) {
             return;
         }
+        executor.enforceTimeLimits();
         try {
             executor.cancel(records.cancellationsFor(worker.id()));
         } catch (RuntimeException e) {

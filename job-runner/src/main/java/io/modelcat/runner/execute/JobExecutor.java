@@ -93,7 +93,8 @@ public class JobExecutor {
             if (job.cancelled()) {
                 ended(job, null);
             } else if (claim.attempt() < claim.maxAttempts()) {
-                Duration delay = retryBackoff.multipliedBy(1L << Math.min(10, claim.attempt() - 1));
+                Duration backoff = retryBackoff.multipliedBy(1L << Math.min(10, claim.attempt() - 1));
+                Duration delay = e.retryAfter().filter(r -> r.compareTo(backoff) > 0).orElse(backoff);
                 job.log("WARN", "Attempt " + claim.attempt() + " failed: " + e.getMessage() + "; retrying in "
                         + delay.toSeconds() + " s", Map.of("error", String.valueOf(e.getMessage())));
                 if (records.requeue(id, worker.id(), e.getMessage())) {
@@ -114,6 +115,10 @@ public class JobExecutor {
             if (records.requeue(id, worker.id(), null)) {
                 queue.retry(id, job.claim().device(), job.claim().priority(), Instant.now());
             }
+        } else if (job.isTimedOut()) {
+            String message = "exceeded its time limit of " + job.claim().timeLimit().toSeconds() + " s";
+            job.log("ERROR", "Stopped: " + message, Map.of());
+            records.failed(id, worker.id(), "The job " + message, null);
         } else if (job.isCancelRequested()) {
             job.log("INFO", "Cancelled", Map.of());
             records.cancelled(id, worker.id());
@@ -152,6 +157,11 @@ public class JobExecutor {
                 job.requestCancel();
             }
         });
+    }
+
+    /** Stops the jobs that have run longer than their time limit. */
+    void enforceTimeLimits() {
+        running.values().forEach(RunningJob::stopIfOverTimeLimit);
     }
 
     /** Asks every running job to stop so that it can be handed back to the queue. */

@@ -31,7 +31,7 @@ public class JobRecords {
 
     /** A job this runner now owns. */
     public record Claim(UUID id, String kind, Map<String, Object> params, int attempt, int maxAttempts,
-                        int priority, DeviceRequest device) {
+                        int priority, DeviceRequest device, java.time.Duration timeLimit) {
     }
 
     /**
@@ -45,7 +45,8 @@ public class JobRecords {
                     UPDATE job SET state = 'running', worker_id = ?, started_at = coalesce(started_at, now()),
                                    attempt = attempt + 1, updated_at = now()
                     WHERE id = ? AND (state = 'queued' OR (? AND state = 'running'))
-                    RETURNING kind, params::text AS params, attempt, max_attempts, priority, device_kind, device_count""")) {
+                    RETURNING kind, params::text AS params, attempt, max_attempts, priority, device_kind, device_count,
+                              time_limit_seconds""")) {
                 ps.setString(1, workerId);
                 ps.setObject(2, jobId);
                 ps.setBoolean(3, takeOver);
@@ -56,7 +57,9 @@ public class JobRecords {
                     return Optional.of(new Claim(jobId, rs.getString("kind"),
                             json.readValue(rs.getString("params"), Argument.mapOf(String.class, Object.class)),
                             rs.getInt("attempt"), rs.getInt("max_attempts"), rs.getInt("priority"),
-                            new DeviceRequest(rs.getString("device_kind"), rs.getInt("device_count"))));
+                            new DeviceRequest(rs.getString("device_kind"), rs.getInt("device_count")),
+                            rs.getObject("time_limit_seconds") == null ? null
+                                    : java.time.Duration.ofSeconds(rs.getInt("time_limit_seconds"))));
                 }
             }
         });

@@ -16,6 +16,8 @@ final class RunningJob implements JobContext {
     private final Path workDirectory;
     private volatile boolean cancelRequested;
     private volatile boolean runnerStopping;
+    private volatile boolean timedOut;
+    private final long startedNanos = System.nanoTime();
     private long lastProgressNanos;
 
     RunningJob(JobRecords records, JobRecords.Claim claim, Path workDirectory) {
@@ -66,7 +68,17 @@ final class RunningJob implements JobContext {
 
     @Override
     public boolean cancelled() {
-        return cancelRequested || runnerStopping;
+        return cancelRequested || runnerStopping || timedOut;
+    }
+
+    void stopIfOverTimeLimit() {
+        if (claim.timeLimit() != null && System.nanoTime() - startedNanos > claim.timeLimit().toNanos()) {
+            timedOut = true;
+        }
+    }
+
+    boolean isTimedOut() {
+        return timedOut && !cancelRequested;
     }
 
     void assignGpus(List<Integer> assigned) {
@@ -86,7 +98,7 @@ final class RunningJob implements JobContext {
     }
 
     boolean isRunnerStopping() {
-        return runnerStopping && !cancelRequested;
+        return runnerStopping && !cancelRequested && !timedOut;
     }
 
     JobRecords.Claim claim() {

@@ -81,7 +81,7 @@ public class ImportHandler implements JobHandler {
             return result;
         } catch (HubException e) {
             if (e.isTransient()) {
-                throw new TransientJobException(e.getMessage(), e);
+                throw new TransientJobException(e.getMessage(), e, e.retryAfter().orElse(null));
             }
             models.markFailed(repo, e.getMessage());
             throw e;
