@@ -2,6 +2,7 @@ package io.modelcat.ml.model;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -34,18 +35,38 @@ public final class ModelLoader {
 
     private ModelLoader() {}
 
-    /** Loads the checkpoint with the task head that its {@code architectures} entry names. */
+    /** Loads the checkpoint on the CPU with the task head that its {@code architectures} entry names. */
     public static TransformerModel load(Path modelDirectory) {
-        return load(modelDirectory, Optional.empty());
+        return load(modelDirectory, Optional.empty(), Device.cpu());
     }
 
-    /** Loads the checkpoint's body and puts the requested head with the user's labels on top. */
+    /** Loads the checkpoint on {@code device} (CPU or {@code Device.gpu(i)}) with its own task head. */
+    public static TransformerModel load(Path modelDirectory, Device device) {
+        return load(modelDirectory, Optional.empty(), device);
+    }
+
+    /** Loads the checkpoint's body on the CPU and puts the requested head with the user's labels on top. */
     public static TransformerModel load(Path modelDirectory, HeadRequest head) {
-        return load(modelDirectory, Optional.of(head));
+        return load(modelDirectory, Optional.of(head), Device.cpu());
     }
 
-    private static TransformerModel load(Path modelDirectory, Optional<HeadRequest> request) {
+    /**
+     * Loads the checkpoint's body on {@code device} and puts the requested head on top. Weights,
+     * optimizer state and every batch that fine-tuning or inference makes live on that device.
+     */
+    public static TransformerModel load(Path modelDirectory, HeadRequest head, Device device) {
+        return load(modelDirectory, Optional.of(head), device);
+    }
+
+    /** GPUs that the PyTorch engine sees in this process; 0 on a CPU-only host. */
+    public static int gpuCount() {
         DjlEnvironment.configure();
+        return Engine.getEngine(ENGINE).getGpuCount();
+    }
+
+    private static TransformerModel load(Path modelDirectory, Optional<HeadRequest> request, Device device) {
+        DjlEnvironment.configure();
+        requireAvailable(device);
         HfConfig checkpointConfig = HfConfig.read(modelDirectory.resolve("config.json"));
         ArchitectureFamily family = ArchitectureFamily.fromModelType(checkpointConfig.modelType());
         Task task = request.map(HeadRequest::task).orElseGet(() -> checkpointConfig.architecture()
@@ -58,7 +79,7 @@ public final class ModelLoader {
         HfConfig config = (task.isClassification() ? checkpointConfig.withLabels(labels) : checkpointConfig)
                 .withArchitecture(family.transformersClass(task));
 
-        Model djlModel = Model.newInstance(modelDirectory.getFileName().toString(), Device.cpu(), ENGINE);
+        Model djlModel = Model.newInstance(modelDirectory.getFileName().toString(), device, ENGINE);
         try {
             NDManager manager = djlModel.getNDManager();
             Map<String, NDArray> tensors = withBasePrefix(CheckpointReader.read(modelDirectory, manager), family);
@@ -78,6 +99,14 @@ public final class ModelLoader {
         } catch (RuntimeException e) {
             djlModel.close();
             throw e;
+        }
+    }
+
+    /** Fails early with a clear message rather than deep inside the engine at the first array. */
+    private static void requireAvailable(Device device) {
+        if (device.isGpu() && device.getDeviceId() >= gpuCount()) {
+            throw new IllegalArgumentException("device " + device + " is not available: the PyTorch engine sees "
+                    + gpuCount() + " GPU(s)");
         }
     }
 

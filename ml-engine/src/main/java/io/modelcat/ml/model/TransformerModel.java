@@ -1,5 +1,6 @@
 package io.modelcat.ml.model;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -69,6 +70,11 @@ public final class TransformerModel implements AutoCloseable {
     /** The requested length, capped at what the model can take. */
     public int fitSequenceLength(int requested) {
         return Math.min(requested, maxSequenceLength());
+    }
+
+    /** Where the weights live; batches made from {@link #manager()} land there too. */
+    public Device device() {
+        return djlModel.getNDManager().getDevice();
     }
 
     /** The long-lived manager that owns the weights; open per-batch managers from it. */

@@ -1,13 +1,15 @@
 package io.modelcat.ml.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * AdamW with decoupled weight decay, following {@code torch.optim.AdamW}. Runs outside autograd
- * (after the gradient collector closed), so it may update the weights in place.
+ * (after the gradient collector closed), so it may update the weights in place; the engine's
+ * update also zeroes each weight's own gradient.
  */
 final class AdamW {
 
@@ -27,29 +29,29 @@ final class AdamW {
         this.weightDecay = weightDecay;
     }
 
-    /** One update of every parameter that has a gradient; temporaries are closed before returning. */
+    /**
+     * One update of every parameter that has a gradient, one native call per parameter: on a GPU
+     * the ten or so element-wise operations of a Java-side update cost more in launches and JNI
+     * crossings than in arithmetic.
+     */
     void update(Map<String, NDArray> parameters, Map<String, NDArray> gradients, double learningRate) {
         step++;
         double firstCorrection = 1 - Math.pow(BETA1, step);
         double secondCorrectionRoot = Math.sqrt(1 - Math.pow(BETA2, step));
+        // The engine computes w -= lr' * m / (sqrt(v) + eps'); with lr' = lr * sqrt(1 - b2^t) / (1 - b1^t)
+        // and eps' = eps * sqrt(1 - b2^t) that is exactly torch's lr * mhat / (sqrt(vhat) + eps).
+        float correctedRate = (float) (learningRate * secondCorrectionRoot / firstCorrection);
+        float correctedEpsilon = (float) (EPSILON * secondCorrectionRoot);
         for (Map.Entry<String, NDArray> entry : gradients.entrySet()) {
             String name = entry.getKey();
             NDArray weight = parameters.get(name);
-            NDArray gradient = entry.getValue();
-            if (weightDecay > 0 && decays(name)) {
-                weight.muli(1 - learningRate * weightDecay);
-            }
             NDArray first = firstMoments.computeIfAbsent(name, key -> stateManager.zeros(weight.getShape()));
             NDArray second = secondMoments.computeIfAbsent(name, key -> stateManager.zeros(weight.getShape()));
-            try (NDArray scaledGradient = gradient.mul(1 - BETA1);
-                    NDArray scaledSquare = gradient.square().muli(1 - BETA2)) {
-                first.muli(BETA1).addi(scaledGradient);
-                second.muli(BETA2).addi(scaledSquare);
-            }
-            try (NDArray denominator = second.sqrt().divi(secondCorrectionRoot).addi(EPSILON);
-                    NDArray change = first.div(denominator).muli(learningRate / firstCorrection)) {
-                weight.subi(change);
-            }
+            float decay = weightDecay > 0 && decays(name) ? (float) weightDecay : 0f;
+            // adamw = true: decoupled decay w *= 1 - lr * decay before the moment update, as torch.optim.AdamW.
+            weight.getNDArrayInternal().adamUpdate(new NDList(weight, entry.getValue(), first, second),
+                    new NDList(weight), (float) learningRate, correctedRate, decay, 1f, -1f, (float) BETA1,
+                    (float) BETA2, correctedEpsilon, false, true);
         }
     }
 

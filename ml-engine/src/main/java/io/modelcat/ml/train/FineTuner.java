@@ -102,19 +102,26 @@ public final class FineTuner {
         try (NDManager stepManager = model.manager().newSubManager()) {
             GradientStep gradients = GradientStep.compute(model, encoder.encode(batch, stepManager), stepManager,
                     () -> {});
+            boolean updated = false;
             try {
-                if (!Double.isFinite(gradients.loss())) {
-                    throw new IllegalStateException("training diverged: loss is " + gradients.loss());
-                }
                 if (config.maxGradNorm() > 0) {
                     gradients.clipGlobalNorm(config.maxGradNorm());
                 }
+                // The update also zeroes every weight's gradient, ready for the next backward pass.
                 optimizer.update(model.parameters(), gradients.byName(), learningRate);
-                return gradients.loss();
+                updated = true;
             } finally {
-                // Stale gradients would otherwise be added to the next backward pass, even in a later run.
-                gradients.zero();
+                if (!updated) {
+                    // Stale gradients would otherwise be added to the next backward pass, even in a later run.
+                    gradients.zero();
+                }
             }
+            // Read only now: on a GPU the update is then already queued behind backward.
+            double loss = gradients.loss();
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException("training diverged: loss is " + loss);
+            }
+            return loss;
         }
     }
 }

@@ -1,9 +1,11 @@
 package io.modelcat.ml.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.modelcat.ml.arch.ScalarConstants;
 import io.modelcat.ml.model.TransformerModel;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,14 +13,14 @@ import java.util.Map;
 /** One forward and backward pass: the batch loss and each parameter's gradient, held in the step's manager. */
 final class GradientStep {
 
-    private final double loss;
+    private final NDArray loss;
     private final Map<String, NDArray> gradients;
-    private final NDManager stepManager;
+    private final ScalarConstants constants;
 
-    private GradientStep(double loss, Map<String, NDArray> gradients, NDManager stepManager) {
+    private GradientStep(NDArray loss, Map<String, NDArray> gradients, ScalarConstants constants) {
         this.loss = loss;
         this.gradients = gradients;
-        this.stepManager = stepManager;
+        this.constants = constants;
     }
 
     /**
@@ -41,11 +43,15 @@ final class GradientStep {
             gradient.attach(stepManager);
             gradients.put(name, gradient);
         });
-        return new GradientStep(loss.getFloat(), gradients, stepManager);
+        return new GradientStep(loss, gradients, model.constants());
     }
 
+    /**
+     * The batch loss, read back to the host. On a GPU this waits for the step's queued work, so
+     * {@link FineTuner} reads it only after the optimizer update has been queued too.
+     */
     double loss() {
-        return loss;
+        return loss.getFloat();
     }
 
     Map<String, NDArray> byName() {
@@ -54,20 +60,29 @@ final class GradientStep {
 
     /** The L2 norm over all gradients together, as {@code torch.nn.utils.clip_grad_norm_} computes it. */
     double globalNorm() {
-        NDArray sumOfSquares = stepManager.zeros(new Shape());
-        for (NDArray gradient : gradients.values()) {
-            sumOfSquares = sumOfSquares.add(gradient.square().sum());
-        }
-        return Math.sqrt(sumOfSquares.getFloat());
+        return globalNormArray().getFloat();
     }
 
-    /** Scales all gradients down together when their global norm exceeds {@code maxNorm}. */
-    void clipGlobalNorm(double maxNorm) {
-        double norm = globalNorm();
-        double factor = maxNorm / (norm + 1e-6);
-        if (factor < 1) {
-            gradients.values().forEach(gradient -> gradient.muli(factor));
+    private NDArray globalNormArray() {
+        // One fused norm kernel per gradient (not square, then sum), then the norm of those norms.
+        NDList norms = new NDList(gradients.size());
+        for (NDArray gradient : gradients.values()) {
+            norms.add(gradient.norm());
         }
+        return NDArrays.stack(norms).norm();
+    }
+
+    /**
+     * Scales all gradients down together when their global norm exceeds {@code maxNorm}. Like
+     * {@code clip_grad_norm_}, the factor min(1, maxNorm / (norm + 1e-6)) stays on the device and
+     * its constants are the model's: reading a number back, or copying one from the host (which
+     * {@code add(Number)} does), would make the host wait for the whole backward pass on a GPU.
+     */
+    void clipGlobalNorm(double maxNorm) {
+        // Step arrays come first in every operation so that the results land in the step's manager.
+        NDArray factor = globalNormArray().add(constants.of(1e-6f)).pow(constants.of(-1f))
+                .mul(constants.of((float) maxNorm)).minimum(constants.of(1f));
+        gradients.values().forEach(gradient -> gradient.muli(factor));
     }
 
     /** PyTorch accumulates gradients across backward passes, so they are reset after each update. */

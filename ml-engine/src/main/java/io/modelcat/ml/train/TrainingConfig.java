@@ -54,6 +54,11 @@ public record TrainingConfig(int epochs, int batchSize, double learningRate, dou
                 maxSequenceLength);
     }
 
+    public TrainingConfig withMaxGradNorm(double value) {
+        return new TrainingConfig(epochs, batchSize, learningRate, weightDecay, warmupRatio, value, seed,
+                maxSequenceLength);
+    }
+
     public TrainingConfig withSeed(long value) {
         return new TrainingConfig(epochs, batchSize, learningRate, weightDecay, warmupRatio, maxGradNorm, value,
                 maxSequenceLength);

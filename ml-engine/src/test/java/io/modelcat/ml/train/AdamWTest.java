@@ -50,6 +50,39 @@ class AdamWTest {
     }
 
     @Test
+    void followsTorchAdamWOverSeveralSteps() {
+        float[] start = {0.3f, -1.2f, 2.5f};
+        float[][] gradients = {{0.5f, -3f, 1e-4f}, {-0.2f, 1f, 2e-4f}, {0.7f, 0.1f, -5e-5f}, {1e-3f, -2f, 0f}};
+        double[] rates = {1e-3, 2e-3, 5e-4, 1e-3};
+        double decay = 0.1;
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            NDArray weight = manager.create(start);
+            AdamW optimizer = new AdamW(manager.newSubManager(), decay);
+            for (int step = 0; step < gradients.length; step++) {
+                optimizer.update(Map.of("w", weight), Map.of("w", manager.create(gradients[step])), rates[step]);
+            }
+            float[] actual = weight.toFloatArray();
+            for (int index = 0; index < start.length; index++) {
+                // torch.optim.AdamW, written out in double precision
+                double w = start[index];
+                double m = 0;
+                double v = 0;
+                for (int step = 1; step <= gradients.length; step++) {
+                    double g = gradients[step - 1][index];
+                    double rate = rates[step - 1];
+                    w *= 1 - rate * decay;
+                    m = 0.9 * m + 0.1 * g;
+                    v = 0.999 * v + 0.001 * g * g;
+                    double mHat = m / (1 - Math.pow(0.9, step));
+                    double vHat = v / (1 - Math.pow(0.999, step));
+                    w -= rate * mHat / (Math.sqrt(vHat) + 1e-8);
+                }
+                assertThat(actual[index]).isCloseTo((float) w, within(1e-6f));
+            }
+        }
+    }
+
+    @Test
     void exemptsBiasesAndLayerNormsFromDecay() {
         assertThat(AdamW.decays("bert.encoder.layer.0.attention.self.query.weight")).isTrue();
         assertThat(AdamW.decays("classifier.bias")).isFalse();

@@ -1,6 +1,7 @@
 package io.modelcat.ml.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -65,15 +66,19 @@ class GradientStepTest {
                 try (NDManager stepManager = model.manager().newSubManager()) {
                     GradientStep step = GradientStep.compute(model, batch.apply(stepManager), stepManager, FORCE_GC);
                     assertThat(step.loss()).isFinite().isPositive();
+                    double sumOfSquares = 0;
                     for (Map.Entry<String, NDArray> gradient : step.byName().entrySet()) {
                         float[] values = gradient.getValue().toFloatArray();
                         double absoluteSum = 0;
                         for (float value : values) {
                             assertThat(value).as("gradient of %s", gradient.getKey()).isFinite();
                             absoluteSum += Math.abs(value);
+                            sumOfSquares += (double) value * value;
                         }
                         assertThat(absoluteSum).as("gradient of %s", gradient.getKey()).isPositive();
                     }
+                    double norm = Math.sqrt(sumOfSquares);
+                    assertThat(step.globalNorm()).as("global L2 norm").isCloseTo(norm, within(norm * 1e-5));
                     step.zero();
                 }
             }

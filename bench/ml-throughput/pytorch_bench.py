@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""PyTorch + transformers side of the ML engine throughput benchmark.
+
+Same work as io.modelcat.ml.bench.ThroughputBenchmark: a BERT-base-shaped
+BertForSequenceClassification (random weights, 2 labels), full-length random token ids,
+AdamW (lr 5e-5, weight decay 0.01 except biases and LayerNorm weights, as the HF Trainer),
+global-norm clipping at 1.0, dropout on while training; the loss is read back every step.
+TF32 is off so that "fp32" means fp32 on both sides.
+
+    python3 bench/ml-throughput/pytorch_bench.py --batches 32,64 --out pytorch.jsonl
+"""
+import argparse
+import json
+import time
+
+import torch
+import transformers
+from transformers import BertConfig, BertForSequenceClassification
+
+VARIANTS = {
+    "fp32 eager": ("eager", None),
+    "fp32 sdpa": ("sdpa", None),
+    "bf16 autocast eager": ("eager", torch.bfloat16),
+    "bf16 autocast sdpa": ("sdpa", torch.bfloat16),
+}
+
+
+def batch(size, seq, vocab, device):
+    ids = torch.randint(vocab, (size, seq)).to(device)
+    mask = torch.ones(size, seq, dtype=torch.long).to(device)
+    types = torch.zeros(size, seq, dtype=torch.long).to(device)
+    labels = torch.randint(2, (size,)).to(device)
+    return ids, mask, types, labels
+
+
+def autocast(device, dtype):
+    if dtype is None:
+        return torch.autocast(device_type=device.type, enabled=False)
+    return torch.autocast(device_type=device.type, dtype=dtype)
+
+
+def run(variant, size, args, device):
+    attention, dtype = VARIANTS[variant]
+    config = BertConfig(vocab_size=30522, hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
+                        intermediate_size=3072, max_position_embeddings=512, num_labels=2)
+    torch.manual_seed(0)
+    try:
+        model = BertForSequenceClassification._from_config(config, attn_implementation=attention)
+    except TypeError:
+        config._attn_implementation = attention
+        model = BertForSequenceClassification(config)
+    model = model.to(device)
+    used = model.config._attn_implementation
+    model.train()
+    decay = [p for n, p in model.named_parameters() if not (n.endswith(".bias") or "LayerNorm" in n)]
+    no_decay = [p for n, p in model.named_parameters() if n.endswith(".bias") or "LayerNorm" in n]
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01},
+                                   {"params": no_decay, "weight_decay": 0.0}], lr=5e-5)
+    losses = []
+    ends = []
+    for _ in range(args.warmup + args.train_steps):
+        ids, mask, types, labels = batch(size, args.seq, config.vocab_size, device)
+        with autocast(device, dtype):
+            loss = model(input_ids=ids, attention_mask=mask, token_type_ids=types, labels=labels).loss
+        loss.backward()
+        if args.clip > 0:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        losses.append(loss.item())
+        ends.append(time.perf_counter())
+    train = args.train_steps * size / (ends[-1] - ends[args.warmup - 1])
+
+    model.eval()
+    with torch.inference_mode():
+        for step in range(args.warmup + args.infer_steps):
+            if step == args.warmup:
+                started = time.perf_counter()
+            ids, mask, types, _ = batch(size, args.seq, config.vocab_size, device)
+            with autocast(device, dtype):
+                logits = model(input_ids=ids, attention_mask=mask, token_type_ids=types).logits
+            logits.float().cpu()
+        infer = args.infer_steps * size / (time.perf_counter() - started)
+    del model, optimizer
+    if device.type == "cuda":
+        torch.cuda.empty_cache()
+    return {"framework": f"torch-{torch.__version__} transformers-{transformers.__version__}",
+            "variant": variant, "attention_used": used, "clip": args.clip, "device": str(device), "batch": size, "seq": args.seq,
+            "train_samples_per_s": round(train, 2), "infer_samples_per_s": round(infer, 2),
+            "first_loss": round(losses[0], 4), "last_loss": round(losses[-1], 4),
+            "train_steps": args.train_steps, "infer_steps": args.infer_steps}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--batches", default="32")
+    parser.add_argument("--seq", type=int, default=128)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--train-steps", type=int, default=30)
+    parser.add_argument("--infer-steps", type=int, default=30)
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--clip", type=float, default=1.0, help="global gradient-norm limit, 0 = off")
+    parser.add_argument("--out")
+    args = parser.parse_args()
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    device = torch.device(args.device)
+    for variant in args.variants.split(","):
+        for size in [int(b) for b in args.batches.split(",")]:
+            result = run(variant, size, args, device)
+            print("RESULT " + json.dumps(result), flush=True)
+            if args.out:
+                with open(args.out, "a") as out:
+                    out.write(json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    main()

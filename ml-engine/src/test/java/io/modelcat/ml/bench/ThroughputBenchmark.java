@@ -1,0 +1,142 @@
+package io.modelcat.ml.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.modelcat.ml.DjlEnvironment;
+import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.model.HeadRequest;
+import io.modelcat.ml.model.ModelLoader;
+import io.modelcat.ml.model.TransformerModel;
+import io.modelcat.ml.train.FineTuner;
+import io.modelcat.ml.train.TrainingConfig;
+import io.modelcat.ml.train.TrainingListener;
+import io.modelcat.ml.train.TrainingProgress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Fine-tuning and inference throughput (samples/s) of a BERT-base-shaped sequence classifier on the
+ * ML engine, through the same {@link FineTuner} and forward pass that jobs use. Not a test: run it
+ * with {@code bench/ml-throughput/run-djl.sh}. Options (all {@code --name value}):
+ *
+ * <pre>
+ * --device      cpu | gpu0 | gpu1 ...             (default cpu)
+ * --batches     comma-separated batch sizes       (default 32)
+ * --seq         tokens per sample                 (default 128)
+ * --warmup      untimed steps before each measure (default 3)
+ * --train-steps timed optimizer steps             (default 20)
+ * --infer-steps timed forward passes              (default 20)
+ * --clip        global gradient-norm limit, 0 = off (default 1.0, the HF Trainer's)
+ * --model-dir   BERT-base-shaped checkpoint, written there if missing (default bench/results/bert-base-random)
+ * --tokenizer   tokenizer.json to put beside it   (required when the checkpoint is written)
+ * --out         append one JSON line per result to this file (optional)
+ * </pre>
+ */
+public final class ThroughputBenchmark {
+
+    private ThroughputBenchmark() {}
+
+    public static void main(String[] arguments) throws IOException {
+        Map<String, String> options = options(arguments);
+        DjlEnvironment.configure();
+        Device device = device(options.getOrDefault("device", "cpu"));
+        int[] batches = Arrays.stream(options.getOrDefault("batches", "32").split(",")).mapToInt(Integer::parseInt)
+                .toArray();
+        int sequence = Integer.parseInt(options.getOrDefault("seq", "128"));
+        int warmup = Integer.parseInt(options.getOrDefault("warmup", "3"));
+        int trainSteps = Integer.parseInt(options.getOrDefault("train-steps", "20"));
+        int inferSteps = Integer.parseInt(options.getOrDefault("infer-steps", "20"));
+        Path modelDirectory = Path.of(options.getOrDefault("model-dir", "bench/results/bert-base-random"));
+        Path tokenizer = Path.of(options.getOrDefault("tokenizer", "tokenizer.json"));
+        double clip = Double.parseDouble(options.getOrDefault("clip", "1.0"));
+
+        long written = System.nanoTime();
+        BertBaseCheckpoint.writeIfMissing(modelDirectory, tokenizer);
+        System.out.printf(Locale.ROOT, "checkpoint ready in %.1f s: %s%n", (System.nanoTime() - written) / 1e9,
+                modelDirectory);
+        for (int batch : batches) {
+            long loading = System.nanoTime();
+            try (TransformerModel model = ModelLoader.load(modelDirectory,
+                    new HeadRequest(Task.SEQUENCE_CLASSIFICATION, List.of("a", "b"), 0), device)) {
+                System.out.printf(Locale.ROOT, "loaded on %s in %.1f s%n", model.device(),
+                        (System.nanoTime() - loading) / 1e9);
+                RandomTokenBatches data = new RandomTokenBatches(sequence, BertBaseCheckpoint.VOCAB, 2);
+                double[] training = train(model, data, batch, warmup, trainSteps, clip);
+                double inference = infer(model, data, batch, warmup, inferSteps);
+                String line = String.format(Locale.ROOT,
+                        "{\"framework\":\"djl-0.35.1\",\"variant\":\"fp32 eager\",\"clip\":%s,\"device\":\"%s\",\"batch\":%d,"
+                                + "\"seq\":%d,\"train_samples_per_s\":%.2f,\"infer_samples_per_s\":%.2f,"
+                                + "\"first_loss\":%.4f,\"last_loss\":%.4f,\"train_steps\":%d,\"infer_steps\":%d}",
+                        clip, device, batch, sequence, training[0], inference, training[1], training[2], trainSteps,
+                        inferSteps);
+                System.out.println("RESULT " + line);
+                if (options.containsKey("out")) {
+                    Files.writeString(Path.of(options.get("out")), line + System.lineSeparator(),
+                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                }
+            }
+        }
+    }
+
+    /** @return samples/s over the timed steps, then the first and last loss */
+    private static double[] train(TransformerModel model, RandomTokenBatches data, int batch, int warmup,
+            int steps, double clip) {
+        int totalSteps = warmup + steps;
+        List<Long> stepEnds = new ArrayList<>();
+        List<Double> losses = new ArrayList<>();
+        TrainingListener timer = new TrainingListener() {
+            @Override
+            public void onStep(TrainingProgress progress) {
+                // FineTuner reads the loss back to the host each step, so the GPU has finished it here.
+                stepEnds.add(System.nanoTime());
+                losses.add(progress.loss());
+            }
+        };
+        long started = System.nanoTime();
+        TrainingConfig config = TrainingConfig.defaults().withEpochs(1).withBatchSize(batch).withLearningRate(5e-5)
+                .withWeightDecay(0.01).withMaxGradNorm(clip).withSeed(0);
+        new FineTuner(config, timer).train(model, IntStream.range(0, totalSteps * batch).boxed().toList(), data);
+        long timedFrom = warmup == 0 ? started : stepEnds.get(warmup - 1);
+        double seconds = (stepEnds.get(totalSteps - 1) - timedFrom) / 1e9;
+        return new double[] {steps * batch / seconds, losses.get(0), losses.get(losses.size() - 1)};
+    }
+
+    private static double infer(TransformerModel model, RandomTokenBatches data, int batch, int warmup, int steps) {
+        long timedFrom = 0;
+        for (int step = 0; step < warmup + steps; step++) {
+            if (step == warmup) {
+                timedFrom = System.nanoTime();
+            }
+            try (NDManager batchManager = model.manager().newSubManager()) {
+                NDArray logits = model.forward(data.inputs(batch, batchManager), false).singletonOrThrow();
+                logits.toFloatArray();
+            }
+        }
+        return steps * batch / ((System.nanoTime() - timedFrom) / 1e9);
+    }
+
+    private static Device device(String name) {
+        return name.equals("cpu") ? Device.cpu() : Device.gpu(Integer.parseInt(name.replace("gpu", "")));
+    }
+
+    private static Map<String, String> options(String[] arguments) {
+        Map<String, String> options = new HashMap<>();
+        for (int index = 0; index + 1 < arguments.length; index += 2) {
+            if (!arguments[index].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value, got " + arguments[index]);
+            }
+            options.put(arguments[index].substring(2), arguments[index + 1]);
+        }
+        return options;
+    }
+}
