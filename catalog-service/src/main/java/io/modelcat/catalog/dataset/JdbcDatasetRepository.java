@@ -1,0 +1,180 @@
+package io.modelcat.catalog.dataset;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.transaction.TransactionOperations;
+import io.modelcat.datasets.BadRow;
+import io.modelcat.datasets.Column;
+import io.modelcat.datasets.ColumnType;
+import io.modelcat.datasets.DatasetFormat;
+import io.modelcat.datasets.DatasetProfile;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** PostgreSQL storage of datasets; columns, bad rows and the preview are jsonb. */
+@Singleton
+final class JdbcDatasetRepository implements DatasetRepository {
+
+    private static final String COLUMNS = """
+            id, name, format, size_bytes, sha256, row_count, bad_row_count, bad_rows::text AS bad_rows,
+            columns::text AS columns, created_at""";
+    private static final Argument<List<Dataset.DatasetColumn>> COLUMN_LIST = Argument.listOf(Dataset.DatasetColumn.class);
+    private static final Argument<List<Dataset.BadRecord>> BAD_ROW_LIST = Argument.listOf(Dataset.BadRecord.class);
+    private static final Argument<List<Map<String, Object>>> ROW_LIST = Argument.listOf(Argument.mapOf(String.class, Object.class));
+
+    private final TransactionOperations<Connection> tx;
+    private final JsonMapper json;
+
+    JdbcDatasetRepository(TransactionOperations<Connection> tx, JsonMapper json) {
+        this.tx = tx;
+        this.json = json;
+    }
+
+    @Override
+    public Dataset insert(UUID id, String name, StoredFile file, DatasetProfile profile) {
+        List<Dataset.DatasetColumn> columns = profile.columns().stream()
+                .map(c -> new Dataset.DatasetColumn(c.name(), c.type().wireName(), c.missing())).toList();
+        List<Dataset.BadRecord> badRows = profile.badRows().stream()
+                .map(b -> new Dataset.BadRecord(b.line(), b.reason())).toList();
+        return tx.executeWrite(status -> {
+            Connection c = status.getConnection();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO dataset (id, name, format, size_bytes, sha256, row_count, bad_row_count, bad_rows,
+                                         columns, preview, storage_path)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?)""")) {
+                ps.setObject(1, id);
+                ps.setString(2, name);
+                ps.setString(3, profile.format().wireName());
+                ps.setLong(4, file.sizeBytes());
+                ps.setString(5, file.sha256());
+                ps.setLong(6, profile.rowCount());
+                ps.setLong(7, profile.badRowCount());
+                ps.setString(8, write(badRows));
+                ps.setString(9, write(columns));
+                ps.setString(10, write(profile.preview()));
+                ps.setString(11, file.storagePath());
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot store dataset " + id + ": " + e.getMessage(), e);
+            }
+            return findIn(c, id).orElseThrow();
+        });
+    }
+
+    @Override
+    public Optional<Dataset> find(UUID id) {
+        return tx.executeRead(status -> findIn(status.getConnection(), id));
+    }
+
+    @Override
+    public Optional<DatasetProfile> profile(UUID id) {
+        return tx.executeRead(status -> {
+            try (PreparedStatement ps = status.getConnection().prepareStatement("""
+                    SELECT format, row_count, bad_row_count, bad_rows::text AS bad_rows, columns::text AS columns,
+                           preview::text AS preview
+                    FROM dataset WHERE id = ?""")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<DatasetProfile>empty();
+                    }
+                    List<Column> columns = read(rs.getString("columns"), COLUMN_LIST).stream()
+                            .map(c -> new Column(c.name(), ColumnType.fromWireName(c.type()).orElse(ColumnType.MIXED), c.missing()))
+                            .toList();
+                    List<BadRow> badRows = read(rs.getString("bad_rows"), BAD_ROW_LIST).stream()
+                            .map(b -> new BadRow(b.line(), b.reason())).toList();
+                    return Optional.of(new DatasetProfile(DatasetFormat.fromWireName(rs.getString("format")).orElseThrow(),
+                            columns, rs.getLong("row_count"), rs.getLong("bad_row_count"), badRows,
+                            read(rs.getString("preview"), ROW_LIST)));
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Override
+    public List<Dataset> list(int limit, After after) {
+        return tx.executeRead(status -> {
+            String where = after == null ? "" : "WHERE (created_at, id) < (?, ?)";
+            try (PreparedStatement ps = status.getConnection().prepareStatement(
+                    "SELECT " + COLUMNS + " FROM dataset " + where + " ORDER BY created_at DESC, id DESC LIMIT ?")) {
+                int i = 1;
+                if (after != null) {
+                    ps.setTimestamp(i++, Timestamp.from(after.createdAt()));
+                    ps.setObject(i++, after.id());
+                }
+                ps.setInt(i, limit);
+                List<Dataset> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(map(rs));
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Override
+    public Optional<String> delete(UUID id) {
+        return tx.executeWrite(status -> {
+            try (PreparedStatement ps = status.getConnection().prepareStatement(
+                    "DELETE FROM dataset WHERE id = ? RETURNING storage_path")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private Optional<Dataset> findIn(Connection c, UUID id) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM dataset WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Dataset map(ResultSet rs) throws SQLException {
+        return new Dataset(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("format"),
+                rs.getLong("size_bytes"), rs.getString("sha256"), rs.getLong("row_count"), rs.getLong("bad_row_count"),
+                read(rs.getString("bad_rows"), BAD_ROW_LIST), read(rs.getString("columns"), COLUMN_LIST),
+                rs.getTimestamp("created_at").toInstant());
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private <T> T read(String text, Argument<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.modelcat.catalog.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.modelcat.catalog.ApiClient;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Uploads over modelcat.datasets.max-size answer 413 and leave nothing behind, with or without a Content-Length. */
+@MicronautTest(transactional = false)
+class DatasetSizeLimitTest extends DatasetTestBase {
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = super.getProperties();
+        properties.put("modelcat.datasets.max-size", "4KB");
+        return properties;
+    }
+
+    private static byte[] csvOf(int bytes) {
+        StringBuilder csv = new StringBuilder("text,label\n");
+        while (csv.length() < bytes) {
+            csv.append("some text,1\n");
+        }
+        return csv.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void acceptsAFileUnderTheLimit() {
+        ApiClient.Answer answer = upload("?name=small", "text/csv", csvOf(3000), true);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
+    }
+
+    @Test
+    void refusesADeclaredLengthOverTheLimit() throws Exception {
+        ApiClient.Answer answer = upload("?name=big", "text/csv", csvOf(20_000), true);
+        assertThat(answer.status()).isEqualTo(413);
+        assertNothingKept();
+    }
+
+    @Test
+    void refusesAChunkedBodyOverTheLimit() throws Exception {
+        ApiClient.Answer answer = upload("?name=big", "text/csv", csvOf(20_000), false);
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.body()).contains("modelcat.datasets.max-size");
+        assertNothingKept();
+    }
+}

@@ -1,0 +1,109 @@
+package io.modelcat.datasets;
+
+import static io.modelcat.datasets.ColumnType.BOOLEAN;
+import static io.modelcat.datasets.ColumnType.INTEGER;
+import static io.modelcat.datasets.ColumnType.INTEGER_LIST;
+import static io.modelcat.datasets.ColumnType.OBJECT;
+import static io.modelcat.datasets.ColumnType.STRING;
+import static io.modelcat.datasets.ColumnType.STRING_LIST;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The inputs a task reads from a dataset (the names a {@link ColumnMapping} maps to columns), and the
+ * checks on one row that column types cannot express (SQuAD answers, one tag per token).
+ */
+public record TaskSchema(String task, List<SchemaInput> inputs, String stratifyBy) {
+
+    private static final List<TaskSchema> ALL = List.of(
+            new TaskSchema("text-classification", List.of(
+                    SchemaInput.required("sentence1", "the text to classify", STRING),
+                    SchemaInput.optional("sentence2", "the second text of a sentence pair", STRING),
+                    SchemaInput.required("label", "the class", STRING, INTEGER, BOOLEAN)), "label"),
+            new TaskSchema("token-classification", List.of(
+                    SchemaInput.required("tokens", "the words of a sentence", STRING_LIST),
+                    SchemaInput.required("ner_tags", "one tag per word (IOB style)", STRING_LIST, INTEGER_LIST)), null),
+            new TaskSchema("question-answering", List.of(
+                    SchemaInput.required("question", "the question", STRING),
+                    SchemaInput.required("context", "the passage holding the answer", STRING),
+                    SchemaInput.required("answers", "SQuAD layout: {\"text\": [..], \"answer_start\": [..]}", OBJECT)), null),
+            new TaskSchema("summarization", List.of(
+                    SchemaInput.required("document", "the text to summarize", STRING),
+                    SchemaInput.required("summary", "the reference summary", STRING)), null),
+            new TaskSchema("translation", List.of(
+                    SchemaInput.required("source", "the text in the source language", STRING),
+                    SchemaInput.required("target", "the reference translation", STRING)), null),
+            new TaskSchema("text-generation", List.of(
+                    SchemaInput.required("text", "the prompt, or the text to learn from", STRING),
+                    SchemaInput.optional("ground_truth", "the expected completion, for evaluation", STRING)), null),
+            new TaskSchema("fill-mask", List.of(
+                    SchemaInput.required("text", "the text to learn from", STRING)), null));
+
+    public TaskSchema {
+        inputs = List.copyOf(inputs);
+    }
+
+    public static List<TaskSchema> all() {
+        return ALL;
+    }
+
+    public static Optional<TaskSchema> forTask(String task) {
+        return ALL.stream().filter(s -> s.task.equals(task)).findFirst();
+    }
+
+    public static List<String> tasks() {
+        return ALL.stream().map(TaskSchema::task).toList();
+    }
+
+    public Optional<SchemaInput> input(String name) {
+        return inputs.stream().filter(i -> i.name().equals(name)).findFirst();
+    }
+
+    public List<String> inputNames() {
+        return inputs.stream().map(SchemaInput::name).toList();
+    }
+
+    /**
+     * Checks one row, read through a resolved mapping, beyond column types.
+     *
+     * @return what is wrong, naming the input and column, or empty when the row is fine
+     */
+    public Optional<MappingError> checkRow(Map<String, Object> row, Map<String, String> mapping) {
+        switch (task) {
+            case "token-classification": {
+                Object tokens = row.get(mapping.get("tokens"));
+                Object tags = row.get(mapping.get("ner_tags"));
+                if (tokens instanceof List<?> t && tags instanceof List<?> g && t.size() != g.size()) {
+                    return Optional.of(new MappingError("ner_tags", mapping.get("ner_tags"), "has " + g.size()
+                            + " tags but tokens (column '" + mapping.get("tokens") + "') has " + t.size() + " words"));
+                }
+                return Optional.empty();
+            }
+            case "question-answering": {
+                String column = mapping.get("answers");
+                Object answers = row.get(column);
+                if (!(answers instanceof Map<?, ?> a)) {
+                    return answers == null ? Optional.empty() : answersError(column, "must be an object");
+                }
+                if (!(a.get("text") instanceof List<?> texts) || !texts.stream().allMatch(String.class::isInstance)) {
+                    return answersError(column, "must hold \"text\": a list of strings");
+                }
+                if (!(a.get("answer_start") instanceof List<?> starts) || !starts.stream().allMatch(ColumnType::isInteger)) {
+                    return answersError(column, "must hold \"answer_start\": a list of integers (character offsets)");
+                }
+                if (texts.size() != starts.size()) {
+                    return answersError(column, "has " + texts.size() + " texts but " + starts.size() + " answer_start offsets");
+                }
+                return Optional.empty();
+            }
+            default:
+                return Optional.empty();
+        }
+    }
+
+    private static Optional<MappingError> answersError(String column, String message) {
+        return Optional.of(new MappingError("answers", column, message));
+    }
+}
