@@ -105,6 +105,12 @@ public final class RunningSystem implements AutoCloseable {
         }
     }
 
+    /** Sends a raw body, as a dataset upload does. */
+    public Answer upload(String path, String contentType, String body) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public List<Map<String, Object>> workers() {
         return get("/api/v1/workers").list();
     }

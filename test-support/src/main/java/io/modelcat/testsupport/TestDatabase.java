@@ -35,7 +35,7 @@ public final class TestDatabase {
 
     private static final Logger LOG = Logger.getLogger(TestDatabase.class.getName());
     private static final List<String> APP_TABLES = List.of(
-            "job_log", "job", "worker", "dataset", "model_version", "model");
+            "prediction_sample", "metric", "job_dataset", "job_log", "job", "worker", "dataset", "model_version", "model");
 
     private static volatile TestDatabase shared;
 
