@@ -1,5 +1,6 @@
 // Headless Chromium for the UI tests: the system's browser, never a downloaded one.
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,4 +57,21 @@ export async function eventually(assertion, timeoutMs = TIMEOUT_MS) {
 export async function screenshot(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Runs a test body in a fresh page and fails on console errors (but those matching
+ * `allowedConsoleErrors`, such as an expected HTTP 400), uncaught exceptions and dialogs.
+ */
+export async function withPage(browser, body, { allowedConsoleErrors = [] } = {}) {
+  const { context, page, problems } = await openPage(browser);
+  try {
+    await body(page);
+  } finally {
+    await context.close();
+  }
+  const unexpected = problems.consoleErrors.filter(text => !allowedConsoleErrors.some(pattern => pattern.test(text)));
+  assert.deepEqual(unexpected, [], 'console errors');
+  assert.deepEqual(problems.pageErrors, [], 'uncaught exceptions');
+  assert.deepEqual(problems.dialogs, [], 'dialogs');
 }

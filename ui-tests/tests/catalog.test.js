@@ -251,7 +251,11 @@ describe('model card page', () => {
     assert.match(await v2.textContent(), /dataset\s*imdb/);
     assert.equal(await page.locator('#versions tr[data-version="1"] td.parent').textContent(), '—');
 
-    for (const label of ['Import', 'Evaluate', 'Fine-tune']) {
+    // Imported already: Import says so; evaluation and fine-tuning are still to come.
+    const importButton = page.getByRole('button', { name: 'Import', exact: true });
+    assert.equal(await importButton.getAttribute('aria-disabled'), 'true');
+    assert.match(await importButton.getAttribute('title'), /^Already imported/);
+    for (const label of ['Evaluate', 'Fine-tune']) {
       const button = page.getByRole('button', { name: label });
       assert.equal(await button.getAttribute('aria-disabled'), 'true');
       assert.match(await button.getAttribute('title'), /^Coming soon/);

@@ -41,18 +41,23 @@ async function request(method, path, body) {
   return data;
 }
 
-/**
- * Lists model cards. `query` holds arrays for task, finetuningTask and license, and strings for
- * q, sort, limit and cursor; empty values are left out.
- */
-export function listModels(query) {
+/** Query parameters from an object of strings and arrays (repeated parameters); empty values are left out. */
+function queryString(query) {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     for (const one of Array.isArray(value) ? value : [value]) {
       if (one !== undefined && one !== null && one !== '') params.append(name, String(one));
     }
   }
-  return request('GET', `/models?${params}`);
+  return params.toString();
+}
+
+/**
+ * Lists model cards. `query` holds arrays for task, finetuningTask and license, and strings for
+ * q, sort, limit and cursor; empty values are left out.
+ */
+export function listModels(query) {
+  return request('GET', `/models?${queryString(query)}`);
 }
 
 export function getModel(id) {
@@ -61,4 +66,35 @@ export function getModel(id) {
 
 export function listVersions(id) {
   return request('GET', `/models/${encodeURIComponent(id)}/versions`);
+}
+
+/** Queues the import of a Hugging Face model: { modelId: 'org/name', revision? }; answers the job. */
+export function submitImport(body) {
+  return request('POST', '/imports', body);
+}
+
+/** Lists jobs, newest first: `query` holds arrays for state and kind, and strings for modelId, limit and cursor. */
+export function listJobs(query) {
+  return request('GET', `/jobs?${queryString(query)}`);
+}
+
+export function getJob(id) {
+  return request('GET', `/jobs/${encodeURIComponent(id)}`);
+}
+
+export function cancelJob(id) {
+  return request('POST', `/jobs/${encodeURIComponent(id)}/cancel`);
+}
+
+export function jobLogs(id, after = 0) {
+  return request('GET', `/jobs/${encodeURIComponent(id)}/logs?after=${encodeURIComponent(after)}`);
+}
+
+/** The Server-Sent Events address of a job: events 'job', 'log' and 'end'. */
+export function jobEventsUrl(id) {
+  return `${BASE}/jobs/${encodeURIComponent(id)}/events`;
+}
+
+export function listWorkers() {
+  return request('GET', '/workers');
 }

@@ -1,9 +1,13 @@
-// Entry point: hash routing between the catalog (#/?filters) and a model card (#/models/{id}).
+// Entry point: hash routing between the catalog (#/?filters), a model card (#/models/{id}), the jobs
+// (#/jobs?filters), a job (#/jobs/{id}) and the workers (#/workers).
 import { mountCatalog } from './catalog.js';
+import { mountJob } from './job.js';
+import { mountJobs } from './jobs.js';
 import { mountModel } from './model.js';
+import { mountWorkers } from './workers.js';
 
 const main = document.getElementById('main');
-let current = null; // { page: 'catalog' | 'model', view }
+let current = null; // { page: 'catalog' | 'model' | 'jobs' | 'job' | 'workers', view }
 let catalogHash = '#/'; // the catalog as last seen, so a model page's back link keeps the reader's filters
 
 /** The hash as a path and its query parameters: '#/models/x?a=1' gives '/models/x' and a=1. */
@@ -26,24 +30,43 @@ export function navigate(hash, { replace = false } = {}) {
   }
 }
 
+/** Shows a page that is mounted afresh on each visit, at the top, with the focus on its content. */
+function show(page, nav, mount) {
+  highlightNav(nav);
+  current?.view.unmount?.();
+  current = { page, view: mount() };
+  main.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+}
+
+/** Shows a page that keeps its view while only its query changes (filters, pages). */
+function showListPage(page, params, mount) {
+  highlightNav(page);
+  if (current?.page === page) {
+    current.view.update(params);
+  } else {
+    current?.view.unmount?.();
+    current = { page, view: mount() };
+  }
+}
+
 function route() {
   const { path, params } = parseHash();
   const model = /^\/models\/([^/]+)\/?$/.exec(path);
-  highlightNav(model ? null : 'catalog');
+  const job = /^\/jobs\/([^/]+)\/?$/.exec(path);
   if (model) {
-    current?.view.unmount?.();
-    current = { page: 'model', view: mountModel(main, decodeURIComponent(model[1]), catalogHash) };
-    main.focus({ preventScroll: true });
-    window.scrollTo(0, 0);
+    show('model', null, () => mountModel(main, decodeURIComponent(model[1]), catalogHash));
+  } else if (job) {
+    show('job', 'jobs', () => mountJob(main, decodeURIComponent(job[1])));
   } else if (path === '/') {
     catalogHash = location.hash || '#/';
-    if (current?.page === 'catalog') {
-      current.view.update(params);
-    } else {
-      current?.view.unmount?.();
-      current = { page: 'catalog', view: mountCatalog(main, params, navigate) };
-    }
+    showListPage('catalog', params, () => mountCatalog(main, params, navigate));
+  } else if (path === '/jobs' || path === '/jobs/') {
+    showListPage('jobs', params, () => mountJobs(main, params, navigate));
+  } else if (path === '/workers' || path === '/workers/') {
+    show('workers', 'workers', () => mountWorkers(main));
   } else {
+    highlightNav(null);
     current?.view.unmount?.();
     current = null;
     document.title = 'Not found · ModelCat';

@@ -2,6 +2,7 @@
 // Everything the reader chose lives in the URL hash, so reload, back and shared links show the same list.
 import { listModels } from './api.js';
 import { h, replaceChildren, problemView, statusBadge, taskBadge } from './dom.js';
+import { openImportDialog } from './importdialog.js';
 import { plainSummary } from './markdown.js';
 
 const DEFAULT_LIMIT = 24;
@@ -114,7 +115,11 @@ export function mountCatalog(root, params, navigate) {
     sort: state.sort === 'relevance' ? '' : state.sort })));
 
   const view = h('div', { class: 'catalog' },
-    h('h1', { id: 'catalog-heading' }, 'Model catalog'),
+    h('div', { class: 'page-head' },
+      h('h1', { id: 'catalog-heading' }, 'Model catalog'),
+      // The list may change once the dialog has queued an import (a new card, a status): show it afresh.
+      h('button', { type: 'button', class: 'button primary', id: 'open-import',
+        onclick: () => openImportDialog({ onClose: () => { if (view.isConnected) load(); } }) }, 'Import from Hugging Face')),
     h('aside', { class: 'filters', 'aria-labelledby': 'filters-heading' },
       h('div', { class: 'filters-head' }, h('h2', { id: 'filters-heading' }, 'Filters'), clear),
       filters),

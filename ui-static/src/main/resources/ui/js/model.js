@@ -1,13 +1,13 @@
 // The model card page: header, Markdown description, details, source, sample inputs and versions with lineage.
 import { getModel, listVersions } from './api.js';
 import { dateView, h, replaceChildren, problemView, statusBadge, taskBadge } from './dom.js';
+import { openImportDialog } from './importdialog.js';
 import { renderMarkdown } from './markdown.js';
 
 const HUB = 'https://huggingface.co/';
 const HUB_REPO = /^[\w.-]+(\/[\w.-]+)?$/;
 
 const COMING_SOON = [
-  ['Import', 'Coming soon: download the model files from the Hugging Face Hub into this catalog.'],
   ['Evaluate', 'Coming soon: run an evaluation job on a dataset and compare metrics.'],
   ['Fine-tune', 'Coming soon: fine-tune this model on your data as a new version.'],
 ];
@@ -20,7 +20,7 @@ export function mountModel(root, id, catalogHash = '#/') {
     replaceChildren(root, h('p', { class: 'loading', role: 'status' }, 'Loading model…'));
     Promise.all([getModel(id), listVersions(id)])
       .then(([model, versions]) => {
-        if (active) render(root, model, versions, catalogHash);
+        if (active) render(root, model, versions, catalogHash, () => { if (active) load(); });
       })
       .catch(error => {
         if (!active) return;
@@ -41,7 +41,28 @@ function backLink(catalogHash) {
   return h('p', { class: 'breadcrumb' }, h('a', { href: catalogHash }, '← Catalog'));
 }
 
-function render(root, model, versions, catalogHash) {
+/** Import from the Hub for a Hub model not (or not successfully) imported; else a disabled button saying why. */
+function importButton(model, reload) {
+  const source = model.source;
+  if (source?.type === 'huggingface' && source.repo && (model.status === 'not_imported' || model.status === 'failed')) {
+    return h('button', { type: 'button', class: 'button primary', id: 'import-model',
+      onclick: () => openImportDialog({ modelId: source.repo, revision: source.revision ?? '', onClose: reload }) },
+    model.status === 'failed' ? 'Retry import' : 'Import');
+  }
+  const why = source?.type !== 'huggingface' ? 'Only models from the Hugging Face Hub can be imported.'
+    : model.status === 'importing' ? 'An import of this model is under way: see the Jobs page.'
+      : 'Already imported. Import another revision with Import from Hugging Face on the catalog page.';
+  return h('button', { type: 'button', class: 'button', id: 'import-model', 'aria-disabled': 'true', title: why,
+    'aria-describedby': 'import-why' }, 'Import');
+}
+
+function importHint(model) {
+  if (model.status === 'importing') return h('p', { id: 'import-why', class: 'coming-soon muted' }, h('a', { href: '#/jobs?kind=import' }, 'Follow the import on the Jobs page.'));
+  return h('p', { id: 'import-why', class: 'visually-hidden' },
+    model.source?.type !== 'huggingface' ? 'Only models from the Hugging Face Hub can be imported.' : 'Already imported.');
+}
+
+function render(root, model, versions, catalogHash, reload) {
   document.title = `${model.name} · ModelCat`;
   const description = h('div', { class: 'markdown', id: 'description' });
   // renderMarkdown escapes all source text before it adds its own tags: safe to assign as HTML.
@@ -61,10 +82,11 @@ function render(root, model, versions, catalogHash) {
           statusBadge(model.status),
           model.latestVersion ? h('span', { class: 'badge' }, `v${model.latestVersion.versionNumber}`) : null),
         model.statusMessage ? h('p', { class: `status-message status-${model.status}` }, model.statusMessage) : null),
-      h('div', { class: 'actions' }, h('div', { class: 'action-buttons' }, COMING_SOON.map(([label, title]) =>
+      h('div', { class: 'actions' }, h('div', { class: 'action-buttons' }, importButton(model, reload), COMING_SOON.map(([label, title]) =>
         // aria-disabled rather than disabled: the button stays focusable so its explanation can be read.
         h('button', { type: 'button', class: 'button', 'aria-disabled': 'true', title, 'aria-describedby': 'coming-soon' }, label))),
-      h('p', { id: 'coming-soon', class: 'coming-soon muted' }, 'Import, evaluation and fine-tuning are coming soon.'))),
+      importHint(model),
+      h('p', { id: 'coming-soon', class: 'coming-soon muted' }, 'Evaluation and fine-tuning are coming soon.'))),
     h('div', { class: 'model-body' },
       h('div', { class: 'model-main' },
         h('section', { 'aria-labelledby': 'description-heading' },

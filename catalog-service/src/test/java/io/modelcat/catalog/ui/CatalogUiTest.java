@@ -1,94 +1,37 @@
 package io.modelcat.catalog.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.modelcat.catalog.ApiClient;
 import io.modelcat.catalog.CatalogTestBase;
+import io.modelcat.testsupport.BrowserTests;
 import jakarta.inject.Inject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * Runs the browser tests in {@code ui-tests/} (Node, playwright-core, the system's headless Chromium)
- * against this service, with the five cards they expect. Skips visibly when Chromium or the Node
+ * against this service, with the five cards and the jobs they expect. Skips visibly when Chromium or the Node
  * packages are missing.
  */
 @MicronautTest(transactional = false)
 class CatalogUiTest extends CatalogTestBase {
 
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("MODELCAT_CHROMIUM", "/usr/bin/chromium"));
-    private static final long NODE_TIMEOUT_MINUTES = 10;
-    private static final Optional<Path> REPO_ROOT = findRepoRoot();
 
     @Inject
     EmbeddedServer server;
 
-    /** Installs the pinned playwright-core (no browser download) so that the README's test command is enough. */
-    private static void installNodeModules(Path uiTests) throws InterruptedException {
-        try {
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
-                    .directory(uiTests.toFile()).inheritIO().start();
-            if (!npm.waitFor(5, TimeUnit.MINUTES)) {
-                npm.destroyForcibly();
-            }
-        } catch (IOException e) {
-            System.out.println("[CatalogUiTest] npm is not available: " + e.getMessage());
-        }
-    }
-
     @Test
     void browserTestsPass() throws IOException, InterruptedException {
-        assumeTrue(REPO_ROOT.isPresent(), "ui-tests/package.json not found above " + Path.of("").toAbsolutePath());
-        Path uiTests = REPO_ROOT.get().resolve("ui-tests");
-        assumeTrue(Files.isExecutable(CHROMIUM),
-                "browser tests skipped: no Chromium at " + CHROMIUM + "; install it with `apt-get install chromium`");
-        if (!Files.isDirectory(uiTests.resolve("node_modules/playwright-core"))) {
-            installNodeModules(uiTests);
-        }
-        assumeTrue(Files.isDirectory(uiTests.resolve("node_modules/playwright-core")),
-                "browser tests skipped: ui-tests/node_modules is missing; install it with `npm ci --prefix ui-tests`");
+        Path uiTests = BrowserTests.prepare();
         createCards();
-
-        Path screenshots = Path.of("target", "ui-screenshots").toAbsolutePath();
-        ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=spec", "tests/")
-                .directory(uiTests.toFile())
-                .redirectErrorStream(true);
-        node.environment().put("MODELCAT_BASE_URL", server.getURI().toString());
-        node.environment().put("MODELCAT_SCREENSHOTS", screenshots.toString());
-        node.environment().put("MODELCAT_CHROMIUM", CHROMIUM.toString());
-        Process process;
-        try {
-            process = node.start();
-        } catch (IOException e) {
-            assumeTrue(false, "browser tests skipped: cannot run node (" + e.getMessage() + "); install Node.js 20 or newer");
-            return;
-        }
-        StringBuilder output = new StringBuilder();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                System.out.println(line);
-                output.append(line).append('\n');
-            }
-        }
-        boolean finished = process.waitFor(NODE_TIMEOUT_MINUTES, TimeUnit.MINUTES);
-        if (!finished) {
-            process.destroyForcibly();
-        }
-        assertThat(finished && process.exitValue() == 0)
-                .as("node --test in %s failed (screenshots in %s):%n%s", uiTests, screenshots, output)
-                .isTrue();
+        createJobs();
+        BrowserTests.run(uiTests, "tests/", server.getURI().toString(), Path.of("target", "ui-screenshots"), Map.of());
     }
 
     /** The cards ui-tests/tests/catalog.test.js expects, created in this order (it checks the createdAt sort). */
@@ -131,6 +74,21 @@ class CatalogUiTest extends CatalogTestBase {
         create(card("epsilon-summary", "summarization", "cc-by-4.0", List.of(), List.of(), "Summarizes news."));
     }
 
+    /**
+     * The jobs ui-tests/tests/jobs.test.js expects: 22 noop jobs (more than a page), the first cancelled.
+     * No runner is started, so the others stay queued.
+     */
+    private void createJobs() {
+        for (int n = 1; n <= 22; n++) {
+            ApiClient.Answer answer = api.post("/api/v1/jobs", Map.of("kind", "noop", "params", Map.of("n", n)));
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
+            if (n == 1) {
+                ApiClient.Answer cancelled = api.post("/api/v1/jobs/" + answer.map().get("id") + "/cancel", Map.of());
+                assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);
+            }
+        }
+    }
+
     private static Map<String, Object> card(String name, String task, String license, List<String> finetuningTasks,
                                             List<String> tags, String description) {
         Map<String, Object> body = aModel(name);
@@ -148,12 +106,4 @@ class CatalogUiTest extends CatalogTestBase {
         return answer.map();
     }
 
-    private static Optional<Path> findRepoRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("ui-tests/package.json"))) {
-                return Optional.of(dir);
-            }
-        }
-        return Optional.empty();
-    }
 }
