@@ -26,6 +26,13 @@ public interface DatasetRepository {
 
     List<Dataset> list(int limit, After after);
 
-    /** Deletes the row; the storage path of the deleted file, or empty when there was none. */
-    Optional<String> delete(UUID id);
+    /** Deletes the row unless a queued or running job reads the dataset. */
+    Deletion deleteUnlessInUse(UUID id);
+
+    /** What a delete did: the storage path of the deleted file, or the job that still uses the dataset. */
+    record Deletion(Outcome outcome, String storagePath, UUID usedByJob) {
+    }
+
+    /** Whether the row was deleted, missing, or kept because a job uses it. */
+    enum Outcome { DELETED, NOT_FOUND, IN_USE }
 }

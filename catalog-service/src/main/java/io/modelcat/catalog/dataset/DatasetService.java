@@ -1,5 +1,6 @@
 package io.modelcat.catalog.dataset;
 
+import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.FieldError;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.catalog.problem.NotFoundException;
@@ -185,8 +186,16 @@ public class DatasetService {
         return new DatasetPage(List.copyOf(page), encodeCursor(last.createdAt(), last.id()));
     }
 
+    /** Deletes the dataset and its file; refused (409) while a queued or running job reads it. */
     public void delete(UUID id) {
-        String storagePath = repository.delete(id).orElseThrow(() -> notFound(id));
+        DatasetRepository.Deletion deletion = repository.deleteUnlessInUse(id);
+        switch (deletion.outcome()) {
+            case NOT_FOUND -> throw notFound(id);
+            case IN_USE -> throw new ConflictException("dataset " + id + " is used by job " + deletion.usedByJob()
+                    + ", which is queued or running; cancel the job or wait for it to finish");
+            case DELETED -> { }
+        }
+        String storagePath = deletion.storagePath();
         try {
             Files.deleteIfExists(settings.directory().resolve(storagePath));
         } catch (IOException e) {

@@ -130,13 +130,37 @@ final class JdbcDatasetRepository implements DatasetRepository {
     }
 
     @Override
-    public Optional<String> delete(UUID id) {
+    public Deletion deleteUnlessInUse(UUID id) {
         return tx.executeWrite(status -> {
-            try (PreparedStatement ps = status.getConnection().prepareStatement(
-                    "DELETE FROM dataset WHERE id = ? RETURNING storage_path")) {
-                ps.setObject(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+            Connection c = status.getConnection();
+            try {
+                // The row lock makes a job submitted concurrently (its job_dataset foreign key takes a key-share
+                // lock on this row) either be seen below or fail its foreign key check after the delete.
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM dataset WHERE id = ? FOR UPDATE")) {
+                    ps.setObject(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            return new Deletion(Outcome.NOT_FOUND, null, null);
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        SELECT j.id FROM job_dataset jd JOIN job j ON j.id = jd.job_id
+                        WHERE jd.dataset_id = ? AND j.state IN ('queued', 'running')
+                        ORDER BY j.submitted_at LIMIT 1""")) {
+                    ps.setObject(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            return new Deletion(Outcome.IN_USE, null, rs.getObject(1, UUID.class));
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM dataset WHERE id = ? RETURNING storage_path")) {
+                    ps.setObject(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return new Deletion(Outcome.DELETED, rs.getString(1), null);
+                    }
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException(e);

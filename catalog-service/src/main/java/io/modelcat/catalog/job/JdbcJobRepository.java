@@ -3,6 +3,7 @@ package io.modelcat.catalog.job;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
+import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.jobs.JobQueue;
 import jakarta.inject.Singleton;
@@ -42,18 +43,19 @@ final class JdbcJobRepository implements JobRepository {
     public JobView insert(NewJob job) {
         return sql(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO job (id, kind, model_id, params, device_kind, device_count, priority, max_attempts,
-                                     time_limit_seconds)
-                    VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)""")) {
+                    INSERT INTO job (id, kind, model_id, model_version_id, params, device_kind, device_count, priority,
+                                     max_attempts, time_limit_seconds)
+                    VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)""")) {
                 ps.setObject(1, job.id());
                 ps.setString(2, job.kind());
                 ps.setObject(3, job.modelId());
-                ps.setString(4, json.writeValueAsString(job.params()));
-                ps.setString(5, job.device().kind());
-                ps.setInt(6, job.device().count());
-                ps.setInt(7, job.priority());
-                ps.setInt(8, job.maxAttempts());
-                ps.setObject(9, job.timeLimitSeconds());
+                ps.setObject(4, job.modelVersionId());
+                ps.setString(5, json.writeValueAsString(job.params()));
+                ps.setString(6, job.device().kind());
+                ps.setInt(7, job.device().count());
+                ps.setInt(8, job.priority());
+                ps.setInt(9, job.maxAttempts());
+                ps.setObject(10, job.timeLimitSeconds());
                 ps.executeUpdate();
             } catch (SQLException e) {
                 if ("23503".equals(e.getSQLState())) {
@@ -61,8 +63,28 @@ final class JdbcJobRepository implements JobRepository {
                 }
                 throw e;
             }
+            insertDatasets(c, job);
             return findIn(c, job.id()).orElseThrow();
         });
+    }
+
+    /** The foreign key locks each dataset row (FOR KEY SHARE), so a concurrent delete waits and then sees the job. */
+    private static void insertDatasets(Connection c, NewJob job) throws SQLException {
+        for (JobDataset link : job.datasets()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO job_dataset (job_id, role, dataset_id) VALUES (?, ?, ?)")) {
+                ps.setObject(1, job.id());
+                ps.setString(2, link.role());
+                ps.setObject(3, link.datasetId());
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if ("23503".equals(e.getSQLState())) {
+                    throw new ConflictException("dataset " + link.datasetId()
+                            + " was deleted while the job was being submitted");
+                }
+                throw e;
+            }
+        }
     }
 
     @Override

@@ -9,10 +9,12 @@ import java.util.UUID;
 public interface JobRepository {
 
     /** A job to insert, already validated. */
-    record NewJob(UUID id, String kind, UUID modelId, Map<String, Object> params, JobView.Device device,
-                  int priority, int maxAttempts, Integer timeLimitSeconds) {
+    record NewJob(UUID id, String kind, UUID modelId, UUID modelVersionId, Map<String, Object> params,
+                  List<JobDataset> datasets, JobView.Device device, int priority, int maxAttempts,
+                  Integer timeLimitSeconds) {
     }
 
+    /** Inserts the job and its dataset links in one transaction. */
     JobView insert(NewJob job);
 
     void delete(UUID id);

@@ -23,7 +23,7 @@ public class JobService {
 
     /** Kinds submitted through the generic endpoint; the others have endpoints that validate their inputs. */
     static final Set<String> GENERIC_KINDS = Set.of(JobKind.NOOP.wireName());
-    static final int DEFAULT_MAX_ATTEMPTS = 3;
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
     private final JobRepository jobs;
     private final JobQueue queue;
@@ -36,7 +36,8 @@ public class JobService {
     public JobView submit(JobRequests.Submit request) {
         if (!GENERIC_KINDS.contains(request.kind())) {
             throw new InvalidFieldException("kind", "'" + request.kind() + "' cannot be submitted here; expected one of "
-                    + String.join(", ", GENERIC_KINDS) + " (imports go to POST /api/v1/imports)");
+                    + String.join(", ", GENERIC_KINDS) + " (imports go to POST /api/v1/imports, evaluations to "
+                    + "POST /api/v1/evaluations, fine-tunes to POST /api/v1/finetunes)");
         }
         DeviceRequest device = device(request.device());
         return submit(request.kind(), request.modelId(), request.params() == null ? Map.of() : request.params(), device,
@@ -47,8 +48,18 @@ public class JobService {
     /** Stores a validated job and puts it in its device's queue; nothing is left behind if queueing fails. */
     public JobView submit(String kind, UUID modelId, Map<String, Object> params, DeviceRequest device, int priority,
                           int maxAttempts, Integer timeLimitSeconds) {
+        return submit(kind, modelId, null, params, List.of(), device, priority, maxAttempts, timeLimitSeconds);
+    }
+
+    /**
+     * Stores a validated job that reads a model version and datasets, and queues it. The job and its
+     * dataset links are inserted together, so a dataset in use can never be deleted under a queued job.
+     */
+    public JobView submit(String kind, UUID modelId, UUID modelVersionId, Map<String, Object> params,
+                          List<JobDataset> datasets, DeviceRequest device, int priority, int maxAttempts,
+                          Integer timeLimitSeconds) {
         UUID id = UUID.randomUUID();
-        JobView job = jobs.insert(new JobRepository.NewJob(id, kind, modelId, params,
+        JobView job = jobs.insert(new JobRepository.NewJob(id, kind, modelId, modelVersionId, params, datasets,
                 new JobView.Device(device.kind(), device.count()), priority, maxAttempts, timeLimitSeconds));
         try {
             queue.submit(id, device, priority, job.submittedAt());
@@ -132,7 +143,8 @@ public class JobService {
         return jobs.logs(id, after == null ? 0 : after, size);
     }
 
-    static DeviceRequest device(JobRequests.DeviceInput input) {
+    /** The device a request asks for ({@code cpu} when absent); a bad count is a 400 naming {@code device.count}. */
+    public static DeviceRequest device(JobRequests.DeviceInput input) {
         if (input == null) {
             return DeviceRequest.cpu();
         }

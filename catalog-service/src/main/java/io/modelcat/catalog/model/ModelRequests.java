@@ -16,9 +16,9 @@ import java.util.UUID;
 /** Request bodies of the model API, with their limits. */
 public final class ModelRequests {
 
-    static final int MAX_DESCRIPTION = 100_000;
-    static final String LICENSE_PATTERN = "[A-Za-z0-9][A-Za-z0-9.+\\-]*";
-    static final String TAG_PATTERN = "[\\p{L}\\p{N}][\\p{L}\\p{N}._:+\\-]*";
+    public static final int MAX_DESCRIPTION = 100_000;
+    public static final String LICENSE_PATTERN = "[A-Za-z0-9][A-Za-z0-9.+\\-]*";
+    public static final String TAG_PATTERN = "[\\p{L}\\p{N}][\\p{L}\\p{N}._:+\\-]*";
 
     private ModelRequests() {
     }

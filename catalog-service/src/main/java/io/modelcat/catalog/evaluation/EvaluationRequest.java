@@ -1,0 +1,29 @@
+package io.modelcat.catalog.evaluation;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.modelcat.catalog.job.JobRequests;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.util.Map;
+import java.util.UUID;
+
+/** Evaluate a model version on a test dataset for a task, with a column mapping. */
+@Serdeable
+@Schema(name = "EvaluationRequest")
+public record EvaluationRequest(
+        @NotNull UUID modelId,
+        @Nullable @Min(1) @Schema(description = "version to evaluate (default: the newest)") Integer versionNumber,
+        @NotNull UUID datasetId,
+        @NotBlank @Schema(description = "text-classification, token-classification or text-generation") String task,
+        @Nullable @Size(max = 20) @Schema(description = "task input -> dataset column; unmapped inputs default to the column of the same name") Map<String, String> mapping,
+        @Nullable @Valid JobRequests.DeviceInput device,
+        @Nullable @Min(1) @Max(512) @Schema(description = "rows per batch, 1 to 512 (default 32)") Integer batchSize,
+        @Nullable @Min(8) @Max(4096) @Schema(description = "tokens per row, 8 to 4096 (default 128)") Integer maxSequenceLength,
+        @Nullable @Min(0) @Max(9) @Schema(description = "0 (default) to 9; higher runs first") Integer priority) {
+}

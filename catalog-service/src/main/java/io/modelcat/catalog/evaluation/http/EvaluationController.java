@@ -1,0 +1,38 @@
+package io.modelcat.catalog.evaluation.http;
+
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.evaluation.EvaluationRequest;
+import io.modelcat.catalog.evaluation.EvaluationService;
+import io.modelcat.catalog.job.JobView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.net.URI;
+
+/** HTTP adapter of evaluations: {@code /api/v1/evaluations}. */
+@Controller("/api/v1/evaluations")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "Evaluations", description = "Measure a model version on your own test data")
+public class EvaluationController {
+
+    private final EvaluationService evaluations;
+
+    public EvaluationController(EvaluationService evaluations) {
+        this.evaluations = evaluations;
+    }
+
+    @Post
+    @Operation(summary = "Evaluate a model on a dataset",
+            description = "Checks the model version, task, dataset and column mapping, then starts an evaluate job and "
+                    + "answers 202 with it. Its metrics and sample predictions appear at /api/v1/jobs/{id}/metrics and "
+                    + "/api/v1/jobs/{id}/predictions.")
+    public HttpResponse<JobView> submit(@Body @Valid EvaluationRequest request) {
+        JobView job = evaluations.submit(request);
+        return HttpResponse.accepted(URI.create("/api/v1/jobs/" + job.id())).body(job);
+    }
+}

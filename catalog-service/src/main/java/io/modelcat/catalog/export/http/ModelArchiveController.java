@@ -1,0 +1,55 @@
+package io.modelcat.catalog.export.http;
+
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.export.ModelArchive;
+import io.modelcat.catalog.export.ModelArchiveService;
+import io.modelcat.catalog.problem.InvalidFieldException;
+import io.modelcat.catalog.problem.http.RequestIds;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+/** HTTP adapter of model export: a version's files as a zip download. */
+@Controller("/api/v1/models")
+@Tag(name = "Models")
+public class ModelArchiveController {
+
+    private static final String ZIP = "application/zip";
+
+    private final ModelArchiveService archives;
+
+    public ModelArchiveController(ModelArchiveService archives) {
+        this.archives = archives;
+    }
+
+    @Get(value = "/{id}/versions/{versionNumber}/archive", produces = ZIP)
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    @Operation(summary = "Download a model version's files as a zip",
+            description = "The version's artifact folder in Hugging Face layout (config.json, tokenizer files, "
+                    + "safetensors weights), streamed. 404 for an unknown model or version; 409 when the version "
+                    + "has no local files.")
+    public HttpResponse<Flux<byte[]>> archive(@PathVariable String id, @PathVariable String versionNumber) {
+        int number;
+        try {
+            number = Integer.parseInt(versionNumber);
+        } catch (NumberFormatException e) {
+            throw new InvalidFieldException("versionNumber", "must be a whole number, got '" + versionNumber + "'");
+        }
+        ModelArchive archive = archives.prepare(RequestIds.parse("id", id), number);
+        // Chunks are produced on demand (back-pressure), reading files on a thread that may block.
+        Flux<byte[]> body = Flux.using(archive::chunks, chunks -> Flux.fromIterable(() -> chunks),
+                        ModelArchive.Chunks::close)
+                .subscribeOn(Schedulers.boundedElastic());
+        return HttpResponse.ok(body)
+                .contentType(MediaType.of(ZIP))
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + archive.fileName() + "\"");
+    }
+}

@@ -1,0 +1,87 @@
+package io.modelcat.catalog.finetune;
+
+import io.modelcat.catalog.job.JobDataset;
+import io.modelcat.catalog.job.JobService;
+import io.modelcat.catalog.job.JobView;
+import io.modelcat.catalog.mljob.DatasetFile;
+import io.modelcat.catalog.mljob.JobInputs;
+import io.modelcat.catalog.model.ModelCard;
+import io.modelcat.catalog.model.ModelVersion;
+import io.modelcat.catalog.problem.FieldError;
+import io.modelcat.jobs.DeviceRequest;
+import io.modelcat.jobs.JobKind;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Turns a fine-tune request into a {@code finetune} job, after checking everything the job will read. */
+@Singleton
+public class FinetuneService {
+
+    private final JobService jobs;
+    private final JobInputs inputs;
+
+    public FinetuneService(JobService jobs, JobInputs inputs) {
+        this.jobs = jobs;
+        this.inputs = inputs;
+    }
+
+    public JobView submit(FinetuneRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        DeviceRequest device = JobService.device(request.device());
+        ModelCard model = inputs.model(request.modelId(), errors).orElse(null);
+        ModelVersion version = model == null ? null : inputs.version(model, request.versionNumber(), errors).orElse(null);
+        boolean taskRuns = JobInputs.checkEngineTask(request.task(), errors);
+        if (taskRuns && model != null && !model.finetuningTasks().contains(request.task())) {
+            errors.add(new FieldError("task", "model " + model.name() + " cannot be fine-tuned for '" + request.task()
+                    + "'; its fine-tuning tasks are "
+                    + (model.finetuningTasks().isEmpty() ? "none" : String.join(", ", model.finetuningTasks()))));
+        }
+        Hyperparameters hyperparameters = Hyperparameters.resolve(request.hyperparameters(), errors);
+        DatasetFile train = inputs.dataset("trainDatasetId", request.trainDatasetId(), errors).orElse(null);
+        DatasetFile validation = optionalDataset("validationDatasetId", request.validationDatasetId(), errors);
+        DatasetFile test = optionalDataset("testDatasetId", request.testDatasetId(), errors);
+        Map<String, String> mapping = null;
+        if (taskRuns) {
+            if (train != null) {
+                mapping = inputs.mapping(request.task(), request.mapping(), train, null, errors);
+            }
+            if (validation != null) {
+                inputs.mapping(request.task(), request.mapping(), validation, "the validation dataset", errors);
+            }
+            if (test != null) {
+                inputs.mapping(request.task(), request.mapping(), test, "the test dataset", errors);
+            }
+        }
+        JobInputs.throwIfAny(errors);
+        String artifactUri = JobInputs.artifactUri(model, version);
+
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("task", request.task());
+        params.put("modelVersionId", version.id().toString());
+        params.put("artifactUri", artifactUri);
+        params.put("train", train.toParams());
+        params.put("validation", validation == null ? null : validation.toParams());
+        params.put("test", test == null ? null : test.toParams());
+        params.put("mapping", mapping);
+        params.put("hyperparameters", hyperparameters.toParams());
+        List<JobDataset> links = new ArrayList<>();
+        links.add(new JobDataset(JobDataset.TRAIN, train.id()));
+        if (validation != null) {
+            links.add(new JobDataset(JobDataset.VALIDATION, validation.id()));
+        }
+        if (test != null) {
+            links.add(new JobDataset(JobDataset.TEST, test.id()));
+        }
+        return jobs.submit(JobKind.FINETUNE.wireName(), model.id(), version.id(), params, links, device,
+                request.priority() == null ? 0 : request.priority(), JobService.DEFAULT_MAX_ATTEMPTS,
+                request.timeLimitSeconds());
+    }
+
+    private DatasetFile optionalDataset(String field, UUID id, List<FieldError> errors) {
+        return id == null ? null : inputs.dataset(field, id, errors).orElse(null);
+    }
+}

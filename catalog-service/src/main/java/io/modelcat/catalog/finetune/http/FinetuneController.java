@@ -1,0 +1,38 @@
+package io.modelcat.catalog.finetune.http;
+
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.finetune.FinetuneRequest;
+import io.modelcat.catalog.finetune.FinetuneService;
+import io.modelcat.catalog.job.JobView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.net.URI;
+
+/** HTTP adapter of fine-tuning: {@code /api/v1/finetunes}. */
+@Controller("/api/v1/finetunes")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "Fine-tuning", description = "Fine-tune a model version on your own training data")
+public class FinetuneController {
+
+    private final FinetuneService finetunes;
+
+    public FinetuneController(FinetuneService finetunes) {
+        this.finetunes = finetunes;
+    }
+
+    @Post
+    @Operation(summary = "Fine-tune a model",
+            description = "Checks the model version, task, datasets, column mapping and hyperparameters (absent ones take "
+                    + "their defaults), then starts a finetune job and answers 202 with it. When it has succeeded, "
+                    + "register its output with POST /api/v1/jobs/{id}/register.")
+    public HttpResponse<JobView> submit(@Body @Valid FinetuneRequest request) {
+        JobView job = finetunes.submit(request);
+        return HttpResponse.accepted(URI.create("/api/v1/jobs/" + job.id())).body(job);
+    }
+}

@@ -1,0 +1,142 @@
+package io.modelcat.catalog.register;
+
+import io.micronaut.transaction.TransactionOperations;
+import io.modelcat.catalog.job.JobDataset;
+import io.modelcat.catalog.job.JobService;
+import io.modelcat.catalog.job.JobView;
+import io.modelcat.catalog.metrics.MetricsRepository;
+import io.modelcat.catalog.model.ModelCard;
+import io.modelcat.catalog.model.ModelRepository;
+import io.modelcat.catalog.model.ModelRequests;
+import io.modelcat.catalog.model.ModelService;
+import io.modelcat.catalog.model.ModelVersion;
+import io.modelcat.catalog.problem.ConflictException;
+import io.modelcat.catalog.problem.InvalidFieldException;
+import io.modelcat.catalog.problem.NotFoundException;
+import io.modelcat.jobs.JobKind;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Registers the output of a succeeded fine-tune job in the catalog: a new model (source {@code finetuned})
+ * or the next version of an existing one, whose lineage names the base version, datasets, hyperparameters
+ * and test metrics. All in one transaction, with the job locked, so a job is registered at most once.
+ */
+@Singleton
+public class RegistrationService {
+
+    private final TransactionOperations<Connection> tx;
+    private final JobRegistrations registrations;
+    private final JobService jobs;
+    private final ModelService modelService;
+    private final ModelRepository models;
+    private final MetricsRepository metrics;
+
+    public RegistrationService(TransactionOperations<Connection> tx, JobRegistrations registrations, JobService jobs,
+                               ModelService modelService, ModelRepository models, MetricsRepository metrics) {
+        this.tx = tx;
+        this.registrations = registrations;
+        this.jobs = jobs;
+        this.modelService = modelService;
+        this.models = models;
+        this.metrics = metrics;
+    }
+
+    /** The registered model's card (the new model, or the existing one with its new version). */
+    public ModelCard register(UUID jobId, RegisterRequest request) {
+        return tx.executeWrite(status -> {
+            if (!registrations.lockJob(jobId)) {
+                throw new NotFoundException("no job has id " + jobId);
+            }
+            JobView job = jobs.get(jobId);
+            String outputUri = registrable(job);
+            registrations.registeredVersion(jobId).ifPresent(r -> {
+                throw new ConflictException("job " + jobId + " is already registered as version " + r.versionNumber()
+                        + " of model " + r.modelId());
+            });
+            String task = (String) job.params().get("task");
+            UUID baseVersionId = uuid(job.params().get("modelVersionId"));
+            ModelCard base = job.modelId() == null ? null : models.find(job.modelId()).orElse(null);
+            boolean baseVersionExists = base != null && baseVersionId != null && models.versions(base.id()).stream()
+                    .anyMatch(v -> v.id().equals(baseVersionId));
+
+            Map<String, Double> testMetrics = metrics.finalTestMetrics(List.of(jobId)).getOrDefault(jobId, Map.of());
+            Map<String, Object> lineage = new LinkedHashMap<>();
+            lineage.put("jobId", jobId.toString());
+            lineage.put("baseModelVersionId", baseVersionId == null ? null : baseVersionId.toString());
+            lineage.put("trainDatasetId", datasetId(job, JobDataset.TRAIN));
+            lineage.put("validationDatasetId", datasetId(job, JobDataset.VALIDATION));
+            lineage.put("testDatasetId", datasetId(job, JobDataset.TEST));
+            lineage.put("hyperparameters", job.params().get("hyperparameters"));
+            lineage.put("metrics", testMetrics);
+
+            UUID modelId;
+            String notes;
+            if (request.modelId() != null) {
+                ModelCard target = models.find(request.modelId()).orElseThrow(() ->
+                        new InvalidFieldException("modelId", "no model has id " + request.modelId()));
+                modelId = target.id();
+                notes = request.name().strip() + " (fine-tuned by job " + jobId + ")";
+            } else {
+                String license = request.license();
+                if (license == null) {
+                    if (base == null) {
+                        throw new InvalidFieldException("license", "is required: the base model of job " + jobId
+                                + " no longer exists, so there is no licence to inherit");
+                    }
+                    license = base.license();
+                }
+                ModelCard created = modelService.create(new ModelRequests.Create(request.name(), null,
+                        request.description() == null ? defaultDescription(base, task, jobId) : request.description(),
+                        task, List.of(task), license, request.tags(), base == null ? null : base.library(), null,
+                        List.of(), new ModelRequests.SourceInput("finetuned", null, null)));
+                modelId = created.id();
+                notes = "Fine-tuned by job " + jobId;
+            }
+            ModelVersion version = modelService.addVersion(modelId, new ModelRequests.CreateVersion(null, outputUri,
+                    baseVersionExists ? baseVersionId : null, lineage, notes));
+            // The job's figures now describe the registered model (they were measured on its weights).
+            metrics.attribute(jobId, modelId, version.id());
+            return modelService.get(modelId);
+        });
+    }
+
+    /** The job's output location, or a 409 saying why the job cannot be registered. */
+    private static String registrable(JobView job) {
+        if (!JobKind.FINETUNE.wireName().equals(job.kind())) {
+            throw new ConflictException("job " + job.id() + " is an " + job.kind()
+                    + " job; only a finetune job produces a model to register");
+        }
+        if (!"succeeded".equals(job.state())) {
+            throw new ConflictException("job " + job.id() + " is " + job.state()
+                    + "; only a succeeded finetune job can be registered");
+        }
+        Object outputUri = job.result() == null ? null : job.result().get("outputUri");
+        if (!(outputUri instanceof String uri) || uri.isBlank()) {
+            throw new ConflictException("job " + job.id() + " succeeded but its result names no outputUri, "
+                    + "so there are no files to register");
+        }
+        return uri;
+    }
+
+    private static String datasetId(JobView job, String role) {
+        Object dataset = job.params().get(role);
+        return dataset instanceof Map<?, ?> map && map.get("id") != null ? String.valueOf(map.get("id")) : null;
+    }
+
+    private static String defaultDescription(ModelCard base, String task, UUID jobId) {
+        return "Fine-tuned for " + task + (base == null ? "" : " from " + base.name()) + " by job " + jobId + ".";
+    }
+
+    private static UUID uuid(Object value) {
+        try {
+            return value == null ? null : UUID.fromString(String.valueOf(value));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.modelcat.catalog.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.modelcat.catalog.ApiClient;
+import io.modelcat.catalog.mljob.MlJobTestBase;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** POST /api/v1/finetunes through real HTTP: params with hyperparameter defaults, dataset links, refusals. */
+@MicronautTest(transactional = false)
+class FinetuneApiTest extends MlJobTestBase {
+
+    private Map<String, Object> request(ImportedModel model, String trainId) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("modelId", model.id());
+        body.put("task", "text-classification");
+        body.put("trainDatasetId", trainId);
+        body.put("mapping", Map.of("sentence1", "review", "label", "stars"));
+        return body;
+    }
+
+    private ImportedModel bert() {
+        return importedModel("bert", "fill-mask", List.of("text-classification", "token-classification"), "apache-2.0");
+    }
+
+    @Test
+    void queuesAFinetuneJobWithDefaultsFilledIn() {
+        ImportedModel model = bert();
+        String train = reviews();
+        String validation = reviews();
+        String test = dataset("test.jsonl", "application/x-ndjson", "{\"review\": \"fine\", \"stars\": 4}\n");
+        Map<String, Object> body = request(model, train);
+        body.put("validationDatasetId", validation);
+        body.put("testDatasetId", test);
+        body.put("hyperparameters", Map.of("epochs", 5, "learningRate", 0.0001, "earlyStoppingPatience", 2));
+        body.put("timeLimitSeconds", 3600);
+
+        ApiClient.Answer answer = api.post("/api/v1/finetunes", body);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
+        Map<String, Object> job = answer.map();
+        assertThat(job).containsEntry("kind", "finetune").containsEntry("state", "queued")
+                .containsEntry("modelId", model.id()).containsEntry("timeLimitSeconds", 3600);
+        Map<String, Object> hyperparameters = new LinkedHashMap<>();
+        hyperparameters.put("epochs", 5);
+        hyperparameters.put("batchSize", 16);
+        hyperparameters.put("learningRate", 0.0001);
+        hyperparameters.put("weightDecay", 0.01);
+        hyperparameters.put("warmupRatio", 0.0);
+        hyperparameters.put("maxGradNorm", 1.0);
+        hyperparameters.put("seed", 42);
+        hyperparameters.put("maxSequenceLength", 128);
+        hyperparameters.put("earlyStoppingPatience", 2);
+        assertThat(job.get("params")).isEqualTo(Map.of(
+                "task", "text-classification",
+                "modelVersionId", model.versionId(),
+                "artifactUri", model.artifactUri(),
+                "train", Map.of("id", train, "storagePath", train + ".csv", "format", "csv"),
+                "validation", Map.of("id", validation, "storagePath", validation + ".csv", "format", "csv"),
+                "test", Map.of("id", test, "storagePath", test + ".jsonl", "format", "jsonl"),
+                "mapping", Map.of("sentence1", "review", "label", "stars"),
+                "hyperparameters", hyperparameters));
+        assertThat(query("SELECT role, dataset_id FROM job_dataset WHERE job_id = ? ORDER BY role", uuid(job.get("id"))))
+                .containsExactly(Map.of("role", "test", "dataset_id", uuid(test)),
+                        Map.of("role", "train", "dataset_id", uuid(train)),
+                        Map.of("role", "validation", "dataset_id", uuid(validation)));
+    }
+
+    @Test
+    void storesAbsentValidationAndTestAsNullAndEarlyStoppingAsOff() {
+        ImportedModel model = bert();
+        String train = reviews();
+
+        ApiClient.Answer answer = api.post("/api/v1/finetunes", request(model, train));
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
+        String stored = (String) query("SELECT params::text AS params FROM job WHERE id = ?", uuid(answer.map().get("id")))
+                .get(0).get("params");
+        assertThat(stored).contains("\"validation\": null").contains("\"test\": null")
+                .contains("\"earlyStoppingPatience\": null");
+        assertThat(query("SELECT role FROM job_dataset WHERE job_id = ?", uuid(answer.map().get("id"))))
+                .containsExactly(Map.of("role", "train"));
+    }
+
+    @Test
+    void namesEachBadHyperparameter() {
+        ImportedModel model = bert();
+        String train = reviews();
+        Map<String, Object> body = request(model, train);
+        body.put("hyperparameters", Map.of("learningRate", -1, "epochs", 0));
+
+        ApiClient.Answer answer = api.post("/api/v1/finetunes", body);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.errorFields()).containsExactly("hyperparameters.epochs", "hyperparameters.learningRate");
+
+        Map<String, Object> limits = new HashMap<>();
+        limits.put("batchSize", 513);
+        limits.put("weightDecay", 1.5);
+        limits.put("warmupRatio", 1.0);
+        limits.put("maxGradNorm", 0);
+        limits.put("maxSequenceLength", 4);
+        limits.put("earlyStoppingPatience", 0);
+        limits.put("learningRate", 1.0);
+        body.put("hyperparameters", limits);
+        answer = api.post("/api/v1/finetunes", body);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.errorFields()).containsExactlyInAnyOrder("hyperparameters.batchSize",
+                "hyperparameters.weightDecay", "hyperparameters.warmupRatio", "hyperparameters.maxGradNorm",
+                "hyperparameters.maxSequenceLength", "hyperparameters.earlyStoppingPatience");
+    }
+
+    @Test
+    void namesEachInvalidField() {
+        ImportedModel model = bert();
+        String train = reviews();
+        String noStars = dataset("plain.csv", "text/csv", "review\nok\n");
+
+        assertRefused(with(request(model, train), "trainDatasetId", null), "trainDatasetId");
+        assertRefused(with(request(model, train), "trainDatasetId", UUID.randomUUID().toString()), "trainDatasetId");
+        assertRefused(with(request(model, train), "validationDatasetId", UUID.randomUUID().toString()), "validationDatasetId");
+        assertRefused(with(request(model, train), "testDatasetId", UUID.randomUUID().toString()), "testDatasetId");
+        assertRefused(with(request(model, train), "modelId", UUID.randomUUID().toString()), "modelId");
+        assertRefused(with(request(model, train), "timeLimitSeconds", 0), "timeLimitSeconds");
+        ApiClient.Answer notFinetunable = assertRefused(with(request(model, train), "task", "text-generation"), "task");
+        assertThat(notFinetunable.body()).contains("its fine-tuning tasks are text-classification, token-classification");
+        assertRefused(with(request(model, train), "task", "summarization"), "task");
+        ApiClient.Answer badValidation = assertRefused(with(request(model, train), "validationDatasetId", noStars),
+                "mapping.label");
+        assertThat(badValidation.body()).contains("in the validation dataset");
+        assertThat(query("SELECT count(*) AS n FROM job").get(0)).containsEntry("n", 0L);
+    }
+
+    private ApiClient.Answer assertRefused(Map<String, Object> body, String field) {
+        ApiClient.Answer answer = api.post("/api/v1/finetunes", body);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.errorFields()).as(answer.toString()).contains(field);
+        return answer;
+    }
+
+    private static Map<String, Object> with(Map<String, Object> body, String key, Object value) {
+        body.put(key, value);
+        return body;
+    }
+}
