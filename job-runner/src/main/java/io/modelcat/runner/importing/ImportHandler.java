@@ -64,6 +64,7 @@ public class ImportHandler implements JobHandler {
                     Map.of("files", plan.filenames(), "bytes", total));
             ModelSnapshot snapshot = new ModelSnapshotDownloader(hub).download(plan, store, progress(context, plan, total));
             context.log("INFO", snapshot.reused() ? "Files were already in the store" : "Downloaded and verified", Map.of());
+            context.progress(1.0, Map.of("bytesDone", total, "bytesTotal", total, "phase", "registering"));
 
             ImportedModels.Registered registered = models.register(card(id, info, plan), plan.commitSha(),
                     snapshot.directory().toUri().toString(),

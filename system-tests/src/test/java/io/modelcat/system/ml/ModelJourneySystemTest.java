@@ -1,0 +1,136 @@
+package io.modelcat.system.ml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelcat.system.RunningSystem;
+import io.modelcat.testsupport.Fixtures;
+import io.modelcat.testsupport.hub.FakeHub;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The product's journey through the API, on the deployed system: import a model from a local Hub,
+ * upload data, evaluate the base model, fine-tune it with automatic splits, register the result,
+ * evaluate the registered model, and compare.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ModelJourneySystemTest {
+
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(4);
+
+    private FakeHub hub;
+    private RunningSystem system;
+
+    @BeforeAll
+    void start() {
+        hub = FakeHub.start();
+        hub.addRepo("hf-tiny/bert", Fixtures.model("bert"));
+        hub.addRepo("hf-tiny/gpt2", Fixtures.model("gpt2"));
+        system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()));
+        system.addRunner("trainer", Map.of());
+    }
+
+    @AfterAll
+    void stop() {
+        system.close();
+        hub.close();
+    }
+
+    private String importModel(String repo) {
+        Object job = system.post("/api/v1/imports", Map.of("modelId", repo)).map().get("id");
+        Map<String, Object> done = system.awaitJob(job, JOB_TIMEOUT, "succeeded", "failed");
+        assertThat(done).as(done.toString()).containsEntry("state", "succeeded");
+        return (String) ((Map<?, ?>) done.get("result")).get("modelId");
+    }
+
+    private String upload(String name, String contentType, String body) {
+        RunningSystem.Answer answer = system.upload("/api/v1/datasets?name=" + name, contentType, body);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+        return (String) answer.map().get("id");
+    }
+
+    private Map<String, Object> run(String path, Map<String, Object> body) {
+        RunningSystem.Answer answer = system.post(path, body);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+        Map<String, Object> done = system.awaitJob(answer.map().get("id"), JOB_TIMEOUT, "succeeded", "failed", "cancelled");
+        assertThat(done).as(done.toString()).containsEntry("state", "succeeded");
+        return done;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double metric(Map<String, Object> job, String name) {
+        return ((Number) ((Map<String, Object>) ((Map<String, Object>) job.get("result")).get("metrics")).get(name))
+                .doubleValue();
+    }
+
+    @Test
+    void textClassificationFineTuneBeatsTheBaseModelAndTheMajorityClass() {
+        String base = importModel("hf-tiny/bert");
+        String train = upload("reviews-train", "text/csv", SentimentData.csv(400, 1));
+        String test = upload("reviews-test", "text/csv", SentimentData.csv(100, 2));
+        Map<String, Object> mapping = Map.of("sentence1", "review", "label", "sentiment");
+
+        Map<String, Object> baseEval = run("/api/v1/evaluations", Map.of("modelId", base, "datasetId", test,
+                "task", "text-classification", "mapping", mapping));
+        double baseAccuracy = metric(baseEval, "accuracy");
+
+        Map<String, Object> finetune = run("/api/v1/finetunes", Map.of("modelId", base, "task", "text-classification",
+                "trainDatasetId", train, "mapping", mapping,
+                "hyperparameters", Map.of("epochs", 4, "batchSize", 8, "learningRate", 3e-3, "warmupRatio", 0.1, "seed", 7)));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> splits = (Map<String, Object>) ((Map<String, Object>) finetune.get("result")).get("splits");
+        int trainRows = ((Number) splits.get("train")).intValue();
+        int validationRows = ((Number) splits.get("validation")).intValue();
+        int testRows = ((Number) splits.get("test")).intValue();
+        assertThat(trainRows + validationRows + testRows).isEqualTo(400);
+        assertThat(validationRows).isBetween(36, 44);
+        assertThat(testRows).isBetween(36, 44);
+        Map<String, Object> metrics = system.get("/api/v1/jobs/" + finetune.get("id") + "/metrics").map();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> series = (List<Map<String, Object>>) metrics.get("series");
+        List<Double> losses = series.stream().filter(m -> "loss".equals(m.get("name")) && "train".equals(m.get("split")))
+                .map(m -> ((Number) m.get("value")).doubleValue()).toList();
+        assertThat(losses.get(losses.size() - 1)).isLessThan(losses.get(0));
+        assertThat(series).anySatisfy(m -> assertThat(m).containsEntry("split", "validation").containsEntry("name", "f1_macro"));
+
+        RunningSystem.Answer registered = system.post("/api/v1/jobs/" + finetune.get("id") + "/register",
+                Map.of("name", "tiny-bert-sentiment", "description", "Fine-tuned on generated reviews."));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        String tuned = (String) registered.map().get("id");
+        assertThat(registered.map()).containsEntry("license", "apache-2.0").containsEntry("task", "text-classification");
+
+        Map<String, Object> tunedEval = run("/api/v1/evaluations", Map.of("modelId", tuned, "datasetId", test,
+                "task", "text-classification", "mapping", mapping));
+        double tunedAccuracy = metric(tunedEval, "accuracy");
+        double majority = 0.6;
+        assertThat(tunedAccuracy).as("fine-tuned %s vs base %s", tunedAccuracy, baseAccuracy)
+                .isGreaterThan(baseAccuracy + 0.2).isGreaterThan(majority + 0.2);
+
+        List<Map<String, Object>> board = system.get("/api/v1/leaderboard?datasetId=" + test
+                + "&task=text-classification&metric=accuracy").list();
+        assertThat(board.get(0).get("modelId")).isEqualTo(tuned);
+        assertThat(system.get("/api/v1/jobs/" + tunedEval.get("id") + "/predictions").list()).isNotEmpty();
+    }
+
+    @Test
+    void textGenerationFineTuneLowersPerplexity() {
+        String base = importModel("hf-tiny/gpt2");
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < 120; i++) {
+            jsonl.append("{\"text\": \"the cat sat on the mat . the dog sat on the mat .\"}\n");
+        }
+        String data = upload("mats", "application/x-ndjson", jsonl.toString());
+        Map<String, Object> mapping = Map.of("text", "text");
+        Map<String, Object> before = run("/api/v1/evaluations", Map.of("modelId", base, "datasetId", data,
+                "task", "text-generation", "mapping", mapping));
+        Map<String, Object> finetune = run("/api/v1/finetunes", Map.of("modelId", base, "task", "text-generation",
+                "trainDatasetId", data, "mapping", mapping,
+                "hyperparameters", Map.of("epochs", 3, "batchSize", 8, "learningRate", 1e-3)));
+        assertThat(metric(finetune, "perplexity")).isLessThan(metric(before, "perplexity") / 2);
+    }
+}
