@@ -52,6 +52,12 @@ for name in filtered filtered-multi search sorted-updated filtered-facets; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" | tee "$OUT/wrk-$name.txt"
 done
 
+# The filtered list at other concurrency levels, to show how latency grows with load on this machine.
+for c in 16 64; do
+  echo "== filtered at $c connections"
+  wrk -t"$THREADS" -c"$c" -d"$DURATION" --latency "${SCENARIOS[filtered]}" | tee "$OUT/wrk-filtered-c$c.txt"
+done
+
 echo "== EXPLAIN ANALYZE of the hot queries"
 "${PSQL[@]}" > "$OUT/explain.txt" <<'SQL'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
