@@ -28,6 +28,8 @@ public enum ArchitectureFamily {
             case SEQUENCE_CLASSIFICATION -> classPrefix + "ForSequenceClassification";
             case TOKEN_CLASSIFICATION -> classPrefix + "ForTokenClassification";
             case CAUSAL_LM -> this == GPT2 ? "GPT2LMHeadModel" : classPrefix + "ForCausalLM";
+            case MASKED_LM -> classPrefix + "ForMaskedLM";
+            case QUESTION_ANSWERING -> classPrefix + "ForQuestionAnswering";
         };
     }
 

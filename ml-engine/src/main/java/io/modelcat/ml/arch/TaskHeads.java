@@ -20,6 +20,22 @@ final class TaskHeads {
         if (task == Task.CAUSAL_LM) {
             return specs;
         }
+        if (task == Task.QUESTION_ANSWERING) {
+            addLinear(specs, "qa_outputs", 2, hidden);
+            return specs;
+        }
+        if (task == Task.MASKED_LM) {
+            MaskedLmLayout layout = MaskedLmLayout.of(family);
+            addLinear(specs, layout.dense(), hidden, hidden);
+            specs.add(new ParameterSpec(layout.layerNorm() + ".weight", new Shape(hidden), false, true));
+            specs.add(new ParameterSpec(layout.layerNorm() + ".bias", new Shape(hidden), true));
+            int vocabulary = config.requiredInt("vocab_size");
+            specs.add(new ParameterSpec(layout.bias(), new Shape(vocabulary), true));
+            if (!config.booleanValue("tie_word_embeddings", true)) {
+                specs.add(new ParameterSpec(layout.decoder() + ".weight", new Shape(vocabulary, hidden), false));
+            }
+            return specs;
+        }
         if (task == Task.SEQUENCE_CLASSIFICATION) {
             switch (family) {
                 case BERT -> addLinear(specs, "bert.pooler.dense", hidden, hidden);
@@ -40,6 +56,10 @@ final class TaskHeads {
         float classifierDropout = classifierDropout(family, task, config);
         return switch (task) {
             case CAUSAL_LM -> tiedLanguageModel(family, config, layers);
+            case MASKED_LM -> maskedLanguageModel(family, config, layers);
+            // (batch, seq, 2) -> (batch, 2, seq): row 0 start logits, row 1 end logits, so that a
+            // softmax over the last axis is over positions, as transformers' span loss takes it.
+            case QUESTION_ANSWERING -> (hidden, training) -> layers.linear(hidden, "qa_outputs").transpose(0, 2, 1);
             case TOKEN_CLASSIFICATION -> (hidden, training) ->
                     layers.linear(Layers.dropout(hidden, classifierDropout, training), "classifier");
             case SEQUENCE_CLASSIFICATION -> switch (family) {
@@ -70,6 +90,47 @@ final class TaskHeads {
                 ? Gpt2Decoder.PREFIX + ".wte.weight"
                 : "lm_head.weight";
         return (hidden, training) -> Linear.linear(hidden, layers.weight(matrix)).singletonOrThrow();
+    }
+
+    /**
+     * The state-dict names of a masked-LM head: transform (dense, activation, LayerNorm), then a
+     * decoder whose weight is the word embedding matrix (unless {@code tie_word_embeddings} is
+     * false) and whose bias is its own parameter.
+     */
+    record MaskedLmLayout(String dense, String layerNorm, String decoder, String bias, String embeddings) {
+
+        static MaskedLmLayout of(ArchitectureFamily family) {
+            return switch (family) {
+                case BERT -> new MaskedLmLayout("cls.predictions.transform.dense",
+                        "cls.predictions.transform.LayerNorm", "cls.predictions.decoder", "cls.predictions.bias",
+                        "bert.embeddings.word_embeddings.weight");
+                case DISTILBERT -> new MaskedLmLayout("vocab_transform", "vocab_layer_norm", "vocab_projector",
+                        "vocab_projector.bias", "distilbert.embeddings.word_embeddings.weight");
+                case ROBERTA -> new MaskedLmLayout("lm_head.dense", "lm_head.layer_norm", "lm_head.decoder",
+                        "lm_head.bias", "roberta.embeddings.word_embeddings.weight");
+                case GPT2 -> throw new IllegalArgumentException("GPT-2 has no masked language model head");
+            };
+        }
+    }
+
+    private static Head maskedLanguageModel(ArchitectureFamily family, HfConfig config, Layers layers) {
+        MaskedLmLayout layout = MaskedLmLayout.of(family);
+        String activation = switch (family) {
+            case BERT -> config.text("hidden_act").orElse("gelu");
+            case DISTILBERT -> config.text("activation").orElse("gelu");
+            default -> "gelu";
+        };
+        float epsilon = family == ArchitectureFamily.DISTILBERT
+                ? 1e-12f
+                : (float) config.doubleValue("layer_norm_eps", 1e-12);
+        String matrix = config.booleanValue("tie_word_embeddings", true)
+                ? layout.embeddings()
+                : layout.decoder() + ".weight";
+        return (hidden, training) -> {
+            NDArray transformed = layers.layerNorm(
+                    layers.activation(layers.linear(hidden, layout.dense()), activation), layout.layerNorm(), epsilon);
+            return Linear.linear(transformed, layers.weight(matrix), layers.weight(layout.bias())).singletonOrThrow();
+        };
     }
 
     private static NDArray firstToken(NDArray hidden) {

@@ -53,7 +53,8 @@ public final class TransformerNetwork {
 
     /**
      * Logits: (batch, labels) for sequence classification, (batch, seq, labels) for token
-     * classification, (batch, seq, vocab) for causal LM.
+     * classification, (batch, seq, vocab) for causal and masked LM, (batch, 2, seq) for question
+     * answering (start logits, then end logits).
      *
      * @param inputs input ids and attention mask (and optionally token type ids), int64, all
      *     attached to the caller's per-batch manager so that intermediates die with it

@@ -87,6 +87,21 @@ public final class HfConfig {
         return value == null || value.isNull() ? Optional.empty() : Optional.of(value.asText());
     }
 
+    /** An integer or a list of integers (as {@code eos_token_id} may be); empty when absent or null. */
+    public List<Long> longList(String key) {
+        JsonNode value = json.get(key);
+        List<Long> values = new ArrayList<>();
+        if (value == null || value.isNull()) {
+            return values;
+        }
+        if (value.isArray()) {
+            value.forEach(element -> values.add(element.asLong()));
+        } else {
+            values.add(value.asLong());
+        }
+        return values;
+    }
+
     public boolean booleanValue(String key, boolean fallback) {
         JsonNode value = json.get(key);
         return value == null || value.isNull() ? fallback : value.asBoolean();

@@ -38,7 +38,20 @@ public final class TokenTagger {
      * One label per word. Words cut off by truncation get the first label (by convention "O").
      */
     public List<List<String>> tag(List<List<String>> sentences) {
-        List<List<String>> tagged = new ArrayList<>(sentences.size());
+        return tagWithScores(sentences).stream()
+                .map(tags -> tags.stream().map(WordTag::label).toList())
+                .toList();
+    }
+
+    /** A word's tag with its softmax probability (of the word's first sub-token). */
+    public record WordTag(String label, double score) {}
+
+    /**
+     * One tag per word with its probability. Words cut off by truncation get the first label with
+     * score 0.
+     */
+    public List<List<WordTag>> tagWithScores(List<List<String>> sentences) {
+        List<List<WordTag>> tagged = new ArrayList<>(sentences.size());
         int labelCount = model.labels().size();
         for (int start = 0; start < sentences.size(); start += batchSize) {
             List<List<String>> batch = sentences.subList(start, Math.min(sentences.size(), start + batchSize));
@@ -50,16 +63,18 @@ public final class TokenTagger {
             }
             int sequence = encoded.tokens().sequenceLength();
             for (int row = 0; row < batch.size(); row++) {
-                List<String> labels = new ArrayList<>();
+                List<WordTag> labels = new ArrayList<>();
                 for (int word = 0; word < batch.get(row).size(); word++) {
-                    labels.add(model.labels().get(0));
+                    labels.add(new WordTag(model.labels().get(0), 0.0));
                 }
                 long previousWord = -1;
                 for (int position = 0; position < sequence; position++) {
                     long word = encoded.wordIds()[row][position];
                     if (word >= 0 && word != previousWord) {
-                        labels.set((int) word, model.labels().get(
-                                argmax(logits, (row * sequence + position) * labelCount, labelCount)));
+                        int offset = (row * sequence + position) * labelCount;
+                        int best = argmax(logits, offset, labelCount);
+                        labels.set((int) word, new WordTag(model.labels().get(best),
+                                probability(logits, offset, labelCount, best)));
                     }
                     previousWord = word;
                 }
@@ -67,6 +82,31 @@ public final class TokenTagger {
             }
         }
         return tagged;
+    }
+
+    /**
+     * Entity spans per sentence, aggregated from the word tags as {@code transformers}'
+     * {@code aggregation_strategy="simple"} (see {@link EntityAggregator}).
+     */
+    public List<List<EntitySpan>> entities(List<List<String>> sentences) {
+        List<List<WordTag>> tagged = tagWithScores(sentences);
+        List<List<EntitySpan>> entities = new ArrayList<>(sentences.size());
+        for (int index = 0; index < sentences.size(); index++) {
+            List<WordTag> tags = tagged.get(index);
+            entities.add(EntityAggregator.aggregate(sentences.get(index),
+                    tags.stream().map(WordTag::label).toList(),
+                    tags.stream().mapToDouble(WordTag::score).toArray()));
+        }
+        return entities;
+    }
+
+    private static double probability(float[] logits, int offset, int length, int index) {
+        double max = logits[offset + index];
+        double sum = 0;
+        for (int label = 0; label < length; label++) {
+            sum += Math.exp(logits[offset + label] - max);
+        }
+        return 1.0 / sum;
     }
 
     private static int argmax(float[] values, int offset, int length) {

@@ -7,7 +7,7 @@ import java.util.Random;
 
 /**
  * Creates a new head parameter as {@code transformers} does in {@code _init_weights}: weights drawn
- * from normal(0, initializer_range), biases zero. Seeded Java randomness keeps it reproducible.
+ * from normal(0, initializer_range), biases zero, LayerNorm weights one. Seeded Java randomness keeps it reproducible.
  */
 final class HeadInitializer {
 
@@ -21,7 +21,9 @@ final class HeadInitializer {
 
     NDArray create(ParameterSpec spec, NDManager manager) {
         float[] values = new float[Math.toIntExact(spec.shape().size())];
-        if (!spec.bias()) {
+        if (spec.ones()) {
+            java.util.Arrays.fill(values, 1f);
+        } else if (!spec.bias()) {
             for (int index = 0; index < values.length; index++) {
                 values[index] = (float) (random.nextGaussian() * standardDeviation);
             }

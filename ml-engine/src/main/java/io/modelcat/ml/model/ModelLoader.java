@@ -76,13 +76,18 @@ public final class ModelLoader {
         List<String> labels = task.isClassification()
                 ? request.map(HeadRequest::labels).orElseGet(checkpointConfig::labels)
                 : List.of();
-        HfConfig config = (task.isClassification() ? checkpointConfig.withLabels(labels) : checkpointConfig)
-                .withArchitecture(family.transformersClass(task));
+        HfConfig labelled = task.isClassification() ? checkpointConfig.withLabels(labels) : checkpointConfig;
+        if (task == Task.QUESTION_ANSWERING && checkpointConfig.labels().size() != 2) {
+            // transformers sizes qa_outputs by num_labels (DistilBERT refuses anything but 2): start and end.
+            labelled = checkpointConfig.withLabels(List.of("LABEL_0", "LABEL_1"));
+        }
+        HfConfig config = labelled.withArchitecture(family.transformersClass(task));
 
         Model djlModel = Model.newInstance(modelDirectory.getFileName().toString(), device, ENGINE);
         try {
             NDManager manager = djlModel.getNDManager();
             Map<String, NDArray> tensors = withBasePrefix(CheckpointReader.read(modelDirectory, manager), family);
+            aliasDecoderBias(tensors);
             boolean labelsChanged = task.isClassification() && !labels.equals(checkpointConfig.labels());
             long seed = request.map(HeadRequest::seed).orElse(0L);
             List<String> created = completeHead(tensors, config, family, task, labels.size(), labelsChanged, seed,
@@ -121,6 +126,22 @@ public final class ModelLoader {
             renamed.put(key, array);
         });
         return renamed;
+    }
+
+    /**
+     * Some checkpoints store a masked-LM bias only under its decoder alias
+     * ({@code cls.predictions.decoder.bias}, {@code lm_head.decoder.bias}); the head reads the
+     * canonical name, which is also the one written back.
+     */
+    private static void aliasDecoderBias(Map<String, NDArray> tensors) {
+        for (String head : new String[] {"cls.predictions", "lm_head"}) {
+            NDArray alias = tensors.get(head + ".decoder.bias");
+            if (alias != null && !tensors.containsKey(head + ".bias")) {
+                tensors.remove(head + ".decoder.bias");
+                alias.setName(head + ".bias");
+                tensors.put(head + ".bias", alias);
+            }
+        }
     }
 
     private static boolean isHeadKey(String name) {

@@ -54,6 +54,11 @@ public final class TextTokenizer implements AutoCloseable {
         return tokenizer.encode(text).getIds();
     }
 
+    /** Text for token ids, optionally without the tokenizer's special tokens. */
+    public String decode(long[] ids, boolean skipSpecialTokens) {
+        return tokenizer.decode(ids, skipSpecialTokens);
+    }
+
     /**
      * Encodes texts already split into words, as for token classification, keeping for each token
      * the index of the word it came from (-1 for special tokens and padding).
@@ -107,6 +112,51 @@ public final class TextTokenizer implements AutoCloseable {
             kept.add(keptForPair(encoding, maxLength));
         }
         return pad(encodings, kept);
+    }
+
+    /**
+     * Encodes a question and its context with the pair template, as a question-answering model
+     * expects; when the pair is longer than {@code maxLength} only the context is cut, from its end
+     * ({@code truncation="only_second"}). Character offsets are given in the context string.
+     */
+    public QuestionContextEncoding encodeQuestionContext(String question, String context, int maxLength) {
+        Encoding encoding = tokenizer.encode(question, context, true, false);
+        long[] sequence = encoding.getSequenceIds();
+        long[] special = encoding.getSpecialTokenMask();
+        ai.djl.huggingface.tokenizers.jni.CharSpan[] spans = encoding.getCharTokenSpans();
+        int contextTokens = 0;
+        for (int index = 0; index < sequence.length; index++) {
+            if (special[index] == 0 && sequence[index] == 1) {
+                contextTokens++;
+            }
+        }
+        int excess = Math.max(0, sequence.length - maxLength);
+        if (excess >= contextTokens) {
+            throw new IllegalArgumentException("max length " + maxLength + " leaves no room for the context after a "
+                    + (sequence.length - contextTokens) + "-token question");
+        }
+        int keepContext = contextTokens - excess;
+        List<Integer> kept = new ArrayList<>();
+        int contextSeen = 0;
+        for (int index = 0; index < sequence.length; index++) {
+            boolean isContext = special[index] == 0 && sequence[index] == 1;
+            if (!isContext || contextSeen++ < keepContext) {
+                kept.add(index);
+            }
+        }
+        int[] indices = kept.stream().mapToInt(Integer::intValue).toArray();
+        boolean[] contextToken = new boolean[indices.length];
+        int[] starts = new int[indices.length];
+        int[] ends = new int[indices.length];
+        for (int position = 0; position < indices.length; position++) {
+            int index = indices[position];
+            contextToken[position] = special[index] == 0 && sequence[index] == 1;
+            ai.djl.huggingface.tokenizers.jni.CharSpan span = spans[index];
+            starts[position] = contextToken[position] && span != null ? span.getStart() : -1;
+            ends[position] = contextToken[position] && span != null ? span.getEnd() : -1;
+        }
+        TokenizedBatch tokens = pad(List.of(encoding), List.of(indices));
+        return new QuestionContextEncoding(tokens, contextToken, starts, ends, excess > 0);
     }
 
     private TokenizedBatch pad(List<Encoding> encodings, List<int[]> kept) {

@@ -58,6 +58,27 @@ class GradientStepTest {
         }
     }
 
+    @Test
+    void maskedLmHeadGradientsStayFiniteAndNonZeroWhenGcRunsBeforeBackward() {
+        try (TransformerModel model = ModelLoader.load(Fixtures.bert(),
+                new io.modelcat.ml.model.HeadRequest(io.modelcat.ml.arch.Task.MASKED_LM, List.of(), 1))) {
+            var batches = new MaskedLmBatches(model.tokenizer(), 45, 32, 0.5, 3);
+            assertGradientsSurviveGc(model, manager -> batches.encode(
+                    List.of("the cat sat on the mat.", "a dog was bad"), manager));
+        }
+    }
+
+    @Test
+    void questionAnsweringHeadGradientsStayFiniteAndNonZeroWhenGcRunsBeforeBackward() {
+        try (TransformerModel model = ModelLoader.load(Fixtures.distilbert(),
+                new io.modelcat.ml.model.HeadRequest(io.modelcat.ml.arch.Task.QUESTION_ANSWERING, List.of(), 1))) {
+            var batches = new QuestionAnsweringBatches(model.tokenizer(), 32, 0);
+            assertGradientsSurviveGc(model, manager -> batches.encode(List.of(
+                    new LabeledAnswer("where?", "the cat sat on the mat.", 19, "mat"),
+                    LabeledAnswer.unanswerable("is it good?", "a dog was bad")), manager));
+        }
+    }
+
     private static void assertGradientsSurviveGc(TransformerModel model,
             java.util.function.Function<NDManager, EncodedBatch> batch) {
         model.parameters().values().forEach(array -> array.setRequiresGradient(true));

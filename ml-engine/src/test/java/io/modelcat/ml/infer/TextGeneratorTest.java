@@ -1,0 +1,189 @@
+package io.modelcat.ml.infer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.modelcat.ml.Fixtures;
+import io.modelcat.ml.model.ModelLoader;
+import io.modelcat.ml.model.TransformerModel;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TextGeneratorTest {
+
+    private static final int VOCABULARY = 45;
+
+    private static TransformerModel model;
+    private static TextGenerator generator;
+
+    @BeforeAll
+    static void load() {
+        model = ModelLoader.load(Fixtures.gpt2());
+        generator = new TextGenerator(model);
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    @Test
+    void firstGreedyTokenIsTheArgmaxOfTransformersLastLogits() {
+        float[] logits = Fixtures.floats(Fixtures.referenceOutputs().get("gpt2"));
+        long[] ids = Fixtures.longs(Fixtures.referenceOutputs().get("ids"));
+        float[] lastRow = new float[VOCABULARY];
+        System.arraycopy(logits, (ids.length - 1) * VOCABULARY, lastRow, 0, VOCABULARY);
+
+        Generation generation = generator.generate(Fixtures.REFERENCE_SENTENCE,
+                GenerationConfig.greedy().withMaxNewTokens(5));
+
+        assertThat(generation.promptIds()).containsExactly(ids);
+        assertThat(generation.generatedIds()).hasSize(5);
+        assertThat(generation.generatedIds()[0]).isEqualTo(TextGenerator.argmax(lastRow));
+        assertThat(generation.finishReason()).isEqualTo(Generation.FinishReason.MAX_NEW_TOKENS);
+        // The engine's own last-row logits match transformers'.
+        float[] own = generator.nextTokenLogits(ids);
+        for (int token = 0; token < VOCABULARY; token++) {
+            assertThat((double) own[token]).isCloseTo(lastRow[token], within(1e-5));
+        }
+    }
+
+    @Test
+    void greedyIsDeterministicAndEachTokenIsTheArgmaxOfItsPrefix() {
+        GenerationConfig greedy = GenerationConfig.greedy().withMaxNewTokens(6);
+        Generation first = generator.generate("a dog", greedy);
+        Generation second = generator.generate("a dog", greedy);
+        assertThat(second.generatedIds()).containsExactly(first.generatedIds());
+        assertThat(second.text()).isEqualTo(first.text());
+
+        long[] prefix = first.promptIds();
+        for (long token : first.generatedIds()) {
+            assertThat((long) TextGenerator.argmax(generator.nextTokenLogits(prefix))).isEqualTo(token);
+            prefix = append(prefix, token);
+        }
+        assertThat(first.text()).isEqualTo(model.tokenizer().decode(first.generatedIds(), true));
+    }
+
+    @Test
+    void topKOfOneSamplesTheGreedyTokens() {
+        Generation greedy = generator.generate("the cat", GenerationConfig.greedy().withMaxNewTokens(8));
+        for (long seed : new long[] {1, 2, 3}) {
+            Generation sampled = generator.generate("the cat",
+                    GenerationConfig.sampling(seed).withTopK(1).withTemperature(1.7).withMaxNewTokens(8));
+            assertThat(sampled.generatedIds()).containsExactly(greedy.generatedIds());
+        }
+        // A nucleus so small that only the best token fits is greedy too.
+        Generation nucleus = generator.generate("the cat",
+                GenerationConfig.sampling(9).withTopP(1e-6).withMaxNewTokens(8));
+        assertThat(nucleus.generatedIds()).containsExactly(greedy.generatedIds());
+    }
+
+    @Test
+    void samplingIsReproducibleWithASeed() {
+        GenerationConfig config = GenerationConfig.sampling(42).withTemperature(1.5).withTopP(0.9).withMaxNewTokens(12);
+        Generation first = generator.generate("the dog", config);
+        Generation again = generator.generate("the dog", config);
+        assertThat(again.generatedIds()).containsExactly(first.generatedIds());
+
+        // Other seeds give other draws (45 near-uniform tokens, 12 steps: a collision is negligible).
+        boolean differs = false;
+        for (long seed = 43; seed < 46; seed++) {
+            differs |= !java.util.Arrays.equals(first.generatedIds(),
+                    generator.generate("the dog", config.withSeed(seed)).generatedIds());
+        }
+        assertThat(differs).isTrue();
+
+        List<Generation> batch = generator.generate(List.of("the dog", "a cat"), config);
+        List<Generation> batchAgain = generator.generate(List.of("the dog", "a cat"), config);
+        assertThat(batch.get(0).generatedIds()).containsExactly(first.generatedIds());
+        assertThat(batchAgain.get(1).generatedIds()).containsExactly(batch.get(1).generatedIds());
+    }
+
+    @Test
+    void stopsAtEndOfSequenceAndKeepsTheEosIdOutOfTheText() {
+        Generation greedy = generator.generate("a dog", GenerationConfig.greedy().withMaxNewTokens(6));
+        long third = greedy.generatedIds()[2];
+        int firstAt = indexOf(greedy.generatedIds(), third);
+
+        Generation stopped = generator.generate("a dog",
+                GenerationConfig.greedy().withMaxNewTokens(6).withEosTokenIds(List.of(third)));
+
+        assertThat(stopped.finishReason()).isEqualTo(Generation.FinishReason.EOS);
+        assertThat(stopped.generatedIds()).hasSize(firstAt + 1);
+        assertThat(stopped.generatedIds()[firstAt]).isEqualTo(third);
+        long[] before = java.util.Arrays.copyOf(greedy.generatedIds(), firstAt);
+        assertThat(stopped.text()).isEqualTo(before.length == 0 ? "" : model.tokenizer().decode(before, true));
+    }
+
+    @Test
+    void readsEosFromGenerationConfigAndRespectsLengthLimits() {
+        // The fixture's generation_config.json says 50256 (GPT-2's <|endoftext|>), outside the tiny vocabulary.
+        assertThat(generator.defaultEosTokenIds()).containsExactly(50256L);
+
+        Generation none = generator.generate("a dog", GenerationConfig.greedy().withMaxNewTokens(0));
+        assertThat(none.generatedIds()).isEmpty();
+        assertThat(none.text()).isEmpty();
+
+        // 64 positions: a 4-token prompt can grow by 60 at most.
+        Generation full = generator.generate("a dog", GenerationConfig.greedy().withMaxNewTokens(100));
+        assertThat(full.finishReason()).isEqualTo(Generation.FinishReason.CONTEXT_FULL);
+        assertThat(full.promptIds().length + full.generatedIds().length).isEqualTo(model.maxSequenceLength());
+
+        assertThatThrownBy(() -> generator.generateIds(new long[0], GenerationConfig.greedy()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> GenerationConfig.greedy().withTemperature(0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void filtersFollowTemperatureTopKTopP() {
+        float[] logits = {2f, 1f, 0f, -1f, 3f};
+        GenerationConfig base = GenerationConfig.sampling(0);
+        double[] all = TextGenerator.filteredProbabilities(logits, base);
+        assertThat(java.util.Arrays.stream(all).sum()).isCloseTo(1.0, within(1e-12));
+        assertThat(all[4]).isGreaterThan(all[0]);
+
+        double[] topTwo = TextGenerator.filteredProbabilities(logits, base.withTopK(2));
+        assertThat(topTwo[1]).isZero();
+        assertThat(topTwo[2]).isZero();
+        assertThat(topTwo[3]).isZero();
+        assertThat(topTwo[4]).isCloseTo(Math.exp(1) / (Math.exp(1) + 1), within(1e-12));
+
+        // softmax of {3, 2, 1, 0, -1}: 0.636, 0.234, 0.086, ... — top_p 0.8 keeps the first two.
+        double[] nucleus = TextGenerator.filteredProbabilities(logits, base.withTopP(0.8));
+        assertThat(nucleus[4] + nucleus[0]).isCloseTo(1.0, within(1e-12));
+        assertThat(nucleus[1]).isZero();
+
+        // A high temperature flattens the distribution.
+        double[] hot = TextGenerator.filteredProbabilities(logits, base.withTemperature(100));
+        assertThat(hot[4] - hot[3]).isLessThan(0.01);
+
+        // Draws follow the distribution.
+        Random random = new Random(5);
+        int[] counts = new int[5];
+        for (int draw = 0; draw < 20_000; draw++) {
+            counts[TextGenerator.sample(logits, base.withTopK(2), random)]++;
+        }
+        assertThat(counts[1] + counts[2] + counts[3]).isZero();
+        assertThat(counts[4] / 20_000.0).isCloseTo(topTwo[4], within(0.02));
+    }
+
+    private static long[] append(long[] ids, long token) {
+        long[] longer = java.util.Arrays.copyOf(ids, ids.length + 1);
+        longer[ids.length] = token;
+        return longer;
+    }
+
+    private static int indexOf(long[] ids, long token) {
+        for (int index = 0; index < ids.length; index++) {
+            if (ids[index] == token) {
+                return index;
+            }
+        }
+        return -1;
+    }
+}
