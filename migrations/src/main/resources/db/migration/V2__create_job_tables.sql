@@ -35,7 +35,7 @@ CREATE TABLE job (
     started_at       timestamptz,
     finished_at      timestamptz,
     updated_at       timestamptz  NOT NULL DEFAULT now(),
-    CONSTRAINT job_kind_known CHECK (kind IN ('import', 'evaluate', 'finetune', 'noop')),
+    CONSTRAINT job_kind_known CHECK (kind IN ('import', 'evaluate', 'finetune', 'noop', 'predict')),
     CONSTRAINT job_state_known CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
     CONSTRAINT job_device_kind_known CHECK (device_kind IN ('cpu', 'gpu')),
     CONSTRAINT job_progress_fraction CHECK (progress >= 0 AND progress <= 1),

@@ -4,11 +4,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** What a job does. {@code noop} waits and reports progress: for checking workers and for benchmarks. */
+/**
+ * What a job does. {@code predict} answers one sample-inference call ("try it") with a cached model;
+ * {@code noop} waits and reports progress: for checking workers and for benchmarks.
+ */
 public enum JobKind {
     IMPORT("import"),
     EVALUATE("evaluate"),
     FINETUNE("finetune"),
+    PREDICT("predict"),
     NOOP("noop");
 
     private final String wireName;

@@ -31,6 +31,7 @@ class ModelJourneySystemTest {
         hub = FakeHub.start();
         hub.addRepo("hf-tiny/bert", Fixtures.model("bert"));
         hub.addRepo("hf-tiny/gpt2", Fixtures.model("gpt2"));
+        hub.addRepo("hf-tiny/distilbert", Fixtures.model("distilbert"));
         system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()));
         system.addRunner("trainer", Map.of());
     }
@@ -132,5 +133,49 @@ class ModelJourneySystemTest {
                 "trainDatasetId", data, "mapping", mapping,
                 "hyperparameters", Map.of("epochs", 3, "batchSize", 8, "learningRate", 1e-3)));
         assertThat(metric(finetune, "perplexity")).isLessThan(metric(before, "perplexity") / 2);
+    }
+
+    @Test
+    void tokenClassificationFineTuneFindsTheEntities() {
+        String base = importModel("hf-tiny/distilbert");
+        String train = upload("animals-train", "application/x-ndjson", AnimalTags.jsonl(300, 4));
+        String test = upload("animals-test", "application/x-ndjson", AnimalTags.jsonl(60, 5));
+        Map<String, Object> mapping = Map.of("tokens", "tokens", "ner_tags", "tags");
+
+        Map<String, Object> before = run("/api/v1/evaluations", Map.of("modelId", base, "datasetId", test,
+                "task", "token-classification", "mapping", mapping));
+        Map<String, Object> finetune = run("/api/v1/finetunes", Map.of("modelId", base, "task", "token-classification",
+                "trainDatasetId", train, "testDatasetId", test, "mapping", mapping,
+                "hyperparameters", Map.of("epochs", 4, "batchSize", 8, "learningRate", 3e-3, "warmupRatio", 0.1)));
+        assertThat(metric(finetune, "f1")).as("entity F1 before %s", metric(before, "f1"))
+                .isGreaterThan(0.9).isGreaterThan(metric(before, "f1") + 0.3);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void sampleInferenceAnswersWithinTheRequestAndKeepsTheModelLoaded() {
+        String bert = importModel("hf-tiny/bert");
+        RunningSystem.Answer first = system.post("/api/v1/models/" + bert + "/predict", Map.of("text", "the movie was good ."));
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        Map<String, Object> result = (Map<String, Object>) first.map().get("result");
+        Map<String, Object> prediction = (Map<String, Object>) result.get("prediction");
+        assertThat((List<?>) prediction.get("labels")).hasSize(2);
+        assertThat(prediction.get("label")).isIn("LABEL_0", "LABEL_1");
+        RunningSystem.Answer second = system.post("/api/v1/models/" + bert + "/predict", Map.of("text", "the movie was bad ."));
+        assertThat((Map<String, Object>) second.map().get("result")).containsEntry("cachedModel", true);
+
+        String gpt2 = importModel("hf-tiny/gpt2");
+        RunningSystem.Answer generated = system.post("/api/v1/models/" + gpt2 + "/predict",
+                Map.of("text", "the cat sat", "generation", Map.of("maxNewTokens", 5)));
+        assertThat(generated.status()).as(generated.body()).isEqualTo(200);
+        Map<String, Object> text = (Map<String, Object>) ((Map<String, Object>) generated.map().get("result")).get("prediction");
+        assertThat(((Number) text.get("newTokens")).intValue()).isBetween(1, 5);
+
+        RunningSystem.Answer missing = system.post("/api/v1/models/" + bert + "/predict", Map.of("question", "who?"));
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.body()).contains("\"text\"");
+        Map<String, Object> notImported = system.get("/api/v1/models?q=roberta&limit=1").items().get(0);
+        assertThat(system.post("/api/v1/models/" + notImported.get("id") + "/predict", Map.of("text", "x")).status())
+                .isEqualTo(409);
     }
 }

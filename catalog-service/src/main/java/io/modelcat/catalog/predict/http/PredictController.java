@@ -1,0 +1,51 @@
+package io.modelcat.catalog.predict.http;
+
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.job.JobView;
+import io.modelcat.catalog.predict.PredictRequest;
+import io.modelcat.catalog.predict.PredictService;
+import io.modelcat.catalog.problem.http.ProblemResponses;
+import io.modelcat.catalog.problem.http.RequestIds;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.util.List;
+
+/** HTTP adapter of sample inference: {@code POST /api/v1/models/{id}/predict}. */
+@Controller("/api/v1/models")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "Models")
+public class PredictController {
+
+    private final PredictService predictions;
+
+    public PredictController(PredictService predictions) {
+        this.predictions = predictions;
+    }
+
+    @Post("/{id}/predict")
+    @Operation(summary = "Try a model on one input",
+            description = "Runs the input through the model's newest (or the given) version on a runner and answers "
+                    + "with the job, whose result holds the prediction. 504 if it is still running after the wait "
+                    + "(follow the job); 422 if the model could not answer (the job's error says why).")
+    public HttpResponse<?> predict(@PathVariable String id, @Body @Valid PredictRequest request) throws InterruptedException {
+        PredictService.Outcome outcome = predictions.predict(RequestIds.parse("id", id), request);
+        JobView job = outcome.job();
+        if (!outcome.finished()) {
+            return ProblemResponses.of(HttpStatus.GATEWAY_TIMEOUT, "The prediction is still running as job " + job.id()
+                    + "; follow it at /api/v1/jobs/" + job.id(), null, List.of());
+        }
+        if (!"succeeded".equals(job.state())) {
+            return ProblemResponses.of(HttpStatus.UNPROCESSABLE_ENTITY, "The model could not answer: " + job.error()
+                    + " (job " + job.id() + ")", null, List.of());
+        }
+        return HttpResponse.ok(job);
+    }
+}
