@@ -1,6 +1,7 @@
 package io.modelcat.catalog.model;
 
 import io.micronaut.core.type.Argument;
+import io.micronaut.data.connection.ConnectionOperations;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
 import io.modelcat.catalog.problem.ConflictException;
@@ -42,10 +43,13 @@ final class JdbcModelRepository implements ModelRepository {
             "id, model_id, version_number, source_revision, artifact_uri, parent_version_id, lineage::text AS lineage, notes, created_at";
 
     private final TransactionOperations<Connection> tx;
+    // Reads run on an auto-commit connection: one round trip per query, no BEGIN and COMMIT around it.
+    private final ConnectionOperations<Connection> reads;
     private final JsonMapper json;
 
-    JdbcModelRepository(TransactionOperations<Connection> tx, JsonMapper json) {
+    JdbcModelRepository(TransactionOperations<Connection> tx, ConnectionOperations<Connection> reads, JsonMapper json) {
         this.tx = tx;
+        this.reads = reads;
         this.json = json;
     }
 
@@ -69,7 +73,7 @@ final class JdbcModelRepository implements ModelRepository {
 
     @Override
     public Optional<ModelCard> find(UUID id) {
-        return tx.executeRead(status -> findIn(status.getConnection(), id));
+        return reads.executeRead(status -> findIn(status.getConnection(), id));
     }
 
     @Override
@@ -150,7 +154,7 @@ final class JdbcModelRepository implements ModelRepository {
 
     @Override
     public ModelPage list(ModelQuery query) {
-        return tx.executeRead(status -> {
+        return reads.executeRead(status -> {
             Connection c = status.getConnection();
             try {
                 List<ModelCard> items = new ArrayList<>();
@@ -196,7 +200,7 @@ final class JdbcModelRepository implements ModelRepository {
 
     @Override
     public ModelPage.Facets facets(ModelQuery query) {
-        return tx.executeRead(status -> {
+        return reads.executeRead(status -> {
             Connection c = status.getConnection();
             try {
                 return new ModelPage.Facets(facet(c, query, "task", "m.task"),
@@ -227,7 +231,7 @@ final class JdbcModelRepository implements ModelRepository {
 
     @Override
     public List<ModelVersion> versions(UUID modelId) {
-        return tx.executeRead(status -> {
+        return reads.executeRead(status -> {
             try (PreparedStatement ps = status.getConnection().prepareStatement(
                     "SELECT " + VERSION_COLUMNS + " FROM model_version WHERE model_id = ? ORDER BY version_number")) {
                 ps.setObject(1, modelId);
