@@ -42,7 +42,20 @@ public final class ApiClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
     }
 
-    private Answer send(HttpRequest.Builder request) {
+    /** Sends a raw body (a dataset upload); {@code withLength} false sends it chunked, without a Content-Length. */
+    public Answer upload(String path, String contentType, byte[] content, boolean withLength) {
+        HttpRequest.BodyPublisher body = withLength ? HttpRequest.BodyPublishers.ofByteArray(content)
+                : HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(content));
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType).POST(body));
+    }
+
+    /** The service's address of {@code path}. */
+    public URI uri(String path) {
+        return base.resolve(path);
+    }
+
+    /** Sends any request built against {@link #uri(String)}. */
+    public Answer send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -5,9 +5,16 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.modelcat.testsupport.TestDatabase;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 
@@ -23,11 +30,34 @@ public abstract class CatalogTestBase implements TestPropertyProvider {
 
     protected ApiClient api;
 
+    /** This test class's own MODELCAT_HOME (datasets, model files), removed after the class. */
+    protected final Path home = createHome();
+
+    private static Path createHome() {
+        try {
+            return Files.createTempDirectory("modelcat-test-home");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @AfterAll
+    void removeHome() throws IOException {
+        if (Files.exists(home)) {
+            try (Stream<Path> paths = Files.walk(home)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>();
         TestDatabase.shared().micronautProperties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
         properties.put("micronaut.server.port", "-1");
+        properties.put("modelcat.home", home.toString());
         // Tests empty tables behind the service's back, so facet counts must not be cached across them.
         properties.put("modelcat.catalog.facet-cache-ttl", "0s");
         return properties;

@@ -9,8 +9,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +18,10 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 
 /**
  * Evaluate, fine-tune, metrics and register tests: a private MODELCAT_HOME per class, models with imported
@@ -40,34 +35,8 @@ public abstract class MlJobTestBase extends CatalogTestBase {
     @Inject
     protected JsonMapper jsonMapper;
 
-    protected final Path home = createHome();
+    /** For answers that ApiClient does not read as text (zip archives, headers of downloads). */
     protected final HttpClient http = HttpClient.newHttpClient();
-
-    private static Path createHome() {
-        try {
-            return Files.createTempDirectory("modelcat-mljob-test");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> properties = super.getProperties();
-        properties.put("modelcat.home", home.toString());
-        return properties;
-    }
-
-    @AfterAll
-    void removeHome() throws IOException {
-        if (Files.exists(home)) {
-            try (Stream<Path> paths = Files.walk(home)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-    }
 
     /** A model card with one version whose files are a folder under the test home (as an import leaves it). */
     protected ImportedModel importedModel(String name, String task, List<String> finetuningTasks, String license) {
@@ -97,23 +66,12 @@ public abstract class MlJobTestBase extends CatalogTestBase {
 
     /** Uploads a dataset and answers its id. */
     protected String dataset(String name, String contentType, String content) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                            embeddedServer.getURI().resolve("/api/v1/datasets?name=" + name))
-                    .header("Content-Type", contentType)
-                    .POST(HttpRequest.BodyPublishers.ofString(content, StandardCharsets.UTF_8)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            ApiClient.Answer answer = new ApiClient.Answer(response.statusCode(), "", response.body(), jsonMapper);
-            if (answer.status() != 201) {
-                throw new AssertionError("upload failed: " + answer);
-            }
-            return (String) answer.map().get("id");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        ApiClient.Answer answer = api.upload("/api/v1/datasets?name=" + name, contentType,
+                content.getBytes(StandardCharsets.UTF_8), true);
+        if (answer.status() != 201) {
+            throw new AssertionError("upload failed: " + answer);
         }
+        return (String) answer.map().get("id");
     }
 
     protected String reviews() {
