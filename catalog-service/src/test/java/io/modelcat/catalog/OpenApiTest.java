@@ -14,7 +14,12 @@ class OpenApiTest extends CatalogTestBase {
         ApiClient.Answer doc = api.get("/swagger/modelcat-catalog.yml");
         assertThat(doc.status()).isEqualTo(200);
         assertThat(doc.body()).contains("openapi: 3").contains("/api/v1/models/{id}:")
-                .contains("/api/v1/models/{id}/versions:").contains("CreateModelRequest");
+                .contains("/api/v1/models/{id}/versions:").contains("CreateModelRequest")
+                .contains("/api/v1/imports:", "/api/v1/jobs:", "/api/v1/jobs/{id}/events:", "/api/v1/jobs/{id}/cancel:",
+                        "/api/v1/workers:", "/api/v1/datasets:", "/api/v1/datasets/{id}/mapping-check:",
+                        "/api/v1/evaluations:", "/api/v1/finetunes:", "/api/v1/jobs/{id}/metrics:",
+                        "/api/v1/leaderboard:", "/api/v1/jobs/{id}/register:", "/api/v1/models/{id}/predict:",
+                        "/api/v1/models/{id}/versions/{versionNumber}/archive:");
 
         ApiClient.Answer explorer = api.get("/swagger-ui/index.html");
         assertThat(explorer.status()).isEqualTo(200);

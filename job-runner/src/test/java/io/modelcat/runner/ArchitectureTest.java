@@ -1,0 +1,32 @@
+package io.modelcat.runner;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Quartz stays in the scheduling adapters: job handlers (import, evaluate, fine-tune, predict) and the
+ * executor know nothing of it, so that they run the same whichever scheduler hands them work.
+ */
+class ArchitectureTest {
+
+    private final JavaClasses classes = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.modelcat.runner");
+
+    @Test
+    void onlyTheSchedulingAdaptersUseQuartz() {
+        noClasses().that().resideOutsideOfPackage("..schedule..")
+                .and().doNotHaveSimpleName("QuartzJobBridge")
+                .should().dependOnClassesThat().resideInAPackage("org.quartz..")
+                .check(classes);
+    }
+
+    @Test
+    void handlersKnowNoWebFramework() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("io.micronaut.http..").check(classes);
+    }
+}
