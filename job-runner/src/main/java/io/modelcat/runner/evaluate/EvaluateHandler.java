@@ -2,10 +2,14 @@ package io.modelcat.runner.evaluate;
 
 import io.micronaut.context.annotation.Value;
 import io.modelcat.jobs.JobKind;
+import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.checkpoint.HfConfig;
+import io.modelcat.ml.model.HeadRequest;
 import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.runner.data.DatasetRef;
 import io.modelcat.runner.data.ExampleSet;
+import io.modelcat.runner.data.TaskExample;
 import io.modelcat.runner.execute.JobContext;
 import io.modelcat.runner.execute.JobHandler;
 import io.modelcat.runner.metrics.MetricRecorder;
@@ -13,6 +17,7 @@ import jakarta.inject.Singleton;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -29,6 +34,30 @@ public class EvaluateHandler implements JobHandler {
     public EvaluateHandler(MetricRecorder recorder, @Value("${modelcat.datasets.dir}") String datasetsDir) {
         this.recorder = recorder;
         this.datasetsDir = Path.of(datasetsDir);
+    }
+
+    /**
+     * The model with a head for {@code task}: its own when the checkpoint has one, else a new head with the
+     * dataset's labels, initialised as transformers does, so that a base model evaluates before fine-tuning
+     * (at chance level) on the same terms as after.
+     */
+    static TransformerModel load(JobContext context, Path modelDir, String task, ExampleSet data) {
+        Task wanted = switch (task) {
+            case "text-classification" -> Task.SEQUENCE_CLASSIFICATION;
+            case "token-classification" -> Task.TOKEN_CLASSIFICATION;
+            default -> Task.CAUSAL_LM;
+        };
+        Task own = HfConfig.read(modelDir.resolve("config.json")).architecture()
+                .flatMap(Task::fromTransformersClass).orElse(null);
+        if (own == wanted || wanted == Task.CAUSAL_LM) {
+            return ModelLoader.load(modelDir, Devices.of(context));
+        }
+        List<String> labels = wanted == Task.SEQUENCE_CLASSIFICATION
+                ? LabelSpace.labelsFor(data.examples().stream().map(TaskExample::label).toList())
+                : data.examples().stream().flatMap(e -> e.tags().stream()).distinct().sorted().toList();
+        context.log("INFO", "The checkpoint has no " + task + " head; evaluating with a new, untrained one for labels "
+                + labels, Map.of());
+        return ModelLoader.load(modelDir, new HeadRequest(wanted, labels, 42), Devices.of(context));
     }
 
     @Override
@@ -55,7 +84,7 @@ public class EvaluateHandler implements JobHandler {
         }
         context.progress(0.1, Map.of("phase", "loading model", "rows", data.examples().size()));
         context.stopIfCancelled();
-        try (TransformerModel model = ModelLoader.load(modelDir, Devices.of(context))) {
+        try (TransformerModel model = load(context, modelDir, task, data)) {
             context.log("Evaluating " + data.examples().size() + " rows on " + model.device());
             context.progress(0.2, Map.of("phase", "evaluating", "rows", data.examples().size()));
             ModelEvaluator.Outcome outcome = new ModelEvaluator(batchSize, maxLength)

@@ -121,6 +121,25 @@ class MlJobsTest {
         }
     }
 
+    @Test
+    void evaluatesACheckpointWithoutAHeadForTheTaskThroughANewHead() throws Exception {
+        Path tagger = home.resolve("models/distilbert");
+        Files.createDirectories(tagger);
+        for (String file : new String[] {"config.json", "tokenizer.json", "model.safetensors"}) {
+            Files.copy(Fixtures.model("distilbert").resolve(file), tagger.resolve(file));
+        }
+        Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
+        try (EmbeddedServer runner = RunnerContexts.start(properties)) {
+            UUID evaluation = queue(runner, "evaluate", json(Map.of("task", "text-classification",
+                    "modelVersionId", versionId.toString(), "artifactUri", tagger.toUri().toString(),
+                    "dataset", dataset(), "mapping", Map.of("sentence1", "review", "label", "sentiment"))));
+            assertThat(await(evaluation)).isEqualTo("succeeded");
+            assertThat(metric(evaluation, "test", "accuracy")).isBetween(0.0, 1.0);
+            assertThat(count("SELECT count(*) FROM job_log WHERE job_id = '" + evaluation
+                    + "' AND message LIKE '%new, untrained one%'")).isEqualTo(1);
+        }
+    }
+
     private String await(UUID job) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
         while (Instant.now().isBefore(deadline)) {
