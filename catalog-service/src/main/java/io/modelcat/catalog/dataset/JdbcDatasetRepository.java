@@ -3,6 +3,7 @@ package io.modelcat.catalog.dataset;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
+import io.modelcat.catalog.problem.DatabaseErrors;
 import io.modelcat.datasets.BadRow;
 import io.modelcat.datasets.Column;
 import io.modelcat.datasets.ColumnType;
@@ -66,7 +67,7 @@ final class JdbcDatasetRepository implements DatasetRepository {
                 ps.setString(11, file.storagePath());
                 ps.executeUpdate();
             } catch (SQLException e) {
-                throw new IllegalStateException("cannot store dataset " + id + ": " + e.getMessage(), e);
+                throw DatabaseErrors.translate(e);
             }
             return findIn(c, id).orElseThrow();
         });
@@ -99,7 +100,7 @@ final class JdbcDatasetRepository implements DatasetRepository {
                             read(rs.getString("preview"), ROW_LIST)));
                 }
             } catch (SQLException e) {
-                throw new IllegalStateException(e);
+                throw DatabaseErrors.translate(e);
             }
         });
     }
@@ -124,7 +125,7 @@ final class JdbcDatasetRepository implements DatasetRepository {
                 }
                 return out;
             } catch (SQLException e) {
-                throw new IllegalStateException(e);
+                throw DatabaseErrors.translate(e);
             }
         });
     }
@@ -163,7 +164,7 @@ final class JdbcDatasetRepository implements DatasetRepository {
                     }
                 }
             } catch (SQLException e) {
-                throw new IllegalStateException(e);
+                throw DatabaseErrors.translate(e);
             }
         });
     }
@@ -175,7 +176,7 @@ final class JdbcDatasetRepository implements DatasetRepository {
                 return rs.next() ? Optional.of(map(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new IllegalStateException(e);
+            throw DatabaseErrors.translate(e);
         }
     }
 

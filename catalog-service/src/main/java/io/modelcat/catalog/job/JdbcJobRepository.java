@@ -4,6 +4,7 @@ import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
 import io.modelcat.catalog.problem.ConflictException;
+import io.modelcat.catalog.problem.DatabaseErrors;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.jobs.JobQueue;
 import jakarta.inject.Singleton;
@@ -255,7 +256,7 @@ final class JdbcJobRepository implements JobRepository {
             try {
                 return work.run(status.getConnection());
             } catch (SQLException e) {
-                throw new IllegalStateException("database error: " + e.getMessage(), e);
+                throw DatabaseErrors.translate(e);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

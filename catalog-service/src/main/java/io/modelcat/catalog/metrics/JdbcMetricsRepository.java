@@ -3,6 +3,7 @@ package io.modelcat.catalog.metrics;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
+import io.modelcat.catalog.problem.DatabaseErrors;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -188,7 +189,7 @@ final class JdbcMetricsRepository implements MetricsRepository {
                 ps.setObject(3, jobId);
                 return ps.executeUpdate();
             } catch (SQLException e) {
-                throw new IllegalStateException("database error: " + e.getMessage(), e);
+                throw DatabaseErrors.translate(e);
             }
         });
     }
@@ -209,7 +210,7 @@ final class JdbcMetricsRepository implements MetricsRepository {
             try {
                 return work.run(status.getConnection());
             } catch (SQLException e) {
-                throw new IllegalStateException("database error: " + e.getMessage(), e);
+                throw DatabaseErrors.translate(e);
             }
         });
     }

@@ -1,6 +1,7 @@
 package io.modelcat.catalog.mljob;
 
 import io.micronaut.transaction.TransactionOperations;
+import io.modelcat.catalog.problem.DatabaseErrors;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,7 +33,7 @@ final class JdbcDatasetFiles implements DatasetFiles {
                             : Optional.<DatasetFile>empty();
                 }
             } catch (SQLException e) {
-                throw new IllegalStateException("database error: " + e.getMessage(), e);
+                throw DatabaseErrors.translate(e);
             }
         });
     }

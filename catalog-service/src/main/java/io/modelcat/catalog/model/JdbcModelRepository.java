@@ -5,6 +5,7 @@ import io.micronaut.data.connection.ConnectionOperations;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
 import io.modelcat.catalog.problem.ConflictException;
+import io.modelcat.catalog.problem.DatabaseErrors;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -420,7 +421,7 @@ final class JdbcModelRepository implements ModelRepository {
         if ("23505".equals(e.getSQLState())) {
             return new ConflictException("a model card for this source repository already exists");
         }
-        return new IllegalStateException("database error: " + e.getMessage(), e);
+        return DatabaseErrors.translate(e);
     }
 
     /** The WHERE clause of a list request, optionally leaving out one filter (for that filter's facet). */

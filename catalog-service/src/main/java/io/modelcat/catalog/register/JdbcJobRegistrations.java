@@ -1,6 +1,7 @@
 package io.modelcat.catalog.register;
 
 import io.micronaut.transaction.TransactionOperations;
+import io.modelcat.catalog.problem.DatabaseErrors;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,7 +29,7 @@ final class JdbcJobRegistrations implements JobRegistrations {
                     return rs.next();
                 }
             } catch (SQLException e) {
-                throw new IllegalStateException("database error: " + e.getMessage(), e);
+                throw DatabaseErrors.translate(e);
             }
         });
     }
@@ -45,7 +46,7 @@ final class JdbcJobRegistrations implements JobRegistrations {
                             : Optional.<Registered>empty();
                 }
             } catch (SQLException e) {
-                throw new IllegalStateException("database error: " + e.getMessage(), e);
+                throw DatabaseErrors.translate(e);
             }
         });
     }

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
+import io.modelcat.catalog.problem.DatabaseErrors;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,7 +56,7 @@ public class WorkerDirectory {
                 }
                 return workers;
             } catch (SQLException e) {
-                throw new IllegalStateException("database error: " + e.getMessage(), e);
+                throw DatabaseErrors.translate(e);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
