@@ -1,15 +1,42 @@
-// The import journey against the whole system (catalog-service, a runner and a local Hugging Face Hub),
+// The import and fine-tune journeys against the whole system (catalog-service, a runner and a local Hugging Face Hub),
 // run by io.modelcat.system.ui.ImportUiSystemTest. Not under tests/: CatalogUiTest has no runner and no Hub.
 //
 // MODELCAT_JOURNEY_MODEL_ID: a repository the Hub serves (a BERT text classifier); MODELCAT_JOURNEY_RUNNER: the runner's host.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { BASE_URL, eventually, launchBrowser, screenshot, withPage } from '../tests/browser.js';
 
 const MODEL_ID = process.env.MODELCAT_JOURNEY_MODEL_ID || 'hf-tiny/bert';
 const RUNNER = process.env.MODELCAT_JOURNEY_RUNNER || 'importer';
 // Downloads and a runner picking the job up take a while on a busy machine.
 const IMPORT_TIMEOUT_MS = 120000;
+// A two-epoch fine-tuning of a tiny BERT on 200 rows, on a busy machine.
+const FINETUNE_TIMEOUT_MS = 300000;
+
+// The words of system-tests' SentimentData, which the tiny BERT's vocabulary holds.
+const FILLER = ['the', 'a', 'cat', 'dog', 'sat', 'on', 'mat', 'movie', 'was', 'is'];
+
+/** Generated reviews, about 60% positive, each with "good" or "bad" among filler words (a seeded generator). */
+function reviewsCsv(rows) {
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const lines = ['sentence1,label'];
+  for (let i = 0; i < rows; i++) {
+    const positive = random() < 0.6;
+    const words = Array.from({ length: 3 + Math.floor(random() * 6) }, () => FILLER[Math.floor(random() * FILLER.length)]);
+    words.splice(Math.floor(random() * (words.length + 1)), 0, positive ? 'good' : 'bad');
+    lines.push(`"${words.join(' ')} .",${positive ? 'positive' : 'negative'}`);
+  }
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'modelcat-journey-')), 'reviews-train.csv');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
 
 let browser;
 before(async () => {
@@ -74,4 +101,56 @@ test('imports a model from the catalog, watches it finish, and finds it on the c
     assert.match(await worker.locator('.worker-memory').textContent(), /iB$/);
     assert.match(await worker.locator('.worker-heartbeat').textContent(), /ago|now/);
     await screenshot(page, 'journey-05-workers');
+  }));
+
+test('fine-tunes the imported model through the wizard, watches the chart, and registers the result',
+  () => withPage(browser, async page => {
+    // The import test above brought the model in.
+    const models = await (await page.request.get(`${BASE_URL}/api/v1/models?q=bert&limit=100`)).json();
+    const model = models.items.find(m => m.source?.repo === MODEL_ID && m.status === 'ready');
+    assert.ok(model, `${MODEL_ID} is in the catalog`);
+    await page.goto(`${BASE_URL}/#/models/${model.id}`);
+    await eventually(async () => assert.equal(await page.textContent('h1'), 'bert'));
+    await page.getByRole('link', { name: 'Fine-tune' }).click();
+    await eventually(async () => assert.equal(await page.textContent('h1'), 'Fine-tune bert'));
+    assert.equal(await page.inputValue('#wizard-task'), 'text-classification');
+
+    // No dataset yet: the upload is open.
+    await page.setInputFiles('#train-file', reviewsCsv(200));
+    await page.click('#train-upload');
+    await eventually(async () => assert.match(await page.textContent('#train-upload-message'), /Uploaded reviews-train\.csv: 200 rows/));
+    await eventually(async () => assert.equal(await page.locator('#train-preview tbody tr').count(), 50));
+    assert.equal(await page.inputValue('#mapping-sentence1'), 'sentence1');
+    assert.equal(await page.inputValue('#mapping-label'), 'label');
+    await eventually(async () => assert.match(await page.textContent('#mapping-status'), /fits the dataset/));
+
+    await page.fill('#hp-epochs', '4');
+    await page.fill('#hp-learningRate', '0.003');
+    await page.fill('#hp-batchSize', '8');
+    await page.fill('#hp-warmupRatio', '0.1');
+    await screenshot(page, 'journey-06-finetune-wizard');
+    await page.click('#wizard-submit');
+    await eventually(async () => assert.match(page.url(), /#\/jobs\/[0-9a-f-]{36}$/));
+    await eventually(async () => assert.equal(await page.textContent('#job-header .badge.job-state'), 'Succeeded'),
+      FINETUNE_TIMEOUT_MS);
+
+    // The loss by step and the validation metrics by epoch; the final metrics; sample predictions.
+    await eventually(async () => assert.equal(await page.locator('#chart-loss polyline').count(), 1));
+    assert.ok((await page.getAttribute('#chart-loss polyline', 'points')).split(' ').length > 2, 'a loss per step');
+    await eventually(async () => assert.ok(await page.locator('#chart-validation polyline').count() >= 1));
+    assert.match(await page.textContent('#job-final-metrics'), /accuracy/);
+    await eventually(async () => assert.ok(await page.locator('#job-predictions-table tbody tr').count() > 0));
+    assert.equal(await page.isVisible('#predictions-csv'), true);
+    // A classifier's prediction shows as its label and score.
+    assert.match(await page.textContent('#job-predictions-table tbody tr:first-child td:last-child'), /^(positive|negative) \(0\.\d+/);
+    await screenshot(page, 'journey-07-finetune-done');
+
+    await eventually(async () => assert.equal(await page.inputValue('#register-license'), 'apache-2.0'));
+    await page.fill('#register-name', 'bert-reviews');
+    await page.click('#register-submit');
+    await eventually(async () => assert.match(await page.textContent('#job-register'), /Registered as bert-reviews/));
+    await page.click('#register-model-link');
+    await eventually(async () => assert.equal(await page.textContent('#model-name'), 'bert-reviews'));
+    await eventually(async () => assert.match(await page.textContent('#model-metrics-table'), /accuracy/));
+    await screenshot(page, 'journey-08-registered');
   }));

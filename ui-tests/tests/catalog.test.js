@@ -251,15 +251,16 @@ describe('model card page', () => {
     assert.match(await v2.textContent(), /dataset\s*imdb/);
     assert.equal(await page.locator('#versions tr[data-version="1"] td.parent').textContent(), '—');
 
-    // Imported already: Import says so; evaluation and fine-tuning are still to come.
+    // Imported already: Import says so; a version has files, so it can be evaluated and fine-tuned.
     const importButton = page.getByRole('button', { name: 'Import', exact: true });
     assert.equal(await importButton.getAttribute('aria-disabled'), 'true');
     assert.match(await importButton.getAttribute('title'), /^Already imported/);
-    for (const label of ['Evaluate', 'Fine-tune']) {
-      const button = page.getByRole('button', { name: label });
-      assert.equal(await button.getAttribute('aria-disabled'), 'true');
-      assert.match(await button.getAttribute('title'), /^Coming soon/);
-    }
+    const id = await page.getAttribute('article.model', 'data-id');
+    assert.equal(await page.getByRole('link', { name: 'Evaluate' }).getAttribute('href'), `#/models/${id}/evaluate`);
+    assert.equal(await page.getByRole('link', { name: 'Fine-tune' }).getAttribute('href'), `#/models/${id}/finetune`);
+    assert.equal(await page.locator('#versions tr[data-version="1"] a.export-link').getAttribute('href'),
+      `api/v1/models/${id}/versions/1/archive`);
+    await eventually(async () => assert.match(await page.textContent('#model-metrics'), /No metrics yet/));
     await screenshot(page, '07-model');
 
     // Back to the catalog as the reader left it.
@@ -273,6 +274,12 @@ describe('model card page', () => {
     await eventually(async () => assert.match(await page.textContent('.samples'), /Question: Where is the tower\?/));
     assert.match(await page.textContent('.samples'), /Context: The tower is in Paris\./);
     assert.match(await page.textContent('#versions-heading + p'), /No versions yet/);
+    // No files, and question answering is not an engine task: Evaluate and Fine-tune say why.
+    for (const label of ['Evaluate', 'Fine-tune']) {
+      const button = page.getByRole('button', { name: label });
+      assert.equal(await button.getAttribute('aria-disabled'), 'true');
+      assert.match(await button.getAttribute('title'), /import the model first/);
+    }
   }));
 
   test('says when a model does not exist', () => withPage(async page => {

@@ -186,6 +186,7 @@ describe('import dialog', () => {
         source: { type: 'huggingface', repo: 'acme/tiny', revision: 'main' } }),
     }));
     await page.route(`**/api/v1/models/${id}/versions`, route => route.fulfill({ contentType: 'application/json', body: '[]' }));
+    await page.route(`**/api/v1/models/${id}/metrics`, route => route.fulfill({ contentType: 'application/json', body: '[]' }));
     await page.route('**/api/v1/imports', route => route.fulfill({
       status: 400, contentType: 'application/problem+json',
       body: JSON.stringify({ title: 'Bad Request', status: 400, detail: 'The request has invalid fields',
@@ -267,8 +268,13 @@ describe('live job updates (stubbed stream)', () => {
     await page.route(`**/api/v1/jobs/${job.id}/events`, route => route.fulfill({
       contentType: 'text/event-stream', body: events(['job', job], ...logLines(3), ['end', 'failed']),
     }));
+    await page.route(`**/api/v1/jobs/${job.id}/metrics`, route => route.fulfill({ contentType: 'application/json',
+      body: JSON.stringify({ final: [], series: [] }) }));
+    await page.route(`**/api/v1/jobs/${job.id}/predictions`, route => route.fulfill({ contentType: 'application/json', body: '[]' }));
     await page.goto(`${BASE_URL}/#/jobs/${job.id}`);
     await eventually(async () => assert.equal(await page.textContent('h1'), 'Evaluate acme/tiny'));
+    await eventually(async () => assert.match(await page.textContent('#job-ml-metrics'), /recorded no metrics/));
+    assert.match(await page.textContent('#job-predictions'), /recorded no sample predictions/);
     assert.match(await page.textContent('#job-error'), /The evaluation ran out of memory/);
     assert.match(await page.textContent('#job-error-cause'), /OutOfMemoryError\s+at Trainer\.step/);
     assert.equal(await page.isDisabled('#job-cancel'), true);

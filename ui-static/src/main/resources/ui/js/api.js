@@ -98,3 +98,98 @@ export function jobEventsUrl(id) {
 export function listWorkers() {
   return request('GET', '/workers');
 }
+
+/** Lists datasets, newest first: { items, nextCursor }. */
+export function listDatasets(limit = 100) {
+  return request('GET', `/datasets?limit=${encodeURIComponent(limit)}`);
+}
+
+export function previewDataset(id) {
+  return request('GET', `/datasets/${encodeURIComponent(id)}/preview`);
+}
+
+/** Checks a column mapping for a task: { task, mapping }; 400 with one error per bad input. */
+export function checkMapping(id, body) {
+  return request('POST', `/datasets/${encodeURIComponent(id)}/mapping-check`, body);
+}
+
+const DATASET_TYPES = { csv: 'text/csv', tsv: 'text/tab-separated-values', tab: 'text/tab-separated-values',
+  jsonl: 'application/x-ndjson', ndjson: 'application/x-ndjson', json: 'application/json' };
+
+/** The media type of a dataset file by its extension, or null when the catalog would not know it. */
+export function datasetContentType(fileName) {
+  const extension = /\.([^.]+)$/.exec(fileName ?? '')?.[1]?.toLowerCase();
+  return DATASET_TYPES[extension] ?? null;
+}
+
+/** Uploads a dataset file as the raw body, its Content-Type by extension; answers the dataset. */
+export async function uploadDataset(name, file) {
+  let response;
+  try {
+    response = await fetch(`${BASE}/datasets?name=${encodeURIComponent(name)}`, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': datasetContentType(file.name) ?? 'application/octet-stream' },
+      body: file,
+    });
+  } catch (e) {
+    throw new ApiError(0, { title: 'Cannot reach the catalog service', detail: e.message });
+  }
+  const text = await response.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!response.ok) throw new ApiError(response.status, data ?? { detail: text.slice(0, 500) });
+  return data;
+}
+
+/** Queues an evaluation; answers the job. */
+export function submitEvaluation(body) {
+  return request('POST', '/evaluations', body);
+}
+
+/** Queues a fine-tuning; answers the job. */
+export function submitFinetune(body) {
+  return request('POST', '/finetunes', body);
+}
+
+/** A job's metrics: { final: [...], series: [...] }. */
+export function jobMetrics(id) {
+  return request('GET', `/jobs/${encodeURIComponent(id)}/metrics`);
+}
+
+/** A job's sample predictions: [{ rowIndex, input, expected, predicted }]. */
+export function jobPredictions(id) {
+  return request('GET', `/jobs/${encodeURIComponent(id)}/predictions`);
+}
+
+/** The address of a job's sample predictions as CSV. */
+export function jobPredictionsCsvUrl(id) {
+  return `${BASE}/jobs/${encodeURIComponent(id)}/predictions?format=csv`;
+}
+
+/** Registers a succeeded fine-tuning as a model: { name, description?, license? }; answers the card. */
+export function registerJob(id, body) {
+  return request('POST', `/jobs/${encodeURIComponent(id)}/register`, body);
+}
+
+/** The final test metrics of every job on a model's versions. */
+export function modelMetrics(id) {
+  return request('GET', `/models/${encodeURIComponent(id)}/metrics`);
+}
+
+/** The address of a version's zip in Hugging Face layout. */
+export function versionArchiveUrl(id, versionNumber) {
+  return `${BASE}/models/${encodeURIComponent(id)}/versions/${encodeURIComponent(versionNumber)}/archive`;
+}
+
+/** The leaderboard: { datasetId, task, metric, limit? }. */
+export function leaderboard(query) {
+  return request('GET', `/leaderboard?${queryString(query)}`);
+}
+
+export function getDataset(id) {
+  return request('GET', `/datasets/${encodeURIComponent(id)}`);
+}

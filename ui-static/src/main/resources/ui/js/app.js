@@ -1,10 +1,13 @@
 // Entry point: hash routing between the catalog (#/?filters), a model card (#/models/{id}), the jobs
-// (#/jobs?filters), a job (#/jobs/{id}) and the workers (#/workers).
+// (#/jobs?filters), a job (#/jobs/{id}), the workers (#/workers), the evaluate and fine-tune pages
+// (#/models/{id}/evaluate, #/models/{id}/finetune) and the comparison (#/compare?datasetId&task&metric).
 import { mountCatalog } from './catalog.js';
+import { mountCompare } from './compare.js';
 import { mountJob } from './job.js';
 import { mountJobs } from './jobs.js';
 import { mountModel } from './model.js';
 import { mountWorkers } from './workers.js';
+import { mountWizard } from './wizard.js';
 
 const main = document.getElementById('main');
 let current = null; // { page: 'catalog' | 'model' | 'jobs' | 'job' | 'workers', view }
@@ -54,7 +57,12 @@ function route() {
   const { path, params } = parseHash();
   const model = /^\/models\/([^/]+)\/?$/.exec(path);
   const job = /^\/jobs\/([^/]+)\/?$/.exec(path);
-  if (model) {
+  const wizard = /^\/models\/([^/]+)\/(evaluate|finetune)\/?$/.exec(path);
+  if (wizard) {
+    show('wizard', null, () => mountWizard(main, decodeURIComponent(wizard[1]), wizard[2], navigate));
+  } else if (path === '/compare' || path === '/compare/') {
+    showListPage('compare', params, () => mountCompare(main, params, navigate));
+  } else if (model) {
     show('model', null, () => mountModel(main, decodeURIComponent(model[1]), catalogHash));
   } else if (job) {
     show('job', 'jobs', () => mountJob(main, decodeURIComponent(job[1])));

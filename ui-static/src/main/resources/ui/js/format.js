@@ -59,3 +59,10 @@ export function formatDateTime(iso) {
   return Number.isNaN(date.getTime()) ? '—'
     : date.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
+
+/** A metric's value with at most four decimals; '—' when there is none. */
+export function formatMetric(value) {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return value === undefined || value === null ? '—' : String(value);
+  if (value !== 0 && Math.abs(value) < 0.0001) return value.toExponential(2);
+  return String(Math.round(value * 10000) / 10000);
+}

@@ -1,5 +1,6 @@
 // The job page: what the job is, where it runs, its live progress and log, its result or error, and Cancel.
 import { cancelJob, getJob } from './api.js';
+import { mountJobOutcome } from './joboutcome.js';
 import { h, problemView, replaceChildren } from './dom.js';
 import { formatBytes, formatDateTime, formatDuration } from './format.js';
 import {
@@ -14,6 +15,7 @@ export function mountJob(root, id) {
   let active = true;
   let stopWatching = null;
   let job = null;
+  let outcomeView = null; // metrics, predictions and registering, for evaluate and fine-tune jobs
 
   const title = h('h1', { id: 'job-title' });
   const header = h('div', { id: 'job-header' });
@@ -27,6 +29,7 @@ export function mountJob(root, id) {
   const log = h('ol', { id: 'job-log', class: 'log', role: 'log', 'aria-live': 'polite' });
   const logEmpty = h('p', { id: 'job-log-empty', class: 'muted' }, 'No log lines yet.');
   const liveNote = h('p', { id: 'job-live', class: 'muted live-note' });
+  const mlSections = h('div', { id: 'job-ml' });
   logBox.append(log);
   cancel.addEventListener('click', confirmCancel);
 
@@ -69,6 +72,7 @@ export function mountJob(root, id) {
         h('div', { class: 'job-main' },
           h('section', { 'aria-labelledby': 'progress-heading' },
             h('h2', { id: 'progress-heading' }, 'Progress'), progress, outcome),
+          mlSections,
           h('section', { 'aria-labelledby': 'log-heading' },
             h('h2', { id: 'log-heading' }, 'Log'), liveNote, logEmpty, logBox)),
         h('aside', { class: 'job-side' },
@@ -80,6 +84,10 @@ export function mountJob(root, id) {
 
   function render(next) {
     job = next;
+    if (job.kind === 'evaluate' || job.kind === 'finetune') {
+      outcomeView ??= mountJobOutcome(mlSections, job);
+      outcomeView.update(job);
+    }
     const name = jobSubject(job) === kindLabel(job.kind) ? `${kindLabel(job.kind)} job` : `${kindLabel(job.kind)} ${jobSubject(job)}`;
     document.title = `${name} · ModelCat`;
     replaceChildren(title, name);
@@ -133,6 +141,8 @@ export function mountJob(root, id) {
       ? h('p', { class: 'muted' }, ended ? 'No result.' : 'The result appears when the job has finished.')
       : h('dl', { id: 'job-result-list' }, values.map(([key, value]) => row(key, resultValue(key, value)))));
 
+    // Evaluate and fine-tune jobs show their recorded metrics in the main column; here only what the result holds.
+    metrics.closest('section').hidden = scores.length === 0 && (job.kind === 'evaluate' || job.kind === 'finetune');
     replaceChildren(metrics, scores.length === 0
       ? h('p', { class: 'muted', id: 'job-metrics-empty' }, 'No metrics. Evaluation and fine-tuning jobs will report them here.')
       : h('table', { id: 'job-metrics-table' },
@@ -179,6 +189,7 @@ export function mountJob(root, id) {
     unmount: () => {
       active = false;
       stopWatching?.();
+      outcomeView?.unmount();
       document.getElementById('cancel-dialog')?.close();
     },
   };

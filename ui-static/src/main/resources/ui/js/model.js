@@ -1,16 +1,15 @@
-// The model card page: header, Markdown description, details, source, sample inputs and versions with lineage.
-import { getModel, listVersions } from './api.js';
+// The model card page: header, Markdown description, details, source, sample inputs, metrics and versions
+// with lineage and export.
+import { getModel, listVersions, modelMetrics, versionArchiveUrl } from './api.js';
 import { dateView, h, replaceChildren, problemView, statusBadge, taskBadge } from './dom.js';
+import { formatMetric } from './format.js';
 import { openImportDialog } from './importdialog.js';
 import { renderMarkdown } from './markdown.js';
 
 const HUB = 'https://huggingface.co/';
 const HUB_REPO = /^[\w.-]+(\/[\w.-]+)?$/;
 
-const COMING_SOON = [
-  ['Evaluate', 'Coming soon: run an evaluation job on a dataset and compare metrics.'],
-  ['Fine-tune', 'Coming soon: fine-tune this model on your data as a new version.'],
-];
+import { tasksFor, versionsWithFiles } from './wizard.js';
 
 /** Mounts the page of model `id` into `root`, with a link back to `catalogHash`; returns { unmount() }. */
 export function mountModel(root, id, catalogHash = '#/') {
@@ -82,17 +81,17 @@ function render(root, model, versions, catalogHash, reload) {
           statusBadge(model.status),
           model.latestVersion ? h('span', { class: 'badge' }, `v${model.latestVersion.versionNumber}`) : null),
         model.statusMessage ? h('p', { class: `status-message status-${model.status}` }, model.statusMessage) : null),
-      h('div', { class: 'actions' }, h('div', { class: 'action-buttons' }, importButton(model, reload), COMING_SOON.map(([label, title]) =>
-        // aria-disabled rather than disabled: the button stays focusable so its explanation can be read.
-        h('button', { type: 'button', class: 'button', 'aria-disabled': 'true', title, 'aria-describedby': 'coming-soon' }, label))),
+      h('div', { class: 'actions' }, h('div', { class: 'action-buttons' }, importButton(model, reload),
+        jobButtons(model, versions ?? [])),
       importHint(model),
-      h('p', { id: 'coming-soon', class: 'coming-soon muted' }, 'Evaluation and fine-tuning are coming soon.'))),
+      jobHint(model, versions ?? []))),
     h('div', { class: 'model-body' },
       h('div', { class: 'model-main' },
         h('section', { 'aria-labelledby': 'description-heading' },
           h('h2', { id: 'description-heading' }, 'Description'), description),
         samplesSection(model.samples ?? []),
-        versionsSection(versions ?? [])),
+        metricsSection(model),
+        versionsSection(model, versions ?? [])),
       h('aside', { class: 'model-side' }, detailsSection(model)))));
 }
 
@@ -140,7 +139,71 @@ function samplesSection(samples) {
         sample.text ? h('p', { class: 'sample-text' }, sample.text) : null))));
 }
 
-function versionsSection(versions) {
+/** Why a job cannot start from this model, per mode; null when it can. */
+function jobBlocker(model, versions, mode) {
+  if (versionsWithFiles(versions).length === 0) return 'No version with files yet: import the model first.';
+  if (tasksFor(model, mode).length === 0) {
+    return mode === 'evaluate' ? 'The engine evaluates text-classification, token-classification and text-generation only.'
+      : 'No fine-tuning task that the engine runs (text-classification, token-classification, text-generation).';
+  }
+  return null;
+}
+
+/** Evaluate and Fine-tune: links to their pages, or disabled buttons that say why. */
+function jobButtons(model, versions) {
+  return [['evaluate', 'Evaluate'], ['finetune', 'Fine-tune']].map(([mode, label]) => {
+    const why = jobBlocker(model, versions, mode);
+    if (!why) return h('a', { class: 'button', id: `${mode}-model`, href: `#/models/${encodeURIComponent(model.id)}/${mode}` }, label);
+    // aria-disabled rather than disabled: the button stays focusable so its explanation can be read.
+    return h('button', { type: 'button', class: 'button', id: `${mode}-model`, 'aria-disabled': 'true', title: why,
+      'aria-describedby': `${mode}-why` }, label);
+  });
+}
+
+function jobHint(model, versions) {
+  return ['evaluate', 'finetune'].map(mode => {
+    const why = jobBlocker(model, versions, mode);
+    return why ? h('p', { id: `${mode}-why`, class: 'visually-hidden' }, why) : null;
+  });
+}
+
+/** The final test metrics of the jobs on this model's versions, loaded on their own. */
+function metricsSection(model) {
+  const body = h('div', { id: 'model-metrics' }, h('p', { class: 'loading', role: 'status' }, 'Loading metrics…'));
+  const load = () => modelMetrics(model.id).then(rows => {
+    rows = rows ?? [];
+    if (rows.length === 0) {
+      replaceChildren(body, h('p', { class: 'muted', id: 'model-metrics-empty' },
+        'No metrics yet. Evaluate the model, or register a fine-tuning of it, to see its scores here.'));
+      return;
+    }
+    // One row per job, with its metrics side by side.
+    const jobs = new Map();
+    for (const row of rows) {
+      if (!jobs.has(row.jobId)) jobs.set(row.jobId, { ...row, values: {} });
+      jobs.get(row.jobId).values[row.name] = row.value;
+    }
+    const names = [...new Set(rows.map(r => r.name))].sort();
+    replaceChildren(body, h('div', { class: 'table-scroll' }, h('table', { id: 'model-metrics-table' },
+      h('thead', {}, h('tr', {}, ['Version', 'Dataset', 'Task', ...names, 'Job', 'Compare'].map(t => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, [...jobs.values()].map(j => h('tr', {},
+        h('td', {}, j.versionNumber ? `v${j.versionNumber}` : '—'),
+        h('td', {}, j.datasetName ?? '—'),
+        h('td', {}, j.task),
+        names.map(n => h('td', { class: 'metric-value' }, formatMetric(j.values[n]))),
+        h('td', {}, h('a', { href: `#/jobs/${encodeURIComponent(j.jobId)}` }, 'Job')),
+        h('td', {}, j.datasetId ? h('a', { class: 'compare-link',
+          href: `#/compare?${new URLSearchParams({ datasetId: j.datasetId, task: j.task, metric: names.includes('f1_macro') ? 'f1_macro' : names[0] })}` },
+        'Compare') : '—')))))));
+  }).catch(error => replaceChildren(body, problemView(error, load)));
+  load();
+  return h('section', { 'aria-labelledby': 'metrics-heading' },
+    h('div', { class: 'section-head' }, h('h2', { id: 'metrics-heading' }, 'Metrics'),
+      h('a', { href: '#/compare', id: 'model-compare-link' }, 'Compare models on a dataset')),
+    body);
+}
+
+function versionsSection(model, versions) {
   const numbers = new Map(versions.map(v => [v.id, v.versionNumber]));
   return h('section', { 'aria-labelledby': 'versions-heading' },
     h('h2', { id: 'versions-heading' }, 'Versions'),
@@ -148,7 +211,7 @@ function versionsSection(versions) {
       ? h('p', { class: 'muted' }, 'No versions yet: the files arrive when the model is imported or fine-tuned.')
       : h('div', { class: 'table-scroll' }, h('table', { id: 'versions' },
         h('thead', {}, h('tr', {},
-          ['Version', 'Source revision', 'Derived from', 'Lineage', 'Artifact', 'Notes', 'Created']
+          ['Version', 'Source revision', 'Derived from', 'Lineage', 'Artifact', 'Notes', 'Created', 'Export']
             .map(title => h('th', { scope: 'col' }, title)))),
         h('tbody', {}, [...versions].reverse().map(v => h('tr', { dataset: { version: v.versionNumber } },
           h('th', { scope: 'row' }, `v${v.versionNumber}`),
@@ -157,7 +220,9 @@ function versionsSection(versions) {
           h('td', {}, lineageView(v.lineage)),
           h('td', { class: 'artifact' }, v.artifactUri ? h('code', {}, v.artifactUri) : '—'),
           h('td', {}, v.notes || '—'),
-          h('td', {}, dateView(v.createdAt))))))));
+          h('td', {}, dateView(v.createdAt)),
+          h('td', {}, v.artifactUri ? h('a', { class: 'export-link', href: versionArchiveUrl(model.id, v.versionNumber), download: '',
+            'aria-label': `Export v${v.versionNumber} as a zip` }, 'Export') : h('span', { class: 'muted' }, '—'))))))));
 }
 
 function parentView(parentId, numbers) {
@@ -171,6 +236,21 @@ function lineageView(lineage) {
   if (entries.length === 0) return '—';
   return h('dl', { class: 'lineage' }, entries.map(([key, value]) => [
     h('dt', {}, key),
-    h('dd', {}, typeof value === 'string' ? value : JSON.stringify(value)),
+    h('dd', {}, lineageValue(key, value)),
   ]));
+}
+
+/** A lineage value: the job as a link, flat objects (metrics, hyperparameters) as name = value lines. */
+function lineageValue(key, value) {
+  if (value === null || value === undefined) return '—';
+  if (key === 'jobId' && typeof value === 'string') {
+    return h('a', { href: `#/jobs/${encodeURIComponent(value)}` }, h('code', {}, value.slice(0, 8)));
+  }
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    return h('ul', { class: 'plain-list lineage-values' }, Object.entries(value).map(([name, inner]) =>
+      h('li', {}, h('span', { class: 'muted' }, `${name} `),
+        typeof inner === 'number' ? formatMetric(inner) : inner === null ? '—' : typeof inner === 'string' ? inner : JSON.stringify(inner))));
+  }
+  if (typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f-]{27}$/.test(value)) return h('code', { title: value }, value.slice(0, 8));
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

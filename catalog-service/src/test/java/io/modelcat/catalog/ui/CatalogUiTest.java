@@ -2,13 +2,19 @@ package io.modelcat.catalog.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.modelcat.catalog.ApiClient;
 import io.modelcat.catalog.CatalogTestBase;
 import io.modelcat.testsupport.BrowserTests;
+import io.modelcat.testsupport.TestDatabase;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,15 +22,25 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the browser tests in {@code ui-tests/} (Node, playwright-core, the system's headless Chromium)
- * against this service, with the five cards and the jobs they expect. Skips visibly when Chromium or the Node
- * packages are missing.
+ * against this service, with the five cards and the jobs they expect; then those of {@code ui-tests/ml/}
+ * (evaluate, fine-tune, compare, job metrics), which add jobs and datasets and so run second. Skips visibly
+ * when Chromium or the Node packages are missing.
  */
 @MicronautTest(transactional = false)
 class CatalogUiTest extends CatalogTestBase {
 
 
+    /** The succeeded fine-tune job that ui-tests/ml/ml.test.js shows with its metrics and predictions. */
+    static final String FINETUNE_JOB_ID = "00000000-0000-4000-8000-0000000000f1";
+
     @Inject
     EmbeddedServer server;
+
+    @Inject
+    JsonMapper jsonMapper;
+
+    private String alphaId;
+    private String alphaV2Id;
 
     @Test
     void browserTestsPass() throws IOException, InterruptedException {
@@ -32,6 +48,54 @@ class CatalogUiTest extends CatalogTestBase {
         createCards();
         createJobs();
         BrowserTests.run(uiTests, "tests/", server.getURI().toString(), Path.of("target", "ui-screenshots"), Map.of());
+
+        createFinishedFinetune();
+        BrowserTests.run(uiTests, "ml/", server.getURI().toString(), Path.of("target", "ui-screenshots"),
+                Map.of("MODELCAT_UI_MODEL_ID", alphaId, "MODELCAT_UI_FINETUNE_JOB_ID", FINETUNE_JOB_ID));
+    }
+
+    /**
+     * A fine-tune of alpha-sentiment v2 that has succeeded, with what a runner records: a loss per step,
+     * validation accuracy per epoch, final test metrics and three sample predictions.
+     */
+    private void createFinishedFinetune() throws IOException, InterruptedException {
+        HttpResponse<String> upload = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(server.getURI() + "/api/v1/datasets?name=held-out-reviews"))
+                        .header("Content-Type", "text/csv")
+                        .POST(HttpRequest.BodyPublishers.ofString("sentence1,label\nGood,positive\nBad,negative\n")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        String datasetId = (String) new ApiClient.Answer(upload.statusCode(), "application/json", upload.body(), jsonMapper)
+                .map().get("id");
+        TestDatabase.shared().executeHere("INSERT INTO job (id, kind, state, model_id, model_version_id, params, result, "
+                + "progress, attempt, started_at, finished_at) VALUES ('" + FINETUNE_JOB_ID + "', 'finetune', 'succeeded', '"
+                + alphaId + "', '" + alphaV2Id + "', '{\"task\": \"text-classification\", \"modelVersionId\": \"" + alphaV2Id + "\", "
+                + "\"hyperparameters\": {\"epochs\": 2}}', "
+                + "'{\"outputUri\": \"file:///models/alpha/finetuned\"}', 1, 1, now() - interval '5 minutes', now())");
+        TestDatabase.shared().executeHere("INSERT INTO job_dataset (job_id, role, dataset_id) VALUES ('" + FINETUNE_JOB_ID
+                + "', 'test', '" + datasetId + "')");
+        StringBuilder metrics = new StringBuilder("INSERT INTO metric (job_id, model_id, model_version_id, task, split, name, "
+                + "value, step, epoch, dataset_id) VALUES ");
+        double[] losses = {0.69, 0.61, 0.52, 0.47, 0.40, 0.36, 0.31, 0.29};
+        for (int step = 1; step <= losses.length; step++) {
+            metrics.append(row(datasetId, "train", "loss", losses[step - 1], String.valueOf(step), String.valueOf((step + 3) / 4))).append(", ");
+        }
+        metrics.append(row(datasetId, "validation", "accuracy", 0.71, "NULL", "1")).append(", ")
+                .append(row(datasetId, "validation", "accuracy", 0.84, "NULL", "2")).append(", ")
+                .append(row(datasetId, "validation", "f1_macro", 0.69, "NULL", "1")).append(", ")
+                .append(row(datasetId, "validation", "f1_macro", 0.82, "NULL", "2")).append(", ")
+                .append(row(datasetId, "test", "accuracy", 0.8512, "NULL", "NULL")).append(", ")
+                .append(row(datasetId, "test", "f1_macro", 0.8333, "NULL", "NULL"));
+        TestDatabase.shared().executeHere(metrics.toString());
+        TestDatabase.shared().executeHere("INSERT INTO prediction_sample (job_id, row_index, input, expected, predicted) VALUES "
+                + "('" + FINETUNE_JOB_ID + "', 0, '{\"sentence1\": \"Great <b>phone</b>\"}', '\"positive\"', '\"positive\"'), "
+                + "('" + FINETUNE_JOB_ID + "', 1, '{\"sentence1\": \"Broke after a day\"}', '\"negative\"', '{\"label\": \"negative\", \"score\": 0.91}'), "
+                + "('" + FINETUNE_JOB_ID + "', 2, '{\"sentence1\": \"It is fine, I guess\"}', '\"positive\"', '\"negative\"')");
+    }
+
+    private String row(String datasetId, String split, String name, double value, String step, String epoch) {
+        return "('" + FINETUNE_JOB_ID + "', '" + alphaId + "', '" + alphaV2Id + "', 'text-classification', '" + split + "', '"
+                + name + "', " + value + ", " + step + ", " + epoch + ", '" + datasetId + "')";
     }
 
     /** The cards ui-tests/tests/catalog.test.js expects, created in this order (it checks the createdAt sort). */
@@ -58,10 +122,10 @@ class CatalogUiTest extends CatalogTestBase {
                         """);
         alpha.put("samples", List.of(Map.of("text", "I love this!")));
         alpha.put("source", Map.of("type", "huggingface", "repo", "acme/alpha-sentiment", "revision", "main"));
-        String alphaId = (String) create(alpha).get("id");
+        alphaId = (String) create(alpha).get("id");
         Map<String, Object> v1 = addVersion(alphaId, Map.of("sourceRevision", "main", "artifactUri", "file:///models/alpha/1"));
-        addVersion(alphaId, Map.of("artifactUri", "file:///models/alpha/2", "parentVersionId", v1.get("id"),
-                "lineage", Map.of("dataset", "imdb"), "notes", "fine-tuned on reviews"));
+        alphaV2Id = (String) addVersion(alphaId, Map.of("artifactUri", "file:///models/alpha/2", "parentVersionId", v1.get("id"),
+                "lineage", Map.of("dataset", "imdb"), "notes", "fine-tuned on reviews")).get("id");
 
         create(card("beta-ner", "token-classification", "mit", List.of("token-classification"), List.of("german"),
                 "Finds people and places in German text."));

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The import journey in a browser against the deployed system: catalog-service, one runner and a
- * local Hugging Face Hub; runs {@code ui-tests/journeys/} in headless Chromium. Skips visibly when
- * Chromium or the Node packages are missing.
+ * local Hugging Face Hub; runs {@code ui-tests/journeys/} in headless Chromium: the import, then a
+ * fine-tuning of the imported model through the wizard, followed to its chart and registered. Skips
+ * visibly when Chromium or the Node packages are missing.
  */
 class ImportUiSystemTest {
 
