@@ -153,4 +153,23 @@ test('fine-tunes the imported model through the wizard, watches the chart, and r
     await eventually(async () => assert.equal(await page.textContent('#model-name'), 'bert-reviews'));
     await eventually(async () => assert.match(await page.textContent('#model-metrics-table'), /accuracy/));
     await screenshot(page, 'journey-08-registered');
+
+    // Evaluate the registered model on the uploaded data through the evaluate wizard, and watch it finish.
+    await page.getByRole('link', { name: 'Evaluate' }).click();
+    await eventually(async () => assert.equal(await page.textContent('h1'), 'Evaluate bert-reviews'));
+    await eventually(async () => assert.ok(await page.locator('#data-dataset option', { hasText: 'reviews-train.csv' }).count() > 0));
+    await page.selectOption('#data-dataset', { label: await page.locator('#data-dataset option', { hasText: 'reviews-train.csv' }).first().textContent() });
+    await eventually(async () => assert.match(await page.textContent('#mapping-status'), /fits the dataset/));
+    await page.click('#wizard-submit');
+    await eventually(async () => assert.match(page.url(), /#\/jobs\/[0-9a-f-]{36}$/));
+    await eventually(async () => assert.equal(await page.textContent('#job-header .badge.job-state'), 'Succeeded'),
+      FINETUNE_TIMEOUT_MS);
+    await eventually(async () => assert.match(await page.textContent('#job-final-metrics'), /accuracy/));
+    await screenshot(page, 'journey-09-evaluated');
+
+    // And the registered model is found in the catalog.
+    await page.click('nav[aria-label="Main"] >> text=Catalog');
+    await page.getByLabel('Search models').fill('bert-reviews');
+    await eventually(async () => assert.ok(await page.locator('text=bert-reviews').count() > 0));
+    await screenshot(page, 'journey-10-found');
   }));

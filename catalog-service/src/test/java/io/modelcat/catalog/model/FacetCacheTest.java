@@ -49,4 +49,29 @@ class FacetCacheTest {
         off.get(query(List.of(), ModelSort.NAME), () -> counts(computed.incrementAndGet()));
         assertThat(computed).hasValue(5);
     }
+
+    @Test
+    void anExpiredEntryIsRecountedByOneCallerWhileOthersGetThePreviousCounts() throws InterruptedException {
+        FacetCache cache = new FacetCache(Duration.ofMillis(500));
+        cache.get(query(List.of(), ModelSort.NAME), () -> counts(1));
+        Thread.sleep(600);
+        java.util.concurrent.CountDownLatch recounting = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread slow = new Thread(() -> cache.get(query(List.of(), ModelSort.NAME), () -> {
+            recounting.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return counts(2);
+        }));
+        slow.start();
+        recounting.await();
+        ModelPage.Facets meanwhile = cache.get(query(List.of(), ModelSort.NAME), () -> counts(3));
+        assertThat(meanwhile.task()).containsEntry("fill-mask", 1L);
+        release.countDown();
+        slow.join();
+        assertThat(cache.get(query(List.of(), ModelSort.NAME), () -> counts(4)).task()).containsEntry("fill-mask", 2L);
+    }
 }
