@@ -170,6 +170,7 @@ test('fine-tunes the imported model through the wizard, watches the chart, and r
     // And the registered model is found in the catalog.
     await page.click('nav[aria-label="Main"] >> text=Catalog');
     await page.getByLabel('Search models').fill('bert-reviews');
-    await eventually(async () => assert.ok(await page.locator('text=bert-reviews').count() > 0));
+    await eventually(async () => assert.deepEqual(
+      await page.$$eval('#grid .card-title a', links => links.map(a => a.textContent)), ['bert-reviews']));
     await screenshot(page, 'journey-10-found');
   }));

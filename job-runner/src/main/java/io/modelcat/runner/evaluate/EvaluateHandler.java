@@ -94,6 +94,7 @@ public class EvaluateHandler implements JobHandler {
                     outcome.metrics(), null, null);
             recorder.predictions(context.jobId(), outcome.sample());
             context.log("INFO", "Metrics: " + outcome.metrics(), Map.of());
+            context.progress(1.0, Map.of("phase", "done", "rows", data.examples().size()));
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("metrics", outcome.metrics());
             result.put("rows", data.examples().size());
