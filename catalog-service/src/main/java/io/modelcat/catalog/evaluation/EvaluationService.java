@@ -34,8 +34,9 @@ public class EvaluationService {
     public JobView submit(EvaluationRequest request) {
         List<FieldError> errors = new ArrayList<>();
         DeviceRequest device = JobService.device(request.device());
-        ModelCard model = inputs.model(request.modelId(), errors).orElse(null);
-        ModelVersion version = model == null ? null : inputs.version(model, request.versionNumber(), errors).orElse(null);
+        JobInputs.Target target = inputs.target(request.modelId(), request.versionNumber(), errors);
+        ModelCard model = target.model();
+        ModelVersion version = target.version();
         boolean taskRuns = JobInputs.checkEngineTask(request.task(), errors);
         if (taskRuns && model != null && !model.task().equals(request.task())
                 && !model.finetuningTasks().contains(request.task())) {

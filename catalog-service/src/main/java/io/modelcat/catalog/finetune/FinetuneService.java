@@ -32,8 +32,9 @@ public class FinetuneService {
     public JobView submit(FinetuneRequest request) {
         List<FieldError> errors = new ArrayList<>();
         DeviceRequest device = JobService.device(request.device());
-        ModelCard model = inputs.model(request.modelId(), errors).orElse(null);
-        ModelVersion version = model == null ? null : inputs.version(model, request.versionNumber(), errors).orElse(null);
+        JobInputs.Target target = inputs.target(request.modelId(), request.versionNumber(), errors);
+        ModelCard model = target.model();
+        ModelVersion version = target.version();
         boolean taskRuns = JobInputs.checkEngineTask(request.task(), errors);
         if (taskRuns && model != null && !model.finetuningTasks().contains(request.task())) {
             errors.add(new FieldError("task", "model " + model.name() + " cannot be fine-tuned for '" + request.task()

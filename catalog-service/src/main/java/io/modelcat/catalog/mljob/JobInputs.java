@@ -33,6 +33,17 @@ public class JobInputs {
         this.datasetService = datasetService;
     }
 
+    /** The model and the version of it that a job will run; either may be null when an error was recorded. */
+    public record Target(ModelCard model, ModelVersion version) {
+    }
+
+    /** The model and its chosen version (the given number, else the newest), recording errors on their fields. */
+    public Target target(UUID modelId, Integer versionNumber, List<FieldError> errors) {
+        ModelCard model = model(modelId, errors).orElse(null);
+        ModelVersion version = model == null ? null : version(model, versionNumber, errors).orElse(null);
+        return new Target(model, version);
+    }
+
     /** The model's card, or an error on {@code modelId}. */
     public Optional<ModelCard> model(UUID modelId, List<FieldError> errors) {
         Optional<ModelCard> model = models.find(modelId);

@@ -46,8 +46,9 @@ public class PredictService {
 
     public Outcome predict(UUID modelId, PredictRequest request) throws InterruptedException {
         List<FieldError> errors = new ArrayList<>();
-        ModelCard model = inputs.model(modelId, errors).orElse(null);
-        ModelVersion version = model == null ? null : inputs.version(model, request.versionNumber(), errors).orElse(null);
+        JobInputs.Target target = inputs.target(modelId, request.versionNumber(), errors);
+        ModelCard model = target.model();
+        ModelVersion version = target.version();
         if (!errors.isEmpty()) {
             throw new InvalidFieldException(errors);
         }
