@@ -154,6 +154,13 @@ test('fine-tunes the imported model through the wizard, watches the chart, and r
     await eventually(async () => assert.match(await page.textContent('#model-metrics-table'), /accuracy/));
     await screenshot(page, 'journey-08-registered');
 
+    // Try it: one review through the registered model on the runner.
+    await page.fill('#tryit-text', 'the movie was good .');
+    await page.click('#tryit-submit');
+    await eventually(async () => assert.equal(await page.locator('#tryit-labels tbody tr').count(), 2), FINETUNE_TIMEOUT_MS);
+    assert.match(await page.textContent('#tryit-labels tbody tr:first-child td:first-child'), /^(positive|negative)$/);
+    await screenshot(page, 'journey-08b-try-it');
+
     // Evaluate the registered model on the uploaded data through the evaluate wizard, and watch it finish.
     await page.getByRole('link', { name: 'Evaluate' }).click();
     await eventually(async () => assert.equal(await page.textContent('h1'), 'Evaluate bert-reviews'));

@@ -244,6 +244,9 @@ describe('model card page', () => {
     assert.deepEqual(await page.locator('#model-tags .tag').allTextContents(), ['english', 'sentiment']);
     assert.equal(await page.getAttribute('#hub-link', 'href'), 'https://huggingface.co/acme/alpha-sentiment');
     assert.match(await page.textContent('.samples'), /I love this!/);
+    // Try it: the first sample input is offered, ready to run.
+    assert.equal(await page.inputValue('#tryit-text'), 'I love this!');
+    assert.equal(await page.isEnabled('#tryit-submit'), true);
 
     // Versions, newest first, with the parent each was derived from and its lineage.
     const v2 = page.locator('#versions tr[data-version="2"]');

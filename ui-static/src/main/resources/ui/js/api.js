@@ -193,3 +193,8 @@ export function leaderboard(query) {
 export function getDataset(id) {
   return request('GET', `/datasets/${encodeURIComponent(id)}`);
 }
+
+/** Sample inference ("try it"): one input through the model on a runner; answers the finished predict job. */
+export function predict(id, body) {
+  return request('POST', `/models/${encodeURIComponent(id)}/predict`, body);
+}

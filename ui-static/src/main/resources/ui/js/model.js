@@ -9,6 +9,7 @@ import { renderMarkdown } from './markdown.js';
 const HUB = 'https://huggingface.co/';
 const HUB_REPO = /^[\w.-]+(\/[\w.-]+)?$/;
 
+import { tryItSection } from './tryit.js';
 import { tasksFor, versionsWithFiles } from './wizard.js';
 
 /** Mounts the page of model `id` into `root`, with a link back to `catalogHash`; returns { unmount() }. */
@@ -90,6 +91,7 @@ function render(root, model, versions, catalogHash, reload) {
         h('section', { 'aria-labelledby': 'description-heading' },
           h('h2', { id: 'description-heading' }, 'Description'), description),
         samplesSection(model.samples ?? []),
+        tryItSection(model, (versions ?? []).some(v => v.artifactUri)),
         metricsSection(model),
         versionsSection(model, versions ?? [])),
       h('aside', { class: 'model-side' }, detailsSection(model)))));
