@@ -34,8 +34,10 @@ public final class TestDatabase {
     public static final String URL_VARIABLE = "MODELCAT_TEST_DATABASE_URL";
 
     private static final Logger LOG = Logger.getLogger(TestDatabase.class.getName());
+    // Accounts and their API tokens stay: tests make them once per database (see the catalog's TestAccounts).
     private static final List<String> APP_TABLES = List.of(
-            "prediction_sample", "metric", "job_dataset", "job_log", "job", "worker", "dataset", "model_version", "model");
+            "prediction_sample", "metric", "job_dataset", "job_log", "job", "worker", "dataset", "model_version", "model",
+            "audit_event", "login_failure", "web_session", "secret", "runner_token");
 
     private static volatile TestDatabase shared;
 
