@@ -2,15 +2,26 @@ package io.modelcat.catalog;
 
 import io.micronaut.runtime.Micronaut;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeIn;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.info.License;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
 
 /** Entry point of catalog-service: the REST API and the web UI. */
 @OpenAPIDefinition(info = @Info(
         title = "ModelCat catalog API",
         version = "v1",
-        description = "Model cards, search and filters, Hugging Face import, datasets, jobs and metrics.",
-        license = @License(name = "Apache-2.0")))
+        description = "Model cards, search and filters, Hugging Face import, datasets, jobs and metrics. Every call "
+                + "but sign-in needs a personal API token (Authorization: Bearer mc_pat_...; create one on the UI's "
+                + "Account page) or the UI's session cookie with its X-CSRF-Token. Roles: viewer < contributor < admin.",
+        license = @License(name = "Apache-2.0")),
+        security = {@SecurityRequirement(name = "apiToken"), @SecurityRequirement(name = "session")})
+@SecurityScheme(name = "apiToken", type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "A personal API token: mc_pat_...")
+@SecurityScheme(name = "session", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.COOKIE,
+        paramName = "modelcat_session", description = "The web UI's session (changes also need the X-CSRF-Token header)")
 public final class CatalogApplication {
 
     private CatalogApplication() {

@@ -12,16 +12,29 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-/** Real HTTP calls against the running service, answers parsed as plain JSON maps. */
+/** Real HTTP calls against the running service, answers parsed as plain JSON maps; with a token, as its account. */
 public final class ApiClient {
 
     private final URI base;
     private final JsonMapper json;
+    private final String token;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** A client that sends no credentials. */
     public ApiClient(URI base, JsonMapper json) {
+        this(base, json, null);
+    }
+
+    /** A client that sends {@code token} as its bearer token (null: none). */
+    public ApiClient(URI base, JsonMapper json, String token) {
         this.base = base;
         this.json = json;
+        this.token = token;
+    }
+
+    /** The same service, called with another token (null: none). */
+    public ApiClient as(String otherToken) {
+        return new ApiClient(base, json, otherToken);
     }
 
     public Answer get(String path) {
@@ -36,6 +49,11 @@ public final class ApiClient {
     public Answer patch(String path, Object body) {
         return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : write(body))));
+    }
+
+    public Answer put(String path, Object body) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : write(body))));
     }
 
     public Answer delete(String path) {
@@ -56,11 +74,14 @@ public final class ApiClient {
 
     /** Sends any request built against {@link #uri(String)}. */
     public Answer send(HttpRequest.Builder request) {
+        if (token != null) {
+            request.setHeader("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<String> response = http.send(request.build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body(), json);
+                    response.body(), json, response.headers().map());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -78,7 +99,17 @@ public final class ApiClient {
     }
 
     /** One HTTP answer. */
-    public record Answer(int status, String contentType, String body, JsonMapper json) {
+    public record Answer(int status, String contentType, String body, JsonMapper json, Map<String, List<String>> headers) {
+
+        public Answer(int status, String contentType, String body, JsonMapper json) {
+            this(status, contentType, body, json, Map.of());
+        }
+
+        /** The first value of a response header (any case), or null. */
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
+        }
 
         public Map<String, Object> map() {
             try {

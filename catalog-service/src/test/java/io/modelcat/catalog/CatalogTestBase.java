@@ -3,6 +3,9 @@ package io.modelcat.catalog;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.support.TestPropertyProvider;
+import io.modelcat.catalog.access.CredentialRepository;
+import io.modelcat.catalog.access.Role;
+import io.modelcat.catalog.access.UserRepository;
 import io.modelcat.testsupport.TestDatabase;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -28,6 +31,13 @@ public abstract class CatalogTestBase implements TestPropertyProvider {
     @Inject
     JsonMapper json;
 
+    @Inject
+    UserRepository users;
+
+    @Inject
+    CredentialRepository credentials;
+
+    /** Calls as test-admin, who may do everything; {@link #apiAs(Role)} for the other roles. */
     protected ApiClient api;
 
     /** This test class's own MODELCAT_HOME (datasets, model files), removed after the class. */
@@ -60,13 +70,29 @@ public abstract class CatalogTestBase implements TestPropertyProvider {
         properties.put("modelcat.home", home.toString());
         // Tests empty tables behind the service's back, so facet counts must not be cached across them.
         properties.put("modelcat.catalog.facet-cache-ttl", "0s");
+        properties.put("modelcat.admin-password", TestAccounts.ADMIN_PASSWORD);
         return properties;
     }
 
     @BeforeEach
     void emptyDatabase() {
         TestDatabase.shared().truncateAll();
-        api = new ApiClient(server.getURI(), json);
+        api = apiAs(Role.ADMIN);
+    }
+
+    /** A client calling as the test account of {@code role}. */
+    protected ApiClient apiAs(Role role) {
+        return new ApiClient(server.getURI(), json, account(role).token());
+    }
+
+    /** A client sending no credentials. */
+    protected ApiClient anonymousApi() {
+        return new ApiClient(server.getURI(), json);
+    }
+
+    /** The test account of {@code role} (its id, name and token). */
+    protected TestAccounts.Account account(Role role) {
+        return TestAccounts.of(role, users, credentials);
     }
 
     /** A valid create-request body; tests change what they need. */

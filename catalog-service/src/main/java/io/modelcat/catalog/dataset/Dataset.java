@@ -1,6 +1,7 @@
 package io.modelcat.catalog.dataset;
 
 import io.micronaut.serde.annotation.Serdeable;
+import io.modelcat.catalog.access.UserRef;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +20,8 @@ public record Dataset(
         @Schema(description = "records that could not be read (accepted up to modelcat.datasets.max-bad-rows)") long badRowCount,
         @Schema(description = "the first bad records, with their line and reason") List<BadRecord> badRows,
         List<DatasetColumn> columns,
-        Instant createdAt) {
+        Instant createdAt,
+        @Schema(description = "who uploaded it; absent for datasets from before accounts existed") UserRef createdBy) {
 
     /** A column: its name, its type (string, integer, number, boolean, list<string>, list<integer>, list, object, mixed, null) and in how many rows it has no value. */
     @Serdeable

@@ -17,7 +17,7 @@ public interface DatasetRepository {
     record After(Instant createdAt, UUID id) {
     }
 
-    Dataset insert(UUID id, String name, StoredFile file, DatasetProfile profile);
+    Dataset insert(UUID id, String name, StoredFile file, DatasetProfile profile, UUID createdBy);
 
     Optional<Dataset> find(UUID id);
 

@@ -1,5 +1,7 @@
 package io.modelcat.catalog.dataset;
 
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.audit.AuditLog;
 import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.FieldError;
 import io.modelcat.catalog.problem.InvalidFieldException;
@@ -31,6 +33,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +52,12 @@ public class DatasetService {
 
     private final DatasetRepository repository;
     private final DatasetSettings settings;
+    private final AuditLog audit;
 
-    public DatasetService(DatasetRepository repository, DatasetSettings settings) {
+    public DatasetService(DatasetRepository repository, DatasetSettings settings, AuditLog audit) {
         this.repository = repository;
         this.settings = settings;
+        this.audit = audit;
     }
 
     /**
@@ -62,7 +67,7 @@ public class DatasetService {
      * @param contentType the request's media type, possibly with a charset parameter; may be null
      * @param body        the file's bytes, read to the end (or to the size limit)
      */
-    public Dataset upload(String name, String format, String contentType, InputStream body) {
+    public Dataset upload(String name, String format, String contentType, InputStream body, Caller caller) {
         String cleanName = name == null ? "" : name.strip();
         List<FieldError> errors = new ArrayList<>();
         if (cleanName.isEmpty()) {
@@ -79,13 +84,16 @@ public class DatasetService {
             throw new InvalidFieldException(errors);
         }
         try {
-            return store(cleanName, resolved, body);
+            Dataset dataset = store(cleanName, resolved, body, caller);
+            audit.record(caller.did("dataset.upload", "dataset", dataset.id(), Map.of("name", dataset.name(),
+                    "rows", dataset.rowCount(), "sizeBytes", dataset.sizeBytes(), "sha256", dataset.sha256())));
+            return dataset;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the uploaded dataset: " + e.getMessage(), e);
         }
     }
 
-    private Dataset store(String name, DatasetFormat format, InputStream body) throws IOException {
+    private Dataset store(String name, DatasetFormat format, InputStream body, Caller caller) throws IOException {
         Path incoming = settings.directory().resolve(".incoming");
         Files.createDirectories(incoming);
         Path temp = Files.createTempFile(incoming, "upload-", ".part");
@@ -109,7 +117,8 @@ public class DatasetService {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             try {
                 return repository.insert(id, name,
-                        new DatasetRepository.StoredFile(storagePath, copied.sizeBytes(), copied.sha256()), profile);
+                        new DatasetRepository.StoredFile(storagePath, copied.sizeBytes(), copied.sha256()), profile,
+                        caller.userId());
             } catch (RuntimeException e) {
                 Files.deleteIfExists(target);
                 throw e;
@@ -186,14 +195,19 @@ public class DatasetService {
         return new DatasetPage(List.copyOf(page), encodeCursor(last.createdAt(), last.id()));
     }
 
-    /** Deletes the dataset and its file; refused (409) while a queued or running job reads it. */
-    public void delete(UUID id) {
+    /**
+     * Deletes the dataset and its file; refused (409) while a queued or running job reads it, and
+     * (403) unless the caller uploaded it or is an admin.
+     */
+    public void delete(UUID id, Caller caller) {
+        Dataset dataset = get(id);
+        caller.requireOwnerOrAdmin(dataset.createdBy() == null ? null : dataset.createdBy().id(), "dataset " + id);
         DatasetRepository.Deletion deletion = repository.deleteUnlessInUse(id);
         switch (deletion.outcome()) {
             case NOT_FOUND -> throw notFound(id);
             case IN_USE -> throw new ConflictException("dataset " + id + " is used by job " + deletion.usedByJob()
                     + ", which is queued or running; cancel the job or wait for it to finish");
-            case DELETED -> { }
+            case DELETED -> audit.record(caller.did("dataset.delete", "dataset", id, Map.of("name", dataset.name())));
         }
         String storagePath = deletion.storagePath();
         try {

@@ -3,6 +3,7 @@ package io.modelcat.catalog.dataset;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
+import io.modelcat.catalog.access.UserRef;
 import io.modelcat.catalog.problem.DatabaseErrors;
 import io.modelcat.datasets.BadRow;
 import io.modelcat.datasets.Column;
@@ -29,7 +30,8 @@ final class JdbcDatasetRepository implements DatasetRepository {
 
     private static final String COLUMNS = """
             id, name, format, size_bytes, sha256, row_count, bad_row_count, bad_rows::text AS bad_rows,
-            columns::text AS columns, created_at""";
+            columns::text AS columns, created_at, created_by,
+            (SELECT username FROM app_user WHERE app_user.id = dataset.created_by) AS created_by_name""";
     private static final Argument<List<Dataset.DatasetColumn>> COLUMN_LIST = Argument.listOf(Dataset.DatasetColumn.class);
     private static final Argument<List<Dataset.BadRecord>> BAD_ROW_LIST = Argument.listOf(Dataset.BadRecord.class);
     private static final Argument<List<Map<String, Object>>> ROW_LIST = Argument.listOf(Argument.mapOf(String.class, Object.class));
@@ -43,7 +45,7 @@ final class JdbcDatasetRepository implements DatasetRepository {
     }
 
     @Override
-    public Dataset insert(UUID id, String name, StoredFile file, DatasetProfile profile) {
+    public Dataset insert(UUID id, String name, StoredFile file, DatasetProfile profile, UUID createdBy) {
         List<Dataset.DatasetColumn> columns = profile.columns().stream()
                 .map(c -> new Dataset.DatasetColumn(c.name(), c.type().wireName(), c.missing())).toList();
         List<Dataset.BadRecord> badRows = profile.badRows().stream()
@@ -52,8 +54,8 @@ final class JdbcDatasetRepository implements DatasetRepository {
             Connection c = status.getConnection();
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO dataset (id, name, format, size_bytes, sha256, row_count, bad_row_count, bad_rows,
-                                         columns, preview, storage_path)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?)""")) {
+                                         columns, preview, storage_path, created_by)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)""")) {
                 ps.setObject(1, id);
                 ps.setString(2, name);
                 ps.setString(3, profile.format().wireName());
@@ -65,6 +67,7 @@ final class JdbcDatasetRepository implements DatasetRepository {
                 ps.setString(9, write(columns));
                 ps.setString(10, write(profile.preview()));
                 ps.setString(11, file.storagePath());
+                ps.setObject(12, createdBy);
                 ps.executeUpdate();
             } catch (SQLException e) {
                 throw DatabaseErrors.translate(e);
@@ -184,7 +187,9 @@ final class JdbcDatasetRepository implements DatasetRepository {
         return new Dataset(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("format"),
                 rs.getLong("size_bytes"), rs.getString("sha256"), rs.getLong("row_count"), rs.getLong("bad_row_count"),
                 read(rs.getString("bad_rows"), BAD_ROW_LIST), read(rs.getString("columns"), COLUMN_LIST),
-                rs.getTimestamp("created_at").toInstant());
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getObject("created_by") == null ? null
+                        : new UserRef(rs.getObject("created_by", UUID.class), rs.getString("created_by_name")));
     }
 
     private String write(Object value) {

@@ -1,5 +1,6 @@
 package io.modelcat.catalog.evaluation;
 
+import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.job.JobDataset;
 import io.modelcat.catalog.job.JobService;
 import io.modelcat.catalog.job.JobView;
@@ -31,7 +32,7 @@ public class EvaluationService {
         this.inputs = inputs;
     }
 
-    public JobView submit(EvaluationRequest request) {
+    public JobView submit(EvaluationRequest request, Caller caller) {
         List<FieldError> errors = new ArrayList<>();
         DeviceRequest device = JobService.device(request.device());
         JobInputs.Target target = inputs.target(request.modelId(), request.versionNumber(), errors);
@@ -59,7 +60,7 @@ public class EvaluationService {
         params.put("batchSize", request.batchSize() == null ? DEFAULT_BATCH_SIZE : request.batchSize());
         params.put("maxSequenceLength", request.maxSequenceLength() == null
                 ? DEFAULT_MAX_SEQUENCE_LENGTH : request.maxSequenceLength());
-        return jobs.submit(JobKind.EVALUATE.wireName(), model.id(), version.id(), params,
+        return jobs.submit(caller, JobKind.EVALUATE.wireName(), model.id(), version.id(), params,
                 List.of(new JobDataset(JobDataset.TEST, dataset.id())), device,
                 request.priority() == null ? 0 : request.priority(), JobService.DEFAULT_MAX_ATTEMPTS, null);
     }

@@ -1,5 +1,7 @@
 package io.modelcat.catalog.export;
 
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.audit.AuditLog;
 import io.modelcat.catalog.model.ModelCard;
 import io.modelcat.catalog.model.ModelRepository;
 import io.modelcat.catalog.model.ModelVersion;
@@ -18,6 +20,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -29,12 +32,15 @@ import java.util.UUID;
 public class ModelArchiveService {
 
     private final ModelRepository models;
+    private final AuditLog audit;
 
-    public ModelArchiveService(ModelRepository models) {
+    public ModelArchiveService(ModelRepository models, AuditLog audit) {
         this.models = models;
+        this.audit = audit;
     }
 
-    public ModelArchive prepare(UUID modelId, int versionNumber) {
+    /** The archive of a model version; its download is audited as an export of the model. */
+    public ModelArchive prepare(UUID modelId, int versionNumber, Caller caller) {
         ModelCard model = models.find(modelId).orElseThrow(() -> new NotFoundException("no model has id " + modelId));
         ModelVersion version = models.versions(modelId).stream().filter(v -> v.versionNumber() == versionNumber)
                 .findFirst().orElseThrow(() -> new NotFoundException("model " + modelId + " has no version " + versionNumber));
@@ -61,6 +67,7 @@ public class ModelArchiveService {
             throw new ConflictException(what + ": its artifact folder " + root + " holds no files");
         }
         String fileName = (model.name() + "-v" + versionNumber).replaceAll("[^A-Za-z0-9._-]", "_") + ".zip";
+        audit.record(caller.did("model.export", "model", modelId, Map.of("versionNumber", versionNumber)));
         return new ModelArchive(fileName, root, entries);
     }
 

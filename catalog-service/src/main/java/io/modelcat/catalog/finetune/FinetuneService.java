@@ -1,5 +1,6 @@
 package io.modelcat.catalog.finetune;
 
+import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.job.JobDataset;
 import io.modelcat.catalog.job.JobService;
 import io.modelcat.catalog.job.JobView;
@@ -29,7 +30,7 @@ public class FinetuneService {
         this.inputs = inputs;
     }
 
-    public JobView submit(FinetuneRequest request) {
+    public JobView submit(FinetuneRequest request, Caller caller) {
         List<FieldError> errors = new ArrayList<>();
         DeviceRequest device = JobService.device(request.device());
         JobInputs.Target target = inputs.target(request.modelId(), request.versionNumber(), errors);
@@ -77,7 +78,7 @@ public class FinetuneService {
         if (test != null) {
             links.add(new JobDataset(JobDataset.TEST, test.id()));
         }
-        return jobs.submit(JobKind.FINETUNE.wireName(), model.id(), version.id(), params, links, device,
+        return jobs.submit(caller, JobKind.FINETUNE.wireName(), model.id(), version.id(), params, links, device,
                 request.priority() == null ? 0 : request.priority(), JobService.DEFAULT_MAX_ATTEMPTS,
                 request.timeLimitSeconds());
     }

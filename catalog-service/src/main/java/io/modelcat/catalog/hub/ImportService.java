@@ -1,5 +1,6 @@
 package io.modelcat.catalog.hub;
 
+import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.job.JobService;
 import io.modelcat.catalog.job.JobView;
 import io.modelcat.catalog.model.ModelRepository;
@@ -25,7 +26,7 @@ public class ImportService {
         this.models = models;
     }
 
-    public JobView submit(ImportRequest request) {
+    public JobView submit(ImportRequest request, Caller caller) {
         ModelId id;
         try {
             id = ModelId.parse(request.modelId().strip());
@@ -40,7 +41,7 @@ public class ImportService {
             throw new InvalidFieldException("revision", e.getMessage());
         }
         UUID existing = models.markImporting(id.repoId()).orElse(null);
-        return jobs.submit(JobKind.IMPORT.wireName(), existing,
+        return jobs.submit(caller, JobKind.IMPORT.wireName(), existing,
                 Map.of("repoId", id.repoId(), "revision", id.revisionOrDefault()),
                 DeviceRequest.cpu(), request.priority() == null ? 0 : request.priority(), IMPORT_ATTEMPTS, null);
     }

@@ -3,6 +3,7 @@ package io.modelcat.catalog.job;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
+import io.modelcat.catalog.access.UserRef;
 import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.DatabaseErrors;
 import io.modelcat.catalog.problem.InvalidFieldException;
@@ -30,7 +31,7 @@ final class JdbcJobRepository implements JobRepository {
             id, kind, state, model_id, model_version_id, params::text AS params, device_kind, device_count, priority,
             progress, progress_detail::text AS progress_detail, result::text AS result, worker_id, attempt,
             max_attempts, time_limit_seconds, cancel_requested, error, error_cause, submitted_at, started_at, finished_at,
-            updated_at""";
+            updated_at, submitted_by, (SELECT username FROM app_user WHERE app_user.id = job.submitted_by) AS submitted_by_name""";
 
     private final TransactionOperations<Connection> tx;
     private final JsonMapper json;
@@ -45,8 +46,8 @@ final class JdbcJobRepository implements JobRepository {
         return sql(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO job (id, kind, model_id, model_version_id, params, device_kind, device_count, priority,
-                                     max_attempts, time_limit_seconds)
-                    VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)""")) {
+                                     max_attempts, time_limit_seconds, submitted_by)
+                    VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)""")) {
                 ps.setObject(1, job.id());
                 ps.setString(2, job.kind());
                 ps.setObject(3, job.modelId());
@@ -57,6 +58,7 @@ final class JdbcJobRepository implements JobRepository {
                 ps.setInt(8, job.priority());
                 ps.setInt(9, job.maxAttempts());
                 ps.setObject(10, job.timeLimitSeconds());
+                ps.setObject(11, job.submittedBy());
                 ps.executeUpdate();
             } catch (SQLException e) {
                 if ("23503".equals(e.getSQLState())) {
@@ -240,7 +242,9 @@ final class JdbcJobRepository implements JobRepository {
                 instant(rs.getTimestamp("submitted_at")),
                 instant(rs.getTimestamp("started_at")),
                 instant(rs.getTimestamp("finished_at")),
-                instant(rs.getTimestamp("updated_at")));
+                instant(rs.getTimestamp("updated_at")),
+                rs.getObject("submitted_by") == null ? null
+                        : new UserRef(rs.getObject("submitted_by", UUID.class), rs.getString("submitted_by_name")));
     }
 
     private Map<String, Object> map(String text) throws IOException {

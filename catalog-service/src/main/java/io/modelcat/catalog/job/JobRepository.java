@@ -11,7 +11,7 @@ public interface JobRepository {
     /** A job to insert, already validated. */
     record NewJob(UUID id, String kind, UUID modelId, UUID modelVersionId, Map<String, Object> params,
                   List<JobDataset> datasets, JobView.Device device, int priority, int maxAttempts,
-                  Integer timeLimitSeconds) {
+                  Integer timeLimitSeconds, UUID submittedBy) {
     }
 
     /** Inserts the job and its dataset links in one transaction. */

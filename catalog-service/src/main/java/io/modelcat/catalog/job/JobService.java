@@ -1,5 +1,7 @@
 package io.modelcat.catalog.job;
 
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.audit.AuditLog;
 import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.FieldError;
 import io.modelcat.catalog.problem.InvalidFieldException;
@@ -12,6 +14,7 @@ import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,40 +30,44 @@ public class JobService {
 
     private final JobRepository jobs;
     private final JobQueue queue;
+    private final AuditLog audit;
 
-    public JobService(JobRepository jobs, JobQueue queue) {
+    public JobService(JobRepository jobs, JobQueue queue, AuditLog audit) {
         this.jobs = jobs;
         this.queue = queue;
+        this.audit = audit;
     }
 
-    public JobView submit(JobRequests.Submit request) {
+    public JobView submit(JobRequests.Submit request, Caller caller) {
         if (!GENERIC_KINDS.contains(request.kind())) {
             throw new InvalidFieldException("kind", "'" + request.kind() + "' cannot be submitted here; expected one of "
                     + String.join(", ", GENERIC_KINDS) + " (imports go to POST /api/v1/imports, evaluations to "
                     + "POST /api/v1/evaluations, fine-tunes to POST /api/v1/finetunes)");
         }
         DeviceRequest device = device(request.device());
-        return submit(request.kind(), request.modelId(), request.params() == null ? Map.of() : request.params(), device,
+        return submit(caller, request.kind(), request.modelId(), request.params() == null ? Map.of() : request.params(), device,
                 request.priority() == null ? 0 : request.priority(),
                 request.maxAttempts() == null ? DEFAULT_MAX_ATTEMPTS : request.maxAttempts(), request.timeLimitSeconds());
     }
 
     /** Stores a validated job and puts it in its device's queue; nothing is left behind if queueing fails. */
-    public JobView submit(String kind, UUID modelId, Map<String, Object> params, DeviceRequest device, int priority,
-                          int maxAttempts, Integer timeLimitSeconds) {
-        return submit(kind, modelId, null, params, List.of(), device, priority, maxAttempts, timeLimitSeconds);
+    public JobView submit(Caller caller, String kind, UUID modelId, Map<String, Object> params, DeviceRequest device,
+                          int priority, int maxAttempts, Integer timeLimitSeconds) {
+        return submit(caller, kind, modelId, null, params, List.of(), device, priority, maxAttempts, timeLimitSeconds);
     }
 
     /**
      * Stores a validated job that reads a model version and datasets, and queues it. The job and its
      * dataset links are inserted together, so a dataset in use can never be deleted under a queued job.
+     * The job is recorded as the caller's, in the job and in the audit log.
      */
-    public JobView submit(String kind, UUID modelId, UUID modelVersionId, Map<String, Object> params,
+    public JobView submit(Caller caller, String kind, UUID modelId, UUID modelVersionId, Map<String, Object> params,
                           List<JobDataset> datasets, DeviceRequest device, int priority, int maxAttempts,
                           Integer timeLimitSeconds) {
         UUID id = UUID.randomUUID();
         JobView job = jobs.insert(new JobRepository.NewJob(id, kind, modelId, modelVersionId, params, datasets,
-                new JobView.Device(device.kind(), device.count()), priority, maxAttempts, timeLimitSeconds));
+                new JobView.Device(device.kind(), device.count()), priority, maxAttempts, timeLimitSeconds,
+                caller.userId()));
         try {
             queue.submit(id, device, priority, job.submittedAt());
         } catch (RuntimeException e) {
@@ -68,6 +75,13 @@ public class JobService {
             throw e;
         }
         jobs.announce(device.schedulerName());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("kind", kind);
+        if (modelId != null) {
+            details.put("modelId", modelId.toString());
+        }
+        datasets.forEach(d -> details.put(d.role() + "DatasetId", d.datasetId().toString()));
+        audit.record(caller.did("job.submit", "job", id, details));
         return job;
     }
 
@@ -113,9 +127,13 @@ public class JobService {
         return new JobPage(page, next);
     }
 
-    /** Cancels a queued job at once, or asks the runner of a running one to stop (it does within seconds). */
-    public JobView cancel(UUID id) {
+    /**
+     * Cancels a queued job at once, or asks the runner of a running one to stop (it does within seconds).
+     * Only the job's submitter or an admin may.
+     */
+    public JobView cancel(UUID id, Caller caller) {
         JobView job = get(id);
+        caller.requireOwnerOrAdmin(job.submittedBy() == null ? null : job.submittedBy().id(), "job " + id);
         if (job.isFinal()) {
             throw new ConflictException("job " + id + " has already ended (" + job.state() + ")");
         }
@@ -131,6 +149,7 @@ public class JobService {
                 queue.withdraw(id, new DeviceRequest(job.device().kind(), job.device().count()));
             }
         }
+        audit.record(caller.did("job.cancel", "job", id, Map.of("kind", job.kind(), "stateWas", job.state())));
         return get(id);
     }
 

@@ -2,6 +2,8 @@ package io.modelcat.catalog.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
+import io.modelcat.catalog.access.UserRef;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -31,7 +33,8 @@ public record JobView(
         Instant submittedAt,
         Instant startedAt,
         Instant finishedAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        @Schema(description = "who submitted it; absent for jobs from before accounts existed") UserRef submittedBy) {
 
     /** The device the job asked for. */
     @Serdeable

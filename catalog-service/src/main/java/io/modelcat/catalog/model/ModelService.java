@@ -1,5 +1,7 @@
 package io.modelcat.catalog.model;
 
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.audit.AuditLog;
 import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.FieldError;
 import io.modelcat.catalog.problem.InvalidFieldException;
@@ -22,13 +24,15 @@ public class ModelService {
 
     private final ModelRepository repository;
     private final FacetCache facets;
+    private final AuditLog audit;
 
-    public ModelService(ModelRepository repository, FacetCache facets) {
+    public ModelService(ModelRepository repository, FacetCache facets, AuditLog audit) {
         this.repository = repository;
         this.facets = facets;
+        this.audit = audit;
     }
 
-    public ModelCard create(ModelRequests.Create request) {
+    public ModelCard create(ModelRequests.Create request, Caller caller) {
         ModelRequests.SourceInput source = request.source();
         ModelDraft draft = new ModelDraft(
                 request.name().strip(),
@@ -46,6 +50,7 @@ public class ModelService {
                 source == null ? null : source.revision());
         ModelCard card = repository.insert(UUID.randomUUID(), checked(draft));
         facets.clear();
+        audit.record(caller.did("model.create", "model", card.id(), Map.of("name", card.name())));
         return card;
     }
 
@@ -53,7 +58,7 @@ public class ModelService {
         return repository.find(id).orElseThrow(() -> notFound(id));
     }
 
-    public ModelCard update(UUID id, ModelRequests.Update request) {
+    public ModelCard update(UUID id, ModelRequests.Update request, Caller caller) {
         ModelCard current = get(id);
         ModelDraft draft = new ModelDraft(
                 request.name() == null ? current.name() : request.name().strip(),
@@ -76,15 +81,20 @@ public class ModelService {
                     + "; read it again and re-apply your change");
         });
         facets.clear();
+        audit.record(caller.did("model.update", "model", id, Map.of("name", updated.name(), "version", updated.version())));
         return updated;
     }
 
-    public void delete(UUID id) {
+    public void delete(UUID id, Caller caller) {
+        ModelCard card = get(id);
         switch (repository.deleteUnlessInUse(id)) {
             case NOT_FOUND -> throw notFound(id);
             case IN_USE -> throw new ConflictException("model " + id
                     + " is used by a queued or running job; cancel the job or wait for it to finish");
-            case DELETED -> facets.clear();
+            case DELETED -> {
+                facets.clear();
+                audit.record(caller.did("model.delete", "model", id, Map.of("name", card.name())));
+            }
         }
     }
 
@@ -93,12 +103,14 @@ public class ModelService {
         return repository.versions(modelId);
     }
 
-    public ModelVersion addVersion(UUID modelId, ModelRequests.CreateVersion request) {
+    public ModelVersion addVersion(UUID modelId, ModelRequests.CreateVersion request, Caller caller) {
         ModelRepository.NewVersion version = new ModelRepository.NewVersion(
                 request.sourceRevision(), request.artifactUri(), request.parentVersionId(),
                 request.lineage() == null ? Map.of() : request.lineage(),
                 request.notes() == null ? "" : request.notes());
-        return repository.addVersion(modelId, version).orElseThrow(() -> notFound(modelId));
+        ModelVersion added = repository.addVersion(modelId, version).orElseThrow(() -> notFound(modelId));
+        audit.record(caller.did("model.version.create", "model", modelId, Map.of("versionNumber", added.versionNumber())));
+        return added;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.modelcat.catalog.predict;
 
 import io.micronaut.context.annotation.Value;
+import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.job.JobService;
 import io.modelcat.catalog.job.JobView;
 import io.modelcat.catalog.mljob.JobInputs;
@@ -44,7 +45,7 @@ public class PredictService {
     public record Outcome(JobView job, boolean finished) {
     }
 
-    public Outcome predict(UUID modelId, PredictRequest request) throws InterruptedException {
+    public Outcome predict(UUID modelId, PredictRequest request, Caller caller) throws InterruptedException {
         List<FieldError> errors = new ArrayList<>();
         JobInputs.Target target = inputs.target(modelId, request.versionNumber(), errors);
         ModelCard model = target.model();
@@ -89,7 +90,7 @@ public class PredictService {
             putIfSet(parameters, "topP", g.topP());
             putIfSet(parameters, "seed", g.seed());
         }
-        JobView job = jobs.submit(JobKind.PREDICT.wireName(), model.id(), version.id(),
+        JobView job = jobs.submit(caller, JobKind.PREDICT.wireName(), model.id(), version.id(),
                 Map.of("task", task, "artifactUri", artifact, "inputs", values, "parameters", parameters), List.of(),
                 JobService.device(request.device()), JobQueue.MAX_PRIORITY, 1, TIME_LIMIT_SECONDS);
         long deadline = System.nanoTime() + wait.toNanos();

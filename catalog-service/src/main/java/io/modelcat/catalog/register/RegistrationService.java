@@ -1,6 +1,8 @@
 package io.modelcat.catalog.register;
 
 import io.micronaut.transaction.TransactionOperations;
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.audit.AuditLog;
 import io.modelcat.catalog.job.JobDataset;
 import io.modelcat.catalog.job.JobService;
 import io.modelcat.catalog.job.JobView;
@@ -35,24 +37,31 @@ public class RegistrationService {
     private final ModelService modelService;
     private final ModelRepository models;
     private final MetricsRepository metrics;
+    private final AuditLog audit;
 
     public RegistrationService(TransactionOperations<Connection> tx, JobRegistrations registrations, JobService jobs,
-                               ModelService modelService, ModelRepository models, MetricsRepository metrics) {
+                               ModelService modelService, ModelRepository models, MetricsRepository metrics,
+                               AuditLog audit) {
         this.tx = tx;
         this.registrations = registrations;
         this.jobs = jobs;
         this.modelService = modelService;
         this.models = models;
         this.metrics = metrics;
+        this.audit = audit;
     }
 
-    /** The registered model's card (the new model, or the existing one with its new version). */
-    public ModelCard register(UUID jobId, RegisterRequest request) {
+    /**
+     * The registered model's card (the new model, or the existing one with its new version). Only the
+     * job's submitter or an admin may register it; the registration is audited in the same transaction.
+     */
+    public ModelCard register(UUID jobId, RegisterRequest request, Caller caller) {
         return tx.executeWrite(status -> {
             if (!registrations.lockJob(jobId)) {
                 throw new NotFoundException("no job has id " + jobId);
             }
             JobView job = jobs.get(jobId);
+            caller.requireOwnerOrAdmin(job.submittedBy() == null ? null : job.submittedBy().id(), "job " + jobId);
             String outputUri = registrable(job);
             registrations.registeredVersion(jobId).ifPresent(r -> {
                 throw new ConflictException("job " + jobId + " is already registered as version " + r.versionNumber()
@@ -93,14 +102,16 @@ public class RegistrationService {
                 ModelCard created = modelService.create(new ModelRequests.Create(request.name(), null,
                         request.description() == null ? defaultDescription(base, task, jobId) : request.description(),
                         task, List.of(task), license, request.tags(), base == null ? null : base.library(), null,
-                        List.of(), new ModelRequests.SourceInput("finetuned", null, null)));
+                        List.of(), new ModelRequests.SourceInput("finetuned", null, null)), caller);
                 modelId = created.id();
                 notes = "Fine-tuned by job " + jobId;
             }
             ModelVersion version = modelService.addVersion(modelId, new ModelRequests.CreateVersion(null, outputUri,
-                    baseVersionExists ? baseVersionId : null, lineage, notes));
+                    baseVersionExists ? baseVersionId : null, lineage, notes), caller);
             // The job's figures now describe the registered model (they were measured on its weights).
             metrics.attribute(jobId, modelId, version.id());
+            audit.record(caller.did("model.register", "model", modelId, Map.of("jobId", jobId.toString(),
+                    "versionNumber", version.versionNumber())));
             return modelService.get(modelId);
         });
     }

@@ -38,10 +38,12 @@ public class WorkerDirectory {
         return tx.executeRead(status -> {
             try (PreparedStatement ps = status.getConnection().prepareStatement("""
                     SELECT w.id, w.host, w.cpu_cores, w.memory_bytes, w.gpus::text AS gpus, w.started_at, w.heartbeat_at,
+                           w.runner_token_id, t.name AS runner_token_name,
                            coalesce(array_agg(j.id ORDER BY j.started_at) FILTER (WHERE j.id IS NOT NULL), '{}') AS jobs
                     FROM worker w LEFT JOIN job j ON j.worker_id = w.id AND j.state = 'running'
+                    LEFT JOIN runner_token t ON t.id = w.runner_token_id
                     WHERE w.heartbeat_at > now() - make_interval(secs => ?)
-                    GROUP BY w.id ORDER BY w.host, w.id""")) {
+                    GROUP BY w.id, t.name ORDER BY w.host, w.id""")) {
                 ps.setDouble(1, deadAfter.toMillis() / 1000.0);
                 List<WorkerView> workers = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -51,7 +53,9 @@ public class WorkerDirectory {
                                 rs.getLong("memory_bytes"),
                                 json.readValue(rs.getString("gpus"), Argument.listOf(Argument.mapOf(String.class, Object.class))),
                                 rs.getTimestamp("started_at").toInstant(), rs.getTimestamp("heartbeat_at").toInstant(),
-                                Arrays.asList((UUID[]) jobs.getArray())));
+                                Arrays.asList((UUID[]) jobs.getArray()),
+                                rs.getObject("runner_token_id") == null ? null : new WorkerView.RunnerTokenRef(
+                                        rs.getObject("runner_token_id", UUID.class), rs.getString("runner_token_name"))));
                     }
                 }
                 return workers;

@@ -48,4 +48,20 @@ class DatasetSizeLimitTest extends DatasetTestBase {
         assertThat(answer.body()).contains("modelcat.datasets.max-size");
         assertNothingKept();
     }
+
+    @Test
+    void aCompressedBodyIsHeldToTheLimitOnceUnpacked() throws Exception {
+        // 2 MB of CSV compress to a few KB under the limit: a gzip bomb must not slip through.
+        java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(packed)) {
+            gzip.write(csvOf(2_000_000));
+        }
+        assertThat(packed.size()).isLessThan(4096);
+        ApiClient.Answer answer = send(java.net.http.HttpRequest.newBuilder(uri("/api/v1/datasets?name=bomb"))
+                .header("Content-Type", "text/csv").header("Content-Encoding", "gzip")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(packed.toByteArray())));
+        assertThat(answer.status()).as(answer.toString()).isIn(400, 413, 415);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertNothingKept();
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.modelcat.catalog.ApiClient;
+import io.modelcat.catalog.access.Role;
 import io.modelcat.catalog.mljob.MlJobTestBase;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -39,7 +40,8 @@ class ModelArchiveTest extends MlJobTestBase {
         Files.createSymbolicLink(dir.resolve("alias.json"), dir.resolve("config.json"));
 
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(embeddedServer.getURI()
-                        .resolve("/api/v1/models/" + model.id() + "/versions/1/archive")).build(),
+                        .resolve("/api/v1/models/" + model.id() + "/versions/1/archive"))
+                        .header("Authorization", "Bearer " + account(Role.ADMIN).token()).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
 
         assertThat(response.statusCode()).isEqualTo(200);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.modelcat.catalog.ApiClient;
+import io.modelcat.catalog.access.Role;
 import io.modelcat.catalog.mljob.MlJobTestBase;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -97,7 +98,8 @@ class MetricsApiTest extends MlJobTestBase {
                 + "0,\"two\nlines\",negative,negative\r\n"
                 + "1,\"meh, \"\"fine\"\"\",neutral,positive\r\n";
         HttpResponse<String> byAccept = http.send(HttpRequest.newBuilder(
-                embeddedServer.getURI().resolve("/api/v1/jobs/" + job + "/predictions")).header("Accept", "text/csv").build(),
+                embeddedServer.getURI().resolve("/api/v1/jobs/" + job + "/predictions")).header("Accept", "text/csv")
+                        .header("Authorization", "Bearer " + account(Role.ADMIN).token()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(byAccept.statusCode()).isEqualTo(200);
         assertThat(byAccept.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");

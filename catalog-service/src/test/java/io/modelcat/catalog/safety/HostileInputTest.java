@@ -96,4 +96,31 @@ class HostileInputTest extends CatalogTestBase {
         }
         assertUnchanged();
     }
+
+    @Test
+    void hostileSignInsAccountsAndAuditQueries() {
+        ApiClient anonymous = anonymousApi();
+        assertThat(anonymous.post("/api/v1/auth/login", "{\"username\": \"" + "x".repeat(11 * 1024 * 1024) + "\"}").status())
+                .isIn(400, 413);
+        for (String name : List.of("' OR 1=1 --", "admin'--", "\u0000", "%", "../../etc/passwd")) {
+            ApiClient.Answer answer = anonymous.post("/api/v1/auth/login", Map.of("username", name, "password", "x' OR '1'='1"));
+            assertThat(answer.status()).as(name).isIn(400, 401);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.body()).doesNotContain("Exception").doesNotContain("org.postgresql");
+        }
+        assertProblem(api.post("/api/v1/users", "{\"username\": [1]}"), 400);
+        assertProblem(api.post("/api/v1/users", Map.of("username", "robert'); DROP TABLE app_user;--", "role", "viewer")), 400);
+        ApiClient.Answer script = api.post("/api/v1/users", Map.of("username", "scripted", "role", "viewer",
+                "displayName", "<img src=x onerror=alert(1)>"));
+        assertThat(script.status()).isIn(201, 409);
+        assertThat(api.get("/api/v1/users").body()).contains("<img src=x onerror=alert(1)>");
+        for (String query : List.of("actor=%27%20OR%201%3D1", "action=job.%25", "cursor=abc", "limit=0", "limit=100000",
+                "targetId=" + "%00")) {
+            ApiClient.Answer answer = api.get("/api/v1/audit?" + query);
+            assertThat(answer.status()).as(query).isIn(200, 400);
+            assertThat(answer.body()).doesNotContain("Exception");
+        }
+        assertProblem(api.put("/api/v1/secrets/..%2F..%2Fetc%2Fpasswd", Map.of("value", "x")), 400);
+        assertUnchanged();
+    }
 }

@@ -12,9 +12,14 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.access.Role;
+import io.modelcat.catalog.access.http.AccessFilter;
+import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.dataset.Dataset;
 import io.modelcat.catalog.dataset.DatasetPage;
 import io.modelcat.catalog.dataset.DatasetPreview;
@@ -38,6 +43,7 @@ import java.net.URI;
 /** HTTP adapter of datasets: {@code /api/v1/datasets}. Uploads are the raw file as the request body, streamed. */
 @Controller("/api/v1/datasets")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@RequiresRole(Role.CONTRIBUTOR)
 @Tag(name = "Datasets", description = "Uploaded training and evaluation data, previews and column-mapping checks")
 public class DatasetController {
 
@@ -67,14 +73,15 @@ public class DatasetController {
     public HttpResponse<Dataset> upload(
             HttpRequest<?> request,
             @Parameter(description = "a name for the dataset") @Nullable @QueryValue("name") String name,
-            @Parameter(description = "jsonl, json, csv or tsv") @Nullable @QueryValue("format") String format) {
+            @Parameter(description = "jsonl, json, csv or tsv") @Nullable @QueryValue("format") String format,
+            @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         if (!(request instanceof ServerHttpRequest<?> server)) {
             throw new IllegalStateException("not a server request");
         }
         String contentType = request.getHeaders().get("Content-Type");
         // The primary operation on the request's own body: it streams with backpressure, never buffered whole.
         try (InputStream in = new SizeLimitedBody(server.byteBody().toInputStream(), settings.maxSize())) {
-            Dataset dataset = datasets.upload(name, format, contentType, in);
+            Dataset dataset = datasets.upload(name, format, contentType, in, caller);
             return HttpResponse.created(dataset, URI.create("/api/v1/datasets/" + dataset.id()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -82,6 +89,7 @@ public class DatasetController {
     }
 
     @Get
+    @RequiresRole(Role.VIEWER)
     @Operation(operationId = "listDatasets", summary = "List datasets, newest first", description = "Pages continue with the returned nextCursor.")
     public DatasetPage list(
             @Parameter(description = "page size, 1 to 100 (default 20)") @Nullable @QueryValue("limit") Integer limit,
@@ -90,22 +98,25 @@ public class DatasetController {
     }
 
     @Get("/{id}")
+    @RequiresRole(Role.VIEWER)
     @Operation(operationId = "getDataset", summary = "Read a dataset: its columns and types, row count and bad rows")
     public Dataset get(@PathVariable String id) {
         return datasets.get(RequestIds.parse("id", id));
     }
 
     @Get("/{id}/preview")
-    @Operation(operationId = "previewDataset", summary = "The first 50 rows of a dataset")
+    @Operation(operationId = "previewDataset", summary = "The first 50 rows of a dataset",
+            description = "Rows of the data: contributors and admins only.")
     public DatasetPreview preview(@PathVariable String id) {
         return datasets.preview(RequestIds.parse("id", id));
     }
 
     @Delete("/{id}")
     @Status(HttpStatus.NO_CONTENT)
-    @Operation(operationId = "deleteDataset", summary = "Delete a dataset and its file")
-    public void delete(@PathVariable String id) {
-        datasets.delete(RequestIds.parse("id", id));
+    @Operation(operationId = "deleteDataset", summary = "Delete a dataset and its file",
+            description = "Only its uploader or an admin may; refused (409) while a queued or running job reads it.")
+    public void delete(@PathVariable String id, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        datasets.delete(RequestIds.parse("id", id), caller);
     }
 
     @Post("/{id}/mapping-check")

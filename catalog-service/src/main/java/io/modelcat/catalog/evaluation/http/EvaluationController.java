@@ -4,8 +4,13 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.access.Role;
+import io.modelcat.catalog.access.http.AccessFilter;
+import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.evaluation.EvaluationRequest;
 import io.modelcat.catalog.evaluation.EvaluationService;
 import io.modelcat.catalog.job.JobView;
@@ -17,6 +22,7 @@ import java.net.URI;
 /** HTTP adapter of evaluations: {@code /api/v1/evaluations}. */
 @Controller("/api/v1/evaluations")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@RequiresRole(Role.CONTRIBUTOR)
 @Tag(name = "Evaluations", description = "Measure a model version on your own test data")
 public class EvaluationController {
 
@@ -31,8 +37,8 @@ public class EvaluationController {
             description = "Checks the model version, task, dataset and column mapping, then starts an evaluate job and "
                     + "answers 202 with it. Its metrics and sample predictions appear at /api/v1/jobs/{id}/metrics and "
                     + "/api/v1/jobs/{id}/predictions.")
-    public HttpResponse<JobView> submit(@Body @Valid EvaluationRequest request) {
-        JobView job = evaluations.submit(request);
+    public HttpResponse<JobView> submit(@Body @Valid EvaluationRequest request, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        JobView job = evaluations.submit(request, caller);
         return HttpResponse.accepted(URI.create("/api/v1/jobs/" + job.id())).body(job);
     }
 }

@@ -6,8 +6,13 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.access.Role;
+import io.modelcat.catalog.access.http.AccessFilter;
+import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.export.ModelArchive;
 import io.modelcat.catalog.export.ModelArchiveService;
 import io.modelcat.catalog.problem.InvalidFieldException;
@@ -19,6 +24,7 @@ import reactor.core.scheduler.Schedulers;
 
 /** HTTP adapter of model export: a version's files as a zip download. */
 @Controller("/api/v1/models")
+@RequiresRole(Role.CONTRIBUTOR)
 @Tag(name = "Models")
 public class ModelArchiveController {
 
@@ -36,14 +42,15 @@ public class ModelArchiveController {
             description = "The version's artifact folder in Hugging Face layout (config.json, tokenizer files, "
                     + "safetensors weights), streamed. 404 for an unknown model or version; 409 when the version "
                     + "has no local files.")
-    public HttpResponse<Flux<byte[]>> archive(@PathVariable String id, @PathVariable String versionNumber) {
+    public HttpResponse<Flux<byte[]>> archive(@PathVariable String id, @PathVariable String versionNumber,
+                                              @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         int number;
         try {
             number = Integer.parseInt(versionNumber);
         } catch (NumberFormatException e) {
             throw new InvalidFieldException("versionNumber", "must be a whole number, got '" + versionNumber + "'");
         }
-        ModelArchive archive = archives.prepare(RequestIds.parse("id", id), number);
+        ModelArchive archive = archives.prepare(RequestIds.parse("id", id), number, caller);
         // Chunks are produced on demand (back-pressure), reading files on a thread that may block.
         Flux<byte[]> body = Flux.using(archive::chunks, chunks -> Flux.fromIterable(() -> chunks),
                         ModelArchive.Chunks::close)

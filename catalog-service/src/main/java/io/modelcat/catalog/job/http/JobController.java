@@ -9,9 +9,14 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.access.Role;
+import io.modelcat.catalog.access.http.AccessFilter;
+import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.job.JobLogEntry;
 import io.modelcat.catalog.job.JobPage;
 import io.modelcat.catalog.job.JobRequests;
@@ -32,6 +37,7 @@ import reactor.core.scheduler.Schedulers;
 
 /** HTTP adapter of jobs: {@code /api/v1/jobs}, with logs and a Server-Sent Events stream per job. */
 @Controller("/api/v1/jobs")
+@RequiresRole(Role.VIEWER)
 @Tag(name = "Jobs", description = "Import, evaluate and fine-tune jobs, their progress and logs")
 public class JobController {
 
@@ -45,9 +51,10 @@ public class JobController {
 
     @Post
     @ExecuteOn(TaskExecutors.BLOCKING)
+    @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Submit a job", description = "Queued at once; a free runner of the requested device starts it.")
-    public HttpResponse<JobView> submit(@Body @Valid JobRequests.Submit request) {
-        JobView job = jobs.submit(request);
+    public HttpResponse<JobView> submit(@Body @Valid JobRequests.Submit request, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        JobView job = jobs.submit(request, caller);
         return HttpResponse.created(job, URI.create("/api/v1/jobs/" + job.id()));
     }
 
@@ -72,9 +79,11 @@ public class JobController {
 
     @Post("/{id}/cancel")
     @ExecuteOn(TaskExecutors.BLOCKING)
-    @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once; a running one stops within seconds.")
-    public JobView cancel(@PathVariable String id) {
-        return jobs.cancel(RequestIds.parse("id", id));
+    @RequiresRole(Role.CONTRIBUTOR)
+    @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once; a running one stops within "
+            + "seconds. Only its submitter or an admin may.")
+    public JobView cancel(@PathVariable String id, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        return jobs.cancel(RequestIds.parse("id", id), caller);
     }
 
     @Get("/{id}/logs")

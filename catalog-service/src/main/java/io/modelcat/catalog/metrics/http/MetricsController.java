@@ -11,6 +11,8 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.access.Role;
+import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.metrics.JobMetrics;
 import io.modelcat.catalog.metrics.LeaderboardRow;
 import io.modelcat.catalog.metrics.MetricsService;
@@ -27,6 +29,7 @@ import java.util.UUID;
 /** HTTP adapter of job results: a job's metrics and predictions, a model's scores, leaderboards. */
 @Controller("/api/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@RequiresRole(Role.VIEWER)
 @Tag(name = "Metrics", description = "What evaluate and fine-tune jobs measured, side by side")
 public class MetricsController {
 
@@ -47,9 +50,10 @@ public class MetricsController {
     }
 
     @Get(value = "/jobs/{id}/predictions", produces = {MediaType.APPLICATION_JSON, CSV})
+    @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "An evaluation's sample predictions",
             description = "The first rows with their inputs, expected and predicted values, as JSON, or as a CSV "
-                    + "download with Accept: text/csv or ?format=csv.")
+                    + "download with Accept: text/csv or ?format=csv. They hold rows of the data, so viewers may not read them.")
     public HttpResponse<?> predictions(@PathVariable String id,
                                        @Parameter(description = "json (default) or csv") @Nullable @QueryValue("format") String format,
                                        @Nullable @Header(HttpHeaders.ACCEPT) String accept) {

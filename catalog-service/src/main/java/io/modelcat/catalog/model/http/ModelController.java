@@ -11,9 +11,14 @@ import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.access.Role;
+import io.modelcat.catalog.access.http.AccessFilter;
+import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.model.ModelCard;
 import io.modelcat.catalog.model.ModelPage;
 import io.modelcat.catalog.model.ModelRequests;
@@ -31,6 +36,7 @@ import java.util.List;
 /** HTTP adapter of the model catalog: {@code /api/v1/models}. */
 @Controller("/api/v1/models")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@RequiresRole(Role.VIEWER)
 @Tag(name = "Models", description = "Model cards, their versions and lineage")
 public class ModelController {
 
@@ -59,10 +65,11 @@ public class ModelController {
 
     @Post
     @Status(HttpStatus.CREATED)
+    @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Create a model card")
     @ApiResponse(responseCode = "201", description = "created")
-    public HttpResponse<ModelCard> create(@Body @Valid ModelRequests.Create request) {
-        ModelCard card = models.create(request);
+    public HttpResponse<ModelCard> create(@Body @Valid ModelRequests.Create request, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        ModelCard card = models.create(request, caller);
         return HttpResponse.created(card, URI.create("/api/v1/models/" + card.id()));
     }
 
@@ -73,17 +80,19 @@ public class ModelController {
     }
 
     @Patch("/{id}")
+    @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Change a model card",
             description = "Send the version you read; a card changed since answers 409.")
-    public ModelCard update(@PathVariable String id, @Body @Valid ModelRequests.Update request) {
-        return models.update(RequestIds.parse("id", id), request);
+    public ModelCard update(@PathVariable String id, @Body @Valid ModelRequests.Update request, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        return models.update(RequestIds.parse("id", id), request, caller);
     }
 
     @Delete("/{id}")
     @Status(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Delete a model card and its versions", description = "Refused (409) while a job uses it.")
-    public void delete(@PathVariable String id) {
-        models.delete(RequestIds.parse("id", id));
+    @RequiresRole(Role.ADMIN)
+    @Operation(summary = "Delete a model card and its versions", description = "Admins only. Refused (409) while a job uses it.")
+    public void delete(@PathVariable String id, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        models.delete(RequestIds.parse("id", id), caller);
     }
 
     @Get("/{id}/versions")
@@ -93,10 +102,11 @@ public class ModelController {
     }
 
     @Post("/{id}/versions")
+    @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Add the next version of a model")
     public HttpResponse<ModelVersion> addVersion(@PathVariable String id,
-                                                 @Body @Valid ModelRequests.CreateVersion request) {
-        ModelVersion version = models.addVersion(RequestIds.parse("id", id), request);
+                                                 @Body @Valid ModelRequests.CreateVersion request, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        ModelVersion version = models.addVersion(RequestIds.parse("id", id), request, caller);
         return HttpResponse.created(version,
                 URI.create("/api/v1/models/" + version.modelId() + "/versions/" + version.versionNumber()));
     }

@@ -6,8 +6,13 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.access.Role;
+import io.modelcat.catalog.access.http.AccessFilter;
+import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.job.JobView;
 import io.modelcat.catalog.predict.PredictRequest;
 import io.modelcat.catalog.predict.PredictService;
@@ -21,6 +26,7 @@ import java.util.List;
 /** HTTP adapter of sample inference: {@code POST /api/v1/models/{id}/predict}. */
 @Controller("/api/v1/models")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@RequiresRole(Role.CONTRIBUTOR)
 @Tag(name = "Models")
 public class PredictController {
 
@@ -35,8 +41,9 @@ public class PredictController {
             description = "Runs the input through the model's newest (or the given) version on a runner and answers "
                     + "with the job, whose result holds the prediction. 504 if it is still running after the wait "
                     + "(follow the job); 422 if the model could not answer (the job's error says why).")
-    public HttpResponse<?> predict(@PathVariable String id, @Body @Valid PredictRequest request) throws InterruptedException {
-        PredictService.Outcome outcome = predictions.predict(RequestIds.parse("id", id), request);
+    public HttpResponse<?> predict(@PathVariable String id, @Body @Valid PredictRequest request,
+                                   @RequestAttribute(AccessFilter.CALLER) Caller caller) throws InterruptedException {
+        PredictService.Outcome outcome = predictions.predict(RequestIds.parse("id", id), request, caller);
         JobView job = outcome.job();
         if (!outcome.finished()) {
             return ProblemResponses.of(HttpStatus.GATEWAY_TIMEOUT, "The prediction is still running as job " + job.id()

@@ -5,8 +5,13 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.access.Role;
+import io.modelcat.catalog.access.http.AccessFilter;
+import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.model.ModelCard;
 import io.modelcat.catalog.problem.http.RequestIds;
 import io.modelcat.catalog.register.RegisterRequest;
@@ -20,6 +25,7 @@ import java.net.URI;
 /** HTTP adapter of registering a fine-tuned model: {@code POST /api/v1/jobs/{id}/register}. */
 @Controller("/api/v1/jobs")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@RequiresRole(Role.CONTRIBUTOR)
 @Tag(name = "Jobs")
 public class RegisterController {
 
@@ -34,10 +40,11 @@ public class RegisterController {
             description = "Adds the output of a succeeded finetune job to the catalog: a new model (source finetuned, "
                     + "licence of the base model unless given), or with modelId the next version of that model. The "
                     + "version's lineage names the job, base version, datasets, hyperparameters and test metrics. "
-                    + "A job is registered once; again answers 409.")
+                    + "A job is registered once; again answers 409. Only the job's submitter or an admin may.")
     @ApiResponse(responseCode = "201", description = "registered")
-    public HttpResponse<ModelCard> register(@PathVariable String id, @Body @Valid RegisterRequest request) {
-        ModelCard card = registrations.register(RequestIds.parse("id", id), request);
+    public HttpResponse<ModelCard> register(@PathVariable String id, @Body @Valid RegisterRequest request,
+                                            @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        ModelCard card = registrations.register(RequestIds.parse("id", id), request, caller);
         return HttpResponse.created(card, URI.create("/api/v1/models/" + card.id()));
     }
 }

@@ -1,0 +1,72 @@
+package io.modelcat.catalog.access;
+
+import io.modelcat.credentials.IssuedToken;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Tells who holds a presented API token or session cookie. A check is trusted for
+ * {@link AuthSettings#cacheTtl()} (never past the credential's own end), so that busy clients cost no
+ * database round trip per request; any change to accounts or credentials made through this service
+ * empties the cache at once.
+ */
+@Singleton
+public class Authenticator {
+
+    private static final int MAX_ENTRIES = 10_000;
+
+    private final CredentialRepository credentials;
+    private final AuthSettings settings;
+    private final Map<String, Entry> checked = new ConcurrentHashMap<>();
+
+    public Authenticator(CredentialRepository credentials, AuthSettings settings) {
+        this.credentials = credentials;
+        this.settings = settings;
+    }
+
+    private record Entry(CredentialRepository.Holder holder, Instant trustedUntil) {
+    }
+
+    /** The holder of a personal API token, if it is live and its account enabled. */
+    public Optional<CredentialRepository.Holder> byApiToken(String token) {
+        return check("t:" + IssuedToken.hash(token), key -> credentials.useToken(key.substring(2)));
+    }
+
+    /** The holder of a session cookie, if the session is live and its account enabled. */
+    public Optional<CredentialRepository.Holder> bySession(String cookieValue) {
+        return check("s:" + IssuedToken.hash(cookieValue),
+                key -> credentials.useSession(key.substring(2), settings.sessionIdle(), settings.sessionMax()));
+    }
+
+    /** Forgets every cached check: call after revoking, disabling, re-roling or signing out. */
+    public void forgetAll() {
+        checked.clear();
+    }
+
+    private Optional<CredentialRepository.Holder> check(String key,
+                                                        Function<String, Optional<CredentialRepository.Holder>> lookup) {
+        Instant now = Instant.now();
+        Entry entry = checked.get(key);
+        if (entry != null && entry.trustedUntil().isAfter(now)) {
+            return Optional.of(entry.holder());
+        }
+        Optional<CredentialRepository.Holder> holder = lookup.apply(key);
+        if (holder.isEmpty()) {
+            checked.remove(key);
+            return holder;
+        }
+        if (checked.size() >= MAX_ENTRIES) {
+            checked.clear();
+        }
+        Instant until = now.plus(settings.cacheTtl());
+        if (holder.get().validUntil().isBefore(until)) {
+            until = holder.get().validUntil();
+        }
+        checked.put(key, new Entry(holder.get(), until));
+        return holder;
+    }
+}
