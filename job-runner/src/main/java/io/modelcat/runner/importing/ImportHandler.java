@@ -1,6 +1,7 @@
 package io.modelcat.runner.importing;
 
 import io.micronaut.context.annotation.Value;
+import io.modelcat.credentials.SecretUnreadableException;
 import io.modelcat.hub.HubClient;
 import io.modelcat.hub.HubException;
 import io.modelcat.hub.ImportPlan;
@@ -34,12 +35,12 @@ public class ImportHandler implements JobHandler {
 
     private static final int README_LIMIT = 1024 * 1024;
 
-    private final HubClient hub;
+    private final HubClients hubs;
     private final ImportedModels models;
     private final Path store;
 
-    public ImportHandler(HubClient hub, ImportedModels models, @Value("${modelcat.home}") String home) {
-        this.hub = hub;
+    public ImportHandler(HubClients hubs, ImportedModels models, @Value("${modelcat.home}") String home) {
+        this.hubs = hubs;
         this.models = models;
         this.store = Path.of(home, "models");
     }
@@ -55,8 +56,10 @@ public class ImportHandler implements JobHandler {
         String revision = (String) context.params().get("revision");
         try {
             ModelId id = ModelId.parse(repo, revision);
+            HubClients.ForImport forImport = hubs.forImport();
+            HubClient hub = forImport.client();
             context.log("INFO", "Importing " + id.repoId() + " at " + id.revisionOrDefault() + " from "
-                    + hub.settings().endpoint(), Map.of());
+                    + hub.settings().endpoint() + " (token: " + forImport.tokenSource() + ")", Map.of());
             ModelInfo info = hub.modelInfo(id);
             ImportPlan plan = new ImportPlanner(hub).plan(id, info);
             long total = plan.knownTotalBytes();
@@ -66,7 +69,7 @@ public class ImportHandler implements JobHandler {
             context.log("INFO", snapshot.reused() ? "Files were already in the store" : "Downloaded and verified", Map.of());
             context.progress(1.0, Map.of("bytesDone", total, "bytesTotal", total, "phase", "registering"));
 
-            ImportedModels.Registered registered = models.register(card(id, info, plan), plan.commitSha(),
+            ImportedModels.Registered registered = models.register(card(hub, id, info, plan), plan.commitSha(),
                     snapshot.directory().toUri().toString(),
                     Map.of("source", "huggingface", "repoId", id.repoId(), "revision", plan.commitSha()));
             context.log("INFO", registered.created()
@@ -86,7 +89,7 @@ public class ImportHandler implements JobHandler {
             }
             models.markFailed(repo, e.getMessage());
             throw e;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | SecretUnreadableException e) {
             models.markFailed(repo, e.getMessage());
             throw e;
         }
@@ -110,8 +113,8 @@ public class ImportHandler implements JobHandler {
         };
     }
 
-    private ImportedModels.Card card(ModelId id, ModelInfo info, ImportPlan plan) {
-        String description = readme(id, plan);
+    private ImportedModels.Card card(HubClient hub, ModelId id, ModelInfo info, ImportPlan plan) {
+        String description = readme(hub, id, plan);
         String modelType = info.modelType() == null ? "" : info.modelType().toLowerCase(Locale.ROOT);
         List<String> tags = info.tags().stream().filter(t -> !t.contains(":")).limit(50).toList();
         return new ImportedModels.Card(id.repoId(), id.name(), id.owner(), description, plan.pipelineTag(),
@@ -120,7 +123,7 @@ public class ImportHandler implements JobHandler {
     }
 
     /** The model card's Markdown without its YAML front matter, or empty. */
-    private String readme(ModelId id, ImportPlan plan) {
+    private static String readme(HubClient hub, ModelId id, ImportPlan plan) {
         ModelId pinned = ModelId.parse(id.repoId(), plan.commitSha());
         try {
             String text = new String(hub.fetchSmallFile(pinned, "README.md", README_LIMIT), StandardCharsets.UTF_8);

@@ -3,10 +3,13 @@ package io.modelcat.runner.schedule;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.event.ApplicationStartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
 import io.modelcat.jobs.DeviceRequest;
 import io.modelcat.jobs.QuartzSettings;
 import io.modelcat.runner.execute.QuartzJobBridge;
 import io.modelcat.runner.execute.RunnerShutdown;
+import io.modelcat.runner.worker.CredentialRevoked;
+import io.modelcat.runner.worker.RunnerCredential;
 import io.modelcat.runner.worker.WorkerIdentity;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -36,7 +39,11 @@ public class RunnerScheduler implements ApplicationEventListener<ApplicationStar
     private final List<Scheduler> schedulers = new ArrayList<>();
     private final RunnerShutdown shutdown;
 
-    public RunnerScheduler(WorkerIdentity worker, QuartzJobBridge bridge, RunnerShutdown shutdown,
+    /**
+     * Prepares the memberships; {@code credential} is made (and so checked) first, so that a runner
+     * without a valid token never joins a cluster.
+     */
+    public RunnerScheduler(WorkerIdentity worker, RunnerCredential credential, QuartzJobBridge bridge, RunnerShutdown shutdown,
                            @Value("${datasources.default.url}") String jdbcUrl,
                            @Value("${datasources.default.username:}") String user,
                            @Value("${datasources.default.password:}") String password,
@@ -90,14 +97,25 @@ public class RunnerScheduler implements ApplicationEventListener<ApplicationStar
         }
     }
 
+    /** Leaves the clusters when the runner token stops being valid: no new jobs, running ones handed back. */
+    @EventListener
+    void onCredentialRevoked(CredentialRevoked event) throws SchedulerException {
+        LOG.error("Leaving the job clusters: {}", event.reason());
+        stop();
+    }
+
     @PreDestroy
-    void stop() throws SchedulerException {
+    synchronized void stop() throws SchedulerException {
         for (Scheduler scheduler : schedulers) {
-            scheduler.standby();
+            if (!scheduler.isShutdown()) {
+                scheduler.standby();
+            }
         }
         shutdown.handBackRunningJobs();
         for (Scheduler scheduler : schedulers) {
-            scheduler.shutdown(true);
+            if (!scheduler.isShutdown()) {
+                scheduler.shutdown(true);
+            }
         }
     }
 }

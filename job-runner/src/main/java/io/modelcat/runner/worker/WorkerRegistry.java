@@ -1,12 +1,14 @@
 package io.modelcat.runner.worker;
 
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.event.ApplicationStartupEvent;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.transaction.TransactionOperations;
+import io.modelcat.credentials.RunnerTokens;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,13 +29,18 @@ public class WorkerRegistry implements ApplicationEventListener<ApplicationStart
     private static final Logger LOG = LoggerFactory.getLogger(WorkerRegistry.class);
 
     private final WorkerIdentity identity;
+    private final RunnerCredential credential;
+    private final ApplicationEventPublisher<CredentialRevoked> revocations;
     private final TransactionOperations<Connection> tx;
     private final JsonMapper json;
     private final Duration deadAfter;
 
-    public WorkerRegistry(WorkerIdentity identity, TransactionOperations<Connection> tx, JsonMapper json,
-                          @Value("${modelcat.runner.dead-after:30s}") Duration deadAfter) {
+    public WorkerRegistry(WorkerIdentity identity, RunnerCredential credential,
+                          ApplicationEventPublisher<CredentialRevoked> revocations, TransactionOperations<Connection> tx,
+                          JsonMapper json, @Value("${modelcat.runner.dead-after:30s}") Duration deadAfter) {
         this.identity = identity;
+        this.credential = credential;
+        this.revocations = revocations;
         this.tx = tx;
         this.json = json;
         this.deadAfter = deadAfter;
@@ -46,9 +53,29 @@ public class WorkerRegistry implements ApplicationEventListener<ApplicationStart
                 identity.memoryBytes() >> 20, identity.gpus().size());
     }
 
-    /** Refreshes this worker's row (re-creating it if a janitor removed it) and prunes dead workers. */
+    /**
+     * Checks the runner token, then refreshes this worker's row (re-creating it if a janitor removed it)
+     * and prunes dead workers. A token that is no longer valid takes the worker out of the list for good
+     * and tells the scheduler to stop taking jobs.
+     */
     @Scheduled(fixedDelay = "${modelcat.runner.heartbeat-interval:5s}", initialDelay = "${modelcat.runner.heartbeat-interval:5s}")
     public void heartbeat() {
+        if (!credential.valid()) {
+            return;
+        }
+        try {
+            RunnerTokens.Status status = credential.recheck();
+            if (status != RunnerTokens.Status.VALID) {
+                String reason = RunnerCredential.refusal(status);
+                LOG.error("Worker {} stops taking jobs: {}", identity.id(), reason);
+                deregister();
+                revocations.publishEvent(new CredentialRevoked(reason));
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Worker {} could not check its runner token: {}", identity.id(), e.getMessage());
+            return;
+        }
         try {
             tx.executeWrite(status -> {
                 writeHeartbeat(status.getConnection());
@@ -62,14 +89,15 @@ public class WorkerRegistry implements ApplicationEventListener<ApplicationStart
     private void writeHeartbeat(Connection c) {
         try {
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO worker (id, host, cpu_cores, memory_bytes, gpus, started_at, heartbeat_at)
-                    VALUES (?, ?, ?, ?, ?::jsonb, now(), now())
-                    ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()""")) {
+                    INSERT INTO worker (id, host, cpu_cores, memory_bytes, gpus, started_at, heartbeat_at, runner_token_id)
+                    VALUES (?, ?, ?, ?, ?::jsonb, now(), now(), ?)
+                    ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), runner_token_id = EXCLUDED.runner_token_id""")) {
                 ps.setString(1, identity.id());
                 ps.setString(2, identity.host());
                 ps.setInt(3, identity.cpuCores());
                 ps.setLong(4, identity.memoryBytes());
                 ps.setString(5, json.writeValueAsString(identity.gpus()));
+                ps.setObject(6, credential.tokenId());
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(
