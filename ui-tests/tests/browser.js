@@ -21,12 +21,23 @@ export async function launchBrowser() {
   });
 }
 
+/** The account the tests browse as (MODELCAT_UI_USERNAME and MODELCAT_UI_PASSWORD), signed in through the API. */
+export const USER = { username: process.env.MODELCAT_UI_USERNAME, password: process.env.MODELCAT_UI_PASSWORD };
+
+/** Signs a browser context in as `account` ({ username, password }): the session cookie goes into its jar. */
+export async function signIn(context, account) {
+  const response = await context.request.post(`${BASE_URL}/api/v1/auth/login`, { data: account });
+  assert.equal(response.status(), 200, `sign-in of ${account.username} failed: ${await response.text()}`);
+}
+
 /**
  * A new page at a laptop's size that records console errors, uncaught exceptions and dialogs
- * (an XSS payload would open one), so each test can assert there were none.
+ * (an XSS payload would open one), so each test can assert there were none. It is signed in as
+ * `as` (default USER; null for a visitor who must sign in).
  */
-export async function openPage(browser) {
+export async function openPage(browser, { as = USER } = {}) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  if (as?.username) await signIn(context, as);
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT_MS);
   const problems = { consoleErrors: [], pageErrors: [], dialogs: [] };
@@ -60,11 +71,11 @@ export async function screenshot(page, name) {
 }
 
 /**
- * Runs a test body in a fresh page and fails on console errors (but those matching
+ * Runs a test body in a fresh page (signed in as `as`) and fails on console errors (but those matching
  * `allowedConsoleErrors`, such as an expected HTTP 400), uncaught exceptions and dialogs.
  */
-export async function withPage(browser, body, { allowedConsoleErrors = [] } = {}) {
-  const { context, page, problems } = await openPage(browser);
+export async function withPage(browser, body, { allowedConsoleErrors = [], as = USER } = {}) {
+  const { context, page, problems } = await openPage(browser, { as });
   try {
     await body(page);
   } finally {

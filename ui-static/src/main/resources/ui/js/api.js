@@ -15,14 +15,36 @@ export class ApiError extends Error {
 // Relative to the page, so the UI also works behind a proxy under a sub-path.
 const BASE = 'api/v1';
 
-async function request(method, path, body) {
+// The session's CSRF token, sent with every change (the session cookie itself is HttpOnly).
+let csrfToken = null;
+let onUnauthenticated = () => {};
+
+/** Sets the CSRF token that changing requests carry (from the sign-in or GET /auth/session). */
+export function setCsrfToken(token) {
+  csrfToken = token;
+}
+
+/** Calls `handler(error)` whenever the service answers 401 (the session ended): the app shows the sign-in. */
+export function whenUnauthenticated(handler) {
+  onUnauthenticated = handler;
+}
+
+function headers(method, contentType) {
+  const result = { Accept: 'application/json' };
+  if (contentType) result['Content-Type'] = contentType;
+  if (csrfToken && !['GET', 'HEAD'].includes(method)) result['X-CSRF-Token'] = csrfToken;
+  return result;
+}
+
+/** Sends a request; `raw` is a body sent as it is (a file) with its own content type. */
+async function send(method, path, { json, raw, contentType, quiet401 = false } = {}) {
   let response;
   try {
     response = await fetch(`${BASE}${path}`, {
       method,
-      headers: body === undefined ? { Accept: 'application/json' }
-        : { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: headers(method, json !== undefined ? 'application/json' : contentType),
+      body: json !== undefined ? JSON.stringify(json) : raw,
+      credentials: 'same-origin',
     });
   } catch (e) {
     throw new ApiError(0, { title: 'Cannot reach the catalog service', detail: e.message });
@@ -36,9 +58,15 @@ async function request(method, path, body) {
     data = null;
   }
   if (!response.ok) {
-    throw new ApiError(response.status, data ?? { detail: text.slice(0, 500) });
+    const error = new ApiError(response.status, data ?? { detail: text.slice(0, 500) });
+    if (response.status === 401 && !quiet401) onUnauthenticated(error);
+    throw error;
   }
   return data;
+}
+
+function request(method, path, body) {
+  return send(method, path, { json: body });
 }
 
 /** Query parameters from an object of strings and arrays (repeated parameters); empty values are left out. */
@@ -123,26 +151,9 @@ export function datasetContentType(fileName) {
 }
 
 /** Uploads a dataset file as the raw body, its Content-Type by extension; answers the dataset. */
-export async function uploadDataset(name, file) {
-  let response;
-  try {
-    response = await fetch(`${BASE}/datasets?name=${encodeURIComponent(name)}`, {
-      method: 'POST',
-      headers: { Accept: 'application/json', 'Content-Type': datasetContentType(file.name) ?? 'application/octet-stream' },
-      body: file,
-    });
-  } catch (e) {
-    throw new ApiError(0, { title: 'Cannot reach the catalog service', detail: e.message });
-  }
-  const text = await response.text();
-  let data = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!response.ok) throw new ApiError(response.status, data ?? { detail: text.slice(0, 500) });
-  return data;
+export function uploadDataset(name, file) {
+  return send('POST', `/datasets?name=${encodeURIComponent(name)}`,
+    { raw: file, contentType: datasetContentType(file.name) ?? 'application/octet-stream' });
 }
 
 /** Queues an evaluation; answers the job. */
@@ -197,4 +208,89 @@ export function getDataset(id) {
 /** Sample inference ("try it"): one input through the model on a runner; answers the finished predict job. */
 export function predict(id, body) {
   return request('POST', `/models/${encodeURIComponent(id)}/predict`, body);
+}
+
+// Access: the session, accounts, API tokens, runner tokens, secrets and the audit log.
+
+/** Signs in; answers the session ({ user, csrfToken, expiresAt }) and sets the session cookie. */
+export function signIn(username, password) {
+  return send('POST', '/auth/login', { json: { username, password }, quiet401: true });
+}
+
+export function signOut() {
+  return request('POST', '/auth/logout');
+}
+
+/** Who is signed in: { user, method, csrfToken, expiresAt }; 401 when nobody is (without the sign-in prompt). */
+export function currentSession() {
+  return send('GET', '/auth/session', { quiet401: true });
+}
+
+export function changePassword(currentPassword, newPassword) {
+  return request('POST', '/auth/password', { currentPassword, newPassword });
+}
+
+export function listTokens() {
+  return request('GET', '/tokens');
+}
+
+/** Creates a personal API token: { name, expiresInDays? }; answers { token, value } (the value only now). */
+export function createToken(body) {
+  return request('POST', '/tokens', body);
+}
+
+export function revokeToken(id) {
+  return request('DELETE', `/tokens/${encodeURIComponent(id)}`);
+}
+
+export function listUsers() {
+  return request('GET', '/users');
+}
+
+export function createUser(body) {
+  return request('POST', '/users', body);
+}
+
+/** Changes an account: { displayName?, role?, disabled?, password? }. */
+export function updateUser(id, body) {
+  return request('PATCH', `/users/${encodeURIComponent(id)}`, body);
+}
+
+export function listUserTokens(id) {
+  return request('GET', `/users/${encodeURIComponent(id)}/tokens`);
+}
+
+export function createUserToken(id, body) {
+  return request('POST', `/users/${encodeURIComponent(id)}/tokens`, body);
+}
+
+export function listRunnerTokens() {
+  return request('GET', '/runner-tokens');
+}
+
+/** Issues a runner token: { name, expiresInDays? }; answers { token, value } (the value only now). */
+export function createRunnerToken(body) {
+  return request('POST', '/runner-tokens', body);
+}
+
+export function revokeRunnerToken(id) {
+  return request('DELETE', `/runner-tokens/${encodeURIComponent(id)}`);
+}
+
+/** The stored secrets (never their values) and whether secrets can be stored: { encryptionConfigured, items }. */
+export function listSecrets() {
+  return request('GET', '/secrets');
+}
+
+export function setSecret(name, value) {
+  return request('PUT', `/secrets/${encodeURIComponent(name)}`, { value });
+}
+
+export function deleteSecret(name) {
+  return request('DELETE', `/secrets/${encodeURIComponent(name)}`);
+}
+
+/** Audit records, newest first: `query` holds actor, action, outcome, limit and cursor. */
+export function auditLog(query) {
+  return request('GET', `/audit?${queryString(query)}`);
 }

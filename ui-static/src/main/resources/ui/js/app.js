@@ -1,11 +1,20 @@
 // Entry point: hash routing between the catalog (#/?filters), a model card (#/models/{id}), the jobs
 // (#/jobs?filters), a job (#/jobs/{id}), the workers (#/workers), the evaluate and fine-tune pages
-// (#/models/{id}/evaluate, #/models/{id}/finetune) and the comparison (#/compare?datasetId&task&metric).
+// (#/models/{id}/evaluate, #/models/{id}/finetune), the comparison (#/compare?datasetId&task&metric),
+// the account (#/account), the admin pages (#/admin, #/audit) and the sign-in (#/login?next=hash).
+// Nothing but the sign-in shows until a session is open.
+import { mountAccount } from './account.js';
+import { mountAdmin } from './admin.js';
+import { whenUnauthenticated } from './api.js';
+import { mountAudit } from './audit.js';
 import { mountCatalog } from './catalog.js';
 import { mountCompare } from './compare.js';
+import { h } from './dom.js';
 import { mountJob } from './job.js';
 import { mountJobs } from './jobs.js';
+import { mountLogin } from './login.js';
 import { mountModel } from './model.js';
+import { can, currentUser, forgetSession, loadSession, signOut } from './session.js';
 import { mountWorkers } from './workers.js';
 import { mountWizard } from './wizard.js';
 
@@ -53,8 +62,65 @@ function showListPage(page, params, mount) {
   }
 }
 
+/** The sign-in page; afterwards, back to `next` (the page that asked for it). */
+function showLogin(next, reason) {
+  highlightNav(null);
+  showUser();
+  current?.view.unmount?.();
+  current = { page: 'login', view: mountLogin(main, { reason, onSignedIn: () => {
+    showUser();
+    if (next && next !== '#/login') {
+      location.hash = next;
+    } else {
+      history.replaceState(history.state, '', '#/');
+    }
+    current = null;
+    route();
+  } }) };
+}
+
+/** The signed-in account in the top bar, and the Admin link for admins. */
+function showUser() {
+  const user = currentUser();
+  document.getElementById('user-menu').hidden = !user;
+  document.getElementById('main-nav').hidden = !user;
+  document.getElementById('nav-admin-item').hidden = !can('admin');
+  const link = document.getElementById('user-link');
+  link.replaceChildren(...(user ? [user.username, ' ', h('span', { class: 'badge role' }, user.role)] : []));
+  link.title = user?.displayName ? `${user.displayName}: your account and API tokens` : 'Your account and API tokens';
+}
+
+/** A page for admins only; others get a clear refusal instead of a page of errors. */
+function adminOnly(mount) {
+  if (can('admin')) return mount();
+  document.title = 'Not allowed · ModelCat';
+  main.replaceChildren(h('h1', {}, 'Admins only'), h('p', {}, `This page is for admins; you are a ${currentUser()?.role}.`));
+  return {};
+}
+
 function route() {
   const { path, params } = parseHash();
+  if (!currentUser()) {
+    showLogin(path === '/login' ? params.get('next') : location.hash);
+    return;
+  }
+  if (path === '/login') {
+    navigate(params.get('next') || '/', { replace: true });
+    return;
+  }
+  if (path === '/account') {
+    show('account', 'account', () => mountAccount(main, { onPasswordChanged: () => showLogin('#/', 'Password changed: sign in with the new one.') }));
+    return;
+  }
+  if (path === '/admin') {
+    show('admin', 'admin', () => adminOnly(() => mountAdmin(main)));
+    return;
+  }
+  if (path === '/audit') {
+    if (can('admin')) showListPage('audit', params, () => mountAudit(main, params, navigate));
+    else show('audit', 'admin', () => adminOnly(() => ({})));
+    return;
+  }
   const model = /^\/models\/([^/]+)\/?$/.exec(path);
   const job = /^\/jobs\/([^/]+)\/?$/.exec(path);
   const wizard = /^\/models\/([^/]+)\/(evaluate|finetune)\/?$/.exec(path);
@@ -100,5 +166,25 @@ document.getElementById('skip-link').addEventListener('click', event => {
   event.preventDefault();
   main.focus();
 });
+document.getElementById('sign-out').addEventListener('click', async () => {
+  try {
+    await signOut();
+  } catch {
+    forgetSession();
+  }
+  showLogin('#/', 'You have signed out.');
+});
+// A 401 from any call means the session ended (expired, signed out elsewhere): ask to sign in again.
+whenUnauthenticated(() => {
+  if (current?.page === 'login') return;
+  forgetSession();
+  showLogin(location.hash, 'Your session has ended; sign in again.');
+});
 window.addEventListener('hashchange', route);
-route();
+loadSession().then(() => {
+  showUser();
+  route();
+}, () => {
+  main.replaceChildren(h('h1', {}, 'The catalog service cannot be reached'),
+    h('p', {}, 'Reload the page to try again.'));
+});

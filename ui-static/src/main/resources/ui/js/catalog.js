@@ -4,6 +4,7 @@ import { listModels } from './api.js';
 import { h, replaceChildren, problemView, statusBadge, taskBadge } from './dom.js';
 import { openImportDialog } from './importdialog.js';
 import { plainSummary } from './markdown.js';
+import { can } from './session.js';
 
 const DEFAULT_LIMIT = 24;
 const SEARCH_DELAY_MS = 300;
@@ -118,8 +119,8 @@ export function mountCatalog(root, params, navigate) {
     h('div', { class: 'page-head' },
       h('h1', { id: 'catalog-heading' }, 'Model catalog'),
       // The list may change once the dialog has queued an import (a new card, a status): show it afresh.
-      h('button', { type: 'button', class: 'button primary', id: 'open-import',
-        onclick: () => openImportDialog({ onClose: () => { if (view.isConnected) load(); } }) }, 'Import from Hugging Face')),
+      can('contributor') ? h('button', { type: 'button', class: 'button primary', id: 'open-import',
+        onclick: () => openImportDialog({ onClose: () => { if (view.isConnected) load(); } }) }, 'Import from Hugging Face') : null),
     h('aside', { class: 'filters', 'aria-labelledby': 'filters-heading' },
       h('div', { class: 'filters-head' }, h('h2', { id: 'filters-heading' }, 'Filters'), clear),
       filters),

@@ -6,6 +6,7 @@ import { formatBytes, formatDateTime, formatDuration } from './format.js';
 import {
   bytesText, isActive, jobStateBadge, jobSubject, kindLabel, logLine, progressBar, stickToBottom, watchJob,
 } from './jobstatus.js';
+import { ownsOrAdmin } from './session.js';
 
 // Result entries that are scores; the metrics API will replace this guess.
 const METRIC_NAMES = /^(accuracy|f1|precision|recall|loss|eval_loss|perplexity|exact_?match|rouge\w*|bleu)$/i;
@@ -104,12 +105,15 @@ export function mountJob(root, id) {
         row('Worker', job.workerId ? h('a', { href: '#/workers' }, h('code', {}, job.workerId)) : h('span', { class: 'muted' }, 'none yet')),
         row('Attempt', h('span', { id: 'job-attempts' }, `${job.attempt} of ${job.maxAttempts}`)),
         row('Submitted', timeView(job.submittedAt)),
+        row('Submitted by', h('span', { id: 'job-submitter' }, job.submittedBy?.username ?? '—')),
         row('Started', timeView(job.startedAt)),
         row('Finished', timeView(job.finishedAt)),
         job.startedAt ? row('Duration', formatDuration(job.startedAt, job.finishedAt)) : null));
 
     const ended = !isActive(job);
     cancel.disabled = ended || job.cancelRequested;
+    // Only its submitter or an admin may cancel a job.
+    cancel.hidden = !ownsOrAdmin(job.submittedBy);
     cancel.textContent = job.cancelRequested && !ended ? 'Cancelling…' : 'Cancel job';
     if (!liveNote.textContent && !ended) liveNote.textContent = 'Live: new lines appear as the job writes them.';
     if (ended && liveNote.textContent.startsWith('Live:')) liveNote.textContent = '';

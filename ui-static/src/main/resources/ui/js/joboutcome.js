@@ -6,6 +6,7 @@ import { h, problemView, replaceChildren } from './dom.js';
 import { formatMetric } from './format.js';
 import { isActive } from './jobstatus.js';
 import { cellText } from './datasetpicker.js';
+import { can, needsRole, ownsOrAdmin } from './session.js';
 
 const REFRESH_MS = 5000;
 const REGISTER_FIELDS = ['name', 'description', 'license'];
@@ -43,6 +44,11 @@ export function mountJobOutcome(root, firstJob) {
   }
 
   async function loadPredictions() {
+    // Predictions are rows of the data: viewers may not read them.
+    if (!can('contributor')) {
+      replaceChildren(predictionsBody, h('p', { class: 'muted', id: 'predictions-role' }, needsRole('contributor')));
+      return;
+    }
     try {
       const rows = await jobPredictions(job.id);
       if (!active) return;
@@ -72,7 +78,7 @@ export function mountJobOutcome(root, firstJob) {
         loadMetrics();
         loadPredictions();
       }
-      if (job.kind === 'finetune' && job.state === 'succeeded' && !registerShown) {
+      if (job.kind === 'finetune' && job.state === 'succeeded' && !registerShown && ownsOrAdmin(job.submittedBy)) {
         registerShown = true;
         showRegister();
       }

@@ -5,6 +5,7 @@ import { dateView, h, replaceChildren, problemView, statusBadge, taskBadge } fro
 import { formatMetric } from './format.js';
 import { openImportDialog } from './importdialog.js';
 import { renderMarkdown } from './markdown.js';
+import { can, needsRole } from './session.js';
 
 const HUB = 'https://huggingface.co/';
 const HUB_REPO = /^[\w.-]+(\/[\w.-]+)?$/;
@@ -44,12 +45,14 @@ function backLink(catalogHash) {
 /** Import from the Hub for a Hub model not (or not successfully) imported; else a disabled button saying why. */
 function importButton(model, reload) {
   const source = model.source;
-  if (source?.type === 'huggingface' && source.repo && (model.status === 'not_imported' || model.status === 'failed')) {
+  const importable = source?.type === 'huggingface' && source.repo && (model.status === 'not_imported' || model.status === 'failed');
+  if (importable && can('contributor')) {
     return h('button', { type: 'button', class: 'button primary', id: 'import-model',
       onclick: () => openImportDialog({ modelId: source.repo, revision: source.revision ?? '', onClose: reload }) },
     model.status === 'failed' ? 'Retry import' : 'Import');
   }
-  const why = source?.type !== 'huggingface' ? 'Only models from the Hugging Face Hub can be imported.'
+  const why = importable ? needsRole('contributor')
+    : source?.type !== 'huggingface' ? 'Only models from the Hugging Face Hub can be imported.'
     : model.status === 'importing' ? 'An import of this model is under way: see the Jobs page.'
       : 'Already imported. Import another revision with Import from Hugging Face on the catalog page.';
   return h('button', { type: 'button', class: 'button', id: 'import-model', 'aria-disabled': 'true', title: why,
@@ -143,6 +146,7 @@ function samplesSection(samples) {
 
 /** Why a job cannot start from this model, per mode; null when it can. */
 function jobBlocker(model, versions, mode) {
+  if (!can('contributor')) return needsRole('contributor');
   if (versionsWithFiles(versions).length === 0) return 'No version with files yet: import the model first.';
   if (tasksFor(model, mode).length === 0) {
     return mode === 'evaluate' ? 'The engine evaluates text-classification, token-classification and text-generation only.'
@@ -223,7 +227,7 @@ function versionsSection(model, versions) {
           h('td', { class: 'artifact' }, v.artifactUri ? h('code', {}, v.artifactUri) : '—'),
           h('td', {}, v.notes || '—'),
           h('td', {}, dateView(v.createdAt)),
-          h('td', {}, v.artifactUri ? h('a', { class: 'export-link', href: versionArchiveUrl(model.id, v.versionNumber), download: '',
+          h('td', {}, v.artifactUri && can('contributor') ? h('a', { class: 'export-link', href: versionArchiveUrl(model.id, v.versionNumber), download: '',
             'aria-label': `Export v${v.versionNumber} as a zip` }, 'Export') : h('span', { class: 'muted' }, '—'))))))));
 }
 

@@ -2,6 +2,7 @@
 // POST /api/v1/models/{id}/predict, and the prediction shown as text (never as HTML).
 import { predict } from './api.js';
 import { h, problemView, replaceChildren } from './dom.js';
+import { can, needsRole } from './session.js';
 
 const TASKS = ['text-classification', 'token-classification', 'question-answering', 'fill-mask', 'text-generation'];
 
@@ -43,7 +44,8 @@ export function tryItSection(model, hasFiles) {
   });
   return h('section', { 'aria-labelledby': 'tryit-heading', id: 'tryit' },
     h('h2', { id: 'tryit-heading' }, 'Try it'),
-    hasFiles ? form : h('p', { class: 'muted' }, 'Import the model first: sample inference needs its files.'),
+    !can('contributor') ? h('p', { class: 'muted', id: 'tryit-role' }, needsRole('contributor'))
+      : hasFiles ? form : h('p', { class: 'muted' }, 'Import the model first: sample inference needs its files.'),
     result);
 }
 

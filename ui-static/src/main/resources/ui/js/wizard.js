@@ -3,6 +3,7 @@
 import { checkMapping, getModel, listDatasets, listVersions, submitEvaluation, submitFinetune } from './api.js';
 import { datasetPicker } from './datasetpicker.js';
 import { h, problemView, replaceChildren } from './dom.js';
+import { can, needsRole } from './session.js';
 
 /** The tasks the engine runs, with the inputs each reads from a dataset (docs/datasets.md). */
 export const ENGINE_TASKS = {
@@ -48,6 +49,11 @@ export function mountWizard(root, id, mode, navigate) {
   const title = mode === 'evaluate' ? 'Evaluate' : 'Fine-tune';
   function load() {
     document.title = `${title} · ModelCat`;
+    if (!can('contributor')) {
+      replaceChildren(root, h('p', { class: 'breadcrumb' }, h('a', { href: `#/models/${encodeURIComponent(id)}` }, '← Model')),
+        h('h1', {}, title), h('p', { id: 'wizard-role' }, needsRole('contributor')));
+      return;
+    }
     replaceChildren(root, h('p', { class: 'loading', role: 'status' }, 'Loading…'));
     Promise.all([getModel(id), listVersions(id), listDatasets()])
       .then(([model, versions, datasets]) => {

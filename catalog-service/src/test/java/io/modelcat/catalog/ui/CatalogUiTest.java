@@ -2,7 +2,6 @@ package io.modelcat.catalog.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.modelcat.catalog.ApiClient;
@@ -11,10 +10,6 @@ import io.modelcat.testsupport.BrowserTests;
 import io.modelcat.testsupport.TestDatabase;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +28,11 @@ class CatalogUiTest extends CatalogTestBase {
     /** The succeeded fine-tune job that ui-tests/ml/ml.test.js shows with its metrics and predictions. */
     static final String FINETUNE_JOB_ID = "00000000-0000-4000-8000-0000000000f1";
 
-    @Inject
-    EmbeddedServer server;
+    /** The password of the accounts the browser tests sign in with. */
+    static final String UI_PASSWORD = "browser tests password";
 
     @Inject
-    JsonMapper jsonMapper;
+    EmbeddedServer server;
 
     private String alphaId;
     private String alphaV2Id;
@@ -45,13 +40,27 @@ class CatalogUiTest extends CatalogTestBase {
     @Test
     void browserTestsPass() throws IOException, InterruptedException {
         Path uiTests = BrowserTests.prepare();
+        Map<String, String> accounts = createAccounts();
         createCards();
         createJobs();
-        BrowserTests.run(uiTests, "tests/", server.getURI().toString(), Path.of("target", "ui-screenshots"), Map.of());
+        BrowserTests.run(uiTests, "tests/", server.getURI().toString(), Path.of("target", "ui-screenshots"), accounts);
 
         createFinishedFinetune();
-        BrowserTests.run(uiTests, "ml/", server.getURI().toString(), Path.of("target", "ui-screenshots"),
-                Map.of("MODELCAT_UI_MODEL_ID", alphaId, "MODELCAT_UI_FINETUNE_JOB_ID", FINETUNE_JOB_ID));
+        Map<String, String> ml = new java.util.HashMap<>(accounts);
+        ml.put("MODELCAT_UI_MODEL_ID", alphaId);
+        ml.put("MODELCAT_UI_FINETUNE_JOB_ID", FINETUNE_JOB_ID);
+        BrowserTests.run(uiTests, "ml/", server.getURI().toString(), Path.of("target", "ui-screenshots"), ml);
+    }
+
+    /** An admin and a viewer who sign in with passwords, as the browser tests do; their credentials as variables. */
+    private Map<String, String> createAccounts() {
+        for (String[] account : List.of(new String[] {"ui-admin", "admin"}, new String[] {"ui-viewer", "viewer"})) {
+            ApiClient.Answer created = api.post("/api/v1/users", Map.of("username", account[0], "role", account[1],
+                    "password", UI_PASSWORD, "displayName", "UI " + account[1]));
+            assertThat(created.status()).as(created.toString()).isIn(201, 409);
+        }
+        return Map.of("MODELCAT_UI_USERNAME", "ui-admin", "MODELCAT_UI_PASSWORD", UI_PASSWORD,
+                "MODELCAT_UI_VIEWER_USERNAME", "ui-viewer", "MODELCAT_UI_VIEWER_PASSWORD", UI_PASSWORD);
     }
 
     /**
@@ -59,14 +68,10 @@ class CatalogUiTest extends CatalogTestBase {
      * validation accuracy per epoch, final test metrics and three sample predictions.
      */
     private void createFinishedFinetune() throws IOException, InterruptedException {
-        HttpResponse<String> upload = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(server.getURI() + "/api/v1/datasets?name=held-out-reviews"))
-                        .header("Content-Type", "text/csv")
-                        .POST(HttpRequest.BodyPublishers.ofString("sentence1,label\nGood,positive\nBad,negative\n")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
-        String datasetId = (String) new ApiClient.Answer(upload.statusCode(), "application/json", upload.body(), jsonMapper)
-                .map().get("id");
+        ApiClient.Answer upload = api.upload("/api/v1/datasets?name=held-out-reviews", "text/csv",
+                "sentence1,label\nGood,positive\nBad,negative\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
+        assertThat(upload.status()).as(upload.toString()).isEqualTo(201);
+        String datasetId = (String) upload.map().get("id");
         TestDatabase.shared().executeHere("INSERT INTO job (id, kind, state, model_id, model_version_id, params, result, "
                 + "progress, attempt, started_at, finished_at) VALUES ('" + FINETUNE_JOB_ID + "', 'finetune', 'succeeded', '"
                 + alphaId + "', '" + alphaV2Id + "', '{\"task\": \"text-classification\", \"modelVersionId\": \"" + alphaV2Id + "\", "
