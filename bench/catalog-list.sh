@@ -8,6 +8,7 @@
 # Needs: wrk and psql (apt-get install wrk postgresql-client). Sends traffic to localhost only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 DURATION="${BENCH_DURATION:-30s}"
 CONNECTIONS="${BENCH_CONNECTIONS:-200}"
 THREADS="${BENCH_THREADS:-2}"
@@ -22,7 +23,8 @@ command -v psql >/dev/null || { echo "psql is missing: apt-get install postgresq
 
 [ "${BENCH_SKIP_BUILD:-false}" = true ] || ./mvnw -q -DskipTests package
 MODELCAT_HOME="$HOME_DIR" MODELCAT_PORT="$PORT" MODELCAT_RUNNER_PORT=$((PORT + 1)) \
-  MODELCAT_EMBEDDED_DB_PORT="$DB_PORT" MODELCAT_SKIP_BUILD=true ./modelcat > "$OUT/system.log" 2>&1 &
+  MODELCAT_EMBEDDED_DB_PORT="$DB_PORT" MODELCAT_SKIP_BUILD=true MODELCAT_ADMIN_PASSWORD="$BENCH_ADMIN_PASSWORD" \
+  ./modelcat > "$OUT/system.log" 2>&1 &
 LAUNCHER=$!
 trap 'kill -TERM $LAUNCHER 2>/dev/null; wait $LAUNCHER 2>/dev/null; rm -rf "$HOME_DIR"' EXIT
 for _ in $(seq 1 120); do
@@ -36,6 +38,8 @@ echo "Loading 100,000 model cards..."
 time "${PSQL[@]}" -f bench/load-catalog.sql
 "${PSQL[@]}" -At -c "SELECT count(*) FROM model"
 
+# Every request carries a personal API token, as scripts do (checked tokens are cached, see docs/security.md).
+AUTH="Authorization: Bearer $(api_token "http://localhost:$PORT")"
 BASE="http://localhost:$PORT/api/v1/models"
 declare -A SCENARIOS=(
   [filtered]="$BASE?task=text-classification&license=mit&facets=false"
@@ -45,19 +49,19 @@ declare -A SCENARIOS=(
   [filtered-facets]="$BASE?task=text-classification&license=mit"
 )
 # Let the JIT compile the request path before anything is measured.
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"${BENCH_WARMUP:-30s}" "${SCENARIOS[filtered]}" > /dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"${BENCH_WARMUP:-30s}" -H "$AUTH" "${SCENARIOS[filtered]}" > /dev/null
 for name in filtered filtered-multi search sorted-updated filtered-facets; do
   url="${SCENARIOS[$name]}"
-  curl -sf "$url" > /dev/null
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d10s "$url" > /dev/null   # warm-up
+  curl -sf -H "$AUTH" "$url" > /dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -H "$AUTH" "$url" > /dev/null   # warm-up
   echo "== $name: $url"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" | tee "$OUT/wrk-$name.txt"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$AUTH" "$url" | tee "$OUT/wrk-$name.txt"
 done
 
 # The filtered list at other concurrency levels, to show how latency grows with load on this machine.
 for c in 16 64; do
   echo "== filtered at $c connections"
-  wrk -t"$THREADS" -c"$c" -d"$DURATION" --latency "${SCENARIOS[filtered]}" | tee "$OUT/wrk-filtered-c$c.txt"
+  wrk -t"$THREADS" -c"$c" -d"$DURATION" --latency -H "$AUTH" "${SCENARIOS[filtered]}" | tee "$OUT/wrk-filtered-c$c.txt"
 done
 
 echo "== EXPLAIN ANALYZE of the hot queries"

@@ -8,6 +8,7 @@
 # Needs psql (apt-get install postgresql-client) and curl. Sends traffic to localhost only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 PORT="${BENCH_PORT:-18090}"
 DB_PORT="${BENCH_DB_PORT:-54349}"
 LATENCY_JOBS="${BENCH_LATENCY_JOBS:-200}"
@@ -27,14 +28,15 @@ trap cleanup EXIT
 [ "${BENCH_SKIP_BUILD:-false}" = true ] || ./mvnw -q -DskipTests package
 MODELCAT_HOME="$HOME_DIR" MODELCAT_PORT="$PORT" MODELCAT_RUNNER_PORT=$((PORT + 1)) \
   MODELCAT_RUNNER_CPU_SLOTS="$SLOTS" MODELCAT_EMBEDDED_DB_PORT="$DB_PORT" MODELCAT_SKIP_BUILD=true \
-  ./modelcat > "$OUT/job-system.log" 2>&1 &
+  MODELCAT_ADMIN_PASSWORD="$BENCH_ADMIN_PASSWORD" ./modelcat > "$OUT/job-system.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 120); do grep -q "ModelCat is ready" "$OUT/job-system.log" && break; sleep 1; done
 grep -q "ModelCat is ready" "$OUT/job-system.log" || { cat "$OUT/job-system.log"; exit 1; }
 
 API="http://localhost:$PORT/api/v1"
+AUTH="Authorization: Bearer $(api_token "http://localhost:$PORT")"
 PSQL=(psql -q -At -h localhost -p "$DB_PORT" -U postgres -d modelcat)
-submit() { curl -sf -X POST "$API/jobs" -H 'Content-Type: application/json' -d '{"kind":"noop","params":{}}' > /dev/null; }
+submit() { curl -sf -X POST "$API/jobs" -H "$AUTH" -H 'Content-Type: application/json' -d '{"kind":"noop","params":{}}' > /dev/null; }
 wait_done() {
   for _ in $(seq 1 600); do
     [ "$("${PSQL[@]}" -c "SELECT count(*) FROM job WHERE state IN ('queued','running')")" = 0 ] && return
@@ -62,10 +64,10 @@ run_scenario() {
 : > "$OUT/job-queue.txt"
 echo "scenario jobs p50_ms p99_ms jobs_per_s" | tee -a "$OUT/job-queue.txt"
 run_scenario 1
-# A second runner on the same database joins the Quartz cluster.
+# A second runner on the same database, with the runner token ./modelcat made, joins the Quartz cluster.
 DATABASE_URL="jdbc:postgresql://localhost:$DB_PORT/modelcat" DATABASE_USER=postgres MODELCAT_HOME="$HOME_DIR" \
-  MODELCAT_RUNNER_PORT=$((PORT + 2)) MODELCAT_RUNNER_CPU_SLOTS="$SLOTS" \
+  MODELCAT_RUNNER_PORT=$((PORT + 2)) MODELCAT_RUNNER_CPU_SLOTS="$SLOTS" MODELCAT_RUNNER_TOKEN="$(cat "$HOME_DIR/runner.token")" \
   java -jar job-runner/target/job-runner.jar > "$OUT/job-runner-2.log" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 1 60); do [ "$(curl -sf "$API/workers" | grep -o '"id"' | wc -l)" -ge 2 ] && break; sleep 1; done
+for _ in $(seq 1 60); do [ "$(curl -sf -H "$AUTH" "$API/workers" | grep -o '"host"' | wc -l)" -ge 2 ] && break; sleep 1; done
 run_scenario 2

@@ -1,5 +1,7 @@
 package io.modelcat.launcher;
 
+import io.modelcat.credentials.IssuedToken;
+import io.modelcat.credentials.SecretCipher;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
@@ -8,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Starts ModelCat on this machine: PostgreSQL (embedded, its data kept under MODELCAT_HOME, unless
@@ -54,9 +59,15 @@ public final class LocalSystem {
                 : startEmbedded(home, Integer.parseInt(env.getOrDefault("MODELCAT_EMBEDDED_DB_PORT", "54329")));
 
         Files.createDirectories(home.resolve("logs"));
+        // Both services need the same secret key (secrets at rest) and runner token (the runner's proof):
+        // taken from the environment when set, else made once and kept, readable by this user only.
         Map<String, String> childEnv = Map.of(
                 "DATABASE_URL", db.url(), "DATABASE_USER", db.user(), "DATABASE_PASSWORD", db.password(),
-                "MODELCAT_HOME", home.toString());
+                "MODELCAT_HOME", home.toString(),
+                SecretCipher.KEY_VARIABLE, setting(env, SecretCipher.KEY_VARIABLE, home.resolve("secret.key"),
+                        SecretCipher::generateKey),
+                "MODELCAT_RUNNER_TOKEN", setting(env, "MODELCAT_RUNNER_TOKEN", home.resolve("runner.token"),
+                        () -> IssuedToken.generate(IssuedToken.RUNNER).value()));
         // The catalog migrates the schema first; the runner then starts against a ready database.
         children.add(start("catalog-service", catalogJar, childEnv, home));
         URI ui = URI.create("http://localhost:" + port + "/");
@@ -68,6 +79,12 @@ public final class LocalSystem {
         System.out.println("ModelCat is ready: " + ui);
         System.out.println("  API explorer:     " + ui.resolve("/swagger-ui/index.html"));
         System.out.println("  logs:             " + home.resolve("logs"));
+        Path initialPassword = home.resolve("initial-admin-password");
+        if (Files.isRegularFile(initialPassword)) {
+            System.out.println("  sign in as:       " + env.getOrDefault("MODELCAT_ADMIN_USERNAME", "admin")
+                    + " / " + Files.readString(initialPassword).strip()
+                    + "   (first start; change it on the Account page, then " + initialPassword + " is removed)");
+        }
         System.out.println("Press Ctrl-C to stop.");
         for (Process child : List.copyOf(children)) {
             int code = child.waitFor();
@@ -77,6 +94,24 @@ public final class LocalSystem {
             System.err.println("A ModelCat process exited with code " + code + "; stopping. See " + home.resolve("logs"));
             System.exit(code == 0 ? 1 : code);
         }
+    }
+
+    /** A setting from the environment, else the value kept in {@code file}, else a new one kept there (mode 600). */
+    private static String setting(Map<String, String> env, String variable, Path file, Supplier<String> generate)
+            throws IOException {
+        String value = env.get(variable);
+        if (value != null && !value.isBlank()) {
+            return value.trim();
+        }
+        if (Files.isRegularFile(file)) {
+            return Files.readString(file).strip();
+        }
+        Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        String generated = generate.get();
+        Files.writeString(temp, generated + "\n");
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        return generated;
     }
 
     private static Path jar(String[] args, int index, String module) {

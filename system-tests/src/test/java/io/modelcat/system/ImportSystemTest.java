@@ -34,6 +34,7 @@ class ImportSystemTest {
         hub.addRepo("hf-tiny/bert-again", Fixtures.model("bert"));
         hub.addRepo("openai-community/gpt2", Fixtures.model("gpt2"), FakeRepoOptions.defaults().withLicense("mit"));
         hub.addRepo("hf-tiny/gated", Fixtures.model("bert"), FakeRepoOptions.defaults().withGate("secret-token"));
+        hub.addRepo("hf-tiny/members-only", Fixtures.model("bert"), FakeRepoOptions.defaults().withGate("hf_stored_token"));
         hub.addRepo("hf-tiny/pickles", Fixtures.model("bert"), FakeRepoOptions.defaults().withPickleOnlyWeights());
         hub.addRepo("hf-tiny/vision", Fixtures.model("bert"), FakeRepoOptions.defaults().withPipelineTag("image-classification"));
         hub.addRepo("hf-tiny/busy", Fixtures.model("distilbert"), FakeRepoOptions.defaults().withRateLimit(1, 1));
@@ -49,6 +50,21 @@ class ImportSystemTest {
     void stop() {
         system.close();
         hub.close();
+    }
+
+    @Test
+    void aGatedModelImportsWithTheTokenAnAdminStoredAsASecret() {
+        RunningSystem.Answer set = system.put("/api/v1/secrets/huggingface-token", Map.of("value", "hf_stored_token"));
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        assertThat(set.body()).doesNotContain("hf_stored_token");
+        try {
+            Map<String, Object> job = importAndWait("hf-tiny/members-only");
+            assertThat(job).as(job.toString()).containsEntry("state", "succeeded");
+            String logs = system.get("/api/v1/jobs/" + job.get("id") + "/logs").body();
+            assertThat(logs).contains("token: the stored huggingface-token secret").doesNotContain("hf_stored_token");
+        } finally {
+            system.delete("/api/v1/secrets/huggingface-token");
+        }
     }
 
     private Map<String, Object> importAndWait(String modelId) {

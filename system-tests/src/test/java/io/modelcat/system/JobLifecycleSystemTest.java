@@ -132,7 +132,8 @@ class JobLifecycleSystemTest {
     void streamsProgressAndLogsAsServerSentEvents() throws Exception {
         String id = submitNoop(Map.of("durationMillis", 2000));
         HttpResponse<Stream<String>> stream = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(system.base() + "/api/v1/jobs/" + id + "/events")).GET().build(),
+                HttpRequest.newBuilder(URI.create(system.base() + "/api/v1/jobs/" + id + "/events"))
+                        .header("Authorization", "Bearer " + system.adminToken()).GET().build(),
                 HttpResponse.BodyHandlers.ofLines());
         assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         List<String> lines = stream.body().toList();

@@ -2,6 +2,8 @@ package io.modelcat.system;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcat.credentials.IssuedToken;
+import io.modelcat.credentials.SecretCipher;
 import io.modelcat.testsupport.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,8 +35,15 @@ public final class RunningSystem implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, Process> runners = new HashMap<>();
+    private final Map<String, Integer> runnerPorts = new HashMap<>();
     private final URI base;
     private final Map<String, String> sharedEnv = new HashMap<>();
+    private final String runnerToken = IssuedToken.generate(IssuedToken.RUNNER).value();
+    private final String adminToken;
+
+    /** The first admin's name and password, as the catalog is started with them. */
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "system-test admin password";
 
     public RunningSystem() {
         this(Map.of());
@@ -42,16 +51,55 @@ public final class RunningSystem implements AutoCloseable {
 
     /** A system whose processes all get {@code env} (for example HF_ENDPOINT of a local Hub). */
     public RunningSystem(Map<String, String> env) {
+        sharedEnv.put("MODELCAT_RUNNER_TOKEN", runnerToken);
+        sharedEnv.put("MODELCAT_SECRET_KEY", SecretCipher.generateKey());
         sharedEnv.putAll(env);
         try {
             home = Files.createTempDirectory("modelcat-system");
             int port = freePort();
             base = URI.create("http://localhost:" + port);
-            start("catalog", jar("modelcat.catalogJar"), Map.of("MODELCAT_PORT", Integer.toString(port)));
+            start("catalog", jar("modelcat.catalogJar"), Map.of("MODELCAT_PORT", Integer.toString(port),
+                    "MODELCAT_ADMIN_PASSWORD", ADMIN_PASSWORD));
             waitForHealth(base.resolve("/health"));
+            adminToken = createToken(signIn(ADMIN, ADMIN_PASSWORD), "system tests");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A signed-in browser session: its cookie and CSRF token. */
+    public record Session(String cookie, String csrfToken) {
+    }
+
+    /** Signs in as the UI does. */
+    public Session signIn(String username, String password) {
+        Answer answer = send(HttpRequest.newBuilder(base.resolve("/api/v1/auth/login")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json(Map.of("username", username, "password", password)))), null);
+        if (answer.status() != 200) {
+            throw new AssertionError("sign-in failed: " + answer.status() + " " + answer.body());
+        }
+        return new Session(answer.cookie(), (String) answer.map().get("csrfToken"));
+    }
+
+    /** Makes a personal API token with a session, as a user does on the Account page; returns its value. */
+    public String createToken(Session session, String name) {
+        Answer answer = send(HttpRequest.newBuilder(base.resolve("/api/v1/tokens")).header("Content-Type", "application/json")
+                .header("Cookie", session.cookie()).header("X-CSRF-Token", session.csrfToken())
+                .POST(HttpRequest.BodyPublishers.ofString(json(Map.of("name", name)))), null);
+        if (answer.status() != 201) {
+            throw new AssertionError("token creation failed: " + answer.status() + " " + answer.body());
+        }
+        return (String) answer.map().get("value");
+    }
+
+    /** The admin's personal API token, for requests built by hand. */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** The runner token every runner of this system starts with (catalog-service enrolled it). */
+    public String runnerToken() {
+        return runnerToken;
     }
 
     /** Starts a runner with the given extra environment and waits until it is in the worker list. */
@@ -64,11 +112,52 @@ public final class RunningSystem implements AutoCloseable {
             all.put("HOSTNAME", name);
             Process p = start(name, jar("modelcat.runnerJar"), all);
             runners.put(name, p);
+            runnerPorts.put(name, port);
             waitForHealth(URI.create("http://localhost:" + port + "/health"));
             awaitValue(Duration.ofSeconds(30), () -> workers(), ws -> ws.stream().anyMatch(w -> ((String) w.get("host")).equals(name)));
             return name;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A runner process that ended by itself: its exit code and what it printed. */
+    public record Ended(int exitCode, String output) {
+    }
+
+    /** Starts a runner that is expected to stop by itself (a bad token, say) and waits for it to end. */
+    public Ended runnerThatStops(String name, Map<String, String> env, Duration timeout) {
+        try {
+            Map<String, String> all = new HashMap<>(env);
+            all.put("MODELCAT_RUNNER_PORT", Integer.toString(freePort()));
+            all.put("MODELCAT_RUNNER_USE_GPUS", "false");
+            all.put("HOSTNAME", name);
+            Path log = Path.of("target", "system-logs", name + "-" + System.nanoTime() + ".log");
+            Process p = start(log, jar("modelcat.runnerJar"), all);
+            if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("runner " + name + " did not stop within " + timeout.toSeconds() + " s");
+            }
+            processes.remove(p);
+            return new Ended(p.exitValue(), Files.readString(log));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The HTTP status of a runner's health endpoint. */
+    public int runnerHealth(String name) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + runnerPorts.get(name) + "/health")).GET()
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
         }
     }
 
@@ -92,23 +181,44 @@ public final class RunningSystem implements AutoCloseable {
         return db;
     }
 
+    /** Reads as the admin. */
     public Answer get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET(), adminToken);
     }
 
+    /** Posts JSON as the admin. */
     public Answer post(String path, Object body) {
+        return post(path, body, adminToken);
+    }
+
+    /** Posts JSON with a personal API token (null: none). */
+    public Answer post(String path, Object body, String token) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json(body))), token);
+    }
+
+    /** Puts JSON as the admin. */
+    public Answer put(String path, Object body) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json(body))), adminToken);
+    }
+
+    public Answer delete(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE(), adminToken);
+    }
+
+    /** Sends a raw body as the admin, as a dataset upload does. */
+    public Answer upload(String path, String contentType, String body) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)), adminToken);
+    }
+
+    private static String json(Object body) {
         try {
-            return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+            return body instanceof String text ? text : JSON.writeValueAsString(body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Sends a raw body, as a dataset upload does. */
-    public Answer upload(String path, String contentType, String body) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     public List<Map<String, Object>> workers() {
@@ -138,10 +248,13 @@ public final class RunningSystem implements AutoCloseable {
         return value;
     }
 
-    private Answer send(HttpRequest.Builder request) {
+    private Answer send(HttpRequest.Builder request, String token) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.body());
+            return new Answer(r.statusCode(), r.body(), r.headers().firstValue("Set-Cookie").map(c -> c.split(";")[0]).orElse(null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -151,6 +264,10 @@ public final class RunningSystem implements AutoCloseable {
     }
 
     private Process start(String name, Path jar, Map<String, String> env) throws IOException {
+        return start(Path.of("target", "system-logs", name + "-" + System.nanoTime() + ".log"), jar, env);
+    }
+
+    private Process start(Path log, Path jar, Map<String, String> env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
         pb.environment().put("DATABASE_URL", db.jdbcUrl());
@@ -160,7 +277,6 @@ public final class RunningSystem implements AutoCloseable {
         pb.environment().putAll(sharedEnv);
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
-        Path log = Path.of("target", "system-logs", name + "-" + System.nanoTime() + ".log");
         Files.createDirectories(log.getParent());
         pb.redirectOutput(log.toFile());
         Process p = pb.start();
@@ -226,8 +342,8 @@ public final class RunningSystem implements AutoCloseable {
         }
     }
 
-    /** An HTTP answer with its JSON body. */
-    public record Answer(int status, String body) {
+    /** An HTTP answer with its JSON body and the cookie it set, if any. */
+    public record Answer(int status, String body, String cookie) {
 
         public Map<String, Object> map() {
             try {

@@ -28,7 +28,8 @@ class ImportUiSystemTest {
             try (RunningSystem system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()))) {
                 system.addRunner(RUNNER, Map.of());
                 BrowserTests.run(uiTests, "journeys/", system.base().toString(), Path.of("target", "ui-screenshots"),
-                        Map.of("MODELCAT_JOURNEY_MODEL_ID", MODEL_ID, "MODELCAT_JOURNEY_RUNNER", RUNNER));
+                        Map.of("MODELCAT_JOURNEY_MODEL_ID", MODEL_ID, "MODELCAT_JOURNEY_RUNNER", RUNNER,
+                                "MODELCAT_UI_USERNAME", RunningSystem.ADMIN, "MODELCAT_UI_PASSWORD", RunningSystem.ADMIN_PASSWORD));
             }
         }
     }
