@@ -68,8 +68,9 @@ public abstract class CatalogTestBase implements TestPropertyProvider {
         TestDatabase.shared().micronautProperties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
         properties.put("micronaut.server.port", "-1");
         properties.put("modelcat.home", home.toString());
-        // Tests empty tables behind the service's back, so facet counts must not be cached across them.
+        // Tests empty tables behind the service's back, so facet counts and pages must not be cached across them.
         properties.put("modelcat.catalog.facet-cache-ttl", "0s");
+        properties.put("modelcat.catalog.list-cache-ttl", "0s");
         properties.put("modelcat.admin-password", TestAccounts.ADMIN_PASSWORD);
         return properties;
     }

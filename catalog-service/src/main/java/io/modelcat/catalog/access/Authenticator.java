@@ -42,6 +42,21 @@ public class Authenticator {
                 key -> credentials.useSession(key.substring(2), settings.sessionIdle(), settings.sessionMax()));
     }
 
+    /** The holder of a personal API token as checked recently, without asking the database; empty if not cached. */
+    public Optional<CredentialRepository.Holder> cachedApiToken(String token) {
+        return cached("t:" + IssuedToken.hash(token));
+    }
+
+    /** The holder of a session cookie as checked recently, without asking the database; empty if not cached. */
+    public Optional<CredentialRepository.Holder> cachedSession(String cookieValue) {
+        return cached("s:" + IssuedToken.hash(cookieValue));
+    }
+
+    private Optional<CredentialRepository.Holder> cached(String key) {
+        Entry entry = checked.get(key);
+        return entry != null && entry.trustedUntil().isAfter(Instant.now()) ? Optional.of(entry.holder()) : Optional.empty();
+    }
+
     /** Forgets every cached check: call after revoking, disabling, re-roling or signing out. */
     public void forgetAll() {
         checked.clear();
@@ -49,11 +64,11 @@ public class Authenticator {
 
     private Optional<CredentialRepository.Holder> check(String key,
                                                         Function<String, Optional<CredentialRepository.Holder>> lookup) {
-        Instant now = Instant.now();
-        Entry entry = checked.get(key);
-        if (entry != null && entry.trustedUntil().isAfter(now)) {
-            return Optional.of(entry.holder());
+        Optional<CredentialRepository.Holder> cached = cached(key);
+        if (cached.isPresent()) {
+            return cached;
         }
+        Instant now = Instant.now();
         Optional<CredentialRepository.Holder> holder = lookup.apply(key);
         if (holder.isEmpty()) {
             checked.remove(key);

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** The model catalog's rules: what a valid card is, how lists are filtered, when a card may change. */
@@ -24,12 +25,20 @@ public class ModelService {
 
     private final ModelRepository repository;
     private final FacetCache facets;
+    private final RecentPages recentPages;
     private final AuditLog audit;
 
-    public ModelService(ModelRepository repository, FacetCache facets, AuditLog audit) {
+    public ModelService(ModelRepository repository, FacetCache facets, RecentPages recentPages, AuditLog audit) {
         this.repository = repository;
         this.facets = facets;
+        this.recentPages = recentPages;
         this.audit = audit;
+    }
+
+    /** Forgets cached counts and pages after a change of this service's. */
+    private void changed() {
+        facets.clear();
+        recentPages.clear();
     }
 
     public ModelCard create(ModelRequests.Create request, Caller caller) {
@@ -49,7 +58,7 @@ public class ModelService {
                 source == null ? null : source.repo(),
                 source == null ? null : source.revision());
         ModelCard card = repository.insert(UUID.randomUUID(), checked(draft));
-        facets.clear();
+        changed();
         audit.record(caller.did("model.create", "model", card.id(), Map.of("name", card.name())));
         return card;
     }
@@ -80,7 +89,7 @@ public class ModelService {
                     + request.version() + " but it is now at version " + now.version()
                     + "; read it again and re-apply your change");
         });
-        facets.clear();
+        changed();
         audit.record(caller.did("model.update", "model", id, Map.of("name", updated.name(), "version", updated.version())));
         return updated;
     }
@@ -92,7 +101,7 @@ public class ModelService {
             case IN_USE -> throw new ConflictException("model " + id
                     + " is used by a queued or running job; cancel the job or wait for it to finish");
             case DELETED -> {
-                facets.clear();
+                changed();
                 audit.record(caller.did("model.delete", "model", id, Map.of("name", card.name())));
             }
         }
@@ -109,17 +118,22 @@ public class ModelService {
                 request.lineage() == null ? Map.of() : request.lineage(),
                 request.notes() == null ? "" : request.notes());
         ModelVersion added = repository.addVersion(modelId, version).orElseThrow(() -> notFound(modelId));
+        changed();
         audit.record(caller.did("model.version.create", "model", modelId, Map.of("versionNumber", added.versionNumber())));
         return added;
     }
 
+    /** A validated list request: the query, and whether the answer carries the total and facet counts. */
+    public record ListRequest(ModelQuery query, boolean withFacets) {
+    }
+
     /**
-     * Lists cards. Parameters come as the client sent them and are validated here, each error naming
-     * its query parameter.
+     * Validates a list request. Parameters come as the client sent them, each error naming its query
+     * parameter. Only computes: safe on any thread.
      */
-    public ModelPage list(List<String> tasks, List<String> finetuningTasks, List<String> licenses,
-                          List<String> tags, String text, String sort, Integer limit, String cursor,
-                          boolean withFacets) {
+    public ListRequest listRequest(List<String> tasks, List<String> finetuningTasks, List<String> licenses,
+                                   List<String> tags, String text, String sort, Integer limit, String cursor,
+                                   boolean withFacets) {
         List<FieldError> errors = new ArrayList<>();
         List<String> taskFilter = knownTasks("task", orEmpty(tasks), errors);
         List<String> finetuningFilter = knownTasks("finetuningTask", orEmpty(finetuningTasks), errors);
@@ -143,18 +157,29 @@ public class ModelService {
         if (!errors.isEmpty()) {
             throw new InvalidFieldException(errors);
         }
-        ModelQuery query = new ModelQuery(taskFilter, finetuningFilter, licenseFilter,
-                orEmpty(tags).stream().distinct().toList(), textQuery, order, pageSize, after);
+        return new ListRequest(new ModelQuery(taskFilter, finetuningFilter, licenseFilter,
+                orEmpty(tags).stream().distinct().toList(), textQuery, order, pageSize, after), withFacets);
+    }
+
+    /** The page of this request served within the last moments, if any; never touches the database. */
+    public Optional<ModelPage> recentPage(ListRequest request) {
+        return recentPages.get(request);
+    }
+
+    /** Lists the cards of a validated request (reads the database). */
+    public ModelPage list(ListRequest request) {
+        ModelQuery query = request.query();
         ModelPage page = repository.list(query);
-        if (!withFacets) {
-            return page;
+        if (request.withFacets()) {
+            ModelPage.Facets counts = facets.get(query, () -> repository.facets(query));
+            // Every card has exactly one task, so the task counts add up to the total.
+            long total = counts.task().entrySet().stream()
+                    .filter(e -> query.tasks().isEmpty() || query.tasks().contains(e.getKey()))
+                    .mapToLong(Map.Entry::getValue).sum();
+            page = new ModelPage(page.items(), page.nextCursor(), total, counts);
         }
-        ModelPage.Facets counts = facets.get(query, () -> repository.facets(query));
-        // Every card has exactly one task, so the task counts add up to the total.
-        long total = counts.task().entrySet().stream()
-                .filter(e -> taskFilter.isEmpty() || taskFilter.contains(e.getKey()))
-                .mapToLong(Map.Entry::getValue).sum();
-        return new ModelPage(page.items(), page.nextCursor(), total, counts);
+        recentPages.put(request, page);
+        return page;
     }
 
     private static ModelSort resolveSort(String sort, boolean hasText, List<FieldError> errors) {

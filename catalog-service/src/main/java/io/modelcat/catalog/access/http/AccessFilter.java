@@ -4,14 +4,13 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.cookie.Cookie;
+import io.micronaut.http.filter.FilterContinuation;
 import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.web.router.RouteMatch;
 import io.modelcat.catalog.access.AuthSettings;
 import io.modelcat.catalog.access.Authenticator;
@@ -21,14 +20,20 @@ import io.modelcat.catalog.access.Role;
 import io.modelcat.catalog.audit.AuditLog;
 import io.modelcat.catalog.problem.http.ProblemResponses;
 import io.modelcat.credentials.IssuedToken;
+import jakarta.inject.Named;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Decides, before any API endpoint runs, whether its caller may: finds who they are (a personal API
@@ -36,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * declares with {@link RequiresRole} (an endpoint declaring none is refused), and checks the CSRF
  * token of changing requests made with a session. The caller goes to the endpoint as a request
  * attribute ({@link #CALLER}).
+ *
+ * <p>A caller whose credential was checked moments ago ({@link Authenticator}) and who may call is let
+ * through on the request's own thread, with no hop to a worker thread; anything that needs the
+ * database (a first check, a refusal to audit) runs on the blocking executor.
  */
 @ServerFilter("/api/**")
 public class AccessFilter implements Ordered {
@@ -55,78 +64,116 @@ public class AccessFilter implements Ordered {
     private final Authenticator authenticator;
     private final AuthSettings settings;
     private final AuditLog audit;
+    private final Scheduler blocking;
 
-    public AccessFilter(Authenticator authenticator, AuthSettings settings, AuditLog audit) {
+    public AccessFilter(Authenticator authenticator, AuthSettings settings, AuditLog audit,
+                        @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
         this.authenticator = authenticator;
         this.settings = settings;
         this.audit = audit;
+        this.blocking = Schedulers.fromExecutorService(blocking);
     }
 
     @Override
     public int getOrder() {
-        // Before every other filter of ours: nothing runs for a caller who may not call.
+        // Before every other filter of ours but the headers: nothing runs for a caller who may not call.
         return Ordered.HIGHEST_PRECEDENCE + 100;
     }
 
+    /** What the request presents: a personal API token, a session cookie, or a malformed or missing credential. */
+    private record Credential(Caller.Method method, String value, String problem) {
+    }
+
     @RequestFilter
-    @ExecuteOn(TaskExecutors.BLOCKING)
-    @Nullable
-    public HttpResponse<?> authorize(HttpRequest<?> request, @Nullable RouteMatch<?> route) {
+    public Publisher<MutableHttpResponse<?>> authorize(HttpRequest<?> request, @Nullable RouteMatch<?> route,
+                                                        FilterContinuation<Publisher<MutableHttpResponse<?>>> next) {
         if (route == null || route.getAnnotationMetadata().hasAnnotation(AllowAnonymous.class)) {
             // No endpoint (the answer is a 404 or 405 without data), or one open to everyone.
-            return null;
+            return next.proceed();
         }
         Optional<Role> required = route.getAnnotationMetadata().enumValue(RequiresRole.class, Role.class);
         if (required.isEmpty()) {
             LOG.error("{} {} declares no @RequiresRole: refused", request.getMethod(), request.getPath());
-            return ProblemResponses.of(HttpStatus.FORBIDDEN, "This endpoint declares no role, so nobody may call it",
-                    request, List.of());
+            return Mono.just(ProblemResponses.of(HttpStatus.FORBIDDEN,
+                    "This endpoint declares no role, so nobody may call it", request, List.of()));
         }
-        String remoteAddr = ClientAddress.of(request, settings);
+        Credential credential = credential(request);
+        if (credential.problem() != null) {
+            return Mono.just(unauthorized(request, credential.problem()));
+        }
+        Optional<CredentialRepository.Holder> cached = credential.method() == Caller.Method.API_TOKEN
+                ? authenticator.cachedApiToken(credential.value()) : authenticator.cachedSession(credential.value());
+        if (cached.isPresent() && allowed(request, credential, cached.get(), required.get())) {
+            admit(request, credential, cached.get());
+            return next.proceed();
+        }
+        return Mono.fromCallable(() -> Optional.ofNullable(decide(request, credential, required.get())))
+                .subscribeOn(blocking)
+                .flatMap(refusal -> refusal.isPresent() ? Mono.just(refusal.get()) : Mono.from(next.proceed()));
+    }
+
+    private static Credential credential(HttpRequest<?> request) {
         String authorization = request.getHeaders().get("Authorization");
-        CredentialRepository.Holder holder;
-        Caller.Method method;
         if (authorization != null) {
             if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                return unauthorized(request, "The Authorization header must be 'Bearer <API token>'");
+                return new Credential(null, null, "The Authorization header must be 'Bearer <API token>'");
             }
             String token = authorization.substring(7).trim();
             if (!token.startsWith(IssuedToken.PERSONAL)) {
-                return unauthorized(request, "That is not a personal API token (they start with '" + IssuedToken.PERSONAL
-                        + "'); create one on your Account page or with POST /api/v1/tokens");
+                return new Credential(null, null, "That is not a personal API token (they start with '"
+                        + IssuedToken.PERSONAL + "'); create one on your Account page or with POST /api/v1/tokens");
             }
-            holder = authenticator.byApiToken(token).orElse(null);
-            if (holder == null) {
-                return unauthorized(request, "The API token is unknown, revoked or expired, or its account is disabled");
-            }
-            method = Caller.Method.API_TOKEN;
-        } else {
-            Optional<Cookie> cookie = request.getCookies().findCookie(SESSION_COOKIE);
-            if (cookie.isEmpty()) {
-                return unauthorized(request, "Sign in, or send a personal API token as 'Authorization: Bearer <token>'");
-            }
-            holder = authenticator.bySession(cookie.get().getValue()).orElse(null);
-            if (holder == null) {
-                return unauthorized(request, "Your session has ended; sign in again")
-                        .cookie(SessionCookies.expired(request, settings));
-            }
-            if (!SAFE.contains(request.getMethod()) && !csrfMatches(request, holder.csrfToken())) {
-                return ProblemResponses.of(HttpStatus.FORBIDDEN, "The " + CSRF_HEADER + " header is missing or wrong: "
-                        + "changes made with a session must send the CSRF token of GET /api/v1/auth/session", request, List.of());
-            }
-            method = Caller.Method.SESSION;
+            return new Credential(Caller.Method.API_TOKEN, token, null);
         }
-        Caller caller = new Caller(holder.userId(), holder.username(), holder.role(), method, remoteAddr);
-        request.setAttribute(CALLER, caller);
-        request.setAttribute(CREDENTIAL, holder);
-        if (!caller.role().includes(required.get())) {
+        Optional<Cookie> cookie = request.getCookies().findCookie(SESSION_COOKIE);
+        return cookie.map(c -> new Credential(Caller.Method.SESSION, c.getValue(), null))
+                .orElseGet(() -> new Credential(null, null,
+                        "Sign in, or send a personal API token as 'Authorization: Bearer <token>'"));
+    }
+
+    /** Whether a known holder may make this request: the role suffices and a session's change carries its CSRF token. */
+    private static boolean allowed(HttpRequest<?> request, Credential credential, CredentialRepository.Holder holder,
+                                   Role required) {
+        return holder.role().includes(required) && csrfSatisfied(request, credential, holder);
+    }
+
+    private static boolean csrfSatisfied(HttpRequest<?> request, Credential credential, CredentialRepository.Holder holder) {
+        return credential.method() != Caller.Method.SESSION || SAFE.contains(request.getMethod())
+                || csrfMatches(request, holder.csrfToken());
+    }
+
+    /** The full decision, on the blocking executor: checks the credential in the database and audits a refusal. */
+    private MutableHttpResponse<?> decide(HttpRequest<?> request, Credential credential, Role required) {
+        boolean session = credential.method() == Caller.Method.SESSION;
+        CredentialRepository.Holder holder = (session ? authenticator.bySession(credential.value())
+                : authenticator.byApiToken(credential.value())).orElse(null);
+        if (holder == null) {
+            return session
+                    ? unauthorized(request, "Your session has ended; sign in again").cookie(SessionCookies.expired(request, settings))
+                    : unauthorized(request, "The API token is unknown, revoked or expired, or its account is disabled");
+        }
+        if (!csrfSatisfied(request, credential, holder)) {
+            return ProblemResponses.of(HttpStatus.FORBIDDEN, "The " + CSRF_HEADER + " header is missing or wrong: "
+                    + "changes made with a session must send the CSRF token of GET /api/v1/auth/session", request, List.of());
+        }
+        Caller caller = admit(request, credential, holder);
+        if (!holder.role().includes(required)) {
             audit.record(new AuditLog.Entry(caller.userId(), caller.username(), "access.denied", null, null,
-                    AuditLog.DENIED, remoteAddr, Map.of("method", request.getMethodName(), "path", request.getPath(),
-                            "requiredRole", required.get().wireName())));
-            return ProblemResponses.of(HttpStatus.FORBIDDEN, "This needs the role '" + required.get().wireName()
+                    AuditLog.DENIED, caller.remoteAddr(), Map.of("method", request.getMethodName(), "path", request.getPath(),
+                            "requiredRole", required.wireName())));
+            return ProblemResponses.of(HttpStatus.FORBIDDEN, "This needs the role '" + required.wireName()
                     + "' or higher; '" + caller.username() + "' is a " + caller.role().wireName(), request, List.of());
         }
         return null;
+    }
+
+    /** Hands the caller and the credential to the endpoint. */
+    private Caller admit(HttpRequest<?> request, Credential credential, CredentialRepository.Holder holder) {
+        Caller caller = new Caller(holder.userId(), holder.username(), holder.role(), credential.method(),
+                ClientAddress.of(request, settings));
+        request.setAttribute(CALLER, caller);
+        request.setAttribute(CREDENTIAL, holder);
+        return caller;
     }
 
     private static boolean csrfMatches(HttpRequest<?> request, String expected) {

@@ -29,28 +29,34 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.inject.Named;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 
 /** HTTP adapter of the model catalog: {@code /api/v1/models}. */
 @Controller("/api/v1/models")
-@ExecuteOn(TaskExecutors.BLOCKING)
 @RequiresRole(Role.VIEWER)
 @Tag(name = "Models", description = "Model cards, their versions and lineage")
 public class ModelController {
 
     private final ModelService models;
+    private final ExecutorService blocking;
 
-    public ModelController(ModelService models) {
+    public ModelController(ModelService models, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
         this.models = models;
+        this.blocking = blocking;
     }
 
+    /** A page served moments ago is answered at once; any other is read from the database on a worker thread. */
     @Get
     @Operation(summary = "List model cards",
             description = "Filters take several values (any matches); different filters must all match. "
-                    + "Pages continue with the returned nextCursor.")
-    public ModelPage list(
+                    + "Pages continue with the returned nextCursor. Pages are reused for up to "
+                    + "modelcat.catalog.list-cache-ttl (2 s) unless this service changed a card.")
+    public CompletableFuture<ModelPage> list(
             @Parameter(description = "inference task, repeatable") @Nullable @QueryValue("task") List<String> task,
             @Parameter(description = "fine-tuning task, repeatable") @Nullable @QueryValue("finetuningTask") List<String> finetuningTask,
             @Parameter(description = "licence, repeatable") @Nullable @QueryValue("license") List<String> license,
@@ -60,11 +66,15 @@ public class ModelController {
             @Parameter(description = "page size, 1 to 100 (default 20)") @Nullable @QueryValue("limit") Integer limit,
             @Parameter(description = "nextCursor of the previous page") @Nullable @QueryValue("cursor") String cursor,
             @Parameter(description = "include total and facet counts") @Nullable @QueryValue("facets") Boolean facets) {
-        return models.list(task, finetuningTask, license, tag, q, sort, limit, cursor, facets == null || facets);
+        ModelService.ListRequest request = models.listRequest(task, finetuningTask, license, tag, q, sort, limit, cursor,
+                facets == null || facets);
+        return models.recentPage(request).map(CompletableFuture::completedFuture)
+                .orElseGet(() -> CompletableFuture.supplyAsync(() -> models.list(request), blocking));
     }
 
     @Post
     @Status(HttpStatus.CREATED)
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Create a model card")
     @ApiResponse(responseCode = "201", description = "created")
@@ -74,12 +84,14 @@ public class ModelController {
     }
 
     @Get("/{id}")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "Read a model card")
     public ModelCard get(@PathVariable String id) {
         return models.get(RequestIds.parse("id", id));
     }
 
     @Patch("/{id}")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Change a model card",
             description = "Send the version you read; a card changed since answers 409.")
@@ -88,6 +100,7 @@ public class ModelController {
     }
 
     @Delete("/{id}")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Status(HttpStatus.NO_CONTENT)
     @RequiresRole(Role.ADMIN)
     @Operation(summary = "Delete a model card and its versions", description = "Admins only. Refused (409) while a job uses it.")
@@ -96,12 +109,14 @@ public class ModelController {
     }
 
     @Get("/{id}/versions")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "List the versions of a model, oldest first")
     public List<ModelVersion> versions(@PathVariable String id) {
         return models.versions(RequestIds.parse("id", id));
     }
 
     @Post("/{id}/versions")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Add the next version of a model")
     public HttpResponse<ModelVersion> addVersion(@PathVariable String id,
