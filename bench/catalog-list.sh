@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Catalog list/filter/search benchmark: loads 100,000 model cards, then measures latency (p50/p99)
-# and throughput of the hot list queries with wrk at 200 concurrent connections, and prints the
-# EXPLAIN ANALYZE of each hot query. Results and setup go in docs/performance.md.
+# and throughput of the hot list queries with wrk at 200 concurrent connections (each scenario
+# repeats one page; "varied" asks for a different page each time), and prints the EXPLAIN ANALYZE of
+# each hot query. Results and setup go in docs/performance.md.
 #
 #   bench/catalog-list.sh            # builds, starts the system on a scratch embedded database
 #
@@ -57,6 +58,13 @@ for name in filtered filtered-multi search sorted-updated filtered-facets; do
   echo "== $name: $url"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$AUTH" "$url" | tee "$OUT/wrk-$name.txt"
 done
+
+# Filtered pages that differ from request to request (task, licence, sort, page size), so that most
+# find no recently served page and read the database.
+echo "== varied filtered pages (bench/varied-pages.lua)"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -H "$AUTH" -s bench/varied-pages.lua "http://localhost:$PORT" > /dev/null   # warm-up
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$AUTH" -s bench/varied-pages.lua "http://localhost:$PORT" \
+  | tee "$OUT/wrk-varied.txt"
 
 # The filtered list at other concurrency levels, to show how latency grows with load on this machine.
 for c in 16 64; do

@@ -69,13 +69,13 @@ function showLogin(next, reason) {
   current?.view.unmount?.();
   current = { page: 'login', view: mountLogin(main, { reason, onSignedIn: () => {
     showUser();
-    if (next && next !== '#/login') {
-      location.hash = next;
-    } else {
-      history.replaceState(history.state, '', '#/');
-    }
     current = null;
-    route();
+    const target = next && !next.startsWith('#/login') ? next : '#/';
+    if (target !== location.hash) {
+      location.hash = target; // the hashchange shows it
+    } else {
+      route();
+    }
   } }) };
 }
 

@@ -169,14 +169,20 @@ public class ModelService {
     /** Lists the cards of a validated request (reads the database). */
     public ModelPage list(ListRequest request) {
         ModelQuery query = request.query();
-        ModelPage page = repository.list(query);
-        if (request.withFacets()) {
-            ModelPage.Facets counts = facets.get(query, () -> repository.facets(query));
-            // Every card has exactly one task, so the task counts add up to the total.
-            long total = counts.task().entrySet().stream()
-                    .filter(e -> query.tasks().isEmpty() || query.tasks().contains(e.getKey()))
-                    .mapToLong(Map.Entry::getValue).sum();
-            page = new ModelPage(page.items(), page.nextCursor(), total, counts);
+        ModelPage page;
+        try {
+            page = repository.list(query);
+            if (request.withFacets()) {
+                ModelPage.Facets counts = facets.get(query, () -> repository.facets(query));
+                // Every card has exactly one task, so the task counts add up to the total.
+                long total = counts.task().entrySet().stream()
+                        .filter(e -> query.tasks().isEmpty() || query.tasks().contains(e.getKey()))
+                        .mapToLong(Map.Entry::getValue).sum();
+                page = new ModelPage(page.items(), page.nextCursor(), total, counts);
+            }
+        } catch (RuntimeException e) {
+            recentPages.readFailed(request);
+            throw e;
         }
         recentPages.put(request, page);
         return page;

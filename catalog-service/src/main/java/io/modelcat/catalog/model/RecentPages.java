@@ -6,12 +6,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * List pages served moments ago, per validated request, so that a burst of clients asking for the same
  * page (the catalog's first page, a popular filter) costs one query and no trip to a worker thread.
  * This service's own writes clear it at once; cards written by a runner (imports) or another catalog
- * service show within the time-to-live.
+ * service show within the time-to-live. When a page expires, one request reads it again while the
+ * others keep getting the previous one, so that many clients never all query at the same moment.
  */
 @Singleton
 public class RecentPages {
@@ -25,9 +27,17 @@ public class RecentPages {
         this.ttlNanos = ttl.toNanos();
     }
 
+    /**
+     * The page to answer with now, if any: a fresh one, or an expired one while another request is
+     * already reading it again. Empty tells the caller to read it (and {@link #put} it).
+     */
     Optional<ModelPage> get(ModelService.ListRequest request) {
         Entry entry = entries.get(request);
-        return entry != null && System.nanoTime() - entry.storedAt() < ttlNanos ? Optional.of(entry.page()) : Optional.empty();
+        if (entry == null) {
+            return Optional.empty();
+        }
+        boolean fresh = System.nanoTime() - entry.storedAt() < ttlNanos;
+        return fresh || !entry.refreshing().compareAndSet(false, true) ? Optional.of(entry.page()) : Optional.empty();
     }
 
     void put(ModelService.ListRequest request, ModelPage page) {
@@ -37,13 +47,21 @@ public class RecentPages {
         if (entries.size() >= MAX_ENTRIES) {
             entries.clear();
         }
-        entries.put(request, new Entry(page, System.nanoTime()));
+        entries.put(request, new Entry(page, System.nanoTime(), new AtomicBoolean()));
+    }
+
+    /** Lets the next request read the page again after a failed read. */
+    void readFailed(ModelService.ListRequest request) {
+        Entry entry = entries.get(request);
+        if (entry != null) {
+            entry.refreshing().set(false);
+        }
     }
 
     void clear() {
         entries.clear();
     }
 
-    private record Entry(ModelPage page, long storedAt) {
+    private record Entry(ModelPage page, long storedAt, AtomicBoolean refreshing) {
     }
 }
