@@ -17,11 +17,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -38,11 +34,6 @@ final class FileDownload {
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "hub-download-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final HubHttp http;
     private final HubHttp.Target target;
@@ -126,72 +117,60 @@ final class FileDownload {
 
     /** One request that completes the file on disk, or throws IOException when the transfer broke. */
     private void transfer(FileChannel out) throws IOException, InterruptedException {
-        HubHttp.Answer answer = http.get(uri, written);
-        noteHubHeaders(answer.hubHeaders());
-        int status = answer.status();
-        if (status == 416 && written > 0) {
-            answer.response().body().close();
-            if (expectedSize >= 0 && written == expectedSize) {
-                return;
-            }
-            restart(out);
-            throw new IOException("the server refused to resume at byte " + written);
-        }
-        if (status == 206) {
-            Matcher m = CONTENT_RANGE.matcher(answer.response().headers().firstValue("Content-Range").orElse(""));
-            if (!m.matches() || Long.parseLong(m.group(1)) != written) {
-                answer.response().body().close();
+        try (HubHttp.Answer answer = http.get(uri, written)) {
+            noteHubHeaders(answer.hubHeaders());
+            int status = answer.status();
+            if (status == 416 && written > 0) {
+                if (expectedSize >= 0 && written == expectedSize) {
+                    return;
+                }
+                String refused = "the server refused to resume at byte " + written;
                 restart(out);
-                throw new IOException("the server answered a different range than requested");
+                throw new IOException(refused);
             }
-            if (!"*".equals(m.group(3))) {
-                expectedSize = expectedSize >= 0 ? expectedSize : Long.parseLong(m.group(3));
+            if (status == 206) {
+                Matcher m = CONTENT_RANGE.matcher(answer.headers().firstValue("Content-Range").orElse(""));
+                if (!m.matches() || Long.parseLong(m.group(1)) != written) {
+                    restart(out);
+                    throw new IOException("the server answered a different range than requested");
+                }
+                if (!"*".equals(m.group(3))) {
+                    expectedSize = expectedSize >= 0 ? expectedSize : Long.parseLong(m.group(3));
+                }
+            } else if (status == 200) {
+                if (written > 0) {
+                    LOG.debug("server ignored Range for {}; starting over", target.filename());
+                    restart(out);
+                }
+                OptionalLong length = answer.headers().firstValueAsLong("Content-Length");
+                if (expectedSize < 0 && length.isPresent()) {
+                    expectedSize = length.getAsLong();
+                }
+            } else {
+                throw http.error(answer, target);
             }
-        } else if (status == 200) {
-            if (written > 0) {
-                LOG.debug("server ignored Range for {}; starting over", target.filename());
-                restart(out);
-            }
-            OptionalLong length = answer.response().headers().firstValueAsLong("Content-Length");
-            if (expectedSize < 0 && length.isPresent()) {
-                expectedSize = length.getAsLong();
-            }
-        } else {
-            throw http.error(answer.response(), target);
+            copy(answer.body(), out);
         }
-        copy(answer.response().body(), out);
         if (expectedSize >= 0 && written < expectedSize) {
             throw new IOException("connection closed after " + written + " of " + expectedSize + " bytes");
         }
         report(true);
     }
 
-    private void copy(InputStream body, FileChannel out) throws IOException {
-        AtomicLong lastRead = new AtomicLong(System.nanoTime());
-        long stallNanos = http.settings().readTimeout().toNanos();
-        // java.net.http has no read timeout for bodies: close the stream when it stalls, which fails the read below.
-        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(50), Math.min(TimeUnit.SECONDS.toNanos(1), stallNanos / 4));
-        ScheduledFuture<?> guard = WATCHDOG.scheduleAtFixedRate(() -> {
-            if (System.nanoTime() - lastRead.get() > stallNanos) {
-                LOG.debug("download of {} stalled for more than {}; dropping the connection", target.filename(),
-                        http.settings().readTimeout());
-                try {
-                    body.close();
-                } catch (IOException ignored) {
-                    // closing is best effort; the reader sees the failure either way
-                }
+    /**
+     * Reads the body to its end into the file. A stall longer than the read timeout fails the read (HttpURLConnection's
+     * own timeout), which resumes the download.
+     */
+    private void copy(InputStream body, FileChannel out) throws IOException, InterruptedException {
+        byte[] buffer = new byte[BUFFER];
+        int n;
+        while ((n = body.read(buffer)) != -1) {
+            write(out, buffer, n);
+            report(false);
+            // HttpURLConnection does not notice interrupts: look between reads.
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
             }
-        }, period, period, TimeUnit.NANOSECONDS);
-        try (InputStream in = body) {
-            byte[] buffer = new byte[BUFFER];
-            int n;
-            while ((n = in.read(buffer)) != -1) {
-                lastRead.set(System.nanoTime());
-                write(out, buffer, n);
-                report(false);
-            }
-        } finally {
-            guard.cancel(false);
         }
     }
 
