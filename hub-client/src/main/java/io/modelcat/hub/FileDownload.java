@@ -10,13 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,12 +24,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One file's download: streams to a temp file beside the target, resumes with {@code Range} after a broken
- * connection, checks size and SHA-256, then renames into place. Never holds the file in memory.
+ * connection, checks size and SHA-256, then renames into place. Never holds the file in memory: the calling thread
+ * reads and writes through a few buffers that a {@link BackgroundSha256} hashes on another thread.
  */
 final class FileDownload {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileDownload.class);
     private static final int BUFFER = 256 * 1024;
+    /** Buffers between reading and hashing: 2 MiB per download, enough for the hasher to catch up after a hiccup. */
+    private static final int BUFFERS = 8;
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -40,47 +42,51 @@ final class FileDownload {
     private final URI uri;
     private final Path destination;
     private final DownloadProgress progress;
-    private final MessageDigest digest;
+    private final Executor hashing;
 
     private String expectedSha256;
     private long expectedSize;
     private String commit;
     private long written;
+    private BackgroundSha256 sha256;
     private long startedAtNanos;
     private long lastProgressNanos;
 
-    FileDownload(HubHttp http, ModelId id, String revision, RepoFile file, Path destination, DownloadProgress progress) {
+    /** {@code hashing} runs each download's SHA-256 loop on a thread other than the caller's. */
+    FileDownload(HubHttp http, Executor hashing, ModelId id, String revision, RepoFile file, Path destination,
+                 DownloadProgress progress) {
         this.http = http;
         this.target = new HubHttp.Target(id.withRevision(revision), file.rfilename());
         this.uri = http.uri(HubPaths.resolvePath(id, revision, file.rfilename()));
         this.destination = destination;
         this.progress = progress;
+        this.hashing = hashing;
         this.expectedSha256 = file.sha256().map(s -> s.toLowerCase(Locale.ROOT)).orElse(null);
         this.expectedSize = file.knownSize().orElse(-1);
-        try {
-            this.digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 
     DownloadedFile run() {
         Path dir = destination.toAbsolutePath().getParent();
         Path temp = dir.resolve("." + destination.getFileName() + "." + UUID.randomUUID() + ".part");
         boolean done = false;
-        try {
+        try (BackgroundSha256 hasher = new BackgroundSha256(hashing, BUFFERS, BUFFER)) {
+            sha256 = hasher;
             Files.createDirectories(dir);
+            String sha;
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 transferWithRetries(out);
-                verify();
+                sha = HexFormat.of().formatHex(hasher.finish());
+                verify(sha);
                 out.force(true);
             }
             Files.move(temp, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
-            String sha = HexFormat.of().formatHex(digest.digest());
             return new DownloadedFile(destination, written, sha, expectedSha256 != null, commit);
         } catch (IOException e) {
             throw new HubException(HubException.Kind.STORAGE, "could not write " + destination + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw http.interrupted(target);
         } finally {
             if (!done) {
                 deleteQuietly(temp);
@@ -162,15 +168,28 @@ final class FileDownload {
      * own timeout), which resumes the download.
      */
     private void copy(InputStream body, FileChannel out) throws IOException, InterruptedException {
-        byte[] buffer = new byte[BUFFER];
-        int n;
-        while ((n = body.read(buffer)) != -1) {
-            write(out, buffer, n);
-            report(false);
+        while (true) {
             // HttpURLConnection does not notice interrupts: look between reads.
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
+            byte[] buffer = sha256.emptyBuffer();
+            boolean handedOver = false;
+            try {
+                int n = body.read(buffer);
+                if (n < 0) {
+                    return;
+                }
+                write(out, buffer, n);
+                // Only bytes that reached the file are hashed, so a resumed download hashes each byte exactly once.
+                sha256.hash(buffer, n);
+                handedOver = true;
+            } finally {
+                if (!handedOver) {
+                    sha256.recycle(buffer);
+                }
+            }
+            report(false);
         }
     }
 
@@ -187,15 +206,13 @@ final class FileDownload {
         } catch (IOException e) {
             throw new HubException(HubException.Kind.STORAGE, "could not write " + destination + ": " + e.getMessage(), e);
         }
-        // Only bytes that reached the file enter the digest, so a resumed download hashes each byte exactly once.
-        digest.update(buffer, 0, n);
         written += n;
     }
 
     private void restart(FileChannel out) throws IOException {
         out.truncate(0);
         out.position(0);
-        digest.reset();
+        sha256.restart();
         written = 0;
     }
 
@@ -233,26 +250,15 @@ final class FileDownload {
         return s.toLowerCase(Locale.ROOT);
     }
 
-    private void verify() {
+    private void verify(String actualSha256) {
         if (expectedSize >= 0 && written != expectedSize) {
             throw new HubException(HubException.Kind.CHECKSUM_MISMATCH, HubHttp.describe(target) + " is " + written
                     + " bytes but the Hub advertised " + expectedSize + "; the download was discarded");
         }
-        if (expectedSha256 != null) {
-            String actual = HexFormat.of().formatHex(cloneDigest().digest());
-            if (!actual.equals(expectedSha256)) {
-                throw new HubException(HubException.Kind.CHECKSUM_MISMATCH, HubHttp.describe(target)
-                        + " has SHA-256 " + actual + " but the Hub advertised " + expectedSha256
-                        + "; the download was discarded");
-            }
-        }
-    }
-
-    private MessageDigest cloneDigest() {
-        try {
-            return (MessageDigest) digest.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("SHA-256 digests are cloneable", e);
+        if (expectedSha256 != null && !actualSha256.equals(expectedSha256)) {
+            throw new HubException(HubException.Kind.CHECKSUM_MISMATCH, HubHttp.describe(target)
+                    + " has SHA-256 " + actualSha256 + " but the Hub advertised " + expectedSha256
+                    + "; the download was discarded");
         }
     }
 

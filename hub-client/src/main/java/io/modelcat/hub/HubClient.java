@@ -3,6 +3,9 @@ package io.modelcat.hub;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Client for the Hugging Face Hub HTTP API: model info and verified, resumable file downloads.
@@ -17,10 +20,25 @@ public final class HubClient {
 
     private final HubHttp http;
     private final ModelInfoParser parser;
+    private final Executor hashing;
 
     public HubClient(HubClientSettings settings) {
         this.http = new HubHttp(Objects.requireNonNull(settings, "settings"));
         this.parser = new ModelInfoParser(new ObjectMapper());
+        this.hashing = hashingThreads();
+    }
+
+    /**
+     * One thread per running download hashes what it receives (see {@link BackgroundSha256}); idle threads end after
+     * a minute and none keeps the JVM alive, so the client needs no closing.
+     */
+    private static Executor hashingThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "hub-sha256-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** A client configured from {@code HF_ENDPOINT}, {@code HF_TOKEN} and {@code HF_HUB_DOWNLOAD_TIMEOUT}. */
@@ -70,7 +88,7 @@ public final class HubClient {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(destination, "destination");
         HubPaths.checkFilename(file.rfilename());
-        return new FileDownload(http, id, id.revisionOrDefault(), file, destination,
+        return new FileDownload(http, hashing, id, id.revisionOrDefault(), file, destination,
                 progress == null ? DownloadProgress.NONE : progress).run();
     }
 

@@ -109,6 +109,34 @@ class HubClientTest {
     }
 
     @Test
+    void progressListenerThatThrowsStopsTheDownloadAndLeavesNothing() {
+        hub.addRepo(BERT, TinyModels.dir("bert"));
+        RuntimeException cancelled = new IllegalStateException("cancelled on request");
+
+        assertThatThrownBy(() -> client(null).download(ModelId.parse(BERT), RepoFile.named("model.safetensors"),
+                tmp.resolve("model.safetensors"), (name, done, total, rate) -> {
+                    throw cancelled;
+                })).isSameAs(cancelled);
+
+        assertThat(tmp).isEmptyDirectory();
+    }
+
+    @Test
+    void interruptedDownloadStopsLeavesNothingAndKeepsTheInterrupt() {
+        hub.addRepo(BERT, TinyModels.dir("bert"));
+        Thread.currentThread().interrupt();
+
+        HubException e = catchThrowableOfType(() -> client(null).download(ModelId.parse(BERT),
+                RepoFile.named("model.safetensors"), tmp.resolve("model.safetensors"), DownloadProgress.NONE),
+                HubException.class);
+
+        assertThat(Thread.interrupted()).isTrue();
+        assertThat(e.kind()).isEqualTo(HubException.Kind.NETWORK);
+        assertThat(e.getMessage()).contains("interrupted", "model.safetensors");
+        assertThat(tmp).isEmptyDirectory();
+    }
+
+    @Test
     void resumesWithRangeAfterBrokenConnection() throws Exception {
         FakeRepo repo = hub.addRepo(BERT, TinyModels.dir("bert"),
                 FakeRepoOptions.defaults().withConnectionBrokenOnce("model.safetensors", 40_000));
