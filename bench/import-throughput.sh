@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MB="${1:-256}"
 ROUNDS="${2:-5}"
-./mvnw -q install -DskipTests -pl hub-client -am
-./mvnw -q -pl hub-client dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+# Built in the reactor, not installed: ~/.m2 is shared with other checkouts, which must not pick up this one's jars.
+./mvnw -q -pl hub-client -am -DskipTests package dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile=target/bench-classpath.txt
 CP="hub-client/target/test-classes:hub-client/target/classes:$(cat hub-client/target/bench-classpath.txt)"
 REPO="$(mktemp -d /tmp/modelcat-import-bench.XXXXXX)"
 FIXTURES="${MODELCAT_FIXTURES:-../shared/fixtures}"
