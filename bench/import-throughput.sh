@@ -3,6 +3,8 @@
 # against plain `curl -L -o file` of the same weights file (writing it, checking nothing), both
 # downloading from a local server that speaks the Hub's API (test-support's FakeHub) running in
 # its own process on 127.0.0.1.   Usage: bench/import-throughput.sh [megabytes] [rounds]
+# Also prints, for scale only, curl followed by an fsync of its file (the client makes its files
+# durable before the rename; curl does not); the ratio is against plain curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MB="${1:-256}"
