@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * SHA-256 of a download, computed on a thread of its own from the very buffers the download was read into and written
- * from. Even with the CPU's SHA instructions (which the JDK uses) SHA-256 runs at about 1.2 GB/s here, so hashing
- * on the reading thread made a 2-core machine's downloads about 20% slower than {@code curl}; on another core it
- * overlaps with the next network read.
+ * from. Even with the CPU's SHA instructions (which the JDK uses) SHA-256 runs at about 1.2 GB/s on the 2-core VM,
+ * 0.2 s per 256 MiB: on the reading thread that time adds to the download, on another core it overlaps with the next
+ * network read (docs/performance.md, "Import throughput").
  *
  * <p>Buffers go round: {@link #emptyBuffer()} lends one, {@link #hash} takes it back filled, {@link #recycle} unused.
  * Only a fixed number exist, so a hasher that falls behind slows the download down instead of piling up memory.
