@@ -3,10 +3,7 @@
 // (#/models/{id}/evaluate, #/models/{id}/finetune), the comparison (#/compare?datasetId&task&metric),
 // the account (#/account), the admin pages (#/admin, #/audit) and the sign-in (#/login?next=hash).
 // Nothing but the sign-in shows until a session is open.
-import { mountAccount } from './account.js';
-import { mountAdmin } from './admin.js';
 import { whenUnauthenticated } from './api.js';
-import { mountAudit } from './audit.js';
 import { mountCatalog } from './catalog.js';
 import { mountCompare } from './compare.js';
 import { h } from './dom.js';
@@ -90,9 +87,15 @@ function showUser() {
   link.title = user?.displayName ? `${user.displayName}: your account and API tokens` : 'Your account and API tokens';
 }
 
-/** A page for admins only; others get a clear refusal instead of a page of errors. */
-function adminOnly(mount) {
-  if (can('admin')) return mount();
+/** Shows a page whose module is loaded on first use. */
+function showLater(page, nav, load, mount) {
+  load().then(module => {
+    if (parseHash().path === `/${page}`) show(page, nav, () => mount(module));
+  });
+}
+
+/** What non-admins get on an admin page: a clear refusal instead of a page of errors. */
+function adminOnly() {
   document.title = 'Not allowed · ModelCat';
   main.replaceChildren(h('h1', {}, 'Admins only'), h('p', {}, `This page is for admins; you are a ${currentUser()?.role}.`));
   return {};
@@ -108,17 +111,23 @@ function route() {
     navigate(params.get('next') || '/', { replace: true });
     return;
   }
+  // The account and admin pages load their code when first opened: the catalog comes up without it.
   if (path === '/account') {
-    show('account', 'account', () => mountAccount(main, { onPasswordChanged: () => showLogin('#/', 'Password changed: sign in with the new one.') }));
+    showLater('account', 'account', () => import('./account.js'), page =>
+      page.mountAccount(main, { onPasswordChanged: () => showLogin('#/', 'Password changed: sign in with the new one.') }));
     return;
   }
   if (path === '/admin') {
-    show('admin', 'admin', () => adminOnly(() => mountAdmin(main)));
+    if (can('admin')) showLater('admin', 'admin', () => import('./admin.js'), page => page.mountAdmin(main));
+    else show('admin', 'admin', () => adminOnly());
     return;
   }
   if (path === '/audit') {
-    if (can('admin')) showListPage('audit', params, () => mountAudit(main, params, navigate));
-    else show('audit', 'admin', () => adminOnly(() => ({})));
+    if (can('admin')) {
+      import('./audit.js').then(page => showListPage('audit', params, () => page.mountAudit(main, params, navigate)));
+    } else {
+      show('audit', 'admin', () => adminOnly());
+    }
     return;
   }
   const model = /^\/models\/([^/]+)\/?$/.exec(path);
