@@ -18,9 +18,17 @@ public final class DatasetSniffer {
     public static final int REPORTED_BAD_ROWS = 20;
 
     private final int maxRecordBytes;
+    private final long maxRows;
 
+    /** A sniffer without a row limit. */
     public DatasetSniffer(int maxRecordBytes) {
+        this(maxRecordBytes, Long.MAX_VALUE);
+    }
+
+    /** A sniffer that refuses files of more than {@code maxRows} rows, as soon as it reads one more. */
+    public DatasetSniffer(int maxRecordBytes, long maxRows) {
         this.maxRecordBytes = maxRecordBytes;
+        this.maxRows = maxRows;
     }
 
     public DatasetProfile sniff(Path file, DatasetFormat format) throws IOException {
@@ -54,7 +62,10 @@ public final class DatasetSniffer {
                     }
                     continue;
                 }
-                rows++;
+                if (++rows > maxRows) {
+                    throw new DatasetFormatException(row.line(), "the file has more than " + maxRows
+                            + " rows, the most a dataset may hold (modelcat.datasets.max-rows)");
+                }
                 for (Map.Entry<String, Object> e : row.values().entrySet()) {
                     ColumnType type = ColumnType.of(e.getValue());
                     types.put(e.getKey(), types.containsKey(e.getKey()) ? ColumnType.unify(types.get(e.getKey()), type) : type);

@@ -104,7 +104,7 @@ public class DatasetService {
             }
             DatasetProfile profile;
             try {
-                profile = new DatasetSniffer(settings.maxRecordSize()).sniff(temp, format);
+                profile = new DatasetSniffer(settings.maxRecordSize(), settings.maxRows()).sniff(temp, format);
             } catch (DatasetFormatException e) {
                 throw new InvalidFieldException("body", "cannot be read as " + format.wireName() + ": " + e.getMessage());
             }

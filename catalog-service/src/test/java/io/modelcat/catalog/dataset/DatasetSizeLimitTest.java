@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Uploads over modelcat.datasets.max-size answer 413 and leave nothing behind, with or without a Content-Length. */
+/**
+ * Uploads over modelcat.datasets.max-size answer 413 and leave nothing behind, with or without a
+ * Content-Length; more rows than modelcat.datasets.max-rows answer 400 naming the limit.
+ */
 @MicronautTest(transactional = false)
 class DatasetSizeLimitTest extends DatasetTestBase {
 
@@ -16,6 +19,7 @@ class DatasetSizeLimitTest extends DatasetTestBase {
     public Map<String, String> getProperties() {
         Map<String, String> properties = super.getProperties();
         properties.put("modelcat.datasets.max-size", "4KB");
+        properties.put("modelcat.datasets.max-rows", "500");
         return properties;
     }
 
@@ -63,5 +67,24 @@ class DatasetSizeLimitTest extends DatasetTestBase {
         assertThat(answer.status()).as(answer.toString()).isIn(400, 413, 415);
         assertThat(answer.contentType()).startsWith("application/problem+json");
         assertNothingKept();
+    }
+
+    @Test
+    void refusesMoreRowsThanTheLimit() throws Exception {
+        StringBuilder csv = new StringBuilder("n\n");
+        for (int i = 0; i < 501; i++) {
+            csv.append(i).append('\n');
+        }
+        ApiClient.Answer answer = upload("?name=long", "text/csv", csv.toString().getBytes(StandardCharsets.UTF_8), true);
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.errorFields()).containsExactly("body");
+        assertThat(answer.body()).contains("more than 500 rows").contains("modelcat.datasets.max-rows");
+        assertNothingKept();
+        StringBuilder exactly = new StringBuilder("n\n");
+        for (int i = 0; i < 500; i++) {
+            exactly.append(i).append('\n');
+        }
+        assertThat(upload("?name=full", "text/csv", exactly.toString().getBytes(StandardCharsets.UTF_8), true).status())
+                .isEqualTo(201);
     }
 }

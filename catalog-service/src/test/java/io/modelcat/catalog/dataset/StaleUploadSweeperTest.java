@@ -22,7 +22,7 @@ class StaleUploadSweeperTest {
         Path fresh = Files.writeString(incoming.resolve("upload-2.part"), "in progress");
         Path other = Files.writeString(incoming.resolve("notes.txt"), "not ours");
         Files.setLastModifiedTime(other, FileTime.from(Instant.EPOCH));
-        DatasetSettings settings = new DatasetSettings(home.resolve("datasets").toString(), 1024, 1024, 0);
+        DatasetSettings settings = new DatasetSettings(home.resolve("datasets").toString(), 1024, 1024, 0, 1000);
 
         int removed = new StaleUploadSweeper(settings).sweep(Instant.now().minus(StaleUploadSweeper.STALE_AFTER));
 
@@ -34,7 +34,7 @@ class StaleUploadSweeperTest {
 
     @Test
     void aMissingFolderIsFine() {
-        DatasetSettings settings = new DatasetSettings(home.resolve("nothing").toString(), 1024, 1024, 0);
+        DatasetSettings settings = new DatasetSettings(home.resolve("nothing").toString(), 1024, 1024, 0, 1000);
         assertThat(new StaleUploadSweeper(settings).sweep(Instant.now())).isZero();
     }
 }
