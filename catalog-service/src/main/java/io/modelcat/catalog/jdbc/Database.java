@@ -4,13 +4,15 @@ import io.micronaut.data.connection.ConnectionOperations;
 import io.micronaut.transaction.TransactionOperations;
 import io.modelcat.catalog.problem.DatabaseErrors;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
  * Runs hand-written SQL: writes in a transaction (joining the caller's, if any), single reads on an
  * auto-commit connection (one round trip, no BEGIN and COMMIT). Database failures come out as
- * {@link DatabaseErrors} says.
+ * {@link DatabaseErrors} says; JSON failures of the work as {@link UncheckedIOException}.
  */
 @Singleton
 public class Database {
@@ -38,12 +40,14 @@ public class Database {
             return work.run(c);
         } catch (SQLException e) {
             throw DatabaseErrors.translate(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    /** SQL work on a connection. */
+    /** SQL work on a connection (which may read or write JSON columns). */
     @FunctionalInterface
     public interface Work<T> {
-        T run(Connection c) throws SQLException;
+        T run(Connection c) throws SQLException, IOException;
     }
 }

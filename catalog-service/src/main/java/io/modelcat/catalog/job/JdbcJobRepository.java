@@ -2,15 +2,13 @@ package io.modelcat.catalog.job;
 
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
-import io.micronaut.transaction.TransactionOperations;
 import io.modelcat.catalog.access.UserRef;
+import io.modelcat.catalog.jdbc.Database;
 import io.modelcat.catalog.problem.ConflictException;
-import io.modelcat.catalog.problem.DatabaseErrors;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.jobs.JobQueue;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,17 +31,17 @@ final class JdbcJobRepository implements JobRepository {
             max_attempts, time_limit_seconds, cancel_requested, error, error_cause, submitted_at, started_at, finished_at,
             updated_at, submitted_by, (SELECT username FROM app_user WHERE app_user.id = job.submitted_by) AS submitted_by_name""";
 
-    private final TransactionOperations<Connection> tx;
+    private final Database db;
     private final JsonMapper json;
 
-    JdbcJobRepository(TransactionOperations<Connection> tx, JsonMapper json) {
-        this.tx = tx;
+    JdbcJobRepository(Database db, JsonMapper json) {
+        this.db = db;
         this.json = json;
     }
 
     @Override
     public JobView insert(NewJob job) {
-        return sql(c -> {
+        return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO job (id, kind, model_id, model_version_id, params, device_kind, device_count, priority,
                                      max_attempts, time_limit_seconds, submitted_by)
@@ -92,7 +90,7 @@ final class JdbcJobRepository implements JobRepository {
 
     @Override
     public void delete(UUID id) {
-        sql(c -> {
+        db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM job WHERE id = ?")) {
                 ps.setObject(1, id);
                 return ps.executeUpdate();
@@ -102,12 +100,12 @@ final class JdbcJobRepository implements JobRepository {
 
     @Override
     public Optional<JobView> find(UUID id) {
-        return sql(c -> findIn(c, id));
+        return db.write(c -> findIn(c, id));
     }
 
     @Override
     public List<JobView> list(List<String> states, List<String> kinds, UUID modelId, String[] before, int limit) {
-        return sql(c -> {
+        return db.write(c -> {
             StringBuilder where = new StringBuilder("true");
             List<Object> params = new ArrayList<>();
             if (!states.isEmpty()) {
@@ -145,7 +143,7 @@ final class JdbcJobRepository implements JobRepository {
 
     @Override
     public void announce(String cluster) {
-        sql(c -> {
+        db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
                 ps.setString(1, JobQueue.SUBMISSION_CHANNEL);
                 ps.setString(2, cluster);
@@ -157,7 +155,7 @@ final class JdbcJobRepository implements JobRepository {
 
     @Override
     public String submittedKey(UUID id) {
-        return sql(c -> {
+        return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT submitted_at::text FROM job WHERE id = ?")) {
                 ps.setObject(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -182,7 +180,7 @@ final class JdbcJobRepository implements JobRepository {
 
     @Override
     public List<JobLogEntry> logs(UUID jobId, long afterId, int limit) {
-        return sql(c -> {
+        return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT id, at, level, message, fields::text AS fields FROM job_log
                     WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?""")) {
@@ -202,7 +200,7 @@ final class JdbcJobRepository implements JobRepository {
     }
 
     private int update(String statement, UUID id) {
-        return sql(c -> {
+        return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(statement)) {
                 ps.setObject(1, id);
                 return ps.executeUpdate();
@@ -253,21 +251,5 @@ final class JdbcJobRepository implements JobRepository {
 
     private static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
-    }
-
-    private <T> T sql(SqlWork<T> work) {
-        return tx.executeWrite(status -> {
-            try {
-                return work.run(status.getConnection());
-            } catch (SQLException e) {
-                throw DatabaseErrors.translate(e);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-    }
-
-    private interface SqlWork<T> {
-        T run(Connection c) throws SQLException, IOException;
     }
 }
