@@ -24,15 +24,14 @@ public class HubClients {
     private final TransactionOperations<Connection> tx;
     private final SecretStore secrets;
     private final HubClientSettings environment;
+    // The client for imports without a stored token, made once; a stored token gets a client per import.
+    private final HubClient environmentClient;
 
     public HubClients(TransactionOperations<Connection> tx, @Nullable @Value("${modelcat.secret-key:}") String key) {
-        this(tx, key, HubClientSettings.fromEnvironment(System.getenv()));
-    }
-
-    HubClients(TransactionOperations<Connection> tx, String key, HubClientSettings environment) {
         this.tx = tx;
         this.secrets = new SecretStore(key == null || key.isBlank() ? null : SecretCipher.of(key.trim()));
-        this.environment = environment;
+        this.environment = HubClientSettings.fromEnvironment(System.getenv());
+        this.environmentClient = new HubClient(environment);
     }
 
     /** A client for one import, and where its token came from (for the job's log). */
@@ -55,7 +54,6 @@ public class HubClients {
         if (stored.isPresent()) {
             return new ForImport(new HubClient(environment.withToken(stored.get())), "the stored huggingface-token secret");
         }
-        return new ForImport(new HubClient(environment),
-                environment.optToken().isPresent() ? "HF_TOKEN" : "none (anonymous)");
+        return new ForImport(environmentClient, environment.optToken().isPresent() ? "HF_TOKEN" : "none (anonymous)");
     }
 }
