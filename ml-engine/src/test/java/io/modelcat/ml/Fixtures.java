@@ -1,6 +1,5 @@
 package io.modelcat.ml;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds the shared tiny Hugging Face fixtures and their reference outputs. */
+/** The repository's tiny Hugging Face fixtures (see {@code reference/generate_fixtures.py}) and their reference outputs. */
 public final class Fixtures {
 
     private Fixtures() {}
@@ -55,33 +54,18 @@ public final class Fixtures {
         }
     }
 
-    /** {@code reference-outputs.json}: ids and logits that transformers computed. */
-    public static JsonNode referenceOutputs() {
-        try {
-            return new ObjectMapper().readTree(root().resolve("reference-outputs.json").toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** One tiny model by its fixture name, e.g. {@code roberta-masked-lm}. */
+    public static Path model(String name) {
+        return requireDirectory(root().resolve(name));
     }
 
-    /** The sentence the reference outputs were computed for. */
+    /** What transformers computed for the tiny models. */
+    public static ReferenceOutputs referenceOutputs() {
+        return ReferenceOutputs.read(root().resolve("reference-outputs.json"));
+    }
+
+    /** The first sentence of every single-text fixture's inputs, the one the original fixtures were made for. */
     public static final String REFERENCE_SENTENCE = "the cat sat on the mat.";
-
-    public static float[] floats(JsonNode array) {
-        float[] values = new float[array.size()];
-        for (int index = 0; index < values.length; index++) {
-            values[index] = (float) array.get(index).asDouble();
-        }
-        return values;
-    }
-
-    public static long[] longs(JsonNode array) {
-        long[] values = new long[array.size()];
-        for (int index = 0; index < values.length; index++) {
-            values[index] = array.get(index).asLong();
-        }
-        return values;
-    }
 
     private static Path requireDirectory(Path path) {
         if (!Files.isDirectory(path)) {

@@ -2,54 +2,54 @@ package io.modelcat.testsupport;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
- * The tiny Hugging Face models (and the outputs {@code transformers} computed for them) that tests
- * use as ground truth: {@code hf-tiny/{bert,distilbert,gpt2}} and {@code hf-tiny/reference-outputs.json}.
+ * The repository's generated test fixtures ({@code fixtures/}, made by {@code reference/generate.sh}):
+ * the tiny Hugging Face models with the outputs {@code transformers} computed for them
+ * ({@code fixtures/hf-tiny}), and the reference values of the metrics ({@code fixtures/metrics}).
  *
- * <p>Found through {@code -Dmodelcat.fixtures} or {@code MODELCAT_FIXTURES} (the folder holding
- * {@code hf-tiny}), else by walking up from the working directory to a {@code shared/fixtures/hf-tiny}
- * (the repository's checkout has {@code shared/} beside it). Missing fixtures fail the test: they are
- * part of the test suite, not optional.
+ * <p>Found by walking up from the working directory (a module's folder when Maven runs its tests) to
+ * the repository's root, the folder holding {@code mvnw} and {@code fixtures/}. Nothing outside the
+ * repository is read. Missing fixtures fail the test: they are part of the test suite, not optional.
  */
 public final class Fixtures {
-
-    private static final String VARIABLE = "MODELCAT_FIXTURES";
 
     private Fixtures() {
     }
 
+    /** The repository's root: the nearest folder at or above the working directory with {@code mvnw} and {@code fixtures/}. */
+    public static Path repository() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("mvnw")) && Files.isDirectory(p.resolve("fixtures"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("The repository's fixtures/ folder was not found at or above "
+                + Path.of("").toAbsolutePath() + ": run the tests from inside the repository (reference/generate.sh "
+                + "makes the fixtures)");
+    }
+
+    /** A file or folder under {@code fixtures/}, which must exist. */
+    public static Path file(String relative) {
+        Path path = repository().resolve("fixtures").resolve(relative);
+        if (!Files.exists(path)) {
+            throw new IllegalStateException("Fixture " + path + " is missing: run reference/generate.sh");
+        }
+        return path;
+    }
+
     /** The {@code hf-tiny} folder. */
     public static Path hfTiny() {
-        for (String configured : new String[] {System.getProperty("modelcat.fixtures"), System.getenv(VARIABLE)}) {
-            if (configured != null && Files.isDirectory(Path.of(configured, "hf-tiny"))) {
-                return Path.of(configured, "hf-tiny");
-            }
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            for (Path candidate : List.of(p.resolve("shared/fixtures/hf-tiny"), p.resolve("fixtures/hf-tiny"))) {
-                if (Files.isDirectory(candidate)) {
-                    return candidate;
-                }
-            }
-        }
-        throw new IllegalStateException("The tiny Hugging Face fixture models were not found: expected "
-                + "shared/fixtures/hf-tiny beside or above " + Path.of("").toAbsolutePath()
-                + "; set " + VARIABLE + " (or -Dmodelcat.fixtures) to the folder holding hf-tiny/");
+        return file("hf-tiny");
     }
 
-    /** One fixture model's folder: {@code bert}, {@code distilbert} or {@code gpt2}. */
+    /** One tiny model's folder: {@code bert}, {@code distilbert}, {@code gpt2}, {@code roberta-masked-lm}, ... */
     public static Path model(String name) {
-        Path dir = hfTiny().resolve(name);
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("Fixture model " + dir + " is missing");
-        }
-        return dir;
+        return file("hf-tiny/" + name);
     }
 
-    /** The outputs {@code transformers} computed for the fixture models. */
+    /** The outputs {@code transformers} computed for the tiny models ({@code hf-tiny/reference-outputs.json}). */
     public static Path referenceOutputs() {
-        return hfTiny().resolve("reference-outputs.json");
+        return file("hf-tiny/reference-outputs.json");
     }
 }

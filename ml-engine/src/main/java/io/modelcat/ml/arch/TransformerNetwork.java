@@ -62,4 +62,9 @@ public final class TransformerNetwork {
     public NDArray forward(NDList inputs, boolean training) {
         return head.logits(encoder.encode(inputs, training), training);
     }
+
+    /** The body's output without the head: (batch, seq, hidden), what transformers calls {@code last_hidden_state}. */
+    public NDArray hiddenStates(NDList inputs, boolean training) {
+        return encoder.encode(inputs, training);
+    }
 }

@@ -54,12 +54,25 @@ public final class TransformerModel implements AutoCloseable {
      * @return one array of logits, see {@link TransformerNetwork#forward}
      */
     public NDList forward(NDList inputs, boolean training) {
+        requireFits(inputs);
+        return new NDList(network.forward(inputs, training));
+    }
+
+    /**
+     * The body's last hidden state, (batch, seq, hidden), without the task head: sentence embeddings and
+     * features. Same inputs and manager rules as {@link #forward}.
+     */
+    public NDArray hiddenStates(NDList inputs, boolean training) {
+        requireFits(inputs);
+        return network.hiddenStates(inputs, training);
+    }
+
+    private void requireFits(NDList inputs) {
         long length = inputs.get(0).getShape().get(1);
         if (length > maxSequenceLength()) {
             throw new IllegalArgumentException("sequence of " + length + " tokens exceeds the model's "
                     + maxSequenceLength() + " positions");
         }
-        return new NDList(network.forward(inputs, training));
     }
 
     /** The longest token sequence the model's position embeddings cover. */

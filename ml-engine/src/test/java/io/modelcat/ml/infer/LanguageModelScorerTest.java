@@ -3,8 +3,8 @@ package io.modelcat.ml.infer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.modelcat.ml.Fixtures;
+import io.modelcat.ml.ReferenceOutputs;
 import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.TransformerModel;
 import java.util.List;
@@ -14,9 +14,9 @@ class LanguageModelScorerTest {
 
     @Test
     void perplexityMatchesTheOneComputedFromTransformersLogits() {
-        JsonNode reference = Fixtures.referenceOutputs();
-        long[] ids = Fixtures.longs(reference.get("ids"));
-        float[] logits = Fixtures.floats(reference.get("gpt2"));
+        ReferenceOutputs.Model reference = Fixtures.referenceOutputs().model("gpt2");
+        long[] ids = reference.ids(0);
+        float[] logits = reference.logits().row(0);
         int vocabulary = 45;
         // Expected: mean over positions 0..7 of -log softmax(logits[t])[ids[t+1]], from transformers' numbers.
         double expectedTotal = 0;

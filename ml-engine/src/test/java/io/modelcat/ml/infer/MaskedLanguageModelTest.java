@@ -60,7 +60,7 @@ class MaskedLanguageModelTest {
             assertThat(dense).hasSize(32 * 32);
             assertThat(standardDeviation(dense)).isCloseTo(0.02, within(0.003));
 
-            long[] ids = Fixtures.longs(Fixtures.referenceOutputs().get("ids"));
+            long[] ids = Fixtures.referenceOutputs().model("bert").ids(0);
             float[] before = logits(model, ids);
             assertThat(before).hasSize(ids.length * 45);
             assertThat(logits(model, ids)).containsExactly(before);

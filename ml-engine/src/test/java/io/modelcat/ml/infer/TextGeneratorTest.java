@@ -33,8 +33,8 @@ class TextGeneratorTest {
 
     @Test
     void firstGreedyTokenIsTheArgmaxOfTransformersLastLogits() {
-        float[] logits = Fixtures.floats(Fixtures.referenceOutputs().get("gpt2"));
-        long[] ids = Fixtures.longs(Fixtures.referenceOutputs().get("ids"));
+        float[] logits = Fixtures.referenceOutputs().model("gpt2").logits().row(0);
+        long[] ids = Fixtures.referenceOutputs().model("gpt2").ids(0);
         float[] lastRow = new float[VOCABULARY];
         System.arraycopy(logits, (ids.length - 1) * VOCABULARY, lastRow, 0, VOCABULARY);
 

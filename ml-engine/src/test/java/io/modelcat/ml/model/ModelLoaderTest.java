@@ -34,7 +34,7 @@ class ModelLoaderTest {
     @BeforeAll
     static void readReference() {
         DjlEnvironment.configure();
-        bertReference = Fixtures.floats(Fixtures.referenceOutputs().get("bert"));
+        bertReference = Fixtures.referenceOutputs().model("bert").logits().row(0);
     }
 
     @Test

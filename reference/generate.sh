@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Regenerates everything under fixtures/ from Python's reference libraries: the tiny Hugging Face models
+# with what transformers computes for them (fixtures/hf-tiny), and the reference values of the metrics
+# (fixtures/metrics). Makes reference/.venv first if needed (versions pinned in reference/requirements.txt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python="$(reference/venv.sh | tail -n 1)"
+export PYTHONHASHSEED=0 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+"$python" reference/generate_fixtures.py --out fixtures
