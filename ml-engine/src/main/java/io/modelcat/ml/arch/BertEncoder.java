@@ -3,8 +3,6 @@ package io.modelcat.ml.arch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.core.Embedding;
 import io.modelcat.ml.checkpoint.HfConfig;
 
 /**
@@ -61,9 +59,12 @@ final class BertEncoder implements Encoder {
 
     private NDArray embed(NDArray ids, NDArray tokenTypes, boolean training) {
         String embeddings = prefix + ".embeddings";
-        NDArray words = lookup(ids, embeddings + ".word_embeddings.weight");
-        NDArray positions = lookup(positionIds(ids), embeddings + ".position_embeddings.weight");
-        NDArray types = lookup(tokenTypes, embeddings + ".token_type_embeddings.weight");
+        NDArray words = layers.embedding(ids, embeddings + ".word_embeddings.weight", padTokenId);
+        // RoBERTa's position table has padding_idx too (padding tokens sit at position pad_token_id); BERT's has none.
+        NDArray positions = robertaPositions
+                ? layers.embedding(positionIds(ids), embeddings + ".position_embeddings.weight", padTokenId)
+                : layers.embedding(positionIds(ids), embeddings + ".position_embeddings.weight");
+        NDArray types = layers.embedding(tokenTypes, embeddings + ".token_type_embeddings.weight");
         NDArray summed = words.add(positions).add(types);
         return Layers.dropout(layers.layerNorm(summed, embeddings + ".LayerNorm", layerNormEpsilon),
                 hiddenDropout, training);
@@ -84,10 +85,6 @@ final class BertEncoder implements Encoder {
         NDArray output = Layers.dropout(layers.linear(intermediate, layer + ".output.dense"), hiddenDropout,
                 training);
         return layers.layerNorm(output.add(afterAttention), layer + ".output.LayerNorm", layerNormEpsilon);
-    }
-
-    private NDArray lookup(NDArray ids, String table) {
-        return Embedding.embedding(ids, layers.weight(table), SparseFormat.DENSE).singletonOrThrow();
     }
 
     /**

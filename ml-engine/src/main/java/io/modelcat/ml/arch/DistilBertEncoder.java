@@ -3,8 +3,6 @@ package io.modelcat.ml.arch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.core.Embedding;
 import io.modelcat.ml.checkpoint.HfConfig;
 
 /**
@@ -24,6 +22,7 @@ final class DistilBertEncoder implements Encoder {
     private final float dropout;
     private final float attentionDropout;
     private final String activation;
+    private final int padTokenId;
 
     DistilBertEncoder(HfConfig config, Layers layers) {
         this.layers = layers;
@@ -33,6 +32,7 @@ final class DistilBertEncoder implements Encoder {
         this.dropout = (float) config.doubleValue("dropout", 0.1);
         this.attentionDropout = (float) config.doubleValue("attention_dropout", 0.1);
         this.activation = config.text("activation").orElse("gelu");
+        this.padTokenId = config.intValue("pad_token_id", 0);
     }
 
     @Override
@@ -58,8 +58,8 @@ final class DistilBertEncoder implements Encoder {
         for (int index = 0; index < positions.length; index++) {
             positions[index] = index % shape.get(1);
         }
-        NDArray words = lookup(ids, embeddings + ".word_embeddings.weight");
-        NDArray positional = lookup(ids.getManager().create(positions, shape),
+        NDArray words = layers.embedding(ids, embeddings + ".word_embeddings.weight", padTokenId);
+        NDArray positional = layers.embedding(ids.getManager().create(positions, shape),
                 embeddings + ".position_embeddings.weight");
         return Layers.dropout(layers.layerNorm(words.add(positional), embeddings + ".LayerNorm",
                 LAYER_NORM_EPSILON), dropout, training);
@@ -80,9 +80,5 @@ final class DistilBertEncoder implements Encoder {
                 layer + ".ffn.lin2");
         return layers.layerNorm(Layers.dropout(feedForward, dropout, training).add(afterAttention),
                 layer + ".output_layer_norm", LAYER_NORM_EPSILON);
-    }
-
-    private NDArray lookup(NDArray ids, String table) {
-        return Embedding.embedding(ids, layers.weight(table), SparseFormat.DENSE).singletonOrThrow();
     }
 }

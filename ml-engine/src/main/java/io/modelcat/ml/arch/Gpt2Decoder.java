@@ -3,8 +3,6 @@ package io.modelcat.ml.arch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.core.Embedding;
 import io.modelcat.ml.checkpoint.HfConfig;
 
 /** Hugging Face {@code GPT2Model}: pre-norm causal blocks with Conv1D projections, final LayerNorm. */
@@ -55,8 +53,8 @@ final class Gpt2Decoder implements Encoder {
         for (int index = 0; index < positions.length; index++) {
             positions[index] = index % sequence;
         }
-        NDArray hidden = lookup(ids, PREFIX + ".wte.weight")
-                .add(lookup(ids.getManager().create(positions, shape), PREFIX + ".wpe.weight"));
+        NDArray hidden = layers.embedding(ids, PREFIX + ".wte.weight")
+                .add(layers.embedding(ids.getManager().create(positions, shape), PREFIX + ".wpe.weight"));
         hidden = Layers.dropout(hidden, embeddingDropout, training);
         for (int layer = 0; layer < layerCount; layer++) {
             hidden = block(hidden, bias, PREFIX + ".h." + layer, training);
@@ -81,9 +79,5 @@ final class Gpt2Decoder implements Encoder {
                         block + ".mlp.c_fc"), activation),
                 block + ".mlp.c_proj");
         return afterAttention.add(Layers.dropout(feedForward, residualDropout, training));
-    }
-
-    private NDArray lookup(NDArray ids, String table) {
-        return Embedding.embedding(ids, layers.weight(table), SparseFormat.DENSE).singletonOrThrow();
     }
 }

@@ -1,8 +1,11 @@
 package io.modelcat.ml.arch;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
@@ -32,6 +35,23 @@ final class Layers {
     /** GPT-2's {@code Conv1D}: weight shape (in, out), the transpose of {@code nn.Linear}. */
     NDArray conv1d(NDArray input, String prefix) {
         return input.matMul(weights.get(prefix + ".weight")).add(weights.get(prefix + ".bias"));
+    }
+
+    /** {@code nn.Embedding}: the rows of {@code table} that {@code ids} (int64) name. */
+    NDArray embedding(NDArray ids, String table) {
+        return Embedding.embedding(ids, weights.get(table), SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /**
+     * {@code nn.Embedding(padding_idx=...)}: the same rows, but the padding row never gets a gradient,
+     * so training leaves it as it was (a question-answering loss, say, reaches padded positions).
+     */
+    NDArray embedding(NDArray ids, String table, long paddingIndex) {
+        NDArray rows = embedding(ids, table);
+        // x * 1 + x * 0 is x exactly: the values are unchanged, only the padding rows' gradient path is cut.
+        NDArray padding = ids.eq(constants.of(paddingIndex)).toType(DataType.FLOAT32, false).expandDims(-1);
+        NDArray real = ids.neq(constants.of(paddingIndex)).toType(DataType.FLOAT32, false).expandDims(-1);
+        return rows.mul(real).add(rows.stopGradient().mul(padding));
     }
 
     NDArray layerNorm(NDArray input, String prefix, float epsilon) {

@@ -24,14 +24,25 @@ final class GradientStep {
     }
 
     /**
+     * A training step, dropout on.
+     *
      * @param beforeBackward runs between forward and backward; tests force a garbage collection
      *     there to prove no buffer that autograd needs can be freed early
      */
     static GradientStep compute(TransformerModel model, EncodedBatch batch, NDManager stepManager,
             Runnable beforeBackward) {
+        return compute(model, batch, stepManager, true, beforeBackward);
+    }
+
+    /**
+     * @param dropout false for a deterministic step, as {@code transformers} computes one in eval mode
+     * @param beforeBackward runs between forward and backward
+     */
+    static GradientStep compute(TransformerModel model, EncodedBatch batch, NDManager stepManager, boolean dropout,
+            Runnable beforeBackward) {
         NDArray loss;
         try (GradientCollector collector = model.manager().getEngine().newGradientCollector()) {
-            NDArray logits = model.forward(batch.inputs(), true).singletonOrThrow();
+            NDArray logits = model.forward(batch.inputs(), dropout).singletonOrThrow();
             loss = CrossEntropyLoss.of(logits, batch);
             beforeBackward.run();
             collector.backward(loss);
