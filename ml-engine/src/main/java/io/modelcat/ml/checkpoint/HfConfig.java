@@ -69,6 +69,13 @@ public final class HfConfig {
         return value == null || value.isNull() ? fallback : value.asInt();
     }
 
+    /** An integer setting, empty when absent or null. */
+    public Optional<Long> optionalLong(String key) {
+        JsonNode value = json.get(key);
+        return value == null || value.isNull() || !value.canConvertToLong() ? Optional.empty()
+                : Optional.of(value.asLong());
+    }
+
     public int requiredInt(String key) {
         JsonNode value = json.get(key);
         if (value == null || value.isNull()) {

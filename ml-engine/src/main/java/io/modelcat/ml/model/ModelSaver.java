@@ -1,8 +1,11 @@
 package io.modelcat.ml.model;
 
 import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcat.ml.checkpoint.CheckpointReader;
 import io.modelcat.ml.checkpoint.SafetensorsWriter;
+import io.modelcat.ml.tokenize.TokenVocabulary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,11 +22,15 @@ public final class ModelSaver {
     private static final List<String> COMPANION_FILES = List.of("tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt", "generation_config.json");
 
+    private static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private ModelSaver() {}
 
     /**
      * Writes {@code config.json} (with id2label, label2id, num_labels and the task's architecture),
-     * {@code model.safetensors} keyed by Hugging Face names, and the tokenizer files.
+     * {@code model.safetensors} keyed by Hugging Face names, and the tokenizer files; a
+     * {@code tokenizer_config.json} is written when the source had none (see {@link #writeTokenizerConfig}).
      */
     public static void save(TransformerModel model, Path directory) {
         try {
@@ -39,8 +46,29 @@ public final class ModelSaver {
                     Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
+            if (!Files.isRegularFile(directory.resolve(TOKENIZER_CONFIG))) {
+                writeTokenizerConfig(model, directory.resolve(TOKENIZER_CONFIG));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save model to " + directory, e);
         }
+    }
+
+    /**
+     * Without a {@code tokenizer_config.json} naming a class, {@code transformers} 5 rebuilds the tokenizer
+     * from the model type's own class and its vocabulary alone, ignoring {@code tokenizer.json}'s template and
+     * pre-tokenizer (a BERT pair gets {@code [CLS] A [SEP] B [SEP]} whatever the file says). Naming the generic
+     * fast tokenizer makes {@code AutoTokenizer} use {@code tokenizer.json} exactly as the engine does.
+     */
+    private static void writeTokenizerConfig(TransformerModel model, Path file) throws IOException {
+        ObjectNode config = JSON.createObjectNode();
+        config.put("tokenizer_class", "PreTrainedTokenizerFast");
+        config.put("model_max_length", model.maxSequenceLength());
+        TokenVocabulary vocabulary = TokenVocabulary.read(model.tokenizer().tokenizerFile());
+        model.config().optionalLong("pad_token_id").flatMap(vocabulary::tokenOf)
+                .ifPresent(token -> config.put("pad_token", token));
+        vocabulary.firstIdOf("[MASK]", "<mask>").stream().boxed().filter(vocabulary.specialIds()::contains)
+                .findFirst().flatMap(vocabulary::tokenOf).ifPresent(token -> config.put("mask_token", token));
+        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), config);
     }
 }

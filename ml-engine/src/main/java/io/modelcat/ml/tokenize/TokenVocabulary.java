@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -82,6 +83,11 @@ public final class TokenVocabulary {
             }
         }
         return OptionalLong.empty();
+    }
+
+    /** The token string of {@code id}, if the vocabulary or an added token holds it. */
+    public Optional<String> tokenOf(long id) {
+        return ids.entrySet().stream().filter(entry -> entry.getValue() == id).map(Map.Entry::getKey).findFirst();
     }
 
     public Set<Long> specialIds() {
