@@ -64,6 +64,24 @@ public final class Fixtures {
         }
     }
 
+    /**
+     * {@code fixtures/metrics/reference-metrics.json}, the metric values that Python's reference
+     * libraries computed ({@code reference/metrics_reference.py}): found in the first directory,
+     * from the working directory upwards, that holds it, so the tests run from the module or the
+     * repository root alike.
+     */
+    public static Path metricsReference() {
+        Path relative = Path.of("fixtures", "metrics", "reference-metrics.json");
+        for (Path directory = Path.of("").toAbsolutePath(); directory != null; directory = directory.getParent()) {
+            Path candidate = directory.resolve(relative);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException(relative + " not found in " + Path.of("").toAbsolutePath()
+                + " or any directory above it");
+    }
+
     /** The sentence the reference outputs were computed for. */
     public static final String REFERENCE_SENTENCE = "the cat sat on the mat.";
 
