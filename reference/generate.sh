@@ -7,3 +7,5 @@ cd "$(dirname "$0")/.."
 python="$(reference/venv.sh | tail -n 1)"
 export PYTHONHASHSEED=0 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 "$python" reference/generate_fixtures.py --out fixtures
+# The metrics read the tiny GPT-2 just written.
+"$python" reference/metrics_reference.py

@@ -64,6 +64,14 @@ public final class Fixtures {
         return ReferenceOutputs.read(root().resolve("reference-outputs.json"));
     }
 
+    /**
+     * {@code fixtures/metrics/reference-metrics.json}, the metric values that Python's reference
+     * libraries computed ({@code reference/metrics_reference.py}).
+     */
+    public static Path metricsReference() {
+        return io.modelcat.testsupport.Fixtures.file("metrics/reference-metrics.json");
+    }
+
     /** The first sentence of every single-text fixture's inputs, the one the original fixtures were made for. */
     public static final String REFERENCE_SENTENCE = "the cat sat on the mat.";
 

@@ -2,6 +2,7 @@ package io.modelcat.ml.infer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import io.modelcat.ml.arch.Task;
 import io.modelcat.ml.metrics.Perplexity;
 import io.modelcat.ml.model.TransformerModel;
@@ -46,8 +47,16 @@ public final class LanguageModelScorer {
             try (NDManager batchManager = model.manager().newSubManager()) {
                 EncodedBatch encoded = batches.encode(batch, batchManager);
                 NDArray logits = model.forward(encoded.inputs(), false).singletonOrThrow();
-                total -= logits.logSoftmax(-1).mul(encoded.targets()).sum().getFloat();
-                tokens += (long) encoded.targets().sum().getFloat();
+                // Log-softmax and the sum run in float64 on the model's float32 logits: in float32 a
+                // sum of hundreds of NLLs near 4 is off by several 1e-6, which exp() then magnifies.
+                // The one-hot targets are read as the next token's id (argmax) and a 0/1 row mask, so
+                // no float64 array of the vocabulary's width is made besides the log-probabilities.
+                NDArray targets = encoded.targets();
+                NDArray nextIds = targets.argMax(-1).expandDims(-1);
+                NDArray predicted = targets.sum(new int[] {-1}).toType(DataType.FLOAT64, false);
+                NDArray logProbabilities = logits.toType(DataType.FLOAT64, false).logSoftmax(-1);
+                total -= logProbabilities.gather(nextIds, -1).squeeze(-1).mul(predicted).sum().getDouble();
+                tokens += Math.round(predicted.sum().getDouble());
             }
         }
         return new Totals(total, tokens);

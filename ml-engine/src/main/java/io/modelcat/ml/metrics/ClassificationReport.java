@@ -3,9 +3,12 @@ package io.modelcat.ml.metrics;
 import java.util.List;
 
 /**
- * Single-label classification metrics, as scikit-learn's {@code classification_report} computes
- * them. Macro averages classes equally, weighted by support, micro pools all decisions (and so
- * equals accuracy for single-label data).
+ * Single-label classification metrics, as scikit-learn computes them with its default
+ * {@code labels=None} (and so as {@code classification_report} and the Hugging Face metrics report
+ * them). Macro averages equally over the classes that occur, as a true label or as a prediction;
+ * weighted averages by support; micro pools all decisions (and so equals accuracy for single-label
+ * data). A 0/0 precision or recall counts as 0. {@link #perClass()} lists every class, including
+ * those that never occur (all zero, support 0), and the confusion matrix has a row and column for each.
  */
 public record ClassificationReport(double accuracy, List<ClassScores> perClass, PrecisionRecallF1 macro,
         PrecisionRecallF1 micro, PrecisionRecallF1 weighted, ConfusionMatrix confusionMatrix) {
@@ -27,6 +30,7 @@ public record ClassificationReport(double accuracy, List<ClassScores> perClass, 
         double weightedPrecision = 0;
         double weightedRecall = 0;
         double weightedF1 = 0;
+        int occurring = 0;
         List<ClassScores> perClass = new java.util.ArrayList<>();
         for (int label = 0; label < labels.size(); label++) {
             long truePositives = matrix.truePositives(label);
@@ -37,17 +41,27 @@ public record ClassificationReport(double accuracy, List<ClassScores> perClass, 
             correct += truePositives;
             predictedPositives += predictedAsLabel;
             actualPositives += support;
-            macroPrecision += scores.precision() / labels.size();
-            macroRecall += scores.recall() / labels.size();
-            macroF1 += scores.f1() / labels.size();
+            // A class the model knows but that neither the data nor the predictions contain would
+            // pull the macro average down with a 0 that says nothing; scikit-learn leaves it out.
+            if (support > 0 || predictedAsLabel > 0) {
+                occurring++;
+                macroPrecision += scores.precision();
+                macroRecall += scores.recall();
+                macroF1 += scores.f1();
+            }
             double weight = PrecisionRecallF1.ratio(support, total);
             weightedPrecision += scores.precision() * weight;
             weightedRecall += scores.recall() * weight;
             weightedF1 += scores.f1() * weight;
         }
         return new ClassificationReport(PrecisionRecallF1.ratio(correct, total), perClass,
-                new PrecisionRecallF1(macroPrecision, macroRecall, macroF1),
+                new PrecisionRecallF1(mean(macroPrecision, occurring), mean(macroRecall, occurring),
+                        mean(macroF1, occurring)),
                 PrecisionRecallF1.fromCounts(correct, predictedPositives, actualPositives),
                 new PrecisionRecallF1(weightedPrecision, weightedRecall, weightedF1), matrix);
+    }
+
+    private static double mean(double sum, int count) {
+        return count == 0 ? 0 : sum / count;
     }
 }

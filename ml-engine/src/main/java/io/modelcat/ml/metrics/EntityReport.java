@@ -1,5 +1,6 @@
 package io.modelcat.ml.metrics;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,11 @@ public record EntityReport(PrecisionRecallF1 overall, Map<String, ClassScores> p
         if (actual.size() != predicted.size()) {
             throw new IllegalArgumentException(actual.size() + " true sentences but " + predicted.size() + " predicted");
         }
-        Set<Entity> trueEntities = new HashSet<>();
-        Set<Entity> predictedEntities = new HashSet<>();
+        // seqeval joins the sentences into one sequence with an "O" after each and chunks that, so
+        // entities are compared by their offsets in it; this matters only for broken tags (a tag that
+        // is not "O" and opens nothing can extend an entity start from the sentence before).
+        List<String> joinedTruth = new ArrayList<>();
+        List<String> joinedGuess = new ArrayList<>();
         long tokens = 0;
         long correctTokens = 0;
         for (int sentence = 0; sentence < actual.size(); sentence++) {
@@ -33,13 +37,17 @@ public record EntityReport(PrecisionRecallF1 overall, Map<String, ClassScores> p
                 throw new IllegalArgumentException("sentence " + sentence + ": " + truth.size() + " true tags but "
                         + guess.size() + " predicted");
             }
-            trueEntities.addAll(EntityExtractor.entities(sentence, truth));
-            predictedEntities.addAll(EntityExtractor.entities(sentence, guess));
+            joinedTruth.addAll(truth);
+            joinedTruth.add("O");
+            joinedGuess.addAll(guess);
+            joinedGuess.add("O");
             for (int index = 0; index < truth.size(); index++) {
                 tokens++;
                 correctTokens += truth.get(index).equals(guess.get(index)) ? 1 : 0;
             }
         }
+        Set<Entity> trueEntities = new HashSet<>(EntityExtractor.entities(0, joinedTruth));
+        Set<Entity> predictedEntities = new HashSet<>(EntityExtractor.entities(0, joinedGuess));
         Set<Entity> correct = new HashSet<>(trueEntities);
         correct.retainAll(predictedEntities);
         Set<String> types = new TreeSet<>();

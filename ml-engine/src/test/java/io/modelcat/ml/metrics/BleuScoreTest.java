@@ -35,8 +35,36 @@ class BleuScoreTest {
         assertThat(score.precisions().get(0)).isEqualTo(0.5);
         assertThat(score.precisions().get(1)).isCloseTo(1.0 / 3, within(1e-12));
         assertThat(score.bleu()).isZero();
-        // the shortest reference (2 tokens) sets the reference length
-        assertThat(score.referenceLength()).isEqualTo(2);
+        // the reference closest in length to the 4-token prediction (3 tokens) sets the reference length
+        assertThat(score.referenceLength()).isEqualTo(3);
+    }
+
+    @Test
+    void brevityPenaltyUsesTheClosestReferenceLengthAndTheShorterOnATie() {
+        // 7 tokens against references of 3 and 8: the closest is 8, so BP = exp(1 - 8/7); unigram to
+        // 4-gram matches 7/7, 5/6, 3/5, 2/4 (sacreBLEU gives 61.2975...).
+        BleuScore closest = BleuScore.of(List.of("the cat sat on the mat today"),
+                List.of(List.of("the cat sat", "the cat sat on the red mat today")));
+        assertThat(closest.referenceLength()).isEqualTo(8);
+        assertThat(closest.brevityPenalty()).isCloseTo(Math.exp(1 - 8.0 / 7), within(1e-12));
+        assertThat(closest.bleu()).isCloseTo(Math.pow(1.0 * 5 / 6 * 3 / 5 * 2 / 4, 0.25) * Math.exp(1 - 8.0 / 7),
+                within(1e-12));
+        // 6 tokens against 5 and 7: equally close, the shorter counts, and 6 > 5 means no penalty
+        BleuScore tie = BleuScore.of(List.of("the cat sat on the mat"),
+                List.of(List.of("the cat sat on the", "the cat sat on the mat too")));
+        assertThat(tie.referenceLength()).isEqualTo(5);
+        assertThat(tie.brevityPenalty()).isEqualTo(1.0);
+    }
+
+    @Test
+    void emptyPredictionsAndReferences() {
+        BleuScore empty = BleuScore.of(List.of(""), List.of(List.of("a dog")));
+        assertThat(empty.bleu()).isZero();
+        assertThat(empty.brevityPenalty()).isZero();
+        // an empty reference: nothing can match, but the prediction is not too short (BP 1, as sacreBLEU)
+        BleuScore noReference = BleuScore.of(List.of("the cat"), List.of(List.of("")));
+        assertThat(noReference.bleu()).isZero();
+        assertThat(noReference.brevityPenalty()).isEqualTo(1.0);
     }
 
     @Test
@@ -45,5 +73,10 @@ class BleuScoreTest {
         assertThat(BleuScore.tokenize("Hello, world! It's 1,000.50 dollars-ish (really)."))
                 .containsExactly("Hello", ",", "world", "!", "It's", "1,000.50", "dollars-ish", "(", "really", ")",
                         ".");
+        // Python's white space: no-break and ideographic spaces separate tokens; a final "-\n" is
+        // stripped as trailing white space before 13a, so the hyphen stays.
+        assertThat(BleuScore.tokenize("the\u00a0cat\u3000sat")).containsExactly("the", "cat", "sat");
+        assertThat(BleuScore.tokenize("a well-\n")).containsExactly("a", "well-");
+        assertThat(BleuScore.tokenize("word-\nbreak")).containsExactly("wordbreak");
     }
 }

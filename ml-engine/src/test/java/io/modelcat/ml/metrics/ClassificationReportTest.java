@@ -58,6 +58,21 @@ class ClassificationReportTest {
     }
 
     @Test
+    void macroAverageLeavesOutClassesThatOccurNowhere() {
+        // "fish" is a label of the model but neither true nor predicted: listed with zeros, left out of
+        // the macro average (as scikit-learn with labels=None), which stays that of the three others.
+        ClassificationReport withFish = ClassificationReport.of(ACTUAL, PREDICTED, List.of("cat", "dog", "bird", "fish"));
+        assertThat(withFish.perClass()).hasSize(4);
+        assertThat(withFish.perClass().get(3).scores()).isEqualTo(new PrecisionRecallF1(0, 0, 0));
+        assertThat(withFish.macro().precision()).isCloseTo(1.0 / 3, within(1e-12));
+        assertThat(withFish.macro().recall()).isCloseTo(7.0 / 18, within(1e-12));
+        assertThat(withFish.macro().f1()).isCloseTo(15.0 / 42, within(1e-12));
+        assertThat(withFish.weighted()).isEqualTo(report.weighted());
+        // "bird" is true once and never predicted: it occurs, so its zeros do count
+        assertThat(report.macro().precision()).isLessThan(0.5);
+    }
+
+    @Test
     void perfectPredictionsScoreOne() {
         ClassificationReport perfect = ClassificationReport.of(ACTUAL, ACTUAL, LABELS);
         assertThat(perfect.accuracy()).isEqualTo(1.0);

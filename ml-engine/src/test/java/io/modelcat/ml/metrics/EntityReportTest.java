@@ -44,6 +44,21 @@ class EntityReportTest {
         assertThat(report.tokenAccuracy()).isCloseTo(0.8, within(1e-12));
     }
 
+    /**
+     * seqeval chunks all sentences joined with an "O" between them. A broken tag that opens nothing
+     * (lower-case "o" after that "O") then closes an entity that starts where the last one started:
+     * true "_" spans joined positions 1..3 (from the first sentence's B-PER), predicted "_" 0..3, so
+     * they differ; PER: true 2, predicted 1, both right. P = 1/2, R = 1/3.
+     */
+    @Test
+    void sentencesAreChunkedJoinedLikeSeqeval() {
+        EntityReport report = EntityReport.of(List.of(List.of("O", "B-PER"), List.of("o", "B-PER", "O")),
+                List.of(List.of("O", "O"), List.of("o", "B-PER", "O")));
+        assertThat(report.perType().get("_").scores()).isEqualTo(new PrecisionRecallF1(0, 0, 0));
+        assertThat(report.overall().precision()).isCloseTo(0.5, within(1e-12));
+        assertThat(report.overall().recall()).isCloseTo(1.0 / 3, within(1e-12));
+    }
+
     @Test
     void boundaryMismatchCountsAsBothAFalsePositiveAndAFalseNegative() {
         // true: LOC(0..1), ORG(3); predicted: LOC(0), ORG(3), PER(4): 1 correct of 3 predicted, 2 true

@@ -17,6 +17,19 @@ class SquadScoresTest {
     }
 
     @Test
+    void normalisesWithPythonsWhiteSpaceAndWordCharacters() {
+        // str.split() takes no-break spaces and U+001F as white space
+        assertThat(SquadScores.normalize("\u00a0Paris\u00a0")).isEqualTo("paris");
+        assertThat(SquadScores.normalize("New\u3000York\u001fCity")).isEqualTo("new york city");
+        // re's \b: "²" and "½" are word characters, so "a²" and "the½" are no articles ...
+        assertThat(SquadScores.normalize("a² + b²")).isEqualTo("a² b²");
+        assertThat(SquadScores.normalize("the½")).isEqualTo("the½");
+        // ... but a combining accent is not, so the "the" of a decomposed "thé" goes and the accent stays
+        assertThat(SquadScores.normalize("the\u0301 end")).isEqualTo("\u0301 end");
+        assertThat(SquadScores.exactMatch("\u00a0Paris", "paris")).isEqualTo(1.0);
+    }
+
+    @Test
     void exactMatchAfterNormalisation() {
         assertThat(SquadScores.exactMatch("The Beatles.", "beatles")).isEqualTo(1.0);
         assertThat(SquadScores.exactMatch("Beatles band", "beatles")).isZero();
