@@ -1,0 +1,26 @@
+package io.modelcat.jobs.spec;
+
+import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.task.Task;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Evaluate a model version's files on a dataset for a task.
+ *
+ * @param mapping task input to dataset column, resolved against the dataset (every input named)
+ */
+public record EvaluateSpec(Task task, UUID modelVersionId, String artifactUri, DatasetRef dataset,
+                           Map<String, String> mapping, int batchSize, int maxSequenceLength) implements JobSpec {
+
+    public static final Setting BATCH_SIZE = Setting.integer("batchSize", 32, 1, 512, "rows per batch");
+    public static final Setting MAX_SEQUENCE_LENGTH = Setting.integer("maxSequenceLength", 128, 8, 4096,
+            "tokens per row; longer rows are cut");
+    public static final List<Setting> SETTINGS = List.of(BATCH_SIZE, MAX_SEQUENCE_LENGTH);
+
+    @Override
+    public JobKind kind() {
+        return JobKind.EVALUATE;
+    }
+}

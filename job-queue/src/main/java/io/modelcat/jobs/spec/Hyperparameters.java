@@ -1,0 +1,81 @@
+package io.modelcat.jobs.spec;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A fine-tune's training settings, every one filled in. Their defaults, limits and help are the
+ * {@link Setting}s below and nowhere else: the catalog resolves requests with them, the runner trains with
+ * the resolved values, the UI and docs show them. To add one: a component here, in {@link Input}, a
+ * {@code Setting}, a line in {@link #resolve}, and its use in the runner's training configuration.
+ */
+public record Hyperparameters(int epochs, int batchSize, double learningRate, double weightDecay, double warmupRatio,
+                              double maxGradNorm, long seed, int maxSequenceLength, Integer earlyStoppingPatience) {
+
+    public static final Setting EPOCHS = Setting.integer("epochs", 3, 1, 100, "passes over the training data");
+    public static final Setting BATCH_SIZE = Setting.integer("batchSize", 16, 1, 512, "rows per training step");
+    public static final Setting LEARNING_RATE = Setting.number("learningRate", 5e-5, 0, true, 1, false,
+            "AdamW learning rate");
+    public static final Setting WEIGHT_DECAY = Setting.number("weightDecay", 0.01, 0, false, 1, false,
+            "AdamW weight decay (not on biases and LayerNorm weights)");
+    public static final Setting WARMUP_RATIO = Setting.number("warmupRatio", 0.0, 0, false, 1, true,
+            "share of the steps with a linear warm-up of the learning rate");
+    public static final Setting MAX_GRAD_NORM = Setting.number("maxGradNorm", 1.0, 0, true, Double.MAX_VALUE, false,
+            "gradients are scaled down together when their global L2 norm exceeds this");
+    public static final Setting SEED = Setting.anyInteger("seed", 42,
+            "random seed of the splits, the shuffling, dropout and new heads");
+    public static final Setting MAX_SEQUENCE_LENGTH = Setting.integer("maxSequenceLength", 128, 8, 4096,
+            "tokens per row; longer rows are cut, and no row gets more than the model's positions");
+    public static final Setting EARLY_STOPPING_PATIENCE = Setting.integer("earlyStoppingPatience", null, 1, 100,
+            "epochs without improvement of the task's early-stopping metric on the validation data before training stops");
+
+    /** Every setting, in the order the UI shows them. */
+    public static final List<Setting> SETTINGS = List.of(EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY, WARMUP_RATIO,
+            MAX_GRAD_NORM, SEED, MAX_SEQUENCE_LENGTH, EARLY_STOPPING_PATIENCE);
+
+    private static final String PREFIX = "hyperparameters.";
+
+    /** The settings as a request sends them: absent ones take their defaults. */
+    @Schema(name = "Hyperparameters")
+    public record Input(
+            @Schema(description = "passes over the training data; a whole number between 1 and 100 (default 3)") Integer epochs,
+            @Schema(description = "rows per training step; a whole number between 1 and 512 (default 16)") Integer batchSize,
+            @Schema(description = "AdamW learning rate; over 0 and at most 1 (default 0.00005)") Double learningRate,
+            @Schema(description = "AdamW weight decay (not on biases and LayerNorm weights); between 0 and 1 (default 0.01)") Double weightDecay,
+            @Schema(description = "share of the steps with a linear warm-up of the learning rate; at least 0 and below 1 (default 0)") Double warmupRatio,
+            @Schema(description = "gradients are scaled down together when their global L2 norm exceeds this; over 0 (default 1)") Double maxGradNorm,
+            @Schema(description = "random seed of the splits, the shuffling, dropout and new heads; any whole number (default 42)") Long seed,
+            @Schema(description = "tokens per row; longer rows are cut, and no row gets more than the model's positions; a whole number between 8 and 4096 (default 128)") Integer maxSequenceLength,
+            @Schema(description = "epochs without improvement of the task's early-stopping metric on the validation data before training stops; a whole number between 1 and 100 (default off)") Integer earlyStoppingPatience) {
+
+        static final Input NONE = new Input(null, null, null, null, null, null, null, null, null);
+    }
+
+    /** Fills in defaults and checks limits, adding one error per bad value, named {@code hyperparameters.<name>}. */
+    public static Hyperparameters resolve(Input input, List<SpecError> errors) {
+        Input in = input == null ? Input.NONE : input;
+        // Resolved in the order of SETTINGS, so that errors come in that order.
+        int epochs = EPOCHS.resolve(PREFIX, in.epochs(), errors).intValue();
+        int batchSize = BATCH_SIZE.resolve(PREFIX, in.batchSize(), errors).intValue();
+        double learningRate = LEARNING_RATE.resolve(PREFIX, in.learningRate(), errors).doubleValue();
+        double weightDecay = WEIGHT_DECAY.resolve(PREFIX, in.weightDecay(), errors).doubleValue();
+        double warmupRatio = WARMUP_RATIO.resolve(PREFIX, in.warmupRatio(), errors).doubleValue();
+        double maxGradNorm = MAX_GRAD_NORM.resolve(PREFIX, in.maxGradNorm(), errors).doubleValue();
+        long seed = SEED.resolve(PREFIX, in.seed(), errors).longValue();
+        int maxSequenceLength = MAX_SEQUENCE_LENGTH.resolve(PREFIX, in.maxSequenceLength(), errors).intValue();
+        Number patience = EARLY_STOPPING_PATIENCE.resolve(PREFIX, in.earlyStoppingPatience(), errors);
+        return new Hyperparameters(epochs, batchSize, learningRate, weightDecay, warmupRatio, maxGradNorm, seed,
+                maxSequenceLength, patience == null ? null : patience.intValue());
+    }
+
+    /** The defaults, all of them. */
+    public static Hyperparameters defaults() {
+        List<SpecError> errors = new ArrayList<>();
+        Hyperparameters defaults = resolve(null, errors);
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("a default is out of its own limits: " + errors);
+        }
+        return defaults;
+    }
+}
