@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -17,16 +18,12 @@ import java.util.function.Function;
  *
  * @param id          the repository, its revision pinned to {@code commitSha}
  * @param commitSha   the commit every file is fetched from
- * @param pipelineTag the task, one of {@link #SUPPORTED_TASKS}
+ * @param pipelineTag the task, one of those the caller supports
  * @param license     licence from the model card or tags, or {@code null}
  * @param gated       whether the repository is gated (files need a token of an account that accepted its terms)
  * @param files       the files to fetch, with sizes and LFS hashes when the Hub reported them
  */
 public record ImportPlan(ModelId id, String commitSha, String pipelineTag, String license, boolean gated, List<RepoFile> files) {
-
-    /** The tasks ModelCat can serve and fine-tune, as Hub {@code pipeline_tag}s. */
-    public static final List<String> SUPPORTED_TASKS = List.of("fill-mask", "token-classification", "question-answering",
-            "summarization", "text-generation", "text-classification", "translation");
 
     /** Files fetched whenever the repository has them: tokenizer settings, vocabularies, generation defaults. */
     public static final List<String> OPTIONAL_FILES = List.of("tokenizer_config.json", "special_tokens_map.json",
@@ -60,18 +57,20 @@ public record ImportPlan(ModelId id, String commitSha, String pipelineTag, Strin
      *
      * @param requested  the id the user asked for (its revision may be a branch or tag)
      * @param info       the Hub's answer for it
+     * @param supportedTasks the {@code pipeline_tag}s the caller supports (ModelCat's task registry)
      * @param readSmallFile reads a repository file at {@code info.sha()} into memory; used for the shard index only
      * @throws HubException UNSUPPORTED with a message saying why, or INVALID_RESPONSE when the Hub's answer is unusable
      */
-    public static ImportPlan decide(ModelId requested, ModelInfo info, Function<String, byte[]> readSmallFile) {
+    public static ImportPlan decide(ModelId requested, ModelInfo info, Collection<String> supportedTasks,
+                                    Function<String, byte[]> readSmallFile) {
         String what = "model " + requested.repoId();
         if (!ModelId.isCommitSha(info.sha())) {
             throw new HubException(HubException.Kind.INVALID_RESPONSE, "the Hub's info for " + what + " has no commit sha");
         }
         String task = info.pipelineTag();
-        if (task == null || !SUPPORTED_TASKS.contains(task)) {
+        if (task == null || !supportedTasks.contains(task)) {
             throw unsupported(what + (task == null ? " has no pipeline_tag (task)" : " is for task '" + task + "'")
-                    + ", which ModelCat does not support; supported tasks: " + String.join(", ", SUPPORTED_TASKS));
+                    + ", which ModelCat does not support; supported tasks: " + String.join(", ", supportedTasks));
         }
         List<RepoFile> files = new ArrayList<>();
         files.add(info.file(CONFIG).orElseThrow(() -> unsupported(what + " has no " + CONFIG

@@ -1,16 +1,21 @@
 package io.modelcat.hub;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 
-/** Asks the Hub about a model and turns the answer into an {@link ImportPlan}. */
+/** Asks the Hub about a model and turns the answer into an {@link ImportPlan} for one of the tasks given. */
 public final class ImportPlanner {
 
     private static final int MAX_INDEX_BYTES = 16 * 1024 * 1024;
 
     private final HubClient client;
+    private final List<String> supportedTasks;
 
-    public ImportPlanner(HubClient client) {
+    /** @param supportedTasks the Hub {@code pipeline_tag}s the caller can use; others are refused */
+    public ImportPlanner(HubClient client, Collection<String> supportedTasks) {
         this.client = Objects.requireNonNull(client, "client");
+        this.supportedTasks = List.copyOf(supportedTasks);
     }
 
     /**
@@ -30,7 +35,7 @@ public final class ImportPlanner {
                     + " is gated: accept its licence at " + client.settings().endpoint() + "/" + id.repoId()
                     + " and set HF_TOKEN to an access token of that account");
         }
-        return ImportPlan.decide(id, info,
+        return ImportPlan.decide(id, info, supportedTasks,
                 name -> client.fetchSmallFile(id.withRevision(info.sha()), name, MAX_INDEX_BYTES));
     }
 }

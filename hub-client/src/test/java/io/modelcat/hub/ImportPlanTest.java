@@ -16,6 +16,9 @@ class ImportPlanTest {
 
     private static final String SHA = "0123456789abcdef0123456789abcdef01234567";
     private static final ModelId ID = ModelId.parse("org/model");
+    /** The tasks the caller supports (ModelCat passes its task registry's names). */
+    private static final List<String> TASKS = List.of("fill-mask", "token-classification", "question-answering",
+            "summarization", "text-generation", "text-classification", "translation");
     private static final Function<String, byte[]> NO_READS = name -> {
         throw new AssertionError("unexpected read of " + name);
     };
@@ -36,7 +39,7 @@ class ImportPlanTest {
         ModelInfo info = info("text-generation", ".gitattributes", "README.md", "config.json", "model.safetensors",
                 "tokenizer.json", "generation_config.json", "vocab.json", "merges.txt", "pytorch_model.bin", "onnx/model.onnx");
 
-        ImportPlan plan = ImportPlan.decide(ID, info, NO_READS);
+        ImportPlan plan = ImportPlan.decide(ID, info, TASKS, NO_READS);
 
         assertThat(plan.filenames()).containsExactly("config.json", "model.safetensors", "tokenizer.json",
                 "generation_config.json", "vocab.json", "merges.txt");
@@ -57,7 +60,7 @@ class ImportPlanTest {
                                 "b.weight": "model-00001-of-00002.safetensors",
                                 "c.weight": "model-00001-of-00002.safetensors"}}""";
 
-        ImportPlan plan = ImportPlan.decide(ID, info, name -> {
+        ImportPlan plan = ImportPlan.decide(ID, info, TASKS, name -> {
             assertThat(name).isEqualTo("model.safetensors.index.json");
             return index.getBytes(StandardCharsets.UTF_8);
         });
@@ -70,7 +73,7 @@ class ImportPlanTest {
     void shardMissingFromTheRepoIsAnInvalidResponse() {
         ModelInfo info = info("fill-mask", "config.json", "tokenizer.json", "model.safetensors.index.json");
 
-        HubException e = catchThrowableOfType(() -> ImportPlan.decide(ID, info,
+        HubException e = catchThrowableOfType(() -> ImportPlan.decide(ID, info, TASKS,
                 name -> "{\"weight_map\": {\"a\": \"model-1.safetensors\"}}".getBytes(StandardCharsets.UTF_8)), HubException.class);
 
         assertThat(e.kind()).isEqualTo(HubException.Kind.INVALID_RESPONSE);
@@ -81,7 +84,7 @@ class ImportPlanTest {
     void shardIndexNamingAnEscapingPathIsRefused() {
         ModelInfo info = info("fill-mask", "config.json", "tokenizer.json", "model.safetensors.index.json");
 
-        HubException e = catchThrowableOfType(() -> ImportPlan.decide(ID, info,
+        HubException e = catchThrowableOfType(() -> ImportPlan.decide(ID, info, TASKS,
                 name -> "{\"weight_map\": {\"a\": \"../../etc/x.safetensors\"}}".getBytes(StandardCharsets.UTF_8)), HubException.class);
 
         assertThat(e.kind()).isEqualTo(HubException.Kind.INVALID_RESPONSE);
@@ -93,7 +96,7 @@ class ImportPlanTest {
     void pickleOnlyRepoIsRefusedAsUnsafe(String weights) {
         ModelInfo info = info("text-classification", "config.json", "tokenizer.json", weights);
 
-        HubException e = catchThrowableOfType(() -> ImportPlan.decide(ID, info, NO_READS), HubException.class);
+        HubException e = catchThrowableOfType(() -> ImportPlan.decide(ID, info, TASKS, NO_READS), HubException.class);
 
         assertThat(e.kind()).isEqualTo(HubException.Kind.UNSUPPORTED);
         assertThat(e.getMessage()).contains("pickle", "unsafe", weights, "model.safetensors");
@@ -102,7 +105,7 @@ class ImportPlanTest {
     @Test
     void repoWithoutAnyWeightsIsRefused() {
         HubException e = catchThrowableOfType(() -> ImportPlan.decide(ID,
-                info("text-classification", "config.json", "tokenizer.json", "tf_model.h5"), NO_READS), HubException.class);
+                info("text-classification", "config.json", "tokenizer.json", "tf_model.h5"), TASKS, NO_READS), HubException.class);
 
         assertThat(e.kind()).isEqualTo(HubException.Kind.UNSUPPORTED);
         assertThat(e.getMessage()).contains("only safetensors weights");
@@ -111,17 +114,17 @@ class ImportPlanTest {
     @Test
     void unsupportedTaskListsTheSupportedOnes() {
         HubException e = catchThrowableOfType(() -> ImportPlan.decide(ID,
-                info("image-classification", "config.json", "tokenizer.json", "model.safetensors"), NO_READS), HubException.class);
+                info("image-classification", "config.json", "tokenizer.json", "model.safetensors"), TASKS, NO_READS), HubException.class);
 
         assertThat(e.kind()).isEqualTo(HubException.Kind.UNSUPPORTED);
         assertThat(e.getMessage()).contains("'image-classification'");
-        assertThat(e.getMessage()).contains(ImportPlan.SUPPORTED_TASKS.toArray(String[]::new));
+        assertThat(e.getMessage()).contains(TASKS.toArray(String[]::new));
     }
 
     @Test
     void missingTaskIsRefused() {
         HubException e = catchThrowableOfType(() -> ImportPlan.decide(ID,
-                info(null, "config.json", "tokenizer.json", "model.safetensors"), NO_READS), HubException.class);
+                info(null, "config.json", "tokenizer.json", "model.safetensors"), TASKS, NO_READS), HubException.class);
 
         assertThat(e.kind()).isEqualTo(HubException.Kind.UNSUPPORTED);
         assertThat(e.getMessage()).contains("no pipeline_tag", "text-classification");
@@ -129,8 +132,8 @@ class ImportPlanTest {
 
     @Test
     void everySupportedTaskIsAccepted() {
-        for (String task : ImportPlan.SUPPORTED_TASKS) {
-            assertThat(ImportPlan.decide(ID, info(task, "config.json", "tokenizer.json", "model.safetensors"), NO_READS)
+        for (String task : TASKS) {
+            assertThat(ImportPlan.decide(ID, info(task, "config.json", "tokenizer.json", "model.safetensors"), TASKS, NO_READS)
                     .pipelineTag()).isEqualTo(task);
         }
     }
@@ -138,9 +141,9 @@ class ImportPlanTest {
     @Test
     void configAndTokenizerAreRequired() {
         HubException noConfig = catchThrowableOfType(() -> ImportPlan.decide(ID,
-                info("fill-mask", "tokenizer.json", "model.safetensors"), NO_READS), HubException.class);
+                info("fill-mask", "tokenizer.json", "model.safetensors"), TASKS, NO_READS), HubException.class);
         HubException noTokenizer = catchThrowableOfType(() -> ImportPlan.decide(ID,
-                info("fill-mask", "config.json", "vocab.txt", "model.safetensors"), NO_READS), HubException.class);
+                info("fill-mask", "config.json", "vocab.txt", "model.safetensors"), TASKS, NO_READS), HubException.class);
 
         assertThat(noConfig.kind()).isEqualTo(HubException.Kind.UNSUPPORTED);
         assertThat(noConfig.getMessage()).contains("config.json");
@@ -153,7 +156,7 @@ class ImportPlanTest {
         ModelInfo noSha = new ModelInfo("org/model", null, "fill-mask", List.of(), null, null, false, null, List.of(),
                 Arrays.asList(RepoFile.named("config.json")));
 
-        assertThat(catchThrowableOfType(() -> ImportPlan.decide(ID, noSha, NO_READS), HubException.class).kind())
+        assertThat(catchThrowableOfType(() -> ImportPlan.decide(ID, noSha, TASKS, NO_READS), HubException.class).kind())
                 .isEqualTo(HubException.Kind.INVALID_RESPONSE);
     }
 }

@@ -25,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelSnapshotDownloaderTest {
 
+    /** The tasks this test's caller supports. */
+    private static final java.util.List<String> TASKS = java.util.List.of("text-classification", "text-generation");
+
     private static final String BERT = "hf-tiny/bert";
 
     @TempDir
@@ -48,7 +51,7 @@ class ModelSnapshotDownloaderTest {
     }
 
     private ModelSnapshot importModel(String id) {
-        ImportPlan plan = new ImportPlanner(client).plan(ModelId.parse(id));
+        ImportPlan plan = new ImportPlanner(client, TASKS).plan(ModelId.parse(id));
         return new ModelSnapshotDownloader(client).download(plan, store, DownloadProgress.NONE);
     }
 
@@ -135,7 +138,7 @@ class ModelSnapshotDownloaderTest {
     @Test
     void concurrentImportsOfTheSameModelBothEndWithOneCompleteSnapshot() throws Exception {
         FakeRepo repo = hub.addRepo(BERT, TinyModels.dir("bert"));
-        ImportPlan plan = new ImportPlanner(client).plan(ModelId.parse(BERT));
+        ImportPlan plan = new ImportPlanner(client, TASKS).plan(ModelId.parse(BERT));
         ModelSnapshotDownloader downloader = new ModelSnapshotDownloader(client);
         CyclicBarrier start = new CyclicBarrier(2);
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -163,7 +166,7 @@ class ModelSnapshotDownloaderTest {
     @Test
     void downloadThatLosesTheRaceDiscardsItsCopyAndUsesTheWinners() throws Exception {
         FakeRepo repo = hub.addRepo(BERT, TinyModels.dir("bert"));
-        ImportPlan plan = new ImportPlanner(client).plan(ModelId.parse(BERT));
+        ImportPlan plan = new ImportPlanner(client, TASKS).plan(ModelId.parse(BERT));
         ModelSnapshotDownloader downloader = new ModelSnapshotDownloader(client);
         CountDownLatch winnerDone = new CountDownLatch(1);
         // The slow download pauses in its first progress report until the fast one has published its snapshot.
@@ -213,7 +216,7 @@ class ModelSnapshotDownloaderTest {
         HubException e = catchThrowableOfType(() -> importModel(BERT), HubException.class);
 
         assertThat(e.kind()).isEqualTo(HubException.Kind.UNSUPPORTED);
-        assertThat(e.getMessage()).contains("image-classification", "supported tasks: fill-mask");
+        assertThat(e.getMessage()).contains("image-classification", "supported tasks: text-classification, text-generation");
     }
 
     @Test

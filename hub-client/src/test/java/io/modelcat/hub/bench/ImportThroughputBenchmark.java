@@ -39,7 +39,7 @@ public final class ImportThroughputBenchmark {
         Path work = Files.createTempDirectory("import-bench");
         try {
             HubClient client = new HubClient(HubClientSettings.defaults().withEndpoint(endpoint));
-            ImportPlan plan = new ImportPlanner(client).plan(ModelId.parse("bench/model"));
+            ImportPlan plan = new ImportPlanner(client, java.util.List.of("text-classification")).plan(ModelId.parse("bench/model"));
             long bytes = plan.knownTotalBytes();
             String url = endpoint + "/bench/model/resolve/main/model.safetensors";
             List<Double> curl = new ArrayList<>();

@@ -1,11 +1,12 @@
 package io.modelcat.runner.execute;
 
+import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** What a running job sees: its parameters and device, and where it reports progress and logs. */
+/** What a running job sees: its attempt, devices and work folder, and where it reports progress and logs. */
 public interface JobContext {
 
     UUID jobId();
@@ -13,10 +14,13 @@ public interface JobContext {
     /** 1 for the first attempt, more after retries and take-overs. */
     int attempt();
 
-    Map<String, Object> params();
-
     /** GPU indexes given to this job; empty for a CPU job. */
     List<Integer> gpus();
+
+    /** The DJL device the job runs on: its first assigned GPU, or the CPU. */
+    default Device device() {
+        return gpus().isEmpty() ? Device.cpu() : Device.gpu(gpus().get(0));
+    }
 
     /** A folder of this job's own under the runner's work directory, kept across retries. */
     Path workDirectory();

@@ -3,6 +3,9 @@ package io.modelcat.runner.execute;
 import io.micronaut.context.annotation.Value;
 import io.modelcat.jobs.JobKind;
 import io.modelcat.jobs.JobQueue;
+import io.modelcat.jobs.spec.JobResult;
+import io.modelcat.jobs.spec.JobSpec;
+import io.modelcat.jobs.spec.JobSpecs;
 import io.modelcat.runner.worker.WorkerIdentity;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -32,13 +35,13 @@ public class JobExecutor {
     private final WorkerIdentity worker;
     private final GpuPool gpus;
     private final JobQueue queue;
-    private final Map<JobKind, JobHandler> handlers = new EnumMap<>(JobKind.class);
+    private final Map<JobKind, JobHandler<?>> handlers = new EnumMap<>(JobKind.class);
     private final Map<UUID, RunningJob> running = new ConcurrentHashMap<>();
     private final Path workRoot;
-    private final Duration retryBackoff;
+    private final RetryPolicy retries;
 
     public JobExecutor(JobRecords records, WorkerIdentity worker, GpuPool gpus, JobQueue queue,
-                       List<JobHandler> handlers,
+                       List<JobHandler<?>> handlers,
                        @Value("${modelcat.home}") String home,
                        @Value("${modelcat.runner.retry-backoff:2s}") Duration retryBackoff) {
         this.records = records;
@@ -47,7 +50,7 @@ public class JobExecutor {
         this.queue = queue;
         handlers.forEach(h -> this.handlers.put(h.kind(), h));
         this.workRoot = Path.of(home, "work");
-        this.retryBackoff = retryBackoff;
+        this.retries = new RetryPolicy(retryBackoff);
     }
 
     /** Executes the job if it is still there to take; {@code recovering} takes over a dead runner's job. */
@@ -78,23 +81,21 @@ public class JobExecutor {
     private void run(RunningJob job) {
         JobRecords.Claim claim = job.claim();
         UUID id = claim.id();
-        JobHandler handler = JobKind.fromWireName(claim.kind()).map(handlers::get).orElse(null);
+        JobHandler<?> handler = JobKind.fromWireName(claim.kind()).map(handlers::get).orElse(null);
         try {
             if (handler == null) {
                 throw new IllegalStateException("this runner cannot execute jobs of kind '" + claim.kind() + "'");
             }
             job.log("INFO", "Started on worker " + worker.id() + " (attempt " + claim.attempt() + " of "
                     + claim.maxAttempts() + ")" + (job.gpus().isEmpty() ? "" : " with GPUs " + job.gpus()), Map.of());
-            Map<String, Object> result = handler.run(job);
-            ended(job, result);
+            ended(job, runTyped(handler, claim.spec(), job));
         } catch (JobCancelledException e) {
             ended(job, null);
         } catch (TransientJobException e) {
             if (job.cancelled()) {
                 ended(job, null);
-            } else if (claim.attempt() < claim.maxAttempts()) {
-                Duration backoff = retryBackoff.multipliedBy(1L << Math.min(10, claim.attempt() - 1));
-                Duration delay = e.retryAfter().filter(r -> r.compareTo(backoff) > 0).orElse(backoff);
+            } else if (retries.retries(claim.attempt(), claim.maxAttempts())) {
+                Duration delay = retries.delay(claim.attempt(), e.retryAfter());
                 job.log("WARN", "Attempt " + claim.attempt() + " failed: " + e.getMessage() + "; retrying in "
                         + delay.toSeconds() + " s", Map.of("error", String.valueOf(e.getMessage())));
                 if (records.requeue(id, worker.id(), e.getMessage())) {
@@ -108,7 +109,13 @@ public class JobExecutor {
         }
     }
 
-    private void ended(RunningJob job, Map<String, Object> result) {
+    /** Reads the stored specification as the handler's type and runs it. */
+    private static <S extends JobSpec> JobResult runTyped(JobHandler<S> handler, String spec, JobContext context)
+            throws Exception {
+        return handler.run(JobSpecs.read(spec, handler.specType()), context);
+    }
+
+    private void ended(RunningJob job, JobResult result) {
         UUID id = job.jobId();
         if (job.isRunnerStopping()) {
             job.log("INFO", "Runner " + worker.id() + " is stopping; the job goes back to the queue", Map.of());
@@ -124,7 +131,7 @@ public class JobExecutor {
             records.cancelled(id, worker.id());
         } else {
             job.log("INFO", "Succeeded", Map.of());
-            records.succeeded(id, worker.id(), result == null ? Map.of() : result);
+            records.succeeded(id, worker.id(), result);
         }
     }
 

@@ -1,9 +1,10 @@
 package io.modelcat.runner.execute;
 
-import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
 import io.modelcat.jobs.DeviceRequest;
+import io.modelcat.jobs.spec.JobResult;
+import io.modelcat.jobs.spec.JobSpecs;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,8 +30,8 @@ public class JobRecords {
         this.json = json;
     }
 
-    /** A job this runner now owns. */
-    public record Claim(UUID id, String kind, Map<String, Object> params, int attempt, int maxAttempts,
+    /** A job this runner now owns, with its specification as the JSON text stored on it. */
+    public record Claim(UUID id, String kind, String spec, int attempt, int maxAttempts,
                         int priority, DeviceRequest device, java.time.Duration timeLimit) {
     }
 
@@ -54,8 +55,7 @@ public class JobRecords {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    return Optional.of(new Claim(jobId, rs.getString("kind"),
-                            json.readValue(rs.getString("params"), Argument.mapOf(String.class, Object.class)),
+                    return Optional.of(new Claim(jobId, rs.getString("kind"), rs.getString("params"),
                             rs.getInt("attempt"), rs.getInt("max_attempts"), rs.getInt("priority"),
                             new DeviceRequest(rs.getString("device_kind"), rs.getInt("device_count")),
                             rs.getObject("time_limit_seconds") == null ? null
@@ -75,8 +75,8 @@ public class JobRecords {
                 jobId, level, message, toJson(fields));
     }
 
-    public void succeeded(UUID jobId, String workerId, Map<String, Object> result) {
-        finish(jobId, workerId, "succeeded", result, null, null);
+    public void succeeded(UUID jobId, String workerId, JobResult result) {
+        finish(jobId, workerId, "succeeded", JobSpecs.write(result), null, null);
     }
 
     public void failed(UUID jobId, String workerId, String error, String cause) {
@@ -87,12 +87,12 @@ public class JobRecords {
         finish(jobId, workerId, "cancelled", null, null, null);
     }
 
-    private void finish(UUID jobId, String workerId, String state, Map<String, Object> result, String error, String cause) {
+    private void finish(UUID jobId, String workerId, String state, String result, String error, String cause) {
         update("""
                 UPDATE job SET state = ?, result = ?::jsonb, error = ?, error_cause = ?, finished_at = now(),
                                updated_at = now(), progress = CASE WHEN ? = 'succeeded' THEN 1 ELSE progress END
                 WHERE id = ? AND worker_id = ? AND state = 'running'""",
-                state, result == null ? null : toJson(result), error, cause, state, jobId, workerId);
+                state, result, error, cause, state, jobId, workerId);
     }
 
     /** Puts a running job back in the queue (a retry, or a runner shutting down); true if it was this worker's. */

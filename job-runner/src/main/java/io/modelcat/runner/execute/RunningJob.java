@@ -37,11 +37,6 @@ final class RunningJob implements JobContext {
     }
 
     @Override
-    public Map<String, Object> params() {
-        return claim.params();
-    }
-
-    @Override
     public List<Integer> gpus() {
         return gpus;
     }

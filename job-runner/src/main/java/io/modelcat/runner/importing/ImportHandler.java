@@ -11,6 +11,10 @@ import io.modelcat.hub.ModelInfo;
 import io.modelcat.hub.ModelSnapshot;
 import io.modelcat.hub.ModelSnapshotDownloader;
 import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.spec.ImportResult;
+import io.modelcat.jobs.spec.ImportSpec;
+import io.modelcat.jobs.task.Task;
+import io.modelcat.runner.task.TaskRecipes;
 import io.modelcat.runner.execute.JobCancelledException;
 import io.modelcat.runner.execute.JobContext;
 import io.modelcat.runner.execute.JobHandler;
@@ -31,7 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * registers the card and a version for the Hub revision. Re-importing a revision changes nothing.
  */
 @Singleton
-public class ImportHandler implements JobHandler {
+public class ImportHandler implements JobHandler<ImportSpec> {
 
     private static final int README_LIMIT = 1024 * 1024;
 
@@ -51,9 +55,14 @@ public class ImportHandler implements JobHandler {
     }
 
     @Override
-    public Map<String, Object> run(JobContext context) {
-        String repo = (String) context.params().get("repoId");
-        String revision = (String) context.params().get("revision");
+    public Class<ImportSpec> specType() {
+        return ImportSpec.class;
+    }
+
+    @Override
+    public ImportResult run(ImportSpec spec, JobContext context) {
+        String repo = spec.repoId();
+        String revision = spec.revision();
         try {
             ModelId id = ModelId.parse(repo, revision);
             HubClients.ForImport forImport = hubs.forImport();
@@ -61,7 +70,7 @@ public class ImportHandler implements JobHandler {
             context.log("INFO", "Importing " + id.repoId() + " at " + id.revisionOrDefault() + " from "
                     + hub.settings().endpoint() + " (token: " + forImport.tokenSource() + ")", Map.of());
             ModelInfo info = hub.modelInfo(id);
-            ImportPlan plan = new ImportPlanner(hub).plan(id, info);
+            ImportPlan plan = new ImportPlanner(hub, Task.wireNames()).plan(id, info);
             long total = plan.knownTotalBytes();
             context.log("INFO", "Revision " + plan.commitSha() + ": " + plan.files().size() + " files, " + total + " bytes",
                     Map.of("files", plan.filenames(), "bytes", total));
@@ -75,14 +84,8 @@ public class ImportHandler implements JobHandler {
             context.log("INFO", registered.created()
                     ? "Registered version " + registered.versionNumber() + " of model " + registered.modelId()
                     : "Revision already registered as version " + registered.versionNumber() + "; nothing changed", Map.of());
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("modelId", registered.modelId().toString());
-            result.put("versionId", registered.versionId().toString());
-            result.put("versionNumber", registered.versionNumber());
-            result.put("revision", plan.commitSha());
-            result.put("bytes", total);
-            result.put("newVersion", registered.created());
-            return result;
+            return new ImportResult(registered.modelId(), registered.versionId(), registered.versionNumber(),
+                    plan.commitSha(), total, registered.created());
         } catch (HubException e) {
             if (e.isTransient()) {
                 throw new TransientJobException(e.getMessage(), e, e.retryAfter().orElse(null));
@@ -118,7 +121,7 @@ public class ImportHandler implements JobHandler {
         String modelType = info.modelType() == null ? "" : info.modelType().toLowerCase(Locale.ROOT);
         List<String> tags = info.tags().stream().filter(t -> !t.contains(":")).limit(50).toList();
         return new ImportedModels.Card(id.repoId(), id.name(), id.owner(), description, plan.pipelineTag(),
-                finetuningTasks(modelType), plan.license() == null ? "unknown" : plan.license(), tags,
+                TaskRecipes.fineTunableFor(modelType), plan.license() == null ? "unknown" : plan.license(), tags,
                 info.libraryName(), info.architectures().isEmpty() ? modelType : info.architectures().get(0));
     }
 
@@ -137,14 +140,5 @@ public class ImportHandler implements JobHandler {
         } catch (HubException e) {
             return "";
         }
-    }
-
-    /** What this project's engine can fine-tune the architecture for. */
-    static List<String> finetuningTasks(String modelType) {
-        return switch (modelType) {
-            case "bert", "roberta", "distilbert" -> List.of("text-classification", "token-classification");
-            case "gpt2" -> List.of("text-generation");
-            default -> List.of();
-        };
     }
 }

@@ -1,6 +1,8 @@
 package io.modelcat.runner.noop;
 
 import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.spec.NoopResult;
+import io.modelcat.jobs.spec.NoopSpec;
 import io.modelcat.runner.execute.JobContext;
 import io.modelcat.runner.execute.JobHandler;
 import io.modelcat.runner.execute.TransientJobException;
@@ -9,11 +11,10 @@ import java.util.Map;
 
 /**
  * A job that only waits, reporting progress: checks that workers take jobs, and measures the queue
- * itself. Parameters: {@code durationMillis} (default 0), {@code failWith} (a message: fail), and
- * {@code transientFailures} (fail transiently on the first N attempts).
+ * itself. It can be asked to fail, or to fail transiently on its first attempts ({@link NoopSpec}).
  */
 @Singleton
-public class NoopHandler implements JobHandler {
+public class NoopHandler implements JobHandler<NoopSpec> {
 
     private static final int STEPS = 20;
 
@@ -23,12 +24,16 @@ public class NoopHandler implements JobHandler {
     }
 
     @Override
-    public Map<String, Object> run(JobContext context) throws InterruptedException {
-        Map<String, Object> params = context.params();
-        long duration = ((Number) params.getOrDefault("durationMillis", 0)).longValue();
-        int transientFailures = ((Number) params.getOrDefault("transientFailures", 0)).intValue();
-        if (context.attempt() <= transientFailures) {
-            throw new TransientJobException("transient failure " + context.attempt() + " of " + transientFailures + " (asked for)");
+    public Class<NoopSpec> specType() {
+        return NoopSpec.class;
+    }
+
+    @Override
+    public NoopResult run(NoopSpec spec, JobContext context) throws InterruptedException {
+        long duration = spec.durationMillis();
+        if (context.attempt() <= spec.transientFailures()) {
+            throw new TransientJobException("transient failure " + context.attempt() + " of "
+                    + spec.transientFailures() + " (asked for)");
         }
         for (int step = 1; step <= STEPS && duration > 0; step++) {
             context.stopIfCancelled();
@@ -36,10 +41,9 @@ public class NoopHandler implements JobHandler {
             context.progress((double) step / STEPS, Map.of("step", step, "steps", STEPS));
         }
         context.stopIfCancelled();
-        Object failWith = params.get("failWith");
-        if (failWith != null) {
-            throw new IllegalStateException(failWith.toString(), new RuntimeException("the cause, as asked for"));
+        if (spec.failWith() != null) {
+            throw new IllegalStateException(spec.failWith(), new RuntimeException("the cause, as asked for"));
         }
-        return Map.of("waitedMillis", duration);
+        return new NoopResult(duration);
     }
 }

@@ -1,4 +1,4 @@
-package io.modelcat.runner.evaluate;
+package io.modelcat.runner.task;
 
 import java.util.Collection;
 import java.util.Comparator;

@@ -3,8 +3,17 @@ package io.modelcat.runner.ml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.modelcat.datasets.DatasetFormat;
 import io.modelcat.jobs.DeviceRequest;
 import io.modelcat.jobs.JobQueue;
+import io.modelcat.jobs.spec.DatasetRef;
+import io.modelcat.jobs.spec.EvaluateSpec;
+import io.modelcat.jobs.spec.FinetuneSpec;
+import io.modelcat.jobs.spec.Hyperparameters;
+import io.modelcat.jobs.spec.JobSpec;
+import io.modelcat.jobs.spec.JobSpecs;
+import io.modelcat.jobs.spec.SpecError;
+import io.modelcat.jobs.task.Task;
 import io.modelcat.runner.RunnerContexts;
 import io.modelcat.testsupport.Fixtures;
 import io.modelcat.testsupport.TestDatabase;
@@ -16,7 +25,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -29,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * queued the way catalog-service queues them: a job row with its parameters, then a trigger.
  */
 class MlJobsTest {
+
+    private static final Map<String, String> MAPPING = Map.of("sentence1", "review", "label", "sentiment");
 
     @TempDir
     Path home;
@@ -75,39 +88,38 @@ class MlJobsTest {
         return csv.toString();
     }
 
-    private Map<String, Object> dataset() {
-        return Map.of("id", datasetId.toString(), "storagePath", "reviews.csv", "format", "csv");
+    private DatasetRef dataset() {
+        return new DatasetRef(datasetId, "reviews.csv", DatasetFormat.CSV);
     }
 
-    private UUID queue(EmbeddedServer runner, String kind, String params) throws SQLException {
+    private EvaluateSpec evaluation(Path artifact) {
+        return new EvaluateSpec(Task.TEXT_CLASSIFICATION, versionId, artifact.toUri().toString(), dataset(), MAPPING,
+                EvaluateSpec.BATCH_SIZE.fallback().intValue(), 64);
+    }
+
+    private UUID queue(EmbeddedServer runner, JobSpec spec) throws SQLException {
         UUID id = UUID.randomUUID();
-        sql("INSERT INTO job (id, kind, model_id, params) VALUES ('" + id + "', '" + kind + "', '" + modelId + "', '"
-                + params.replace("'", "''") + "'::jsonb)");
+        sql("INSERT INTO job (id, kind, model_id, params) VALUES ('" + id + "', '" + spec.kind().wireName() + "', '"
+                + modelId + "', '" + JobSpecs.write(spec).replace("'", "''") + "'::jsonb)");
         runner.getApplicationContext().getBean(JobQueue.class).submit(id, DeviceRequest.cpu(), 0, Instant.now());
         return id;
-    }
-
-    private static String json(Map<String, Object> value) throws java.io.IOException {
-        return io.micronaut.json.JsonMapper.createDefault().writeValueAsString(value);
     }
 
     @Test
     void evaluatesThenFineTunesAndTheFineTunedModelIsBetter() throws Exception {
         Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
         try (EmbeddedServer runner = RunnerContexts.start(properties)) {
-            Map<String, Object> mapping = Map.of("sentence1", "review", "label", "sentiment");
-            UUID evaluation = queue(runner, "evaluate", json(Map.of("task", "text-classification",
-                    "modelVersionId", versionId.toString(), "artifactUri", home.resolve("models/bert").toUri().toString(),
-                    "dataset", dataset(), "mapping", mapping, "batchSize", 32, "maxSequenceLength", 64)));
+            UUID evaluation = queue(runner, evaluation(home.resolve("models/bert")));
             assertThat(await(evaluation)).isEqualTo("succeeded");
             double baseAccuracy = metric(evaluation, "test", "accuracy");
             assertThat(count("SELECT count(*) FROM prediction_sample WHERE job_id = '" + evaluation + "'")).isEqualTo(50);
 
-            UUID finetune = queue(runner, "finetune", json(Map.of("task", "text-classification",
-                    "modelVersionId", versionId.toString(), "artifactUri", home.resolve("models/bert").toUri().toString(),
-                    "train", dataset(), "mapping", mapping,
-                    "hyperparameters", Map.of("epochs", 4, "batchSize", 8, "learningRate", 3e-3, "warmupRatio", 0.1, "seed", 3,
-                            "maxSequenceLength", 64))));
+            List<SpecError> errors = new ArrayList<>();
+            Hyperparameters hyperparameters = Hyperparameters.resolve(
+                    new Hyperparameters.Input(4, 8, 3e-3, null, 0.1, null, 3L, 64, null), errors);
+            assertThat(errors).isEmpty();
+            UUID finetune = queue(runner, new FinetuneSpec(Task.TEXT_CLASSIFICATION, versionId,
+                    home.resolve("models/bert").toUri().toString(), dataset(), null, null, MAPPING, hyperparameters));
             assertThat(await(finetune)).isEqualTo("succeeded");
             double tunedAccuracy = metric(finetune, "test", "accuracy");
             assertThat(tunedAccuracy).as("base %s, tuned %s", baseAccuracy, tunedAccuracy).isGreaterThan(0.9);
@@ -130,9 +142,7 @@ class MlJobsTest {
         }
         Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
         try (EmbeddedServer runner = RunnerContexts.start(properties)) {
-            UUID evaluation = queue(runner, "evaluate", json(Map.of("task", "text-classification",
-                    "modelVersionId", versionId.toString(), "artifactUri", tagger.toUri().toString(),
-                    "dataset", dataset(), "mapping", Map.of("sentence1", "review", "label", "sentiment"))));
+            UUID evaluation = queue(runner, evaluation(tagger));
             assertThat(await(evaluation)).isEqualTo("succeeded");
             assertThat(metric(evaluation, "test", "accuracy")).isBetween(0.0, 1.0);
             assertThat(count("SELECT count(*) FROM job_log WHERE job_id = '" + evaluation

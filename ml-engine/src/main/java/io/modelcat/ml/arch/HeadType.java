@@ -2,8 +2,8 @@ package io.modelcat.ml.arch;
 
 import java.util.Optional;
 
-/** What the head on top of the transformer body predicts. */
-public enum Task {
+/** What the head on top of the transformer body predicts (the engine's side of a task). */
+public enum HeadType {
     SEQUENCE_CLASSIFICATION,
     TOKEN_CLASSIFICATION,
     CAUSAL_LM,
@@ -13,7 +13,7 @@ public enum Task {
     QUESTION_ANSWERING;
 
     /** Reads the task from a {@code transformers} class name such as {@code BertForTokenClassification}. */
-    public static Optional<Task> fromTransformersClass(String architecture) {
+    public static Optional<HeadType> fromTransformersClass(String architecture) {
         if (architecture.endsWith("ForSequenceClassification")) {
             return Optional.of(SEQUENCE_CLASSIFICATION);
         }

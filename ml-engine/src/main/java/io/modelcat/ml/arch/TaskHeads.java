@@ -14,17 +14,17 @@ final class TaskHeads {
     private TaskHeads() {}
 
     /** The parameters a head owns (for a tied LM head: none). */
-    static List<ParameterSpec> parameters(ArchitectureFamily family, Task task, HfConfig config, int hidden,
+    static List<ParameterSpec> parameters(ArchitectureFamily family, HeadType task, HfConfig config, int hidden,
             int labels) {
         List<ParameterSpec> specs = new ArrayList<>();
-        if (task == Task.CAUSAL_LM) {
+        if (task == HeadType.CAUSAL_LM) {
             return specs;
         }
-        if (task == Task.QUESTION_ANSWERING) {
+        if (task == HeadType.QUESTION_ANSWERING) {
             addLinear(specs, "qa_outputs", 2, hidden);
             return specs;
         }
-        if (task == Task.MASKED_LM) {
+        if (task == HeadType.MASKED_LM) {
             MaskedLmLayout layout = MaskedLmLayout.of(family);
             addLinear(specs, layout.dense(), hidden, hidden);
             specs.add(new ParameterSpec(layout.layerNorm() + ".weight", new Shape(hidden), false, true));
@@ -36,7 +36,7 @@ final class TaskHeads {
             }
             return specs;
         }
-        if (task == Task.SEQUENCE_CLASSIFICATION) {
+        if (task == HeadType.SEQUENCE_CLASSIFICATION) {
             switch (family) {
                 case BERT -> addLinear(specs, "bert.pooler.dense", hidden, hidden);
                 case DISTILBERT -> addLinear(specs, "pre_classifier", hidden, hidden);
@@ -52,7 +52,7 @@ final class TaskHeads {
         return specs;
     }
 
-    static Head create(ArchitectureFamily family, Task task, HfConfig config, Layers layers) {
+    static Head create(ArchitectureFamily family, HeadType task, HfConfig config, Layers layers) {
         float classifierDropout = classifierDropout(family, task, config);
         return switch (task) {
             case CAUSAL_LM -> tiedLanguageModel(family, config, layers);
@@ -137,9 +137,9 @@ final class TaskHeads {
         return hidden.get(":, 0, :");
     }
 
-    private static float classifierDropout(ArchitectureFamily family, Task task, HfConfig config) {
+    private static float classifierDropout(ArchitectureFamily family, HeadType task, HfConfig config) {
         if (family == ArchitectureFamily.DISTILBERT) {
-            return task == Task.SEQUENCE_CLASSIFICATION
+            return task == HeadType.SEQUENCE_CLASSIFICATION
                     ? (float) config.doubleValue("seq_classif_dropout", 0.2)
                     : (float) config.doubleValue("dropout", 0.1);
         }

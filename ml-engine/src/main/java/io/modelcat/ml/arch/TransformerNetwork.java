@@ -16,7 +16,7 @@ public final class TransformerNetwork {
         this.head = head;
     }
 
-    public static TransformerNetwork create(HfConfig config, ArchitectureFamily family, Task task, Weights weights,
+    public static TransformerNetwork create(HfConfig config, ArchitectureFamily family, HeadType task, Weights weights,
             ScalarConstants constants) {
         Layers layers = new Layers(weights, constants);
         Encoder encoder = switch (family) {
@@ -29,7 +29,7 @@ public final class TransformerNetwork {
     }
 
     /** The parameters the task head owns, for creating them when a checkpoint lacks them. */
-    public static List<ParameterSpec> headParameters(HfConfig config, ArchitectureFamily family, Task task,
+    public static List<ParameterSpec> headParameters(HfConfig config, ArchitectureFamily family, HeadType task,
             int labelCount) {
         return TaskHeads.parameters(family, task, config, hiddenSize(config, family), labelCount);
     }

@@ -2,7 +2,7 @@ package io.modelcat.ml.infer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.metrics.TopKAccuracy;
 import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.ml.tokenize.TokenVocabulary;
@@ -42,7 +42,7 @@ public final class FillMask {
     private final String[] tokensById;
 
     public FillMask(TransformerModel model, int batchSize, int maxSequenceLength) {
-        if (model.task() != Task.MASKED_LM) {
+        if (model.task() != HeadType.MASKED_LM) {
             throw new IllegalArgumentException("not a masked language model: " + model.task());
         }
         this.model = model;

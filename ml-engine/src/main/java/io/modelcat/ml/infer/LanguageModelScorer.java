@@ -3,7 +3,7 @@ package io.modelcat.ml.infer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.metrics.Perplexity;
 import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.ml.train.CausalLmBatches;
@@ -18,7 +18,7 @@ public final class LanguageModelScorer {
     private final int batchSize;
 
     public LanguageModelScorer(TransformerModel model, int batchSize, int maxSequenceLength) {
-        if (model.task() != Task.CAUSAL_LM) {
+        if (model.task() != HeadType.CAUSAL_LM) {
             throw new IllegalArgumentException("not a causal language model: " + model.task());
         }
         this.model = model;

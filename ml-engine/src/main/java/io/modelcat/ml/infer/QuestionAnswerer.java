@@ -2,7 +2,7 @@ package io.modelcat.ml.infer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.metrics.SquadScores;
 import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.ml.tokenize.QuestionContextEncoding;
@@ -34,7 +34,7 @@ public final class QuestionAnswerer {
      * @param maxAnswerTokens longest answer in tokens ({@code max_answer_len}, 15 in the pipeline)
      */
     public QuestionAnswerer(TransformerModel model, int batchSize, int maxSequenceLength, int maxAnswerTokens) {
-        if (model.task() != Task.QUESTION_ANSWERING) {
+        if (model.task() != HeadType.QUESTION_ANSWERING) {
             throw new IllegalArgumentException("not a question answering model: " + model.task());
         }
         this.model = model;

@@ -2,7 +2,7 @@ package io.modelcat.ml.infer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.metrics.ClassificationReport;
 import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.ml.tokenize.TokenizedBatch;
@@ -19,7 +19,7 @@ public final class TextClassifier {
     private final int maxSequenceLength;
 
     public TextClassifier(TransformerModel model, int batchSize, int maxSequenceLength) {
-        if (model.task() != Task.SEQUENCE_CLASSIFICATION) {
+        if (model.task() != HeadType.SEQUENCE_CLASSIFICATION) {
             throw new IllegalArgumentException("not a sequence classification model: " + model.task());
         }
         this.model = model;

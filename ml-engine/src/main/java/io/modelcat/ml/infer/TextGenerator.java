@@ -3,7 +3,7 @@ package io.modelcat.ml.infer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.checkpoint.HfConfig;
 import io.modelcat.ml.model.TransformerModel;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ public final class TextGenerator {
     private final List<Long> defaultEosTokenIds;
 
     public TextGenerator(TransformerModel model) {
-        if (model.task() != Task.CAUSAL_LM) {
+        if (model.task() != HeadType.CAUSAL_LM) {
             throw new IllegalArgumentException("not a causal language model: " + model.task());
         }
         this.model = model;

@@ -2,7 +2,7 @@ package io.modelcat.ml.infer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.metrics.EntityReport;
 import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.ml.tokenize.WordAlignedBatch;
@@ -18,7 +18,7 @@ public final class TokenTagger {
     private final int maxSequenceLength;
 
     public TokenTagger(TransformerModel model, int batchSize, int maxSequenceLength) {
-        if (model.task() != Task.TOKEN_CLASSIFICATION) {
+        if (model.task() != HeadType.TOKEN_CLASSIFICATION) {
             throw new IllegalArgumentException("not a token classification model: " + model.task());
         }
         this.model = model;

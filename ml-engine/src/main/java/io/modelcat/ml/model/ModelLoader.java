@@ -12,7 +12,7 @@ import io.modelcat.ml.DjlEnvironment;
 import io.modelcat.ml.arch.ArchitectureFamily;
 import io.modelcat.ml.arch.ParameterSpec;
 import io.modelcat.ml.arch.ScalarConstants;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.arch.TransformerNetwork;
 import io.modelcat.ml.arch.Weights;
 import io.modelcat.ml.checkpoint.CheckpointReader;
@@ -69,15 +69,15 @@ public final class ModelLoader {
         requireAvailable(device);
         HfConfig checkpointConfig = HfConfig.read(modelDirectory.resolve("config.json"));
         ArchitectureFamily family = ArchitectureFamily.fromModelType(checkpointConfig.modelType());
-        Task task = request.map(HeadRequest::task).orElseGet(() -> checkpointConfig.architecture()
-                .flatMap(Task::fromTransformersClass)
+        HeadType task = request.map(HeadRequest::task).orElseGet(() -> checkpointConfig.architecture()
+                .flatMap(HeadType::fromTransformersClass)
                 .orElseThrow(() -> new IllegalArgumentException(modelDirectory
                         + " holds a base model without a task head; ask for one with a HeadRequest")));
         List<String> labels = task.isClassification()
                 ? request.map(HeadRequest::labels).orElseGet(checkpointConfig::labels)
                 : List.of();
         HfConfig labelled = task.isClassification() ? checkpointConfig.withLabels(labels) : checkpointConfig;
-        if (task == Task.QUESTION_ANSWERING && checkpointConfig.labels().size() != 2) {
+        if (task == HeadType.QUESTION_ANSWERING && checkpointConfig.labels().size() != 2) {
             // transformers sizes qa_outputs by num_labels (DistilBERT refuses anything but 2): start and end.
             labelled = checkpointConfig.withLabels(List.of("LABEL_0", "LABEL_1"));
         }
@@ -150,7 +150,7 @@ public final class ModelLoader {
     }
 
     private static List<String> completeHead(Map<String, NDArray> tensors, HfConfig config, ArchitectureFamily family,
-            Task task, int labelCount, boolean labelsChanged, long seed, NDManager manager) {
+            HeadType task, int labelCount, boolean labelsChanged, long seed, NDManager manager) {
         HeadInitializer initializer = new HeadInitializer(config.doubleValue("initializer_range", 0.02), seed);
         List<String> created = new ArrayList<>();
         for (ParameterSpec spec : TransformerNetwork.headParameters(config, family, task, labelCount)) {

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.modelcat.ml.arch.ArchitectureFamily;
 import io.modelcat.ml.arch.ScalarConstants;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.arch.TransformerNetwork;
 import io.modelcat.ml.arch.Weights;
 import io.modelcat.ml.checkpoint.HfConfig;
@@ -22,7 +22,7 @@ public final class TransformerModel implements AutoCloseable {
     private final Model djlModel;
     private final HfConfig config;
     private final ArchitectureFamily family;
-    private final Task task;
+    private final HeadType task;
     private final List<String> labels;
     private final Weights weights;
     private final TransformerNetwork network;
@@ -31,7 +31,7 @@ public final class TransformerModel implements AutoCloseable {
     private final Path sourceDirectory;
     private final List<String> newlyInitialised;
 
-    TransformerModel(Model djlModel, HfConfig config, ArchitectureFamily family, Task task, List<String> labels,
+    TransformerModel(Model djlModel, HfConfig config, ArchitectureFamily family, HeadType task, List<String> labels,
             Weights weights, TransformerNetwork network, ScalarConstants constants, TextTokenizer tokenizer,
             Path sourceDirectory, List<String> newlyInitialised) {
         this.djlModel = djlModel;
@@ -107,7 +107,7 @@ public final class TransformerModel implements AutoCloseable {
         return family;
     }
 
-    public Task task() {
+    public HeadType task() {
         return task;
     }
 

@@ -9,15 +9,20 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Fine-tunes a {@link TransformerModel} in place: AdamW, linear warm-up and decay, global-norm
  * gradient clipping, shuffled mini-batches, a progress callback per step.
  *
  * <p>Each batch lives in its own sub-manager that is closed after the optimizer step, so memory
- * stays flat; DJL's PyTorch gradient collector is process-wide, so run one training at a time.
+ * stays flat. DJL's PyTorch gradient collector is process-wide, so trainings in one process take turns:
+ * a second one waits for the first, and gives up waiting when its listener asks it to stop.
  */
 public final class FineTuner {
+
+    private static final ReentrantLock TRAINING = new ReentrantLock();
 
     private final TrainingConfig config;
     private final TrainingListener listener;
@@ -42,6 +47,33 @@ public final class FineTuner {
             throw new IllegalArgumentException("no training examples");
         }
         long started = System.nanoTime();
+        if (!takeTurn()) {
+            return new TrainingResult(0, Double.NaN, Double.NaN, List.of(), (System.nanoTime() - started) / 1e9, true);
+        }
+        try {
+            return trainAlone(model, examples, encoder, started);
+        } finally {
+            TRAINING.unlock();
+        }
+    }
+
+    /** Waits until no other training of this process runs; false when stopped or interrupted while waiting. */
+    private boolean takeTurn() {
+        try {
+            while (!TRAINING.tryLock(1, TimeUnit.SECONDS)) {
+                if (listener.stopRequested()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private <T> TrainingResult trainAlone(TransformerModel model, List<T> examples, BatchEncoder<T> encoder,
+            long started) {
         Engine engine = model.manager().getEngine();
         engine.setRandomSeed((int) config.seed());
         Random shuffler = new Random(config.seed());

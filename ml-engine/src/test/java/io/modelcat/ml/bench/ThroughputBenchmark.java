@@ -4,7 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.modelcat.ml.DjlEnvironment;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.model.HeadRequest;
 import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.TransformerModel;
@@ -67,7 +67,7 @@ public final class ThroughputBenchmark {
         for (int batch : batches) {
             long loading = System.nanoTime();
             try (TransformerModel model = ModelLoader.load(modelDirectory,
-                    new HeadRequest(Task.SEQUENCE_CLASSIFICATION, List.of("a", "b"), 0), device)) {
+                    new HeadRequest(HeadType.SEQUENCE_CLASSIFICATION, List.of("a", "b"), 0), device)) {
                 System.out.printf(Locale.ROOT, "loaded on %s in %.1f s%n", model.device(),
                         (System.nanoTime() - loading) / 1e9);
                 RandomTokenBatches data = new RandomTokenBatches(sequence, BertBaseCheckpoint.VOCAB, 2);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.modelcat.ml.Fixtures;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.model.HeadRequest;
 import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.TransformerModel;
@@ -69,7 +69,7 @@ class EntityAggregatorTest {
     @Test
     void taggerEntitiesAgreeWithItsScoredTags() {
         try (TransformerModel model = ModelLoader.load(Fixtures.distilbert(),
-                new HeadRequest(Task.TOKEN_CLASSIFICATION, List.of("O", "B-PER", "I-PER"), 7))) {
+                new HeadRequest(HeadType.TOKEN_CLASSIFICATION, List.of("O", "B-PER", "I-PER"), 7))) {
             TokenTagger tagger = new TokenTagger(model, 2, 64);
             List<List<String>> sentences = List.of(
                     List.of("the", "cat", "sat", "on", "the", "mat", "."),

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcat.ml.Fixtures;
 import io.modelcat.ml.arch.ArchitectureFamily;
 import io.modelcat.ml.arch.ParameterSpec;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.arch.TransformerNetwork;
 import io.modelcat.ml.checkpoint.HfConfig;
 import io.modelcat.ml.metrics.TopKAccuracy;
@@ -45,7 +45,7 @@ class MaskedLanguageModelTest {
 
     @Test
     void newBertHeadIsInitialisedAsTransformersDoesAndTiedToTheEmbeddings() {
-        try (TransformerModel model = ModelLoader.load(Fixtures.bert(), new HeadRequest(Task.MASKED_LM, List.of(), 5))) {
+        try (TransformerModel model = ModelLoader.load(Fixtures.bert(), new HeadRequest(HeadType.MASKED_LM, List.of(), 5))) {
             assertThat(model.newlyInitialised()).containsExactlyInAnyOrderElementsOf(BERT_HEAD);
             assertThat(model.labels()).isEmpty();
             assertThat(model.config().architecture()).contains("BertForMaskedLM");
@@ -80,22 +80,22 @@ class MaskedLanguageModelTest {
     @Test
     void headLayoutsUseTheHuggingFaceKeysOfEachFamily() {
         HfConfig roberta = HfConfig.parse("{\"model_type\":\"roberta\",\"hidden_size\":32,\"vocab_size\":50}");
-        assertThat(TransformerNetwork.headParameters(roberta, ArchitectureFamily.ROBERTA, Task.MASKED_LM, 0))
+        assertThat(TransformerNetwork.headParameters(roberta, ArchitectureFamily.ROBERTA, HeadType.MASKED_LM, 0))
                 .extracting(ParameterSpec::name)
                 .containsExactly("lm_head.dense.weight", "lm_head.dense.bias", "lm_head.layer_norm.weight",
                         "lm_head.layer_norm.bias", "lm_head.bias");
         HfConfig untied = HfConfig.parse("{\"model_type\":\"roberta\",\"hidden_size\":32,\"vocab_size\":50,"
                 + "\"tie_word_embeddings\":false}");
-        assertThat(TransformerNetwork.headParameters(untied, ArchitectureFamily.ROBERTA, Task.MASKED_LM, 0))
+        assertThat(TransformerNetwork.headParameters(untied, ArchitectureFamily.ROBERTA, HeadType.MASKED_LM, 0))
                 .extracting(ParameterSpec::name).contains("lm_head.decoder.weight");
-        assertThat(TransformerNetwork.headParameters(roberta, ArchitectureFamily.ROBERTA, Task.QUESTION_ANSWERING, 0))
+        assertThat(TransformerNetwork.headParameters(roberta, ArchitectureFamily.ROBERTA, HeadType.QUESTION_ANSWERING, 0))
                 .extracting(ParameterSpec::name).containsExactly("qa_outputs.weight", "qa_outputs.bias");
-        assertThat(Task.fromTransformersClass("RobertaForMaskedLM")).contains(Task.MASKED_LM);
-        assertThat(Task.fromTransformersClass("BertForQuestionAnswering")).contains(Task.QUESTION_ANSWERING);
-        assertThat(Task.MASKED_LM.isClassification()).isFalse();
+        assertThat(HeadType.fromTransformersClass("RobertaForMaskedLM")).contains(HeadType.MASKED_LM);
+        assertThat(HeadType.fromTransformersClass("BertForQuestionAnswering")).contains(HeadType.QUESTION_ANSWERING);
+        assertThat(HeadType.MASKED_LM.isClassification()).isFalse();
 
         try (TransformerModel model = ModelLoader.load(Fixtures.distilbert(),
-                new HeadRequest(Task.MASKED_LM, List.of(), 5))) {
+                new HeadRequest(HeadType.MASKED_LM, List.of(), 5))) {
             assertThat(model.newlyInitialised()).containsExactlyInAnyOrder("vocab_transform.weight",
                     "vocab_transform.bias", "vocab_layer_norm.weight", "vocab_layer_norm.bias", "vocab_projector.bias");
             assertThat(model.config().architecture()).contains("DistilBertForMaskedLM");
@@ -108,7 +108,7 @@ class MaskedLanguageModelTest {
         Path bert = bertWithSpecialTokens(temporary.resolve("bert"));
         Path saved = temporary.resolve("saved");
         List<FillMask.MaskPrediction> first;
-        try (TransformerModel model = ModelLoader.load(bert, new HeadRequest(Task.MASKED_LM, List.of(), 5))) {
+        try (TransformerModel model = ModelLoader.load(bert, new HeadRequest(HeadType.MASKED_LM, List.of(), 5))) {
             FillMask fill = new FillMask(model, 2, 64);
             assertThat(fill.maskTokenId()).isEqualTo(4);
             first = fill.fill("the cat [MASK] on the [MASK].", 5);
@@ -133,7 +133,7 @@ class MaskedLanguageModelTest {
             ModelSaver.save(model, saved);
         }
         try (TransformerModel reloaded = ModelLoader.load(saved)) {
-            assertThat(reloaded.task()).isEqualTo(Task.MASKED_LM);
+            assertThat(reloaded.task()).isEqualTo(HeadType.MASKED_LM);
             assertThat(reloaded.newlyInitialised()).isEmpty();
             List<FillMask.MaskPrediction> again = new FillMask(reloaded, 2, 64).fill("the cat [MASK] on the [MASK].", 5);
             assertThat(again.get(0).rankedIds()).containsExactly(first.get(0).rankedIds());
@@ -153,7 +153,7 @@ class MaskedLanguageModelTest {
         }
         List<String> probes = List.of("the cat sat on the [MASK].", "the dog was [MASK].", "a [MASK] is bad.");
         List<List<String>> answers = List.of(List.of("mat"), List.of("good"), List.of("movie"));
-        try (TransformerModel model = ModelLoader.load(bert, new HeadRequest(Task.MASKED_LM, List.of(), 5))) {
+        try (TransformerModel model = ModelLoader.load(bert, new HeadRequest(HeadType.MASKED_LM, List.of(), 5))) {
             int vocabulary = model.config().requiredInt("vocab_size");
             MaskedLmBatches heldOut = new MaskedLmBatches(model.tokenizer(), vocabulary, 64, 0.3, 99);
             double lossBefore = meanLoss(model, heldOut.encode(sentences.subList(0, 12), model.manager()));
@@ -183,7 +183,7 @@ class MaskedLanguageModelTest {
     @Test
     void maskingSelectsOnlyRealTokensAndIsSeeded() throws IOException {
         Path bert = bertWithSpecialTokens(temporary.resolve("bert"));
-        try (TransformerModel model = ModelLoader.load(bert, new HeadRequest(Task.MASKED_LM, List.of(), 5));
+        try (TransformerModel model = ModelLoader.load(bert, new HeadRequest(HeadType.MASKED_LM, List.of(), 5));
                 NDManager batch = model.manager().newSubManager()) {
             List<String> texts = List.of("the cat sat on the mat.", "a dog");
             EncodedBatch one = new MaskedLmBatches(model.tokenizer(), 45, 64, 0.5, 7).encode(texts, batch);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.modelcat.ml.Fixtures;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.metrics.SquadScores;
 import io.modelcat.ml.model.HeadRequest;
 import io.modelcat.ml.model.ModelLoader;
@@ -97,7 +97,7 @@ class QuestionAnsweringTest {
         List<String> contexts = List.of("The cat sat on the mat, and a dog sat on the cat.", "the movie was good.",
                 "a Dog sat on a mat");
         List<QuestionAnswerer.Answer> answers;
-        try (TransformerModel model = ModelLoader.load(bert, new HeadRequest(Task.QUESTION_ANSWERING, List.of(), 3))) {
+        try (TransformerModel model = ModelLoader.load(bert, new HeadRequest(HeadType.QUESTION_ANSWERING, List.of(), 3))) {
             assertThat(model.newlyInitialised()).containsExactlyInAnyOrder("qa_outputs.weight", "qa_outputs.bias");
             assertThat(model.config().architecture()).contains("BertForQuestionAnswering");
             QuestionAnswerer answerer = new QuestionAnswerer(model, 2, 64, 3);
@@ -120,7 +120,7 @@ class QuestionAnsweringTest {
             ModelSaver.save(model, saved);
         }
         try (TransformerModel reloaded = ModelLoader.load(saved)) {
-            assertThat(reloaded.task()).isEqualTo(Task.QUESTION_ANSWERING);
+            assertThat(reloaded.task()).isEqualTo(HeadType.QUESTION_ANSWERING);
             QuestionAnswerer.Answer again = new QuestionAnswerer(reloaded, 2, 64, 3).answer(questions.get(0),
                     contexts.get(0));
             assertThat(again.text()).isEqualTo(answers.get(0).text());
@@ -132,7 +132,7 @@ class QuestionAnsweringTest {
     void aQuestionAnsweringConfigSaysTwoLabelsAsTransformersRequires() {
         // The DistilBERT fixture is a 3-label token classifier; DistilBertForQuestionAnswering refuses num_labels != 2.
         try (TransformerModel model = ModelLoader.load(Fixtures.distilbert(),
-                new HeadRequest(Task.QUESTION_ANSWERING, List.of(), 3))) {
+                new HeadRequest(HeadType.QUESTION_ANSWERING, List.of(), 3))) {
             assertThat(model.config().intValue("num_labels", 0)).isEqualTo(2);
             assertThat(model.labels()).isEmpty();
             assertThat(model.config().architecture()).contains("DistilBertForQuestionAnswering");
@@ -165,7 +165,7 @@ class QuestionAnsweringTest {
         Path bert = Fixtures.bertWithPairTemplate(temporary.resolve("bert"));
         List<LabeledAnswer> train = toyExamples(new Random(1), 48);
         List<LabeledAnswer> heldOut = toyExamples(new Random(2), 16);
-        try (TransformerModel model = ModelLoader.load(bert, new HeadRequest(Task.QUESTION_ANSWERING, List.of(), 3))) {
+        try (TransformerModel model = ModelLoader.load(bert, new HeadRequest(HeadType.QUESTION_ANSWERING, List.of(), 3))) {
             QuestionAnswerer answerer = new QuestionAnswerer(model, 8, 64, 5);
             SquadScores before = evaluate(answerer, heldOut);
             TrainingConfig config = TrainingConfig.defaults().withEpochs(12).withBatchSize(8).withLearningRate(3e-3)

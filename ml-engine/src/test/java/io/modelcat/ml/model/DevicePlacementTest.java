@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import io.modelcat.ml.Fixtures;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ class DevicePlacementTest {
     @Test
     void loadsOnTheRequestedDevice() {
         try (TransformerModel model = ModelLoader.load(Fixtures.bert(),
-                new HeadRequest(Task.SEQUENCE_CLASSIFICATION, List.of("a", "b"), 1), Device.cpu())) {
+                new HeadRequest(HeadType.SEQUENCE_CLASSIFICATION, List.of("a", "b"), 1), Device.cpu())) {
             assertThat(model.device()).isEqualTo(Device.cpu());
             assertThat(model.parameters().values())
                     .allSatisfy(weight -> assertThat(weight.getDevice()).isEqualTo(Device.cpu()));

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcat.ml.Fixtures;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.tokenize.TokenizedBatch;
 import io.modelcat.ml.train.CausalLmBatches;
 import io.modelcat.ml.train.FineTuner;
@@ -49,13 +49,13 @@ class ExportInteropTest {
     @Test
     void fineTunedModelsOfEveryTaskLoadInTransformersWithTheSameIdsAndLogits() throws IOException {
         export("sequence-classification", "AutoModelForSequenceClassification",
-                ModelLoader.load(Fixtures.bert(), new HeadRequest(Task.SEQUENCE_CLASSIFICATION,
+                ModelLoader.load(Fixtures.bert(), new HeadRequest(HeadType.SEQUENCE_CLASSIFICATION,
                         List.of("negative", "positive"), 3)),
                 model -> new FineTuner(TRAINING, TrainingListener.NONE).trainSequenceClassification(model, List.of(
                         new LabeledText("the movie was good", 1), new LabeledText("the movie was bad", 0),
                         new LabeledText("a dog is good", 1), new LabeledText("a cat is bad", 0))));
         export("token-classification", "AutoModelForTokenClassification",
-                ModelLoader.load(Fixtures.distilbert(), new HeadRequest(Task.TOKEN_CLASSIFICATION,
+                ModelLoader.load(Fixtures.distilbert(), new HeadRequest(HeadType.TOKEN_CLASSIFICATION,
                         List.of("O", "B-ANIMAL", "I-ANIMAL"), 3)),
                 model -> new FineTuner(TRAINING, TrainingListener.NONE).train(model, List.of(
                         new LabeledTokens(List.of("the", "cat", "sat"), List.of(0, 1, 0)),
@@ -94,7 +94,7 @@ class ExportInteropTest {
         ObjectNode outputs = json.createObjectNode().put("task", task).put("auto_class", autoClass);
         try (TransformerModel saved = ModelLoader.load(directory); NDManager batch = saved.manager().newSubManager()) {
             TokenizedBatch tokens;
-            if (saved.task() == Task.QUESTION_ANSWERING) {
+            if (saved.task() == HeadType.QUESTION_ANSWERING) {
                 ArrayNode pairs = outputs.putArray("pairs");
                 PAIRS.forEach(pair -> pairs.addArray().add(pair.get(0)).add(pair.get(1)));
                 tokens = saved.tokenizer().encodePairBatch(PAIRS.stream().map(p -> p.get(0)).toList(),

@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import io.modelcat.ml.DjlEnvironment;
 import io.modelcat.ml.Fixtures;
 import io.modelcat.ml.arch.ArchitectureFamily;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.checkpoint.CheckpointReader;
 import io.modelcat.ml.checkpoint.HfConfig;
 import io.modelcat.ml.checkpoint.SafetensorsWriter;
@@ -119,7 +119,7 @@ class ModelLoaderTest {
         assertThatThrownBy(() -> ModelLoader.load(base)).hasMessageContaining("HeadRequest");
         List<String> labels = List.of("sports", "politics", "science");
         try (TransformerModel model = ModelLoader.load(base,
-                new HeadRequest(Task.SEQUENCE_CLASSIFICATION, labels, 5))) {
+                new HeadRequest(HeadType.SEQUENCE_CLASSIFICATION, labels, 5))) {
             assertThat(model.newlyInitialised()).containsExactly("classifier.weight", "classifier.bias");
             assertThat(model.parameters()).containsKey("bert.encoder.layer.1.output.dense.weight");
             assertThat(model.labels()).isEqualTo(labels);
@@ -129,7 +129,7 @@ class ModelLoaderTest {
     @Test
     void newHeadIsDrawnFromNormalWithInitializerRangeAndZeroBias() {
         List<String> labels = List.of("a", "b", "c", "d", "e", "f", "g", "h");
-        HeadRequest request = new HeadRequest(Task.SEQUENCE_CLASSIFICATION, labels, 21);
+        HeadRequest request = new HeadRequest(HeadType.SEQUENCE_CLASSIFICATION, labels, 21);
         try (TransformerModel model = ModelLoader.load(Fixtures.bert(), request);
                 TransformerModel again = ModelLoader.load(Fixtures.bert(), request);
                 TransformerModel original = ModelLoader.load(Fixtures.bert());
@@ -162,7 +162,7 @@ class ModelLoaderTest {
     @Test
     void requestingTheCheckpointsOwnLabelsKeepsItsTrainedHead() {
         try (TransformerModel model = ModelLoader.load(Fixtures.bert(),
-                new HeadRequest(Task.SEQUENCE_CLASSIFICATION, List.of("LABEL_0", "LABEL_1"), 3))) {
+                new HeadRequest(HeadType.SEQUENCE_CLASSIFICATION, List.of("LABEL_0", "LABEL_1"), 3))) {
             assertThat(model.newlyInitialised()).isEmpty();
         }
     }
@@ -170,7 +170,7 @@ class ModelLoaderTest {
     @Test
     void distilbertTokenCheckpointCanCarryASequenceClassificationHead() {
         try (TransformerModel model = ModelLoader.load(Fixtures.distilbert(),
-                new HeadRequest(Task.SEQUENCE_CLASSIFICATION, List.of("no", "yes"), 1))) {
+                new HeadRequest(HeadType.SEQUENCE_CLASSIFICATION, List.of("no", "yes"), 1))) {
             assertThat(model.newlyInitialised()).containsExactly("pre_classifier.weight", "pre_classifier.bias",
                     "classifier.weight", "classifier.bias");
             assertThat(model.config().architecture()).contains("DistilBertForSequenceClassification");

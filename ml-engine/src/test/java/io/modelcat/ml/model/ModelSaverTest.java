@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcat.ml.Fixtures;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.train.FineTuner;
 import io.modelcat.ml.train.LabeledText;
 import io.modelcat.ml.train.TrainingConfig;
@@ -40,7 +40,7 @@ class ModelSaverTest {
         Path saved = temporary.resolve("fine-tuned");
         float[] before;
         try (TransformerModel model = ModelLoader.load(Fixtures.bert(),
-                new HeadRequest(Task.SEQUENCE_CLASSIFICATION, List.of("negative", "neutral", "positive"), 2))) {
+                new HeadRequest(HeadType.SEQUENCE_CLASSIFICATION, List.of("negative", "neutral", "positive"), 2))) {
             new FineTuner(TrainingConfig.defaults().withEpochs(1).withBatchSize(2).withLearningRate(1e-3),
                     TrainingListener.NONE).trainSequenceClassification(model, List.of(
                             new LabeledText("the movie was good.", 2), new LabeledText("a dog is bad", 0),

@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.testsupport.ReferencePython;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ class RealCheckpointTest {
         assertThat(reference.get("class").asText()).isEqualTo("BertModel");
 
         // A BertModel checkpoint has no task head; the hidden states need none, so a new masked-LM head will do.
-        try (TransformerModel model = ModelLoader.load(directory, new HeadRequest(Task.MASKED_LM, List.of(), 0))) {
+        try (TransformerModel model = ModelLoader.load(directory, new HeadRequest(HeadType.MASKED_LM, List.of(), 0))) {
             double worst = 0;
             for (JsonNode sentence : reference.get("sentences")) {
                 String text = sentence.get("text").asText();

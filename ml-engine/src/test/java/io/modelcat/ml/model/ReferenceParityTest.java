@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import io.modelcat.ml.Fixtures;
 import io.modelcat.ml.ReferenceOutputs;
 import io.modelcat.ml.arch.ArchitectureFamily;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.infer.Generation;
 import io.modelcat.ml.infer.GenerationConfig;
 import io.modelcat.ml.infer.TextGenerator;
@@ -102,7 +102,7 @@ class ReferenceParityTest {
     void loaderReadsFamilyTaskAndLabelsFromConfig() {
         try (TransformerModel model = ModelLoader.load(Fixtures.distilbert())) {
             assertThat(model.family()).isEqualTo(ArchitectureFamily.DISTILBERT);
-            assertThat(model.task()).isEqualTo(Task.TOKEN_CLASSIFICATION);
+            assertThat(model.task()).isEqualTo(HeadType.TOKEN_CLASSIFICATION);
             assertThat(model.labels()).containsExactly("LABEL_0", "LABEL_1", "LABEL_2");
             assertThat(model.newlyInitialised()).isEmpty();
             assertThat(model.djlModel().getBlock().getParameters().keys())

@@ -3,7 +3,7 @@ package io.modelcat.ml.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelcat.ml.Fixtures;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.infer.TextClassifier;
 import io.modelcat.ml.metrics.ClassificationReport;
 import io.modelcat.ml.model.HeadRequest;
@@ -38,7 +38,7 @@ class FineTunerTest {
         };
 
         try (TransformerModel model = ModelLoader.load(Fixtures.bert(),
-                new HeadRequest(Task.SEQUENCE_CLASSIFICATION, List.of("negative", "positive"), 11))) {
+                new HeadRequest(HeadType.SEQUENCE_CLASSIFICATION, List.of("negative", "positive"), 11))) {
             TextClassifier classifier = new TextClassifier(model, 16, 64);
             double accuracyBefore = classifier.evaluate(heldOut).accuracy();
             TrainingResult result = new FineTuner(config, listener).trainSequenceClassification(model, train);

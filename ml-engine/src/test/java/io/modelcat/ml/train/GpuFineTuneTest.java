@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcat.ml.Fixtures;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.infer.TextClassifier;
 import io.modelcat.ml.model.HeadRequest;
 import io.modelcat.ml.model.ModelLoader;
@@ -65,7 +65,7 @@ class GpuFineTuneTest {
         TrainingConfig config = TrainingConfig.defaults().withEpochs(6).withBatchSize(8).withLearningRate(3e-3)
                 .withWeightDecay(0.01).withWarmupRatio(0.1).withSeed(3);
         try (TransformerModel model = ModelLoader.load(Fixtures.bert(),
-                new HeadRequest(Task.SEQUENCE_CLASSIFICATION, LABELS, 11), GPU)) {
+                new HeadRequest(HeadType.SEQUENCE_CLASSIFICATION, LABELS, 11), GPU)) {
             TrainingResult result = new FineTuner(config, TrainingListener.NONE)
                     .trainSequenceClassification(model, data.train(96));
             double accuracy = new TextClassifier(model, 16, 64).evaluate(data.heldOut(96, 64)).accuracy();
@@ -82,7 +82,7 @@ class GpuFineTuneTest {
 
     private static Run fineTune(Path bert, Device device, TrainingConfig config, List<LabeledText> train) {
         try (TransformerModel model = ModelLoader.load(bert,
-                new HeadRequest(Task.SEQUENCE_CLASSIFICATION, LABELS, 11), device)) {
+                new HeadRequest(HeadType.SEQUENCE_CLASSIFICATION, LABELS, 11), device)) {
             List<String> texts = train.stream().map(LabeledText::text).toList();
             float[] before = logits(model, texts);
             List<Double> losses = new ArrayList<>();

@@ -63,7 +63,7 @@ class GradientStepTest {
     @Test
     void maskedLmHeadGradientsStayUnchangedWhenGcRunsBeforeBackward() {
         try (TransformerModel model = ModelLoader.load(Fixtures.bert(),
-                new io.modelcat.ml.model.HeadRequest(io.modelcat.ml.arch.Task.MASKED_LM, List.of(), 1))) {
+                new io.modelcat.ml.model.HeadRequest(io.modelcat.ml.arch.HeadType.MASKED_LM, List.of(), 1))) {
             var batches = new MaskedLmBatches(model.tokenizer(), 45, 32, 0.5, 3);
             assertGradientsSurviveGc(model, manager -> batches.encode(
                     List.of("the cat sat on the mat.", "a dog was bad"), manager));
@@ -73,7 +73,7 @@ class GradientStepTest {
     @Test
     void questionAnsweringHeadGradientsStayUnchangedWhenGcRunsBeforeBackward() {
         try (TransformerModel model = ModelLoader.load(Fixtures.distilbert(),
-                new io.modelcat.ml.model.HeadRequest(io.modelcat.ml.arch.Task.QUESTION_ANSWERING, List.of(), 1))) {
+                new io.modelcat.ml.model.HeadRequest(io.modelcat.ml.arch.HeadType.QUESTION_ANSWERING, List.of(), 1))) {
             var batches = new QuestionAnsweringBatches(model.tokenizer(), 32, 0);
             assertGradientsSurviveGc(model, manager -> batches.encode(List.of(
                     new LabeledAnswer("where?", "the cat sat on the mat.", 19, "mat"),

@@ -3,7 +3,7 @@ package io.modelcat.ml.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelcat.ml.Fixtures;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.infer.TextClassifier;
 import io.modelcat.ml.metrics.ClassificationReport;
 import io.modelcat.ml.model.HeadRequest;
@@ -45,7 +45,7 @@ class PairClassificationFineTuneTest {
                 .withWarmupRatio(0.1).withSeed(2);
 
         try (TransformerModel model = ModelLoader.load(Fixtures.bertWithPairTemplate(temporary),
-                new HeadRequest(Task.SEQUENCE_CLASSIFICATION, List.of("bad", "good"), 8))) {
+                new HeadRequest(HeadType.SEQUENCE_CLASSIFICATION, List.of("bad", "good"), 8))) {
             TrainingResult result = new FineTuner(config, TrainingListener.NONE).train(model, train,
                     new SentencePairClassificationBatches(model.tokenizer(), 2, 64));
             ClassificationReport report = new TextClassifier(model, 8, 64).evaluatePairs(heldOut);

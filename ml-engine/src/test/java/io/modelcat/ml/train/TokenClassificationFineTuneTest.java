@@ -3,7 +3,7 @@ package io.modelcat.ml.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelcat.ml.Fixtures;
-import io.modelcat.ml.arch.Task;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.infer.TokenTagger;
 import io.modelcat.ml.metrics.EntityReport;
 import io.modelcat.ml.model.HeadRequest;
@@ -31,7 +31,7 @@ class TokenClassificationFineTuneTest {
                 .withWeightDecay(0.01).withWarmupRatio(0.1).withSeed(9);
 
         try (TransformerModel model = ModelLoader.load(Fixtures.distilbert(),
-                new HeadRequest(Task.TOKEN_CLASSIFICATION, LABELS, 4))) {
+                new HeadRequest(HeadType.TOKEN_CLASSIFICATION, LABELS, 4))) {
             TrainingResult result = new FineTuner(config, TrainingListener.NONE).train(model, train,
                     new TokenClassificationBatches(model.tokenizer(), LABELS.size(), 64));
             EntityReport report = new TokenTagger(model, 16, 64).evaluate(heldOut);

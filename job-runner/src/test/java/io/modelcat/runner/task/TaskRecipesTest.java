@@ -1,0 +1,61 @@
+package io.modelcat.runner.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.task.Task;
+import io.modelcat.ml.arch.HeadType;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+/** The runner's recipes and the contract's task registry must agree: what the API offers, a runner can do. */
+class TaskRecipesTest {
+
+    @ParameterizedTest
+    @EnumSource(Task.class)
+    void everyKindTheRegistryOffersHasARecipeThatDoesIt(Task task) {
+        assertThat(TaskRecipes.of(task).isPresent()).as("a recipe for %s", task).isEqualTo(!task.jobKinds().isEmpty());
+        if (task.runs(JobKind.PREDICT)) {
+            assertThat(TaskRecipes.predicting(task).task()).isEqualTo(task);
+        }
+        if (task.runs(JobKind.EVALUATE)) {
+            assertThat(TaskRecipes.evaluated(task).task()).isEqualTo(task);
+        }
+        if (task.runs(JobKind.FINETUNE)) {
+            assertThat(TaskRecipes.trained(task).task()).isEqualTo(task);
+        }
+    }
+
+    @Test
+    void aKindTheRegistryDoesNotOfferIsRefusedNamingWhatIs() {
+        assertThatThrownBy(() -> TaskRecipes.trained(Task.QUESTION_ANSWERING))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot finetune 'question-answering'")
+                .hasMessageContaining("text-classification");
+    }
+
+    @Test
+    void fineTunableTasksFollowTheHeadsOfTheArchitecture() {
+        assertThat(TaskRecipes.fineTunableFor("bert")).containsExactly("text-classification", "token-classification");
+        assertThat(TaskRecipes.fineTunableFor("distilbert")).containsExactly("text-classification", "token-classification");
+        assertThat(TaskRecipes.fineTunableFor("gpt2")).containsExactly("text-generation");
+        assertThat(TaskRecipes.fineTunableFor("llama")).isEmpty();
+    }
+
+    @Test
+    void rowsBecomeExamplesOrSayWhatIsWrong() {
+        EvaluatedTask classification = TaskRecipes.evaluated(Task.TEXT_CLASSIFICATION);
+        assertThat(classification.head()).isEqualTo(HeadType.SEQUENCE_CLASSIFICATION);
+        assertThat(classification.example(0, Map.of("sentence1", "good", "label", 1)).label()).isEqualTo("1");
+        assertThatThrownBy(() -> classification.example(0, Map.of("sentence1", " ", "label", "x")))
+                .hasMessage("sentence1 is empty");
+        EvaluatedTask tagging = TaskRecipes.evaluated(Task.TOKEN_CLASSIFICATION);
+        assertThatThrownBy(() -> tagging.example(0, Map.of("tokens", List.of("a", "b"), "ner_tags", List.of("O"))))
+                .hasMessage("tokens has 2 words but ner_tags has 1 tags");
+        assertThat(tagging.labels(List.of(tagging.example(0, Map.of("tokens", List.of("a", "b", "c"),
+                "ner_tags", List.of("B-X", "O", "I-X")))))).containsExactly("O", "B-X", "I-X");
+    }
+}
