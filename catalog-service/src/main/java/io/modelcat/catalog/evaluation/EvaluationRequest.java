@@ -20,10 +20,10 @@ public record EvaluationRequest(
         @NotNull UUID modelId,
         @Nullable @Min(1) @Schema(description = "version to evaluate (default: the newest)") Integer versionNumber,
         @NotNull UUID datasetId,
-        @NotBlank @Schema(description = "text-classification, token-classification or text-generation") String task,
+        @NotBlank @Schema(description = "a task the engine evaluates (GET /api/v1/tasks), the model's task or one of its fine-tuning tasks") String task,
         @Nullable @Size(max = 20) @Schema(description = "task input -> dataset column; unmapped inputs default to the column of the same name") Map<String, String> mapping,
         @Nullable @Valid JobRequests.DeviceInput device,
-        @Nullable @Min(1) @Max(512) @Schema(description = "rows per batch, 1 to 512 (default 32)") Integer batchSize,
-        @Nullable @Min(8) @Max(4096) @Schema(description = "tokens per row, 8 to 4096 (default 128)") Integer maxSequenceLength,
+        @Nullable @Schema(description = "rows per batch; a whole number between 1 and 512 (default 32)") Integer batchSize,
+        @Nullable @Schema(description = "tokens per row; longer rows are cut; a whole number between 8 and 4096 (default 128)") Integer maxSequenceLength,
         @Nullable @Min(0) @Max(9) @Schema(description = "0 (default) to 9; higher runs first") Integer priority) {
 }

@@ -11,18 +11,18 @@ import io.modelcat.catalog.model.ModelVersion;
 import io.modelcat.catalog.problem.FieldError;
 import io.modelcat.jobs.DeviceRequest;
 import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.spec.EvaluateSpec;
+import io.modelcat.jobs.spec.SpecError;
+import io.modelcat.jobs.task.Task;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Turns an evaluation request into an {@code evaluate} job, after checking everything the job will read. */
 @Singleton
 public class EvaluationService {
-
-    static final int DEFAULT_BATCH_SIZE = 32;
-    static final int DEFAULT_MAX_SEQUENCE_LENGTH = 128;
 
     private final JobService jobs;
     private final JobInputs inputs;
@@ -38,7 +38,8 @@ public class EvaluationService {
         JobInputs.Target target = inputs.target(request.modelId(), request.versionNumber(), errors);
         ModelCard model = target.model();
         ModelVersion version = target.version();
-        boolean taskRuns = JobInputs.checkEngineTask(request.task(), errors);
+        Optional<Task> task = JobInputs.engineTask(request.task(), JobKind.EVALUATE, errors);
+        boolean taskRuns = task.isPresent();
         if (taskRuns && model != null && !model.task().equals(request.task())
                 && !model.finetuningTasks().contains(request.task())) {
             errors.add(new FieldError("task", "model " + model.name() + " does not do '" + request.task()
@@ -48,19 +49,16 @@ public class EvaluationService {
         DatasetFile dataset = inputs.dataset("datasetId", request.datasetId(), errors).orElse(null);
         Map<String, String> mapping = taskRuns && dataset != null
                 ? inputs.mapping(request.task(), request.mapping(), dataset, null, errors) : null;
+        List<SpecError> invalid = new ArrayList<>();
+        int batchSize = EvaluateSpec.BATCH_SIZE.resolve("", request.batchSize(), invalid).intValue();
+        int maxSequenceLength = EvaluateSpec.MAX_SEQUENCE_LENGTH.resolve("", request.maxSequenceLength(), invalid).intValue();
+        JobInputs.add(invalid, errors);
         JobInputs.throwIfAny(errors);
         String artifactUri = JobInputs.artifactUri(model, version);
 
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("task", request.task());
-        params.put("modelVersionId", version.id().toString());
-        params.put("artifactUri", artifactUri);
-        params.put("dataset", dataset.toParams());
-        params.put("mapping", mapping);
-        params.put("batchSize", request.batchSize() == null ? DEFAULT_BATCH_SIZE : request.batchSize());
-        params.put("maxSequenceLength", request.maxSequenceLength() == null
-                ? DEFAULT_MAX_SEQUENCE_LENGTH : request.maxSequenceLength());
-        return jobs.submit(caller, JobKind.EVALUATE.wireName(), model.id(), version.id(), params,
+        EvaluateSpec spec = new EvaluateSpec(task.orElseThrow(), version.id(), artifactUri, dataset.toRef(), mapping,
+                batchSize, maxSequenceLength);
+        return jobs.submit(caller, spec, model.id(), version.id(),
                 List.of(new JobDataset(JobDataset.TEST, dataset.id())), device,
                 request.priority() == null ? 0 : request.priority(), JobService.DEFAULT_MAX_ATTEMPTS, null);
     }

@@ -3,6 +3,7 @@ package io.modelcat.catalog.finetune;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.modelcat.catalog.job.JobRequests;
+import io.modelcat.jobs.spec.Hyperparameters;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -19,12 +20,12 @@ import java.util.UUID;
 public record FinetuneRequest(
         @NotNull UUID modelId,
         @Nullable @Min(1) @Schema(description = "version to start from (default: the newest)") Integer versionNumber,
-        @NotBlank @Schema(description = "one of the model's fine-tuning tasks: text-classification, token-classification or text-generation") String task,
+        @NotBlank @Schema(description = "one of the model's fine-tuning tasks that the engine fine-tunes (GET /api/v1/tasks)") String task,
         @NotNull UUID trainDatasetId,
         @Nullable UUID validationDatasetId,
         @Nullable UUID testDatasetId,
         @Nullable @Size(max = 20) @Schema(description = "task input -> dataset column, the same for every dataset") Map<String, String> mapping,
-        @Nullable @Valid Hyperparameters.Input hyperparameters,
+        @Nullable Hyperparameters.Input hyperparameters,
         @Nullable @Valid JobRequests.DeviceInput device,
         @Nullable @Min(0) @Max(9) @Schema(description = "0 (default) to 9; higher runs first") Integer priority,
         @Nullable @Min(1) @Max(604_800) @Schema(description = "seconds a run may take before it is stopped and failed (default: no limit)") Integer timeLimitSeconds) {

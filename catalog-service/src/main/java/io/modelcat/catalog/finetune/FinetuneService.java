@@ -11,11 +11,15 @@ import io.modelcat.catalog.model.ModelVersion;
 import io.modelcat.catalog.problem.FieldError;
 import io.modelcat.jobs.DeviceRequest;
 import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.spec.FinetuneSpec;
+import io.modelcat.jobs.spec.Hyperparameters;
+import io.modelcat.jobs.spec.SpecError;
+import io.modelcat.jobs.task.Task;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Turns a fine-tune request into a {@code finetune} job, after checking everything the job will read. */
@@ -36,13 +40,16 @@ public class FinetuneService {
         JobInputs.Target target = inputs.target(request.modelId(), request.versionNumber(), errors);
         ModelCard model = target.model();
         ModelVersion version = target.version();
-        boolean taskRuns = JobInputs.checkEngineTask(request.task(), errors);
+        Optional<Task> task = JobInputs.engineTask(request.task(), JobKind.FINETUNE, errors);
+        boolean taskRuns = task.isPresent();
         if (taskRuns && model != null && !model.finetuningTasks().contains(request.task())) {
             errors.add(new FieldError("task", "model " + model.name() + " cannot be fine-tuned for '" + request.task()
                     + "'; its fine-tuning tasks are "
                     + (model.finetuningTasks().isEmpty() ? "none" : String.join(", ", model.finetuningTasks()))));
         }
-        Hyperparameters hyperparameters = Hyperparameters.resolve(request.hyperparameters(), errors);
+        List<SpecError> invalid = new ArrayList<>();
+        Hyperparameters hyperparameters = Hyperparameters.resolve(request.hyperparameters(), invalid);
+        JobInputs.add(invalid, errors);
         DatasetFile train = inputs.dataset("trainDatasetId", request.trainDatasetId(), errors).orElse(null);
         DatasetFile validation = optionalDataset("validationDatasetId", request.validationDatasetId(), errors);
         DatasetFile test = optionalDataset("testDatasetId", request.testDatasetId(), errors);
@@ -61,15 +68,9 @@ public class FinetuneService {
         JobInputs.throwIfAny(errors);
         String artifactUri = JobInputs.artifactUri(model, version);
 
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("task", request.task());
-        params.put("modelVersionId", version.id().toString());
-        params.put("artifactUri", artifactUri);
-        params.put("train", train.toParams());
-        params.put("validation", validation == null ? null : validation.toParams());
-        params.put("test", test == null ? null : test.toParams());
-        params.put("mapping", mapping);
-        params.put("hyperparameters", hyperparameters.toParams());
+        FinetuneSpec spec = new FinetuneSpec(task.orElseThrow(), version.id(), artifactUri, train.toRef(),
+                validation == null ? null : validation.toRef(), test == null ? null : test.toRef(), mapping,
+                hyperparameters);
         List<JobDataset> links = new ArrayList<>();
         links.add(new JobDataset(JobDataset.TRAIN, train.id()));
         if (validation != null) {
@@ -78,7 +79,7 @@ public class FinetuneService {
         if (test != null) {
             links.add(new JobDataset(JobDataset.TEST, test.id()));
         }
-        return jobs.submit(caller, JobKind.FINETUNE.wireName(), model.id(), version.id(), params, links, device,
+        return jobs.submit(caller, spec, model.id(), version.id(), links, device,
                 request.priority() == null ? 0 : request.priority(), JobService.DEFAULT_MAX_ATTEMPTS,
                 request.timeLimitSeconds());
     }

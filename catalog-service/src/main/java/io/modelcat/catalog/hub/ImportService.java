@@ -7,9 +7,9 @@ import io.modelcat.catalog.model.ModelRepository;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.hub.ModelId;
 import io.modelcat.jobs.DeviceRequest;
-import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.spec.ImportSpec;
 import jakarta.inject.Singleton;
-import java.util.Map;
+import java.util.List;
 import java.util.UUID;
 
 /** Turns an import request into an {@code import} job that a runner executes; the web request does not wait. */
@@ -41,8 +41,7 @@ public class ImportService {
             throw new InvalidFieldException("revision", e.getMessage());
         }
         UUID existing = models.markImporting(id.repoId()).orElse(null);
-        return jobs.submit(caller, JobKind.IMPORT.wireName(), existing,
-                Map.of("repoId", id.repoId(), "revision", id.revisionOrDefault()),
+        return jobs.submit(caller, new ImportSpec(id.repoId(), id.revisionOrDefault()), existing, null, List.of(),
                 DeviceRequest.cpu(), request.priority() == null ? 0 : request.priority(), IMPORT_ATTEMPTS, null);
     }
 }

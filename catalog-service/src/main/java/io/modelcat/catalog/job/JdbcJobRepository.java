@@ -7,6 +7,7 @@ import io.modelcat.catalog.jdbc.Database;
 import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.jobs.JobQueue;
+import io.modelcat.jobs.spec.JobSpecs;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.sql.Connection;
@@ -47,10 +48,10 @@ final class JdbcJobRepository implements JobRepository {
                                      max_attempts, time_limit_seconds, submitted_by)
                     VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)""")) {
                 ps.setObject(1, job.id());
-                ps.setString(2, job.kind());
+                ps.setString(2, job.spec().kind().wireName());
                 ps.setObject(3, job.modelId());
                 ps.setObject(4, job.modelVersionId());
-                ps.setString(5, json.writeValueAsString(job.params()));
+                ps.setString(5, JobSpecs.write(job.spec()));
                 ps.setString(6, job.device().kind());
                 ps.setInt(7, job.device().count());
                 ps.setInt(8, job.priority());

@@ -1,5 +1,6 @@
 package io.modelcat.catalog.job;
 
+import io.modelcat.jobs.spec.JobSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,9 +10,8 @@ import java.util.UUID;
 public interface JobRepository {
 
     /** A job to insert, already validated. */
-    record NewJob(UUID id, String kind, UUID modelId, UUID modelVersionId, Map<String, Object> params,
-                  List<JobDataset> datasets, JobView.Device device, int priority, int maxAttempts,
-                  Integer timeLimitSeconds, UUID submittedBy) {
+    record NewJob(UUID id, JobSpec spec, UUID modelId, UUID modelVersionId, List<JobDataset> datasets,
+                  JobView.Device device, int priority, int maxAttempts, Integer timeLimitSeconds, UUID submittedBy) {
     }
 
     /** Inserts the job and its dataset links in one transaction. */

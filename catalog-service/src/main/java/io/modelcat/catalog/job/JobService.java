@@ -10,6 +10,10 @@ import io.modelcat.jobs.DeviceRequest;
 import io.modelcat.jobs.JobKind;
 import io.modelcat.jobs.JobQueue;
 import io.modelcat.jobs.JobState;
+import io.modelcat.jobs.spec.JobSpec;
+import io.modelcat.jobs.spec.JobSpecs;
+import io.modelcat.jobs.spec.NoopSpec;
+import io.modelcat.jobs.spec.SpecError;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,15 +49,26 @@ public class JobService {
                     + "POST /api/v1/evaluations, fine-tunes to POST /api/v1/finetunes)");
         }
         DeviceRequest device = device(request.device());
-        return submit(caller, request.kind(), request.modelId(), request.params() == null ? Map.of() : request.params(), device,
+        return submit(caller, noop(request.params()), request.modelId(), null, List.of(), device,
                 request.priority() == null ? 0 : request.priority(),
                 request.maxAttempts() == null ? DEFAULT_MAX_ATTEMPTS : request.maxAttempts(), request.timeLimitSeconds());
     }
 
-    /** Stores a validated job and puts it in its device's queue; nothing is left behind if queueing fails. */
-    public JobView submit(Caller caller, String kind, UUID modelId, Map<String, Object> params, DeviceRequest device,
-                          int priority, int maxAttempts, Integer timeLimitSeconds) {
-        return submit(caller, kind, modelId, null, params, List.of(), device, priority, maxAttempts, timeLimitSeconds);
+    /** A noop job's free-form params read as its specification; what does not fit is a 400 on {@code params}. */
+    private static NoopSpec noop(Map<String, Object> params) {
+        NoopSpec spec;
+        try {
+            spec = JobSpecs.convert(params == null ? Map.of() : params, NoopSpec.class);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException("params", e.getMessage());
+        }
+        List<SpecError> invalid = new ArrayList<>();
+        NoopSpec.DURATION_MILLIS.resolve("params.", spec.durationMillis(), invalid);
+        NoopSpec.TRANSIENT_FAILURES.resolve("params.", spec.transientFailures(), invalid);
+        if (!invalid.isEmpty()) {
+            throw new InvalidFieldException(invalid.stream().map(e -> new FieldError(e.field(), e.message())).toList());
+        }
+        return spec;
     }
 
     /**
@@ -61,11 +76,11 @@ public class JobService {
      * dataset links are inserted together, so a dataset in use can never be deleted under a queued job.
      * The job is recorded as the caller's, in the job and in the audit log.
      */
-    public JobView submit(Caller caller, String kind, UUID modelId, UUID modelVersionId, Map<String, Object> params,
-                          List<JobDataset> datasets, DeviceRequest device, int priority, int maxAttempts,
-                          Integer timeLimitSeconds) {
+    public JobView submit(Caller caller, JobSpec spec, UUID modelId, UUID modelVersionId, List<JobDataset> datasets,
+                          DeviceRequest device, int priority, int maxAttempts, Integer timeLimitSeconds) {
         UUID id = UUID.randomUUID();
-        JobView job = jobs.insert(new JobRepository.NewJob(id, kind, modelId, modelVersionId, params, datasets,
+        String kind = spec.kind().wireName();
+        JobView job = jobs.insert(new JobRepository.NewJob(id, spec, modelId, modelVersionId, datasets,
                 new JobView.Device(device.kind(), device.count()), priority, maxAttempts, timeLimitSeconds,
                 caller.userId()));
         try {

@@ -3,6 +3,7 @@ package io.modelcat.catalog.job;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 import io.modelcat.catalog.access.UserRef;
+import io.modelcat.jobs.JobState;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Map;
@@ -42,6 +43,6 @@ public record JobView(
     }
 
     public boolean isFinal() {
-        return "succeeded".equals(state) || "failed".equals(state) || "cancelled".equals(state);
+        return JobState.fromWireName(state).map(JobState::isFinal).orElse(false);
     }
 }

@@ -6,6 +6,8 @@ import io.modelcat.catalog.model.ModelRepository;
 import io.modelcat.catalog.problem.FieldError;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.catalog.problem.NotFoundException;
+import io.modelcat.jobs.task.Direction;
+import io.modelcat.jobs.task.Task;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,10 +54,6 @@ public class MetricsService {
         return metrics.modelMetrics(modelId);
     }
 
-    /** Lower is better for perplexity and losses; higher for everything else (accuracy, F1, ...). */
-    public static boolean lowerIsBetter(String metric) {
-        return metric.equals("perplexity") || metric.equals("loss") || metric.endsWith("_loss");
-    }
 
     public List<LeaderboardRow> leaderboard(UUID datasetId, String task, String metric, Integer limit) {
         List<FieldError> errors = new ArrayList<>();
@@ -75,7 +73,10 @@ public class MetricsService {
         if (!errors.isEmpty()) {
             throw new InvalidFieldException(errors);
         }
-        List<LeaderboardRow> ranked = metrics.leaderboard(datasetId, task, metric, lowerIsBetter(metric), size);
+        // The registry says which way a metric improves; a name it does not know ranks highest first.
+        Direction direction = Task.directionOf(metric).orElse(Direction.HIGHER_IS_BETTER);
+        List<LeaderboardRow> ranked = metrics.leaderboard(datasetId, task, metric,
+                direction == Direction.LOWER_IS_BETTER, size);
         Map<UUID, Map<String, Double>> others = metrics.finalTestMetrics(
                 ranked.stream().map(LeaderboardRow::jobId).distinct().toList());
         return ranked.stream().map(r -> new LeaderboardRow(r.rank(), r.modelId(), r.modelName(), r.modelVersionId(),

@@ -8,6 +8,9 @@ import io.modelcat.catalog.model.ModelVersion;
 import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.FieldError;
 import io.modelcat.catalog.problem.InvalidFieldException;
+import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.spec.SpecError;
+import io.modelcat.jobs.task.Task;
 import jakarta.inject.Singleton;
 import java.util.Comparator;
 import java.util.List;
@@ -81,14 +84,19 @@ public class JobInputs {
         return version.artifactUri();
     }
 
-    /** An error on {@code task} unless the engine runs it. */
-    public static boolean checkEngineTask(String task, List<FieldError> errors) {
-        if (!EngineTasks.supports(task)) {
-            errors.add(new FieldError("task", "'" + task + "' cannot be run by the engine; expected one of "
-                    + EngineTasks.list()));
-            return false;
+    /** The task, or an error on {@code task} unless it is one the engine runs jobs of {@code kind} for. */
+    public static Optional<Task> engineTask(String task, JobKind kind, List<FieldError> errors) {
+        Optional<Task> known = Task.fromWireName(task).filter(t -> t.runs(kind));
+        if (known.isEmpty()) {
+            errors.add(new FieldError("task", "'" + task + "' cannot be run by the engine as a " + kind.wireName()
+                    + " job; expected one of " + String.join(", ", Task.running(kind).stream().map(Task::wireName).toList())));
         }
-        return true;
+        return known;
+    }
+
+    /** Adds the contract's validation errors as the API's field errors. */
+    public static void add(List<SpecError> specErrors, List<FieldError> errors) {
+        specErrors.forEach(e -> errors.add(new FieldError(e.field(), e.message())));
     }
 
     /** The dataset's file, or an error on {@code field}. */

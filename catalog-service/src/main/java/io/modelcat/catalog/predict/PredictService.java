@@ -11,9 +11,13 @@ import io.modelcat.catalog.problem.FieldError;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.jobs.JobKind;
 import io.modelcat.jobs.JobQueue;
+import io.modelcat.jobs.spec.PredictSpec;
+import io.modelcat.jobs.task.PredictInput;
+import io.modelcat.jobs.task.Task;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +32,6 @@ import java.util.UUID;
 public class PredictService {
 
     private static final int TIME_LIMIT_SECONDS = 120;
-    private static final List<String> TASKS = List.of("text-classification", "token-classification",
-            "question-answering", "fill-mask", "text-generation");
 
     private final JobInputs inputs;
     private final JobService jobs;
@@ -54,44 +56,34 @@ public class PredictService {
             throw new InvalidFieldException(errors);
         }
         String artifact = JobInputs.artifactUri(model, version);
-        String task = model.task();
-        if (!TASKS.contains(task)) {
-            throw new InvalidFieldException("modelId", "sample inference is not available for task '" + task
-                    + "'; it is for " + String.join(", ", TASKS));
-        }
-        Map<String, Object> values = new LinkedHashMap<>();
-        switch (task) {
-            case "question-answering" -> {
-                require("question", request.question(), errors);
-                require("context", request.context(), errors);
-                values.put("question", request.question());
-                values.put("context", request.context());
-            }
-            default -> {
-                require("text", request.text(), errors);
-                values.put("text", request.text());
-                if (request.text2() != null && "text-classification".equals(task)) {
-                    values.put("text2", request.text2());
+        Task task = Task.fromWireName(model.task()).filter(t -> t.runs(JobKind.PREDICT)).orElseThrow(() ->
+                new InvalidFieldException("modelId", "sample inference is not available for task '" + model.task()
+                        + "'; it is for " + String.join(", ", Task.running(JobKind.PREDICT).stream().map(Task::wireName)
+                        .toList())));
+        // The task's own inputs (the registry's), required ones checked; others in the request are not its.
+        Map<String, String> given = new HashMap<>();
+        given.put("text", request.text());
+        given.put("text2", request.text2());
+        given.put("question", request.question());
+        given.put("context", request.context());
+        Map<String, String> values = new LinkedHashMap<>();
+        for (PredictInput input : task.predictInputs()) {
+            String value = given.get(input.name());
+            if (value == null || value.isBlank()) {
+                if (input.required()) {
+                    errors.add(new FieldError(input.name(), "is required for " + task.wireName() + ": " + input.description()));
                 }
+            } else {
+                values.put(input.name(), value);
             }
         }
         if (!errors.isEmpty()) {
             throw new InvalidFieldException(errors);
         }
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        if (request.topK() != null) {
-            parameters.put("topK", request.topK());
-        }
         PredictRequest.Generation g = request.generation();
-        if (g != null && "text-generation".equals(task)) {
-            putIfSet(parameters, "maxNewTokens", g.maxNewTokens());
-            putIfSet(parameters, "temperature", g.temperature());
-            putIfSet(parameters, "topK", g.topK());
-            putIfSet(parameters, "topP", g.topP());
-            putIfSet(parameters, "seed", g.seed());
-        }
-        JobView job = jobs.submit(caller, JobKind.PREDICT.wireName(), model.id(), version.id(),
-                Map.of("task", task, "artifactUri", artifact, "inputs", values, "parameters", parameters), List.of(),
+        PredictSpec spec = new PredictSpec(task, artifact, values, request.topK(), g == null ? null
+                : new PredictSpec.Generation(g.maxNewTokens(), g.temperature(), g.topK(), g.topP(), g.seed()));
+        JobView job = jobs.submit(caller, spec, model.id(), version.id(), List.of(),
                 JobService.device(request.device()), JobQueue.MAX_PRIORITY, 1, TIME_LIMIT_SECONDS);
         long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {
@@ -104,15 +96,4 @@ public class PredictService {
         return new Outcome(jobs.get(job.id()), false);
     }
 
-    private static void require(String field, String value, List<FieldError> errors) {
-        if (value == null || value.isBlank()) {
-            errors.add(new FieldError(field, "is required for this model's task"));
-        }
-    }
-
-    private static void putIfSet(Map<String, Object> map, String key, Object value) {
-        if (value != null) {
-            map.put(key, value);
-        }
-    }
 }

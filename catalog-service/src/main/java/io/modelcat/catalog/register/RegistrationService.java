@@ -16,6 +16,10 @@ import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.catalog.problem.NotFoundException;
 import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.spec.DatasetRef;
+import io.modelcat.jobs.spec.FinetuneResult;
+import io.modelcat.jobs.spec.FinetuneSpec;
+import io.modelcat.jobs.spec.JobSpecs;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.util.LinkedHashMap;
@@ -62,13 +66,15 @@ public class RegistrationService {
             }
             JobView job = jobs.get(jobId);
             caller.requireOwnerOrAdmin(job.submittedBy() == null ? null : job.submittedBy().id(), "job " + jobId);
-            String outputUri = registrable(job);
+            FinetuneResult result = registrable(job);
+            String outputUri = result.outputUri();
             registrations.registeredVersion(jobId).ifPresent(r -> {
                 throw new ConflictException("job " + jobId + " is already registered as version " + r.versionNumber()
                         + " of model " + r.modelId());
             });
-            String task = (String) job.params().get("task");
-            UUID baseVersionId = uuid(job.params().get("modelVersionId"));
+            FinetuneSpec spec = JobSpecs.convert(job.params(), FinetuneSpec.class);
+            String task = spec.task().wireName();
+            UUID baseVersionId = spec.modelVersionId();
             ModelCard base = job.modelId() == null ? null : models.find(job.modelId()).orElse(null);
             boolean baseVersionExists = base != null && baseVersionId != null && models.versions(base.id()).stream()
                     .anyMatch(v -> v.id().equals(baseVersionId));
@@ -77,10 +83,10 @@ public class RegistrationService {
             Map<String, Object> lineage = new LinkedHashMap<>();
             lineage.put("jobId", jobId.toString());
             lineage.put("baseModelVersionId", baseVersionId == null ? null : baseVersionId.toString());
-            lineage.put("trainDatasetId", datasetId(job, JobDataset.TRAIN));
-            lineage.put("validationDatasetId", datasetId(job, JobDataset.VALIDATION));
-            lineage.put("testDatasetId", datasetId(job, JobDataset.TEST));
-            lineage.put("hyperparameters", job.params().get("hyperparameters"));
+            lineage.put("trainDatasetId", datasetId(spec.train()));
+            lineage.put("validationDatasetId", datasetId(spec.validation()));
+            lineage.put("testDatasetId", datasetId(spec.test()));
+            lineage.put("hyperparameters", JobSpecs.toMap(spec.hyperparameters()));
             lineage.put("metrics", testMetrics);
 
             UUID modelId;
@@ -116,8 +122,8 @@ public class RegistrationService {
         });
     }
 
-    /** The job's output location, or a 409 saying why the job cannot be registered. */
-    private static String registrable(JobView job) {
+    /** The job's result, naming its output, or a 409 saying why the job cannot be registered. */
+    private static FinetuneResult registrable(JobView job) {
         if (!JobKind.FINETUNE.wireName().equals(job.kind())) {
             throw new ConflictException("job " + job.id() + " is an " + job.kind()
                     + " job; only a finetune job produces a model to register");
@@ -126,28 +132,19 @@ public class RegistrationService {
             throw new ConflictException("job " + job.id() + " is " + job.state()
                     + "; only a succeeded finetune job can be registered");
         }
-        Object outputUri = job.result() == null ? null : job.result().get("outputUri");
-        if (!(outputUri instanceof String uri) || uri.isBlank()) {
+        FinetuneResult result = job.result() == null ? null : JobSpecs.convert(job.result(), FinetuneResult.class);
+        if (result == null || result.outputUri() == null || result.outputUri().isBlank()) {
             throw new ConflictException("job " + job.id() + " succeeded but its result names no outputUri, "
                     + "so there are no files to register");
         }
-        return uri;
+        return result;
     }
 
-    private static String datasetId(JobView job, String role) {
-        Object dataset = job.params().get(role);
-        return dataset instanceof Map<?, ?> map && map.get("id") != null ? String.valueOf(map.get("id")) : null;
+    private static String datasetId(DatasetRef dataset) {
+        return dataset == null ? null : dataset.id().toString();
     }
 
     private static String defaultDescription(ModelCard base, String task, UUID jobId) {
         return "Fine-tuned for " + task + (base == null ? "" : " from " + base.name()) + " by job " + jobId + ".";
-    }
-
-    private static UUID uuid(Object value) {
-        try {
-            return value == null ? null : UUID.fromString(String.valueOf(value));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.modelcat.catalog.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelcat.jobs.task.Task;
 import io.modelcat.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,0 +1,86 @@
+package io.modelcat.catalog.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.modelcat.catalog.ApiClient;
+import io.modelcat.catalog.CatalogTestBase;
+import io.modelcat.catalog.evaluation.EvaluationRequest;
+import io.modelcat.jobs.spec.EvaluateSpec;
+import io.modelcat.jobs.spec.Hyperparameters;
+import io.modelcat.jobs.spec.Setting;
+import io.modelcat.jobs.task.Task;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** GET /api/v1/tasks serves the contract's registry, and the request documentation says what the contract says. */
+@MicronautTest(transactional = false)
+class TaskApiTest extends CatalogTestBase {
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void servesEveryTaskWithItsInputsMetricsAndDirection() {
+        ApiClient.Answer answer = api.get("/api/v1/tasks");
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        List<Map<String, Object>> tasks = (List<Map<String, Object>>) answer.map().get("tasks");
+        assertThat(tasks).extracting(t -> t.get("name")).containsExactlyElementsOf(Task.wireNames());
+        Map<String, Object> classification = tasks.get(0);
+        assertThat(classification).containsEntry("name", "text-classification")
+                .containsEntry("earlyStoppingMetric", "f1_macro")
+                .containsEntry("jobKinds", List.of("evaluate", "finetune", "predict"));
+        assertThat((List<Map<String, Object>>) classification.get("inputs")).extracting(i -> i.get("name"))
+                .containsExactly("sentence1", "sentence2", "label");
+        assertThat((List<Map<String, Object>>) classification.get("metrics")).first()
+                .isEqualTo(Map.of("name", "accuracy", "title", "Accuracy", "higherIsBetter", true,
+                        "description", "share of rows whose predicted label is the true one"));
+        Map<String, Object> generation = tasks.stream().filter(t -> t.get("name").equals("text-generation")).findFirst()
+                .orElseThrow();
+        assertThat((List<Map<String, Object>>) generation.get("metrics")).extracting(m -> m.get("higherIsBetter"))
+                .containsOnly(false);
+        Map<String, Object> summarization = tasks.stream().filter(t -> t.get("name").equals("summarization"))
+                .findFirst().orElseThrow();
+        assertThat(summarization).containsEntry("jobKinds", List.of()).doesNotContainKey("earlyStoppingMetric");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void servesTheSettingsOfFineTunesAndEvaluations() {
+        Map<String, Object> registry = api.get("/api/v1/tasks").map();
+
+        List<Map<String, Object>> hyperparameters = (List<Map<String, Object>>) registry.get("hyperparameters");
+        assertThat(hyperparameters).extracting(h -> h.get("name"))
+                .containsExactlyElementsOf(Hyperparameters.SETTINGS.stream().map(Setting::name).toList());
+        assertThat(hyperparameters.get(0)).containsEntry("name", "epochs").containsEntry("type", "integer")
+                .containsEntry("default", 3).containsEntry("minimum", 1.0).containsEntry("maximum", 100.0)
+                .containsEntry("description", Hyperparameters.EPOCHS.describe());
+        assertThat(hyperparameters).filteredOn(h -> h.get("name").equals("earlyStoppingPatience")).first()
+                .satisfies(h -> assertThat(h).doesNotContainKey("default"));
+        assertThat((List<Map<String, Object>>) registry.get("evaluationSettings")).extracting(s -> s.get("name"))
+                .containsExactly("batchSize", "maxSequenceLength");
+        assertThat((List<Map<String, Object>>) registry.get("trainingSeries")).extracting(s -> s.get("name"))
+                .contains("loss", "epoch_loss");
+    }
+
+    /** The API documentation of an evaluation's settings is the contract's own sentence, so they cannot drift. */
+    @Test
+    void evaluationRequestDocumentsTheContractsSettings() throws NoSuchMethodException {
+        for (Setting setting : EvaluateSpec.SETTINGS) {
+            Schema schema = EvaluationRequest.class.getRecordComponents()[indexOf(setting.name())].getAccessor()
+                    .getAnnotation(Schema.class);
+            assertThat(schema.description()).as(setting.name()).isEqualTo(setting.describe());
+        }
+    }
+
+    private static int indexOf(String component) {
+        var components = EvaluationRequest.class.getRecordComponents();
+        for (int i = 0; i < components.length; i++) {
+            if (components[i].getName().equals(component)) {
+                return i;
+            }
+        }
+        throw new AssertionError("EvaluationRequest has no " + component);
+    }
+}
