@@ -86,7 +86,7 @@ class ImportSystemTest {
         assertThat(card).containsEntry("name", "bert").containsEntry("publisher", "hf-tiny")
                 .containsEntry("task", "text-classification").containsEntry("license", "apache-2.0")
                 .containsEntry("status", "ready").containsEntry("architecture", "BertForSequenceClassification")
-                .containsEntry("finetuningTasks", List.of("text-classification", "token-classification"));
+                .containsEntry("finetuningTasks", List.of("text-classification", "token-classification", "question-answering"));
         assertThat(card.get("source")).isEqualTo(Map.of("type", "huggingface", "repo", "hf-tiny/bert",
                 "revision", hub.repo("hf-tiny/bert").sha()));
         @SuppressWarnings("unchecked")
@@ -116,7 +116,7 @@ class ImportSystemTest {
         assertThat(job).containsEntry("state", "succeeded").containsEntry("modelId", seeded.get("id"));
         Map<String, Object> card = system.get("/api/v1/models/" + seeded.get("id")).map();
         assertThat(card).containsEntry("status", "ready").containsEntry("task", "text-generation")
-                .containsEntry("finetuningTasks", List.of("text-generation")).containsEntry("versionCount", 1);
+                .containsEntry("finetuningTasks", List.of("question-answering", "text-generation")).containsEntry("versionCount", 1);
         assertThat(cardsFor("openai-community/gpt2")).isEqualTo(1);
     }
 

@@ -37,7 +37,11 @@ public enum Task {
                     Metric.higher("f1", "Entity F1", "harmonic mean of entity precision and recall (seqeval)"),
                     Metric.higher("token_accuracy", "Token accuracy", "share of words whose tag is right")),
             "f1", List.of(PredictInput.required("text", "a sentence; its words are tagged"))),
-    QUESTION_ANSWERING("question-answering", "Question answering", Set.of(PREDICT), List.of(), null,
+    QUESTION_ANSWERING("question-answering", "Question answering", Set.of(EVALUATE, FINETUNE, PREDICT),
+            List.of(Metric.higher("exact_match", "Exact match", "share of questions whose predicted answer equals a gold "
+                            + "answer after SQuAD's normalisation"),
+                    Metric.higher("f1", "F1", "token F1 of the predicted answer against the best gold answer, averaged")),
+            "f1",
             List.of(PredictInput.required("question", "the question"),
                     PredictInput.required("context", "the passage that holds the answer"))),
     FILL_MASK("fill-mask", "Fill mask", Set.of(PREDICT), List.of(), null,

@@ -35,7 +35,7 @@ final class TextClassificationRecipe implements TrainedTask {
     @Override
     public TaskExample example(int rowIndex, Map<String, Object> inputs) {
         return new TaskExample(rowIndex, RowValues.text(inputs, "sentence1", true), RowValues.text(inputs, "sentence2", false),
-                RowValues.label(inputs.get("label")), null, null, inputs);
+                RowValues.label(inputs.get("label")), null, null, null, inputs);
     }
 
     @Override

@@ -36,7 +36,7 @@ final class TextGenerationRecipe implements TrainedTask {
 
     @Override
     public TaskExample example(int rowIndex, Map<String, Object> inputs) {
-        return new TaskExample(rowIndex, RowValues.text(inputs, "text", true), null, null, null, null, inputs);
+        return new TaskExample(rowIndex, RowValues.text(inputs, "text", true), null, null, null, null, null, inputs);
     }
 
     @Override

@@ -40,7 +40,7 @@ final class TokenClassificationRecipe implements TrainedTask {
             throw new IllegalArgumentException("tokens has " + words.size() + " words but ner_tags has " + tags.size()
                     + " tags");
         }
-        return new TaskExample(rowIndex, null, null, null, words, tags, inputs);
+        return new TaskExample(rowIndex, null, null, null, words, tags, null, inputs);
     }
 
     /** "O" first (the usual id 0), then the other tags sorted. */

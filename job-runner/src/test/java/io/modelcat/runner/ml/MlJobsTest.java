@@ -72,6 +72,27 @@ class MlJobsTest {
                 + datasetId + "', 'reviews', 'csv', 1, '" + "0".repeat(64) + "', 300, '[]', '[]', 'reviews.csv')");
     }
 
+    /** SQuAD-style rows: "what was good ?" over a context naming which animal was good and which bad. */
+    static String questions(int rows, long seed) {
+        String[] animals = {"cat", "dog", "movie"};
+        Random random = new Random(seed);
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < rows; i++) {
+            String good = animals[random.nextInt(animals.length)];
+            String bad = animals[(java.util.Arrays.asList(animals).indexOf(good) + 1 + random.nextInt(2)) % animals.length];
+            boolean goodFirst = random.nextBoolean();
+            String context = goodFirst ? "the " + good + " was good , the " + bad + " was bad ."
+                    : "the " + bad + " was bad , the " + good + " was good .";
+            boolean askGood = random.nextBoolean();
+            String answer = askGood ? good : bad;
+            int start = context.indexOf("the " + answer + " was " + (askGood ? "good" : "bad")) + 4;
+            jsonl.append("{\"question\": \"what was ").append(askGood ? "good" : "bad").append(" ?\", \"context\": \"")
+                    .append(context).append("\", \"answers\": {\"text\": [\"").append(answer)
+                    .append("\"], \"answer_start\": [").append(start).append("]}}\n");
+        }
+        return jsonl.toString();
+    }
+
     static String reviews(int rows, long seed) {
         String[] filler = {"the", "a", "cat", "dog", "sat", "on", "mat", "movie", "was", "is"};
         Random random = new Random(seed);
@@ -147,6 +168,55 @@ class MlJobsTest {
             assertThat(metric(evaluation, "test", "accuracy")).isBetween(0.0, 1.0);
             assertThat(count("SELECT count(*) FROM job_log WHERE job_id = '" + evaluation
                     + "' AND message LIKE '%new, untrained one%'")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void evaluatesAndFineTunesQuestionAnswering() throws Exception {
+        Path reader = home.resolve("models/bert-qa");
+        Files.createDirectories(reader);
+        for (String file : new String[] {"config.json", "tokenizer.json", "tokenizer_config.json", "model.safetensors"}) {
+            Files.copy(Fixtures.model("bert-question-answering").resolve(file), reader.resolve(file));
+        }
+        UUID qa = UUID.randomUUID();
+        Files.writeString(home.resolve("datasets/questions.jsonl"), questions(120, 5));
+        sql("INSERT INTO dataset (id, name, format, size_bytes, sha256, row_count, columns, preview, storage_path) VALUES ('"
+                + qa + "', 'questions', 'jsonl', 1, '" + "0".repeat(64) + "', 120, '[]', '[]', 'questions.jsonl')");
+        DatasetRef questions = new DatasetRef(qa, "questions.jsonl", DatasetFormat.JSONL);
+        Map<String, String> mapping = Map.of("question", "question", "context", "context", "answers", "answers");
+        Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
+        try (EmbeddedServer runner = RunnerContexts.start(properties)) {
+            UUID evaluation = queue(runner, new EvaluateSpec(Task.QUESTION_ANSWERING, versionId, reader.toUri().toString(),
+                    questions, mapping, 16, 64));
+            assertThat(await(evaluation)).isEqualTo("succeeded");
+            assertThat(metric(evaluation, "test", "exact_match")).isBetween(0.0, 1.0);
+            assertThat(metric(evaluation, "test", "f1")).isBetween(0.0, 1.0);
+
+            List<SpecError> errors = new ArrayList<>();
+            Hyperparameters hyperparameters = Hyperparameters.resolve(
+                    new Hyperparameters.Input(4, 8, 3e-3, null, 0.1, null, 3L, 64, null), errors);
+            UUID finetune = queue(runner, new FinetuneSpec(Task.QUESTION_ANSWERING, versionId, reader.toUri().toString(),
+                    questions, null, null, mapping, hyperparameters));
+            assertThat(await(finetune)).isEqualTo("succeeded");
+            assertThat(metric(finetune, "test", "f1")).isBetween(0.0, 1.0);
+            double firstEpochLoss = epochLoss(finetune, 1);
+            double lastEpochLoss = epochLoss(finetune, 4);
+            assertThat(lastEpochLoss).as("epoch loss %s, then %s", firstEpochLoss, lastEpochLoss).isLessThan(firstEpochLoss);
+            assertThat(Files.readString(home.resolve("models/finetuned/" + finetune + "/config.json")))
+                    .contains("BertForQuestionAnswering");
+        }
+    }
+
+    private static double epochLoss(UUID job, int epoch) throws SQLException {
+        try (Connection c = TestDatabase.shared().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT value FROM metric WHERE job_id = ? AND split = 'train' AND name = 'epoch_loss' AND epoch = ?")) {
+            ps.setObject(1, job);
+            ps.setInt(2, epoch);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("epoch_loss of epoch %s", epoch).isTrue();
+                return rs.getDouble(1);
+            }
         }
     }
 

@@ -32,16 +32,18 @@ class TaskRecipesTest {
 
     @Test
     void aKindTheRegistryDoesNotOfferIsRefusedNamingWhatIs() {
-        assertThatThrownBy(() -> TaskRecipes.trained(Task.QUESTION_ANSWERING))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot finetune 'question-answering'")
+        assertThatThrownBy(() -> TaskRecipes.trained(Task.FILL_MASK))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot finetune 'fill-mask'")
                 .hasMessageContaining("text-classification");
     }
 
     @Test
     void fineTunableTasksFollowTheHeadsOfTheArchitecture() {
-        assertThat(TaskRecipes.fineTunableFor("bert")).containsExactly("text-classification", "token-classification");
-        assertThat(TaskRecipes.fineTunableFor("distilbert")).containsExactly("text-classification", "token-classification");
-        assertThat(TaskRecipes.fineTunableFor("gpt2")).containsExactly("text-generation");
+        assertThat(TaskRecipes.fineTunableFor("bert")).containsExactly("text-classification", "token-classification",
+                "question-answering");
+        assertThat(TaskRecipes.fineTunableFor("distilbert")).containsExactly("text-classification",
+                "token-classification", "question-answering");
+        assertThat(TaskRecipes.fineTunableFor("gpt2")).containsExactly("question-answering", "text-generation");
         assertThat(TaskRecipes.fineTunableFor("llama")).isEmpty();
     }
 
