@@ -4,7 +4,7 @@ import { getModel, listVersions, modelMetrics, versionArchiveUrl } from './api.j
 import { dateView, h, replaceChildren, problemView, statusBadge, taskBadge } from './dom.js';
 import { formatMetric } from './format.js';
 import { openImportDialog } from './importdialog.js';
-import { renderMarkdown } from './markdown.js';
+import { markdownFragment } from './markdown.js';
 import { can, needsRole } from './session.js';
 
 const HUB = 'https://huggingface.co/';
@@ -67,11 +67,10 @@ function importHint(model) {
 
 function render(root, model, versions, catalogHash, reload) {
   document.title = `${model.name} · ModelCat`;
-  const description = h('div', { class: 'markdown', id: 'description' });
-  // renderMarkdown escapes all source text before it adds its own tags: safe to assign as HTML.
-  description.innerHTML = model.description?.trim()
-    ? renderMarkdown(model.description, { topHeadingLevel: 3 })
-    : '<p class="muted">No description.</p>';
+  // Sanitised nodes (markdown.js): the description's HTML is never parsed as HTML in the page.
+  const description = h('div', { class: 'markdown', id: 'description' }, model.description?.trim()
+    ? markdownFragment(model.description, { topHeadingLevel: 3 })
+    : h('p', { class: 'muted' }, 'No description.'));
 
   replaceChildren(root, h('article', { class: 'model', dataset: { id: model.id } },
     backLink(catalogHash),
