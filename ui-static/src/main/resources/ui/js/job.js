@@ -41,8 +41,15 @@ export function mountJob(root, id) {
       registry = tasks;
       layout();
       render(first);
+      const interrupted = 'Live updates were interrupted; checking every few seconds.';
       stopWatching = watchJob(id, {
-        onJob: render,
+        onJob: next => {
+          if (liveNote.dataset.failed) {
+            liveNote.textContent = interrupted;
+            delete liveNote.dataset.failed;
+          }
+          render(next);
+        },
         onLog: line => {
           logEmpty.hidden = true;
           logBox.hidden = false;
@@ -51,7 +58,11 @@ export function mountJob(root, id) {
           scroll();
         },
         onEnd: () => { liveNote.textContent = ''; },
-        onInterrupted: () => { liveNote.textContent = 'Live updates were interrupted; checking every few seconds.'; },
+        onInterrupted: () => { liveNote.textContent = interrupted; },
+        onError: error => {
+          liveNote.dataset.failed = 'true';
+          liveNote.textContent = `Checking the job failed (${error.title}${error.detail ? `: ${error.detail}` : ''}); trying again in a few seconds.`;
+        },
       });
     }).catch(error => {
       if (!active) return;
