@@ -86,6 +86,13 @@ describe('evaluate page', () => {
     // label is pre-filled (same name); sentence1 has no column of its name, which the check reports beside it.
     assert.equal(await page.inputValue('#mapping-label'), 'label');
     assert.equal(await page.inputValue('#mapping-sentence1'), '');
+    // The mapping asks for the task's inputs as the task registry lists them, each with its description and types.
+    const registry = await (await page.request.get(`${BASE_URL}/api/v1/tasks`)).json();
+    const inputs = registry.tasks.find(t => t.name === 'text-classification').inputs;
+    assert.deepEqual(await page.locator('#mapping select').evaluateAll(selects => selects.map(s => s.id)),
+      inputs.map(i => `mapping-${i.name}`));
+    assert.equal(await page.textContent('#mapping-label-hint'), 'The column with the class (boolean, integer or string).');
+    assert.match(await page.textContent('label[for="mapping-sentence2"]'), /\(optional\)/);
     await eventually(async () => assert.match(await page.textContent('#mapping-sentence1-error'), /\S/));
     assert.equal(await page.getAttribute('#mapping-sentence1', 'aria-invalid'), 'true');
     assert.match(await page.textContent('#mapping-status'), /does not fit/);

@@ -1,7 +1,7 @@
 // Browser tests of the web UI against a running catalog-service (MODELCAT_BASE_URL).
 //
 // They expect the five cards that io.modelcat.catalog.ui.CatalogUiTest creates and nothing else:
-//   alpha-sentiment  text-classification   apache-2.0  (Markdown description with an XSS attempt, 2 versions)
+//   alpha-sentiment  text-classification   apache-2.0  (Markdown description with a table and an XSS attempt, 2 versions)
 //   beta-ner         token-classification  mit
 //   delta-writer     text-generation       mit
 //   epsilon-summary  summarization         cc-by-4.0
@@ -230,6 +230,12 @@ describe('model card page', () => {
     assert.deepEqual(await description.locator('em').allTextContents(), ['English']);
     assert.deepEqual(await description.locator('ul > li').allTextContents(), ['positive', 'negative']);
     assert.equal(await description.locator('pre code').textContent(), 'classify("I love it") # <b>not bold</b>');
+    // A GFM table, as Hugging Face READMEs report results: its HTML stays text, a right-aligned column stays so.
+    const table = description.locator('table');
+    assert.deepEqual(await table.locator('thead th').allTextContents(), ['Split', 'Accuracy']);
+    assert.deepEqual(await table.locator('tbody td').allTextContents(), ['test', '0.91', '<b>dev</b>', '0.88']);
+    assert.equal(await table.locator('b').count(), 0);
+    assert.equal(await table.locator('tbody td').nth(1).evaluate(td => getComputedStyle(td).textAlign), 'right');
     assert.equal(await description.locator('a').count(), 1);
     assert.equal(await description.locator('a').getAttribute('href'), 'https://example.com/docs?a=1&b=2');
     // The HTML in the description is text: no script, no image, no handler, no javascript: link.

@@ -147,6 +147,31 @@ describe('workers page', () => {
     assert.equal(await page.getAttribute('[data-nav="workers"]', 'aria-current'), 'page');
     await screenshot(page, '13-workers-empty');
   }));
+
+  test('shows a failed refresh, recovers on the next, and stops asking when the reader leaves', () => withPage(browser, async page => {
+    const requests = [];
+    page.on('request', request => {
+      if (/\/api\/v1\/workers$/.test(request.url())) requests.push(request.url());
+    });
+    let failing = true;
+    await page.route('**/api/v1/workers', route => (failing
+      ? route.fulfill({ status: 503, contentType: 'application/problem+json',
+        body: JSON.stringify({ title: 'Service Unavailable', status: 503, detail: 'the database is not reachable' }) })
+      : route.continue()));
+    await page.goto(`${BASE_URL}/#/workers`);
+    await eventually(async () => assert.match(await page.textContent('#workers-message'), /Service Unavailable.*not reachable/s));
+    assert.equal(await page.textContent('#workers-summary'), 'The workers could not be loaded.');
+    failing = false;
+    // The next refresh (every 5 seconds) brings the list back without a click.
+    await eventually(async () => assert.equal(await page.isVisible('#workers-empty'), true), 12000);
+    assert.equal(await page.locator('#workers-message .problem').count(), 0);
+
+    await page.click('nav[aria-label="Main"] >> text=Jobs');
+    await eventually(async () => assert.equal(await page.textContent('h1'), 'Jobs'));
+    const settled = requests.length;
+    await page.waitForTimeout(6000);
+    assert.equal(requests.length, settled, 'no refresh of a page the reader left');
+  }, { allowedConsoleErrors: [/status of 503/] }));
 });
 
 describe('import dialog', () => {

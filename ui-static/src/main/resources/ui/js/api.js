@@ -205,6 +205,11 @@ export function getDataset(id) {
   return request('GET', `/datasets/${encodeURIComponent(id)}`);
 }
 
+/** The task registry: { tasks, hyperparameters, evaluationSettings, trainingSeries } (read it through tasks.js). */
+export function getTaskRegistry() {
+  return request('GET', '/tasks');
+}
+
 /** Sample inference ("try it"): one input through the model on a runner; answers the finished predict job. */
 export function predict(id, body) {
   return request('POST', `/models/${encodeURIComponent(id)}/predict`, body);

@@ -1,23 +1,19 @@
 // The comparison page (#/compare?datasetId&task&metric): the leaderboard of models on one dataset and task.
+// The tasks, their metrics and which way each improves come from the task registry.
 import { leaderboard, listDatasets } from './api.js';
 import { dateView, h, problemView, replaceChildren } from './dom.js';
 import { formatMetric } from './format.js';
-
-/** The final metrics each engine task reports (docs/ml-jobs.md), the first the default ranking. */
-export const TASK_METRICS = {
-  'text-classification': ['f1_macro', 'accuracy', 'precision_macro', 'recall_macro', 'f1_micro', 'f1_weighted'],
-  'token-classification': ['f1', 'precision', 'recall'],
-  'text-generation': ['perplexity', 'loss'],
-};
+import { loadTaskRegistry } from './tasks.js';
 
 /** Mounts the page into `root`; returns { update(params), unmount() }. */
 export function mountCompare(root, params, navigate) {
   let datasets = null;
+  let registry = null;
   let requestNumber = 0;
   const datasetSelect = h('select', { id: 'compare-dataset' });
-  const taskSelect = h('select', { id: 'compare-task' },
-    h('option', { value: '' }, 'Choose a task…'), Object.keys(TASK_METRICS).map(t => h('option', { value: t }, t)));
-  const metricSelect = h('select', { id: 'compare-metric' });
+  const taskSelect = h('select', { id: 'compare-task' }, h('option', { value: '' }, 'Choose a task…'));
+  const metricSelect = h('select', { id: 'compare-metric', 'aria-describedby': 'compare-direction' });
+  const direction = h('p', { id: 'compare-direction', class: 'hint', hidden: true });
   const results = h('div', { id: 'compare-results', 'aria-live': 'polite' });
 
   document.title = 'Compare · ModelCat';
@@ -28,7 +24,7 @@ export function mountCompare(root, params, navigate) {
       h('label', { for: 'compare-dataset' }, 'Dataset'), datasetSelect,
       h('label', { for: 'compare-task' }, 'Task'), taskSelect,
       h('label', { for: 'compare-metric' }, 'Metric'), metricSelect),
-    results));
+    direction, results));
 
   const current = () => ({ datasetId: datasetSelect.value, task: taskSelect.value, metric: metricSelect.value });
   function go() {
@@ -40,13 +36,25 @@ export function mountCompare(root, params, navigate) {
     fillMetrics(taskSelect.value, '');
     go();
   });
-  metricSelect.addEventListener('change', go);
+  metricSelect.addEventListener('change', () => {
+    showDirection();
+    go();
+  });
 
+  // The task's metrics in the registry's order; the one early stopping watches is chosen unless the link names another.
   function fillMetrics(task, chosen) {
-    const names = [...(TASK_METRICS[task] ?? [])];
+    const names = registry.metricsOf(task).map(m => m.name);
     if (chosen && !names.includes(chosen)) names.push(chosen);
     replaceChildren(metricSelect, names.length ? names.map(n => h('option', { value: n }, n)) : h('option', { value: '' }, 'Choose a task first'));
-    metricSelect.value = chosen || names[0] || '';
+    metricSelect.value = chosen || registry.headlineMetric(task) || '';
+    showDirection();
+  }
+
+  function showDirection() {
+    const metric = registry.metric(metricSelect.value);
+    direction.textContent = metric
+      ? `${metric.title}: ${metric.description}; ${metric.higherIsBetter ? 'higher' : 'lower'} is better.` : '';
+    direction.hidden = !metric;
   }
 
   function fillDatasets(chosen) {
@@ -60,11 +68,14 @@ export function mountCompare(root, params, navigate) {
   async function update(next) {
     const mine = ++requestNumber;
     const query = { datasetId: next.get('datasetId') ?? '', task: next.get('task') ?? '', metric: next.get('metric') ?? '' };
-    if (datasets === null) {
+    if (datasets === null || registry === null) {
       replaceChildren(results, h('p', { class: 'loading', role: 'status' }, 'Loading datasets…'));
       try {
-        datasets = (await listDatasets())?.items ?? [];
+        [datasets, registry] = await Promise.all([listDatasets().then(page => page?.items ?? []), loadTaskRegistry()]);
+        replaceChildren(taskSelect, h('option', { value: '' }, 'Choose a task…'),
+          registry.running('evaluate').map(t => h('option', { value: t }, t)));
       } catch (error) {
+        datasets = null;
         if (mine !== requestNumber) return;
         replaceChildren(results, problemView(error, () => update(next)));
         return;
@@ -72,7 +83,7 @@ export function mountCompare(root, params, navigate) {
       if (mine !== requestNumber) return;
     }
     fillDatasets(query.datasetId);
-    taskSelect.value = query.task in TASK_METRICS ? query.task : '';
+    taskSelect.value = registry.runs(query.task, 'evaluate') ? query.task : '';
     fillMetrics(taskSelect.value, query.metric);
     if (datasets.length === 0 && !query.datasetId) {
       replaceChildren(results, h('div', { class: 'empty', id: 'compare-empty' },
@@ -91,7 +102,7 @@ export function mountCompare(root, params, navigate) {
       if (mine !== requestNumber) return;
       replaceChildren(results, rows.length === 0
         ? h('div', { class: 'empty', id: 'compare-empty' }, h('p', {}, 'No model has results on this dataset for this task and metric yet.'))
-        : table(rows, metricSelect.value));
+        : table(rows, metricSelect.value, registry.metricsOf(taskSelect.value).map(m => m.name)));
     } catch (error) {
       if (mine === requestNumber) replaceChildren(results, problemView(error, () => update(next)));
     }
@@ -101,8 +112,11 @@ export function mountCompare(root, params, navigate) {
   return { update, unmount: () => { requestNumber++; } };
 }
 
-function table(rows, metric) {
-  const others = [...new Set(rows.flatMap(r => Object.keys(r.metrics ?? {})))].filter(n => n !== metric).sort();
+/** The leaderboard; the other metrics follow in the task's order, any the registry does not know after them. */
+function table(rows, metric, order) {
+  const rank = name => (order.includes(name) ? order.indexOf(name) : order.length);
+  const others = [...new Set(rows.flatMap(r => Object.keys(r.metrics ?? {})))].filter(n => n !== metric)
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   return h('div', { class: 'table-scroll' }, h('table', { id: 'leaderboard' },
     h('caption', { class: 'visually-hidden' }, `Models ranked by ${metric}`),
     h('thead', {}, h('tr', {}, ['Rank', 'Model', 'Version', metric, ...others, 'Job', 'Recorded']

@@ -99,6 +99,7 @@ export function openImportDialog({ modelId = '', revision = '', onClose } = {}) 
     const bytes = h('p', { id: 'import-bytes', class: 'muted' });
     const file = h('p', { id: 'import-file', class: 'muted' });
     const outcome = h('div', { id: 'import-outcome', role: 'status' });
+    const checkFailed = h('p', { id: 'import-check-failed', class: 'muted', hidden: true });
     const logBox = h('div', { class: 'log-box', tabindex: '0', role: 'region', 'aria-label': 'Import log', hidden: true });
     const log = h('ol', { id: 'import-log', class: 'log', role: 'log', 'aria-live': 'polite' });
     logBox.append(log);
@@ -107,13 +108,14 @@ export function openImportDialog({ modelId = '', revision = '', onClose } = {}) 
     heading.textContent = `Importing ${request.modelId}`;
     replaceChildren(body,
       h('div', { class: 'import-status' }, state, h('span', { class: 'muted' }, request.revision ? `@ ${request.revision}` : '')),
-      bar, bytes, file, outcome,
+      bar, bytes, file, outcome, checkFailed,
       h('h3', { class: 'log-heading' }, 'Log'),
       logBox,
       h('div', { class: 'dialog-actions' }, jobLink, done));
     done.focus();
 
     function render(job) {
+      checkFailed.hidden = true; // an answer came: a failed check before it is past
       replaceChildren(state, jobStateBadge(job));
       replaceChildren(bar, progressBar(job, 'Import progress'));
       bytes.textContent = bytesText(job);
@@ -149,6 +151,10 @@ export function openImportDialog({ modelId = '', revision = '', onClose } = {}) 
         scroll();
       },
       onInterrupted: () => outcome.append(h('p', { class: 'muted' }, 'Live updates were interrupted; checking every few seconds.')),
+      onError: error => {
+        checkFailed.textContent = `Checking the import failed (${error.title}${error.detail ? `: ${error.detail}` : ''}); trying again in a few seconds.`;
+        checkFailed.hidden = false;
+      },
     });
   }
 

@@ -7,15 +7,14 @@ import {
   bytesText, isActive, jobStateBadge, jobSubject, kindLabel, logLine, progressBar, stickToBottom, watchJob,
 } from './jobstatus.js';
 import { ownsOrAdmin } from './session.js';
-
-// Result entries that are scores; the metrics API will replace this guess.
-const METRIC_NAMES = /^(accuracy|f1|precision|recall|loss|eval_loss|perplexity|exact_?match|rouge\w*|bleu)$/i;
+import { loadTaskRegistry } from './tasks.js';
 
 /** Mounts the page of job `id` into `root`; returns { unmount() }. */
 export function mountJob(root, id) {
   let active = true;
   let stopWatching = null;
   let job = null;
+  let registry = null; // which result entries are metrics
   let outcomeView = null; // metrics, predictions and registering, for evaluate and fine-tune jobs
 
   const title = h('h1', { id: 'job-title' });
@@ -37,12 +36,20 @@ export function mountJob(root, id) {
   function load() {
     document.title = 'Job · ModelCat';
     replaceChildren(root, h('p', { class: 'loading', role: 'status' }, 'Loading job…'));
-    getJob(id).then(first => {
+    Promise.all([getJob(id), loadTaskRegistry()]).then(([first, tasks]) => {
       if (!active) return;
+      registry = tasks;
       layout();
       render(first);
+      const interrupted = 'Live updates were interrupted; checking every few seconds.';
       stopWatching = watchJob(id, {
-        onJob: render,
+        onJob: next => {
+          if (liveNote.dataset.failed) {
+            liveNote.textContent = interrupted;
+            delete liveNote.dataset.failed;
+          }
+          render(next);
+        },
         onLog: line => {
           logEmpty.hidden = true;
           logBox.hidden = false;
@@ -51,7 +58,11 @@ export function mountJob(root, id) {
           scroll();
         },
         onEnd: () => { liveNote.textContent = ''; },
-        onInterrupted: () => { liveNote.textContent = 'Live updates were interrupted; checking every few seconds.'; },
+        onInterrupted: () => { liveNote.textContent = interrupted; },
+        onError: error => {
+          liveNote.dataset.failed = 'true';
+          liveNote.textContent = `Checking the job failed (${error.title}${error.detail ? `: ${error.detail}` : ''}); trying again in a few seconds.`;
+        },
       });
     }).catch(error => {
       if (!active) return;
@@ -138,7 +149,7 @@ export function mountJob(root, id) {
       replaceChildren(outcome);
     }
 
-    const scores = metricsOf(job.result);
+    const scores = metricsOf(job.result, registry);
     // Metrics have their own section; the result lists the rest.
     const values = Object.entries(job.result ?? {}).filter(([key]) => !(key === 'metrics' && scores.length));
     replaceChildren(result, values.length === 0
@@ -230,8 +241,8 @@ function detailList(detail, shown) {
     h('dt', {}, key), h('dd', {}, typeof value === 'object' ? JSON.stringify(value) : String(value))]));
 }
 
-/** The scores in a result: its `metrics` object, else top-level numbers with a metric's name. */
-function metricsOf(result) {
+/** The scores in a result: its `metrics` object, else top-level numbers named like a metric of the task registry. */
+function metricsOf(result, registry) {
   if (result?.metrics && typeof result.metrics === 'object') return Object.entries(result.metrics);
-  return Object.entries(result ?? {}).filter(([key, value]) => typeof value === 'number' && METRIC_NAMES.test(key));
+  return Object.entries(result ?? {}).filter(([key, value]) => typeof value === 'number' && registry.metric(key));
 }

@@ -5,6 +5,7 @@ import { lineChart } from './chart.js';
 import { h, problemView, replaceChildren } from './dom.js';
 import { formatMetric } from './format.js';
 import { isActive } from './jobstatus.js';
+import { poll } from './polling.js';
 import { cellText } from './datasetpicker.js';
 import { can, needsRole, ownsOrAdmin } from './session.js';
 
@@ -15,7 +16,7 @@ const REGISTER_FIELDS = ['name', 'description', 'license'];
 export function mountJobOutcome(root, firstJob) {
   let job = firstJob;
   let active = true;
-  let timer = null;
+  let refresh = null; // the metrics, asked for again while the job runs
   let loadedEnded = false; // metrics and predictions loaded after the job ended: they no longer change
   let registerShown = false;
 
@@ -34,12 +35,15 @@ export function mountJobOutcome(root, firstJob) {
       predictionsBody),
     registerSection);
 
+  const showMetrics = metrics => replaceChildren(metricsBody, metricsView(metrics, job));
+  const showMetricsError = error => replaceChildren(metricsBody, problemView(error, loadMetrics));
+
   async function loadMetrics() {
     try {
       const metrics = await jobMetrics(job.id);
-      if (active) replaceChildren(metricsBody, metricsView(metrics, job));
+      if (active) showMetrics(metrics);
     } catch (error) {
-      if (active) replaceChildren(metricsBody, problemView(error, loadMetrics));
+      if (active) showMetricsError(error);
     }
   }
 
@@ -59,20 +63,10 @@ export function mountJobOutcome(root, firstJob) {
     }
   }
 
-  function schedule() {
-    clearTimeout(timer);
-    if (!active || !isActive(job)) return;
-    timer = setTimeout(async () => {
-      await loadMetrics();
-      schedule();
-    }, REFRESH_MS);
-  }
-
   function update(next) {
-    const wasActive = isActive(job);
     job = next;
     if (!isActive(job)) {
-      clearTimeout(timer);
+      refresh?.stop();
       if (!loadedEnded) {
         loadedEnded = true;
         loadMetrics();
@@ -82,12 +76,17 @@ export function mountJobOutcome(root, firstJob) {
         registerShown = true;
         showRegister();
       }
-    } else if (!timer || !wasActive) {
-      if (!timer) {
-        loadMetrics();
-        loadPredictions();
-      }
-      schedule();
+    } else if (!refresh) {
+      loadPredictions();
+      // A failed refresh shows why and the next one tries again; the job's end stops it (above).
+      refresh = poll({
+        fetch: () => jobMetrics(job.id),
+        onAnswer: showMetrics,
+        onError: showMetricsError,
+        intervalMs: REFRESH_MS,
+        until: () => !isActive(job),
+        element: root,
+      });
     }
   }
 
@@ -158,7 +157,7 @@ export function mountJobOutcome(root, firstJob) {
   }
 
   update(firstJob);
-  return { update, unmount: () => { active = false; clearTimeout(timer); } };
+  return { update, unmount: () => { active = false; refresh?.stop(); } };
 }
 
 /** Charts of the series (training loss by step, validation metrics by epoch) and the final metrics table. */

@@ -3,6 +3,7 @@ import { listJobs } from './api.js';
 import { h, problemView, replaceChildren } from './dom.js';
 import { formatDateTime, formatDuration, relativeTime } from './format.js';
 import { JOB_KINDS, JOB_STATES, bytesText, isActive, jobStateBadge, jobSubject, kindLabel, progressBar } from './jobstatus.js';
+import { poll } from './polling.js';
 
 const LIMIT = 20;
 const REFRESH_MS = 2000;
@@ -41,8 +42,7 @@ function select(id, label, values, labelOf, chosen, onchange) {
 /** Mounts the jobs page into `root`; returns { update(params), unmount() }. */
 export function mountJobs(root, params, navigate) {
   let state = stateFromParams(params);
-  let requestNumber = 0;
-  let refreshTimer = null;
+  let refresh = null; // the list of the current filters and page, asked for again while a job on it is active
   let lastPage = null;
   let loading = false;
 
@@ -74,9 +74,10 @@ export function mountJobs(root, params, navigate) {
     go({ ...state, cursor: lastPage.nextCursor, prev: [...state.prev, state.cursor] });
   });
 
-  replaceChildren(root, h('div', { class: 'jobs-page' },
+  const page = h('div', { class: 'jobs-page' },
     h('div', { class: 'page-head' }, h('h1', { id: 'jobs-heading' }, 'Jobs')),
-    filters, summary, live, message, table, pager));
+    filters, summary, live, message, table, pager);
+  replaceChildren(root, page);
 
   function renderFilters() {
     replaceChildren(filters,
@@ -102,9 +103,9 @@ export function mountJobs(root, params, navigate) {
       h('td', {}, job.startedAt ? formatDuration(job.startedAt, job.finishedAt) : '—'));
   }
 
-  function renderPage(page) {
-    lastPage = page;
-    const items = page.items ?? [];
+  function renderPage(answer) {
+    lastPage = answer;
+    const items = answer.items ?? [];
     const filtered = state.state || state.kind;
     if (items.length === 0) {
       summary.textContent = 'No jobs';
@@ -123,42 +124,49 @@ export function mountJobs(root, params, navigate) {
     if (focused) tableBody.querySelector(`a[data-job-id="${CSS.escape(focused)}"]`)?.focus();
     table.hidden = items.length === 0;
     previous.disabled = state.prev.length === 0 && !state.cursor;
-    next.disabled = !page.nextCursor;
+    next.disabled = !answer.nextCursor;
     pager.hidden = previous.disabled && next.disabled;
     pageLabel.textContent = pager.hidden || (state.cursor && !state.prev.length) ? '' : `Page ${state.prev.length + 1}`;
-    const active = items.some(isActive);
-    live.hidden = !active;
-    if (active) refreshTimer = setTimeout(() => load({ quiet: true }), REFRESH_MS);
+    live.hidden = !items.some(isActive);
   }
 
-  async function load({ quiet = false } = {}) {
-    const mine = ++requestNumber;
-    clearTimeout(refreshTimer);
+  /** Loads the page the state names, then refreshes it while any of its jobs is queued or running. */
+  function load() {
+    refresh?.stop();
+    let shown = false;
+    const settle = () => {
+      loading = false;
+      table.removeAttribute('aria-busy');
+    };
     loading = true;
-    if (!quiet) table.setAttribute('aria-busy', 'true');
-    try {
-      const page = await listJobs({ state: state.state, kind: state.kind, limit: LIMIT, cursor: state.cursor });
-      if (mine !== requestNumber) return;
-      renderPage(page);
-    } catch (error) {
-      if (mine !== requestNumber) return;
-      if (quiet && lastPage) {
-        // A refresh that fails keeps the list and tries again.
-        replaceChildren(message, problemView(error));
-        refreshTimer = setTimeout(() => load({ quiet: true }), REFRESH_MS * 2);
-      } else {
+    table.setAttribute('aria-busy', 'true');
+    const query = { state: state.state, kind: state.kind, limit: LIMIT, cursor: state.cursor };
+    refresh = poll({
+      fetch: () => listJobs(query),
+      onAnswer: answer => {
+        shown = true;
+        settle();
+        renderPage(answer);
+      },
+      onError: error => {
+        settle();
+        if (shown) {
+          // A refresh that fails keeps the list, says why and tries again.
+          replaceChildren(message, problemView(error));
+          return true;
+        }
         lastPage = null;
         summary.textContent = 'The jobs could not be loaded.';
         table.hidden = true;
-        replaceChildren(message, problemView(error, () => load()));
+        replaceChildren(message, problemView(error, load));
         next.disabled = true;
-      }
-    } finally {
-      if (mine === requestNumber) {
-        loading = false;
-        table.removeAttribute('aria-busy');
-      }
-    }
+        return false;
+      },
+      until: answer => !(answer.items ?? []).some(isActive),
+      intervalMs: REFRESH_MS,
+      retryMs: REFRESH_MS * 2,
+      element: page,
+    });
   }
 
   function update(newParams) {
@@ -169,5 +177,5 @@ export function mountJobs(root, params, navigate) {
   }
 
   update(params);
-  return { update, unmount: () => { requestNumber++; clearTimeout(refreshTimer); } };
+  return { update, unmount: () => refresh?.stop() };
 }

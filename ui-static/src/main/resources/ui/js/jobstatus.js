@@ -2,6 +2,7 @@
 import { getJob, jobEventsUrl, jobLogs } from './api.js';
 import { h } from './dom.js';
 import { formatBytes, formatRate } from './format.js';
+import { poll } from './polling.js';
 
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 export const JOB_KINDS = ['import', 'evaluate', 'finetune', 'noop'];
@@ -84,13 +85,14 @@ function parseData(data) {
 /**
  * Follows a job live through its Server-Sent Events: onJob(job) on each change, onLog(line) once per
  * log line (a reconnected stream repeats lines; they are skipped), onEnd(state) when it has ended.
- * Falls back to polling when the stream cannot be opened. Returns close().
+ * When the stream cannot be opened, onInterrupted() and then it asks every few seconds instead, with
+ * onError(error) for each question that fails (the next one tries again). Returns close().
  */
-export function watchJob(id, { onJob, onLog, onEnd, onInterrupted }) {
+export function watchJob(id, { onJob, onLog, onEnd, onInterrupted, onError }) {
   let lastLogId = 0;
   let closed = false;
   let source = null;
-  let pollTimer = null;
+  let polling = null;
 
   function log(line) {
     if (line && typeof line.id === 'number' && line.id > lastLogId) {
@@ -121,32 +123,25 @@ export function watchJob(id, { onJob, onLog, onEnd, onInterrupted }) {
       if (closed || source.readyState !== EventSource.CLOSED) return;
       source = null;
       onInterrupted?.();
-      poll();
+      polling = poll({
+        fetch: () => Promise.all([getJob(id), jobLogs(id, lastLogId)]),
+        onAnswer: ([job, lines]) => {
+          for (const line of lines ?? []) log(line);
+          onJob?.(job);
+          if (!isActive(job)) finish(job.state);
+        },
+        onError: error => onError?.(error),
+        until: ([job]) => !isActive(job),
+        intervalMs: POLL_MS,
+      });
     });
-  }
-
-  async function poll() {
-    if (closed) return;
-    try {
-      const [job, lines] = await Promise.all([getJob(id), jobLogs(id, lastLogId)]);
-      if (closed) return;
-      for (const line of lines ?? []) log(line);
-      onJob?.(job);
-      if (!isActive(job)) {
-        finish(job.state);
-        return;
-      }
-    } catch {
-      // A passing failure: the next poll tries again.
-    }
-    if (!closed) pollTimer = setTimeout(poll, POLL_MS);
   }
 
   function close() {
     closed = true;
     source?.close();
     source = null;
-    clearTimeout(pollTimer);
+    polling?.stop();
   }
 
   openStream();

@@ -1,9 +1,15 @@
-// A small, safe Markdown renderer for model descriptions.
+// Model descriptions (Markdown, often a Hugging Face README) as safe HTML: marked parses GitHub-flavoured
+// Markdown (tables included), DOMPurify sanitises what it made. Both are vendored in ../vendor/ by
+// ui-tests/vendor.sh.
 //
-// Safety: every piece of source text is HTML-escaped before any markup is added, and the only tags
-// in the output are the ones written below. Links are kept only for http(s) URLs. Supported:
-// headings, paragraphs, emphasis (**strong**, *em*, _em_, ~~del~~), `inline code`, fenced code
-// blocks, block quotes, horizontal rules, and ordered and unordered lists (nested by indenting).
+// Safety, in layers:
+// 1. HTML in the source is never HTML: marked's HTML tokenizers are off, so tags show as the text they are.
+// 2. Links keep only http(s) URLs without quotes or angle brackets; any other link stays as its source text.
+//    Images are not loaded (a description must not fetch from other sites): they become links to the image.
+// 3. DOMPurify keeps only the tags and attributes written below, and only http(s) hrefs.
+// 4. The page receives the sanitised nodes (markdownFragment), never a string to parse again.
+import { Marked } from '../vendor/marked/marked.esm.js';
+import DOMPurify from '../vendor/dompurify/purify.es.js';
 
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -12,182 +18,163 @@ export function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, c => ESCAPES[c]);
 }
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})[ \t]*([\w+.-]*)/;
-const HEADING = /^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
-const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
-const QUOTE = /^ {0,3}> ?(.*)$/;
-const LIST_ITEM = /^( {0,3})([-*+]|\d{1,9}[.)])[ \t]+(.*)$/;
-const BLANK = /^[ \t]*$/;
+const SAFE_URL = /^https?:\/\/[^\s"'<>`\\]+$/i;
+const LINK_ATTRIBUTES = 'rel="noopener noreferrer nofollow" target="_blank"';
 
-/**
- * Renders Markdown to an HTML string that is safe to assign to innerHTML.
- * `topHeadingLevel` fits the headings into the page's outline: the description's highest heading
- * becomes h`topHeadingLevel` and the others keep their distance to it (never beyond h6).
- */
-export function renderMarkdown(source, { topHeadingLevel = 1 } = {}) {
-  const lines = String(source ?? '').replace(/\r\n?/g, '\n').replace(/\u0000/g, '').split('\n');
-  return renderBlocks(lines, topHeadingLevel - highestHeading(lines));
+const PURIFY = {
+  ALLOWED_TAGS: ['a', 'blockquote', 'br', 'code', 'del', 'div', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'li',
+    'ol', 'p', 'pre', 'strong', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul'],
+  ALLOWED_ATTR: ['align', 'class', 'href', 'rel', 'start', 'target', 'title'],
+  // Values of other attributes than these must pass ALLOWED_URI_REGEXP too: only href carries a URL.
+  ADD_URI_SAFE_ATTR: ['align', 'rel', 'start', 'target'],
+  ALLOWED_URI_REGEXP: /^https?:\/\//i,
+  RETURN_DOM_FRAGMENT: true,
+};
+
+/** The renderer, per heading shift (0 to 5 levels down): only the markup below comes out of marked. */
+function rendererFor(headingOffset) {
+  let linkDepth = 0; // images inside a link's text (badges) show as their text: links do not nest
+  const linkOrSource = (token, label) => (SAFE_URL.test(token.href)
+    ? `<a href="${escapeHtml(token.href)}"${token.title ? ` title="${escapeHtml(token.title)}"` : ''} ${LINK_ATTRIBUTES}>${label}</a>`
+    : escapeHtml(token.raw));
+  return {
+    heading({ tokens, depth }) {
+      const level = Math.min(6, Math.max(1, depth + headingOffset));
+      return `<h${level}>${this.parser.parseInline(tokens)}</h${level}>\n`;
+    },
+    code({ text, lang, escaped }) {
+      const language = (lang ?? '').match(/^\S*/)[0];
+      const body = escaped ? text : escapeHtml(text);
+      return `<pre><code${language ? ` class="language-${escapeHtml(language)}"` : ''}>${body.replace(/\n$/, '')}</code></pre>\n`;
+    },
+    blockquote({ tokens }) {
+      return `<blockquote>${this.parser.parse(tokens).trimEnd()}</blockquote>\n`;
+    },
+    list({ ordered, start, items }) {
+      const open = ordered ? (start !== '' && start !== 1 ? `<ol start="${Number(start)}">` : '<ol>') : '<ul>';
+      return `${open}${items.map(item => this.listitem(item)).join('')}${ordered ? '</ol>' : '</ul>'}\n`;
+    },
+    // A tight item's text stays inline (no <p>); what follows it (a nested list) goes on its own line.
+    // A task item's box is a character: the description holds no form controls.
+    listitem({ tokens, loose }) {
+      const box = tokens[0]?.type === 'checkbox' ? `${this.checkbox(tokens[0])} ` : '';
+      const parts = tokens.filter(token => token.type !== 'checkbox')
+        .map(token => this.parser.parse([token], loose).trimEnd()).filter(Boolean);
+      return `<li>${box}${parts.join('\n')}</li>`;
+    },
+    checkbox({ checked }) {
+      return checked ? '☑' : '☐';
+    },
+    table({ header, rows }) {
+      const cell = (tag, { tokens, align }) => `<${tag}${align ? ` align="${align}"` : ''}>${this.parser.parseInline(tokens)}</${tag}>`;
+      const head = `<thead><tr>${header.map(c => cell('th', c)).join('')}</tr></thead>`;
+      const body = rows.length ? `<tbody>${rows.map(row => `<tr>${row.map(c => cell('td', c)).join('')}</tr>`).join('')}</tbody>` : '';
+      // Wide README tables scroll inside their box instead of widening the page.
+      return `<div class="table-scroll"><table>${head}${body}</table></div>\n`;
+    },
+    link(token) {
+      linkDepth++;
+      try {
+        return linkOrSource(token, this.parser.parseInline(token.tokens));
+      } finally {
+        linkDepth--;
+      }
+    },
+    image(token) {
+      const label = escapeHtml(token.text || token.href);
+      return linkDepth > 0 ? label : linkOrSource(token, label);
+    },
+    html({ text }) {
+      return escapeHtml(text); // never reached: the tokenizers below make no HTML tokens
+    },
+  };
 }
 
-/** The highest heading level (1 for #) outside code blocks, or 1 when there is none. */
-function highestHeading(lines) {
-  let highest = 7;
-  let fence = null;
-  for (const line of lines) {
-    const m = FENCE.exec(line);
-    if (fence) {
-      if (line.trimStart().startsWith(fence)) fence = null;
-    } else if (m) {
-      fence = m[1];
-    } else {
-      const heading = HEADING.exec(line.replace(/^ {0,3}>[ ]?/, ''));
-      if (heading) highest = Math.min(highest, heading[1].length);
-    }
+const noHtml = {
+  html() { return undefined; },
+  tag() { return undefined; },
+};
+
+const lexer = new Marked({ gfm: true, tokenizer: noHtml });
+const parsers = new Map();
+
+function parserFor(headingOffset) {
+  if (!parsers.has(headingOffset)) {
+    parsers.set(headingOffset, new Marked({ gfm: true, tokenizer: noHtml, renderer: rendererFor(headingOffset) }));
   }
+  return parsers.get(headingOffset);
+}
+
+function sanitise(html) {
+  if (!DOMPurify.isSupported) throw new Error('Markdown needs a DOM to sanitise its HTML; none is available here.');
+  return DOMPurify.sanitize(html, PURIFY);
+}
+
+function tokensOf(source) {
+  return lexer.lexer(String(source ?? '').replace(/\u0000/g, ''));
+}
+
+/** The highest heading level (1 for #) anywhere but in code, or 1 when there is none. */
+function highestHeading(tokens) {
+  let highest = 7;
+  lexer.walkTokens(tokens, token => {
+    if (token.type === 'heading') highest = Math.min(highest, token.depth);
+  });
   return highest === 7 ? 1 : highest;
 }
 
-function renderBlocks(lines, headingOffset) {
-  const out = [];
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i];
-    let m;
-    if (BLANK.test(line)) {
-      i++;
-    } else if ((m = FENCE.exec(line))) {
-      const fence = m[1];
-      const code = [];
-      i++;
-      while (i < lines.length && !lines[i].trimStart().startsWith(fence)) code.push(lines[i++]);
-      i++; // the closing fence, if any
-      const language = m[2] ? ` class="language-${escapeHtml(m[2])}"` : '';
-      out.push(`<pre><code${language}>${escapeHtml(code.join('\n'))}</code></pre>`);
-    } else if ((m = HEADING.exec(line))) {
-      const level = Math.min(6, Math.max(1, m[1].length + headingOffset));
-      out.push(`<h${level}>${renderInline(m[2])}</h${level}>`);
-      i++;
-    } else if (RULE.test(line)) {
-      out.push('<hr>');
-      i++;
-    } else if (QUOTE.test(line)) {
-      const quoted = [];
-      while (i < lines.length && (m = QUOTE.exec(lines[i]))) {
-        quoted.push(m[1]);
-        i++;
-      }
-      out.push(`<blockquote>${renderBlocks(quoted, headingOffset)}</blockquote>`);
-    } else if (LIST_ITEM.test(line)) {
-      i = renderList(lines, i, headingOffset, out);
-    } else {
-      const paragraph = [];
-      while (i < lines.length && !BLANK.test(lines[i]) && !startsBlock(lines[i])) paragraph.push(lines[i++].trim());
-      out.push(`<p>${renderInline(paragraph.join('\n'))}</p>`);
-    }
-  }
-  return out.join('\n');
+/**
+ * Renders Markdown as sanitised DOM nodes, to append to the page.
+ * `topHeadingLevel` fits the headings into the page's outline: the description's highest heading
+ * becomes h`topHeadingLevel` and the others keep their distance to it (never beyond h6).
+ */
+export function markdownFragment(source, { topHeadingLevel = 1 } = {}) {
+  const tokens = tokensOf(source);
+  const offset = topHeadingLevel - highestHeading(tokens);
+  return sanitise(parserFor(offset).parser(tokens).trimEnd());
 }
 
-function startsBlock(line) {
-  return FENCE.test(line) || HEADING.test(line) || RULE.test(line) || QUOTE.test(line) || LIST_ITEM.test(line);
+/** Renders one paragraph's inline Markdown (emphasis, code, links) as sanitised DOM nodes. */
+export function inlineFragment(text) {
+  return sanitise(parserFor(0).parseInline(String(text ?? '')));
 }
 
-/** Renders the list starting at lines[start] into out; returns the index after it. */
-function renderList(lines, start, headingOffset, out) {
-  const first = LIST_ITEM.exec(lines[start]);
-  const ordered = /\d/.test(first[2]);
-  const items = [];
-  let i = start;
-  while (i < lines.length) {
-    const m = LIST_ITEM.exec(lines[i]);
-    if (!m || /\d/.test(m[2]) !== ordered) break;
-    const content = [m[3]];
-    const indent = m[1].length + m[2].length + 1;
-    i++;
-    // The item goes on over indented lines, lazy continuation lines and blank lines followed by indented ones.
-    while (i < lines.length) {
-      const line = lines[i];
-      if (BLANK.test(line)) {
-        const next = lines[i + 1];
-        if (next !== undefined && /^[ \t]{2,}\S/.test(next)) {
-          content.push('');
-          i++;
-          continue;
-        }
-        break;
-      }
-      if (/^[ \t]{2,}\S/.test(line)) {
-        content.push(line.replace(new RegExp(`^[ \\t]{0,${Math.max(indent, 2)}}`), ''));
-      } else if (!startsBlock(line)) {
-        content.push(line.trim());
-      } else {
-        break;
-      }
-      i++;
-    }
-    items.push(content);
-    // A blank line between items of the same list keeps the list going.
-    if (i < lines.length && BLANK.test(lines[i])) {
-      let j = i;
-      while (j < lines.length && BLANK.test(lines[j])) j++;
-      const next = j < lines.length ? LIST_ITEM.exec(lines[j]) : null;
-      if (next && /\d/.test(next[2]) === ordered) i = j;
-    }
-  }
-  const startNumber = ordered ? parseInt(first[2], 10) : 1;
-  const open = ordered ? (startNumber !== 1 ? `<ol start="${startNumber}">` : '<ol>') : '<ul>';
-  const rendered = items.map(content => `<li>${renderItem(content, headingOffset)}</li>`);
-  out.push(`${open}${rendered.join('')}${ordered ? '</ol>' : '</ul>'}`);
-  return i;
+/** The same as markdownFragment, as HTML text (safe to assign to innerHTML): every text and value escaped. */
+export function renderMarkdown(source, options) {
+  return htmlOf(markdownFragment(source, options));
 }
 
-/** A tight item's leading text stays inline (no <p>); an item with blank lines is rendered as blocks. */
-function renderItem(content, headingOffset) {
-  if (content.some(l => BLANK.test(l))) return renderBlocks(content, headingOffset);
-  let textLines = 0;
-  while (textLines < content.length && !startsBlock(content[textLines])) textLines++;
-  const text = renderInline(content.slice(0, textLines).join('\n'));
-  return textLines < content.length ? `${text}\n${renderBlocks(content.slice(textLines), headingOffset)}` : text;
-}
-
-/** Renders one paragraph's inline markup: code spans, http(s) links and emphasis. */
+/** The same as inlineFragment, as HTML text. */
 export function renderInline(text) {
-  const kept = [];
-  const keep = html => `\u0000${kept.push(html) - 1}\u0000`;
-  // Code spans first: their content is shown literally.
-  let s = String(text).replace(/(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g,
-    (_, ticks, code) => keep(`<code>${escapeHtml(code.replace(/^ (.*) $/s, '$1'))}</code>`));
-  s = escapeHtml(s);
-  // The URL is already escaped, so it cannot leave its quoted attribute.
-  s = s.replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s()]+)\)/g,
-    (_, label, url) => keep(`<a href="${url}" rel="noopener noreferrer nofollow" target="_blank">${emphasis(label)}</a>`));
-  s = emphasis(s);
-  const placeholder = /\u0000(\d+)\u0000/g;
-  while (placeholder.test(s)) s = s.replace(placeholder, (_, index) => kept[Number(index)]);
-  return s;
+  return htmlOf(inlineFragment(text));
 }
 
-function emphasis(s) {
-  return s
-    .replace(/\*\*(?=\S)([\s\S]*?\S)\*\*/g, '<strong>$1</strong>')
-    .replace(/(^|[^\w])__(?=\S)([\s\S]*?\S)__(?!\w)/g, '$1<strong>$2</strong>')
-    .replace(/\*(?=\S)([\s\S]*?\S)\*/g, '<em>$1</em>')
-    .replace(/(^|[^\w])_(?=\S)([\s\S]*?\S)_(?!\w)/g, '$1<em>$2</em>')
-    .replace(/~~(?=\S)([\s\S]*?\S)~~/g, '<del>$1</del>');
+const ELEMENT = 1;
+const TEXT = 3;
+const VOID = new Set(['br', 'hr']);
+
+function htmlOf(node) {
+  return [...node.childNodes].map(child => {
+    if (child.nodeType === TEXT) return escapeHtml(child.data);
+    if (child.nodeType !== ELEMENT) return '';
+    const name = child.localName;
+    const attributes = [...child.attributes].map(a => ` ${a.name}="${escapeHtml(a.value)}"`).join('');
+    return VOID.has(name) ? `<${name}${attributes}>` : `<${name}${attributes}>${htmlOf(child)}</${name}>`;
+  }).join('');
 }
 
-/** The first paragraph as plain text without markup characters, for card summaries. */
+/** The first block of text (not a heading, code or table) as plain text without markup, for card summaries. */
 export function plainSummary(source, maxLength = 160) {
-  const text = String(source ?? '')
-    .replace(/\r\n?/g, '\n')
-    .replace(/```[\s\S]*?(```|$)/g, ' ')
-    .replace(/^ {0,3}#{1,6}[ \t].*$/gm, '')
-    .split(/\n[ \t]*\n/)
-    .map(p => p.replace(/^[ \t]*(#{1,6}|>|[-*+]|\d+[.)])[ \t]+/gm, '')
-      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-      .replace(/[*~`]|\b__|__\b/g, '')
-      .replace(/\s+/g, ' ')
-      .trim())
+  const text = tokensOf(source)
+    .filter(token => !['space', 'heading', 'code', 'hr', 'table', 'def', 'html'].includes(token.type))
+    .map(token => plainText(token).replace(/\s+/g, ' ').trim())
     .find(p => p.length > 0) ?? '';
   return text.length > maxLength ? `${text.slice(0, maxLength - 1).trimEnd()}…` : text;
+}
+
+function plainText(token) {
+  if (token.type === 'list') return token.items.map(plainText).join(' ');
+  if (token.type === 'checkbox') return '';
+  if (Array.isArray(token.tokens)) return token.tokens.map(plainText).join('');
+  return token.text ?? '';
 }

@@ -4,14 +4,15 @@ import { getModel, listVersions, modelMetrics, versionArchiveUrl } from './api.j
 import { dateView, h, replaceChildren, problemView, statusBadge, taskBadge } from './dom.js';
 import { formatMetric } from './format.js';
 import { openImportDialog } from './importdialog.js';
-import { renderMarkdown } from './markdown.js';
+import { markdownFragment } from './markdown.js';
 import { can, needsRole } from './session.js';
+import { loadTaskRegistry } from './tasks.js';
 
 const HUB = 'https://huggingface.co/';
 const HUB_REPO = /^[\w.-]+(\/[\w.-]+)?$/;
 
 import { tryItSection } from './tryit.js';
-import { tasksFor, versionsWithFiles } from './wizard.js';
+import { noTaskReason, tasksFor, versionsWithFiles } from './wizard.js';
 
 /** Mounts the page of model `id` into `root`, with a link back to `catalogHash`; returns { unmount() }. */
 export function mountModel(root, id, catalogHash = '#/') {
@@ -19,9 +20,9 @@ export function mountModel(root, id, catalogHash = '#/') {
   function load() {
     document.title = 'Model · ModelCat';
     replaceChildren(root, h('p', { class: 'loading', role: 'status' }, 'Loading model…'));
-    Promise.all([getModel(id), listVersions(id)])
-      .then(([model, versions]) => {
-        if (active) render(root, model, versions, catalogHash, () => { if (active) load(); });
+    Promise.all([getModel(id), listVersions(id), loadTaskRegistry()])
+      .then(([model, versions, registry]) => {
+        if (active) render(root, model, versions, registry, catalogHash, () => { if (active) load(); });
       })
       .catch(error => {
         if (!active) return;
@@ -65,13 +66,12 @@ function importHint(model) {
     model.source?.type !== 'huggingface' ? 'Only models from the Hugging Face Hub can be imported.' : 'Already imported.');
 }
 
-function render(root, model, versions, catalogHash, reload) {
+function render(root, model, versions, registry, catalogHash, reload) {
   document.title = `${model.name} · ModelCat`;
-  const description = h('div', { class: 'markdown', id: 'description' });
-  // renderMarkdown escapes all source text before it adds its own tags: safe to assign as HTML.
-  description.innerHTML = model.description?.trim()
-    ? renderMarkdown(model.description, { topHeadingLevel: 3 })
-    : '<p class="muted">No description.</p>';
+  // Sanitised nodes (markdown.js): the description's HTML is never parsed as HTML in the page.
+  const description = h('div', { class: 'markdown', id: 'description' }, model.description?.trim()
+    ? markdownFragment(model.description, { topHeadingLevel: 3 })
+    : h('p', { class: 'muted' }, 'No description.'));
 
   replaceChildren(root, h('article', { class: 'model', dataset: { id: model.id } },
     backLink(catalogHash),
@@ -86,16 +86,16 @@ function render(root, model, versions, catalogHash, reload) {
           model.latestVersion ? h('span', { class: 'badge' }, `v${model.latestVersion.versionNumber}`) : null),
         model.statusMessage ? h('p', { class: `status-message status-${model.status}` }, model.statusMessage) : null),
       h('div', { class: 'actions' }, h('div', { class: 'action-buttons' }, importButton(model, reload),
-        jobButtons(model, versions ?? [])),
+        jobButtons(model, versions ?? [], registry)),
       importHint(model),
-      jobHint(model, versions ?? []))),
+      jobHint(model, versions ?? [], registry))),
     h('div', { class: 'model-body' },
       h('div', { class: 'model-main' },
         h('section', { 'aria-labelledby': 'description-heading' },
           h('h2', { id: 'description-heading' }, 'Description'), description),
         samplesSection(model.samples ?? []),
-        tryItSection(model, (versions ?? []).some(v => v.artifactUri)),
-        metricsSection(model),
+        tryItSection(model, (versions ?? []).some(v => v.artifactUri), registry),
+        metricsSection(model, registry),
         versionsSection(model, versions ?? [])),
       h('aside', { class: 'model-side' }, detailsSection(model)))));
 }
@@ -145,20 +145,17 @@ function samplesSection(samples) {
 }
 
 /** Why a job cannot start from this model, per mode; null when it can. */
-function jobBlocker(model, versions, mode) {
+function jobBlocker(model, versions, mode, registry) {
   if (!can('contributor')) return needsRole('contributor');
   if (versionsWithFiles(versions).length === 0) return 'No version with files yet: import the model first.';
-  if (tasksFor(model, mode).length === 0) {
-    return mode === 'evaluate' ? 'The engine evaluates text-classification, token-classification and text-generation only.'
-      : 'No fine-tuning task that the engine runs (text-classification, token-classification, text-generation).';
-  }
+  if (tasksFor(model, mode, registry).length === 0) return noTaskReason(mode, registry);
   return null;
 }
 
 /** Evaluate and Fine-tune: links to their pages, or disabled buttons that say why. */
-function jobButtons(model, versions) {
+function jobButtons(model, versions, registry) {
   return [['evaluate', 'Evaluate'], ['finetune', 'Fine-tune']].map(([mode, label]) => {
-    const why = jobBlocker(model, versions, mode);
+    const why = jobBlocker(model, versions, mode, registry);
     if (!why) return h('a', { class: 'button', id: `${mode}-model`, href: `#/models/${encodeURIComponent(model.id)}/${mode}` }, label);
     // aria-disabled rather than disabled: the button stays focusable so its explanation can be read.
     return h('button', { type: 'button', class: 'button', id: `${mode}-model`, 'aria-disabled': 'true', title: why,
@@ -166,15 +163,15 @@ function jobButtons(model, versions) {
   });
 }
 
-function jobHint(model, versions) {
+function jobHint(model, versions, registry) {
   return ['evaluate', 'finetune'].map(mode => {
-    const why = jobBlocker(model, versions, mode);
+    const why = jobBlocker(model, versions, mode, registry);
     return why ? h('p', { id: `${mode}-why`, class: 'visually-hidden' }, why) : null;
   });
 }
 
 /** The final test metrics of the jobs on this model's versions, loaded on their own. */
-function metricsSection(model) {
+function metricsSection(model, registry) {
   const body = h('div', { id: 'model-metrics' }, h('p', { class: 'loading', role: 'status' }, 'Loading metrics…'));
   const load = () => modelMetrics(model.id).then(rows => {
     rows = rows ?? [];
@@ -199,7 +196,7 @@ function metricsSection(model) {
         names.map(n => h('td', { class: 'metric-value' }, formatMetric(j.values[n]))),
         h('td', {}, h('a', { href: `#/jobs/${encodeURIComponent(j.jobId)}` }, 'Job')),
         h('td', {}, j.datasetId ? h('a', { class: 'compare-link',
-          href: `#/compare?${new URLSearchParams({ datasetId: j.datasetId, task: j.task, metric: names.includes('f1_macro') ? 'f1_macro' : names[0] })}` },
+          href: `#/compare?${new URLSearchParams({ datasetId: j.datasetId, task: j.task, metric: compareMetric(j, registry) })}` },
         'Compare') : '—')))))));
   }).catch(error => replaceChildren(body, problemView(error, load)));
   load();
@@ -207,6 +204,13 @@ function metricsSection(model) {
     h('div', { class: 'section-head' }, h('h2', { id: 'metrics-heading' }, 'Metrics'),
       h('a', { href: '#/compare', id: 'model-compare-link' }, 'Compare models on a dataset')),
     body);
+}
+
+/** The metric a job's Compare link ranks by: its task's headline metric when the job recorded it. */
+function compareMetric(job, registry) {
+  const recorded = Object.keys(job.values);
+  const headline = registry.headlineMetric(job.task);
+  return recorded.includes(headline) ? headline : recorded.sort()[0];
 }
 
 function versionsSection(model, versions) {

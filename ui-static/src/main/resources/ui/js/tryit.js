@@ -1,33 +1,43 @@
-// The model card's "Try it" box: one input fitting the model's task, sent to
+// The model card's "Try it" box: the inputs the task registry names for the model's task, sent to
 // POST /api/v1/models/{id}/predict, and the prediction shown as text (never as HTML).
 import { predict } from './api.js';
 import { h, problemView, replaceChildren } from './dom.js';
 import { can, needsRole } from './session.js';
+import { sentence } from './tasks.js';
 
-const TASKS = ['text-classification', 'token-classification', 'question-answering', 'fill-mask', 'text-generation'];
-
-/** The section, or null when the model's task has no sample inference. */
-export function tryItSection(model, hasFiles) {
-  if (!TASKS.includes(model.task)) return null;
+/** The section, or null when the engine has no sample inference for the model's task (from the task registry). */
+export function tryItSection(model, hasFiles, registry) {
+  if (!registry.runs(model.task, 'predict')) return null;
+  const inputs = registry.task(model.task).predictInputs ?? [];
   const sample = (model.samples ?? [])[0] ?? {};
-  const field = (id, label, value, rows) => [
-    h('label', { for: id }, label),
-    rows ? h('textarea', { id, rows, maxlength: rows > 3 ? '20000' : '10000' }, value ?? '')
-      : h('input', { id, type: 'text', value: value ?? '', maxlength: '10000', autocomplete: 'off' })];
-  const inputs = model.task === 'question-answering'
-    ? [...field('tryit-question', 'Question', sample.question), ...field('tryit-context', 'Context', sample.context, 5)]
-    : [...field('tryit-text', model.task === 'text-generation' ? 'Prompt' : 'Text', sample.text, 3)];
+  // One box per input the task takes, filled from the first sample input; its description is the hint.
+  const fields = inputs.map(input => {
+    const id = `tryit-${input.name}`;
+    return h('div', { class: 'field' },
+      h('label', { for: id }, inputLabel(input.name), input.required ? '' : h('span', { class: 'muted' }, ' (optional)')),
+      h('textarea', { id, name: input.name, rows: '3', 'aria-describedby': `${id}-hint` },
+        typeof sample[input.name] === 'string' ? sample[input.name] : ''),
+      h('p', { id: `${id}-hint`, class: 'hint' }, sentence(input.description)));
+  });
   const result = h('div', { id: 'tryit-result', role: 'status', 'aria-live': 'polite' });
   const button = h('button', { type: 'submit', class: 'button primary', id: 'tryit-submit' }, 'Run');
-  const form = h('form', { id: 'tryit-form', class: 'tryit' }, ...inputs,
-    model.task === 'fill-mask' ? h('p', { class: 'hint' }, 'Put the model’s mask token ([MASK] or <mask>) where a word is missing.') : null,
+  const form = h('form', { id: 'tryit-form', class: 'tryit', novalidate: true }, fields,
     h('div', { class: 'form-actions' }, button));
   form.addEventListener('submit', async event => {
     event.preventDefault();
-    const value = id => form.querySelector(`#${id}`)?.value ?? '';
-    const body = model.task === 'question-answering'
-      ? { question: value('tryit-question'), context: value('tryit-context') }
-      : { text: value('tryit-text') };
+    const box = input => form.querySelector(`#tryit-${input.name}`);
+    const body = {};
+    for (const input of inputs) {
+      const value = box(input)?.value ?? '';
+      if (value !== '' || input.required) body[input.name] = value;
+    }
+    const missing = inputs.filter(input => input.required && !body[input.name].trim());
+    if (missing.length) {
+      replaceChildren(result, h('p', { class: 'field-error', id: 'tryit-missing', role: 'alert' },
+        `Enter ${missing.map(input => inputLabel(input.name).toLowerCase()).join(' and ')} to run the model.`));
+      box(missing[0]).focus();
+      return;
+    }
     if (model.task === 'text-generation') body.generation = { maxNewTokens: 30 };
     button.disabled = true;
     replaceChildren(result, h('p', { class: 'loading' }, 'Running on a worker…'));
@@ -47,6 +57,12 @@ export function tryItSection(model, hasFiles) {
     !can('contributor') ? h('p', { class: 'muted', id: 'tryit-role' }, needsRole('contributor'))
       : hasFiles ? form : h('p', { class: 'muted' }, 'Import the model first: sample inference needs its files.'),
     result);
+}
+
+/** An input's name as a label: 'text2' gives 'Text 2'. */
+function inputLabel(name) {
+  const words = name.replace(/_/g, ' ').replace(/(\D)(\d+)$/, '$1 $2');
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function predictionView(task, prediction) {

@@ -4,43 +4,29 @@ import { checkMapping, getModel, listDatasets, listVersions, submitEvaluation, s
 import { datasetPicker } from './datasetpicker.js';
 import { h, problemView, replaceChildren } from './dom.js';
 import { can, needsRole } from './session.js';
-
-/** The tasks the engine runs, with the inputs each reads from a dataset (docs/datasets.md). */
-export const ENGINE_TASKS = {
-  'text-classification': [
-    { name: 'sentence1', required: true, what: 'the text to classify' },
-    { name: 'sentence2', required: false, what: 'the second text of a pair' },
-    { name: 'label', required: true, what: 'the class' }],
-  'token-classification': [
-    { name: 'tokens', required: true, what: 'the words of a sentence (a list)' },
-    { name: 'ner_tags', required: true, what: 'one tag per word (a list)' }],
-  'text-generation': [
-    { name: 'text', required: true, what: 'the prompt, or the text to learn from' },
-    { name: 'ground_truth', required: false, what: 'the expected completion' }],
-};
-
-export const HYPERPARAMETERS = [
-  { name: 'epochs', label: 'Epochs', value: '3', step: '1', min: '1', max: '100', help: 'Passes over the training data (1 to 100).' },
-  { name: 'batchSize', label: 'Batch size', value: '16', step: '1', min: '1', max: '512', help: 'Rows per optimiser step (1 to 512).' },
-  { name: 'learningRate', label: 'Learning rate', value: '0.00005', step: 'any', help: 'AdamW learning rate: over 0, at most 1.' },
-  { name: 'weightDecay', label: 'Weight decay', value: '0.01', step: 'any', min: '0', max: '1', help: 'AdamW weight decay (0 to 1).' },
-  { name: 'warmupRatio', label: 'Warm-up ratio', value: '0', step: 'any', min: '0', help: 'Share of the steps with a linear warm-up (0 up to 1).' },
-  { name: 'maxGradNorm', label: 'Max gradient norm', value: '1', step: 'any', help: 'Gradient norm clipping; over 0.' },
-  { name: 'seed', label: 'Seed', value: '42', step: '1', help: 'Random seed, for runs that can be repeated.' },
-  { name: 'maxSequenceLength', label: 'Max sequence length', value: '128', step: '1', min: '8', max: '4096', help: 'Tokens per row (8 to 4096).' },
-  { name: 'earlyStoppingPatience', label: 'Early stopping patience', value: '', step: '1', min: '1', max: '100',
-    help: 'Epochs without improvement on the validation data before training stops; empty: off.' },
-];
+import { loadTaskRegistry, sentence, settingInput, settingLabel } from './tasks.js';
 
 /** The versions a job can start from: those with files, newest first. */
 export function versionsWithFiles(versions) {
   return (versions ?? []).filter(v => v.artifactUri).sort((a, b) => b.versionNumber - a.versionNumber);
 }
 
-/** The tasks `mode` ('evaluate' or 'finetune') offers for a model. */
-export function tasksFor(model, mode) {
+/** The tasks `mode` ('evaluate' or 'finetune', a job kind of the registry) offers for a model. */
+export function tasksFor(model, mode, registry) {
   const candidates = mode === 'evaluate' ? [model.task, ...(model.finetuningTasks ?? [])] : (model.finetuningTasks ?? []);
-  return [...new Set(candidates)].filter(task => task in ENGINE_TASKS);
+  return [...new Set(candidates)].filter(task => registry.runs(task, mode));
+}
+
+/** Why `mode` offers no task for a model: the tasks the engine runs for it, from the registry. */
+export function noTaskReason(mode, registry) {
+  const names = registry.running(mode).join(', ');
+  return mode === 'evaluate' ? `The engine evaluates ${names || 'no task'}; this model has none of them.`
+    : `This model has no fine-tuning task that the engine runs (${names || 'none'}).`;
+}
+
+/** The accepted column types in words: ['integer', 'string'] gives 'integer or string'. */
+function typesText(types) {
+  return types.length <= 1 ? types.join('') : `${types.slice(0, -1).join(', ')} or ${types.at(-1)}`;
 }
 
 /** Mounts the evaluate or fine-tune page of model `id`; returns { unmount() }. */
@@ -55,9 +41,9 @@ export function mountWizard(root, id, mode, navigate) {
       return;
     }
     replaceChildren(root, h('p', { class: 'loading', role: 'status' }, 'Loading…'));
-    Promise.all([getModel(id), listVersions(id), listDatasets()])
-      .then(([model, versions, datasets]) => {
-        if (active) render(root, model, versions, datasets?.items ?? [], mode, navigate, () => active);
+    Promise.all([getModel(id), listVersions(id), listDatasets(), loadTaskRegistry()])
+      .then(([model, versions, datasets, registry]) => {
+        if (active) render(root, model, versions, datasets?.items ?? [], registry, mode, navigate, () => active);
       })
       .catch(error => {
         if (!active) return;
@@ -80,19 +66,16 @@ function backLink(id, name) {
   return h('p', { class: 'breadcrumb' }, h('a', { href: `#/models/${encodeURIComponent(id)}` }, `← ${name ?? 'Model'}`));
 }
 
-function render(root, model, allVersions, datasets, mode, navigate, isActive) {
+function render(root, model, allVersions, datasets, registry, mode, navigate, isActive) {
   const evaluate = mode === 'evaluate';
   const verb = evaluate ? 'Evaluate' : 'Fine-tune';
   document.title = `${verb} ${model.name} · ModelCat`;
   const versions = versionsWithFiles(allVersions);
-  const tasks = tasksFor(model, mode);
+  const tasks = tasksFor(model, mode, registry);
   const heading = h('h1', { id: 'wizard-title' }, `${verb} ${model.name}`);
   const why = versions.length === 0
     ? 'This model has no version with files yet: import it first.'
-    : tasks.length === 0 ? (evaluate
-      ? 'The engine evaluates text-classification, token-classification and text-generation; this model has none of them.'
-      : 'This model has no fine-tuning task that the engine runs (text-classification, token-classification, text-generation).')
-      : null;
+    : tasks.length === 0 ? noTaskReason(mode, registry) : null;
   if (why) {
     replaceChildren(root, backLink(model.id, model.name), heading,
       h('div', { class: 'empty', id: 'wizard-unavailable' }, h('p', {}, why)));
@@ -159,7 +142,7 @@ function render(root, model, allVersions, datasets, mode, navigate, isActive) {
       return;
     }
     const columns = (preview.columns ?? []).map(c => (typeof c === 'string' ? c : c.name));
-    const inputs = ENGINE_TASKS[taskSelect.value] ?? [];
+    const inputs = registry.task(taskSelect.value)?.inputs ?? [];
     replaceChildren(mappingBox, h('div', { class: 'mapping-grid' }, inputs.map(input => {
       const select = h('select', { id: `mapping-${input.name}`, 'aria-describedby': `mapping-${input.name}-hint mapping-${input.name}-error` },
         h('option', { value: '' }, input.required ? '(choose a column)' : '(none)'),
@@ -171,7 +154,8 @@ function render(root, model, allVersions, datasets, mode, navigate, isActive) {
       return h('div', { class: 'field' },
         h('label', { for: `mapping-${input.name}` }, h('code', {}, input.name), input.required ? '' : h('span', { class: 'muted' }, ' (optional)')),
         select,
-        h('p', { id: `mapping-${input.name}-hint`, class: 'hint' }, `The column with ${input.what}.`),
+        h('p', { id: `mapping-${input.name}-hint`, class: 'hint' }, `The column with ${input.description}`
+          + (input.accepts?.length ? ` (${typesText(input.accepts)}).` : '.')),
         error);
     })));
     scheduleCheck();
@@ -218,20 +202,19 @@ function render(root, model, allVersions, datasets, mode, navigate, isActive) {
   register('device.kind', deviceRadios[0], deviceError);
   register('device.count', deviceRadios[1], deviceError);
 
-  // Options: evaluation batch and length, or the hyperparameters.
-  const numberField = (idBase, spec, fieldName) => {
-    const input = h('input', { id: idBase, type: 'number', inputmode: 'decimal', value: spec.value, step: spec.step,
-      min: spec.min, max: spec.max, name: spec.name, 'aria-describedby': `${idBase}-hint ${idBase}-error` });
+  // Options: the evaluation's settings, or the hyperparameters, with the registry's defaults, limits and help.
+  const numberField = (idBase, setting, fieldName) => {
+    const input = h('input', { id: idBase, type: 'number', inputmode: 'decimal', ...settingInput(setting), name: setting.name,
+      'aria-describedby': `${idBase}-hint ${idBase}-error` });
     const error = fieldError(idBase);
     register(fieldName, input, error);
     return { input, element: h('div', { class: 'field' },
-      h('label', { for: idBase }, spec.label ?? spec.name), input,
-      h('p', { id: `${idBase}-hint`, class: 'hint' }, spec.help), error) };
+      h('label', { for: idBase }, settingLabel(setting.name)), input,
+      h('p', { id: `${idBase}-hint`, class: 'hint' }, sentence(setting.description ?? setting.help)), error) };
   };
   const options = evaluate
-    ? [numberField('eval-batchSize', { name: 'batchSize', label: 'Batch size', value: '32', step: '1', min: '1', max: '512', help: 'Rows per forward pass (1 to 512).' }, 'batchSize'),
-      numberField('eval-maxSequenceLength', { name: 'maxSequenceLength', label: 'Max sequence length', value: '128', step: '1', min: '8', max: '4096', help: 'Tokens per row (8 to 4096).' }, 'maxSequenceLength')]
-    : HYPERPARAMETERS.map(spec => numberField(`hp-${spec.name}`, spec, `hyperparameters.${spec.name}`));
+    ? registry.evaluationSettings.map(setting => numberField(`eval-${setting.name}`, setting, setting.name))
+    : registry.hyperparameters.map(setting => numberField(`hp-${setting.name}`, setting, `hyperparameters.${setting.name}`));
 
   const message = h('div', { id: 'wizard-message' });
   const submit = h('button', { type: 'submit', class: 'button primary', id: 'wizard-submit' }, evaluate ? 'Start the evaluation' : 'Start fine-tuning');

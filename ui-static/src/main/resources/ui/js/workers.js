@@ -2,13 +2,12 @@
 import { listWorkers } from './api.js';
 import { h, problemView, replaceChildren } from './dom.js';
 import { formatBytes, formatDateTime, relativeTime } from './format.js';
+import { poll } from './polling.js';
 
 const REFRESH_MS = 5000;
 
 /** Mounts the workers page into `root`; returns { unmount() }. */
 export function mountWorkers(root) {
-  let active = true;
-  let timer = null;
   let shown = false; // whether a list is on screen, kept through a failed refresh
 
   const summary = h('p', { id: 'workers-summary', class: 'summary', role: 'status', 'aria-live': 'polite' }, 'Loading workers…');
@@ -20,10 +19,11 @@ export function mountWorkers(root) {
       .map(title => h('th', { scope: 'col' }, title)))),
     tableBody));
   document.title = 'Workers · ModelCat';
-  replaceChildren(root, h('div', { class: 'workers-page' },
+  const page = h('div', { class: 'workers-page' },
     h('div', { class: 'page-head' }, h('h1', { id: 'workers-heading' }, 'Workers')),
     h('p', { class: 'muted' }, 'Job runners connected to this catalog. The list refreshes every 5 seconds.'),
-    summary, message, table));
+    summary, message, table);
+  replaceChildren(root, page);
 
   function row(worker) {
     const gpus = worker.gpus ?? [];
@@ -44,33 +44,33 @@ export function mountWorkers(root) {
       h('td', {}, h('time', { datetime: worker.startedAt, title: formatDateTime(worker.startedAt) }, relativeTime(worker.startedAt))));
   }
 
-  async function load() {
-    clearTimeout(timer);
-    try {
-      const workers = await listWorkers();
-      if (!active) return;
-      shown = true;
-      replaceChildren(message);
-      replaceChildren(tableBody, (workers ?? []).map(row));
-      table.hidden = !workers?.length;
-      if (!workers?.length) {
-        summary.textContent = 'No workers';
-        replaceChildren(message, h('div', { class: 'empty', id: 'workers-empty' },
-          h('p', {}, 'No job runners are connected, so queued jobs wait.'),
-          h('p', { class: 'muted' }, 'Start one with ', h('code', {}, 'java -jar job-runner.jar'),
-            ' and the same ', h('code', {}, 'DATABASE_URL'), ', or run ', h('code', {}, './modelcat'), '.')));
-      } else {
-        const busy = workers.filter(w => w.runningJobs?.length).length;
-        summary.textContent = `${workers.length} ${workers.length === 1 ? 'worker' : 'workers'} · ${busy} busy`;
-      }
-    } catch (error) {
-      if (!active) return;
-      if (!shown) summary.textContent = 'The workers could not be loaded.';
-      replaceChildren(message, problemView(error, load));
+  function show(workers) {
+    shown = true;
+    replaceChildren(message);
+    replaceChildren(tableBody, (workers ?? []).map(row));
+    table.hidden = !workers?.length;
+    if (!workers?.length) {
+      summary.textContent = 'No workers';
+      replaceChildren(message, h('div', { class: 'empty', id: 'workers-empty' },
+        h('p', {}, 'No job runners are connected, so queued jobs wait.'),
+        h('p', { class: 'muted' }, 'Start one with ', h('code', {}, 'java -jar job-runner.jar'),
+          ' and the same ', h('code', {}, 'DATABASE_URL'), ', or run ', h('code', {}, './modelcat'), '.')));
+    } else {
+      const busy = workers.filter(w => w.runningJobs?.length).length;
+      summary.textContent = `${workers.length} ${workers.length === 1 ? 'worker' : 'workers'} · ${busy} busy`;
     }
-    if (active) timer = setTimeout(load, REFRESH_MS);
   }
 
-  load();
-  return { unmount: () => { active = false; clearTimeout(timer); } };
+  // A failed refresh keeps the list on screen, says why, and the next one tries again.
+  const refresh = poll({
+    fetch: listWorkers,
+    onAnswer: show,
+    onError: error => {
+      if (!shown) summary.textContent = 'The workers could not be loaded.';
+      replaceChildren(message, problemView(error, () => refresh.now()));
+    },
+    intervalMs: REFRESH_MS,
+    element: page,
+  });
+  return { unmount: refresh.stop };
 }

@@ -10,13 +10,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs the Node browser tests of {@code ui-tests/} (playwright-core driving the system's headless
  * Chromium; never a downloaded browser) from a JUnit test. The pinned npm packages are installed when
- * missing; without Chromium or Node the calling test is skipped, visibly, with the install hint.
+ * missing or at other versions than package.json pins; without Chromium or Node the calling test is skipped,
+ * visibly, with the install hint.
  */
 public final class BrowserTests {
+
+    private static final Pattern DEV_DEPENDENCIES = Pattern.compile("\"devDependencies\"\\s*:\\s*\\{([^}]*)}");
+    private static final Pattern PIN = Pattern.compile("\"([^\"]+)\"\\s*:\\s*\"([^\"]+)\"");
 
     /** The Chromium the tests drive ({@code MODELCAT_CHROMIUM}, default Debian's). */
     public static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("MODELCAT_CHROMIUM", "/usr/bin/chromium"));
@@ -38,7 +44,7 @@ public final class BrowserTests {
                 + Path.of("").toAbsolutePath());
         assumeTrue(Files.isExecutable(CHROMIUM),
                 "browser tests skipped: no Chromium at " + CHROMIUM + "; install it with `apt-get install chromium`");
-        if (!Files.isDirectory(uiTests.resolve("node_modules/playwright-core"))) {
+        if (!installedAsPinned(uiTests)) {
             try {
                 Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
                         .directory(uiTests.toFile()).inheritIO().start();
@@ -52,6 +58,26 @@ public final class BrowserTests {
         assumeTrue(Files.isDirectory(uiTests.resolve("node_modules/playwright-core")),
                 "browser tests skipped: ui-tests/node_modules is missing; install it with `npm ci --prefix ui-tests`");
         return uiTests;
+    }
+
+    /** Whether node_modules holds every package that package.json pins, at its pinned version. */
+    static boolean installedAsPinned(Path uiTests) {
+        try {
+            Matcher block = DEV_DEPENDENCIES.matcher(Files.readString(uiTests.resolve("package.json")));
+            if (!block.find()) {
+                return false;
+            }
+            for (Matcher pin = PIN.matcher(block.group(1)); pin.find(); ) {
+                Path manifest = uiTests.resolve("node_modules").resolve(pin.group(1)).resolve("package.json");
+                Pattern version = Pattern.compile("\"version\"\\s*:\\s*\"" + Pattern.quote(pin.group(2)) + "\"");
+                if (!Files.isRegularFile(manifest) || !version.matcher(Files.readString(manifest)).find()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -116,6 +116,11 @@ class CatalogUiTest extends CatalogTestBase {
                         - positive
                         - negative
 
+                        | Split | Accuracy |
+                        |:------|---------:|
+                        | test | 0.91 |
+                        | <b>dev</b> | 0.88 |
+
                         ```
                         classify("I love it") # <b>not bold</b>
                         ```
