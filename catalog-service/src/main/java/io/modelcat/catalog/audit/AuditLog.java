@@ -2,8 +2,8 @@ package io.modelcat.catalog.audit;
 
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
-import io.modelcat.catalog.jdbc.Database;
 import io.modelcat.catalog.problem.InvalidFieldException;
+import io.modelcat.store.Database;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;

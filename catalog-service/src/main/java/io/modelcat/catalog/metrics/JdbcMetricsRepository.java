@@ -3,7 +3,7 @@ package io.modelcat.catalog.metrics;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
-import io.modelcat.catalog.problem.DatabaseErrors;
+import io.modelcat.store.DatabaseErrors;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;

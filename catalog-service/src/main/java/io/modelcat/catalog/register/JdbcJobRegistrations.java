@@ -1,7 +1,7 @@
 package io.modelcat.catalog.register;
 
 import io.micronaut.transaction.TransactionOperations;
-import io.modelcat.catalog.problem.DatabaseErrors;
+import io.modelcat.store.DatabaseErrors;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
