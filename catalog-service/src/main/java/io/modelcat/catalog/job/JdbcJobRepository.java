@@ -7,6 +7,7 @@ import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.jobs.JobQueue;
 import io.modelcat.jobs.spec.JobSpecs;
+import io.modelcat.store.Cursor;
 import io.modelcat.store.Database;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -105,7 +106,7 @@ final class JdbcJobRepository implements JobRepository {
     }
 
     @Override
-    public List<JobView> list(List<String> states, List<String> kinds, UUID modelId, String[] before, int limit) {
+    public JobPage list(List<String> states, List<String> kinds, UUID modelId, Cursor after, int limit) {
         return db.write(c -> {
             StringBuilder where = new StringBuilder("true");
             List<Object> params = new ArrayList<>();
@@ -121,13 +122,13 @@ final class JdbcJobRepository implements JobRepository {
                 where.append(" AND model_id = ?");
                 params.add(modelId);
             }
-            if (before != null) {
+            if (after != null) {
                 where.append(" AND (submitted_at, id) < (CAST(? AS timestamptz), CAST(? AS uuid))");
-                params.add(before[0]);
-                params.add(before[1]);
+                params.add(after.key());
+                params.add(after.id());
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM job WHERE " + where
-                    + " ORDER BY submitted_at DESC, id DESC LIMIT " + limit)) {
+                    + " ORDER BY submitted_at DESC, id DESC LIMIT " + (limit + 1))) {
                 for (int i = 0; i < params.size(); i++) {
                     ps.setObject(i + 1, params.get(i));
                 }
@@ -137,7 +138,12 @@ final class JdbcJobRepository implements JobRepository {
                         jobs.add(read(rs));
                     }
                 }
-                return jobs;
+                if (jobs.size() <= limit) {
+                    return new JobPage(jobs, null);
+                }
+                JobView last = jobs.get(limit - 1);
+                return new JobPage(List.copyOf(jobs.subList(0, limit)),
+                        Cursor.of(JobService.LIST_ORDER, last.submittedAt(), last.id()).encode());
             }
         });
     }
@@ -150,18 +156,6 @@ final class JdbcJobRepository implements JobRepository {
                 ps.setString(2, cluster);
                 ps.execute();
                 return null;
-            }
-        });
-    }
-
-    @Override
-    public String submittedKey(UUID id) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT submitted_at::text FROM job WHERE id = ?")) {
-                ps.setObject(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
             }
         });
     }

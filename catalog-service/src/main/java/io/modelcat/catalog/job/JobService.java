@@ -14,10 +14,9 @@ import io.modelcat.jobs.spec.JobSpec;
 import io.modelcat.jobs.spec.JobSpecs;
 import io.modelcat.jobs.spec.NoopSpec;
 import io.modelcat.jobs.spec.SpecError;
+import io.modelcat.store.Cursor;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +30,8 @@ public class JobService {
     /** Kinds submitted through the generic endpoint; the others have endpoints that validate their inputs. */
     static final Set<String> GENERIC_KINDS = Set.of(JobKind.NOOP.wireName());
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    /** The order of job lists, as their cursors name it: newest first. */
+    static final String LIST_ORDER = "-submittedAt";
 
     private final JobRepository jobs;
     private final JobQueue queue;
@@ -122,24 +123,22 @@ public class JobService {
         if (size < 1 || size > 100) {
             errors.add(new FieldError("limit", "must be between 1 and 100, got " + size));
         }
-        String[] before = null;
+        Cursor after = null;
         if (cursor != null && !cursor.isBlank()) {
-            before = decodeCursor(cursor);
-            if (before == null) {
+            after = Cursor.decode(cursor).filter(JobService::continuesList).orElse(null);
+            if (after == null) {
                 errors.add(new FieldError("cursor", "is not a cursor this API returned"));
             }
         }
         if (!errors.isEmpty()) {
             throw new InvalidFieldException(errors);
         }
-        List<JobView> page = jobs.list(orEmpty(states), orEmpty(kinds), modelId, before, size + 1);
-        String next = null;
-        if (page.size() > size) {
-            page = page.subList(0, size);
-            JobView last = page.get(size - 1);
-            next = encodeCursor(jobs.submittedKey(last.id()), last.id());
-        }
-        return new JobPage(page, next);
+        return jobs.list(orEmpty(states), orEmpty(kinds), modelId, after, size);
+    }
+
+    /** Whether {@code cursor} continues a job list: its order, the last job's submission time and id. */
+    static boolean continuesList(Cursor cursor) {
+        return cursor.isFor(LIST_ORDER) && cursor.instantKey().isPresent() && cursor.uuid().isPresent();
     }
 
     /**
@@ -187,24 +186,6 @@ public class JobService {
             return new DeviceRequest(input.kind(), count);
         } catch (IllegalArgumentException e) {
             throw new InvalidFieldException("device.count", e.getMessage());
-        }
-    }
-
-    private static String encodeCursor(String key, UUID id) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((key + "\n" + id).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String[] decodeCursor(String cursor) {
-        try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n");
-            if (parts.length != 2) {
-                return null;
-            }
-            UUID.fromString(parts[1]);
-            java.time.OffsetDateTime.parse(parts[0].replace(' ', 'T').replaceAll("([+-]\\d\\d)$", "$1:00"));
-            return parts;
-        } catch (RuntimeException e) {
-            return null;
         }
     }
 

@@ -6,6 +6,7 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
 import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.InvalidFieldException;
+import io.modelcat.store.Cursor;
 import io.modelcat.store.DatabaseErrors;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -174,7 +175,7 @@ final class JdbcModelRepository implements ModelRepository {
                     sql.append(" AND (").append(key).append(", m.id) ").append(sort.descending() ? "<" : ">")
                             .append(" (CAST(? AS ").append(sort.keyType()).append("), ?)");
                     params.add(query.after().key());
-                    params.add(query.after().id());
+                    params.add(query.after().uuid().orElseThrow());
                 }
                 sql.append(" ORDER BY ").append(key).append(' ').append(direction).append(", m.id ").append(direction)
                         .append(" LIMIT ").append(query.limit() + 1);
@@ -191,7 +192,7 @@ final class JdbcModelRepository implements ModelRepository {
                         }
                     }
                 }
-                String next = more ? new ModelCursor(sort, lastKey, items.get(items.size() - 1).id()).encode() : null;
+                String next = more ? Cursor.of(sort.wireName(), lastKey, items.get(items.size() - 1).id()).encode() : null;
                 return new ModelPage(items, next, null, null);
             } catch (SQLException e) {
                 throw translate(e);
