@@ -10,6 +10,7 @@ import io.modelcat.datasets.ColumnType;
 import io.modelcat.datasets.DatasetFormat;
 import io.modelcat.datasets.DatasetProfile;
 import io.modelcat.store.DatabaseErrors;
+import io.modelcat.store.job.JobDatasets;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -148,16 +149,9 @@ final class JdbcDatasetRepository implements DatasetRepository {
                         }
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement("""
-                        SELECT j.id FROM job_dataset jd JOIN job j ON j.id = jd.job_id
-                        WHERE jd.dataset_id = ? AND j.state IN ('queued', 'running')
-                        ORDER BY j.submitted_at LIMIT 1""")) {
-                    ps.setObject(1, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            return new Deletion(Outcome.IN_USE, null, rs.getObject(1, UUID.class));
-                        }
-                    }
+                Optional<UUID> user = JobDatasets.activeJobReading(c, id);
+                if (user.isPresent()) {
+                    return new Deletion(Outcome.IN_USE, null, user.get());
                 }
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM dataset WHERE id = ? RETURNING storage_path")) {
                     ps.setObject(1, id);

@@ -3,7 +3,6 @@ package io.modelcat.catalog.job;
 import io.modelcat.jobs.spec.JobSpec;
 import io.modelcat.store.Cursor;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -24,7 +23,7 @@ public interface JobRepository {
 
     /**
      * A page of jobs in any of the states and kinds (empty: all) and of the model (null: any), newest first, after
-     * {@code after} (null, or a cursor of this list: see {@link JobService#continuesList}).
+     * {@code after} (null, or a cursor of this list: see {@link io.modelcat.store.job.Jobs#continuesList}).
      */
     JobPage list(List<String> states, List<String> kinds, UUID modelId, Cursor after, int limit);
 

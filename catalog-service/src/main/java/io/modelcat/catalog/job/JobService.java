@@ -15,6 +15,7 @@ import io.modelcat.jobs.spec.JobSpecs;
 import io.modelcat.jobs.spec.NoopSpec;
 import io.modelcat.jobs.spec.SpecError;
 import io.modelcat.store.Cursor;
+import io.modelcat.store.job.Jobs;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,8 +31,6 @@ public class JobService {
     /** Kinds submitted through the generic endpoint; the others have endpoints that validate their inputs. */
     static final Set<String> GENERIC_KINDS = Set.of(JobKind.NOOP.wireName());
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
-    /** The order of job lists, as their cursors name it: newest first. */
-    static final String LIST_ORDER = "-submittedAt";
 
     private final JobRepository jobs;
     private final JobQueue queue;
@@ -125,7 +124,7 @@ public class JobService {
         }
         Cursor after = null;
         if (cursor != null && !cursor.isBlank()) {
-            after = Cursor.decode(cursor).filter(JobService::continuesList).orElse(null);
+            after = Cursor.decode(cursor).filter(Jobs::continuesList).orElse(null);
             if (after == null) {
                 errors.add(new FieldError("cursor", "is not a cursor this API returned"));
             }
@@ -134,11 +133,6 @@ public class JobService {
             throw new InvalidFieldException(errors);
         }
         return jobs.list(orEmpty(states), orEmpty(kinds), modelId, after, size);
-    }
-
-    /** Whether {@code cursor} continues a job list: its order, the last job's submission time and id. */
-    static boolean continuesList(Cursor cursor) {
-        return cursor.isFor(LIST_ORDER) && cursor.instantKey().isPresent() && cursor.uuid().isPresent();
     }
 
     /**

@@ -8,6 +8,7 @@ import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.store.Cursor;
 import io.modelcat.store.DatabaseErrors;
+import io.modelcat.store.job.Jobs;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -134,14 +135,8 @@ final class JdbcModelRepository implements ModelRepository {
                         }
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT 1 FROM job WHERE model_id = ? AND state IN ('queued', 'running') LIMIT 1")) {
-                    ps.setObject(1, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            return DeleteOutcome.IN_USE;
-                        }
-                    }
+                if (Jobs.anyActiveFor(c, id)) {
+                    return DeleteOutcome.IN_USE;
                 }
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM model WHERE id = ?")) {
                     ps.setObject(1, id);
