@@ -8,6 +8,8 @@ import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.catalog.problem.NotFoundException;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.store.Cursor;
+import io.modelcat.store.model.ModelQuery;
+import io.modelcat.store.model.ModelSort;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

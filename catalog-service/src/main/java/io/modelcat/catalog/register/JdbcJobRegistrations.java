@@ -2,13 +2,12 @@ package io.modelcat.catalog.register;
 
 import io.modelcat.store.Database;
 import io.modelcat.store.job.Jobs;
+import io.modelcat.store.model.ModelVersions;
 import jakarta.inject.Singleton;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.Optional;
 import java.util.UUID;
 
-/** PostgreSQL side of registration: the job lock and the look-up of a version by the job in its lineage. */
+/** The store's side of registration: the job lock, and the version registered from a job. */
 @Singleton
 final class JdbcJobRegistrations implements JobRegistrations {
 
@@ -25,16 +24,7 @@ final class JdbcJobRegistrations implements JobRegistrations {
 
     @Override
     public Optional<Registered> registeredVersion(UUID jobId) {
-        // Registrations are rare and model_version is small next to metric: a scan is fine here.
-        return db.readInTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT model_id, version_number FROM model_version WHERE lineage ->> 'jobId' = ? LIMIT 1")) {
-                ps.setString(1, jobId.toString());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Registered(rs.getObject(1, UUID.class), rs.getInt(2)))
-                            : Optional.<Registered>empty();
-                }
-            }
-        });
+        return db.readInTransaction(c -> ModelVersions.registeredFrom(c, jobId)
+                .map(r -> new Registered(r.modelId(), r.versionNumber())));
     }
 }

@@ -1,4 +1,4 @@
-package io.modelcat.catalog.model;
+package io.modelcat.store.model;
 
 import io.modelcat.store.Cursor;
 import java.util.List;
