@@ -5,9 +5,13 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
-/** HTTP types stay in the adapters ({@code ..http..} packages); the domain knows no web framework. */
+/**
+ * HTTP types stay in the adapters ({@code ..http..} packages); the domain knows no web framework. SQL runs through
+ * the store's {@code Database}.
+ */
 class ArchitectureTest {
 
     private final JavaClasses classes = new ClassFileImporter()
@@ -24,5 +28,14 @@ class ArchitectureTest {
     @Test
     void noQuartzInTheCatalog() {
         noClasses().should().dependOnClassesThat().resideInAPackage("org.quartz..").check(classes);
+    }
+
+    @Test
+    void sqlRunsThroughTheStoresDatabase() {
+        noClasses().that().haveNameNotMatching(".*DatabaseFactory.*")
+                .should().dependOnClassesThat().resideInAnyPackage("io.micronaut.transaction..", "io.micronaut.data.connection..")
+                .orShould().dependOnClassesThat().areAssignableTo(DataSource.class)
+                .because("one transaction helper and one translation of database errors: io.modelcat.store.Database")
+                .check(classes);
     }
 }

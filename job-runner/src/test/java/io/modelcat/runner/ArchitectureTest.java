@@ -5,11 +5,13 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
  * Quartz stays in the scheduling adapters: job handlers (import, evaluate, fine-tune, predict) and the
- * executor know nothing of it, so that they run the same whichever scheduler hands them work.
+ * executor know nothing of it, so that they run the same whichever scheduler hands them work. SQL runs through the
+ * store's {@code Database}.
  */
 class ArchitectureTest {
 
@@ -28,5 +30,14 @@ class ArchitectureTest {
     @Test
     void handlersKnowNoWebFramework() {
         noClasses().should().dependOnClassesThat().resideInAPackage("io.micronaut.http..").check(classes);
+    }
+
+    @Test
+    void sqlRunsThroughTheStoresDatabase() {
+        noClasses().that().haveNameNotMatching(".*DatabaseFactory.*")
+                .should().dependOnClassesThat().resideInAnyPackage("io.micronaut.transaction..", "io.micronaut.data.connection..")
+                .orShould().dependOnClassesThat().areAssignableTo(DataSource.class)
+                .because("one transaction helper and one translation of database errors: io.modelcat.store.Database")
+                .check(classes);
     }
 }

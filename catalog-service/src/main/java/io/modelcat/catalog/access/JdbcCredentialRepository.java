@@ -2,8 +2,8 @@ package io.modelcat.catalog.access;
 
 import static io.modelcat.catalog.access.JdbcUserRepository.instant;
 
-import io.modelcat.catalog.jdbc.Database;
 import io.modelcat.credentials.IssuedToken;
+import io.modelcat.store.Database;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

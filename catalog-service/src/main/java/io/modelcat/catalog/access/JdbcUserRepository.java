@@ -1,7 +1,7 @@
 package io.modelcat.catalog.access;
 
-import io.modelcat.catalog.jdbc.Database;
 import io.modelcat.catalog.problem.ConflictException;
+import io.modelcat.store.Database;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

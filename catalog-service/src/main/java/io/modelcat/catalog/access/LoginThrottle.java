@@ -1,8 +1,8 @@
 package io.modelcat.catalog.access;
 
 import io.micronaut.scheduling.annotation.Scheduled;
-import io.modelcat.catalog.jdbc.Database;
 import io.modelcat.catalog.problem.TooManyRequestsException;
+import io.modelcat.store.Database;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

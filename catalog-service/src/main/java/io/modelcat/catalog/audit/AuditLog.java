@@ -2,8 +2,9 @@ package io.modelcat.catalog.audit;
 
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
-import io.modelcat.catalog.jdbc.Database;
 import io.modelcat.catalog.problem.InvalidFieldException;
+import io.modelcat.store.Cursor;
+import io.modelcat.store.Database;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /** The audit log: records are only ever added, and admins read them newest first. */
@@ -23,6 +25,8 @@ public class AuditLog {
     public static final String SUCCESS = "success";
     public static final String DENIED = "denied";
     public static final String FAILURE = "failure";
+    /** The order of the log, as its cursors name it: newest (highest id) first. */
+    private static final String LIST_ORDER = "-id";
 
     private final Database db;
     private final JsonMapper json;
@@ -104,7 +108,8 @@ public class AuditLog {
             String next = null;
             if (events.size() > size) {
                 events = events.subList(0, size);
-                next = String.valueOf(events.get(size - 1).id());
+                long last = events.get(size - 1).id();
+                next = Cursor.of(LIST_ORDER, last, last).encode();
             }
             return new AuditPage(List.copyOf(events), next);
         });
@@ -130,16 +135,18 @@ public class AuditLog {
         }
     }
 
+    /** The id of the last record of the previous page, from its cursor (the records' order is their id's). */
     private static Long cursor(String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
+        OptionalLong id = Cursor.decode(value).filter(c -> c.isFor(LIST_ORDER)).map(Cursor::number)
+                .orElse(OptionalLong.empty());
+        if (id.isEmpty()) {
             throw new InvalidFieldException("cursor", "must be the nextCursor of a previous page, got '"
                     + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "'");
         }
+        return id.getAsLong();
     }
 
     private static String clip(String value, int max) {

@@ -16,24 +16,23 @@ import io.modelcat.datasets.DatasetSniffer;
 import io.modelcat.datasets.MappingError;
 import io.modelcat.datasets.MappingException;
 import io.modelcat.datasets.TaskSchema;
+import io.modelcat.store.Cursor;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +46,8 @@ public class DatasetService {
 
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
+    /** The order of dataset lists, as their cursors name it: newest first. */
+    private static final String LIST_ORDER = "-createdAt";
     private static final int MAX_NAME = 200;
     private static final Logger LOG = LoggerFactory.getLogger(DatasetService.class);
 
@@ -178,7 +179,7 @@ public class DatasetService {
         }
         DatasetRepository.After after = null;
         if (cursor != null && !cursor.isBlank()) {
-            after = decodeCursor(cursor);
+            after = Cursor.decode(cursor).filter(c -> c.isFor(LIST_ORDER)).flatMap(DatasetService::after).orElse(null);
             if (after == null) {
                 errors.add(new FieldError("cursor", "is not a cursor this API returned"));
             }
@@ -192,7 +193,7 @@ public class DatasetService {
         }
         List<Dataset> page = rows.subList(0, pageSize);
         Dataset last = page.get(pageSize - 1);
-        return new DatasetPage(List.copyOf(page), encodeCursor(last.createdAt(), last.id()));
+        return new DatasetPage(List.copyOf(page), Cursor.of(LIST_ORDER, last.createdAt(), last.id()).encode());
     }
 
     /**
@@ -269,22 +270,9 @@ public class DatasetService {
         return null;
     }
 
-    private static String encodeCursor(Instant createdAt, UUID id) {
-        String raw = createdAt.getEpochSecond() + ":" + createdAt.getNano() + ":" + id;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static DatasetRepository.After decodeCursor(String cursor) {
-        try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":");
-            if (parts.length != 3) {
-                return null;
-            }
-            return new DatasetRepository.After(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
-                    UUID.fromString(parts[2]));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+    /** Where a list cursor continues: after the dataset of that upload time and id. */
+    private static Optional<DatasetRepository.After> after(Cursor cursor) {
+        return cursor.instantKey().flatMap(createdAt -> cursor.uuid().map(id -> new DatasetRepository.After(createdAt, id)));
     }
 
     private static MessageDigest sha256() {

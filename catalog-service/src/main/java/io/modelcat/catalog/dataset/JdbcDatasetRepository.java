@@ -2,14 +2,14 @@ package io.modelcat.catalog.dataset;
 
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
-import io.micronaut.transaction.TransactionOperations;
 import io.modelcat.catalog.access.UserRef;
-import io.modelcat.catalog.problem.DatabaseErrors;
 import io.modelcat.datasets.BadRow;
 import io.modelcat.datasets.Column;
 import io.modelcat.datasets.ColumnType;
 import io.modelcat.datasets.DatasetFormat;
 import io.modelcat.datasets.DatasetProfile;
+import io.modelcat.store.Database;
+import io.modelcat.store.job.JobDatasets;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,11 +36,11 @@ final class JdbcDatasetRepository implements DatasetRepository {
     private static final Argument<List<Dataset.BadRecord>> BAD_ROW_LIST = Argument.listOf(Dataset.BadRecord.class);
     private static final Argument<List<Map<String, Object>>> ROW_LIST = Argument.listOf(Argument.mapOf(String.class, Object.class));
 
-    private final TransactionOperations<Connection> tx;
+    private final Database db;
     private final JsonMapper json;
 
-    JdbcDatasetRepository(TransactionOperations<Connection> tx, JsonMapper json) {
-        this.tx = tx;
+    JdbcDatasetRepository(Database db, JsonMapper json) {
+        this.db = db;
         this.json = json;
     }
 
@@ -50,8 +50,7 @@ final class JdbcDatasetRepository implements DatasetRepository {
                 .map(c -> new Dataset.DatasetColumn(c.name(), c.type().wireName(), c.missing())).toList();
         List<Dataset.BadRecord> badRows = profile.badRows().stream()
                 .map(b -> new Dataset.BadRecord(b.line(), b.reason())).toList();
-        return tx.executeWrite(status -> {
-            Connection c = status.getConnection();
+        return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO dataset (id, name, format, size_bytes, sha256, row_count, bad_row_count, bad_rows,
                                          columns, preview, storage_path, created_by)
@@ -69,8 +68,6 @@ final class JdbcDatasetRepository implements DatasetRepository {
                 ps.setString(11, file.storagePath());
                 ps.setObject(12, createdBy);
                 ps.executeUpdate();
-            } catch (SQLException e) {
-                throw DatabaseErrors.translate(e);
             }
             return findIn(c, id).orElseThrow();
         });
@@ -78,13 +75,13 @@ final class JdbcDatasetRepository implements DatasetRepository {
 
     @Override
     public Optional<Dataset> find(UUID id) {
-        return tx.executeRead(status -> findIn(status.getConnection(), id));
+        return db.readInTransaction(c -> findIn(c, id));
     }
 
     @Override
     public Optional<DatasetProfile> profile(UUID id) {
-        return tx.executeRead(status -> {
-            try (PreparedStatement ps = status.getConnection().prepareStatement("""
+        return db.readInTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
                     SELECT format, row_count, bad_row_count, bad_rows::text AS bad_rows, columns::text AS columns,
                            preview::text AS preview
                     FROM dataset WHERE id = ?""")) {
@@ -94,7 +91,8 @@ final class JdbcDatasetRepository implements DatasetRepository {
                         return Optional.<DatasetProfile>empty();
                     }
                     List<Column> columns = read(rs.getString("columns"), COLUMN_LIST).stream()
-                            .map(c -> new Column(c.name(), ColumnType.fromWireName(c.type()).orElse(ColumnType.MIXED), c.missing()))
+                            .map(col -> new Column(col.name(), ColumnType.fromWireName(col.type()).orElse(ColumnType.MIXED),
+                                    col.missing()))
                             .toList();
                     List<BadRow> badRows = read(rs.getString("bad_rows"), BAD_ROW_LIST).stream()
                             .map(b -> new BadRow(b.line(), b.reason())).toList();
@@ -102,17 +100,15 @@ final class JdbcDatasetRepository implements DatasetRepository {
                             columns, rs.getLong("row_count"), rs.getLong("bad_row_count"), badRows,
                             read(rs.getString("preview"), ROW_LIST)));
                 }
-            } catch (SQLException e) {
-                throw DatabaseErrors.translate(e);
             }
         });
     }
 
     @Override
     public List<Dataset> list(int limit, After after) {
-        return tx.executeRead(status -> {
+        return db.readInTransaction(c -> {
             String where = after == null ? "" : "WHERE (created_at, id) < (?, ?)";
-            try (PreparedStatement ps = status.getConnection().prepareStatement(
+            try (PreparedStatement ps = c.prepareStatement(
                     "SELECT " + COLUMNS + " FROM dataset " + where + " ORDER BY created_at DESC, id DESC LIMIT ?")) {
                 int i = 1;
                 if (after != null) {
@@ -127,59 +123,43 @@ final class JdbcDatasetRepository implements DatasetRepository {
                     }
                 }
                 return out;
-            } catch (SQLException e) {
-                throw DatabaseErrors.translate(e);
             }
         });
     }
 
     @Override
     public Deletion deleteUnlessInUse(UUID id) {
-        return tx.executeWrite(status -> {
-            Connection c = status.getConnection();
-            try {
-                // The row lock makes a job submitted concurrently (its job_dataset foreign key takes a key-share
-                // lock on this row) either be seen below or fail its foreign key check after the delete.
-                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM dataset WHERE id = ? FOR UPDATE")) {
-                    ps.setObject(1, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            return new Deletion(Outcome.NOT_FOUND, null, null);
-                        }
+        return db.write(c -> {
+            // The row lock makes a job submitted concurrently (its job_dataset foreign key takes a key-share
+            // lock on this row) either be seen below or fail its foreign key check after the delete.
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM dataset WHERE id = ? FOR UPDATE")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return new Deletion(Outcome.NOT_FOUND, null, null);
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement("""
-                        SELECT j.id FROM job_dataset jd JOIN job j ON j.id = jd.job_id
-                        WHERE jd.dataset_id = ? AND j.state IN ('queued', 'running')
-                        ORDER BY j.submitted_at LIMIT 1""")) {
-                    ps.setObject(1, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            return new Deletion(Outcome.IN_USE, null, rs.getObject(1, UUID.class));
-                        }
-                    }
+            }
+            Optional<UUID> user = JobDatasets.activeJobReading(c, id);
+            if (user.isPresent()) {
+                return new Deletion(Outcome.IN_USE, null, user.get());
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM dataset WHERE id = ? RETURNING storage_path")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Deletion(Outcome.DELETED, rs.getString(1), null);
                 }
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM dataset WHERE id = ? RETURNING storage_path")) {
-                    ps.setObject(1, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        return new Deletion(Outcome.DELETED, rs.getString(1), null);
-                    }
-                }
-            } catch (SQLException e) {
-                throw DatabaseErrors.translate(e);
             }
         });
     }
 
-    private Optional<Dataset> findIn(Connection c, UUID id) {
+    private Optional<Dataset> findIn(Connection c, UUID id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM dataset WHERE id = ?")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(map(rs)) : Optional.empty();
             }
-        } catch (SQLException e) {
-            throw DatabaseErrors.translate(e);
         }
     }
 

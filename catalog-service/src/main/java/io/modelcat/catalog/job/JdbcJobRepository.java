@@ -3,34 +3,31 @@ package io.modelcat.catalog.job;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.modelcat.catalog.access.UserRef;
-import io.modelcat.catalog.jdbc.Database;
 import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.InvalidFieldException;
-import io.modelcat.jobs.JobQueue;
-import io.modelcat.jobs.spec.JobSpecs;
+import io.modelcat.jobs.DeviceRequest;
+import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.JobState;
+import io.modelcat.store.Cursor;
+import io.modelcat.store.Database;
+import io.modelcat.store.Page;
+import io.modelcat.store.job.JobDatasets;
+import io.modelcat.store.job.JobFilter;
+import io.modelcat.store.job.JobLogs;
+import io.modelcat.store.job.JobRow;
+import io.modelcat.store.job.Jobs;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** PostgreSQL storage of jobs for catalog-service. */
+/** Jobs as catalog-service sees them, through the store's {@link Jobs}, {@link JobDatasets} and {@link JobLogs}. */
 @Singleton
 final class JdbcJobRepository implements JobRepository {
-
-    private static final String COLUMNS = """
-            id, kind, state, model_id, model_version_id, params::text AS params, device_kind, device_count, priority,
-            progress, progress_detail::text AS progress_detail, result::text AS result, worker_id, attempt,
-            max_attempts, time_limit_seconds, cancel_requested, error, error_cause, submitted_at, started_at, finished_at,
-            updated_at, submitted_by, (SELECT username FROM app_user WHERE app_user.id = job.submitted_by) AS submitted_by_name""";
 
     private final Database db;
     private final JsonMapper json;
@@ -43,214 +40,100 @@ final class JdbcJobRepository implements JobRepository {
     @Override
     public JobView insert(NewJob job) {
         return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO job (id, kind, model_id, model_version_id, params, device_kind, device_count, priority,
-                                     max_attempts, time_limit_seconds, submitted_by)
-                    VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)""")) {
-                ps.setObject(1, job.id());
-                ps.setString(2, job.spec().kind().wireName());
-                ps.setObject(3, job.modelId());
-                ps.setObject(4, job.modelVersionId());
-                ps.setString(5, JobSpecs.write(job.spec()));
-                ps.setString(6, job.device().kind());
-                ps.setInt(7, job.device().count());
-                ps.setInt(8, job.priority());
-                ps.setInt(9, job.maxAttempts());
-                ps.setObject(10, job.timeLimitSeconds());
-                ps.setObject(11, job.submittedBy());
-                ps.executeUpdate();
+            try {
+                Jobs.insert(c, new io.modelcat.store.job.NewJob(job.id(), job.spec(), job.modelId(), job.modelVersionId(),
+                        new DeviceRequest(job.device().kind(), job.device().count()), job.priority(), job.maxAttempts(),
+                        job.timeLimitSeconds(), job.submittedBy()));
             } catch (SQLException e) {
                 if ("23503".equals(e.getSQLState())) {
                     throw new InvalidFieldException("modelId", "no model has id " + job.modelId());
                 }
                 throw e;
             }
-            insertDatasets(c, job);
-            return findIn(c, job.id()).orElseThrow();
-        });
-    }
-
-    /** The foreign key locks each dataset row (FOR KEY SHARE), so a concurrent delete waits and then sees the job. */
-    private static void insertDatasets(Connection c, NewJob job) throws SQLException {
-        for (JobDataset link : job.datasets()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO job_dataset (job_id, role, dataset_id) VALUES (?, ?, ?)")) {
-                ps.setObject(1, job.id());
-                ps.setString(2, link.role());
-                ps.setObject(3, link.datasetId());
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if ("23503".equals(e.getSQLState())) {
-                    throw new ConflictException("dataset " + link.datasetId()
-                            + " was deleted while the job was being submitted");
+            for (JobDataset link : job.datasets()) {
+                try {
+                    JobDatasets.link(c, job.id(), link.role(), link.datasetId());
+                } catch (SQLException e) {
+                    if ("23503".equals(e.getSQLState())) {
+                        throw new ConflictException("dataset " + link.datasetId()
+                                + " was deleted while the job was being submitted");
+                    }
+                    throw e;
                 }
-                throw e;
             }
-        }
+            return view(Jobs.find(c, job.id()).orElseThrow());
+        });
     }
 
     @Override
     public void delete(UUID id) {
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM job WHERE id = ?")) {
-                ps.setObject(1, id);
-                return ps.executeUpdate();
-            }
+            Jobs.delete(c, id);
+            return null;
         });
     }
 
     @Override
     public Optional<JobView> find(UUID id) {
-        return db.write(c -> findIn(c, id));
+        return db.write(c -> {
+            Optional<JobRow> row = Jobs.find(c, id);
+            return row.isEmpty() ? Optional.<JobView>empty() : Optional.of(view(row.get()));
+        });
     }
 
     @Override
-    public List<JobView> list(List<String> states, List<String> kinds, UUID modelId, String[] before, int limit) {
+    public JobPage list(List<String> states, List<String> kinds, UUID modelId, Cursor after, int limit) {
+        JobFilter filter = new JobFilter(states.stream().map(s -> JobState.fromWireName(s).orElseThrow()).toList(),
+                kinds.stream().map(k -> JobKind.fromWireName(k).orElseThrow()).toList(), modelId);
         return db.write(c -> {
-            StringBuilder where = new StringBuilder("true");
-            List<Object> params = new ArrayList<>();
-            if (!states.isEmpty()) {
-                where.append(" AND state = ANY (?)");
-                params.add(c.createArrayOf("text", states.toArray()));
+            Page<JobRow> page = Jobs.list(c, filter, after, limit);
+            List<JobView> jobs = new ArrayList<>();
+            for (JobRow row : page.items()) {
+                jobs.add(view(row));
             }
-            if (!kinds.isEmpty()) {
-                where.append(" AND kind = ANY (?)");
-                params.add(c.createArrayOf("text", kinds.toArray()));
-            }
-            if (modelId != null) {
-                where.append(" AND model_id = ?");
-                params.add(modelId);
-            }
-            if (before != null) {
-                where.append(" AND (submitted_at, id) < (CAST(? AS timestamptz), CAST(? AS uuid))");
-                params.add(before[0]);
-                params.add(before[1]);
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM job WHERE " + where
-                    + " ORDER BY submitted_at DESC, id DESC LIMIT " + limit)) {
-                for (int i = 0; i < params.size(); i++) {
-                    ps.setObject(i + 1, params.get(i));
-                }
-                List<JobView> jobs = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        jobs.add(read(rs));
-                    }
-                }
-                return jobs;
-            }
+            return new JobPage(jobs, page.next() == null ? null : page.next().encode());
         });
     }
 
     @Override
     public void announce(String cluster) {
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-                ps.setString(1, JobQueue.SUBMISSION_CHANNEL);
-                ps.setString(2, cluster);
-                ps.execute();
-                return null;
-            }
-        });
-    }
-
-    @Override
-    public String submittedKey(UUID id) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT submitted_at::text FROM job WHERE id = ?")) {
-                ps.setObject(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
-            }
+            Jobs.announce(c, cluster);
+            return null;
         });
     }
 
     @Override
     public boolean cancelQueued(UUID id) {
-        return update("""
-                UPDATE job SET state = 'cancelled', cancel_requested = true, finished_at = now(), updated_at = now()
-                WHERE id = ? AND state = 'queued'""", id) == 1;
+        return db.write(c -> Jobs.cancelQueued(c, id));
     }
 
     @Override
     public boolean requestCancel(UUID id) {
-        return update("UPDATE job SET cancel_requested = true, updated_at = now() WHERE id = ? AND state = 'running'",
-                id) == 1;
+        return db.write(c -> Jobs.requestCancel(c, id));
     }
 
     @Override
     public List<JobLogEntry> logs(UUID jobId, long afterId, int limit) {
         return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT id, at, level, message, fields::text AS fields FROM job_log
-                    WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?""")) {
-                ps.setObject(1, jobId);
-                ps.setLong(2, afterId);
-                ps.setInt(3, limit);
-                List<JobLogEntry> entries = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        entries.add(new JobLogEntry(rs.getLong("id"), rs.getTimestamp("at").toInstant(),
-                                rs.getString("level"), rs.getString("message"), map(rs.getString("fields"))));
-                    }
-                }
-                return entries;
+            List<JobLogEntry> entries = new ArrayList<>();
+            for (JobLogs.Line line : JobLogs.after(c, jobId, afterId, limit)) {
+                entries.add(new JobLogEntry(line.id(), line.at(), line.level(), line.message(), map(line.fields())));
             }
+            return entries;
         });
     }
 
-    private int update(String statement, UUID id) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(statement)) {
-                ps.setObject(1, id);
-                return ps.executeUpdate();
-            }
-        });
-    }
-
-    private Optional<JobView> findIn(Connection c, UUID id) throws SQLException, IOException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM job WHERE id = ?")) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-            }
-        }
-    }
-
-    private JobView read(ResultSet rs) throws SQLException, IOException {
-        return new JobView(
-                rs.getObject("id", UUID.class),
-                rs.getString("kind"),
-                rs.getString("state"),
-                rs.getObject("model_id", UUID.class),
-                rs.getObject("model_version_id", UUID.class),
-                map(rs.getString("params")),
-                new JobView.Device(rs.getString("device_kind"), rs.getInt("device_count")),
-                rs.getInt("priority"),
-                rs.getDouble("progress"),
-                map(rs.getString("progress_detail")),
-                map(rs.getString("result")),
-                rs.getString("worker_id"),
-                rs.getInt("attempt"),
-                rs.getInt("max_attempts"),
-                (Integer) rs.getObject("time_limit_seconds"),
-                rs.getBoolean("cancel_requested"),
-                rs.getString("error"),
-                rs.getString("error_cause"),
-                instant(rs.getTimestamp("submitted_at")),
-                instant(rs.getTimestamp("started_at")),
-                instant(rs.getTimestamp("finished_at")),
-                instant(rs.getTimestamp("updated_at")),
-                rs.getObject("submitted_by") == null ? null
-                        : new UserRef(rs.getObject("submitted_by", UUID.class), rs.getString("submitted_by_name")));
+    private JobView view(JobRow row) throws IOException {
+        return new JobView(row.id(), row.kind().wireName(), row.state().wireName(), row.modelId(), row.modelVersionId(),
+                map(row.params()), new JobView.Device(row.deviceKind(), row.deviceCount()), row.priority(),
+                row.progress(), map(row.progressDetail()), map(row.result()), row.workerId(), row.attempt(),
+                row.maxAttempts(), row.timeLimitSeconds(), row.cancelRequested(), row.error(), row.errorCause(),
+                row.submittedAt(), row.startedAt(), row.finishedAt(), row.updatedAt(),
+                row.submittedBy() == null ? null : new UserRef(row.submittedBy(), row.submittedByName()));
     }
 
     private Map<String, Object> map(String text) throws IOException {
         return text == null ? null : json.readValue(text, Argument.mapOf(String.class, Object.class));
-    }
-
-    private static Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
     }
 }

@@ -1,8 +1,8 @@
 package io.modelcat.catalog.job;
 
 import io.modelcat.jobs.spec.JobSpec;
+import io.modelcat.store.Cursor;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -21,8 +21,11 @@ public interface JobRepository {
 
     Optional<JobView> find(UUID id);
 
-    /** Newest first; {@code before} is the last row of the previous page (submitted-at text and id) or null. */
-    List<JobView> list(List<String> states, List<String> kinds, UUID modelId, String[] before, int limit);
+    /**
+     * A page of jobs in any of the states and kinds (empty: all) and of the model (null: any), newest first, after
+     * {@code after} (null, or a cursor of this list: see {@link io.modelcat.store.job.Jobs#continuesList}).
+     */
+    JobPage list(List<String> states, List<String> kinds, UUID modelId, Cursor after, int limit);
 
     /** Cancels a queued job at once; true if it was queued. */
     boolean cancelQueued(UUID id);
@@ -34,7 +37,4 @@ public interface JobRepository {
 
     /** Tells idle runners of a Quartz cluster that a job is waiting (PostgreSQL NOTIFY). */
     void announce(String cluster);
-
-    /** Sort key text of a job for list cursors. */
-    String submittedKey(UUID id);
 }

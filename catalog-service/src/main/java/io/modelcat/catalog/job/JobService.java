@@ -14,10 +14,10 @@ import io.modelcat.jobs.spec.JobSpec;
 import io.modelcat.jobs.spec.JobSpecs;
 import io.modelcat.jobs.spec.NoopSpec;
 import io.modelcat.jobs.spec.SpecError;
+import io.modelcat.store.Cursor;
+import io.modelcat.store.job.Jobs;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,24 +122,17 @@ public class JobService {
         if (size < 1 || size > 100) {
             errors.add(new FieldError("limit", "must be between 1 and 100, got " + size));
         }
-        String[] before = null;
+        Cursor after = null;
         if (cursor != null && !cursor.isBlank()) {
-            before = decodeCursor(cursor);
-            if (before == null) {
+            after = Cursor.decode(cursor).filter(Jobs::continuesList).orElse(null);
+            if (after == null) {
                 errors.add(new FieldError("cursor", "is not a cursor this API returned"));
             }
         }
         if (!errors.isEmpty()) {
             throw new InvalidFieldException(errors);
         }
-        List<JobView> page = jobs.list(orEmpty(states), orEmpty(kinds), modelId, before, size + 1);
-        String next = null;
-        if (page.size() > size) {
-            page = page.subList(0, size);
-            JobView last = page.get(size - 1);
-            next = encodeCursor(jobs.submittedKey(last.id()), last.id());
-        }
-        return new JobPage(page, next);
+        return jobs.list(orEmpty(states), orEmpty(kinds), modelId, after, size);
     }
 
     /**
@@ -187,24 +180,6 @@ public class JobService {
             return new DeviceRequest(input.kind(), count);
         } catch (IllegalArgumentException e) {
             throw new InvalidFieldException("device.count", e.getMessage());
-        }
-    }
-
-    private static String encodeCursor(String key, UUID id) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((key + "\n" + id).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String[] decodeCursor(String cursor) {
-        try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n");
-            if (parts.length != 2) {
-                return null;
-            }
-            UUID.fromString(parts[1]);
-            java.time.OffsetDateTime.parse(parts[0].replace(' ', 'T').replaceAll("([+-]\\d\\d)$", "$1:00"));
-            return parts;
-        } catch (RuntimeException e) {
-            return null;
         }
     }
 

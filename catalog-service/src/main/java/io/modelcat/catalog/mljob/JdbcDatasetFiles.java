@@ -1,12 +1,9 @@
 package io.modelcat.catalog.mljob;
 
-import io.micronaut.transaction.TransactionOperations;
-import io.modelcat.catalog.problem.DatabaseErrors;
+import io.modelcat.store.Database;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -14,16 +11,16 @@ import java.util.UUID;
 @Singleton
 final class JdbcDatasetFiles implements DatasetFiles {
 
-    private final TransactionOperations<Connection> tx;
+    private final Database db;
 
-    JdbcDatasetFiles(TransactionOperations<Connection> tx) {
-        this.tx = tx;
+    JdbcDatasetFiles(Database db) {
+        this.db = db;
     }
 
     @Override
     public Optional<DatasetFile> find(UUID datasetId) {
-        return tx.executeRead(status -> {
-            try (PreparedStatement ps = status.getConnection().prepareStatement(
+        return db.readInTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
                     "SELECT id, name, storage_path, format FROM dataset WHERE id = ?")) {
                 ps.setObject(1, datasetId);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -32,8 +29,6 @@ final class JdbcDatasetFiles implements DatasetFiles {
                                     rs.getString("storage_path"), rs.getString("format")))
                             : Optional.<DatasetFile>empty();
                 }
-            } catch (SQLException e) {
-                throw DatabaseErrors.translate(e);
             }
         });
     }

@@ -1,6 +1,7 @@
 package io.modelcat.catalog.model;
 
 import io.micronaut.context.annotation.Value;
+import io.modelcat.store.model.ModelQuery;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;

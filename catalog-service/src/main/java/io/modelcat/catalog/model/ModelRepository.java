@@ -1,5 +1,6 @@
 package io.modelcat.catalog.model;
 
+import io.modelcat.store.model.ModelQuery;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

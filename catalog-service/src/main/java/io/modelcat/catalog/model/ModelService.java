@@ -7,6 +7,9 @@ import io.modelcat.catalog.problem.FieldError;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.catalog.problem.NotFoundException;
 import io.modelcat.jobs.task.Task;
+import io.modelcat.store.Cursor;
+import io.modelcat.store.model.ModelQuery;
+import io.modelcat.store.model.ModelSort;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -145,13 +148,14 @@ public class ModelService {
         if (pageSize < 1 || pageSize > MAX_LIMIT) {
             errors.add(new FieldError("limit", "must be between 1 and " + MAX_LIMIT + ", got " + pageSize));
         }
-        ModelCursor after = null;
+        Cursor after = null;
         if (cursor != null && !cursor.isBlank()) {
-            after = ModelCursor.decode(cursor).orElse(null);
-            if (after == null) {
+            after = Cursor.decode(cursor).orElse(null);
+            ModelSort sorted = after == null ? null : ModelSort.of(after).orElse(null);
+            if (sorted == null) {
                 errors.add(new FieldError("cursor", "is not a cursor this API returned"));
-            } else if (order != null && after.sort() != order) {
-                errors.add(new FieldError("cursor", "belongs to sort '" + after.sort().wireName()
+            } else if (order != null && sorted != order) {
+                errors.add(new FieldError("cursor", "belongs to sort '" + sorted.wireName()
                         + "', not '" + order.wireName() + "'"));
             }
         }

@@ -1,53 +1,30 @@
 package io.modelcat.catalog.register;
 
-import io.micronaut.transaction.TransactionOperations;
-import io.modelcat.catalog.problem.DatabaseErrors;
+import io.modelcat.store.Database;
+import io.modelcat.store.job.Jobs;
+import io.modelcat.store.model.ModelVersions;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
 
-/** PostgreSQL side of registration: the job lock and the look-up of a version by the job in its lineage. */
+/** The store's side of registration: the job lock, and the version registered from a job. */
 @Singleton
 final class JdbcJobRegistrations implements JobRegistrations {
 
-    private final TransactionOperations<Connection> tx;
+    private final Database db;
 
-    JdbcJobRegistrations(TransactionOperations<Connection> tx) {
-        this.tx = tx;
+    JdbcJobRegistrations(Database db) {
+        this.db = db;
     }
 
     @Override
     public boolean lockJob(UUID jobId) {
-        return tx.executeWrite(status -> {
-            try (PreparedStatement ps = status.getConnection().prepareStatement("SELECT 1 FROM job WHERE id = ? FOR UPDATE")) {
-                ps.setObject(1, jobId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
-                }
-            } catch (SQLException e) {
-                throw DatabaseErrors.translate(e);
-            }
-        });
+        return db.write(c -> Jobs.lock(c, jobId));
     }
 
     @Override
     public Optional<Registered> registeredVersion(UUID jobId) {
-        // Registrations are rare and model_version is small next to metric: a scan is fine here.
-        return tx.executeRead(status -> {
-            try (PreparedStatement ps = status.getConnection().prepareStatement(
-                    "SELECT model_id, version_number FROM model_version WHERE lineage ->> 'jobId' = ? LIMIT 1")) {
-                ps.setString(1, jobId.toString());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Registered(rs.getObject(1, UUID.class), rs.getInt(2)))
-                            : Optional.<Registered>empty();
-                }
-            } catch (SQLException e) {
-                throw DatabaseErrors.translate(e);
-            }
-        });
+        return db.readInTransaction(c -> ModelVersions.registeredFrom(c, jobId)
+                .map(r -> new Registered(r.modelId(), r.versionNumber())));
     }
 }

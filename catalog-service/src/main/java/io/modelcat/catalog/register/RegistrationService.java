@@ -1,6 +1,5 @@
 package io.modelcat.catalog.register;
 
-import io.micronaut.transaction.TransactionOperations;
 import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.audit.AuditLog;
 import io.modelcat.catalog.job.JobDataset;
@@ -20,8 +19,8 @@ import io.modelcat.jobs.spec.DatasetRef;
 import io.modelcat.jobs.spec.FinetuneResult;
 import io.modelcat.jobs.spec.FinetuneSpec;
 import io.modelcat.jobs.spec.JobSpecs;
+import io.modelcat.store.Database;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,7 @@ import java.util.UUID;
 @Singleton
 public class RegistrationService {
 
-    private final TransactionOperations<Connection> tx;
+    private final Database db;
     private final JobRegistrations registrations;
     private final JobService jobs;
     private final ModelService modelService;
@@ -43,10 +42,10 @@ public class RegistrationService {
     private final MetricsRepository metrics;
     private final AuditLog audit;
 
-    public RegistrationService(TransactionOperations<Connection> tx, JobRegistrations registrations, JobService jobs,
+    public RegistrationService(Database db, JobRegistrations registrations, JobService jobs,
                                ModelService modelService, ModelRepository models, MetricsRepository metrics,
                                AuditLog audit) {
-        this.tx = tx;
+        this.db = db;
         this.registrations = registrations;
         this.jobs = jobs;
         this.modelService = modelService;
@@ -60,7 +59,8 @@ public class RegistrationService {
      * job's submitter or an admin may register it; the registration is audited in the same transaction.
      */
     public ModelCard register(UUID jobId, RegisterRequest request, Caller caller) {
-        return tx.executeWrite(status -> {
+        // The repositories below join this transaction.
+        return db.write(c -> {
             if (!registrations.lockJob(jobId)) {
                 throw new NotFoundException("no job has id " + jobId);
             }

@@ -2,6 +2,8 @@ package io.modelcat.catalog.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelcat.store.model.ModelQuery;
+import io.modelcat.store.model.ModelSort;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

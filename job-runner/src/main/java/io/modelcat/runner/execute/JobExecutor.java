@@ -7,6 +7,7 @@ import io.modelcat.jobs.spec.JobResult;
 import io.modelcat.jobs.spec.JobSpec;
 import io.modelcat.jobs.spec.JobSpecs;
 import io.modelcat.runner.worker.WorkerIdentity;
+import io.modelcat.store.job.Claim;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ public class JobExecutor {
 
     /** Executes the job if it is still there to take; {@code recovering} takes over a dead runner's job. */
     public void execute(UUID jobId, boolean recovering) {
-        JobRecords.Claim claim = records.claim(jobId, worker.id(), recovering).orElse(null);
+        Claim claim = records.claim(jobId, worker.id(), recovering).orElse(null);
         if (claim == null) {
             LOG.debug("Job {} is no longer queued; nothing to do", jobId);
             return;
@@ -79,7 +80,7 @@ public class JobExecutor {
     }
 
     private void run(RunningJob job) {
-        JobRecords.Claim claim = job.claim();
+        Claim claim = job.claim();
         UUID id = claim.id();
         JobHandler<?> handler = JobKind.fromWireName(claim.kind()).map(handlers::get).orElse(null);
         try {

@@ -1,5 +1,6 @@
 package io.modelcat.runner.execute;
 
+import io.modelcat.store.job.Claim;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,7 @@ final class RunningJob implements JobContext {
     private static final long PROGRESS_INTERVAL_NANOS = 250_000_000L;
 
     private final JobRecords records;
-    private final JobRecords.Claim claim;
+    private final Claim claim;
     private volatile List<Integer> gpus = List.of();
     private final Path workDirectory;
     private volatile boolean cancelRequested;
@@ -20,7 +21,7 @@ final class RunningJob implements JobContext {
     private final long startedNanos = System.nanoTime();
     private long lastProgressNanos;
 
-    RunningJob(JobRecords records, JobRecords.Claim claim, Path workDirectory) {
+    RunningJob(JobRecords records, Claim claim, Path workDirectory) {
         this.records = records;
         this.claim = claim;
         this.workDirectory = workDirectory;
@@ -96,7 +97,7 @@ final class RunningJob implements JobContext {
         return runnerStopping && !cancelRequested && !timedOut;
     }
 
-    JobRecords.Claim claim() {
+    Claim claim() {
         return claim;
     }
 }

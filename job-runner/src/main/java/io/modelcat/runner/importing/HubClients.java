@@ -2,15 +2,13 @@ package io.modelcat.runner.importing;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.transaction.TransactionOperations;
 import io.modelcat.credentials.SecretCipher;
 import io.modelcat.credentials.SecretStore;
 import io.modelcat.credentials.SecretUnreadableException;
 import io.modelcat.hub.HubClient;
 import io.modelcat.hub.HubClientSettings;
+import io.modelcat.store.Database;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Optional;
 
 /**
@@ -21,14 +19,14 @@ import java.util.Optional;
 @Singleton
 public class HubClients {
 
-    private final TransactionOperations<Connection> tx;
+    private final Database db;
     private final SecretStore secrets;
     private final HubClientSettings environment;
     // The client for imports without a stored token, made once; a stored token gets a client per import.
     private final HubClient environmentClient;
 
-    public HubClients(TransactionOperations<Connection> tx, @Nullable @Value("${modelcat.secret-key:}") String key) {
-        this.tx = tx;
+    public HubClients(Database db, @Nullable @Value("${modelcat.secret-key:}") String key) {
+        this.db = db;
         this.secrets = new SecretStore(key == null || key.isBlank() ? null : SecretCipher.of(key.trim()));
         this.environment = HubClientSettings.fromEnvironment(System.getenv());
         this.environmentClient = new HubClient(environment);
@@ -44,13 +42,7 @@ public class HubClients {
      * @throws SecretUnreadableException when a token is stored but this runner's key cannot open it
      */
     public ForImport forImport() {
-        Optional<String> stored = tx.executeRead(status -> {
-            try {
-                return secrets.read(status.getConnection(), SecretStore.HUGGING_FACE_TOKEN);
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot read the stored Hugging Face token: " + e.getMessage(), e);
-            }
-        });
+        Optional<String> stored = db.readInTransaction(c -> secrets.read(c, SecretStore.HUGGING_FACE_TOKEN));
         if (stored.isPresent()) {
             return new ForImport(new HubClient(environment.withToken(stored.get())), "the stored huggingface-token secret");
         }

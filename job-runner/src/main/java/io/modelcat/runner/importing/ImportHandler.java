@@ -14,11 +14,12 @@ import io.modelcat.jobs.JobKind;
 import io.modelcat.jobs.spec.ImportResult;
 import io.modelcat.jobs.spec.ImportSpec;
 import io.modelcat.jobs.task.Task;
-import io.modelcat.runner.task.TaskRecipes;
 import io.modelcat.runner.execute.JobCancelledException;
 import io.modelcat.runner.execute.JobContext;
 import io.modelcat.runner.execute.JobHandler;
 import io.modelcat.runner.execute.TransientJobException;
+import io.modelcat.runner.task.TaskRecipes;
+import io.modelcat.store.model.ModelImports;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ public class ImportHandler implements JobHandler<ImportSpec> {
             context.log("INFO", snapshot.reused() ? "Files were already in the store" : "Downloaded and verified", Map.of());
             context.progress(1.0, Map.of("bytesDone", total, "bytesTotal", total, "phase", "registering"));
 
-            ImportedModels.Registered registered = models.register(card(hub, id, info, plan), plan.commitSha(),
+            ModelImports.Registered registered = models.register(card(hub, id, info, plan), plan.commitSha(),
                     snapshot.directory().toUri().toString(),
                     Map.of("source", "huggingface", "repoId", id.repoId(), "revision", plan.commitSha()));
             context.log("INFO", registered.created()
@@ -116,11 +117,11 @@ public class ImportHandler implements JobHandler<ImportSpec> {
         };
     }
 
-    private ImportedModels.Card card(HubClient hub, ModelId id, ModelInfo info, ImportPlan plan) {
+    private ModelImports.Card card(HubClient hub, ModelId id, ModelInfo info, ImportPlan plan) {
         String description = readme(hub, id, plan);
         String modelType = info.modelType() == null ? "" : info.modelType().toLowerCase(Locale.ROOT);
         List<String> tags = info.tags().stream().filter(t -> !t.contains(":")).limit(50).toList();
-        return new ImportedModels.Card(id.repoId(), id.name(), id.owner(), description, plan.pipelineTag(),
+        return new ModelImports.Card(id.repoId(), id.name(), id.owner(), description, plan.pipelineTag(),
                 TaskRecipes.fineTunableFor(modelType), plan.license() == null ? "unknown" : plan.license(), tags,
                 info.libraryName(), info.architectures().isEmpty() ? modelType : info.architectures().get(0));
     }

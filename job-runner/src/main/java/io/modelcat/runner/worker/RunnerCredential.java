@@ -2,11 +2,9 @@ package io.modelcat.runner.worker;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.transaction.TransactionOperations;
 import io.modelcat.credentials.RunnerTokens;
+import io.modelcat.store.Database;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.UUID;
 
 /**
@@ -17,12 +15,12 @@ import java.util.UUID;
 @Singleton
 public class RunnerCredential {
 
-    private final TransactionOperations<Connection> tx;
+    private final Database db;
     private final String token;
     private volatile RunnerTokens.Verdict verdict;
 
-    public RunnerCredential(TransactionOperations<Connection> tx, @Nullable @Value("${modelcat.runner.token:}") String token) {
-        this.tx = tx;
+    public RunnerCredential(Database db, @Nullable @Value("${modelcat.runner.token:}") String token) {
+        this.db = db;
         if (token == null || token.isBlank()) {
             throw new IllegalStateException("MODELCAT_RUNNER_TOKEN is not set: a job-runner needs a runner token to take "
                     + "jobs. An admin issues one on the web UI's Admin page (Runner tokens) or with POST "
@@ -63,12 +61,6 @@ public class RunnerCredential {
     }
 
     private RunnerTokens.Verdict check() {
-        return tx.executeWrite(status -> {
-            try {
-                return RunnerTokens.check(status.getConnection(), token);
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot check the runner token: " + e.getMessage(), e);
-            }
-        });
+        return db.write(c -> RunnerTokens.check(c, token));
     }
 }

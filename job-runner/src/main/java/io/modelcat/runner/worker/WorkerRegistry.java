@@ -1,27 +1,24 @@
 package io.modelcat.runner.worker;
 
 import io.micronaut.context.annotation.Value;
-import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.event.ApplicationStartupEvent;
 import io.micronaut.scheduling.annotation.Scheduled;
-import io.micronaut.transaction.TransactionOperations;
 import io.modelcat.credentials.RunnerTokens;
+import io.modelcat.store.Database;
+import io.modelcat.store.worker.Workers;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps this runner's row in the {@code worker} table alive with a heartbeat, removes it on a clean
- * shutdown, and removes rows of runners whose heartbeat stopped (killed or partitioned).
+ * shutdown, and removes rows of runners whose heartbeat stopped (killed or partitioned), through the
+ * store's {@link Workers}.
  */
 @Singleton
 public class WorkerRegistry implements ApplicationEventListener<ApplicationStartupEvent> {
@@ -31,17 +28,17 @@ public class WorkerRegistry implements ApplicationEventListener<ApplicationStart
     private final WorkerIdentity identity;
     private final RunnerCredential credential;
     private final ApplicationEventPublisher<CredentialRevoked> revocations;
-    private final TransactionOperations<Connection> tx;
+    private final Database db;
     private final JsonMapper json;
     private final Duration deadAfter;
 
     public WorkerRegistry(WorkerIdentity identity, RunnerCredential credential,
-                          ApplicationEventPublisher<CredentialRevoked> revocations, TransactionOperations<Connection> tx,
+                          ApplicationEventPublisher<CredentialRevoked> revocations, Database db,
                           JsonMapper json, @Value("${modelcat.runner.dead-after:30s}") Duration deadAfter) {
         this.identity = identity;
         this.credential = credential;
         this.revocations = revocations;
-        this.tx = tx;
+        this.db = db;
         this.json = json;
         this.deadAfter = deadAfter;
     }
@@ -77,8 +74,10 @@ public class WorkerRegistry implements ApplicationEventListener<ApplicationStart
             return;
         }
         try {
-            tx.executeWrite(status -> {
-                writeHeartbeat(status.getConnection());
+            db.write(c -> {
+                Workers.heartbeat(c, new Workers.Machine(identity.id(), identity.host(), identity.cpuCores(),
+                        identity.memoryBytes(), json.writeValueAsString(identity.gpus())), credential.tokenId());
+                Workers.pruneDead(c, deadAfter);
                 return null;
             });
         } catch (RuntimeException e) {
@@ -86,42 +85,12 @@ public class WorkerRegistry implements ApplicationEventListener<ApplicationStart
         }
     }
 
-    private void writeHeartbeat(Connection c) {
-        try {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO worker (id, host, cpu_cores, memory_bytes, gpus, started_at, heartbeat_at, runner_token_id)
-                    VALUES (?, ?, ?, ?, ?::jsonb, now(), now(), ?)
-                    ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), runner_token_id = EXCLUDED.runner_token_id""")) {
-                ps.setString(1, identity.id());
-                ps.setString(2, identity.host());
-                ps.setInt(3, identity.cpuCores());
-                ps.setLong(4, identity.memoryBytes());
-                ps.setString(5, json.writeValueAsString(identity.gpus()));
-                ps.setObject(6, credential.tokenId());
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM worker WHERE heartbeat_at < now() - make_interval(secs => ?)")) {
-                ps.setDouble(1, deadAfter.toMillis() / 1000.0);
-                ps.executeUpdate();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** Removes this worker's row; called on a clean shutdown. */
     void deregister() {
         try {
-            tx.executeWrite(status -> {
-                try (PreparedStatement ps = status.getConnection().prepareStatement("DELETE FROM worker WHERE id = ?")) {
-                    ps.setString(1, identity.id());
-                    return ps.executeUpdate();
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e.getMessage(), e);
-                }
+            db.write(c -> {
+                Workers.remove(c, identity.id());
+                return null;
             });
         } catch (RuntimeException e) {
             LOG.warn("Could not deregister worker {}: {}", identity.id(), e.getMessage());

@@ -1,5 +1,6 @@
-package io.modelcat.catalog.model;
+package io.modelcat.store.model;
 
+import io.modelcat.store.Cursor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +44,16 @@ public enum ModelSort {
 
     boolean descending() {
         return descending;
+    }
+
+    /** The sort a model-list cursor belongs to; empty when the cursor is not one (an unknown order, no UUID). */
+    public static Optional<ModelSort> of(Cursor cursor) {
+        return cursor.uuid().isEmpty() ? Optional.empty() : fromWireName(cursor.order());
+    }
+
+    /** Whether {@code cursor} continues a list in this order. */
+    public boolean continues(Cursor cursor) {
+        return of(cursor).orElse(null) == this;
     }
 
     public static Optional<ModelSort> fromWireName(String name) {

@@ -1,21 +1,19 @@
-package io.modelcat.catalog.jdbc;
+package io.modelcat.store;
 
 import io.micronaut.data.connection.ConnectionOperations;
 import io.micronaut.transaction.TransactionOperations;
-import io.modelcat.catalog.problem.DatabaseErrors;
-import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * Runs hand-written SQL: writes in a transaction (joining the caller's, if any), single reads on an
- * auto-commit connection (one round trip, no BEGIN and COMMIT). Database failures come out as
- * {@link DatabaseErrors} says; JSON failures of the work as {@link UncheckedIOException}.
+ * Runs hand-written SQL for a deployable: writes in a transaction (joining the caller's, if any), single reads on
+ * an auto-commit connection (one round trip, no BEGIN and COMMIT), and reads that want a transaction of their own
+ * in a read-only one. Database failures come out as {@link DatabaseErrors} says; JSON failures of the work as
+ * {@link UncheckedIOException}. Each deployable makes one from Micronaut Data's operations in a small factory.
  */
-@Singleton
-public class Database {
+public final class Database {
 
     private final TransactionOperations<Connection> tx;
     private final ConnectionOperations<Connection> connections;
@@ -33,6 +31,11 @@ public class Database {
     /** Runs {@code work}, which must read only, on an auto-commit connection. */
     public <T> T read(Work<T> work) {
         return connections.executeRead(status -> run(work, status.getConnection()));
+    }
+
+    /** Runs {@code work}, which must read only, in a read-only transaction (joining the caller's, if any). */
+    public <T> T readInTransaction(Work<T> work) {
+        return tx.executeRead(status -> run(work, status.getConnection()));
     }
 
     private static <T> T run(Work<T> work, Connection c) {

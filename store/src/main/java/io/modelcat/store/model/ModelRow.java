@@ -1,0 +1,33 @@
+package io.modelcat.store.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A row of the {@code model} table with its newest version (null when it has none) and how many versions it has;
+ * {@code samples} is JSON text, {@code lockVersion} the optimistic lock that every change raises.
+ */
+public record ModelRow(
+        UUID id,
+        String name,
+        String publisher,
+        String description,
+        String task,
+        List<String> finetuningTasks,
+        String license,
+        List<String> tags,
+        String library,
+        String architecture,
+        String samples,
+        String sourceType,
+        String sourceRepo,
+        String sourceRevision,
+        String status,
+        String statusMessage,
+        VersionRow latestVersion,
+        int versionCount,
+        Instant createdAt,
+        Instant updatedAt,
+        long lockVersion) {
+}

@@ -1,0 +1,275 @@
+package io.modelcat.store.model;
+
+import io.modelcat.store.Cursor;
+import io.modelcat.store.Page;
+import io.modelcat.store.SqlValues;
+import io.modelcat.store.job.Jobs;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The {@code model} table: model cards, with the list, filter and search queries written by hand. Writes that
+ * change a card raise its {@code lock_version}. A duplicate source repository fails with SQL state 23505, which
+ * the caller reports in its own words. Imports' writes are in {@link ModelImports}, versions in {@link ModelVersions}.
+ */
+public final class Models {
+
+    private static final String CARD_COLUMNS = """
+            m.id, m.name, m.publisher, m.description, m.task, m.finetuning_tasks, m.license, m.tags,
+            m.library, m.architecture, m.samples::text AS samples, m.source_type, m.source_repo,
+            m.source_revision, m.status, m.status_message, m.created_at, m.updated_at, m.lock_version,
+            v.id AS v_id, v.version_number AS v_number, v.source_revision AS v_source_revision,
+            v.artifact_uri AS v_artifact_uri, v.parent_version_id AS v_parent, v.lineage::text AS v_lineage,
+            v.notes AS v_notes, v.created_at AS v_created_at,
+            (SELECT count(*) FROM model_version c WHERE c.model_id = m.id) AS version_count""";
+    private static final String LATEST_VERSION_JOIN = """
+            LEFT JOIN LATERAL (SELECT * FROM model_version mv WHERE mv.model_id = m.id
+                               ORDER BY mv.version_number DESC LIMIT 1) v ON true""";
+
+    private Models() {
+    }
+
+    /** What {@link #deleteUnlessInUse} did. */
+    public enum Deletion { DELETED, NOT_FOUND, IN_USE }
+
+    public static ModelRow insert(Connection c, UUID id, ModelFields fields) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO model (id, name, publisher, description, task, finetuning_tasks, license, tags,
+                                   library, architecture, samples, source_type, source_repo, source_revision)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)""")) {
+            ps.setObject(1, id);
+            bind(c, ps, 2, fields);
+            ps.executeUpdate();
+        }
+        return find(c, id).orElseThrow();
+    }
+
+    public static Optional<ModelRow> find(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + CARD_COLUMNS + " FROM model m " + LATEST_VERSION_JOIN + " WHERE m.id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Replaces the card's content if its lock version is still {@code expected}; empty if it is not (or is gone). */
+    public static Optional<ModelRow> update(Connection c, UUID id, long expected, ModelFields fields) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE model SET name = ?, publisher = ?, description = ?, task = ?, finetuning_tasks = ?,
+                                 license = ?, tags = ?, library = ?, architecture = ?, samples = ?::jsonb,
+                                 source_type = ?, source_repo = ?, source_revision = ?,
+                                 updated_at = now(), lock_version = lock_version + 1
+                WHERE id = ? AND lock_version = ?""")) {
+            int next = bind(c, ps, 1, fields);
+            ps.setObject(next, id);
+            ps.setLong(next + 1, expected);
+            if (ps.executeUpdate() == 0) {
+                return Optional.empty();
+            }
+        }
+        return find(c, id);
+    }
+
+    /** Deletes the card unless a queued or running job uses it. */
+    public static Deletion deleteUnlessInUse(Connection c, UUID id) throws SQLException {
+        // Lock the card first: a job submitted concurrently must either be seen here or fail its
+        // foreign key check after the delete, never slip in between.
+        if (!lock(c, id)) {
+            return Deletion.NOT_FOUND;
+        }
+        if (Jobs.anyActiveFor(c, id)) {
+            return Deletion.IN_USE;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM model WHERE id = ?")) {
+            ps.setObject(1, id);
+            ps.executeUpdate();
+        }
+        return Deletion.DELETED;
+    }
+
+    /** Locks the card's row until the transaction ends; false if there is no such card. */
+    static boolean lock(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM model WHERE id = ? FOR UPDATE")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Records that the card gained a version: a change of the card, and it is ready once a version has files. */
+    static void versionAdded(Connection c, UUID id, boolean withFiles) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE model SET updated_at = now(), lock_version = lock_version + 1,
+                       status = CASE WHEN ? THEN 'ready' ELSE status END
+                WHERE id = ?""")) {
+            ps.setBoolean(1, withFiles);
+            ps.setObject(2, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** One page of cards in the query's order; its cursor continues the same query. */
+    public static Page<ModelRow> list(Connection c, ModelQuery query) throws SQLException {
+        List<ModelRow> items = new ArrayList<>();
+        String lastKey = null;
+        boolean more = false;
+        SqlFilter page = SqlFilter.of(query, null);
+        ModelSort sort = query.sort();
+        String key = sort == ModelSort.RELEVANCE ? sort.keyExpression().formatted("q.query") : sort.keyExpression();
+        StringBuilder sql = new StringBuilder(page.with())
+                .append("SELECT ").append(CARD_COLUMNS).append(", (").append(key).append(")::text AS sort_key")
+                .append(" FROM model m ").append(page.from()).append(' ').append(LATEST_VERSION_JOIN)
+                .append(" WHERE ").append(page.where());
+        List<Object> params = new ArrayList<>(page.params());
+        String direction = sort.descending() ? "DESC" : "ASC";
+        if (query.after() != null) {
+            if (!sort.continues(query.after())) {
+                throw new IllegalArgumentException("not a cursor of the " + sort.wireName() + " order: " + query.after());
+            }
+            sql.append(" AND (").append(key).append(", m.id) ").append(sort.descending() ? "<" : ">")
+                    .append(" (CAST(? AS ").append(sort.keyType()).append("), ?)");
+            params.add(query.after().key());
+            params.add(query.after().uuid().orElseThrow());
+        }
+        sql.append(" ORDER BY ").append(key).append(' ').append(direction).append(", m.id ").append(direction)
+                .append(" LIMIT ").append(query.limit() + 1);
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            SqlValues.bind(c, ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (items.size() == query.limit()) {
+                        more = true;
+                        break;
+                    }
+                    items.add(read(rs));
+                    lastKey = rs.getString("sort_key");
+                }
+            }
+        }
+        Cursor next = more ? Cursor.of(sort.wireName(), lastKey, items.get(items.size() - 1).id()) : null;
+        return new Page<>(items, next);
+    }
+
+    /** Counts per task, fine-tuning task and licence for the query's filters (each leaving out its own). */
+    public static ModelFacets facets(Connection c, ModelQuery query) throws SQLException {
+        return new ModelFacets(facet(c, query, "task", "m.task"),
+                facet(c, query, "finetuningTask", "unnest(m.finetuning_tasks)"),
+                facet(c, query, "license", "m.license"));
+    }
+
+    private static Map<String, Long> facet(Connection c, ModelQuery query, String dimension, String valueExpression)
+            throws SQLException {
+        SqlFilter filter = SqlFilter.of(query, dimension);
+        String sql = filter.with() + "SELECT " + valueExpression + " AS value, count(*) AS n FROM model m "
+                + filter.from() + " WHERE " + filter.where() + " GROUP BY 1 ORDER BY 2 DESC, 1";
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            SqlValues.bind(c, ps, filter.params());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString("value"), rs.getLong("n"));
+                }
+            }
+        }
+        return counts;
+    }
+
+    private static int bind(Connection c, PreparedStatement ps, int first, ModelFields f) throws SQLException {
+        int i = first;
+        ps.setString(i++, f.name());
+        ps.setString(i++, f.publisher());
+        ps.setString(i++, f.description());
+        ps.setString(i++, f.task());
+        ps.setArray(i++, c.createArrayOf("text", f.finetuningTasks().toArray()));
+        ps.setString(i++, f.license());
+        ps.setArray(i++, c.createArrayOf("text", f.tags().toArray()));
+        ps.setString(i++, f.library());
+        ps.setString(i++, f.architecture());
+        ps.setString(i++, f.samples());
+        ps.setString(i++, f.sourceType());
+        ps.setString(i++, f.sourceRepo());
+        ps.setString(i++, f.sourceRevision());
+        return i;
+    }
+
+    private static ModelRow read(ResultSet rs) throws SQLException {
+        UUID versionId = rs.getObject("v_id", UUID.class);
+        VersionRow latest = versionId == null ? null : ModelVersions.read(rs, "v_");
+        return new ModelRow(
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                rs.getString("publisher"),
+                rs.getString("description"),
+                rs.getString("task"),
+                SqlValues.strings(rs.getArray("finetuning_tasks")),
+                rs.getString("license"),
+                SqlValues.strings(rs.getArray("tags")),
+                rs.getString("library"),
+                rs.getString("architecture"),
+                rs.getString("samples"),
+                rs.getString("source_type"),
+                rs.getString("source_repo"),
+                rs.getString("source_revision"),
+                rs.getString("status"),
+                rs.getString("status_message"),
+                latest,
+                rs.getInt("version_count"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant(),
+                rs.getLong("lock_version"));
+    }
+
+    /** The WHERE clause of a list request, optionally leaving out one filter (for that filter's facet). */
+    private record SqlFilter(String with, String from, String where, List<Object> params) {
+
+        static SqlFilter of(ModelQuery q, String excludedDimension) {
+            List<String> clauses = new ArrayList<>();
+            List<Object> params = new ArrayList<>();
+            String with = "";
+            String from = "";
+            if (q.textQuery() != null) {
+                with = "WITH q AS (SELECT to_tsquery('simple', ?) AS query) ";
+                from = "CROSS JOIN q";
+                params.add(q.textQuery());
+                clauses.add("m.search_vector @@ q.query");
+            }
+            if (!q.tasks().isEmpty() && !"task".equals(excludedDimension)) {
+                clauses.add(oneOf("m.task", q.tasks(), params));
+            }
+            if (!q.finetuningTasks().isEmpty() && !"finetuningTask".equals(excludedDimension)) {
+                clauses.add("m.finetuning_tasks && CAST(? AS text[])");
+                params.add(q.finetuningTasks());
+            }
+            if (!q.licenses().isEmpty() && !"license".equals(excludedDimension)) {
+                clauses.add(oneOf("m.license", q.licenses(), params));
+            }
+            if (!q.tags().isEmpty()) {
+                clauses.add("m.tags && CAST(? AS text[])");
+                params.add(q.tags());
+            }
+            String where = clauses.isEmpty() ? "true" : String.join(" AND ", clauses);
+            return new SqlFilter(with, from, where, params);
+        }
+
+        /** {@code column = ?} for one value, so that an index on the column also gives the sort order. */
+        private static String oneOf(String column, List<String> values, List<Object> params) {
+            if (values.size() == 1) {
+                params.add(values.get(0));
+                return column + " = ?";
+            }
+            params.add(values);
+            return column + " = ANY (?)";
+        }
+    }
+}
