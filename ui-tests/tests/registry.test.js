@@ -130,10 +130,9 @@ describe('the task registry', () => {
     assert.equal(await page.inputValue('#tryit-context'), 'The tower is in Paris.');
     assert.equal(await page.textContent('label[for="tryit-context"]'), 'Context');
     assert.equal(await page.textContent('#tryit-context-hint'), 'The passage that holds the answer.');
-    // The engine runs no evaluation of question answering: the button says which tasks it evaluates.
-    const evaluatable = registry.tasks.filter(t => t.jobKinds.includes('evaluate')).map(t => t.name).join(', ');
-    assert.equal(await page.getByRole('button', { name: 'Evaluate' }).getAttribute('title'),
-      `The engine evaluates ${evaluatable}; this model has none of them.`);
+    // The registry says the engine evaluates question answering: Evaluate is a link to its page.
+    assert.ok(registry.tasks.find(t => t.name === 'question-answering').jobKinds.includes('evaluate'));
+    assert.equal(await page.getAttribute('#evaluate-model', 'href'), `#/models/${encodeURIComponent(gamma.id)}/evaluate`);
 
     // An empty required input is named before anything is sent.
     await page.fill('#tryit-question', ' ');
@@ -147,6 +146,19 @@ describe('the task registry', () => {
     await eventually(async () => assert.match(await page.textContent('#tryit-answer'), /Answer: Paris \(0\.970\)/));
     assert.deepEqual(sent, { question: 'Where is the tower?', context: 'The tower is in Paris.' });
     await screenshot(page, '16-tryit-question-answering');
+  }));
+
+  test('says which tasks the engine evaluates when the model\'s are not among them', () => withPage(browser, async page => {
+    const registry = await registryOf(page);
+    const evaluatable = registry.tasks.filter(t => t.jobKinds.includes('evaluate')).map(t => t.name).join(', ');
+    // epsilon-summary (summarization) has no files; here it has a version with files.
+    const epsilon = await modelNamed(page, 'epsilon-summary');
+    await page.route(`**/api/v1/models/${epsilon.id}/versions`, route => route.fulfill({ contentType: 'application/json',
+      body: JSON.stringify([{ id: '00000000-0000-4000-8000-0000000000b1', versionNumber: 1, artifactUri: 'file:///models/epsilon/1',
+        createdAt: new Date().toISOString() }]) }));
+    await page.goto(`${BASE_URL}/#/models/${epsilon.id}`);
+    assert.equal(await page.getByRole('button', { name: 'Evaluate' }).getAttribute('title'),
+      `The engine evaluates ${evaluatable}; this model has none of them.`);
   }));
 
   test('gives the compare page each task\'s metrics and which way they improve', () => withPage(browser, async page => {
