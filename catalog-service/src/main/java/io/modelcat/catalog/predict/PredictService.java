@@ -4,7 +4,7 @@ import io.micronaut.context.annotation.Value;
 import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.job.JobService;
 import io.modelcat.catalog.job.JobView;
-import io.modelcat.catalog.mljob.JobInputs;
+import io.modelcat.catalog.jobinput.JobInputs;
 import io.modelcat.catalog.model.ModelCard;
 import io.modelcat.catalog.model.ModelVersion;
 import io.modelcat.catalog.problem.FieldError;

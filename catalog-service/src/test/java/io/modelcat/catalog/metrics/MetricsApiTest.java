@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.modelcat.catalog.ApiClient;
 import io.modelcat.catalog.access.Role;
-import io.modelcat.catalog.mljob.MlJobTestBase;
+import io.modelcat.catalog.jobinput.MlJobTestBase;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Timestamp;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.modelcat.catalog.ApiClient;
 import io.modelcat.catalog.CatalogTestBase;
-import io.modelcat.catalog.evaluation.EvaluationRequest;
+import io.modelcat.catalog.evaluate.EvaluationRequest;
 import io.modelcat.jobs.spec.EvaluateSpec;
 import io.modelcat.jobs.spec.Hyperparameters;
 import io.modelcat.jobs.spec.Setting;

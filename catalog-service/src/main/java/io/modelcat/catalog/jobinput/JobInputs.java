@@ -1,4 +1,4 @@
-package io.modelcat.catalog.mljob;
+package io.modelcat.catalog.jobinput;
 
 import io.modelcat.catalog.dataset.DatasetService;
 import io.modelcat.catalog.dataset.MappingCheck;

@@ -1,4 +1,4 @@
-package io.modelcat.catalog.hub.http;
+package io.modelcat.catalog.importing.http;
 
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -11,8 +11,8 @@ import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.access.Role;
 import io.modelcat.catalog.access.http.AccessFilter;
 import io.modelcat.catalog.access.http.RequiresRole;
-import io.modelcat.catalog.hub.ImportRequest;
-import io.modelcat.catalog.hub.ImportService;
+import io.modelcat.catalog.importing.ImportRequest;
+import io.modelcat.catalog.importing.ImportService;
 import io.modelcat.catalog.job.JobView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

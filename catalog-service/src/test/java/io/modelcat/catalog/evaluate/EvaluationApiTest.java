@@ -1,10 +1,10 @@
-package io.modelcat.catalog.evaluation;
+package io.modelcat.catalog.evaluate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.modelcat.catalog.ApiClient;
-import io.modelcat.catalog.mljob.MlJobTestBase;
+import io.modelcat.catalog.jobinput.MlJobTestBase;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

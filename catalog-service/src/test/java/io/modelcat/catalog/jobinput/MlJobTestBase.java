@@ -1,4 +1,4 @@
-package io.modelcat.catalog.mljob;
+package io.modelcat.catalog.jobinput;
 
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;

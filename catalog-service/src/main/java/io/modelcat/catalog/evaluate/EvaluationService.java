@@ -1,11 +1,11 @@
-package io.modelcat.catalog.evaluation;
+package io.modelcat.catalog.evaluate;
 
 import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.job.JobDataset;
 import io.modelcat.catalog.job.JobService;
 import io.modelcat.catalog.job.JobView;
-import io.modelcat.catalog.mljob.DatasetFile;
-import io.modelcat.catalog.mljob.JobInputs;
+import io.modelcat.catalog.jobinput.DatasetFile;
+import io.modelcat.catalog.jobinput.JobInputs;
 import io.modelcat.catalog.model.ModelCard;
 import io.modelcat.catalog.model.ModelVersion;
 import io.modelcat.catalog.problem.FieldError;

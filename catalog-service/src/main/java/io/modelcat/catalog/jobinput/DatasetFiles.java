@@ -1,4 +1,4 @@
-package io.modelcat.catalog.mljob;
+package io.modelcat.catalog.jobinput;
 
 import java.util.Optional;
 import java.util.UUID;

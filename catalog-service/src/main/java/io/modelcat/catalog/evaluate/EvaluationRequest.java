@@ -1,4 +1,4 @@
-package io.modelcat.catalog.evaluation;
+package io.modelcat.catalog.evaluate;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;

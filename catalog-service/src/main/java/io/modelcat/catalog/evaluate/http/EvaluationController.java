@@ -1,4 +1,4 @@
-package io.modelcat.catalog.evaluation.http;
+package io.modelcat.catalog.evaluate.http;
 
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -11,8 +11,8 @@ import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.access.Role;
 import io.modelcat.catalog.access.http.AccessFilter;
 import io.modelcat.catalog.access.http.RequiresRole;
-import io.modelcat.catalog.evaluation.EvaluationRequest;
-import io.modelcat.catalog.evaluation.EvaluationService;
+import io.modelcat.catalog.evaluate.EvaluationRequest;
+import io.modelcat.catalog.evaluate.EvaluationService;
 import io.modelcat.catalog.job.JobView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -1,4 +1,4 @@
-package io.modelcat.catalog.hub;
+package io.modelcat.catalog.importing;
 
 import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.job.JobService;

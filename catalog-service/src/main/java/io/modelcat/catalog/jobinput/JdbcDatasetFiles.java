@@ -1,4 +1,4 @@
-package io.modelcat.catalog.mljob;
+package io.modelcat.catalog.jobinput;
 
 import io.modelcat.store.Database;
 import jakarta.inject.Singleton;

@@ -1,4 +1,4 @@
-package io.modelcat.catalog.hub;
+package io.modelcat.catalog.importing;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
