@@ -2,7 +2,6 @@ package io.modelcat.catalog.register;
 
 import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.audit.AuditLog;
-import io.modelcat.catalog.job.JobDataset;
 import io.modelcat.catalog.job.JobService;
 import io.modelcat.catalog.job.JobView;
 import io.modelcat.catalog.metrics.MetricsRepository;
