@@ -15,31 +15,34 @@ import java.util.Optional;
  * The inputs a task reads from a dataset (the names a {@link ColumnMapping} maps to columns), and the
  * checks on one row that column types cannot express (SQuAD answers, one tag per token).
  */
-public record TaskSchema(String task, List<SchemaInput> inputs, String stratifyBy) {
+public record TaskSchema(String task, List<SchemaInput> inputs, String stratifyBy, RowCheck rowCheck) {
 
     private static final List<TaskSchema> ALL = List.of(
             new TaskSchema("text-classification", List.of(
                     SchemaInput.required("sentence1", "the text to classify", STRING),
                     SchemaInput.optional("sentence2", "the second text of a sentence pair", STRING),
-                    SchemaInput.required("label", "the class", STRING, INTEGER, BOOLEAN)), "label"),
+                    SchemaInput.required("label", "the class", STRING, INTEGER, BOOLEAN)), "label", RowCheck.NONE),
             new TaskSchema("token-classification", List.of(
                     SchemaInput.required("tokens", "the words of a sentence", STRING_LIST),
-                    SchemaInput.required("ner_tags", "one tag per word (IOB style)", STRING_LIST, INTEGER_LIST)), null),
+                    SchemaInput.required("ner_tags", "one tag per word (IOB style)", STRING_LIST, INTEGER_LIST)), null,
+                    TaskSchema::oneTagPerWord),
             new TaskSchema("question-answering", List.of(
                     SchemaInput.required("question", "the question", STRING),
                     SchemaInput.required("context", "the passage holding the answer", STRING),
-                    SchemaInput.required("answers", "SQuAD layout: {\"text\": [..], \"answer_start\": [..]}", OBJECT)), null),
+                    SchemaInput.required("answers", "SQuAD layout: {\"text\": [..], \"answer_start\": [..]}", OBJECT)), null,
+                    TaskSchema::squadAnswers),
             new TaskSchema("summarization", List.of(
                     SchemaInput.required("document", "the text to summarize", STRING),
-                    SchemaInput.required("summary", "the reference summary", STRING)), null),
+                    SchemaInput.required("summary", "the reference summary", STRING)), null, RowCheck.NONE),
             new TaskSchema("translation", List.of(
                     SchemaInput.required("source", "the text in the source language", STRING),
-                    SchemaInput.required("target", "the reference translation", STRING)), null),
+                    SchemaInput.required("target", "the reference translation", STRING)), null, RowCheck.NONE),
             new TaskSchema("text-generation", List.of(
                     SchemaInput.required("text", "the prompt, or the text to learn from", STRING),
-                    SchemaInput.optional("ground_truth", "the expected completion, for evaluation", STRING)), null),
+                    SchemaInput.optional("ground_truth", "the expected completion, for evaluation", STRING)), null,
+                    RowCheck.NONE),
             new TaskSchema("fill-mask", List.of(
-                    SchemaInput.required("text", "the text to learn from", STRING)), null));
+                    SchemaInput.required("text", "the text to learn from", STRING)), null, RowCheck.NONE));
 
     public TaskSchema {
         inputs = List.copyOf(inputs);
@@ -71,36 +74,43 @@ public record TaskSchema(String task, List<SchemaInput> inputs, String stratifyB
      * @return what is wrong, naming the input and column, or empty when the row is fine
      */
     public Optional<MappingError> checkRow(Map<String, Object> row, Map<String, String> mapping) {
-        switch (task) {
-            case "token-classification": {
-                Object tokens = row.get(mapping.get("tokens"));
-                Object tags = row.get(mapping.get("ner_tags"));
-                if (tokens instanceof List<?> t && tags instanceof List<?> g && t.size() != g.size()) {
-                    return Optional.of(new MappingError("ner_tags", mapping.get("ner_tags"), "has " + g.size()
-                            + " tags but tokens (column '" + mapping.get("tokens") + "') has " + t.size() + " words"));
-                }
-                return Optional.empty();
-            }
-            case "question-answering": {
-                String column = mapping.get("answers");
-                Object answers = row.get(column);
-                if (!(answers instanceof Map<?, ?> a)) {
-                    return answers == null ? Optional.empty() : answersError(column, "must be an object");
-                }
-                if (!(a.get("text") instanceof List<?> texts) || !texts.stream().allMatch(String.class::isInstance)) {
-                    return answersError(column, "must hold \"text\": a list of strings");
-                }
-                if (!(a.get("answer_start") instanceof List<?> starts) || !starts.stream().allMatch(ColumnType::isInteger)) {
-                    return answersError(column, "must hold \"answer_start\": a list of integers (character offsets)");
-                }
-                if (texts.size() != starts.size()) {
-                    return answersError(column, "has " + texts.size() + " texts but " + starts.size() + " answer_start offsets");
-                }
-                return Optional.empty();
-            }
-            default:
-                return Optional.empty();
+        return rowCheck.check(row, mapping);
+    }
+
+    /** A task's check of one row beyond column types (one tag per word, SQuAD answers). */
+    @FunctionalInterface
+    public interface RowCheck {
+        Optional<MappingError> check(Map<String, Object> row, Map<String, String> mapping);
+
+        RowCheck NONE = (row, mapping) -> Optional.empty();
+    }
+
+    private static Optional<MappingError> oneTagPerWord(Map<String, Object> row, Map<String, String> mapping) {
+        Object tokens = row.get(mapping.get("tokens"));
+        Object tags = row.get(mapping.get("ner_tags"));
+        if (tokens instanceof List<?> t && tags instanceof List<?> g && t.size() != g.size()) {
+            return Optional.of(new MappingError("ner_tags", mapping.get("ner_tags"), "has " + g.size()
+                    + " tags but tokens (column '" + mapping.get("tokens") + "') has " + t.size() + " words"));
         }
+        return Optional.empty();
+    }
+
+    private static Optional<MappingError> squadAnswers(Map<String, Object> row, Map<String, String> mapping) {
+        String column = mapping.get("answers");
+        Object answers = row.get(column);
+        if (!(answers instanceof Map<?, ?> a)) {
+            return answers == null ? Optional.empty() : answersError(column, "must be an object");
+        }
+        if (!(a.get("text") instanceof List<?> texts) || !texts.stream().allMatch(String.class::isInstance)) {
+            return answersError(column, "must hold \"text\": a list of strings");
+        }
+        if (!(a.get("answer_start") instanceof List<?> starts) || !starts.stream().allMatch(ColumnType::isInteger)) {
+            return answersError(column, "must hold \"answer_start\": a list of integers (character offsets)");
+        }
+        if (texts.size() != starts.size()) {
+            return answersError(column, "has " + texts.size() + " texts but " + starts.size() + " answer_start offsets");
+        }
+        return Optional.empty();
     }
 
     private static Optional<MappingError> answersError(String column, String message) {
