@@ -69,6 +69,10 @@ class HostileInputTest extends CatalogTestBase {
             assertThat(api.get("/api/v1/models?task=" + q).status()).isEqualTo(400);
             assertThat(api.get("/api/v1/models?q=" + q).status()).isIn(200, 400);
         }
+        // A semicolon is part of a value, not a second parameter: an unknown sort is named, not half-read.
+        ApiClient.Answer sort = api.get("/api/v1/models?sort=name;drop");
+        assertProblem(sort, 400);
+        assertThat(sort.body()).contains("name;drop").contains("must be one of");
         assertUnchanged();
     }
 
