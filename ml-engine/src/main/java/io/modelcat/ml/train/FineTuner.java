@@ -104,11 +104,10 @@ public final class FineTuner {
                     () -> {});
             boolean updated = false;
             try {
-                if (config.maxGradNorm() > 0) {
-                    gradients.clipGlobalNorm(config.maxGradNorm());
-                }
+                // Clipping scales the gradients inside the update, which reads each of them anyway.
+                NDArray clipping = config.maxGradNorm() > 0 ? gradients.clipFactor(config.maxGradNorm()) : null;
                 // The update also zeroes every weight's gradient, ready for the next backward pass.
-                optimizer.update(model.parameters(), gradients.byName(), learningRate);
+                optimizer.update(model.parameters(), gradients.byName(), learningRate, clipping);
                 updated = true;
             } finally {
                 if (!updated) {

@@ -73,16 +73,24 @@ final class GradientStep {
     }
 
     /**
-     * Scales all gradients down together when their global norm exceeds {@code maxNorm}. Like
-     * {@code clip_grad_norm_}, the factor min(1, maxNorm / (norm + 1e-6)) stays on the device and
-     * its constants are the model's: reading a number back, or copying one from the host (which
-     * {@code add(Number)} does), would make the host wait for the whole backward pass on a GPU.
+     * Scales all gradients down together when their global norm exceeds {@code maxNorm}, as
+     * {@code torch.nn.utils.clip_grad_norm_} does.
      */
     void clipGlobalNorm(double maxNorm) {
-        // Step arrays come first in every operation so that the results land in the step's manager.
-        NDArray factor = globalNormArray().add(constants.of(1e-6f)).pow(constants.of(-1f))
-                .mul(constants.of((float) maxNorm)).minimum(constants.of(1f));
+        NDArray factor = clipFactor(maxNorm);
         gradients.values().forEach(gradient -> gradient.muli(factor));
+    }
+
+    /**
+     * The factor min(1, maxNorm / (norm + 1e-6)) by which {@code clip_grad_norm_} scales every
+     * gradient, as a scalar array on the device: {@link AdamW} applies it while it reads each
+     * gradient anyway. Its constants are the model's: reading a number back, or copying one from the
+     * host (which {@code add(Number)} does), would make the host wait for the whole backward pass on a GPU.
+     */
+    NDArray clipFactor(double maxNorm) {
+        // Step arrays come first in every operation so that the results land in the step's manager.
+        return globalNormArray().add(constants.of(1e-6f)).pow(constants.of(-1f))
+                .mul(constants.of((float) maxNorm)).minimum(constants.of(1f));
     }
 
     /** PyTorch accumulates gradients across backward passes, so they are reset after each update. */

@@ -6,11 +6,17 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.modelcat.ml.DjlEnvironment;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Checks AdamW against values worked out by hand from the torch.optim.AdamW update rule. */
+/**
+ * Checks AdamW against values worked out by hand from the torch.optim.AdamW update rule, in both
+ * of its forms: in place (the CPU default) and one native call per parameter (the GPU default).
+ */
 class AdamWTest {
 
     @BeforeAll
@@ -18,12 +24,13 @@ class AdamWTest {
         DjlEnvironment.configure();
     }
 
-    @Test
-    void firstStepMovesByTheLearningRateAndDecaysOnlyWeights() {
+    @ParameterizedTest(name = "in place: {0}")
+    @ValueSource(booleans = {true, false})
+    void firstStepMovesByTheLearningRateAndDecaysOnlyWeights(boolean inPlace) {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             NDArray weight = manager.create(new float[] {1f, -2f});
             NDArray bias = manager.create(new float[] {1f});
-            AdamW optimizer = new AdamW(manager.newSubManager(), 0.01);
+            AdamW optimizer = new AdamW(manager.newSubManager(), 0.01, inPlace);
             // Step 1: bias-corrected m = g and v = g^2, so the update is lr * sign(g) (up to epsilon).
             optimizer.update(Map.of("dense.weight", weight, "dense.bias", bias),
                     Map.of("dense.weight", manager.create(new float[] {0.5f, -3f}),
@@ -36,11 +43,12 @@ class AdamWTest {
         }
     }
 
-    @Test
-    void secondStepUsesBiasCorrectedMoments() {
+    @ParameterizedTest(name = "in place: {0}")
+    @ValueSource(booleans = {true, false})
+    void secondStepUsesBiasCorrectedMoments(boolean inPlace) {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             NDArray weight = manager.create(new float[] {0f});
-            AdamW optimizer = new AdamW(manager.newSubManager(), 0.0);
+            AdamW optimizer = new AdamW(manager.newSubManager(), 0.0, inPlace);
             optimizer.update(Map.of("w", weight), Map.of("w", manager.create(new float[] {1f})), 0.1);
             optimizer.update(Map.of("w", weight), Map.of("w", manager.create(new float[] {-1f})), 0.1);
             // m2 = 0.9*0.1 - 0.1 = -0.01, mhat = -0.01/0.19; v2 = 0.999*0.001 + 0.001 = 0.001999, vhat = 0.001999/0.001999 = 1
@@ -49,15 +57,17 @@ class AdamWTest {
         }
     }
 
-    @Test
-    void followsTorchAdamWOverSeveralSteps() {
+    @ParameterizedTest(name = "in place: {0}")
+    @ValueSource(booleans = {true, false})
+    void followsTorchAdamWOverSeveralSteps(boolean inPlace) {
         float[] start = {0.3f, -1.2f, 2.5f};
         float[][] gradients = {{0.5f, -3f, 1e-4f}, {-0.2f, 1f, 2e-4f}, {0.7f, 0.1f, -5e-5f}, {1e-3f, -2f, 0f}};
-        double[] rates = {1e-3, 2e-3, 5e-4, 1e-3};
+        // The first rate is 0, as the first step of a linear warm-up is.
+        double[] rates = {0, 2e-3, 5e-4, 1e-3};
         double decay = 0.1;
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             NDArray weight = manager.create(start);
-            AdamW optimizer = new AdamW(manager.newSubManager(), decay);
+            AdamW optimizer = new AdamW(manager.newSubManager(), decay, inPlace);
             for (int step = 0; step < gradients.length; step++) {
                 optimizer.update(Map.of("w", weight), Map.of("w", manager.create(gradients[step])), rates[step]);
             }
@@ -80,6 +90,84 @@ class AdamWTest {
                 assertThat(actual[index]).isCloseTo((float) w, within(1e-6f));
             }
         }
+    }
+
+    @ParameterizedTest(name = "in place: {0}")
+    @ValueSource(booleans = {true, false})
+    void aGradientScaleActsAsIfTheGradientsHadBeenScaledFirst(boolean inPlace) {
+        float[][] gradients = {{0.5f, -3f, 1e-4f}, {-0.2f, 1f, 2e-4f}, {0.7f, 0.1f, -5e-5f}};
+        float[] scales = {0.25f, 1f, 0.5f};
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            NDArray scaledInside = manager.create(new float[] {0.3f, -1.2f, 2.5f});
+            NDArray scaledBefore = scaledInside.duplicate();
+            AdamW inside = new AdamW(manager.newSubManager(), 0.01, inPlace);
+            AdamW before = new AdamW(manager.newSubManager(), 0.01, inPlace);
+            for (int step = 0; step < gradients.length; step++) {
+                inside.update(Map.of("w", scaledInside), Map.of("w", manager.create(gradients[step])), 1e-3,
+                        manager.create(scales[step]));
+                float[] scaled = gradients[step].clone();
+                for (int index = 0; index < scaled.length; index++) {
+                    scaled[index] *= scales[step];
+                }
+                before.update(Map.of("w", scaledBefore), Map.of("w", manager.create(scaled)), 1e-3);
+            }
+            float[] expected = scaledBefore.toFloatArray();
+            float[] actual = scaledInside.toFloatArray();
+            for (int index = 0; index < expected.length; index++) {
+                assertThat(actual[index]).isCloseTo(expected[index], within(1e-6f));
+            }
+        }
+    }
+
+    @Test
+    void bothFormsAgreeAndLeaveTheWeightsGradientsAtZero() {
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            manager.getEngine().setRandomSeed(7);
+            Map<String, NDArray> inPlaceWeights = new LinkedHashMap<>();
+            Map<String, NDArray> nativeWeights = new LinkedHashMap<>();
+            for (String name : new String[] {"layer.dense.weight", "layer.dense.bias", "layer.LayerNorm.weight"}) {
+                NDArray weight = manager.randomNormal(new ai.djl.ndarray.types.Shape(64, 48));
+                inPlaceWeights.put(name, weight);
+                nativeWeights.put(name, weight.duplicate());
+            }
+            AdamW inPlace = new AdamW(manager.newSubManager(), 0.01, true);
+            AdamW natively = new AdamW(manager.newSubManager(), 0.01, false);
+            for (int step = 0; step < 5; step++) {
+                double rate = 1e-3 * (step + 1);
+                NDArray scale = manager.create(0.5f + 0.1f * step);
+                Map<String, NDArray> inPlaceGradients = gradientsOf(inPlaceWeights, manager);
+                Map<String, NDArray> nativeGradients = gradientsOf(nativeWeights, manager);
+                inPlaceGradients.forEach((name, gradient) -> nativeGradients.get(name).muli(0).addi(gradient));
+                inPlace.update(inPlaceWeights, inPlaceGradients, rate, scale);
+                natively.update(nativeWeights, nativeGradients, rate, scale);
+                for (String name : inPlaceWeights.keySet()) {
+                    float[] expected = nativeWeights.get(name).toFloatArray();
+                    float[] actual = inPlaceWeights.get(name).toFloatArray();
+                    for (int index = 0; index < expected.length; index++) {
+                        assertThat(actual[index]).as("%s[%d] after step %d", name, index, step + 1)
+                                .isCloseTo(expected[index], within(1e-6f));
+                    }
+                    assertThat(inPlaceWeights.get(name).getGradient().abs().max().getFloat()).isZero();
+                    assertThat(nativeWeights.get(name).getGradient().abs().max().getFloat()).isZero();
+                }
+            }
+        }
+    }
+
+    /** Real gradients of a made-up loss, sum(w * w * c), so that each weight has its own gradient array. */
+    private static Map<String, NDArray> gradientsOf(Map<String, NDArray> weights, NDManager manager) {
+        Map<String, NDArray> gradients = new LinkedHashMap<>();
+        try (ai.djl.training.GradientCollector collector = manager.getEngine().newGradientCollector()) {
+            weights.values().forEach(weight -> weight.setRequiresGradient(true));
+            NDArray loss = null;
+            for (NDArray weight : weights.values()) {
+                NDArray term = weight.mul(weight).mul(manager.create(0.5f)).sum();
+                loss = loss == null ? term : loss.add(term);
+            }
+            collector.backward(loss);
+        }
+        weights.forEach((name, weight) -> gradients.put(name, weight.getGradient()));
+        return gradients;
     }
 
     @Test
