@@ -54,7 +54,8 @@ final class BertEncoder implements Encoder {
         boolean typed = inputs.size() > 2 && !singleTokenType;
         NDArray hidden = embed(ids, typed ? inputs.get(2) : ids.zerosLike(), training);
         for (int layer = 0; layer < layerCount; layer++) {
-            hidden = layer(hidden, bias, prefix + ".encoder.layer." + layer, training);
+            String name = prefix + ".encoder.layer." + layer;
+            hidden = Layers.scoped(hidden, input -> layer(input, bias, name, training));
         }
         return hidden;
     }

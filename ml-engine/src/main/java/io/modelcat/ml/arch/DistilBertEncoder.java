@@ -46,7 +46,8 @@ final class DistilBertEncoder implements Encoder {
         NDArray bias = AttentionMasks.padding(inputs.get(1), layers.constants());
         NDArray hidden = embed(ids, training);
         for (int layer = 0; layer < layerCount; layer++) {
-            hidden = layer(hidden, bias, PREFIX + ".transformer.layer." + layer, training);
+            String name = PREFIX + ".transformer.layer." + layer;
+            hidden = Layers.scoped(hidden, input -> layer(input, bias, name, training));
         }
         return hidden;
     }

@@ -59,7 +59,8 @@ final class Gpt2Decoder implements Encoder {
                 .add(lookup(ids.getManager().create(positions, shape), PREFIX + ".wpe.weight"));
         hidden = Layers.dropout(hidden, embeddingDropout, training);
         for (int layer = 0; layer < layerCount; layer++) {
-            hidden = block(hidden, bias, PREFIX + ".h." + layer, training);
+            String name = PREFIX + ".h." + layer;
+            hidden = Layers.scoped(hidden, input -> block(input, bias, name, training));
         }
         return layers.layerNorm(hidden, PREFIX + ".ln_f", layerNormEpsilon);
     }
