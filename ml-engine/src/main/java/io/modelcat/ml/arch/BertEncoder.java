@@ -66,7 +66,7 @@ final class BertEncoder implements Encoder {
         NDArray positions = lookup(positionIds(ids), embeddings + ".position_embeddings.weight");
         NDArray types = lookup(tokenTypes, embeddings + ".token_type_embeddings.weight");
         NDArray summed = words.add(positions).add(types);
-        return Layers.dropout(layers.layerNorm(summed, embeddings + ".LayerNorm", layerNormEpsilon),
+        return layers.dropout(layers.layerNorm(summed, embeddings + ".LayerNorm", layerNormEpsilon),
                 hiddenDropout, training);
     }
 
@@ -76,13 +76,13 @@ final class BertEncoder implements Encoder {
         NDArray value = Layers.splitHeads(layers.linear(hidden, layer + ".attention.self.value"), heads);
         NDArray context = Layers.mergeHeads(
                 layers.attention(query, key, value, bias, attentionDropout, training));
-        NDArray attended = Layers.dropout(layers.linear(context, layer + ".attention.output.dense"),
+        NDArray attended = layers.dropout(layers.linear(context, layer + ".attention.output.dense"),
                 hiddenDropout, training);
         NDArray afterAttention = layers.layerNorm(attended.add(hidden), layer + ".attention.output.LayerNorm",
                 layerNormEpsilon);
         NDArray intermediate = layers.activation(
                 layers.linear(afterAttention, layer + ".intermediate.dense"), activation);
-        NDArray output = Layers.dropout(layers.linear(intermediate, layer + ".output.dense"), hiddenDropout,
+        NDArray output = layers.dropout(layers.linear(intermediate, layer + ".output.dense"), hiddenDropout,
                 training);
         return layers.layerNorm(output.add(afterAttention), layer + ".output.LayerNorm", layerNormEpsilon);
     }

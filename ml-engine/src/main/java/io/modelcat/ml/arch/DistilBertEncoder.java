@@ -62,7 +62,7 @@ final class DistilBertEncoder implements Encoder {
         NDArray words = lookup(ids, embeddings + ".word_embeddings.weight");
         NDArray positional = lookup(ids.getManager().create(positions, shape),
                 embeddings + ".position_embeddings.weight");
-        return Layers.dropout(layers.layerNorm(words.add(positional), embeddings + ".LayerNorm",
+        return layers.dropout(layers.layerNorm(words.add(positional), embeddings + ".LayerNorm",
                 LAYER_NORM_EPSILON), dropout, training);
     }
 
@@ -79,7 +79,7 @@ final class DistilBertEncoder implements Encoder {
         NDArray feedForward = layers.linear(
                 layers.activation(layers.linear(afterAttention, layer + ".ffn.lin1"), activation),
                 layer + ".ffn.lin2");
-        return layers.layerNorm(Layers.dropout(feedForward, dropout, training).add(afterAttention),
+        return layers.layerNorm(layers.dropout(feedForward, dropout, training).add(afterAttention),
                 layer + ".output_layer_norm", LAYER_NORM_EPSILON);
     }
 

@@ -57,7 +57,7 @@ final class Gpt2Decoder implements Encoder {
         }
         NDArray hidden = lookup(ids, PREFIX + ".wte.weight")
                 .add(lookup(ids.getManager().create(positions, shape), PREFIX + ".wpe.weight"));
-        hidden = Layers.dropout(hidden, embeddingDropout, training);
+        hidden = layers.dropout(hidden, embeddingDropout, training);
         for (int layer = 0; layer < layerCount; layer++) {
             String name = PREFIX + ".h." + layer;
             hidden = Layers.scoped(hidden, input -> block(input, bias, name, training));
@@ -73,7 +73,7 @@ final class Gpt2Decoder implements Encoder {
                 Layers.splitHeads(queryKeyValue.get(1), heads),
                 Layers.splitHeads(queryKeyValue.get(2), heads),
                 bias, attentionDropout, training));
-        NDArray attended = Layers.dropout(layers.conv1d(context, block + ".attn.c_proj"), residualDropout,
+        NDArray attended = layers.dropout(layers.conv1d(context, block + ".attn.c_proj"), residualDropout,
                 training);
         NDArray afterAttention = hidden.add(attended);
         NDArray feedForward = layers.conv1d(
@@ -81,7 +81,7 @@ final class Gpt2Decoder implements Encoder {
                         layers.layerNorm(afterAttention, block + ".ln_2", layerNormEpsilon),
                         block + ".mlp.c_fc"), activation),
                 block + ".mlp.c_proj");
-        return afterAttention.add(Layers.dropout(feedForward, residualDropout, training));
+        return afterAttention.add(layers.dropout(feedForward, residualDropout, training));
     }
 
     private NDArray lookup(NDArray ids, String table) {
