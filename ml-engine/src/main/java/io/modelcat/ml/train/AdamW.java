@@ -9,9 +9,9 @@ import java.util.Map;
 
 /**
  * AdamW with decoupled weight decay, following {@code torch.optim.AdamW}. Runs outside autograd
- * (after the gradient collector closed), so it may update the weights in place. The gradients are
- * the weights' own gradient arrays ({@link GradientStep#byName}); afterwards they are zero, ready
- * for the next backward pass to accumulate into.
+ * (after the gradient collector closed), so it may update the weights in place. The gradients
+ * belong to one step ({@link GradientStep#byName}) and are used up: the in-place form computes in
+ * them, and both forms scale them by the clipping factor first.
  *
  * <p>Two ways to compute the same update, chosen by device:
  *
@@ -88,7 +88,7 @@ final class AdamW {
             }
             float decay = decayOf(name);
             // adamw = true: decoupled decay w *= 1 - lr * decay before the moment update, as torch.optim.AdamW.
-            // The engine's update clones the gradient and then zeroes the weight's own gradient.
+            // The engine's update clones the gradient (and zeroes the weight's own, which it has none of).
             weight.getNDArrayInternal().adamUpdate(new NDList(weight, gradient, first(name, weight),
                             second(name, weight)), new NDList(weight), (float) learningRate, correctedRate, decay, 1f,
                     -1f, (float) BETA1, (float) BETA2, correctedEpsilon, false, true);
@@ -98,8 +98,8 @@ final class AdamW {
     /**
      * The same update with the gradient as scratch space. With s the gradient scale, per parameter:
      * g := s(1-b1)g, m := b1 m + g; g := g^2 (1-b2)/(1-b1)^2 = (1-b2)(sg)^2, v := b2 v + g;
-     * q := (sqrt(v) + eps') / lr' (the one temporary); g := m / q; w -= g; g := 0. The scalars are
-     * 0-dim arrays made once per step, so no host value is copied per operation.
+     * q := (sqrt(v) + eps') / lr' (the one temporary); g := m / q; w -= g. The scalars are 0-dim
+     * arrays made once per step, so no host value is copied per operation.
      */
     private void updateInPlace(Map<String, NDArray> parameters, Map<String, NDArray> gradients, double learningRate,
             NDArray gradientScale, float correctedRate, float correctedEpsilon) {
@@ -131,7 +131,6 @@ final class AdamW {
                     gradient.muli(zero).addi(first).divi(denominator);
                 }
                 weight.subi(gradient);
-                gradient.muli(zero);
             }
         }
     }

@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.modelcat.ml.arch.ScalarConstants;
+import io.modelcat.ml.arch.Weights;
 import io.modelcat.ml.model.TransformerModel;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** One forward and backward pass: the batch loss and each parameter's gradient, held in the step's manager. */
@@ -30,19 +30,17 @@ final class GradientStep {
     static GradientStep compute(TransformerModel model, EncodedBatch batch, NDManager stepManager,
             Runnable beforeBackward) {
         NDArray loss;
-        try (GradientCollector collector = model.manager().getEngine().newGradientCollector()) {
-            NDArray logits = model.forward(batch.inputs(), true).singletonOrThrow();
-            loss = CrossEntropyLoss.of(logits, batch);
-            beforeBackward.run();
-            collector.backward(loss);
+        Map<String, NDArray> gradients;
+        // The forward pass reads aliases of the weights, whose gradients are fresh every step.
+        try (Weights.GradientScope scope = model.gradientScope(stepManager)) {
+            try (GradientCollector collector = model.manager().getEngine().newGradientCollector()) {
+                NDArray logits = model.forward(batch.inputs(), true).singletonOrThrow();
+                loss = CrossEntropyLoss.of(logits, batch);
+                beforeBackward.run();
+                collector.backward(loss);
+            }
+            gradients = scope.gradients();
         }
-        Map<String, NDArray> gradients = new LinkedHashMap<>();
-        model.parameters().forEach((name, weight) -> {
-            // getGradient returns a new handle on the weight's manager; move it to the step's to free it.
-            NDArray gradient = weight.getGradient();
-            gradient.attach(stepManager);
-            gradients.put(name, gradient);
-        });
         return new GradientStep(loss, gradients, model.constants());
     }
 
@@ -93,8 +91,4 @@ final class GradientStep {
                 .mul(constants.of((float) maxNorm)).minimum(constants.of(1f));
     }
 
-    /** PyTorch accumulates gradients across backward passes, so they are reset after each update. */
-    void zero() {
-        gradients.values().forEach(gradient -> gradient.subi(gradient));
-    }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.modelcat.ml.DjlEnvironment;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -120,13 +122,14 @@ class AdamWTest {
     }
 
     @Test
-    void bothFormsAgreeAndLeaveTheWeightsGradientsAtZero() {
+    void bothFormsAgree() {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             manager.getEngine().setRandomSeed(7);
             Map<String, NDArray> inPlaceWeights = new LinkedHashMap<>();
             Map<String, NDArray> nativeWeights = new LinkedHashMap<>();
+            Shape shape = new Shape(64, 48);
             for (String name : new String[] {"layer.dense.weight", "layer.dense.bias", "layer.LayerNorm.weight"}) {
-                NDArray weight = manager.randomNormal(new ai.djl.ndarray.types.Shape(64, 48));
+                NDArray weight = manager.randomNormal(shape);
                 inPlaceWeights.put(name, weight);
                 nativeWeights.put(name, weight.duplicate());
             }
@@ -135,9 +138,14 @@ class AdamWTest {
             for (int step = 0; step < 5; step++) {
                 double rate = 1e-3 * (step + 1);
                 NDArray scale = manager.create(0.5f + 0.1f * step);
-                Map<String, NDArray> inPlaceGradients = gradientsOf(inPlaceWeights, manager);
-                Map<String, NDArray> nativeGradients = gradientsOf(nativeWeights, manager);
-                inPlaceGradients.forEach((name, gradient) -> nativeGradients.get(name).muli(0).addi(gradient));
+                // Each form uses up its gradients, so each gets its own copy of the step's.
+                Map<String, NDArray> inPlaceGradients = new LinkedHashMap<>();
+                Map<String, NDArray> nativeGradients = new LinkedHashMap<>();
+                for (String name : inPlaceWeights.keySet()) {
+                    NDArray gradient = manager.randomNormal(0f, 1e-2f * (step + 1), shape, DataType.FLOAT32);
+                    inPlaceGradients.put(name, gradient);
+                    nativeGradients.put(name, gradient.duplicate());
+                }
                 inPlace.update(inPlaceWeights, inPlaceGradients, rate, scale);
                 natively.update(nativeWeights, nativeGradients, rate, scale);
                 for (String name : inPlaceWeights.keySet()) {
@@ -147,27 +155,9 @@ class AdamWTest {
                         assertThat(actual[index]).as("%s[%d] after step %d", name, index, step + 1)
                                 .isCloseTo(expected[index], within(1e-6f));
                     }
-                    assertThat(inPlaceWeights.get(name).getGradient().abs().max().getFloat()).isZero();
-                    assertThat(nativeWeights.get(name).getGradient().abs().max().getFloat()).isZero();
                 }
             }
         }
-    }
-
-    /** Real gradients of a made-up loss, sum(w * w * c), so that each weight has its own gradient array. */
-    private static Map<String, NDArray> gradientsOf(Map<String, NDArray> weights, NDManager manager) {
-        Map<String, NDArray> gradients = new LinkedHashMap<>();
-        try (ai.djl.training.GradientCollector collector = manager.getEngine().newGradientCollector()) {
-            weights.values().forEach(weight -> weight.setRequiresGradient(true));
-            NDArray loss = null;
-            for (NDArray weight : weights.values()) {
-                NDArray term = weight.mul(weight).mul(manager.create(0.5f)).sum();
-                loss = loss == null ? term : loss.add(term);
-            }
-            collector.backward(loss);
-        }
-        weights.forEach((name, weight) -> gradients.put(name, weight.getGradient()));
-        return gradients;
     }
 
     @Test

@@ -81,30 +81,45 @@ class GradientStepTest {
 
     private static void assertGradientsSurviveGc(TransformerModel model,
             java.util.function.Function<NDManager, EncodedBatch> batch) {
-        model.parameters().values().forEach(array -> array.setRequiresGradient(true));
-        try {
-            for (int attempt = 0; attempt < 3; attempt++) {
-                try (NDManager stepManager = model.manager().newSubManager()) {
-                    GradientStep step = GradientStep.compute(model, batch.apply(stepManager), stepManager, FORCE_GC);
-                    assertThat(step.loss()).isFinite().isPositive();
-                    double sumOfSquares = 0;
-                    for (Map.Entry<String, NDArray> gradient : step.byName().entrySet()) {
-                        float[] values = gradient.getValue().toFloatArray();
-                        double absoluteSum = 0;
-                        for (float value : values) {
-                            assertThat(value).as("gradient of %s", gradient.getKey()).isFinite();
-                            absoluteSum += Math.abs(value);
-                            sumOfSquares += (double) value * value;
-                        }
-                        assertThat(absoluteSum).as("gradient of %s", gradient.getKey()).isPositive();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (NDManager stepManager = model.manager().newSubManager()) {
+                GradientStep step = GradientStep.compute(model, batch.apply(stepManager), stepManager, FORCE_GC);
+                assertThat(step.loss()).isFinite().isPositive();
+                double sumOfSquares = 0;
+                for (Map.Entry<String, NDArray> gradient : step.byName().entrySet()) {
+                    float[] values = gradient.getValue().toFloatArray();
+                    double absoluteSum = 0;
+                    for (float value : values) {
+                        assertThat(value).as("gradient of %s", gradient.getKey()).isFinite();
+                        absoluteSum += Math.abs(value);
+                        sumOfSquares += (double) value * value;
                     }
-                    double norm = Math.sqrt(sumOfSquares);
-                    assertThat(step.globalNorm()).as("global L2 norm").isCloseTo(norm, within(norm * 1e-5));
-                    step.zero();
+                    assertThat(absoluteSum).as("gradient of %s", gradient.getKey()).isPositive();
+                }
+                double norm = Math.sqrt(sumOfSquares);
+                assertThat(step.globalNorm()).as("global L2 norm").isCloseTo(norm, within(norm * 1e-5));
+            }
+        }
+    }
+
+    @Test
+    void eachStepHasItsOwnGradientsAndTheWeightsHoldNone() {
+        try (TransformerModel model = ModelLoader.load(Fixtures.bert())) {
+            var batches = new SequenceClassificationBatches(model.tokenizer(), 2, 32);
+            List<LabeledText> examples = List.of(new LabeledText("the movie was good.", 1),
+                    new LabeledText("a dog is bad", 0));
+            double[] norms = new double[2];
+            for (int step = 0; step < norms.length; step++) {
+                // The same seed gives the same dropout masks, so the same batch gives the same gradients.
+                model.manager().getEngine().setRandomSeed(5);
+                try (NDManager stepManager = model.manager().newSubManager()) {
+                    norms[step] = GradientStep.compute(model, batches.encode(examples, stepManager), stepManager,
+                            () -> {}).globalNorm();
                 }
             }
-        } finally {
-            model.parameters().values().forEach(array -> array.setRequiresGradient(false));
+            assertThat(norms[0]).isPositive();
+            assertThat(norms[1]).as("not added to the first step's").isCloseTo(norms[0], within(norms[0] * 1e-5));
+            assertThat(model.parameters().values()).noneMatch(NDArray::hasGradient);
         }
     }
 }
