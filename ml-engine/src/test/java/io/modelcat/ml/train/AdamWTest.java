@@ -121,13 +121,15 @@ class AdamWTest {
         }
     }
 
-    @Test
-    void bothFormsAgree() {
+    /** Small parameters in one piece; large ones (1-D too) in slices of rows, the last one shorter. */
+    @ParameterizedTest(name = "shape {0}")
+    @ValueSource(strings = {"64,48", "600,900", "530000"})
+    void bothFormsAgree(String dimensions) {
+        Shape shape = new Shape(java.util.Arrays.stream(dimensions.split(",")).mapToLong(Long::parseLong).toArray());
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             manager.getEngine().setRandomSeed(7);
             Map<String, NDArray> inPlaceWeights = new LinkedHashMap<>();
             Map<String, NDArray> nativeWeights = new LinkedHashMap<>();
-            Shape shape = new Shape(64, 48);
             for (String name : new String[] {"layer.dense.weight", "layer.dense.bias", "layer.LayerNorm.weight"}) {
                 NDArray weight = manager.randomNormal(shape);
                 inPlaceWeights.put(name, weight);
@@ -135,7 +137,7 @@ class AdamWTest {
             }
             AdamW inPlace = new AdamW(manager.newSubManager(), 0.01, true);
             AdamW natively = new AdamW(manager.newSubManager(), 0.01, false);
-            for (int step = 0; step < 5; step++) {
+            for (int step = 0; step < 3; step++) {
                 double rate = 1e-3 * (step + 1);
                 NDArray scale = manager.create(0.5f + 0.1f * step);
                 // Each form uses up its gradients, so each gets its own copy of the step's.
@@ -151,10 +153,11 @@ class AdamWTest {
                 for (String name : inPlaceWeights.keySet()) {
                     float[] expected = nativeWeights.get(name).toFloatArray();
                     float[] actual = inPlaceWeights.get(name).toFloatArray();
+                    float largestDifference = 0f;
                     for (int index = 0; index < expected.length; index++) {
-                        assertThat(actual[index]).as("%s[%d] after step %d", name, index, step + 1)
-                                .isCloseTo(expected[index], within(1e-6f));
+                        largestDifference = Math.max(largestDifference, Math.abs(actual[index] - expected[index]));
                     }
+                    assertThat(largestDifference).as("%s after step %d", name, step + 1).isLessThan(1e-6f);
                 }
             }
         }
