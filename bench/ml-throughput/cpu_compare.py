@@ -6,6 +6,10 @@ that hold their model in memory and answer "train|infer <batch> <warmup> <steps>
 every configuration this driver asks one side, then the other, and repeats that in several rounds,
 swapping which side goes first from one round to the next: on a machine shared with other work, a
 slow minute then hurts both sides of a pair, and the ratio of a pair is steadier than either number.
+Both sides count on all cores. Before each pair the driver waits (up to --quiet-wait seconds) until
+other processes leave them idle, and it measures how busy other processes kept the machine during
+each run (all busy time in /proc/stat less the side's own CPU time): a pair during which they took
+more than --others cores is run again, at most --retries times.
 Only the standard library is used; bench/ml-throughput/run-cpu.sh builds the commands.
 
     cpu_compare.py --engine "java ... --mode serve" --pytorch "python pytorch_bench.py --serve" \
@@ -13,6 +17,7 @@ Only the standard library is used; bench/ml-throughput/run-cpu.sh builds the com
 """
 import argparse
 import json
+import os
 import shlex
 import statistics
 import subprocess
@@ -55,6 +60,55 @@ class Server:
         self.log.close()
 
 
+class CpuStat:
+    """Cores kept busy by the whole machine between two readings of /proc/stat."""
+
+    def __init__(self):
+        self.cores = os.cpu_count() or 1
+        self.start = self._read()
+
+    @staticmethod
+    def _read():
+        try:
+            with open("/proc/stat") as stat:
+                fields = [int(value) for value in stat.readline().split()[1:]]
+        except OSError:
+            return None
+        return sum(fields), fields[3] + fields[4]  # all time, idle + iowait
+
+    def busy_cores(self):
+        end = self._read()
+        if self.start is None or end is None or end[0] == self.start[0]:
+            return 0.0
+        total, idle = end[0] - self.start[0], end[1] - self.start[1]
+        return self.cores * (total - idle) / total
+
+
+def wait_until_quiet(limit, threshold):
+    """Waits while other processes keep more than `threshold` cores busy; returns what it saw last."""
+    deadline = time.time() + limit
+    while True:
+        stat = CpuStat()
+        time.sleep(1.0)
+        others = stat.busy_cores()
+        if others <= threshold or time.time() >= deadline:
+            return others
+
+
+def run_pair(order, config, args):
+    """Both sides once, back to back; each result says how busy the rest of the machine was meanwhile."""
+    pair = []
+    for side in order:
+        time.sleep(args.pause)
+        stat = CpuStat()
+        result = side.ask(*config)
+        # Everything the machine did during the run, less this side's own share (warm-up included on both).
+        result["others_busy"] = round(max(0.0, stat.busy_cores() - result["cpu_busy"]), 2)
+        result["framework"] = side.ready["framework"]
+        pair.append((side, result))
+    return pair
+
+
 def parse_configs(text):
     configs = []
     for item in text.split(","):
@@ -74,6 +128,11 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="times each configuration runs on each side")
     parser.add_argument("--pause", type=float, default=1.0,
                         help="seconds between two runs, so that the idle side's OpenMP threads stop spinning")
+    parser.add_argument("--quiet-wait", type=float, default=20,
+                        help="seconds to wait at most, before each pair, for other work to leave the cores idle")
+    parser.add_argument("--others", type=float, default=0.3,
+                        help="a pair during which other processes kept more cores than this busy is run again")
+    parser.add_argument("--retries", type=int, default=2, help="how often a disturbed pair is run again at most")
     parser.add_argument("--out", help="append one JSON line per run")
     parser.add_argument("--logs", default=".", help="folder for the servers' stderr")
     args = parser.parse_args()
@@ -94,17 +153,25 @@ def main():
             # Odd rounds start with the engine, even rounds with PyTorch.
             order = (engine, pytorch) if round_number % 2 == 1 else (pytorch, engine)
             for config in configs:
-                for side in order:
-                    time.sleep(args.pause)
-                    result = side.ask(*config)
-                    result["round"] = round_number
-                    result["framework"] = side.ready["framework"]
-                    results.setdefault(config, {}).setdefault(side.name, []).append(result)
-                    print(f"round {round_number} {config[0]} b{config[1]} {side.name:7s} "
-                          f"{result['samples_per_s']:8.2f} samples/s  cpu busy {result['cpu_busy']:.2f}", flush=True)
-                    if args.out:
-                        with open(args.out, "a") as out:
-                            out.write(json.dumps(result) + "\n")
+                for attempt in range(args.retries + 1):
+                    wait_until_quiet(args.quiet_wait, args.others)
+                    pair = run_pair(order, config, args)
+                    disturbed = any(result["others_busy"] > args.others for _, result in pair)
+                    last = disturbed is False or attempt == args.retries
+                    for side, result in pair:
+                        result.update(round=round_number, attempt=attempt + 1, disturbed=disturbed)
+                        print(f"round {round_number} {config[0]} b{config[1]} {side.name:7s} "
+                              f"{result['samples_per_s']:8.2f} samples/s  cores busy {result['cpu_busy']:.2f}, "
+                              f"other processes {result['others_busy']:.2f}"
+                              f"{'  (disturbed: run again)' if disturbed and not last else ''}"
+                              f"{'  (disturbed, kept: no retries left)' if disturbed and last else ''}", flush=True)
+                        if args.out:
+                            with open(args.out, "a") as out:
+                                out.write(json.dumps(result) + "\n")
+                        if last:
+                            results.setdefault(config, {}).setdefault(side.name, []).append(result)
+                    if last:
+                        break
     finally:
         engine.close()
         pytorch.close()
@@ -113,17 +180,25 @@ def main():
     print(f"threads (intra-op, inter-op): engine {threads['engine']}, pytorch {threads['pytorch']}; "
           f"{args.rounds} rounds, {(time.time() - started) / 60:.1f} min")
     print("medians over rounds; ratio = engine / PyTorch, per round (adjacent runs), then the median")
+    kept_disturbed = sum(1 for sides in results.values() for runs in sides.values() for r in runs if r["disturbed"])
+    if kept_disturbed:
+        print(f"{kept_disturbed} of the runs below were disturbed by other processes even after "
+              f"{args.retries} retries (see the lines above)")
     print()
-    print("| config | steps (warm-up + timed) | engine samples/s | PyTorch samples/s | ratio | ratio per round |")
-    print("|---|---|---|---|---|---|")
+    print("| config | steps (warm-up + timed) | engine samples/s | PyTorch samples/s | ratio | ratio per round "
+          "| cores busy, engine / PyTorch |")
+    print("|---|---|---|---|---|---|---|")
     for config in configs:
         mode, batch, warmup, steps = config
-        engine_rates = [r["samples_per_s"] for r in results[config]["engine"]]
-        pytorch_rates = [r["samples_per_s"] for r in results[config]["pytorch"]]
+        engine_runs, pytorch_runs = results[config]["engine"], results[config]["pytorch"]
+        engine_rates = [r["samples_per_s"] for r in engine_runs]
+        pytorch_rates = [r["samples_per_s"] for r in pytorch_runs]
         ratios = [e / p for e, p in zip(engine_rates, pytorch_rates)]
+        busy = (f"{statistics.median(r['cpu_busy'] for r in engine_runs):.2f} / "
+                f"{statistics.median(r['cpu_busy'] for r in pytorch_runs):.2f}")
         print(f"| {mode} b{batch} | {warmup} + {steps} | {statistics.median(engine_rates):.2f} | "
               f"{statistics.median(pytorch_rates):.2f} | **{statistics.median(ratios):.2f}** | "
-              f"{', '.join(f'{r:.2f}' for r in ratios)} |")
+              f"{', '.join(f'{r:.2f}' for r in ratios)} | {busy} |")
 
 
 if __name__ == "__main__":
