@@ -49,7 +49,7 @@ final class BertEncoder implements Encoder {
     @Override
     public NDArray encode(NDList inputs, boolean training) {
         NDArray ids = inputs.get(0);
-        NDArray bias = AttentionMasks.padding(inputs.get(1), layers.constants());
+        NDArray bias = AttentionMasks.padding(inputs.get(1), layers.constants()).orElse(null);
         // RoBERTa has one token type; a tokenizer that marks pair segments must not index past it.
         boolean typed = inputs.size() > 2 && !singleTokenType;
         NDArray hidden = embed(ids, typed ? inputs.get(2) : ids.zerosLike(), training);

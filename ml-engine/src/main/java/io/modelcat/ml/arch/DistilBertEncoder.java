@@ -43,7 +43,7 @@ final class DistilBertEncoder implements Encoder {
     @Override
     public NDArray encode(NDList inputs, boolean training) {
         NDArray ids = inputs.get(0);
-        NDArray bias = AttentionMasks.padding(inputs.get(1), layers.constants());
+        NDArray bias = AttentionMasks.padding(inputs.get(1), layers.constants()).orElse(null);
         NDArray hidden = embed(ids, training);
         for (int layer = 0; layer < layerCount; layer++) {
             String name = PREFIX + ".transformer.layer." + layer;

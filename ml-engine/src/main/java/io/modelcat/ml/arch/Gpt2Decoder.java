@@ -49,8 +49,10 @@ final class Gpt2Decoder implements Encoder {
         NDArray ids = inputs.get(0);
         Shape shape = ids.getShape();
         int sequence = (int) shape.get(1);
+        NDArray causal = AttentionMasks.causal(ids, sequence);
         NDArray bias = AttentionMasks.padding(inputs.get(1), layers.constants())
-                .add(AttentionMasks.causal(ids, sequence));
+                .map(padding -> padding.add(causal))
+                .orElse(causal);
         long[] positions = new long[(int) shape.size()];
         for (int index = 0; index < positions.length; index++) {
             positions[index] = index % sequence;

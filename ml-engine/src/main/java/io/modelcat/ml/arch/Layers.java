@@ -124,12 +124,15 @@ final class Layers {
 
     /**
      * Scaled dot-product attention with an additive bias (0 for visible keys, a large negative
-     * number for masked ones), softmax and attention-probability dropout.
+     * number for masked ones; null when every key is visible), softmax and attention-probability dropout.
      */
     NDArray attention(NDArray query, NDArray key, NDArray value, NDArray bias, float dropoutRate,
             boolean training) {
         float scale = (float) (1.0 / Math.sqrt(query.getShape().get(3)));
-        NDArray scores = query.matMul(key.transpose(0, 1, 3, 2)).mul(constants.of(scale)).add(bias);
+        NDArray scores = query.matMul(key.transpose(0, 1, 3, 2)).mul(constants.of(scale));
+        if (bias != null) {
+            scores = scores.add(bias);
+        }
         NDArray probabilities = dropout(scores.softmax(-1), dropoutRate, training);
         return probabilities.matMul(value);
     }
