@@ -3,6 +3,7 @@ package io.modelcat.ml.arch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Optional;
 
 /** Additive attention biases: 0 where attention is allowed, a large negative number where not. */
 final class AttentionMasks {
@@ -12,13 +13,21 @@ final class AttentionMasks {
 
     private AttentionMasks() {}
 
-    /** From a (batch, seq) 1/0 padding mask to a (batch, 1, 1, seq) bias over the keys. */
-    static NDArray padding(NDArray attentionMask, ScalarConstants constants) {
+    /**
+     * From a (batch, seq) 1/0 padding mask to a (batch, 1, 1, seq) bias over the keys; empty on a
+     * CPU when nothing is padded, as transformers then adds no mask either (adding zeros would change
+     * no score, but it is one more pass over every layer's attention scores). On a GPU the bias is
+     * always made: the check reads a value back, which waits for all queued work.
+     */
+    static Optional<NDArray> padding(NDArray attentionMask, ScalarConstants constants) {
         Shape shape = attentionMask.getShape();
-        return attentionMask.toType(DataType.FLOAT32, false)
-                .sub(constants.of(1f))
+        NDArray visible = attentionMask.toType(DataType.FLOAT32, false);
+        if (!attentionMask.getDevice().isGpu() && visible.min().getFloat() == 1f) {
+            return Optional.empty();
+        }
+        return Optional.of(visible.sub(constants.of(1f))
                 .mul(constants.of(-MASKED))
-                .reshape(shape.get(0), 1, 1, shape.get(1));
+                .reshape(shape.get(0), 1, 1, shape.get(1)));
     }
 
     /** A (1, 1, seq, seq) bias that hides later positions from earlier ones, as GPT-2 does. */

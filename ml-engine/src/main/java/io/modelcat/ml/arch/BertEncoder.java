@@ -47,12 +47,13 @@ final class BertEncoder implements Encoder {
     @Override
     public NDArray encode(NDList inputs, boolean training) {
         NDArray ids = inputs.get(0);
-        NDArray bias = AttentionMasks.padding(inputs.get(1), layers.constants());
+        NDArray bias = AttentionMasks.padding(inputs.get(1), layers.constants()).orElse(null);
         // RoBERTa has one token type; a tokenizer that marks pair segments must not index past it.
         boolean typed = inputs.size() > 2 && !singleTokenType;
         NDArray hidden = embed(ids, typed ? inputs.get(2) : ids.zerosLike(), training);
         for (int layer = 0; layer < layerCount; layer++) {
-            hidden = layer(hidden, bias, prefix + ".encoder.layer." + layer, training);
+            String name = prefix + ".encoder.layer." + layer;
+            hidden = Layers.scoped(hidden, input -> layer(input, bias, name, training));
         }
         return hidden;
     }
@@ -66,7 +67,7 @@ final class BertEncoder implements Encoder {
                 : layers.embedding(positionIds(ids), embeddings + ".position_embeddings.weight");
         NDArray types = layers.embedding(tokenTypes, embeddings + ".token_type_embeddings.weight");
         NDArray summed = words.add(positions).add(types);
-        return Layers.dropout(layers.layerNorm(summed, embeddings + ".LayerNorm", layerNormEpsilon),
+        return layers.dropout(layers.layerNorm(summed, embeddings + ".LayerNorm", layerNormEpsilon),
                 hiddenDropout, training);
     }
 
@@ -76,13 +77,13 @@ final class BertEncoder implements Encoder {
         NDArray value = Layers.splitHeads(layers.linear(hidden, layer + ".attention.self.value"), heads);
         NDArray context = Layers.mergeHeads(
                 layers.attention(query, key, value, bias, attentionDropout, training));
-        NDArray attended = Layers.dropout(layers.linear(context, layer + ".attention.output.dense"),
+        NDArray attended = layers.dropout(layers.linear(context, layer + ".attention.output.dense"),
                 hiddenDropout, training);
         NDArray afterAttention = layers.layerNorm(attended.add(hidden), layer + ".attention.output.LayerNorm",
                 layerNormEpsilon);
         NDArray intermediate = layers.activation(
                 layers.linear(afterAttention, layer + ".intermediate.dense"), activation);
-        NDArray output = Layers.dropout(layers.linear(intermediate, layer + ".output.dense"), hiddenDropout,
+        NDArray output = layers.dropout(layers.linear(intermediate, layer + ".output.dense"), hiddenDropout,
                 training);
         return layers.layerNorm(output.add(afterAttention), layer + ".output.LayerNorm", layerNormEpsilon);
     }

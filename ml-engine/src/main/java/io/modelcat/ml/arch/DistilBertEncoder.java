@@ -43,10 +43,11 @@ final class DistilBertEncoder implements Encoder {
     @Override
     public NDArray encode(NDList inputs, boolean training) {
         NDArray ids = inputs.get(0);
-        NDArray bias = AttentionMasks.padding(inputs.get(1), layers.constants());
+        NDArray bias = AttentionMasks.padding(inputs.get(1), layers.constants()).orElse(null);
         NDArray hidden = embed(ids, training);
         for (int layer = 0; layer < layerCount; layer++) {
-            hidden = layer(hidden, bias, PREFIX + ".transformer.layer." + layer, training);
+            String name = PREFIX + ".transformer.layer." + layer;
+            hidden = Layers.scoped(hidden, input -> layer(input, bias, name, training));
         }
         return hidden;
     }
@@ -61,7 +62,7 @@ final class DistilBertEncoder implements Encoder {
         NDArray words = layers.embedding(ids, embeddings + ".word_embeddings.weight", padTokenId);
         NDArray positional = layers.embedding(ids.getManager().create(positions, shape),
                 embeddings + ".position_embeddings.weight");
-        return Layers.dropout(layers.layerNorm(words.add(positional), embeddings + ".LayerNorm",
+        return layers.dropout(layers.layerNorm(words.add(positional), embeddings + ".LayerNorm",
                 LAYER_NORM_EPSILON), dropout, training);
     }
 
@@ -78,7 +79,7 @@ final class DistilBertEncoder implements Encoder {
         NDArray feedForward = layers.linear(
                 layers.activation(layers.linear(afterAttention, layer + ".ffn.lin1"), activation),
                 layer + ".ffn.lin2");
-        return layers.layerNorm(Layers.dropout(feedForward, dropout, training).add(afterAttention),
+        return layers.layerNorm(layers.dropout(feedForward, dropout, training).add(afterAttention),
                 layer + ".output_layer_norm", LAYER_NORM_EPSILON);
     }
 }

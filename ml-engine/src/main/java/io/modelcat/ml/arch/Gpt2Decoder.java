@@ -47,17 +47,20 @@ final class Gpt2Decoder implements Encoder {
         NDArray ids = inputs.get(0);
         Shape shape = ids.getShape();
         int sequence = (int) shape.get(1);
+        NDArray causal = AttentionMasks.causal(ids, sequence);
         NDArray bias = AttentionMasks.padding(inputs.get(1), layers.constants())
-                .add(AttentionMasks.causal(ids, sequence));
+                .map(padding -> padding.add(causal))
+                .orElse(causal);
         long[] positions = new long[(int) shape.size()];
         for (int index = 0; index < positions.length; index++) {
             positions[index] = index % sequence;
         }
         NDArray hidden = layers.embedding(ids, PREFIX + ".wte.weight")
                 .add(layers.embedding(ids.getManager().create(positions, shape), PREFIX + ".wpe.weight"));
-        hidden = Layers.dropout(hidden, embeddingDropout, training);
+        hidden = layers.dropout(hidden, embeddingDropout, training);
         for (int layer = 0; layer < layerCount; layer++) {
-            hidden = block(hidden, bias, PREFIX + ".h." + layer, training);
+            String name = PREFIX + ".h." + layer;
+            hidden = Layers.scoped(hidden, input -> block(input, bias, name, training));
         }
         return layers.layerNorm(hidden, PREFIX + ".ln_f", layerNormEpsilon);
     }
@@ -70,7 +73,7 @@ final class Gpt2Decoder implements Encoder {
                 Layers.splitHeads(queryKeyValue.get(1), heads),
                 Layers.splitHeads(queryKeyValue.get(2), heads),
                 bias, attentionDropout, training));
-        NDArray attended = Layers.dropout(layers.conv1d(context, block + ".attn.c_proj"), residualDropout,
+        NDArray attended = layers.dropout(layers.conv1d(context, block + ".attn.c_proj"), residualDropout,
                 training);
         NDArray afterAttention = hidden.add(attended);
         NDArray feedForward = layers.conv1d(
@@ -78,6 +81,6 @@ final class Gpt2Decoder implements Encoder {
                         layers.layerNorm(afterAttention, block + ".ln_2", layerNormEpsilon),
                         block + ".mlp.c_fc"), activation),
                 block + ".mlp.c_proj");
-        return afterAttention.add(Layers.dropout(feedForward, residualDropout, training));
+        return afterAttention.add(layers.dropout(feedForward, residualDropout, training));
     }
 }

@@ -61,20 +61,20 @@ final class TaskHeads {
             // softmax over the last axis is over positions, as transformers' span loss takes it.
             case QUESTION_ANSWERING -> (hidden, training) -> layers.linear(hidden, "qa_outputs").transpose(0, 2, 1);
             case TOKEN_CLASSIFICATION -> (hidden, training) ->
-                    layers.linear(Layers.dropout(hidden, classifierDropout, training), "classifier");
+                    layers.linear(layers.dropout(hidden, classifierDropout, training), "classifier");
             case SEQUENCE_CLASSIFICATION -> switch (family) {
                 case BERT -> (hidden, training) -> {
                     NDArray pooled = Activation.tanh(layers.linear(firstToken(hidden), "bert.pooler.dense"));
-                    return layers.linear(Layers.dropout(pooled, classifierDropout, training), "classifier");
+                    return layers.linear(layers.dropout(pooled, classifierDropout, training), "classifier");
                 };
                 case DISTILBERT -> (hidden, training) -> {
                     NDArray pooled = Activation.relu(layers.linear(firstToken(hidden), "pre_classifier"));
-                    return layers.linear(Layers.dropout(pooled, classifierDropout, training), "classifier");
+                    return layers.linear(layers.dropout(pooled, classifierDropout, training), "classifier");
                 };
                 case ROBERTA -> (hidden, training) -> {
-                    NDArray first = Layers.dropout(firstToken(hidden), classifierDropout, training);
+                    NDArray first = layers.dropout(firstToken(hidden), classifierDropout, training);
                     NDArray dense = Activation.tanh(layers.linear(first, "classifier.dense"));
-                    return layers.linear(Layers.dropout(dense, classifierDropout, training), "classifier.out_proj");
+                    return layers.linear(layers.dropout(dense, classifierDropout, training), "classifier.out_proj");
                 };
                 default -> throw new IllegalArgumentException(family + " has no sequence classification head here");
             };

@@ -1,6 +1,7 @@
 package io.modelcat.ml.arch;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,18 +14,67 @@ public final class Weights {
     private final Map<String, NDArray> byName;
     // Which names a forward pass read: tells the loader which checkpoint tensors no head uses.
     private final Set<String> read = ConcurrentHashMap.newKeySet();
+    // The training step running on a thread reads aliases that collect its gradients (see gradientScope).
+    private final ThreadLocal<Map<String, NDArray>> stepAliases = new ThreadLocal<>();
 
     public Weights(Map<String, NDArray> byName) {
         this.byName = new LinkedHashMap<>(byName);
     }
 
     public NDArray get(String name) {
-        NDArray array = byName.get(name);
+        Map<String, NDArray> aliases = stepAliases.get();
+        NDArray array = aliases == null ? byName.get(name) : aliases.get(name);
         if (array == null) {
             throw new IllegalArgumentException("checkpoint has no tensor named " + name);
         }
         read.add(name);
         return array;
+    }
+
+    /**
+     * Starts a training step on the calling thread: until the returned scope is closed, {@link #get}
+     * on this thread answers with an alias of each weight (the same storage, a handle in
+     * {@code stepManager}) that requires a gradient and has none yet. Backward then gives each alias
+     * the gradient it computed, without copying it or adding it to an older one, as torch does
+     * after {@code optimizer.zero_grad(set_to_none=True)}; the weights themselves never hold a
+     * gradient, so nothing is zeroed or accumulated into between steps, and the gradients are freed
+     * with the step. Other threads keep reading the weights themselves.
+     */
+    public GradientScope gradientScope(NDManager stepManager) {
+        Map<String, NDArray> aliases = new LinkedHashMap<>();
+        byName.forEach((name, weight) -> {
+            NDArray alias = weight.stopGradient();
+            alias.attach(stepManager);
+            alias.setRequiresGradient(true);
+            aliases.put(name, alias);
+        });
+        stepAliases.set(aliases);
+        return new GradientScope(aliases);
+    }
+
+    /** One training step's aliases of the weights; see {@link #gradientScope}. */
+    public final class GradientScope implements AutoCloseable {
+
+        private final Map<String, NDArray> aliases;
+
+        private GradientScope(Map<String, NDArray> aliases) {
+            this.aliases = aliases;
+        }
+
+        /**
+         * Each weight's gradient after backward, by name, in the step's manager; zeros for a weight
+         * that the loss does not depend on.
+         */
+        public Map<String, NDArray> gradients() {
+            Map<String, NDArray> gradients = new LinkedHashMap<>();
+            aliases.forEach((name, alias) -> gradients.put(name, alias.getGradient()));
+            return gradients;
+        }
+
+        @Override
+        public void close() {
+            stepAliases.remove();
+        }
     }
 
     /** The names that {@link #get} has been asked for so far. */

@@ -121,6 +121,14 @@ public final class TransformerModel implements AutoCloseable {
         return weights.asMap();
     }
 
+    /**
+     * Opens a training step on the calling thread: forward passes on it read aliases of the weights
+     * that collect the step's gradients (see {@link Weights#gradientScope}); close it after backward.
+     */
+    public Weights.GradientScope gradientScope(NDManager stepManager) {
+        return weights.gradientScope(stepManager);
+    }
+
     /** Scalar constants that outlive every backward pass (see {@link ScalarConstants}). */
     public ScalarConstants constants() {
         return constants;

@@ -81,8 +81,6 @@ public final class FineTuner {
         int totalSteps = stepsPerEpoch * config.epochs();
         LinearWarmupDecay schedule = new LinearWarmupDecay(config.learningRate(),
                 (int) Math.ceil(config.warmupRatio() * totalSteps), totalSteps);
-        Map<String, NDArray> parameters = model.parameters();
-        parameters.values().forEach(array -> array.setRequiresGradient(true));
         List<Integer> order = new ArrayList<>();
         for (int index = 0; index < examples.size(); index++) {
             order.add(index);
@@ -122,8 +120,6 @@ public final class FineTuner {
                     listener.onEpochEnd(epoch, meanLoss);
                 }
             }
-        } finally {
-            parameters.values().forEach(array -> array.setRequiresGradient(false));
         }
         return new TrainingResult(step, firstLoss, lastLoss, epochLosses, (System.nanoTime() - started) / 1e9,
                 stopped);
@@ -134,20 +130,10 @@ public final class FineTuner {
         try (NDManager stepManager = model.manager().newSubManager()) {
             GradientStep gradients = GradientStep.compute(model, encoder.encode(batch, stepManager), stepManager,
                     () -> {});
-            boolean updated = false;
-            try {
-                if (config.maxGradNorm() > 0) {
-                    gradients.clipGlobalNorm(config.maxGradNorm());
-                }
-                // The update also zeroes every weight's gradient, ready for the next backward pass.
-                optimizer.update(model.parameters(), gradients.byName(), learningRate);
-                updated = true;
-            } finally {
-                if (!updated) {
-                    // Stale gradients would otherwise be added to the next backward pass, even in a later run.
-                    gradients.zero();
-                }
-            }
+            // Clipping scales the gradients inside the update, which reads each of them anyway. The
+            // gradients belong to this step alone (see Weights.gradientScope) and die with its manager.
+            NDArray clipping = config.maxGradNorm() > 0 ? gradients.clipFactor(config.maxGradNorm()) : null;
+            optimizer.update(model.parameters(), gradients.byName(), learningRate, clipping);
             // Read only now: on a GPU the update is then already queued behind backward.
             double loss = gradients.loss();
             if (!Double.isFinite(loss)) {

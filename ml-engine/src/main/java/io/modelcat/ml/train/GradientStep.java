@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.modelcat.ml.arch.ScalarConstants;
+import io.modelcat.ml.arch.Weights;
 import io.modelcat.ml.model.TransformerModel;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** One forward and backward pass: the batch loss and each parameter's gradient, held in the step's manager. */
@@ -41,19 +41,17 @@ final class GradientStep {
     static GradientStep compute(TransformerModel model, EncodedBatch batch, NDManager stepManager, boolean dropout,
             Runnable beforeBackward) {
         NDArray loss;
-        try (GradientCollector collector = model.manager().getEngine().newGradientCollector()) {
-            NDArray logits = model.forward(batch.inputs(), dropout).singletonOrThrow();
-            loss = CrossEntropyLoss.of(logits, batch);
-            beforeBackward.run();
-            collector.backward(loss);
+        Map<String, NDArray> gradients;
+        // The forward pass reads aliases of the weights, whose gradients are fresh every step.
+        try (Weights.GradientScope scope = model.gradientScope(stepManager)) {
+            try (GradientCollector collector = model.manager().getEngine().newGradientCollector()) {
+                NDArray logits = model.forward(batch.inputs(), dropout).singletonOrThrow();
+                loss = CrossEntropyLoss.of(logits, batch);
+                beforeBackward.run();
+                collector.backward(loss);
+            }
+            gradients = scope.gradients();
         }
-        Map<String, NDArray> gradients = new LinkedHashMap<>();
-        model.parameters().forEach((name, weight) -> {
-            // getGradient returns a new handle on the weight's manager; move it to the step's to free it.
-            NDArray gradient = weight.getGradient();
-            gradient.attach(stepManager);
-            gradients.put(name, gradient);
-        });
         return new GradientStep(loss, gradients, model.constants());
     }
 
@@ -84,20 +82,24 @@ final class GradientStep {
     }
 
     /**
-     * Scales all gradients down together when their global norm exceeds {@code maxNorm}. Like
-     * {@code clip_grad_norm_}, the factor min(1, maxNorm / (norm + 1e-6)) stays on the device and
-     * its constants are the model's: reading a number back, or copying one from the host (which
-     * {@code add(Number)} does), would make the host wait for the whole backward pass on a GPU.
+     * Scales all gradients down together when their global norm exceeds {@code maxNorm}, as
+     * {@code torch.nn.utils.clip_grad_norm_} does.
      */
     void clipGlobalNorm(double maxNorm) {
-        // Step arrays come first in every operation so that the results land in the step's manager.
-        NDArray factor = globalNormArray().add(constants.of(1e-6f)).pow(constants.of(-1f))
-                .mul(constants.of((float) maxNorm)).minimum(constants.of(1f));
+        NDArray factor = clipFactor(maxNorm);
         gradients.values().forEach(gradient -> gradient.muli(factor));
     }
 
-    /** PyTorch accumulates gradients across backward passes, so they are reset after each update. */
-    void zero() {
-        gradients.values().forEach(gradient -> gradient.subi(gradient));
+    /**
+     * The factor min(1, maxNorm / (norm + 1e-6)) by which {@code clip_grad_norm_} scales every
+     * gradient, as a scalar array on the device: {@link AdamW} applies it while it reads each
+     * gradient anyway. Its constants are the model's: reading a number back, or copying one from the
+     * host (which {@code add(Number)} does), would make the host wait for the whole backward pass on a GPU.
+     */
+    NDArray clipFactor(double maxNorm) {
+        // Step arrays come first in every operation so that the results land in the step's manager.
+        return globalNormArray().add(constants.of(1e-6f)).pow(constants.of(-1f))
+                .mul(constants.of((float) maxNorm)).minimum(constants.of(1f));
     }
+
 }

@@ -12,7 +12,10 @@ import io.modelcat.ml.train.FineTuner;
 import io.modelcat.ml.train.TrainingConfig;
 import io.modelcat.ml.train.TrainingListener;
 import io.modelcat.ml.train.TrainingProgress;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -40,6 +43,9 @@ import java.util.stream.IntStream;
  * --model-dir   BERT-base-shaped checkpoint, written there if missing (default bench/results/bert-base-random)
  * --tokenizer   tokenizer.json to put beside it   (required when the checkpoint is written)
  * --out         append one JSON line per result to this file (optional)
+ * --threads     libtorch intra-op threads (default: libtorch's own choice, one per core)
+ * --mode        run (default): the batches above, one after another;
+ *               serve: load once, then take commands from stdin (see {@link #serve})
  * </pre>
  */
 public final class ThroughputBenchmark {
@@ -48,6 +54,11 @@ public final class ThroughputBenchmark {
 
     public static void main(String[] arguments) throws IOException {
         Map<String, String> options = options(arguments);
+        if (options.containsKey("threads")) {
+            // Read once by DJL's PyTorch engine when it starts; both must be set before the first DJL call.
+            System.setProperty("ai.djl.pytorch.num_threads", options.get("threads"));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", options.get("threads"));
+        }
         DjlEnvironment.configure();
         Device device = device(options.getOrDefault("device", "cpu"));
         int[] batches = Arrays.stream(options.getOrDefault("batches", "32").split(",")).mapToInt(Integer::parseInt)
@@ -62,6 +73,10 @@ public final class ThroughputBenchmark {
 
         long written = System.nanoTime();
         BertBaseCheckpoint.writeIfMissing(modelDirectory, tokenizer);
+        if (options.getOrDefault("mode", "run").equals("serve")) {
+            serve(modelDirectory, device, sequence, clip);
+            return;
+        }
         System.out.printf(Locale.ROOT, "checkpoint ready in %.1f s: %s%n", (System.nanoTime() - written) / 1e9,
                 modelDirectory);
         for (int batch : batches) {
@@ -84,6 +99,51 @@ public final class ThroughputBenchmark {
                     Files.writeString(Path.of(options.get("out")), line + System.lineSeparator(),
                             StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 }
+            }
+        }
+    }
+
+    /**
+     * Loads the model once and answers commands from stdin, one per line, so that a driver can run
+     * this engine and PyTorch alternately on the same machine without reloading either:
+     * {@code train <batch> <warmup> <steps>}, {@code infer <batch> <warmup> <steps>} or {@code quit}.
+     * Prints {@code READY <json>} (thread counts) once loaded and {@code RESULT <json>} per command;
+     * every other line of output is informational.
+     */
+    private static void serve(Path modelDirectory, Device device, int sequence, double clip) throws IOException {
+        try (TransformerModel model = ModelLoader.load(modelDirectory,
+                new HeadRequest(HeadType.SEQUENCE_CLASSIFICATION, List.of("a", "b"), 0), device)) {
+            RandomTokenBatches data = new RandomTokenBatches(sequence, BertBaseCheckpoint.VOCAB, 2);
+            System.out.println("READY " + String.format(Locale.ROOT,
+                    "{\"framework\":\"djl-0.35.1 libtorch-%s\",\"intra_op_threads\":%d,\"interop_threads\":%d,"
+                            + "\"cores\":%d}",
+                    model.manager().getEngine().getVersion(), LibtorchThreads.intraOp(), LibtorchThreads.interOp(),
+                    Runtime.getRuntime().availableProcessors()));
+            BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line = commands.readLine(); line != null; line = commands.readLine()) {
+                String[] words = line.trim().split("\\s+");
+                if (words[0].equals("quit")) {
+                    return;
+                }
+                int batch = Integer.parseInt(words[1]);
+                int warmup = Integer.parseInt(words[2]);
+                int steps = Integer.parseInt(words[3]);
+                CpuClock clock = CpuClock.start();
+                String measured = switch (words[0]) {
+                    case "train" -> {
+                        double[] training = train(model, data, batch, warmup, steps, clip);
+                        yield String.format(Locale.ROOT, "\"samples_per_s\":%.3f,\"first_loss\":%.4f,\"last_loss\":%.4f",
+                                training[0], training[1], training[2]);
+                    }
+                    case "infer" -> String.format(Locale.ROOT, "\"samples_per_s\":%.3f",
+                            infer(model, data, batch, warmup, steps));
+                    default -> throw new IllegalArgumentException("unknown command " + line);
+                };
+                System.out.println("RESULT " + String.format(Locale.ROOT,
+                        "{\"side\":\"engine\",\"mode\":\"%s\",\"batch\":%d,\"seq\":%d,\"warmup\":%d,\"steps\":%d,%s,"
+                                + "\"cpu_busy\":%.2f}",
+                        words[0], batch, sequence, warmup, steps, measured, clock.busyCores()));
+                System.out.flush();
             }
         }
     }

@@ -5,12 +5,20 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.modelcat.ml.DjlEnvironment;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Checks AdamW against values worked out by hand from the torch.optim.AdamW update rule. */
+/**
+ * Checks AdamW against values worked out by hand from the torch.optim.AdamW update rule, in both
+ * of its forms: in place (the CPU default) and one native call per parameter (the GPU default).
+ */
 class AdamWTest {
 
     @BeforeAll
@@ -18,12 +26,13 @@ class AdamWTest {
         DjlEnvironment.configure();
     }
 
-    @Test
-    void firstStepMovesByTheLearningRateAndDecaysOnlyWeights() {
+    @ParameterizedTest(name = "in place: {0}")
+    @ValueSource(booleans = {true, false})
+    void firstStepMovesByTheLearningRateAndDecaysOnlyWeights(boolean inPlace) {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             NDArray weight = manager.create(new float[] {1f, -2f});
             NDArray bias = manager.create(new float[] {1f});
-            AdamW optimizer = new AdamW(manager.newSubManager(), 0.01);
+            AdamW optimizer = new AdamW(manager.newSubManager(), 0.01, inPlace);
             // Step 1: bias-corrected m = g and v = g^2, so the update is lr * sign(g) (up to epsilon).
             optimizer.update(Map.of("dense.weight", weight, "dense.bias", bias),
                     Map.of("dense.weight", manager.create(new float[] {0.5f, -3f}),
@@ -36,11 +45,12 @@ class AdamWTest {
         }
     }
 
-    @Test
-    void secondStepUsesBiasCorrectedMoments() {
+    @ParameterizedTest(name = "in place: {0}")
+    @ValueSource(booleans = {true, false})
+    void secondStepUsesBiasCorrectedMoments(boolean inPlace) {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             NDArray weight = manager.create(new float[] {0f});
-            AdamW optimizer = new AdamW(manager.newSubManager(), 0.0);
+            AdamW optimizer = new AdamW(manager.newSubManager(), 0.0, inPlace);
             optimizer.update(Map.of("w", weight), Map.of("w", manager.create(new float[] {1f})), 0.1);
             optimizer.update(Map.of("w", weight), Map.of("w", manager.create(new float[] {-1f})), 0.1);
             // m2 = 0.9*0.1 - 0.1 = -0.01, mhat = -0.01/0.19; v2 = 0.999*0.001 + 0.001 = 0.001999, vhat = 0.001999/0.001999 = 1
@@ -49,15 +59,17 @@ class AdamWTest {
         }
     }
 
-    @Test
-    void followsTorchAdamWOverSeveralSteps() {
+    @ParameterizedTest(name = "in place: {0}")
+    @ValueSource(booleans = {true, false})
+    void followsTorchAdamWOverSeveralSteps(boolean inPlace) {
         float[] start = {0.3f, -1.2f, 2.5f};
         float[][] gradients = {{0.5f, -3f, 1e-4f}, {-0.2f, 1f, 2e-4f}, {0.7f, 0.1f, -5e-5f}, {1e-3f, -2f, 0f}};
-        double[] rates = {1e-3, 2e-3, 5e-4, 1e-3};
+        // The first rate is 0, as the first step of a linear warm-up is.
+        double[] rates = {0, 2e-3, 5e-4, 1e-3};
         double decay = 0.1;
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             NDArray weight = manager.create(start);
-            AdamW optimizer = new AdamW(manager.newSubManager(), decay);
+            AdamW optimizer = new AdamW(manager.newSubManager(), decay, inPlace);
             for (int step = 0; step < gradients.length; step++) {
                 optimizer.update(Map.of("w", weight), Map.of("w", manager.create(gradients[step])), rates[step]);
             }
@@ -78,6 +90,75 @@ class AdamWTest {
                     w -= rate * mHat / (Math.sqrt(vHat) + 1e-8);
                 }
                 assertThat(actual[index]).isCloseTo((float) w, within(1e-6f));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "in place: {0}")
+    @ValueSource(booleans = {true, false})
+    void aGradientScaleActsAsIfTheGradientsHadBeenScaledFirst(boolean inPlace) {
+        float[][] gradients = {{0.5f, -3f, 1e-4f}, {-0.2f, 1f, 2e-4f}, {0.7f, 0.1f, -5e-5f}};
+        float[] scales = {0.25f, 1f, 0.5f};
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            NDArray scaledInside = manager.create(new float[] {0.3f, -1.2f, 2.5f});
+            NDArray scaledBefore = scaledInside.duplicate();
+            AdamW inside = new AdamW(manager.newSubManager(), 0.01, inPlace);
+            AdamW before = new AdamW(manager.newSubManager(), 0.01, inPlace);
+            for (int step = 0; step < gradients.length; step++) {
+                inside.update(Map.of("w", scaledInside), Map.of("w", manager.create(gradients[step])), 1e-3,
+                        manager.create(scales[step]));
+                float[] scaled = gradients[step].clone();
+                for (int index = 0; index < scaled.length; index++) {
+                    scaled[index] *= scales[step];
+                }
+                before.update(Map.of("w", scaledBefore), Map.of("w", manager.create(scaled)), 1e-3);
+            }
+            float[] expected = scaledBefore.toFloatArray();
+            float[] actual = scaledInside.toFloatArray();
+            for (int index = 0; index < expected.length; index++) {
+                assertThat(actual[index]).isCloseTo(expected[index], within(1e-6f));
+            }
+        }
+    }
+
+    /** Small parameters in one piece; large ones (1-D too) in slices of rows, the last one shorter. */
+    @ParameterizedTest(name = "shape {0}")
+    @ValueSource(strings = {"64,48", "600,900", "530000"})
+    void bothFormsAgree(String dimensions) {
+        Shape shape = new Shape(java.util.Arrays.stream(dimensions.split(",")).mapToLong(Long::parseLong).toArray());
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            manager.getEngine().setRandomSeed(7);
+            Map<String, NDArray> inPlaceWeights = new LinkedHashMap<>();
+            Map<String, NDArray> nativeWeights = new LinkedHashMap<>();
+            for (String name : new String[] {"layer.dense.weight", "layer.dense.bias", "layer.LayerNorm.weight"}) {
+                NDArray weight = manager.randomNormal(shape);
+                inPlaceWeights.put(name, weight);
+                nativeWeights.put(name, weight.duplicate());
+            }
+            AdamW inPlace = new AdamW(manager.newSubManager(), 0.01, true);
+            AdamW natively = new AdamW(manager.newSubManager(), 0.01, false);
+            for (int step = 0; step < 3; step++) {
+                double rate = 1e-3 * (step + 1);
+                NDArray scale = manager.create(0.5f + 0.1f * step);
+                // Each form uses up its gradients, so each gets its own copy of the step's.
+                Map<String, NDArray> inPlaceGradients = new LinkedHashMap<>();
+                Map<String, NDArray> nativeGradients = new LinkedHashMap<>();
+                for (String name : inPlaceWeights.keySet()) {
+                    NDArray gradient = manager.randomNormal(0f, 1e-2f * (step + 1), shape, DataType.FLOAT32);
+                    inPlaceGradients.put(name, gradient);
+                    nativeGradients.put(name, gradient.duplicate());
+                }
+                inPlace.update(inPlaceWeights, inPlaceGradients, rate, scale);
+                natively.update(nativeWeights, nativeGradients, rate, scale);
+                for (String name : inPlaceWeights.keySet()) {
+                    float[] expected = nativeWeights.get(name).toFloatArray();
+                    float[] actual = inPlaceWeights.get(name).toFloatArray();
+                    float largestDifference = 0f;
+                    for (int index = 0; index < expected.length; index++) {
+                        largestDifference = Math.max(largestDifference, Math.abs(actual[index] - expected[index]));
+                    }
+                    assertThat(largestDifference).as("%s after step %d", name, step + 1).isLessThan(1e-6f);
+                }
             }
         }
     }

@@ -89,45 +89,59 @@ class GradientStepTest {
      */
     private static void assertGradientsSurviveGc(TransformerModel model,
             java.util.function.Function<NDManager, EncodedBatch> batch) {
-        model.parameters().values().forEach(array -> array.setRequiresGradient(true));
-        try {
-            for (int attempt = 0; attempt < 3; attempt++) {
-                // One batch for both steps (masked-LM batches draw their masks anew at each encoding).
-                try (NDManager batchManager = model.manager().newSubManager()) {
-                    EncodedBatch encoded = batch.apply(batchManager);
-                    Map<String, float[]> plain = new HashMap<>();
-                    double plainLoss;
-                    try (NDManager stepManager = model.manager().newSubManager()) {
-                        Engine.getEngine(ModelLoader.ENGINE).setRandomSeed(attempt);
-                        GradientStep step = GradientStep.compute(model, encoded, stepManager, () -> {});
-                        plainLoss = step.loss();
-                        step.byName().forEach((name, gradient) -> plain.put(name, gradient.toFloatArray()));
-                        step.zero();
-                    }
-                    try (NDManager stepManager = model.manager().newSubManager()) {
-                        Engine.getEngine(ModelLoader.ENGINE).setRandomSeed(attempt);
-                        GradientStep step = GradientStep.compute(model, encoded, stepManager, FORCE_GC);
-                        assertThat(step.loss()).isFinite().isPositive().isCloseTo(plainLoss, within(1e-6));
-                        double sumOfSquares = 0;
-                        for (Map.Entry<String, NDArray> gradient : step.byName().entrySet()) {
-                            float[] values = gradient.getValue().toFloatArray();
-                            float[] expected = plain.get(gradient.getKey());
-                            float tolerance = (float) (1e-6 * Math.max(1, maxAbs(expected)));
-                            for (int index = 0; index < values.length; index++) {
-                                assertThat(values[index]).as("gradient of %s", gradient.getKey()).isFinite()
-                                        .isCloseTo(expected[index], within(tolerance));
-                                sumOfSquares += (double) values[index] * values[index];
-                            }
+        for (int attempt = 0; attempt < 3; attempt++) {
+            // One batch for both steps (masked-LM batches draw their masks anew at each encoding).
+            try (NDManager batchManager = model.manager().newSubManager()) {
+                EncodedBatch encoded = batch.apply(batchManager);
+                Map<String, float[]> plain = new HashMap<>();
+                double plainLoss;
+                try (NDManager stepManager = model.manager().newSubManager()) {
+                    Engine.getEngine(ModelLoader.ENGINE).setRandomSeed(attempt);
+                    GradientStep step = GradientStep.compute(model, encoded, stepManager, () -> {});
+                    plainLoss = step.loss();
+                    step.byName().forEach((name, gradient) -> plain.put(name, gradient.toFloatArray()));
+                }
+                try (NDManager stepManager = model.manager().newSubManager()) {
+                    Engine.getEngine(ModelLoader.ENGINE).setRandomSeed(attempt);
+                    GradientStep step = GradientStep.compute(model, encoded, stepManager, FORCE_GC);
+                    assertThat(step.loss()).isFinite().isPositive().isCloseTo(plainLoss, within(1e-6));
+                    double sumOfSquares = 0;
+                    for (Map.Entry<String, NDArray> gradient : step.byName().entrySet()) {
+                        float[] values = gradient.getValue().toFloatArray();
+                        float[] expected = plain.get(gradient.getKey());
+                        float tolerance = (float) (1e-6 * Math.max(1, maxAbs(expected)));
+                        for (int index = 0; index < values.length; index++) {
+                            assertThat(values[index]).as("gradient of %s", gradient.getKey()).isFinite()
+                                    .isCloseTo(expected[index], within(tolerance));
+                            sumOfSquares += (double) values[index] * values[index];
                         }
-                        double norm = Math.sqrt(sumOfSquares);
-                        assertThat(norm).as("global L2 norm").isPositive();
-                        assertThat(step.globalNorm()).as("global L2 norm").isCloseTo(norm, within(norm * 1e-5));
-                        step.zero();
                     }
+                    double norm = Math.sqrt(sumOfSquares);
+                    assertThat(norm).as("global L2 norm").isPositive();
+                    assertThat(step.globalNorm()).as("global L2 norm").isCloseTo(norm, within(norm * 1e-5));
                 }
             }
-        } finally {
-            model.parameters().values().forEach(array -> array.setRequiresGradient(false));
+        }
+    }
+
+    @Test
+    void eachStepHasItsOwnGradientsAndTheWeightsHoldNone() {
+        try (TransformerModel model = ModelLoader.load(Fixtures.bert())) {
+            var batches = new SequenceClassificationBatches(model.tokenizer(), 2, 32);
+            List<LabeledText> examples = List.of(new LabeledText("the movie was good.", 1),
+                    new LabeledText("a dog is bad", 0));
+            double[] norms = new double[2];
+            for (int step = 0; step < norms.length; step++) {
+                // The same seed gives the same dropout masks, so the same batch gives the same gradients.
+                model.manager().getEngine().setRandomSeed(5);
+                try (NDManager stepManager = model.manager().newSubManager()) {
+                    norms[step] = GradientStep.compute(model, batches.encode(examples, stepManager), stepManager,
+                            () -> {}).globalNorm();
+                }
+            }
+            assertThat(norms[0]).isPositive();
+            assertThat(norms[1]).as("not added to the first step's").isCloseTo(norms[0], within(norms[0] * 1e-5));
+            assertThat(model.parameters().values()).noneMatch(NDArray::hasGradient);
         }
     }
 
