@@ -14,8 +14,7 @@ ROUNDS="${2:-5}"
     -Dmdep.outputFile=target/bench-classpath.txt
 CP="hub-client/target/test-classes:hub-client/target/classes:$(cat hub-client/target/bench-classpath.txt)"
 REPO="$(mktemp -d /tmp/modelcat-import-bench.XXXXXX)"
-FIXTURES="${MODELCAT_FIXTURES:-../shared/fixtures}"
-cp "$FIXTURES/hf-tiny/bert/config.json" "$FIXTURES/hf-tiny/bert/tokenizer.json" "$REPO/"
+cp fixtures/hf-tiny/bert/config.json fixtures/hf-tiny/bert/tokenizer.json "$REPO/"
 head -c $((MB * 1024 * 1024)) /dev/urandom > "$REPO/model.safetensors"
 java -cp "$CP" io.modelcat.testsupport.hub.FakeHubServer "$REPO" bench/model > "$REPO.log" 2>&1 &
 SERVER=$!

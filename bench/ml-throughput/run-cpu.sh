@@ -17,15 +17,7 @@ echo "building ml-engine (test classes) ..." >&2
 python="$(reference/venv.sh | tail -n 1)"
 
 # The tokenizer is only copied beside the random checkpoint (token ids are fed directly).
-if [ -n "${MODELCAT_FIXTURES:-}" ]; then
-  tokenizer="$MODELCAT_FIXTURES/hf-tiny/bert/tokenizer.json"
-elif [ -f fixtures/hf-tiny/bert/tokenizer.json ]; then
-  tokenizer=fixtures/hf-tiny/bert/tokenizer.json
-else
-  tokenizer=../shared/fixtures/hf-tiny/bert/tokenizer.json
-fi
-[ -f "$tokenizer" ] || [ -f bench/results/bert-base-random/model.safetensors ] \
-  || { echo "run-cpu.sh: no tokenizer.json at $tokenizer (set MODELCAT_FIXTURES)" >&2; exit 2; }
+tokenizer=fixtures/hf-tiny/bert/tokenizer.json
 
 classpath="ml-engine/target/test-classes:ml-engine/target/classes:$(cat ml-engine/target/bench-classpath.txt)"
 engine="java -Xmx2g -cp $classpath io.modelcat.ml.bench.ThroughputBenchmark --mode serve --device cpu \

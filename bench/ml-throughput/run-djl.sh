@@ -10,15 +10,8 @@ cd "$(dirname "$0")/../.."
 ./mvnw -q -pl ml-engine -am test-compile dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 mkdir -p bench/results
-if [ -n "${MODELCAT_FIXTURES:-}" ]; then
-  FIXTURES="$MODELCAT_FIXTURES"
-elif [ -d fixtures/hf-tiny ]; then
-  FIXTURES=fixtures
-else
-  FIXTURES=../shared/fixtures
-fi
 exec java -Xmx8g -cp "ml-engine/target/test-classes:ml-engine/target/classes:$(cat ml-engine/target/bench-classpath.txt)" \
   io.modelcat.ml.bench.ThroughputBenchmark \
-  --tokenizer "$FIXTURES/hf-tiny/bert/tokenizer.json" \
+  --tokenizer fixtures/hf-tiny/bert/tokenizer.json \
   --model-dir bench/results/bert-base-random \
   --out bench/results/ml-throughput.jsonl "$@"
