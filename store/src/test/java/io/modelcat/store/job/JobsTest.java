@@ -11,33 +11,16 @@ import io.modelcat.jobs.spec.NoopResult;
 import io.modelcat.jobs.spec.NoopSpec;
 import io.modelcat.store.Cursor;
 import io.modelcat.store.Page;
-import io.modelcat.testsupport.TestDatabase;
-import java.sql.Connection;
+import io.modelcat.store.StoreTestBase;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The job table's writes in the real schema: claims, ends, retries and cancellations, and the transitions refused. */
-class JobsTest {
-
-    private final TestDatabase db = TestDatabase.shared();
-    private Connection c;
-
-    @BeforeEach
-    void connect() throws SQLException {
-        db.truncateAll();
-        c = db.dataSource().getConnection();
-    }
-
-    @AfterEach
-    void close() throws SQLException {
-        c.close();
-    }
+class JobsTest extends StoreTestBase {
 
     @Test
     void aQueuedJobIsClaimedOnceAndEndsOnItsWorker() throws SQLException {

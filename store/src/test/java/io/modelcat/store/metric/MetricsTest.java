@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelcat.jobs.DeviceRequest;
 import io.modelcat.jobs.spec.NoopSpec;
+import io.modelcat.store.StoreTestBase;
 import io.modelcat.store.job.Jobs;
 import io.modelcat.store.job.NewJob;
 import io.modelcat.store.model.ModelFields;
@@ -11,33 +12,15 @@ import io.modelcat.store.model.ModelRow;
 import io.modelcat.store.model.ModelVersions;
 import io.modelcat.store.model.Models;
 import io.modelcat.store.model.VersionRow;
-import io.modelcat.testsupport.TestDatabase;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What runners record and catalog-service reads back, in the real schema. */
-class MetricsTest {
-
-    private final TestDatabase db = TestDatabase.shared();
-    private Connection c;
-
-    @BeforeEach
-    void connect() throws SQLException {
-        db.truncateAll();
-        c = db.dataSource().getConnection();
-    }
-
-    @AfterEach
-    void close() throws SQLException {
-        c.close();
-    }
+class MetricsTest extends StoreTestBase {
 
     @Test
     void figuresComeBackPerJobAndModelLeavingOutWhatIsNotANumber() throws SQLException {

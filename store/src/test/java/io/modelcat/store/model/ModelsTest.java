@@ -6,34 +6,17 @@ import io.modelcat.jobs.DeviceRequest;
 import io.modelcat.jobs.spec.NoopSpec;
 import io.modelcat.store.Cursor;
 import io.modelcat.store.Page;
+import io.modelcat.store.StoreTestBase;
 import io.modelcat.store.job.Jobs;
 import io.modelcat.store.job.NewJob;
-import io.modelcat.testsupport.TestDatabase;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Model cards and their versions in the real schema: one numbering for the API's versions and imports'. */
-class ModelsTest {
-
-    private final TestDatabase db = TestDatabase.shared();
-    private Connection c;
-
-    @BeforeEach
-    void connect() throws SQLException {
-        db.truncateAll();
-        c = db.dataSource().getConnection();
-    }
-
-    @AfterEach
-    void close() throws SQLException {
-        c.close();
-    }
+class ModelsTest extends StoreTestBase {
 
     @Test
     void versionsAreNumberedInOrderAndEachChangesTheCard() throws SQLException {

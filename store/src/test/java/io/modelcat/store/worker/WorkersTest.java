@@ -4,33 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelcat.jobs.DeviceRequest;
 import io.modelcat.jobs.spec.NoopSpec;
+import io.modelcat.store.StoreTestBase;
 import io.modelcat.store.job.Jobs;
 import io.modelcat.store.job.NewJob;
-import io.modelcat.testsupport.TestDatabase;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Runners' rows: a heartbeat keeps one alive, a dead one is pruned, the live ones show what they run. */
-class WorkersTest {
-
-    private final TestDatabase db = TestDatabase.shared();
-    private Connection c;
-
-    @BeforeEach
-    void connect() throws SQLException {
-        db.truncateAll();
-        c = db.dataSource().getConnection();
-    }
-
-    @AfterEach
-    void close() throws SQLException {
-        c.close();
-    }
+class WorkersTest extends StoreTestBase {
 
     @Test
     void liveWorkersShowTheJobsTheyRunAndDeadOnesArePruned() throws SQLException {
