@@ -72,6 +72,10 @@ final class Layers {
      */
     NDArray embedding(NDArray ids, String table, long paddingIndex) {
         NDArray rows = embedding(ids, table);
+        if (!weights.get(table).hasGradient()) {
+            // No gradient is recorded for the table (inference): there is no path to cut, so no masks either.
+            return rows;
+        }
         // x * 1 + x * 0 is x exactly: the values are unchanged, only the padding rows' gradient path is cut.
         NDArray padding = ids.eq(constants.of(paddingIndex)).toType(DataType.FLOAT32, false).expandDims(-1);
         NDArray real = ids.neq(constants.of(paddingIndex)).toType(DataType.FLOAT32, false).expandDims(-1);
