@@ -146,7 +146,8 @@ public final class ReferenceOutputs {
         }
     }
 
-    static float[] floats(JsonNode array) {
+    /** A JSON array of numbers as floats. */
+    public static float[] floats(JsonNode array) {
         float[] values = new float[array.size()];
         for (int index = 0; index < values.length; index++) {
             values[index] = (float) array.get(index).asDouble();
@@ -154,7 +155,8 @@ public final class ReferenceOutputs {
         return values;
     }
 
-    static long[] longs(JsonNode array) {
+    /** A JSON array of whole numbers as longs. */
+    public static long[] longs(JsonNode array) {
         long[] values = new long[array.size()];
         for (int index = 0; index < values.length; index++) {
             values[index] = array.get(index).asLong();

@@ -2,8 +2,8 @@ package io.modelcat.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelcat.testsupport.Fixtures;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ class TableOwnershipTest {
 
     @Test
     void onlyTheOwnerOfATableRunsSqlOnIt() throws IOException {
-        Path root = repositoryRoot();
+        Path root = Fixtures.repository();
         List<String> strays = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : files.filter(TableOwnershipTest::isMainSource).toList()) {
@@ -47,7 +47,7 @@ class TableOwnershipTest {
 
     @Test
     void theRuleSeesEveryModulesSources() throws IOException {
-        Path root = repositoryRoot();
+        Path root = Fixtures.repository();
         try (Stream<Path> files = Files.walk(root)) {
             assertThat(files.filter(TableOwnershipTest::isMainSource).map(f -> root.relativize(f).getName(0).toString())
                     .distinct()).contains("catalog-service", "job-runner", "credentials", "store");
@@ -89,21 +89,6 @@ class TableOwnershipTest {
         String path = file.toString().replace('\\', '/');
         return path.endsWith(".java") && path.contains("/src/main/java/") && !path.contains("/node_modules/")
                 && !path.contains("/target/");
-    }
-
-    /** The repository's root: the first folder above this module with a pom.xml that lists the store module. */
-    static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path pom = dir.resolve("pom.xml");
-            try {
-                if (Files.isRegularFile(pom) && Files.readString(pom).contains("<module>store</module>")) {
-                    return dir;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        throw new IllegalStateException("no parent pom.xml lists <module>store</module> above " + Path.of("").toAbsolutePath());
     }
 
     /** A SQL statement's mention of a table in a Java source's string literal, at a line. */

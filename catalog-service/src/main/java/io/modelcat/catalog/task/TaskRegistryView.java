@@ -104,8 +104,8 @@ public record TaskRegistryView(
 
     private static SettingView setting(Setting setting) {
         return new SettingView(setting.name(), setting.type().name().toLowerCase(Locale.ROOT), setting.fallback(),
-                setting.minimum() == -Double.MAX_VALUE ? null : setting.minimum(), setting.minimumExcluded(),
-                setting.maximum() == Double.MAX_VALUE ? null : setting.maximum(), setting.maximumExcluded(),
+                setting.hasMinimum() ? setting.minimum() : null, setting.minimumExcluded(),
+                setting.hasMaximum() ? setting.maximum() : null, setting.maximumExcluded(),
                 setting.help(), setting.describe());
     }
 }

@@ -52,12 +52,22 @@ public record Setting(String name, Type type, Number fallback, double minimum, b
         return whole && inside ? Optional.empty() : Optional.of("must be " + range() + ", got " + value);
     }
 
+    /** Whether the value has a least bound (an unbounded setting's {@code minimum} is {@code -Double.MAX_VALUE}). */
+    public boolean hasMinimum() {
+        return minimum != -Double.MAX_VALUE;
+    }
+
+    /** Whether the value has a greatest bound (an unbounded setting's {@code maximum} is {@code Double.MAX_VALUE}). */
+    public boolean hasMaximum() {
+        return maximum != Double.MAX_VALUE;
+    }
+
     /** The limits in words, e.g. "between 1 and 100" or "over 0 and at most 1". */
     public String range() {
-        if (minimum == -Double.MAX_VALUE && maximum == Double.MAX_VALUE) {
+        if (!hasMinimum() && !hasMaximum()) {
             return type == Type.INTEGER ? "any whole number" : "any number";
         }
-        if (maximum == Double.MAX_VALUE) {
+        if (!hasMaximum()) {
             return (minimumExcluded ? "over " : "at least ") + format(minimum);
         }
         if (!minimumExcluded && !maximumExcluded) {

@@ -2,11 +2,11 @@ package io.modelcat.jobs.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelcat.testsupport.Fixtures;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -91,7 +91,7 @@ class HyperparametersTest {
     /** docs/ml-jobs.md lists every setting with its own description. */
     @Test
     void theDocsDescribeEverySettingAsTheContractDoes() throws IOException {
-        String docs = Files.readString(repository().resolve("docs/ml-jobs.md"));
+        String docs = Files.readString(Fixtures.repository().resolve("docs/ml-jobs.md"));
         for (Setting setting : Hyperparameters.SETTINGS) {
             assertThat(docs).as("docs/ml-jobs.md on %s", setting.name())
                     .contains("| `" + setting.name() + "` | " + setting.describe() + " |");
@@ -100,14 +100,5 @@ class HyperparametersTest {
             assertThat(docs).as("docs/ml-jobs.md on %s", setting.name())
                     .contains("| `" + setting.name() + "` | " + setting.describe() + " |");
         }
-    }
-
-    private static Path repository() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("mvnw")) && Files.isDirectory(p.resolve("docs"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
     }
 }

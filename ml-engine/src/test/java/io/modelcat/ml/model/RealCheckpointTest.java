@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcat.ml.ReferenceOutputs;
 import io.modelcat.ml.arch.HeadType;
 import io.modelcat.testsupport.ReferencePython;
 import java.io.IOException;
@@ -45,7 +46,7 @@ class RealCheckpointTest {
             for (JsonNode sentence : reference.get("sentences")) {
                 String text = sentence.get("text").asText();
                 long[] ids = model.tokenizer().encode(text);
-                assertThat(ids).as("token ids of %s", text).containsExactly(longs(sentence.get("input_ids")));
+                assertThat(ids).as("token ids of %s", text).containsExactly(ReferenceOutputs.longs(sentence.get("input_ids")));
                 JsonNode expected = sentence.get("last_hidden_state");
                 try (NDManager batch = model.manager().newSubManager()) {
                     Shape shape = new Shape(1, ids.length);
@@ -67,13 +68,5 @@ class RealCheckpointTest {
             System.out.printf("all-MiniLM-L6-v2: %d sentences, ids identical, hidden states max abs diff %.3e%n",
                     reference.get("sentences").size(), worst);
         }
-    }
-
-    private static long[] longs(JsonNode array) {
-        long[] values = new long[array.size()];
-        for (int index = 0; index < values.length; index++) {
-            values[index] = array.get(index).asLong();
-        }
-        return values;
     }
 }
