@@ -22,6 +22,8 @@ public record IssuedToken(String value, String hash, String prefix) {
     public static final String PERSONAL = "mc_pat_";
     /** Prefix of job-runner tokens. */
     public static final String RUNNER = "mc_run_";
+    /** Prefix of online endpoints' keys. */
+    public static final String ENDPOINT_KEY = "mc_ek_";
     /** Prefix of browser session cookies. */
     public static final String SESSION = "mc_ses_";
 
@@ -34,7 +36,7 @@ public record IssuedToken(String value, String hash, String prefix) {
         return "IssuedToken[" + prefix + "…]";
     }
 
-    /** A new random token of the given kind ({@link #PERSONAL}, {@link #RUNNER} or {@link #SESSION}). */
+    /** A new random token of the given kind ({@link #PERSONAL}, {@link #RUNNER}, {@link #ENDPOINT_KEY} or {@link #SESSION}). */
     public static IssuedToken generate(String kind) {
         byte[] random = new byte[RANDOM_BYTES];
         RANDOM.nextBytes(random);

@@ -112,5 +112,21 @@ public final class SecretCipher {
 
     /** A ciphertext with its nonce and the id of the key that made it. */
     public record Sealed(byte[] ciphertext, byte[] nonce, String keyId) {
+
+        /** As one line of text, for a text column: {@code keyId.nonce.ciphertext}, both in Base64. */
+        public String encode() {
+            Base64.Encoder b64 = Base64.getEncoder();
+            return keyId + "." + b64.encodeToString(nonce) + "." + b64.encodeToString(ciphertext);
+        }
+
+        /** The inverse of {@link #encode()}. */
+        public static Sealed decode(String text) {
+            String[] parts = text.split("\\.");
+            if (parts.length != 3) {
+                throw new SecretUnreadableException("a sealed value is not 'keyId.nonce.ciphertext'");
+            }
+            Base64.Decoder b64 = Base64.getDecoder();
+            return new Sealed(b64.decode(parts[2]), b64.decode(parts[1]), parts[0]);
+        }
     }
 }

@@ -19,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -72,8 +73,13 @@ public final class LocalSystem {
         children.add(start("catalog-service", catalogJar, childEnv, home));
         URI ui = URI.create("http://localhost:" + port + "/");
         waitForHealth(ui.resolve("/health"), Duration.ofMinutes(3));
-        children.add(start("job-runner", runnerJar, childEnv, home));
-        waitForHealth(URI.create("http://localhost:" + env.getOrDefault("MODELCAT_RUNNER_PORT", "8081") + "/health"),
+        // The runner serves deployed models on its own port; the catalog, on this machine, reaches it there.
+        String runnerPort = env.getOrDefault("MODELCAT_RUNNER_PORT", "8081");
+        Map<String, String> runnerEnv = new HashMap<>(childEnv);
+        runnerEnv.put("MODELCAT_RUNNER_SERVE_URL", env.getOrDefault("MODELCAT_RUNNER_SERVE_URL",
+                "http://localhost:" + runnerPort));
+        children.add(start("job-runner", runnerJar, runnerEnv, home));
+        waitForHealth(URI.create("http://localhost:" + runnerPort + "/health"),
                 Duration.ofMinutes(3));
         System.out.println();
         System.out.println("ModelCat is ready: " + ui);

@@ -110,6 +110,7 @@ public final class RunningSystem implements AutoCloseable {
             all.put("MODELCAT_RUNNER_PORT", Integer.toString(port));
             all.put("MODELCAT_RUNNER_USE_GPUS", "false");
             all.put("HOSTNAME", name);
+            all.put("MODELCAT_RUNNER_SERVE_URL", "http://localhost:" + port);
             Process p = start(name, jar("modelcat.runnerJar"), all);
             runners.put(name, p);
             runnerPorts.put(name, port);

@@ -83,7 +83,16 @@ class AccessRulesTest extends CatalogTestBase {
             Map.entry("GET /api/v1/secrets", Access.ADMIN),
             Map.entry("PUT /api/v1/secrets/{name}", Access.ADMIN),
             Map.entry("DELETE /api/v1/secrets/{name}", Access.ADMIN),
-            Map.entry("GET /api/v1/audit", Access.ADMIN)));
+            Map.entry("GET /api/v1/audit", Access.ADMIN),
+            Map.entry("GET /api/v1/endpoints", Access.VIEWER),
+            Map.entry("POST /api/v1/endpoints", Access.CONTRIBUTOR),
+            Map.entry("GET /api/v1/endpoints/{name}", Access.VIEWER),
+            Map.entry("DELETE /api/v1/endpoints/{name}", Access.CONTRIBUTOR),
+            Map.entry("GET /api/v1/endpoints/{name}/keys", Access.CONTRIBUTOR),
+            Map.entry("POST /api/v1/endpoints/{name}/keys/regenerate", Access.CONTRIBUTOR),
+            Map.entry("PUT /api/v1/endpoints/{name}/traffic", Access.CONTRIBUTOR),
+            Map.entry("POST /api/v1/endpoints/{name}/deployments", Access.CONTRIBUTOR),
+            Map.entry("DELETE /api/v1/endpoints/{name}/deployments/{deployment}", Access.CONTRIBUTOR)));
 
     @Inject
     Router router;
@@ -112,9 +121,11 @@ class AccessRulesTest extends CatalogTestBase {
         assertThat(declared).isEqualTo(EXPECTED);
         assertThat(heads).isEqualTo(declared.entrySet().stream().filter(e -> e.getKey().startsWith("GET "))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new)));
-        // Outside /api only Micronaut's health endpoint is a route (its other management endpoints are
-        // off); the UI and the API explorer are static files.
-        assertThat(outsideTheApi).containsOnly("GET /health", "GET /health/{selector}");
+        // Outside /api only Micronaut's health endpoint and the online endpoints' scoring routes (which check
+        // the endpoint's own keys: ScoringController) are routes; the UI and the API explorer are static files.
+        assertThat(outsideTheApi).containsOnly("GET /health", "GET /health/{selector}",
+                "POST /endpoints/{name}/score", "POST /endpoints/{name}/v1/completions",
+                "POST /endpoints/{name}/v1/chat/completions", "GET /endpoints/{name}/v1/models");
     }
 
     @Test
@@ -167,7 +178,7 @@ class AccessRulesTest extends CatalogTestBase {
 
     private static String fill(String template) {
         return template.replace("{id}", UUID.randomUUID().toString()).replace("{versionNumber}", "1")
-                .replace("{name}", "no-such-secret");
+                .replace("{name}", "no-such-secret").replace("{deployment}", "no-such-deployment");
     }
 
     private HttpRequest.Builder request(String method, String path) {

@@ -88,6 +88,6 @@ final class TextGenerationRecipe implements TrainedTask {
         Generation generation = new TextGenerator(model).generate(RowValues.input(spec, "text"), config);
         return Map.of("generatedText", generation.text(),
                 "finishReason", generation.finishReason().name().toLowerCase(Locale.ROOT),
-                "newTokens", generation.generatedIds().length);
+                "newTokens", generation.generatedIds().length, "promptTokens", generation.promptIds().length);
     }
 }

@@ -8,6 +8,7 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.event.ApplicationStartupEvent;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.modelcat.credentials.RunnerTokens;
+import io.modelcat.runner.serve.ServeAddress;
 import io.modelcat.store.Database;
 import io.modelcat.store.worker.Workers;
 import jakarta.inject.Singleton;
@@ -31,16 +32,19 @@ public class WorkerRegistry implements ApplicationEventListener<ApplicationStart
     private final Database db;
     private final JsonMapper json;
     private final Duration deadAfter;
+    private final ServeAddress serveAddress;
 
     public WorkerRegistry(WorkerIdentity identity, RunnerCredential credential,
                           ApplicationEventPublisher<CredentialRevoked> revocations, Database db,
-                          JsonMapper json, @Value("${modelcat.runner.dead-after:30s}") Duration deadAfter) {
+                          JsonMapper json, @Value("${modelcat.runner.dead-after:30s}") Duration deadAfter,
+                          ServeAddress serveAddress) {
         this.identity = identity;
         this.credential = credential;
         this.revocations = revocations;
         this.db = db;
         this.json = json;
         this.deadAfter = deadAfter;
+        this.serveAddress = serveAddress;
     }
 
     @Override
@@ -76,7 +80,8 @@ public class WorkerRegistry implements ApplicationEventListener<ApplicationStart
         try {
             db.write(c -> {
                 Workers.heartbeat(c, new Workers.Machine(identity.id(), identity.host(), identity.cpuCores(),
-                        identity.memoryBytes(), json.writeValueAsString(identity.gpus())), credential.tokenId());
+                        identity.memoryBytes(), json.writeValueAsString(identity.gpus()), serveAddress.url()),
+                        credential.tokenId());
                 Workers.pruneDead(c, deadAfter);
                 return null;
             });

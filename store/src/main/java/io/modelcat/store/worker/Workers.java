@@ -22,8 +22,11 @@ public final class Workers {
     private Workers() {
     }
 
-    /** What a runner says about itself; {@code gpus} is a JSON array as text. */
-    public record Machine(String id, String host, int cpuCores, long memoryBytes, String gpus) {
+    /**
+     * What a runner says about itself; {@code gpus} is a JSON array as text; {@code serveUrl} is where it
+     * answers for the deployment instances placed on it (null: it serves none).
+     */
+    public record Machine(String id, String host, int cpuCores, long memoryBytes, String gpus, String serveUrl) {
     }
 
     /** A live runner, the jobs it runs now (oldest first) and the runner token it started with (may be null). */
@@ -34,15 +37,18 @@ public final class Workers {
     /** Refreshes the runner's row, creating it if it is not there (first beat, or pruned meanwhile). */
     public static void heartbeat(Connection c, Machine machine, UUID runnerTokenId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO worker (id, host, cpu_cores, memory_bytes, gpus, started_at, heartbeat_at, runner_token_id)
-                VALUES (?, ?, ?, ?, ?::jsonb, now(), now(), ?)
-                ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), runner_token_id = EXCLUDED.runner_token_id""")) {
+                INSERT INTO worker (id, host, cpu_cores, memory_bytes, gpus, started_at, heartbeat_at, runner_token_id,
+                                    serve_url)
+                VALUES (?, ?, ?, ?, ?::jsonb, now(), now(), ?, ?)
+                ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), runner_token_id = EXCLUDED.runner_token_id,
+                                               serve_url = EXCLUDED.serve_url""")) {
             ps.setString(1, machine.id());
             ps.setString(2, machine.host());
             ps.setInt(3, machine.cpuCores());
             ps.setLong(4, machine.memoryBytes());
             ps.setString(5, machine.gpus());
             ps.setObject(6, runnerTokenId);
+            ps.setString(7, machine.serveUrl());
             ps.executeUpdate();
         }
     }

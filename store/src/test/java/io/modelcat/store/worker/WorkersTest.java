@@ -17,8 +17,8 @@ class WorkersTest extends StoreTestBase {
 
     @Test
     void liveWorkersShowTheJobsTheyRunAndDeadOnesArePruned() throws SQLException {
-        Workers.heartbeat(c, new Workers.Machine("w1", "host-a", 8, 1L << 30, "[{\"index\": 0}]"), null);
-        Workers.heartbeat(c, new Workers.Machine("w1", "host-a", 8, 1L << 30, "[{\"index\": 0}]"), null);
+        Workers.heartbeat(c, new Workers.Machine("w1", "host-a", 8, 1L << 30, "[{\"index\": 0}]", null), null);
+        Workers.heartbeat(c, new Workers.Machine("w1", "host-a", 8, 1L << 30, "[{\"index\": 0}]", null), null);
         db.executeHere("INSERT INTO worker (id, host, cpu_cores, memory_bytes, heartbeat_at) "
                 + "VALUES ('dead', 'gone', 4, 1024, now() - interval '10 minutes')");
         UUID job = UUID.randomUUID();

@@ -1,0 +1,61 @@
+package io.modelcat.catalog.deploy;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.Map;
+import java.util.UUID;
+
+/** The bodies of the endpoint API's changes (docs/deployments.md). */
+public final class EndpointRequests {
+
+    /** An endpoint's or a deployment's name. */
+    static final String NAME = "^[a-z][a-z0-9-]{2,31}$";
+    static final String NAME_RULE = "must be 3 to 32 lowercase letters, digits and '-', starting with a letter";
+
+    private EndpointRequests() {
+    }
+
+    /** A new online endpoint. */
+    @Serdeable
+    @Schema(name = "CreateEndpoint")
+    public record CreateEndpoint(
+            @NotBlank @Pattern(regexp = NAME, message = NAME_RULE) String name,
+            @Nullable @Size(max = 2000) String description,
+            @Nullable @Pattern(regexp = "key|token", message = "must be key or token")
+            @Schema(description = "key (default): the endpoint's own two keys; token: personal API tokens") String authMode) {
+    }
+
+    /** A new deployment in an endpoint. */
+    @Serdeable
+    @Schema(name = "CreateDeployment")
+    public record CreateDeployment(
+            @NotBlank @Pattern(regexp = NAME, message = NAME_RULE) String name,
+            @NotNull UUID modelId,
+            @Nullable @Min(1) @Schema(description = "default: the newest version") Integer versionNumber,
+            @Nullable @Min(1) @Max(8) @Schema(description = "default 1") Integer instanceCount,
+            @Nullable @Pattern(regexp = "cpu|gpu", message = "must be cpu or gpu") @Schema(description = "default cpu") String device,
+            @Nullable @Min(1) @Max(256) @Schema(description = "default 4; beyond it callers get 429") Integer maxConcurrentRequestsPerInstance,
+            @Nullable @Min(100) @Max(300_000) @Schema(description = "default 5000; beyond it callers get 504") Integer requestTimeoutMs) {
+    }
+
+    /** A new traffic map. */
+    @Serdeable
+    @Schema(name = "SetTraffic")
+    public record SetTraffic(
+            @NotNull @Schema(description = "percent per deployment, summing to 0 or 100") Map<String, Integer> traffic) {
+    }
+
+    /** Which key to make anew. */
+    @Serdeable
+    @Schema(name = "RegenerateKey")
+    public record RegenerateKey(@NotBlank @Pattern(regexp = "primary|secondary", message = "must be primary or secondary")
+                                String keyType) {
+    }
+}

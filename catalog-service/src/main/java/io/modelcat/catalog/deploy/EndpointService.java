@@ -1,0 +1,300 @@
+package io.modelcat.catalog.deploy;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.audit.AuditLog;
+import io.modelcat.catalog.jobinput.JobInputs;
+import io.modelcat.catalog.problem.ConflictException;
+import io.modelcat.catalog.problem.FieldError;
+import io.modelcat.catalog.problem.InvalidFieldException;
+import io.modelcat.catalog.problem.NotFoundException;
+import io.modelcat.credentials.IssuedToken;
+import io.modelcat.credentials.SecretCipher;
+import io.modelcat.credentials.SecretUnreadableException;
+import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.task.Task;
+import io.modelcat.store.Database;
+import io.modelcat.store.deploy.Deployments;
+import io.modelcat.store.deploy.Endpoints;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Online endpoints and their deployments (docs/deployments.md): contributors create, change and delete
+ * them, everyone signed in reads them; every change is audited. Keys are kept as SHA-256 to check
+ * callers, and sealed under {@code MODELCAT_SECRET_KEY} when one is configured so that they can be shown
+ * again; without one, a key is shown once, when made.
+ */
+@Singleton
+public class EndpointService {
+
+    private static final List<Task> SERVED = Task.running(JobKind.PREDICT);
+
+    private final Database db;
+    private final AuditLog audit;
+    private final JobInputs inputs;
+    private final SecretCipher cipher;
+
+    public EndpointService(Database db, AuditLog audit, JobInputs inputs,
+                           @Nullable @Value("${modelcat.secret-key:}") String secretKey) {
+        this.db = db;
+        this.audit = audit;
+        this.inputs = inputs;
+        this.cipher = secretKey == null || secretKey.isBlank() ? null : SecretCipher.of(secretKey.trim());
+    }
+
+    /** A new endpoint with its keys (shown here, and later only when they can be read back). */
+    @Serdeable
+    @Schema(name = "CreatedEndpoint")
+    public record Created(EndpointView endpoint, @Nullable EndpointView.Keys keys) {
+    }
+
+    public Created create(EndpointRequests.CreateEndpoint request, String baseUrl, Caller by) {
+        String mode = request.authMode() == null ? "key" : request.authMode();
+        IssuedToken primary = IssuedToken.generate(IssuedToken.ENDPOINT_KEY);
+        IssuedToken secondary = IssuedToken.generate(IssuedToken.ENDPOINT_KEY);
+        UUID id = UUID.randomUUID();
+        boolean made = db.write(c -> Endpoints.insert(c, new Endpoints.NewEndpoint(id, request.name(),
+                request.description() == null ? "" : request.description().strip(), mode,
+                stored(request.name(), Endpoints.KeyType.PRIMARY, primary), stored(request.name(),
+                Endpoints.KeyType.SECONDARY, secondary), by.userId())));
+        if (!made) {
+            throw new ConflictException("an endpoint called '" + request.name() + "' exists already");
+        }
+        audit.record(by.did("endpoint.create", "endpoint", request.name(), Map.of("authMode", mode)));
+        return new Created(get(request.name(), baseUrl), "key".equals(mode)
+                ? new EndpointView.Keys(primary.value(), secondary.value()) : null);
+    }
+
+    public EndpointView.Endpoints list(String baseUrl) {
+        return db.read(c -> {
+            List<Endpoints.EndpointRow> rows = Endpoints.all(c);
+            return new EndpointView.Endpoints(views(c, rows, baseUrl));
+        });
+    }
+
+    public EndpointView get(String name, String baseUrl) {
+        return db.read(c -> views(c, List.of(endpoint(c, name)), baseUrl).get(0));
+    }
+
+    public void delete(String name, Caller by) {
+        db.write(c -> Endpoints.delete(c, endpoint(c, name).id()));
+        audit.record(by.did("endpoint.delete", "endpoint", name, Map.of()));
+    }
+
+    /** The keys, when they can be read back. */
+    public EndpointView.Keys keys(String name) {
+        Endpoints.EndpointRow row = db.read(c -> endpoint(c, name));
+        requireKeyMode(row);
+        return new EndpointView.Keys(open(row, Endpoints.KeyType.PRIMARY), open(row, Endpoints.KeyType.SECONDARY));
+    }
+
+    /** A new key in place of one; the other is shown too when it can be read back. */
+    public EndpointView.Keys regenerate(String name, EndpointRequests.RegenerateKey request, Caller by) {
+        Endpoints.KeyType type = Endpoints.KeyType.valueOf(request.keyType().toUpperCase(Locale.ROOT));
+        IssuedToken key = IssuedToken.generate(IssuedToken.ENDPOINT_KEY);
+        Endpoints.EndpointRow row = db.write(c -> {
+            Endpoints.EndpointRow locked = Endpoints.lock(c, name).orElseThrow(() -> noEndpoint(name));
+            requireKeyMode(locked);
+            Endpoints.setKey(c, locked.id(), type, stored(name, type, key));
+            return Endpoints.byName(c, name).orElseThrow();
+        });
+        audit.record(by.did("endpoint.key.regenerate", "endpoint", name, Map.of("keyType", request.keyType())));
+        String other = cipher == null ? null : open(row, type == Endpoints.KeyType.PRIMARY
+                ? Endpoints.KeyType.SECONDARY : Endpoints.KeyType.PRIMARY);
+        return type == Endpoints.KeyType.PRIMARY ? new EndpointView.Keys(key.value(), other)
+                : new EndpointView.Keys(other, key.value());
+    }
+
+    /** Replaces the traffic map: existing deployments only, each 0 to 100, summing to 0 or 100. */
+    public EndpointView setTraffic(String name, EndpointRequests.SetTraffic request, String baseUrl, Caller by) {
+        db.write(c -> {
+            Endpoints.EndpointRow row = Endpoints.lock(c, name).orElseThrow(() -> noEndpoint(name));
+            List<String> deployments = Deployments.ofEndpoints(c, List.of(row.id())).stream()
+                    .map(Deployments.DeploymentRow::name).toList();
+            List<FieldError> errors = new ArrayList<>();
+            int sum = 0;
+            for (Map.Entry<String, Integer> e : request.traffic().entrySet()) {
+                if (!deployments.contains(e.getKey())) {
+                    errors.add(new FieldError("traffic." + e.getKey(), "is not a deployment of '" + name + "'; its "
+                            + "deployments are " + (deployments.isEmpty() ? "none yet" : String.join(", ", deployments))));
+                } else if (e.getValue() == null || e.getValue() < 0 || e.getValue() > 100) {
+                    errors.add(new FieldError("traffic." + e.getKey(), "must be a percentage from 0 to 100"));
+                } else {
+                    sum += e.getValue();
+                }
+            }
+            if (errors.isEmpty() && sum != 0 && sum != 100) {
+                errors.add(new FieldError("traffic", "must sum to 100 (or 0 to stop traffic); it sums to " + sum));
+            }
+            if (!errors.isEmpty()) {
+                throw new InvalidFieldException(errors);
+            }
+            Map<String, Integer> traffic = new LinkedHashMap<>();
+            deployments.forEach(d -> traffic.put(d, request.traffic().getOrDefault(d, 0)));
+            Endpoints.setTraffic(c, row.id(), traffic);
+            return null;
+        });
+        audit.record(by.did("endpoint.traffic", "endpoint", name, Map.of("traffic", request.traffic())));
+        return get(name, baseUrl);
+    }
+
+    public EndpointView.Deployment createDeployment(String endpointName, EndpointRequests.CreateDeployment request,
+                                                    String baseUrl, Caller by) {
+        List<FieldError> errors = new ArrayList<>();
+        JobInputs.Target target = inputs.target(request.modelId(), request.versionNumber(), errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidFieldException(errors);
+        }
+        String artifact = JobInputs.artifactUri(target.model(), target.version());
+        Task task = Task.fromWireName(target.model().task()).filter(SERVED::contains).orElseThrow(() ->
+                new InvalidFieldException("modelId", "model '" + target.model().name() + "' is for "
+                        + target.model().task() + ", which cannot be deployed yet; deployments serve "
+                        + SERVED.stream().map(Task::wireName).collect(Collectors.joining(", "))));
+        db.write(c -> {
+            Endpoints.EndpointRow row = Endpoints.lock(c, endpointName).orElseThrow(() -> noEndpoint(endpointName));
+            boolean made = Deployments.insert(c, new Deployments.NewDeployment(UUID.randomUUID(), row.id(),
+                    request.name(), target.model().id(), target.version().id(), task.wireName(), artifact,
+                    request.instanceCount() == null ? 1 : request.instanceCount(),
+                    request.device() == null ? "cpu" : request.device(),
+                    request.maxConcurrentRequestsPerInstance() == null ? 4 : request.maxConcurrentRequestsPerInstance(),
+                    request.requestTimeoutMs() == null ? 5000 : request.requestTimeoutMs(), by.userId()));
+            if (!made) {
+                throw new ConflictException("endpoint '" + endpointName + "' has a deployment called '"
+                        + request.name() + "' already");
+            }
+            Map<String, Integer> traffic = new LinkedHashMap<>(row.traffic());
+            boolean first = traffic.values().stream().mapToInt(Integer::intValue).sum() == 0;
+            traffic.put(request.name(), first ? 100 : 0);
+            Endpoints.setTraffic(c, row.id(), traffic);
+            return null;
+        });
+        audit.record(by.did("deployment.create", "endpoint", endpointName, Map.of("deployment", request.name(),
+                "modelId", target.model().id().toString(), "versionNumber", target.version().versionNumber())));
+        return deployment(endpointName, request.name(), baseUrl);
+    }
+
+    public void deleteDeployment(String endpointName, String deploymentName, Caller by) {
+        db.write(c -> {
+            Endpoints.EndpointRow row = Endpoints.lock(c, endpointName).orElseThrow(() -> noEndpoint(endpointName));
+            Deployments.DeploymentRow d = Deployments.ofEndpoints(c, List.of(row.id())).stream()
+                    .filter(x -> x.name().equals(deploymentName)).findFirst()
+                    .orElseThrow(() -> noDeployment(endpointName, deploymentName));
+            int share = row.traffic().getOrDefault(deploymentName, 0);
+            if (share > 0) {
+                throw new ConflictException("deployment '" + deploymentName + "' receives " + share + "% of the traffic "
+                        + "of '" + endpointName + "'; move its traffic to another deployment (PUT "
+                        + "/api/v1/endpoints/" + endpointName + "/traffic) before deleting it");
+            }
+            Deployments.delete(c, d.id());
+            Map<String, Integer> traffic = new LinkedHashMap<>(row.traffic());
+            traffic.remove(deploymentName);
+            Endpoints.setTraffic(c, row.id(), traffic);
+            return null;
+        });
+        audit.record(by.did("deployment.delete", "endpoint", endpointName, Map.of("deployment", deploymentName)));
+    }
+
+    public EndpointView.Deployment deployment(String endpointName, String deploymentName, String baseUrl) {
+        return get(endpointName, baseUrl).deployments().stream().filter(d -> d.name().equals(deploymentName))
+                .findFirst().orElseThrow(() -> noDeployment(endpointName, deploymentName));
+    }
+
+    private Endpoints.StoredKey stored(String endpoint, Endpoints.KeyType type, IssuedToken key) {
+        return new Endpoints.StoredKey(key.hash(), cipher == null ? null
+                : cipher.seal(keyName(endpoint, type), key.value()).encode());
+    }
+
+    private String open(Endpoints.EndpointRow row, Endpoints.KeyType type) {
+        String sealed = row.key(type).sealed();
+        if (cipher == null || sealed == null) {
+            throw new ConflictException("the keys of '" + row.name() + "' cannot be shown again: they were shown once, "
+                    + "when made, because " + (cipher == null ? SecretCipher.KEY_VARIABLE + " is not set on "
+                    + "catalog-service" : "they were made before " + SecretCipher.KEY_VARIABLE + " was set")
+                    + ". Regenerate a key to get a new one");
+        }
+        try {
+            return cipher.open(keyName(row.name(), type), SecretCipher.Sealed.decode(sealed));
+        } catch (SecretUnreadableException e) {
+            throw new ConflictException("the keys of '" + row.name() + "' cannot be read: " + e.getMessage()
+                    + ". Regenerate them");
+        }
+    }
+
+    private static String keyName(String endpoint, Endpoints.KeyType type) {
+        return "endpoint/" + endpoint + "/" + type.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static void requireKeyMode(Endpoints.EndpointRow row) {
+        if (!"key".equals(row.authMode())) {
+            throw new ConflictException("endpoint '" + row.name() + "' takes personal API tokens (authMode token); "
+                    + "it has no keys");
+        }
+    }
+
+    private static Endpoints.EndpointRow endpoint(Connection c, String name) throws SQLException {
+        return Endpoints.byName(c, name).orElseThrow(() -> noEndpoint(name));
+    }
+
+    static NotFoundException noEndpoint(String name) {
+        return new NotFoundException("no endpoint is called '" + name + "'");
+    }
+
+    private static NotFoundException noDeployment(String endpoint, String name) {
+        return new NotFoundException("endpoint '" + endpoint + "' has no deployment called '" + name + "'");
+    }
+
+    private static List<EndpointView> views(Connection c, List<Endpoints.EndpointRow> rows, String baseUrl)
+            throws SQLException {
+        List<Deployments.DeploymentRow> deployments = Deployments.ofEndpoints(c, rows.stream()
+                .map(Endpoints.EndpointRow::id).toList());
+        Map<UUID, List<Deployments.InstanceRow>> instances = Deployments.instances(c, deployments.stream()
+                .map(Deployments.DeploymentRow::id).toList()).stream()
+                .collect(Collectors.groupingBy(Deployments.InstanceRow::deploymentId));
+        List<EndpointView> views = new ArrayList<>();
+        for (Endpoints.EndpointRow e : rows) {
+            List<EndpointView.Deployment> ds = deployments.stream().filter(d -> d.endpointId().equals(e.id()))
+                    .map(d -> deploymentView(d, instances.getOrDefault(d.id(), List.of()))).toList();
+            String base = baseUrl + "/endpoints/" + e.name();
+            views.add(new EndpointView(e.name(), e.description(), e.authMode(), base + "/score", base + "/v1",
+                    e.traffic(), e.createdBy(), e.createdAt(), e.updatedAt(), ds));
+        }
+        return views;
+    }
+
+    private static EndpointView.Deployment deploymentView(Deployments.DeploymentRow d,
+                                                          List<Deployments.InstanceRow> instances) {
+        long ready = instances.stream().filter(Deployments.InstanceRow::ready).count();
+        Optional<Deployments.InstanceRow> failed = instances.stream().filter(i -> "failed".equals(i.state())).findFirst();
+        String state;
+        String reason = null;
+        if (failed.isPresent()) {
+            state = "failed";
+            reason = failed.get().reason();
+        } else if (ready >= d.instanceCount()) {
+            state = "ready";
+        } else {
+            state = "creating";
+            reason = instances.size() < d.instanceCount()
+                    ? "waiting for a live runner" + ("gpu".equals(d.deviceKind()) ? " with a GPU" : "") + " to place "
+                    + (d.instanceCount() - instances.size()) + " of " + d.instanceCount() + " instance(s) on"
+                    : ready + " of " + d.instanceCount() + " instance(s) ready; the others are loading the model";
+        }
+        return new EndpointView.Deployment(d.name(), d.modelId(), d.modelName(), d.versionNumber(), d.task(),
+                d.instanceCount(), d.deviceKind(), d.maxConcurrent(), d.requestTimeoutMs(), state, reason,
+                d.createdAt(), d.updatedAt(), instances.stream().map(i -> new EndpointView.Instance(i.id(),
+                        i.workerHost(), i.state(), i.reason())).toList());
+    }
+}

@@ -1,0 +1,256 @@
+package io.modelcat.catalog.deploy;
+
+import io.micronaut.context.annotation.Value;
+import io.modelcat.catalog.access.Authenticator;
+import io.modelcat.credentials.IssuedToken;
+import io.modelcat.jobs.serve.ServeRequest;
+import io.modelcat.jobs.serve.ServeResponse;
+import io.modelcat.jobs.spec.JobSpecs;
+import io.modelcat.jobs.task.Task;
+import io.modelcat.store.Database;
+import io.modelcat.store.deploy.Deployments;
+import io.modelcat.store.deploy.Endpoints;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway of online endpoints: finds the endpoint, checks the caller's key or token, picks a
+ * deployment by the traffic map (or the one the caller pins), and forwards to the ready instance with
+ * the fewest requests outstanding from this service, trying another instance when a runner cannot be
+ * reached. Everything it routes by is read from PostgreSQL, so every catalog service routes alike.
+ */
+@Singleton
+public class Gateway {
+
+    /** The header that pins a deployment, and names the one that answered. */
+    public static final String DEPLOYMENT_HEADER = "azureml-model-deployment";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final Duration RETRY_SOON = Duration.ofSeconds(1);
+
+    private final Database db;
+    private final Authenticator authenticator;
+    private final HttpClient http;
+    private final Map<UUID, AtomicInteger> outstanding = new ConcurrentHashMap<>();
+    private final Map<UUID, Rotation> rotations = new ConcurrentHashMap<>();
+
+    public Gateway(Database db, Authenticator authenticator,
+                   @Value("${modelcat.deploy.connect-timeout:2s}") Duration connectTimeout) {
+        this.db = db;
+        this.authenticator = authenticator;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+    }
+
+    /** An endpoint with its deployments and their instances, as routing needs them. */
+    public record Route(Endpoints.EndpointRow endpoint, List<Deployments.DeploymentRow> deployments,
+                        List<Deployments.InstanceRow> instances) {
+
+        /** The ready instances of a deployment. */
+        List<Deployments.InstanceRow> ready(Deployments.DeploymentRow deployment) {
+            return instances.stream().filter(i -> i.deploymentId().equals(deployment.id()) && i.ready()).toList();
+        }
+    }
+
+    /** The deployment a call goes to, and its task. */
+    public record Chosen(Route route, Deployments.DeploymentRow deployment) {
+
+        public Task task() {
+            return Task.fromWireName(deployment.task()).orElseThrow();
+        }
+    }
+
+    /** The endpoint called {@code name}, if its caller presents one of its keys (or a personal token, in token mode). */
+    public Route authorize(String name, String authorization, String apiKey) {
+        Route route = db.read(c -> {
+            Endpoints.EndpointRow e = Endpoints.byName(c, name).orElseThrow(() ->
+                    new GatewayException(GatewayException.Status.NOT_FOUND, "no endpoint is called '" + name + "'"));
+            List<Deployments.DeploymentRow> ds = Deployments.ofEndpoints(c, List.of(e.id()));
+            return new Route(e, ds, Deployments.instances(c, ds.stream().map(Deployments.DeploymentRow::id).toList()));
+        });
+        String presented = apiKey;
+        if (authorization != null) {
+            presented = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : null;
+        }
+        if (presented == null || presented.isBlank()) {
+            throw new GatewayException(GatewayException.Status.UNAUTHORIZED, "key".equals(route.endpoint().authMode())
+                    ? "send one of the endpoint's keys as 'Authorization: Bearer <key>' or as 'api-key: <key>'"
+                    : "send a personal API token as 'Authorization: Bearer <token>'");
+        }
+        boolean allowed;
+        if ("key".equals(route.endpoint().authMode())) {
+            byte[] hash = IssuedToken.hash(presented).getBytes(StandardCharsets.US_ASCII);
+            allowed = MessageDigest.isEqual(hash, route.endpoint().primary().hash().getBytes(StandardCharsets.US_ASCII))
+                    | MessageDigest.isEqual(hash, route.endpoint().secondary().hash().getBytes(StandardCharsets.US_ASCII));
+        } else {
+            allowed = presented.startsWith(IssuedToken.PERSONAL) && authenticator.byApiToken(presented).isPresent();
+        }
+        if (!allowed) {
+            throw new GatewayException(GatewayException.Status.UNAUTHORIZED, "key".equals(route.endpoint().authMode())
+                    ? "the key is not one of this endpoint's (it may have been regenerated)"
+                    : "the API token is unknown, revoked or expired, or its account is disabled");
+        }
+        return route;
+    }
+
+    /**
+     * The deployment to answer: the pinned one, else the next of the traffic map's rotation.
+     *
+     * @param pinned a deployment name from {@link #DEPLOYMENT_HEADER}, or null
+     */
+    public Chosen choose(Route route, String pinned) {
+        if (pinned != null && !pinned.isBlank()) {
+            return new Chosen(route, route.deployments().stream().filter(d -> d.name().equals(pinned.strip()))
+                    .findFirst().orElseThrow(() -> new GatewayException(GatewayException.Status.NOT_FOUND, "endpoint '"
+                            + route.endpoint().name() + "' has no deployment called '" + pinned.strip() + "'")));
+        }
+        if (route.endpoint().traffic().values().stream().mapToInt(Integer::intValue).sum() <= 0) {
+            throw new GatewayException(GatewayException.Status.UNAVAILABLE, "endpoint '" + route.endpoint().name()
+                    + "' sends no traffic to any deployment" + (route.deployments().isEmpty() ? " (it has none yet)"
+                    : "; set its traffic, or pin a deployment with the header " + DEPLOYMENT_HEADER), RETRY_SOON);
+        }
+        String name = rotations.computeIfAbsent(route.endpoint().id(), id -> new Rotation())
+                .next(route.endpoint().traffic());
+        for (Deployments.DeploymentRow d : route.deployments()) {
+            if (d.name().equals(name)) {
+                return new Chosen(route, d);
+            }
+        }
+        throw new IllegalStateException("traffic " + route.endpoint().traffic() + " names no deployment");
+    }
+
+    /**
+     * Sends a request to the chosen deployment and returns its answer: the ready instance with the fewest
+     * requests outstanding here, another one when a runner cannot be reached or no longer serves it.
+     */
+    public ServeResponse call(Chosen chosen, ServeRequest request) {
+        Deployments.DeploymentRow d = chosen.deployment();
+        List<Deployments.InstanceRow> ready = new ArrayList<>(chosen.route().ready(d));
+        if (ready.isEmpty()) {
+            throw new GatewayException(GatewayException.Status.UNAVAILABLE, "deployment '" + d.name() + "' has no ready "
+                    + "instance yet; see its state at /api/v1/endpoints/" + chosen.route().endpoint().name(), RETRY_SOON);
+        }
+        Function<Deployments.InstanceRow, AtomicInteger> counter = i -> outstanding.computeIfAbsent(i.id(),
+                id -> new AtomicInteger());
+        ready.sort(Comparator.comparingInt(i -> counter.apply(i).get()));
+        String body = JobSpecs.write(request);
+        GatewayException last = null;
+        for (Deployments.InstanceRow instance : ready) {
+            AtomicInteger count = counter.apply(instance);
+            if (count.incrementAndGet() > d.maxConcurrent()) {
+                count.decrementAndGet();
+                last = new GatewayException(GatewayException.Status.TOO_MANY_REQUESTS, "deployment '" + d.name() + "' is answering "
+                        + "as many requests as it may (" + d.maxConcurrent() + " per instance, " + ready.size()
+                        + " instance(s)); retry shortly", RETRY_SOON);
+                continue;
+            }
+            try {
+                return send(instance, d, body);
+            } catch (Unreachable e) {
+                LOG.warn("Instance {} of deployment {} on {} could not be reached: {}; trying another", instance.id(),
+                        d.name(), instance.workerHost(), e.getMessage());
+                last = new GatewayException(GatewayException.Status.UNAVAILABLE, "no instance of deployment '" + d.name()
+                        + "' could be reached (" + e.getMessage() + ")", RETRY_SOON);
+            } finally {
+                count.decrementAndGet();
+            }
+        }
+        throw last;
+    }
+
+    /**
+     * Smooth weighted round robin over a traffic map: every 100 calls give each deployment exactly its
+     * percentage, interleaved (90/10 sends one call in ten to the second, not ten in a row). Each catalog
+     * service keeps its own rotation; a changed map starts a new one.
+     */
+    static final class Rotation {
+        private Map<String, Integer> traffic = Map.of();
+        private final Map<String, Integer> current = new HashMap<>();
+
+        synchronized String next(Map<String, Integer> now) {
+            if (!now.equals(traffic)) {
+                traffic = Map.copyOf(now);
+                current.clear();
+            }
+            int total = 0;
+            String best = null;
+            for (Map.Entry<String, Integer> e : new TreeMap<>(traffic).entrySet()) {
+                int weight = e.getValue();
+                total += weight;
+                int value = current.merge(e.getKey(), weight, Integer::sum);
+                if (weight > 0 && (best == null || value > current.get(best))) {
+                    best = e.getKey();
+                }
+            }
+            current.merge(best, -total, Integer::sum);
+            return best;
+        }
+    }
+
+    /** A runner that could not be reached, or that no longer serves the instance: another may answer. */
+    private static final class Unreachable extends Exception {
+        Unreachable(String message) {
+            super(message);
+        }
+    }
+
+    private ServeResponse send(Deployments.InstanceRow instance, Deployments.DeploymentRow d, String body)
+            throws Unreachable {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(instance.serveUrl() + "/serve/" + instance.id()))
+                .timeout(Duration.ofMillis(d.requestTimeoutMs()))
+                .header("Content-Type", "application/json")
+                .header(ServeRequest.SECRET_HEADER, instance.secret())
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpConnectTimeoutException | ConnectException e) {
+            throw new Unreachable(e.getClass().getSimpleName() + " " + instance.serveUrl());
+        } catch (HttpTimeoutException e) {
+            throw new GatewayException(GatewayException.Status.TIMEOUT, "deployment '" + d.name() + "' did not answer within "
+                    + "its request timeout of " + d.requestTimeoutMs() + " ms");
+        } catch (IOException e) {
+            throw new Unreachable(e.getClass().getSimpleName() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException(GatewayException.Status.UNAVAILABLE, "the gateway is stopping", RETRY_SOON);
+        }
+        return switch (response.statusCode()) {
+            case 200 -> JobSpecs.read(response.body(), ServeResponse.class);
+            case 404 -> throw new Unreachable("the runner does not serve it (yet)");
+            case 400 -> throw new GatewayException(GatewayException.Status.BAD_REQUEST, runnerMessage(response.body()));
+            default -> throw new GatewayException(GatewayException.Status.BAD_GATEWAY, "deployment '" + d.name()
+                    + "' failed to answer: " + runnerMessage(response.body()));
+        };
+    }
+
+    private static String runnerMessage(String body) {
+        try {
+            Object message = JobSpecs.read(body, Map.class).get("message");
+            return message == null ? body : message.toString();
+        } catch (IllegalArgumentException e) {
+            return body;
+        }
+    }
+}

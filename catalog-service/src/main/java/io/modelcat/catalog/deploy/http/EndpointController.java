@@ -1,0 +1,122 @@
+package io.modelcat.catalog.deploy.http;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.access.Role;
+import io.modelcat.catalog.access.http.AccessFilter;
+import io.modelcat.catalog.access.http.RequiresRole;
+import io.modelcat.catalog.deploy.EndpointRequests;
+import io.modelcat.catalog.deploy.EndpointService;
+import io.modelcat.catalog.deploy.EndpointView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+
+/** Online endpoints and their deployments: {@code /api/v1/endpoints} (docs/deployments.md). */
+@Controller("/api/v1/endpoints")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "Endpoints", description = "Deploy models behind online endpoints that applications call")
+public class EndpointController {
+
+    private final EndpointService endpoints;
+
+    public EndpointController(EndpointService endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    /** Where callers reach this service, for the endpoints' scoring URLs: the address this request was sent to. */
+    static String baseUrl(HttpRequest<?> request) {
+        String host = request.getHeaders().get("Host");
+        return (request.isSecure() ? "https://" : "http://") + (host == null ? "localhost" : host);
+    }
+
+    @Get
+    @RequiresRole(Role.VIEWER)
+    @Operation(summary = "List online endpoints with their deployments")
+    public EndpointView.Endpoints list(HttpRequest<?> request) {
+        return endpoints.list(baseUrl(request));
+    }
+
+    @Post
+    @RequiresRole(Role.CONTRIBUTOR)
+    @Operation(summary = "Create an online endpoint", description = "Answers the endpoint and, in key mode, its two keys "
+            + "(shown again by GET .../keys only when MODELCAT_SECRET_KEY is set). 409 if the name is taken.")
+    public HttpResponse<EndpointService.Created> create(@Body @Valid EndpointRequests.CreateEndpoint body,
+                                                        HttpRequest<?> request,
+                                                        @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        return HttpResponse.created(endpoints.create(body, baseUrl(request), caller));
+    }
+
+    @Get("/{name}")
+    @RequiresRole(Role.VIEWER)
+    @Operation(summary = "One endpoint with its deployments and their instances")
+    public EndpointView get(@PathVariable String name, HttpRequest<?> request) {
+        return endpoints.get(name, baseUrl(request));
+    }
+
+    @Delete("/{name}")
+    @RequiresRole(Role.CONTRIBUTOR)
+    @Status(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete an endpoint, its deployments and keys")
+    public void delete(@PathVariable String name, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        endpoints.delete(name, caller);
+    }
+
+    @Get("/{name}/keys")
+    @RequiresRole(Role.CONTRIBUTOR)
+    @Operation(summary = "The endpoint's keys", description = "409 when they cannot be shown again (no MODELCAT_SECRET_KEY)")
+    public EndpointView.Keys keys(@PathVariable String name) {
+        return endpoints.keys(name);
+    }
+
+    @Post("/{name}/keys/regenerate")
+    @RequiresRole(Role.CONTRIBUTOR)
+    @Operation(summary = "Make a key anew", description = "The old key stops working at once. Answers the keys "
+            + "(the other one only when it can be shown again).")
+    public EndpointView.Keys regenerate(@PathVariable String name, @Body @Valid EndpointRequests.RegenerateKey body,
+                                        @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        return endpoints.regenerate(name, body, caller);
+    }
+
+    @Put("/{name}/traffic")
+    @RequiresRole(Role.CONTRIBUTOR)
+    @Operation(summary = "Set the traffic map", description = "Percent per deployment, summing to 0 or 100; "
+            + "deployments not named get 0.")
+    public EndpointView traffic(@PathVariable String name, @Body @Valid EndpointRequests.SetTraffic body,
+                                HttpRequest<?> request, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        return endpoints.setTraffic(name, body, baseUrl(request), caller);
+    }
+
+    @Post("/{name}/deployments")
+    @RequiresRole(Role.CONTRIBUTOR)
+    @Operation(summary = "Deploy a model version in the endpoint", description = "Instances are placed on live runners "
+            + "and become ready when their runner has loaded the model. The first deployment of an endpoint without "
+            + "traffic receives 100%.")
+    public HttpResponse<EndpointView.Deployment> createDeployment(
+            @PathVariable String name, @Body @Valid EndpointRequests.CreateDeployment body, HttpRequest<?> request,
+            @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        return HttpResponse.created(endpoints.createDeployment(name, body, baseUrl(request), caller));
+    }
+
+    @Delete("/{name}/deployments/{deployment}")
+    @RequiresRole(Role.CONTRIBUTOR)
+    @Status(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete a deployment", description = "409 while it receives traffic")
+    public void deleteDeployment(@PathVariable String name, @PathVariable String deployment,
+                                 @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        endpoints.deleteDeployment(name, deployment, caller);
+    }
+}

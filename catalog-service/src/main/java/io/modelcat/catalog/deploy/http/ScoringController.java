@@ -1,0 +1,185 @@
+package io.modelcat.catalog.deploy.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.deploy.Gateway;
+import io.modelcat.catalog.deploy.GatewayException;
+import io.modelcat.catalog.deploy.score.OpenAiCompletions;
+import io.modelcat.catalog.deploy.score.ScoreCall;
+import io.modelcat.catalog.deploy.score.ScoreShapeException;
+import io.modelcat.catalog.deploy.score.ScoreShapes;
+import io.modelcat.jobs.serve.ServeResponse;
+import io.modelcat.jobs.task.Task;
+import io.modelcat.store.deploy.Deployments;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Calls to online endpoints, authenticated by the endpoint's keys (or personal tokens), not by the
+ * API's sign-in: {@code POST /endpoints/{name}/score} in Azure ML's request shapes, and OpenAI's
+ * completions API under {@code /endpoints/{name}/v1} (docs/deployments.md).
+ */
+@Controller("/endpoints/{name}")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Hidden
+public class ScoringController {
+
+    /** The largest request body a scoring call may send. */
+    static final int MAX_BODY_BYTES = 1 << 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Gateway gateway;
+
+    public ScoringController(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    @Post(value = "/score", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    public MutableHttpResponse<String> score(@PathVariable String name, @Nullable @Body byte[] body,
+                                             @Nullable @Header("Authorization") String authorization,
+                                             @Nullable @Header("api-key") String apiKey,
+                                             @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned,
+                                             @Nullable @Header("x-ms-user-agent") String userAgent) {
+        try {
+            Gateway.Chosen chosen = gateway.choose(gateway.authorize(name, authorization, apiKey), pinned);
+            Task task = chosen.task();
+            ScoreCall call;
+            try {
+                call = ScoreShapes.parse(json(body), task, userAgent != null
+                        && userAgent.toLowerCase(Locale.ROOT).startsWith("promptflow"));
+            } catch (ScoreShapeException e) {
+                throw new GatewayException(GatewayException.Status.BAD_REQUEST, e.getMessage());
+            }
+            ServeResponse answer = gateway.call(chosen, call.serveRequest());
+            String shaped;
+            try {
+                shaped = ScoreShapes.format(call, task, answer.predictions()).toString();
+            } catch (IllegalArgumentException e) {
+                throw new GatewayException(GatewayException.Status.BAD_GATEWAY, "deployment '" + chosen.deployment().name()
+                        + "' answered something that is not a " + task.wireName() + " prediction: " + e.getMessage());
+            }
+            return json(HttpStatus.OK, shaped).header(Gateway.DEPLOYMENT_HEADER, chosen.deployment().name());
+        } catch (GatewayException e) {
+            return failure(e, JSON.createObjectNode().put("status", e.status().code()).put("title",
+                    HttpStatus.valueOf(e.status().code()).getReason()).put("detail", e.getMessage()).toString(), "application/problem+json");
+        }
+    }
+
+    @Post(value = "/v1/completions", consumes = MediaType.ALL)
+    public MutableHttpResponse<String> completions(@PathVariable String name, @Nullable @Body byte[] body,
+                                                   @Nullable @Header("Authorization") String authorization,
+                                                   @Nullable @Header("api-key") String apiKey,
+                                                   @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned) {
+        try {
+            Gateway.Route route = gateway.authorize(name, authorization, apiKey);
+            OpenAiCompletions.Call call = OpenAiCompletions.parse(json(body));
+            boolean named = route.deployments().stream().anyMatch(d -> d.name().equals(call.model()));
+            Gateway.Chosen chosen = gateway.choose(route, pinned != null ? pinned : named ? call.model() : null);
+            if (chosen.task() != Task.TEXT_GENERATION) {
+                throw new OpenAiCompletions.Invalid("model", "deployment '" + chosen.deployment().name() + "' serves "
+                        + chosen.task().wireName() + "; completions need a text-generation deployment");
+            }
+            ServeResponse answer = gateway.call(chosen, call.serveRequest());
+            String deployment = chosen.deployment().name();
+            if (call.stream()) {
+                StringBuilder events = new StringBuilder();
+                OpenAiCompletions.events(call, deployment, answer.predictions())
+                        .forEach(e -> events.append("data: ").append(e).append("\n\n"));
+                return HttpResponse.ok(events.toString()).contentType("text/event-stream")
+                        .header(Gateway.DEPLOYMENT_HEADER, deployment);
+            }
+            return json(HttpStatus.OK, OpenAiCompletions.completion(call, deployment, answer.predictions()).toString())
+                    .header(Gateway.DEPLOYMENT_HEADER, deployment);
+        } catch (OpenAiCompletions.Invalid e) {
+            return json(HttpStatus.BAD_REQUEST, OpenAiCompletions.error(e.getMessage(), "invalid_request_error",
+                    e.param()).toString());
+        } catch (GatewayException e) {
+            return openAiFailure(e);
+        }
+    }
+
+    @Post(value = "/v1/chat/completions", consumes = MediaType.ALL)
+    public MutableHttpResponse<String> chat(@PathVariable String name, @Nullable @Body byte[] body,
+                                            @Nullable @Header("Authorization") String authorization,
+                                            @Nullable @Header("api-key") String apiKey) {
+        try {
+            gateway.authorize(name, authorization, apiKey);
+            return json(HttpStatus.BAD_REQUEST, OpenAiCompletions.error("chat completions need the model's chat "
+                    + "template, which ModelCat does not render yet; call /v1/completions with a prompt instead",
+                    "invalid_request_error", "messages").toString());
+        } catch (GatewayException e) {
+            return openAiFailure(e);
+        }
+    }
+
+    @Get(value = "/v1/models")
+    public MutableHttpResponse<String> models(@PathVariable String name,
+                                              @Nullable @Header("Authorization") String authorization,
+                                              @Nullable @Header("api-key") String apiKey) {
+        try {
+            Gateway.Route route = gateway.authorize(name, authorization, apiKey);
+            return json(HttpStatus.OK, OpenAiCompletions.models(route.deployments().stream()
+                    .map(Deployments.DeploymentRow::name).toList(),
+                    route.endpoint().createdAt().getEpochSecond()).toString());
+        } catch (GatewayException e) {
+            return openAiFailure(e);
+        }
+    }
+
+    private static JsonNode json(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw new GatewayException(GatewayException.Status.BAD_REQUEST, "the body is empty; send a JSON object");
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            throw new GatewayException(GatewayException.Status.TOO_LARGE, "the body has " + body.length
+                    + " bytes; a scoring call may send at most " + MAX_BODY_BYTES);
+        }
+        try {
+            return JSON.readTree(new String(body, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new GatewayException(GatewayException.Status.BAD_REQUEST, "the body is not JSON: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static MutableHttpResponse<String> json(HttpStatus status, String body) {
+        return HttpResponse.<String>status(status).body(body).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    private static MutableHttpResponse<String> openAiFailure(GatewayException e) {
+        String type = switch (e.status()) {
+            case UNAUTHORIZED -> "authentication_error";
+            case NOT_FOUND -> "not_found_error";
+            case TOO_MANY_REQUESTS -> "rate_limit_error";
+            case BAD_REQUEST, TOO_LARGE -> "invalid_request_error";
+            default -> "server_error";
+        };
+        return failure(e, OpenAiCompletions.error(e.getMessage(), type, null).toString(), MediaType.APPLICATION_JSON);
+    }
+
+    private static MutableHttpResponse<String> failure(GatewayException e, String body, String contentType) {
+        MutableHttpResponse<String> response = HttpResponse.<String>status(HttpStatus.valueOf(e.status().code())).body(body).contentType(contentType);
+        if (e.retryAfter() != null) {
+            response.header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+        }
+        if (e.status() == GatewayException.Status.UNAUTHORIZED) {
+            response.header("WWW-Authenticate", "Bearer realm=\"ModelCat endpoint\"");
+        }
+        return response;
+    }
+}

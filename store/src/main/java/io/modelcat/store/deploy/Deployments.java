@@ -1,0 +1,264 @@
+package io.modelcat.store.deploy;
+
+import io.modelcat.store.SqlValues;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The {@code deployment} and {@code deployment_instance} tables: what each endpoint serves, where its
+ * instances run, and the placement that keeps each deployment at its number of instances on live runners.
+ */
+public final class Deployments {
+
+    /** Key of the advisory lock under which one catalog service at a time places instances. */
+    private static final long PLACEMENT_LOCK = 0x6d63_6465_706c_6f79L;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Deployments() {
+    }
+
+    /** A new deployment of one model version. */
+    public record NewDeployment(UUID id, UUID endpointId, String name, UUID modelId, UUID modelVersionId, String task,
+                                String artifactUri, int instanceCount, String deviceKind, int maxConcurrent,
+                                int requestTimeoutMs, UUID createdBy) {
+    }
+
+    /** A deployment as stored, with its model's name and version number. */
+    public record DeploymentRow(UUID id, UUID endpointId, String name, UUID modelId, String modelName,
+                                UUID modelVersionId, int versionNumber, String task, String artifactUri,
+                                int instanceCount, String deviceKind, int maxConcurrent, int requestTimeoutMs,
+                                Instant createdAt, Instant updatedAt) {
+    }
+
+    /** An instance of a deployment on a runner, with where that runner answers. */
+    public record InstanceRow(UUID id, UUID deploymentId, String workerId, String workerHost, String serveUrl,
+                              String state, String reason, String secret, Instant updatedAt) {
+
+        public boolean ready() {
+            return "ready".equals(state);
+        }
+    }
+
+    /** An instance placed on a runner, with what the runner needs to serve it. */
+    public record Assignment(UUID instanceId, String state, String secret, UUID deploymentId, String task,
+                             String artifactUri, String deviceKind, int maxConcurrent) {
+    }
+
+    /** Stores a new deployment; false if its endpoint already has one of that name. */
+    public static boolean insert(Connection c, NewDeployment d) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO deployment (id, endpoint_id, name, model_id, model_version_id, task, artifact_uri,
+                                        instance_count, device_kind, max_concurrent, request_timeout_ms, created_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (endpoint_id, name) DO NOTHING""")) {
+            SqlValues.bind(c, ps, Arrays.asList(d.id(), d.endpointId(), d.name(), d.modelId(), d.modelVersionId(),
+                    d.task(), d.artifactUri(), d.instanceCount(), d.deviceKind(), d.maxConcurrent(),
+                    d.requestTimeoutMs(), d.createdBy()));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** The deployments of the given endpoints, by endpoint and name. */
+    public static List<DeploymentRow> ofEndpoints(Connection c, List<UUID> endpointIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT d.id, d.endpoint_id, d.name, d.model_id, m.name AS model_name, d.model_version_id,
+                       v.version_number, d.task, d.artifact_uri, d.instance_count, d.device_kind, d.max_concurrent,
+                       d.request_timeout_ms, d.created_at, d.updated_at
+                FROM deployment d JOIN model m ON m.id = d.model_id JOIN model_version v ON v.id = d.model_version_id
+                WHERE d.endpoint_id = ANY (?) ORDER BY d.endpoint_id, d.name""")) {
+            ps.setArray(1, c.createArrayOf("uuid", endpointIds.toArray()));
+            List<DeploymentRow> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new DeploymentRow(SqlValues.uuid(rs, "id"), SqlValues.uuid(rs, "endpoint_id"),
+                            rs.getString("name"), SqlValues.uuid(rs, "model_id"), rs.getString("model_name"),
+                            SqlValues.uuid(rs, "model_version_id"), rs.getInt("version_number"), rs.getString("task"),
+                            rs.getString("artifact_uri"), rs.getInt("instance_count"), rs.getString("device_kind"),
+                            rs.getInt("max_concurrent"), rs.getInt("request_timeout_ms"),
+                            SqlValues.instant(rs, "created_at"), SqlValues.instant(rs, "updated_at")));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** Deletes a deployment and its instances; false if there was none. */
+    public static boolean delete(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM deployment WHERE id = ?")) {
+            ps.setObject(1, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** The instances of the given deployments, by deployment, ready ones first. */
+    public static List<InstanceRow> instances(Connection c, List<UUID> deploymentIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT i.id, i.deployment_id, i.worker_id, w.host, w.serve_url, i.state, i.reason, i.secret, i.updated_at
+                FROM deployment_instance i JOIN worker w ON w.id = i.worker_id
+                WHERE i.deployment_id = ANY (?) ORDER BY i.deployment_id, i.state = 'ready' DESC, i.created_at""")) {
+            ps.setArray(1, c.createArrayOf("uuid", deploymentIds.toArray()));
+            List<InstanceRow> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new InstanceRow(SqlValues.uuid(rs, "id"), SqlValues.uuid(rs, "deployment_id"),
+                            rs.getString("worker_id"), rs.getString("host"), rs.getString("serve_url"),
+                            rs.getString("state"), rs.getString("reason"), rs.getString("secret"),
+                            SqlValues.instant(rs, "updated_at")));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** The instances placed on one runner, with what it needs to serve them. */
+    public static List<Assignment> assignedTo(Connection c, String workerId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT i.id, i.state, i.secret, d.id AS deployment_id, d.task, d.artifact_uri, d.device_kind,
+                       d.max_concurrent
+                FROM deployment_instance i JOIN deployment d ON d.id = i.deployment_id
+                WHERE i.worker_id = ? ORDER BY i.created_at""")) {
+            ps.setString(1, workerId);
+            List<Assignment> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Assignment(SqlValues.uuid(rs, "id"), rs.getString("state"), rs.getString("secret"),
+                            SqlValues.uuid(rs, "deployment_id"), rs.getString("task"), rs.getString("artifact_uri"),
+                            rs.getString("device_kind"), rs.getInt("max_concurrent")));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** Records that an instance's runner loaded its model ({@code ready}) or could not ({@code failed}, with the reason). */
+    public static void setInstanceState(Connection c, UUID instanceId, String state, String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE deployment_instance SET state = ?, reason = ?, updated_at = now() WHERE id = ?")) {
+            ps.setString(1, state);
+            ps.setString(2, reason);
+            ps.setObject(3, instanceId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** What one placement pass did. */
+    public record Placed(int added, int removed) {
+    }
+
+    /**
+     * Keeps every deployment at its number of instances: removes instances on runners whose heartbeat is
+     * older than {@code deadAfter} (so that they are placed again), removes extra instances (failed and
+     * loading ones first), and adds missing ones on the live serving runners with the fewest instances, a
+     * runner with a GPU for a GPU deployment, never two of one deployment on one runner while another
+     * runner has none. Runs under a transaction-scoped advisory lock: when another catalog service is
+     * placing, this pass does nothing.
+     */
+    public static Placed place(Connection c, Duration deadAfter) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+            ps.setLong(1, PLACEMENT_LOCK);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return new Placed(0, 0);
+                }
+            }
+        }
+        int removed;
+        try (PreparedStatement ps = c.prepareStatement("""
+                DELETE FROM deployment_instance i USING worker w
+                WHERE w.id = i.worker_id AND w.heartbeat_at < now() - make_interval(secs => ?)""")) {
+            ps.setDouble(1, deadAfter.toMillis() / 1000.0);
+            removed = ps.executeUpdate();
+        }
+        // Live serving runners with their instance counts.
+        Map<String, int[]> load = new LinkedHashMap<>();
+        Map<String, Boolean> hasGpu = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT w.id, jsonb_array_length(w.gpus) > 0 AS gpu, count(i.id) AS instances
+                FROM worker w LEFT JOIN deployment_instance i ON i.worker_id = w.id
+                WHERE w.serve_url IS NOT NULL AND w.heartbeat_at >= now() - make_interval(secs => ?)
+                GROUP BY w.id ORDER BY w.id""")) {
+            ps.setDouble(1, deadAfter.toMillis() / 1000.0);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    load.put(rs.getString("id"), new int[] {rs.getInt("instances")});
+                    hasGpu.put(rs.getString("id"), rs.getBoolean("gpu"));
+                }
+            }
+        }
+        // Deployments and the runners their instances are on.
+        record Want(UUID id, int count, boolean gpu, List<UUID> instances, List<String> workers) {
+        }
+        List<Want> wants = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT d.id, d.instance_count, d.device_kind,
+                       coalesce(array_agg(i.id ORDER BY i.state = 'ready', i.state = 'loading', i.created_at DESC)
+                                FILTER (WHERE i.id IS NOT NULL), '{}') AS instances,
+                       coalesce(array_agg(i.worker_id ORDER BY i.state = 'ready', i.state = 'loading', i.created_at DESC)
+                                FILTER (WHERE i.id IS NOT NULL), '{}') AS workers
+                FROM deployment d LEFT JOIN deployment_instance i ON i.deployment_id = d.id
+                GROUP BY d.id ORDER BY d.created_at""")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    wants.add(new Want(SqlValues.uuid(rs, "id"), rs.getInt("instance_count"),
+                            "gpu".equals(rs.getString("device_kind")),
+                            Arrays.asList((UUID[]) rs.getArray("instances").getArray()),
+                            SqlValues.strings(rs.getArray("workers"))));
+                }
+            }
+        }
+        int added = 0;
+        for (Want want : wants) {
+            // Extras: the first ones of the list, which are failed, then loading, then the newest ready.
+            for (int i = 0; i < want.instances().size() - want.count(); i++) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM deployment_instance WHERE id = ?")) {
+                    ps.setObject(1, want.instances().get(i));
+                    removed += ps.executeUpdate();
+                }
+                int[] n = load.get(want.workers().get(i));
+                if (n != null) {
+                    n[0]--;
+                }
+            }
+            List<String> on = new ArrayList<>(want.workers());
+            for (int missing = want.count() - want.instances().size(); missing > 0; missing--) {
+                String worker = load.keySet().stream().filter(w -> !want.gpu() || hasGpu.get(w))
+                        .min(Comparator.<String>comparingInt(w -> on.contains(w) ? 1 : 0)
+                                .thenComparingInt(w -> load.get(w)[0]))
+                        .orElse(null);
+                if (worker == null) {
+                    break;
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        INSERT INTO deployment_instance (id, deployment_id, worker_id, secret) VALUES (?, ?, ?, ?)""")) {
+                    ps.setObject(1, UUID.randomUUID());
+                    ps.setObject(2, want.id());
+                    ps.setString(3, worker);
+                    ps.setString(4, newSecret());
+                    added += ps.executeUpdate();
+                }
+                on.add(worker);
+                load.get(worker)[0]++;
+            }
+        }
+        return new Placed(added, removed);
+    }
+
+    private static String newSecret() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,130 @@
+package io.modelcat.store.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelcat.store.StoreTestBase;
+import io.modelcat.store.model.ModelFields;
+import io.modelcat.store.model.ModelRow;
+import io.modelcat.store.model.ModelVersions;
+import io.modelcat.store.model.Models;
+import io.modelcat.store.worker.Workers;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Endpoints, deployments, and placement of their instances on live serving runners. */
+class DeploymentsTest extends StoreTestBase {
+
+    private static final Duration DEAD_AFTER = Duration.ofSeconds(15);
+
+    private UUID endpoint;
+    private ModelVersions.Added version;
+
+    @BeforeEach
+    void endpointAndModel() throws SQLException {
+        ModelRow card = Models.insert(c, UUID.randomUUID(), new ModelFields("tiny", "acme", "", "text-classification",
+                List.of("text-classification"), "mit", List.of(), null, null, "[]", "manual", null, null));
+        version = ModelVersions.add(c, card.id(), new ModelVersions.NewVersion("a", "file:///m", null, "{}", ""));
+        endpoint = UUID.randomUUID();
+        Endpoints.StoredKey key = new Endpoints.StoredKey("0".repeat(64), null);
+        assertThat(Endpoints.insert(c, new Endpoints.NewEndpoint(endpoint, "sentiment", "", "key", key, key, null))).isTrue();
+        assertThat(Endpoints.insert(c, new Endpoints.NewEndpoint(UUID.randomUUID(), "sentiment", "", "key", key, key,
+                null))).as("the name is taken").isFalse();
+    }
+
+    private UUID deploy(String name, int instances, String device) throws SQLException {
+        UUID id = UUID.randomUUID();
+        assertThat(Deployments.insert(c, new Deployments.NewDeployment(id, endpoint, name, version.version().modelId(),
+                version.version().id(), "text-classification", "file:///m", instances, device, 4, 5000, null))).isTrue();
+        return id;
+    }
+
+    private void runner(String id, boolean gpu) throws SQLException {
+        Workers.heartbeat(c, new Workers.Machine(id, id, 4, 1L << 30, gpu ? "[{\"index\": 0}]" : "[]",
+                "http://" + id + ":8081"), null);
+    }
+
+    private Map<String, Long> perWorker(UUID deployment) throws SQLException {
+        return Deployments.instances(c, List.of(deployment)).stream().collect(java.util.stream.Collectors
+                .groupingBy(Deployments.InstanceRow::workerId, java.util.stream.Collectors.counting()));
+    }
+
+    @Test
+    void instancesSpreadOverLiveRunnersAndFollowTheirCount() throws SQLException {
+        runner("r1", false);
+        runner("r2", false);
+        UUID blue = deploy("blue", 2, "cpu");
+        assertThat(Deployments.place(c, DEAD_AFTER)).isEqualTo(new Deployments.Placed(2, 0));
+        assertThat(perWorker(blue)).isEqualTo(Map.of("r1", 1L, "r2", 1L));
+        assertThat(Deployments.place(c, DEAD_AFTER)).as("nothing more to do").isEqualTo(new Deployments.Placed(0, 0));
+
+        // A runner that stops beating: its instance goes and is placed again on the live one.
+        db.executeHere("UPDATE worker SET heartbeat_at = now() - interval '1 minute' WHERE id = 'r2'");
+        assertThat(Deployments.place(c, DEAD_AFTER)).isEqualTo(new Deployments.Placed(1, 1));
+        assertThat(perWorker(blue)).isEqualTo(Map.of("r1", 2L));
+
+        // Fewer instances wanted: the one not ready goes first.
+        UUID readyOne = Deployments.instances(c, List.of(blue)).get(0).id();
+        Deployments.setInstanceState(c, readyOne, "ready", null);
+        db.executeHere("UPDATE deployment SET instance_count = 1");
+        assertThat(Deployments.place(c, DEAD_AFTER)).isEqualTo(new Deployments.Placed(0, 1));
+        assertThat(Deployments.instances(c, List.of(blue))).singleElement().satisfies(i -> {
+            assertThat(i.id()).isEqualTo(readyOne);
+            assertThat(i.ready()).isTrue();
+            assertThat(i.serveUrl()).isEqualTo("http://r1:8081");
+            assertThat(i.secret()).hasSize(48);
+        });
+        assertThat(Deployments.assignedTo(c, "r1")).singleElement().satisfies(a -> {
+            assertThat(a.instanceId()).isEqualTo(readyOne);
+            assertThat(a.task()).isEqualTo("text-classification");
+            assertThat(a.maxConcurrent()).isEqualTo(4);
+        });
+    }
+
+    @Test
+    void aGpuDeploymentWaitsForARunnerWithAGpuAndNonServingRunnersGetNothing() throws SQLException {
+        runner("cpu-only", false);
+        Workers.heartbeat(c, new Workers.Machine("no-serving", "h", 4, 1L << 30, "[{\"index\": 0}]", null), null);
+        UUID green = deploy("green", 1, "gpu");
+        assertThat(Deployments.place(c, DEAD_AFTER)).isEqualTo(new Deployments.Placed(0, 0));
+        runner("gpu-box", true);
+        Deployments.place(c, DEAD_AFTER);
+        assertThat(perWorker(green)).isEqualTo(Map.of("gpu-box", 1L));
+    }
+
+    @Test
+    void oneCatalogServicePlacesAtATime() throws SQLException {
+        runner("r1", false);
+        deploy("blue", 1, "cpu");
+        try (Connection other = db.dataSource().getConnection()) {
+            other.setAutoCommit(false);
+            Deployments.place(other, DEAD_AFTER);
+            assertThat(Deployments.place(c, DEAD_AFTER)).as("the other holds the lock").isEqualTo(new Deployments.Placed(0, 0));
+            other.rollback();
+        }
+        assertThat(Deployments.place(c, DEAD_AFTER).added()).isEqualTo(1);
+    }
+
+    @Test
+    void trafficAndKeysAreKeptAndDeletingAnEndpointTakesItsDeployments() throws SQLException {
+        UUID blue = deploy("blue", 1, "cpu");
+        Endpoints.setTraffic(c, endpoint, Map.of("blue", 100));
+        Endpoints.setKey(c, endpoint, Endpoints.KeyType.SECONDARY, new Endpoints.StoredKey("f".repeat(64), "sealed"));
+        Endpoints.EndpointRow row = Endpoints.byName(c, "sentiment").orElseThrow();
+        assertThat(row.traffic()).isEqualTo(Map.of("blue", 100));
+        assertThat(row.key(Endpoints.KeyType.SECONDARY)).isEqualTo(new Endpoints.StoredKey("f".repeat(64), "sealed"));
+        assertThat(row.key(Endpoints.KeyType.PRIMARY).hash()).isEqualTo("0".repeat(64));
+        assertThat(Deployments.ofEndpoints(c, List.of(endpoint))).singleElement().satisfies(d -> {
+            assertThat(d.modelName()).isEqualTo("tiny");
+            assertThat(d.versionNumber()).isEqualTo(1);
+        });
+        assertThat(Endpoints.delete(c, endpoint)).isTrue();
+        assertThat(Deployments.ofEndpoints(c, List.of(endpoint))).isEmpty();
+        assertThat(Deployments.delete(c, blue)).isFalse();
+    }
+}

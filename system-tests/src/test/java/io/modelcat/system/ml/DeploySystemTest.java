@@ -1,0 +1,240 @@
+package io.modelcat.system.ml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelcat.system.RunningSystem;
+import io.modelcat.testsupport.Fixtures;
+import io.modelcat.testsupport.hub.FakeHub;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Deploying catalog models behind online endpoints on the deployed system (catalog-service and runners as
+ * processes): instances placed on runners and loaded there, scoring through the gateway in Azure ML's and
+ * OpenAI's request shapes, keys, traffic split and pinning, and a runner's death under calls.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DeploySystemTest {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private FakeHub hub;
+    private RunningSystem system;
+    private String classifier;
+    private String generator;
+
+    @BeforeAll
+    void start() {
+        hub = FakeHub.start();
+        hub.addRepo("hf-tiny/sentiment", Fixtures.model("distilbert-sequence-classification"));
+        hub.addRepo("hf-tiny/gpt2", Fixtures.model("gpt2"));
+        system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()));
+        system.addRunner("server-a", Map.of());
+        classifier = importModel("hf-tiny/sentiment");
+        generator = importModel("hf-tiny/gpt2");
+    }
+
+    @AfterAll
+    void stop() {
+        system.close();
+        hub.close();
+    }
+
+    private String importModel(String repo) {
+        Object job = system.post("/api/v1/imports", Map.of("modelId", repo)).map().get("id");
+        Map<String, Object> done = system.awaitJob(job, TIMEOUT, "succeeded", "failed");
+        assertThat(done).as(done.toString()).containsEntry("state", "succeeded");
+        return (String) ((Map<?, ?>) done.get("result")).get("modelId");
+    }
+
+    /** Creates an endpoint and answers its primary key (null in token mode). */
+    private String endpoint(String name, String authMode) {
+        RunningSystem.Answer made = system.post("/api/v1/endpoints", Map.of("name", name, "authMode", authMode));
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        Map<?, ?> keys = (Map<?, ?>) made.map().get("keys");
+        return keys == null ? null : (String) keys.get("primaryKey");
+    }
+
+    private void deploy(String endpoint, String name, String model, int instances) {
+        RunningSystem.Answer made = system.post("/api/v1/endpoints/" + endpoint + "/deployments",
+                Map.of("name", name, "modelId", model, "instanceCount", instances));
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        awaitReady(endpoint, name, instances);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> deployment(String endpoint, String name) {
+        List<Map<String, Object>> ds = (List<Map<String, Object>>) system.get("/api/v1/endpoints/" + endpoint).map()
+                .get("deployments");
+        return ds.stream().filter(d -> d.get("name").equals(name)).findFirst().orElseThrow();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void awaitReady(String endpoint, String name, int instances) {
+        system.awaitValue(TIMEOUT, () -> deployment(endpoint, name), d -> "ready".equals(d.get("state"))
+                && ((List<Object>) d.get("instances")).size() == instances);
+    }
+
+    private HttpResponse<String> call(String endpoint, String path, String key, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(system.base().resolve("/endpoints/" + endpoint + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        headers.forEach(request::header);
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResponse<String> score(String key, String body) {
+        return call("sentiment", "/score", key, body, Map.of());
+    }
+
+    /** What "Try it" predicts for the same input, to compare the deployment's answer with. */
+    private Map<?, ?> tryIt(String model, Map<String, Object> body) {
+        RunningSystem.Answer answer = system.post("/api/v1/models/" + model + "/predict", body);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return (Map<?, ?>) ((Map<?, ?>) answer.map().get("result")).get("prediction");
+    }
+
+    private static Map<String, Object> map(String json) {
+        return new RunningSystem.Answer(200, json, null).map();
+    }
+
+    private static List<Map<String, Object>> list(String json) {
+        return new RunningSystem.Answer(200, json, null).list();
+    }
+
+    @Test
+    void aClassifierServesEveryShapeSplitsTrafficAndSurvivesARunnersDeath() throws InterruptedException {
+        String key = endpoint("sentiment", "key");
+        deploy("sentiment", "blue", classifier, 1);
+
+        // The MLflow shape: a bare list; the label is the one "Try it" gives for the same text.
+        HttpResponse<String> mlflow = score(key, "{\"input_data\": [\"I loved it\", \"Dull and far too long\"]}");
+        assertThat(mlflow.statusCode()).as(mlflow.body()).isEqualTo(200);
+        assertThat(mlflow.headers().firstValue("azureml-model-deployment")).contains("blue");
+        List<Map<String, Object>> labels = list(mlflow.body());
+        assertThat(labels).hasSize(2).allSatisfy(l -> assertThat(l).containsOnlyKeys("label", "score"));
+        assertThat(tryIt(classifier, Map.of("text", "I loved it")).get("label")).isEqualTo(labels.get(0).get("label"));
+
+        // The legacy catalog shape, and the same key sent as api-key.
+        HttpResponse<String> legacy = call("sentiment", "/score", null,
+                "{\"inputs\": {\"input_string\": [\"I loved it\"]}}", Map.of("api-key", key));
+        assertThat(legacy.statusCode()).as(legacy.body()).isEqualTo(200);
+        assertThat(list(legacy.body())).singleElement()
+                .satisfies(m -> assertThat(m).containsOnlyKeys("0"));
+
+        // Bad shapes and bad credentials never reach a runner.
+        HttpResponse<String> shapeless = score(key, "{\"text\": \"I loved it\"}");
+        assertThat(shapeless.statusCode()).isEqualTo(400);
+        assertThat(shapeless.body()).contains("input_data");
+        assertThat(score(key, "not json").statusCode()).isEqualTo(400);
+        assertThat(score(null, "{\"input_data\": [\"x\"]}").statusCode()).isEqualTo(401);
+        assertThat(score("mc_ek_wrong", "{\"input_data\": [\"x\"]}").statusCode()).isEqualTo(401);
+        assertThat(score(system.adminToken(), "{\"input_data\": [\"x\"]}").statusCode())
+                .as("a personal token is not a key of a key-mode endpoint").isEqualTo(401);
+        assertThat(call("nowhere", "/score", key, "{\"input_data\": [\"x\"]}", Map.of()).statusCode()).isEqualTo(404);
+
+        // A regenerated key replaces the old one at once.
+        RunningSystem.Answer regenerated = system.post("/api/v1/endpoints/sentiment/keys/regenerate",
+                Map.of("keyType", "primary"));
+        assertThat(regenerated.status()).as(regenerated.body()).isEqualTo(200);
+        assertThat(score(key, "{\"input_data\": [\"x\"]}").statusCode()).isEqualTo(401);
+        key = (String) regenerated.map().get("primaryKey");
+        assertThat(score(key, "{\"input_data\": [\"x\"]}").statusCode()).isEqualTo(200);
+
+        // A second deployment, then 90/10: exactly 90 and 10 of every hundred calls; a pinned call goes where pinned.
+        system.addRunner("server-b", Map.of());
+        deploy("sentiment", "green", classifier, 1);
+        assertThat(system.put("/api/v1/endpoints/sentiment/traffic", Map.of("traffic", Map.of("blue", 80, "green", 30)))
+                .status()).as("sums to 110").isEqualTo(400);
+        assertThat(system.put("/api/v1/endpoints/sentiment/traffic", Map.of("traffic", Map.of("blue", 90, "green", 10)))
+                .status()).isEqualTo(200);
+        List<String> answeredBy = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            HttpResponse<String> r = score(key, "{\"input_data\": [\"ok\"]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            answeredBy.add(r.headers().firstValue("azureml-model-deployment").orElseThrow());
+        }
+        assertThat(Collections.frequency(answeredBy, "blue")).isEqualTo(90);
+        assertThat(Collections.frequency(answeredBy, "green")).isEqualTo(10);
+        HttpResponse<String> pinned = call("sentiment", "/score", key, "{\"input_data\": [\"ok\"]}",
+                Map.of("azureml-model-deployment", "green"));
+        assertThat(pinned.headers().firstValue("azureml-model-deployment")).contains("green");
+        assertThat(system.delete("/api/v1/endpoints/sentiment/deployments/blue").status())
+                .as("blue has traffic").isEqualTo(409);
+
+        // Blue on both runners; one dies: calls keep being answered, and its instance is placed again.
+        assertThat(system.put("/api/v1/endpoints/sentiment/traffic", Map.of("traffic", Map.of("blue", 100))).status())
+                .isEqualTo(200);
+        assertThat(system.delete("/api/v1/endpoints/sentiment/deployments/green").status()).isEqualTo(204);
+        deploy("sentiment", "blue-2", classifier, 2);
+        assertThat(system.put("/api/v1/endpoints/sentiment/traffic", Map.of("traffic", Map.of("blue-2", 100)))
+                .status()).isEqualTo(200);
+        system.kill("server-b");
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> r = score(key, "{\"input_data\": [\"still there?\"]}");
+            assertThat(r.statusCode()).as("call %d after the kill: %s", i, r.body()).isEqualTo(200);
+        }
+        system.awaitValue(TIMEOUT, () -> deployment("sentiment", "blue-2"), d -> "ready".equals(d.get("state"))
+                && ((List<?>) d.get("instances")).size() == 2 && !d.get("instances").toString().contains("server-b"));
+    }
+
+    @Test
+    void aGeneratorAnswersOpenAiCompletionsAndLangChainsShapesWithPersonalTokens() {
+        endpoint("writer", "token");
+        deploy("writer", "gpt", generator, 1);
+        String token = system.adminToken();
+        Map<?, ?> greedy = tryIt(generator, Map.of("text", "Hello there", "generation", Map.of("maxNewTokens", 5)));
+
+        HttpResponse<String> completion = call("writer", "/v1/completions", token,
+                "{\"model\": \"gpt\", \"prompt\": \"Hello there\", \"max_tokens\": 5, \"temperature\": 0}", Map.of());
+        assertThat(completion.statusCode()).as(completion.body()).isEqualTo(200);
+        Map<String, Object> answer = map(completion.body());
+        assertThat(answer).containsEntry("object", "text_completion").containsEntry("model", "gpt");
+        Map<?, ?> choice = (Map<?, ?>) ((List<?>) answer.get("choices")).get(0);
+        assertThat(choice.get("text")).isEqualTo(greedy.get("generatedText"));
+        Map<?, ?> usage = (Map<?, ?>) answer.get("usage");
+        assertThat(((Number) usage.get("total_tokens")).intValue()).isEqualTo(
+                ((Number) usage.get("prompt_tokens")).intValue() + ((Number) usage.get("completion_tokens")).intValue());
+
+        HttpResponse<String> stream = call("writer", "/v1/completions", token,
+                "{\"model\": \"gpt\", \"prompt\": \"Hello there\", \"max_tokens\": 5, \"temperature\": 0, \"stream\": true}",
+                Map.of());
+        assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        assertThat(stream.body()).contains("data: {").endsWith("data: [DONE]\n\n");
+
+        HttpResponse<String> langchain = call("writer", "/score", token,
+                "{\"inputs\": {\"input_string\": [\"\\\"Hello there\\\"\"]}, \"parameters\": {\"max_new_tokens\": 5}}",
+                Map.of());
+        assertThat(langchain.statusCode()).as(langchain.body()).isEqualTo(200);
+        assertThat(list(langchain.body())).singleElement()
+                .satisfies(m -> assertThat(m).containsEntry("0", choice.get("text")));
+
+        HttpResponse<String> bad = call("writer", "/v1/completions", token, "{\"model\": \"gpt\", \"prompt\": 7}", Map.of());
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(map(bad.body()).get("error").toString()).contains("param=prompt");
+        assertThat(call("writer", "/v1/completions", "mc_pat_revoked", "{}", Map.of()).statusCode()).isEqualTo(401);
+    }
+}
