@@ -1,4 +1,4 @@
-package io.modelcat.runner.serve;
+package io.modelcat.runner.serve.http;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -13,6 +13,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.modelcat.jobs.serve.ServeRequest;
 import io.modelcat.jobs.spec.JobSpecs;
+import io.modelcat.runner.serve.ServedInstances;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;

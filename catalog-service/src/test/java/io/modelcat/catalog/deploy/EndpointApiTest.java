@@ -1,0 +1,109 @@
+package io.modelcat.catalog.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.modelcat.catalog.ApiClient;
+import io.modelcat.catalog.CatalogTestBase;
+import io.modelcat.catalog.access.Role;
+import io.modelcat.credentials.SecretCipher;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Managing online endpoints through the API, with no runner: every bad input is a 4xx naming what was
+ * expected, a deployment waits for a runner and says so, keys are shown once unless they can be sealed,
+ * and the gateway refuses what it cannot serve without reaching any runner.
+ */
+@MicronautTest(transactional = false)
+class EndpointApiTest extends CatalogTestBase {
+
+    private String modelWithFiles(String name, String task) {
+        Map<String, Object> body = aModel(name);
+        body.put("task", task);
+        String id = (String) create(body).get("id");
+        ApiClient.Answer version = api.post("/api/v1/models/" + id + "/versions", Map.of("artifactUri", "file:///nowhere/" + name));
+        assertThat(version.status()).as(version.toString()).isEqualTo(201);
+        return id;
+    }
+
+    @Test
+    void badEndpointsAndDeploymentsAreRefusedNamingTheField() {
+        assertThat(api.post("/api/v1/endpoints", Map.of("name", "No Spaces")).errorFields()).containsExactly("name");
+        assertThat(api.post("/api/v1/endpoints", Map.of("name", "ok-name", "authMode", "magic")).errorFields())
+                .containsExactly("authMode");
+        assertThat(api.post("/api/v1/endpoints", Map.of("name", "sentiment")).status()).isEqualTo(201);
+        ApiClient.Answer again = api.post("/api/v1/endpoints", Map.of("name", "sentiment"));
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.map().get("detail")).asString().contains("exists already");
+
+        String noFiles = (String) create(aModel("no-files")).get("id");
+        ApiClient.Answer unimported = api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "blue", "modelId", noFiles));
+        assertThat(unimported.status()).isEqualTo(409);
+        assertThat(unimported.map().get("detail")).asString().contains("import it first");
+        String summarizer = modelWithFiles("summarizer", "summarization");
+        ApiClient.Answer wrongTask = api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "blue", "modelId", summarizer));
+        assertThat(wrongTask.errorFields()).containsExactly("modelId");
+        assertThat(wrongTask.toString()).contains("text-classification");
+        assertThat(api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "blue",
+                "modelId", "00000000-0000-0000-0000-000000000000")).errorFields()).containsExactly("modelId");
+        String classifier = modelWithFiles("classifier", "text-classification");
+        assertThat(api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "blue", "modelId", classifier,
+                "instanceCount", 9, "device", "tpu", "requestTimeoutMs", 5)).errorFields())
+                .containsExactlyInAnyOrder("instanceCount", "device", "requestTimeoutMs");
+        assertThat(api.post("/api/v1/endpoints/nowhere/deployments", Map.of("name", "blue", "modelId", classifier))
+                .status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/endpoints/sentiment").map().get("deployments")).asList().isEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aDeploymentWaitsForARunnerAndTheGatewayRefusesWithoutReachingOne() {
+        ApiClient.Answer made = api.post("/api/v1/endpoints", Map.of("name", "sentiment", "description", "tickets"));
+        Map<String, Object> keys = (Map<String, Object>) made.map().get("keys");
+        assertThat((String) keys.get("primaryKey")).startsWith("mc_ek_");
+        ApiClient.Answer shownAgain = api.get("/api/v1/endpoints/sentiment/keys");
+        assertThat(shownAgain.status()).isEqualTo(409);
+        assertThat(shownAgain.map().get("detail")).asString().contains(SecretCipher.KEY_VARIABLE).contains("Regenerate");
+
+        String classifier = modelWithFiles("classifier", "text-classification");
+        ApiClient.Answer blue = api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "blue", "modelId", classifier));
+        assertThat(blue.status()).as(blue.toString()).isEqualTo(201);
+        assertThat(blue.map()).containsEntry("state", "creating").containsEntry("instanceCount", 1)
+                .containsEntry("maxConcurrentRequestsPerInstance", 4).containsEntry("requestTimeoutMs", 5000);
+        assertThat(blue.map().get("reason")).asString().contains("waiting for a live runner");
+        assertThat(api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "green", "modelId", classifier))
+                .status()).isEqualTo(201);
+        Map<String, Object> endpoint = api.get("/api/v1/endpoints/sentiment").map();
+        assertThat(endpoint.get("traffic")).as("the first deployment takes all traffic")
+                .isEqualTo(Map.of("blue", 100, "green", 0));
+        assertThat(endpoint.get("scoringUri")).asString().endsWith("/endpoints/sentiment/score");
+
+        assertThat(api.put("/api/v1/endpoints/sentiment/traffic", Map.of("traffic", Map.of("blue", 60, "green", 30)))
+                .errorFields()).containsExactly("traffic");
+        assertThat(api.put("/api/v1/endpoints/sentiment/traffic", Map.of("traffic", Map.of("red", 100)))
+                .errorFields()).containsExactly("traffic.red");
+        assertThat(api.delete("/api/v1/endpoints/sentiment/deployments/blue").status()).isEqualTo(409);
+
+        ApiClient gateway = anonymousApi();
+        String key = (String) keys.get("primaryKey");
+        ApiClient.Answer notReady = gateway.as(key).post("/endpoints/sentiment/score", Map.of("input_data", List.of("hi")));
+        assertThat(notReady.status()).isEqualTo(503);
+        assertThat(notReady.header("Retry-After")).isEqualTo("1");
+        assertThat(notReady.body()).contains("no ready instance");
+        ApiClient.Answer wrongKey = gateway.as("mc_ek_nope").post("/endpoints/sentiment/score", Map.of("input_data", List.of("hi")));
+        assertThat(wrongKey.status()).isEqualTo(401);
+        assertThat(gateway.as(account(Role.ADMIN).token()).post("/api/v1/endpoints/sentiment/keys/regenerate",
+                Map.of("keyType", "primary")).status()).isEqualTo(200);
+        assertThat(gateway.as(key).post("/endpoints/sentiment/score", Map.of("input_data", List.of("hi"))).status())
+                .as("the regenerated key is gone").isEqualTo(401);
+        assertThat(gateway.as(key).post("/api/v1/endpoints", Map.of("name", "stolen")).status())
+                .as("a key grants scoring only").isEqualTo(401);
+
+        assertThat(api.get("/api/v1/audit").body()).contains("endpoint.create").contains("deployment.create")
+                .contains("endpoint.key.regenerate");
+        assertThat(api.delete("/api/v1/endpoints/sentiment").status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/endpoints").map().get("items")).asList().isEmpty();
+    }
+}
