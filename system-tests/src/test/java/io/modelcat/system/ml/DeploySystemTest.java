@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelcat.system.RunningSystem;
 import io.modelcat.testsupport.Fixtures;
+import io.modelcat.testsupport.ReferencePython;
 import io.modelcat.testsupport.hub.FakeHub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -231,6 +232,19 @@ class DeploySystemTest {
         assertThat(langchain.statusCode()).as(langchain.body()).isEqualTo(200);
         assertThat(list(langchain.body())).singleElement()
                 .satisfies(m -> assertThat(m).containsEntry("0", choice.get("text")));
+
+        // OpenAI's own Python SDK, as an application would call the endpoint.
+        Map<String, Object> sdk = map(ReferencePython.run(Duration.ofMinutes(2), Map.of(),
+                "reference/clients/openai_client.py", system.base().resolve("/endpoints/writer/v1").toString(), token,
+                "gpt", "Hello there", "5").strip().lines().reduce((a, b) -> b).orElseThrow());
+        assertThat(sdk).containsEntry("text", greedy.get("generatedText")).containsEntry("streamed", greedy.get("generatedText"))
+                .containsEntry("model", "gpt").containsEntry("models", List.of("gpt"));
+        assertThat(sdk.get("finish_reason")).isIn("stop", "length");
+        Map<?, ?> sdkUsage = (Map<?, ?>) sdk.get("usage");
+        assertThat(sdkUsage.get("prompt_tokens")).isEqualTo(usage.get("prompt_tokens"));
+        assertThat(sdkUsage.get("completion_tokens")).isEqualTo(usage.get("completion_tokens"));
+        assertThat(((Map<?, ?>) sdk.get("refused")).get("status")).isEqualTo(400);
+        assertThat(((Map<?, ?>) sdk.get("refused")).get("message").toString()).contains("max_tokens");
 
         HttpResponse<String> bad = call("writer", "/v1/completions", token, "{\"model\": \"gpt\", \"prompt\": 7}", Map.of());
         assertThat(bad.statusCode()).isEqualTo(400);
