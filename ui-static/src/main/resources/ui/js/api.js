@@ -299,3 +299,78 @@ export function deleteSecret(name) {
 export function auditLog(query) {
   return request('GET', `/audit?${queryString(query)}`);
 }
+
+// Online endpoints and their deployments (docs/deployments.md).
+
+/** The endpoints with their deployments: { items }. */
+export function listEndpoints() {
+  return request('GET', '/endpoints');
+}
+
+export function getEndpoint(name) {
+  return request('GET', `/endpoints/${encodeURIComponent(name)}`);
+}
+
+/** Creates an endpoint: { name, description?, authMode }; answers { endpoint, keys } (keys in key mode, maybe only now). */
+export function createEndpoint(body) {
+  return request('POST', '/endpoints', body);
+}
+
+export function deleteEndpoint(name) {
+  return request('DELETE', `/endpoints/${encodeURIComponent(name)}`);
+}
+
+/** The endpoint's keys: { primaryKey, secondaryKey }; 409 when they cannot be shown again. */
+export function endpointKeys(name) {
+  return request('GET', `/endpoints/${encodeURIComponent(name)}/keys`);
+}
+
+/** Makes a key ('primary' or 'secondary') anew; answers the keys, the other one null when it cannot be shown. */
+export function regenerateEndpointKey(name, keyType) {
+  return request('POST', `/endpoints/${encodeURIComponent(name)}/keys/regenerate`, { keyType });
+}
+
+/** Sets the traffic map { deployment: percent }; answers the endpoint. */
+export function setEndpointTraffic(name, traffic) {
+  return request('PUT', `/endpoints/${encodeURIComponent(name)}/traffic`, { traffic });
+}
+
+/** Deploys a model version in an endpoint: { name, modelId, versionNumber?, instanceCount?, device?, ... }. */
+export function createDeployment(endpoint, body) {
+  return request('POST', `/endpoints/${encodeURIComponent(endpoint)}/deployments`, body);
+}
+
+export function deleteDeployment(endpoint, deployment) {
+  return request('DELETE', `/endpoints/${encodeURIComponent(endpoint)}/deployments/${encodeURIComponent(deployment)}`);
+}
+
+/** The header that pins a deployment in a scoring call, and names the one that answered. */
+export const DEPLOYMENT_HEADER = 'azureml-model-deployment';
+
+/**
+ * Calls an endpoint's scoring URL as an application does: `body` as it is (JSON text), the key or personal
+ * token as a bearer credential, and not the session's cookie, so the call proves what the credential
+ * alone can do. Answers { status, statusText, deployment, text, json } for any HTTP answer, failures too.
+ */
+export async function scoreEndpoint(name, body, { credential, deployment } = {}) {
+  const requestHeaders = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  if (credential) requestHeaders.Authorization = `Bearer ${credential}`;
+  if (deployment) requestHeaders[DEPLOYMENT_HEADER] = deployment;
+  let response;
+  try {
+    // Relative to the page like the API, so it works behind a proxy too.
+    response = await fetch(`endpoints/${encodeURIComponent(name)}/score`,
+      { method: 'POST', headers: requestHeaders, body, credentials: 'omit' });
+  } catch (e) {
+    throw new ApiError(0, { title: 'Cannot reach the catalog service', detail: e.message });
+  }
+  const text = await response.text();
+  let json;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, statusText: response.statusText, deployment: response.headers.get(DEPLOYMENT_HEADER),
+    text, json };
+}

@@ -1,12 +1,16 @@
 // Entry point: hash routing between the catalog (#/?filters), a model card (#/models/{id}), the jobs
-// (#/jobs?filters), a job (#/jobs/{id}), the workers (#/workers), the evaluate and fine-tune pages
-// (#/models/{id}/evaluate, #/models/{id}/finetune), the comparison (#/compare?datasetId&task&metric),
+// (#/jobs?filters), a job (#/jobs/{id}), the workers (#/workers), the evaluate, fine-tune and deploy pages
+// (#/models/{id}/evaluate, #/models/{id}/finetune, #/models/{id}/deploy), the endpoints (#/endpoints) and an
+// endpoint (#/endpoints/{name}), the comparison (#/compare?datasetId&task&metric),
 // the account (#/account), the admin pages (#/admin, #/audit) and the sign-in (#/login?next=hash).
 // Nothing but the sign-in shows until a session is open.
 import { whenUnauthenticated } from './api.js';
 import { mountCatalog } from './catalog.js';
 import { mountCompare } from './compare.js';
+import { mountDeploy } from './deploy.js';
 import { h } from './dom.js';
+import { mountEndpoint } from './endpoint.js';
+import { mountEndpoints } from './endpoints.js';
 import { mountJob } from './job.js';
 import { mountJobs } from './jobs.js';
 import { mountLogin } from './login.js';
@@ -16,7 +20,7 @@ import { mountWorkers } from './workers.js';
 import { mountWizard } from './wizard.js';
 
 const main = document.getElementById('main');
-let current = null; // { page: 'catalog' | 'model' | 'jobs' | 'job' | 'workers', view }
+let current = null; // { page: 'catalog' | 'model' | 'jobs' | 'job' | 'workers' | 'endpoints' | 'endpoint' | …, view }
 let catalogHash = '#/'; // the catalog as last seen, so a model page's back link keeps the reader's filters
 
 /** The hash as a path and its query parameters: '#/models/x?a=1' gives '/models/x' and a=1. */
@@ -133,8 +137,16 @@ function route() {
   const model = /^\/models\/([^/]+)\/?$/.exec(path);
   const job = /^\/jobs\/([^/]+)\/?$/.exec(path);
   const wizard = /^\/models\/([^/]+)\/(evaluate|finetune)\/?$/.exec(path);
+  const deploy = /^\/models\/([^/]+)\/deploy\/?$/.exec(path);
+  const endpoint = /^\/endpoints\/([^/]+)\/?$/.exec(path);
   if (wizard) {
     show('wizard', null, () => mountWizard(main, decodeURIComponent(wizard[1]), wizard[2], navigate));
+  } else if (deploy) {
+    show('deploy', null, () => mountDeploy(main, decodeURIComponent(deploy[1]), navigate));
+  } else if (endpoint) {
+    show('endpoint', 'endpoints', () => mountEndpoint(main, decodeURIComponent(endpoint[1]), navigate));
+  } else if (path === '/endpoints' || path === '/endpoints/') {
+    show('endpoints', 'endpoints', () => mountEndpoints(main));
   } else if (path === '/compare' || path === '/compare/') {
     showListPage('compare', params, () => mountCompare(main, params, navigate));
   } else if (model) {

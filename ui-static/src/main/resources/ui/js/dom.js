@@ -71,3 +71,38 @@ export function dateView(iso) {
   return h('time', { datetime: iso, title: date.toISOString() },
     date.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' }));
 }
+
+/**
+ * Asks before an action that cannot be undone: a modal dialog with `title` and `text`, a button that keeps things
+ * as they are (focused first, so Enter or Escape changes nothing) and one labelled `confirm` that goes ahead.
+ * Ids start with `id`. Answers a promise of true when the reader went ahead; the focus goes back where it was.
+ */
+export function confirmDialog({ id, title, text, confirm, keep = 'Keep it' }) {
+  const back = document.activeElement;
+  return new Promise(resolve => {
+    let answer = false;
+    const yes = h('button', { type: 'button', class: 'button danger', id: `${id}-confirm` }, confirm);
+    const no = h('button', { type: 'button', class: 'button', id: `${id}-keep` }, keep);
+    const dialog = h('dialog', { class: 'dialog small', id, 'aria-labelledby': `${id}-heading`, 'aria-describedby': `${id}-text` },
+      h('h2', { id: `${id}-heading` }, title),
+      h('p', { id: `${id}-text` }, text),
+      h('div', { class: 'dialog-actions' }, no, yes));
+    // Back and forward leave the page the dialog was opened on: it goes with it.
+    const closeOnNavigation = () => dialog.close();
+    no.addEventListener('click', () => dialog.close());
+    yes.addEventListener('click', () => {
+      answer = true;
+      dialog.close();
+    });
+    dialog.addEventListener('close', () => {
+      window.removeEventListener('hashchange', closeOnNavigation);
+      dialog.remove();
+      if (back?.isConnected) back.focus();
+      resolve(answer);
+    });
+    window.addEventListener('hashchange', closeOnNavigation);
+    document.body.append(dialog);
+    dialog.showModal();
+    no.focus();
+  });
+}

@@ -11,6 +11,7 @@ import { loadTaskRegistry } from './tasks.js';
 const HUB = 'https://huggingface.co/';
 const HUB_REPO = /^[\w.-]+(\/[\w.-]+)?$/;
 
+import { deployBlocker } from './deploy.js';
 import { tryItSection } from './tryit.js';
 import { noTaskReason, tasksFor, versionsWithFiles } from './wizard.js';
 
@@ -86,9 +87,10 @@ function render(root, model, versions, registry, catalogHash, reload) {
           model.latestVersion ? h('span', { class: 'badge' }, `v${model.latestVersion.versionNumber}`) : null),
         model.statusMessage ? h('p', { class: `status-message status-${model.status}` }, model.statusMessage) : null),
       h('div', { class: 'actions' }, h('div', { class: 'action-buttons' }, importButton(model, reload),
-        jobButtons(model, versions ?? [], registry)),
+        jobButtons(model, versions ?? [], registry), deployButton(model, versions ?? [], registry)),
       importHint(model),
-      jobHint(model, versions ?? [], registry))),
+      jobHint(model, versions ?? [], registry),
+      deployHint(model, versions ?? [], registry))),
     h('div', { class: 'model-body' },
       h('div', { class: 'model-main' },
         h('section', { 'aria-labelledby': 'description-heading' },
@@ -168,6 +170,20 @@ function jobHint(model, versions, registry) {
     const why = jobBlocker(model, versions, mode, registry);
     return why ? h('p', { id: `${mode}-why`, class: 'visually-hidden' }, why) : null;
   });
+}
+
+/** Deploy: a link to its page, or a disabled button that says why; nothing for viewers, who cannot deploy. */
+function deployButton(model, versions, registry) {
+  if (!can('contributor')) return null;
+  const why = deployBlocker(model, versions, registry);
+  if (!why) return h('a', { class: 'button', id: 'deploy-model', href: `#/models/${encodeURIComponent(model.id)}/deploy` }, 'Deploy');
+  return h('button', { type: 'button', class: 'button', id: 'deploy-model', 'aria-disabled': 'true', title: why,
+    'aria-describedby': 'deploy-why' }, 'Deploy');
+}
+
+function deployHint(model, versions, registry) {
+  const why = can('contributor') ? deployBlocker(model, versions, registry) : null;
+  return why ? h('p', { id: 'deploy-why', class: 'visually-hidden' }, why) : null;
 }
 
 /** The final test metrics of the jobs on this model's versions, loaded on their own. */

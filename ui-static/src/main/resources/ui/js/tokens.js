@@ -1,25 +1,14 @@
 // Pieces shared by the Account and Admin pages: a just-made token shown once with a copy button, and a
 // table of tokens (personal or runner) with Revoke.
+import { copyField } from './clipboard.js';
 import { h, dateView, problemView, replaceChildren } from './dom.js';
 import { relativeTime } from './format.js';
 
 /** A new token's value, shown once: a read-only field, a Copy button and the warning that it will not be shown again. */
 export function revealOnce(id, value, usage) {
-  const field = h('input', { id, type: 'text', readonly: true, value, class: 'token-value', 'aria-label': 'The new token',
-    spellcheck: 'false' });
-  const copied = h('span', { class: 'muted small', role: 'status', 'aria-live': 'polite' });
-  const copy = h('button', { type: 'button', class: 'button', onclick: async () => {
-    field.select();
-    try {
-      await navigator.clipboard.writeText(value);
-      copied.textContent = 'Copied.';
-    } catch {
-      copied.textContent = 'Select the text and copy it.';
-    }
-  } }, 'Copy');
   return h('div', { class: 'success token-reveal', role: 'alert' },
     h('p', {}, h('strong', {}, 'Copy the token now: it will not be shown again.'), ' ', usage),
-    h('div', { class: 'token-copy' }, field, copy, copied));
+    copyField(id, value, 'The new token'));
 }
 
 /** The state of a token: active, revoked or expired. */

@@ -1,0 +1,113 @@
+// Ready-to-paste calls of an endpoint: the example request body of each task, and snippets for curl, Python's
+// requests, the OpenAI SDK and LangChain. Plain strings, no DOM: the endpoint page shows them as text.
+
+/** The example request body of a task, in the shape docs/deployments.md lists for it. */
+export function exampleRequest(task) {
+  switch (task) {
+    case 'question-answering':
+      return { input_data: { question: 'Where is the tower?', context: 'The tower is in Paris.' } };
+    case 'token-classification':
+      return { input_data: ['My name is Clara and I live in Berkeley.'] };
+    case 'fill-mask':
+      return { input_data: ['Paris is the [MASK] of France.'] };
+    case 'text-generation':
+      return { inputs: { input_string: ['Once upon a time'] }, parameters: { max_new_tokens: 20 } };
+    default:
+      return { input_data: ['I love this'] };
+  }
+}
+
+/** The example as the Test tab's editor starts with it. */
+export function exampleText(task) {
+  return JSON.stringify(exampleRequest(task), null, 2);
+}
+
+/** A JSON value as a Python literal: true, false and null become True, False and None. */
+export function pythonLiteral(value) {
+  if (value === null || value === undefined) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'None';
+  if (typeof value === 'string') return JSON.stringify(value); // a valid Python string literal
+  if (Array.isArray(value)) return `[${value.map(pythonLiteral).join(', ')}]`;
+  return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pythonLiteral(v)}`).join(', ')}}`;
+}
+
+/** A string as one shell word in single quotes. */
+export function shellQuote(text) {
+  return `'${String(text).replace(/'/g, `'\\''`)}'`;
+}
+
+/** The environment variable the snippets read the credential from. */
+export function credentialVariable(endpoint) {
+  return endpoint.authMode === 'token' ? 'MODELCAT_TOKEN' : 'ENDPOINT_KEY';
+}
+
+/** The first text-generation deployment, preferring the one with traffic: the OpenAI and LangChain snippets call it. */
+function generator(endpoint, served) {
+  return served?.task === 'text-generation' ? served
+    : (endpoint.deployments ?? []).find(d => d.task === 'text-generation');
+}
+
+/**
+ * The snippets for an endpoint, the request shaped for the task of `served` (the deployment that answers by
+ * default): [{ id, title, install, code }]. OpenAI and LangChain come only with a text-generation deployment.
+ */
+export function snippets(endpoint, served) {
+  const variable = credentialVariable(endpoint);
+  const example = exampleRequest(served?.task);
+  const list = [
+    { id: 'curl', title: 'curl', install: null, code: [
+      `curl -sS ${shellQuote(endpoint.scoringUri)} \\`,
+      `  -H "Authorization: Bearer $${variable}" \\`,
+      `  -H 'Content-Type: application/json' \\`,
+      `  -d ${shellQuote(JSON.stringify(example))}`,
+    ].join('\n') },
+    { id: 'python', title: 'Python (requests)', install: 'pip install requests', code: [
+      'import os',
+      '',
+      'import requests',
+      '',
+      'response = requests.post(',
+      `    ${JSON.stringify(endpoint.scoringUri)},`,
+      `    headers={"Authorization": f"Bearer {os.environ['${variable}']}"},`,
+      `    json=${pythonLiteral(example)},`,
+      '    timeout=30,',
+      ')',
+      'response.raise_for_status()',
+      'print(response.headers.get("azureml-model-deployment"), response.json())',
+    ].join('\n') },
+  ];
+  const writer = generator(endpoint, served);
+  if (writer) {
+    list.push({ id: 'openai', title: 'OpenAI SDK', install: 'pip install openai', code: [
+      'import os',
+      '',
+      'from openai import OpenAI',
+      '',
+      `client = OpenAI(base_url=${JSON.stringify(endpoint.openaiBaseUrl)}, api_key=os.environ["${variable}"])`,
+      `completion = client.completions.create(model=${JSON.stringify(writer.name)}, prompt="Once upon a time", max_tokens=20)`,
+      'print(completion.choices[0].text)',
+    ].join('\n') });
+    list.push({ id: 'langchain', title: 'LangChain', install: 'pip install langchain-community', code: [
+      'import os',
+      '',
+      'from langchain_community.llms.azureml_endpoint import (',
+      '    AzureMLEndpointApiType,',
+      '    AzureMLOnlineEndpoint,',
+      '    GPT2ContentFormatter,',
+      ')',
+      '',
+      'llm = AzureMLOnlineEndpoint(',
+      `    endpoint_url=${JSON.stringify(endpoint.scoringUri)},`,
+      '    endpoint_api_type=AzureMLEndpointApiType.dedicated,',
+      `    endpoint_api_key=os.environ["${variable}"],`,
+      `    deployment_name=${JSON.stringify(writer.name)},  # leave out to follow the traffic split`,
+      '    content_formatter=GPT2ContentFormatter(),',
+      '    model_kwargs={"max_new_tokens": 20},',
+      ')',
+      'print(llm.invoke("Once upon a time"))',
+    ].join('\n') });
+  }
+  return list;
+}
