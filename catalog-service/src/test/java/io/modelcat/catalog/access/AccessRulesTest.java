@@ -124,7 +124,8 @@ class AccessRulesTest extends CatalogTestBase {
         // Outside /api only Micronaut's health endpoint and the online endpoints' scoring routes (which check
         // the endpoint's own keys: ScoringController) are routes; the UI and the API explorer are static files.
         assertThat(outsideTheApi).containsOnly("GET /health", "GET /health/{selector}",
-                "POST /endpoints/{name}/score", "POST /endpoints/{name}/v1/completions",
+                "POST /endpoints/{name}/score", "POST /endpoints/{name}/invocations",
+                "POST /endpoints/{name}/v1/models/{target}", "POST /endpoints/{name}/v1/completions",
                 "POST /endpoints/{name}/v1/chat/completions", "GET /endpoints/{name}/v1/models");
     }
 

@@ -146,6 +146,19 @@ class DeploySystemTest {
         assertThat(list(legacy.body())).singleElement()
                 .satisfies(m -> assertThat(m).containsOnlyKeys("0"));
 
+        // MLflow's scoring server and KServe's v1 protocol: {"predictions": [...]}.
+        HttpResponse<String> invocations = call("sentiment", "/invocations", key,
+                "{\"dataframe_records\": [{\"text\": \"I loved it\"}]}", Map.of());
+        assertThat(invocations.statusCode()).as(invocations.body()).isEqualTo(200);
+        List<?> predicted = (List<?>) map(invocations.body()).get("predictions");
+        assertThat(((Map<?, ?>) predicted.get(0)).get("label")).isEqualTo(labels.get(0).get("label"));
+        HttpResponse<String> kserve = call("sentiment", "/v1/models/blue:predict", key,
+                "{\"instances\": [\"I loved it\"]}", Map.of());
+        assertThat(kserve.statusCode()).as(kserve.body()).isEqualTo(200);
+        assertThat(map(kserve.body()).get("predictions")).isEqualTo(predicted);
+        assertThat(call("sentiment", "/v1/models/red:predict", key, "{\"instances\": [\"x\"]}", Map.of())
+                .statusCode()).as("no deployment red").isEqualTo(404);
+
         // Bad shapes and bad credentials never reach a runner.
         HttpResponse<String> shapeless = score(key, "{\"text\": \"I loved it\"}");
         assertThat(shapeless.statusCode()).isEqualTo(400);

@@ -28,6 +28,7 @@ import io.swagger.v3.oas.annotations.Hidden;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.function.BiFunction;
 
 /**
  * Calls to online endpoints, authenticated by the endpoint's keys (or personal tokens), not by the
@@ -55,13 +56,41 @@ public class ScoringController {
                                              @Nullable @Header("api-key") String apiKey,
                                              @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned,
                                              @Nullable @Header("x-ms-user-agent") String userAgent) {
+        boolean promptFlow = userAgent != null && userAgent.toLowerCase(Locale.ROOT).startsWith("promptflow");
+        return scored(name, body, authorization, apiKey, pinned, (json, task) -> ScoreShapes.parse(json, task, promptFlow));
+    }
+
+    @Post(value = "/invocations", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    public MutableHttpResponse<String> invocations(@PathVariable String name, @Nullable @Body byte[] body,
+                                                   @Nullable @Header("Authorization") String authorization,
+                                                   @Nullable @Header("api-key") String apiKey,
+                                                   @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned) {
+        return scored(name, body, authorization, apiKey, pinned, ScoreShapes::parseInvocations);
+    }
+
+    /** KServe's v1 protocol: {@code POST /v1/models/{deployment}:predict}, the deployment pinned by the path. */
+    @Post(value = "/v1/models/{target}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    public MutableHttpResponse<String> kserve(@PathVariable String name, @PathVariable String target,
+                                              @Nullable @Body byte[] body,
+                                              @Nullable @Header("Authorization") String authorization,
+                                              @Nullable @Header("api-key") String apiKey) {
+        if (!target.endsWith(":predict")) {
+            return problem(new GatewayException(GatewayException.Status.NOT_FOUND, "KServe's v1 protocol answers "
+                    + "POST /endpoints/" + name + "/v1/models/<deployment>:predict"));
+        }
+        String deployment = target.substring(0, target.length() - ":predict".length());
+        return scored(name, body, authorization, apiKey, deployment, ScoreShapes::parseKServe);
+    }
+
+    /** One scoring call: authorize, choose the deployment, read the body in the route's shapes, call, shape the answer. */
+    private MutableHttpResponse<String> scored(String name, byte[] body, String authorization, String apiKey,
+                                               String pinned, BiFunction<JsonNode, Task, ScoreCall> reader) {
         try {
             Gateway.Chosen chosen = gateway.choose(gateway.authorize(name, authorization, apiKey), pinned);
             Task task = chosen.task();
             ScoreCall call;
             try {
-                call = ScoreShapes.parse(json(body), task, userAgent != null
-                        && userAgent.toLowerCase(Locale.ROOT).startsWith("promptflow"));
+                call = reader.apply(json(body), task);
             } catch (ScoreShapeException e) {
                 throw new GatewayException(GatewayException.Status.BAD_REQUEST, e.getMessage());
             }
@@ -75,9 +104,14 @@ public class ScoringController {
             }
             return json(HttpStatus.OK, shaped).header(Gateway.DEPLOYMENT_HEADER, chosen.deployment().name());
         } catch (GatewayException e) {
-            return failure(e, JSON.createObjectNode().put("status", e.status().code()).put("title",
-                    HttpStatus.valueOf(e.status().code()).getReason()).put("detail", e.getMessage()).toString(), "application/problem+json");
+            return problem(e);
         }
+    }
+
+    private static MutableHttpResponse<String> problem(GatewayException e) {
+        return failure(e, JSON.createObjectNode().put("status", e.status().code()).put("title",
+                HttpStatus.valueOf(e.status().code()).getReason()).put("detail", e.getMessage()).toString(),
+                "application/problem+json");
     }
 
     @Post(value = "/v1/completions", consumes = MediaType.ALL)

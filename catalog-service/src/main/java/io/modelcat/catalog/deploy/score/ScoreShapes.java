@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.DoublePredicate;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -74,6 +75,72 @@ public final class ScoreShapes {
     }
 
     /**
+     * Understands a request to MLflow's scoring server route ({@code POST /invocations}): exactly one of
+     * {@code dataframe_split}, {@code dataframe_records}, {@code instances} or {@code inputs}, with {@code params}.
+     * The answer is {@code {"predictions": [...]}}.
+     *
+     * @throws ScoreShapeException      when the body is none of these, naming what was wrong
+     * @throws IllegalArgumentException when endpoints do not serve {@code task}
+     */
+    public static ScoreCall parseInvocations(JsonNode body, Task task) {
+        return asRoute(task, INVOCATION_SHAPES, () -> {
+            List<String> formats = body.isObject() ? fieldNames(body).stream()
+                    .filter(List.of("dataframe_split", "dataframe_records", "instances", "inputs")::contains).toList()
+                    : List.of();
+            if (formats.size() != 1) {
+                throw refuse(task, "the body must be an object with exactly one of dataframe_split, dataframe_records, "
+                        + "instances or inputs; it is " + describe(body));
+            }
+            String format = formats.get(0);
+            onlyFields(body, "the body", task, format, "params");
+            JsonNode data = body.get(format);
+            List<Map<String, String>> inputs = switch (format) {
+                case "dataframe_split" -> pandasSplit(data, format, task);
+                case "inputs" -> data.isObject() ? questionsAndContexts(data, format, task) : records(data, format, task);
+                default -> records(data, format, task);
+            };
+            return call(task, Shape.INVOCATIONS, inputs, Parameters.of(body, "params", "params", task));
+        });
+    }
+
+    /**
+     * Understands a request in KServe's v1 protocol ({@code POST /v1/models/{deployment}:predict}):
+     * {@code {"instances": [...]}} of texts or objects naming the task's inputs, with {@code parameters}. The answer is
+     * {@code {"predictions": [...]}}.
+     */
+    public static ScoreCall parseKServe(JsonNode body, Task task) {
+        return asRoute(task, KSERVE_SHAPES, () -> {
+            if (!body.isObject() || !body.has("instances")) {
+                throw refuse(task, "the body must be an object with instances; it is " + describe(body));
+            }
+            onlyFields(body, "the body", task, "instances", "parameters");
+            return call(task, Shape.KSERVE, records(body.get("instances"), "instances", task),
+                    Parameters.of(body, "parameters", "parameters", task));
+        });
+    }
+
+    private static final List<String> INVOCATION_SHAPES = List.of(
+            "{\"dataframe_split\": {\"columns\": [...], \"data\": [[...]]}, \"params\": {...}}",
+            "{\"dataframe_records\": [{\"text\": \"...\"}], \"params\": {...}}",
+            "{\"instances\": [\"...\"], \"params\": {...}}",
+            "{\"inputs\": [\"...\"], \"params\": {...}}");
+    private static final List<String> KSERVE_SHAPES = List.of(
+            "{\"instances\": [\"...\"], \"parameters\": {...}}",
+            "{\"instances\": [{\"question\": \"...\", \"context\": \"...\"}]}");
+
+    /** Runs a route's parser, so that its refusals list that route's shapes rather than those of {@code /score}. */
+    private static ScoreCall asRoute(Task task, List<String> shapes, Supplier<ScoreCall> parser) {
+        if (task.predictInputs().isEmpty()) {
+            throw notServed(task);
+        }
+        try {
+            return parser.get();
+        } catch (ScoreShapeException e) {
+            throw new ScoreShapeException(e.problem(), task, shapes);
+        }
+    }
+
+    /**
      * The answer to {@code call} in its shape's terms, from the runner's predictions: one per input, in order, as
      * {@link io.modelcat.jobs.serve.ServeResponse} documents them.
      *
@@ -93,6 +160,7 @@ public final class ScoreShapes {
             case LEGACY, INPUT_STRING, PROMPT_FLOW -> list(values, value -> object("0", value));
             case HUGGING_FACE -> list(values, value -> object("0", object("generated_text", value)));
             case CHAT_MESSAGES -> object("output", values.get(0));
+            case INVOCATIONS, KSERVE -> object("predictions", list(values, UnaryOperator.identity()));
         };
     }
 
@@ -110,7 +178,7 @@ public final class ScoreShapes {
             return call(task, Shape.MLFLOW, questionsAndContexts(data, "input_data", task), params);
         }
         if (data.isObject() && (data.has("columns") || data.has("data"))) {
-            return call(task, Shape.PANDAS_SPLIT, pandasSplit(data, task), params);
+            return call(task, Shape.PANDAS_SPLIT, pandasSplit(data, "input_data", task), params);
         }
         throw wrong(task, "input_data", "a list of texts, or an object with input_string, question and context, "
                 + "or columns and data", data);
@@ -191,7 +259,7 @@ public final class ScoreShapes {
      */
     private static boolean repeatsPromptByDefault(Shape shape) {
         return switch (shape) {
-            case MLFLOW, PANDAS_SPLIT, HUGGING_FACE -> true;
+            case MLFLOW, PANDAS_SPLIT, HUGGING_FACE, INVOCATIONS, KSERVE -> true;
             case LEGACY, DOLLY, PROMPT_FLOW, INPUT_STRING, CHAT_MESSAGES -> false;
         };
     }
@@ -243,27 +311,25 @@ public final class ScoreShapes {
         return inputs;
     }
 
-    /** pandas' split orient: one input per row of {@code data}, its values named by the columns. */
-    private static List<Map<String, String>> pandasSplit(JsonNode frame, Task task) {
-        onlyFields(frame, "input_data", task, "columns", "index", "data");
-        List<String> names = columnInputs(frame.path("columns"), task);
+    /** pandas' split orient at {@code path}: one input per row of {@code data}, its values named by the columns. */
+    private static List<Map<String, String>> pandasSplit(JsonNode frame, String path, Task task) {
+        if (!frame.isObject()) {
+            throw wrong(task, path, "an object with columns and data", frame);
+        }
+        onlyFields(frame, path, task, "columns", "index", "data");
+        List<String> names = columnInputs(frame.path("columns"), path + ".columns", task);
         JsonNode rows = frame.path("data");
-        requireInputList(rows, "input_data.data", task);
+        requireInputList(rows, path + ".data", task);
         List<Map<String, String>> inputs = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-            String rowPath = "input_data.data[" + i + "]";
+            String rowPath = path + ".data[" + i + "]";
             JsonNode row = rows.get(i);
             if (!row.isArray() || row.size() != names.size()) {
                 throw wrong(task, rowPath, "a list of " + names.size() + " values, one per column", row);
             }
             Map<String, String> input = new LinkedHashMap<>();
             for (int j = 0; j < names.size(); j++) {
-                JsonNode cell = row.get(j);
-                // pandas writes a missing value as null; an optional input (text2) is then left out, as "Try it" does.
-                boolean empty = cell.isNull() || (cell.isTextual() && cell.textValue().isBlank());
-                if (!(empty && !required(task, names.get(j)))) {
-                    input.put(names.get(j), text(cell, rowPath + "[" + j + "]", task));
-                }
+                putCell(input, names.get(j), row.get(j), rowPath + "[" + j + "]", task);
             }
             inputs.add(input);
         }
@@ -271,19 +337,55 @@ public final class ScoreShapes {
     }
 
     /**
+     * Records: a list whose items are texts, or objects naming the task's inputs ({@code {"question", "context"}}),
+     * as MLflow's {@code dataframe_records} and {@code instances} and KServe's {@code instances} hold them.
+     */
+    private static List<Map<String, String>> records(JsonNode list, String path, Task task) {
+        requireInputList(list, path, task);
+        if (!list.get(0).isObject()) {
+            return texts(list, path, task);
+        }
+        List<Map<String, String>> inputs = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String itemPath = path + "[" + i + "]";
+            JsonNode item = list.get(i);
+            if (!item.isObject()) {
+                throw wrong(task, itemPath, "an object like the first item", item);
+            }
+            List<String> fields = fieldNames(item);
+            List<String> names = columnInputs(JSON.arrayNode().addAll(fields.stream().map(JSON::textNode).toList()),
+                    itemPath, task);
+            Map<String, String> input = new LinkedHashMap<>();
+            for (int j = 0; j < fields.size(); j++) {
+                putCell(input, names.get(j), item.get(fields.get(j)), itemPath + "." + fields.get(j), task);
+            }
+            inputs.add(input);
+        }
+        return inputs;
+    }
+
+    /** One value of a frame or record; a missing optional input (pandas writes null) is left out, as "Try it" does. */
+    private static void putCell(Map<String, String> input, String name, JsonNode cell, String path, Task task) {
+        boolean empty = cell.isNull() || (cell.isTextual() && cell.textValue().isBlank());
+        if (!(empty && !required(task, name))) {
+            input.put(name, text(cell, path, task));
+        }
+    }
+
+    /**
      * The task's input that each column holds: columns are named after the task's inputs ({@code text}, {@code text2},
      * {@code question}, {@code context}), except that the single column of a one-column frame holds the text whatever
      * its name.
      */
-    private static List<String> columnInputs(JsonNode columns, Task task) {
+    private static List<String> columnInputs(JsonNode columns, String path, Task task) {
         if (!columns.isArray() || columns.isEmpty()) {
-            throw wrong(task, "input_data.columns", "a list of column names", columns);
+            throw wrong(task, path, "a list of column names", columns);
         }
         List<String> inputNames = task.predictInputs().stream().map(PredictInput::name).toList();
         List<String> names = new ArrayList<>();
         for (int j = 0; j < columns.size(); j++) {
             if (!columns.get(j).isTextual()) {
-                throw wrong(task, "input_data.columns[" + j + "]", "a column name", columns.get(j));
+                throw wrong(task, path + "[" + j + "]", "a column name", columns.get(j));
             }
             names.add(columns.get(j).textValue());
         }
@@ -292,16 +394,16 @@ public final class ScoreShapes {
         }
         for (String name : names) {
             if (!inputNames.contains(name)) {
-                throw refuse(task, "input_data.columns names \"" + shortened(name) + "\", which " + task.wireName()
+                throw refuse(task, path + " names \"" + shortened(name) + "\", which " + task.wireName()
                         + " does not take; its columns are " + String.join(", ", inputNames));
             }
         }
         if (new HashSet<>(names).size() != names.size()) {
-            throw refuse(task, "input_data.columns names a column twice: " + String.join(", ", names));
+            throw refuse(task, path + " names a column twice: " + String.join(", ", names));
         }
         for (PredictInput input : task.predictInputs()) {
             if (input.required() && !names.contains(input.name())) {
-                throw refuse(task, "input_data.columns lacks " + input.name() + ", which " + task.wireName() + " needs");
+                throw refuse(task, path + " lacks " + input.name() + ", which " + task.wireName() + " needs");
             }
         }
         return names;

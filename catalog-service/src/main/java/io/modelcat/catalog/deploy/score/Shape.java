@@ -17,5 +17,9 @@ public enum Shape {
     /** {@code {"input_data": {"input_string": [...], "parameters": {...}}}}: {@code [{"0": ...}]}. */
     INPUT_STRING,
     /** The same with chat messages as {@code input_string}: {@code {"output": ...}}. */
-    CHAT_MESSAGES
+    CHAT_MESSAGES,
+    /** MLflow's scoring server ({@code /invocations}): {@code dataframe_split}, {@code dataframe_records}, {@code instances}, {@code inputs}: {@code {"predictions": [...]}}. */
+    INVOCATIONS,
+    /** KServe v1 ({@code /v1/models/{deployment}:predict}): {@code {"instances": [...]}}: {@code {"predictions": [...]}}. */
+    KSERVE
 }

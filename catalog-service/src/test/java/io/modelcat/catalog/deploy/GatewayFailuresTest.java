@@ -1,0 +1,186 @@
+package io.modelcat.catalog.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.modelcat.catalog.ApiClient;
+import io.modelcat.catalog.CatalogTestBase;
+import io.modelcat.jobs.serve.ServeRequest;
+import io.modelcat.testsupport.TestDatabase;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway's answers when runners misbehave, with runners that can be made slow, busy, broken or gone on
+ * demand: small HTTP servers speaking the runner's serving protocol, placed as ready instances in the real
+ * database. (A real runner answers a tiny model in milliseconds and cannot be made to hang on cue; the gateway's
+ * path with real runners is DeploySystemTest's.)
+ */
+@MicronautTest(transactional = false)
+class GatewayFailuresTest extends CatalogTestBase {
+
+    private static final String PREDICTION = "{\"predictions\": [{\"label\": \"POSITIVE\", \"score\": 0.75, "
+            + "\"labels\": [{\"label\": \"POSITIVE\", \"score\": 0.75}]}]}";
+
+    private HttpServer runner;
+    private final AtomicReference<Behaviour> behaviour = new AtomicReference<>(Behaviour.ANSWER);
+    private final AtomicInteger served = new AtomicInteger();
+    private final AtomicReference<String> lastSecret = new AtomicReference<>();
+    private final AtomicReference<String> lastBody = new AtomicReference<>();
+    private CountDownLatch release = new CountDownLatch(0);
+    private String key;
+
+    enum Behaviour { ANSWER, SLOW, HOLD, BREAK }
+
+    @BeforeEach
+    void runnerAndEndpoint() throws IOException {
+        behaviour.set(Behaviour.ANSWER);
+        served.set(0);
+        runner = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        runner.setExecutor(Executors.newCachedThreadPool());
+        runner.createContext("/serve/", this::serve);
+        runner.start();
+        key = (String) ((Map<?, ?>) api.post("/api/v1/endpoints", Map.of("name", "sentiment")).map().get("keys"))
+                .get("primaryKey");
+    }
+
+    @AfterEach
+    void stopRunner() {
+        release.countDown();
+        runner.stop(0);
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        lastSecret.set(exchange.getRequestHeaders().getFirst(ServeRequest.SECRET_HEADER));
+        lastBody.set(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        served.incrementAndGet();
+        try {
+            switch (behaviour.get()) {
+                case SLOW -> Thread.sleep(1_500);
+                case HOLD -> release.await(30, TimeUnit.SECONDS);
+                default -> { }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        boolean broken = behaviour.get() == Behaviour.BREAK;
+        byte[] body = (broken ? "{\"message\": \"out of memory\"}" : PREDICTION).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(broken ? 500 : 200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    /** A deployment whose ready instances answer at the given runner addresses; answers the first instance's secret. */
+    private String deploy(int maxConcurrent, int timeoutMs, String... serveUrls) {
+        Map<String, Object> card = aModel("classifier");
+        String model = (String) create(card).get("id");
+        assertThat(api.post("/api/v1/models/" + model + "/versions", Map.of("artifactUri", "file:///nowhere")).status())
+                .isEqualTo(201);
+        ApiClient.Answer made = api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "blue",
+                "modelId", model, "instanceCount", serveUrls.length, "maxConcurrentRequestsPerInstance", maxConcurrent,
+                "requestTimeoutMs", timeoutMs));
+        assertThat(made.status()).as(made.toString()).isEqualTo(201);
+        TestDatabase db = TestDatabase.shared();
+        String firstSecret = null;
+        for (int i = 0; i < serveUrls.length; i++) {
+            String worker = "runner-" + i;
+            String secret = UUID.randomUUID().toString().replace("-", "");
+            firstSecret = firstSecret == null ? secret : firstSecret;
+            db.executeHere("INSERT INTO worker (id, host, cpu_cores, memory_bytes, serve_url) VALUES ('" + worker
+                    + "', '" + worker + "', 2, 1024, '" + serveUrls[i] + "')");
+            db.executeHere("INSERT INTO deployment_instance (id, deployment_id, worker_id, state, secret, created_at) "
+                    + "SELECT '" + UUID.randomUUID() + "', id, '" + worker + "', 'ready', '" + secret + "', now() + interval '"
+                    + i + " seconds' FROM deployment WHERE name = 'blue'");
+        }
+        return firstSecret;
+    }
+
+    private String here() {
+        return "http://127.0.0.1:" + runner.getAddress().getPort();
+    }
+
+    private ApiClient.Answer score() {
+        return anonymousApi().as(key).post("/endpoints/sentiment/score", Map.of("input_data", List.of("I loved it")));
+    }
+
+    @Test
+    void aCallReachesTheRunnerWithTheInstancesSecretAndTheTasksInputs() {
+        String secret = deploy(4, 5000, here());
+        ApiClient.Answer answer = score();
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(answer.list()).containsExactly(Map.of("label", "POSITIVE", "score", 0.75));
+        assertThat(lastSecret.get()).isEqualTo(secret);
+        assertThat(lastBody.get()).isEqualTo("{\"inputs\":[{\"text\":\"I loved it\"}]}");
+    }
+
+    @Test
+    void aRunnerThatCannotBeReachedIsPassedOverForAnother() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        deploy(4, 5000, "http://127.0.0.1:" + closed, here());
+        for (int i = 0; i < 5; i++) {
+            assertThat(score().status()).isEqualTo(200);
+        }
+        assertThat(served.get()).isEqualTo(5);
+    }
+
+    @Test
+    void overTheTimeoutIs504AndABrokenRunnerIs502() {
+        deploy(4, 300, here());
+        behaviour.set(Behaviour.SLOW);
+        ApiClient.Answer slow = score();
+        assertThat(slow.status()).isEqualTo(504);
+        assertThat(slow.body()).contains("did not answer within its request timeout of 300 ms");
+        behaviour.set(Behaviour.BREAK);
+        ApiClient.Answer broken = score();
+        assertThat(broken.status()).isEqualTo(502);
+        assertThat(broken.body()).contains("out of memory");
+    }
+
+    @Test
+    void overTheConcurrencyLimitIs429WithRetryAfter() throws Exception {
+        deploy(1, 30_000, here());
+        behaviour.set(Behaviour.HOLD);
+        release = new CountDownLatch(1);
+        CompletableFuture<ApiClient.Answer> first = CompletableFuture.supplyAsync(this::score);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (served.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        ApiClient.Answer second = score();
+        assertThat(second.status()).isEqualTo(429);
+        assertThat(second.header("Retry-After")).isEqualTo("1");
+        assertThat(second.body()).contains("1 per instance");
+        release.countDown();
+        assertThat(first.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(served.get()).as("the refused call never reached the runner").isEqualTo(1);
+    }
+
+    @Test
+    void anOversizedBodyIs413AndNothingReachesTheRunner() {
+        deploy(4, 5000, here());
+        String big = "x".repeat((1 << 20) + 1);
+        ApiClient.Answer answer = anonymousApi().as(key).post("/endpoints/sentiment/score", Map.of("input_data", List.of(big)));
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(served.get()).isZero();
+    }
+}
