@@ -204,6 +204,12 @@ public final class RunningSystem implements AutoCloseable {
                 .PUT(HttpRequest.BodyPublishers.ofString(json(body))), adminToken);
     }
 
+    /** Patches with JSON as the admin. */
+    public Answer patch(String path, Object body) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json(body))), adminToken);
+    }
+
     public Answer delete(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).DELETE(), adminToken);
     }

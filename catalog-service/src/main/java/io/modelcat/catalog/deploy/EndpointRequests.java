@@ -45,6 +45,17 @@ public final class EndpointRequests {
             @Nullable @Min(100) @Max(300_000) @Schema(description = "default 5000; beyond it callers get 504") Integer requestTimeoutMs) {
     }
 
+    /** New settings of a deployment; what is left out stays as it is. */
+    @Serdeable
+    @Schema(name = "UpdateDeployment")
+    public record UpdateDeployment(
+            @Nullable @Min(1) @Schema(description = "another version of the same model: its instances replace the "
+                    + "current ones once they are ready, without a gap") Integer versionNumber,
+            @Nullable @Min(1) @Max(8) Integer instanceCount,
+            @Nullable @Min(1) @Max(256) Integer maxConcurrentRequestsPerInstance,
+            @Nullable @Min(100) @Max(300_000) Integer requestTimeoutMs) {
+    }
+
     /** A new traffic map. */
     @Serdeable
     @Schema(name = "SetTraffic")

@@ -186,12 +186,46 @@ public class EndpointService {
         return deployment(endpointName, request.name(), baseUrl);
     }
 
+    /**
+     * Changes a deployment: another version of its model (placed and loaded beside the current instances, which
+     * keep answering until the new ones are ready), its number of instances, or its limits.
+     */
+    public EndpointView.Deployment updateDeployment(String endpointName, String deploymentName,
+                                                    EndpointRequests.UpdateDeployment request, String baseUrl,
+                                                    Caller by) {
+        Deployments.DeploymentRow current = db.read(c -> deploymentRow(c, endpoint(c, endpointName), deploymentName));
+        String artifact = current.artifactUri();
+        UUID version = current.modelVersionId();
+        int versionNumber = current.versionNumber();
+        if (request.versionNumber() != null && request.versionNumber() != current.versionNumber()) {
+            List<FieldError> errors = new ArrayList<>();
+            JobInputs.Target target = inputs.target(current.modelId(), request.versionNumber(), errors);
+            if (!errors.isEmpty()) {
+                throw new InvalidFieldException(errors);
+            }
+            artifact = JobInputs.artifactUri(target.model(), target.version());
+            version = target.version().id();
+            versionNumber = target.version().versionNumber();
+        }
+        Deployments.Change change = new Deployments.Change(version, artifact,
+                request.instanceCount() == null ? current.instanceCount() : request.instanceCount(),
+                request.maxConcurrentRequestsPerInstance() == null ? current.maxConcurrent()
+                        : request.maxConcurrentRequestsPerInstance(),
+                request.requestTimeoutMs() == null ? current.requestTimeoutMs() : request.requestTimeoutMs());
+        db.write(c -> {
+            Endpoints.EndpointRow row = Endpoints.lock(c, endpointName).orElseThrow(() -> noEndpoint(endpointName));
+            Deployments.update(c, deploymentRow(c, row, deploymentName).id(), change);
+            return null;
+        });
+        audit.record(by.did("deployment.update", "endpoint", endpointName, Map.of("deployment", deploymentName,
+                "versionNumber", versionNumber, "instanceCount", change.instanceCount())));
+        return deployment(endpointName, deploymentName, baseUrl);
+    }
+
     public void deleteDeployment(String endpointName, String deploymentName, Caller by) {
         db.write(c -> {
             Endpoints.EndpointRow row = Endpoints.lock(c, endpointName).orElseThrow(() -> noEndpoint(endpointName));
-            Deployments.DeploymentRow d = Deployments.ofEndpoints(c, List.of(row.id())).stream()
-                    .filter(x -> x.name().equals(deploymentName)).findFirst()
-                    .orElseThrow(() -> noDeployment(endpointName, deploymentName));
+            Deployments.DeploymentRow d = deploymentRow(c, row, deploymentName);
             int share = row.traffic().getOrDefault(deploymentName, 0);
             if (share > 0) {
                 throw new ConflictException("deployment '" + deploymentName + "' receives " + share + "% of the traffic "
@@ -244,6 +278,12 @@ public class EndpointService {
         }
     }
 
+    private static Deployments.DeploymentRow deploymentRow(Connection c, Endpoints.EndpointRow endpoint, String name)
+            throws SQLException {
+        return Deployments.ofEndpoints(c, List.of(endpoint.id())).stream().filter(d -> d.name().equals(name))
+                .findFirst().orElseThrow(() -> noDeployment(endpoint.name(), name));
+    }
+
     private static Endpoints.EndpointRow endpoint(Connection c, String name) throws SQLException {
         return Endpoints.byName(c, name).orElseThrow(() -> noEndpoint(name));
     }
@@ -276,8 +316,11 @@ public class EndpointService {
 
     private static EndpointView.Deployment deploymentView(Deployments.DeploymentRow d,
                                                           List<Deployments.InstanceRow> instances) {
-        long ready = instances.stream().filter(Deployments.InstanceRow::ready).count();
-        Optional<Deployments.InstanceRow> failed = instances.stream().filter(i -> "failed".equals(i.state())).findFirst();
+        List<Deployments.InstanceRow> current = instances.stream()
+                .filter(i -> i.modelVersionId().equals(d.modelVersionId())).toList();
+        long ready = current.stream().filter(Deployments.InstanceRow::ready).count();
+        Optional<Deployments.InstanceRow> failed = current.stream().filter(i -> "failed".equals(i.state())).findFirst();
+        boolean updating = current.size() < instances.size();
         String state;
         String reason = null;
         if (failed.isPresent()) {
@@ -286,15 +329,18 @@ public class EndpointService {
         } else if (ready >= d.instanceCount()) {
             state = "ready";
         } else {
-            state = "creating";
-            reason = instances.size() < d.instanceCount()
+            state = updating ? "updating" : "creating";
+            reason = current.size() < d.instanceCount()
                     ? "waiting for a live runner" + ("gpu".equals(d.deviceKind()) ? " with a GPU" : "") + " to place "
-                    + (d.instanceCount() - instances.size()) + " of " + d.instanceCount() + " instance(s) on"
+                    + (d.instanceCount() - current.size()) + " of " + d.instanceCount() + " instance(s) on"
                     : ready + " of " + d.instanceCount() + " instance(s) ready; the others are loading the model";
+            if (updating) {
+                reason += "; the instances of the previous version answer until then";
+            }
         }
         return new EndpointView.Deployment(d.name(), d.modelId(), d.modelName(), d.versionNumber(), d.task(),
                 d.instanceCount(), d.deviceKind(), d.maxConcurrent(), d.requestTimeoutMs(), state, reason,
                 d.createdAt(), d.updatedAt(), instances.stream().map(i -> new EndpointView.Instance(i.id(),
-                        i.workerHost(), i.state(), i.reason())).toList());
+                        i.workerHost(), i.versionNumber(), i.state(), i.reason())).toList());
     }
 }

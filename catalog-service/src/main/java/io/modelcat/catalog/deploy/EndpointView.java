@@ -21,7 +21,8 @@ public record EndpointView(String name, String description, String authMode, Str
     public record Deployment(String name, UUID modelId, String modelName, int versionNumber, String task,
                              int instanceCount, String device, int maxConcurrentRequestsPerInstance,
                              int requestTimeoutMs,
-                             @Schema(description = "creating, ready or failed") String state,
+                             @Schema(description = "creating, ready, updating (instances of a new version are "
+                                     + "loading while the old ones answer) or failed") String state,
                              @Nullable @Schema(description = "why it is not ready") String reason,
                              Instant createdAt, Instant updatedAt, List<Instance> instances) {
     }
@@ -29,8 +30,8 @@ public record EndpointView(String name, String description, String authMode, Str
     /** An instance of a deployment on a runner. */
     @Serdeable
     @Schema(name = "DeploymentInstance")
-    public record Instance(UUID id, String worker, @Schema(description = "loading, ready or failed") String state,
-                           @Nullable String reason) {
+    public record Instance(UUID id, String worker, @Schema(description = "the model version it serves") int versionNumber,
+                           @Schema(description = "loading, ready or failed") String state, @Nullable String reason) {
     }
 
     /** The endpoints. */

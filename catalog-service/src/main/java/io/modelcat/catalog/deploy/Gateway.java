@@ -25,8 +25,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,9 +70,16 @@ public class Gateway {
     public record Route(Endpoints.EndpointRow endpoint, List<Deployments.DeploymentRow> deployments,
                         List<Deployments.InstanceRow> instances) {
 
-        /** The ready instances of a deployment. */
+        /**
+         * The ready instances of a deployment: those of its current model version, or while none of them is ready
+         * (an update under way), those of the version before.
+         */
         List<Deployments.InstanceRow> ready(Deployments.DeploymentRow deployment) {
-            return instances.stream().filter(i -> i.deploymentId().equals(deployment.id()) && i.ready()).toList();
+            List<Deployments.InstanceRow> ready = instances.stream()
+                    .filter(i -> i.deploymentId().equals(deployment.id()) && i.ready()).toList();
+            List<Deployments.InstanceRow> current = ready.stream()
+                    .filter(i -> i.modelVersionId().equals(deployment.modelVersionId())).toList();
+            return current.isEmpty() ? ready : current;
         }
     }
 
@@ -83,12 +93,7 @@ public class Gateway {
 
     /** The endpoint called {@code name}, if its caller presents one of its keys (or a personal token, in token mode). */
     public Route authorize(String name, String authorization, String apiKey) {
-        Route route = db.read(c -> {
-            Endpoints.EndpointRow e = Endpoints.byName(c, name).orElseThrow(() ->
-                    new GatewayException(GatewayException.Status.NOT_FOUND, "no endpoint is called '" + name + "'"));
-            List<Deployments.DeploymentRow> ds = Deployments.ofEndpoints(c, List.of(e.id()));
-            return new Route(e, ds, Deployments.instances(c, ds.stream().map(Deployments.DeploymentRow::id).toList()));
-        });
+        Route route = load(name);
         String presented = apiKey;
         if (authorization != null) {
             presented = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : null;
@@ -112,6 +117,16 @@ public class Gateway {
                     : "the API token is unknown, revoked or expired, or its account is disabled");
         }
         return route;
+    }
+
+    /** The endpoint, its deployments and their instances as the database has them now. */
+    private Route load(String name) {
+        return db.read(c -> {
+            Endpoints.EndpointRow e = Endpoints.byName(c, name).orElseThrow(() ->
+                    new GatewayException(GatewayException.Status.NOT_FOUND, "no endpoint is called '" + name + "'"));
+            List<Deployments.DeploymentRow> ds = Deployments.ofEndpoints(c, List.of(e.id()));
+            return new Route(e, ds, Deployments.instances(c, ds.stream().map(Deployments.DeploymentRow::id).toList()));
+        });
     }
 
     /**
@@ -142,31 +157,64 @@ public class Gateway {
 
     /**
      * Sends a request to the chosen deployment and returns its answer: the ready instance with the fewest
-     * requests outstanding here, another one when a runner cannot be reached or no longer serves it.
+     * requests outstanding here, another one when a runner cannot be reached or no longer serves it, and when
+     * none of them answers, the instances ready now (an update or a re-placement may have replaced them since
+     * the call began).
      */
     public ServeResponse call(Chosen chosen, ServeRequest request) {
         Deployments.DeploymentRow d = chosen.deployment();
-        List<Deployments.InstanceRow> ready = new ArrayList<>(chosen.route().ready(d));
-        if (ready.isEmpty()) {
-            throw new GatewayException(GatewayException.Status.UNAVAILABLE, "deployment '" + d.name() + "' has no ready "
-                    + "instance yet; see its state at /api/v1/endpoints/" + chosen.route().endpoint().name(), RETRY_SOON);
+        String body = JobSpecs.write(request);
+        Set<UUID> tried = new HashSet<>();
+        Attempt first = attempt(chosen.route().ready(d), d, body, tried);
+        if (first.answer() != null) {
+            return first.answer();
         }
+        if (first.failure().status() == GatewayException.Status.UNAVAILABLE) {
+            Route now = load(chosen.route().endpoint().name());
+            Optional<Deployments.DeploymentRow> same = now.deployments().stream()
+                    .filter(x -> x.id().equals(d.id())).findFirst();
+            List<Deployments.InstanceRow> fresh = same.map(x -> now.ready(x).stream()
+                    .filter(i -> !tried.contains(i.id())).toList()).orElse(List.of());
+            if (!fresh.isEmpty()) {
+                return attempt(fresh, same.get(), body, tried).orThrow();
+            }
+        }
+        throw first.failure();
+    }
+
+    /** The answer of one pass over instances, or why there is none. */
+    private record Attempt(ServeResponse answer, GatewayException failure) {
+        ServeResponse orThrow() {
+            if (answer == null) {
+                throw failure;
+            }
+            return answer;
+        }
+    }
+
+    private Attempt attempt(List<Deployments.InstanceRow> candidates, Deployments.DeploymentRow d, String body,
+                            Set<UUID> tried) {
+        if (candidates.isEmpty()) {
+            return new Attempt(null, new GatewayException(GatewayException.Status.UNAVAILABLE, "deployment '" + d.name()
+                    + "' has no ready instance yet; see its state at /api/v1/endpoints", RETRY_SOON));
+        }
+        List<Deployments.InstanceRow> ready = new ArrayList<>(candidates);
         Function<Deployments.InstanceRow, AtomicInteger> counter = i -> outstanding.computeIfAbsent(i.id(),
                 id -> new AtomicInteger());
         ready.sort(Comparator.comparingInt(i -> counter.apply(i).get()));
-        String body = JobSpecs.write(request);
         GatewayException last = null;
         for (Deployments.InstanceRow instance : ready) {
             AtomicInteger count = counter.apply(instance);
             if (count.incrementAndGet() > d.maxConcurrent()) {
                 count.decrementAndGet();
-                last = new GatewayException(GatewayException.Status.TOO_MANY_REQUESTS, "deployment '" + d.name() + "' is answering "
-                        + "as many requests as it may (" + d.maxConcurrent() + " per instance, " + ready.size()
-                        + " instance(s)); retry shortly", RETRY_SOON);
+                last = new GatewayException(GatewayException.Status.TOO_MANY_REQUESTS, "deployment '" + d.name()
+                        + "' is answering as many requests as it may (" + d.maxConcurrent() + " per instance, "
+                        + ready.size() + " instance(s)); retry shortly", RETRY_SOON);
                 continue;
             }
+            tried.add(instance.id());
             try {
-                return send(instance, d, body);
+                return new Attempt(send(instance, d, body), null);
             } catch (Unreachable e) {
                 LOG.warn("Instance {} of deployment {} on {} could not be reached: {}; trying another", instance.id(),
                         d.name(), instance.workerHost(), e.getMessage());
@@ -176,7 +224,7 @@ public class Gateway {
                 count.decrementAndGet();
             }
         }
-        throw last;
+        return new Attempt(null, last);
     }
 
     /**

@@ -86,6 +86,21 @@ class EndpointApiTest extends CatalogTestBase {
                 .errorFields()).containsExactly("traffic.red");
         assertThat(api.delete("/api/v1/endpoints/sentiment/deployments/blue").status()).isEqualTo(409);
 
+        // Changing a deployment: another version of its model, its instances and limits; bad values named.
+        assertThat(api.patch("/api/v1/endpoints/sentiment/deployments/blue", Map.of("versionNumber", 7)).errorFields())
+                .containsExactly("versionNumber");
+        assertThat(api.patch("/api/v1/endpoints/sentiment/deployments/blue", Map.of("instanceCount", 0,
+                "requestTimeoutMs", 1)).errorFields()).containsExactlyInAnyOrder("instanceCount", "requestTimeoutMs");
+        assertThat(api.patch("/api/v1/endpoints/sentiment/deployments/red", Map.of("instanceCount", 2)).status())
+                .isEqualTo(404);
+        assertThat(api.post("/api/v1/models/" + classifier + "/versions", Map.of("artifactUri", "file:///nowhere/v2"))
+                .status()).isEqualTo(201);
+        ApiClient.Answer changed = api.patch("/api/v1/endpoints/sentiment/deployments/blue",
+                Map.of("versionNumber", 2, "instanceCount", 2, "requestTimeoutMs", 9000));
+        assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+        assertThat(changed.map()).containsEntry("versionNumber", 2).containsEntry("instanceCount", 2)
+                .containsEntry("requestTimeoutMs", 9000).containsEntry("maxConcurrentRequestsPerInstance", 4);
+
         ApiClient gateway = anonymousApi();
         String key = (String) keys.get("primaryKey");
         ApiClient.Answer notReady = gateway.as(key).post("/endpoints/sentiment/score", Map.of("input_data", List.of("hi")));
@@ -102,6 +117,7 @@ class EndpointApiTest extends CatalogTestBase {
                 .as("a key grants scoring only").isEqualTo(401);
 
         assertThat(api.get("/api/v1/audit").body()).contains("endpoint.create").contains("deployment.create")
+                .contains("deployment.update")
                 .contains("endpoint.key.regenerate");
         assertThat(api.delete("/api/v1/endpoints/sentiment").status()).isEqualTo(204);
         assertThat(api.get("/api/v1/endpoints").map().get("items")).asList().isEmpty();

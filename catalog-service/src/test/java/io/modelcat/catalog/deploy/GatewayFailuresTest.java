@@ -105,9 +105,10 @@ class GatewayFailuresTest extends CatalogTestBase {
             firstSecret = firstSecret == null ? secret : firstSecret;
             db.executeHere("INSERT INTO worker (id, host, cpu_cores, memory_bytes, serve_url) VALUES ('" + worker
                     + "', '" + worker + "', 2, 1024, '" + serveUrls[i] + "')");
-            db.executeHere("INSERT INTO deployment_instance (id, deployment_id, worker_id, state, secret, created_at) "
-                    + "SELECT '" + UUID.randomUUID() + "', id, '" + worker + "', 'ready', '" + secret + "', now() + interval '"
-                    + i + " seconds' FROM deployment WHERE name = 'blue'");
+            db.executeHere("INSERT INTO deployment_instance (id, deployment_id, worker_id, state, secret, created_at, "
+                    + "model_version_id, artifact_uri) SELECT '" + UUID.randomUUID() + "', id, '" + worker + "', 'ready', '"
+                    + secret + "', now() + interval '" + i + " seconds', model_version_id, artifact_uri "
+                    + "FROM deployment WHERE name = 'blue'");
         }
         return firstSecret;
     }

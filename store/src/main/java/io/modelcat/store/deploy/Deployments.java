@@ -43,9 +43,10 @@ public final class Deployments {
                                 Instant createdAt, Instant updatedAt) {
     }
 
-    /** An instance of a deployment on a runner, with where that runner answers. */
-    public record InstanceRow(UUID id, UUID deploymentId, String workerId, String workerHost, String serveUrl,
-                              String state, String reason, String secret, Instant updatedAt) {
+    /** An instance of a deployment on a runner, with where that runner answers and the model version it serves. */
+    public record InstanceRow(UUID id, UUID deploymentId, UUID modelVersionId, int versionNumber, String workerId,
+                              String workerHost, String serveUrl, String state, String reason, String secret,
+                              Instant updatedAt) {
 
         public boolean ready() {
             return "ready".equals(state);
@@ -94,6 +95,23 @@ public final class Deployments {
         }
     }
 
+    /** A deployment's new settings; its instances of another version are replaced by placement, without a gap. */
+    public record Change(UUID modelVersionId, String artifactUri, int instanceCount, int maxConcurrent,
+                         int requestTimeoutMs) {
+    }
+
+    /** Changes a deployment's version and settings. */
+    public static void update(Connection c, UUID id, Change change) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE deployment SET model_version_id = ?, artifact_uri = ?, instance_count = ?, max_concurrent = ?,
+                                      request_timeout_ms = ?, updated_at = now()
+                WHERE id = ?""")) {
+            SqlValues.bind(c, ps, Arrays.asList(change.modelVersionId(), change.artifactUri(), change.instanceCount(),
+                    change.maxConcurrent(), change.requestTimeoutMs(), id));
+            ps.executeUpdate();
+        }
+    }
+
     /** Deletes a deployment and its instances; false if there was none. */
     public static boolean delete(Connection c, UUID id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM deployment WHERE id = ?")) {
@@ -105,15 +123,17 @@ public final class Deployments {
     /** The instances of the given deployments, by deployment, ready ones first. */
     public static List<InstanceRow> instances(Connection c, List<UUID> deploymentIds) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT i.id, i.deployment_id, i.worker_id, w.host, w.serve_url, i.state, i.reason, i.secret, i.updated_at
+                SELECT i.id, i.deployment_id, i.model_version_id, v.version_number, i.worker_id, w.host, w.serve_url,
+                       i.state, i.reason, i.secret, i.updated_at
                 FROM deployment_instance i JOIN worker w ON w.id = i.worker_id
+                     JOIN model_version v ON v.id = i.model_version_id
                 WHERE i.deployment_id = ANY (?) ORDER BY i.deployment_id, i.state = 'ready' DESC, i.created_at""")) {
             ps.setArray(1, c.createArrayOf("uuid", deploymentIds.toArray()));
             List<InstanceRow> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new InstanceRow(SqlValues.uuid(rs, "id"), SqlValues.uuid(rs, "deployment_id"),
-                            rs.getString("worker_id"), rs.getString("host"), rs.getString("serve_url"),
+                            SqlValues.uuid(rs, "model_version_id"), rs.getInt("version_number"), rs.getString("worker_id"), rs.getString("host"), rs.getString("serve_url"),
                             rs.getString("state"), rs.getString("reason"), rs.getString("secret"),
                             SqlValues.instant(rs, "updated_at")));
                 }
@@ -125,7 +145,7 @@ public final class Deployments {
     /** The instances placed on one runner, with what it needs to serve them. */
     public static List<Assignment> assignedTo(Connection c, String workerId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT i.id, i.state, i.secret, d.id AS deployment_id, d.task, d.artifact_uri, d.device_kind,
+                SELECT i.id, i.state, i.secret, d.id AS deployment_id, d.task, i.artifact_uri, d.device_kind,
                        d.max_concurrent
                 FROM deployment_instance i JOIN deployment d ON d.id = i.deployment_id
                 WHERE i.worker_id = ? ORDER BY i.created_at""")) {
@@ -158,11 +178,12 @@ public final class Deployments {
     }
 
     /**
-     * Keeps every deployment at its number of instances: removes instances on runners whose heartbeat is
-     * older than {@code deadAfter} (so that they are placed again), removes extra instances (failed and
-     * loading ones first), and adds missing ones on the live serving runners with the fewest instances, a
-     * runner with a GPU for a GPU deployment, never two of one deployment on one runner while another
-     * runner has none. Runs under a transaction-scoped advisory lock: when another catalog service is
+     * Keeps every deployment at its number of instances of its current model version: removes instances on
+     * runners whose heartbeat is older than {@code deadAfter} (so that they are placed again), removes extra
+     * instances (failed and loading ones first), removes instances of an older version once the current
+     * version's are all ready (so that an update never leaves the deployment without a ready instance), and
+     * adds missing ones on the live serving runners with the fewest instances, a runner with a GPU for a GPU
+     * deployment, never two of one deployment on one runner while another runner has none. Runs under a transaction-scoped advisory lock: when another catalog service is
      * placing, this pass does nothing.
      */
     public static Placed place(Connection c, Duration deadAfter) throws SQLException {
@@ -198,24 +219,31 @@ public final class Deployments {
                 }
             }
         }
-        // Deployments and the runners their instances are on.
-        record Want(UUID id, int count, boolean gpu, List<UUID> instances, List<String> workers) {
+        // Deployments, and their instances of the current version and of older ones.
+        record Want(UUID id, int count, boolean gpu, UUID version, String artifact, List<UUID> instances,
+                    List<String> workers, int ready, List<UUID> old, List<String> oldWorkers) {
         }
         List<Want> wants = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT d.id, d.instance_count, d.device_kind,
+                SELECT d.id, d.instance_count, d.device_kind, d.model_version_id, d.artifact_uri,
                        coalesce(array_agg(i.id ORDER BY i.state = 'ready', i.state = 'loading', i.created_at DESC)
-                                FILTER (WHERE i.id IS NOT NULL), '{}') AS instances,
+                                FILTER (WHERE i.model_version_id = d.model_version_id), '{}') AS instances,
                        coalesce(array_agg(i.worker_id ORDER BY i.state = 'ready', i.state = 'loading', i.created_at DESC)
-                                FILTER (WHERE i.id IS NOT NULL), '{}') AS workers
+                                FILTER (WHERE i.model_version_id = d.model_version_id), '{}') AS workers,
+                       count(i.id) FILTER (WHERE i.model_version_id = d.model_version_id AND i.state = 'ready') AS ready,
+                       coalesce(array_agg(i.id) FILTER (WHERE i.model_version_id <> d.model_version_id), '{}') AS old,
+                       coalesce(array_agg(i.worker_id) FILTER (WHERE i.model_version_id <> d.model_version_id), '{}')
+                                AS old_workers
                 FROM deployment d LEFT JOIN deployment_instance i ON i.deployment_id = d.id
                 GROUP BY d.id ORDER BY d.created_at""")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     wants.add(new Want(SqlValues.uuid(rs, "id"), rs.getInt("instance_count"),
-                            "gpu".equals(rs.getString("device_kind")),
-                            Arrays.asList((UUID[]) rs.getArray("instances").getArray()),
-                            SqlValues.strings(rs.getArray("workers"))));
+                            "gpu".equals(rs.getString("device_kind")), SqlValues.uuid(rs, "model_version_id"),
+                            rs.getString("artifact_uri"), Arrays.asList((UUID[]) rs.getArray("instances").getArray()),
+                            SqlValues.strings(rs.getArray("workers")), rs.getInt("ready"),
+                            Arrays.asList((UUID[]) rs.getArray("old").getArray()),
+                            SqlValues.strings(rs.getArray("old_workers"))));
                 }
             }
         }
@@ -223,13 +251,12 @@ public final class Deployments {
         for (Want want : wants) {
             // Extras: the first ones of the list, which are failed, then loading, then the newest ready.
             for (int i = 0; i < want.instances().size() - want.count(); i++) {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM deployment_instance WHERE id = ?")) {
-                    ps.setObject(1, want.instances().get(i));
-                    removed += ps.executeUpdate();
-                }
-                int[] n = load.get(want.workers().get(i));
-                if (n != null) {
-                    n[0]--;
+                removed += remove(c, want.instances().get(i), want.workers().get(i), load);
+            }
+            // Instances of an older version keep answering until the current version's are all ready.
+            if (want.ready() >= want.count()) {
+                for (int i = 0; i < want.old().size(); i++) {
+                    removed += remove(c, want.old().get(i), want.oldWorkers().get(i), load);
                 }
             }
             List<String> on = new ArrayList<>(want.workers());
@@ -242,11 +269,14 @@ public final class Deployments {
                     break;
                 }
                 try (PreparedStatement ps = c.prepareStatement("""
-                        INSERT INTO deployment_instance (id, deployment_id, worker_id, secret) VALUES (?, ?, ?, ?)""")) {
+                        INSERT INTO deployment_instance (id, deployment_id, worker_id, secret, model_version_id, artifact_uri)
+                        VALUES (?, ?, ?, ?, ?, ?)""")) {
                     ps.setObject(1, UUID.randomUUID());
                     ps.setObject(2, want.id());
                     ps.setString(3, worker);
                     ps.setString(4, newSecret());
+                    ps.setObject(5, want.version());
+                    ps.setString(6, want.artifact());
                     added += ps.executeUpdate();
                 }
                 on.add(worker);
@@ -254,6 +284,17 @@ public final class Deployments {
             }
         }
         return new Placed(added, removed);
+    }
+
+    private static int remove(Connection c, UUID instance, String worker, Map<String, int[]> load) throws SQLException {
+        int[] n = load.get(worker);
+        if (n != null) {
+            n[0]--;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM deployment_instance WHERE id = ?")) {
+            ps.setObject(1, instance);
+            return ps.executeUpdate();
+        }
     }
 
     private static String newSecret() {

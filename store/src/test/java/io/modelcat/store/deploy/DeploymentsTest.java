@@ -87,6 +87,31 @@ class DeploymentsTest extends StoreTestBase {
     }
 
     @Test
+    void aNewVersionReplacesTheOldOnlyOnceItIsReady() throws SQLException {
+        runner("r1", false);
+        UUID blue = deploy("blue", 1, "cpu");
+        Deployments.place(c, DEAD_AFTER);
+        UUID first = Deployments.instances(c, List.of(blue)).get(0).id();
+        Deployments.setInstanceState(c, first, "ready", null);
+        ModelVersions.Added next = ModelVersions.add(c, version.version().modelId(),
+                new ModelVersions.NewVersion("b", "file:///m2", null, "{}", ""));
+        Deployments.update(c, blue, new Deployments.Change(next.version().id(), "file:///m2", 1, 4, 5000));
+
+        assertThat(Deployments.place(c, DEAD_AFTER)).as("the new one placed, the old one kept")
+                .isEqualTo(new Deployments.Placed(1, 0));
+        List<Deployments.InstanceRow> both = Deployments.instances(c, List.of(blue));
+        assertThat(both).extracting(Deployments.InstanceRow::versionNumber).containsExactlyInAnyOrder(1, 2);
+        UUID second = both.stream().filter(i -> i.versionNumber() == 2).findFirst().orElseThrow().id();
+        assertThat(Deployments.assignedTo(c, "r1")).filteredOn(a -> a.instanceId().equals(second))
+                .singleElement().satisfies(a -> assertThat(a.artifactUri()).isEqualTo("file:///m2"));
+        assertThat(Deployments.place(c, DEAD_AFTER)).as("still loading").isEqualTo(new Deployments.Placed(0, 0));
+
+        Deployments.setInstanceState(c, second, "ready", null);
+        assertThat(Deployments.place(c, DEAD_AFTER)).isEqualTo(new Deployments.Placed(0, 1));
+        assertThat(Deployments.instances(c, List.of(blue))).extracting(Deployments.InstanceRow::id).containsExactly(second);
+    }
+
+    @Test
     void aGpuDeploymentWaitsForARunnerWithAGpuAndNonServingRunnersGetNothing() throws SQLException {
         runner("cpu-only", false);
         Workers.heartbeat(c, new Workers.Machine("no-serving", "h", 4, 1L << 30, "[{\"index\": 0}]", null), null);

@@ -216,6 +216,45 @@ class DeploySystemTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void movingADeploymentToAnotherVersionUnderCallsFailsNone() throws Exception {
+        String key = endpoint("rolling", "key");
+        deploy("rolling", "live", generator, 1);
+        // A second version of the model (the same files, registered again), then the deployment moved to it while
+        // calls keep coming: the old instance answers until the new one is ready, then goes.
+        Map<String, Object> first = system.get("/api/v1/models/" + generator + "/versions").list().get(0);
+        RunningSystem.Answer second = system.post("/api/v1/models/" + generator + "/versions",
+                Map.of("artifactUri", first.get("artifactUri"), "parentVersionId", first.get("id")));
+        assertThat(second.status()).as(second.body()).isEqualTo(201);
+        int next = ((Number) second.map().get("versionNumber")).intValue();
+
+        List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean calling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread caller = new Thread(() -> {
+            while (calling.get()) {
+                statuses.add(call("rolling", "/score", key, "{\"inputs\": [\"Once\"], \"parameters\": "
+                        + "{\"max_new_tokens\": 2}}", Map.of()).statusCode());
+            }
+        });
+        caller.start();
+        try {
+            system.awaitValue(TIMEOUT, statuses::size, n -> n >= 5);
+            RunningSystem.Answer moved = system.patch("/api/v1/endpoints/rolling/deployments/live",
+                    Map.of("versionNumber", next));
+            assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+            system.awaitValue(TIMEOUT, () -> deployment("rolling", "live"), d -> "ready".equals(d.get("state"))
+                    && ((List<Map<String, Object>>) d.get("instances")).stream()
+                            .allMatch(i -> ((Number) i.get("versionNumber")).intValue() == next));
+            int before = statuses.size();
+            system.awaitValue(TIMEOUT, statuses::size, n -> n >= before + 5);
+        } finally {
+            calling.set(false);
+            caller.join();
+        }
+        assertThat(statuses).hasSizeGreaterThan(10).containsOnly(200);
+    }
+
+    @Test
     void aGeneratorAnswersOpenAiCompletionsAndLangChainsShapesWithPersonalTokens() {
         endpoint("writer", "token");
         deploy("writer", "gpt", generator, 1);

@@ -7,6 +7,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
@@ -109,6 +110,17 @@ public class EndpointController {
             @PathVariable String name, @Body @Valid EndpointRequests.CreateDeployment body, HttpRequest<?> request,
             @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         return HttpResponse.created(endpoints.createDeployment(name, body, baseUrl(request), caller));
+    }
+
+    @Patch("/{name}/deployments/{deployment}")
+    @RequiresRole(Role.CONTRIBUTOR)
+    @Operation(summary = "Change a deployment", description = "Another version of its model (its instances replace the "
+            + "current ones once they are ready, so calls never find none), its number of instances, or its limits.")
+    public EndpointView.Deployment updateDeployment(@PathVariable String name, @PathVariable String deployment,
+                                                    @Body @Valid EndpointRequests.UpdateDeployment body,
+                                                    HttpRequest<?> request,
+                                                    @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        return endpoints.updateDeployment(name, deployment, body, baseUrl(request), caller);
     }
 
     @Delete("/{name}/deployments/{deployment}")
