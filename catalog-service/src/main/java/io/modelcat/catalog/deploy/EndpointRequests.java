@@ -63,6 +63,14 @@ public final class EndpointRequests {
             @NotNull @Schema(description = "percent per deployment, summing to 0 or 100") Map<String, Integer> traffic) {
     }
 
+    /** The mirror: a share of the calls copied to one deployment, its answers dropped. */
+    @Serdeable
+    @Schema(name = "SetMirror")
+    public record SetMirror(
+            @NotNull @Schema(description = "one deployment and its percentage (0 to 50); {} mirrors nothing")
+            Map<String, Integer> mirror) {
+    }
+
     /** Which key to make anew. */
     @Serdeable
     @Schema(name = "RegenerateKey")

@@ -16,12 +16,15 @@ import io.modelcat.credentials.SecretUnreadableException;
 import io.modelcat.jobs.JobKind;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.store.Database;
+import io.modelcat.store.deploy.DeploymentTraffic;
 import io.modelcat.store.deploy.Deployments;
 import io.modelcat.store.deploy.Endpoints;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,6 +154,80 @@ public class EndpointService {
         return get(name, baseUrl);
     }
 
+    /** Mirrors a share (up to 50%) of the calls to one deployment, or nothing. */
+    public EndpointView setMirror(String name, EndpointRequests.SetMirror request, String baseUrl, Caller by) {
+        Map<String, Integer> mirror = new LinkedHashMap<>();
+        request.mirror().forEach((deployment, share) -> {
+            if (share != null && share != 0) {
+                mirror.put(deployment, share);
+            }
+        });
+        db.write(c -> {
+            Endpoints.EndpointRow row = Endpoints.lock(c, name).orElseThrow(() -> noEndpoint(name));
+            List<String> deployments = Deployments.ofEndpoints(c, List.of(row.id())).stream()
+                    .map(Deployments.DeploymentRow::name).toList();
+            if (mirror.size() > 1) {
+                throw new InvalidFieldException("mirror", "names " + mirror.size() + " deployments; calls are mirrored "
+                        + "to one deployment at most");
+            }
+            for (Map.Entry<String, Integer> e : mirror.entrySet()) {
+                if (!deployments.contains(e.getKey())) {
+                    throw new InvalidFieldException("mirror." + e.getKey(), "is not a deployment of '" + name
+                            + "'; its deployments are " + (deployments.isEmpty() ? "none yet" : String.join(", ", deployments)));
+                }
+                if (e.getValue() < 0 || e.getValue() > 50) {
+                    throw new InvalidFieldException("mirror." + e.getKey(), "must be a percentage from 0 to 50");
+                }
+            }
+            Endpoints.setMirror(c, row.id(), mirror);
+            return null;
+        });
+        audit.record(by.did("endpoint.mirror", "endpoint", name, Map.of("mirror", mirror)));
+        return get(name, baseUrl);
+    }
+
+    /** What each deployment answered over the last {@code minutes} (default 15, 1 to 1440). */
+    public EndpointMetrics metrics(String name, Integer minutes) {
+        int window = minutes == null ? 15 : minutes;
+        if (window < 1 || window > 1440) {
+            throw new InvalidFieldException("minutes", "must be from 1 to 1440, got " + window);
+        }
+        Instant from = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(window - 1L, ChronoUnit.MINUTES);
+        return db.read(c -> {
+            Endpoints.EndpointRow row = endpoint(c, name);
+            List<Deployments.DeploymentRow> deployments = Deployments.ofEndpoints(c, List.of(row.id()));
+            List<DeploymentTraffic.Minute> minutesRead = DeploymentTraffic.since(c,
+                    deployments.stream().map(Deployments.DeploymentRow::id).toList(), from);
+            List<EndpointMetrics.Deployment> out = new ArrayList<>();
+            for (Deployments.DeploymentRow d : deployments) {
+                List<DeploymentTraffic.Minute> mine = minutesRead.stream()
+                        .filter(m -> m.deploymentId().equals(d.id())).toList();
+                long[] all = new long[DeploymentTraffic.BUCKET_ENDS_MS.size() + 1];
+                long requests = 0;
+                long errors = 0;
+                long throttled = 0;
+                long mirrored = 0;
+                List<EndpointMetrics.Minute> series = new ArrayList<>();
+                for (DeploymentTraffic.Minute m : mine) {
+                    DeploymentTraffic.Counts n = m.counts();
+                    long[] latency = n.latency();
+                    for (int i = 0; i < all.length; i++) {
+                        all[i] += latency[i];
+                    }
+                    requests += n.requests();
+                    errors += n.errors();
+                    throttled += n.throttled();
+                    mirrored += n.mirrored();
+                    series.add(new EndpointMetrics.Minute(m.minute(), n.requests(), n.errors(), n.throttled(),
+                            n.mirrored(), EndpointMetrics.percentile(latency, 0.5), EndpointMetrics.percentile(latency, 0.99)));
+                }
+                out.add(new EndpointMetrics.Deployment(d.name(), requests, requests / (window * 60.0), errors, throttled,
+                        mirrored, EndpointMetrics.percentile(all, 0.5), EndpointMetrics.percentile(all, 0.99), series));
+            }
+            return new EndpointMetrics(name, window, out);
+        });
+    }
+
     public EndpointView.Deployment createDeployment(String endpointName, EndpointRequests.CreateDeployment request,
                                                     String baseUrl, Caller by) {
         List<FieldError> errors = new ArrayList<>();
@@ -232,6 +309,11 @@ public class EndpointService {
                         + "of '" + endpointName + "'; move its traffic to another deployment (PUT "
                         + "/api/v1/endpoints/" + endpointName + "/traffic) before deleting it");
             }
+            if (row.mirror().containsKey(deploymentName)) {
+                throw new ConflictException("deployment '" + deploymentName + "' receives mirrored calls of '"
+                        + endpointName + "'; stop the mirror (PUT /api/v1/endpoints/" + endpointName + "/mirror "
+                        + "with {\"mirror\": {}}) before deleting it");
+            }
             Deployments.delete(c, d.id());
             Map<String, Integer> traffic = new LinkedHashMap<>(row.traffic());
             traffic.remove(deploymentName);
@@ -309,7 +391,7 @@ public class EndpointService {
                     .map(d -> deploymentView(d, instances.getOrDefault(d.id(), List.of()))).toList();
             String base = baseUrl + "/endpoints/" + e.name();
             views.add(new EndpointView(e.name(), e.description(), e.authMode(), base + "/score", base + "/v1",
-                    e.traffic(), e.createdBy(), e.createdAt(), e.updatedAt(), ds));
+                    e.traffic(), e.mirror(), e.createdBy(), e.createdAt(), e.updatedAt(), ds));
         }
         return views;
     }

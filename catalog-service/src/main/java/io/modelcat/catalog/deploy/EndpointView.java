@@ -12,7 +12,9 @@ import java.util.UUID;
 @Serdeable
 @Schema(name = "Endpoint")
 public record EndpointView(String name, String description, String authMode, String scoringUri, String openaiBaseUrl,
-                           Map<String, Integer> traffic, @Nullable String createdBy, Instant createdAt,
+                           Map<String, Integer> traffic,
+                           @Schema(description = "the share of calls copied to one deployment, its answers dropped")
+                           Map<String, Integer> mirror, @Nullable String createdBy, Instant createdAt,
                            Instant updatedAt, List<Deployment> deployments) {
 
     /** A deployment: its model version, settings and state. */

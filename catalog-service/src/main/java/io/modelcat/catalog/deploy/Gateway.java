@@ -10,6 +10,7 @@ import io.modelcat.jobs.task.Task;
 import io.modelcat.store.Database;
 import io.modelcat.store.deploy.Deployments;
 import io.modelcat.store.deploy.Endpoints;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -32,7 +33,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -58,10 +62,20 @@ public class Gateway {
     private final HttpClient http;
     private final Map<UUID, AtomicInteger> outstanding = new ConcurrentHashMap<>();
     private final Map<UUID, Rotation> rotations = new ConcurrentHashMap<>();
+    private final Map<UUID, Rotation> mirrorRotations = new ConcurrentHashMap<>();
+    private final TrafficRecorder traffic;
+    /** Mirrored copies run here, best effort: when it is full, a copy is dropped, never the caller delayed. */
+    private final ThreadPoolExecutor mirrors = new ThreadPoolExecutor(1, 4, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(64), r -> {
+                Thread t = new Thread(r, "mirror-traffic");
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.DiscardPolicy());
 
-    public Gateway(Database db, Authenticator authenticator,
+    public Gateway(Database db, Authenticator authenticator, TrafficRecorder traffic,
                    @Value("${modelcat.deploy.connect-timeout:2s}") Duration connectTimeout) {
         this.db = db;
+        this.traffic = traffic;
         this.authenticator = authenticator;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
     }
@@ -156,12 +170,62 @@ public class Gateway {
     }
 
     /**
-     * Sends a request to the chosen deployment and returns its answer: the ready instance with the fewest
+     * Sends a request to the chosen deployment and returns its answer, counting it in the deployment's traffic:
+     * the ready instance with the fewest
      * requests outstanding here, another one when a runner cannot be reached or no longer serves it, and when
      * none of them answers, the instances ready now (an update or a re-placement may have replaced them since
      * the call began).
      */
     public ServeResponse call(Chosen chosen, ServeRequest request) {
+        long started = System.nanoTime();
+        try {
+            ServeResponse answer = forward(chosen, request);
+            traffic.record(chosen.deployment().id(), TrafficRecorder.Outcome.ANSWERED, millisSince(started));
+            return answer;
+        } catch (GatewayException e) {
+            traffic.record(chosen.deployment().id(), switch (e.status()) {
+                case TOO_MANY_REQUESTS -> TrafficRecorder.Outcome.THROTTLED;
+                case BAD_REQUEST -> TrafficRecorder.Outcome.ANSWERED;
+                default -> TrafficRecorder.Outcome.FAILED;
+            }, millisSince(started));
+            throw e;
+        }
+    }
+
+    /**
+     * Copies a call to the endpoint's mirror deployment, for its share of the calls, when the call went to
+     * another deployment by the traffic map: in the background, its answer dropped, its failures only counted.
+     */
+    public void mirror(Chosen live, ServeRequest request) {
+        Map<String, Integer> mirror = live.route().endpoint().mirror();
+        if (mirror.isEmpty()) {
+            return;
+        }
+        Map.Entry<String, Integer> target = mirror.entrySet().iterator().next();
+        Optional<Deployments.DeploymentRow> copyTo = live.route().deployments().stream()
+                .filter(d -> d.name().equals(target.getKey()) && !d.id().equals(live.deployment().id())).findFirst();
+        if (copyTo.isEmpty() || !target.getKey().equals(mirrorRotations.computeIfAbsent(live.route().endpoint().id(),
+                id -> new Rotation()).next(Map.of(target.getKey(), target.getValue(), "", 100 - target.getValue())))) {
+            return;
+        }
+        Chosen copy = new Chosen(live.route(), copyTo.get());
+        mirrors.execute(() -> {
+            long started = System.nanoTime();
+            try {
+                forward(copy, request);
+            } catch (GatewayException e) {
+                LOG.debug("Mirrored call to {} failed: {}", copy.deployment().name(), e.getMessage());
+            } finally {
+                traffic.record(copy.deployment().id(), TrafficRecorder.Outcome.MIRRORED, millisSince(started));
+            }
+        });
+    }
+
+    private static long millisSince(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    private ServeResponse forward(Chosen chosen, ServeRequest request) {
         Deployments.DeploymentRow d = chosen.deployment();
         String body = JobSpecs.write(request);
         Set<UUID> tried = new HashSet<>();
@@ -300,5 +364,10 @@ public class Gateway {
         } catch (IllegalArgumentException e) {
             return body;
         }
+    }
+
+    @PreDestroy
+    void close() {
+        mirrors.shutdownNow();
     }
 }

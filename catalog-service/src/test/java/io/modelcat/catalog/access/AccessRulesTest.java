@@ -91,6 +91,8 @@ class AccessRulesTest extends CatalogTestBase {
             Map.entry("GET /api/v1/endpoints/{name}/keys", Access.CONTRIBUTOR),
             Map.entry("POST /api/v1/endpoints/{name}/keys/regenerate", Access.CONTRIBUTOR),
             Map.entry("PUT /api/v1/endpoints/{name}/traffic", Access.CONTRIBUTOR),
+            Map.entry("PUT /api/v1/endpoints/{name}/mirror", Access.CONTRIBUTOR),
+            Map.entry("GET /api/v1/endpoints/{name}/metrics", Access.VIEWER),
             Map.entry("POST /api/v1/endpoints/{name}/deployments", Access.CONTRIBUTOR),
             Map.entry("PATCH /api/v1/endpoints/{name}/deployments/{deployment}", Access.CONTRIBUTOR),
             Map.entry("DELETE /api/v1/endpoints/{name}/deployments/{deployment}", Access.CONTRIBUTOR)));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import io.modelcat.catalog.ApiClient;
 import io.modelcat.catalog.CatalogTestBase;
 import io.modelcat.jobs.serve.ServeRequest;
@@ -37,6 +38,9 @@ class GatewayFailuresTest extends CatalogTestBase {
 
     private static final String PREDICTION = "{\"predictions\": [{\"label\": \"POSITIVE\", \"score\": 0.75, "
             + "\"labels\": [{\"label\": \"POSITIVE\", \"score\": 0.75}]}]}";
+
+    @Inject
+    TrafficRecorder recorder;
 
     private HttpServer runner;
     private final AtomicReference<Behaviour> behaviour = new AtomicReference<>(Behaviour.ANSWER);
@@ -89,18 +93,22 @@ class GatewayFailuresTest extends CatalogTestBase {
 
     /** A deployment whose ready instances answer at the given runner addresses; answers the first instance's secret. */
     private String deploy(int maxConcurrent, int timeoutMs, String... serveUrls) {
-        Map<String, Object> card = aModel("classifier");
+        return deploy("blue", maxConcurrent, timeoutMs, serveUrls);
+    }
+
+    private String deploy(String name, int maxConcurrent, int timeoutMs, String... serveUrls) {
+        Map<String, Object> card = aModel("classifier-" + name);
         String model = (String) create(card).get("id");
         assertThat(api.post("/api/v1/models/" + model + "/versions", Map.of("artifactUri", "file:///nowhere")).status())
                 .isEqualTo(201);
-        ApiClient.Answer made = api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "blue",
+        ApiClient.Answer made = api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", name,
                 "modelId", model, "instanceCount", serveUrls.length, "maxConcurrentRequestsPerInstance", maxConcurrent,
                 "requestTimeoutMs", timeoutMs));
         assertThat(made.status()).as(made.toString()).isEqualTo(201);
         TestDatabase db = TestDatabase.shared();
         String firstSecret = null;
         for (int i = 0; i < serveUrls.length; i++) {
-            String worker = "runner-" + i;
+            String worker = name + "-runner-" + i;
             String secret = UUID.randomUUID().toString().replace("-", "");
             firstSecret = firstSecret == null ? secret : firstSecret;
             db.executeHere("INSERT INTO worker (id, host, cpu_cores, memory_bytes, serve_url) VALUES ('" + worker
@@ -108,7 +116,7 @@ class GatewayFailuresTest extends CatalogTestBase {
             db.executeHere("INSERT INTO deployment_instance (id, deployment_id, worker_id, state, secret, created_at, "
                     + "model_version_id, artifact_uri) SELECT '" + UUID.randomUUID() + "', id, '" + worker + "', 'ready', '"
                     + secret + "', now() + interval '" + i + " seconds', model_version_id, artifact_uri "
-                    + "FROM deployment WHERE name = 'blue'");
+                    + "FROM deployment WHERE name = '" + name + "'");
         }
         return firstSecret;
     }
@@ -174,6 +182,45 @@ class GatewayFailuresTest extends CatalogTestBase {
         release.countDown();
         assertThat(first.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
         assertThat(served.get()).as("the refused call never reached the runner").isEqualTo(1);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aMirrorGetsItsShareOfCopiesAndEveryOutcomeIsCounted() throws Exception {
+        deploy("blue", 4, 300, here());
+        deploy("green", 4, 5000, here());
+        assertThat(api.put("/api/v1/endpoints/sentiment/mirror", Map.of("mirror", Map.of("green", 60))).errorFields())
+                .containsExactly("mirror.green");
+        assertThat(api.put("/api/v1/endpoints/sentiment/mirror", Map.of("mirror", Map.of("red", 10))).errorFields())
+                .containsExactly("mirror.red");
+        assertThat(api.put("/api/v1/endpoints/sentiment/mirror", Map.of("mirror", Map.of("green", 50))).status())
+                .isEqualTo(200);
+        for (int i = 0; i < 10; i++) {
+            assertThat(score().header("azureml-model-deployment")).isEqualTo("blue");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (served.get() < 15 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(served.get()).as("10 calls and 5 mirrored copies").isEqualTo(15);
+        behaviour.set(Behaviour.SLOW);
+        assertThat(score().status()).isEqualTo(504);
+        assertThat(api.delete("/api/v1/endpoints/sentiment/deployments/green").status()).as("it is mirrored to").isEqualTo(409);
+
+        // A mirrored copy is counted when its answer has come back, just after the runner saw it.
+        Map<String, Object> blue;
+        Map<String, Object> green;
+        do {
+            recorder.flush();
+            List<Map<String, Object>> deployments = (List<Map<String, Object>>) api
+                    .get("/api/v1/endpoints/sentiment/metrics?minutes=5").map().get("deployments");
+            blue = deployments.stream().filter(d -> d.get("name").equals("blue")).findFirst().orElseThrow();
+            green = deployments.stream().filter(d -> d.get("name").equals("green")).findFirst().orElseThrow();
+        } while (((Number) green.get("mirrored")).intValue() < 5 && System.nanoTime() < deadline);
+        assertThat(blue).containsEntry("requests", 11).containsEntry("errors", 1).containsEntry("mirrored", 0);
+        assertThat(green).containsEntry("requests", 0).containsEntry("mirrored", 5);
+        assertThat(((Number) blue.get("p99Ms")).intValue()).as("the 504 took the 300 ms timeout").isGreaterThanOrEqualTo(500);
+        assertThat(api.get("/api/v1/endpoints/sentiment/metrics?minutes=0").errorFields()).containsExactly("minutes");
     }
 
     @Test

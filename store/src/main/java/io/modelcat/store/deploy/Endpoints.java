@@ -47,10 +47,13 @@ public final class Endpoints {
                               StoredKey secondary, UUID createdBy) {
     }
 
-    /** An endpoint as stored; {@code traffic} in the order of its deployments' names. */
+    /**
+     * An endpoint as stored; {@code traffic} in the order of its deployments' names; {@code mirror} the share of
+     * calls copied to one deployment (empty: none).
+     */
     public record EndpointRow(UUID id, String name, String description, String authMode, StoredKey primary,
-                              StoredKey secondary, Map<String, Integer> traffic, String createdBy, Instant createdAt,
-                              Instant updatedAt) {
+                              StoredKey secondary, Map<String, Integer> traffic, Map<String, Integer> mirror,
+                              String createdBy, Instant createdAt, Instant updatedAt) {
 
         public StoredKey key(KeyType type) {
             return type == KeyType.PRIMARY ? primary : secondary;
@@ -59,7 +62,8 @@ public final class Endpoints {
 
     private static final String SELECT = """
             SELECT e.id, e.name, e.description, e.auth_mode, e.primary_key_hash, e.primary_key_sealed,
-                   e.secondary_key_hash, e.secondary_key_sealed, e.traffic::text AS traffic, u.username AS created_by,
+                   e.secondary_key_hash, e.secondary_key_sealed, e.traffic::text AS traffic, e.mirror::text AS mirror,
+                   u.username AS created_by,
                    e.created_at, e.updated_at
             FROM endpoint e LEFT JOIN app_user u ON u.id = e.created_by""";
 
@@ -108,6 +112,16 @@ public final class Endpoints {
         }
     }
 
+    /** Replaces the mirror: at most one deployment and its share of the calls. */
+    public static void setMirror(Connection c, UUID id, Map<String, Integer> mirror) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE endpoint SET mirror = ?::jsonb, updated_at = now() WHERE id = ?")) {
+            ps.setString(1, write(mirror));
+            ps.setObject(2, id);
+            ps.executeUpdate();
+        }
+    }
+
     /** Replaces one key. */
     public static void setKey(Connection c, UUID id, KeyType type, StoredKey key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE endpoint SET " + type.column + "_key_hash = ?, "
@@ -140,7 +154,7 @@ public final class Endpoints {
                         rs.getString("auth_mode"),
                         new StoredKey(rs.getString("primary_key_hash"), rs.getString("primary_key_sealed")),
                         new StoredKey(rs.getString("secondary_key_hash"), rs.getString("secondary_key_sealed")),
-                        readTraffic(rs.getString("traffic")), rs.getString("created_by"),
+                        readTraffic(rs.getString("traffic")), readTraffic(rs.getString("mirror")), rs.getString("created_by"),
                         SqlValues.instant(rs, "created_at"), SqlValues.instant(rs, "updated_at")));
             }
         }

@@ -112,6 +112,31 @@ class DeploymentsTest extends StoreTestBase {
     }
 
     @Test
+    void trafficCountsOfSeveralServicesAddUp() throws SQLException {
+        UUID blue = deploy("blue", 1, "cpu");
+        java.time.Instant minute = java.time.Instant.parse("2026-12-05T01:00:00Z");
+        long[] buckets = new long[DeploymentTraffic.BUCKET_ENDS_MS.size() + 1];
+        buckets[3] = 2;
+        DeploymentTraffic.add(c, blue, minute, new DeploymentTraffic.Counts(2, 0, 1, 0, buckets));
+        buckets[3] = 1;
+        buckets[13] = 1;
+        DeploymentTraffic.add(c, blue, minute, new DeploymentTraffic.Counts(1, 1, 0, 1, buckets));
+        DeploymentTraffic.add(c, UUID.randomUUID(), minute, new DeploymentTraffic.Counts(5, 0, 0, 0, buckets));
+
+        assertThat(DeploymentTraffic.since(c, List.of(blue), minute.minusSeconds(60))).singleElement().satisfies(m -> {
+            assertThat(m.counts().requests()).isEqualTo(3);
+            assertThat(m.counts().errors()).isEqualTo(1);
+            assertThat(m.counts().throttled()).isEqualTo(1);
+            assertThat(m.counts().mirrored()).isEqualTo(1);
+            assertThat(m.counts().latency()[3]).isEqualTo(3);
+            assertThat(m.counts().latency()[13]).isEqualTo(1);
+        });
+        assertThat(DeploymentTraffic.since(c, List.of(blue), minute.plusSeconds(60))).isEmpty();
+        Endpoints.setMirror(c, endpoint, Map.of("blue", 20));
+        assertThat(Endpoints.byName(c, "sentiment").orElseThrow().mirror()).isEqualTo(Map.of("blue", 20));
+    }
+
+    @Test
     void aGpuDeploymentWaitsForARunnerWithAGpuAndNonServingRunnersGetNothing() throws SQLException {
         runner("cpu-only", false);
         Workers.heartbeat(c, new Workers.Machine("no-serving", "h", 4, 1L << 30, "[{\"index\": 0}]", null), null);

@@ -1,5 +1,6 @@
 package io.modelcat.catalog.deploy.http;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -11,6 +12,7 @@ import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
@@ -21,6 +23,7 @@ import io.modelcat.catalog.access.http.AccessFilter;
 import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.deploy.EndpointRequests;
 import io.modelcat.catalog.deploy.EndpointService;
+import io.modelcat.catalog.deploy.EndpointMetrics;
 import io.modelcat.catalog.deploy.EndpointView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -99,6 +102,24 @@ public class EndpointController {
     public EndpointView traffic(@PathVariable String name, @Body @Valid EndpointRequests.SetTraffic body,
                                 HttpRequest<?> request, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         return endpoints.setTraffic(name, body, baseUrl(request), caller);
+    }
+
+    @Put("/{name}/mirror")
+    @RequiresRole(Role.CONTRIBUTOR)
+    @Operation(summary = "Mirror a share of the calls to one deployment", description = "Up to 50% of the calls that the "
+            + "traffic map sends elsewhere are copied to it in the background, its answers dropped; {} stops it.")
+    public EndpointView mirror(@PathVariable String name, @Body @Valid EndpointRequests.SetMirror body,
+                               HttpRequest<?> request, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        return endpoints.setMirror(name, body, baseUrl(request), caller);
+    }
+
+    @Get("/{name}/metrics")
+    @RequiresRole(Role.VIEWER)
+    @Operation(summary = "What each deployment answered, by minute", description = "Calls, calls per second, server "
+            + "errors, 429s, mirrored copies and latency percentiles over the last minutes (default 15, at most 1440), "
+            + "summed over every catalog service; counts reach it within seconds.")
+    public EndpointMetrics metrics(@PathVariable String name, @Nullable @QueryValue("minutes") Integer minutes) {
+        return endpoints.metrics(name, minutes);
     }
 
     @Post("/{name}/deployments")

@@ -95,6 +95,9 @@ public class ScoringController {
                 throw new GatewayException(GatewayException.Status.BAD_REQUEST, e.getMessage());
             }
             ServeResponse answer = gateway.call(chosen, call.serveRequest());
+            if (pinned == null) {
+                gateway.mirror(chosen, call.serveRequest());
+            }
             String shaped;
             try {
                 shaped = ScoreShapes.format(call, task, answer.predictions()).toString();
@@ -129,6 +132,9 @@ public class ScoringController {
                         + chosen.task().wireName() + "; completions need a text-generation deployment");
             }
             ServeResponse answer = gateway.call(chosen, call.serveRequest());
+            if (pinned == null && !named) {
+                gateway.mirror(chosen, call.serveRequest());
+            }
             String deployment = chosen.deployment().name();
             if (call.stream()) {
                 StringBuilder events = new StringBuilder();
