@@ -42,7 +42,11 @@ public final class EndpointRequests {
             @Nullable @Min(1) @Max(8) @Schema(description = "default 1") Integer instanceCount,
             @Nullable @Pattern(regexp = "cpu|gpu", message = "must be cpu or gpu") @Schema(description = "default cpu") String device,
             @Nullable @Min(1) @Max(256) @Schema(description = "default 4; beyond it callers get 429") Integer maxConcurrentRequestsPerInstance,
-            @Nullable @Min(100) @Max(300_000) @Schema(description = "default 5000; beyond it callers get 504") Integer requestTimeoutMs) {
+            @Nullable @Min(100) @Max(300_000) @Schema(description = "default 5000; beyond it callers get 504") Integer requestTimeoutMs,
+            @Nullable @Min(1) @Max(64) @Schema(description = "dynamic batching: most inputs an instance runs at once "
+                    + "(default 8)") Integer maxBatchSize,
+            @Nullable @Min(0) @Max(1000) @Schema(description = "dynamic batching: most milliseconds the first call waits "
+                    + "for others to join its batch (default 2)") Integer maxBatchDelayMs) {
     }
 
     /** New settings of a deployment; what is left out stays as it is. */
@@ -53,7 +57,9 @@ public final class EndpointRequests {
                     + "current ones once they are ready, without a gap") Integer versionNumber,
             @Nullable @Min(1) @Max(8) Integer instanceCount,
             @Nullable @Min(1) @Max(256) Integer maxConcurrentRequestsPerInstance,
-            @Nullable @Min(100) @Max(300_000) Integer requestTimeoutMs) {
+            @Nullable @Min(100) @Max(300_000) Integer requestTimeoutMs,
+            @Nullable @Min(1) @Max(64) Integer maxBatchSize,
+            @Nullable @Min(0) @Max(1000) Integer maxBatchDelayMs) {
     }
 
     /** A new traffic map. */

@@ -44,6 +44,8 @@ import java.util.stream.Collectors;
 public class EndpointService {
 
     private static final List<Task> SERVED = Task.running(JobKind.PREDICT);
+    /** A new deployment's limits where its request names none (docs/deployments.md). */
+    static final Deployments.Limits DEFAULT_LIMITS = new Deployments.Limits(4, 5000, 8, 2);
 
     private final Database db;
     private final AuditLog audit;
@@ -246,8 +248,10 @@ public class EndpointService {
                     request.name(), target.model().id(), target.version().id(), task.wireName(), artifact,
                     request.instanceCount() == null ? 1 : request.instanceCount(),
                     request.device() == null ? "cpu" : request.device(),
-                    request.maxConcurrentRequestsPerInstance() == null ? 4 : request.maxConcurrentRequestsPerInstance(),
-                    request.requestTimeoutMs() == null ? 5000 : request.requestTimeoutMs(), by.userId()));
+                    new Deployments.Limits(or(request.maxConcurrentRequestsPerInstance(), DEFAULT_LIMITS.maxConcurrent()),
+                            or(request.requestTimeoutMs(), DEFAULT_LIMITS.requestTimeoutMs()),
+                            or(request.maxBatchSize(), DEFAULT_LIMITS.maxBatchSize()),
+                            or(request.maxBatchDelayMs(), DEFAULT_LIMITS.maxBatchDelayMs())), by.userId()));
             if (!made) {
                 throw new ConflictException("endpoint '" + endpointName + "' has a deployment called '"
                         + request.name() + "' already");
@@ -284,11 +288,12 @@ public class EndpointService {
             version = target.version().id();
             versionNumber = target.version().versionNumber();
         }
-        Deployments.Change change = new Deployments.Change(version, artifact,
-                request.instanceCount() == null ? current.instanceCount() : request.instanceCount(),
-                request.maxConcurrentRequestsPerInstance() == null ? current.maxConcurrent()
-                        : request.maxConcurrentRequestsPerInstance(),
-                request.requestTimeoutMs() == null ? current.requestTimeoutMs() : request.requestTimeoutMs());
+        Deployments.Limits was = current.limits();
+        Deployments.Change change = new Deployments.Change(version, artifact, or(request.instanceCount(),
+                current.instanceCount()), new Deployments.Limits(
+                or(request.maxConcurrentRequestsPerInstance(), was.maxConcurrent()),
+                or(request.requestTimeoutMs(), was.requestTimeoutMs()), or(request.maxBatchSize(), was.maxBatchSize()),
+                or(request.maxBatchDelayMs(), was.maxBatchDelayMs())));
         db.write(c -> {
             Endpoints.EndpointRow row = Endpoints.lock(c, endpointName).orElseThrow(() -> noEndpoint(endpointName));
             Deployments.update(c, deploymentRow(c, row, deploymentName).id(), change);
@@ -360,6 +365,10 @@ public class EndpointService {
         }
     }
 
+    private static int or(Integer given, int otherwise) {
+        return given == null ? otherwise : given;
+    }
+
     private static Deployments.DeploymentRow deploymentRow(Connection c, Endpoints.EndpointRow endpoint, String name)
             throws SQLException {
         return Deployments.ofEndpoints(c, List.of(endpoint.id())).stream().filter(d -> d.name().equals(name))
@@ -421,7 +430,8 @@ public class EndpointService {
             }
         }
         return new EndpointView.Deployment(d.name(), d.modelId(), d.modelName(), d.versionNumber(), d.task(),
-                d.instanceCount(), d.deviceKind(), d.maxConcurrent(), d.requestTimeoutMs(), state, reason,
+                d.instanceCount(), d.deviceKind(), d.maxConcurrent(), d.requestTimeoutMs(), d.limits().maxBatchSize(),
+                d.limits().maxBatchDelayMs(), state, reason,
                 d.createdAt(), d.updatedAt(), instances.stream().map(i -> new EndpointView.Instance(i.id(),
                         i.workerHost(), i.versionNumber(), i.state(), i.reason())).toList());
     }

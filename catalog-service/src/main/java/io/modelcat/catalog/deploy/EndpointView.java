@@ -22,7 +22,7 @@ public record EndpointView(String name, String description, String authMode, Str
     @Schema(name = "Deployment")
     public record Deployment(String name, UUID modelId, String modelName, int versionNumber, String task,
                              int instanceCount, String device, int maxConcurrentRequestsPerInstance,
-                             int requestTimeoutMs,
+                             int requestTimeoutMs, int maxBatchSize, int maxBatchDelayMs,
                              @Schema(description = "creating, ready, updating (instances of a new version are "
                                      + "loading while the old ones answer) or failed") String state,
                              @Nullable @Schema(description = "why it is not ready") String reason,

@@ -50,8 +50,8 @@ class EndpointApiTest extends CatalogTestBase {
                 "modelId", "00000000-0000-0000-0000-000000000000")).errorFields()).containsExactly("modelId");
         String classifier = modelWithFiles("classifier", "text-classification");
         assertThat(api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "blue", "modelId", classifier,
-                "instanceCount", 9, "device", "tpu", "requestTimeoutMs", 5)).errorFields())
-                .containsExactlyInAnyOrder("instanceCount", "device", "requestTimeoutMs");
+                "instanceCount", 9, "device", "tpu", "requestTimeoutMs", 5, "maxBatchSize", 65)).errorFields())
+                .containsExactlyInAnyOrder("instanceCount", "device", "requestTimeoutMs", "maxBatchSize");
         assertThat(api.post("/api/v1/endpoints/nowhere/deployments", Map.of("name", "blue", "modelId", classifier))
                 .status()).isEqualTo(404);
         assertThat(api.get("/api/v1/endpoints/sentiment").map().get("deployments")).asList().isEmpty();
@@ -71,7 +71,8 @@ class EndpointApiTest extends CatalogTestBase {
         ApiClient.Answer blue = api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "blue", "modelId", classifier));
         assertThat(blue.status()).as(blue.toString()).isEqualTo(201);
         assertThat(blue.map()).containsEntry("state", "creating").containsEntry("instanceCount", 1)
-                .containsEntry("maxConcurrentRequestsPerInstance", 4).containsEntry("requestTimeoutMs", 5000);
+                .containsEntry("maxConcurrentRequestsPerInstance", 4).containsEntry("requestTimeoutMs", 5000)
+                .containsEntry("maxBatchSize", 8).containsEntry("maxBatchDelayMs", 2);
         assertThat(blue.map().get("reason")).asString().contains("waiting for a live runner");
         assertThat(api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "green", "modelId", classifier))
                 .status()).isEqualTo(201);
@@ -96,10 +97,11 @@ class EndpointApiTest extends CatalogTestBase {
         assertThat(api.post("/api/v1/models/" + classifier + "/versions", Map.of("artifactUri", "file:///nowhere/v2"))
                 .status()).isEqualTo(201);
         ApiClient.Answer changed = api.patch("/api/v1/endpoints/sentiment/deployments/blue",
-                Map.of("versionNumber", 2, "instanceCount", 2, "requestTimeoutMs", 9000));
+                Map.of("versionNumber", 2, "instanceCount", 2, "requestTimeoutMs", 9000, "maxBatchSize", 16));
         assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
         assertThat(changed.map()).containsEntry("versionNumber", 2).containsEntry("instanceCount", 2)
-                .containsEntry("requestTimeoutMs", 9000).containsEntry("maxConcurrentRequestsPerInstance", 4);
+                .containsEntry("requestTimeoutMs", 9000).containsEntry("maxConcurrentRequestsPerInstance", 4)
+                .containsEntry("maxBatchSize", 16).containsEntry("maxBatchDelayMs", 2);
 
         ApiClient gateway = anonymousApi();
         String key = (String) keys.get("primaryKey");

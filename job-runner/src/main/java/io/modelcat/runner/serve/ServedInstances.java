@@ -22,6 +22,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,17 +30,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The deployment instances placed on this runner: every second it reads them from the database, loads
  * the model of each new one (once, on a loader thread, then marks it {@code ready}, or {@code failed}
- * with the reason), and closes the model of each that is gone (deleted, or placed elsewhere). Serving a
- * request runs the task's recipe, one request at a time per instance (the gateway keeps callers to the
- * deployment's concurrency limit and queues nothing here).
+ * with the reason), and closes the model of each that is gone (deleted, or placed elsewhere). Calls run
+ * the task's recipe through the instance's {@link Batcher}: calls that arrive together run as one batch
+ * (the gateway keeps callers to the deployment's concurrency limit).
  */
 @Singleton
 public class ServedInstances {
@@ -64,8 +68,14 @@ public class ServedInstances {
         this.db = db;
     }
 
-    /** An instance whose model is loaded. */
-    private record Served(UUID id, String secret, Task task, String artifactUri, TransformerModel model) {
+    /** An instance whose model is loaded, and the batcher that runs its calls. */
+    private record Served(UUID id, String secret, TransformerModel model, Batcher batcher, Duration timeout) {
+
+        /** Stops taking calls, lets the queued ones finish, then frees the model. */
+        void close() {
+            batcher.close();
+            model.close();
+        }
     }
 
     /** Why a request was not served. */
@@ -97,10 +107,7 @@ public class ServedInstances {
         }
         for (UUID id : new ArrayList<>(served.keySet())) {
             if (!wanted.contains(id)) {
-                Served gone = served.remove(id);
-                synchronized (gone) {
-                    gone.model().close();
-                }
+                served.remove(id).close();
                 LOG.info("Instance {} is no longer placed here: its model is unloaded", id);
             }
         }
@@ -113,7 +120,15 @@ public class ServedInstances {
             Device device = "gpu".equals(a.deviceKind()) && !identity.gpus().isEmpty() ? Device.gpu(0) : Device.cpu();
             long started = System.nanoTime();
             TransformerModel model = ModelLoader.load(Path.of(URI.create(a.artifactUri())), device);
-            served.put(a.instanceId(), new Served(a.instanceId(), a.secret(), task, a.artifactUri(), model));
+            TaskRecipe recipe = TaskRecipes.predicting(task);
+            int maxLength = model.fitSequenceLength(MAX_LENGTH);
+            Batcher batcher = new Batcher(a.instanceId().toString(), a.limits().maxBatchSize(),
+                    a.limits().maxBatchDelayMs(), (inputs, settings) -> recipe.predictAll(model, inputs.stream()
+                            .map(in -> new PredictSpec(task, a.artifactUri(), in, settings.candidates(),
+                                    settings.generation())).toList(), maxLength).stream()
+                            .map(p -> JobSpecs.convert(p, JsonNode.class)).toList());
+            served.put(a.instanceId(), new Served(a.instanceId(), a.secret(), model, batcher,
+                    Duration.ofMillis(a.limits().requestTimeoutMs())));
             db.write(c -> {
                 Deployments.setInstanceState(c, a.instanceId(), "ready", null);
                 return null;
@@ -152,31 +167,29 @@ public class ServedInstances {
             return new Outcome(null, Refusal.WRONG_SECRET);
         }
         ServeRequest request = JobSpecs.read(requestJson, ServeRequest.class);
-        TaskRecipe recipe = TaskRecipes.predicting(s.task());
-        List<JsonNode> predictions = new ArrayList<>();
-        synchronized (s) {
-            if (served.get(instanceId) != s) {
+        try {
+            // The gateway gives up at the deployment's timeout; waiting longer here would only hold a thread.
+            List<JsonNode> predictions = s.batcher().submit(request)
+                    .get(s.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            return new Outcome(new ServeResponse(predictions), null);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Batcher.Closed) {
                 return new Outcome(null, Refusal.UNKNOWN_INSTANCE);
             }
-            int maxLength = s.model().fitSequenceLength(MAX_LENGTH);
-            for (Map<String, String> inputs : request.inputs()) {
-                PredictSpec spec = new PredictSpec(s.task(), s.artifactUri(), inputs, request.candidates(),
-                        request.generation());
-                predictions.add(JobSpecs.convert(recipe.predict(s.model(), spec, maxLength),
-                        JsonNode.class));
-            }
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer within the deployment's request timeout of "
+                    + s.timeout().toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the batch");
         }
-        return new Outcome(new ServeResponse(predictions), null);
     }
 
     @PreDestroy
     void close() {
         loader.shutdownNow();
-        served.values().forEach(s -> {
-            synchronized (s) {
-                s.model().close();
-            }
-        });
+        served.values().forEach(Served::close);
         served.clear();
     }
 }

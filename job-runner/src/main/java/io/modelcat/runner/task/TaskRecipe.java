@@ -3,6 +3,8 @@ package io.modelcat.runner.task;
 import io.modelcat.jobs.spec.PredictSpec;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.ml.model.TransformerModel;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How the runner does one {@link Task} with the engine. Every task the registry lets run gets a recipe;
@@ -17,4 +19,17 @@ public interface TaskRecipe {
      * generated text, as maps and lists that the API shows as JSON.
      */
     Object predict(TransformerModel model, PredictSpec spec, int maxLength);
+
+    /**
+     * Sample inference on several inputs of one task at once (a deployment instance's batch), one prediction
+     * per spec, in order, each as {@link #predict} makes it. By default one after the other; a recipe whose
+     * engine runs a batch in one pass overrides it.
+     */
+    default List<Object> predictAll(TransformerModel model, List<PredictSpec> specs, int maxLength) {
+        List<Object> predictions = new ArrayList<>(specs.size());
+        for (PredictSpec spec : specs) {
+            predictions.add(predict(model, spec, maxLength));
+        }
+        return predictions;
+    }
 }

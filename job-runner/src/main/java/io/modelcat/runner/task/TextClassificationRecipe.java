@@ -15,6 +15,7 @@ import io.modelcat.ml.train.TrainingResult;
 import io.modelcat.runner.data.TaskExample;
 import io.modelcat.runner.metrics.MetricRecorder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,11 +108,36 @@ final class TextClassificationRecipe implements TrainedTask {
 
     @Override
     public Object predict(TransformerModel model, PredictSpec spec, int maxLength) {
-        TextClassifier classifier = new TextClassifier(model, 1, maxLength);
-        String text = RowValues.input(spec, "text");
-        String second = spec.inputs().get("text2");
-        LabelScores scores = second == null ? classifier.classify(List.of(text)).get(0)
-                : classifier.classifyPairs(List.of(text), List.of(second)).get(0);
+        return predictAll(model, List.of(spec), maxLength).get(0);
+    }
+
+    /** Single texts, or sentence pairs, classified in one batch; a batch mixing both runs as two. */
+    @Override
+    public List<Object> predictAll(TransformerModel model, List<PredictSpec> specs, int maxLength) {
+        TextClassifier classifier = new TextClassifier(model, specs.size(), maxLength);
+        List<Integer> singles = new ArrayList<>();
+        List<Integer> pairs = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            (specs.get(i).inputs().get("text2") == null ? singles : pairs).add(i);
+        }
+        Object[] predictions = new Object[specs.size()];
+        List<LabelScores> single = classifier.classify(singles.stream()
+                .map(i -> RowValues.input(specs.get(i), "text")).toList());
+        for (int j = 0; j < singles.size(); j++) {
+            predictions[singles.get(j)] = prediction(model, single.get(j));
+        }
+        if (!pairs.isEmpty()) {
+            List<LabelScores> paired = classifier.classifyPairs(
+                    pairs.stream().map(i -> RowValues.input(specs.get(i), "text")).toList(),
+                    pairs.stream().map(i -> specs.get(i).inputs().get("text2")).toList());
+            for (int j = 0; j < pairs.size(); j++) {
+                predictions[pairs.get(j)] = prediction(model, paired.get(j));
+            }
+        }
+        return Arrays.asList(predictions);
+    }
+
+    private static Map<String, Object> prediction(TransformerModel model, LabelScores scores) {
         List<Map<String, Object>> labels = new ArrayList<>();
         for (int i = 0; i < model.labels().size(); i++) {
             labels.add(Map.of("label", model.labels().get(i), "score", scores.probabilities().get(i)));

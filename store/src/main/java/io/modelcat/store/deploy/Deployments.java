@@ -32,15 +32,30 @@ public final class Deployments {
 
     /** A new deployment of one model version. */
     public record NewDeployment(UUID id, UUID endpointId, String name, UUID modelId, UUID modelVersionId, String task,
-                                String artifactUri, int instanceCount, String deviceKind, int maxConcurrent,
-                                int requestTimeoutMs, UUID createdBy) {
+                                String artifactUri, int instanceCount, String deviceKind, Limits limits, UUID createdBy) {
+    }
+
+    /**
+     * How a deployment takes calls: at most {@code maxConcurrent} at once per instance, each within
+     * {@code requestTimeoutMs}, and batched by each instance up to {@code maxBatchSize} inputs, waiting at most
+     * {@code maxBatchDelayMs} for others to join the first.
+     */
+    public record Limits(int maxConcurrent, int requestTimeoutMs, int maxBatchSize, int maxBatchDelayMs) {
     }
 
     /** A deployment as stored, with its model's name and version number. */
     public record DeploymentRow(UUID id, UUID endpointId, String name, UUID modelId, String modelName,
                                 UUID modelVersionId, int versionNumber, String task, String artifactUri,
-                                int instanceCount, String deviceKind, int maxConcurrent, int requestTimeoutMs,
-                                Instant createdAt, Instant updatedAt) {
+                                int instanceCount, String deviceKind, Limits limits, Instant createdAt,
+                                Instant updatedAt) {
+
+        public int maxConcurrent() {
+            return limits.maxConcurrent();
+        }
+
+        public int requestTimeoutMs() {
+            return limits.requestTimeoutMs();
+        }
     }
 
     /** An instance of a deployment on a runner, with where that runner answers and the model version it serves. */
@@ -55,18 +70,19 @@ public final class Deployments {
 
     /** An instance placed on a runner, with what the runner needs to serve it. */
     public record Assignment(UUID instanceId, String state, String secret, UUID deploymentId, String task,
-                             String artifactUri, String deviceKind, int maxConcurrent) {
+                             String artifactUri, String deviceKind, Limits limits) {
     }
 
     /** Stores a new deployment; false if its endpoint already has one of that name. */
     public static boolean insert(Connection c, NewDeployment d) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO deployment (id, endpoint_id, name, model_id, model_version_id, task, artifact_uri,
-                                        instance_count, device_kind, max_concurrent, request_timeout_ms, created_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (endpoint_id, name) DO NOTHING""")) {
+                                        instance_count, device_kind, max_concurrent, request_timeout_ms, max_batch_size,
+                                        max_batch_delay_ms, created_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (endpoint_id, name) DO NOTHING""")) {
             SqlValues.bind(c, ps, Arrays.asList(d.id(), d.endpointId(), d.name(), d.modelId(), d.modelVersionId(),
-                    d.task(), d.artifactUri(), d.instanceCount(), d.deviceKind(), d.maxConcurrent(),
-                    d.requestTimeoutMs(), d.createdBy()));
+                    d.task(), d.artifactUri(), d.instanceCount(), d.deviceKind(), d.limits().maxConcurrent(),
+                    d.limits().requestTimeoutMs(), d.limits().maxBatchSize(), d.limits().maxBatchDelayMs(), d.createdBy()));
             return ps.executeUpdate() == 1;
         }
     }
@@ -76,7 +92,7 @@ public final class Deployments {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT d.id, d.endpoint_id, d.name, d.model_id, m.name AS model_name, d.model_version_id,
                        v.version_number, d.task, d.artifact_uri, d.instance_count, d.device_kind, d.max_concurrent,
-                       d.request_timeout_ms, d.created_at, d.updated_at
+                       d.request_timeout_ms, d.max_batch_size, d.max_batch_delay_ms, d.created_at, d.updated_at
                 FROM deployment d JOIN model m ON m.id = d.model_id JOIN model_version v ON v.id = d.model_version_id
                 WHERE d.endpoint_id = ANY (?) ORDER BY d.endpoint_id, d.name""")) {
             ps.setArray(1, c.createArrayOf("uuid", endpointIds.toArray()));
@@ -87,8 +103,7 @@ public final class Deployments {
                             rs.getString("name"), SqlValues.uuid(rs, "model_id"), rs.getString("model_name"),
                             SqlValues.uuid(rs, "model_version_id"), rs.getInt("version_number"), rs.getString("task"),
                             rs.getString("artifact_uri"), rs.getInt("instance_count"), rs.getString("device_kind"),
-                            rs.getInt("max_concurrent"), rs.getInt("request_timeout_ms"),
-                            SqlValues.instant(rs, "created_at"), SqlValues.instant(rs, "updated_at")));
+                            limits(rs), SqlValues.instant(rs, "created_at"), SqlValues.instant(rs, "updated_at")));
                 }
             }
             return rows;
@@ -96,18 +111,19 @@ public final class Deployments {
     }
 
     /** A deployment's new settings; its instances of another version are replaced by placement, without a gap. */
-    public record Change(UUID modelVersionId, String artifactUri, int instanceCount, int maxConcurrent,
-                         int requestTimeoutMs) {
+    public record Change(UUID modelVersionId, String artifactUri, int instanceCount, Limits limits) {
     }
 
     /** Changes a deployment's version and settings. */
     public static void update(Connection c, UUID id, Change change) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE deployment SET model_version_id = ?, artifact_uri = ?, instance_count = ?, max_concurrent = ?,
-                                      request_timeout_ms = ?, updated_at = now()
+                                      request_timeout_ms = ?, max_batch_size = ?, max_batch_delay_ms = ?,
+                                      updated_at = now()
                 WHERE id = ?""")) {
+            Limits l = change.limits();
             SqlValues.bind(c, ps, Arrays.asList(change.modelVersionId(), change.artifactUri(), change.instanceCount(),
-                    change.maxConcurrent(), change.requestTimeoutMs(), id));
+                    l.maxConcurrent(), l.requestTimeoutMs(), l.maxBatchSize(), l.maxBatchDelayMs(), id));
             ps.executeUpdate();
         }
     }
@@ -146,7 +162,7 @@ public final class Deployments {
     public static List<Assignment> assignedTo(Connection c, String workerId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT i.id, i.state, i.secret, d.id AS deployment_id, d.task, i.artifact_uri, d.device_kind,
-                       d.max_concurrent
+                       d.max_concurrent, d.request_timeout_ms, d.max_batch_size, d.max_batch_delay_ms
                 FROM deployment_instance i JOIN deployment d ON d.id = i.deployment_id
                 WHERE i.worker_id = ? ORDER BY i.created_at""")) {
             ps.setString(1, workerId);
@@ -155,7 +171,7 @@ public final class Deployments {
                 while (rs.next()) {
                     rows.add(new Assignment(SqlValues.uuid(rs, "id"), rs.getString("state"), rs.getString("secret"),
                             SqlValues.uuid(rs, "deployment_id"), rs.getString("task"), rs.getString("artifact_uri"),
-                            rs.getString("device_kind"), rs.getInt("max_concurrent")));
+                            rs.getString("device_kind"), limits(rs)));
                 }
             }
             return rows;
@@ -295,6 +311,11 @@ public final class Deployments {
             ps.setObject(1, instance);
             return ps.executeUpdate();
         }
+    }
+
+    private static Limits limits(ResultSet rs) throws SQLException {
+        return new Limits(rs.getInt("max_concurrent"), rs.getInt("request_timeout_ms"), rs.getInt("max_batch_size"),
+                rs.getInt("max_batch_delay_ms"));
     }
 
     private static String newSecret() {

@@ -40,7 +40,8 @@ class DeploymentsTest extends StoreTestBase {
     private UUID deploy(String name, int instances, String device) throws SQLException {
         UUID id = UUID.randomUUID();
         assertThat(Deployments.insert(c, new Deployments.NewDeployment(id, endpoint, name, version.version().modelId(),
-                version.version().id(), "text-classification", "file:///m", instances, device, 4, 5000, null))).isTrue();
+                version.version().id(), "text-classification", "file:///m", instances, device,
+                new Deployments.Limits(4, 5000, 8, 2), null))).isTrue();
         return id;
     }
 
@@ -82,7 +83,7 @@ class DeploymentsTest extends StoreTestBase {
         assertThat(Deployments.assignedTo(c, "r1")).singleElement().satisfies(a -> {
             assertThat(a.instanceId()).isEqualTo(readyOne);
             assertThat(a.task()).isEqualTo("text-classification");
-            assertThat(a.maxConcurrent()).isEqualTo(4);
+            assertThat(a.limits()).isEqualTo(new Deployments.Limits(4, 5000, 8, 2));
         });
     }
 
@@ -95,7 +96,8 @@ class DeploymentsTest extends StoreTestBase {
         Deployments.setInstanceState(c, first, "ready", null);
         ModelVersions.Added next = ModelVersions.add(c, version.version().modelId(),
                 new ModelVersions.NewVersion("b", "file:///m2", null, "{}", ""));
-        Deployments.update(c, blue, new Deployments.Change(next.version().id(), "file:///m2", 1, 4, 5000));
+        Deployments.update(c, blue, new Deployments.Change(next.version().id(), "file:///m2", 1,
+                new Deployments.Limits(4, 5000, 8, 2)));
 
         assertThat(Deployments.place(c, DEAD_AFTER)).as("the new one placed, the old one kept")
                 .isEqualTo(new Deployments.Placed(1, 0));
