@@ -11,6 +11,7 @@ import io.modelcat.jobs.spec.PredictSpec;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.TransformerModel;
+import io.modelcat.runner.execute.GpuPool;
 import io.modelcat.runner.task.TaskRecipe;
 import io.modelcat.runner.task.TaskRecipes;
 import io.modelcat.runner.worker.WorkerIdentity;
@@ -56,25 +57,31 @@ public class ServedInstances {
     private final Database db;
     private final Map<UUID, Served> served = new ConcurrentHashMap<>();
     private final Set<UUID> loading = ConcurrentHashMap.newKeySet();
-    private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
+    private volatile Set<UUID> placed = Set.of();
+    private final GpuPool gpuPool;
+    // One thread per instance being loaded: one waiting for a GPU that a job holds delays no other.
+    private final ExecutorService loader = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "instance-loader");
         t.setDaemon(true);
         return t;
     });
 
-    public ServedInstances(WorkerIdentity identity, ServeAddress address, Database db) {
+    public ServedInstances(WorkerIdentity identity, ServeAddress address, Database db, GpuPool gpuPool) {
         this.identity = identity;
         this.address = address;
         this.db = db;
+        this.gpuPool = gpuPool;
     }
 
     /** An instance whose model is loaded, and the batcher that runs its calls. */
-    private record Served(UUID id, String secret, TransformerModel model, Batcher batcher, Duration timeout) {
+    private record Served(UUID id, String secret, TransformerModel model, Batcher batcher, Duration timeout,
+                          List<Integer> gpus, GpuPool pool) {
 
-        /** Stops taking calls, lets the queued ones finish, then frees the model. */
+        /** Stops taking calls, lets the queued ones finish, then frees the model and its GPU. */
         void close() {
             batcher.close();
             model.close();
+            pool.release(gpus);
         }
     }
 
@@ -99,8 +106,9 @@ public class ServedInstances {
             return;
         }
         Set<UUID> wanted = new HashSet<>();
+        assigned.forEach(a -> wanted.add(a.instanceId()));
+        placed = Set.copyOf(wanted);
         for (Deployments.Assignment a : assigned) {
-            wanted.add(a.instanceId());
             if (!"failed".equals(a.state()) && !served.containsKey(a.instanceId()) && loading.add(a.instanceId())) {
                 loader.execute(() -> load(a));
             }
@@ -114,10 +122,18 @@ public class ServedInstances {
     }
 
     private void load(Deployments.Assignment a) {
+        List<Integer> gpus = List.of();
         try {
             Task task = Task.fromWireName(a.task()).filter(t -> t.runs(JobKind.PREDICT)).orElseThrow(() ->
                     new IllegalArgumentException("task '" + a.task() + "' cannot be served"));
-            Device device = "gpu".equals(a.deviceKind()) && !identity.gpus().isEmpty() ? Device.gpu(0) : Device.cpu();
+            if ("gpu".equals(a.deviceKind()) && !identity.gpus().isEmpty()) {
+                // A GPU serves one instance and is not handed to jobs meanwhile; while jobs hold them all, wait.
+                gpus = gpuPool.acquire(1, () -> !placed.contains(a.instanceId()));
+                if (gpus.isEmpty()) {
+                    return;
+                }
+            }
+            Device device = gpus.isEmpty() ? Device.cpu() : Device.gpu(gpus.get(0));
             long started = System.nanoTime();
             TransformerModel model = ModelLoader.load(Path.of(URI.create(a.artifactUri())), device);
             TaskRecipe recipe = TaskRecipes.predicting(task);
@@ -128,14 +144,18 @@ public class ServedInstances {
                                     settings.generation())).toList(), maxLength).stream()
                             .map(p -> JobSpecs.convert(p, JsonNode.class)).toList());
             served.put(a.instanceId(), new Served(a.instanceId(), a.secret(), model, batcher,
-                    Duration.ofMillis(a.limits().requestTimeoutMs())));
+                    Duration.ofMillis(a.limits().requestTimeoutMs()), gpus, gpuPool));
             db.write(c -> {
                 Deployments.setInstanceState(c, a.instanceId(), "ready", null);
                 return null;
             });
             LOG.info("Instance {} of deployment {} is ready on {} ({} ms to load)", a.instanceId(), a.deploymentId(),
                     device, (System.nanoTime() - started) / 1_000_000);
+        } catch (InterruptedException e) {
+            gpuPool.release(gpus);
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
+            gpuPool.release(gpus);
             LOG.warn("Instance {} of deployment {} could not load its model: {}", a.instanceId(), a.deploymentId(),
                     e.getMessage());
             String reason = "could not load the model on " + identity.host() + ": " + e.getMessage();

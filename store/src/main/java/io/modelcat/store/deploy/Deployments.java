@@ -198,8 +198,8 @@ public final class Deployments {
      * runners whose heartbeat is older than {@code deadAfter} (so that they are placed again), removes extra
      * instances (failed and loading ones first), removes instances of an older version once the current
      * version's are all ready (so that an update never leaves the deployment without a ready instance), and
-     * adds missing ones on the live serving runners with the fewest instances, a runner with a GPU for a GPU
-     * deployment, never two of one deployment on one runner while another runner has none. Runs under a transaction-scoped advisory lock: when another catalog service is
+     * adds missing ones on the live serving runners with the fewest instances, a runner with a GPU that serves
+     * nothing else for a GPU deployment, never two of one deployment on one runner while another runner has none. Runs under a transaction-scoped advisory lock: when another catalog service is
      * placing, this pass does nothing.
      */
     public static Placed place(Connection c, Duration deadAfter) throws SQLException {
@@ -221,17 +221,20 @@ public final class Deployments {
         }
         // Live serving runners with their instance counts.
         Map<String, int[]> load = new LinkedHashMap<>();
-        Map<String, Boolean> hasGpu = new LinkedHashMap<>();
+        // GPUs not yet serving a deployment, per runner: a GPU serves one instance, and is not handed to jobs.
+        Map<String, int[]> freeGpus = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT w.id, jsonb_array_length(w.gpus) > 0 AS gpu, count(i.id) AS instances
+                SELECT w.id, jsonb_array_length(w.gpus) - count(i.id) FILTER (WHERE d.device_kind = 'gpu') AS free_gpus,
+                       count(i.id) AS instances
                 FROM worker w LEFT JOIN deployment_instance i ON i.worker_id = w.id
+                     LEFT JOIN deployment d ON d.id = i.deployment_id
                 WHERE w.serve_url IS NOT NULL AND w.heartbeat_at >= now() - make_interval(secs => ?)
                 GROUP BY w.id ORDER BY w.id""")) {
             ps.setDouble(1, deadAfter.toMillis() / 1000.0);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     load.put(rs.getString("id"), new int[] {rs.getInt("instances")});
-                    hasGpu.put(rs.getString("id"), rs.getBoolean("gpu"));
+                    freeGpus.put(rs.getString("id"), new int[] {rs.getInt("free_gpus")});
                 }
             }
         }
@@ -277,7 +280,7 @@ public final class Deployments {
             }
             List<String> on = new ArrayList<>(want.workers());
             for (int missing = want.count() - want.instances().size(); missing > 0; missing--) {
-                String worker = load.keySet().stream().filter(w -> !want.gpu() || hasGpu.get(w))
+                String worker = load.keySet().stream().filter(w -> !want.gpu() || freeGpus.get(w)[0] > 0)
                         .min(Comparator.<String>comparingInt(w -> on.contains(w) ? 1 : 0)
                                 .thenComparingInt(w -> load.get(w)[0]))
                         .orElse(null);
@@ -297,6 +300,9 @@ public final class Deployments {
                 }
                 on.add(worker);
                 load.get(worker)[0]++;
+                if (want.gpu()) {
+                    freeGpus.get(worker)[0]--;
+                }
             }
         }
         return new Placed(added, removed);

@@ -147,6 +147,13 @@ class DeploymentsTest extends StoreTestBase {
         runner("gpu-box", true);
         Deployments.place(c, DEAD_AFTER);
         assertThat(perWorker(green)).isEqualTo(Map.of("gpu-box", 1L));
+
+        // Its one GPU serves green: a second GPU deployment waits for another GPU.
+        UUID teal = deploy("teal", 1, "gpu");
+        assertThat(Deployments.place(c, DEAD_AFTER).added()).isZero();
+        runner("gpu-box-2", true);
+        Deployments.place(c, DEAD_AFTER);
+        assertThat(perWorker(teal)).isEqualTo(Map.of("gpu-box-2", 1L));
     }
 
     @Test
