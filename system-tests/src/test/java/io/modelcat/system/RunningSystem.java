@@ -67,6 +67,23 @@ public final class RunningSystem implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts another catalog-service on the same database and home, as a second one behind a load balancer
+     * would run, and answers its address once it is healthy.
+     */
+    public URI addCatalog() {
+        try {
+            int port = freePort();
+            URI other = URI.create("http://localhost:" + port);
+            start("catalog-" + port, jar("modelcat.catalogJar"), Map.of("MODELCAT_PORT", Integer.toString(port),
+                    "MODELCAT_ADMIN_PASSWORD", ADMIN_PASSWORD));
+            waitForHealth(other.resolve("/health"));
+            return other;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A signed-in browser session: its cookie and CSRF token. */
     public record Session(String cookie, String csrfToken) {
     }

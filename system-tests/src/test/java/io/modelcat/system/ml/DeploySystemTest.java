@@ -91,7 +91,12 @@ class DeploySystemTest {
     }
 
     private HttpResponse<String> call(String endpoint, String path, String key, String body, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(system.base().resolve("/endpoints/" + endpoint + path))
+        return call(system.base(), endpoint, path, key, body, headers);
+    }
+
+    private HttpResponse<String> call(URI catalog, String endpoint, String path, String key, String body,
+                                      Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(catalog.resolve("/endpoints/" + endpoint + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
@@ -127,6 +132,7 @@ class DeploySystemTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void aClassifierServesEveryShapeSplitsTrafficAndSurvivesARunnersDeath() throws InterruptedException {
         String key = endpoint("sentiment", "key");
         deploy("sentiment", "blue", classifier, 1);
@@ -175,8 +181,10 @@ class DeploySystemTest {
                 Map.of("keyType", "primary"));
         assertThat(regenerated.status()).as(regenerated.body()).isEqualTo(200);
         assertThat(score(key, "{\"input_data\": [\"x\"]}").statusCode()).isEqualTo(401);
+        String oldKey = key;
         key = (String) regenerated.map().get("primaryKey");
         assertThat(score(key, "{\"input_data\": [\"x\"]}").statusCode()).isEqualTo(200);
+
 
         // A second deployment, then 90/10: exactly 90 and 10 of every hundred calls; a pinned call goes where pinned.
         system.addRunner("server-b", Map.of());
@@ -196,6 +204,21 @@ class DeploySystemTest {
         HttpResponse<String> pinned = call("sentiment", "/score", key, "{\"input_data\": [\"ok\"]}",
                 Map.of("azureml-model-deployment", "green"));
         assertThat(pinned.headers().firstValue("azureml-model-deployment")).contains("green");
+        // A second catalog service (as behind a load balancer) routes the same endpoint from the same database:
+        // the new key works there and the old one does not, and what it forwards is counted with the first's:
+        // green answered 10 of the hundred and the pinned call here, and 3 pinned calls there.
+        URI other = system.addCatalog();
+        assertThat(call(other, "sentiment", "/score", oldKey, "{\"input_data\": [\"x\"]}", Map.of()).statusCode())
+                .isEqualTo(401);
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> there = call(other, "sentiment", "/score", key, "{\"input_data\": [\"I loved it\"]}",
+                    Map.of("azureml-model-deployment", "green"));
+            assertThat(there.statusCode()).as(there.body()).isEqualTo(200);
+            assertThat(list(there.body()).get(0).get("label")).isEqualTo(labels.get(0).get("label"));
+        }
+        system.awaitValue(TIMEOUT, () -> system.get("/api/v1/endpoints/sentiment/metrics?minutes=60").map(),
+                m -> ((List<Map<String, Object>>) m.get("deployments")).stream()
+                        .anyMatch(d -> d.get("name").equals("green") && ((Number) d.get("requests")).intValue() == 14));
         assertThat(system.delete("/api/v1/endpoints/sentiment/deployments/blue").status())
                 .as("blue has traffic").isEqualTo(409);
 
@@ -213,6 +236,8 @@ class DeploySystemTest {
         }
         system.awaitValue(TIMEOUT, () -> deployment("sentiment", "blue-2"), d -> "ready".equals(d.get("state"))
                 && ((List<?>) d.get("instances")).size() == 2 && !d.get("instances").toString().contains("server-b"));
+
+
     }
 
     @Test
