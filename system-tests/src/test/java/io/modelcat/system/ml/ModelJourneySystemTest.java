@@ -116,6 +116,21 @@ class ModelJourneySystemTest {
                 + "&task=text-classification&metric=accuracy").list();
         assertThat(board.get(0).get("modelId")).isEqualTo(tuned);
         assertThat(system.get("/api/v1/jobs/" + tunedEval.get("id") + "/predictions").list()).isNotEmpty();
+
+        // The registered fine-tune behind an online endpoint answers as "Try it" does.
+        RunningSystem.Answer endpoint = system.post("/api/v1/endpoints", Map.of("name", "reviews"));
+        assertThat(endpoint.status()).as(endpoint.body()).isEqualTo(201);
+        String key = (String) ((Map<?, ?>) endpoint.map().get("keys")).get("primaryKey");
+        assertThat(system.post("/api/v1/endpoints/reviews/deployments", Map.of("name", "tuned", "modelId", tuned))
+                .status()).isEqualTo(201);
+        system.awaitValue(JOB_TIMEOUT, () -> system.get("/api/v1/endpoints/reviews").map().get("deployments").toString(),
+                d -> d.contains("state=ready"));
+        String review = "An absolute delight from start to finish, I loved every minute.";
+        RunningSystem.Answer scored = system.post("/endpoints/reviews/score", Map.of("input_data", List.of(review)), key);
+        assertThat(scored.status()).as(scored.body()).isEqualTo(200);
+        RunningSystem.Answer tried = system.post("/api/v1/models/" + tuned + "/predict", Map.of("text", review));
+        assertThat(scored.list().get(0).get("label"))
+                .isEqualTo(((Map<?, ?>) ((Map<?, ?>) tried.map().get("result")).get("prediction")).get("label"));
     }
 
     @Test
