@@ -1,6 +1,6 @@
-// Browser tests of deploying a model and of the endpoint pages (list, deployments and traffic, keys, Test and
-// Consume) against catalog-service alone: no runner, so deployments stay creating with their reason, and
-// scoring calls with a valid key answer 503.
+// Browser tests of deploying a model and of the endpoint pages (list, deployments and traffic, the mirror, changing a
+// deployment, metrics, keys, Test and Consume) against catalog-service alone: no runner, so deployments stay creating
+// with their reason, and scoring calls with a valid key answer 503 (which the metrics count as errors).
 //
 // They expect the cards of io.modelcat.catalog.ui.CatalogUiTest (alpha-sentiment with files, epsilon-summary for
 // a task that cannot be served), its admin and its viewer, and no MODELCAT_SECRET_KEY (keys are shown once).
@@ -9,6 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, eventually, launchBrowser, screenshot, withPage } from './browser.js';
 import { exampleRequest, pythonLiteral, shellQuote } from '../../ui-static/src/main/resources/ui/js/consume.js';
+import { deploymentChanges } from '../../ui-static/src/main/resources/ui/js/deploymentedit.js';
+import { latencyText, measuredCalls, minutePoints, rateText } from '../../ui-static/src/main/resources/ui/js/endpointmetrics.js';
 
 const VIEWER = { username: process.env.MODELCAT_UI_VIEWER_USERNAME, password: process.env.MODELCAT_UI_VIEWER_PASSWORD };
 // The browser logs each answer it reads as a failure: field errors (400), conflicts (409), a wrong key (401) and
@@ -46,6 +48,24 @@ async function openDeployPage(page, modelName) {
 }
 
 const row = (page, deployment) => page.locator(`#deployments tbody tr[data-deployment="${deployment}"]`);
+const metricsRow = (page, deployment) => page.locator(`#metrics tbody tr[data-deployment="${deployment}"]`);
+
+/** Calls the API as the page's account (its session cookie and CSRF token); answers the JSON. */
+async function api(page, method, path, data) {
+  const session = await (await page.request.get(`${BASE_URL}/api/v1/auth/session`)).json();
+  const response = await page.request.fetch(`${BASE_URL}/api/v1${path}`, { method, data, headers: { 'X-CSRF-Token': session.csrfToken } });
+  assert.ok(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`);
+  return response.status() === 204 ? null : response.json();
+}
+
+/** The texts of a metrics row's cells, by kind. */
+async function metricsCells(page, deployment) {
+  const cells = {};
+  for (const kind of ['requests', 'rate', 'p50', 'p99', 'errors', 'throttled', 'mirrored']) {
+    cells[kind] = await metricsRow(page, deployment).locator(`.metric-${kind}`).textContent();
+  }
+  return cells;
+}
 
 describe('deploying a model', () => {
   test('into a new key endpoint: field errors beside the fields, the keys shown once, the deployment creating with its reason',
@@ -249,6 +269,9 @@ describe('the endpoint page', () => {
       // The tabs from the keyboard.
       await page.focus('#tab-deployments');
       await page.keyboard.press('ArrowRight');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-metrics');
+      assert.equal(await page.isVisible('#panel-metrics'), true);
+      await page.keyboard.press('ArrowRight');
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-keys');
       assert.equal(await page.getAttribute('#tab-keys', 'aria-selected'), 'true');
       assert.equal(await page.isVisible('#panel-keys'), true);
@@ -339,6 +362,224 @@ describe('the endpoint page', () => {
     }));
 });
 
+describe('metrics, the mirror and changing a deployment', () => {
+  let canaryKey;
+
+  test('the Metrics tab: zeros and dashes for a new endpoint, the window refetches, a call counted within seconds, asked only while shown',
+    () => withPage(browser, async page => {
+      const alpha = await modelNamed(page, 'alpha-sentiment');
+      const made = await api(page, 'POST', '/endpoints', { name: 'ui-canary', authMode: 'key' });
+      canaryKey = made.keys.primaryKey;
+      await api(page, 'POST', '/endpoints/ui-canary/deployments', { name: 'blue', modelId: alpha.id, versionNumber: 2 });
+      const asked = [];
+      page.on('request', r => {
+        if (r.url().includes('/api/v1/endpoints/ui-canary/metrics')) asked.push(new URL(r.url()).search);
+      });
+      await page.goto(`${BASE_URL}/#/endpoints/ui-canary`);
+      await page.waitForSelector('#endpoint-name');
+      assert.equal(asked.length, 0, 'nothing asked before the tab is shown');
+
+      await page.click('#tab-metrics');
+      await page.waitForSelector('#metrics tbody tr[data-deployment="blue"]');
+      assert.deepEqual(asked, ['?minutes=15']);
+      assert.equal(await page.inputValue('#metrics-window'), '15');
+      assert.match(await page.textContent('#metrics-updated'), /Last 15 minutes/);
+      assert.deepEqual(await metricsCells(page, 'blue'),
+        { requests: '0', rate: '0', p50: '—', p99: '—', errors: '0', throttled: '0', mirrored: '0' });
+      assert.deepEqual(await page.locator('#metrics thead th').allTextContents(),
+        ['Deployment', 'Requests', 'Requests/s', 'p50', 'p99', 'Errors', '429s', 'Mirrored copies']);
+      assert.equal(await page.locator('#metrics-chart-requests polyline[data-series="blue"]').count(), 1);
+      assert.equal(await page.locator('#metrics-chart-p99').count(), 0);
+      assert.match(await page.textContent('#metrics-no-latency'), /no call was measured/);
+
+      // Another window asks at once.
+      await page.selectOption('#metrics-window', '60');
+      await eventually(async () => assert.ok(asked.includes('?minutes=60'), asked.join(' ')));
+      await eventually(async () => assert.match(await page.textContent('#metrics-updated'), /Last hour/));
+      await page.selectOption('#metrics-window', '1440');
+      await eventually(async () => assert.match(await page.textContent('#metrics-updated'), /Last 24 hours/));
+      assert.ok(asked.includes('?minutes=1440'));
+      assert.equal(await metricsRow(page, 'blue').locator('.metric-requests').textContent(), '0');
+
+      // A call (503: no runner) is counted as a request and an error, with its latency, while the tab asks again.
+      assert.equal(await score(`${BASE_URL}/endpoints/ui-canary/score`, canaryKey), 503);
+      await eventually(async () => {
+        const cells = await metricsCells(page, 'blue');
+        assert.equal(cells.requests, '1');
+        assert.equal(cells.errors, '1');
+        assert.match(cells.p50, /^\d+ ms$/);
+        assert.match(cells.p99, /^\d+ ms$/);
+      });
+      assert.equal(await page.locator('#metrics-chart-p99 polyline[data-series="blue"]').count(), 1);
+      assert.ok(asked.slice(3).every(q => q === '?minutes=1440'), asked.join(' '));
+      await screenshot(page, '68-endpoint-metrics');
+
+      // Another tab: no more asking.
+      await page.click('#tab-deployments');
+      const before = asked.length;
+      await page.waitForTimeout(6000);
+      assert.equal(asked.length, before, 'no metrics asked while another tab is shown');
+    }, { allowedConsoleErrors: EXPECTED }));
+
+  test('mirrors a share of the calls: 60% is refused beside the field, 10% shows, a mirrored deployment cannot be deleted, {} stops it',
+    () => withPage(browser, async page => {
+      const alpha = await modelNamed(page, 'alpha-sentiment');
+      await api(page, 'POST', '/endpoints/ui-canary/deployments', { name: 'green', modelId: alpha.id, versionNumber: 1 });
+      await page.goto(`${BASE_URL}/#/endpoints/ui-canary`);
+      await page.waitForSelector('#mirror-form');
+      assert.equal(await page.textContent('#endpoint-mirror'), 'none');
+      assert.equal(await page.textContent('#mirror-current'), 'Now: no calls are mirrored.');
+      assert.deepEqual(await page.locator('#mirror-deployment option').evaluateAll(o => o.map(x => x.value)), ['', 'blue', 'green']);
+      assert.equal(await page.inputValue('#mirror-deployment'), '');
+      assert.equal(await page.isDisabled('#mirror-percent'), true);
+
+      await page.selectOption('#mirror-deployment', 'green');
+      await page.fill('#mirror-percent', '60');
+      await page.click('#mirror-save');
+      await eventually(async () => assert.match(await page.textContent('#mirror-percent-error'), /percentage from 0 to 50/));
+      assert.equal(await page.getAttribute('#mirror-percent', 'aria-invalid'), 'true');
+      assert.equal(await page.textContent('#endpoint-mirror'), 'none');
+      await screenshot(page, '69-mirror-error');
+      // A refresh keeps the reader's choice (the page asks every 2 seconds while a deployment is creating).
+      await page.waitForTimeout(2500);
+      assert.equal(await page.inputValue('#mirror-deployment'), 'green');
+      assert.equal(await page.inputValue('#mirror-percent'), '60');
+
+      await page.fill('#mirror-percent', '10');
+      await page.press('#mirror-percent', 'Enter');
+      await eventually(async () => assert.equal(await page.textContent('#mirror-status'), 'Mirror saved.'));
+      assert.equal(await page.isVisible('#mirror-percent-error'), false);
+      assert.equal(await page.getAttribute('#mirror-percent', 'aria-invalid'), null);
+      assert.equal(await page.textContent('#endpoint-mirror'), 'green 10%');
+      assert.match(await page.textContent('#mirror-current'), /10% of the calls .* copied to green/);
+      assert.equal(await page.textContent('#endpoint-traffic'), 'blue 100%', 'the traffic is unchanged');
+      assert.deepEqual((await api(page, 'GET', '/endpoints/ui-canary')).mirror, { green: 10 });
+      await page.reload();
+      await page.waitForSelector('#mirror-form');
+      assert.equal(await page.inputValue('#mirror-deployment'), 'green');
+      assert.equal(await page.inputValue('#mirror-percent'), '10');
+      await screenshot(page, '70-mirror');
+
+      // Green receives the mirror: the service refuses to delete it, and says how to stop the mirror.
+      await row(page, 'green').getByRole('button', { name: 'Delete deployment green' }).click();
+      await page.click('#delete-deployment-dialog-confirm');
+      await eventually(async () => assert.match(await page.textContent('#deployments-message'), /receives mirrored calls/));
+      assert.equal(await row(page, 'green').count(), 1);
+
+      await page.selectOption('#mirror-deployment', '');
+      assert.equal(await page.isDisabled('#mirror-percent'), true);
+      await page.click('#mirror-save');
+      await eventually(async () => assert.equal(await page.textContent('#mirror-status'), 'Mirror stopped.'));
+      assert.equal(await page.textContent('#endpoint-mirror'), 'none');
+      assert.deepEqual((await api(page, 'GET', '/endpoints/ui-canary')).mirror, {});
+    }, { allowedConsoleErrors: EXPECTED }));
+
+  test('changes a deployment: the Edit form lists the model’s versions, shows field errors and sends a PATCH of what changed',
+    () => withPage(browser, async page => {
+      await page.goto(`${BASE_URL}/#/endpoints/ui-canary`);
+      await page.waitForSelector('#deployments tbody tr[data-deployment="blue"]');
+      const edit = row(page, 'blue').getByRole('button', { name: 'Edit deployment blue' });
+      await edit.click();
+      await page.waitForSelector('#edit-deployment-dialog');
+      assert.equal(await page.textContent('#edit-deployment-dialog-heading'), 'Change deployment blue');
+      await eventually(async () => assert.equal(await page.isDisabled('#edit-version'), false));
+      assert.deepEqual(await page.locator('#edit-version option').evaluateAll(o => o.map(x => [x.value, x.textContent])),
+        [['2', 'v2 (current)'], ['1', 'v1']]);
+      assert.equal(await page.inputValue('#edit-version'), '2');
+      assert.equal(await page.inputValue('#edit-instances'), '1');
+      assert.equal(await page.inputValue('#edit-max-concurrent'), '4');
+      assert.equal(await page.inputValue('#edit-timeout'), '5000');
+
+      // Nothing changed: nothing sent.
+      await page.click('#edit-deployment-save');
+      assert.match(await page.textContent('#edit-deployment-unchanged'), /Nothing changed/);
+      // A timeout under 100 ms: the API's message beside the field, the dialog stays.
+      await page.fill('#edit-timeout', '50');
+      await page.click('#edit-deployment-save');
+      await eventually(async () => assert.match(await page.textContent('#edit-timeout-error'), /100/));
+      assert.equal(await page.getAttribute('#edit-timeout', 'aria-invalid'), 'true');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'edit-timeout');
+      await screenshot(page, '71-edit-deployment-error');
+
+      await page.selectOption('#edit-version', '1');
+      await page.fill('#edit-instances', '2');
+      await page.fill('#edit-timeout', '8000');
+      const patch = page.waitForRequest(r => r.method() === 'PATCH');
+      await page.click('#edit-deployment-save');
+      const sent = await patch;
+      assert.match(sent.url(), /\/api\/v1\/endpoints\/ui-canary\/deployments\/blue$/);
+      assert.deepEqual(sent.postDataJSON(), { versionNumber: 1, instanceCount: 2, requestTimeoutMs: 8000 });
+      await eventually(async () => assert.equal(await page.locator('#edit-deployment-dialog').count(), 0));
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Edit deployment blue');
+      assert.match(await page.textContent('#deployments-status'), /blue moves to v1: v2 answers until the new instances are ready/);
+      const blue = row(page, 'blue');
+      await eventually(async () => assert.equal(await blue.locator('.deployment-version').textContent(), 'v1'));
+      assert.match(await blue.locator('.deployment-instances').textContent(), /2 × CPU.*4 concurrent requests each · 8000 ms timeout/s);
+      // No runner: the new instances cannot be placed, and the state says so.
+      assert.ok(['creating', 'updating'].includes(await blue.getAttribute('data-state')));
+      assert.match(await blue.locator('.deployment-reason').textContent(), /waiting for a live runner to place 2 of 2 instance/);
+      assert.equal(await page.isVisible('#endpoint-live'), true);
+      const stored = (await api(page, 'GET', '/endpoints/ui-canary')).deployments.find(d => d.name === 'blue');
+      assert.equal(stored.versionNumber, 1);
+      assert.equal(stored.instanceCount, 2);
+      assert.equal(stored.requestTimeoutMs, 8000);
+      await screenshot(page, '72-edit-deployment');
+    }, { allowedConsoleErrors: EXPECTED }));
+
+  test('shows an updating deployment with each instance’s version, and the metrics’ percentiles and charts (stubbed endpoint)',
+    () => withPage(browser, async page => {
+      const now = new Date();
+      const minute = ago => new Date(Math.floor(now.getTime() / 60000) * 60000 - ago * 60000).toISOString();
+      const endpoint = { name: 'ui-rollout', description: '', authMode: 'key', scoringUri: `${BASE_URL}/endpoints/ui-rollout/score`,
+        openaiBaseUrl: `${BASE_URL}/endpoints/ui-rollout/v1`, traffic: { blue: 100 }, mirror: { green: 20 }, createdBy: 'ui-admin',
+        createdAt: now.toISOString(), updatedAt: now.toISOString(), deployments: ['blue', 'green'].map(name => ({ name,
+          modelId: '00000000-0000-4000-8000-0000000000c1', modelName: 'alpha-sentiment', versionNumber: 2, task: 'text-classification',
+          instanceCount: 1, device: 'cpu', maxConcurrentRequestsPerInstance: 4, requestTimeoutMs: 5000,
+          state: name === 'blue' ? 'updating' : 'ready',
+          reason: name === 'blue' ? '0 of 1 instance(s) ready; the others are loading the model; the instances of the previous version answer until then' : null,
+          createdAt: now.toISOString(), updatedAt: now.toISOString(),
+          instances: name === 'blue'
+            ? [{ id: '00000000-0000-4000-8000-0000000000c2', worker: 'runner-a', versionNumber: 1, state: 'ready', reason: null },
+              { id: '00000000-0000-4000-8000-0000000000c3', worker: 'runner-b', versionNumber: 2, state: 'loading', reason: null }]
+            : [{ id: '00000000-0000-4000-8000-0000000000c4', worker: 'runner-a', versionNumber: 2, state: 'ready', reason: null }] })) };
+      const metrics = { endpoint: 'ui-rollout', minutes: 15, deployments: [
+        { name: 'blue', requests: 120, requestsPerSecond: 120 / 900, errors: 2, throttled: 3, mirrored: 0, p50Ms: 20, p99Ms: null,
+          series: [{ minute: minute(2), requests: 70, errors: 2, throttled: 3, mirrored: 0, p50Ms: 20, p99Ms: null },
+            { minute: minute(1), requests: 50, errors: 0, throttled: 0, mirrored: 0, p50Ms: 10, p99Ms: 500 }] },
+        { name: 'green', requests: 4, requestsPerSecond: 4 / 900, errors: 0, throttled: 4, mirrored: 0, p50Ms: null, p99Ms: null,
+          series: [{ minute: minute(1), requests: 4, errors: 0, throttled: 4, mirrored: 0, p50Ms: null, p99Ms: null }] }] };
+      await page.route('**/api/v1/endpoints/ui-rollout', route => route.fulfill({ contentType: 'application/json', body: JSON.stringify(endpoint) }));
+      await page.route(url => url.pathname.endsWith('/api/v1/endpoints/ui-rollout/metrics'),
+        route => route.fulfill({ contentType: 'application/json', body: JSON.stringify(metrics) }));
+      await page.goto(`${BASE_URL}/#/endpoints/ui-rollout`);
+      await page.waitForSelector('#endpoint-name');
+      const blue = row(page, 'blue');
+      assert.equal(await blue.getAttribute('data-state'), 'updating');
+      assert.equal(await blue.locator('.badge.deployment-state').textContent(), 'Updating');
+      assert.match(await blue.locator('.deployment-reason').textContent(), /previous version answer until then/);
+      assert.equal(await blue.locator('.deployment-version').textContent(), 'v2');
+      assert.equal(await blue.locator('.deployment-previous').textContent(), 'v1 answers until it is ready');
+      assert.deepEqual(await blue.locator('.deployment-instance').allTextContents(), ['runner-a: ready · v1', 'runner-b: loading · v2']);
+      assert.equal(await row(page, 'green').locator('.deployment-previous').count(), 0);
+      assert.equal(await page.isVisible('#endpoint-live'), true, 'the page asks again while it updates');
+      assert.equal(await page.textContent('#endpoint-mirror'), 'green 20%');
+      await screenshot(page, '73-deployment-updating');
+
+      await page.click('#tab-metrics');
+      await page.waitForSelector('#metrics tbody tr[data-deployment="green"]');
+      assert.deepEqual(await metricsCells(page, 'blue'),
+        { requests: '120', rate: '0.13', p50: '20 ms', p99: '> 10 s', errors: '2', throttled: '3', mirrored: '0' });
+      // Only 429s: no latency was measured.
+      assert.deepEqual(await metricsCells(page, 'green'),
+        { requests: '4', rate: '< 0.01', p50: '—', p99: '—', errors: '0', throttled: '4', mirrored: '0' });
+      assert.equal(await page.locator('#metrics-chart-requests polyline').count(), 2);
+      assert.equal(await page.locator('#metrics-chart-p99 polyline[data-series="blue"]').count(), 1);
+      assert.equal(await page.locator('#metrics-chart-p99 polyline[data-series="green"]').count(), 0);
+      assert.deepEqual(await page.locator('#metrics-chart-requests .chart-legend li').allTextContents(), ['blue', 'green']);
+      await screenshot(page, '74-endpoint-metrics-stubbed');
+    }));
+});
+
 describe('the endpoints page', () => {
   test('lists the endpoints with their deployments, states, traffic and creator', () => withPage(browser, async page => {
     await page.goto(`${BASE_URL}/`);
@@ -371,6 +612,10 @@ describe('a viewer', () => {
     assert.equal(await row(page, 'blue').locator('.deployment-traffic').textContent(), '100%');
     assert.equal(await page.locator('#traffic-save, #endpoint-delete, .traffic-input').count(), 0);
     assert.equal(await page.locator('#deployments button').count(), 0);
+    assert.equal(await page.locator('#mirror-form').count(), 0);
+    assert.equal(await page.textContent('#endpoint-mirror'), 'none');
+    await page.click('#tab-metrics');
+    await page.waitForSelector('#metrics tbody tr[data-deployment="blue"]');
     await page.click('#tab-keys');
     assert.match(await page.textContent('#keys-role'), /contributor role/);
   }, { as: VIEWER }));
@@ -381,5 +626,37 @@ describe('the snippets', () => {
     assert.equal(shellQuote(`it's`), `'it'\\''s'`);
     assert.equal(pythonLiteral({ a: [true, false, null, 1.5, 'say "hi"'] }), '{"a": [True, False, None, 1.5, "say \\"hi\\""]}');
     assert.deepEqual(exampleRequest('question-answering'), { input_data: { question: 'Where is the tower?', context: 'The tower is in Paris.' } });
+  });
+});
+
+describe('the metrics and the Edit form', () => {
+  test('write latencies and rates as the reader reads them', () => {
+    assert.equal(latencyText(20, 5), '20 ms');
+    assert.equal(latencyText(null, 5), '> 10 s');
+    assert.equal(latencyText(null, 0), '—');
+    assert.equal(measuredCalls({ requests: 4, throttled: 4, mirrored: 0 }), 0);
+    assert.equal(measuredCalls({ requests: 4, throttled: 1, mirrored: 2 }), 5);
+    assert.equal(rateText(0), '0');
+    assert.equal(rateText(0.004), '< 0.01');
+    assert.equal(rateText(0.1333), '0.13');
+    assert.equal(rateText(12.34), '12.3');
+  });
+
+  test('chart every minute of the window, 0 where nothing was recorded, leaving out null values', () => {
+    const now = Date.UTC(2026, 0, 1, 12, 30, 20);
+    const series = [{ minute: '2026-01-01T12:28:00Z', requests: 7, p99Ms: null }, { minute: '2026-01-01T12:30:00Z', requests: 3, p99Ms: 50 }];
+    const requests = minutePoints(series, 5, m => m.requests, { now });
+    const at = iso => Date.parse(iso) / 60000;
+    assert.deepEqual(requests, [{ x: at('2026-01-01T12:26:00Z'), y: 0 }, { x: at('2026-01-01T12:27:00Z'), y: 0 },
+      { x: at('2026-01-01T12:28:00Z'), y: 7 }, { x: at('2026-01-01T12:29:00Z'), y: 0 }, { x: at('2026-01-01T12:30:00Z'), y: 3 }]);
+    assert.deepEqual(minutePoints(series, 5, m => m.p99Ms, { missing: null, now }), [{ x: at('2026-01-01T12:30:00Z'), y: 50 }]);
+  });
+
+  test('send only what changed', () => {
+    const deployment = { versionNumber: 2, instanceCount: 1, maxConcurrentRequestsPerInstance: 4, requestTimeoutMs: 5000 };
+    assert.deepEqual(deploymentChanges(deployment, { versionNumber: '2', instanceCount: '1', maxConcurrentRequestsPerInstance: '4',
+      requestTimeoutMs: '5000' }), {});
+    assert.deepEqual(deploymentChanges(deployment, { versionNumber: '1', instanceCount: ' 3 ', maxConcurrentRequestsPerInstance: '',
+      requestTimeoutMs: '5000' }), { versionNumber: 1, instanceCount: 3 });
   });
 });

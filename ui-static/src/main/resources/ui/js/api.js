@@ -335,9 +335,27 @@ export function setEndpointTraffic(name, traffic) {
   return request('PUT', `/endpoints/${encodeURIComponent(name)}/traffic`, { traffic });
 }
 
+/** Mirrors a share (0 to 50%) of the calls to one deployment: { deployment: percent }, {} to stop; answers the endpoint. */
+export function setEndpointMirror(name, mirror) {
+  return request('PUT', `/endpoints/${encodeURIComponent(name)}/mirror`, { mirror });
+}
+
+/**
+ * What each deployment answered over the last `minutes` (1 to 1440): { endpoint, minutes, deployments: [{ name,
+ * requests, requestsPerSecond, errors, throttled, mirrored, p50Ms, p99Ms, series: [{ minute, requests, ... }] }] }.
+ */
+export function endpointMetrics(name, minutes) {
+  return request('GET', `/endpoints/${encodeURIComponent(name)}/metrics?minutes=${encodeURIComponent(minutes)}`);
+}
+
 /** Deploys a model version in an endpoint: { name, modelId, versionNumber?, instanceCount?, device?, ... }. */
 export function createDeployment(endpoint, body) {
   return request('POST', `/endpoints/${encodeURIComponent(endpoint)}/deployments`, body);
+}
+
+/** Changes a deployment: { versionNumber?, instanceCount?, maxConcurrentRequestsPerInstance?, requestTimeoutMs? }; answers it. */
+export function updateDeployment(endpoint, deployment, body) {
+  return request('PATCH', `/endpoints/${encodeURIComponent(endpoint)}/deployments/${encodeURIComponent(deployment)}`, body);
 }
 
 export function deleteDeployment(endpoint, deployment) {

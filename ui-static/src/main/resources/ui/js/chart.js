@@ -36,9 +36,10 @@ function label(value) {
 
 /**
  * A line chart: `series` is [{ name, points: [{ x, y }] }] (x whole numbers unless `integerX` is false); answers a <figure> with the SVG (role img,
- * described by `title` and a summary of each series) and a legend.
+ * described by `title` and a summary of each series) and a legend. `formatX(x)` writes the x values (the ticks, the summary);
+ * `yFrom` is where the y axis starts at the latest (0 for counts), and `integerY` keeps its ticks whole.
  */
-export function lineChart({ id, title, xLabel, yLabel, series, integerX = true }) {
+export function lineChart({ id, title, xLabel, yLabel, series, integerX = true, formatX = label, yFrom, integerY = false }) {
   const drawn = series.filter(s => s.points.length > 0);
   const xs = drawn.flatMap(s => s.points.map(p => p.x));
   const ys = drawn.flatMap(s => s.points.map(p => p.y));
@@ -49,6 +50,7 @@ export function lineChart({ id, title, xLabel, yLabel, series, integerX = true }
   const yPad = (yMax - yMin) * 0.05;
   if (yPad > 0) { yMin -= yPad; yMax += yPad; }
   if (yMin === yMax) { const d = Math.abs(yMin) * 0.1 || 1; yMin -= d; yMax += d; }
+  if (yFrom !== undefined && yMin < yFrom && Math.min(...ys) >= yFrom) yMin = yFrom;
   const innerW = WIDTH - PAD.left - PAD.right;
   const innerH = HEIGHT - PAD.top - PAD.bottom;
   const sx = x => PAD.left + ((x - xMin) / (xMax - xMin)) * innerW;
@@ -56,17 +58,17 @@ export function lineChart({ id, title, xLabel, yLabel, series, integerX = true }
 
   const summary = drawn.map(s => {
     const last = s.points[s.points.length - 1];
-    return `${s.name}: ${s.points.length} points, last ${label(last.y)} at ${xLabel} ${label(last.x)}`;
+    return `${s.name}: ${s.points.length} points, last ${label(last.y)} at ${xLabel} ${formatX(last.x)}`;
   }).join('; ');
   const chart = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'chart', role: 'img', 'aria-label': `${title}. ${summary}` },
     svg('title', {}, title));
-  for (const t of ticks(yMin, yMax)) {
+  for (const t of ticks(yMin, yMax).filter(t => !integerY || Number.isInteger(t))) {
     chart.append(svg('line', { x1: PAD.left, x2: WIDTH - PAD.right, y1: sy(t), y2: sy(t), class: 'chart-grid' }),
       svg('text', { x: PAD.left - 6, y: sy(t) + 4, 'text-anchor': 'end', class: 'chart-tick' }, label(t)));
   }
   // Steps and epochs are whole numbers: no tick between them.
   for (const t of ticks(xMin, xMax, 6).filter(t => !integerX || Number.isInteger(t))) {
-    chart.append(svg('text', { x: sx(t), y: HEIGHT - PAD.bottom + 16, 'text-anchor': 'middle', class: 'chart-tick' }, label(t)));
+    chart.append(svg('text', { x: sx(t), y: HEIGHT - PAD.bottom + 16, 'text-anchor': 'middle', class: 'chart-tick' }, formatX(t)));
   }
   chart.append(
     svg('line', { x1: PAD.left, x2: WIDTH - PAD.right, y1: PAD.top + innerH, y2: PAD.top + innerH, class: 'chart-axis' }),

@@ -8,8 +8,9 @@ import { can, needsRole } from './session.js';
 import { loadTaskRegistry } from './tasks.js';
 import { versionsWithFiles } from './wizard.js';
 
-// The API's defaults and limits (docs/deployments.md); the API checks them either way.
-const RESOURCES = [
+// The API's defaults and limits (docs/deployments.md); the API checks them either way. The endpoint page's Edit
+// dialog offers the same settings.
+export const RESOURCES = [
   { name: 'instanceCount', id: 'deploy-instances', label: 'Instances', value: 1, min: 1, max: 8,
     hint: 'Copies of the model, each on a runner; 1 to 8.' },
   { name: 'maxConcurrentRequestsPerInstance', id: 'deploy-max-concurrent', label: 'Max concurrent requests per instance',

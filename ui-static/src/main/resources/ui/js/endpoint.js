@@ -1,13 +1,16 @@
 // The endpoint page (#/endpoints/{name}): its URLs, its deployments with their states (refreshed while one is
-// being created) and the traffic split, deleting, and the Keys, Test and Consume tabs.
-import { deleteDeployment, deleteEndpoint, getEndpoint, setEndpointTraffic } from './api.js';
+// being created or updated), changing one, the traffic split and the mirror, deleting, and the Metrics, Keys, Test
+// and Consume tabs.
+import { deleteDeployment, deleteEndpoint, getEndpoint, setEndpointMirror, setEndpointTraffic } from './api.js';
 import { copyField } from './clipboard.js';
+import { editDeploymentDialog } from './deploymentedit.js';
 import { confirmDialog, h, problemView, replaceChildren, taskBadge } from './dom.js';
 import { formatDateTime } from './format.js';
 import { mountConsumePanel, mountTestPanel } from './endpointcalls.js';
 import { keysPanel } from './endpointkeys.js';
+import { mountMetricsPanel } from './endpointmetrics.js';
 import { poll } from './polling.js';
-import { deploymentStateBadge, isCreating, newKeysView, takeNewKeys, trafficOf, trafficText } from './serving.js';
+import { deploymentStateBadge, isChanging, mirrorText, newKeysView, takeNewKeys, trafficOf, trafficText } from './serving.js';
 import { can } from './session.js';
 
 const REFRESH_MS = 2000;
@@ -35,16 +38,16 @@ export function mountEndpoint(root, name, navigate) {
     });
   }
 
-  /** Shows `endpoint` and asks again every 2 seconds while one of its deployments is being created. */
+  /** Shows `endpoint` and asks again every 2 seconds while one of its deployments is being created or updated. */
   function watch(endpoint) {
     refresh?.stop();
     view.update(endpoint);
-    if (!endpoint.deployments.some(isCreating)) return;
+    if (!endpoint.deployments.some(isChanging)) return;
     refresh = poll({
       fetch: () => getEndpoint(name),
       onAnswer: next => view.update(next),
       onError: error => view.refreshFailed(error),
-      until: next => !next.deployments.some(isCreating),
+      until: next => !next.deployments.some(isChanging),
       intervalMs: REFRESH_MS,
       retryMs: REFRESH_MS * 2,
       immediate: false,
@@ -57,6 +60,7 @@ export function mountEndpoint(root, name, navigate) {
     unmount: () => {
       active = false;
       refresh?.stop();
+      view?.stop();
     },
   };
 }
@@ -65,7 +69,7 @@ function backLink() {
   return h('p', { class: 'breadcrumb' }, h('a', { href: '#/endpoints' }, '← Endpoints'));
 }
 
-/** Lays the page out for `first`; answers { element, update(endpoint), refreshFailed(error) }. */
+/** Lays the page out for `first`; answers { element, update(endpoint), refreshFailed(error), stop() }. */
 function layout(root, first, { navigate, changed }) {
   const name = first.name;
   const contributor = can('contributor');
@@ -76,17 +80,21 @@ function layout(root, first, { navigate, changed }) {
   const message = h('div', { id: 'endpoint-message' });
   const deleteButton = contributor ? h('button', { type: 'button', class: 'button danger', id: 'endpoint-delete' }, 'Delete endpoint') : null;
   const deployments = deploymentsPanel(first, { contributor, changed });
+  const metrics = h('div', {});
+  const metricsView = mountMetricsPanel(metrics, name);
   const test = h('div', {});
   const consume = h('div', {});
   const testView = mountTestPanel(test, first, { keys: newKeys });
   const consumeView = mountConsumePanel(consume, first);
   const keys = keysPanel(first, { keys: newKeys, onKeys: known => testView.setKeys(known) });
+  // The metrics are asked for while their tab is shown, and no longer once another is.
   const tabs = tabView('Endpoint', [
     { id: 'deployments', label: 'Deployments', panel: deployments.element },
+    { id: 'metrics', label: 'Metrics', panel: metrics },
     { id: 'keys', label: 'Keys', panel: keys },
     { id: 'test', label: 'Test', panel: test },
     { id: 'consume', label: 'Consume', panel: consume },
-  ]);
+  ], id => (id === 'metrics' ? metricsView.start() : metricsView.stop()));
 
   deleteButton?.addEventListener('click', async () => {
     const yes = await confirmDialog({ id: 'delete-endpoint-dialog', title: `Delete endpoint ${name}?`, confirm: 'Delete endpoint',
@@ -124,23 +132,25 @@ function layout(root, first, { navigate, changed }) {
         row('Scoring URI', copyField('endpoint-scoring-uri', endpoint.scoringUri, 'Scoring URI')),
         row('OpenAI base URL', copyField('endpoint-openai-url', endpoint.openaiBaseUrl, 'OpenAI base URL')),
         row('Traffic', h('span', { id: 'endpoint-traffic' })),
+        row('Mirror', h('span', { id: 'endpoint-mirror' })),
         row('Created by', endpoint.createdBy ?? '—'),
         row('Created', h('time', { datetime: endpoint.createdAt }, formatDateTime(endpoint.createdAt))));
     }
     facts.querySelector('#endpoint-traffic').textContent = trafficText(endpoint);
+    facts.querySelector('#endpoint-mirror').textContent = mirrorText(endpoint);
     deployments.update(endpoint);
     testView.update(endpoint);
     consumeView.update(endpoint);
   }
 
-  return { element, update, refreshFailed: deployments.refreshFailed };
+  return { element, update, refreshFailed: deployments.refreshFailed, stop: metricsView.stop };
 }
 
 /**
  * Tabs (WAI-ARIA): one button per entry ({ id, label, panel }), the arrow keys, Home and End move between
- * them; the first is shown.
+ * them; the first is shown. `onSelect(id)` hears of each tab shown after the first.
  */
-function tabView(label, entries) {
+function tabView(label, entries, onSelect = () => {}) {
   const list = h('div', { role: 'tablist', class: 'tabs', 'aria-label': label });
   const tabs = entries.map(({ id, label: text, panel }) => {
     panel.id = `panel-${id}`;
@@ -150,6 +160,7 @@ function tabView(label, entries) {
     panel.classList.add('tab-panel');
     return h('button', { type: 'button', role: 'tab', class: 'tab', id: `tab-${id}`, 'aria-controls': `panel-${id}` }, text);
   });
+  let selected = null;
   function select(index, focus) {
     tabs.forEach((tab, i) => {
       tab.setAttribute('aria-selected', String(i === index));
@@ -157,6 +168,8 @@ function tabView(label, entries) {
       entries[i].panel.hidden = i !== index;
     });
     if (focus) tabs[index].focus();
+    if (selected !== null && selected !== index) onSelect(entries[index].id);
+    selected = index;
   }
   tabs.forEach((tab, i) => {
     tab.addEventListener('click', () => select(i, false));
@@ -172,15 +185,19 @@ function tabView(label, entries) {
   return h('div', { class: 'tab-view' }, list, entries.map(e => e.panel));
 }
 
-/** The deployments with their state, traffic inputs with Save, and Delete; answers { element, update, refreshFailed }. */
+/**
+ * The deployments with their state, traffic inputs with Save, the mirror with its own Save, Edit and Delete; answers
+ * { element, update, refreshFailed }.
+ */
 function deploymentsPanel(first, { contributor, changed }) {
   const name = first.name;
   let endpoint = first;
   const rows = new Map(); // deployment -> { row, model, state, instances, input, error }
   const tableBody = h('tbody', {});
   const live = h('p', { id: 'endpoint-live', class: 'muted live-note', hidden: true },
-    'Updating every 2 seconds while a deployment is being created.');
+    'Updating every 2 seconds while a deployment is being created or updated.');
   const message = h('div', { id: 'deployments-message' });
+  const status = h('p', { id: 'deployments-status', class: 'muted small', role: 'status', 'aria-live': 'polite' });
   const empty = h('p', { class: 'muted', id: 'deployments-empty', hidden: true },
     'No deployments yet: deploy a model into this endpoint from its card in the catalog.');
   const total = h('span', { id: 'traffic-total', class: 'muted' });
@@ -202,7 +219,8 @@ function deploymentsPanel(first, { contributor, changed }) {
     event.preventDefault();
     saveTraffic();
   });
-  const element = h('div', {}, live, message, empty, form);
+  const mirror = contributor ? mirrorForm() : null;
+  const element = h('div', {}, live, message, status, empty, form, mirror?.element);
 
   function showTotal() {
     const sum = [...rows.values()].reduce((s, r) => s + (Number(r.input?.value) || 0), 0);
@@ -219,6 +237,8 @@ function deploymentsPanel(first, { contributor, changed }) {
       trafficStatus.textContent = '';
       showTotal();
     });
+    const edit = contributor ? h('button', { type: 'button', class: 'button small-button', 'aria-label': `Edit deployment ${deployment.name}`,
+      onclick: () => editDeployment(deployment.name) }, 'Edit') : null;
     const remove = contributor ? h('button', { type: 'button', class: 'button danger small-button',
       'aria-label': `Delete deployment ${deployment.name}`, onclick: () => removeDeployment(deployment.name) }, 'Delete') : null;
     const parts = {
@@ -228,7 +248,7 @@ function deploymentsPanel(first, { contributor, changed }) {
     const row = h('tr', { dataset: { deployment: deployment.name } },
       h('th', { scope: 'row', class: 'deployment-name' }, deployment.name),
       parts.model, parts.version, parts.task, parts.instances, parts.state, parts.traffic,
-      contributor ? h('td', {}, remove) : null);
+      contributor ? h('td', {}, h('div', { class: 'row-actions' }, edit, remove)) : null);
     return { row, input, error, parts };
   }
 
@@ -237,14 +257,20 @@ function deploymentsPanel(first, { contributor, changed }) {
     row.dataset.state = deployment.state;
     replaceChildren(parts.model, h('a', { href: `#/models/${encodeURIComponent(deployment.modelId)}`, class: 'deployment-model' },
       deployment.modelName));
-    replaceChildren(parts.version, `v${deployment.versionNumber}`);
-    replaceChildren(parts.task, taskBadge(deployment.task));
     const instances = deployment.instances ?? [];
+    // While it updates, instances of the versions before answer until every new one is ready.
+    const older = [...new Set(instances.map(i => i.versionNumber).filter(v => v !== undefined && v !== deployment.versionNumber))];
+    replaceChildren(parts.version, h('span', { class: 'deployment-version' }, `v${deployment.versionNumber}`),
+      older.length ? h('div', { class: 'muted small deployment-previous' },
+        `v${older.join(', v')} ${older.length === 1 ? 'answers' : 'answer'} until it is ready`) : null);
+    replaceChildren(parts.task, taskBadge(deployment.task));
     replaceChildren(parts.instances, `${deployment.instanceCount} × ${deployment.device === 'gpu' ? 'GPU' : 'CPU'}`,
       h('div', { class: 'muted small' }, `${deployment.maxConcurrentRequestsPerInstance} concurrent requests each · `
         + `${deployment.requestTimeoutMs} ms timeout`),
-      instances.length ? h('ul', { class: 'plain-list small' }, instances.map(i => h('li', {},
-        h('code', {}, i.worker), `: ${i.state}`, i.reason ? h('span', { class: 'muted' }, ` (${i.reason})`) : null))) : null);
+      instances.length ? h('ul', { class: 'plain-list small' }, instances.map(i => h('li', { class: 'deployment-instance',
+        dataset: { version: String(i.versionNumber ?? '') } },
+        h('code', {}, i.worker), `: ${i.state}`, i.versionNumber !== undefined ? h('span', { class: 'instance-version' }, ` · v${i.versionNumber}`) : null,
+        i.reason ? h('span', { class: 'muted' }, ` (${i.reason})`) : null))) : null);
     replaceChildren(parts.state, deploymentStateBadge(deployment),
       deployment.reason ? h('p', { class: 'deployment-reason muted small' }, deployment.reason) : null);
     const share = trafficOf(endpoint, deployment.name);
@@ -276,8 +302,9 @@ function deploymentsPanel(first, { contributor, changed }) {
     next.deployments.forEach(d => fill(rows.get(d.name), d));
     form.hidden = names.length === 0;
     empty.hidden = names.length > 0;
-    live.hidden = !next.deployments.some(isCreating);
+    live.hidden = !next.deployments.some(isChanging);
     showTotal();
+    mirror?.update(next);
   }
 
   function showTrafficErrors(errors) {
@@ -313,11 +340,29 @@ function deploymentsPanel(first, { contributor, changed }) {
     }
   }
 
+  async function editDeployment(deployment) {
+    const current = endpoint.deployments.find(d => d.name === deployment);
+    if (!current) return;
+    const saved = await editDeploymentDialog(name, current);
+    if (!saved) return;
+    replaceChildren(message);
+    const { deployment: now, before } = saved;
+    status.textContent = now.versionNumber !== before.versionNumber
+      ? `Deployment ${deployment} moves to v${now.versionNumber}: v${before.versionNumber} answers until the new instances are ready.`
+      : `Deployment ${deployment} changed.`;
+    try {
+      changed(await getEndpoint(name));
+    } catch (error) {
+      replaceChildren(message, problemView(error));
+    }
+  }
+
   async function removeDeployment(deployment) {
     const yes = await confirmDialog({ id: 'delete-deployment-dialog', title: `Delete deployment ${deployment}?`,
       confirm: 'Delete deployment', text: 'Its instances unload within seconds; callers that pin it get 404 from then on.' });
     if (!yes) return;
     replaceChildren(message);
+    status.textContent = '';
     try {
       await deleteDeployment(name, deployment);
       changed(await getEndpoint(name));
@@ -330,6 +375,97 @@ function deploymentsPanel(first, { contributor, changed }) {
   function refreshFailed(error) {
     replaceChildren(message, h('p', { class: 'muted', id: 'endpoint-refresh-failed' },
       `Checking the deployments failed (${error.title}${error.detail ? `: ${error.detail}` : ''}); trying again in a few seconds.`));
+  }
+
+  /**
+   * The mirror: one deployment and the share (0 to 50%) of the calls that the traffic sends elsewhere which it gets a
+   * copy of, with Save; the API's field errors beside the share. Answers { element, update(endpoint) }.
+   */
+  function mirrorForm() {
+    const target = h('select', { id: 'mirror-deployment', 'aria-describedby': 'mirror-hint' });
+    const share = h('input', { type: 'number', class: 'traffic-input', id: 'mirror-percent', min: '0', max: '50', step: '1',
+      inputmode: 'numeric', 'aria-describedby': 'mirror-hint mirror-percent-error' });
+    const shareError = h('p', { class: 'field-error', id: 'mirror-percent-error', hidden: true });
+    const mirrorError = h('p', { id: 'mirror-error', class: 'field-error', role: 'alert', hidden: true });
+    const current = h('p', { id: 'mirror-current', class: 'muted small' });
+    const mirrorStatus = h('span', { id: 'mirror-status', class: 'muted small', role: 'status', 'aria-live': 'polite' });
+    const mirrorMessage = h('div', { id: 'mirror-message' });
+    const mirrorSave = h('button', { type: 'submit', class: 'button', id: 'mirror-save' }, 'Save mirror');
+    let edited = false; // what the reader chose stays through refreshes until it is saved
+    const touched = () => {
+      edited = true;
+      mirrorStatus.textContent = '';
+      share.disabled = target.value === '';
+    };
+    target.addEventListener('change', touched);
+    share.addEventListener('input', touched);
+
+    const mirrorElement = h('form', { id: 'mirror-form', class: 'mirror-form', novalidate: true, 'aria-labelledby': 'mirror-heading',
+      onsubmit: event => { event.preventDefault(); saveMirror(); } },
+      h('h3', { class: 'subheading', id: 'mirror-heading' }, 'Mirror traffic'),
+      h('p', { id: 'mirror-hint', class: 'hint' }, 'Copies a share (0 to 50%) of the calls that the traffic sends to the other '
+        + 'deployments to one deployment, in the background: callers get the answers of their own deployment, the copy’s are '
+        + 'dropped, and the Metrics tab counts them. One deployment at a time; a deployment that gets the mirror cannot be deleted.'),
+      current,
+      h('div', { class: 'mirror-fields' },
+        h('div', { class: 'field' }, h('label', { for: 'mirror-deployment' }, 'Mirror to'), target),
+        h('div', { class: 'field' }, h('label', { for: 'mirror-percent' }, 'Share of calls (%)'), share, shareError),
+        h('div', { class: 'mirror-actions' }, mirrorSave, mirrorStatus)),
+      mirrorError,
+      mirrorMessage);
+    let shownNames = null; // the deployments the choice lists: rebuilt only when they change, not on every refresh
+
+    function mirrorUpdate(next) {
+      const [mirrored, percent] = Object.entries(next.mirror ?? {}).find(([, p]) => Number(p) > 0) ?? ['', 0];
+      current.textContent = mirrored ? `Now: ${percent}% of the calls to the other deployments are copied to ${mirrored}.`
+        : 'Now: no calls are mirrored.';
+      const names = next.deployments.map(d => d.name);
+      const chosen = edited ? target.value : mirrored;
+      if (names.join('\n') !== shownNames) {
+        shownNames = names.join('\n');
+        replaceChildren(target, h('option', { value: '' }, 'No deployment (stop mirroring)'),
+          names.map(n => h('option', { value: n }, n)));
+      }
+      target.value = names.includes(chosen) ? chosen : '';
+      if (!edited) share.value = mirrored ? String(percent) : '';
+      share.disabled = target.value === '';
+      mirrorElement.hidden = names.length === 0;
+    }
+
+    function showMirrorErrors(errors) {
+      const beside = errors.filter(e => e.field === `mirror.${target.value}`);
+      const general = errors.filter(e => e.field === 'mirror' || (e.field?.startsWith('mirror.') && !beside.includes(e)));
+      shareError.textContent = beside.map(e => e.message).join(' ');
+      shareError.hidden = beside.length === 0;
+      if (beside.length) share.setAttribute('aria-invalid', 'true');
+      else share.removeAttribute('aria-invalid');
+      mirrorError.textContent = general.map(e => (e.field === 'mirror' ? `The mirror ${e.message}.`
+        : `${e.field.slice('mirror.'.length)} ${e.message}.`)).join(' ');
+      mirrorError.hidden = general.length === 0;
+      return [...beside, ...general];
+    }
+
+    async function saveMirror() {
+      const body = target.value === '' ? {} : { [target.value]: share.value.trim() === '' ? 0 : Number(share.value) };
+      replaceChildren(mirrorMessage);
+      mirrorStatus.textContent = '';
+      mirrorSave.disabled = true;
+      try {
+        const next = await setEndpointMirror(name, body);
+        showMirrorErrors([]);
+        edited = false;
+        mirrorStatus.textContent = Object.values(next.mirror ?? {}).some(p => Number(p) > 0) ? 'Mirror saved.' : 'Mirror stopped.';
+        changed(next);
+      } catch (error) {
+        const placed = showMirrorErrors(error.errors);
+        if (placed.length === 0 || placed.length < error.errors.length) replaceChildren(mirrorMessage, problemView(error));
+        if (placed.some(e => e.field === `mirror.${target.value}`)) share.focus();
+      } finally {
+        mirrorSave.disabled = false;
+      }
+    }
+
+    return { element: mirrorElement, update: mirrorUpdate };
   }
 
   return { element, update, refreshFailed };

@@ -1,10 +1,10 @@
 // The endpoints page: every online endpoint with its deployments, their states and the traffic; refreshed
-// while a deployment is being created.
+// while a deployment is being created or updated.
 import { listEndpoints } from './api.js';
 import { h, problemView, replaceChildren } from './dom.js';
 import { formatDateTime, relativeTime } from './format.js';
 import { poll } from './polling.js';
-import { deploymentStateBadge, isCreating, trafficText } from './serving.js';
+import { deploymentStateBadge, isChanging, trafficText } from './serving.js';
 
 const REFRESH_MS = 2000;
 
@@ -14,7 +14,7 @@ export function mountEndpoints(root) {
 
   const summary = h('p', { id: 'endpoints-summary', class: 'summary', role: 'status', 'aria-live': 'polite' }, 'Loading endpoints…');
   const live = h('p', { id: 'endpoints-live', class: 'muted live-note', hidden: true },
-    'Updating every 2 seconds while deployments are being created.');
+    'Updating every 2 seconds while deployments are being created or updated.');
   const message = h('div', { id: 'endpoints-message' });
   const tableBody = h('tbody', {});
   const table = h('div', { class: 'table-scroll', hidden: true }, h('table', { id: 'endpoints' },
@@ -53,7 +53,7 @@ export function mountEndpoints(root) {
     replaceChildren(tableBody, items.map(row));
     if (focused) tableBody.querySelector(`tr[data-endpoint="${CSS.escape(focused)}"] a`)?.focus();
     table.hidden = items.length === 0;
-    live.hidden = !items.some(e => (e.deployments ?? []).some(isCreating));
+    live.hidden = !items.some(e => (e.deployments ?? []).some(isChanging));
     if (items.length === 0) {
       summary.textContent = 'No endpoints';
       replaceChildren(message, h('div', { class: 'empty', id: 'endpoints-empty' },
@@ -72,7 +72,7 @@ export function mountEndpoints(root) {
       if (!shown) summary.textContent = 'The endpoints could not be loaded.';
       replaceChildren(message, problemView(error, () => refresh.now()));
     },
-    until: answer => !(answer?.items ?? []).some(e => (e.deployments ?? []).some(isCreating)),
+    until: answer => !(answer?.items ?? []).some(e => (e.deployments ?? []).some(isChanging)),
     intervalMs: REFRESH_MS,
     retryMs: REFRESH_MS * 2,
     element: page,

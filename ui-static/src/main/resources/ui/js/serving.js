@@ -3,11 +3,14 @@
 import { copyField } from './clipboard.js';
 import { h } from './dom.js';
 
-const STATE_LABELS = { creating: 'Creating', ready: 'Ready', failed: 'Failed' };
+const STATE_LABELS = { creating: 'Creating', updating: 'Updating', ready: 'Ready', failed: 'Failed' };
 
-/** Whether a deployment is still coming up (its page asks again until none is). */
-export function isCreating(deployment) {
-  return deployment?.state === 'creating';
+/**
+ * Whether a deployment is still changing: being created, or updating (instances of a new version loading while
+ * the old ones answer). The pages ask again until none is.
+ */
+export function isChanging(deployment) {
+  return deployment?.state === 'creating' || deployment?.state === 'updating';
 }
 
 /** A badge for a deployment's state. */
@@ -19,6 +22,12 @@ export function deploymentStateBadge(deployment) {
 /** The share of an endpoint's traffic a deployment gets, in percent. */
 export function trafficOf(endpoint, deployment) {
   return Number(endpoint.traffic?.[deployment]) || 0;
+}
+
+/** The mirror in words: 'green 10%', or 'none' when no calls are copied. */
+export function mirrorText(endpoint) {
+  const shares = Object.entries(endpoint.mirror ?? {}).filter(([, share]) => Number(share) > 0);
+  return shares.length ? shares.map(([deployment, share]) => `${deployment} ${share}%`).join(' · ') : 'none';
 }
 
 /** The traffic map in words: 'blue 90% · green 10%', or 'none' when it sums to 0. */
