@@ -83,6 +83,8 @@ describe('deploying a model', () => {
       assert.equal(await page.inputValue('#deploy-instances'), '1');
       assert.equal(await page.inputValue('#deploy-max-concurrent'), '4');
       assert.equal(await page.inputValue('#deploy-timeout'), '5000');
+      assert.equal(await page.inputValue('#deploy-batch-size'), '8');
+      assert.equal(await page.inputValue('#deploy-batch-delay'), '2');
       assert.equal(await page.isChecked('#deploy-device-cpu'), true);
 
       // A bad endpoint name: the API's message beside it, and nothing made.
@@ -337,7 +339,7 @@ describe('the endpoint page', () => {
         openaiBaseUrl: `${BASE_URL}/endpoints/ui-writer/v1`, traffic: { storyteller: 100 }, createdBy: 'ui-admin', createdAt: now,
         updatedAt: now, deployments: [{ name: 'storyteller', modelId: '00000000-0000-4000-8000-0000000000b1', modelName: 'delta-writer',
           versionNumber: 1, task: 'text-generation', instanceCount: 1, device: 'gpu', maxConcurrentRequestsPerInstance: 4,
-          requestTimeoutMs: 30000, state: 'ready', reason: null, createdAt: now, updatedAt: now,
+          requestTimeoutMs: 30000, maxBatchSize: 8, maxBatchDelayMs: 2, state: 'ready', reason: null, createdAt: now, updatedAt: now,
           instances: [{ id: '00000000-0000-4000-8000-0000000000b2', worker: 'gpu-box', state: 'ready', reason: null }] }] };
       await page.route('**/api/v1/endpoints/ui-writer', route => route.fulfill({ contentType: 'application/json', body: JSON.stringify(endpoint) }));
       await page.goto(`${BASE_URL}/#/endpoints/ui-writer`);
@@ -489,6 +491,7 @@ describe('metrics, the mirror and changing a deployment', () => {
       assert.equal(await page.inputValue('#edit-instances'), '1');
       assert.equal(await page.inputValue('#edit-max-concurrent'), '4');
       assert.equal(await page.inputValue('#edit-timeout'), '5000');
+      assert.equal(await page.inputValue('#edit-batch-size'), '8');
 
       // Nothing changed: nothing sent.
       await page.click('#edit-deployment-save');

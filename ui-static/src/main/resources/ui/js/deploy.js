@@ -17,6 +17,10 @@ export const RESOURCES = [
     value: 4, min: 1, max: 256, hint: 'Beyond it callers get 429 with Retry-After; 1 to 256.' },
   { name: 'requestTimeoutMs', id: 'deploy-timeout', label: 'Request timeout (ms)', value: 5000, min: 100, max: 300000,
     hint: 'Beyond it callers get 504; 100 to 300000.' },
+  { name: 'maxBatchSize', id: 'deploy-batch-size', label: 'Max batch size', value: 8, min: 1, max: 64,
+    hint: 'Calls arriving together run as one batch of up to this many inputs; 1 to 64.' },
+  { name: 'maxBatchDelayMs', id: 'deploy-batch-delay', label: 'Max batch delay (ms)', value: 2, min: 0, max: 1000,
+    hint: 'How long the first call waits for others to join its batch; 0 to 1000.' },
 ];
 const NAME_HINT = '3 to 32 lowercase letters, digits and -, starting with a letter.';
 

@@ -11,7 +11,8 @@ const ID = 'edit-deployment-dialog';
 /** The settings a deployment answers with, by the PATCH request's field names. */
 function settingsOf(deployment) {
   return { versionNumber: deployment.versionNumber, instanceCount: deployment.instanceCount,
-    maxConcurrentRequestsPerInstance: deployment.maxConcurrentRequestsPerInstance, requestTimeoutMs: deployment.requestTimeoutMs };
+    maxConcurrentRequestsPerInstance: deployment.maxConcurrentRequestsPerInstance, requestTimeoutMs: deployment.requestTimeoutMs,
+    maxBatchSize: deployment.maxBatchSize, maxBatchDelayMs: deployment.maxBatchDelayMs };
 }
 
 /**

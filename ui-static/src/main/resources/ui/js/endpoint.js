@@ -266,7 +266,7 @@ function deploymentsPanel(first, { contributor, changed }) {
     replaceChildren(parts.task, taskBadge(deployment.task));
     replaceChildren(parts.instances, `${deployment.instanceCount} × ${deployment.device === 'gpu' ? 'GPU' : 'CPU'}`,
       h('div', { class: 'muted small' }, `${deployment.maxConcurrentRequestsPerInstance} concurrent requests each · `
-        + `${deployment.requestTimeoutMs} ms timeout`),
+        + `${deployment.requestTimeoutMs} ms timeout · batches of up to ${deployment.maxBatchSize}`),
       instances.length ? h('ul', { class: 'plain-list small' }, instances.map(i => h('li', { class: 'deployment-instance',
         dataset: { version: String(i.versionNumber ?? '') } },
         h('code', {}, i.worker), `: ${i.state}`, i.versionNumber !== undefined ? h('span', { class: 'instance-version' }, ` · v${i.versionNumber}`) : null,
