@@ -78,9 +78,18 @@ public class BatchScoreHandler implements JobHandler<BatchScoreSpec> {
                 int maxLength = model.fitSequenceLength(MAX_LENGTH);
                 context.log("Scoring " + rows.size() + " rows in " + count + " mini-batches of " + size + " on "
                         + model.device());
-                MiniBatchScorer scorer = new MiniBatchScorer(spec.task(), inputs -> recipe.predict(model,
-                        new PredictSpec(spec.task(), spec.artifactUri(), inputs, null, null), maxLength),
-                        spec.maxRetries(), message -> context.log("WARN", message, Map.of()));
+                MiniBatchScorer scorer = new MiniBatchScorer(spec.task(), new MiniBatchScorer.Predictor() {
+                    @Override
+                    public Object predict(Map<String, String> inputs) {
+                        return recipe.predict(model, predictSpec(spec, inputs), maxLength);
+                    }
+
+                    @Override
+                    public List<Object> predictAll(List<Map<String, String>> batch) {
+                        return recipe.predictAll(model, batch.stream().map(inputs -> predictSpec(spec, inputs)).toList(),
+                                maxLength);
+                    }
+                }, spec.maxRetries(), message -> context.log("WARN", message, Map.of()));
                 int logged = 0;
                 for (int i = 0; i < count; i++) {
                     if (finished.contains(i)) {
@@ -103,6 +112,10 @@ public class BatchScoreHandler implements JobHandler<BatchScoreSpec> {
                 + bad + " bad)", Map.of("outputs", outputs.toString()));
         context.progress(1.0, detail("done", done, count, rows.size(), bad));
         return new BatchScoreResult(rows.size(), rows.size() - bad, bad, count, resumed, outputs.toUri().toString());
+    }
+
+    private static PredictSpec predictSpec(BatchScoreSpec spec, Map<String, String> inputs) {
+        return new PredictSpec(spec.task(), spec.artifactUri(), inputs, null, null);
     }
 
     /** Logs the reasons of bad rows, the first {@value #LOGGED_BAD_ROWS} of an attempt; answers how many are logged. */

@@ -3,6 +3,7 @@ package io.modelcat.runner.batch;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.runner.execute.JobCancelledException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -14,9 +15,14 @@ import java.util.function.Consumer;
  */
 final class MiniBatchScorer {
 
-    /** One prediction for a row's inputs, as the task's recipe makes it. */
+    /** Predictions for rows' inputs, as the task's recipe makes them. */
     interface Predictor {
         Object predict(Map<String, String> inputs);
+
+        /** One prediction per row, in order; together where the recipe can. */
+        default List<Object> predictAll(List<Map<String, String>> rows) {
+            return rows.stream().map(this::predict).toList();
+        }
     }
 
     private final Task task;
@@ -49,6 +55,13 @@ final class MiniBatchScorer {
     }
 
     private List<ScoredRow> attempt(List<InputRow> rows) {
+        List<InputRow> readable = rows.stream().filter(r -> r.problem() == null).toList();
+        Iterator<Object> together = null;
+        try {
+            together = predictor.predictAll(readable.stream().map(InputRow::inputs).toList()).iterator();
+        } catch (IllegalArgumentException e) {
+            // A row the task cannot take: each row alone, to tell which.
+        }
         List<ScoredRow> scored = new ArrayList<>(rows.size());
         for (InputRow row : rows) {
             if (row.problem() != null) {
@@ -56,11 +69,15 @@ final class MiniBatchScorer {
                 continue;
             }
             Object prediction;
-            try {
-                prediction = predictor.predict(row.inputs());
-            } catch (IllegalArgumentException e) {
-                scored.add(ScoredRow.bad(row.number(), e.getMessage()));
-                continue;
+            if (together != null) {
+                prediction = together.next();
+            } else {
+                try {
+                    prediction = predictor.predict(row.inputs());
+                } catch (IllegalArgumentException e) {
+                    scored.add(ScoredRow.bad(row.number(), e.getMessage()));
+                    continue;
+                }
             }
             scored.add(ScoredRow.scored(row.number(), PredictionValues.of(task, prediction), prediction));
         }

@@ -112,6 +112,21 @@ final class TextClassificationRecipe implements TrainedTask {
         String second = spec.inputs().get("text2");
         LabelScores scores = second == null ? classifier.classify(List.of(text)).get(0)
                 : classifier.classifyPairs(List.of(text), List.of(second)).get(0);
+        return prediction(model, scores);
+    }
+
+    /** Single texts in one forward pass (padded to the longest); pairs, or a mix, one at a time. */
+    @Override
+    public List<Object> predictAll(TransformerModel model, List<PredictSpec> specs, int maxLength) {
+        if (specs.isEmpty() || specs.stream().anyMatch(s -> s.inputs().get("text2") != null)) {
+            return specs.stream().map(spec -> predict(model, spec, maxLength)).toList();
+        }
+        List<String> texts = specs.stream().map(s -> RowValues.input(s, "text")).toList();
+        return new TextClassifier(model, specs.size(), maxLength).classify(texts).stream()
+                .map(scores -> (Object) prediction(model, scores)).toList();
+    }
+
+    private static Map<String, Object> prediction(TransformerModel model, LabelScores scores) {
         List<Map<String, Object>> labels = new ArrayList<>();
         for (int i = 0; i < model.labels().size(); i++) {
             labels.add(Map.of("label", model.labels().get(i), "score", scores.probabilities().get(i)));

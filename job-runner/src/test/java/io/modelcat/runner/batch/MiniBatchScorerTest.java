@@ -46,7 +46,34 @@ class MiniBatchScorerTest {
         }, 3, warnings::add);
         assertThat(picky.score(0, rows)).extracting(ScoredRow::error).containsExactly(
                 "context is required for question-answering", "line 3: ragged", "context is required for question-answering");
-        assertThat(calls[0]).isEqualTo(2);
+        assertThat(calls[0]).as("once for the mini-batch, then once per row").isEqualTo(3);
+    }
+
+    @Test
+    void rowsArePredictedTogetherUnlessOneOfThemCannotBe() {
+        List<Integer> together = new ArrayList<>();
+        MiniBatchScorer.Predictor predictor = new MiniBatchScorer.Predictor() {
+            @Override
+            public Object predict(Map<String, String> inputs) {
+                if (inputs.get("text").equals("?")) {
+                    throw new IllegalArgumentException("text has no mask token");
+                }
+                return Map.of("label", inputs.get("text"));
+            }
+
+            @Override
+            public List<Object> predictAll(List<Map<String, String>> all) {
+                together.add(all.size());
+                return MiniBatchScorer.Predictor.super.predictAll(all);
+            }
+        };
+        MiniBatchScorer scorer = new MiniBatchScorer(Task.TEXT_CLASSIFICATION, predictor, 0, warnings::add);
+        assertThat(scorer.score(0, rows)).extracting(ScoredRow::value).containsExactly("a", null, "b");
+        assertThat(together).as("the two readable rows in one call").containsExactly(2);
+
+        assertThat(scorer.score(1, List.of(new InputRow(7, Map.of("text", "?"), null), new InputRow(8, Map.of("text", "c"), null))))
+                .containsExactly(ScoredRow.bad(7, "text has no mask token"), ScoredRow.scored(8, "c", Map.of("label", "c")));
+        assertThat(warnings).isEmpty();
     }
 
     @Test
