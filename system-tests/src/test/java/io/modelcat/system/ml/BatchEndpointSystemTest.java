@@ -18,9 +18,11 @@ import org.junit.jupiter.api.Test;
  */
 class BatchEndpointSystemTest {
 
-    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration TIMEOUT = Duration.ofMinutes(8);
     private static final String[] WORDS = {"the", "movie", "was", "good", "bad", "dog", "sat", "on", "a", "mat"};
-    private static final int ROWS = 4000;
+    // Enough rows in small mini-batches that the first runner is still scoring when the second has started.
+    private static final int ROWS = 12_000;
+    private static final int MINI_BATCH = 4;
 
     private static String text(int row) {
         StringBuilder text = new StringBuilder();
@@ -55,7 +57,7 @@ class BatchEndpointSystemTest {
                         Map.of("name", "blue", "modelId", model));
                 assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
                 RunningSystem.Answer invoked = system.post("/api/v1/batch-endpoints/nightly/jobs", Map.of("datasetId", dataset,
-                        "inputColumns", Map.of("text", "review"), "miniBatchSize", 20));
+                        "inputColumns", Map.of("text", "review"), "miniBatchSize", MINI_BATCH));
                 assertThat(invoked.status()).as(invoked.body()).isEqualTo(202);
                 String job = (String) ((Map<?, ?>) invoked.map().get("job")).get("id");
                 String csvPath = "/api/v1/batch-endpoints/nightly/jobs/" + job + "/outputs/predictions.csv";
@@ -74,7 +76,7 @@ class BatchEndpointSystemTest {
                 assertThat(done).as(done.toString()).containsEntry("state", "succeeded").containsEntry("attempt", 2);
                 assertThat((String) done.get("workerId")).startsWith("survivor");
                 Map<String, Object> result = (Map<String, Object>) done.get("result");
-                assertThat(result).containsEntry("rows", ROWS).containsEntry("badRows", 1).containsEntry("miniBatches", ROWS / 20);
+                assertThat(result).containsEntry("rows", ROWS).containsEntry("badRows", 1).containsEntry("miniBatches", ROWS / MINI_BATCH);
                 assertThat((Integer) result.get("resumedMiniBatches")).as("finished mini-batches are not scored again")
                         .isGreaterThanOrEqualTo(3);
                 List<String> messages = new ArrayList<>();
