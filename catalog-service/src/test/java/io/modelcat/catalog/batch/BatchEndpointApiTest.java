@@ -132,6 +132,11 @@ class BatchEndpointApiTest extends MlJobTestBase {
         assertThat(api.post(path, with(with(with(good, "miniBatchSize", 0), "errorThreshold", -2), "maxRetries", 11))
                 .errorFields()).containsExactlyInAnyOrder("miniBatchSize", "errorThreshold", "maxRetries");
         assertThat(api.post(path, with(good, "device", Map.of("kind", "tpu"))).errorFields()).containsExactly("device.kind");
+        assertThat(api.post(path, with(good, "datasetId", "not-a-uuid")).status()).isEqualTo(400);
+        assertThat(api.post(path, with(good, "miniBatchSize", "ten")).status()).isEqualTo(400);
+        assertThat(api.post(path, with(good, "inputColumns", List.of("review"))).status()).isEqualTo(400);
+        assertThat(api.post(path, "{not json").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/batch-endpoints/reviews/jobs/not-a-uuid").errorFields()).containsExactly("id");
         assertThat(api.post("/api/v1/batch-endpoints/nowhere/jobs", good).status()).isEqualTo(404);
         assertThat(apiAs(Role.VIEWER).post(path, good).status()).isEqualTo(403);
         assertThat(api.get(path).items()).isEmpty();
