@@ -392,3 +392,47 @@ export async function scoreEndpoint(name, body, { credential, deployment } = {})
   return { status: response.status, statusText: response.statusText, deployment: response.headers.get(DEPLOYMENT_HEADER),
     text, json };
 }
+
+// Batch endpoints: scoring datasets with catalog models as jobs (docs/deployments.md, "Batch endpoints").
+
+/** The batch endpoints with their deployments: { items }. */
+export function listBatchEndpoints() {
+  return request('GET', '/batch-endpoints');
+}
+
+export function getBatchEndpoint(name) {
+  return request('GET', `/batch-endpoints/${encodeURIComponent(name)}`);
+}
+
+/** Creates a batch endpoint: { name, description? }; answers it. */
+export function createBatchEndpoint(body) {
+  return request('POST', '/batch-endpoints', body);
+}
+
+export function deleteBatchEndpoint(name) {
+  return request('DELETE', `/batch-endpoints/${encodeURIComponent(name)}`);
+}
+
+/** Adds a deployment: { name, modelId, versionNumber? }; the first becomes the default. */
+export function createBatchDeployment(endpoint, body) {
+  return request('POST', `/batch-endpoints/${encodeURIComponent(endpoint)}/deployments`, body);
+}
+
+export function deleteBatchDeployment(endpoint, deployment) {
+  return request('DELETE', `/batch-endpoints/${encodeURIComponent(endpoint)}/deployments/${encodeURIComponent(deployment)}`);
+}
+
+/** Makes `deployment` the one invocations run when they name none; answers the endpoint. */
+export function setDefaultBatchDeployment(endpoint, deployment) {
+  return request('PUT', `/batch-endpoints/${encodeURIComponent(endpoint)}/default-deployment`, { deployment });
+}
+
+/** Invokes: { datasetId, deployment?, inputColumns?, miniBatchSize?, errorThreshold?, maxRetries? }; answers { deployment, job }. */
+export function invokeBatchEndpoint(endpoint, body) {
+  return request('POST', `/batch-endpoints/${encodeURIComponent(endpoint)}/jobs`, body);
+}
+
+/** The endpoint's invocations, newest first: { items: [{ deployment, job, outputs }] }. */
+export function listBatchJobs(endpoint) {
+  return request('GET', `/batch-endpoints/${encodeURIComponent(endpoint)}/jobs`);
+}

@@ -1,10 +1,12 @@
 // Entry point: hash routing between the catalog (#/?filters), a model card (#/models/{id}), the jobs
 // (#/jobs?filters), a job (#/jobs/{id}), the workers (#/workers), the evaluate, fine-tune and deploy pages
 // (#/models/{id}/evaluate, #/models/{id}/finetune, #/models/{id}/deploy), the endpoints (#/endpoints) and an
-// endpoint (#/endpoints/{name}), the comparison (#/compare?datasetId&task&metric),
+// endpoint (#/endpoints/{name}), the batch endpoints (#/batch-endpoints) and one (#/batch-endpoints/{name}), the comparison (#/compare?datasetId&task&metric),
 // the account (#/account), the admin pages (#/admin, #/audit) and the sign-in (#/login?next=hash).
 // Nothing but the sign-in shows until a session is open.
 import { whenUnauthenticated } from './api.js';
+import { mountBatchEndpoint } from './batchendpoint.js';
+import { mountBatchEndpoints } from './batchendpoints.js';
 import { mountCatalog } from './catalog.js';
 import { mountCompare } from './compare.js';
 import { mountDeploy } from './deploy.js';
@@ -139,6 +141,7 @@ function route() {
   const wizard = /^\/models\/([^/]+)\/(evaluate|finetune)\/?$/.exec(path);
   const deploy = /^\/models\/([^/]+)\/deploy\/?$/.exec(path);
   const endpoint = /^\/endpoints\/([^/]+)\/?$/.exec(path);
+  const batchEndpoint = /^\/batch-endpoints\/([^/]+)\/?$/.exec(path);
   if (wizard) {
     show('wizard', null, () => mountWizard(main, decodeURIComponent(wizard[1]), wizard[2], navigate));
   } else if (deploy) {
@@ -147,6 +150,10 @@ function route() {
     show('endpoint', 'endpoints', () => mountEndpoint(main, decodeURIComponent(endpoint[1]), navigate));
   } else if (path === '/endpoints' || path === '/endpoints/') {
     show('endpoints', 'endpoints', () => mountEndpoints(main));
+  } else if (batchEndpoint) {
+    show('batch-endpoint', 'batch-endpoints', () => mountBatchEndpoint(main, decodeURIComponent(batchEndpoint[1]), navigate));
+  } else if (path === '/batch-endpoints' || path === '/batch-endpoints/') {
+    show('batch-endpoints', 'batch-endpoints', () => mountBatchEndpoints(main, navigate));
   } else if (path === '/compare' || path === '/compare/') {
     showListPage('compare', params, () => mountCompare(main, params, navigate));
   } else if (model) {

@@ -5,7 +5,7 @@ import { formatBytes, formatRate } from './format.js';
 import { poll } from './polling.js';
 
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
-export const JOB_KINDS = ['import', 'evaluate', 'finetune', 'noop'];
+export const JOB_KINDS = ['import', 'evaluate', 'finetune', 'batch-score', 'noop'];
 
 const STATE_LABELS = {
   queued: 'Queued',
@@ -19,6 +19,7 @@ const KIND_LABELS = {
   import: 'Import',
   evaluate: 'Evaluate',
   finetune: 'Fine-tune',
+  'batch-score': 'Batch score',
   noop: 'No-op',
 };
 

@@ -21,6 +21,7 @@ export class TaskRegistry {
     this.tasks = raw?.tasks ?? [];
     this.hyperparameters = raw?.hyperparameters ?? [];
     this.evaluationSettings = raw?.evaluationSettings ?? [];
+    this.batchScoreSettings = raw?.batchScoreSettings ?? [];
     this.trainingSeries = raw?.trainingSeries ?? [];
     this.byName = new Map(this.tasks.map(task => [task.name, task]));
   }

@@ -6,6 +6,7 @@ import java.util.Optional;
 
 /**
  * What a job does. {@code predict} answers one sample-inference call ("try it") with a cached model;
+ * {@code batch-score} scores a dataset in mini-batches for a batch endpoint;
  * {@code noop} waits and reports progress: for checking workers and for benchmarks.
  */
 public enum JobKind {
@@ -13,6 +14,7 @@ public enum JobKind {
     EVALUATE("evaluate"),
     FINETUNE("finetune"),
     PREDICT("predict"),
+    BATCH_SCORE("batch-score"),
     NOOP("noop");
 
     private final String wireName;

@@ -24,7 +24,8 @@ class TableOwnershipTest {
     /** The tables each owning module's main sources may name, and the module. */
     static final Map<String, List<String>> OWNERS = Map.of("store", List.of(
             "job", "job_log", "job_dataset", "model", "model_version", "metric", "prediction_sample", "worker",
-            "endpoint", "deployment", "deployment_instance", "deployment_traffic"));
+            "endpoint", "deployment", "deployment_instance", "deployment_traffic", "batch_endpoint", "batch_deployment",
+            "batch_job"));
 
     @Test
     void onlyTheOwnerOfATableRunsSqlOnIt() throws IOException {

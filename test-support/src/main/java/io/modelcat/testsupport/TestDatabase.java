@@ -36,7 +36,8 @@ public final class TestDatabase {
     private static final Logger LOG = Logger.getLogger(TestDatabase.class.getName());
     // Accounts and their API tokens stay: tests make them once per database (see the catalog's TestAccounts).
     private static final List<String> APP_TABLES = List.of(
-            "deployment_traffic", "deployment_instance", "deployment", "endpoint", "prediction_sample", "metric", "job_dataset", "job_log", "job", "worker", "dataset", "model_version", "model",
+            "batch_job", "batch_deployment", "batch_endpoint", "deployment_traffic", "deployment_instance", "deployment",
+            "endpoint", "prediction_sample", "metric", "job_dataset", "job_log", "job", "worker", "dataset", "model_version", "model",
             "audit_event", "login_failure", "web_session", "secret", "runner_token");
 
     private static volatile TestDatabase shared;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.serde.annotation.Serdeable;
 import io.modelcat.datasets.SchemaInput;
 import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.spec.BatchScoreSpec;
 import io.modelcat.jobs.spec.EvaluateSpec;
 import io.modelcat.jobs.spec.Hyperparameters;
 import io.modelcat.jobs.spec.Setting;
@@ -27,6 +28,7 @@ public record TaskRegistryView(
         @Schema(description = "every task the catalog knows, with what the engine runs for it") List<TaskView> tasks,
         @Schema(description = "a fine-tune's hyperparameters, their defaults and limits") List<SettingView> hyperparameters,
         @Schema(description = "an evaluation's own settings") List<SettingView> evaluationSettings,
+        @Schema(description = "a batch endpoint invocation's settings") List<SettingView> batchScoreSettings,
         @Schema(description = "what every fine-tune records while it trains (split 'train')") List<MetricView> trainingSeries) {
 
     /** One task. */
@@ -78,6 +80,7 @@ public record TaskRegistryView(
         return new TaskRegistryView(Arrays.stream(Task.values()).map(TaskRegistryView::task).toList(),
                 Hyperparameters.SETTINGS.stream().map(TaskRegistryView::setting).toList(),
                 EvaluateSpec.SETTINGS.stream().map(TaskRegistryView::setting).toList(),
+                BatchScoreSpec.SETTINGS.stream().map(TaskRegistryView::setting).toList(),
                 TrainingSeries.ALL.stream().map(TaskRegistryView::metric).toList());
     }
 

@@ -95,7 +95,18 @@ class AccessRulesTest extends CatalogTestBase {
             Map.entry("GET /api/v1/endpoints/{name}/metrics", Access.VIEWER),
             Map.entry("POST /api/v1/endpoints/{name}/deployments", Access.CONTRIBUTOR),
             Map.entry("PATCH /api/v1/endpoints/{name}/deployments/{deployment}", Access.CONTRIBUTOR),
-            Map.entry("DELETE /api/v1/endpoints/{name}/deployments/{deployment}", Access.CONTRIBUTOR)));
+            Map.entry("DELETE /api/v1/endpoints/{name}/deployments/{deployment}", Access.CONTRIBUTOR),
+            Map.entry("GET /api/v1/batch-endpoints", Access.VIEWER),
+            Map.entry("POST /api/v1/batch-endpoints", Access.CONTRIBUTOR),
+            Map.entry("GET /api/v1/batch-endpoints/{name}", Access.VIEWER),
+            Map.entry("DELETE /api/v1/batch-endpoints/{name}", Access.CONTRIBUTOR),
+            Map.entry("POST /api/v1/batch-endpoints/{name}/deployments", Access.CONTRIBUTOR),
+            Map.entry("DELETE /api/v1/batch-endpoints/{name}/deployments/{deployment}", Access.CONTRIBUTOR),
+            Map.entry("PUT /api/v1/batch-endpoints/{name}/default-deployment", Access.CONTRIBUTOR),
+            Map.entry("POST /api/v1/batch-endpoints/{name}/jobs", Access.CONTRIBUTOR),
+            Map.entry("GET /api/v1/batch-endpoints/{name}/jobs", Access.VIEWER),
+            Map.entry("GET /api/v1/batch-endpoints/{name}/jobs/{id}", Access.VIEWER),
+            Map.entry("GET /api/v1/batch-endpoints/{name}/jobs/{id}/outputs/{file}", Access.CONTRIBUTOR)));
 
     @Inject
     Router router;
@@ -182,7 +193,8 @@ class AccessRulesTest extends CatalogTestBase {
 
     private static String fill(String template) {
         return template.replace("{id}", UUID.randomUUID().toString()).replace("{versionNumber}", "1")
-                .replace("{name}", "no-such-secret").replace("{deployment}", "no-such-deployment");
+                .replace("{name}", "no-such-secret").replace("{deployment}", "no-such-deployment")
+                .replace("{file}", "predictions.csv");
     }
 
     private HttpRequest.Builder request(String method, String path) {

@@ -60,6 +60,8 @@ class TaskApiTest extends CatalogTestBase {
                 .satisfies(h -> assertThat(h).doesNotContainKey("default"));
         assertThat((List<Map<String, Object>>) registry.get("evaluationSettings")).extracting(s -> s.get("name"))
                 .containsExactly("batchSize", "maxSequenceLength");
+        assertThat((List<Map<String, Object>>) registry.get("batchScoreSettings")).extracting(s -> s.get("name"))
+                .containsExactly("miniBatchSize", "errorThreshold", "maxRetries");
         assertThat((List<Map<String, Object>>) registry.get("trainingSeries")).extracting(s -> s.get("name"))
                 .contains("loss", "epoch_loss");
     }

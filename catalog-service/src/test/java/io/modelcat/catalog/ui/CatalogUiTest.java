@@ -10,6 +10,7 @@ import io.modelcat.testsupport.BrowserTests;
 import io.modelcat.testsupport.TestDatabase;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,9 @@ import org.junit.jupiter.api.Test;
 @MicronautTest(transactional = false)
 class CatalogUiTest extends CatalogTestBase {
 
+
+    /** The succeeded batch-score job of ui-nightly (made by ui-tests/tests/batch-endpoints.test.js) that ml/batch.test.js downloads. */
+    static final String BATCH_JOB_ID = "00000000-0000-4000-8000-0000000000b1";
 
     /** The succeeded fine-tune job that ui-tests/ml/ml.test.js shows with its metrics and predictions. */
     static final String FINETUNE_JOB_ID = "00000000-0000-4000-8000-0000000000f1";
@@ -46,6 +50,7 @@ class CatalogUiTest extends CatalogTestBase {
         BrowserTests.run(uiTests, "tests/", server.getURI().toString(), Path.of("target", "ui-screenshots"), accounts);
 
         createFinishedFinetune();
+        createFinishedBatchJob();
         Map<String, String> ml = new java.util.HashMap<>(accounts);
         ml.put("MODELCAT_UI_MODEL_ID", alphaId);
         ml.put("MODELCAT_UI_FINETUNE_JOB_ID", FINETUNE_JOB_ID);
@@ -67,6 +72,20 @@ class CatalogUiTest extends CatalogTestBase {
      * A fine-tune of alpha-sentiment v2 that has succeeded, with what a runner records: a loss per step,
      * validation accuracy per epoch, final test metrics and three sample predictions.
      */
+    /** A batch-score job of ui-nightly that has succeeded, with the outputs a runner leaves. */
+    private void createFinishedBatchJob() throws IOException {
+        Path outputs = Files.createDirectories(home.resolve("batch-outputs").resolve(BATCH_JOB_ID));
+        Files.writeString(outputs.resolve("predictions.csv"), "0,positive,ui-batch-reviews.csv\n2,negative,ui-batch-reviews.csv\n");
+        Files.writeString(outputs.resolve("predictions.jsonl"), "{\"row_number_per_file\":0,\"prediction\":\"positive\"}\n");
+        TestDatabase.shared().executeHere("INSERT INTO job (id, kind, state, model_id, params, result, progress, progress_detail, "
+                + "attempt, started_at, finished_at) VALUES ('" + BATCH_JOB_ID + "', 'batch-score', 'succeeded', '" + alphaId
+                + "', '{\"task\": \"text-classification\"}', '{\"rows\": 3, \"scored\": 2, \"badRows\": 1, \"miniBatches\": 1, "
+                + "\"resumedMiniBatches\": 0, \"outputUri\": \"" + outputs.toUri() + "\"}', 1, "
+                + "'{\"miniBatchesDone\": 1, \"miniBatches\": 1, \"badRows\": 1}', 1, now() - interval '1 minute', now())");
+        TestDatabase.shared().executeHere("INSERT INTO batch_job (job_id, endpoint_id, deployment_name, created_at) SELECT '"
+                + BATCH_JOB_ID + "', id, 'blue', now() - interval '1 minute' FROM batch_endpoint WHERE name = 'ui-nightly'");
+    }
+
     private void createFinishedFinetune() throws IOException, InterruptedException {
         ApiClient.Answer upload = api.upload("/api/v1/datasets?name=held-out-reviews", "text/csv",
                 "sentence1,label\nGood,positive\nBad,negative\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), true);

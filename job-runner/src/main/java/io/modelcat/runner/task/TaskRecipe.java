@@ -21,8 +21,9 @@ public interface TaskRecipe {
     Object predict(TransformerModel model, PredictSpec spec, int maxLength);
 
     /**
-     * Sample inference on several inputs of one task at once (a deployment instance's batch), one prediction
-     * per spec, in order, each as {@link #predict} makes it. By default one after the other; a recipe whose
+     * Sample inference on several inputs of one task at once (a deployment instance's batch, a batch endpoint's
+     * mini-batch), one prediction per spec, in order, each as {@link #predict} makes it; an input the task cannot
+     * take is an {@link IllegalArgumentException}, as for one. By default one after the other; a recipe whose
      * engine runs a batch in one pass overrides it.
      */
     default List<Object> predictAll(TransformerModel model, List<PredictSpec> specs, int maxLength) {

@@ -1,0 +1,193 @@
+package io.modelcat.catalog.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.modelcat.catalog.ApiClient;
+import io.modelcat.catalog.access.Role;
+import io.modelcat.catalog.jobinput.MlJobTestBase;
+import io.modelcat.jobs.spec.BatchScoreSpec;
+import io.modelcat.jobs.spec.Setting;
+import io.modelcat.testsupport.TestDatabase;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.io.IOException;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Batch endpoints through real HTTP, with no runner: managing endpoints and deployments, every refusal of an
+ * invocation naming its field, the queued batch-score job's params, and downloads once the job succeeded.
+ */
+@MicronautTest(transactional = false)
+class BatchEndpointApiTest extends MlJobTestBase {
+
+    private String endpointWithDeployment() {
+        assertThat(api.post("/api/v1/batch-endpoints", Map.of("name", "reviews", "description", "nightly")).status())
+                .isEqualTo(201);
+        ImportedModel model = importedModel("classifier", "text-classification", List.of(), "mit");
+        ApiClient.Answer blue = api.post("/api/v1/batch-endpoints/reviews/deployments", Map.of("name", "blue",
+                "modelId", model.id()));
+        assertThat(blue.status()).as(blue.toString()).isEqualTo(201);
+        return model.id();
+    }
+
+    private static Map<String, Object> invocation(String datasetId) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("datasetId", datasetId);
+        body.put("inputColumns", Map.of("text", "review"));
+        return body;
+    }
+
+    private static Map<String, Object> with(Map<String, Object> body, String key, Object value) {
+        Map<String, Object> copy = new HashMap<>(body);
+        copy.put(key, value);
+        return copy;
+    }
+
+    @Test
+    void endpointsAndDeploymentsAreCheckedAndTheFirstDeploymentIsTheDefault() {
+        assertThat(api.post("/api/v1/batch-endpoints", Map.of("name", "No Spaces")).errorFields()).containsExactly("name");
+        assertThat(api.post("/api/v1/batch-endpoints", Map.of("name", "ab")).errorFields()).containsExactly("name");
+        String modelId = endpointWithDeployment();
+        assertThat(api.post("/api/v1/batch-endpoints", Map.of("name", "reviews")).status()).isEqualTo(409);
+
+        String summarizer = importedModel("summarizer", "summarization", List.of(), "mit").id();
+        ApiClient.Answer wrongTask = api.post("/api/v1/batch-endpoints/reviews/deployments", Map.of("name", "green",
+                "modelId", summarizer));
+        assertThat(wrongTask.errorFields()).containsExactly("modelId");
+        assertThat(wrongTask.toString()).contains("text-classification");
+        assertThat(api.post("/api/v1/batch-endpoints/reviews/deployments", Map.of("name", "green",
+                "modelId", UUID.randomUUID().toString())).errorFields()).containsExactly("modelId");
+        assertThat(api.post("/api/v1/batch-endpoints/reviews/deployments", Map.of("name", "green",
+                "modelId", modelId, "versionNumber", 7)).errorFields()).containsExactly("versionNumber");
+        assertThat(api.post("/api/v1/batch-endpoints/reviews/deployments", Map.of("name", "blue", "modelId", modelId))
+                .status()).isEqualTo(409);
+        assertThat(api.post("/api/v1/batch-endpoints/nowhere/deployments", Map.of("name", "blue", "modelId", modelId))
+                .status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/batch-endpoints/reviews/deployments", Map.of("name", "green", "modelId", modelId))
+                .status()).isEqualTo(201);
+
+        Map<String, Object> endpoint = api.get("/api/v1/batch-endpoints/reviews").map();
+        assertThat(endpoint).containsEntry("defaultDeployment", "blue").containsEntry("description", "nightly");
+        assertThat((List<?>) endpoint.get("deployments")).hasSize(2);
+        assertThat(api.delete("/api/v1/batch-endpoints/reviews/deployments/blue").status())
+                .as("the default, while green could take its place").isEqualTo(409);
+        assertThat(api.put("/api/v1/batch-endpoints/reviews/default-deployment", Map.of("deployment", "red"))
+                .errorFields()).containsExactly("deployment");
+        assertThat(api.put("/api/v1/batch-endpoints/reviews/default-deployment", Map.of("deployment", "green"))
+                .map()).containsEntry("defaultDeployment", "green");
+        assertThat(api.delete("/api/v1/batch-endpoints/reviews/deployments/blue").status()).isEqualTo(204);
+        assertThat(api.delete("/api/v1/batch-endpoints/reviews/deployments/green").status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/batch-endpoints/reviews").map().get("defaultDeployment")).isNull();
+
+        ApiClient viewer = apiAs(Role.VIEWER);
+        assertThat(viewer.get("/api/v1/batch-endpoints").items()).extracting(e -> e.get("name")).containsExactly("reviews");
+        assertThat(viewer.post("/api/v1/batch-endpoints", Map.of("name", "mine")).status()).isEqualTo(403);
+        assertThat(viewer.delete("/api/v1/batch-endpoints/reviews").status()).isEqualTo(403);
+        assertThat(api.get("/api/v1/audit").body()).contains("batch-endpoint.create").contains("batch-deployment.create")
+                .contains("batch-endpoint.default-deployment").contains("batch-deployment.delete");
+        assertThat(api.delete("/api/v1/batch-endpoints/reviews").status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/batch-endpoints/reviews").status()).isEqualTo(404);
+    }
+
+    /** The API documentation of an invocation's settings is the contract's own sentence, so they cannot drift. */
+    @Test
+    void invocationDocumentsTheContractsSettings() {
+        for (Setting setting : BatchScoreSpec.SETTINGS) {
+            RecordComponent component = Arrays.stream(BatchEndpointRequests.Invoke.class.getRecordComponents())
+                    .filter(c -> c.getName().equals(setting.name())).findFirst().orElseThrow();
+            assertThat(component.getAccessor().getAnnotation(Schema.class).description()).as(setting.name())
+                    .isEqualTo(setting.describe());
+        }
+    }
+
+    @Test
+    void everyBadInvocationIsA400NamingItsField() {
+        assertThat(api.post("/api/v1/batch-endpoints", Map.of("name", "empty")).status()).isEqualTo(201);
+        String datasetId = reviews();
+        assertThat(api.post("/api/v1/batch-endpoints/empty/jobs", invocation(datasetId)).errorFields())
+                .as("no deployment yet").containsExactly("deployment");
+        endpointWithDeployment();
+        String path = "/api/v1/batch-endpoints/reviews/jobs";
+        Map<String, Object> good = invocation(datasetId);
+
+        assertThat(api.post(path, with(good, "datasetId", UUID.randomUUID().toString())).errorFields())
+                .containsExactly("datasetId");
+        assertThat(api.post(path, with(good, "datasetId", null)).errorFields()).containsExactly("datasetId");
+        assertThat(api.post(path, with(good, "deployment", "red")).errorFields()).containsExactly("deployment");
+        ApiClient.Answer noColumn = api.post(path, with(good, "inputColumns", Map.of("text", "body")));
+        assertThat(noColumn.errorFields()).containsExactly("inputColumns.text");
+        assertThat(noColumn.toString()).contains("review, stars");
+        assertThat(api.post(path, with(good, "inputColumns", Map.of("text", "review", "label", "stars"))).errorFields())
+                .containsExactly("inputColumns.label");
+        assertThat(api.post(path, with(good, "inputColumns", null)).errorFields())
+                .as("no column is called text").containsExactly("inputColumns.text");
+        assertThat(api.post(path, with(with(with(good, "miniBatchSize", 0), "errorThreshold", -2), "maxRetries", 11))
+                .errorFields()).containsExactlyInAnyOrder("miniBatchSize", "errorThreshold", "maxRetries");
+        assertThat(api.post(path, with(good, "device", Map.of("kind", "tpu"))).errorFields()).containsExactly("device.kind");
+        assertThat(api.post(path, with(good, "datasetId", "not-a-uuid")).status()).isEqualTo(400);
+        assertThat(api.post(path, with(good, "miniBatchSize", "ten")).status()).isEqualTo(400);
+        assertThat(api.post(path, with(good, "inputColumns", List.of("review"))).status()).isEqualTo(400);
+        assertThat(api.post(path, "{not json").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/batch-endpoints/reviews/jobs/not-a-uuid").errorFields()).containsExactly("id");
+        assertThat(api.post("/api/v1/batch-endpoints/nowhere/jobs", good).status()).isEqualTo(404);
+        assertThat(apiAs(Role.VIEWER).post(path, good).status()).isEqualTo(403);
+        assertThat(api.get(path).items()).isEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anInvocationQueuesABatchScoreJobWhoseOutputsAreDownloadedOnceItSucceeded() throws IOException {
+        endpointWithDeployment();
+        String datasetId = reviews();
+        ApiClient.Answer invoked = api.post("/api/v1/batch-endpoints/reviews/jobs",
+                with(invocation(datasetId), "miniBatchSize", 2));
+        assertThat(invoked.status()).as(invoked.toString()).isEqualTo(202);
+        assertThat(invoked.map()).containsEntry("deployment", "blue");
+        Map<String, Object> job = (Map<String, Object>) invoked.map().get("job");
+        String jobId = (String) job.get("id");
+        assertThat(job).containsEntry("kind", "batch-score").containsEntry("state", "queued");
+        Map<String, Object> params = (Map<String, Object>) job.get("params");
+        assertThat(params).containsEntry("task", "text-classification").containsEntry("inputColumns", Map.of("text", "review"))
+                .containsEntry("miniBatchSize", 2).containsEntry("errorThreshold", -1).containsEntry("maxRetries", 3)
+                .containsEntry("inputFileName", "reviews.csv");
+
+        String csvPath = "/api/v1/batch-endpoints/reviews/jobs/" + jobId + "/outputs/predictions.csv";
+        assertThat(api.get(csvPath).status()).as("not finished").isEqualTo(404);
+        assertThat(api.get("/api/v1/batch-endpoints/reviews/jobs").items()).singleElement()
+                .satisfies(j -> assertThat(j.get("outputs")).isNull());
+        assertThat(api.delete("/api/v1/batch-endpoints/reviews").status()).as("a job is queued").isEqualTo(409);
+
+        // What a runner leaves when the job succeeds.
+        Path outputs = Files.createDirectories(home.resolve("batch-outputs").resolve(jobId));
+        Files.writeString(outputs.resolve("predictions.csv"), "0,POSITIVE,reviews.csv\n1,NEGATIVE,reviews.csv\n");
+        Files.writeString(outputs.resolve("predictions.jsonl"), "{\"row\":0}\n{\"row\":1}\n");
+        TestDatabase.shared().executeHere("UPDATE job SET state = 'succeeded', finished_at = now(), result = '"
+                + "{\"rows\": 2, \"scored\": 2, \"badRows\": 0, \"miniBatches\": 1, \"resumedMiniBatches\": 0, "
+                + "\"outputUri\": \"" + outputs.toUri() + "\"}' WHERE id = '" + jobId + "'");
+
+        ApiClient.Answer csv = api.get(csvPath);
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(csv.body()).isEqualTo("0,POSITIVE,reviews.csv\n1,NEGATIVE,reviews.csv\n");
+        assertThat(csv.header("Content-Disposition")).contains("predictions.csv");
+        assertThat(api.get("/api/v1/batch-endpoints/reviews/jobs/" + jobId + "/outputs/predictions.jsonl").body())
+                .contains("{\"row\":1}");
+        assertThat(api.get("/api/v1/batch-endpoints/reviews/jobs/" + jobId + "/outputs/secrets.txt").status())
+                .isEqualTo(404);
+        assertThat(apiAs(Role.VIEWER).get(csvPath).status()).as("downloads are for contributors").isEqualTo(403);
+        Map<String, Object> listed = apiAs(Role.VIEWER).get("/api/v1/batch-endpoints/reviews/jobs/" + jobId).map();
+        assertThat((Map<String, Object>) listed.get("outputs")).containsEntry("predictions.csv", csvPath);
+        assertThat(api.get("/api/v1/batch-endpoints/reviews/jobs/" + UUID.randomUUID()).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/audit").body()).contains("batch-endpoint.invoke");
+
+        assertThat(api.delete("/api/v1/batch-endpoints/reviews").status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/jobs/" + jobId).status()).as("the job stays").isEqualTo(200);
+    }
+}

@@ -1,0 +1,34 @@
+package io.modelcat.jobs.spec;
+
+import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.task.Task;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Score every row of a dataset with a model version, in mini-batches, for a batch endpoint
+ * (docs/deployments.md): the job writes {@code predictions.csv} and {@code predictions.jsonl}.
+ *
+ * @param inputFileName  the dataset's file name, written as {@code batch_input_file_name} in predictions.csv
+ * @param inputColumns   the task's predict inputs ({@link Task#predictInputs()}) to dataset columns
+ * @param errorThreshold bad rows tolerated before the job fails; -1 tolerates any number
+ * @param maxRetries     attempts of a failing mini-batch after its first one
+ */
+public record BatchScoreSpec(Task task, UUID modelVersionId, String artifactUri, DatasetRef dataset,
+                             String inputFileName, Map<String, String> inputColumns, int miniBatchSize,
+                             int errorThreshold, int maxRetries) implements JobSpec {
+
+    public static final Setting MINI_BATCH_SIZE = Setting.integer("miniBatchSize", 10, 1, 10_000,
+            "rows per mini-batch: the unit of progress, of retries and of resuming");
+    public static final Setting ERROR_THRESHOLD = Setting.integer("errorThreshold", -1, -1, 1_000_000_000,
+            "bad rows tolerated before the job fails; -1 ignores bad rows");
+    public static final Setting MAX_RETRIES = Setting.integer("maxRetries", 3, 0, 10,
+            "attempts of a failing mini-batch after its first one");
+    public static final List<Setting> SETTINGS = List.of(MINI_BATCH_SIZE, ERROR_THRESHOLD, MAX_RETRIES);
+
+    @Override
+    public JobKind kind() {
+        return JobKind.BATCH_SCORE;
+    }
+}

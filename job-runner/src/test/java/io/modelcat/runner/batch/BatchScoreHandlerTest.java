@@ -1,0 +1,119 @@
+package io.modelcat.runner.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modelcat.datasets.DatasetFormat;
+import io.modelcat.jobs.spec.BatchScoreResult;
+import io.modelcat.jobs.spec.BatchScoreSpec;
+import io.modelcat.jobs.spec.DatasetRef;
+import io.modelcat.jobs.spec.PredictSpec;
+import io.modelcat.jobs.task.Task;
+import io.modelcat.ml.model.ModelLoader;
+import io.modelcat.ml.model.TransformerModel;
+import io.modelcat.runner.execute.JobCancelledException;
+import io.modelcat.runner.task.TaskRecipes;
+import io.modelcat.testsupport.Fixtures;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The batch-score handler on the tiny DistilBERT classifier: mini-batches, a bad row, predictions.csv as
+ * Azure writes it with the same labels as sample inference, the error threshold, and an attempt that stops
+ * after one mini-batch and a second attempt that scores only the others.
+ */
+class BatchScoreHandlerTest {
+
+    private static final String[] TEXTS = {"the movie was good", "a bad, bad dog", "the cat sat on the mat",
+        "\"quoted\" words", "is it good", "nothing", "the end"};
+
+    @TempDir
+    Path home;
+
+    private String artifactUri;
+    private BatchScoreHandler handler;
+
+    @BeforeEach
+    void modelAndDataset() throws IOException {
+        artifactUri = Fixtures.model("distilbert-sequence-classification").toUri().toString();
+        Path datasets = Files.createDirectories(home.resolve("datasets"));
+        StringBuilder csv = new StringBuilder("id,review\n");
+        for (int i = 0; i < TEXTS.length; i++) {
+            csv.append(i).append(",\"").append(TEXTS[i].replace("\"", "\"\"")).append("\"\n");
+            if (i == 2) {
+                csv.append("99,\n"); // row 3: no text, a bad row
+            }
+        }
+        Files.writeString(datasets.resolve("reviews.csv"), csv.toString());
+        handler = new BatchScoreHandler(datasets.toString(), home.toString());
+    }
+
+    private BatchScoreSpec spec(int errorThreshold) {
+        return new BatchScoreSpec(Task.TEXT_CLASSIFICATION, UUID.randomUUID(), artifactUri,
+                new DatasetRef(UUID.randomUUID(), "reviews.csv", DatasetFormat.CSV), "reviews.csv",
+                Map.of("text", "review"), 3, errorThreshold, 1);
+    }
+
+    @Test
+    void anAttemptStoppedAfterOneMiniBatchIsResumedWithoutScoringItAgain() throws IOException {
+        UUID job = UUID.randomUUID();
+        Path work = Files.createDirectories(home.resolve("work").resolve(job.toString()));
+        RecordingContext first = new RecordingContext(job, work,
+                detail -> Integer.valueOf(1).equals(detail.get("miniBatchesDone")));
+        assertThatThrownBy(() -> handler.run(spec(-1), first)).isInstanceOf(JobCancelledException.class);
+        assertThat(new MiniBatches(work).finished()).containsExactly(0);
+        Path miniBatch = work.resolve("mini-batches/000000.jsonl");
+        long written = Files.getLastModifiedTime(miniBatch).toMillis();
+
+        RecordingContext second = new RecordingContext(job, work);
+        BatchScoreResult result = handler.run(spec(-1), second);
+
+        assertThat(result.rows()).isEqualTo(8);
+        assertThat(result.badRows()).isEqualTo(1);
+        assertThat(result.scored()).isEqualTo(7);
+        assertThat(result.miniBatches()).isEqualTo(3);
+        assertThat(result.resumedMiniBatches()).isEqualTo(1);
+        assertThat(second.logs).anyMatch(l -> l.contains("Resuming: 1 of 3 mini-batches"));
+        assertThat(second.progress).extracting(d -> d.get("miniBatchesDone")).contains(2, 3).doesNotContain(0);
+        assertThat(Files.getLastModifiedTime(miniBatch).toMillis()).as("not written again").isEqualTo(written);
+
+        Path outputs = Path.of(URI.create(result.outputUri()));
+        assertThat(outputs).isEqualTo(home.resolve("batch-outputs").resolve(job.toString()));
+        List<String> csv = Files.readAllLines(outputs.resolve("predictions.csv"));
+        assertThat(csv).hasSize(7);
+        assertThat(csv).extracting(l -> l.substring(0, l.indexOf(','))).containsExactly("0", "1", "2", "4", "5", "6", "7");
+        assertThat(csv).allMatch(l -> l.endsWith(",reviews.csv"));
+        try (TransformerModel model = ModelLoader.load(Path.of(URI.create(artifactUri)))) {
+            for (int i = 0; i < TEXTS.length; i++) {
+                Map<?, ?> expected = (Map<?, ?>) TaskRecipes.predicting(Task.TEXT_CLASSIFICATION).predict(model,
+                        new PredictSpec(Task.TEXT_CLASSIFICATION, artifactUri, Map.of("text", TEXTS[i]), null, null),
+                        model.fitSequenceLength(512));
+                String line = csv.get(i);
+                assertThat(line.split(",")[1]).as("row %s as sample inference labels it", i)
+                        .isEqualTo(expected.get("label"));
+            }
+        }
+        List<String> jsonl = Files.readAllLines(outputs.resolve("predictions.jsonl"));
+        assertThat(jsonl).hasSize(8);
+        assertThat(jsonl.get(3)).contains("\"row_number_per_file\":3").contains("\"error\"").contains("text is required");
+        assertThat(jsonl.get(0)).contains("\"prediction\":").contains("\"labels\"").contains("\"score\"");
+    }
+
+    @Test
+    void badRowsOverTheThresholdFailTheJob() throws IOException {
+        UUID job = UUID.randomUUID();
+        Path work = Files.createDirectories(home.resolve("work").resolve(job.toString()));
+        assertThatThrownBy(() -> handler.run(spec(0), new RecordingContext(job, work)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("over the error threshold of 0");
+        assertThat(new MiniBatches(work).finished()).as("the failing mini-batch is kept").containsExactly(0, 1);
+        assertThat(handler.run(spec(1), new RecordingContext(job, work)).badRows()).isEqualTo(1);
+    }
+}

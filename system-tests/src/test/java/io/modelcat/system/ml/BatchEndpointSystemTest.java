@@ -1,0 +1,104 @@
+package io.modelcat.system.ml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelcat.system.RunningSystem;
+import io.modelcat.testsupport.Fixtures;
+import io.modelcat.testsupport.hub.FakeHub;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A batch endpoint on the deployed system: a dataset uploaded and scored in mini-batches by a runner that is
+ * killed mid-job, the job taken over by another runner that skips the finished mini-batches, and
+ * predictions.csv downloaded with the labels "Try it" gives for the same texts.
+ */
+class BatchEndpointSystemTest {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(8);
+    private static final String[] WORDS = {"the", "movie", "was", "good", "bad", "dog", "sat", "on", "a", "mat"};
+    // Enough rows in small mini-batches that the first runner is still scoring when the second has started.
+    private static final int ROWS = 12_000;
+    private static final int MINI_BATCH = 4;
+
+    private static String text(int row) {
+        StringBuilder text = new StringBuilder();
+        for (int w = 0; w < 3 + row % 5; w++) {
+            text.append(w == 0 ? "" : " ").append(WORDS[(row * 7 + w * 3) % WORDS.length]);
+        }
+        return text.toString();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aDatasetIsScoredAcrossARunnersDeathAndPredictionsCsvMatchesTryIt() throws Exception {
+        try (FakeHub hub = FakeHub.start()) {
+            hub.addRepo("hf-tiny/sentiment", Fixtures.model("distilbert-sequence-classification"));
+            try (RunningSystem system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()))) {
+                system.addRunner("doomed", Map.of());
+                Object importJob = system.post("/api/v1/imports", Map.of("modelId", "hf-tiny/sentiment")).map().get("id");
+                Map<String, Object> imported = system.awaitJob(importJob, TIMEOUT, "succeeded", "failed");
+                assertThat(imported).as(imported.toString()).containsEntry("state", "succeeded");
+                String model = (String) ((Map<?, ?>) imported.get("result")).get("modelId");
+
+                StringBuilder csv = new StringBuilder("id,review\n");
+                for (int i = 0; i < ROWS; i++) {
+                    csv.append(i).append(',').append(i == 3 ? "" : text(i)).append('\n'); // row 3 has no text
+                }
+                RunningSystem.Answer upload = system.upload("/api/v1/datasets?name=reviews.csv", "text/csv", csv.toString());
+                assertThat(upload.status()).as(upload.body()).isEqualTo(201);
+                String dataset = (String) upload.map().get("id");
+
+                assertThat(system.post("/api/v1/batch-endpoints", Map.of("name", "nightly")).status()).isEqualTo(201);
+                RunningSystem.Answer deployed = system.post("/api/v1/batch-endpoints/nightly/deployments",
+                        Map.of("name", "blue", "modelId", model));
+                assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
+                RunningSystem.Answer invoked = system.post("/api/v1/batch-endpoints/nightly/jobs", Map.of("datasetId", dataset,
+                        "inputColumns", Map.of("text", "review"), "miniBatchSize", MINI_BATCH));
+                assertThat(invoked.status()).as(invoked.body()).isEqualTo(202);
+                String job = (String) ((Map<?, ?>) invoked.map().get("job")).get("id");
+                String csvPath = "/api/v1/batch-endpoints/nightly/jobs/" + job + "/outputs/predictions.csv";
+                assertThat(system.get(csvPath).status()).as("not finished yet").isEqualTo(404);
+
+                // Some mini-batches done on the first runner, then it dies; another takes the job over.
+                Map<String, Object> partly = system.awaitValue(TIMEOUT, () -> system.job(job), j -> {
+                    Object done = ((Map<?, ?>) j.get("progressDetail")).get("miniBatchesDone");
+                    return !"running".equals(j.get("state")) || (done instanceof Number n && n.intValue() >= 3);
+                });
+                assertThat(partly).as("killed mid-job").containsEntry("state", "running");
+                system.addRunner("survivor", Map.of());
+                system.kill("doomed");
+
+                Map<String, Object> done = system.awaitJob(job, TIMEOUT, "succeeded", "failed", "cancelled");
+                assertThat(done).as(done.toString()).containsEntry("state", "succeeded").containsEntry("attempt", 2);
+                assertThat((String) done.get("workerId")).startsWith("survivor");
+                Map<String, Object> result = (Map<String, Object>) done.get("result");
+                assertThat(result).containsEntry("rows", ROWS).containsEntry("badRows", 1).containsEntry("miniBatches", ROWS / MINI_BATCH);
+                assertThat((Integer) result.get("resumedMiniBatches")).as("finished mini-batches are not scored again")
+                        .isGreaterThanOrEqualTo(3);
+                List<String> messages = new ArrayList<>();
+                system.get("/api/v1/jobs/" + job + "/logs").list().forEach(l -> messages.add((String) l.get("message")));
+                assertThat(messages).anyMatch(m -> m.startsWith("Resuming: "));
+
+                RunningSystem.Answer predictions = system.get(csvPath);
+                assertThat(predictions.status()).isEqualTo(200);
+                List<String> lines = predictions.body().lines().toList();
+                assertThat(lines).hasSize(ROWS - 1);
+                assertThat(lines.get(0)).startsWith("0,").endsWith(",reviews.csv");
+                assertThat(lines.get(3)).as("row 3 is bad and left out").startsWith("4,");
+                for (int row : new int[] {0, 1, 4, ROWS - 1}) {
+                    String line = lines.stream().filter(l -> l.startsWith(row + ",")).findFirst().orElseThrow();
+                    Map<?, ?> tried = (Map<?, ?>) ((Map<?, ?>) system.post("/api/v1/models/" + model + "/predict",
+                            Map.of("text", text(row))).map().get("result")).get("prediction");
+                    assertThat(line.split(",")[1]).as("row %s as Try it labels it", row).isEqualTo(tried.get("label"));
+                }
+                String jsonl = system.get("/api/v1/batch-endpoints/nightly/jobs/" + job + "/outputs/predictions.jsonl").body();
+                assertThat(jsonl.lines()).hasSize(ROWS);
+                assertThat(jsonl.lines().skip(3).findFirst().orElseThrow()).contains("\"error\"");
+            }
+        }
+    }
+}
