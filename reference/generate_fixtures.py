@@ -388,6 +388,8 @@ class Fixture:
                                 "generated_ids": generated[0, len(prompt):].tolist()}
         if self.chat is not None:
             result["chat"] = self.chat_reference()
+            if self.chat[0] == "chatml":
+                result["chat_templates"] = EXTRA_TEMPLATES
         return result
 
     def chat_reference(self):
