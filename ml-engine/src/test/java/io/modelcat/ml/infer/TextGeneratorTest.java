@@ -126,6 +126,28 @@ class TextGeneratorTest {
     }
 
     @Test
+    void byteLevelTokensAreToldAsWholeCharacters() {
+        // The chat fixture's byte-level BPE knows "Ünïcödé 猫": sampled from it, characters span several tokens
+        // (and random bytes make invalid UTF-8, which decodes to U+FFFD for good).
+        try (TransformerModel byteLevel = ModelLoader.load(Fixtures.model("gpt2-chat-chatml"))) {
+            TextGenerator sampler = new TextGenerator(byteLevel);
+            int split = 0;
+            for (long seed = 1; seed <= 4; seed++) {
+                GenerationConfig config = GenerationConfig.sampling(seed).withTemperature(1.5).withMaxNewTokens(40)
+                        .withEosTokenIds(List.of());
+                List<String> deltas = new java.util.ArrayList<>();
+                Generation heard = sampler.generate("Ünïcödé 猫", config, deltas::add);
+                assertThat(heard.generatedIds()).containsExactly(sampler.generate("Ünïcödé 猫", config).generatedIds());
+                assertThat(String.join("", deltas)).isEqualTo(heard.text());
+                // A piece never ends in a character still waiting for its bytes; only the end may be cut.
+                assertThat(deltas.subList(0, deltas.size() - 1)).noneMatch(d -> d.endsWith("\uFFFD"));
+                split += heard.generatedIds().length - deltas.size();
+            }
+            assertThat(split).as("tokens that completed no character by themselves").isPositive();
+        }
+    }
+
+    @Test
     void aCharacterSplitOverTokensIsToldWhole() {
         List<String> deltas = new java.util.ArrayList<>();
         TextGenerator.Deltas told = new TextGenerator.Deltas(deltas::add);
