@@ -4,11 +4,14 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.serve.ChatMessage;
+import io.modelcat.jobs.serve.ServeEvent;
 import io.modelcat.jobs.serve.ServeRequest;
 import io.modelcat.jobs.serve.ServeResponse;
 import io.modelcat.jobs.spec.JobSpecs;
 import io.modelcat.jobs.spec.PredictSpec;
 import io.modelcat.jobs.task.Task;
+import io.modelcat.ml.infer.ChatTemplate;
 import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.runner.task.TaskRecipe;
@@ -24,13 +27,16 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,15 +70,56 @@ public class ServedInstances {
         this.db = db;
     }
 
-    /** An instance whose model is loaded. */
-    private record Served(UUID id, String secret, Task task, String artifactUri, TransformerModel model) {
+    /** An instance whose model is loaded, with its chat template if the model has one. */
+    private record Served(UUID id, String secret, Task task, String artifactUri, TransformerModel model,
+                          Optional<ChatTemplate> chatTemplate) {
     }
 
     /** Why a request was not served. */
     public enum Refusal { UNKNOWN_INSTANCE, WRONG_SECRET }
 
-    /** The outcome of {@link #serve}: the answer, or why there is none. */
-    public record Outcome(ServeResponse response, Refusal refusal) {
+    /** The outcome of {@link #open}: the call to run, or why there is none. */
+    public record Outcome(Call call, Refusal refusal) {
+    }
+
+    /** A request read and checked, ready to run on its instance. */
+    public final class Call {
+        private final Served served;
+        private final List<PredictSpec> specs;
+
+        private Call(Served served, List<PredictSpec> specs) {
+            this.served = served;
+            this.specs = specs;
+        }
+
+        /**
+         * Runs the request, one input after another (one request at a time per instance), telling
+         * {@code events} (if not null) each input's new text as it is generated and then its prediction.
+         *
+         * @return the predictions, in order; null when the instance stopped being served meanwhile
+         * @throws IllegalArgumentException when an input does not suit the task (the message says why)
+         */
+        public ServeResponse run(Consumer<ServeEvent> events) {
+            TaskRecipe recipe = TaskRecipes.predicting(served.task());
+            List<JsonNode> predictions = new ArrayList<>();
+            synchronized (served) {
+                if (ServedInstances.this.served.get(served.id()) != served) {
+                    return null;
+                }
+                int maxLength = served.model().fitSequenceLength(MAX_LENGTH);
+                for (int i = 0; i < specs.size(); i++) {
+                    int input = i;
+                    Consumer<String> newText = events == null ? null : text -> events.accept(ServeEvent.delta(input, text));
+                    JsonNode prediction = JobSpecs.convert(recipe.predict(served.model(), specs.get(i), maxLength, newText),
+                            JsonNode.class);
+                    predictions.add(prediction);
+                    if (events != null) {
+                        events.accept(ServeEvent.prediction(i, prediction));
+                    }
+                }
+            }
+            return new ServeResponse(predictions);
+        }
     }
 
     /** Brings the loaded instances in line with those placed on this runner. */
@@ -113,7 +160,9 @@ public class ServedInstances {
             Device device = "gpu".equals(a.deviceKind()) && !identity.gpus().isEmpty() ? Device.gpu(0) : Device.cpu();
             long started = System.nanoTime();
             TransformerModel model = ModelLoader.load(Path.of(URI.create(a.artifactUri())), device);
-            served.put(a.instanceId(), new Served(a.instanceId(), a.secret(), task, a.artifactUri(), model));
+            Optional<ChatTemplate> chatTemplate = task == Task.TEXT_GENERATION && model.sourceDirectory() != null
+                    ? ChatTemplate.read(model.sourceDirectory()) : Optional.empty();
+            served.put(a.instanceId(), new Served(a.instanceId(), a.secret(), task, a.artifactUri(), model, chatTemplate));
             db.write(c -> {
                 Deployments.setInstanceState(c, a.instanceId(), "ready", null);
                 return null;
@@ -138,11 +187,12 @@ public class ServedInstances {
     }
 
     /**
-     * Answers one request for an instance: one prediction per input, as the task's recipe makes it.
+     * Reads a request for an instance and checks it: the instance's secret, the request's shape, and for a
+     * chat the model's template, which renders the conversation into the prompt of every input.
      *
-     * @throws IllegalArgumentException when an input does not suit the task (the message says why)
+     * @throws IllegalArgumentException when the request does not suit the instance (the message says why)
      */
-    public Outcome serve(UUID instanceId, String secret, String requestJson) {
+    public Outcome open(UUID instanceId, String secret, String requestJson) {
         Served s = served.get(instanceId);
         if (s == null) {
             return new Outcome(null, Refusal.UNKNOWN_INSTANCE);
@@ -152,21 +202,36 @@ public class ServedInstances {
             return new Outcome(null, Refusal.WRONG_SECRET);
         }
         ServeRequest request = JobSpecs.read(requestJson, ServeRequest.class);
-        TaskRecipe recipe = TaskRecipes.predicting(s.task());
-        List<JsonNode> predictions = new ArrayList<>();
-        synchronized (s) {
-            if (served.get(instanceId) != s) {
-                return new Outcome(null, Refusal.UNKNOWN_INSTANCE);
+        String chatPrompt = request.messages() == null ? null : chatPrompt(s, request.messages());
+        List<PredictSpec> specs = new ArrayList<>();
+        for (int i = 0; i < request.inputs().size(); i++) {
+            Map<String, String> inputs = request.inputs().get(i);
+            if (chatPrompt != null) {
+                inputs = Map.of("text", chatPrompt);
             }
-            int maxLength = s.model().fitSequenceLength(MAX_LENGTH);
-            for (Map<String, String> inputs : request.inputs()) {
-                PredictSpec spec = new PredictSpec(s.task(), s.artifactUri(), inputs, request.candidates(),
-                        request.generation());
-                predictions.add(JobSpecs.convert(recipe.predict(s.model(), spec, maxLength),
-                        JsonNode.class));
-            }
+            specs.add(new PredictSpec(s.task(), s.artifactUri(), inputs, request.candidates(), request.generationOf(i)));
         }
-        return new Outcome(new ServeResponse(predictions), null);
+        return new Outcome(new Call(s, specs), null);
+    }
+
+    private static String chatPrompt(Served s, List<ChatMessage> messages) {
+        if (s.task() != Task.TEXT_GENERATION) {
+            throw new IllegalArgumentException("a chat needs a text-generation model; this one does " + s.task().wireName());
+        }
+        ChatTemplate template = s.chatTemplate().orElseThrow(() -> new IllegalArgumentException("this model has no "
+                + "chat template (neither chat_template.jinja nor a chat_template in its tokenizer_config.json), so "
+                + "it cannot take chat messages; send a prompt to /v1/completions instead"));
+        if (messages.isEmpty()) {
+            throw new IllegalArgumentException("a chat needs at least one message");
+        }
+        List<Map<String, Object>> conversation = new ArrayList<>();
+        for (ChatMessage m : messages) {
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put("role", m.role());
+            message.put("content", m.content());
+            conversation.add(message);
+        }
+        return template.render(conversation, true);
     }
 
     @PreDestroy

@@ -3,6 +3,7 @@ package io.modelcat.runner.task;
 import io.modelcat.jobs.spec.PredictSpec;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.ml.model.TransformerModel;
+import java.util.function.Consumer;
 
 /**
  * How the runner does one {@link Task} with the engine. Every task the registry lets run gets a recipe;
@@ -17,4 +18,12 @@ public interface TaskRecipe {
      * generated text, as maps and lists that the API shows as JSON.
      */
     Object predict(TransformerModel model, PredictSpec spec, int maxLength);
+
+    /**
+     * The same, telling {@code newText} each piece of text as it is generated (only text generation
+     * generates; the other tasks tell nothing).
+     */
+    default Object predict(TransformerModel model, PredictSpec spec, int maxLength, Consumer<String> newText) {
+        return predict(model, spec, maxLength);
+    }
 }

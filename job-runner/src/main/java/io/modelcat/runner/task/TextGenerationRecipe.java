@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Text generation: a causal language model; perplexity and loss; greedy or sampled generation. */
 final class TextGenerationRecipe implements TrainedTask {
@@ -75,6 +76,11 @@ final class TextGenerationRecipe implements TrainedTask {
     /** Greedy unless a temperature over 0, a top-p or a top-k asks for sampling. */
     @Override
     public Object predict(TransformerModel model, PredictSpec spec, int maxLength) {
+        return predict(model, spec, maxLength, null);
+    }
+
+    @Override
+    public Object predict(TransformerModel model, PredictSpec spec, int maxLength, Consumer<String> newText) {
         PredictSpec.Generation p = spec.generation() == null ? new PredictSpec.Generation(null, null, null, null, null)
                 : spec.generation();
         boolean sample = (p.temperature() != null && p.temperature() > 0) || p.topP() != null || p.topK() != null;
@@ -85,7 +91,10 @@ final class TextGenerationRecipe implements TrainedTask {
                     .withTopK(p.topK() == null ? 0 : p.topK())
                     .withTopP(p.topP() == null ? 1.0 : p.topP());
         }
-        Generation generation = new TextGenerator(model).generate(RowValues.input(spec, "text"), config);
+        TextGenerator generator = new TextGenerator(model);
+        String prompt = RowValues.input(spec, "text");
+        Generation generation = newText == null ? generator.generate(prompt, config)
+                : generator.generate(prompt, config, newText::accept);
         return Map.of("generatedText", generation.text(),
                 "finishReason", generation.finishReason().name().toLowerCase(Locale.ROOT),
                 "newTokens", generation.generatedIds().length, "promptTokens", generation.promptIds().length);
