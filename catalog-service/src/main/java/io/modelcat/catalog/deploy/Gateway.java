@@ -3,6 +3,7 @@ package io.modelcat.catalog.deploy;
 import io.micronaut.context.annotation.Value;
 import io.modelcat.catalog.access.Authenticator;
 import io.modelcat.credentials.IssuedToken;
+import io.modelcat.jobs.serve.ServeEvent;
 import io.modelcat.jobs.serve.ServeRequest;
 import io.modelcat.jobs.serve.ServeResponse;
 import io.modelcat.jobs.spec.JobSpecs;
@@ -25,13 +26,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,19 +148,65 @@ public class Gateway {
      * requests outstanding here, another one when a runner cannot be reached or no longer serves it.
      */
     public ServeResponse call(Chosen chosen, ServeRequest request) {
+        return forward(chosen, request, (instance, body) -> {
+            try {
+                return send(instance, chosen.deployment(), body);
+            } finally {
+                release(instance);
+            }
+        });
+    }
+
+    /**
+     * Sends a request to the chosen deployment's streaming route and returns its events as they come, once
+     * the first has come (so that a request the runner refuses fails here, with its status). The instance
+     * counts as busy until the stream is closed. The deployment's request timeout bounds the wait for the
+     * first event, not the whole stream.
+     */
+    public EventStream stream(Chosen chosen, ServeRequest request) {
+        return forward(chosen, request, (instance, body) -> {
+            EventStream events;
+            try {
+                events = open(instance, chosen.deployment(), body);
+            } catch (Unreachable | RuntimeException e) {
+                release(instance);
+                throw e;
+            }
+            ServeEvent first;
+            try {
+                first = events.hasNext() ? events.next() : ServeEvent.error(502, "the stream ended before it began");
+            } catch (RuntimeException e) {
+                events.close();
+                throw new GatewayException(GatewayException.Status.BAD_GATEWAY, "deployment '"
+                        + chosen.deployment().name() + "' failed to answer: " + e.getMessage());
+            }
+            if (first.error() != null) {
+                events.close();
+                throw new GatewayException(first.status() != null && first.status() == 400
+                        ? GatewayException.Status.BAD_REQUEST : GatewayException.Status.BAD_GATEWAY, first.error());
+            }
+            events.pushBack(first);
+            return events;
+        });
+    }
+
+    /** How one instance is sent a request; it releases the instance's slot when it is done with it. */
+    private interface Attempt<T> {
+        T send(Deployments.InstanceRow instance, String body) throws Unreachable;
+    }
+
+    private <T> T forward(Chosen chosen, ServeRequest request, Attempt<T> attempt) {
         Deployments.DeploymentRow d = chosen.deployment();
         List<Deployments.InstanceRow> ready = new ArrayList<>(chosen.route().ready(d));
         if (ready.isEmpty()) {
             throw new GatewayException(GatewayException.Status.UNAVAILABLE, "deployment '" + d.name() + "' has no ready "
                     + "instance yet; see its state at /api/v1/endpoints/" + chosen.route().endpoint().name(), RETRY_SOON);
         }
-        Function<Deployments.InstanceRow, AtomicInteger> counter = i -> outstanding.computeIfAbsent(i.id(),
-                id -> new AtomicInteger());
-        ready.sort(Comparator.comparingInt(i -> counter.apply(i).get()));
+        ready.sort(Comparator.comparingInt(i -> counter(i).get()));
         String body = JobSpecs.write(request);
         GatewayException last = null;
         for (Deployments.InstanceRow instance : ready) {
-            AtomicInteger count = counter.apply(instance);
+            AtomicInteger count = counter(instance);
             if (count.incrementAndGet() > d.maxConcurrent()) {
                 count.decrementAndGet();
                 last = new GatewayException(GatewayException.Status.TOO_MANY_REQUESTS, "deployment '" + d.name() + "' is answering "
@@ -166,17 +215,72 @@ public class Gateway {
                 continue;
             }
             try {
-                return send(instance, d, body);
+                return attempt.send(instance, body);
             } catch (Unreachable e) {
                 LOG.warn("Instance {} of deployment {} on {} could not be reached: {}; trying another", instance.id(),
                         d.name(), instance.workerHost(), e.getMessage());
                 last = new GatewayException(GatewayException.Status.UNAVAILABLE, "no instance of deployment '" + d.name()
                         + "' could be reached (" + e.getMessage() + ")", RETRY_SOON);
-            } finally {
-                count.decrementAndGet();
             }
         }
         throw last;
+    }
+
+    private AtomicInteger counter(Deployments.InstanceRow instance) {
+        return outstanding.computeIfAbsent(instance.id(), id -> new AtomicInteger());
+    }
+
+    private void release(Deployments.InstanceRow instance) {
+        counter(instance).decrementAndGet();
+    }
+
+    /**
+     * A runner's streamed answer, read one event at a time (each read blocks until the runner sends it).
+     * Closing it (at the end, or when the caller goes away) closes the connection, which stops the
+     * generation on the runner, and frees the instance for the next request.
+     */
+    public final class EventStream implements Iterator<ServeEvent>, AutoCloseable {
+        private final Deployments.InstanceRow instance;
+        private final Stream<String> lines;
+        private final Iterator<String> iterator;
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private ServeEvent pushedBack;
+
+        private EventStream(Deployments.InstanceRow instance, Stream<String> lines) {
+            this.instance = instance;
+            this.lines = lines;
+            this.iterator = lines.iterator();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return pushedBack != null || iterator.hasNext();
+        }
+
+        @Override
+        public ServeEvent next() {
+            if (pushedBack != null) {
+                ServeEvent event = pushedBack;
+                pushedBack = null;
+                return event;
+            }
+            return JobSpecs.read(iterator.next(), ServeEvent.class);
+        }
+
+        private void pushBack(ServeEvent event) {
+            pushedBack = event;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                try {
+                    lines.close();
+                } finally {
+                    release(instance);
+                }
+            }
+        }
     }
 
     /**
@@ -222,11 +326,36 @@ public class Gateway {
                 .header("Content-Type", "application/json")
                 .header(ServeRequest.SECRET_HEADER, instance.secret())
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-        HttpResponse<String> response;
+        HttpResponse<String> response = exchange(request, d, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (response.statusCode() == 200) {
+            return JobSpecs.read(response.body(), ServeResponse.class);
+        }
+        throw failure(d, response.statusCode(), response.body());
+    }
+
+    private EventStream open(Deployments.InstanceRow instance, Deployments.DeploymentRow d, String body) throws Unreachable {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(instance.serveUrl() + "/serve/" + instance.id() + "/stream"))
+                .timeout(Duration.ofMillis(d.requestTimeoutMs()))
+                .header("Content-Type", "application/json")
+                .header(ServeRequest.SECRET_HEADER, instance.secret())
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+        HttpResponse<Stream<String>> response = exchange(request, d, HttpResponse.BodyHandlers.ofLines());
+        if (response.statusCode() == 200) {
+            return new EventStream(instance, response.body());
+        }
+        String text;
+        try (Stream<String> lines = response.body()) {
+            text = String.join("\n", lines.toList());
+        }
+        throw failure(d, response.statusCode(), text);
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest request, Deployments.DeploymentRow d,
+                                         HttpResponse.BodyHandler<T> handler) throws Unreachable {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(request, handler);
         } catch (HttpConnectTimeoutException | ConnectException e) {
-            throw new Unreachable(e.getClass().getSimpleName() + " " + instance.serveUrl());
+            throw new Unreachable(e.getClass().getSimpleName() + " " + request.uri().getAuthority());
         } catch (HttpTimeoutException e) {
             throw new GatewayException(GatewayException.Status.TIMEOUT, "deployment '" + d.name() + "' did not answer within "
                     + "its request timeout of " + d.requestTimeoutMs() + " ms");
@@ -236,12 +365,14 @@ public class Gateway {
             Thread.currentThread().interrupt();
             throw new GatewayException(GatewayException.Status.UNAVAILABLE, "the gateway is stopping", RETRY_SOON);
         }
-        return switch (response.statusCode()) {
-            case 200 -> JobSpecs.read(response.body(), ServeResponse.class);
+    }
+
+    private static RuntimeException failure(Deployments.DeploymentRow d, int status, String body) throws Unreachable {
+        return switch (status) {
             case 404 -> throw new Unreachable("the runner does not serve it (yet)");
-            case 400 -> throw new GatewayException(GatewayException.Status.BAD_REQUEST, runnerMessage(response.body()));
-            default -> throw new GatewayException(GatewayException.Status.BAD_GATEWAY, "deployment '" + d.name()
-                    + "' failed to answer: " + runnerMessage(response.body()));
+            case 400 -> new GatewayException(GatewayException.Status.BAD_REQUEST, runnerMessage(body));
+            default -> new GatewayException(GatewayException.Status.BAD_GATEWAY, "deployment '" + d.name()
+                    + "' failed to answer: " + runnerMessage(body));
         };
     }
 

@@ -125,7 +125,8 @@ class AccessRulesTest extends CatalogTestBase {
         // the endpoint's own keys: ScoringController) are routes; the UI and the API explorer are static files.
         assertThat(outsideTheApi).containsOnly("GET /health", "GET /health/{selector}",
                 "POST /endpoints/{name}/score", "POST /endpoints/{name}/v1/completions",
-                "POST /endpoints/{name}/v1/chat/completions", "GET /endpoints/{name}/v1/models");
+                "POST /endpoints/{name}/v1/chat/completions", "POST /endpoints/{name}/models/chat/completions",
+                "GET /endpoints/{name}/v1/models");
     }
 
     @Test
