@@ -432,6 +432,12 @@ def build():
         fixtures.append(Fixture(*spec, tokenizers_by_kind[spec[3]]))
     for seed, (name, chat_format, template, in_config) in enumerate(CHATS, start=len(HEADS) + 1):
         tokenizer = byte_level_bpe(CHAT_SPECIAL[chat_format], False)
+        if chat_format == "llama3":
+            # As Llama 3's tokenizer: encoding adds <|begin_of_text|>, which a chat prompt (whose template writes
+            # it already) must be encoded without.
+            bos = tokenizer.token_to_id("<|begin_of_text|>")
+            tokenizer.post_processor = TemplateProcessing(single="<|begin_of_text|> $A",
+                                                          special_tokens=[("<|begin_of_text|>", bos)])
         ids = {k: tokenizer.token_to_id(v) for k, v in CHAT_TOKENS[chat_format].items()}
         torch.manual_seed(seed)
         fixtures.append(Fixture(name, "GPT2LMHeadModel", lambda t, v, ids=ids: gpt2_config(

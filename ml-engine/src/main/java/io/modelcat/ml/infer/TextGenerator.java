@@ -81,6 +81,11 @@ public final class TextGenerator {
         return generateIds(promptIds, config, new Random(config.seed()), null);
     }
 
+    /** Generates from already tokenized ids, telling {@code listener} (if not null) each piece of new text. */
+    public Generation generateIds(long[] promptIds, GenerationConfig config, TokenListener listener) {
+        return generateIds(promptIds, config, new Random(config.seed()), listener);
+    }
+
     private Generation generateIds(long[] promptIds, GenerationConfig config, Random random, TokenListener listener) {
         if (promptIds.length == 0) {
             throw new IllegalArgumentException("empty prompt: the model needs at least one token to condition on");

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Chat templates rendered by jinjava give exactly what {@code transformers}' {@code apply_chat_template(...,
  * tokenize=False)} gave for the chat fixtures (reference/generate_fixtures.py), and the model's tokenizer
- * reads each rendering into the same ids.
+ * reads each rendering into the same ids when it adds no special tokens of its own (the Llama-style fixture's
+ * tokenizer adds a BOS, as Llama 3's does).
  */
 class ChatTemplateTest {
 
@@ -56,7 +57,7 @@ class ChatTemplateTest {
                 }
                 String text = template.render(messages, generationPrompt);
                 assertThat(text).as(what).isEqualTo(c.get("text").asText());
-                assertThat(tokenizer.encode(text)).as(what)
+                assertThat(tokenizer.encode(text, false)).as(what)
                         .containsExactly(JSON.convertValue(c.get("ids"), long[].class));
                 rendered++;
             }
