@@ -1,6 +1,7 @@
 package io.modelcat.jobs.serve;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.modelcat.jobs.spec.ChatMessage;
 import io.modelcat.jobs.spec.PredictSpec;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ import java.util.Map;
  *                   {@code generation.seed} for that input (several choices of one prompt each draw
  *                   their own tokens)
  * @param messages   text generation: null, or a conversation that the model's chat template renders
- *                   into the prompt of every input (whose {@code text} is then absent)
+ *                   into the prompt of every input (whose {@code text} is then absent; see {@link PredictSpec})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServeRequest(List<Map<String, String>> inputs, Integer candidates, PredictSpec.Generation generation,

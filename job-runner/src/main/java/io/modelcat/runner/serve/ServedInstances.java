@@ -4,14 +4,12 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.modelcat.jobs.JobKind;
-import io.modelcat.jobs.serve.ChatMessage;
 import io.modelcat.jobs.serve.ServeEvent;
 import io.modelcat.jobs.serve.ServeRequest;
 import io.modelcat.jobs.serve.ServeResponse;
 import io.modelcat.jobs.spec.JobSpecs;
 import io.modelcat.jobs.spec.PredictSpec;
 import io.modelcat.jobs.task.Task;
-import io.modelcat.ml.infer.ChatTemplate;
 import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.runner.task.TaskRecipe;
@@ -27,10 +25,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,9 +66,8 @@ public class ServedInstances {
         this.db = db;
     }
 
-    /** An instance whose model is loaded, with its chat template if the model has one. */
-    private record Served(UUID id, String secret, Task task, String artifactUri, TransformerModel model,
-                          Optional<ChatTemplate> chatTemplate) {
+    /** An instance whose model is loaded. */
+    private record Served(UUID id, String secret, Task task, String artifactUri, TransformerModel model) {
     }
 
     /** Why a request was not served. */
@@ -160,9 +155,7 @@ public class ServedInstances {
             Device device = "gpu".equals(a.deviceKind()) && !identity.gpus().isEmpty() ? Device.gpu(0) : Device.cpu();
             long started = System.nanoTime();
             TransformerModel model = ModelLoader.load(Path.of(URI.create(a.artifactUri())), device);
-            Optional<ChatTemplate> chatTemplate = task == Task.TEXT_GENERATION && model.sourceDirectory() != null
-                    ? ChatTemplate.read(model.sourceDirectory()) : Optional.empty();
-            served.put(a.instanceId(), new Served(a.instanceId(), a.secret(), task, a.artifactUri(), model, chatTemplate));
+            served.put(a.instanceId(), new Served(a.instanceId(), a.secret(), task, a.artifactUri(), model));
             db.write(c -> {
                 Deployments.setInstanceState(c, a.instanceId(), "ready", null);
                 return null;
@@ -187,8 +180,8 @@ public class ServedInstances {
     }
 
     /**
-     * Reads a request for an instance and checks it: the instance's secret, the request's shape, and for a
-     * chat the model's template, which renders the conversation into the prompt of every input.
+     * Reads a request for an instance and checks it: the instance's secret and the request's shape (a chat's
+     * conversation is rendered with the model's template when it runs).
      *
      * @throws IllegalArgumentException when the request does not suit the instance (the message says why)
      */
@@ -202,36 +195,18 @@ public class ServedInstances {
             return new Outcome(null, Refusal.WRONG_SECRET);
         }
         ServeRequest request = JobSpecs.read(requestJson, ServeRequest.class);
-        String chatPrompt = request.messages() == null ? null : chatPrompt(s, request.messages());
-        List<PredictSpec> specs = new ArrayList<>();
-        for (int i = 0; i < request.inputs().size(); i++) {
-            Map<String, String> inputs = request.inputs().get(i);
-            if (chatPrompt != null) {
-                inputs = Map.of("text", chatPrompt);
-            }
-            specs.add(new PredictSpec(s.task(), s.artifactUri(), inputs, request.candidates(), request.generationOf(i)));
-        }
-        return new Outcome(new Call(s, specs), null);
-    }
-
-    private static String chatPrompt(Served s, List<ChatMessage> messages) {
-        if (s.task() != Task.TEXT_GENERATION) {
+        if (request.messages() != null && s.task() != Task.TEXT_GENERATION) {
             throw new IllegalArgumentException("a chat needs a text-generation model; this one does " + s.task().wireName());
         }
-        ChatTemplate template = s.chatTemplate().orElseThrow(() -> new IllegalArgumentException("this model has no "
-                + "chat template (neither chat_template.jinja nor a chat_template in its tokenizer_config.json), so "
-                + "it cannot take chat messages; send a prompt to /v1/completions instead"));
-        if (messages.isEmpty()) {
+        if (request.messages() != null && request.messages().isEmpty()) {
             throw new IllegalArgumentException("a chat needs at least one message");
         }
-        List<Map<String, Object>> conversation = new ArrayList<>();
-        for (ChatMessage m : messages) {
-            Map<String, Object> message = new LinkedHashMap<>();
-            message.put("role", m.role());
-            message.put("content", m.content());
-            conversation.add(message);
+        List<PredictSpec> specs = new ArrayList<>();
+        for (int i = 0; i < request.inputs().size(); i++) {
+            specs.add(new PredictSpec(s.task(), s.artifactUri(), request.inputs().get(i), request.candidates(),
+                    request.generationOf(i), request.messages()));
         }
-        return template.render(conversation, true);
+        return new Outcome(new Call(s, specs), null);
     }
 
     @PreDestroy

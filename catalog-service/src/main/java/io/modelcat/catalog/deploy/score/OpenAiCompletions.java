@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modelcat.jobs.serve.ChatMessage;
+import io.modelcat.jobs.spec.ChatMessage;
 import io.modelcat.jobs.serve.ServeRequest;
 import io.modelcat.jobs.spec.PredictSpec;
 import java.util.ArrayList;
