@@ -26,13 +26,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -163,9 +161,9 @@ public class Gateway {
      * counts as busy until the stream is closed. The deployment's request timeout bounds the wait for the
      * first event, not the whole stream.
      */
-    public EventStream stream(Chosen chosen, ServeRequest request) {
+    public RunnerStream stream(Chosen chosen, ServeRequest request) {
         return forward(chosen, request, (instance, body) -> {
-            EventStream events;
+            RunnerStream events;
             try {
                 events = open(instance, chosen.deployment(), body);
             } catch (Unreachable | RuntimeException e) {
@@ -235,55 +233,6 @@ public class Gateway {
     }
 
     /**
-     * A runner's streamed answer, read one event at a time (each read blocks until the runner sends it).
-     * Closing it (at the end, or when the caller goes away) closes the connection, which stops the
-     * generation on the runner, and frees the instance for the next request.
-     */
-    public final class EventStream implements Iterator<ServeEvent>, AutoCloseable {
-        private final Deployments.InstanceRow instance;
-        private final Stream<String> lines;
-        private final Iterator<String> iterator;
-        private final AtomicBoolean closed = new AtomicBoolean();
-        private ServeEvent pushedBack;
-
-        private EventStream(Deployments.InstanceRow instance, Stream<String> lines) {
-            this.instance = instance;
-            this.lines = lines;
-            this.iterator = lines.iterator();
-        }
-
-        @Override
-        public boolean hasNext() {
-            return pushedBack != null || iterator.hasNext();
-        }
-
-        @Override
-        public ServeEvent next() {
-            if (pushedBack != null) {
-                ServeEvent event = pushedBack;
-                pushedBack = null;
-                return event;
-            }
-            return JobSpecs.read(iterator.next(), ServeEvent.class);
-        }
-
-        private void pushBack(ServeEvent event) {
-            pushedBack = event;
-        }
-
-        @Override
-        public void close() {
-            if (closed.compareAndSet(false, true)) {
-                try {
-                    lines.close();
-                } finally {
-                    release(instance);
-                }
-            }
-        }
-    }
-
-    /**
      * Smooth weighted round robin over a traffic map: every 100 calls give each deployment exactly its
      * percentage, interleaved (90/10 sends one call in ten to the second, not ten in a row). Each catalog
      * service keeps its own rotation; a changed map starts a new one.
@@ -333,7 +282,7 @@ public class Gateway {
         throw failure(d, response.statusCode(), response.body());
     }
 
-    private EventStream open(Deployments.InstanceRow instance, Deployments.DeploymentRow d, String body) throws Unreachable {
+    private RunnerStream open(Deployments.InstanceRow instance, Deployments.DeploymentRow d, String body) throws Unreachable {
         HttpRequest request = HttpRequest.newBuilder(URI.create(instance.serveUrl() + "/serve/" + instance.id() + "/stream"))
                 .timeout(Duration.ofMillis(d.requestTimeoutMs()))
                 .header("Content-Type", "application/json")
@@ -341,7 +290,7 @@ public class Gateway {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
         HttpResponse<Stream<String>> response = exchange(request, d, HttpResponse.BodyHandlers.ofLines());
         if (response.statusCode() == 200) {
-            return new EventStream(instance, response.body());
+            return new RunnerStream(response.body(), () -> release(instance));
         }
         String text;
         try (Stream<String> lines = response.body()) {

@@ -18,6 +18,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.modelcat.catalog.deploy.Gateway;
 import io.modelcat.catalog.deploy.GatewayException;
+import io.modelcat.catalog.deploy.RunnerStream;
 import io.modelcat.catalog.deploy.score.OpenAiAnswers;
 import io.modelcat.catalog.deploy.score.OpenAiCompletions;
 import io.modelcat.catalog.deploy.score.OpenAiStream;
@@ -113,12 +114,14 @@ public class ScoringController {
 
     private MutableHttpResponse<?> openAi(String name, byte[] body, String authorization, String apiKey, String pinned,
                                           boolean chat) {
+        OpenAiCompletions.Call call = null;
         try {
             Gateway.Route route = gateway.authorize(name, authorization, apiKey);
             JsonNode json = json(body);
-            OpenAiCompletions.Call call = chat ? OpenAiCompletions.parseChat(json) : OpenAiCompletions.parse(json);
-            boolean named = route.deployments().stream().anyMatch(d -> d.name().equals(call.model()));
-            Gateway.Chosen chosen = gateway.choose(route, pinned != null ? pinned : named ? call.model() : null);
+            call = chat ? OpenAiCompletions.parseChat(json) : OpenAiCompletions.parse(json);
+            String model = call.model();
+            boolean named = route.deployments().stream().anyMatch(d -> d.name().equals(model));
+            Gateway.Chosen chosen = gateway.choose(route, pinned != null ? pinned : named ? model : null);
             if (chosen.task() != Task.TEXT_GENERATION) {
                 throw new OpenAiCompletions.Invalid("model", "deployment '" + chosen.deployment().name() + "' serves "
                         + chosen.task().wireName() + "; completions need a text-generation deployment");
@@ -135,7 +138,9 @@ public class ScoringController {
             return json(HttpStatus.BAD_REQUEST, OpenAiCompletions.error(e.getMessage(), "invalid_request_error",
                     e.param()).toString());
         } catch (GatewayException e) {
-            return openAiFailure(e, chat && e.status() == GatewayException.Status.BAD_REQUEST ? "messages" : null);
+            // A request read well and refused by the runner is refused for its messages (no template, too long).
+            return openAiFailure(e, chat && call != null && e.status() == GatewayException.Status.BAD_REQUEST
+                    ? "messages" : null);
         }
     }
 
@@ -144,7 +149,7 @@ public class ScoringController {
      * generated. A failure in the middle becomes an error event (OpenAI's clients raise it); a caller that
      * goes away closes the runner's stream, which stops the generation.
      */
-    private static Flux<Event<String>> events(OpenAiCompletions.Call call, String deployment, Gateway.EventStream events) {
+    private static Flux<Event<String>> events(OpenAiCompletions.Call call, String deployment, RunnerStream events) {
         OpenAiStream chunks = new OpenAiStream(call, deployment, events);
         return Flux.fromIterable(() -> chunks).map(Event::of)
                 .onErrorResume(e -> Flux.just(Event.of(OpenAiCompletions.error(e instanceof OpenAiStream.Failed
