@@ -6,7 +6,9 @@ downloaded), saved in the Hub's layout (config.json, model.safetensors, tokenize
 generation_config.json), and run in eval mode on fixed inputs. `reference-outputs.json` holds, per model:
 the inputs (texts and the token ids the tokenizer gives), the logits of its head, the last hidden state of
 its body, one training step's loss and gradient global norm (dropout off), and for causal LMs the ids of a
-greedy generation.
+greedy generation. The two chat models (gpt2-chat-*) also carry a chat template, and their entry holds what
+`apply_chat_template(..., tokenize=False)` renders for a few conversations, with and without the generation
+prompt, and the token ids of each rendering.
 
 The first three models (bert, distilbert, gpt2) are the original November 2026 fixtures: same configs, same
 seed, same order, same tokenizer, so they come out bit for bit as they were. The others give every head the
@@ -151,18 +153,131 @@ HEADS = [
 ]
 
 
+# Chat models: a tiny GPT-2 whose byte-level BPE knows a chat format's special tokens, with a chat template.
+# ChatML as Qwen2.5 writes it (a default system message, tools, tool calls and tool answers), kept whole.
+CHATML_TEMPLATE = """{%- if tools %}
+    {{- '<|im_start|>system\\n' }}
+    {%- if messages[0]['role'] == 'system' %}
+        {{- messages[0]['content'] }}
+    {%- else %}
+        {{- 'You are Qwen, created by Alibaba Cloud. You are a helpful assistant.' }}
+    {%- endif %}
+    {{- "\\n\\n# Tools\\n\\nYou may call one or more functions to assist with the user query.\\n\\nYou are provided with function signatures within <tools></tools> XML tags:\\n<tools>" }}
+    {%- for tool in tools %}
+        {{- "\\n" }}
+        {{- tool | tojson }}
+    {%- endfor %}
+    {{- "\\n</tools>\\n\\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\\n<tool_call>\\n{\\"name\\": <function-name>, \\"arguments\\": <args-json-object>}\\n</tool_call><|im_end|>\\n" }}
+{%- else %}
+    {%- if messages[0]['role'] == 'system' %}
+        {{- '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}
+    {%- else %}
+        {{- '<|im_start|>system\\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\\n' }}
+    {%- endif %}
+{%- endif %}
+{%- for message in messages %}
+    {%- if (message.role == "user") or (message.role == "system" and not loop.first) or (message.role == "assistant" and not message.tool_calls) %}
+        {{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}
+    {%- elif message.role == "assistant" %}
+        {{- '<|im_start|>' + message.role }}
+        {%- if message.content %}
+            {{- '\\n' + message.content }}
+        {%- endif %}
+        {%- for tool_call in message.tool_calls %}
+            {%- if tool_call.function is defined %}
+                {%- set tool_call = tool_call.function %}
+            {%- endif %}
+            {{- '\\n<tool_call>\\n{"name": "' }}
+            {{- tool_call.name }}
+            {{- '", "arguments": ' }}
+            {{- tool_call.arguments | tojson }}
+            {{- '}\\n</tool_call>' }}
+        {%- endfor %}
+        {{- '<|im_end|>\\n' }}
+    {%- elif message.role == "tool" %}
+        {%- if (loop.index0 == 0) or (messages[loop.index0 - 1].role != "tool") %}
+            {{- '<|im_start|>user' }}
+        {%- endif %}
+        {{- '\\n<tool_response>\\n' }}
+        {{- message.content }}
+        {{- '\\n</tool_response>' }}
+        {%- if loop.last or (messages[loop.index0 + 1].role != "tool") %}
+            {{- '<|im_end|>\\n' }}
+        {%- endif %}
+    {%- endif %}
+{%- endfor %}
+{%- if add_generation_prompt %}
+    {{- '<|im_start|>assistant\\n' }}
+{%- endif %}
+"""
+# Llama 3's template (bos_token, a filter inside a concatenation), with a role check that raises as Mistral's do.
+LLAMA3_TEMPLATE = ("{% set loop_messages = messages %}{% for message in loop_messages %}"
+                   "{% if message['role'] not in ['system', 'user', 'assistant'] %}"
+                   "{{ raise_exception('Only system, user and assistant roles are supported, not ' + message['role']) }}"
+                   "{% endif %}"
+                   "{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n'"
+                   "+ message['content'] | trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}"
+                   "{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}"
+                   "{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}")
+# Not a model's own: what else templates use, rendered by transformers with the ChatML model's tokenizer.
+EXTRA_TEMPLATES = {
+    # Loop controls (jinja2.ext.loopcontrols), tojson with its options, namespace, slicing and a block tag.
+    "loop-controls-and-tojson": (
+        "{%- set ns = namespace(seen=0) %}\n"
+        "{%- for message in messages[:-1] %}\n"
+        "    {%- if message.role == 'system' %}{% continue %}{% endif %}\n"
+        "    {%- set ns.seen = ns.seen + 1 %}\n"
+        "    {{- message | tojson }}\n"
+        "    {{- '|' + (message.content | tojson(indent=2)) + '|' }}\n"
+        "    {%- if ns.seen >= 2 %}{% break %}{% endif %}\n"
+        "{%- endfor %}\n"
+        "{{- '#' ~ ns.seen ~ ' last: ' + messages[-1]['content'] | upper }}\n"
+        "{%- if add_generation_prompt %}{% generation %}<|im_start|>assistant\n{% endgeneration %}{% endif %}"),
+}
+CHAT_SPECIAL = {
+    "chatml": ["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
+    "llama3": ["<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"],
+}
+CHAT_TOKENS = {
+    "chatml": dict(eos_token="<|im_end|>", pad_token="<|endoftext|>"),
+    "llama3": dict(bos_token="<|begin_of_text|>", eos_token="<|eot_id|>"),
+}
+CONVERSATIONS = [
+    [{"role": "user", "content": "Hello!"}],
+    [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "What is 2+2?"},
+     {"role": "assistant", "content": "4"}, {"role": "user", "content": "  And 3+3?\n"}],
+    [{"role": "user", "content": "Ünïcödé 猫 {{ not a tag }} {% raw %} \"quoted\"\n\tend"},
+     {"role": "assistant", "content": ""}, {"role": "user", "content": "more"}],
+]
+# Refused by the Llama-style template's role check.
+REFUSED_CONVERSATION = [{"role": "user", "content": "hi"}, {"role": "tool", "content": "42"}]
+CHATS = [
+    # name, chat format, the template, whether it is saved in tokenizer_config.json (as on many Hub repos)
+    # rather than in chat_template.jinja (what transformers 5 writes)
+    ("gpt2-chat-chatml", "chatml", CHATML_TEMPLATE, False),
+    ("gpt2-chat-llama3", "llama3", LLAMA3_TEMPLATE, True),
+]
+
+
 class Fixture:
     """One tiny model: built, saved, and run on its inputs."""
 
-    def __init__(self, name, class_name, make_config, tokenizer_kind, inputs_kind, tokenizer):
+    def __init__(self, name, class_name, make_config, tokenizer_kind, inputs_kind, tokenizer, chat=None):
         self.name, self.class_name, self.tokenizer_kind, self.inputs_kind = name, class_name, tokenizer_kind, inputs_kind
         self.tokenizer = tokenizer
+        self.chat = chat  # (chat format, template, in tokenizer_config.json) or None
         config = make_config(transformers, tokenizer.get_vocab_size())
         self.model = getattr(transformers, class_name)._from_config(config, attn_implementation="eager")
 
     def save(self, directory):
         self.model.save_pretrained(directory)
-        if self.tokenizer_kind == "original":
+        if self.chat is not None:
+            chat_format, template, in_config = self.chat
+            fast = transformers.PreTrainedTokenizerFast(tokenizer_object=self.tokenizer, chat_template=template,
+                                                        **CHAT_TOKENS[chat_format])
+            fast.save_pretrained(directory, save_jinja_files=not in_config)
+            self.directory = directory
+        elif self.tokenizer_kind == "original":
             # The original fixtures have tokenizer.json alone, as they had; the exporter must cope with that.
             self.tokenizer.save(str(directory / "tokenizer.json"))
         else:
@@ -271,7 +386,34 @@ class Fixture:
                                            pad_token_id=self.pad_id())
             result["greedy"] = {"prompt_ids": prompt, "max_new_tokens": GREEDY_NEW_TOKENS,
                                 "generated_ids": generated[0, len(prompt):].tolist()}
+        if self.chat is not None:
+            result["chat"] = self.chat_reference()
+            if self.chat[0] == "chatml":
+                result["chat_templates"] = EXTRA_TEMPLATES
         return result
+
+    def chat_reference(self):
+        """What apply_chat_template(..., tokenize=False) renders, read back from the saved files as users load them."""
+        loaded = transformers.AutoTokenizer.from_pretrained(self.directory)
+        cases = []
+        templates = [None] + (sorted(EXTRA_TEMPLATES) if self.chat[0] == "chatml" else [])
+        for template_name in templates:
+            for messages in CONVERSATIONS:
+                for add_generation_prompt in (True, False):
+                    text = loaded.apply_chat_template(
+                        messages, tokenize=False, add_generation_prompt=add_generation_prompt,
+                        chat_template=EXTRA_TEMPLATES.get(template_name))
+                    cases.append({"template": template_name, "messages": messages,
+                                  "add_generation_prompt": add_generation_prompt, "text": text,
+                                  "ids": loaded(text, add_special_tokens=False)["input_ids"]})
+        if self.chat[0] == "llama3":
+            try:
+                loaded.apply_chat_template(REFUSED_CONVERSATION, tokenize=False, add_generation_prompt=True)
+                raise AssertionError("the role check did not raise")
+            except Exception as e:  # jinja2's TemplateError
+                cases.append({"template": None, "messages": REFUSED_CONVERSATION, "add_generation_prompt": True,
+                              "error": str(e)})
+        return cases
 
 
 def tensor(t):
@@ -288,6 +430,20 @@ def build():
     for seed, spec in enumerate(HEADS, start=1):
         torch.manual_seed(seed)
         fixtures.append(Fixture(*spec, tokenizers_by_kind[spec[3]]))
+    for seed, (name, chat_format, template, in_config) in enumerate(CHATS, start=len(HEADS) + 1):
+        tokenizer = byte_level_bpe(CHAT_SPECIAL[chat_format], False)
+        if chat_format == "llama3":
+            # As Llama 3's tokenizer: encoding adds <|begin_of_text|>, which a chat prompt (whose template writes
+            # it already) must be encoded without.
+            bos = tokenizer.token_to_id("<|begin_of_text|>")
+            tokenizer.post_processor = TemplateProcessing(single="<|begin_of_text|> $A",
+                                                          special_tokens=[("<|begin_of_text|>", bos)])
+        ids = {k: tokenizer.token_to_id(v) for k, v in CHAT_TOKENS[chat_format].items()}
+        torch.manual_seed(seed)
+        fixtures.append(Fixture(name, "GPT2LMHeadModel", lambda t, v, ids=ids: gpt2_config(
+            t, v, bos_token_id=ids.get("bos_token", ids["eos_token"]), eos_token_id=ids["eos_token"],
+            pad_token_id=ids.get("pad_token", ids["eos_token"])), "gpt2", "texts", tokenizer,
+            chat=(chat_format, template, in_config)))
     return fixtures
 
 

@@ -1,8 +1,14 @@
 """OpenAI's Python SDK calling a ModelCat online endpoint, as a user's application would.
 
-Usage: openai_client.py <base_url> <api_key> <deployment> <prompt> <max_tokens>
-Prints one JSON object: the completion's text, finish reason and usage; the streamed text and the
-chunk count; the listed model ids; and the status and message of a request the endpoint must refuse.
+Usage:
+  openai_client.py completions <base_url> <api_key> <deployment> <prompt> <max_tokens>
+      Prints one JSON object: the completion's text, finish reason and usage; the streamed text and the
+      chunk count; n choices greedy and sampled; the listed model ids; and the status and message of requests
+      the endpoint must refuse (too many tokens; chat, for a model without a chat template).
+  openai_client.py chat <base_url> <api_key> <deployment> <model_dir> <max_tokens>
+      Prints one JSON object: a chat completion and the same chat streamed, the prompt that transformers'
+      apply_chat_template renders from the model's files in <model_dir> (and its token count), and the
+      completion of that prompt through /v1/completions, all greedy, to compare.
 """
 import json
 import sys
@@ -10,34 +16,109 @@ import sys
 import openai
 from openai import OpenAI
 
+# Short: the tiny chat model has 64 positions.
+MESSAGES = [{"role": "system", "content": "Be terse."}, {"role": "user", "content": "the cat sat? 猫"}]
 
-def main() -> None:
-    base_url, api_key, deployment, prompt, max_tokens = sys.argv[1:6]
-    client = OpenAI(base_url=base_url, api_key=api_key, max_retries=0, timeout=60)
 
-    completion = client.completions.create(model=deployment, prompt=prompt, max_tokens=int(max_tokens), temperature=0)
+def completions(client: OpenAI, deployment: str, prompt: str, max_tokens: int) -> dict:
+    completion = client.completions.create(model=deployment, prompt=prompt, max_tokens=max_tokens, temperature=0)
     choice = completion.choices[0]
 
-    chunks = list(client.completions.create(model=deployment, prompt=prompt, max_tokens=int(max_tokens),
-                                            temperature=0, stream=True))
+    chunks = list(client.completions.create(model=deployment, prompt=prompt, max_tokens=max_tokens,
+                                            temperature=0, stream=True, stream_options={"include_usage": True}))
     streamed = "".join(c.choices[0].text for c in chunks if c.choices)
+    finish = [c.choices[0].finish_reason for c in chunks if c.choices and c.choices[0].finish_reason]
+
+    greedy = client.completions.create(model=deployment, prompt=prompt, max_tokens=max_tokens, temperature=0, n=3)
+    sampled = client.completions.create(model=deployment, prompt=prompt, max_tokens=max_tokens, temperature=1.0,
+                                        seed=11, n=4)
+    sampled_stream = {}
+    for c in client.completions.create(model=deployment, prompt=prompt, max_tokens=max_tokens, temperature=1.0,
+                                       seed=11, n=4, stream=True):
+        for ch in c.choices:
+            sampled_stream[ch.index] = sampled_stream.get(ch.index, "") + ch.text
 
     refused = {}
     try:
         client.completions.create(model=deployment, prompt=prompt, max_tokens=100000)
     except openai.BadRequestError as e:
         refused = {"status": e.status_code, "message": e.message}
+    refused_chat = {}
+    try:
+        client.chat.completions.create(model=deployment, messages=MESSAGES, max_tokens=max_tokens)
+    except openai.BadRequestError as e:
+        refused_chat = {"status": e.status_code, "message": e.message}
 
-    print(json.dumps({
+    return {
         "text": choice.text,
         "finish_reason": choice.finish_reason,
         "usage": completion.usage.model_dump(),
         "model": completion.model,
         "streamed": streamed,
         "chunks": len(chunks),
+        "stream_finish_reasons": finish,
+        "stream_usage": chunks[-1].usage.model_dump() if chunks[-1].usage else None,
+        "greedy_n": [c.text for c in sorted(greedy.choices, key=lambda c: c.index)],
+        "sampled_n": [c.text for c in sorted(sampled.choices, key=lambda c: c.index)],
+        "sampled_n_streamed": [sampled_stream[i] for i in sorted(sampled_stream)],
         "models": [m.id for m in client.models.list()],
         "refused": refused,
-    }))
+        "refused_chat": refused_chat,
+    }
+
+
+def chat(client: OpenAI, deployment: str, model_dir: str, max_tokens: int) -> dict:
+    import transformers
+
+    tokenizer = transformers.AutoTokenizer.from_pretrained(model_dir)
+    rendered = tokenizer.apply_chat_template(MESSAGES, tokenize=False, add_generation_prompt=True)
+    answer = client.chat.completions.create(model=deployment, messages=MESSAGES, max_tokens=max_tokens, temperature=0)
+    chunks = list(client.chat.completions.create(model=deployment, messages=MESSAGES, max_tokens=max_tokens,
+                                                 temperature=0, stream=True, stream_options={"include_usage": True}))
+    deltas = [c.choices[0].delta for c in chunks if c.choices]
+    completion = client.completions.create(model=deployment, prompt=rendered, max_tokens=max_tokens, temperature=0)
+    # transformers' own greedy generation of the rendered prompt with the same weights.
+    model = transformers.AutoModelForCausalLM.from_pretrained(model_dir).eval()
+    ids = tokenizer(rendered, add_special_tokens=False, return_tensors="pt").input_ids
+    generated = model.generate(ids, attention_mask=ids.new_ones(ids.shape), max_new_tokens=max_tokens, do_sample=False,
+                               pad_token_id=tokenizer.pad_token_id)
+    reference = tokenizer.decode(generated[0, ids.shape[1]:], skip_special_tokens=True)
+    # Sampled with a seed: the chat, the chat streamed and the rendered prompt's completion draw the same tokens.
+    sampled = client.chat.completions.create(model=deployment, messages=MESSAGES, max_tokens=max_tokens * 2,
+                                             temperature=1.0, seed=3)
+    sampled_stream = "".join(c.choices[0].delta.content or "" for c in client.chat.completions.create(
+        model=deployment, messages=MESSAGES, max_tokens=max_tokens * 2, temperature=1.0, seed=3, stream=True)
+        if c.choices)
+    sampled_completion = client.completions.create(model=deployment, prompt=rendered, max_tokens=max_tokens * 2,
+                                                   temperature=1.0, seed=3)
+    return {
+        "transformers_greedy": reference,
+        "sampled": sampled.choices[0].message.content,
+        "sampled_streamed": sampled_stream,
+        "sampled_completion": sampled_completion.choices[0].text,
+        "content": answer.choices[0].message.content,
+        "role": answer.choices[0].message.role,
+        "object": answer.object,
+        "finish_reason": answer.choices[0].finish_reason,
+        "usage": answer.usage.model_dump(),
+        "streamed": "".join(d.content or "" for d in deltas),
+        "stream_roles": [d.role for d in deltas if d.role],
+        "stream_objects": sorted({c.object for c in chunks}),
+        "stream_finish_reasons": [c.choices[0].finish_reason for c in chunks if c.choices and c.choices[0].finish_reason],
+        "stream_usage": chunks[-1].usage.model_dump() if chunks[-1].usage else None,
+        "rendered": rendered,
+        "rendered_tokens": len(tokenizer(rendered, add_special_tokens=False)["input_ids"]),
+        "completion": completion.choices[0].text,
+    }
+
+
+def main() -> None:
+    mode, base_url, api_key, deployment, subject, max_tokens = sys.argv[1:7]
+    client = OpenAI(base_url=base_url, api_key=api_key, max_retries=0, timeout=60)
+    if mode == "completions":
+        print(json.dumps(completions(client, deployment, subject, int(max_tokens))))
+    else:
+        print(json.dumps(chat(client, deployment, subject, int(max_tokens))))
 
 
 if __name__ == "__main__":

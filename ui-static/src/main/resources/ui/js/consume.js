@@ -88,6 +88,10 @@ export function snippets(endpoint, served) {
       `client = OpenAI(base_url=${JSON.stringify(endpoint.openaiBaseUrl)}, api_key=os.environ["${variable}"])`,
       `completion = client.completions.create(model=${JSON.stringify(writer.name)}, prompt="Once upon a time", max_tokens=20)`,
       'print(completion.choices[0].text)',
+      '',
+      '# Token by token (chat.completions.create(messages=[...]) streams alike, for models with a chat template)',
+      `for chunk in client.completions.create(model=${JSON.stringify(writer.name)}, prompt="Once upon a time", max_tokens=20, stream=True):`,
+      '    print(chunk.choices[0].text, end="", flush=True)',
     ].join('\n') });
     list.push({ id: 'langchain', title: 'LangChain', install: 'pip install langchain-community', code: [
       'import os',

@@ -25,10 +25,10 @@ import java.util.function.Function;
  */
 public record ImportPlan(ModelId id, String commitSha, String pipelineTag, String license, boolean gated, List<RepoFile> files) {
 
-    /** Files fetched whenever the repository has them: tokenizer settings, vocabularies, generation defaults. */
+    /** Files fetched whenever the repository has them: tokenizer settings, vocabularies, generation defaults, chat template. */
     public static final List<String> OPTIONAL_FILES = List.of("tokenizer_config.json", "special_tokens_map.json",
             "generation_config.json", "added_tokens.json", "vocab.txt", "vocab.json", "merges.txt", "spiece.model",
-            "sentencepiece.bpe.model", "tokenizer.model");
+            "sentencepiece.bpe.model", "tokenizer.model", "chat_template.jinja");
 
     public static final String CONFIG = "config.json";
     public static final String TOKENIZER = "tokenizer.json";

@@ -3,6 +3,7 @@ package io.modelcat.catalog.deploy;
 import io.micronaut.context.annotation.Value;
 import io.modelcat.catalog.access.Authenticator;
 import io.modelcat.credentials.IssuedToken;
+import io.modelcat.jobs.serve.ServeEvent;
 import io.modelcat.jobs.serve.ServeRequest;
 import io.modelcat.jobs.serve.ServeResponse;
 import io.modelcat.jobs.spec.JobSpecs;
@@ -38,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,25 +170,56 @@ public class Gateway {
         throw new IllegalStateException("traffic " + route.endpoint().traffic() + " names no deployment");
     }
 
-    /**
-     * Sends a request to the chosen deployment and returns its answer, counting it in the deployment's traffic:
-     * the ready instance with the fewest
-     * requests outstanding here, another one when a runner cannot be reached or no longer serves it, and when
-     * none of them answers, the instances ready now (an update or a re-placement may have replaced them since
-     * the call began).
-     */
+    /** Sends a request to the chosen deployment and returns its answer, counting it in the deployment's traffic. */
     public ServeResponse call(Chosen chosen, ServeRequest request) {
         long started = System.nanoTime();
         try {
-            ServeResponse answer = forward(chosen, request);
+            ServeResponse answer = forward(chosen, request, sending(chosen.deployment()));
             traffic.record(chosen.deployment().id(), TrafficRecorder.Outcome.ANSWERED, millisSince(started));
             return answer;
         } catch (GatewayException e) {
-            traffic.record(chosen.deployment().id(), switch (e.status()) {
-                case TOO_MANY_REQUESTS -> TrafficRecorder.Outcome.THROTTLED;
-                case BAD_REQUEST -> TrafficRecorder.Outcome.ANSWERED;
-                default -> TrafficRecorder.Outcome.FAILED;
-            }, millisSince(started));
+            traffic.record(chosen.deployment().id(), outcome(e), millisSince(started));
+            throw e;
+        }
+    }
+
+    /**
+     * Sends a request to the chosen deployment's streaming route and returns its events as they come, once
+     * the first has come (so that a request the runner refuses fails here, with its status). The instance
+     * counts as busy until the stream is closed. The deployment's request timeout bounds the wait for the
+     * first event, not the whole stream; the call's latency in the metrics is the time to that first event.
+     */
+    public RunnerStream stream(Chosen chosen, ServeRequest request) {
+        long started = System.nanoTime();
+        try {
+            RunnerStream stream = forward(chosen, request, (instance, body) -> {
+                RunnerStream events;
+                try {
+                    events = open(instance, chosen.deployment(), body);
+                } catch (Unreachable | RuntimeException e) {
+                    release(instance);
+                    throw e;
+                }
+                ServeEvent first;
+                try {
+                    first = events.hasNext() ? events.next() : ServeEvent.error(502, "the stream ended before it began");
+                } catch (RuntimeException e) {
+                    events.close();
+                    throw new GatewayException(GatewayException.Status.BAD_GATEWAY, "deployment '"
+                            + chosen.deployment().name() + "' failed to answer: " + e.getMessage());
+                }
+                if (first.error() != null) {
+                    events.close();
+                    throw new GatewayException(first.status() != null && first.status() == 400
+                            ? GatewayException.Status.BAD_REQUEST : GatewayException.Status.BAD_GATEWAY, first.error());
+                }
+                events.pushBack(first);
+                return events;
+            });
+            traffic.record(chosen.deployment().id(), TrafficRecorder.Outcome.ANSWERED, millisSince(started));
+            return stream;
+        } catch (GatewayException e) {
+            traffic.record(chosen.deployment().id(), outcome(e), millisSince(started));
             throw e;
         }
     }
@@ -212,7 +244,7 @@ public class Gateway {
         mirrors.execute(() -> {
             long started = System.nanoTime();
             try {
-                forward(copy, request);
+                forward(copy, request, sending(copy.deployment()));
             } catch (GatewayException e) {
                 LOG.debug("Mirrored call to {} failed: {}", copy.deployment().name(), e.getMessage());
             } finally {
@@ -221,15 +253,44 @@ public class Gateway {
         });
     }
 
+    private static TrafficRecorder.Outcome outcome(GatewayException e) {
+        return switch (e.status()) {
+            case TOO_MANY_REQUESTS -> TrafficRecorder.Outcome.THROTTLED;
+            case BAD_REQUEST -> TrafficRecorder.Outcome.ANSWERED;
+            default -> TrafficRecorder.Outcome.FAILED;
+        };
+    }
+
     private static long millisSince(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
-    private ServeResponse forward(Chosen chosen, ServeRequest request) {
+    /** How one instance is sent a request; it releases the instance's slot when it is done with it. */
+    private interface Sender<T> {
+        T send(Deployments.InstanceRow instance, String body) throws Unreachable;
+    }
+
+    /** Sends the whole request and reads the whole answer. */
+    private Sender<ServeResponse> sending(Deployments.DeploymentRow d) {
+        return (instance, body) -> {
+            try {
+                return send(instance, d, body);
+            } finally {
+                release(instance);
+            }
+        };
+    }
+
+    /**
+     * Sends to the ready instance with the fewest requests outstanding here, another one when a runner cannot be
+     * reached or no longer serves it, and when none of them answers, the instances ready now (an update or a
+     * re-placement may have replaced them since the call began).
+     */
+    private <T> T forward(Chosen chosen, ServeRequest request, Sender<T> sender) {
         Deployments.DeploymentRow d = chosen.deployment();
         String body = JobSpecs.write(request);
         Set<UUID> tried = new HashSet<>();
-        Attempt first = attempt(chosen.route().ready(d), d, body, tried);
+        Attempt<T> first = attempt(chosen.route().ready(d), d, body, tried, sender);
         if (first.answer() != null) {
             return first.answer();
         }
@@ -240,15 +301,15 @@ public class Gateway {
             List<Deployments.InstanceRow> fresh = same.map(x -> now.ready(x).stream()
                     .filter(i -> !tried.contains(i.id())).toList()).orElse(List.of());
             if (!fresh.isEmpty()) {
-                return attempt(fresh, same.get(), body, tried).orThrow();
+                return attempt(fresh, same.get(), body, tried, sender).orThrow();
             }
         }
         throw first.failure();
     }
 
     /** The answer of one pass over instances, or why there is none. */
-    private record Attempt(ServeResponse answer, GatewayException failure) {
-        ServeResponse orThrow() {
+    private record Attempt<T>(T answer, GatewayException failure) {
+        T orThrow() {
             if (answer == null) {
                 throw failure;
             }
@@ -256,19 +317,17 @@ public class Gateway {
         }
     }
 
-    private Attempt attempt(List<Deployments.InstanceRow> candidates, Deployments.DeploymentRow d, String body,
-                            Set<UUID> tried) {
+    private <T> Attempt<T> attempt(List<Deployments.InstanceRow> candidates, Deployments.DeploymentRow d, String body,
+                                   Set<UUID> tried, Sender<T> sender) {
         if (candidates.isEmpty()) {
-            return new Attempt(null, new GatewayException(GatewayException.Status.UNAVAILABLE, "deployment '" + d.name()
-                    + "' has no ready instance yet; see its state at /api/v1/endpoints", RETRY_SOON));
+            return new Attempt<>(null, new GatewayException(GatewayException.Status.UNAVAILABLE, "deployment '"
+                    + d.name() + "' has no ready instance yet; see its state at /api/v1/endpoints", RETRY_SOON));
         }
         List<Deployments.InstanceRow> ready = new ArrayList<>(candidates);
-        Function<Deployments.InstanceRow, AtomicInteger> counter = i -> outstanding.computeIfAbsent(i.id(),
-                id -> new AtomicInteger());
-        ready.sort(Comparator.comparingInt(i -> counter.apply(i).get()));
+        ready.sort(Comparator.comparingInt(i -> counter(i).get()));
         GatewayException last = null;
         for (Deployments.InstanceRow instance : ready) {
-            AtomicInteger count = counter.apply(instance);
+            AtomicInteger count = counter(instance);
             if (count.incrementAndGet() > d.maxConcurrent()) {
                 count.decrementAndGet();
                 last = new GatewayException(GatewayException.Status.TOO_MANY_REQUESTS, "deployment '" + d.name()
@@ -278,17 +337,23 @@ public class Gateway {
             }
             tried.add(instance.id());
             try {
-                return new Attempt(send(instance, d, body), null);
+                return new Attempt<>(sender.send(instance, body), null);
             } catch (Unreachable e) {
                 LOG.warn("Instance {} of deployment {} on {} could not be reached: {}; trying another", instance.id(),
                         d.name(), instance.workerHost(), e.getMessage());
                 last = new GatewayException(GatewayException.Status.UNAVAILABLE, "no instance of deployment '" + d.name()
                         + "' could be reached (" + e.getMessage() + ")", RETRY_SOON);
-            } finally {
-                count.decrementAndGet();
             }
         }
-        return new Attempt(null, last);
+        return new Attempt<>(null, last);
+    }
+
+    private AtomicInteger counter(Deployments.InstanceRow instance) {
+        return outstanding.computeIfAbsent(instance.id(), id -> new AtomicInteger());
+    }
+
+    private void release(Deployments.InstanceRow instance) {
+        counter(instance).decrementAndGet();
     }
 
     /**
@@ -334,11 +399,36 @@ public class Gateway {
                 .header("Content-Type", "application/json")
                 .header(ServeRequest.SECRET_HEADER, instance.secret())
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-        HttpResponse<String> response;
+        HttpResponse<String> response = exchange(request, d, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (response.statusCode() == 200) {
+            return JobSpecs.read(response.body(), ServeResponse.class);
+        }
+        throw failure(d, response.statusCode(), response.body());
+    }
+
+    private RunnerStream open(Deployments.InstanceRow instance, Deployments.DeploymentRow d, String body) throws Unreachable {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(instance.serveUrl() + "/serve/" + instance.id() + "/stream"))
+                .timeout(Duration.ofMillis(d.requestTimeoutMs()))
+                .header("Content-Type", "application/json")
+                .header(ServeRequest.SECRET_HEADER, instance.secret())
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+        HttpResponse<Stream<String>> response = exchange(request, d, HttpResponse.BodyHandlers.ofLines());
+        if (response.statusCode() == 200) {
+            return new RunnerStream(response.body(), () -> release(instance));
+        }
+        String text;
+        try (Stream<String> lines = response.body()) {
+            text = String.join("\n", lines.toList());
+        }
+        throw failure(d, response.statusCode(), text);
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest request, Deployments.DeploymentRow d,
+                                         HttpResponse.BodyHandler<T> handler) throws Unreachable {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(request, handler);
         } catch (HttpConnectTimeoutException | ConnectException e) {
-            throw new Unreachable(e.getClass().getSimpleName() + " " + instance.serveUrl());
+            throw new Unreachable(e.getClass().getSimpleName() + " " + request.uri().getAuthority());
         } catch (HttpTimeoutException e) {
             throw new GatewayException(GatewayException.Status.TIMEOUT, "deployment '" + d.name() + "' did not answer within "
                     + "its request timeout of " + d.requestTimeoutMs() + " ms");
@@ -348,12 +438,14 @@ public class Gateway {
             Thread.currentThread().interrupt();
             throw new GatewayException(GatewayException.Status.UNAVAILABLE, "the gateway is stopping", RETRY_SOON);
         }
-        return switch (response.statusCode()) {
-            case 200 -> JobSpecs.read(response.body(), ServeResponse.class);
+    }
+
+    private static RuntimeException failure(Deployments.DeploymentRow d, int status, String body) throws Unreachable {
+        return switch (status) {
             case 404 -> throw new Unreachable("the runner does not serve it (yet)");
-            case 400 -> throw new GatewayException(GatewayException.Status.BAD_REQUEST, runnerMessage(response.body()));
-            default -> throw new GatewayException(GatewayException.Status.BAD_GATEWAY, "deployment '" + d.name()
-                    + "' failed to answer: " + runnerMessage(response.body()));
+            case 400 -> new GatewayException(GatewayException.Status.BAD_REQUEST, runnerMessage(body));
+            default -> new GatewayException(GatewayException.Status.BAD_GATEWAY, "deployment '" + d.name()
+                    + "' failed to answer: " + runnerMessage(body));
         };
     }
 

@@ -140,7 +140,8 @@ class AccessRulesTest extends CatalogTestBase {
         assertThat(outsideTheApi).containsOnly("GET /health", "GET /health/{selector}",
                 "POST /endpoints/{name}/score", "POST /endpoints/{name}/invocations",
                 "POST /endpoints/{name}/v1/models/{target}", "POST /endpoints/{name}/v1/completions",
-                "POST /endpoints/{name}/v1/chat/completions", "GET /endpoints/{name}/v1/models");
+                "POST /endpoints/{name}/v1/chat/completions", "POST /endpoints/{name}/models/chat/completions",
+                "GET /endpoints/{name}/v1/models");
     }
 
     @Test

@@ -1,32 +1,36 @@
 package io.modelcat.runner.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.modelcat.jobs.serve.ServeRequest;
+import io.modelcat.jobs.serve.ServeEvent;
+import io.modelcat.jobs.spec.PredictSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Dynamic batching of one deployment instance: calls that arrive together run as one batch of inputs, up to
- * {@code maxBatchSize} inputs, the first call waiting at most {@code maxBatchDelayMs} for others to join. Only
- * calls asking for the same settings (fill-mask candidates, generation) share a batch. One thread per instance
- * runs the batches, so the model is never used by two at once. When a batch fails because of one call's
- * inputs, each of its calls runs alone, so that only the faulty call fails.
+ * {@code maxBatchSize} inputs, the first call waiting at most {@code maxBatchDelayMs} for others to join (each
+ * input keeps its own settings: candidates, generation, seed). A streamed call, whose events go to its caller
+ * as they are made, runs alone. One thread per instance runs the calls, so the model is never used by two at
+ * once. When a batch fails because of one call's inputs, each of its calls runs alone, so that only the faulty
+ * call fails.
  */
 final class Batcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
 
-    /** Runs the inputs of a batch, all with the same settings, answering one prediction per input. */
+    /**
+     * Runs inputs, answering one prediction per input; {@code events}, when not null (a streamed call, run
+     * alone), is told each input's new text as it is generated and then its prediction.
+     */
     interface Work {
-        List<JsonNode> run(List<Map<String, String>> inputs, ServeRequest settings);
+        List<JsonNode> run(List<PredictSpec> inputs, Consumer<ServeEvent> events);
     }
 
     /** The batcher was closed before it ran the call: the instance is being unloaded. */
@@ -36,7 +40,8 @@ final class Batcher implements AutoCloseable {
         }
     }
 
-    private record Call(ServeRequest request, CompletableFuture<List<JsonNode>> answer) {
+    private record Call(List<PredictSpec> inputs, Consumer<ServeEvent> events,
+                        CompletableFuture<List<JsonNode>> answer) {
     }
 
     private final int maxBatchSize;
@@ -57,13 +62,18 @@ final class Batcher implements AutoCloseable {
     }
 
     /** Queues a call; its answer completes when its batch has run. */
-    CompletableFuture<List<JsonNode>> submit(ServeRequest request) {
+    CompletableFuture<List<JsonNode>> submit(List<PredictSpec> inputs) {
+        return submit(inputs, null);
+    }
+
+    /** Queues a streamed call, which runs alone and tells {@code events} what it makes as it makes it. */
+    CompletableFuture<List<JsonNode>> submit(List<PredictSpec> inputs, Consumer<ServeEvent> events) {
         CompletableFuture<List<JsonNode>> answer = new CompletableFuture<>();
         if (!open) {
             answer.completeExceptionally(new Closed());
             return answer;
         }
-        queue.add(new Call(request, answer));
+        queue.add(new Call(List.copyOf(inputs), events, answer));
         return answer;
     }
 
@@ -94,36 +104,32 @@ final class Batcher implements AutoCloseable {
             return batch;
         }
         batch.add(first);
-        int inputs = first.request().inputs().size();
+        int inputs = first.inputs().size();
         long deadline = System.nanoTime() + maxBatchDelayNanos;
-        while (inputs < maxBatchSize) {
+        while (first.events() == null && inputs < maxBatchSize) {
             long left = deadline - System.nanoTime();
             Call next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
             if (next == null) {
                 break;
             }
-            if (!sameSettings(first.request(), next.request()) || inputs + next.request().inputs().size() > maxBatchSize) {
+            if (next.events() != null || inputs + next.inputs().size() > maxBatchSize) {
                 carried = next;
                 break;
             }
             batch.add(next);
-            inputs += next.request().inputs().size();
+            inputs += next.inputs().size();
         }
         return batch;
     }
 
-    private static boolean sameSettings(ServeRequest a, ServeRequest b) {
-        return Objects.equals(a.candidates(), b.candidates()) && Objects.equals(a.generation(), b.generation());
-    }
-
     private void run(List<Call> batch) {
-        List<Map<String, String>> inputs = new ArrayList<>();
-        batch.forEach(call -> inputs.addAll(call.request().inputs()));
+        List<PredictSpec> inputs = new ArrayList<>();
+        batch.forEach(call -> inputs.addAll(call.inputs()));
         try {
-            List<JsonNode> predictions = work.run(inputs, batch.get(0).request());
+            List<JsonNode> predictions = work.run(inputs, batch.get(0).events());
             int at = 0;
             for (Call call : batch) {
-                int n = call.request().inputs().size();
+                int n = call.inputs().size();
                 call.answer().complete(predictions.subList(at, at + n));
                 at += n;
             }
@@ -135,7 +141,7 @@ final class Batcher implements AutoCloseable {
             LOG.debug("A batch of {} calls failed ({}); running them one by one", batch.size(), e.getMessage());
             for (Call call : batch) {
                 try {
-                    call.answer().complete(work.run(call.request().inputs(), call.request()));
+                    call.answer().complete(work.run(call.inputs(), null));
                 } catch (RuntimeException alone) {
                     call.answer().completeExceptionally(alone);
                 }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.serve.ServeEvent;
 import io.modelcat.jobs.serve.ServeRequest;
 import io.modelcat.jobs.serve.ServeResponse;
 import io.modelcat.jobs.spec.JobSpecs;
@@ -36,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,22 +45,24 @@ import org.slf4j.LoggerFactory;
  * The deployment instances placed on this runner: every second it reads them from the database, loads
  * the model of each new one (once, on a loader thread, then marks it {@code ready}, or {@code failed}
  * with the reason), and closes the model of each that is gone (deleted, or placed elsewhere). Calls run
- * the task's recipe through the instance's {@link Batcher}: calls that arrive together run as one batch
- * (the gateway keeps callers to the deployment's concurrency limit).
+ * the task's recipe through the instance's {@link Batcher}: calls that arrive together run as one batch,
+ * a streamed call alone (the gateway keeps callers to the deployment's concurrency limit).
  */
 @Singleton
 public class ServedInstances {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServedInstances.class);
     private static final int MAX_LENGTH = 512;
+    /** How long a streamed call may run; the gateway's request timeout bounds only its first token. */
+    private static final Duration STREAM_LIMIT = Duration.ofMinutes(10);
 
     private final WorkerIdentity identity;
     private final ServeAddress address;
     private final Database db;
+    private final GpuPool gpuPool;
     private final Map<UUID, Served> served = new ConcurrentHashMap<>();
     private final Set<UUID> loading = ConcurrentHashMap.newKeySet();
     private volatile Set<UUID> placed = Set.of();
-    private final GpuPool gpuPool;
     // One thread per instance being loaded: one waiting for a GPU that a job holds delays no other.
     private final ExecutorService loader = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "instance-loader");
@@ -74,8 +78,8 @@ public class ServedInstances {
     }
 
     /** An instance whose model is loaded, and the batcher that runs its calls. */
-    private record Served(UUID id, String secret, TransformerModel model, Batcher batcher, Duration timeout,
-                          List<Integer> gpus, GpuPool pool) {
+    private record Served(UUID id, String secret, Task task, String artifactUri, TransformerModel model,
+                          Batcher batcher, Duration timeout, List<Integer> gpus, GpuPool pool) {
 
         /** Stops taking calls, lets the queued ones finish, then frees the model and its GPU. */
         void close() {
@@ -88,8 +92,45 @@ public class ServedInstances {
     /** Why a request was not served. */
     public enum Refusal { UNKNOWN_INSTANCE, WRONG_SECRET }
 
-    /** The outcome of {@link #serve}: the answer, or why there is none. */
-    public record Outcome(ServeResponse response, Refusal refusal) {
+    /** The outcome of {@link #open}: the call to run, or why there is none. */
+    public record Outcome(Call call, Refusal refusal) {
+    }
+
+    /** A request read and checked, ready to run on its instance. */
+    public static final class Call {
+        private final Served served;
+        private final List<PredictSpec> specs;
+
+        private Call(Served served, List<PredictSpec> specs) {
+            this.served = served;
+            this.specs = specs;
+        }
+
+        /**
+         * Runs the request on its instance, batched with others that arrive with it unless {@code events} is
+         * given: then it runs alone, telling {@code events} each input's new text as it is generated and then its
+         * prediction.
+         *
+         * @return the predictions, in order; null when the instance stopped being served meanwhile
+         * @throws IllegalArgumentException when an input does not suit the task (the message says why)
+         */
+        public ServeResponse run(Consumer<ServeEvent> events) {
+            // The gateway gives up at the deployment's timeout; waiting much longer here would only hold a thread.
+            Duration limit = events == null ? served.timeout().plusSeconds(1) : STREAM_LIMIT;
+            try {
+                return new ServeResponse(served.batcher().submit(specs, events).get(limit.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Batcher.Closed) {
+                    return null;
+                }
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("no answer within " + limit.toMillis() + " ms");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the model");
+            }
+        }
     }
 
     /** Brings the loaded instances in line with those placed on this runner. */
@@ -136,14 +177,9 @@ public class ServedInstances {
             Device device = gpus.isEmpty() ? Device.cpu() : Device.gpu(gpus.get(0));
             long started = System.nanoTime();
             TransformerModel model = ModelLoader.load(Path.of(URI.create(a.artifactUri())), device);
-            TaskRecipe recipe = TaskRecipes.predicting(task);
-            int maxLength = model.fitSequenceLength(MAX_LENGTH);
             Batcher batcher = new Batcher(a.instanceId().toString(), a.limits().maxBatchSize(),
-                    a.limits().maxBatchDelayMs(), (inputs, settings) -> recipe.predictAll(model, inputs.stream()
-                            .map(in -> new PredictSpec(task, a.artifactUri(), in, settings.candidates(),
-                                    settings.generation())).toList(), maxLength).stream()
-                            .map(p -> JobSpecs.convert(p, JsonNode.class)).toList());
-            served.put(a.instanceId(), new Served(a.instanceId(), a.secret(), model, batcher,
+                    a.limits().maxBatchDelayMs(), work(task, model));
+            served.put(a.instanceId(), new Served(a.instanceId(), a.secret(), task, a.artifactUri(), model, batcher,
                     Duration.ofMillis(a.limits().requestTimeoutMs()), gpus, gpuPool));
             db.write(c -> {
                 Deployments.setInstanceState(c, a.instanceId(), "ready", null);
@@ -173,11 +209,36 @@ public class ServedInstances {
     }
 
     /**
-     * Answers one request for an instance: one prediction per input, as the task's recipe makes it.
-     *
-     * @throws IllegalArgumentException when an input does not suit the task (the message says why)
+     * What an instance's batcher runs: a batch in one call of the recipe, or a streamed call input by input, its
+     * new text and predictions told as they come.
      */
-    public Outcome serve(UUID instanceId, String secret, String requestJson) {
+    private static Batcher.Work work(Task task, TransformerModel model) {
+        TaskRecipe recipe = TaskRecipes.predicting(task);
+        int maxLength = model.fitSequenceLength(MAX_LENGTH);
+        return (specs, events) -> {
+            if (events == null) {
+                return recipe.predictAll(model, specs, maxLength).stream()
+                        .map(p -> JobSpecs.convert(p, JsonNode.class)).toList();
+            }
+            List<JsonNode> predictions = new ArrayList<>();
+            for (int i = 0; i < specs.size(); i++) {
+                int input = i;
+                JsonNode prediction = JobSpecs.convert(recipe.predict(model, specs.get(i), maxLength,
+                        text -> events.accept(ServeEvent.delta(input, text))), JsonNode.class);
+                predictions.add(prediction);
+                events.accept(ServeEvent.prediction(i, prediction));
+            }
+            return predictions;
+        };
+    }
+
+    /**
+     * Reads a request for an instance and checks it: the instance's secret and the request's shape (a chat's
+     * conversation is rendered with the model's template when it runs).
+     *
+     * @throws IllegalArgumentException when the request does not suit the instance (the message says why)
+     */
+    public Outcome open(UUID instanceId, String secret, String requestJson) {
         Served s = served.get(instanceId);
         if (s == null) {
             return new Outcome(null, Refusal.UNKNOWN_INSTANCE);
@@ -187,23 +248,18 @@ public class ServedInstances {
             return new Outcome(null, Refusal.WRONG_SECRET);
         }
         ServeRequest request = JobSpecs.read(requestJson, ServeRequest.class);
-        try {
-            // The gateway gives up at the deployment's timeout; waiting longer here would only hold a thread.
-            List<JsonNode> predictions = s.batcher().submit(request)
-                    .get(s.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
-            return new Outcome(new ServeResponse(predictions), null);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Batcher.Closed) {
-                return new Outcome(null, Refusal.UNKNOWN_INSTANCE);
-            }
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("no answer within the deployment's request timeout of "
-                    + s.timeout().toMillis() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the batch");
+        if (request.messages() != null && s.task() != Task.TEXT_GENERATION) {
+            throw new IllegalArgumentException("a chat needs a text-generation model; this one does " + s.task().wireName());
         }
+        if (request.messages() != null && request.messages().isEmpty()) {
+            throw new IllegalArgumentException("a chat needs at least one message");
+        }
+        List<PredictSpec> specs = new ArrayList<>();
+        for (int i = 0; i < request.inputs().size(); i++) {
+            specs.add(new PredictSpec(s.task(), s.artifactUri(), request.inputs().get(i), request.candidates(),
+                    request.generationOf(i), request.messages()));
+        }
+        return new Outcome(new Call(s, specs), null);
     }
 
     @PreDestroy

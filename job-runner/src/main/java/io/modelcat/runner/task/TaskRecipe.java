@@ -5,6 +5,7 @@ import io.modelcat.jobs.task.Task;
 import io.modelcat.ml.model.TransformerModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * How the runner does one {@link Task} with the engine. Every task the registry lets run gets a recipe;
@@ -32,5 +33,13 @@ public interface TaskRecipe {
             predictions.add(predict(model, spec, maxLength));
         }
         return predictions;
+    }
+
+    /**
+     * Sample inference on one input as {@link #predict(TransformerModel, PredictSpec, int)}, telling {@code newText}
+     * each piece of text as it is generated (only text generation generates; the other tasks tell nothing).
+     */
+    default Object predict(TransformerModel model, PredictSpec spec, int maxLength, Consumer<String> newText) {
+        return predict(model, spec, maxLength);
     }
 }

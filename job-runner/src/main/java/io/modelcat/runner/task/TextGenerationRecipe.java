@@ -1,8 +1,10 @@
 package io.modelcat.runner.task;
 
+import io.modelcat.jobs.spec.ChatMessage;
 import io.modelcat.jobs.spec.PredictSpec;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.ml.arch.HeadType;
+import io.modelcat.ml.infer.ChatTemplate;
 import io.modelcat.ml.infer.Generation;
 import io.modelcat.ml.infer.GenerationConfig;
 import io.modelcat.ml.infer.LanguageModelScorer;
@@ -18,8 +20,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 
-/** Text generation: a causal language model; perplexity and loss; greedy or sampled generation. */
+/**
+ * Text generation: a causal language model; perplexity and loss; greedy or sampled generation, of a prompt
+ * or of a chat rendered with the model's chat template.
+ */
 final class TextGenerationRecipe implements TrainedTask {
 
     private static final int DEFAULT_NEW_TOKENS = 20;
@@ -72,9 +79,30 @@ final class TextGenerationRecipe implements TrainedTask {
         return new Evaluation(metrics, sample);
     }
 
+    /** A conversation rendered with the model's chat template, with the generation prompt. */
+    private static String chatPrompt(TransformerModel model, List<ChatMessage> messages) {
+        ChatTemplate template = (model.sourceDirectory() == null ? Optional.<ChatTemplate>empty()
+                : ChatTemplate.read(model.sourceDirectory())).orElseThrow(() -> new IllegalArgumentException(
+                        "this model has no chat template (neither chat_template.jinja nor a chat_template in its "
+                        + "tokenizer_config.json), so it cannot take chat messages; send a prompt to /v1/completions instead"));
+        List<Map<String, Object>> conversation = new ArrayList<>();
+        for (ChatMessage m : messages) {
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put("role", m.role());
+            message.put("content", m.content());
+            conversation.add(message);
+        }
+        return template.render(conversation, true);
+    }
+
     /** Greedy unless a temperature over 0, a top-p or a top-k asks for sampling. */
     @Override
     public Object predict(TransformerModel model, PredictSpec spec, int maxLength) {
+        return predict(model, spec, maxLength, null);
+    }
+
+    @Override
+    public Object predict(TransformerModel model, PredictSpec spec, int maxLength, Consumer<String> newText) {
         PredictSpec.Generation p = spec.generation() == null ? new PredictSpec.Generation(null, null, null, null, null)
                 : spec.generation();
         boolean sample = (p.temperature() != null && p.temperature() > 0) || p.topP() != null || p.topK() != null;
@@ -85,7 +113,11 @@ final class TextGenerationRecipe implements TrainedTask {
                     .withTopK(p.topK() == null ? 0 : p.topK())
                     .withTopP(p.topP() == null ? 1.0 : p.topP());
         }
-        Generation generation = new TextGenerator(model).generate(RowValues.input(spec, "text"), config);
+        // A chat prompt holds its special tokens already: encoded without more, as transformers does.
+        long[] prompt = spec.messages() == null ? model.tokenizer().encode(RowValues.input(spec, "text"))
+                : model.tokenizer().encode(chatPrompt(model, spec.messages()), false);
+        Generation generation = new TextGenerator(model).generateIds(prompt, config,
+                newText == null ? null : newText::accept);
         return Map.of("generatedText", generation.text(),
                 "finishReason", generation.finishReason().name().toLowerCase(Locale.ROOT),
                 "newTokens", generation.generatedIds().length, "promptTokens", generation.promptIds().length);

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.modelcat.jobs.serve.ServeRequest;
+import io.modelcat.jobs.serve.ServeEvent;
 import io.modelcat.jobs.spec.PredictSpec;
+import io.modelcat.jobs.task.Task;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,8 +29,8 @@ class BatcherTest {
     private final CountDownLatch release = new CountDownLatch(1);
 
     /** Answers each input with its text upper-cased; "hold" waits for the release; "bad" fails. */
-    private List<JsonNode> work(List<Map<String, String>> inputs, ServeRequest settings) {
-        List<String> texts = inputs.stream().map(i -> i.get("text")).toList();
+    private List<JsonNode> work(List<PredictSpec> inputs, Consumer<ServeEvent> events) {
+        List<String> texts = inputs.stream().map(i -> i.inputs().get("text")).toList();
         batches.add(texts);
         if (texts.contains("hold")) {
             try {
@@ -40,15 +42,18 @@ class BatcherTest {
         if (texts.contains("bad")) {
             throw new IllegalArgumentException("the text 'bad' cannot be classified");
         }
-        return texts.stream().map(t -> (JsonNode) new TextNode(t.toUpperCase())).toList();
+        List<JsonNode> answers = texts.stream().map(t -> (JsonNode) new TextNode(t.toUpperCase())).toList();
+        if (events != null) {
+            for (int i = 0; i < answers.size(); i++) {
+                events.accept(ServeEvent.prediction(i, answers.get(i)));
+            }
+        }
+        return answers;
     }
 
-    private static ServeRequest call(String... texts) {
-        return call(null, texts);
-    }
-
-    private static ServeRequest call(PredictSpec.Generation generation, String... texts) {
-        return new ServeRequest(List.of(texts).stream().map(t -> Map.of("text", t)).toList(), null, generation);
+    private static List<PredictSpec> call(String... texts) {
+        return List.of(texts).stream().map(t -> new PredictSpec(Task.TEXT_GENERATION, "file:///m", Map.of("text", t),
+                null, null)).toList();
     }
 
     private CompletableFuture<List<JsonNode>> held(Batcher batcher) throws InterruptedException {
@@ -81,18 +86,20 @@ class BatcherTest {
     }
 
     @Test
-    void onlyCallsWithTheSameSettingsShareABatch() throws Exception {
-        PredictSpec.Generation shortOne = new PredictSpec.Generation(5, null, null, null, null);
+    void aStreamedCallRunsAloneAndItsEventsGoToItsCaller() throws Exception {
+        List<ServeEvent> streamed = Collections.synchronizedList(new ArrayList<>());
         try (Batcher batcher = new Batcher("test", 8, 0, this::work)) {
             CompletableFuture<List<JsonNode>> first = held(batcher);
             batcher.submit(call("x"));
             batcher.submit(call("y"));
-            batcher.submit(call(shortOne, "z"));
+            CompletableFuture<List<JsonNode>> stream = batcher.submit(call("s"), streamed::add);
             CompletableFuture<List<JsonNode>> last = batcher.submit(call("w"));
             release.countDown();
             texts(first);
+            assertThat(texts(stream)).containsExactly("S");
             texts(last);
-            assertThat(batches).containsExactly(List.of("hold"), List.of("x", "y"), List.of("z"), List.of("w"));
+            assertThat(batches).containsExactly(List.of("hold"), List.of("x", "y"), List.of("s"), List.of("w"));
+            assertThat(streamed).singleElement().satisfies(e -> assertThat(e.prediction().asText()).isEqualTo("S"));
         }
     }
 

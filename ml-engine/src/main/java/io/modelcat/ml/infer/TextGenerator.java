@@ -23,6 +23,11 @@ import java.util.Set;
  *
  * <p>The prompt is encoded by the model's tokenizer as it is configured (with its special tokens,
  * if its template adds any). Each step runs in its own sub-manager of the model's manager.
+ *
+ * <p>A {@link TokenListener} hears the text as it grows, one delta per token where the token completes
+ * text: the deltas are the differences between the decoded text so far and what was already heard, so
+ * a character split over several byte-level tokens arrives whole, and all deltas together are exactly
+ * {@link Generation#text()}.
  */
 public final class TextGenerator {
 
@@ -42,8 +47,20 @@ public final class TextGenerator {
         return defaultEosTokenIds;
     }
 
+    /** Hears a generation's text as it is produced (see the class comment). */
+    @FunctionalInterface
+    public interface TokenListener {
+        /** The text that the newest token(s) added; never empty. */
+        void onText(String delta);
+    }
+
     public Generation generate(String prompt, GenerationConfig config) {
         return generate(List.of(prompt), config).get(0);
+    }
+
+    /** Generates for one prompt, telling {@code listener} each piece of new text as soon as it is decoded. */
+    public Generation generate(String prompt, GenerationConfig config, TokenListener listener) {
+        return generateIds(model.tokenizer().encode(prompt), config, new Random(config.seed()), listener);
     }
 
     /**
@@ -54,17 +71,22 @@ public final class TextGenerator {
         Random random = new Random(config.seed());
         List<Generation> generations = new ArrayList<>(prompts.size());
         for (String prompt : prompts) {
-            generations.add(generateIds(model.tokenizer().encode(prompt), config, random));
+            generations.add(generateIds(model.tokenizer().encode(prompt), config, random, null));
         }
         return generations;
     }
 
     /** Generates from already tokenized ids. */
     public Generation generateIds(long[] promptIds, GenerationConfig config) {
-        return generateIds(promptIds, config, new Random(config.seed()));
+        return generateIds(promptIds, config, new Random(config.seed()), null);
     }
 
-    private Generation generateIds(long[] promptIds, GenerationConfig config, Random random) {
+    /** Generates from already tokenized ids, telling {@code listener} (if not null) each piece of new text. */
+    public Generation generateIds(long[] promptIds, GenerationConfig config, TokenListener listener) {
+        return generateIds(promptIds, config, new Random(config.seed()), listener);
+    }
+
+    private Generation generateIds(long[] promptIds, GenerationConfig config, Random random, TokenListener listener) {
         if (promptIds.length == 0) {
             throw new IllegalArgumentException("empty prompt: the model needs at least one token to condition on");
         }
@@ -77,6 +99,7 @@ public final class TextGenerator {
         long[] sequence = Arrays.copyOf(promptIds, Math.min(limit, promptIds.length + config.maxNewTokens()));
         int length = promptIds.length;
         Generation.FinishReason reason = null;
+        Deltas deltas = listener == null ? null : new Deltas(listener);
         while (reason == null) {
             if (length - promptIds.length >= config.maxNewTokens()) {
                 reason = Generation.FinishReason.MAX_NEW_TOKENS;
@@ -91,14 +114,47 @@ public final class TextGenerator {
             sequence[length++] = token;
             if (eos.contains(token)) {
                 reason = Generation.FinishReason.EOS;
+            } else if (deltas != null) {
+                deltas.decoded(decode(Arrays.copyOfRange(sequence, promptIds.length, length)), false);
             }
         }
         long[] generated = Arrays.copyOfRange(sequence, promptIds.length, length);
         long[] textIds = reason == Generation.FinishReason.EOS
                 ? Arrays.copyOf(generated, generated.length - 1)
                 : generated;
-        String text = textIds.length == 0 ? "" : model.tokenizer().decode(textIds, true);
+        String text = decode(textIds);
+        if (deltas != null) {
+            deltas.decoded(text, true);
+        }
         return new Generation(promptIds, generated, text, reason);
+    }
+
+    private String decode(long[] ids) {
+        return ids.length == 0 ? "" : model.tokenizer().decode(ids, true);
+    }
+
+    /** What a listener has heard so far, and the next piece of text to tell it. */
+    static final class Deltas {
+        private final TokenListener listener;
+        private String heard = "";
+
+        Deltas(TokenListener listener) {
+            this.listener = listener;
+        }
+
+        /**
+         * The whole text decoded so far. Text that ends in U+FFFD (a character whose bytes are not all
+         * generated yet) waits for the next token, unless it is the end; text that does not extend what
+         * was heard (a decoder that rewrote earlier text) waits until it does again.
+         */
+        void decoded(String text, boolean last) {
+            if (!text.startsWith(heard) || text.length() == heard.length() || (!last && text.endsWith("\uFFFD"))) {
+                return;
+            }
+            String delta = text.substring(heard.length());
+            heard = text;
+            listener.onText(delta);
+        }
     }
 
     /** The logits of the token after {@code ids}: the last position's row. */

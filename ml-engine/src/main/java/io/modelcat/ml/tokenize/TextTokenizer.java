@@ -54,6 +54,14 @@ public final class TextTokenizer implements AutoCloseable {
         return tokenizer.encode(text).getIds();
     }
 
+    /**
+     * Token ids, with the tokenizer's special tokens or without: a prompt rendered by a chat template holds
+     * its special tokens already, and {@code transformers} encodes it without adding more.
+     */
+    public long[] encode(String text, boolean addSpecialTokens) {
+        return tokenizer.encode(text, addSpecialTokens, false).getIds();
+    }
+
     /** Text for token ids, optionally without the tokenizer's special tokens. */
     public String decode(long[] ids, boolean skipSpecialTokens) {
         return tokenizer.decode(ids, skipSpecialTokens);

@@ -104,6 +104,62 @@ class TextGeneratorTest {
     }
 
     @Test
+    void aListenerHearsTheTextTokenByTokenAndTheGenerationIsUnchanged() {
+        for (GenerationConfig config : List.of(GenerationConfig.greedy().withMaxNewTokens(10),
+                GenerationConfig.sampling(7).withTemperature(1.3).withMaxNewTokens(12))) {
+            Generation plain = generator.generate("the dog", config);
+            List<String> deltas = new java.util.ArrayList<>();
+            Generation heard = generator.generate("the dog", config, deltas::add);
+            assertThat(heard.generatedIds()).containsExactly(plain.generatedIds());
+            assertThat(heard.text()).isEqualTo(plain.text());
+            assertThat(heard.finishReason()).isEqualTo(plain.finishReason());
+            assertThat(String.join("", deltas)).isEqualTo(plain.text());
+            // One piece per token here (WordPiece pieces are whole words): the text arrives as it is made.
+            assertThat(deltas).hasSize(plain.generatedIds().length).doesNotContain("");
+        }
+        // A generation that ends at EOS tells nothing for the EOS token.
+        Generation greedy = generator.generate("a dog", GenerationConfig.greedy().withMaxNewTokens(6));
+        List<String> deltas = new java.util.ArrayList<>();
+        Generation stopped = generator.generate("a dog", GenerationConfig.greedy().withMaxNewTokens(6)
+                .withEosTokenIds(List.of(greedy.generatedIds()[1])), deltas::add);
+        assertThat(String.join("", deltas)).isEqualTo(stopped.text());
+    }
+
+    @Test
+    void byteLevelTokensAreToldAsWholeCharacters() {
+        // The chat fixture's byte-level BPE knows "Ünïcödé 猫": sampled from it, characters span several tokens
+        // (and random bytes make invalid UTF-8, which decodes to U+FFFD for good).
+        try (TransformerModel byteLevel = ModelLoader.load(Fixtures.model("gpt2-chat-chatml"))) {
+            TextGenerator sampler = new TextGenerator(byteLevel);
+            int split = 0;
+            for (long seed = 1; seed <= 4; seed++) {
+                GenerationConfig config = GenerationConfig.sampling(seed).withTemperature(1.5).withMaxNewTokens(40)
+                        .withEosTokenIds(List.of());
+                List<String> deltas = new java.util.ArrayList<>();
+                Generation heard = sampler.generate("Ünïcödé 猫", config, deltas::add);
+                assertThat(heard.generatedIds()).containsExactly(sampler.generate("Ünïcödé 猫", config).generatedIds());
+                assertThat(String.join("", deltas)).isEqualTo(heard.text());
+                // A piece never ends in a character still waiting for its bytes; only the end may be cut.
+                assertThat(deltas.subList(0, deltas.size() - 1)).noneMatch(d -> d.endsWith("\uFFFD"));
+                split += heard.generatedIds().length - deltas.size();
+            }
+            assertThat(split).as("tokens that completed no character by themselves").isPositive();
+        }
+    }
+
+    @Test
+    void aCharacterSplitOverTokensIsToldWhole() {
+        List<String> deltas = new java.util.ArrayList<>();
+        TextGenerator.Deltas told = new TextGenerator.Deltas(deltas::add);
+        told.decoded(" caf", false);
+        told.decoded(" caf\uFFFD", false);   // the first byte of é
+        told.decoded(" café", false);
+        told.decoded(" café \uFFFD", false); // a cut character waits for its bytes...
+        told.decoded(" café \uFFFD", true);  // ...unless the generation ends there
+        assertThat(deltas).containsExactly(" caf", "é", " \uFFFD");
+    }
+
+    @Test
     void stopsAtEndOfSequenceAndKeepsTheEosIdOutOfTheText() {
         Generation greedy = generator.generate("a dog", GenerationConfig.greedy().withMaxNewTokens(6));
         long third = greedy.generatedIds()[2];

@@ -31,22 +31,27 @@ import org.junit.jupiter.api.TestInstance;
 class DeploySystemTest {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    /** A tiny GPT-2 with a ChatML template, as Qwen2.5 writes it. */
+    private static final String CHAT_FIXTURE = "gpt2-chat-chatml";
 
     private final HttpClient http = HttpClient.newHttpClient();
     private FakeHub hub;
     private RunningSystem system;
     private String classifier;
     private String generator;
+    private String chatModel;
 
     @BeforeAll
     void start() {
         hub = FakeHub.start();
         hub.addRepo("hf-tiny/sentiment", Fixtures.model("distilbert-sequence-classification"));
         hub.addRepo("hf-tiny/gpt2", Fixtures.model("gpt2"));
+        hub.addRepo("hf-tiny/chat", Fixtures.model(CHAT_FIXTURE));
         system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()));
         system.addRunner("server-a", Map.of());
         classifier = importModel("hf-tiny/sentiment");
         generator = importModel("hf-tiny/gpt2");
+        chatModel = importModel("hf-tiny/chat");
     }
 
     @AfterAll
@@ -121,6 +126,19 @@ class DeploySystemTest {
         RunningSystem.Answer answer = system.post("/api/v1/models/" + model + "/predict", body);
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         return (Map<?, ?>) ((Map<?, ?>) answer.map().get("result")).get("prediction");
+    }
+
+    /** The data of each server-sent event but the final [DONE], as JSON objects. */
+    private static List<Map<String, Object>> events(String body) {
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (String event : body.split("\n\n")) {
+            assertThat(event).startsWith("data: ");
+            String data = event.substring("data: ".length());
+            if (!data.equals("[DONE]")) {
+                events.add(map(data));
+            }
+        }
+        return events;
     }
 
     private static Map<String, Object> map(String json) {
@@ -280,6 +298,7 @@ class DeploySystemTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void aGeneratorAnswersOpenAiCompletionsAndLangChainsShapesWithPersonalTokens() {
         endpoint("writer", "token");
         deploy("writer", "gpt", generator, 1);
@@ -297,11 +316,24 @@ class DeploySystemTest {
         assertThat(((Number) usage.get("total_tokens")).intValue()).isEqualTo(
                 ((Number) usage.get("prompt_tokens")).intValue() + ((Number) usage.get("completion_tokens")).intValue());
 
+        // Streamed: one chunk per token, then the finish reason, the usage, [DONE]; the same text in all.
         HttpResponse<String> stream = call("writer", "/v1/completions", token,
-                "{\"model\": \"gpt\", \"prompt\": \"Hello there\", \"max_tokens\": 5, \"temperature\": 0, \"stream\": true}",
-                Map.of());
+                "{\"model\": \"gpt\", \"prompt\": \"Hello there\", \"max_tokens\": 5, \"temperature\": 0, \"stream\": true,"
+                        + " \"stream_options\": {\"include_usage\": true}}", Map.of());
+        assertThat(stream.statusCode()).as(stream.body()).isEqualTo(200);
         assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
-        assertThat(stream.body()).contains("data: {").endsWith("data: [DONE]\n\n");
+        assertThat(stream.body()).endsWith("data: [DONE]\n\n");
+        List<Map<String, Object>> chunks = events(stream.body());
+        List<Map<?, ?>> choiceChunks = chunks.stream().map(c -> (List<?>) c.get("choices")).filter(c -> !c.isEmpty())
+                .<Map<?, ?>>map(c -> (Map<?, ?>) c.get(0)).toList();
+        assertThat(choiceChunks).hasSize(6);
+        assertThat(choiceChunks.subList(0, 5)).allSatisfy(c -> assertThat(c.get("finish_reason")).isNull())
+                .allSatisfy(c -> assertThat((String) c.get("text")).isNotEmpty());
+        assertThat(choiceChunks.get(5).get("finish_reason")).isEqualTo("length");
+        assertThat(choiceChunks.stream().map(c -> (String) c.get("text")).reduce("", String::concat))
+                .isEqualTo(greedy.get("generatedText"));
+        assertThat(chunks.get(chunks.size() - 1).get("usage")).isEqualTo(usage);
+        assertThat(chunks.stream().map(c -> c.get("id")).distinct()).hasSize(1);
 
         HttpResponse<String> langchain = call("writer", "/score", token,
                 "{\"inputs\": {\"input_string\": [\"\\\"Hello there\\\"\"]}, \"parameters\": {\"max_new_tokens\": 5}}",
@@ -312,8 +344,8 @@ class DeploySystemTest {
 
         // OpenAI's own Python SDK, as an application would call the endpoint.
         Map<String, Object> sdk = map(ReferencePython.run(Duration.ofMinutes(2), Map.of(),
-                "reference/clients/openai_client.py", system.base().resolve("/endpoints/writer/v1").toString(), token,
-                "gpt", "Hello there", "5").strip().lines().reduce((a, b) -> b).orElseThrow());
+                "reference/clients/openai_client.py", "completions", system.base().resolve("/endpoints/writer/v1").toString(),
+                token, "gpt", "Hello there", "5").strip().lines().reduce((a, b) -> b).orElseThrow());
         assertThat(sdk).containsEntry("text", greedy.get("generatedText")).containsEntry("streamed", greedy.get("generatedText"))
                 .containsEntry("model", "gpt").containsEntry("models", List.of("gpt"));
         assertThat(sdk.get("finish_reason")).isIn("stop", "length");
@@ -322,10 +354,65 @@ class DeploySystemTest {
         assertThat(sdkUsage.get("completion_tokens")).isEqualTo(usage.get("completion_tokens"));
         assertThat(((Map<?, ?>) sdk.get("refused")).get("status")).isEqualTo(400);
         assertThat(((Map<?, ?>) sdk.get("refused")).get("message").toString()).contains("max_tokens");
+        assertThat(sdk.get("stream_finish_reasons")).isEqualTo(List.of("length"));
+        assertThat(sdk.get("stream_usage")).isEqualTo(sdkUsage);
+        // n choices: greedy ones are all the same; sampled ones each draw with their own seed, the first with the
+        // request's seed (as "Try it" with that seed), and streaming them gives the same texts.
+        assertThat((List<Object>) sdk.get("greedy_n")).hasSize(3).containsOnly(greedy.get("generatedText"));
+        List<?> sampled = (List<?>) sdk.get("sampled_n");
+        assertThat(sampled).hasSize(4);
+        assertThat(sampled.stream().distinct().count()).isGreaterThan(1);
+        assertThat(sampled.get(0)).isEqualTo(tryIt(generator, Map.of("text", "Hello there", "generation",
+                Map.of("maxNewTokens", 5, "temperature", 1.0, "seed", 11))).get("generatedText"));
+        assertThat(sdk.get("sampled_n_streamed")).isEqualTo(sampled);
+        // A model without a chat template cannot chat, and says why.
+        assertThat(((Map<?, ?>) sdk.get("refused_chat")).get("status")).isEqualTo(400);
+        assertThat(((Map<?, ?>) sdk.get("refused_chat")).get("message").toString()).contains("no chat template");
 
         HttpResponse<String> bad = call("writer", "/v1/completions", token, "{\"model\": \"gpt\", \"prompt\": 7}", Map.of());
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(map(bad.body()).get("error").toString()).contains("param=prompt");
         assertThat(call("writer", "/v1/completions", "mc_pat_revoked", "{}", Map.of()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aChatModelAnswersChatCompletionsWithItsTemplateStreamedAndNot() {
+        String key = endpoint("chatter", "key");
+        deploy("chatter", "qwenish", chatModel, 1);
+
+        // OpenAI's SDK: chat, the same chat streamed, and the prompt transformers renders from the model's own
+        // files completed through /v1/completions: all greedy, so all the same text.
+        Map<String, Object> sdk = map(ReferencePython.run(Duration.ofMinutes(2), Map.of("HF_HUB_OFFLINE", "1"),
+                "reference/clients/openai_client.py", "chat", system.base().resolve("/endpoints/chatter/v1").toString(),
+                key, "qwenish", Fixtures.model(CHAT_FIXTURE).toString(), "8").strip().lines().reduce((a, b) -> b)
+                .orElseThrow());
+        assertThat(sdk).containsEntry("object", "chat.completion").containsEntry("role", "assistant");
+        assertThat(sdk.get("rendered").toString()).startsWith("<|im_start|>system\nBe terse.<|im_end|>\n")
+                .endsWith("<|im_start|>assistant\n");
+        assertThat(sdk.get("content")).isEqualTo(sdk.get("completion")).isEqualTo(sdk.get("transformers_greedy"));
+        assertThat(sdk.get("sampled")).isEqualTo(sdk.get("sampled_completion")).isEqualTo(sdk.get("sampled_streamed"))
+                .isNotEqualTo(sdk.get("content"));
+        assertThat(sdk.get("streamed")).isEqualTo(sdk.get("content"));
+        assertThat(sdk.get("stream_roles")).isEqualTo(List.of("assistant"));
+        assertThat(sdk.get("stream_objects")).isEqualTo(List.of("chat.completion.chunk"));
+        assertThat(sdk.get("finish_reason")).isIn("stop", "length");
+        assertThat(sdk.get("stream_finish_reasons")).isEqualTo(List.of(sdk.get("finish_reason")));
+        Map<?, ?> usage = (Map<?, ?>) sdk.get("usage");
+        assertThat(usage.get("prompt_tokens")).as("the rendered prompt, tokenized as transformers does")
+                .isEqualTo(sdk.get("rendered_tokens"));
+        assertThat(sdk.get("stream_usage")).isEqualTo(usage);
+
+        // The serverless-style route answers the same; a bad conversation is an OpenAI-shaped 400 naming messages.
+        HttpResponse<String> inference = call("chatter", "/models/chat/completions", key, "{\"model\": \"qwenish\","
+                + " \"messages\": [{\"role\": \"system\", \"content\": \"Be terse.\"}, {\"role\": \"user\","
+                + " \"content\": [{\"type\": \"text\", \"text\": \"the cat sat? \"}, {\"type\": \"text\", \"text\": \"猫\"}]}],"
+                + " \"max_tokens\": 8, \"temperature\": 0}", Map.of());
+        assertThat(inference.statusCode()).as(inference.body()).isEqualTo(200);
+        Map<?, ?> message = (Map<?, ?>) ((Map<?, ?>) ((List<?>) map(inference.body()).get("choices")).get(0)).get("message");
+        assertThat(message.get("content")).isEqualTo(sdk.get("content"));
+        HttpResponse<String> noMessages = call("chatter", "/v1/chat/completions", key,
+                "{\"model\": \"qwenish\", \"messages\": []}", Map.of());
+        assertThat(noMessages.statusCode()).isEqualTo(400);
+        assertThat(map(noMessages.body()).get("error").toString()).contains("param=messages");
     }
 }

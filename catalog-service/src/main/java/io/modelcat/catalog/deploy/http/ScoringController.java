@@ -13,11 +13,15 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.modelcat.catalog.deploy.Gateway;
 import io.modelcat.catalog.deploy.GatewayException;
+import io.modelcat.catalog.deploy.RunnerStream;
+import io.modelcat.catalog.deploy.score.OpenAiAnswers;
 import io.modelcat.catalog.deploy.score.OpenAiCompletions;
+import io.modelcat.catalog.deploy.score.OpenAiStream;
 import io.modelcat.catalog.deploy.score.ScoreCall;
 import io.modelcat.catalog.deploy.score.ScoreShapeException;
 import io.modelcat.catalog.deploy.score.ScoreShapes;
@@ -29,11 +33,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.BiFunction;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Calls to online endpoints, authenticated by the endpoint's keys (or personal tokens), not by the
  * API's sign-in: {@code POST /endpoints/{name}/score} in Azure ML's request shapes, and OpenAI's
- * completions API under {@code /endpoints/{name}/v1} (docs/deployments.md).
+ * completions and chat completions APIs under {@code /endpoints/{name}/v1} (docs/deployments.md), streamed
+ * as server-sent events when asked.
  */
 @Controller("/endpoints/{name}")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -118,53 +125,77 @@ public class ScoringController {
     }
 
     @Post(value = "/v1/completions", consumes = MediaType.ALL)
-    public MutableHttpResponse<String> completions(@PathVariable String name, @Nullable @Body byte[] body,
-                                                   @Nullable @Header("Authorization") String authorization,
-                                                   @Nullable @Header("api-key") String apiKey,
-                                                   @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned) {
+    public MutableHttpResponse<?> completions(@PathVariable String name, @Nullable @Body byte[] body,
+                                              @Nullable @Header("Authorization") String authorization,
+                                              @Nullable @Header("api-key") String apiKey,
+                                              @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned) {
+        return openAi(name, body, authorization, apiKey, pinned, false);
+    }
+
+    @Post(value = "/v1/chat/completions", consumes = MediaType.ALL)
+    public MutableHttpResponse<?> chat(@PathVariable String name, @Nullable @Body byte[] body,
+                                       @Nullable @Header("Authorization") String authorization,
+                                       @Nullable @Header("api-key") String apiKey,
+                                       @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned) {
+        return openAi(name, body, authorization, apiKey, pinned, true);
+    }
+
+    /** The route that serverless-style clients (Azure AI Inference) call for chat. */
+    @Post(value = "/models/chat/completions", consumes = MediaType.ALL)
+    public MutableHttpResponse<?> inferenceChat(@PathVariable String name, @Nullable @Body byte[] body,
+                                                @Nullable @Header("Authorization") String authorization,
+                                                @Nullable @Header("api-key") String apiKey,
+                                                @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned) {
+        return openAi(name, body, authorization, apiKey, pinned, true);
+    }
+
+    private MutableHttpResponse<?> openAi(String name, byte[] body, String authorization, String apiKey, String pinned,
+                                          boolean chat) {
+        OpenAiCompletions.Call call = null;
         try {
             Gateway.Route route = gateway.authorize(name, authorization, apiKey);
-            OpenAiCompletions.Call call = OpenAiCompletions.parse(json(body));
-            boolean named = route.deployments().stream().anyMatch(d -> d.name().equals(call.model()));
-            Gateway.Chosen chosen = gateway.choose(route, pinned != null ? pinned : named ? call.model() : null);
+            JsonNode json = json(body);
+            call = chat ? OpenAiCompletions.parseChat(json) : OpenAiCompletions.parse(json);
+            String model = call.model();
+            boolean named = route.deployments().stream().anyMatch(d -> d.name().equals(model));
+            Gateway.Chosen chosen = gateway.choose(route, pinned != null ? pinned : named ? model : null);
             if (chosen.task() != Task.TEXT_GENERATION) {
                 throw new OpenAiCompletions.Invalid("model", "deployment '" + chosen.deployment().name() + "' serves "
                         + chosen.task().wireName() + "; completions need a text-generation deployment");
             }
-            ServeResponse answer = gateway.call(chosen, call.serveRequest());
             if (pinned == null && !named) {
                 gateway.mirror(chosen, call.serveRequest());
             }
             String deployment = chosen.deployment().name();
             if (call.stream()) {
-                StringBuilder events = new StringBuilder();
-                OpenAiCompletions.events(call, deployment, answer.predictions())
-                        .forEach(e -> events.append("data: ").append(e).append("\n\n"));
-                return HttpResponse.ok(events.toString()).contentType("text/event-stream")
-                        .header(Gateway.DEPLOYMENT_HEADER, deployment);
+                return HttpResponse.ok(events(call, deployment, gateway.stream(chosen, call.serveRequest())))
+                        .contentType(MediaType.TEXT_EVENT_STREAM_TYPE).header(Gateway.DEPLOYMENT_HEADER, deployment);
             }
-            return json(HttpStatus.OK, OpenAiCompletions.completion(call, deployment, answer.predictions()).toString())
+            ServeResponse answer = gateway.call(chosen, call.serveRequest());
+            return json(HttpStatus.OK, OpenAiAnswers.completion(call, deployment, answer.predictions()).toString())
                     .header(Gateway.DEPLOYMENT_HEADER, deployment);
         } catch (OpenAiCompletions.Invalid e) {
             return json(HttpStatus.BAD_REQUEST, OpenAiCompletions.error(e.getMessage(), "invalid_request_error",
                     e.param()).toString());
         } catch (GatewayException e) {
-            return openAiFailure(e);
+            // A request read well and refused by the runner is refused for its messages (no template, too long).
+            return openAiFailure(e, chat && call != null && e.status() == GatewayException.Status.BAD_REQUEST
+                    ? "messages" : null);
         }
     }
 
-    @Post(value = "/v1/chat/completions", consumes = MediaType.ALL)
-    public MutableHttpResponse<String> chat(@PathVariable String name, @Nullable @Body byte[] body,
-                                            @Nullable @Header("Authorization") String authorization,
-                                            @Nullable @Header("api-key") String apiKey) {
-        try {
-            gateway.authorize(name, authorization, apiKey);
-            return json(HttpStatus.BAD_REQUEST, OpenAiCompletions.error("chat completions need the model's chat "
-                    + "template, which ModelCat does not render yet; call /v1/completions with a prompt instead",
-                    "invalid_request_error", "messages").toString());
-        } catch (GatewayException e) {
-            return openAiFailure(e);
-        }
+    /**
+     * Server-sent events relayed as the runner sends them: each chunk leaves as soon as its token is
+     * generated. A failure in the middle becomes an error event (OpenAI's clients raise it); a caller that
+     * goes away closes the runner's stream, which stops the generation.
+     */
+    private static Flux<Event<String>> events(OpenAiCompletions.Call call, String deployment, RunnerStream events) {
+        OpenAiStream chunks = new OpenAiStream(call, deployment, events);
+        return Flux.fromIterable(() -> chunks).map(Event::of)
+                .onErrorResume(e -> Flux.just(Event.of(OpenAiCompletions.error(e instanceof OpenAiStream.Failed
+                        ? e.getMessage() : "the stream broke: " + e.getMessage(), "server_error", null).toString())))
+                .doFinally(signal -> events.close())
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     @Get(value = "/v1/models")
@@ -202,6 +233,10 @@ public class ScoringController {
     }
 
     private static MutableHttpResponse<String> openAiFailure(GatewayException e) {
+        return openAiFailure(e, null);
+    }
+
+    private static MutableHttpResponse<String> openAiFailure(GatewayException e, String param) {
         String type = switch (e.status()) {
             case UNAUTHORIZED -> "authentication_error";
             case NOT_FOUND -> "not_found_error";
@@ -209,7 +244,7 @@ public class ScoringController {
             case BAD_REQUEST, TOO_LARGE -> "invalid_request_error";
             default -> "server_error";
         };
-        return failure(e, OpenAiCompletions.error(e.getMessage(), type, null).toString(), MediaType.APPLICATION_JSON);
+        return failure(e, OpenAiCompletions.error(e.getMessage(), type, param).toString(), MediaType.APPLICATION_JSON);
     }
 
     private static MutableHttpResponse<String> failure(GatewayException e, String body, String contentType) {

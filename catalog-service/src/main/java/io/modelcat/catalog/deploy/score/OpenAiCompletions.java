@@ -4,43 +4,84 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelcat.jobs.spec.ChatMessage;
 import io.modelcat.jobs.serve.ServeRequest;
 import io.modelcat.jobs.spec.PredictSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * OpenAI's legacy completions API ({@code POST /v1/completions}) over a text-generation deployment:
- * the request read into prompts and generation settings, and the runner's generations written as a
- * {@code text_completion} object with {@code usage} and each choice's {@code finish_reason}.
+ * OpenAI's completions APIs over a text-generation deployment: the legacy {@code POST /v1/completions}
+ * (prompts) and {@code POST /v1/chat/completions} (a conversation, which the runner renders with the
+ * model's chat template), read into what a runner is sent. {@link OpenAiAnswers} writes the answers.
  */
 public final class OpenAiCompletions {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** OpenAI's default {@code max_tokens} for completions. */
     private static final int DEFAULT_MAX_TOKENS = 16;
+    /** Chat has no default length at OpenAI (the context's end); here as many as a completion may ask for. */
+    private static final int DEFAULT_CHAT_TOKENS = 256;
     private static final int MAX_TOKENS = 1024;
     private static final int MAX_PROMPTS = 64;
+    /** The most choices per prompt. */
+    public static final int MAX_N = 8;
+    private static final int MAX_MESSAGES = 256;
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private OpenAiCompletions() {
     }
 
-    /** A completions request understood: {@code n} generations of each prompt, in order. */
-    public record Call(String model, List<String> prompts, int n, PredictSpec.Generation generation, List<String> stop,
-                       boolean stream, boolean includeUsage) {
+    /**
+     * A completions request understood: {@code n} generations of each prompt, in order; for a chat, one
+     * conversation ({@code messages}) in place of the prompts.
+     *
+     * @param seed the sampling seed of the first choice of each prompt (null when greedy); the others derive
+     *             from it ({@link #choiceSeed})
+     */
+    public record Call(String model, List<String> prompts, List<ChatMessage> messages, int n,
+                       PredictSpec.Generation generation, Long seed, List<String> stop, boolean stream,
+                       boolean includeUsage) {
 
-        /** What a runner is sent: each prompt {@code n} times (sampled generations differ by seed). */
+        public boolean chat() {
+            return messages != null;
+        }
+
+        /** How many prompts: one for a chat. */
+        public int promptCount() {
+            return chat() ? 1 : prompts.size();
+        }
+
+        /** What a runner is sent: each prompt (or the conversation) {@code n} times, each choice with its own seed. */
         public ServeRequest serveRequest() {
             List<Map<String, String>> inputs = new ArrayList<>();
-            for (String prompt : prompts) {
+            List<Long> seeds = seed == null ? null : new ArrayList<>();
+            for (int p = 0; p < promptCount(); p++) {
                 for (int i = 0; i < n; i++) {
-                    inputs.add(Map.of("text", prompt));
+                    inputs.add(chat() ? Map.of() : Map.of("text", prompts.get(p)));
+                    if (seeds != null) {
+                        seeds.add(choiceSeed(seed, i));
+                    }
                 }
             }
-            return new ServeRequest(inputs, null, generation);
+            return new ServeRequest(inputs, null, generation, seeds, messages);
         }
+    }
+
+    /**
+     * The seed of choice {@code choice}: the request's seed for the first, so that {@code n: 1} samples as
+     * the scoring route and "Try it" do with that seed; a mix of both for the others.
+     */
+    public static long choiceSeed(long seed, int choice) {
+        if (choice == 0) {
+            return seed;
+        }
+        long z = seed + choice * GOLDEN;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** An error in OpenAI's shape, naming the parameter. */
@@ -57,14 +98,12 @@ public final class OpenAiCompletions {
         }
     }
 
+    /** A {@code /v1/completions} request. */
     public static Call parse(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw new Invalid(null, "the body must be a JSON object with 'model' and 'prompt'");
         }
-        String model = body.path("model").isTextual() ? body.get("model").asText() : null;
-        if (model == null) {
-            throw new Invalid("model", "'model' is required: a deployment's name, or the endpoint's name for its traffic split");
-        }
+        String model = model(body);
         JsonNode p = body.get("prompt");
         List<String> prompts = new ArrayList<>();
         if (p != null && p.isTextual()) {
@@ -79,9 +118,65 @@ public final class OpenAiCompletions {
         } else {
             throw new Invalid("prompt", "'prompt' must be a string or a list of 1 to " + MAX_PROMPTS + " strings");
         }
-        int maxTokens = integer(body, "max_tokens", DEFAULT_MAX_TOKENS, 1, MAX_TOKENS);
-        // One choice per prompt: several would need a seed each, which one request to a runner does not carry yet.
-        int n = integer(body, "n", 1, 1, 1);
+        return settings(body, model, prompts, null, integer(body, "max_tokens", DEFAULT_MAX_TOKENS, 1, MAX_TOKENS));
+    }
+
+    /** A {@code /v1/chat/completions} request. */
+    public static Call parseChat(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new Invalid(null, "the body must be a JSON object with 'model' and 'messages'");
+        }
+        String model = model(body);
+        JsonNode m = body.get("messages");
+        if (m == null || !m.isArray() || m.isEmpty() || m.size() > MAX_MESSAGES) {
+            throw new Invalid("messages", "'messages' must be a list of 1 to " + MAX_MESSAGES
+                    + " messages, each {\"role\": ..., \"content\": ...}");
+        }
+        List<ChatMessage> messages = new ArrayList<>();
+        for (JsonNode message : m) {
+            if (!message.path("role").isTextual()) {
+                throw new Invalid("messages", "every message needs a 'role' (system, user, assistant, ...)");
+            }
+            messages.add(new ChatMessage(message.get("role").asText(), content(message.get("content"))));
+        }
+        int maxTokens = body.hasNonNull("max_completion_tokens")
+                ? integer(body, "max_completion_tokens", DEFAULT_CHAT_TOKENS, 1, MAX_TOKENS)
+                : integer(body, "max_tokens", DEFAULT_CHAT_TOKENS, 1, MAX_TOKENS);
+        return settings(body, model, null, messages, maxTokens);
+    }
+
+    /** A message's text: a string, or the text parts of a list of parts (other kinds of part are refused). */
+    private static String content(JsonNode content) {
+        if (content == null || content.isNull()) {
+            return "";
+        }
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        if (content.isArray()) {
+            StringBuilder text = new StringBuilder();
+            for (JsonNode part : content) {
+                if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
+                    throw new Invalid("messages", "a message's content parts must be {\"type\": \"text\", \"text\": ...}: "
+                            + "this deployment reads text only");
+                }
+                text.append(part.get("text").asText());
+            }
+            return text.toString();
+        }
+        throw new Invalid("messages", "a message's 'content' must be a string or a list of text parts");
+    }
+
+    private static String model(JsonNode body) {
+        if (!body.path("model").isTextual()) {
+            throw new Invalid("model", "'model' is required: a deployment's name, or the endpoint's name for its traffic split");
+        }
+        return body.get("model").asText();
+    }
+
+    private static Call settings(JsonNode body, String model, List<String> prompts, List<ChatMessage> messages,
+                                 int maxTokens) {
+        int n = integer(body, "n", 1, 1, MAX_N);
         Double temperature = number(body, "temperature", 0, 2);
         Double topP = number(body, "top_p", 0, 1);
         Long seed = body.hasNonNull("seed") ? seed(body) : null;
@@ -90,7 +185,9 @@ public final class OpenAiCompletions {
         PredictSpec.Generation generation = greedy
                 ? new PredictSpec.Generation(maxTokens, null, null, null, null)
                 : new PredictSpec.Generation(maxTokens, temperature == null ? 1.0 : temperature, null,
-                        topP == null || topP == 0 ? null : topP, seed);
+                        topP == null || topP == 0 ? null : topP, null);
+        // Unseeded sampling differs from call to call, as OpenAI's does.
+        Long choiceSeed = greedy ? null : seed != null ? seed : ThreadLocalRandom.current().nextLong();
         List<String> stop = new ArrayList<>();
         JsonNode s = body.get("stop");
         if (s != null && s.isTextual()) {
@@ -105,91 +202,13 @@ public final class OpenAiCompletions {
         } else if (s != null && !s.isNull()) {
             throw new Invalid("stop", "'stop' must be a string or a list of up to 4 strings");
         }
+        stop.removeIf(String::isEmpty);
         if (body.has("stream") && !body.get("stream").isBoolean() && !body.get("stream").isNull()) {
             throw new Invalid("stream", "'stream' must be true or false");
         }
         boolean stream = body.path("stream").asBoolean(false);
-        return new Call(model, prompts, n, generation, stop, stream,
+        return new Call(model, prompts, messages, n, generation, choiceSeed, stop, stream,
                 body.path("stream_options").path("include_usage").asBoolean(false));
-    }
-
-    /** One generated text cut at the first stop string, with why it ended. */
-    public record Choice(String text, String finishReason) {
-    }
-
-    /** The runner's generations (one per prompt and {@code n}) as choices; the usage counts every generation. */
-    public static List<Choice> choices(Call call, List<JsonNode> predictions) {
-        List<Choice> choices = new ArrayList<>();
-        for (JsonNode g : predictions) {
-            String text = g.path("generatedText").asText("");
-            String reason = "eos".equals(g.path("finishReason").asText()) ? "stop" : "length";
-            int cut = -1;
-            for (String stop : call.stop()) {
-                int at = stop.isEmpty() ? -1 : text.indexOf(stop);
-                if (at >= 0 && (cut < 0 || at < cut)) {
-                    cut = at;
-                }
-            }
-            if (cut >= 0) {
-                text = text.substring(0, cut);
-                reason = "stop";
-            }
-            choices.add(new Choice(text, reason));
-        }
-        return choices;
-    }
-
-    /** The {@code usage} object: prompt tokens once per prompt, completion tokens of every choice. */
-    public static ObjectNode usage(Call call, List<JsonNode> predictions) {
-        int prompt = 0;
-        int completion = 0;
-        for (int i = 0; i < predictions.size(); i++) {
-            if (i % call.n() == 0) {
-                prompt += predictions.get(i).path("promptTokens").asInt();
-            }
-            completion += predictions.get(i).path("newTokens").asInt();
-        }
-        ObjectNode usage = NODES.objectNode();
-        usage.put("prompt_tokens", prompt);
-        usage.put("completion_tokens", completion);
-        usage.put("total_tokens", prompt + completion);
-        return usage;
-    }
-
-    /** The whole {@code text_completion} answer. */
-    public static ObjectNode completion(Call call, String deployment, List<JsonNode> predictions) {
-        ObjectNode answer = header(deployment);
-        ArrayNode list = answer.putArray("choices");
-        List<Choice> choices = choices(call, predictions);
-        for (int i = 0; i < choices.size(); i++) {
-            list.add(choice(i, choices.get(i).text(), choices.get(i).finishReason()));
-        }
-        answer.set("usage", usage(call, predictions));
-        return answer;
-    }
-
-    /**
-     * The answer as server-sent events: one chunk per choice with its text and finish reason, the usage
-     * chunk when asked for, then {@code [DONE]}. The text comes in one piece per choice: generation does
-     * not report tokens as it makes them yet.
-     */
-    public static List<String> events(Call call, String deployment, List<JsonNode> predictions) {
-        List<String> events = new ArrayList<>();
-        ObjectNode first = header(deployment);
-        List<Choice> choices = choices(call, predictions);
-        for (int i = 0; i < choices.size(); i++) {
-            ObjectNode chunk = first.deepCopy();
-            chunk.putArray("choices").add(choice(i, choices.get(i).text(), choices.get(i).finishReason()));
-            events.add(chunk.toString());
-        }
-        if (call.includeUsage()) {
-            ObjectNode chunk = first.deepCopy();
-            chunk.putArray("choices");
-            chunk.set("usage", usage(call, predictions));
-            events.add(chunk.toString());
-        }
-        events.add("[DONE]");
-        return events;
     }
 
     /** An error as OpenAI's clients read it. */
@@ -216,24 +235,6 @@ public final class OpenAiCompletions {
             m.put("owned_by", "modelcat");
         }
         return list;
-    }
-
-    private static ObjectNode header(String deployment) {
-        ObjectNode answer = NODES.objectNode();
-        answer.put("id", "cmpl-" + UUID.randomUUID().toString().replace("-", ""));
-        answer.put("object", "text_completion");
-        answer.put("created", System.currentTimeMillis() / 1000);
-        answer.put("model", deployment);
-        return answer;
-    }
-
-    private static ObjectNode choice(int index, String text, String finishReason) {
-        ObjectNode c = NODES.objectNode();
-        c.put("text", text);
-        c.put("index", index);
-        c.putNull("logprobs");
-        c.put("finish_reason", finishReason);
-        return c;
     }
 
     private static int integer(JsonNode body, String name, int fallback, int min, int max) {
