@@ -206,5 +206,6 @@ print(f"torch {torch.__version__}, transformers {transformers.__version__}, lits
   "$python" bench/serving/generate_peer.py "$MODELS/gpt2-small" "$prompt" "$GEN_TOKENS" "$GEN_ROUNDS" "$THREADS" \
     2> "$OUT/generate-peer.log" | jq -c --argjson l "${idle% *}" \
     '{scenario: "generate", server: "transformers", load_before: $l} + .' | tee -a "$RESULTS"
+  python3 bench/serving/table.py "$RESULTS"
   echo "whole run: $((SECONDS - started)) s; results in $RESULTS"
 } | tee "$OUT/serving-$STAMP.txt"
