@@ -1,0 +1,120 @@
+package io.modelcat.system.ml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelcat.system.RunningSystem;
+import io.modelcat.testsupport.Fixtures;
+import io.modelcat.testsupport.ReferencePython;
+import io.modelcat.testsupport.hub.FakeHub;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * LangChain's {@code AzureMLOnlineEndpoint} (langchain-community, pinned in reference/requirements.txt) calling a
+ * deployed GPT-2 with each of its content formatters, as an application would: every formatter's text must be the
+ * greedy continuation that "Try it" and the endpoint's own legacy {@code /score} answer give.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LangChainSystemTest {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    private static final String PROMPT = "Hello there";
+    private static final int NEW_TOKENS = 6;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private FakeHub hub;
+    private RunningSystem system;
+    private String generator;
+
+    @BeforeAll
+    void start() {
+        hub = FakeHub.start();
+        hub.addRepo("hf-tiny/gpt2", Fixtures.model("gpt2"));
+        system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()));
+        system.addRunner("server-a", Map.of());
+        Object job = system.post("/api/v1/imports", Map.of("modelId", "hf-tiny/gpt2")).map().get("id");
+        Map<String, Object> done = system.awaitJob(job, TIMEOUT, "succeeded", "failed");
+        assertThat(done).as(done.toString()).containsEntry("state", "succeeded");
+        generator = (String) ((Map<?, ?>) done.get("result")).get("modelId");
+    }
+
+    @AfterAll
+    void stop() {
+        system.close();
+        hub.close();
+    }
+
+    @Test
+    void everyContentFormatterGetsTheGreedyContinuation() {
+        RunningSystem.Answer made = system.post("/api/v1/endpoints", Map.of("name", "chain", "authMode", "key"));
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        String key = (String) ((Map<?, ?>) made.map().get("keys")).get("primaryKey");
+        Map<String, Object> endpoint = system.get("/api/v1/endpoints/chain").map();
+        String scoringUri = (String) endpoint.get("scoringUri");
+        String completionsUri = endpoint.get("openaiBaseUrl") + "/completions";
+        assertThat(scoringUri).as(endpoint.toString()).endsWith("/endpoints/chain/score");
+        RunningSystem.Answer deployed = system.post("/api/v1/endpoints/chain/deployments",
+                Map.of("name", "gpt", "modelId", generator));
+        assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
+        system.awaitValue(TIMEOUT, () -> system.get("/api/v1/endpoints/chain").map().get("deployments").toString(),
+                d -> d.contains("state=ready"));
+
+        Map<?, ?> tried = (Map<?, ?>) ((Map<?, ?>) system.post("/api/v1/models/" + generator + "/predict",
+                Map.of("text", PROMPT, "generation", Map.of("maxNewTokens", NEW_TOKENS))).map().get("result"))
+                .get("prediction");
+        String greedy = (String) tried.get("generatedText");
+        assertThat(greedy).isNotBlank();
+        HttpResponse<String> legacy = score(scoringUri, key, "{\"inputs\": {\"input_string\": [\"" + PROMPT + "\"]}, "
+                + "\"parameters\": {\"max_new_tokens\": " + NEW_TOKENS + ", \"do_sample\": false}}");
+        assertThat(legacy.statusCode()).as(legacy.body()).isEqualTo(200);
+        assertThat(new RunningSystem.Answer(200, legacy.body(), null).list()).singleElement()
+                .satisfies(m -> assertThat(m).containsEntry("0", greedy));
+
+        String printed = ReferencePython.run(Duration.ofMinutes(2), Map.of(), "reference/clients/langchain_client.py",
+                scoringUri, completionsUri, key, "gpt", PROMPT, Integer.toString(NEW_TOKENS));
+        Map<String, Object> client = new RunningSystem.Answer(200,
+                printed.strip().lines().reduce((a, b) -> b).orElseThrow(), null).map();
+        Map<?, ?> formatters = (Map<?, ?>) client.get("formatters");
+
+        // LangChain checks that a dedicated endpoint's URL path is exactly /score (Azure names the endpoint in the
+        // host); ModelCat's /endpoints/{name}/score fails that check, so users set the client's URL after it.
+        assertThat((String) client.get("scoring_uri_refused")).contains("/score");
+
+        for (String name : List.of("GPT2ContentFormatter", "DollyContentFormatter", "CustomOpenAIContentFormatter",
+                "LlamaContentFormatter", "GPT2ContentFormatter pinned")) {
+            assertThat(formatters.get(name)).as(name).isEqualTo(Map.of("text", greedy));
+        }
+        // Hugging Face's shape answers the prompt and its continuation, as a transformers pipeline does.
+        assertThat(formatters.get("HFContentFormatter")).isEqualTo(Map.of("text", PROMPT + greedy));
+        // Serverless: OpenAI's completions, whose text LangChain strips.
+        assertThat(formatters.get("CustomOpenAIContentFormatter serverless")).isEqualTo(Map.of("text", greedy.strip()));
+        // Azure's serverless API needs no model; OpenAI's, which /v1/completions follows, does.
+        Map<?, ?> withoutModel = (Map<?, ?>) formatters.get("CustomOpenAIContentFormatter serverless without model");
+        assertThat(withoutModel.get("status")).isEqualTo(400);
+        assertThat(withoutModel.get("body").toString()).contains("'model' is required");
+    }
+
+    private HttpResponse<String> score(String uri, String key, String body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(uri)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
