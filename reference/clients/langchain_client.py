@@ -1,24 +1,20 @@
 """LangChain's AzureMLOnlineEndpoint calling a ModelCat online endpoint with each of its content formatters.
 
-Usage: langchain_client.py <scoring_uri> <completions_uri> <api_key> <deployment> <prompt> <max_new_tokens>
-Prints one JSON object:
-  scoring_uri_refused   LangChain's own check of the URL when given ModelCat's scoring URI as it is: it wants
-                        the path to be exactly /score (Azure puts the endpoint's name in the host), so null
-                        means accepted and a string is its message
-  formatters            per formatter, {"text": ...} or {"status": ..., "body": ...} when the endpoint refused
-The formatters are driven through a client whose URL is set after LangChain's checks (the workaround users need
-while the path check stands); the formatters' bodies and answer parsing are LangChain's, unchanged.
+Usage: langchain_client.py <score_uri> <completions_uri> <api_key> <deployment> <prompt> <max_new_tokens>
+  score_uri        the endpoint's keyScoringUri, <base>/score: LangChain wants the path to be exactly /score (Azure
+                   names the endpoint in the host name; ModelCat finds it by the key)
+  completions_uri  <base>/completions, the serverless route (its path is checked too)
+Prints one JSON object: per formatter, {"text": ...} or {"status": ..., "body": ...} when the endpoint refused.
+The formatters' bodies and answer parsing are LangChain's, unchanged.
 """
 import json
 import sys
 import urllib.error
 import warnings
-from urllib.parse import urlparse, urlunparse
 
 warnings.simplefilter("ignore")  # langchain-community announces its sunset on import
 
 from langchain_community.llms.azureml_endpoint import (  # noqa: E402
-    AzureMLEndpointApiType,
     AzureMLOnlineEndpoint,
     CustomOpenAIContentFormatter,
     DollyContentFormatter,
@@ -28,63 +24,50 @@ from langchain_community.llms.azureml_endpoint import (  # noqa: E402
 )
 
 
-def with_path(url: str, path: str) -> str:
-    return urlunparse(urlparse(url)._replace(path=path))
-
-
-def endpoint(url: str, api_key: str, formatter, api_type: AzureMLEndpointApiType, model_kwargs: dict,
+def endpoint(url: str, api_key: str, formatter, api_type: str, model_kwargs: dict,
              deployment: str = "") -> AzureMLOnlineEndpoint:
-    # LangChain accepts only .../score (dedicated) or .../completions (serverless) as the whole path.
-    stand_in = with_path(url, "/score" if api_type == AzureMLEndpointApiType.dedicated else "/completions")
-    # The type goes in as its string: LangChain reads it through get_from_dict_or_env, which str()s an enum member.
-    llm = AzureMLOnlineEndpoint(endpoint_url=stand_in, endpoint_api_key=api_key, endpoint_api_type=api_type.value,
-                                content_formatter=formatter, model_kwargs=model_kwargs, deployment_name=deployment,
-                                timeout=60)
-    llm.http_client.endpoint_url = url
-    return llm
+    # The type goes in as a string: LangChain reads it through get_from_dict_or_env, which str()s an enum member
+    # into 'AzureMLEndpointApiType.dedicated' and then refuses that.
+    return AzureMLOnlineEndpoint(endpoint_url=url, endpoint_api_key=api_key, endpoint_api_type=api_type,
+                                 content_formatter=formatter, model_kwargs=model_kwargs, deployment_name=deployment,
+                                 timeout=60)
 
 
-def invoke(llm: AzureMLOnlineEndpoint, prompt: str) -> dict:
+def invoke(make, prompt: str) -> dict:
     try:
-        return {"text": llm.invoke(prompt)}
+        return {"text": make().invoke(prompt)}
     except urllib.error.HTTPError as e:
         return {"status": e.code, "body": e.read().decode("utf-8", "replace")}
+    except ValueError as e:  # LangChain refused the settings (pydantic's ValidationError) or the answer
+        return {"refused": str(e)}
 
 
 def main() -> None:
-    scoring_uri, completions_uri, api_key, deployment, prompt, max_new_tokens = sys.argv[1:7]
+    score_uri, completions_uri, api_key, deployment, prompt, max_new_tokens = sys.argv[1:7]
     greedy = {"max_new_tokens": int(max_new_tokens), "do_sample": False}
 
-    try:
-        AzureMLOnlineEndpoint(endpoint_url=scoring_uri, endpoint_api_key=api_key,
-                              content_formatter=GPT2ContentFormatter())
-        refused = None
-    except ValueError as e:  # pydantic's ValidationError
-        refused = str(e)
+    def dedicated(formatter, name=""):
+        return lambda: endpoint(score_uri, api_key, formatter, "dedicated", greedy, name)
 
-    dedicated = AzureMLEndpointApiType.dedicated
-    serverless = AzureMLEndpointApiType.serverless
+    def serverless(kwargs):
+        return lambda: endpoint(completions_uri, api_key, CustomOpenAIContentFormatter(), "serverless", kwargs)
+
     formatters = {
-        "GPT2ContentFormatter": invoke(endpoint(scoring_uri, api_key, GPT2ContentFormatter(), dedicated, greedy), prompt),
-        "HFContentFormatter": invoke(endpoint(scoring_uri, api_key, HFContentFormatter(), dedicated, greedy), prompt),
-        "DollyContentFormatter": invoke(endpoint(scoring_uri, api_key, DollyContentFormatter(), dedicated, greedy),
-                                        prompt),
-        "CustomOpenAIContentFormatter": invoke(endpoint(scoring_uri, api_key, CustomOpenAIContentFormatter(),
-                                                        dedicated, greedy), prompt),
-        "LlamaContentFormatter": invoke(endpoint(scoring_uri, api_key, LlamaContentFormatter(), dedicated, greedy),
-                                        prompt),
+        "GPT2ContentFormatter": invoke(dedicated(GPT2ContentFormatter()), prompt),
+        "HFContentFormatter": invoke(dedicated(HFContentFormatter()), prompt),
+        "DollyContentFormatter": invoke(dedicated(DollyContentFormatter()), prompt),
+        "CustomOpenAIContentFormatter": invoke(dedicated(CustomOpenAIContentFormatter()), prompt),
+        "LlamaContentFormatter": invoke(dedicated(LlamaContentFormatter()), prompt),
         # The pinned deployment through LangChain's azureml-model-deployment header.
-        "GPT2ContentFormatter pinned": invoke(endpoint(scoring_uri, api_key, GPT2ContentFormatter(), dedicated, greedy,
-                                                       deployment), prompt),
-        # Serverless: {"prompt", **model_kwargs} to an OpenAI-style completions URL, answer choices[0].text stripped.
-        "CustomOpenAIContentFormatter serverless": invoke(endpoint(
-            completions_uri, api_key, CustomOpenAIContentFormatter(), serverless,
-            {"model": deployment, "max_tokens": int(max_new_tokens), "temperature": 0}), prompt),
-        "CustomOpenAIContentFormatter serverless without model": invoke(endpoint(
-            completions_uri, api_key, CustomOpenAIContentFormatter(), serverless,
+        "GPT2ContentFormatter pinned": invoke(dedicated(GPT2ContentFormatter(), deployment), prompt),
+        # Serverless: {"prompt", **model_kwargs} to the completions route, answer choices[0].text stripped. Azure's
+        # serverless API needs no model (the traffic split answers); naming one pins that deployment.
+        "CustomOpenAIContentFormatter serverless": invoke(serverless(
             {"max_tokens": int(max_new_tokens), "temperature": 0}), prompt),
+        "CustomOpenAIContentFormatter serverless with model": invoke(serverless(
+            {"model": deployment, "max_tokens": int(max_new_tokens), "temperature": 0}), prompt),
     }
-    print(json.dumps({"scoring_uri_refused": refused, "formatters": formatters}))
+    print(json.dumps({"formatters": formatters}))
 
 
 if __name__ == "__main__":

@@ -336,7 +336,7 @@ describe('the endpoint page', () => {
     () => withPage(browser, async page => {
       const now = new Date().toISOString();
       const endpoint = { name: 'ui-writer', description: '', authMode: 'key', scoringUri: `${BASE_URL}/endpoints/ui-writer/score`,
-        openaiBaseUrl: `${BASE_URL}/endpoints/ui-writer/v1`, traffic: { storyteller: 100 }, createdBy: 'ui-admin', createdAt: now,
+        keyScoringUri: `${BASE_URL}/score`, openaiBaseUrl: `${BASE_URL}/endpoints/ui-writer/v1`, traffic: { storyteller: 100 }, createdBy: 'ui-admin', createdAt: now,
         updatedAt: now, deployments: [{ name: 'storyteller', modelId: '00000000-0000-4000-8000-0000000000b1', modelName: 'delta-writer',
           versionNumber: 1, task: 'text-generation', instanceCount: 1, device: 'gpu', maxConcurrentRequestsPerInstance: 4,
           requestTimeoutMs: 30000, maxBatchSize: 8, maxBatchDelayMs: 2, state: 'ready', reason: null, createdAt: now, updatedAt: now,
@@ -358,7 +358,11 @@ describe('the endpoint page', () => {
       const langchain = await page.textContent('#consume-langchain pre');
       assert.match(langchain, /AzureMLOnlineEndpoint\(/);
       assert.match(langchain, /content_formatter=GPT2ContentFormatter\(\)/);
-      assert.ok(langchain.includes(`endpoint_url="${BASE_URL}/endpoints/ui-writer/score"`), langchain);
+      assert.equal(await page.textContent('#consume-key-scoring-uri'), `${BASE_URL}/score`);
+      // LangChain takes only a /score path: the key names the endpoint there; the type goes in as a string.
+      assert.ok(langchain.includes(`endpoint_url="${BASE_URL}/score"`), langchain);
+      assert.ok(langchain.includes('endpoint_api_type="dedicated"'), langchain);
+      assert.ok(!langchain.includes('http_client.endpoint_url'), langchain);
       assert.equal(await page.isVisible('#consume-no-openai'), false);
       await screenshot(page, '66-endpoint-consume-openai');
     }));

@@ -93,25 +93,37 @@ export function snippets(endpoint, served) {
       `for chunk in client.completions.create(model=${JSON.stringify(writer.name)}, prompt="Once upon a time", max_tokens=20, stream=True):`,
       '    print(chunk.choices[0].text, end="", flush=True)',
     ].join('\n') });
-    list.push({ id: 'langchain', title: 'LangChain', install: 'pip install langchain-community', code: [
-      'import os',
-      '',
-      'from langchain_community.llms.azureml_endpoint import (',
-      '    AzureMLEndpointApiType,',
-      '    AzureMLOnlineEndpoint,',
-      '    GPT2ContentFormatter,',
-      ')',
-      '',
-      'llm = AzureMLOnlineEndpoint(',
-      `    endpoint_url=${JSON.stringify(endpoint.scoringUri)},`,
-      '    endpoint_api_type=AzureMLEndpointApiType.dedicated,',
-      `    endpoint_api_key=os.environ["${variable}"],`,
-      `    deployment_name=${JSON.stringify(writer.name)},  # leave out to follow the traffic split`,
-      '    content_formatter=GPT2ContentFormatter(),',
-      '    model_kwargs={"max_new_tokens": 20},',
-      ')',
-      'print(llm.invoke("Once upon a time"))',
-    ].join('\n') });
+    list.push({ id: 'langchain', title: 'LangChain', install: 'pip install langchain-community', code:
+      langchainSnippet(endpoint, writer, variable) });
   }
   return list;
+}
+
+/**
+ * LangChain's AzureMLOnlineEndpoint wants the URL's path to be exactly /score: a key-mode endpoint has such a URL
+ * (its keyScoringUri, where the key names the endpoint); with a personal token the client's URL is set after
+ * LangChain's check. The API type goes in as a string: LangChain refuses the enum member it reads back as text.
+ */
+function langchainSnippet(endpoint, writer, variable) {
+  const keyed = Boolean(endpoint.keyScoringUri);
+  return [
+    'import os',
+    '',
+    'from langchain_community.llms.azureml_endpoint import AzureMLOnlineEndpoint, GPT2ContentFormatter',
+    '',
+    'llm = AzureMLOnlineEndpoint(',
+    keyed ? `    endpoint_url=${JSON.stringify(endpoint.keyScoringUri)},  # the key names the endpoint`
+      : `    endpoint_url=${JSON.stringify(new URL('/score', endpoint.scoringUri).href)},  # replaced below`,
+    '    endpoint_api_type="dedicated",',
+    `    endpoint_api_key=os.environ["${variable}"],`,
+    `    deployment_name=${JSON.stringify(writer.name)},  # leave out to follow the traffic split`,
+    '    content_formatter=GPT2ContentFormatter(),',
+    '    model_kwargs={"max_new_tokens": 20},',
+    ')',
+    ...(keyed ? [] : [
+      '# A personal token names no endpoint: LangChain accepts only a /score path, so the URL is set after its check',
+      `llm.http_client.endpoint_url = ${JSON.stringify(endpoint.scoringUri)}`,
+    ]),
+    'print(llm.invoke("Once upon a time"))',
+  ].join('\n');
 }

@@ -8,7 +8,7 @@ import { servedDeployment } from './serving.js';
 
 /** What of an endpoint a tab shows: it is laid out anew only when this changes, not on every refresh. */
 function signature(endpoint) {
-  return JSON.stringify([endpoint.authMode, endpoint.scoringUri, endpoint.openaiBaseUrl, endpoint.traffic,
+  return JSON.stringify([endpoint.authMode, endpoint.scoringUri, endpoint.keyScoringUri, endpoint.openaiBaseUrl, endpoint.traffic,
     endpoint.deployments.map(d => [d.name, d.task])]);
 }
 
@@ -162,6 +162,9 @@ export function mountConsumePanel(panel, first) {
       served ? ` The requests are shaped for ${served.task}, the task of ${served.name}.` : ''),
       h('dl', { class: 'job-facts' },
         h('dt', {}, 'Scoring URI'), h('dd', {}, h('code', { id: 'consume-scoring-uri' }, endpoint.scoringUri)),
+        endpoint.keyScoringUri ? [h('dt', {}, 'Scoring URI, Azure’s form'), h('dd', {},
+          h('code', { id: 'consume-key-scoring-uri' }, endpoint.keyScoringUri),
+          h('span', { class: 'hint' }, ' the key names the endpoint; also /completions and /models/chat/completions'))] : null,
         h('dt', {}, 'OpenAI base URL'), h('dd', {}, h('code', { id: 'consume-openai-url' }, endpoint.openaiBaseUrl))),
       list.map(snippet => {
         const { button, copied } = copyButton(snippet.code, `the ${snippet.title} snippet`);

@@ -400,6 +400,7 @@ public class EndpointService {
                     .map(d -> deploymentView(d, instances.getOrDefault(d.id(), List.of()))).toList();
             String base = baseUrl + "/endpoints/" + e.name();
             views.add(new EndpointView(e.name(), e.description(), e.authMode(), base + "/score", base + "/v1",
+                    "key".equals(e.authMode()) ? baseUrl + "/score" : null,
                     e.traffic(), e.mirror(), e.createdBy(), e.createdAt(), e.updatedAt(), ds));
         }
         return views;

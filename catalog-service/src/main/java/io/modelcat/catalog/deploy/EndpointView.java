@@ -12,6 +12,9 @@ import java.util.UUID;
 @Serdeable
 @Schema(name = "Endpoint")
 public record EndpointView(String name, String description, String authMode, String scoringUri, String openaiBaseUrl,
+                           @Nullable @Schema(description = "key mode only: the scoring URI in Azure's shape, <base>/score,"
+                                   + " where the key names the endpoint (LangChain's AzureMLOnlineEndpoint wants it)")
+                           String keyScoringUri,
                            Map<String, Integer> traffic,
                            @Schema(description = "the share of calls copied to one deployment, its answers dropped")
                            Map<String, Integer> mirror, @Nullable String createdBy, Instant createdAt,

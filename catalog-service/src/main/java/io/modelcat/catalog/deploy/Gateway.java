@@ -23,6 +23,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -109,17 +111,15 @@ public class Gateway {
     /** The endpoint called {@code name}, if its caller presents one of its keys (or a personal token, in token mode). */
     public Route authorize(String name, String authorization, String apiKey) {
         Route route = load(name);
-        String presented = apiKey;
-        if (authorization != null) {
-            presented = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : null;
-        }
-        if (presented == null || presented.isBlank()) {
-            throw new GatewayException(GatewayException.Status.UNAUTHORIZED, "key".equals(route.endpoint().authMode())
+        boolean keyMode = "key".equals(route.endpoint().authMode());
+        String presented = presented(authorization, apiKey);
+        if (presented == null) {
+            throw new GatewayException(GatewayException.Status.UNAUTHORIZED, keyMode
                     ? "send one of the endpoint's keys as 'Authorization: Bearer <key>' or as 'api-key: <key>'"
                     : "send a personal API token as 'Authorization: Bearer <token>'");
         }
         boolean allowed;
-        if ("key".equals(route.endpoint().authMode())) {
+        if (keyMode) {
             byte[] hash = IssuedToken.hash(presented).getBytes(StandardCharsets.US_ASCII);
             allowed = MessageDigest.isEqual(hash, route.endpoint().primary().hash().getBytes(StandardCharsets.US_ASCII))
                     | MessageDigest.isEqual(hash, route.endpoint().secondary().hash().getBytes(StandardCharsets.US_ASCII));
@@ -127,11 +127,40 @@ public class Gateway {
             allowed = presented.startsWith(IssuedToken.PERSONAL) && authenticator.byApiToken(presented).isPresent();
         }
         if (!allowed) {
-            throw new GatewayException(GatewayException.Status.UNAUTHORIZED, "key".equals(route.endpoint().authMode())
+            throw new GatewayException(GatewayException.Status.UNAUTHORIZED, keyMode
                     ? "the key is not one of this endpoint's (it may have been regenerated)"
                     : "the API token is unknown, revoked or expired, or its account is disabled");
         }
         return route;
+    }
+
+    /**
+     * The endpoint one of whose keys the caller presents, for the routes that name no endpoint ({@code POST /score}
+     * and the serverless ones at the root): the key names it, as the host name does on Azure.
+     */
+    public Route authorizeByKey(String authorization, String apiKey) {
+        String presented = presented(authorization, apiKey);
+        String elsewhere = " (a personal token names no endpoint: with one, call /endpoints/<name>/... instead)";
+        if (presented == null) {
+            throw new GatewayException(GatewayException.Status.UNAUTHORIZED, "send an endpoint's key as "
+                    + "'Authorization: Bearer <key>' or as 'api-key: <key>': this route finds the endpoint by its key"
+                    + elsewhere);
+        }
+        String hash = IssuedToken.hash(presented);
+        return db.read(c -> {
+            Optional<Endpoints.EndpointRow> e = Endpoints.byKeyHash(c, hash);
+            return e.isPresent() ? Optional.of(route(c, e.get())) : Optional.<Route>empty();
+        }).orElseThrow(() -> new GatewayException(GatewayException.Status.UNAUTHORIZED, "the key is not one of any key-mode "
+                        + "endpoint's (it may have been regenerated)" + elsewhere));
+    }
+
+    /** The credential a caller sends as {@code Authorization: Bearer} or {@code api-key}; null when none is. */
+    private static String presented(String authorization, String apiKey) {
+        String presented = apiKey;
+        if (authorization != null) {
+            presented = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : null;
+        }
+        return presented == null || presented.isBlank() ? null : presented;
     }
 
     /** The endpoint, its deployments and their instances as the database has them now. */
@@ -139,9 +168,13 @@ public class Gateway {
         return db.read(c -> {
             Endpoints.EndpointRow e = Endpoints.byName(c, name).orElseThrow(() ->
                     new GatewayException(GatewayException.Status.NOT_FOUND, "no endpoint is called '" + name + "'"));
-            List<Deployments.DeploymentRow> ds = Deployments.ofEndpoints(c, List.of(e.id()));
-            return new Route(e, ds, Deployments.instances(c, ds.stream().map(Deployments.DeploymentRow::id).toList()));
+            return route(c, e);
         });
+    }
+
+    private static Route route(Connection c, Endpoints.EndpointRow e) throws SQLException {
+        List<Deployments.DeploymentRow> ds = Deployments.ofEndpoints(c, List.of(e.id()));
+        return new Route(e, ds, Deployments.instances(c, ds.stream().map(Deployments.DeploymentRow::id).toList()));
     }
 
     /**

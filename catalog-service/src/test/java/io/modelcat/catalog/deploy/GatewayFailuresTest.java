@@ -140,6 +140,42 @@ class GatewayFailuresTest extends CatalogTestBase {
     }
 
     @Test
+    void atTheRootTheKeyNamesItsEndpoint() {
+        deploy(4, 5000, here());
+        api.post("/api/v1/endpoints", Map.of("name", "other"));
+        Map<String, Object> body = Map.of("input_data", List.of("I loved it"));
+
+        ApiClient.Answer answer = anonymousApi().as(key).post("/score", body);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(answer.list()).containsExactly(Map.of("label", "POSITIVE", "score", 0.75));
+        assertThat(answer.header(Gateway.DEPLOYMENT_HEADER)).isEqualTo("blue");
+        assertThat(served.get()).isEqualTo(1);
+        assertThat((String) api.get("/api/v1/endpoints/sentiment").map().get("keyScoringUri"))
+                .isEqualTo(api.uri("/score").toString());
+
+        ApiClient.Answer none = anonymousApi().post("/score", body);
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.body()).contains("finds the endpoint by its key").contains("/endpoints/<name>/");
+        ApiClient.Answer wrong = anonymousApi().as("not-a-key").post("/score", body);
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.body()).contains("not one of any key-mode endpoint's");
+        // A personal token names no endpoint, even where token mode would take it.
+        api.post("/api/v1/endpoints", Map.of("name", "by-token", "authMode", "token"));
+        assertThat(api.get("/api/v1/endpoints/by-token").map().get("keyScoringUri")).isNull();
+        ApiClient.Answer token = api.post("/score", body);
+        assertThat(token.status()).isEqualTo(401);
+        ApiClient.Answer serverless = anonymousApi().post("/completions", Map.of("prompt", "hi"));
+        assertThat(serverless.status()).isEqualTo(401);
+        assertThat(serverless.body()).contains("authentication_error");
+        assertThat(served.get()).as("refused calls reach no runner").isEqualTo(1);
+
+        // Serverless routes take calls without a model; this deployment is no generator, so completions are refused.
+        ApiClient.Answer completion = anonymousApi().as(key).post("/completions", Map.of("prompt", "hi"));
+        assertThat(completion.status()).as(completion.toString()).isEqualTo(400);
+        assertThat(completion.body()).contains("deployment 'blue' serves text-classification");
+    }
+
+    @Test
     void aRunnerThatCannotBeReachedIsPassedOverForAnother() throws IOException {
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {

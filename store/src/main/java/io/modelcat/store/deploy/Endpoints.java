@@ -87,6 +87,16 @@ public final class Endpoints {
         }
     }
 
+    /** The key-mode endpoint one of whose keys hashes to {@code hash}, if any. */
+    public static Optional<EndpointRow> byKeyHash(Connection c, String hash) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SELECT
+                + " WHERE e.auth_mode = 'key' AND (e.primary_key_hash = ? OR e.secondary_key_hash = ?)")) {
+            ps.setString(1, hash);
+            ps.setString(2, hash);
+            return read(ps).stream().findFirst();
+        }
+    }
+
     /** Every endpoint, by name. */
     public static List<EndpointRow> all(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SELECT + " ORDER BY e.name")) {

@@ -33,6 +33,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
@@ -63,8 +64,13 @@ public class ScoringController {
                                              @Nullable @Header("api-key") String apiKey,
                                              @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned,
                                              @Nullable @Header("x-ms-user-agent") String userAgent) {
+        return scored(() -> gateway.authorize(name, authorization, apiKey), body, pinned, legacyShapes(userAgent));
+    }
+
+    /** The request shapes of {@code /score}: prompt flow's Open Model LLM tool is answered as it parses. */
+    static BiFunction<JsonNode, Task, ScoreCall> legacyShapes(String userAgent) {
         boolean promptFlow = userAgent != null && userAgent.toLowerCase(Locale.ROOT).startsWith("promptflow");
-        return scored(name, body, authorization, apiKey, pinned, (json, task) -> ScoreShapes.parse(json, task, promptFlow));
+        return (json, task) -> ScoreShapes.parse(json, task, promptFlow);
     }
 
     @Post(value = "/invocations", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
@@ -72,7 +78,7 @@ public class ScoringController {
                                                    @Nullable @Header("Authorization") String authorization,
                                                    @Nullable @Header("api-key") String apiKey,
                                                    @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned) {
-        return scored(name, body, authorization, apiKey, pinned, ScoreShapes::parseInvocations);
+        return scored(() -> gateway.authorize(name, authorization, apiKey), body, pinned, ScoreShapes::parseInvocations);
     }
 
     /** KServe's v1 protocol: {@code POST /v1/models/{deployment}:predict}, the deployment pinned by the path. */
@@ -86,14 +92,17 @@ public class ScoringController {
                     + "POST /endpoints/" + name + "/v1/models/<deployment>:predict"));
         }
         String deployment = target.substring(0, target.length() - ":predict".length());
-        return scored(name, body, authorization, apiKey, deployment, ScoreShapes::parseKServe);
+        return scored(() -> gateway.authorize(name, authorization, apiKey), body, deployment, ScoreShapes::parseKServe);
     }
 
-    /** One scoring call: authorize, choose the deployment, read the body in the route's shapes, call, shape the answer. */
-    private MutableHttpResponse<String> scored(String name, byte[] body, String authorization, String apiKey,
-                                               String pinned, BiFunction<JsonNode, Task, ScoreCall> reader) {
+    /**
+     * One scoring call: authorize (the route's way of finding the endpoint), choose the deployment, read the body in
+     * the route's shapes, call, shape the answer.
+     */
+    MutableHttpResponse<String> scored(Supplier<Gateway.Route> authorized, byte[] body, String pinned,
+                                       BiFunction<JsonNode, Task, ScoreCall> reader) {
         try {
-            Gateway.Chosen chosen = gateway.choose(gateway.authorize(name, authorization, apiKey), pinned);
+            Gateway.Chosen chosen = gateway.choose(authorized.get(), pinned);
             Task task = chosen.task();
             ScoreCall call;
             try {
@@ -129,7 +138,16 @@ public class ScoringController {
                                               @Nullable @Header("Authorization") String authorization,
                                               @Nullable @Header("api-key") String apiKey,
                                               @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned) {
-        return openAi(name, body, authorization, apiKey, pinned, false);
+        return openAi(() -> gateway.authorize(name, authorization, apiKey), body, pinned, false, true);
+    }
+
+    /** The completions route serverless-style clients call (LangChain's serverless mode): {@code model} may be left out. */
+    @Post(value = "/completions", consumes = MediaType.ALL)
+    public MutableHttpResponse<?> serverlessCompletions(@PathVariable String name, @Nullable @Body byte[] body,
+                                                        @Nullable @Header("Authorization") String authorization,
+                                                        @Nullable @Header("api-key") String apiKey,
+                                                        @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned) {
+        return openAi(() -> gateway.authorize(name, authorization, apiKey), body, pinned, false, false);
     }
 
     @Post(value = "/v1/chat/completions", consumes = MediaType.ALL)
@@ -137,27 +155,31 @@ public class ScoringController {
                                        @Nullable @Header("Authorization") String authorization,
                                        @Nullable @Header("api-key") String apiKey,
                                        @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned) {
-        return openAi(name, body, authorization, apiKey, pinned, true);
+        return openAi(() -> gateway.authorize(name, authorization, apiKey), body, pinned, true, true);
     }
 
-    /** The route that serverless-style clients (Azure AI Inference) call for chat. */
+    /** The route that serverless-style clients (Azure AI Inference) call for chat: {@code model} may be left out. */
     @Post(value = "/models/chat/completions", consumes = MediaType.ALL)
     public MutableHttpResponse<?> inferenceChat(@PathVariable String name, @Nullable @Body byte[] body,
                                                 @Nullable @Header("Authorization") String authorization,
                                                 @Nullable @Header("api-key") String apiKey,
                                                 @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned) {
-        return openAi(name, body, authorization, apiKey, pinned, true);
+        return openAi(() -> gateway.authorize(name, authorization, apiKey), body, pinned, true, false);
     }
 
-    private MutableHttpResponse<?> openAi(String name, byte[] body, String authorization, String apiKey, String pinned,
-                                          boolean chat) {
+    /**
+     * One completions or chat call. {@code model} names a deployment (anything else, or none where it may be left
+     * out, follows the traffic split).
+     */
+    MutableHttpResponse<?> openAi(Supplier<Gateway.Route> authorized, byte[] body, String pinned, boolean chat,
+                                  boolean modelRequired) {
         OpenAiCompletions.Call call = null;
         try {
-            Gateway.Route route = gateway.authorize(name, authorization, apiKey);
+            Gateway.Route route = authorized.get();
             JsonNode json = json(body);
-            call = chat ? OpenAiCompletions.parseChat(json) : OpenAiCompletions.parse(json);
+            call = chat ? OpenAiCompletions.parseChat(json, modelRequired) : OpenAiCompletions.parse(json, modelRequired);
             String model = call.model();
-            boolean named = route.deployments().stream().anyMatch(d -> d.name().equals(model));
+            boolean named = model != null && route.deployments().stream().anyMatch(d -> d.name().equals(model));
             Gateway.Chosen chosen = gateway.choose(route, pinned != null ? pinned : named ? model : null);
             if (chosen.task() != Task.TEXT_GENERATION) {
                 throw new OpenAiCompletions.Invalid("model", "deployment '" + chosen.deployment().name() + "' serves "

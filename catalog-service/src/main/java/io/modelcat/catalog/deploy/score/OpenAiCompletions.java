@@ -98,12 +98,18 @@ public final class OpenAiCompletions {
         }
     }
 
-    /** A {@code /v1/completions} request. */
-    public static Call parse(JsonNode body) {
+    /**
+     * A {@code /v1/completions} request.
+     *
+     * @param modelRequired whether {@code model} must be given, as OpenAI's API wants; serverless-style routes
+     *                      (Azure's {@code /completions}) take calls without one, which follow the traffic split
+     */
+    public static Call parse(JsonNode body, boolean modelRequired) {
         if (body == null || !body.isObject()) {
-            throw new Invalid(null, "the body must be a JSON object with 'model' and 'prompt'");
+            throw new Invalid(null, "the body must be a JSON object with " + (modelRequired ? "'model' and " : "")
+                    + "'prompt'");
         }
-        String model = model(body);
+        String model = model(body, modelRequired);
         JsonNode p = body.get("prompt");
         List<String> prompts = new ArrayList<>();
         if (p != null && p.isTextual()) {
@@ -121,12 +127,13 @@ public final class OpenAiCompletions {
         return settings(body, model, prompts, null, integer(body, "max_tokens", DEFAULT_MAX_TOKENS, 1, MAX_TOKENS));
     }
 
-    /** A {@code /v1/chat/completions} request. */
-    public static Call parseChat(JsonNode body) {
+    /** A {@code /v1/chat/completions} request; {@code modelRequired} as for {@link #parse}. */
+    public static Call parseChat(JsonNode body, boolean modelRequired) {
         if (body == null || !body.isObject()) {
-            throw new Invalid(null, "the body must be a JSON object with 'model' and 'messages'");
+            throw new Invalid(null, "the body must be a JSON object with " + (modelRequired ? "'model' and " : "")
+                    + "'messages'");
         }
-        String model = model(body);
+        String model = model(body, modelRequired);
         JsonNode m = body.get("messages");
         if (m == null || !m.isArray() || m.isEmpty() || m.size() > MAX_MESSAGES) {
             throw new Invalid("messages", "'messages' must be a list of 1 to " + MAX_MESSAGES
@@ -167,7 +174,11 @@ public final class OpenAiCompletions {
         throw new Invalid("messages", "a message's 'content' must be a string or a list of text parts");
     }
 
-    private static String model(JsonNode body) {
+    /** The model named, or null when none is and none is required. */
+    private static String model(JsonNode body, boolean required) {
+        if (!required && (!body.has("model") || body.get("model").isNull())) {
+            return null;
+        }
         if (!body.path("model").isTextual()) {
             throw new Invalid("model", "'model' is required: a deployment's name, or the endpoint's name for its traffic split");
         }

@@ -49,7 +49,7 @@ class OpenAiStreamTest {
     @Test
     void textWaitsWhileItMayStartAStopStringAndNothingAfterTheStopIsSent() {
         OpenAiCompletions.Call call = OpenAiCompletions.parse(read(
-                "{\"model\": \"m\", \"prompt\": \"p\", \"stop\": [\"END\", \"\\n\\n\"], \"temperature\": 0, \"stream\": true}"));
+                "{\"model\": \"m\", \"prompt\": \"p\", \"stop\": [\"END\", \"\\n\\n\"], \"temperature\": 0, \"stream\": true}"), true);
         String whole = "a b\nc E\nEN d EN\n\nignored";
         List<ServeEvent> events = new ArrayList<>();
         for (String piece : List.of("a b", "\n", "c E", "\n", "E", "N d ", "EN", "\n", "\n", "ignored")) {
@@ -74,7 +74,7 @@ class OpenAiStreamTest {
     void chatChunksCarryTheRoleFirstAndEachChoiceEndsWithItsReasonThenTheUsage() {
         OpenAiCompletions.Call call = OpenAiCompletions.parseChat(read("{\"model\": \"m\", \"n\": 2, \"seed\": 5,"
                 + " \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"stream\": true,"
-                + " \"stream_options\": {\"include_usage\": true}}"));
+                + " \"stream_options\": {\"include_usage\": true}}"), true);
         assertThat(call.serveRequest().seeds()).containsExactly(5L, OpenAiCompletions.choiceSeed(5, 1));
         Iterator<ServeEvent> events = List.of(ServeEvent.delta(0, "he"), ServeEvent.delta(0, "llo"),
                 ServeEvent.prediction(0, prediction("hello", "eos", 3)), ServeEvent.delta(1, "yo"),
@@ -97,7 +97,7 @@ class OpenAiStreamTest {
 
     @Test
     void aFailureInTheMiddleEndsTheStreamWithItsReason() {
-        OpenAiCompletions.Call call = OpenAiCompletions.parse(read("{\"model\": \"m\", \"prompt\": \"p\", \"stream\": true}"));
+        OpenAiCompletions.Call call = OpenAiCompletions.parse(read("{\"model\": \"m\", \"prompt\": \"p\", \"stream\": true}"), true);
         OpenAiStream stream = new OpenAiStream(call, "blue",
                 List.of(ServeEvent.delta(0, "a"), ServeEvent.error(500, "the model failed")).iterator());
         assertThat(stream.next()).contains("\"text\":\"a\"");
@@ -106,10 +106,21 @@ class OpenAiStreamTest {
 
     @Test
     void choicesBeyondEightAndSeedsThatAreNotIntegersAreRefused() {
-        assertThatThrownBy(() -> OpenAiCompletions.parse(read("{\"model\": \"m\", \"prompt\": \"p\", \"n\": 9}")))
+        assertThatThrownBy(() -> OpenAiCompletions.parse(read("{\"model\": \"m\", \"prompt\": \"p\", \"n\": 9}"), true))
                 .isInstanceOf(OpenAiCompletions.Invalid.class).hasMessageContaining("'n'");
-        OpenAiCompletions.Call greedy = OpenAiCompletions.parse(read("{\"model\": \"m\", \"prompt\": \"p\", \"n\": 3, \"temperature\": 0}"));
+        OpenAiCompletions.Call greedy = OpenAiCompletions.parse(read("{\"model\": \"m\", \"prompt\": \"p\", \"n\": 3, \"temperature\": 0}"), true);
         assertThat(greedy.serveRequest().seeds()).isNull();
         assertThat(greedy.serveRequest().inputs()).hasSize(3);
+    }
+
+    @Test
+    void aModelIsRequiredWhereOpenAisApiRequiresOne() {
+        assertThatThrownBy(() -> OpenAiCompletions.parse(read("{\"prompt\": \"p\"}"), true))
+                .isInstanceOf(OpenAiCompletions.Invalid.class).hasMessageContaining("'model' is required");
+        assertThat(OpenAiCompletions.parse(read("{\"prompt\": \"p\"}"), false).model()).isNull();
+        assertThat(OpenAiCompletions.parseChat(read("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}"),
+                false).model()).isNull();
+        assertThatThrownBy(() -> OpenAiCompletions.parse(read("{\"model\": 3, \"prompt\": \"p\"}"), false))
+                .isInstanceOf(OpenAiCompletions.Invalid.class).hasMessageContaining("'model'");
     }
 }
