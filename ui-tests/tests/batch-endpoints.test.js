@@ -7,7 +7,7 @@
 // task that cannot be scored), its admin and its viewer. They add batch endpoints named ui-* and one dataset.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, eventually, launchBrowser, screenshot, withPage } from './browser.js';
+import { BASE_URL, eventually, launchBrowser, modelNamed, screenshot, withPage } from './browser.js';
 
 const VIEWER = { username: process.env.MODELCAT_UI_VIEWER_USERNAME, password: process.env.MODELCAT_UI_VIEWER_PASSWORD };
 // Field errors (400) and conflicts (409) are answers the page shows; the browser logs them as failures.
@@ -20,13 +20,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function modelNamed(page, name) {
-  const answer = await page.request.get(`${BASE_URL}/api/v1/models?q=${encodeURIComponent(name)}`);
-  const model = (await answer.json()).items.find(m => m.name === name);
-  assert.ok(model, `${name} is in the catalog`);
-  return model;
-}
 
 describe('batch endpoints', () => {
   test('are created with a first deployment; the API\'s field errors show beside the fields', () => withPage(browser, async page => {

@@ -86,3 +86,11 @@ export async function withPage(browser, body, { allowedConsoleErrors = [], as = 
   assert.deepEqual(problems.pageErrors, [], 'uncaught exceptions');
   assert.deepEqual(problems.dialogs, [], 'dialogs');
 }
+
+/** The catalog model called `name`, read through the API with the page's session. */
+export async function modelNamed(page, name) {
+  const answer = await page.request.get(`${BASE_URL}/api/v1/models?q=${encodeURIComponent(name)}`);
+  const model = (await answer.json()).items.find(m => m.name === name);
+  assert.ok(model, `${name} is in the catalog`);
+  return model;
+}

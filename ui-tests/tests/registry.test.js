@@ -5,7 +5,7 @@
 // sample and no versions) and change nothing: what they submit is answered by stubs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, eventually, launchBrowser, screenshot, withPage } from './browser.js';
+import { BASE_URL, eventually, launchBrowser, modelNamed, screenshot, withPage } from './browser.js';
 
 let browser;
 before(async () => {
@@ -19,13 +19,6 @@ async function registryOf(page) {
   const answer = await page.request.get(`${BASE_URL}/api/v1/tasks`);
   assert.equal(answer.status(), 200);
   return answer.json();
-}
-
-async function modelNamed(page, name) {
-  const answer = await page.request.get(`${BASE_URL}/api/v1/models?q=${encodeURIComponent(name)}`);
-  const model = (await answer.json()).items.find(m => m.name === name);
-  assert.ok(model, `${name} is in the catalog`);
-  return model;
 }
 
 /** What a number field of a setting must carry: the default, and the limits that include their bound. */

@@ -259,6 +259,16 @@ public final class RunningSystem implements AutoCloseable {
         return awaitValue(timeout, () -> job(id), j -> wanted.contains((String) j.get("state")));
     }
 
+    /** Imports a repository of the hub by its id and waits for the import to succeed; answers the new model's id. */
+    public String importModel(String repo, Duration timeout) {
+        Object job = post("/api/v1/imports", Map.of("modelId", repo)).map().get("id");
+        Map<String, Object> done = awaitJob(job, timeout, "succeeded", "failed");
+        if (!"succeeded".equals(done.get("state"))) {
+            throw new AssertionError("the import of " + repo + " did not succeed: " + done);
+        }
+        return (String) ((Map<?, ?>) done.get("result")).get("modelId");
+    }
+
     public <T> T awaitValue(Duration timeout, java.util.function.Supplier<T> read, Predicate<T> done) {
         Instant deadline = Instant.now().plus(timeout);
         T value = read.get();

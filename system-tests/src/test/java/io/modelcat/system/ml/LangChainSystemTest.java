@@ -43,10 +43,7 @@ class LangChainSystemTest {
         hub.addRepo("hf-tiny/gpt2", Fixtures.model("gpt2"));
         system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()));
         system.addRunner("server-a", Map.of());
-        Object job = system.post("/api/v1/imports", Map.of("modelId", "hf-tiny/gpt2")).map().get("id");
-        Map<String, Object> done = system.awaitJob(job, TIMEOUT, "succeeded", "failed");
-        assertThat(done).as(done.toString()).containsEntry("state", "succeeded");
-        generator = (String) ((Map<?, ?>) done.get("result")).get("modelId");
+        generator = system.importModel("hf-tiny/gpt2", TIMEOUT);
     }
 
     @AfterAll

@@ -42,13 +42,6 @@ class ModelJourneySystemTest {
         hub.close();
     }
 
-    private String importModel(String repo) {
-        Object job = system.post("/api/v1/imports", Map.of("modelId", repo)).map().get("id");
-        Map<String, Object> done = system.awaitJob(job, JOB_TIMEOUT, "succeeded", "failed");
-        assertThat(done).as(done.toString()).containsEntry("state", "succeeded");
-        return (String) ((Map<?, ?>) done.get("result")).get("modelId");
-    }
-
     private String upload(String name, String contentType, String body) {
         RunningSystem.Answer answer = system.upload("/api/v1/datasets?name=" + name, contentType, body);
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
@@ -71,7 +64,7 @@ class ModelJourneySystemTest {
 
     @Test
     void textClassificationFineTuneBeatsTheBaseModelAndTheMajorityClass() {
-        String base = importModel("hf-tiny/bert");
+        String base = system.importModel("hf-tiny/bert", JOB_TIMEOUT);
         String train = upload("reviews-train", "text/csv", SentimentData.csv(400, 1));
         String test = upload("reviews-test", "text/csv", SentimentData.csv(100, 2));
         Map<String, Object> mapping = Map.of("sentence1", "review", "label", "sentiment");
@@ -135,7 +128,7 @@ class ModelJourneySystemTest {
 
     @Test
     void textGenerationFineTuneLowersPerplexity() {
-        String base = importModel("hf-tiny/gpt2");
+        String base = system.importModel("hf-tiny/gpt2", JOB_TIMEOUT);
         StringBuilder jsonl = new StringBuilder();
         for (int i = 0; i < 120; i++) {
             jsonl.append("{\"text\": \"the cat sat on the mat . the dog sat on the mat .\"}\n");
@@ -152,7 +145,7 @@ class ModelJourneySystemTest {
 
     @Test
     void tokenClassificationFineTuneFindsTheEntities() {
-        String base = importModel("hf-tiny/distilbert");
+        String base = system.importModel("hf-tiny/distilbert", JOB_TIMEOUT);
         String train = upload("animals-train", "application/x-ndjson", AnimalTags.jsonl(300, 4));
         String test = upload("animals-test", "application/x-ndjson", AnimalTags.jsonl(60, 5));
         Map<String, Object> mapping = Map.of("tokens", "tokens", "ner_tags", "tags");
@@ -169,7 +162,7 @@ class ModelJourneySystemTest {
     @Test
     @SuppressWarnings("unchecked")
     void sampleInferenceAnswersWithinTheRequestAndKeepsTheModelLoaded() {
-        String bert = importModel("hf-tiny/bert");
+        String bert = system.importModel("hf-tiny/bert", JOB_TIMEOUT);
         RunningSystem.Answer first = system.post("/api/v1/models/" + bert + "/predict", Map.of("text", "the movie was good ."));
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         Map<String, Object> result = (Map<String, Object>) first.map().get("result");
@@ -179,7 +172,7 @@ class ModelJourneySystemTest {
         RunningSystem.Answer second = system.post("/api/v1/models/" + bert + "/predict", Map.of("text", "the movie was bad ."));
         assertThat((Map<String, Object>) second.map().get("result")).containsEntry("cachedModel", true);
 
-        String gpt2 = importModel("hf-tiny/gpt2");
+        String gpt2 = system.importModel("hf-tiny/gpt2", JOB_TIMEOUT);
         RunningSystem.Answer generated = system.post("/api/v1/models/" + gpt2 + "/predict",
                 Map.of("text", "the cat sat", "generation", Map.of("maxNewTokens", 5)));
         assertThat(generated.status()).as(generated.body()).isEqualTo(200);
