@@ -7,7 +7,7 @@
 // They add endpoints named ui-*, never cards or jobs; the tests run in order.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, eventually, launchBrowser, screenshot, withPage } from './browser.js';
+import { BASE_URL, eventually, launchBrowser, modelNamed, screenshot, withPage } from './browser.js';
 import { exampleRequest, pythonLiteral, shellQuote } from '../../ui-static/src/main/resources/ui/js/consume.js';
 import { deploymentChanges } from '../../ui-static/src/main/resources/ui/js/deploymentedit.js';
 import { latencyText, measuredCalls, minutePoints, rateText } from '../../ui-static/src/main/resources/ui/js/endpointmetrics.js';
@@ -24,13 +24,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function modelNamed(page, name) {
-  const answer = await page.request.get(`${BASE_URL}/api/v1/models?q=${encodeURIComponent(name)}`);
-  const model = (await answer.json()).items.find(m => m.name === name);
-  assert.ok(model, `${name} is in the catalog`);
-  return model;
-}
 
 /** Calls a scoring URL as an application does (no session): answers the status. */
 async function score(scoringUri, key) {
@@ -273,6 +266,9 @@ describe('the endpoint page', () => {
       await page.keyboard.press('ArrowRight');
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-metrics');
       assert.equal(await page.isVisible('#panel-metrics'), true);
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-logs');
+      assert.equal(await page.isVisible('#panel-logs'), true);
       await page.keyboard.press('ArrowRight');
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-keys');
       assert.equal(await page.getAttribute('#tab-keys', 'aria-selected'), 'true');
@@ -533,7 +529,7 @@ describe('metrics, the mirror and changing a deployment', () => {
       await screenshot(page, '72-edit-deployment');
     }, { allowedConsoleErrors: EXPECTED }));
 
-  test('shows an updating deployment with each instance’s version, and the metrics’ percentiles and charts (stubbed endpoint)',
+  test('shows an updating deployment with each instance’s version, the metrics’ percentiles and charts, and the Logs tab following a deployment’s log (stubbed endpoint)',
     () => withPage(browser, async page => {
       const now = new Date();
       const minute = ago => new Date(Math.floor(now.getTime() / 60000) * 60000 - ago * 60000).toISOString();
@@ -584,6 +580,35 @@ describe('metrics, the mirror and changing a deployment', () => {
       assert.equal(await page.locator('#metrics-chart-p99 polyline[data-series="green"]').count(), 0);
       assert.deepEqual(await page.locator('#metrics-chart-requests .chart-legend li').allTextContents(), ['blue', 'green']);
       await screenshot(page, '74-endpoint-metrics-stubbed');
+
+      // Logs: the newest lines of the chosen deployment, then only those after the last one shown.
+      const logRequests = [];
+      await page.route(url => /\/api\/v1\/endpoints\/ui-rollout\/deployments\/[^/]+\/logs$/.test(url.pathname), route => {
+        const url = new URL(route.request().url());
+        const deployment = url.pathname.split('/').at(-2);
+        const after = url.searchParams.get('after');
+        logRequests.push(`${deployment}?${after ?? ''}`);
+        const line = (id, ago, level, message) => ({ id, at: minute(ago), level, instance: '00000000-0000-4000-8000-0000000000c3',
+          worker: 'runner-b', message });
+        const lines = deployment !== 'blue' ? []
+          : after === null ? [line(6, 2, 'INFO', 'Placed on runner runner-b'),
+            line(7, 1, 'ERROR', 'Failed: could not load the model on runner-b: out of memory')]
+            : after === '7' ? [line(9, 0, 'WARN', 'Removed: runner runner-b stopped sending heartbeats')] : [];
+        const lastId = lines.length ? lines.at(-1).id : Number(after ?? 0);
+        route.fulfill({ contentType: 'application/json', body: JSON.stringify({ endpoint: 'ui-rollout', deployment, lines, lastId }) });
+      });
+      await page.click('#tab-logs');
+      await page.waitForSelector('#logs li[data-id="7"]');
+      assert.equal(await page.inputValue('#logs-deployment'), 'blue');
+      assert.deepEqual(await page.locator('#logs .log-level').allTextContents(), ['INFO', 'ERROR']);
+      assert.match(await page.textContent('#logs li[data-id="7"] .log-message'), /out of memory/);
+      await eventually(async () => assert.equal(await page.locator('#logs li').count(), 3));
+      assert.deepEqual(logRequests.slice(0, 2), ['blue?', 'blue?7']);
+      await screenshot(page, '75-endpoint-logs-stubbed');
+      await page.selectOption('#logs-deployment', 'green');
+      await page.waitForSelector('#logs-empty', { state: 'visible' });
+      assert.equal(await page.locator('#logs li').count(), 0);
+      assert.ok(logRequests.includes('green?'), logRequests.join());
     }));
 });
 

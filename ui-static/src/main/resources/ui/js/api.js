@@ -348,6 +348,12 @@ export function endpointMetrics(name, minutes) {
   return request('GET', `/endpoints/${encodeURIComponent(name)}/metrics?minutes=${encodeURIComponent(minutes)}`);
 }
 
+/** A deployment's log, oldest first: the newest lines, or those after the line id `after`; { lines, lastId }. */
+export function deploymentLogs(endpoint, deployment, after) {
+  const query = after === undefined || after === null ? '' : `?after=${encodeURIComponent(after)}`;
+  return request('GET', `/endpoints/${encodeURIComponent(endpoint)}/deployments/${encodeURIComponent(deployment)}/logs${query}`);
+}
+
 /** Deploys a model version in an endpoint: { name, modelId, versionNumber?, instanceCount?, device?, ... }. */
 export function createDeployment(endpoint, body) {
   return request('POST', `/endpoints/${encodeURIComponent(endpoint)}/deployments`, body);

@@ -8,6 +8,7 @@ import { confirmDialog, h, problemView, replaceChildren, taskBadge } from './dom
 import { formatDateTime } from './format.js';
 import { mountConsumePanel, mountTestPanel } from './endpointcalls.js';
 import { keysPanel } from './endpointkeys.js';
+import { mountLogsPanel } from './endpointlogs.js';
 import { mountMetricsPanel } from './endpointmetrics.js';
 import { poll } from './polling.js';
 import { deploymentStateBadge, isChanging, mirrorText, newKeysView, takeNewKeys, trafficOf, trafficText } from './serving.js';
@@ -82,19 +83,25 @@ function layout(root, first, { navigate, changed }) {
   const deployments = deploymentsPanel(first, { contributor, changed });
   const metrics = h('div', {});
   const metricsView = mountMetricsPanel(metrics, name);
+  const logs = h('div', {});
+  const logsView = mountLogsPanel(logs, name);
   const test = h('div', {});
   const consume = h('div', {});
   const testView = mountTestPanel(test, first, { keys: newKeys });
   const consumeView = mountConsumePanel(consume, first);
   const keys = keysPanel(first, { keys: newKeys, onKeys: known => testView.setKeys(known) });
-  // The metrics are asked for while their tab is shown, and no longer once another is.
+  // The metrics and the logs are asked for while their tab is shown, and no longer once another is.
   const tabs = tabView('Endpoint', [
     { id: 'deployments', label: 'Deployments', panel: deployments.element },
     { id: 'metrics', label: 'Metrics', panel: metrics },
+    { id: 'logs', label: 'Logs', panel: logs },
     { id: 'keys', label: 'Keys', panel: keys },
     { id: 'test', label: 'Test', panel: test },
     { id: 'consume', label: 'Consume', panel: consume },
-  ], id => (id === 'metrics' ? metricsView.start() : metricsView.stop()));
+  ], id => {
+    if (id === 'metrics') metricsView.start(); else metricsView.stop();
+    if (id === 'logs') logsView.start(); else logsView.stop();
+  });
 
   deleteButton?.addEventListener('click', async () => {
     const yes = await confirmDialog({ id: 'delete-endpoint-dialog', title: `Delete endpoint ${name}?`, confirm: 'Delete endpoint',
@@ -139,11 +146,16 @@ function layout(root, first, { navigate, changed }) {
     facts.querySelector('#endpoint-traffic').textContent = trafficText(endpoint);
     facts.querySelector('#endpoint-mirror').textContent = mirrorText(endpoint);
     deployments.update(endpoint);
+    logsView.update(endpoint);
     testView.update(endpoint);
     consumeView.update(endpoint);
   }
 
-  return { element, update, refreshFailed: deployments.refreshFailed, stop: metricsView.stop };
+  const stop = () => {
+    metricsView.stop();
+    logsView.stop();
+  };
+  return { element, update, refreshFailed: deployments.refreshFailed, stop };
 }
 
 /**

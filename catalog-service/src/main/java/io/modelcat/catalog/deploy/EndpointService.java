@@ -17,6 +17,7 @@ import io.modelcat.jobs.JobKind;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.store.Database;
 import io.modelcat.store.deploy.DeploymentTraffic;
+import io.modelcat.store.deploy.DeploymentLogs;
 import io.modelcat.store.deploy.Deployments;
 import io.modelcat.store.deploy.Endpoints;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -186,6 +187,29 @@ public class EndpointService {
         });
         audit.record(by.did("endpoint.mirror", "endpoint", name, Map.of("mirror", mirror)));
         return get(name, baseUrl);
+    }
+
+    /**
+     * A deployment's log, oldest first: the lines after {@code after}, or without it the newest {@code limit}
+     * (default 200, 1 to {@value DeploymentLogs#KEPT}).
+     */
+    public DeploymentLogView logs(String name, String deployment, Long after, Integer limit) {
+        int count = limit == null ? 200 : limit;
+        if (count < 1 || count > DeploymentLogs.KEPT) {
+            throw new InvalidFieldException("limit", "must be from 1 to " + DeploymentLogs.KEPT + ", got " + count);
+        }
+        if (after != null && after < 0) {
+            throw new InvalidFieldException("after", "must be a line's id (0 or more), got " + after);
+        }
+        return db.read(c -> {
+            Endpoints.EndpointRow row = endpoint(c, name);
+            Deployments.DeploymentRow d = deploymentRow(c, row, deployment);
+            List<DeploymentLogView.Line> lines = DeploymentLogs.lines(c, d.id(), after, count).stream()
+                    .map(l -> new DeploymentLogView.Line(l.id(), l.at(), l.level(), l.instanceId(), l.workerId(),
+                            l.message())).toList();
+            long last = lines.isEmpty() ? (after == null ? 0 : after) : lines.get(lines.size() - 1).id();
+            return new DeploymentLogView(row.name(), d.name(), lines, last);
+        });
     }
 
     /** What each deployment answered over the last {@code minutes} (default 15, 1 to 1440). */

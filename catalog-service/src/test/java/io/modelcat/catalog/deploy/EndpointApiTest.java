@@ -7,17 +7,24 @@ import io.modelcat.catalog.ApiClient;
 import io.modelcat.catalog.CatalogTestBase;
 import io.modelcat.catalog.access.Role;
 import io.modelcat.credentials.SecretCipher;
+import io.modelcat.store.Database;
+import io.modelcat.store.worker.Workers;
+import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Managing online endpoints through the API, with no runner: every bad input is a 4xx naming what was
+ * Managing online endpoints through the API, with no runner process: every bad input is a 4xx naming what was
  * expected, a deployment waits for a runner and says so, keys are shown once unless they can be sealed,
  * and the gateway refuses what it cannot serve without reaching any runner.
  */
 @MicronautTest(transactional = false)
 class EndpointApiTest extends CatalogTestBase {
+
+    @Inject
+    Database db;
 
     private String modelWithFiles(String name, String task) {
         Map<String, Object> body = aModel(name);
@@ -123,5 +130,44 @@ class EndpointApiTest extends CatalogTestBase {
                 .contains("endpoint.key.regenerate");
         assertThat(api.delete("/api/v1/endpoints/sentiment").status()).isEqualTo(204);
         assertThat(api.get("/api/v1/endpoints").map().get("items")).asList().isEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aDeploymentsLogSaysWhereItsInstancesWentAndIsFollowedByItsLastId() throws InterruptedException {
+        api.post("/api/v1/endpoints", Map.of("name", "sentiment"));
+        String classifier = modelWithFiles("classifier", "text-classification");
+        assertThat(api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "blue", "modelId", classifier))
+                .status()).isEqualTo(201);
+        String logs = "/api/v1/endpoints/sentiment/deployments/blue/logs";
+        assertThat(api.get(logs).map()).containsEntry("lines", List.of()).containsEntry("lastId", 0);
+
+        db.write(c -> {
+            Workers.heartbeat(c, new Workers.Machine("logged-runner", "logged-host", 1, 1L << 30, "[]",
+                    "http://127.0.0.1:9"), null);
+            return null;
+        });
+        Instant deadline = Instant.now().plusSeconds(30);
+        Map<String, Object> log = apiAs(Role.VIEWER).get(logs).map();
+        while (((List<?>) log.get("lines")).isEmpty()) {
+            assertThat(Instant.now()).as("placement writes the log").isBefore(deadline);
+            Thread.sleep(200);
+            log = apiAs(Role.VIEWER).get(logs).map();
+        }
+        Map<String, Object> placed = ((List<Map<String, Object>>) log.get("lines")).get(0);
+        assertThat(placed).containsEntry("level", "INFO").containsEntry("worker", "logged-runner")
+                .containsEntry("message", "Placed on runner logged-runner");
+        assertThat(placed.get("instance")).isNotNull();
+        Object last = log.get("lastId");
+        assertThat(last).isEqualTo(placed.get("id"));
+        Map<String, Object> newer = api.get(logs + "?after=" + last).map();
+        assertThat(newer).containsEntry("lines", List.of()).containsEntry("lastId", last);
+
+        assertThat(api.get(logs + "?limit=0").errorFields()).containsExactly("limit");
+        assertThat(api.get(logs + "?limit=1001").errorFields()).containsExactly("limit");
+        assertThat(api.get(logs + "?after=-1").errorFields()).containsExactly("after");
+        assertThat(api.get(logs + "?after=soon").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/endpoints/sentiment/deployments/red/logs").status()).isEqualTo(404);
+        assertThat(anonymousApi().get(logs).status()).isEqualTo(401);
     }
 }

@@ -17,6 +17,7 @@ import io.modelcat.runner.task.TaskRecipe;
 import io.modelcat.runner.task.TaskRecipes;
 import io.modelcat.runner.worker.WorkerIdentity;
 import io.modelcat.store.Database;
+import io.modelcat.store.deploy.DeploymentLogs;
 import io.modelcat.store.deploy.Deployments;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -55,6 +56,7 @@ public class ServedInstances {
     private static final int MAX_LENGTH = 512;
     /** How long a streamed call may run; the gateway's request timeout bounds only its first token. */
     private static final Duration STREAM_LIMIT = Duration.ofMinutes(10);
+    private static final Duration FAILURE_NOTE_EVERY = Duration.ofSeconds(10);
 
     private final WorkerIdentity identity;
     private final ServeAddress address;
@@ -62,6 +64,8 @@ public class ServedInstances {
     private final GpuPool gpuPool;
     private final Map<UUID, Served> served = new ConcurrentHashMap<>();
     private final Set<UUID> loading = ConcurrentHashMap.newKeySet();
+    /** Per instance: when its last failed call was written to the deployment's log, and how many failed since. */
+    private final Map<UUID, long[]> failures = new ConcurrentHashMap<>();
     private volatile Set<UUID> placed = Set.of();
     // One thread per instance being loaded: one waiting for a GPU that a job holds delays no other.
     private final ExecutorService loader = Executors.newCachedThreadPool(r -> {
@@ -157,6 +161,7 @@ public class ServedInstances {
         for (UUID id : new ArrayList<>(served.keySet())) {
             if (!wanted.contains(id)) {
                 served.remove(id).close();
+                failures.remove(id);
                 LOG.info("Instance {} is no longer placed here: its model is unloaded", id);
             }
         }
@@ -175,18 +180,23 @@ public class ServedInstances {
                 }
             }
             Device device = gpus.isEmpty() ? Device.cpu() : Device.gpu(gpus.get(0));
+            String where = identity.host() + " (" + (device.isGpu() ? "GPU " + device.getDeviceId() : "CPU") + ")";
+            note(a.instanceId(), DeploymentLogs.Level.INFO, "Loading the model on " + where);
             long started = System.nanoTime();
             TransformerModel model = ModelLoader.load(Path.of(URI.create(a.artifactUri())), device);
             Batcher batcher = new Batcher(a.instanceId().toString(), a.limits().maxBatchSize(),
                     a.limits().maxBatchDelayMs(), work(task, model));
             served.put(a.instanceId(), new Served(a.instanceId(), a.secret(), task, a.artifactUri(), model, batcher,
                     Duration.ofMillis(a.limits().requestTimeoutMs()), gpus, gpuPool));
+            long millis = (System.nanoTime() - started) / 1_000_000;
             db.write(c -> {
                 Deployments.setInstanceState(c, a.instanceId(), "ready", null);
+                DeploymentLogs.instance(c, a.instanceId(), DeploymentLogs.Level.INFO, "Ready on " + where
+                        + ", the model loaded in " + millis + " ms");
                 return null;
             });
             LOG.info("Instance {} of deployment {} is ready on {} ({} ms to load)", a.instanceId(), a.deploymentId(),
-                    device, (System.nanoTime() - started) / 1_000_000);
+                    device, millis);
         } catch (InterruptedException e) {
             gpuPool.release(gpus);
             Thread.currentThread().interrupt();
@@ -198,6 +208,7 @@ public class ServedInstances {
             try {
                 db.write(c -> {
                     Deployments.setInstanceState(c, a.instanceId(), "failed", reason);
+                    DeploymentLogs.instance(c, a.instanceId(), DeploymentLogs.Level.ERROR, "Failed: " + reason);
                     return null;
                 });
             } catch (RuntimeException again) {
@@ -205,6 +216,39 @@ public class ServedInstances {
             }
         } finally {
             loading.remove(a.instanceId());
+        }
+    }
+
+    /**
+     * Notes in the deployment's log that a call failed on an instance (not a caller's mistake): at most one line per
+     * instance every {@link #FAILURE_NOTE_EVERY}, saying how many failed since the last one.
+     */
+    public void callFailed(UUID instanceId, RuntimeException e) {
+        long now = System.nanoTime();
+        long[] seen = failures.computeIfAbsent(instanceId, id -> new long[] {now - FAILURE_NOTE_EVERY.toNanos(), 0});
+        String message;
+        synchronized (seen) {
+            seen[1]++;
+            if (now - seen[0] < FAILURE_NOTE_EVERY.toNanos()) {
+                return;
+            }
+            message = (seen[1] == 1 ? "A call failed" : seen[1] + " calls failed") + " on " + identity.host() + ": "
+                    + e.getMessage();
+            seen[0] = now;
+            seen[1] = 0;
+        }
+        note(instanceId, DeploymentLogs.Level.ERROR, message);
+    }
+
+    /** A line in the deployment's log about one of its instances; a database that cannot take it delays nothing. */
+    private void note(UUID instanceId, DeploymentLogs.Level level, String message) {
+        try {
+            db.write(c -> {
+                DeploymentLogs.instance(c, instanceId, level, message);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Could not write the log line of instance {} ({}): {}", instanceId, message, e.getMessage());
         }
     }
 

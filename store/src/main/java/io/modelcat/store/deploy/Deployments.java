@@ -212,12 +212,27 @@ public final class Deployments {
                 }
             }
         }
-        int removed;
+        int removed = 0;
         try (PreparedStatement ps = c.prepareStatement("""
                 DELETE FROM deployment_instance i USING worker w
-                WHERE w.id = i.worker_id AND w.heartbeat_at < now() - make_interval(secs => ?)""")) {
+                WHERE w.id = i.worker_id AND w.heartbeat_at < now() - make_interval(secs => ?)
+                RETURNING i.id, i.deployment_id, i.worker_id""")) {
             ps.setDouble(1, deadAfter.toMillis() / 1000.0);
-            removed = ps.executeUpdate();
+            record Gone(UUID instance, UUID deployment, String worker) {
+            }
+            List<Gone> gone = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    gone.add(new Gone(SqlValues.uuid(rs, "id"), SqlValues.uuid(rs, "deployment_id"),
+                            rs.getString("worker_id")));
+                }
+            }
+            for (Gone g : gone) {
+                DeploymentLogs.append(c, g.deployment(), g.instance(), g.worker(), DeploymentLogs.Level.WARN,
+                        "Removed: runner " + g.worker() + " stopped sending heartbeats (none for more than "
+                                + deadAfter.toSeconds() + " s); a replacement is placed on a live runner");
+                removed++;
+            }
         }
         // Live serving runners with their instance counts.
         Map<String, int[]> load = new LinkedHashMap<>();
@@ -270,12 +285,16 @@ public final class Deployments {
         for (Want want : wants) {
             // Extras: the first ones of the list, which are failed, then loading, then the newest ready.
             for (int i = 0; i < want.instances().size() - want.count(); i++) {
-                removed += remove(c, want.instances().get(i), want.workers().get(i), load);
+                removed += remove(c, want.id(), want.instances().get(i), want.workers().get(i), load,
+                        "Removed from runner " + want.workers().get(i) + ": the deployment has " + want.count()
+                                + " instance(s) now");
             }
             // Instances of an older version keep answering until the current version's are all ready.
             if (want.ready() >= want.count()) {
                 for (int i = 0; i < want.old().size(); i++) {
-                    removed += remove(c, want.old().get(i), want.oldWorkers().get(i), load);
+                    removed += remove(c, want.id(), want.old().get(i), want.oldWorkers().get(i), load,
+                            "Retired from runner " + want.oldWorkers().get(i) + ": it served an earlier model version, "
+                                    + "and every instance of the current one is ready");
                 }
             }
             List<String> on = new ArrayList<>(want.workers());
@@ -287,10 +306,11 @@ public final class Deployments {
                 if (worker == null) {
                     break;
                 }
+                UUID instance = UUID.randomUUID();
                 try (PreparedStatement ps = c.prepareStatement("""
                         INSERT INTO deployment_instance (id, deployment_id, worker_id, secret, model_version_id, artifact_uri)
                         VALUES (?, ?, ?, ?, ?, ?)""")) {
-                    ps.setObject(1, UUID.randomUUID());
+                    ps.setObject(1, instance);
                     ps.setObject(2, want.id());
                     ps.setString(3, worker);
                     ps.setString(4, newSecret());
@@ -298,6 +318,8 @@ public final class Deployments {
                     ps.setString(6, want.artifact());
                     added += ps.executeUpdate();
                 }
+                DeploymentLogs.instance(c, instance, DeploymentLogs.Level.INFO, "Placed on runner " + worker
+                        + (want.gpu() ? " (one of its GPUs)" : ""));
                 on.add(worker);
                 load.get(worker)[0]++;
                 if (want.gpu()) {
@@ -308,14 +330,19 @@ public final class Deployments {
         return new Placed(added, removed);
     }
 
-    private static int remove(Connection c, UUID instance, String worker, Map<String, int[]> load) throws SQLException {
+    private static int remove(Connection c, UUID deployment, UUID instance, String worker, Map<String, int[]> load,
+                              String why) throws SQLException {
         int[] n = load.get(worker);
         if (n != null) {
             n[0]--;
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM deployment_instance WHERE id = ?")) {
             ps.setObject(1, instance);
-            return ps.executeUpdate();
+            int removed = ps.executeUpdate();
+            if (removed > 0) {
+                DeploymentLogs.append(c, deployment, instance, worker, DeploymentLogs.Level.INFO, why);
+            }
+            return removed;
         }
     }
 

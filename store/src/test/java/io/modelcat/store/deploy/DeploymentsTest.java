@@ -114,6 +114,46 @@ class DeploymentsTest extends StoreTestBase {
     }
 
     @Test
+    void placementWritesWhatItDidToTheDeploymentsLog() throws SQLException {
+        runner("r1", false);
+        runner("r2", false);
+        UUID blue = deploy("blue", 1, "cpu");
+        Deployments.place(c, DEAD_AFTER);
+        Deployments.InstanceRow first = Deployments.instances(c, List.of(blue)).get(0);
+        DeploymentLogs.instance(c, first.id(), DeploymentLogs.Level.INFO, "Ready");
+        db.executeHere("UPDATE worker SET heartbeat_at = now() - interval '1 minute' WHERE id = '" + first.workerId() + "'");
+        Deployments.place(c, DEAD_AFTER);
+
+        List<DeploymentLogs.Line> lines = DeploymentLogs.lines(c, blue, null, 10);
+        assertThat(lines).extracting(DeploymentLogs.Line::level).containsExactly("INFO", "INFO", "WARN", "INFO");
+        assertThat(lines.get(0).message()).isEqualTo("Placed on runner " + first.workerId());
+        assertThat(lines.get(0).instanceId()).isEqualTo(first.id());
+        assertThat(lines.get(1).message()).isEqualTo("Ready");
+        assertThat(lines.get(2).message()).startsWith("Removed: runner " + first.workerId() + " stopped sending heartbeats");
+        assertThat(lines.get(2).instanceId()).as("the instance row is gone, its lines stay").isEqualTo(first.id());
+        assertThat(lines.get(3).workerId()).isNotEqualTo(first.workerId());
+
+        // After an id: only newer lines; without one: the newest, oldest first.
+        assertThat(DeploymentLogs.lines(c, blue, lines.get(1).id(), 10)).containsExactlyElementsOf(lines.subList(2, 4));
+        assertThat(DeploymentLogs.lines(c, blue, null, 2)).containsExactlyElementsOf(lines.subList(2, 4));
+        // A line about an instance that is gone is dropped.
+        DeploymentLogs.instance(c, first.id(), DeploymentLogs.Level.ERROR, "late");
+        assertThat(DeploymentLogs.lines(c, blue, null, 10)).hasSize(4);
+    }
+
+    @Test
+    void aDeploymentKeepsItsNewestLogLines() throws SQLException {
+        UUID blue = deploy("blue", 1, "cpu");
+        for (int i = 0; i < DeploymentLogs.KEPT + 5; i++) {
+            DeploymentLogs.append(c, blue, null, null, DeploymentLogs.Level.INFO, "line " + i);
+        }
+        List<DeploymentLogs.Line> kept = DeploymentLogs.lines(c, blue, 0L, DeploymentLogs.KEPT + 10);
+        assertThat(kept).hasSize(DeploymentLogs.KEPT);
+        assertThat(kept.get(0).message()).isEqualTo("line 5");
+        assertThat(kept.get(kept.size() - 1).message()).isEqualTo("line " + (DeploymentLogs.KEPT + 4));
+    }
+
+    @Test
     void trafficCountsOfSeveralServicesAddUp() throws SQLException {
         UUID blue = deploy("blue", 1, "cpu");
         java.time.Instant minute = java.time.Instant.parse("2026-12-05T01:00:00Z");

@@ -49,22 +49,15 @@ class DeploySystemTest {
         hub.addRepo("hf-tiny/chat", Fixtures.model(CHAT_FIXTURE));
         system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()));
         system.addRunner("server-a", Map.of());
-        classifier = importModel("hf-tiny/sentiment");
-        generator = importModel("hf-tiny/gpt2");
-        chatModel = importModel("hf-tiny/chat");
+        classifier = system.importModel("hf-tiny/sentiment", TIMEOUT);
+        generator = system.importModel("hf-tiny/gpt2", TIMEOUT);
+        chatModel = system.importModel("hf-tiny/chat", TIMEOUT);
     }
 
     @AfterAll
     void stop() {
         system.close();
         hub.close();
-    }
-
-    private String importModel(String repo) {
-        Object job = system.post("/api/v1/imports", Map.of("modelId", repo)).map().get("id");
-        Map<String, Object> done = system.awaitJob(job, TIMEOUT, "succeeded", "failed");
-        assertThat(done).as(done.toString()).containsEntry("state", "succeeded");
-        return (String) ((Map<?, ?>) done.get("result")).get("modelId");
     }
 
     /** Creates an endpoint and answers its primary key (null in token mode). */
@@ -255,7 +248,15 @@ class DeploySystemTest {
         system.awaitValue(TIMEOUT, () -> deployment("sentiment", "blue-2"), d -> "ready".equals(d.get("state"))
                 && ((List<?>) d.get("instances")).size() == 2 && !d.get("instances").toString().contains("server-b"));
 
-
+        // The deployment's log tells the story: placed, loaded and ready on both runners, the dead one's instance
+        // removed, and its replacement placed and ready.
+        List<String> log = ((List<Map<String, Object>>) system.get("/api/v1/endpoints/sentiment/deployments/blue-2/logs")
+                .map().get("lines")).stream().map(l -> l.get("level") + " " + l.get("message")).toList();
+        assertThat(log).anyMatch(l -> l.startsWith("INFO Placed on runner server-b"))
+                .anyMatch(l -> l.startsWith("INFO Loading the model on"))
+                .anyMatch(l -> l.matches("WARN Removed: runner server-b\\S* stopped sending heartbeats.*"))
+                .anyMatch(l -> l.matches("INFO Ready on server-a \\(CPU\\), the model loaded in \\d+ ms"));
+        assertThat(log.stream().filter(l -> l.startsWith("INFO Ready on")).count()).as(log.toString()).isEqualTo(3);
     }
 
     @Test

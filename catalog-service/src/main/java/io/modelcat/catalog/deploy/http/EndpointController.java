@@ -21,6 +21,7 @@ import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.access.Role;
 import io.modelcat.catalog.access.http.AccessFilter;
 import io.modelcat.catalog.access.http.RequiresRole;
+import io.modelcat.catalog.deploy.DeploymentLogView;
 import io.modelcat.catalog.deploy.EndpointRequests;
 import io.modelcat.catalog.deploy.EndpointService;
 import io.modelcat.catalog.deploy.EndpointMetrics;
@@ -120,6 +121,17 @@ public class EndpointController {
             + "summed over every catalog service; counts reach it within seconds.")
     public EndpointMetrics metrics(@PathVariable String name, @Nullable @QueryValue("minutes") Integer minutes) {
         return endpoints.metrics(name, minutes);
+    }
+
+    @Get("/{name}/deployments/{deployment}/logs")
+    @RequiresRole(Role.VIEWER)
+    @Operation(summary = "What happened to a deployment's instances", description = "Placed, loading, ready (with the "
+            + "load time), failed (why), retired, removed with a runner that stopped answering, and calls that failed "
+            + "on a runner; oldest first. Without 'after', the newest 'limit' lines (default 200, at most 1000); with "
+            + "it, the lines after that id (send the answer's lastId to follow the log).")
+    public DeploymentLogView logs(@PathVariable String name, @PathVariable String deployment,
+                                  @Nullable @QueryValue("after") Long after, @Nullable @QueryValue("limit") Integer limit) {
+        return endpoints.logs(name, deployment, after, limit);
     }
 
     @Post("/{name}/deployments")

@@ -67,6 +67,7 @@ public class ServeController {
             return error(HttpStatus.BAD_REQUEST, e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("Instance {} failed to answer", id, e);
+            instances.callFailed(id, e);
             return error(HttpStatus.INTERNAL_SERVER_ERROR, "the model failed to answer: " + e.getMessage());
         }
     }
@@ -95,7 +96,7 @@ public class ServeController {
     }
 
     /** Runs a call, sending its events as lines; a caller that goes away stops the generation at its next token. */
-    private static void run(UUID id, ServedInstances.Call call, FluxSink<byte[]> sink) {
+    private void run(UUID id, ServedInstances.Call call, FluxSink<byte[]> sink) {
         try {
             ServeResponse response = call.run(event -> {
                 if (sink.isCancelled()) {
@@ -112,6 +113,7 @@ public class ServeController {
             sink.next(line(ServeEvent.error(400, e.getMessage())));
         } catch (RuntimeException e) {
             LOG.warn("Instance {} failed to answer", id, e);
+            instances.callFailed(id, e);
             sink.next(line(ServeEvent.error(500, "the model failed to answer: " + e.getMessage())));
         }
         sink.complete();
