@@ -3,8 +3,8 @@ LitServe with dynamic batching. Each model answers POST /<name>/predict {"input_
 [{"label": ..., "score": ...}, ...], as ModelCat's /score answers the same body.
 
 Usage: peers.py fastapi|litserve <port> <threads> <name>=<model_dir> [...]
-  fastapi   one uvicorn worker; a request's pipeline call holds a lock, so one request runs at a time (as one
-            ModelCat instance runs one request at a time), on <threads> intra-op threads
+  fastapi   one uvicorn worker; a request's pipeline call holds a lock, so one request runs at a time (the plain
+            way a pipeline is put behind an API), on <threads> intra-op threads
   litserve  LitServe gathers up to MAX_BATCH (8) waiting requests, waiting at most BATCH_TIMEOUT_S (10 ms) for
             more, into one pipeline call
 """

@@ -4,7 +4,7 @@
 #      concurrent requests: ModelCat's /endpoints/{name}/score (key, MLflow body) beside a transformers pipeline
 #      behind FastAPI/uvicorn and LitServe with dynamic batching (bench/serving/peers.py), one wrk for all;
 #   2. the gateway's added latency: the tiny DistilBERT fixture through /score against the runner's own
-#      /serve/{instance} (with the instance's secret, read from the database), at 1 and 32;
+#      /serve/{instance} (with the instance's secret, read from the database), at 1 and 200 connections;
 #   3. text generation, GPT-2-small shape, 64 greedy tokens: /v1/completions beside transformers' generate.
 # Usage: bench/serving/run.sh        (about 15 minutes on 2 cores; JSON lines and logs go to bench/results/serving/)
 #   BENCH_DURATION (10) / BENCH_WARMUP (3)  seconds measured / warmed up per cell
@@ -92,7 +92,7 @@ deploy() {  # endpoint model-id -> the endpoint's primary key, once its deployme
   local key state
   key="$(api -d "{\"name\": \"$1\", \"authMode\": \"key\"}" "$BASE/api/v1/endpoints" | jq -r .keys.primaryKey)"
   api -d "{\"name\": \"blue\", \"modelId\": \"$2\", \"instanceCount\": 1, \"device\": \"cpu\",
-    \"maxConcurrentRequestsPerInstance\": 64, \"requestTimeoutMs\": 120000}" \
+    \"maxConcurrentRequestsPerInstance\": 256, \"requestTimeoutMs\": 120000}" \
     "$BASE/api/v1/endpoints/$1/deployments" > /dev/null
   for _ in $(seq 1 300); do
     state="$(api "$BASE/api/v1/endpoints/$1" | jq -r '.deployments[0].state')"
@@ -184,7 +184,7 @@ print(f"torch {torch.__version__}, transformers {transformers.__version__}, lits
     done
   done
   # The gateway: the tiny model through /score, and straight to the runner.
-  for c in 1 32; do
+  for c in 1 200; do
     measure gateway tiny modelcat "$c" "$HOME_DIR/tiny.json"
     measure gateway tiny runner "$c" "$HOME_DIR/tiny-serve.json"
   done
