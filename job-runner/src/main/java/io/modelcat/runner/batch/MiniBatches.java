@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The finished mini-batches of a job, one JSON-lines file each in the job's work folder (which a retry
- * or a runner taking over the job finds again). A file appears whole or not at all (written aside, then
- * moved into place), so a mini-batch with a file is never scored again.
+ * The finished mini-batches of a job, one JSON-lines file each in the job's work folder (which a retry, a
+ * runner taking over the job, and the job's helpers on other runners all find). A file appears whole or not at
+ * all (written aside, then moved into place), so a mini-batch with a file is never scored again.
  */
 final class MiniBatches {
 
@@ -52,9 +52,14 @@ final class MiniBatches {
         return done;
     }
 
+    boolean exists(int index) {
+        return Files.isRegularFile(file(index));
+    }
+
     void write(int index, List<ScoredRow> rows) {
         Path target = file(index);
-        Path staged = folder.resolve(target.getFileName() + ".partial");
+        // Staged under a name of this writer's own: two participants never share a half-written file.
+        Path staged = folder.resolve(target.getFileName() + "." + java.util.UUID.randomUUID() + ".partial");
         try {
             Files.createDirectories(folder);
             try (BufferedWriter out = Files.newBufferedWriter(staged, StandardCharsets.UTF_8)) {
