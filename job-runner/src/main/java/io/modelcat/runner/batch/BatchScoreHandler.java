@@ -49,7 +49,7 @@ public class BatchScoreHandler implements JobHandler<BatchScoreSpec> {
 
     @Override
     public BatchScoreResult run(BatchScoreSpec spec, JobContext context) throws InterruptedException {
-        TaskRecipes.predicting(spec.task());
+        TaskRecipes.predicting(spec.task()); // a task without a recipe fails here, before anything is read
         context.log("Reading dataset " + spec.dataset().id() + " (" + spec.inputFileName() + ")");
         List<InputRow> rows = BatchRows.read(datasetsDir, spec);
         int size = spec.miniBatchSize();

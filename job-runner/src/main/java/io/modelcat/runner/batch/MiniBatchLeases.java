@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +109,7 @@ public class MiniBatchLeases {
         /** The done mini-batches' indexes. */
         Set<Integer> done() {
             return db.read(c -> MiniBatchClaims.finished(c, jobId)).stream().map(MiniBatchClaims.Finished::miniBatch)
-                    .collect(java.util.stream.Collectors.toSet());
+                    .collect(Collectors.toSet());
         }
 
         /** How many done mini-batches each runner scored, by runner. */

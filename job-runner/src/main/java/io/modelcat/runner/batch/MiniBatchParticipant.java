@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One participant's part of a batch invocation, on any runner: claims the next free mini-batch, scores it with
@@ -51,7 +52,7 @@ final class MiniBatchParticipant {
      * each change of the invocation's status to {@code onStatus}; stops once {@code stop} says so of a status.
      */
     MiniBatchClaims.Status run(boolean waitForOthers, Consumer<MiniBatchClaims.Status> onStatus,
-                               java.util.function.Predicate<MiniBatchClaims.Status> stop) throws InterruptedException {
+                               Predicate<MiniBatchClaims.Status> stop) throws InterruptedException {
         TransformerModel model = null;
         MiniBatchScorer scorer = null;
         try {
@@ -119,7 +120,8 @@ final class MiniBatchParticipant {
 
             @Override
             public List<Object> predictAll(List<Map<String, String>> batch) {
-                return recipe.predictAll(model, batch.stream().map(inputs -> predictSpec(inputs)).toList(), maxLength);
+                return recipe.predictAll(model, batch.stream().map(MiniBatchParticipant.this::predictSpec).toList(),
+                        maxLength);
             }
         }, spec.maxRetries(), message -> context.log("WARN", message, Map.of()));
     }

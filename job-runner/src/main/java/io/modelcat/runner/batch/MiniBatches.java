@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -59,7 +60,7 @@ final class MiniBatches {
     void write(int index, List<ScoredRow> rows) {
         Path target = file(index);
         // Staged under a name of this writer's own: two participants never share a half-written file.
-        Path staged = folder.resolve(target.getFileName() + "." + java.util.UUID.randomUUID() + ".partial");
+        Path staged = folder.resolve(target.getFileName() + "." + UUID.randomUUID() + ".partial");
         try {
             Files.createDirectories(folder);
             try (BufferedWriter out = Files.newBufferedWriter(staged, StandardCharsets.UTF_8)) {
