@@ -1,6 +1,7 @@
 package io.modelcat.runner.batch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -26,7 +27,9 @@ import java.util.stream.Stream;
 final class MiniBatches {
 
     private static final Pattern FILE = Pattern.compile("(\\d{6})\\.jsonl");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    // Maps' keys in order, as PredictionValues writes them: the same file whichever runner's JVM scored it.
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
     private final Path folder;
 
