@@ -1,6 +1,7 @@
 // Browser tests of the batch endpoint pages against catalog-service alone: creating an endpoint with its first
 // deployment (field errors beside the fields), the endpoint page's deployments (the default, another one made the
-// default), the Invoke form's dataset upload, column mapping and settings with the API's field errors beside them,
+// default, their instance counts), the Invoke form's dataset upload, column mapping and settings (the instance count
+// starting as the deployment's) with the API's field errors beside them,
 // and what a viewer sees. They invoke nothing successfully (jobs.test.js counts the jobs): ml/batch.test.js does.
 //
 // They expect the cards of io.modelcat.catalog.ui.CatalogUiTest (alpha-sentiment with files, epsilon-summary for a
