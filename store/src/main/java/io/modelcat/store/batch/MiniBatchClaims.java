@@ -33,6 +33,12 @@ public final class MiniBatchClaims {
     public record Finished(int miniBatch, String workerId, int claims) {
     }
 
+    /** The lowest free mini-batch of a job (the parameter), locked, skipping those other claimers lock. */
+    static final String FREE_MINI_BATCH = """
+            SELECT mini_batch FROM batch_mini_batch
+            WHERE job_id = ? AND NOT done AND (lease_until IS NULL OR lease_until < now())
+            ORDER BY mini_batch LIMIT 1 FOR UPDATE SKIP LOCKED""";
+
     /** Makes the rows of mini-batches {@code 0 .. count-1} of a job; those already there are left as they are. */
     public static void open(Connection c, UUID jobId, int count) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
@@ -54,11 +60,8 @@ public final class MiniBatchClaims {
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE batch_mini_batch m
                 SET claimant = ?, worker_id = ?, lease_until = now() + ? * interval '1 millisecond', claims = claims + 1
-                WHERE m.job_id = ? AND m.mini_batch = (
-                    SELECT mini_batch FROM batch_mini_batch
-                    WHERE job_id = ? AND NOT done AND (lease_until IS NULL OR lease_until < now())
-                    ORDER BY mini_batch LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING m.mini_batch""")) {
+                WHERE m.job_id = ? AND m.mini_batch = (""" + FREE_MINI_BATCH + """
+                ) RETURNING m.mini_batch""")) {
             ps.setObject(1, claimant);
             ps.setString(2, workerId);
             ps.setLong(3, lease.toMillis());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.modelcat.store.StoreTestBase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,5 +128,27 @@ class MiniBatchClaimsTest extends StoreTestBase {
         MiniBatchClaims.Status status = MiniBatchClaims.status(c, job);
         assertThat(status.badRows()).isEqualTo(4);
         assertThat(status.invocationActive()).as("cancellation asked for").isFalse();
+    }
+
+    /** The claim's search for a free mini-batch reads the job's own rows through an index, not the whole table. */
+    @Test
+    void theClaimFindsAFreeMiniBatchThroughAnIndex() throws SQLException {
+        for (int j = 0; j < 20; j++) {
+            UUID other = UUID.randomUUID();
+            db.executeHere("INSERT INTO job (id, kind, state, params) VALUES ('" + other + "', 'batch-score', 'running', '{}')");
+            MiniBatchClaims.open(c, other, 1000);
+        }
+        MiniBatchClaims.open(c, job, 1000);
+        db.executeHere("ANALYZE batch_mini_batch");
+        StringBuilder plan = new StringBuilder();
+        try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + MiniBatchClaims.FREE_MINI_BATCH)) {
+            ps.setObject(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+        }
+        assertThat(plan.toString()).as(plan.toString()).contains("Index").doesNotContain("Seq Scan");
     }
 }
