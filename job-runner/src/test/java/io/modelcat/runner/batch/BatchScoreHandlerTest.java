@@ -194,4 +194,19 @@ class BatchScoreHandlerTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aHelperOfAnInvocationBeingCancelledScoresNothing() throws Exception {
+        UUID job = invocation();
+        TestDatabase.shared().executeHere("UPDATE job SET cancel_requested = true WHERE id = '" + job + "'");
+        UUID helperJob = UUID.randomUUID();
+        RecordingContext helping = new RecordingContext(helperJob,
+                Files.createDirectories(home.resolve("work").resolve(helperJob.toString())));
+        BatchScoreHelperResult help = new BatchScoreHelperHandler(home.resolve("datasets").toString(), leases)
+                .run(new BatchScoreHelperSpec(job, 1, spec(-1)), helping);
+
+        assertThat(help.miniBatches()).isZero();
+        assertThat(helping.logs).anyMatch(l -> l.contains("stopped: the batch job has ended or is being cancelled"));
+        assertThat(new MiniBatches(home.resolve("work").resolve(job.toString())).finished()).isEmpty();
+    }
 }
