@@ -1,6 +1,7 @@
 // Browser tests of the batch endpoint pages against catalog-service alone: creating an endpoint with its first
 // deployment (field errors beside the fields), the endpoint page's deployments (the default, another one made the
-// default), the Invoke form's dataset upload, column mapping and settings with the API's field errors beside them,
+// default, their instance counts), the Invoke form's dataset upload, column mapping and settings (the instance count
+// starting as the deployment's) with the API's field errors beside them,
 // and what a viewer sees. They invoke nothing successfully (jobs.test.js counts the jobs): ml/batch.test.js does.
 //
 // They expect the cards of io.modelcat.catalog.ui.CatalogUiTest (alpha-sentiment with files, epsilon-summary for a
@@ -64,8 +65,15 @@ describe('batch endpoints', () => {
     await eventually(async () => assert.ok(await page.locator(`#batch-add-model option[value="${alpha.id}"]`).count()));
     await page.selectOption('#batch-add-model', alpha.id);
     await page.fill('#batch-add-version', '1');
+    assert.equal(await page.inputValue('#batch-add-instances'), '1');
+    await page.fill('#batch-add-instances', '17');
+    await page.click('#batch-add-submit');
+    await eventually(async () => assert.match(await page.textContent('#batch-add-instances-error'), /between 1 and 16/));
+    await page.fill('#batch-add-instances', '3');
     await page.click('#batch-add-submit');
     await page.waitForSelector('#batch-deployments tr[data-deployment="green"]');
+    assert.equal(await page.textContent('#batch-deployments tr[data-deployment="green"] .batch-instance-count'), '3');
+    assert.equal(await page.textContent('#batch-deployments tr[data-deployment="blue"] .batch-instance-count'), '1');
     await page.click('#batch-deployments tr[data-deployment="green"] button:has-text("Make default")');
     await eventually(async () => assert.match(await page.textContent('#batch-deployments tr[data-deployment="green"]'), /default/));
     await page.click('#batch-deployments tr[data-deployment="green"] button:has-text("Delete")');
@@ -85,6 +93,10 @@ describe('batch endpoints', () => {
     assert.equal(await page.inputValue('#batch-setting-miniBatchSize'), '10');
     assert.equal(await page.inputValue('#batch-setting-errorThreshold'), '-1');
     assert.equal(await page.inputValue('#batch-setting-maxRetries'), '3');
+    assert.equal(await page.inputValue('#batch-setting-instanceCount'), '3', 'the deployment\'s instance count');
+    await page.selectOption('#batch-invoke-deployment', 'blue');
+    assert.equal(await page.inputValue('#batch-setting-instanceCount'), '1');
+    await page.selectOption('#batch-invoke-deployment', 'green');
 
     await page.setInputFiles('#batch-file', { name: 'ui-batch-reviews.csv', mimeType: 'text/csv',
       buffer: Buffer.from('id,review\n1,great film\n2,dull\n3,fine\n') });
@@ -95,9 +107,11 @@ describe('batch endpoints', () => {
 
     // Nothing mapped to text and a mini-batch of 0: both refused at once, beside their fields, and nothing queued.
     await page.fill('#batch-setting-miniBatchSize', '0');
+    await page.fill('#batch-setting-instanceCount', '0');
     await page.click('#batch-invoke-submit');
     await eventually(async () => assert.match(await page.textContent('#batch-mapping-text-error'), /is required for text-classification/));
     assert.match(await page.textContent('#batch-setting-miniBatchSize-error'), /between 1 and 10000/);
+    assert.match(await page.textContent('#batch-setting-instanceCount-error'), /between 1 and 16/);
     assert.equal(await page.getAttribute('#batch-mapping-text', 'aria-invalid'), 'true');
     assert.match(await page.textContent('#batch-invoke-status'), /Not invoked/);
     assert.match(await page.textContent('#batch-jobs-none'), /No jobs yet/);

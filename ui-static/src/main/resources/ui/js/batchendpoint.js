@@ -12,7 +12,7 @@ import { formatDateTime, relativeTime } from './format.js';
 import { isActive, jobStateBadge, progressBar } from './jobstatus.js';
 import { poll } from './polling.js';
 import { can } from './session.js';
-import { loadTaskRegistry } from './tasks.js';
+import { loadTaskRegistry, settingInput } from './tasks.js';
 
 const REFRESH_MS = 2000;
 
@@ -82,11 +82,12 @@ export function mountBatchEndpoint(root, name, navigate) {
       }
     };
     return h('div', { class: 'table-scroll' }, h('table', { id: 'batch-deployments' },
-      h('thead', {}, h('tr', {}, ['Deployment', 'Model', 'Task', 'Created', ''].map(t => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ['Deployment', 'Model', 'Task', 'Instances', 'Created', ''].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, deployments.map(d => h('tr', { dataset: { deployment: d.name } },
         h('th', { scope: 'row' }, d.name, d.name === endpoint.defaultDeployment ? h('span', { class: 'badge', id: 'batch-default-badge' }, 'default') : null),
         h('td', {}, h('a', { href: `#/models/${encodeURIComponent(d.modelId)}` }, d.modelName), ` v${d.versionNumber}`),
         h('td', {}, taskBadge(d.task)),
+        h('td', { class: 'batch-instance-count' }, String(d.instanceCount ?? 1)),
         h('td', {}, h('time', { datetime: d.createdAt, title: formatDateTime(d.createdAt) }, relativeTime(d.createdAt))),
         h('td', {}, contributor && d.name !== endpoint.defaultDeployment ? [
           h('button', { type: 'button', class: 'button small', onclick: act(() => setDefaultBatchDeployment(name, d.name)) }, 'Make default'), ' ',
@@ -99,6 +100,9 @@ export function mountBatchEndpoint(root, name, navigate) {
     const nameInput = h('input', { id: 'batch-add-name', type: 'text', autocomplete: 'off', maxlength: '32' });
     const modelSelect = h('select', { id: 'batch-add-model' }, h('option', { value: '' }, 'Choose a model…'));
     const versionInput = h('input', { id: 'batch-add-version', type: 'text', inputmode: 'numeric', placeholder: 'newest' });
+    const instances = registry.batchScoreSettings.find(s => s.name === 'instanceCount');
+    const instancesInput = h('input', { id: 'batch-add-instances', type: 'number', inputmode: 'numeric',
+      ...(instances ? settingInput(instances) : { value: '1', min: '1', step: '1' }) });
     listModels({ limit: 100 }).then(models => {
       for (const m of (models?.items ?? []).filter(m => registry.runs(m.task, 'predict'))) {
         modelSelect.append(h('option', { value: m.id }, `${m.name} (${m.task})`));
@@ -111,13 +115,16 @@ export function mountBatchEndpoint(root, name, navigate) {
           h('div', { class: 'field' }, h('label', { for: 'batch-add-name' }, 'Name'), nameInput, errors.add('name', nameInput, 'batch-add-name')),
           h('div', { class: 'field' }, h('label', { for: 'batch-add-model' }, 'Model'), modelSelect, errors.add('modelId', modelSelect, 'batch-add-model')),
           h('div', { class: 'field' }, h('label', { for: 'batch-add-version' }, 'Version'), versionInput,
-            errors.add('versionNumber', versionInput, 'batch-add-version'))),
+            errors.add('versionNumber', versionInput, 'batch-add-version')),
+          h('div', { class: 'field' }, h('label', { for: 'batch-add-instances' }, 'Instances'), instancesInput,
+            h('p', { class: 'hint' }, 'Runners that score each invocation\'s mini-batches at once.'),
+            errors.add('instanceCount', instancesInput, 'batch-add-instances'))),
         h('button', { type: 'submit', class: 'button', id: 'batch-add-submit' }, 'Add'), status));
     form.addEventListener('submit', async event => {
       event.preventDefault();
       try {
         await createBatchDeployment(name, { name: nameInput.value.trim(), modelId: modelSelect.value || null,
-          versionNumber: numberValue(versionInput) });
+          versionNumber: numberValue(versionInput), instanceCount: numberValue(instancesInput) });
         load();
       } catch (error) {
         const left = errors.show(error.errors ?? []);
@@ -154,7 +161,8 @@ export function miniBatchText(job) {
       + (result.badRows ? ` · ${result.badRows} bad` : '');
   }
   if (typeof detail.miniBatches !== 'number') return job.state === 'queued' ? 'Waiting for a runner' : '';
-  return `${detail.miniBatchesDone ?? 0} of ${detail.miniBatches} mini-batches` + (detail.badRows ? ` · ${detail.badRows} bad rows` : '');
+  return `${detail.miniBatchesDone ?? 0} of ${detail.miniBatches} mini-batches`
+    + (detail.runners > 1 ? ` on ${detail.runners} runners` : '') + (detail.badRows ? ` · ${detail.badRows} bad rows` : '');
 }
 
 function jobsTable(items, contributor) {

@@ -52,7 +52,7 @@ export async function invokeForm(endpoint, registry, onInvoked) {
         select, h('p', { class: 'hint' }, `The column with ${input.description}.`), error);
     })));
   }
-  deploymentSelect.addEventListener('change', fillMapping);
+  deploymentSelect.addEventListener('change', () => { fillMapping(); fillInstances(); });
 
   const settings = registry.batchScoreSettings.map(setting => {
     const id = `batch-setting-${setting.name}`;
@@ -61,6 +61,14 @@ export async function invokeForm(endpoint, registry, onInvoked) {
     return { setting, input, element: h('div', { class: 'field' }, h('label', { for: id }, settingLabel(setting.name)), input,
       h('p', { class: 'hint' }, sentence(setting.description ?? setting.help)), error) };
   });
+
+  // The instance count starts as the chosen deployment's; a change overrides it for this invocation.
+  function fillInstances() {
+    const input = settings.find(s => s.setting.name === 'instanceCount')?.input;
+    const count = deployments.find(d => d.name === deploymentSelect.value)?.instanceCount;
+    if (input && typeof count === 'number') input.value = String(count);
+  }
+  fillInstances();
 
   const submit = h('button', { type: 'submit', class: 'button primary', id: 'batch-invoke-submit' }, 'Invoke');
   const status = h('div', { id: 'batch-invoke-status', role: 'status' });

@@ -5,7 +5,7 @@ import { formatBytes, formatRate } from './format.js';
 import { poll } from './polling.js';
 
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
-export const JOB_KINDS = ['import', 'evaluate', 'finetune', 'batch-score', 'noop'];
+export const JOB_KINDS = ['import', 'evaluate', 'finetune', 'batch-score', 'batch-score-helper', 'noop'];
 
 const STATE_LABELS = {
   queued: 'Queued',
@@ -20,6 +20,7 @@ const KIND_LABELS = {
   evaluate: 'Evaluate',
   finetune: 'Fine-tune',
   'batch-score': 'Batch score',
+  'batch-score-helper': 'Batch score helper',
   noop: 'No-op',
 };
 
@@ -40,8 +41,10 @@ export function jobStateBadge(job) {
     job.cancelRequested && isActive(job) ? `${label} · cancelling` : label);
 }
 
-/** What the job is about: the Hub repository of an import, else its kind. */
+/** What the job is about: the Hub repository of an import, the batch job a helper helps, else its kind. */
 export function jobSubject(job) {
+  const helped = job.kind === 'batch-score-helper' ? job.params?.invocationJobId : null;
+  if (typeof helped === 'string') return `Helps batch job ${helped}`;
   const repo = job.params?.repoId ?? job.params?.modelId;
   return typeof repo === 'string' ? repo : kindLabel(job.kind);
 }

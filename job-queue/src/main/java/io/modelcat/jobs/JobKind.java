@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * What a job does. {@code predict} answers one sample-inference call ("try it") with a cached model;
- * {@code batch-score} scores a dataset in mini-batches for a batch endpoint;
+ * {@code batch-score} scores a dataset in mini-batches for a batch endpoint, and {@code batch-score-helper}
+ * joins one such invocation on another runner (claiming and scoring its mini-batches too);
  * {@code noop} waits and reports progress: for checking workers and for benchmarks.
  */
 public enum JobKind {
@@ -15,6 +16,7 @@ public enum JobKind {
     FINETUNE("finetune"),
     PREDICT("predict"),
     BATCH_SCORE("batch-score"),
+    BATCH_SCORE_HELPER("batch-score-helper"),
     NOOP("noop");
 
     private final String wireName;

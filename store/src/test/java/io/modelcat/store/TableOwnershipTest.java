@@ -25,7 +25,7 @@ class TableOwnershipTest {
     static final Map<String, List<String>> OWNERS = Map.of("store", List.of(
             "job", "job_log", "job_dataset", "model", "model_version", "metric", "prediction_sample", "worker",
             "endpoint", "deployment", "deployment_instance", "deployment_traffic", "batch_endpoint", "batch_deployment",
-            "batch_job"));
+            "batch_job", "batch_mini_batch"));
 
     @Test
     void onlyTheOwnerOfATableRunsSqlOnIt() throws IOException {

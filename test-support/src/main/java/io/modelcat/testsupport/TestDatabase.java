@@ -36,7 +36,7 @@ public final class TestDatabase {
     private static final Logger LOG = Logger.getLogger(TestDatabase.class.getName());
     // Accounts and their API tokens stay: tests make them once per database (see the catalog's TestAccounts).
     private static final List<String> APP_TABLES = List.of(
-            "batch_job", "batch_deployment", "batch_endpoint", "deployment_traffic", "deployment_instance", "deployment",
+            "batch_mini_batch", "batch_job", "batch_deployment", "batch_endpoint", "deployment_traffic", "deployment_instance", "deployment",
             "endpoint", "prediction_sample", "metric", "job_dataset", "job_log", "job", "worker", "dataset", "model_version", "model",
             "audit_event", "login_failure", "web_session", "secret", "runner_token");
 

@@ -38,7 +38,9 @@ public final class BatchEndpointRequests {
     public record CreateDeployment(
             @NotBlank @Pattern(regexp = NAME, message = NAME_RULE) String name,
             @NotNull UUID modelId,
-            @Nullable @Min(1) @Schema(description = "default: the newest version") Integer versionNumber) {
+            @Nullable @Min(1) @Schema(description = "default: the newest version") Integer versionNumber,
+            @Nullable @Schema(description = "runners that score each invocation's mini-batches at once (Azure ML's "
+                    + "instance_count); a whole number between 1 and 16 (default 1)") Integer instanceCount) {
     }
 
     /** Which deployment invocations run when they name none. */
@@ -61,6 +63,9 @@ public final class BatchEndpointRequests {
                     + "number between -1 and 1000000000 (default -1)") Integer errorThreshold,
             @Nullable @Schema(description = "attempts of a failing mini-batch after its first one; a whole number "
                     + "between 0 and 10 (default 3)") Integer maxRetries,
+            @Nullable @Schema(description = "runners that score an invocation's mini-batches at once (an invocation "
+                    + "without one takes its deployment's); a whole number between 1 and 16 (default 1)")
+            Integer instanceCount,
             @Nullable @Valid JobRequests.DeviceInput device,
             @Nullable @Min(0) @Max(9) Integer priority) {
     }

@@ -14,6 +14,7 @@ import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.catalog.problem.NotFoundException;
 import io.modelcat.jobs.DeviceRequest;
 import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.spec.BatchScoreHelperSpec;
 import io.modelcat.jobs.spec.BatchScoreResult;
 import io.modelcat.jobs.spec.BatchScoreSpec;
 import io.modelcat.jobs.spec.JobSpecs;
@@ -100,6 +101,9 @@ public class BatchEndpointService {
                                                          Caller by) {
         List<FieldError> errors = new ArrayList<>();
         JobInputs.Target target = inputs.target(request.modelId(), request.versionNumber(), errors);
+        List<SpecError> invalid = new ArrayList<>();
+        int instanceCount = BatchScoreSpec.INSTANCE_COUNT.resolve("", request.instanceCount(), invalid).intValue();
+        JobInputs.add(invalid, errors);
         JobInputs.throwIfAny(errors);
         JobInputs.artifactUri(target.model(), target.version());
         Task task = Task.fromWireName(target.model().task()).filter(SCORED::contains).orElseThrow(() ->
@@ -109,7 +113,8 @@ public class BatchEndpointService {
         db.write(c -> {
             BatchEndpoints.EndpointRow row = BatchEndpoints.lock(c, endpointName).orElseThrow(() -> noEndpoint(endpointName));
             boolean made = BatchEndpoints.insertDeployment(c, new BatchEndpoints.NewDeployment(UUID.randomUUID(),
-                    row.id(), request.name(), target.model().id(), target.version().id(), task.wireName(), by.userId()));
+                    row.id(), request.name(), target.model().id(), target.version().id(), task.wireName(), instanceCount,
+                    by.userId()));
             if (!made) {
                 throw new ConflictException("batch endpoint '" + endpointName + "' has a deployment called '"
                         + request.name() + "' already");
@@ -121,7 +126,7 @@ public class BatchEndpointService {
         });
         audit.record(by.did("batch-deployment.create", "batch-endpoint", endpointName, Map.of("deployment",
                 request.name(), "modelId", target.model().id().toString(), "versionNumber",
-                target.version().versionNumber())));
+                target.version().versionNumber(), "instanceCount", instanceCount)));
         return deployment(endpointName, request.name());
     }
 
@@ -196,6 +201,7 @@ public class BatchEndpointService {
         int miniBatchSize = BatchScoreSpec.MINI_BATCH_SIZE.resolve("", request.miniBatchSize(), invalid).intValue();
         int errorThreshold = BatchScoreSpec.ERROR_THRESHOLD.resolve("", request.errorThreshold(), invalid).intValue();
         int maxRetries = BatchScoreSpec.MAX_RETRIES.resolve("", request.maxRetries(), invalid).intValue();
+        Number askedInstances = BatchScoreSpec.INSTANCE_COUNT.resolve("", request.instanceCount(), invalid);
         JobInputs.add(invalid, errors);
         DeviceRequest device = JobService.device(request.device());
         JobInputs.throwIfAny(errors);
@@ -206,15 +212,23 @@ public class BatchEndpointService {
                     + errors.get(0).message());
         }
         String artifactUri = JobInputs.artifactUri(target.model(), target.version());
+        int instanceCount = request.instanceCount() != null ? askedInstances.intValue() : deployment.instanceCount();
         BatchScoreSpec spec = new BatchScoreSpec(task, target.version().id(), artifactUri, dataset.toRef(), dataset.name(),
-                columns, miniBatchSize, errorThreshold, maxRetries);
-        JobView job = jobs.submit(by, spec, target.model().id(), target.version().id(),
-                List.of(new JobDataset(JobDataset.TEST, dataset.id())), device,
-                request.priority() == null ? 0 : request.priority(), JobService.DEFAULT_MAX_ATTEMPTS, null);
+                columns, miniBatchSize, errorThreshold, maxRetries, instanceCount);
+        int priority = request.priority() == null ? 0 : request.priority();
+        List<JobDataset> reads = List.of(new JobDataset(JobDataset.TEST, dataset.id()));
+        JobView job = jobs.submit(by, spec, target.model().id(), target.version().id(), reads, device, priority,
+                JobService.DEFAULT_MAX_ATTEMPTS, null);
         db.write(c -> {
             BatchEndpoints.linkJob(c, job.id(), row.id(), deploymentName);
             return null;
         });
+        // The other instances join as helper jobs, queued after the invocation so that it starts first; they are
+        // not linked to the endpoint, so its list shows the invocation alone.
+        for (int instance = 1; instance < instanceCount; instance++) {
+            jobs.submit(by, new BatchScoreHelperSpec(job.id(), instance, spec), target.model().id(),
+                    target.version().id(), reads, device, priority, JobService.DEFAULT_MAX_ATTEMPTS, null);
+        }
         audit.record(by.did("batch-endpoint.invoke", "batch-endpoint", endpointName, Map.of("deployment", deploymentName,
                 "jobId", job.id().toString(), "datasetId", dataset.id().toString())));
         return new BatchEndpointView.Job(deploymentName, job, null);
@@ -301,7 +315,7 @@ public class BatchEndpointService {
         for (BatchEndpoints.EndpointRow e : rows) {
             List<BatchEndpointView.Deployment> ds = deployments.stream().filter(d -> d.endpointId().equals(e.id()))
                     .map(d -> new BatchEndpointView.Deployment(d.name(), d.modelId(), d.modelName(), d.versionNumber(),
-                            d.task(), d.createdAt())).toList();
+                            d.task(), d.instanceCount(), d.createdAt())).toList();
             views.add(new BatchEndpointView(e.name(), e.description(), e.defaultDeployment(),
                     "/api/v1/batch-endpoints/" + e.name() + "/jobs", e.createdBy(), e.createdAt(), e.updatedAt(), ds));
         }

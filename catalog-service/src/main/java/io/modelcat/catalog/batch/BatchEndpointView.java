@@ -23,7 +23,8 @@ public record BatchEndpointView(String name, String description,
     @Serdeable
     @Schema(name = "BatchDeployment")
     public record Deployment(String name, UUID modelId, String modelName, int versionNumber, String task,
-                             Instant createdAt) {
+                             @Schema(description = "runners that score an invocation's mini-batches at once")
+                             int instanceCount, Instant createdAt) {
     }
 
     /** All batch endpoints. */

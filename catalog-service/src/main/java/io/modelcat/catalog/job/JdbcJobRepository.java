@@ -114,6 +114,11 @@ final class JdbcJobRepository implements JobRepository {
     }
 
     @Override
+    public List<UUID> activeHelpersOf(UUID invocationId) {
+        return db.read(c -> Jobs.activeHelpersOf(c, invocationId));
+    }
+
+    @Override
     public List<JobLogEntry> logs(UUID jobId, long afterId, int limit) {
         return db.write(c -> {
             List<JobLogEntry> entries = new ArrayList<>();

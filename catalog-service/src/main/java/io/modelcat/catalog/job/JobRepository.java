@@ -33,6 +33,9 @@ public interface JobRepository {
     /** Asks the runner of a running job to stop; true if it was running. */
     boolean requestCancel(UUID id);
 
+    /** The queued or running {@code batch-score-helper} jobs that help an invocation. */
+    List<UUID> activeHelpersOf(UUID invocationId);
+
     List<JobLogEntry> logs(UUID jobId, long afterId, int limit);
 
     /** Tells idle runners of a Quartz cluster that a job is waiting (PostgreSQL NOTIFY). */

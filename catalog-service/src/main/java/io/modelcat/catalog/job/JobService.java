@@ -136,8 +136,8 @@ public class JobService {
     }
 
     /**
-     * Cancels a queued job at once, or asks the runner of a running one to stop (it does within seconds).
-     * Only the job's submitter or an admin may.
+     * Cancels a queued job at once, or asks the runner of a running one to stop (it does within seconds), and
+     * with a batch invocation its helpers. Only the job's submitter or an admin may.
      */
     public JobView cancel(UUID id, Caller caller) {
         JobView job = get(id);
@@ -145,6 +145,22 @@ public class JobService {
         if (job.isFinal()) {
             throw new ConflictException("job " + id + " has already ended (" + job.state() + ")");
         }
+        stop(id, job);
+        if (JobKind.BATCH_SCORE.wireName().equals(job.kind())) {
+            for (UUID helper : jobs.activeHelpersOf(id)) {
+                try {
+                    jobs.find(helper).filter(h -> !h.isFinal()).ifPresent(h -> stop(helper, h));
+                } catch (ConflictException ended) {
+                    // The helper ended meanwhile: nothing to stop.
+                }
+            }
+        }
+        audit.record(caller.did("job.cancel", "job", id, Map.of("kind", job.kind(), "stateWas", job.state())));
+        return get(id);
+    }
+
+    /** Cancels a queued job, or asks its runner to stop; a job that ended meanwhile is a 409. */
+    private void stop(UUID id, JobView job) {
         if (jobs.cancelQueued(id)) {
             queue.withdraw(id, new DeviceRequest(job.device().kind(), job.device().count()));
         } else if (!jobs.requestCancel(id)) {
@@ -157,8 +173,6 @@ public class JobService {
                 queue.withdraw(id, new DeviceRequest(job.device().kind(), job.device().count()));
             }
         }
-        audit.record(caller.did("job.cancel", "job", id, Map.of("kind", job.kind(), "stateWas", job.state())));
-        return get(id);
     }
 
     public List<JobLogEntry> logs(UUID id, Long after, Integer limit) {

@@ -52,6 +52,7 @@ class BatchEndpointApiTest extends MlJobTestBase {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void endpointsAndDeploymentsAreCheckedAndTheFirstDeploymentIsTheDefault() {
         assertThat(api.post("/api/v1/batch-endpoints", Map.of("name", "No Spaces")).errorFields()).containsExactly("name");
         assertThat(api.post("/api/v1/batch-endpoints", Map.of("name", "ab")).errorFields()).containsExactly("name");
@@ -67,16 +68,21 @@ class BatchEndpointApiTest extends MlJobTestBase {
                 "modelId", UUID.randomUUID().toString())).errorFields()).containsExactly("modelId");
         assertThat(api.post("/api/v1/batch-endpoints/reviews/deployments", Map.of("name", "green",
                 "modelId", modelId, "versionNumber", 7)).errorFields()).containsExactly("versionNumber");
+        assertThat(api.post("/api/v1/batch-endpoints/reviews/deployments", Map.of("name", "green",
+                "modelId", modelId, "instanceCount", 17)).errorFields()).containsExactly("instanceCount");
+        assertThat(api.post("/api/v1/batch-endpoints/reviews/deployments", Map.of("name", "green",
+                "modelId", modelId, "instanceCount", 0)).toString()).contains("between 1 and 16");
         assertThat(api.post("/api/v1/batch-endpoints/reviews/deployments", Map.of("name", "blue", "modelId", modelId))
                 .status()).isEqualTo(409);
         assertThat(api.post("/api/v1/batch-endpoints/nowhere/deployments", Map.of("name", "blue", "modelId", modelId))
                 .status()).isEqualTo(404);
-        assertThat(api.post("/api/v1/batch-endpoints/reviews/deployments", Map.of("name", "green", "modelId", modelId))
-                .status()).isEqualTo(201);
+        assertThat(api.post("/api/v1/batch-endpoints/reviews/deployments", Map.of("name", "green", "modelId", modelId,
+                "instanceCount", 3)).status()).isEqualTo(201);
 
         Map<String, Object> endpoint = api.get("/api/v1/batch-endpoints/reviews").map();
         assertThat(endpoint).containsEntry("defaultDeployment", "blue").containsEntry("description", "nightly");
-        assertThat((List<?>) endpoint.get("deployments")).hasSize(2);
+        assertThat((List<Map<String, Object>>) endpoint.get("deployments")).extracting(d -> d.get("instanceCount"))
+                .as("blue has the default").containsExactly(1, 3);
         assertThat(api.delete("/api/v1/batch-endpoints/reviews/deployments/blue").status())
                 .as("the default, while green could take its place").isEqualTo(409);
         assertThat(api.put("/api/v1/batch-endpoints/reviews/default-deployment", Map.of("deployment", "red"))
@@ -129,8 +135,9 @@ class BatchEndpointApiTest extends MlJobTestBase {
                 .containsExactly("inputColumns.label");
         assertThat(api.post(path, with(good, "inputColumns", null)).errorFields())
                 .as("no column is called text").containsExactly("inputColumns.text");
-        assertThat(api.post(path, with(with(with(good, "miniBatchSize", 0), "errorThreshold", -2), "maxRetries", 11))
-                .errorFields()).containsExactlyInAnyOrder("miniBatchSize", "errorThreshold", "maxRetries");
+        assertThat(api.post(path, with(with(with(with(good, "miniBatchSize", 0), "errorThreshold", -2), "maxRetries", 11),
+                "instanceCount", 0)).errorFields())
+                .containsExactlyInAnyOrder("miniBatchSize", "errorThreshold", "maxRetries", "instanceCount");
         assertThat(api.post(path, with(good, "device", Map.of("kind", "tpu"))).errorFields()).containsExactly("device.kind");
         assertThat(api.post(path, with(good, "datasetId", "not-a-uuid")).status()).isEqualTo(400);
         assertThat(api.post(path, with(good, "miniBatchSize", "ten")).status()).isEqualTo(400);
@@ -189,5 +196,37 @@ class BatchEndpointApiTest extends MlJobTestBase {
 
         assertThat(api.delete("/api/v1/batch-endpoints/reviews").status()).isEqualTo(204);
         assertThat(api.get("/api/v1/jobs/" + jobId).status()).as("the job stays").isEqualTo(200);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anInvocationOnSeveralInstancesQueuesHelpersThatTheEndpointDoesNotListAndCancellingStopsThem() {
+        endpointWithDeployment();
+        String datasetId = reviews();
+        ApiClient.Answer invoked = api.post("/api/v1/batch-endpoints/reviews/jobs",
+                with(invocation(datasetId), "instanceCount", 3));
+        assertThat(invoked.status()).as(invoked.toString()).isEqualTo(202);
+        Map<String, Object> job = (Map<String, Object>) invoked.map().get("job");
+        String jobId = (String) job.get("id");
+        assertThat((Map<String, Object>) job.get("params")).containsEntry("instanceCount", 3);
+
+        List<Map<String, Object>> helpers = api.get("/api/v1/jobs?kind=batch-score-helper").items();
+        assertThat(helpers).hasSize(2).allSatisfy(h -> {
+            assertThat(h).containsEntry("state", "queued");
+            assertThat((Map<String, Object>) h.get("params")).containsEntry("invocationJobId", jobId);
+        });
+        assertThat(helpers).extracting(h -> ((Map<String, Object>) h.get("params")).get("instance"))
+                .containsExactlyInAnyOrder(1, 2);
+        assertThat(api.get("/api/v1/batch-endpoints/reviews/jobs").items()).extracting(j -> (Object) ((Map<?, ?>) j.get("job")).get("id"))
+                .as("the helpers are not invocations").containsExactly(jobId);
+
+        assertThat(api.post("/api/v1/jobs/" + jobId + "/cancel", Map.of()).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/jobs?kind=batch-score-helper").items()).extracting(h -> h.get("state"))
+                .containsExactly("cancelled", "cancelled");
+
+        ApiClient.Answer onDeployments = api.post("/api/v1/batch-endpoints/reviews/jobs", invocation(datasetId));
+        assertThat((Map<String, Object>) ((Map<String, Object>) onDeployments.map().get("job")).get("params"))
+                .as("the deployment's count").containsEntry("instanceCount", 1);
+        assertThat(api.get("/api/v1/jobs?kind=batch-score-helper").items()).hasSize(2);
     }
 }

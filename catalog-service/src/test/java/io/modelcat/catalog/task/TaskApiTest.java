@@ -61,7 +61,7 @@ class TaskApiTest extends CatalogTestBase {
         assertThat((List<Map<String, Object>>) registry.get("evaluationSettings")).extracting(s -> s.get("name"))
                 .containsExactly("batchSize", "maxSequenceLength");
         assertThat((List<Map<String, Object>>) registry.get("batchScoreSettings")).extracting(s -> s.get("name"))
-                .containsExactly("miniBatchSize", "errorThreshold", "maxRetries");
+                .containsExactly("miniBatchSize", "errorThreshold", "maxRetries", "instanceCount");
         assertThat((List<Map<String, Object>>) registry.get("trainingSeries")).extracting(s -> s.get("name"))
                 .contains("loss", "epoch_loss");
     }

@@ -14,10 +14,12 @@ import java.util.UUID;
  * @param inputColumns   the task's predict inputs ({@link Task#predictInputs()}) to dataset columns
  * @param errorThreshold bad rows tolerated before the job fails; -1 tolerates any number
  * @param maxRetries     attempts of a failing mini-batch after its first one
+ * @param instanceCount  runners that score the mini-batches at once: the invocation's own job and
+ *                       {@code instanceCount - 1} {@link BatchScoreHelperSpec helpers}
  */
 public record BatchScoreSpec(Task task, UUID modelVersionId, String artifactUri, DatasetRef dataset,
                              String inputFileName, Map<String, String> inputColumns, int miniBatchSize,
-                             int errorThreshold, int maxRetries) implements JobSpec {
+                             int errorThreshold, int maxRetries, int instanceCount) implements JobSpec {
 
     public static final Setting MINI_BATCH_SIZE = Setting.integer("miniBatchSize", 10, 1, 10_000,
             "rows per mini-batch: the unit of progress, of retries and of resuming");
@@ -25,7 +27,15 @@ public record BatchScoreSpec(Task task, UUID modelVersionId, String artifactUri,
             "bad rows tolerated before the job fails; -1 ignores bad rows");
     public static final Setting MAX_RETRIES = Setting.integer("maxRetries", 3, 0, 10,
             "attempts of a failing mini-batch after its first one");
-    public static final List<Setting> SETTINGS = List.of(MINI_BATCH_SIZE, ERROR_THRESHOLD, MAX_RETRIES);
+    public static final Setting INSTANCE_COUNT = Setting.integer("instanceCount", 1, 1, 16,
+            "runners that score an invocation's mini-batches at once (an invocation without one takes its "
+                    + "deployment's)");
+    public static final List<Setting> SETTINGS = List.of(MINI_BATCH_SIZE, ERROR_THRESHOLD, MAX_RETRIES, INSTANCE_COUNT);
+
+    /** The instance count, at least 1 (specifications written before it existed hold none). */
+    public int instances() {
+        return Math.max(1, instanceCount);
+    }
 
     @Override
     public JobKind kind() {

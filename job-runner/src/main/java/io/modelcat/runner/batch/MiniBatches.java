@@ -1,6 +1,7 @@
 package io.modelcat.runner.batch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -13,19 +14,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The finished mini-batches of a job, one JSON-lines file each in the job's work folder (which a retry
- * or a runner taking over the job finds again). A file appears whole or not at all (written aside, then
- * moved into place), so a mini-batch with a file is never scored again.
+ * The finished mini-batches of a job, one JSON-lines file each in the job's work folder (which a retry, a
+ * runner taking over the job, and the job's helpers on other runners all find). A file appears whole or not at
+ * all (written aside, then moved into place), so a mini-batch with a file is never scored again.
  */
 final class MiniBatches {
 
     private static final Pattern FILE = Pattern.compile("(\\d{6})\\.jsonl");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    // Maps' keys in order, as PredictionValues writes them: the same file whichever runner's JVM scored it.
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
     private final Path folder;
 
@@ -52,9 +56,14 @@ final class MiniBatches {
         return done;
     }
 
+    boolean exists(int index) {
+        return Files.isRegularFile(file(index));
+    }
+
     void write(int index, List<ScoredRow> rows) {
         Path target = file(index);
-        Path staged = folder.resolve(target.getFileName() + ".partial");
+        // Staged under a name of this writer's own: two participants never share a half-written file.
+        Path staged = folder.resolve(target.getFileName() + "." + UUID.randomUUID() + ".partial");
         try {
             Files.createDirectories(folder);
             try (BufferedWriter out = Files.newBufferedWriter(staged, StandardCharsets.UTF_8)) {

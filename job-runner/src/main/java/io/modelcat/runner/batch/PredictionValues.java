@@ -1,6 +1,7 @@
 package io.modelcat.runner.batch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.modelcat.jobs.task.Task;
 import java.util.List;
@@ -12,7 +13,10 @@ import java.util.Map;
  */
 final class PredictionValues {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    // Maps' keys in order: a prediction's map (Map.of) iterates in an order of its JVM's, and the runners that
+    // score one invocation's mini-batches must write them alike.
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
     private PredictionValues() {
     }

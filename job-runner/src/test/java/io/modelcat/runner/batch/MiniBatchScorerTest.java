@@ -84,6 +84,9 @@ class MiniBatchScorerTest {
                 Map.of("token", "city")))))).isEqualTo("capital");
         assertThat(PredictionValues.of(Task.TOKEN_CLASSIFICATION, Map.of("entities", List.of(Map.of("type", "PER")))))
                 .isEqualTo("[{\"type\":\"PER\"}]");
+        assertThat(PredictionValues.of(Task.TOKEN_CLASSIFICATION, Map.of("entities", List.of(Map.of("word", "Ada",
+                "type", "PER", "start", 0))))).as("keys in order, whatever the JVM's order of Map.of")
+                .isEqualTo("[{\"start\":0,\"type\":\"PER\",\"word\":\"Ada\"}]");
         assertThat(BatchOutputs.csvField("a, \"b\"")).isEqualTo("\"a, \"\"b\"\"\"");
         assertThat(BatchOutputs.csvField("plain")).isEqualTo("plain");
     }

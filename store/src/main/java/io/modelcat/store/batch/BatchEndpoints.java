@@ -26,14 +26,15 @@ public final class BatchEndpoints {
                               Instant createdAt, Instant updatedAt) {
     }
 
-    /** A new deployment of one model version. */
+    /** A new deployment of one model version, scored by {@code instanceCount} runners at once. */
     public record NewDeployment(UUID id, UUID endpointId, String name, UUID modelId, UUID modelVersionId, String task,
-                                UUID createdBy) {
+                                int instanceCount, UUID createdBy) {
     }
 
     /** A deployment as stored, with its model's name and version number. */
     public record DeploymentRow(UUID id, UUID endpointId, String name, UUID modelId, String modelName,
-                                UUID modelVersionId, int versionNumber, String task, Instant createdAt) {
+                                UUID modelVersionId, int versionNumber, String task, int instanceCount,
+                                Instant createdAt) {
     }
 
     /** A scoring job of an endpoint, and the deployment it ran. */
@@ -104,10 +105,11 @@ public final class BatchEndpoints {
     /** Stores a new deployment; false if its endpoint already has one of that name. */
     public static boolean insertDeployment(Connection c, NewDeployment d) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO batch_deployment (id, endpoint_id, name, model_id, model_version_id, task, created_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (endpoint_id, name) DO NOTHING""")) {
+                INSERT INTO batch_deployment (id, endpoint_id, name, model_id, model_version_id, task, instance_count,
+                                              created_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (endpoint_id, name) DO NOTHING""")) {
             SqlValues.bind(c, ps, Arrays.asList(d.id(), d.endpointId(), d.name(), d.modelId(), d.modelVersionId(),
-                    d.task(), d.createdBy()));
+                    d.task(), d.instanceCount(), d.createdBy()));
             return ps.executeUpdate() == 1;
         }
     }
@@ -116,7 +118,7 @@ public final class BatchEndpoints {
     public static List<DeploymentRow> deployments(Connection c, List<UUID> endpointIds) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT d.id, d.endpoint_id, d.name, d.model_id, m.name AS model_name, d.model_version_id,
-                       v.version_number, d.task, d.created_at
+                       v.version_number, d.task, d.instance_count, d.created_at
                 FROM batch_deployment d JOIN model m ON m.id = d.model_id
                      JOIN model_version v ON v.id = d.model_version_id
                 WHERE d.endpoint_id = ANY (?) ORDER BY d.endpoint_id, d.name""")) {
@@ -127,7 +129,7 @@ public final class BatchEndpoints {
                     rows.add(new DeploymentRow(SqlValues.uuid(rs, "id"), SqlValues.uuid(rs, "endpoint_id"),
                             rs.getString("name"), SqlValues.uuid(rs, "model_id"), rs.getString("model_name"),
                             SqlValues.uuid(rs, "model_version_id"), rs.getInt("version_number"), rs.getString("task"),
-                            SqlValues.instant(rs, "created_at")));
+                            rs.getInt("instance_count"), SqlValues.instant(rs, "created_at")));
                 }
             }
             return rows;

@@ -150,6 +150,23 @@ public final class Jobs {
         }
     }
 
+    /** The queued or running {@code batch-score-helper} jobs that help the given invocation. */
+    public static List<UUID> activeHelpersOf(Connection c, UUID invocationId) throws SQLException {
+        // Literal states, so that the index on (state, submitted_at) narrows the scan to active jobs.
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT id FROM job WHERE state IN ('queued', 'running') AND kind = 'batch-score-helper'
+                AND params ->> 'invocationJobId' = ?""")) {
+            ps.setString(1, invocationId.toString());
+            List<UUID> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return ids;
+        }
+    }
+
     /** Tells idle runners of a Quartz cluster that a job is waiting (PostgreSQL NOTIFY, sent on commit). */
     public static void announce(Connection c, String cluster) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {

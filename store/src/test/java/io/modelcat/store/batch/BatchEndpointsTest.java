@@ -33,7 +33,7 @@ class BatchEndpointsTest extends StoreTestBase {
     private UUID deploy(String name) throws SQLException {
         UUID id = UUID.randomUUID();
         assertThat(BatchEndpoints.insertDeployment(c, new BatchEndpoints.NewDeployment(id, endpoint, name,
-                version.version().modelId(), version.version().id(), "text-classification", null))).isTrue();
+                version.version().modelId(), version.version().id(), "text-classification", 1, null))).isTrue();
         return id;
     }
 
@@ -51,7 +51,7 @@ class BatchEndpointsTest extends StoreTestBase {
         UUID blue = deploy("blue");
         deploy("green");
         assertThat(BatchEndpoints.insertDeployment(c, new BatchEndpoints.NewDeployment(UUID.randomUUID(), endpoint,
-                "blue", version.version().modelId(), version.version().id(), "text-classification", null)))
+                "blue", version.version().modelId(), version.version().id(), "text-classification", 1, null)))
                 .as("one name per endpoint").isFalse();
         BatchEndpoints.setDefault(c, endpoint, "blue");
 
@@ -60,9 +60,10 @@ class BatchEndpointsTest extends StoreTestBase {
             assertThat(e.description()).isEqualTo("nightly");
         });
         assertThat(BatchEndpoints.deployments(c, List.of(endpoint))).extracting(BatchEndpoints.DeploymentRow::name,
-                BatchEndpoints.DeploymentRow::versionNumber, BatchEndpoints.DeploymentRow::modelName)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("blue", 1, "tiny"),
-                        org.assertj.core.groups.Tuple.tuple("green", 1, "tiny"));
+                BatchEndpoints.DeploymentRow::versionNumber, BatchEndpoints.DeploymentRow::modelName,
+                BatchEndpoints.DeploymentRow::instanceCount)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("blue", 1, "tiny", 1),
+                        org.assertj.core.groups.Tuple.tuple("green", 1, "tiny", 1));
         assertThat(BatchEndpoints.deleteDeployment(c, blue)).isTrue();
         assertThat(BatchEndpoints.deployments(c, List.of(endpoint))).extracting(BatchEndpoints.DeploymentRow::name)
                 .containsExactly("green");

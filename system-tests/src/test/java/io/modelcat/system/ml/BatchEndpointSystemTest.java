@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.modelcat.system.RunningSystem;
 import io.modelcat.testsupport.Fixtures;
 import io.modelcat.testsupport.hub.FakeHub;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A batch endpoint on the deployed system: a dataset uploaded and scored in mini-batches by a runner that is
  * killed mid-job, the job taken over by another runner that skips the finished mini-batches, and
- * predictions.csv downloaded with the labels "Try it" gives for the same texts.
+ * predictions.csv downloaded with the labels "Try it" gives for the same texts; and an invocation scored by two
+ * runners at once that writes what one runner alone writes.
  */
 class BatchEndpointSystemTest {
 
@@ -32,6 +37,42 @@ class BatchEndpointSystemTest {
         return text.toString();
     }
 
+    /** Imports the tiny sentiment model from the fake Hub; answers its model id. */
+    private static String importModel(RunningSystem system) {
+        Object importJob = system.post("/api/v1/imports", Map.of("modelId", "hf-tiny/sentiment")).map().get("id");
+        Map<String, Object> imported = system.awaitJob(importJob, TIMEOUT, "succeeded", "failed");
+        assertThat(imported).as(imported.toString()).containsEntry("state", "succeeded");
+        return (String) ((Map<?, ?>) imported.get("result")).get("modelId");
+    }
+
+    /** Uploads {@code rows} reviews (row 3 without text); answers the dataset's id. */
+    private static String uploadReviews(RunningSystem system, int rows) {
+        StringBuilder csv = new StringBuilder("id,review\n");
+        for (int i = 0; i < rows; i++) {
+            csv.append(i).append(',').append(i == 3 ? "" : text(i)).append('\n'); // row 3 has no text
+        }
+        RunningSystem.Answer upload = system.upload("/api/v1/datasets?name=reviews.csv", "text/csv", csv.toString());
+        assertThat(upload.status()).as(upload.body()).isEqualTo(201);
+        return (String) upload.map().get("id");
+    }
+
+    /** Makes batch endpoint {@code nightly} with deployment {@code blue} of the model on {@code instances} runners. */
+    private static void deploy(RunningSystem system, String model, int instances) {
+        assertThat(system.post("/api/v1/batch-endpoints", Map.of("name", "nightly")).status()).isEqualTo(201);
+        RunningSystem.Answer deployed = system.post("/api/v1/batch-endpoints/nightly/deployments",
+                Map.of("name", "blue", "modelId", model, "instanceCount", instances));
+        assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
+    }
+
+    /** Invokes {@code nightly} on the dataset's reviews in mini-batches of {@value #MINI_BATCH}; answers the job's id. */
+    private static String invoke(RunningSystem system, String dataset, Map<String, Object> settings) {
+        Map<String, Object> body = new HashMap<>(settings);
+        body.putAll(Map.of("datasetId", dataset, "inputColumns", Map.of("text", "review"), "miniBatchSize", MINI_BATCH));
+        RunningSystem.Answer invoked = system.post("/api/v1/batch-endpoints/nightly/jobs", body);
+        assertThat(invoked.status()).as(invoked.body()).isEqualTo(202);
+        return (String) ((Map<?, ?>) invoked.map().get("job")).get("id");
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void aDatasetIsScoredAcrossARunnersDeathAndPredictionsCsvMatchesTryIt() throws Exception {
@@ -39,27 +80,10 @@ class BatchEndpointSystemTest {
             hub.addRepo("hf-tiny/sentiment", Fixtures.model("distilbert-sequence-classification"));
             try (RunningSystem system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()))) {
                 system.addRunner("doomed", Map.of());
-                Object importJob = system.post("/api/v1/imports", Map.of("modelId", "hf-tiny/sentiment")).map().get("id");
-                Map<String, Object> imported = system.awaitJob(importJob, TIMEOUT, "succeeded", "failed");
-                assertThat(imported).as(imported.toString()).containsEntry("state", "succeeded");
-                String model = (String) ((Map<?, ?>) imported.get("result")).get("modelId");
-
-                StringBuilder csv = new StringBuilder("id,review\n");
-                for (int i = 0; i < ROWS; i++) {
-                    csv.append(i).append(',').append(i == 3 ? "" : text(i)).append('\n'); // row 3 has no text
-                }
-                RunningSystem.Answer upload = system.upload("/api/v1/datasets?name=reviews.csv", "text/csv", csv.toString());
-                assertThat(upload.status()).as(upload.body()).isEqualTo(201);
-                String dataset = (String) upload.map().get("id");
-
-                assertThat(system.post("/api/v1/batch-endpoints", Map.of("name", "nightly")).status()).isEqualTo(201);
-                RunningSystem.Answer deployed = system.post("/api/v1/batch-endpoints/nightly/deployments",
-                        Map.of("name", "blue", "modelId", model));
-                assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
-                RunningSystem.Answer invoked = system.post("/api/v1/batch-endpoints/nightly/jobs", Map.of("datasetId", dataset,
-                        "inputColumns", Map.of("text", "review"), "miniBatchSize", MINI_BATCH));
-                assertThat(invoked.status()).as(invoked.body()).isEqualTo(202);
-                String job = (String) ((Map<?, ?>) invoked.map().get("job")).get("id");
+                String model = importModel(system);
+                String dataset = uploadReviews(system, ROWS);
+                deploy(system, model, 1);
+                String job = invoke(system, dataset, Map.of());
                 String csvPath = "/api/v1/batch-endpoints/nightly/jobs/" + job + "/outputs/predictions.csv";
                 assertThat(system.get(csvPath).status()).as("not finished yet").isEqualTo(404);
 
@@ -98,6 +122,64 @@ class BatchEndpointSystemTest {
                 String jsonl = system.get("/api/v1/batch-endpoints/nightly/jobs/" + job + "/outputs/predictions.jsonl").body();
                 assertThat(jsonl.lines()).hasSize(ROWS);
                 assertThat(jsonl.lines().skip(3).findFirst().orElseThrow()).contains("\"error\"");
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void twoRunnersScoreOneInvocationAndWriteWhatOneRunnerWrites() throws Exception {
+        int rows = 4_000;
+        try (FakeHub hub = FakeHub.start()) {
+            hub.addRepo("hf-tiny/sentiment", Fixtures.model("distilbert-sequence-classification"));
+            try (RunningSystem system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()))) {
+                system.addRunner("left", Map.of());
+                system.addRunner("right", Map.of());
+                String model = importModel(system);
+                String dataset = uploadReviews(system, rows);
+                deploy(system, model, 2);
+
+                String job = invoke(system, dataset, Map.of());
+                Map<String, Object> done = system.awaitJob(job, TIMEOUT, "succeeded", "failed", "cancelled");
+                assertThat(done).as(done.toString()).containsEntry("state", "succeeded");
+                assertThat((Map<String, Object>) done.get("result")).containsEntry("rows", rows).containsEntry("badRows", 1)
+                        .containsEntry("miniBatches", rows / MINI_BATCH);
+                assertThat(system.get("/api/v1/batch-endpoints/nightly/jobs").items()).as("the helper is not listed")
+                        .hasSize(1);
+                List<Map<String, Object>> helpers = system.get("/api/v1/jobs?kind=batch-score-helper").items();
+                assertThat(helpers).singleElement().satisfies(h -> {
+                    assertThat(((Map<?, ?>) h.get("params")).get("invocationJobId")).isEqualTo(job);
+                    assertThat(system.awaitJob(h.get("id"), TIMEOUT, "succeeded", "failed", "cancelled"))
+                            .containsEntry("state", "succeeded");
+                });
+
+                // Who scored what is PostgreSQL's: both runners have, and no mini-batch was claimed twice.
+                Map<String, Integer> byRunner = new HashMap<>();
+                try (Connection c = system.database().dataSource().getConnection();
+                     PreparedStatement ps = c.prepareStatement("SELECT worker_id, count(*), max(claims) FROM batch_mini_batch "
+                             + "WHERE job_id = ?::uuid AND done GROUP BY worker_id")) {
+                    ps.setString(1, job);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            byRunner.put(rs.getString(1).startsWith("left") ? "left" : "right", rs.getInt(2));
+                            assertThat(rs.getInt(3)).as("claimed once").isEqualTo(1);
+                        }
+                    }
+                }
+                assertThat(byRunner).as(byRunner.toString()).containsOnlyKeys("left", "right");
+                assertThat(byRunner.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(rows / MINI_BATCH);
+                List<String> messages = new ArrayList<>();
+                system.get("/api/v1/jobs/" + job + "/logs").list().forEach(l -> messages.add((String) l.get("message")));
+                assertThat(messages).anyMatch(m -> m.startsWith("Mini-batches scored by 2 runners"));
+
+                String single = invoke(system, dataset, Map.of("instanceCount", 1));
+                assertThat(system.awaitJob(single, TIMEOUT, "succeeded", "failed", "cancelled")).containsEntry("state", "succeeded");
+                for (String file : List.of("predictions.csv", "predictions.jsonl")) {
+                    String together = system.get("/api/v1/batch-endpoints/nightly/jobs/" + job + "/outputs/" + file).body();
+                    assertThat(together.lines()).hasSize(file.endsWith(".csv") ? rows - 1 : rows);
+                    assertThat(together).as(file + " as one runner writes it")
+                            .isEqualTo(system.get("/api/v1/batch-endpoints/nightly/jobs/" + single + "/outputs/" + file).body());
+                }
             }
         }
     }
