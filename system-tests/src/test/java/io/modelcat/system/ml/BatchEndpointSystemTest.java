@@ -37,14 +37,6 @@ class BatchEndpointSystemTest {
         return text.toString();
     }
 
-    /** Imports the tiny sentiment model from the fake Hub; answers its model id. */
-    private static String importModel(RunningSystem system) {
-        Object importJob = system.post("/api/v1/imports", Map.of("modelId", "hf-tiny/sentiment")).map().get("id");
-        Map<String, Object> imported = system.awaitJob(importJob, TIMEOUT, "succeeded", "failed");
-        assertThat(imported).as(imported.toString()).containsEntry("state", "succeeded");
-        return (String) ((Map<?, ?>) imported.get("result")).get("modelId");
-    }
-
     /** Uploads {@code rows} reviews (row 3 without text); answers the dataset's id. */
     private static String uploadReviews(RunningSystem system, int rows) {
         StringBuilder csv = new StringBuilder("id,review\n");
@@ -80,7 +72,7 @@ class BatchEndpointSystemTest {
             hub.addRepo("hf-tiny/sentiment", Fixtures.model("distilbert-sequence-classification"));
             try (RunningSystem system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()))) {
                 system.addRunner("doomed", Map.of());
-                String model = importModel(system);
+                String model = system.importModel("hf-tiny/sentiment", TIMEOUT);
                 String dataset = uploadReviews(system, ROWS);
                 deploy(system, model, 1);
                 String job = invoke(system, dataset, Map.of());
@@ -135,7 +127,7 @@ class BatchEndpointSystemTest {
             try (RunningSystem system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()))) {
                 system.addRunner("left", Map.of());
                 system.addRunner("right", Map.of());
-                String model = importModel(system);
+                String model = system.importModel("hf-tiny/sentiment", TIMEOUT);
                 String dataset = uploadReviews(system, rows);
                 deploy(system, model, 2);
 
