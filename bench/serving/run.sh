@@ -12,6 +12,7 @@
 #   BENCH_TOTAL_WAIT (1800)                      average to drop below LOAD_BELOW, waiting at most TOTAL_WAIT s in all;
 #                                                 the load before each cell and after it is recorded either way
 #   BENCH_CONCURRENCY ("1 8 32"), BENCH_GEN_ROUNDS (3), BENCH_GEN_TOKENS (64)
+# LitServe is stopped (SIGSTOP) outside its own cells: its idle workers poll and would take CPU from the others.
 # Builds in the reactor (nothing installed into ~/.m2), makes the models (bench/serving/make_models.py) and its
 # venv (bench/serving/venv.sh), serves them to the importer from a local FakeHubServer, starts ModelCat with
 # ./modelcat on a scratch embedded PostgreSQL, and sends traffic to localhost only. Needs wrk (apt-get install wrk).
@@ -40,7 +41,7 @@ started=$SECONDS
 PIDS=()
 cleanup() {
   # Each server runs in its own session (setsid): its whole process group goes, LitServe's workers too.
-  for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do kill -CONT -- "-$pid" 2>/dev/null || true; kill -TERM -- "-$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$HOME_DIR"
 }
@@ -64,6 +65,7 @@ PIDS+=($!)
 setsid "$python" bench/serving/peers.py litserve "$LITSERVE_PORT" "$THREADS" bert="$MODELS/bert-base" \
   distil="$MODELS/distilbert" > "$OUT/litserve.log" 2>&1 &
 PIDS+=($!)
+LITSERVE_GROUP=$!
 for _ in $(seq 1 100); do grep -q ENDPOINT "$OUT/hub.log" && break; sleep 0.2; done
 HUB="$(grep ENDPOINT "$OUT/hub.log" | cut -d' ' -f2)"
 HF_ENDPOINT="$HUB" MODELCAT_HOME="$HOME_DIR" MODELCAT_PORT="$PORT" MODELCAT_RUNNER_PORT="$RUNNER_PORT" \
@@ -157,8 +159,15 @@ for model in bert distil; do
   done
 done
 
+# LitServe's workers poll their queues while idle (about a third of a core here): they are stopped (SIGSTOP)
+# while another server is measured, and continued for LitServe's own cells.
+litserve_only_for() {  # server
+  if [ "$1" = litserve ]; then kill -CONT -- "-$LITSERVE_GROUP"; sleep 1; else kill -STOP -- "-$LITSERVE_GROUP"; fi
+}
+
 measure() {  # scenario model server concurrency body
   local scenario=$1 model=$2 server=$3 c=$4 body=$5 idle result
+  litserve_only_for "$server"
   idle="$(wait_for_idle)"
   BENCH_BODY="$body" wrk -t1 -c"$c" -d"${WARMUP}s" --timeout 120s -s bench/serving/post.lua \
     -H "$(header_of "$server" "$model")" "$(url_of "$server" "$model")" > /dev/null
@@ -188,6 +197,7 @@ print(f"torch {torch.__version__}, transformers {transformers.__version__}, lits
     measure gateway tiny modelcat "$c" "$HOME_DIR/tiny.json"
     measure gateway tiny runner "$c" "$HOME_DIR/tiny-serve.json"
   done
+  litserve_only_for none
   # Generation: one request at a time, greedy, GEN_TOKENS new tokens.
   prompt="$(jq -r .prompt "$MODELS/texts.json")"
   body="$(jq -nc --arg p "$prompt" --argjson n "$GEN_TOKENS" '{model: "blue", prompt: $p, max_tokens: $n, temperature: 0}')"
