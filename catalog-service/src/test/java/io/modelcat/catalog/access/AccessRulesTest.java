@@ -93,6 +93,7 @@ class AccessRulesTest extends CatalogTestBase {
             Map.entry("PUT /api/v1/endpoints/{name}/traffic", Access.CONTRIBUTOR),
             Map.entry("PUT /api/v1/endpoints/{name}/mirror", Access.CONTRIBUTOR),
             Map.entry("GET /api/v1/endpoints/{name}/metrics", Access.VIEWER),
+            Map.entry("GET /api/v1/endpoints/{name}/deployments/{deployment}/logs", Access.VIEWER),
             Map.entry("POST /api/v1/endpoints/{name}/deployments", Access.CONTRIBUTOR),
             Map.entry("PATCH /api/v1/endpoints/{name}/deployments/{deployment}", Access.CONTRIBUTOR),
             Map.entry("DELETE /api/v1/endpoints/{name}/deployments/{deployment}", Access.CONTRIBUTOR),
