@@ -49,13 +49,15 @@ public class EndpointService {
     static final Deployments.Limits DEFAULT_LIMITS = new Deployments.Limits(4, 5000, 8, 2);
 
     private final Database db;
+    private final Gateway gateway;
     private final AuditLog audit;
     private final JobInputs inputs;
     private final SecretCipher cipher;
 
-    public EndpointService(Database db, AuditLog audit, JobInputs inputs,
+    public EndpointService(Database db, Gateway gateway, AuditLog audit, JobInputs inputs,
                            @Nullable @Value("${modelcat.secret-key:}") String secretKey) {
         this.db = db;
+        this.gateway = gateway;
         this.audit = audit;
         this.inputs = inputs;
         this.cipher = secretKey == null || secretKey.isBlank() ? null : SecretCipher.of(secretKey.trim());
@@ -72,7 +74,7 @@ public class EndpointService {
         IssuedToken primary = IssuedToken.generate(IssuedToken.ENDPOINT_KEY);
         IssuedToken secondary = IssuedToken.generate(IssuedToken.ENDPOINT_KEY);
         UUID id = UUID.randomUUID();
-        boolean made = db.write(c -> Endpoints.insert(c, new Endpoints.NewEndpoint(id, request.name(),
+        boolean made = write(c -> Endpoints.insert(c, new Endpoints.NewEndpoint(id, request.name(),
                 request.description() == null ? "" : request.description().strip(), mode,
                 stored(request.name(), Endpoints.KeyType.PRIMARY, primary), stored(request.name(),
                 Endpoints.KeyType.SECONDARY, secondary), by.userId())));
@@ -96,7 +98,7 @@ public class EndpointService {
     }
 
     public void delete(String name, Caller by) {
-        db.write(c -> Endpoints.delete(c, endpoint(c, name).id()));
+        write(c -> Endpoints.delete(c, endpoint(c, name).id()));
         audit.record(by.did("endpoint.delete", "endpoint", name, Map.of()));
     }
 
@@ -111,7 +113,7 @@ public class EndpointService {
     public EndpointView.Keys regenerate(String name, EndpointRequests.RegenerateKey request, Caller by) {
         Endpoints.KeyType type = Endpoints.KeyType.valueOf(request.keyType().toUpperCase(Locale.ROOT));
         IssuedToken key = IssuedToken.generate(IssuedToken.ENDPOINT_KEY);
-        Endpoints.EndpointRow row = db.write(c -> {
+        Endpoints.EndpointRow row = write(c -> {
             Endpoints.EndpointRow locked = Endpoints.lock(c, name).orElseThrow(() -> noEndpoint(name));
             requireKeyMode(locked);
             Endpoints.setKey(c, locked.id(), type, stored(name, type, key));
@@ -126,7 +128,7 @@ public class EndpointService {
 
     /** Replaces the traffic map: existing deployments only, each 0 to 100, summing to 0 or 100. */
     public EndpointView setTraffic(String name, EndpointRequests.SetTraffic request, String baseUrl, Caller by) {
-        db.write(c -> {
+        write(c -> {
             Endpoints.EndpointRow row = Endpoints.lock(c, name).orElseThrow(() -> noEndpoint(name));
             List<String> deployments = Deployments.ofEndpoints(c, List.of(row.id())).stream()
                     .map(Deployments.DeploymentRow::name).toList();
@@ -165,7 +167,7 @@ public class EndpointService {
                 mirror.put(deployment, share);
             }
         });
-        db.write(c -> {
+        write(c -> {
             Endpoints.EndpointRow row = Endpoints.lock(c, name).orElseThrow(() -> noEndpoint(name));
             List<String> deployments = Deployments.ofEndpoints(c, List.of(row.id())).stream()
                     .map(Deployments.DeploymentRow::name).toList();
@@ -266,7 +268,7 @@ public class EndpointService {
                 new InvalidFieldException("modelId", "model '" + target.model().name() + "' is for "
                         + target.model().task() + ", which cannot be deployed yet; deployments serve "
                         + SERVED.stream().map(Task::wireName).collect(Collectors.joining(", "))));
-        db.write(c -> {
+        write(c -> {
             Endpoints.EndpointRow row = Endpoints.lock(c, endpointName).orElseThrow(() -> noEndpoint(endpointName));
             boolean made = Deployments.insert(c, new Deployments.NewDeployment(UUID.randomUUID(), row.id(),
                     request.name(), target.model().id(), target.version().id(), task.wireName(), artifact,
@@ -318,7 +320,7 @@ public class EndpointService {
                 or(request.maxConcurrentRequestsPerInstance(), was.maxConcurrent()),
                 or(request.requestTimeoutMs(), was.requestTimeoutMs()), or(request.maxBatchSize(), was.maxBatchSize()),
                 or(request.maxBatchDelayMs(), was.maxBatchDelayMs())));
-        db.write(c -> {
+        write(c -> {
             Endpoints.EndpointRow row = Endpoints.lock(c, endpointName).orElseThrow(() -> noEndpoint(endpointName));
             Deployments.update(c, deploymentRow(c, row, deploymentName).id(), change);
             return null;
@@ -329,7 +331,7 @@ public class EndpointService {
     }
 
     public void deleteDeployment(String endpointName, String deploymentName, Caller by) {
-        db.write(c -> {
+        write(c -> {
             Endpoints.EndpointRow row = Endpoints.lock(c, endpointName).orElseThrow(() -> noEndpoint(endpointName));
             Deployments.DeploymentRow d = deploymentRow(c, row, deploymentName);
             int share = row.traffic().getOrDefault(deploymentName, 0);
@@ -386,6 +388,15 @@ public class EndpointService {
         if (!"key".equals(row.authMode())) {
             throw new ConflictException("endpoint '" + row.name() + "' takes personal API tokens (authMode token); "
                     + "it has no keys");
+        }
+    }
+
+    /** A change of endpoints or deployments: this service's gateway stops using the routes it read before it. */
+    private <T> T write(Database.Work<T> work) {
+        try {
+            return db.write(work);
+        } finally {
+            gateway.forgetRoutes();
         }
     }
 

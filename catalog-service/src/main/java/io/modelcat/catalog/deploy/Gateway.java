@@ -41,6 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,9 @@ public class Gateway {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final Duration RETRY_SOON = Duration.ofSeconds(1);
 
+    /** A bound on the routes kept: more endpoints (or keys) than this are read from the database more often. */
+    private static final int MAX_CACHED_ROUTES = 10_000;
+
     private final Database db;
     private final Authenticator authenticator;
     private final HttpClient http;
@@ -67,6 +71,14 @@ public class Gateway {
     private final Map<UUID, Rotation> rotations = new ConcurrentHashMap<>();
     private final Map<UUID, Rotation> mirrorRotations = new ConcurrentHashMap<>();
     private final TrafficRecorder traffic;
+    /**
+     * Routes read in the last {@link #routeTtl}, by endpoint name ({@code name:}) and by key hash ({@code key:}): a
+     * call reads none from the database while its route is fresh. Changes made through this service clear it; those
+     * made through another service (or by placement) reach it within the TTL, and a call that finds no instance of
+     * its route answering reads the route again at once.
+     */
+    private final Map<String, CachedRoute> routes = new ConcurrentHashMap<>();
+    private final Duration routeTtl;
     /** Mirrored copies run here, best effort: when it is full, a copy is dropped, never the caller delayed. */
     private final ThreadPoolExecutor mirrors = new ThreadPoolExecutor(1, 4, 30, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(64), r -> {
@@ -76,8 +88,10 @@ public class Gateway {
             }, new ThreadPoolExecutor.DiscardPolicy());
 
     public Gateway(Database db, Authenticator authenticator, TrafficRecorder traffic,
-                   @Value("${modelcat.deploy.connect-timeout:2s}") Duration connectTimeout) {
+                   @Value("${modelcat.deploy.connect-timeout:2s}") Duration connectTimeout,
+                   @Value("${modelcat.deploy.route-cache:1s}") Duration routeTtl) {
         this.db = db;
+        this.routeTtl = routeTtl;
         this.traffic = traffic;
         this.authenticator = authenticator;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
@@ -110,7 +124,7 @@ public class Gateway {
 
     /** The endpoint called {@code name}, if its caller presents one of its keys (or a personal token, in token mode). */
     public Route authorize(String name, String authorization, String apiKey) {
-        Route route = load(name);
+        Route route = cached("name:" + name, () -> load(name));
         boolean keyMode = "key".equals(route.endpoint().authMode());
         String presented = presented(authorization, apiKey);
         if (presented == null) {
@@ -147,11 +161,41 @@ public class Gateway {
                     + elsewhere);
         }
         String hash = IssuedToken.hash(presented);
-        return db.read(c -> {
+        return cached("key:" + hash, () -> db.read(c -> {
             Optional<Endpoints.EndpointRow> e = Endpoints.byKeyHash(c, hash);
             return e.isPresent() ? Optional.of(route(c, e.get())) : Optional.<Route>empty();
         }).orElseThrow(() -> new GatewayException(GatewayException.Status.UNAUTHORIZED, "the key is not one of any key-mode "
-                        + "endpoint's (it may have been regenerated)" + elsewhere));
+                        + "endpoint's (it may have been regenerated)" + elsewhere)));
+    }
+
+    /** A route read within the TTL, or read now (a failed read is not kept). */
+    private Route cached(String key, Supplier<Route> read) {
+        long now = System.nanoTime();
+        CachedRoute hit = routes.get(key);
+        if (hit != null && now - hit.until() < 0) {
+            return hit.route();
+        }
+        Route route = read.get();
+        remember(key, route, now);
+        return route;
+    }
+
+    private void remember(String key, Route route, long now) {
+        if (routeTtl.isZero() || routeTtl.isNegative()) {
+            return;
+        }
+        if (routes.size() >= MAX_CACHED_ROUTES) {
+            routes.clear();
+        }
+        routes.put(key, new CachedRoute(route, now + routeTtl.toNanos()));
+    }
+
+    /** Forgets every route read so far: the next call of each endpoint reads it again. */
+    public void forgetRoutes() {
+        routes.clear();
+    }
+
+    private record CachedRoute(Route route, long until) {
     }
 
     /** The credential a caller sends as {@code Authorization: Bearer} or {@code api-key}; null when none is. */
@@ -329,6 +373,7 @@ public class Gateway {
         }
         if (first.failure().status() == GatewayException.Status.UNAVAILABLE) {
             Route now = load(chosen.route().endpoint().name());
+            remember("name:" + now.endpoint().name(), now, System.nanoTime());
             Optional<Deployments.DeploymentRow> same = now.deployments().stream()
                     .filter(x -> x.id().equals(d.id())).findFirst();
             List<Deployments.InstanceRow> fresh = same.map(x -> now.ready(x).stream()

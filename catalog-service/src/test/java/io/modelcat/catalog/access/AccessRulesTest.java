@@ -137,12 +137,14 @@ class AccessRulesTest extends CatalogTestBase {
         assertThat(heads).isEqualTo(declared.entrySet().stream().filter(e -> e.getKey().startsWith("GET "))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new)));
         // Outside /api only Micronaut's health endpoint and the online endpoints' scoring routes (which check
-        // the endpoint's own keys: ScoringController) are routes; the UI and the API explorer are static files.
+        // the endpoint's own keys: ScoringController, and at the root, where the key names the endpoint:
+        // KeyScoringController) are routes; the UI and the API explorer are static files.
         assertThat(outsideTheApi).containsOnly("GET /health", "GET /health/{selector}",
                 "POST /endpoints/{name}/score", "POST /endpoints/{name}/invocations",
                 "POST /endpoints/{name}/v1/models/{target}", "POST /endpoints/{name}/v1/completions",
+                "POST /endpoints/{name}/completions",
                 "POST /endpoints/{name}/v1/chat/completions", "POST /endpoints/{name}/models/chat/completions",
-                "GET /endpoints/{name}/v1/models");
+                "GET /endpoints/{name}/v1/models", "POST /score", "POST /completions", "POST /models/chat/completions");
     }
 
     @Test

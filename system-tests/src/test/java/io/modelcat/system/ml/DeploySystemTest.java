@@ -230,6 +230,15 @@ class DeploySystemTest {
         system.awaitValue(TIMEOUT, () -> system.get("/api/v1/endpoints/sentiment/metrics?minutes=60").map(),
                 m -> ((List<Map<String, Object>>) m.get("deployments")).stream()
                         .anyMatch(d -> d.get("name").equals("green") && ((Number) d.get("requests")).intValue() == 14));
+        // A key regenerated through the first service stops working on the second, which has the endpoint's route
+        // cached from the calls above, within its route cache (MODELCAT_DEPLOY_ROUTE_CACHE, 1 s).
+        String before = key;
+        key = (String) system.post("/api/v1/endpoints/sentiment/keys/regenerate", Map.of("keyType", "primary")).map()
+                .get("primaryKey");
+        system.awaitValue(Duration.ofSeconds(10), () -> call(other, "sentiment", "/score", before,
+                "{\"input_data\": [\"x\"]}", Map.of()).statusCode(), status -> status == 401);
+        assertThat(call(other, "sentiment", "/score", key, "{\"input_data\": [\"x\"]}",
+                Map.of("azureml-model-deployment", "blue")).statusCode()).isEqualTo(200);
         assertThat(system.delete("/api/v1/endpoints/sentiment/deployments/blue").status())
                 .as("blue has traffic").isEqualTo(409);
 
