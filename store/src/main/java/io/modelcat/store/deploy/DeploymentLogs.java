@@ -51,7 +51,7 @@ public final class DeploymentLogs {
         prune(c, deployment);
     }
 
-    /** Adds a line about an instance whose row may be gone already (removed by placement). */
+    /** Adds a line about an instance whose deployment and runner the caller knows (its row may be gone already). */
     public static void append(Connection c, UUID deploymentId, UUID instanceId, String workerId, Level level,
                               String message) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""

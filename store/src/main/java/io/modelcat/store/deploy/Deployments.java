@@ -318,8 +318,8 @@ public final class Deployments {
                     ps.setString(6, want.artifact());
                     added += ps.executeUpdate();
                 }
-                DeploymentLogs.instance(c, instance, DeploymentLogs.Level.INFO, "Placed on runner " + worker
-                        + (want.gpu() ? " (one of its GPUs)" : ""));
+                DeploymentLogs.append(c, want.id(), instance, worker, DeploymentLogs.Level.INFO, "Placed on runner "
+                        + worker + (want.gpu() ? " (one of its GPUs)" : ""));
                 on.add(worker);
                 load.get(worker)[0]++;
                 if (want.gpu()) {
