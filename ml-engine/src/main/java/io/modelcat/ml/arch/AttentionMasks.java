@@ -32,12 +32,37 @@ final class AttentionMasks {
 
     /** A (1, 1, seq, seq) bias that hides later positions from earlier ones, as GPT-2 does. */
     static NDArray causal(NDArray like, int sequenceLength) {
-        float[] bias = new float[sequenceLength * sequenceLength];
-        for (int query = 0; query < sequenceLength; query++) {
-            for (int key = query + 1; key < sequenceLength; key++) {
-                bias[query * sequenceLength + key] = MASKED;
+        return causal(like, sequenceLength, 0);
+    }
+
+    /**
+     * A (1, 1, queries, cached + queries) bias for {@code queries} new positions after {@code cached} ones
+     * held in a key/value cache: the new position {@code q} sees every cached key and the new keys up to
+     * itself.
+     */
+    static NDArray causal(NDArray like, int queries, int cached) {
+        int keys = cached + queries;
+        float[] bias = new float[queries * keys];
+        for (int query = 0; query < queries; query++) {
+            for (int key = cached + query + 1; key < keys; key++) {
+                bias[query * keys + key] = MASKED;
             }
         }
-        return like.getManager().create(bias, new Shape(1, 1, sequenceLength, sequenceLength));
+        return like.getManager().create(bias, new Shape(1, 1, queries, keys));
+    }
+
+    /**
+     * The whole bias of a decoder's pass over {@code queries} new positions after {@code cached} ones: causal
+     * and padding together; null when neither hides anything (one new position and no padding), so that
+     * the attention adds nothing.
+     */
+    static NDArray decoder(NDArray ids, NDArray attentionMask, int cached, ScalarConstants constants) {
+        int queries = (int) ids.getShape().get(1);
+        Optional<NDArray> padding = padding(attentionMask, constants);
+        if (queries == 1) {
+            return padding.orElse(null);
+        }
+        NDArray causal = causal(ids, queries, cached);
+        return padding.map(p -> p.add(causal)).orElse(causal);
     }
 }

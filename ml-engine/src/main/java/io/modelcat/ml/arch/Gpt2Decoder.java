@@ -5,8 +5,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import io.modelcat.ml.checkpoint.HfConfig;
 
-/** Hugging Face {@code GPT2Model}: pre-norm causal blocks with Conv1D projections, final LayerNorm. */
-final class Gpt2Decoder implements Encoder {
+/**
+ * Hugging Face {@code GPT2Model}: pre-norm causal blocks with Conv1D projections, final LayerNorm. It runs a
+ * whole sequence (training, scoring) or only new positions against a {@link KeyValueCache} (generation).
+ */
+final class Gpt2Decoder implements CausalDecoder {
 
     static final String PREFIX = "transformer";
 
@@ -43,36 +46,57 @@ final class Gpt2Decoder implements Encoder {
     }
 
     @Override
+    public int layerCount() {
+        return layerCount;
+    }
+
+    @Override
     public NDArray encode(NDList inputs, boolean training) {
         NDArray ids = inputs.get(0);
         Shape shape = ids.getShape();
         int sequence = (int) shape.get(1);
-        NDArray causal = AttentionMasks.causal(ids, sequence);
-        NDArray bias = AttentionMasks.padding(inputs.get(1), layers.constants())
-                .map(padding -> padding.add(causal))
-                .orElse(causal);
         long[] positions = new long[(int) shape.size()];
         for (int index = 0; index < positions.length; index++) {
             positions[index] = index % sequence;
         }
+        return run(ids, ids.getManager().create(positions, shape), inputs.get(1), null, training);
+    }
+
+    @Override
+    public NDArray decode(NDArray ids, NDArray positions, NDArray attentionMask, KeyValueCache cache) {
+        return run(ids, positions, attentionMask, cache, false);
+    }
+
+    private NDArray run(NDArray ids, NDArray positions, NDArray attentionMask, KeyValueCache cache, boolean training) {
+        int cached = cache == null ? 0 : cache.length();
+        NDArray bias = AttentionMasks.decoder(ids, attentionMask, cached, layers.constants());
         NDArray hidden = layers.embedding(ids, PREFIX + ".wte.weight")
-                .add(layers.embedding(ids.getManager().create(positions, shape), PREFIX + ".wpe.weight"));
+                .add(layers.embedding(positions, PREFIX + ".wpe.weight"));
         hidden = layers.dropout(hidden, embeddingDropout, training);
         for (int layer = 0; layer < layerCount; layer++) {
             String name = PREFIX + ".h." + layer;
-            hidden = Layers.scoped(hidden, input -> block(input, bias, name, training));
+            int index = layer;
+            hidden = Layers.scoped(hidden, input -> block(input, bias, name, index, cache, training));
+        }
+        if (cache != null) {
+            cache.advance((int) ids.getShape().get(1));
         }
         return layers.layerNorm(hidden, PREFIX + ".ln_f", layerNormEpsilon);
     }
 
-    private NDArray block(NDArray hidden, NDArray bias, String block, boolean training) {
+    private NDArray block(NDArray hidden, NDArray bias, String block, int layer, KeyValueCache cache,
+            boolean training) {
         NDArray normalized = layers.layerNorm(hidden, block + ".ln_1", layerNormEpsilon);
         NDList queryKeyValue = layers.conv1d(normalized, block + ".attn.c_attn").split(3, 2);
+        NDArray key = Layers.splitHeads(queryKeyValue.get(1), heads);
+        NDArray value = Layers.splitHeads(queryKeyValue.get(2), heads);
+        if (cache != null) {
+            NDList all = cache.append(layer, key, value);
+            key = all.get(0);
+            value = all.get(1);
+        }
         NDArray context = Layers.mergeHeads(layers.attention(
-                Layers.splitHeads(queryKeyValue.get(0), heads),
-                Layers.splitHeads(queryKeyValue.get(1), heads),
-                Layers.splitHeads(queryKeyValue.get(2), heads),
-                bias, attentionDropout, training));
+                Layers.splitHeads(queryKeyValue.get(0), heads), key, value, bias, attentionDropout, training));
         NDArray attended = layers.dropout(layers.conv1d(context, block + ".attn.c_proj"), residualDropout,
                 training);
         NDArray afterAttention = hidden.add(attended);

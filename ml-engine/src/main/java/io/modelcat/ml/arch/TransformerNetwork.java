@@ -63,6 +63,34 @@ public final class TransformerNetwork {
         return head.logits(encoder.encode(inputs, training), training);
     }
 
+    /**
+     * Generation's step: runs only the new positions (the whole prompt first, then one token at a time),
+     * keeping their keys and values in {@code cache}, and applies the language-model head to each row's last
+     * position alone.
+     *
+     * @param ids the new tokens, (batch, new) int64, in the step's manager
+     * @param positions their positions, (batch, new) int64
+     * @param attentionMask 1 for real tokens, 0 for padding, over all positions so far, (batch, cached + new)
+     * @return the next token's logits, (batch, vocab)
+     */
+    public NDArray nextTokenLogits(NDArray ids, NDArray positions, NDArray attentionMask, KeyValueCache cache) {
+        NDArray hidden = decoder().decode(ids, positions, attentionMask, cache);
+        long last = hidden.getShape().get(1) - 1;
+        return head.logits(hidden.get(":, {}:, :", last), false).squeeze(1);
+    }
+
+    /** A new, empty key/value cache for this network's layers, under {@code parent}. */
+    public KeyValueCache openCache(ai.djl.ndarray.NDManager parent) {
+        return KeyValueCache.open(parent, decoder().layerCount());
+    }
+
+    private CausalDecoder decoder() {
+        if (encoder instanceof CausalDecoder decoder) {
+            return decoder;
+        }
+        throw new IllegalStateException("not a decoder: incremental generation needs a causal language model");
+    }
+
     /** The body's output without the head: (batch, seq, hidden), what transformers calls {@code last_hidden_state}. */
     public NDArray hiddenStates(NDList inputs, boolean training) {
         return encoder.encode(inputs, training);

@@ -3,11 +3,10 @@ package io.modelcat.ml.infer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.modelcat.ml.arch.HeadType;
-import io.modelcat.ml.checkpoint.HfConfig;
+import io.modelcat.ml.arch.KeyValueCache;
 import io.modelcat.ml.model.TransformerModel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -16,35 +15,49 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Generates text with a causal language model (GPT-2), one prompt at a time: greedy decoding or
- * seeded sampling with temperature, top-k and top-p (see {@link GenerationConfig}). There is no
- * key/value cache: every step runs the whole sequence again, which is simple and exact but costs
- * O(n²) in the generated length.
+ * Generates text with a causal language model: greedy decoding or seeded sampling with a repetition penalty,
+ * temperature, top-k and top-p, ending at an end-of-sequence token, a stop string or a length limit (see
+ * {@link GenerationConfig}).
  *
- * <p>The prompt is encoded by the model's tokenizer as it is configured (with its special tokens,
- * if its template adds any). Each step runs in its own sub-manager of the model's manager.
+ * <p>Generation keeps a {@link KeyValueCache}: the prompt runs once, then each new token costs one position's
+ * pass, and the language-model head projects only the last position onto the vocabulary. Several prompts
+ * run as one batch, padded on the left (each row's first real token at position 0, padding hidden by the
+ * attention mask, as {@code transformers} generates a padded batch); rows that finish early wait for the
+ * others without changing them. A row's draws come from a random stream of its own, seeded by
+ * {@code seed + row}, so that the first prompt of a list generates what it would alone.
+ *
+ * <p>The prompt is encoded by the model's tokenizer as it is configured (with its special tokens, if its
+ * template adds any). Each step runs in its own sub-manager of the model's manager; the cache has its own.
  *
  * <p>A {@link TokenListener} hears the text as it grows, one delta per token where the token completes
  * text: the deltas are the differences between the decoded text so far and what was already heard, so
- * a character split over several byte-level tokens arrives whole, and all deltas together are exactly
- * {@link Generation#text()}.
+ * a character split over several byte-level tokens arrives whole, text that may be the start of a stop
+ * string waits until it is clear that it is not, and all deltas together are exactly {@link Generation#text()}.
  */
 public final class TextGenerator {
 
     private final TransformerModel model;
-    private final List<Long> defaultEosTokenIds;
+    private final GenerationConfig modelDefaults;
 
     public TextGenerator(TransformerModel model) {
         if (model.task() != HeadType.CAUSAL_LM) {
             throw new IllegalArgumentException("not a causal language model: " + model.task());
         }
         this.model = model;
-        this.defaultEosTokenIds = modelEosTokenIds(model);
+        this.modelDefaults = GenerationConfig.modelDefaults(model.sourceDirectory());
+    }
+
+    /** The settings of the model's {@code generation_config.json}, what a call without settings of its own uses. */
+    public GenerationConfig modelDefaults() {
+        return modelDefaults;
     }
 
     /** The end-of-sequence ids from {@code generation_config.json}, else from {@code config.json}. */
     public List<Long> defaultEosTokenIds() {
-        return defaultEosTokenIds;
+        if (modelDefaults.eosTokenIds() != null) {
+            return modelDefaults.eosTokenIds();
+        }
+        return List.copyOf(model.config().longList("eos_token_id"));
     }
 
     /** Hears a generation's text as it is produced (see the class comment). */
@@ -60,104 +73,277 @@ public final class TextGenerator {
 
     /** Generates for one prompt, telling {@code listener} each piece of new text as soon as it is decoded. */
     public Generation generate(String prompt, GenerationConfig config, TokenListener listener) {
-        return generateIds(model.tokenizer().encode(prompt), config, new Random(config.seed()), listener);
+        return generateIds(model.tokenizer().encode(prompt), config, listener);
     }
 
-    /**
-     * Generates for each prompt in turn. With sampling, one random stream seeded by
-     * {@code config.seed()} serves the prompts in order, so the whole list is reproducible.
-     */
+    /** Generates for all prompts as one left-padded batch (see the class comment for the random streams). */
     public List<Generation> generate(List<String> prompts, GenerationConfig config) {
-        Random random = new Random(config.seed());
-        List<Generation> generations = new ArrayList<>(prompts.size());
+        List<long[]> ids = new ArrayList<>(prompts.size());
         for (String prompt : prompts) {
-            generations.add(generateIds(model.tokenizer().encode(prompt), config, random, null));
+            ids.add(model.tokenizer().encode(prompt));
         }
-        return generations;
+        return generateBatch(ids, config);
     }
 
     /** Generates from already tokenized ids. */
     public Generation generateIds(long[] promptIds, GenerationConfig config) {
-        return generateIds(promptIds, config, new Random(config.seed()), null);
+        return generateIds(promptIds, config, null);
     }
 
     /** Generates from already tokenized ids, telling {@code listener} (if not null) each piece of new text. */
     public Generation generateIds(long[] promptIds, GenerationConfig config, TokenListener listener) {
-        return generateIds(promptIds, config, new Random(config.seed()), listener);
+        return run(List.of(promptIds), config, listener).get(0);
     }
 
-    private Generation generateIds(long[] promptIds, GenerationConfig config, Random random, TokenListener listener) {
-        if (promptIds.length == 0) {
-            throw new IllegalArgumentException("empty prompt: the model needs at least one token to condition on");
+    /** Generates from already tokenized prompts as one left-padded batch. */
+    public List<Generation> generateBatch(List<long[]> promptIds, GenerationConfig config) {
+        return run(promptIds, config, null);
+    }
+
+    private List<Generation> run(List<long[]> prompts, GenerationConfig config, TokenListener listener) {
+        if (prompts.isEmpty()) {
+            return List.of();
         }
         int limit = model.maxSequenceLength();
-        if (promptIds.length > limit) {
-            throw new IllegalArgumentException("prompt of " + promptIds.length + " tokens exceeds the model's "
-                    + limit + " positions");
+        int longest = 0;
+        for (long[] prompt : prompts) {
+            if (prompt.length == 0) {
+                throw new IllegalArgumentException("empty prompt: the model needs at least one token to condition on");
+            }
+            if (prompt.length > limit) {
+                throw new IllegalArgumentException("prompt of " + prompt.length + " tokens exceeds the model's "
+                        + limit + " positions");
+            }
+            longest = Math.max(longest, prompt.length);
         }
-        Set<Long> eos = new HashSet<>(config.eosTokenIds() == null ? defaultEosTokenIds : config.eosTokenIds());
-        long[] sequence = Arrays.copyOf(promptIds, Math.min(limit, promptIds.length + config.maxNewTokens()));
-        int length = promptIds.length;
-        Generation.FinishReason reason = null;
-        Deltas deltas = listener == null ? null : new Deltas(listener);
-        while (reason == null) {
-            if (length - promptIds.length >= config.maxNewTokens()) {
-                reason = Generation.FinishReason.MAX_NEW_TOKENS;
-                break;
+        Set<Long> eos = new HashSet<>(config.eosTokenIds() == null ? defaultEosTokenIds() : config.eosTokenIds());
+        List<Row> rows = new ArrayList<>(prompts.size());
+        for (int index = 0; index < prompts.size(); index++) {
+            rows.add(new Row(prompts.get(index), config, index, listener));
+        }
+        int width = longest;
+        try (KeyValueCache cache = model.openCache()) {
+            long[][] ids = new long[rows.size()][];
+            long[][] positions = new long[rows.size()][];
+            for (int r = 0; r < rows.size(); r++) {
+                long[] prompt = prompts.get(r);
+                int padding = width - prompt.length;
+                ids[r] = new long[width];
+                positions[r] = new long[width];
+                for (int p = 0; p < width; p++) {
+                    // Padding holds position 1 and a token id that attention never sees, as in transformers.
+                    ids[r][p] = p < padding ? prompt[0] : prompt[p - padding];
+                    positions[r][p] = p < padding ? 1 : p - padding;
+                }
             }
-            if (length >= limit) {
-                reason = Generation.FinishReason.CONTEXT_FULL;
-                break;
+            while (true) {
+                for (Row row : rows) {
+                    row.checkLength(limit);
+                }
+                if (rows.stream().allMatch(Row::finished)) {
+                    break;
+                }
+                float[][] logits = step(ids, positions, mask(rows, longest, width), cache);
+                for (int r = 0; r < rows.size(); r++) {
+                    Row row = rows.get(r);
+                    // A finished row is fed its last token again (its answers are not read) to keep the batch whole.
+                    long token = row.finished() ? ids[r][ids[r].length - 1] : row.choose(logits[r], eos);
+                    ids[r] = new long[] {token};
+                    positions[r] = new long[] {Math.max(0, row.promptLength() + row.generatedCount() - 1L)};
+                }
+                width++;
             }
-            float[] logits = nextTokenLogits(Arrays.copyOf(sequence, length));
+        }
+        List<Generation> generations = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            generations.add(row.result());
+        }
+        return generations;
+    }
+
+    /** The attention mask over all positions so far: each row's left padding hidden. */
+    private static long[][] mask(List<Row> rows, int longest, int width) {
+        long[][] mask = new long[rows.size()][width];
+        for (int r = 0; r < rows.size(); r++) {
+            Arrays.fill(mask[r], longest - rows.get(r).promptLength(), width, 1L);
+        }
+        return mask;
+    }
+
+    /** One pass of the new positions through the model: each row's next-token logits. */
+    private float[][] step(long[][] ids, long[][] positions, long[][] mask, KeyValueCache cache) {
+        try (NDManager step = model.manager().newSubManager()) {
+            NDArray logits = model.nextTokenLogits(step.create(ids), step.create(positions), step.create(mask),
+                    cache);
+            Shape shape = logits.getShape();
+            float[] flat = logits.toFloatArray();
+            int vocabulary = (int) shape.get(1);
+            float[][] rows = new float[(int) shape.get(0)][];
+            for (int r = 0; r < rows.length; r++) {
+                rows[r] = Arrays.copyOfRange(flat, r * vocabulary, (r + 1) * vocabulary);
+            }
+            return rows;
+        }
+    }
+
+    /** One prompt's generation as it goes. */
+    private final class Row {
+        private final long[] prompt;
+        private final GenerationConfig config;
+        private final Random random;
+        private final Deltas deltas;
+        private final long[] tokens;
+        private int generated;
+        private Generation.FinishReason reason;
+        private String text = "";
+
+        Row(long[] prompt, GenerationConfig config, int index, TokenListener listener) {
+            this.prompt = prompt;
+            this.config = config;
+            this.random = new Random(config.seed() + index);
+            this.deltas = listener == null ? null : new Deltas(listener, config.stopStrings());
+            this.tokens = new long[config.maxNewTokens()];
+        }
+
+        int promptLength() {
+            return prompt.length;
+        }
+
+        int generatedCount() {
+            return generated;
+        }
+
+        boolean finished() {
+            return reason != null;
+        }
+
+        /** Ends the row when it has all the tokens it may have, or the model has no position left for it. */
+        void checkLength(int limit) {
+            if (reason != null) {
+                return;
+            }
+            if (generated >= config.maxNewTokens()) {
+                finish(Generation.FinishReason.MAX_NEW_TOKENS);
+            } else if (prompt.length + generated >= limit) {
+                finish(Generation.FinishReason.CONTEXT_FULL);
+            }
+        }
+
+        long choose(float[] logits, Set<Long> eos) {
+            if (config.repetitionPenalty() != 1.0) {
+                penalise(logits);
+            }
             long token = config.sample() ? sample(logits, config, random) : argmax(logits);
-            sequence[length++] = token;
+            tokens[generated++] = token;
             if (eos.contains(token)) {
-                reason = Generation.FinishReason.EOS;
+                text = decode(Arrays.copyOf(tokens, generated - 1));
+                finish(Generation.FinishReason.EOS);
+                return token;
+            }
+            text = decode(Arrays.copyOf(tokens, generated));
+            int stop = firstStop(text, config.stopStrings());
+            if (stop >= 0) {
+                text = text.substring(0, stop);
+                finish(Generation.FinishReason.STOP);
             } else if (deltas != null) {
-                deltas.decoded(decode(Arrays.copyOfRange(sequence, promptIds.length, length)), false);
+                deltas.decoded(text, false);
+            }
+            return token;
+        }
+
+        /** {@code transformers}' repetition penalty over the prompt's and the generated tokens. */
+        private void penalise(float[] logits) {
+            Set<Long> seen = new HashSet<>();
+            for (long id : prompt) {
+                seen.add(id);
+            }
+            for (int index = 0; index < generated; index++) {
+                seen.add(tokens[index]);
+            }
+            float penalty = (float) config.repetitionPenalty();
+            for (long id : seen) {
+                int token = (int) id;
+                if (token >= 0 && token < logits.length) {
+                    logits[token] = logits[token] < 0 ? logits[token] * penalty : logits[token] / penalty;
+                }
             }
         }
-        long[] generated = Arrays.copyOfRange(sequence, promptIds.length, length);
-        long[] textIds = reason == Generation.FinishReason.EOS
-                ? Arrays.copyOf(generated, generated.length - 1)
-                : generated;
-        String text = decode(textIds);
-        if (deltas != null) {
-            deltas.decoded(text, true);
+
+        private void finish(Generation.FinishReason why) {
+            reason = why;
+            if (deltas != null) {
+                deltas.decoded(text, true);
+            }
         }
-        return new Generation(promptIds, generated, text, reason);
+
+        Generation result() {
+            return new Generation(prompt, Arrays.copyOf(tokens, generated), text, reason);
+        }
     }
 
     private String decode(long[] ids) {
         return ids.length == 0 ? "" : model.tokenizer().decode(ids, true);
     }
 
+    /** Where the earliest of {@code stops} begins in {@code text}, or -1. */
+    static int firstStop(String text, List<String> stops) {
+        int first = -1;
+        for (String stop : stops) {
+            int at = text.indexOf(stop);
+            if (at >= 0 && (first < 0 || at < first)) {
+                first = at;
+            }
+        }
+        return first;
+    }
+
     /** What a listener has heard so far, and the next piece of text to tell it. */
     static final class Deltas {
         private final TokenListener listener;
+        private final List<String> stops;
         private String heard = "";
 
         Deltas(TokenListener listener) {
+            this(listener, List.of());
+        }
+
+        Deltas(TokenListener listener, List<String> stops) {
             this.listener = listener;
+            this.stops = stops;
         }
 
         /**
          * The whole text decoded so far. Text that ends in U+FFFD (a character whose bytes are not all
-         * generated yet) waits for the next token, unless it is the end; text that does not extend what
-         * was heard (a decoder that rewrote earlier text) waits until it does again.
+         * generated yet) or in the beginning of a stop string waits for the next token, unless it is the end;
+         * text that does not extend what was heard (a decoder that rewrote earlier text) waits until it does
+         * again.
          */
         void decoded(String text, boolean last) {
-            if (!text.startsWith(heard) || text.length() == heard.length() || (!last && text.endsWith("\uFFFD"))) {
+            String told = last ? text : text.substring(0, text.length() - pendingStop(text));
+            if (!told.startsWith(heard) || told.length() == heard.length() || (!last && told.endsWith("\uFFFD"))) {
                 return;
             }
-            String delta = text.substring(heard.length());
-            heard = text;
+            String delta = told.substring(heard.length());
+            heard = told;
             listener.onText(delta);
+        }
+
+        /** The length of the longest end of {@code text} that is the beginning of a stop string. */
+        private int pendingStop(String text) {
+            int longest = 0;
+            for (String stop : stops) {
+                for (int length = Math.min(stop.length() - 1, text.length()); length > longest; length--) {
+                    if (text.endsWith(stop.substring(0, length))) {
+                        longest = length;
+                        break;
+                    }
+                }
+            }
+            return longest;
         }
     }
 
-    /** The logits of the token after {@code ids}: the last position's row. */
+    /** The logits of the token after {@code ids} by a whole pass without a cache: what the cache must reproduce. */
     float[] nextTokenLogits(long[] ids) {
         try (NDManager step = model.manager().newSubManager()) {
             long[][] inputIds = {ids};
@@ -236,19 +422,5 @@ public final class TextGenerator {
             }
         }
         return probabilities;
-    }
-
-    private static List<Long> modelEosTokenIds(TransformerModel model) {
-        Path source = model.sourceDirectory();
-        if (source != null) {
-            Path generationConfig = source.resolve("generation_config.json");
-            if (Files.isRegularFile(generationConfig)) {
-                List<Long> ids = HfConfig.read(generationConfig).longList("eos_token_id");
-                if (!ids.isEmpty()) {
-                    return List.copyOf(ids);
-                }
-            }
-        }
-        return List.copyOf(model.config().longList("eos_token_id"));
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import io.modelcat.ml.arch.ArchitectureFamily;
 import io.modelcat.ml.arch.ScalarConstants;
 import io.modelcat.ml.arch.HeadType;
+import io.modelcat.ml.arch.KeyValueCache;
 import io.modelcat.ml.arch.TransformerNetwork;
 import io.modelcat.ml.arch.Weights;
 import io.modelcat.ml.checkpoint.HfConfig;
@@ -65,6 +66,20 @@ public final class TransformerModel implements AutoCloseable {
     public NDArray hiddenStates(NDList inputs, boolean training) {
         requireFits(inputs);
         return network.hiddenStates(inputs, training);
+    }
+
+    /**
+     * Generation's step: the next token's logits (batch, vocab) after running only the new positions against
+     * {@code cache}; see {@link TransformerNetwork#nextTokenLogits}. Same manager rules as {@link #forward}; the
+     * caller keeps every position below {@link #maxSequenceLength()}.
+     */
+    public NDArray nextTokenLogits(NDArray ids, NDArray positions, NDArray attentionMask, KeyValueCache cache) {
+        return network.nextTokenLogits(ids, positions, attentionMask, cache);
+    }
+
+    /** An empty key/value cache for one generation; close it when the generation ends. */
+    public KeyValueCache openCache() {
+        return network.openCache(manager());
     }
 
     private void requireFits(NDList inputs) {
