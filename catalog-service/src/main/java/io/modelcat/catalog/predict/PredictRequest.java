@@ -9,7 +9,9 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import java.util.List;
 
 /** One sample input for a model card's "try it", in the fields its task needs. */
 @Serdeable
@@ -24,13 +26,21 @@ public record PredictRequest(
         @Nullable @Min(1) @Max(50) @Schema(description = "fill-mask: candidates per mask (default 5)") Integer topK,
         @Nullable @Valid JobRequests.DeviceInput device) {
 
-    /** Text-generation settings: greedy unless a temperature, top-k or top-p is given. */
+    /**
+     * Text-generation settings: sampling when a temperature, top-k or top-p is given, else what the model's
+     * generation config says (greedy when it says nothing).
+     */
     @Serdeable
     public record Generation(
             @Nullable @Min(1) @Max(256) Integer maxNewTokens,
             @Nullable @DecimalMin(value = "0", inclusive = false) @DecimalMax("5") Double temperature,
             @Nullable @Min(1) @Max(1000) Integer topK,
             @Nullable @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") Double topP,
-            @Nullable Long seed) {
+            @Nullable Long seed,
+            @Nullable @DecimalMin(value = "0", inclusive = false) @DecimalMax("10")
+            @Schema(description = "transformers' repetition penalty: 1 is none, above 1 discourages repeated tokens")
+            Double repetitionPenalty,
+            @Nullable @Size(max = 4) @Schema(description = "up to 4 strings; the generation ends before the first")
+            List<@NotBlank @Size(max = 100) String> stop) {
     }
 }

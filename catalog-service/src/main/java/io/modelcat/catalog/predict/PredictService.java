@@ -82,7 +82,8 @@ public class PredictService {
         }
         PredictRequest.Generation g = request.generation();
         PredictSpec spec = new PredictSpec(task, artifact, values, request.topK(), g == null ? null
-                : new PredictSpec.Generation(g.maxNewTokens(), g.temperature(), g.topK(), g.topP(), g.seed()));
+                : new PredictSpec.Generation(g.maxNewTokens(), g.temperature(), g.topK(), g.topP(), g.seed(), null,
+                        g.repetitionPenalty(), g.stop()));
         JobView job = jobs.submit(caller, spec, model.id(), version.id(), List.of(),
                 JobService.device(request.device()), JobQueue.MAX_PRIORITY, 1, TIME_LIMIT_SECONDS);
         long deadline = System.nanoTime() + wait.toNanos();

@@ -48,6 +48,6 @@ public record ServeRequest(List<Map<String, String>> inputs, Integer candidates,
         }
         PredictSpec.Generation g = generation == null ? new PredictSpec.Generation(null, null, null, null, null)
                 : generation;
-        return new PredictSpec.Generation(g.maxNewTokens(), g.temperature(), g.topK(), g.topP(), seeds.get(index));
+        return g.withSeed(seeds.get(index));
     }
 }

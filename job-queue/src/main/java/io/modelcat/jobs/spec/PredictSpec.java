@@ -29,9 +29,44 @@ public record PredictSpec(Task task, String artifactUri, Map<String, String> inp
         this(task, artifactUri, inputs, candidates, generation, null);
     }
 
-    /** Greedy unless a temperature over 0, a top-k or a top-p asks for sampling. */
+    /**
+     * How to generate; a null field takes the model's {@code generation_config.json} value, else the engine's
+     * default (greedy, 20 new tokens, no penalty).
+     *
+     * @param sample            true to sample, false for greedy; null: sampling when a temperature, top-k or
+     *                          top-p is given, else what the model's generation config says
+     * @param repetitionPenalty {@code transformers}' repetition penalty (1: none)
+     * @param stop              strings that end the generation; the text ends before the first of them
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Generation(Integer maxNewTokens, Double temperature, Integer topK, Double topP, Long seed) {
+    public record Generation(Integer maxNewTokens, Double temperature, Integer topK, Double topP, Long seed,
+                             Boolean sample, Double repetitionPenalty, List<String> stop) {
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public Generation {
+            stop = stop == null || stop.isEmpty() ? null : List.copyOf(stop);
+        }
+
+        public Generation(Integer maxNewTokens, Double temperature, Integer topK, Double topP, Long seed) {
+            this(maxNewTokens, temperature, topK, topP, seed, null, null, null);
+        }
+
+        /** Greedy decoding asked for explicitly, whatever the model's generation config prefers. */
+        public static Generation greedy(Integer maxNewTokens) {
+            return new Generation(maxNewTokens, null, null, null, null, false, null, null);
+        }
+
+        public Generation withSeed(Long value) {
+            return new Generation(maxNewTokens, temperature, topK, topP, value, sample, repetitionPenalty, stop);
+        }
+
+        public Generation withStop(List<String> value) {
+            return new Generation(maxNewTokens, temperature, topK, topP, seed, sample, repetitionPenalty, value);
+        }
+
+        public Generation withRepetitionPenalty(Double value) {
+            return new Generation(maxNewTokens, temperature, topK, topP, seed, sample, value, stop);
+        }
     }
 
     @Override

@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  */
 final class TextGenerationRecipe implements TrainedTask {
 
-    private static final int DEFAULT_NEW_TOKENS = 20;
+    /** The sampler's seed when a call gives none: the same call samples the same text. */
+    private static final long DEFAULT_SEED = 42;
 
     @Override
     public Task task() {
@@ -95,7 +96,7 @@ final class TextGenerationRecipe implements TrainedTask {
         return template.render(conversation, true);
     }
 
-    /** Greedy unless a temperature over 0, a top-p or a top-k asks for sampling. */
+    /** See {@link PredictSpec.Generation}: what the call leaves out comes from the model's generation config. */
     @Override
     public Object predict(TransformerModel model, PredictSpec spec, int maxLength) {
         return predict(model, spec, maxLength, null);
@@ -105,21 +106,40 @@ final class TextGenerationRecipe implements TrainedTask {
     public Object predict(TransformerModel model, PredictSpec spec, int maxLength, Consumer<String> newText) {
         PredictSpec.Generation p = spec.generation() == null ? new PredictSpec.Generation(null, null, null, null, null)
                 : spec.generation();
-        boolean sample = (p.temperature() != null && p.temperature() > 0) || p.topP() != null || p.topK() != null;
-        GenerationConfig config = (sample ? GenerationConfig.sampling(p.seed() == null ? 42 : p.seed())
-                : GenerationConfig.greedy()).withMaxNewTokens(p.maxNewTokens() == null ? DEFAULT_NEW_TOKENS : p.maxNewTokens());
-        if (sample) {
-            config = config.withTemperature(p.temperature() == null ? 1.0 : p.temperature())
-                    .withTopK(p.topK() == null ? 0 : p.topK())
-                    .withTopP(p.topP() == null ? 1.0 : p.topP());
-        }
+        TextGenerator generator = new TextGenerator(model);
+        GenerationConfig config = settings(generator.modelDefaults(), p);
         // A chat prompt holds its special tokens already: encoded without more, as transformers does.
         long[] prompt = spec.messages() == null ? model.tokenizer().encode(RowValues.input(spec, "text"))
                 : model.tokenizer().encode(chatPrompt(model, spec.messages()), false);
-        Generation generation = new TextGenerator(model).generateIds(prompt, config,
+        Generation generation = generator.generateIds(prompt, config,
                 newText == null ? null : newText::accept);
         return Map.of("generatedText", generation.text(),
                 "finishReason", generation.finishReason().name().toLowerCase(Locale.ROOT),
                 "newTokens", generation.generatedIds().length, "promptTokens", generation.promptIds().length);
+    }
+
+    /** The call's settings over the model's: sampling when the call says so, or gives a sampling setting. */
+    static GenerationConfig settings(GenerationConfig model, PredictSpec.Generation call) {
+        boolean asksSampling = (call.temperature() != null && call.temperature() > 0) || call.topP() != null
+                || call.topK() != null;
+        boolean sample = call.sample() != null ? call.sample() : asksSampling || model.sample();
+        GenerationConfig config = model.withSampling(sample)
+                .withSeed(call.seed() == null ? DEFAULT_SEED : call.seed());
+        if (call.maxNewTokens() != null) {
+            config = config.withMaxNewTokens(call.maxNewTokens());
+        }
+        if (call.temperature() != null && call.temperature() > 0) {
+            config = config.withTemperature(call.temperature());
+        }
+        if (call.topK() != null) {
+            config = config.withTopK(call.topK());
+        }
+        if (call.topP() != null) {
+            config = config.withTopP(call.topP());
+        }
+        if (call.repetitionPenalty() != null) {
+            config = config.withRepetitionPenalty(call.repetitionPenalty());
+        }
+        return call.stop() == null ? config : config.withStopStrings(call.stop());
     }
 }

@@ -228,6 +228,115 @@ class TextGeneratorTest {
         assertThat(counts[4] / 20_000.0).isCloseTo(topTwo[4], within(0.02));
     }
 
+    @Test
+    void theCacheGivesTheIdsAndLogitsOfWholePassesOverALongGeneration() {
+        // 40 greedy tokens (no early stop): every step through the cache picks the argmax of an uncached pass.
+        GenerationConfig config = GenerationConfig.greedy().withMaxNewTokens(40).withEosTokenIds(List.of());
+        Generation cached = generator.generate("the cat sat", config);
+        assertThat(cached.generatedIds()).hasSize(40);
+        long[] prefix = cached.promptIds();
+        for (long token : cached.generatedIds()) {
+            float[] whole = generator.nextTokenLogits(prefix);
+            assertThat((long) TextGenerator.argmax(whole)).isEqualTo(token);
+            prefix = append(prefix, token);
+        }
+    }
+
+    @Test
+    void aLeftPaddedBatchGeneratesWhatEachPromptGeneratesAlone() {
+        GenerationConfig greedy = GenerationConfig.greedy().withMaxNewTokens(10).withEosTokenIds(List.of());
+        List<String> prompts = List.of("the cat sat on the mat.", "a dog", "good");
+        List<Generation> batch = generator.generate(prompts, greedy);
+        for (int row = 0; row < prompts.size(); row++) {
+            Generation alone = generator.generate(prompts.get(row), greedy);
+            assertThat(batch.get(row).promptIds()).containsExactly(alone.promptIds());
+            assertThat(batch.get(row).generatedIds()).as(prompts.get(row)).containsExactly(alone.generatedIds());
+            assertThat(batch.get(row).text()).isEqualTo(alone.text());
+        }
+        // Rows that end early (at different EOS steps) leave the others as they were.
+        long stopper = batch.get(1).generatedIds()[2];
+        List<Generation> stopping = generator.generate(prompts, greedy.withEosTokenIds(List.of(stopper)));
+        for (int row = 0; row < prompts.size(); row++) {
+            Generation alone = generator.generate(prompts.get(row), greedy.withEosTokenIds(List.of(stopper)));
+            assertThat(stopping.get(row).generatedIds()).containsExactly(alone.generatedIds());
+            assertThat(stopping.get(row).finishReason()).isEqualTo(alone.finishReason());
+        }
+        assertThat(stopping.get(1).finishReason()).isEqualTo(Generation.FinishReason.EOS);
+    }
+
+    @Test
+    void aStopStringEndsTheGenerationAndCutsTheTextBeforeIt() {
+        GenerationConfig config = GenerationConfig.greedy().withMaxNewTokens(12).withEosTokenIds(List.of());
+        Generation whole = generator.generate("a dog", config);
+        // A stop string made of the text's middle: the generation ends at the token that completes it.
+        String text = whole.text();
+        String stop = text.substring(text.length() / 2, text.length() / 2 + 3);
+        int at = text.indexOf(stop);
+        List<String> deltas = new java.util.ArrayList<>();
+        Generation stopped = generator.generate("a dog", config.withStopStrings(List.of("never said", stop)),
+                deltas::add);
+        assertThat(stopped.finishReason()).isEqualTo(Generation.FinishReason.STOP);
+        assertThat(stopped.text()).isEqualTo(text.substring(0, at));
+        assertThat(stopped.generatedIds().length).isLessThan(whole.generatedIds().length);
+        assertThat(whole.generatedIds()).startsWith(stopped.generatedIds());
+        // The listener never heard any part of the stop string.
+        assertThat(String.join("", deltas)).isEqualTo(stopped.text());
+    }
+
+    @Test
+    void aStopStringsBeginningWaitsUntilItIsClearItIsNotOne() {
+        List<String> deltas = new java.util.ArrayList<>();
+        TextGenerator.Deltas told = new TextGenerator.Deltas(deltas::add, List.of("END"));
+        told.decoded("the E", false);
+        told.decoded("the EN", false);
+        told.decoded("the ENd", false);
+        told.decoded("the ENd E", true);
+        assertThat(deltas).containsExactly("the ", "ENd", " E");
+    }
+
+    @Test
+    void theRepetitionPenaltyFollowsTransformers() {
+        // transformers: a seen token's logit is divided by the penalty when positive, multiplied when negative.
+        Generation plain = generator.generate("a dog", GenerationConfig.greedy().withMaxNewTokens(1));
+        long[] prompt = plain.promptIds();
+        float[] logits = generator.nextTokenLogits(prompt);
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (long id : prompt) {
+            seen.add(id);
+        }
+        float[] penalised = logits.clone();
+        for (long id : seen) {
+            int t = (int) id;
+            penalised[t] = penalised[t] < 0 ? penalised[t] * 5f : penalised[t] / 5f;
+        }
+        Generation penalisedGeneration = generator.generate("a dog",
+                GenerationConfig.greedy().withMaxNewTokens(1).withRepetitionPenalty(5));
+        assertThat(penalisedGeneration.generatedIds()[0]).isEqualTo(TextGenerator.argmax(penalised));
+        // A strong penalty never repeats a token while unseen ones remain (45 tokens, 20 steps).
+        Generation varied = generator.generate("a dog", GenerationConfig.greedy().withMaxNewTokens(20)
+                .withEosTokenIds(List.of()).withRepetitionPenalty(1e6));
+        java.util.Set<Long> all = new java.util.HashSet<>(seen);
+        for (long id : varied.generatedIds()) {
+            assertThat(all.add(id)).as("token %d repeated", id).isTrue();
+        }
+        assertThatThrownBy(() -> GenerationConfig.greedy().withRepetitionPenalty(0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void settingsComeFromTheModelsGenerationConfig(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Files.writeString(dir.resolve("generation_config.json"), """
+                {"do_sample": true, "temperature": 0.7, "top_k": 20, "top_p": 0.8, "repetition_penalty": 1.05,
+                 "max_new_tokens": 64, "eos_token_id": [7, 9]}""");
+        GenerationConfig defaults = GenerationConfig.modelDefaults(dir);
+        assertThat(defaults).isEqualTo(new GenerationConfig(64, true, 0.7, 20, 0.8, 0L, List.of(7L, 9L), 1.05,
+                List.of()));
+        java.nio.file.Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": 3}");
+        assertThat(GenerationConfig.modelDefaults(dir)).isEqualTo(GenerationConfig.greedy().withEosTokenIds(List.of(3L)));
+        assertThat(GenerationConfig.modelDefaults(dir.resolve("missing"))).isEqualTo(GenerationConfig.greedy());
+    }
+
     private static long[] append(long[] ids, long token) {
         long[] longer = java.util.Arrays.copyOf(ids, ids.length + 1);
         longer[ids.length] = token;

@@ -27,7 +27,8 @@ public final class OpenAiAnswers {
     /** A generation (a runner's prediction) as a choice: its text cut at the earliest stop string. */
     public static Choice choice(OpenAiCompletions.Call call, JsonNode prediction) {
         String text = prediction.path("generatedText").asText("");
-        String reason = "eos".equals(prediction.path("finishReason").asText()) ? "stop" : "length";
+        String finish = prediction.path("finishReason").asText();
+        String reason = "eos".equals(finish) || "stop".equals(finish) ? "stop" : "length";
         int cut = firstStop(call.stop(), text);
         return cut >= 0 ? new Choice(text.substring(0, cut), "stop") : new Choice(text, reason);
     }

@@ -193,10 +193,10 @@ public final class OpenAiCompletions {
         Long seed = body.hasNonNull("seed") ? seed(body) : null;
         // OpenAI samples unless the temperature is 0; greedy is what a temperature of 0 asks for.
         boolean greedy = temperature != null && temperature == 0;
-        PredictSpec.Generation generation = greedy
-                ? new PredictSpec.Generation(maxTokens, null, null, null, null)
+        PredictSpec.Generation settings = greedy
+                ? PredictSpec.Generation.greedy(maxTokens)
                 : new PredictSpec.Generation(maxTokens, temperature == null ? 1.0 : temperature, null,
-                        topP == null || topP == 0 ? null : topP, null);
+                        topP == null || topP == 0 ? null : topP, null, true, null, null);
         // Unseeded sampling differs from call to call, as OpenAI's does.
         Long choiceSeed = greedy ? null : seed != null ? seed : ThreadLocalRandom.current().nextLong();
         List<String> stop = new ArrayList<>();
@@ -214,6 +214,8 @@ public final class OpenAiCompletions {
             throw new Invalid("stop", "'stop' must be a string or a list of up to 4 strings");
         }
         stop.removeIf(String::isEmpty);
+        // The runner stops generating at a stop string; the answer is cut here too, for every path alike.
+        PredictSpec.Generation generation = settings.withStop(stop);
         if (body.has("stream") && !body.get("stream").isBoolean() && !body.get("stream").isNull()) {
             throw new Invalid("stream", "'stream' must be true or false");
         }

@@ -35,6 +35,7 @@ public final class ScoreShapes {
     /** The most new tokens a call may ask a text-generation model for. */
     public static final int MAX_NEW_TOKENS = 1024;
     private static final int MAX_TEMPERATURE = 5;
+    private static final int MAX_REPETITION_PENALTY = 10;
     // The bounds of "Try it" (PredictRequest): text generation's top-k, fill-mask's candidates per mask.
     private static final int MAX_TOP_K = 1000;
     private static final int MAX_CANDIDATES = 50;
@@ -226,7 +227,7 @@ public final class ScoreShapes {
     /** The call for the inputs read, with the parameters its task uses; the others are not read. */
     private static ScoreCall call(Task task, Shape shape, List<Map<String, String>> inputs, Parameters params) {
         return switch (task) {
-            case TEXT_GENERATION -> new ScoreCall(shape, inputs, null, generation(params),
+            case TEXT_GENERATION -> new ScoreCall(shape, inputs, null, generation(params).withStop(params.stop()),
                     Objects.requireNonNullElse(params.bool("return_full_text"), repeatsPromptByDefault(shape)),
                     params.stop());
             case FILL_MASK -> new ScoreCall(shape, inputs, params.count("top_k", 1, MAX_CANDIDATES), null, false, List.of());
@@ -246,10 +247,11 @@ public final class ScoreShapes {
         Double topP = params.number("top_p", p -> p > 0 && p <= 1, "a number over 0 and at most 1");
         Integer topK = params.count("top_k", 1, MAX_TOP_K);
         Long seed = params.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE, "an integer");
-        boolean greedy = Boolean.FALSE.equals(params.bool("do_sample"));
-        return new PredictSpec.Generation(maxNewTokens,
-                greedy || (temperature != null && temperature == 0) ? null : temperature,
-                greedy ? null : topK, greedy ? null : topP, seed);
+        Double repetitionPenalty = params.number("repetition_penalty", r -> r > 0 && r <= MAX_REPETITION_PENALTY,
+                "a number over 0 and at most " + MAX_REPETITION_PENALTY + " (1: no penalty)");
+        boolean greedy = Boolean.FALSE.equals(params.bool("do_sample")) || (temperature != null && temperature == 0);
+        return new PredictSpec.Generation(maxNewTokens, greedy ? null : temperature, greedy ? null : topK,
+                greedy ? null : topP, seed, greedy ? Boolean.FALSE : params.bool("do_sample"), repetitionPenalty, null);
     }
 
     /**

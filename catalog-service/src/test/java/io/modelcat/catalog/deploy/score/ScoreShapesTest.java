@@ -139,9 +139,11 @@ class ScoreShapesTest {
     void generationParametersAreRead() {
         ScoreCall call = ScoreShapes.parse(json("{'inputs': ['a'], 'parameters': {'max_new_tokens': 20, "
                 + "'temperature': 0.7, 'top_p': 0.9, 'top_k': 40, 'seed': 7, 'return_full_text': false, "
-                + "'stop': ['\\n', 'User:'], 'repetition_penalty': 'ignored'}}"), Task.TEXT_GENERATION, false);
+                + "'stop': ['\\n', 'User:'], 'repetition_penalty': 1.2, 'frequency_penalty': 'ignored'}}"),
+                Task.TEXT_GENERATION, false);
 
-        assertThat(call.generation()).isEqualTo(new PredictSpec.Generation(20, 0.7, 40, 0.9, 7L));
+        assertThat(call.generation()).isEqualTo(new PredictSpec.Generation(20, 0.7, 40, 0.9, 7L, null, 1.2,
+                List.of("\n", "User:")));
         assertThat(call.returnFullText()).isFalse();
         assertThat(call.stop()).containsExactly("\n", "User:");
         assertThat(call.candidates()).isNull();
@@ -176,10 +178,11 @@ class ScoreShapesTest {
 
     @Test
     void temperatureZeroAndDoSampleFalseMeanGreedy() {
-        assertThat(generation("{'temperature': 0, 'top_p': 0.5}")).isEqualTo(new PredictSpec.Generation(null, null, null, 0.5, null));
+        assertThat(generation("{'temperature': 0, 'top_p': 0.5}")).isEqualTo(PredictSpec.Generation.greedy(null));
         assertThat(generation("{'do_sample': false, 'temperature': 0.8, 'top_k': 5, 'top_p': 0.5, 'seed': 1, 'max_new_tokens': 9}"))
-                .isEqualTo(new PredictSpec.Generation(9, null, null, null, 1L));
-        assertThat(generation("{'do_sample': true, 'temperature': 0.8}")).isEqualTo(new PredictSpec.Generation(null, 0.8, null, null, null));
+                .isEqualTo(PredictSpec.Generation.greedy(9).withSeed(1L));
+        assertThat(generation("{'do_sample': true, 'temperature': 0.8}"))
+                .isEqualTo(new PredictSpec.Generation(null, 0.8, null, null, null, true, null, null));
     }
 
     @Test
