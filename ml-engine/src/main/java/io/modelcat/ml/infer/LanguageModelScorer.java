@@ -49,11 +49,8 @@ public final class LanguageModelScorer {
                 NDArray logits = model.forward(encoded.inputs(), false).singletonOrThrow();
                 // Log-softmax and the sum run in float64 on the model's float32 logits: in float32 a
                 // sum of hundreds of NLLs near 4 is off by several 1e-6, which exp() then magnifies.
-                // The one-hot targets are read as the next token's id (argmax) and a 0/1 row mask, so
-                // no float64 array of the vocabulary's width is made besides the log-probabilities.
-                NDArray targets = encoded.targets();
-                NDArray nextIds = targets.argMax(-1).expandDims(-1);
-                NDArray predicted = targets.sum(new int[] {-1}).toType(DataType.FLOAT64, false);
+                NDArray nextIds = encoded.targetIds().expandDims(-1);
+                NDArray predicted = encoded.targetWeights().toType(DataType.FLOAT64, false);
                 NDArray logProbabilities = logits.toType(DataType.FLOAT64, false).logSoftmax(-1);
                 total -= logProbabilities.gather(nextIds, -1).squeeze(-1).mul(predicted).sum().getDouble();
                 tokens += Math.round(predicted.sum().getDouble());

@@ -1,7 +1,6 @@
 package io.modelcat.ml.train;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.modelcat.ml.tokenize.TextTokenizer;
 import io.modelcat.ml.tokenize.TokenizedBatch;
 import java.util.List;
@@ -23,20 +22,15 @@ public final class CausalLmBatches implements BatchEncoder<String> {
     public EncodedBatch encode(List<String> texts, NDManager manager) {
         TokenizedBatch tokens = tokenizer.encodeBatch(texts, maxSequenceLength);
         int sequence = tokens.sequenceLength();
-        float[] targets = new float[texts.size() * sequence * vocabularySize];
-        int counted = 0;
+        Targets targets = new Targets(vocabularySize, texts.size(), sequence);
         for (int row = 0; row < texts.size(); row++) {
-            // The last real token has no successor, and padding predicts nothing: both stay all-zero.
+            // The last real token has no successor, and padding predicts nothing: both stay ignored.
             for (int position = 0; position + 1 < sequence; position++) {
                 if (tokens.attentionMask()[row][position + 1] == 1) {
-                    int next = Math.toIntExact(tokens.inputIds()[row][position + 1]);
-                    targets[(row * sequence + position) * vocabularySize + next] = 1f;
-                    counted++;
+                    targets.set(row * sequence + position, tokens.inputIds()[row][position + 1]);
                 }
             }
         }
-        return new EncodedBatch(tokens.toNDList(manager),
-                manager.create(targets, new Shape(texts.size(), sequence, vocabularySize)),
-                manager.create((float) Math.max(1, counted)));
+        return targets.batch(tokens.toNDList(manager), manager);
     }
 }

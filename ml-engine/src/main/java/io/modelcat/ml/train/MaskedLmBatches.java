@@ -1,7 +1,6 @@
 package io.modelcat.ml.train;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.modelcat.ml.tokenize.TextTokenizer;
 import io.modelcat.ml.tokenize.TokenVocabulary;
 import io.modelcat.ml.tokenize.TokenizedBatch;
@@ -47,8 +46,7 @@ public final class MaskedLmBatches implements BatchEncoder<String> {
         TokenizedBatch tokens = tokenizer.encodeBatch(texts, maxSequenceLength);
         int sequence = tokens.sequenceLength();
         long[][] inputIds = new long[texts.size()][];
-        float[] targets = new float[texts.size() * sequence * vocabularySize];
-        int counted = 0;
+        Targets targets = new Targets(vocabularySize, texts.size(), sequence);
         for (int row = 0; row < texts.size(); row++) {
             long[] original = tokens.inputIds()[row];
             long[] masked = original.clone();
@@ -82,15 +80,12 @@ public final class MaskedLmBatches implements BatchEncoder<String> {
                 } else if (draw < 0.9) {
                     masked[position] = random.nextInt(vocabularySize);
                 }
-                targets[(row * sequence + position) * vocabularySize + Math.toIntExact(original[position])] = 1f;
-                counted++;
+                targets.set(row * sequence + position, original[position]);
             }
             inputIds[row] = masked;
         }
         TokenizedBatch maskedTokens = new TokenizedBatch(inputIds, tokens.attentionMask(), tokens.tokenTypeIds());
-        return new EncodedBatch(maskedTokens.toNDList(manager),
-                manager.create(targets, new Shape(texts.size(), sequence, vocabularySize)),
-                manager.create((float) Math.max(1, counted)));
+        return targets.batch(maskedTokens.toNDList(manager), manager);
     }
 
     private boolean maskable(TokenizedBatch tokens, int row, int position) {

@@ -1,7 +1,6 @@
 package io.modelcat.ml.train;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.modelcat.ml.tokenize.QuestionContextEncoding;
 import io.modelcat.ml.tokenize.TextTokenizer;
 import io.modelcat.ml.tokenize.TokenizedBatch;
@@ -35,14 +34,14 @@ public final class QuestionAnsweringBatches implements BatchEncoder<LabeledAnswe
         }
         TokenizedBatch tokens = QuestionContextEncoding.stack(encodings, padTokenId);
         int sequence = tokens.sequenceLength();
-        float[] targets = new float[examples.size() * 2 * sequence];
+        // The logits are (batch, 2, seq): a start and an end position per example, each a class over positions.
+        Targets targets = new Targets(sequence, examples.size(), 2);
         for (int row = 0; row < examples.size(); row++) {
             int[] span = targetSpan(examples.get(row), encodings.get(row));
-            targets[(2 * row) * sequence + span[0]] = 1f;
-            targets[(2 * row + 1) * sequence + span[1]] = 1f;
+            targets.set(2 * row, span[0]);
+            targets.set(2 * row + 1, span[1]);
         }
-        return new EncodedBatch(tokens.toNDList(manager), manager.create(targets, new Shape(examples.size(), 2, sequence)),
-                manager.create((float) (2 * examples.size())));
+        return targets.batch(tokens.toNDList(manager), manager);
     }
 
     /** {@link #targetSpan} for tests in other packages. */

@@ -22,8 +22,10 @@ public final class SentencePairClassificationBatches implements BatchEncoder<Lab
     public EncodedBatch encode(List<LabeledPair> examples, NDManager manager) {
         TokenizedBatch tokens = tokenizer.encodePairBatch(examples.stream().map(LabeledPair::first).toList(),
                 examples.stream().map(LabeledPair::second).toList(), maxSequenceLength);
-        return new EncodedBatch(tokens.toNDList(manager),
-                ClassificationTargets.oneHot(examples.stream().map(LabeledPair::label).toList(), labelCount, manager),
-                manager.create((float) examples.size()));
+        Targets targets = new Targets(labelCount, examples.size());
+        for (int row = 0; row < examples.size(); row++) {
+            targets.set(row, examples.get(row).label());
+        }
+        return targets.batch(tokens.toNDList(manager), manager);
     }
 }

@@ -22,8 +22,10 @@ public final class SequenceClassificationBatches implements BatchEncoder<Labeled
     public EncodedBatch encode(List<LabeledText> examples, NDManager manager) {
         TokenizedBatch tokens = tokenizer.encodeBatch(examples.stream().map(LabeledText::text).toList(),
                 maxSequenceLength);
-        return new EncodedBatch(tokens.toNDList(manager),
-                ClassificationTargets.oneHot(examples.stream().map(LabeledText::label).toList(), labelCount, manager),
-                manager.create((float) examples.size()));
+        Targets targets = new Targets(labelCount, examples.size());
+        for (int row = 0; row < examples.size(); row++) {
+            targets.set(row, examples.get(row).label());
+        }
+        return targets.batch(tokens.toNDList(manager), manager);
     }
 }

@@ -1,7 +1,6 @@
 package io.modelcat.ml.train;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.modelcat.ml.tokenize.TextTokenizer;
 import io.modelcat.ml.tokenize.WordAlignedBatch;
 import java.util.List;
@@ -27,25 +26,17 @@ public final class TokenClassificationBatches implements BatchEncoder<LabeledTok
         WordAlignedBatch batch = tokenizer.encodeWordsBatch(examples.stream().map(LabeledTokens::words).toList(),
                 maxSequenceLength);
         int sequence = batch.tokens().sequenceLength();
-        float[] targets = new float[examples.size() * sequence * labelCount];
-        int counted = 0;
+        Targets targets = new Targets(labelCount, examples.size(), sequence);
         for (int row = 0; row < examples.size(); row++) {
             long previousWord = -1;
             for (int position = 0; position < sequence; position++) {
                 long word = batch.wordIds()[row][position];
                 if (word >= 0 && word != previousWord) {
-                    int label = examples.get(row).labels().get((int) word);
-                    if (label < 0 || label >= labelCount) {
-                        throw new IllegalArgumentException("label " + label + " outside 0.." + (labelCount - 1));
-                    }
-                    targets[(row * sequence + position) * labelCount + label] = 1f;
-                    counted++;
+                    targets.set(row * sequence + position, examples.get(row).labels().get((int) word));
                 }
                 previousWord = word;
             }
         }
-        return new EncodedBatch(batch.tokens().toNDList(manager),
-                manager.create(targets, new Shape(examples.size(), sequence, labelCount)),
-                manager.create((float) Math.max(1, counted)));
+        return targets.batch(batch.tokens().toNDList(manager), manager);
     }
 }

@@ -38,11 +38,13 @@ final class RandomTokenBatches implements BatchEncoder<Integer> {
     @Override
     public EncodedBatch encode(List<Integer> examples, NDManager manager) {
         int batch = examples.size();
-        float[] targets = new float[batch * labelCount];
+        long[] targets = new long[batch];
+        float[] weights = new float[batch];
         for (int row = 0; row < batch; row++) {
-            targets[row * labelCount + random.nextInt(labelCount)] = 1f;
+            targets[row] = random.nextInt(labelCount);
+            weights[row] = 1f;
         }
-        return new EncodedBatch(inputs(batch, manager), manager.create(targets, new Shape(batch, labelCount)),
+        return new EncodedBatch(inputs(batch, manager), manager.create(targets), manager.create(weights),
                 manager.create((float) batch));
     }
 }

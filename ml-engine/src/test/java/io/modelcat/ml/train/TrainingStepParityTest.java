@@ -3,9 +3,7 @@ package io.modelcat.ml.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelcat.ml.Fixtures;
 import io.modelcat.ml.ReferenceOutputs;
@@ -47,22 +45,19 @@ class TrainingStepParityTest {
         }
     }
 
-    /** The reference inputs with one-hot targets along the logits' last axis; -100 rows stay all-zero. */
+    /** The reference inputs with their targets over the logits' last axis; -100 positions are ignored. */
     private static EncodedBatch batch(ReferenceOutputs.Model expected, NDManager manager) {
         long[] shape = expected.logits().shape();
         int classes = (int) shape[shape.length - 1];
-        List<Integer> targets = new ArrayList<>();
-        flatten(expected.trainStep().targets(), targets);
-        float[] oneHot = new float[targets.size() * classes];
-        int counted = 0;
-        for (int position = 0; position < targets.size(); position++) {
-            if (targets.get(position) != IGNORED) {
-                oneHot[position * classes + targets.get(position)] = 1f;
-                counted++;
+        List<Integer> ids = new ArrayList<>();
+        flatten(expected.trainStep().targets(), ids);
+        Targets targets = new Targets(classes, java.util.Arrays.copyOf(shape, shape.length - 1));
+        for (int position = 0; position < ids.size(); position++) {
+            if (ids.get(position) != IGNORED) {
+                targets.set(position, ids.get(position));
             }
         }
-        NDArray array = manager.create(oneHot, new Shape(shape));
-        return new EncodedBatch(expected.inputs(manager, true), array, manager.create((float) counted));
+        return targets.batch(expected.inputs(manager, true), manager);
     }
 
     private static void flatten(JsonNode node, List<Integer> into) {
