@@ -195,7 +195,7 @@ public final class TextGenerator {
         private final long[] tokens;
         private int generated;
         private Generation.FinishReason reason;
-        private String text = "";
+        private String text;
 
         Row(long[] prompt, GenerationConfig config, int index, TokenListener listener) {
             this.prompt = prompt;
@@ -236,19 +236,27 @@ public final class TextGenerator {
             long token = config.sample() ? sample(logits, config, random) : argmax(logits);
             tokens[generated++] = token;
             if (eos.contains(token)) {
-                text = decode(Arrays.copyOf(tokens, generated - 1));
                 finish(Generation.FinishReason.EOS);
                 return token;
             }
-            text = decode(Arrays.copyOf(tokens, generated));
-            int stop = firstStop(text, config.stopStrings());
+            if (deltas == null && config.stopStrings().isEmpty()) {
+                // Nobody reads the text before the end: it is decoded once, then.
+                return token;
+            }
+            String sofar = decode(Arrays.copyOf(tokens, generated));
+            int stop = firstStop(sofar, config.stopStrings());
             if (stop >= 0) {
-                text = text.substring(0, stop);
+                text = sofar.substring(0, stop);
                 finish(Generation.FinishReason.STOP);
             } else if (deltas != null) {
-                deltas.decoded(text, false);
+                deltas.decoded(sofar, false);
             }
             return token;
+        }
+
+        /** The generated text: without the EOS token that ended it, or cut before the stop string. */
+        private String finalText() {
+            return decode(Arrays.copyOf(tokens, reason == Generation.FinishReason.EOS ? generated - 1 : generated));
         }
 
         /** {@code transformers}' repetition penalty over the prompt's and the generated tokens. */
@@ -271,6 +279,9 @@ public final class TextGenerator {
 
         private void finish(Generation.FinishReason why) {
             reason = why;
+            if (why != Generation.FinishReason.STOP) {
+                text = finalText();
+            }
             if (deltas != null) {
                 deltas.decoded(text, true);
             }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Greedy generation on this machine's CPU, ModelCat's engine beside transformers' generate (with its key/value
+# cache) in one run (docs/performance.md, "Generation"): time to first token, tokens per second and peak resident
+# memory, per model shape and prompt length.
+# Usage: bench/generation/run.sh [model ...]   (default: gpt2-small smollm2-135m qwen2.5-0.5b)
+#   BENCH_PROMPTS ("32,512")  prompt lengths in tokens    BENCH_NEW_TOKENS (64)  tokens per round
+#   BENCH_ROUNDS (3)          timed rounds per length     BENCH_THREADS (nproc)  threads for both
+# Makes the models with random weights (bench/generation/make_models.py, into bench/results/generation/models) in
+# the reference venv (reference/venv.sh: the pinned torch and transformers); each framework and model runs in a
+# process of its own, one after the other, so that neither takes cores from the other and the peak memory is the
+# model's. JSON lines go to bench/results/generation/generation-<time>.jsonl; a Markdown table to stdout.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PROMPTS="${BENCH_PROMPTS:-32,512}"
+NEW_TOKENS="${BENCH_NEW_TOKENS:-64}"
+ROUNDS="${BENCH_ROUNDS:-3}"
+THREADS="${BENCH_THREADS:-$(nproc)}"
+OUT=bench/results/generation
+RESULTS="$OUT/generation-$(date -u +%Y%m%dT%H%M).jsonl"
+models=("$@")
+[ ${#models[@]} -gt 0 ] || models=(gpt2-small smollm2-135m qwen2.5-0.5b)
+mkdir -p "$OUT/models"
+python="$(reference/venv.sh | tail -n 1)"
+"$python" bench/generation/make_models.py "$OUT/models" "${models[@]}"
+# Built in the reactor: nothing is installed into ~/.m2.
+./mvnw -q -pl ml-engine -am test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+classpath="ml-engine/target/test-classes:ml-engine/target/classes:$(cat ml-engine/target/bench-classpath.txt)"
+echo "# $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" | tee "$RESULTS"
+for model in "${models[@]}"; do
+  dir="$OUT/models/$model"
+  java -Xmx12g -cp "$classpath" io.modelcat.ml.bench.GenerationBenchmark --model-dir "$dir" --prompts "$PROMPTS" \
+    --new-tokens "$NEW_TOKENS" --rounds "$ROUNDS" --threads "$THREADS" | grep '^RESULT ' | cut -c8- | tee -a "$RESULTS"
+  "$python" bench/generation/peer.py "$dir" "$PROMPTS" "$NEW_TOKENS" "$ROUNDS" "$THREADS" \
+    | grep '^RESULT ' | cut -c8- | tee -a "$RESULTS"
+done
+"$python" - "$RESULTS" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+print("\n| model | prompt tokens | framework | time to first token (s) | tokens/s | peak RSS (MiB) |")
+print("|---|---|---|---|---|---|")
+for r in rows:
+    print(f"| {r['model']} | {r['prompt_tokens']} | {r['framework']} | {r['ttft_s']:.3f} | {r['tokens_per_s']:.2f} | {r['peak_rss_mib']:,} |")
+PY
