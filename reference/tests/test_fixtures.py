@@ -8,6 +8,7 @@ relative 1e-6, since another CPU may round float32 sums differently in the last 
 import filecmp
 import json
 import math
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,11 @@ def test_metric_reference_values_are_what_the_generator_makes(tmp_path):
     subprocess.run([sys.executable, str(REPOSITORY / "reference/metrics_reference.py"), "--output", str(output)],
                    check=True)
     assert_same(tmp_path / "metrics", FIXTURES / "metrics")
+
+
+def test_lora_adapter_and_its_reference_outputs_are_what_the_generator_makes(tmp_path):
+    # It reads the committed tiny GPT-2, which the first test shows is what its generator makes.
+    shutil.copytree(FIXTURES / "hf-tiny", tmp_path / "hf-tiny")
+    subprocess.run([sys.executable, str(REPOSITORY / "reference/lora_reference.py"), "--out", str(tmp_path)],
+                   check=True)
+    assert_same(tmp_path / "lora", FIXTURES / "lora")

@@ -72,6 +72,16 @@ public final class Fixtures {
         return io.modelcat.testsupport.Fixtures.file("metrics/reference-metrics.json");
     }
 
+    /** {@code fixtures/lora/gpt2-lora}: a LoRA adapter that {@code peft} made for the tiny GPT-2 ({@code reference/lora_reference.py}). */
+    public static Path loraAdapter() {
+        return requireDirectory(io.modelcat.testsupport.Fixtures.file("lora/gpt2-lora"));
+    }
+
+    /** What {@code peft} computed with {@link #loraAdapter()}: logits, a training step, the merged model's logits. */
+    public static ReferenceOutputs loraReference() {
+        return ReferenceOutputs.read(io.modelcat.testsupport.Fixtures.file("lora/reference-outputs.json"));
+    }
+
     /** The first sentence of every single-text fixture's inputs, the one the original fixtures were made for. */
     public static final String REFERENCE_SENTENCE = "the cat sat on the mat.";
 

@@ -22,10 +22,33 @@ final class Layers {
 
     private final Weights weights;
     private final ScalarConstants constants;
+    private volatile LoraSpec lora;
+    // Whether the forward pass running on this thread trains: LoRA's dropout applies only then.
+    private final ThreadLocal<Boolean> training = ThreadLocal.withInitial(() -> false);
 
     Layers(Weights weights, ScalarConstants constants) {
         this.weights = weights;
         this.constants = constants;
+    }
+
+    /** From now on, every linear layer that {@code spec} targets adds its LoRA update; null removes them. */
+    void adapt(LoraSpec spec) {
+        this.lora = spec;
+    }
+
+    LoraSpec lora() {
+        return lora;
+    }
+
+    /** Runs a forward pass on this thread, telling the layers whether it trains. */
+    <T> T forward(boolean trains, java.util.function.Supplier<T> pass) {
+        boolean outer = training.get();
+        training.set(trains);
+        try {
+            return pass.get();
+        } finally {
+            training.set(outer);
+        }
     }
 
     /**
@@ -50,15 +73,35 @@ final class Layers {
         }
     }
 
-    /** {@code nn.Linear}: weight shape (out, in). */
+    /** {@code nn.Linear}: weight shape (out, in); with its LoRA update when the layer is adapted. */
     NDArray linear(NDArray input, String prefix) {
-        return Linear.linear(input, weights.get(prefix + ".weight"), weights.get(prefix + ".bias"))
-                .singletonOrThrow();
+        return adapted(input, prefix, Linear.linear(input, weights.get(prefix + ".weight"),
+                weights.get(prefix + ".bias")).singletonOrThrow());
     }
 
-    /** GPT-2's {@code Conv1D}: weight shape (in, out), the transpose of {@code nn.Linear}. */
+    /** {@code nn.Linear} without a bias (Llama's projections); with its LoRA update when the layer is adapted. */
+    NDArray linearNoBias(NDArray input, String prefix) {
+        return adapted(input, prefix, Linear.linear(input, weights.get(prefix + ".weight")).singletonOrThrow());
+    }
+
+    /**
+     * GPT-2's {@code Conv1D}: weight shape (in, out), the transpose of {@code nn.Linear}; with its LoRA update
+     * when the layer is adapted (A and B are shaped as for a linear layer, as {@code peft}'s fan_in_fan_out has them).
+     */
     NDArray conv1d(NDArray input, String prefix) {
-        return input.matMul(weights.get(prefix + ".weight")).add(weights.get(prefix + ".bias"));
+        return adapted(input, prefix, input.matMul(weights.get(prefix + ".weight")).add(weights.get(prefix + ".bias")));
+    }
+
+    /** {@code output + scale * B(A(dropout(input)))}, in {@code peft}'s order, when the layer is adapted. */
+    private NDArray adapted(NDArray input, String prefix, NDArray output) {
+        LoraSpec spec = lora;
+        if (spec == null || !spec.targets(prefix)) {
+            return output;
+        }
+        NDArray x = dropout(input, (float) spec.dropout(), training.get());
+        NDArray down = Linear.linear(x, weights.get(prefix + LoraSpec.A)).singletonOrThrow();
+        NDArray up = Linear.linear(down, weights.get(prefix + LoraSpec.B)).singletonOrThrow();
+        return output.add(up.mul(constants.of((float) spec.scale())));
     }
 
     /** {@code nn.Embedding}: the rows of {@code table} that {@code ids} (int64) name. */

@@ -10,10 +10,25 @@ public final class TransformerNetwork {
 
     private final Encoder encoder;
     private final Head head;
+    private final Layers layers;
 
-    private TransformerNetwork(Encoder encoder, Head head) {
+    private TransformerNetwork(Encoder encoder, Head head, Layers layers) {
         this.encoder = encoder;
         this.head = head;
+        this.layers = layers;
+    }
+
+    /**
+     * Adds a LoRA update to every linear layer {@code spec} targets (their A and B must be among the weights
+     * by then); null removes the updates. See {@link LoraSpec}.
+     */
+    public void adapt(LoraSpec spec) {
+        layers.adapt(spec);
+    }
+
+    /** The LoRA adapter in use, or null. */
+    public LoraSpec lora() {
+        return layers.lora();
     }
 
     public static TransformerNetwork create(HfConfig config, ArchitectureFamily family, HeadType task, Weights weights,
@@ -25,7 +40,7 @@ public final class TransformerNetwork {
             case DISTILBERT -> new DistilBertEncoder(config, layers);
             case GPT2 -> new Gpt2Decoder(config, layers);
         };
-        return new TransformerNetwork(encoder, TaskHeads.create(family, task, config, layers));
+        return new TransformerNetwork(encoder, TaskHeads.create(family, task, config, layers), layers);
     }
 
     /** The parameters the task head owns, for creating them when a checkpoint lacks them. */
@@ -60,7 +75,7 @@ public final class TransformerNetwork {
      *     attached to the caller's per-batch manager so that intermediates die with it
      */
     public NDArray forward(NDList inputs, boolean training) {
-        return head.logits(encoder.encode(inputs, training), training);
+        return layers.forward(training, () -> head.logits(encoder.encode(inputs, training), training));
     }
 
     /**
@@ -93,6 +108,6 @@ public final class TransformerNetwork {
 
     /** The body's output without the head: (batch, seq, hidden), what transformers calls {@code last_hidden_state}. */
     public NDArray hiddenStates(NDList inputs, boolean training) {
-        return encoder.encode(inputs, training);
+        return layers.forward(training, () -> encoder.encode(inputs, training));
     }
 }

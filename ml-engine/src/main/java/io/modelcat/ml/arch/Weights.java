@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Weights {
 
     private final Map<String, NDArray> byName;
+    // Names that training leaves as they are (a LoRA adapter's base); empty: every weight trains.
+    private volatile Set<String> frozen = Set.of();
     // Which names a forward pass read: tells the loader which checkpoint tensors no head uses.
     private final Set<String> read = ConcurrentHashMap.newKeySet();
     // The training step running on a thread reads aliases that collect its gradients (see gradientScope).
@@ -42,14 +44,54 @@ public final class Weights {
      */
     public GradientScope gradientScope(NDManager stepManager) {
         Map<String, NDArray> aliases = new LinkedHashMap<>();
+        Map<String, NDArray> trained = new LinkedHashMap<>();
+        Set<String> kept = frozen;
         byName.forEach((name, weight) -> {
+            if (kept.contains(name)) {
+                // Read as it is: no gradient is computed for it, and backward does not reach it.
+                aliases.put(name, weight);
+                return;
+            }
             NDArray alias = weight.stopGradient();
             alias.attach(stepManager);
             alias.setRequiresGradient(true);
             aliases.put(name, alias);
+            trained.put(name, alias);
         });
         stepAliases.set(aliases);
-        return new GradientScope(aliases);
+        return new GradientScope(trained);
+    }
+
+    /** Adds a weight (a LoRA adapter's A or B); it trains unless {@link #freeze} says otherwise. */
+    public void add(String name, NDArray array) {
+        if (byName.containsKey(name)) {
+            throw new IllegalArgumentException("a weight named " + name + " exists already");
+        }
+        array.setName(name);
+        byName.put(name, array);
+    }
+
+    /** Removes a weight and answers it (closing it is the caller's). */
+    public NDArray remove(String name) {
+        frozen = frozen.stream().filter(n -> !n.equals(name)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        return byName.remove(name);
+    }
+
+    /** From now on training leaves exactly these weights as they are (an empty set trains every weight). */
+    public void freeze(Set<String> names) {
+        frozen = Set.copyOf(names);
+    }
+
+    /** The weights that training changes, by name, in order. */
+    public Map<String, NDArray> trainable() {
+        Map<String, NDArray> trained = new LinkedHashMap<>();
+        Set<String> kept = frozen;
+        byName.forEach((name, weight) -> {
+            if (!kept.contains(name)) {
+                trained.put(name, weight);
+            }
+        });
+        return Collections.unmodifiableMap(trained);
     }
 
     /** One training step's aliases of the weights; see {@link #gradientScope}. */
@@ -62,8 +104,8 @@ public final class Weights {
         }
 
         /**
-         * Each weight's gradient after backward, by name, in the step's manager; zeros for a weight
-         * that the loss does not depend on.
+         * Each trained weight's gradient after backward, by name, in the step's manager; zeros for a weight
+         * that the loss does not depend on. Frozen weights have none.
          */
         public Map<String, NDArray> gradients() {
             Map<String, NDArray> gradients = new LinkedHashMap<>();

@@ -34,6 +34,10 @@ public final class ModelSaver {
      * {@code tokenizer_config.json} is written when the source had none (see {@link #writeTokenizerConfig}).
      */
     public static void save(TransformerModel model, Path directory) {
+        if (LoraAdapters.attached(model).isPresent()) {
+            throw new IllegalStateException("the model has a LoRA adapter: save the adapter (LoraAdapters.save) or "
+                    + "merge it into the weights first (LoraAdapters.merge)");
+        }
         try {
             Files.createDirectories(directory);
             model.config().write(directory.resolve("config.json"));

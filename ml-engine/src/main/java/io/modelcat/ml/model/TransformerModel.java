@@ -131,9 +131,22 @@ public final class TransformerModel implements AutoCloseable {
         return labels;
     }
 
-    /** Trainable parameters by Hugging Face name. */
+    /** Every parameter by Hugging Face name, a LoRA adapter's included. */
     public Map<String, NDArray> parameters() {
         return weights.asMap();
+    }
+
+    /** The parameters that training changes: all of them, or with a LoRA adapter its A and B (and the task head). */
+    public Map<String, NDArray> trainableParameters() {
+        return weights.trainable();
+    }
+
+    Weights weights() {
+        return weights;
+    }
+
+    TransformerNetwork network() {
+        return network;
     }
 
     /**

@@ -1,0 +1,65 @@
+package io.modelcat.ml.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelcat.ml.Fixtures;
+import io.modelcat.ml.arch.LoraSpec;
+import io.modelcat.ml.tokenize.TokenizedBatch;
+import io.modelcat.ml.train.CausalLmBatches;
+import io.modelcat.ml.train.FineTuner;
+import io.modelcat.ml.train.TrainingConfig;
+import io.modelcat.ml.train.TrainingListener;
+import io.modelcat.testsupport.ReferencePython;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A LoRA adapter the engine trained and saved loads in {@code peft} onto the base model with the engine's logits
+ * within 1e-4, and the model with the adapter merged loads in {@code transformers} alone with the same logits.
+ * The checks themselves are {@code reference/tests/test_peft.py}.
+ */
+class LoraInteropTest {
+
+    private static final List<String> TEXTS = List.of("the cat sat on the mat.", "a dog was good", "the movie is bad .");
+
+    @TempDir
+    Path written;
+
+    @Test
+    void peftLoadsTheEnginesAdapterAndTransformersItsMergedModel() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode outputs = json.createObjectNode().put("base", Fixtures.gpt2().toAbsolutePath().toString());
+        try (TransformerModel model = ModelLoader.load(Fixtures.gpt2())) {
+            LoraSpec spec = new LoraSpec(4, 8, 0.1, List.of("c_attn", "c_proj", "c_fc"));
+            LoraAdapters.attach(model, spec, 11);
+            new FineTuner(TrainingConfig.defaults().withEpochs(3).withBatchSize(3).withLearningRate(2e-2).withSeed(5),
+                    TrainingListener.NONE).train(model, TEXTS, new CausalLmBatches(model.tokenizer(), 45, 32));
+            LoraAdapters.save(model, written.resolve("adapter"), Fixtures.gpt2().toString());
+            outputs.put("rank", spec.rank());
+            try (NDManager batch = model.manager().newSubManager()) {
+                TokenizedBatch tokens = model.tokenizer().encodeBatch(TEXTS, 32);
+                outputs.set("input_ids", json.valueToTree(tokens.inputIds()));
+                outputs.set("attention_mask", json.valueToTree(tokens.attentionMask()));
+                NDArray logits = model.forward(tokens.toNDList(batch), false).singletonOrThrow();
+                outputs.putObject("logits").<ObjectNode>set("shape", json.valueToTree(logits.getShape().getShape()))
+                        .set("values", json.valueToTree(logits.toFloatArray()));
+            }
+            LoraAdapters.merge(model);
+            ModelSaver.save(model, written.resolve("merged"));
+        }
+        json.writeValue(written.resolve("engine-outputs.json").toFile(), outputs);
+
+        String output = ReferencePython.run(Duration.ofMinutes(10), Map.of("MODELCAT_ADAPTERS", written.toString()),
+                "-m", "pytest", "-v", "-s", "-p", "no:cacheprovider", "reference/tests/test_peft.py");
+        assertThat(output).contains("2 passed").doesNotContain("skipped");
+    }
+}

@@ -1,0 +1,55 @@
+"""What the engine writes of a LoRA adapter loads in peft, and its merged model in transformers alone.
+
+$MODELCAT_ADAPTERS is a folder that ml-engine's LoraInteropTest writes: `adapter/` (the engine's adapter for the
+tiny GPT-2, after a few training steps, as LoraAdapters.save writes it), `merged/` (the same model with the
+adapter merged into its weights, as ModelSaver writes it) and `engine-outputs.json` (the base model's folder, the
+input ids and attention mask, and the logits the engine computed with the adapter).
+
+    MODELCAT_ADAPTERS=/path reference/.venv/bin/python -m pytest reference/tests/test_peft.py
+"""
+import json
+import os
+from pathlib import Path
+
+import peft
+import pytest
+import torch
+import transformers
+
+TOLERANCE = 1e-4
+ADAPTERS = os.environ.get("MODELCAT_ADAPTERS")
+pytestmark = pytest.mark.skipif(not ADAPTERS, reason="MODELCAT_ADAPTERS is not set (ml-engine's LoraInteropTest sets it)")
+
+
+def engine():
+    return json.loads((Path(ADAPTERS) / "engine-outputs.json").read_text(encoding="utf-8"))
+
+
+def logits_of(model, outputs):
+    batch = {"input_ids": torch.tensor(outputs["input_ids"]), "attention_mask": torch.tensor(outputs["attention_mask"])}
+    with torch.no_grad():
+        return model(**batch).logits
+
+
+def assert_close(actual, outputs):
+    expected = torch.tensor(outputs["logits"]["values"]).reshape(outputs["logits"]["shape"])
+    assert actual.shape == expected.shape
+    worst = (actual - expected).abs().max().item()
+    assert worst <= TOLERANCE, f"logits differ from the engine's by up to {worst}"
+
+
+def test_peft_loads_the_engines_adapter_onto_the_base_and_computes_the_engines_logits():
+    outputs = engine()
+    base = transformers.AutoModelForCausalLM.from_pretrained(outputs["base"], attn_implementation="eager")
+    model = peft.PeftModel.from_pretrained(base, Path(ADAPTERS) / "adapter").eval()
+    config = model.peft_config["default"]
+    assert config.peft_type == peft.PeftType.LORA and config.r == outputs["rank"]
+    assert_close(logits_of(model, outputs), outputs)
+
+
+def test_transformers_alone_loads_the_merged_model_and_computes_the_same_logits():
+    outputs = engine()
+    model, loading = transformers.AutoModelForCausalLM.from_pretrained(
+        Path(ADAPTERS) / "merged", output_loading_info=True, attn_implementation="eager")
+    assert not loading["missing_keys"] and not loading["unexpected_keys"], loading
+    assert_close(logits_of(model.eval(), outputs), outputs)
