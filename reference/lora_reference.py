@@ -49,6 +49,8 @@ def build(fixtures, staging):
     # Where the base lives, as the catalog names it, rather than this machine's path.
     model.peft_config["default"].base_model_name_or_path = "fixtures/hf-tiny/gpt2"
     model.save_pretrained(staging / "gpt2-lora")
+    # peft adds a blank model card naming the base by this machine's path; the adapter is its two files.
+    (staging / "gpt2-lora" / "README.md").unlink()
     model.eval()
 
     with torch.no_grad():
