@@ -50,6 +50,11 @@ public class FinetuneService {
         List<SpecError> invalid = new ArrayList<>();
         Hyperparameters hyperparameters = Hyperparameters.resolve(request.hyperparameters(), invalid);
         JobInputs.add(invalid, errors);
+        boolean rankValid = invalid.stream().noneMatch(e -> e.field().equals("hyperparameters.loraRank"));
+        if (hyperparameters.lora() && rankValid && taskRuns && task.get() != Task.TEXT_GENERATION) {
+            errors.add(new FieldError("hyperparameters.loraRank", "LoRA adapters are trained for text-generation; "
+                    + "fine-tune '" + request.task() + "' without loraRank (every weight trains)"));
+        }
         DatasetFile train = inputs.dataset("trainDatasetId", request.trainDatasetId(), errors).orElse(null);
         DatasetFile validation = optionalDataset("validationDatasetId", request.validationDatasetId(), errors);
         DatasetFile test = optionalDataset("testDatasetId", request.testDatasetId(), errors);

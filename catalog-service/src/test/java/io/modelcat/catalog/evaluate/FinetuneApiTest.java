@@ -57,6 +57,9 @@ class FinetuneApiTest extends MlJobTestBase {
         hyperparameters.put("seed", 42);
         hyperparameters.put("maxSequenceLength", 128);
         hyperparameters.put("earlyStoppingPatience", 2);
+        hyperparameters.put("loraRank", null);
+        hyperparameters.put("loraAlpha", 16.0);
+        hyperparameters.put("loraDropout", 0.05);
         assertThat(job.get("params")).isEqualTo(Map.of(
                 "task", "text-classification",
                 "modelVersionId", model.versionId(),
@@ -86,6 +89,24 @@ class FinetuneApiTest extends MlJobTestBase {
                 .contains("\"earlyStoppingPatience\": null");
         assertThat(query("SELECT role FROM job_dataset WHERE job_id = ?", uuid(answer.map().get("id"))))
                 .containsExactly(Map.of("role", "train"));
+    }
+
+    @Test
+    void loraIsForTextGenerationAndItsSettingsAreChecked() {
+        ImportedModel model = bert();
+        String train = reviews();
+        Map<String, Object> body = request(model, train);
+        body.put("hyperparameters", Map.of("loraRank", 8));
+        ApiClient.Answer classification = api.post("/api/v1/finetunes", body);
+        assertThat(classification.status()).as(classification.toString()).isEqualTo(400);
+        assertThat(classification.errorFields()).containsExactly("hyperparameters.loraRank");
+        assertThat(classification.toString()).contains("LoRA adapters are trained for text-generation");
+
+        body.put("hyperparameters", Map.of("loraRank", 0, "loraAlpha", -1, "loraDropout", 1));
+        ApiClient.Answer bad = api.post("/api/v1/finetunes", body);
+        assertThat(bad.status()).as(bad.toString()).isEqualTo(400);
+        assertThat(bad.errorFields()).containsExactly("hyperparameters.loraRank", "hyperparameters.loraAlpha",
+                "hyperparameters.loraDropout");
     }
 
     @Test

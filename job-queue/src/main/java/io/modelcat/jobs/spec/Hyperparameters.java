@@ -11,7 +11,8 @@ import java.util.List;
  * {@code Setting}, a line in {@link #resolve}, and its use in the runner's training configuration.
  */
 public record Hyperparameters(int epochs, int batchSize, double learningRate, double weightDecay, double warmupRatio,
-                              double maxGradNorm, long seed, int maxSequenceLength, Integer earlyStoppingPatience) {
+                              double maxGradNorm, long seed, int maxSequenceLength, Integer earlyStoppingPatience,
+                              Integer loraRank, double loraAlpha, double loraDropout) {
 
     public static final Setting EPOCHS = Setting.integer("epochs", 3, 1, 100, "passes over the training data");
     public static final Setting BATCH_SIZE = Setting.integer("batchSize", 16, 1, 512, "rows per training step");
@@ -30,9 +31,17 @@ public record Hyperparameters(int epochs, int batchSize, double learningRate, do
     public static final Setting EARLY_STOPPING_PATIENCE = Setting.integer("earlyStoppingPatience", null, 1, 100,
             "epochs without improvement of the task's early-stopping metric on the validation data before training stops");
 
+    public static final Setting LORA_RANK = Setting.integer("loraRank", null, 1, 256,
+            "LoRA: train only a low-rank adapter of this rank on the attention's query and value projections, the "
+                    + "model's weights frozen (text generation; off: every weight trains)");
+    public static final Setting LORA_ALPHA = Setting.number("loraAlpha", 16, 0, true, 1024, false,
+            "LoRA: the adapter's update is scaled by alpha / rank");
+    public static final Setting LORA_DROPOUT = Setting.number("loraDropout", 0.05, 0, false, 1, true,
+            "LoRA: dropout on the adapted layers' inputs while training");
+
     /** Every setting, in the order the UI shows them. */
     public static final List<Setting> SETTINGS = List.of(EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY, WARMUP_RATIO,
-            MAX_GRAD_NORM, SEED, MAX_SEQUENCE_LENGTH, EARLY_STOPPING_PATIENCE);
+            MAX_GRAD_NORM, SEED, MAX_SEQUENCE_LENGTH, EARLY_STOPPING_PATIENCE, LORA_RANK, LORA_ALPHA, LORA_DROPOUT);
 
     private static final String PREFIX = "hyperparameters.";
 
@@ -47,9 +56,18 @@ public record Hyperparameters(int epochs, int batchSize, double learningRate, do
             @Schema(description = "gradients are scaled down together when their global L2 norm exceeds this; over 0 (default 1)") Double maxGradNorm,
             @Schema(description = "random seed of the splits, the shuffling, dropout and new heads; any whole number (default 42)") Long seed,
             @Schema(description = "tokens per row; longer rows are cut, and no row gets more than the model's positions; a whole number between 8 and 4096 (default 128)") Integer maxSequenceLength,
-            @Schema(description = "epochs without improvement of the task's early-stopping metric on the validation data before training stops; a whole number between 1 and 100 (default off)") Integer earlyStoppingPatience) {
+            @Schema(description = "epochs without improvement of the task's early-stopping metric on the validation data before training stops; a whole number between 1 and 100 (default off)") Integer earlyStoppingPatience,
+            @Schema(description = "LoRA: train only a low-rank adapter of this rank on the attention's query and value projections, the model's weights frozen (text generation; off: every weight trains); a whole number between 1 and 256 (default off)") Integer loraRank,
+            @Schema(description = "LoRA: the adapter's update is scaled by alpha / rank; over 0 and at most 1024 (default 16)") Double loraAlpha,
+            @Schema(description = "LoRA: dropout on the adapted layers' inputs while training; at least 0 and below 1 (default 0.05)") Double loraDropout) {
 
-        static final Input NONE = new Input(null, null, null, null, null, null, null, null, null);
+        static final Input NONE = new Input(null, null, null, null, null, null, null, null, null, null, null, null);
+
+        public Input(Integer epochs, Integer batchSize, Double learningRate, Double weightDecay, Double warmupRatio,
+                     Double maxGradNorm, Long seed, Integer maxSequenceLength, Integer earlyStoppingPatience) {
+            this(epochs, batchSize, learningRate, weightDecay, warmupRatio, maxGradNorm, seed, maxSequenceLength,
+                    earlyStoppingPatience, null, null, null);
+        }
     }
 
     /** Fills in defaults and checks limits, adding one error per bad value, named {@code hyperparameters.<name>}. */
@@ -65,8 +83,17 @@ public record Hyperparameters(int epochs, int batchSize, double learningRate, do
         long seed = SEED.resolve(PREFIX, in.seed(), errors).longValue();
         int maxSequenceLength = MAX_SEQUENCE_LENGTH.resolve(PREFIX, in.maxSequenceLength(), errors).intValue();
         Number patience = EARLY_STOPPING_PATIENCE.resolve(PREFIX, in.earlyStoppingPatience(), errors);
+        Number loraRank = LORA_RANK.resolve(PREFIX, in.loraRank(), errors);
+        double loraAlpha = LORA_ALPHA.resolve(PREFIX, in.loraAlpha(), errors).doubleValue();
+        double loraDropout = LORA_DROPOUT.resolve(PREFIX, in.loraDropout(), errors).doubleValue();
         return new Hyperparameters(epochs, batchSize, learningRate, weightDecay, warmupRatio, maxGradNorm, seed,
-                maxSequenceLength, patience == null ? null : patience.intValue());
+                maxSequenceLength, patience == null ? null : patience.intValue(),
+                loraRank == null ? null : loraRank.intValue(), loraAlpha, loraDropout);
+    }
+
+    /** Whether only a LoRA adapter trains ({@link #loraRank} set). */
+    public boolean lora() {
+        return loraRank != null;
     }
 
     /** The defaults, all of them. */

@@ -17,7 +17,7 @@ class HyperparametersTest {
     @Test
     void absentSettingsTakeTheirDefaults() {
         Hyperparameters defaults = Hyperparameters.defaults();
-        assertThat(defaults).isEqualTo(new Hyperparameters(3, 16, 5e-5, 0.01, 0.0, 1.0, 42, 128, null));
+        assertThat(defaults).isEqualTo(new Hyperparameters(3, 16, 5e-5, 0.01, 0.0, 1.0, 42, 128, null, null, 16, 0.05));
     }
 
     @Test
@@ -40,7 +40,7 @@ class HyperparametersTest {
         Hyperparameters h = Hyperparameters.resolve(null, errors);
 
         assertThat(errors).isEmpty();
-        assertThat(h).isEqualTo(new Hyperparameters(3, 16, 5e-5, 0.01, 0.0, 1.0, 42, 128, null));
+        assertThat(h).isEqualTo(new Hyperparameters(3, 16, 5e-5, 0.01, 0.0, 1.0, 42, 128, null, null, 16, 0.05));
     }
 
     @Test

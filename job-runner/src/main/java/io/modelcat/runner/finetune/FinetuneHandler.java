@@ -6,6 +6,8 @@ import io.modelcat.jobs.JobKind;
 import io.modelcat.jobs.spec.FinetuneResult;
 import io.modelcat.jobs.spec.FinetuneSpec;
 import io.modelcat.jobs.spec.Hyperparameters;
+import io.modelcat.ml.arch.LoraSpec;
+import io.modelcat.ml.model.LoraAdapters;
 import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.ml.train.FineTuner;
@@ -108,6 +110,18 @@ public class FinetuneHandler implements JobHandler<FinetuneSpec> {
         try (TransformerModel model = resumed != null ? ModelLoader.load(checkpoints.last(), context.device())
                 : TaskModels.forTraining(Path.of(URI.create(spec.artifactUri())), recipe, labels, h.seed(),
                         context.device())) {
+            if (h.lora() && resumed == null) {
+                // A checkpoint of a LoRA fine-tune is an adapter, which loads with its adapter attached.
+                LoraSpec lora = new LoraSpec(h.loraRank(), h.loraAlpha(), h.loraDropout(),
+                        LoraSpec.defaultTargets(model.family()));
+                LoraAdapters.attach(model, lora, h.seed());
+                long trained = model.trainableParameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
+                long all = model.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
+                context.log("INFO", String.format(java.util.Locale.ROOT, "Training a LoRA adapter (rank %d, alpha %s) "
+                        + "on %s: %,d of %,d parameters (%.2f%%) train", lora.rank(), lora.alpha(),
+                        String.join(", ", lora.targetModules()), trained, all, 100.0 * trained / all),
+                        Map.of("loraRank", lora.rank(), "trainableParameters", trained));
+            }
             EarlyStopping stopping = new EarlyStopping(spec.task().earlyStoppingMetric().orElseThrow(),
                     h.earlyStoppingPatience(), resumed == null ? null : resumed.bestValidation(),
                     resumed == null ? 0 : resumed.epochsWithoutImprovement());

@@ -2,7 +2,6 @@ package io.modelcat.runner.task;
 
 import ai.djl.Device;
 import io.modelcat.ml.arch.HeadType;
-import io.modelcat.ml.checkpoint.HfConfig;
 import io.modelcat.ml.model.HeadRequest;
 import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.TransformerModel;
@@ -27,7 +26,7 @@ public final class TaskModels {
      */
     public static TransformerModel forEvaluation(Path modelDir, EvaluatedTask recipe, List<TaskExample> rows,
                                                  Device device, Consumer<String> log) {
-        HeadType own = HfConfig.read(modelDir.resolve("config.json")).architecture()
+        HeadType own = ModelLoader.checkpointConfig(modelDir).architecture()
                 .flatMap(HeadType::fromTransformersClass).orElse(null);
         if (own == recipe.head()) {
             return ModelLoader.load(modelDir, device);

@@ -14,6 +14,11 @@ import io.modelcat.jobs.spec.JobSpec;
 import io.modelcat.jobs.spec.JobSpecs;
 import io.modelcat.jobs.spec.SpecError;
 import io.modelcat.jobs.task.Task;
+import io.modelcat.ml.infer.GenerationConfig;
+import io.modelcat.ml.infer.TextGenerator;
+import io.modelcat.ml.model.LoraAdapters;
+import io.modelcat.ml.model.ModelLoader;
+import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.runner.RunnerContexts;
 import io.modelcat.testsupport.Fixtures;
 import io.modelcat.testsupport.TestDatabase;
@@ -204,6 +209,52 @@ class MlJobsTest {
             assertThat(lastEpochLoss).as("epoch loss %s, then %s", firstEpochLoss, lastEpochLoss).isLessThan(firstEpochLoss);
             assertThat(Files.readString(home.resolve("models/finetuned/" + finetune + "/config.json")))
                     .contains("BertForQuestionAnswering");
+        }
+    }
+
+    @Test
+    void aLoraFineTuneTrainsAnAdapterThatLoadsAsTheBaseWithIt() throws Exception {
+        Path gpt2 = home.resolve("models/gpt2");
+        Files.createDirectories(gpt2);
+        for (String file : new String[] {"config.json", "tokenizer.json", "model.safetensors", "generation_config.json"}) {
+            Files.copy(Fixtures.model("gpt2").resolve(file), gpt2.resolve(file));
+        }
+        byte[] baseWeights = Files.readAllBytes(gpt2.resolve("model.safetensors"));
+        StringBuilder csv = new StringBuilder("text\n");
+        String[] lines = {"the cat sat on the mat .", "a dog was good", "the dog sat on the mat ."};
+        for (int i = 0; i < 60; i++) {
+            csv.append(lines[i % lines.length]).append('\n');
+        }
+        Files.writeString(home.resolve("datasets/texts.csv"), csv);
+        Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
+        try (EmbeddedServer runner = RunnerContexts.start(properties)) {
+            List<SpecError> errors = new ArrayList<>();
+            Hyperparameters hyperparameters = Hyperparameters.resolve(new Hyperparameters.Input(4, 8, 2e-2, 0.0, null,
+                    null, 3L, 32, null, 8, 16.0, 0.0), errors);
+            assertThat(errors).isEmpty();
+            UUID finetune = queue(runner, new FinetuneSpec(Task.TEXT_GENERATION, versionId, gpt2.toUri().toString(),
+                    new DatasetRef(datasetId, "texts.csv", DatasetFormat.CSV), null, null, Map.of("text", "text"),
+                    hyperparameters));
+            assertThat(await(finetune)).isEqualTo("succeeded");
+            assertThat(epochLoss(finetune, 4)).isLessThan(epochLoss(finetune, 1));
+            assertThat(metric(finetune, "test", "perplexity")).isPositive();
+            assertThat(count("SELECT count(*) FROM job_log WHERE job_id = '" + finetune
+                    + "' AND message LIKE 'Training a LoRA adapter (rank 8%'")).isEqualTo(1);
+
+            Path output = home.resolve("models/finetuned/" + finetune);
+            assertThat(output.resolve("adapter_config.json")).exists();
+            assertThat(output.resolve("adapter_model.safetensors")).exists();
+            assertThat(output.resolve("tokenizer.json")).exists();
+            assertThat(output.resolve("model.safetensors")).doesNotExist();
+            assertThat(Files.readString(output.resolve("adapter_config.json")))
+                    .contains(gpt2.toAbsolutePath().toString()).contains("\"c_attn\"");
+            // The base is untouched, and the output loads as the base with the adapter.
+            assertThat(Files.readAllBytes(gpt2.resolve("model.safetensors"))).isEqualTo(baseWeights);
+            try (TransformerModel tuned = ModelLoader.load(output)) {
+                assertThat(LoraAdapters.attached(tuned)).hasValueSatisfying(spec -> assertThat(spec.rank()).isEqualTo(8));
+                assertThat(new TextGenerator(tuned).generate("the cat", GenerationConfig.greedy()).generatedIds())
+                        .isNotEmpty();
+            }
         }
     }
 

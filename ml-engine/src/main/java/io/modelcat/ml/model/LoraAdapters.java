@@ -12,6 +12,7 @@ import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.arch.LoraSpec;
 import io.modelcat.ml.arch.TransformerNetwork;
 import io.modelcat.ml.arch.Weights;
+import io.modelcat.ml.checkpoint.CheckpointReader;
 import io.modelcat.ml.checkpoint.SafetensorsReader;
 import io.modelcat.ml.checkpoint.SafetensorsWriter;
 import java.io.IOException;
@@ -159,6 +160,35 @@ public final class LoraAdapters {
             }
         }
         uninstall(model);
+    }
+
+    /**
+     * The base model of an adapter's folder: present when the folder holds {@code adapter_config.json} and no
+     * weights of its own; {@code base_model_name_or_path} is an absolute path, or one relative to the folder.
+     *
+     * @throws IllegalArgumentException when that base folder does not exist
+     */
+    public static java.util.Optional<Path> baseOf(Path directory) {
+        Path config = directory.resolve(CONFIG_FILE);
+        if (!Files.isRegularFile(config) || Files.exists(directory.resolve(CheckpointReader.SINGLE_FILE))
+                || Files.exists(directory.resolve(CheckpointReader.SHARD_INDEX))) {
+            return java.util.Optional.empty();
+        }
+        String named;
+        try {
+            named = JSON.readTree(config.toFile()).path("base_model_name_or_path").asText("");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + config + ": " + e.getMessage(), e);
+        }
+        if (named.isEmpty()) {
+            throw new IllegalArgumentException(config + " names no base model (base_model_name_or_path)");
+        }
+        Path base = directory.resolve(named);
+        if (!Files.isRegularFile(base.resolve("config.json"))) {
+            throw new IllegalArgumentException("the adapter in " + directory + " is for the base model " + named
+                    + ", which is not found there");
+        }
+        return java.util.Optional.of(base);
     }
 
     /** The adapter in use, if any. */

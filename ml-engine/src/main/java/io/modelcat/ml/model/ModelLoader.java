@@ -64,7 +64,28 @@ public final class ModelLoader {
         return Engine.getEngine(ENGINE).getGpuCount();
     }
 
+    /**
+     * The {@code config.json} of a model folder; for a LoRA adapter's folder, its base model's (see
+     * {@link LoraAdapters#baseOf}).
+     */
+    public static HfConfig checkpointConfig(Path modelDirectory) {
+        Path model = LoraAdapters.baseOf(modelDirectory).orElse(modelDirectory);
+        return HfConfig.read(model.resolve("config.json"));
+    }
+
     private static TransformerModel load(Path modelDirectory, Optional<HeadRequest> request, Device device) {
+        Optional<Path> base = LoraAdapters.baseOf(modelDirectory);
+        if (base.isPresent()) {
+            // A LoRA adapter's folder: its base, then the adapter on top.
+            TransformerModel model = load(base.get(), request, device);
+            try {
+                LoraAdapters.load(model, modelDirectory);
+                return model;
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
         DjlEnvironment.configure();
         requireAvailable(device);
         HfConfig checkpointConfig = HfConfig.read(modelDirectory.resolve("config.json"));

@@ -32,18 +32,22 @@ public final class ModelSaver {
      * Writes {@code config.json} (with id2label, label2id, num_labels and the task's architecture),
      * {@code model.safetensors} keyed by Hugging Face names, and the tokenizer files; a
      * {@code tokenizer_config.json} is written when the source had none (see {@link #writeTokenizerConfig}).
+     * A model with a LoRA adapter is written as the adapter ({@link LoraAdapters#save}, the base named by its
+     * folder) with the tokenizer files: {@link ModelLoader} reads that folder as the base with the adapter, and
+     * {@code peft} as an adapter; {@link LoraAdapters#merge} first writes the whole model instead.
      */
     public static void save(TransformerModel model, Path directory) {
-        if (LoraAdapters.attached(model).isPresent()) {
-            throw new IllegalStateException("the model has a LoRA adapter: save the adapter (LoraAdapters.save) or "
-                    + "merge it into the weights first (LoraAdapters.merge)");
-        }
         try {
             Files.createDirectories(directory);
-            model.config().write(directory.resolve("config.json"));
-            // Sorted keys, as transformers writes them, make the file stable across runs.
-            Map<String, NDArray> sorted = new TreeMap<>(model.parameters());
-            SafetensorsWriter.write(directory.resolve(CheckpointReader.SINGLE_FILE), sorted);
+            if (LoraAdapters.attached(model).isPresent()) {
+                // Only the adapter is new: peft's two files, naming the base folder, which stays where it is.
+                LoraAdapters.save(model, directory, model.sourceDirectory().toAbsolutePath().normalize().toString());
+            } else {
+                model.config().write(directory.resolve("config.json"));
+                // Sorted keys, as transformers writes them, make the file stable across runs.
+                Map<String, NDArray> sorted = new TreeMap<>(model.parameters());
+                SafetensorsWriter.write(directory.resolve(CheckpointReader.SINGLE_FILE), sorted);
+            }
             for (String name : COMPANION_FILES) {
                 Path source = model.sourceDirectory().resolve(name);
                 Path target = directory.resolve(name);

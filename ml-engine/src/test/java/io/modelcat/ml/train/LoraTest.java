@@ -74,8 +74,6 @@ class LoraTest {
     void mergingFoldsTheAdapterIntoTheWeightsAsPeftDoes() {
         try (TransformerModel model = ModelLoader.load(Fixtures.gpt2())) {
             LoraAdapters.load(model, Fixtures.loraAdapter());
-            assertThatThrownBy(() -> ModelSaver.save(model, temporary.resolve("whole")))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("merge");
             float[] adapted = logits(model);
             LoraAdapters.merge(model);
             assertThat(LoraAdapters.attached(model)).isEmpty();
@@ -120,6 +118,32 @@ assertThat(logits(model)).containsExactly(base);
             LoraAdapters.load(model, saved);
             assertClose(logits(model), trained, "the engine's adapter read back");
         }
+    }
+
+    @Test
+    void aModelWithAnAdapterIsSavedAsTheAdapterAndLoadsAsTheBaseWithIt() throws Exception {
+        Path folder = temporary.resolve("job-output");
+        float[] adapted;
+        try (TransformerModel model = ModelLoader.load(Fixtures.gpt2())) {
+            LoraAdapters.load(model, Fixtures.loraAdapter());
+            adapted = logits(model);
+            ModelSaver.save(model, folder);
+        }
+        assertThat(folder.resolve(LoraAdapters.CONFIG_FILE)).exists();
+        assertThat(folder.resolve("tokenizer.json")).exists();
+        assertThat(folder.resolve("model.safetensors")).doesNotExist();
+        assertThat(folder.resolve("config.json")).doesNotExist();
+        assertThat(ModelLoader.checkpointConfig(folder).modelType()).isEqualTo("gpt2");
+        try (TransformerModel loaded = ModelLoader.load(folder)) {
+            assertThat(LoraAdapters.attached(loaded)).isPresent();
+            assertThat(loaded.trainableParameters()).hasSize(12);
+            assertClose(logits(loaded), adapted, "the saved adapter loaded as a model");
+        }
+        Files.writeString(folder.resolve(LoraAdapters.CONFIG_FILE), Files.readString(folder.resolve(
+                LoraAdapters.CONFIG_FILE)).replaceFirst("\"base_model_name_or_path\" : \"[^\"]*\"",
+                "\"base_model_name_or_path\" : \"/nowhere/gpt2\""));
+        assertThatThrownBy(() -> ModelLoader.load(folder)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is for the base model /nowhere/gpt2, which is not found");
     }
 
     @Test
