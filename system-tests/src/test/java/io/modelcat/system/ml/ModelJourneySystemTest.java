@@ -32,6 +32,7 @@ class ModelJourneySystemTest {
         hub.addRepo("hf-tiny/bert", Fixtures.model("bert"));
         hub.addRepo("hf-tiny/gpt2", Fixtures.model("gpt2"));
         hub.addRepo("hf-tiny/distilbert", Fixtures.model("distilbert"));
+        hub.addRepo("hf-tiny/gpt2-chat-chatml", Fixtures.model("gpt2-chat-chatml"));
         system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()));
         system.addRunner("trainer", Map.of());
     }
@@ -141,6 +142,49 @@ class ModelJourneySystemTest {
                 "trainDatasetId", data, "mapping", mapping,
                 "hyperparameters", Map.of("epochs", 3, "batchSize", 8, "learningRate", 1e-3)));
         assertThat(metric(finetune, "perplexity")).isLessThan(metric(before, "perplexity") / 2);
+    }
+
+    @Test
+    void aLoraFineTuneRegistersAsAnAdapterVersionThatEvaluatesAndAnswersChatThroughADeployment() {
+        String base = system.importModel("hf-tiny/gpt2-chat-chatml", JOB_TIMEOUT);
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < 120; i++) {
+            jsonl.append("{\"text\": \"the cat sat on the mat . the dog sat on the mat .\"}\n");
+        }
+        String data = upload("mats-lora", "application/x-ndjson", jsonl.toString());
+        Map<String, Object> mapping = Map.of("text", "text");
+        Map<String, Object> before = run("/api/v1/evaluations", Map.of("modelId", base, "datasetId", data,
+                "task", "text-generation", "mapping", mapping));
+        Map<String, Object> finetune = run("/api/v1/finetunes", Map.of("modelId", base, "task", "text-generation",
+                "trainDatasetId", data, "mapping", mapping,
+                "hyperparameters", Map.of("epochs", 3, "batchSize", 8, "learningRate", 2e-2, "loraRank", 8)));
+        assertThat(metric(finetune, "perplexity")).isLessThan(metric(before, "perplexity") * 0.8);
+
+        RunningSystem.Answer registered = system.post("/api/v1/jobs/" + finetune.get("id") + "/register",
+                Map.of("name", "tiny-chat-lora"));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        String tuned = (String) registered.map().get("id");
+        Map<String, Object> version = system.get("/api/v1/models/" + tuned + "/versions").list().get(0);
+        assertThat(version.toString()).contains("loraRank=8").contains("baseModelVersionId");
+        Map<String, Object> after = run("/api/v1/evaluations", Map.of("modelId", tuned, "datasetId", data,
+                "task", "text-generation", "mapping", mapping));
+        assertThat(metric(after, "perplexity")).isLessThan(metric(before, "perplexity") * 0.8);
+
+        // Deployed, the adapter version answers chat with the base's template.
+        RunningSystem.Answer endpoint = system.post("/api/v1/endpoints", Map.of("name", "lora-chat"));
+        assertThat(endpoint.status()).as(endpoint.body()).isEqualTo(201);
+        String key = (String) ((Map<?, ?>) endpoint.map().get("keys")).get("primaryKey");
+        assertThat(system.post("/api/v1/endpoints/lora-chat/deployments", Map.of("name", "lora", "modelId", tuned))
+                .status()).isEqualTo(201);
+        system.awaitValue(JOB_TIMEOUT, () -> system.get("/api/v1/endpoints/lora-chat").map().get("deployments")
+                .toString(), d -> d.contains("state=ready"));
+        RunningSystem.Answer chat = system.post("/endpoints/lora-chat/v1/chat/completions", Map.of("model", "lora",
+                // A short system message: the template's own default is longer than the tiny model's 64 positions.
+                "messages", List.of(Map.of("role", "system", "content", "Be terse."),
+                        Map.of("role", "user", "content", "the cat?")), "max_tokens", 5,
+                "temperature", 0), key);
+        assertThat(chat.status()).as(chat.body()).isEqualTo(200);
+        assertThat(chat.body()).contains("\"role\":\"assistant\"").contains("\"completion_tokens\":");
     }
 
     @Test
