@@ -10,6 +10,11 @@ greedy generation. The two chat models (gpt2-chat-*) also carry a chat template,
 `apply_chat_template(..., tokenize=False)` renders for a few conversations, with and without the generation
 prompt, and the token ids of each rendering.
 
+The Llama-family decoders (llama with Llama 3 rope scaling and grouped-query attention, mistral with a sliding
+window, qwen2 with q/k/v biases, tied embeddings and a sliding window in its upper layer, qwen3 with q/k norms and
+an explicit head size, saved as shards) also record a greedy generation of both texts as one batch padded on the
+left (`greedy_batch`). They come last, each with its own seed, so that the models before them are unchanged.
+
 The first three models (bert, distilbert, gpt2) are the original November 2026 fixtures: same configs, same
 seed, same order, same tokenizer, so they come out bit for bit as they were. The others give every head the
 engine supports a checkpoint of its own.
@@ -259,18 +264,71 @@ CHATS = [
 ]
 
 
+# Llama-family decoders (made after everything above, each with its own seed). <|endoftext|> (id 0) is their bos,
+# eos and pad token, so that padding rows of the embedding get no gradient (nn.Embedding's padding_idx).
+DECODER_TOKENS = dict(bos_token_id=0, eos_token_id=0, pad_token_id=0)
+
+
+def llama_config(t, vocab):
+    # Llama 3.1's rope scaling on a small scale: with head size 8 and theta 100 the wavelengths are 6.3, 20, 63 and
+    # 200 positions, so that one frequency stays, one is smoothed and two are divided by the factor.
+    return t.LlamaConfig(vocab_size=vocab, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=64,
+                         tie_word_embeddings=False, rope_parameters=dict(
+                             rope_type="llama3", rope_theta=100.0, factor=8.0, low_freq_factor=1.0,
+                             high_freq_factor=4.0, original_max_position_embeddings=32), **DECODER_TOKENS)
+
+
+def mistral_config(t, vocab):
+    # A sliding window shorter than the inputs: every layer's attention sees the last 4 positions only.
+    return t.MistralConfig(vocab_size=vocab, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                           num_attention_heads=4, num_key_value_heads=1, max_position_embeddings=64,
+                           sliding_window=4, **DECODER_TOKENS)
+
+
+def qwen2_config(t, vocab):
+    # q/k/v biases, tied embeddings; a sliding window of 3 in the layers from max_window_layers on (layer 1). Larger
+    # initial weights than the default 0.02, with which the tied head only echoes the last token back.
+    return t.Qwen2Config(vocab_size=vocab, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=64,
+                         tie_word_embeddings=True, use_sliding_window=True, sliding_window=3, max_window_layers=1,
+                         initializer_range=0.2,
+                         **DECODER_TOKENS)
+
+
+def qwen3_config(t, vocab):
+    # q/k norms over a head size (16) that is not hidden_size / heads (8).
+    return t.Qwen3Config(vocab_size=vocab, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, head_dim=16, max_position_embeddings=64,
+                         **DECODER_TOKENS)
+
+
+# name, transformers class, config, tokenizer kind, inputs kind, largest shard (None: one model.safetensors)
+DECODERS = [
+    ("llama", "LlamaForCausalLM", llama_config, "gpt2", "texts", None),
+    ("mistral", "MistralForCausalLM", mistral_config, "gpt2", "texts", None),
+    ("qwen2", "Qwen2ForCausalLM", qwen2_config, "gpt2", "texts", None),
+    ("qwen3", "Qwen3ForCausalLM", qwen3_config, "gpt2", "texts", "80KB"),
+]
+
+
 class Fixture:
     """One tiny model: built, saved, and run on its inputs."""
 
-    def __init__(self, name, class_name, make_config, tokenizer_kind, inputs_kind, tokenizer, chat=None):
+    def __init__(self, name, class_name, make_config, tokenizer_kind, inputs_kind, tokenizer, chat=None,
+                 max_shard_size=None):
         self.name, self.class_name, self.tokenizer_kind, self.inputs_kind = name, class_name, tokenizer_kind, inputs_kind
         self.tokenizer = tokenizer
         self.chat = chat  # (chat format, template, in tokenizer_config.json) or None
+        self.max_shard_size = max_shard_size  # saved as shards with model.safetensors.index.json when set
         config = make_config(transformers, tokenizer.get_vocab_size())
         self.model = getattr(transformers, class_name)._from_config(config, attn_implementation="eager")
 
     def save(self, directory):
-        self.model.save_pretrained(directory)
+        if self.max_shard_size is None:
+            self.model.save_pretrained(directory)
+        else:
+            self.model.save_pretrained(directory, max_shard_size=self.max_shard_size)
         if self.chat is not None:
             chat_format, template, in_config = self.chat
             fast = transformers.PreTrainedTokenizerFast(tokenizer_object=self.tokenizer, chat_template=template,
@@ -378,7 +436,7 @@ class Fixture:
             "last_hidden_state": tensor(hidden),
             "train_step": {"targets": targets, "loss": loss.item(), "grad_norm": norm.item()},
         }
-        if self.class_name in ("GPT2LMHeadModel",):
+        if self.class_name == "GPT2LMHeadModel" or self.class_name.endswith("ForCausalLM"):
             prompt = ids[0][:sum(mask[0])]
             with torch.no_grad():
                 generated = model.generate(torch.tensor([prompt]), attention_mask=torch.ones(1, len(prompt),
@@ -386,11 +444,27 @@ class Fixture:
                                            pad_token_id=self.pad_id())
             result["greedy"] = {"prompt_ids": prompt, "max_new_tokens": GREEDY_NEW_TOKENS,
                                 "generated_ids": generated[0, len(prompt):].tolist()}
+        if self.class_name.endswith("ForCausalLM"):
+            result["greedy_batch"] = self.greedy_left_padded(encodings)
         if self.chat is not None:
             result["chat"] = self.chat_reference()
             if self.chat[0] == "chatml":
                 result["chat_templates"] = EXTRA_TEMPLATES
         return result
+
+    def greedy_left_padded(self, encodings):
+        """Greedy ids for the texts as one batch padded on the left, as transformers generates a padded batch."""
+        length = max(len(e.ids) for e in encodings)
+        ids = [[self.pad_id()] * (length - len(e.ids)) + e.ids for e in encodings]
+        mask = [[0] * (length - len(e.ids)) + [1] * len(e.ids) for e in encodings]
+        with torch.no_grad():
+            generated = self.model.generate(torch.tensor(ids), attention_mask=torch.tensor(mask),
+                                            max_new_tokens=GREEDY_NEW_TOKENS, do_sample=False,
+                                            pad_token_id=self.pad_id())
+        # A row that ends at eos early is filled with pad ids up to the batch's length.
+        return {"input_ids": ids, "attention_mask": mask, "max_new_tokens": GREEDY_NEW_TOKENS,
+                "eos_token_id": self.model.generation_config.eos_token_id,
+                "generated_ids": generated[:, length:].tolist()}
 
     def chat_reference(self):
         """What apply_chat_template(..., tokenize=False) renders, read back from the saved files as users load them."""
@@ -444,6 +518,11 @@ def build():
             t, v, bos_token_id=ids.get("bos_token", ids["eos_token"]), eos_token_id=ids["eos_token"],
             pad_token_id=ids.get("pad_token", ids["eos_token"])), "gpt2", "texts", tokenizer,
             chat=(chat_format, template, in_config)))
+    for seed, (name, class_name, make_config, kind, inputs, shard) in enumerate(
+            DECODERS, start=len(HEADS) + len(CHATS) + 1):
+        torch.manual_seed(seed)
+        fixtures.append(Fixture(name, class_name, make_config, kind, inputs, tokenizers_by_kind[kind],
+                                max_shard_size=shard))
     return fixtures
 
 
