@@ -12,7 +12,13 @@ public enum ArchitectureFamily {
             HeadType.MASKED_LM, HeadType.QUESTION_ANSWERING)),
     DISTILBERT("distilbert", "DistilBert", EnumSet.of(HeadType.SEQUENCE_CLASSIFICATION,
             HeadType.TOKEN_CLASSIFICATION, HeadType.MASKED_LM, HeadType.QUESTION_ANSWERING)),
-    GPT2("transformer", "GPT2", EnumSet.of(HeadType.CAUSAL_LM, HeadType.QUESTION_ANSWERING));
+    GPT2("transformer", "GPT2", EnumSet.of(HeadType.CAUSAL_LM, HeadType.QUESTION_ANSWERING)),
+    /** Llama 1 to 3 (with Llama 3.1's rope scaling), and what is built as Llama: SmolLM2, TinyLlama. */
+    LLAMA("model", "Llama", EnumSet.of(HeadType.CAUSAL_LM)),
+    MISTRAL("model", "Mistral", EnumSet.of(HeadType.CAUSAL_LM)),
+    /** Qwen2 and Qwen2.5. */
+    QWEN2("model", "Qwen2", EnumSet.of(HeadType.CAUSAL_LM)),
+    QWEN3("model", "Qwen3", EnumSet.of(HeadType.CAUSAL_LM));
 
     private final String basePrefix;
     private final String classPrefix;
@@ -60,6 +66,10 @@ public enum ArchitectureFamily {
             case "roberta" -> ROBERTA;
             case "distilbert" -> DISTILBERT;
             case "gpt2" -> GPT2;
+            case "llama" -> LLAMA;
+            case "mistral" -> MISTRAL;
+            case "qwen2" -> QWEN2;
+            case "qwen3" -> QWEN3;
             default -> throw new IllegalArgumentException("unsupported model_type " + modelType);
         };
     }

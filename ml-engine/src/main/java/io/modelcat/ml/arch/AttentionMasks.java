@@ -41,11 +41,23 @@ final class AttentionMasks {
      * itself.
      */
     static NDArray causal(NDArray like, int queries, int cached) {
+        return causal(like, queries, cached, 0);
+    }
+
+    /**
+     * The causal bias with a sliding window: besides later keys, the query at index {@code i} (counting cached
+     * positions, padding included) does not see keys at {@code i - window} and before, as transformers'
+     * {@code sliding_window_overlay} ({@code kv_idx > q_idx - sliding_window}); {@code window} 0 is no window.
+     */
+    static NDArray causal(NDArray like, int queries, int cached, int window) {
         int keys = cached + queries;
         float[] bias = new float[queries * keys];
         for (int query = 0; query < queries; query++) {
-            for (int key = cached + query + 1; key < keys; key++) {
-                bias[query * keys + key] = MASKED;
+            int position = cached + query;
+            for (int key = 0; key < keys; key++) {
+                if (key > position || (window > 0 && key <= position - window)) {
+                    bias[query * keys + key] = MASKED;
+                }
             }
         }
         return like.getManager().create(bias, new Shape(1, 1, queries, keys));
@@ -57,12 +69,21 @@ final class AttentionMasks {
      * the attention adds nothing.
      */
     static NDArray decoder(NDArray ids, NDArray attentionMask, int cached, ScalarConstants constants) {
+        return decoder(ids, attentionMask, cached, 0, constants);
+    }
+
+    /**
+     * The same with a sliding window of {@code window} positions (0: none), which hides keys only once the
+     * sequence is longer than the window.
+     */
+    static NDArray decoder(NDArray ids, NDArray attentionMask, int cached, int window, ScalarConstants constants) {
         int queries = (int) ids.getShape().get(1);
         Optional<NDArray> padding = padding(attentionMask, constants);
-        if (queries == 1) {
+        boolean windowHides = window > 0 && cached + queries > window;
+        if (queries == 1 && !windowHides) {
             return padding.orElse(null);
         }
-        NDArray causal = causal(ids, queries, cached);
+        NDArray causal = causal(ids, queries, cached, windowHides ? window : 0);
         return padding.map(p -> p.add(causal)).orElse(causal);
     }
 }

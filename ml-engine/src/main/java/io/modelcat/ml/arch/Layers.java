@@ -84,6 +84,21 @@ final class Layers {
         return adapted(input, prefix, Linear.linear(input, weights.get(prefix + ".weight")).singletonOrThrow());
     }
 
+    /** {@code nn.Linear} with or without its bias (Llama-family projections mostly have none). */
+    NDArray linear(NDArray input, String prefix, boolean withBias) {
+        return withBias ? linear(input, prefix) : linearNoBias(input, prefix);
+    }
+
+    /**
+     * RMSNorm as the Llama family's ({@code LlamaRMSNorm}): each vector along the last axis divided by the root of
+     * its mean square plus {@code epsilon}, then scaled by the weight; computed in float32 (the engine's only
+     * floating type), as transformers does whatever the model's precision.
+     */
+    NDArray rmsNorm(NDArray input, String weight, float epsilon) {
+        NDArray meanSquare = input.mul(input).mean(new int[] {-1}, true);
+        return input.div(meanSquare.add(constants.of(epsilon)).sqrt()).mul(weights.get(weight));
+    }
+
     /**
      * GPT-2's {@code Conv1D}: weight shape (in, out), the transpose of {@code nn.Linear}; with its LoRA update
      * when the layer is adapted (A and B are shaped as for a linear layer, as {@code peft}'s fan_in_fan_out has them).
@@ -163,6 +178,8 @@ final class Layers {
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> tanhGelu(input);
             case "relu" -> Activation.relu(input);
             case "tanh" -> Activation.tanh(input);
+            // x * sigmoid(x) without Activation.swish, which multiplies by a Java number (the autograd GC bug).
+            case "silu", "swish" -> input.mul(Activation.sigmoid(input));
             default -> throw new IllegalArgumentException("unsupported activation " + name);
         };
     }

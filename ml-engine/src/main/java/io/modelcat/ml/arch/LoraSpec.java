@@ -55,6 +55,7 @@ public record LoraSpec(int rank, double alpha, double dropout, List<String> targ
             case BERT, ROBERTA -> List.of("query", "value");
             case DISTILBERT -> List.of("q_lin", "v_lin");
             case GPT2 -> List.of("c_attn");
+            case LLAMA, MISTRAL, QWEN2, QWEN3 -> List.of("q_proj", "v_proj");
         };
     }
 }

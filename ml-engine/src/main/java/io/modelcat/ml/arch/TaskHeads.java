@@ -55,7 +55,7 @@ final class TaskHeads {
     static Head create(ArchitectureFamily family, HeadType task, HfConfig config, Layers layers) {
         float classifierDropout = classifierDropout(family, task, config);
         return switch (task) {
-            case CAUSAL_LM -> tiedLanguageModel(family, config, layers);
+            case CAUSAL_LM -> languageModel(family, config, layers);
             case MASKED_LM -> maskedLanguageModel(family, config, layers);
             // (batch, seq, 2) -> (batch, 2, seq): row 0 start logits, row 1 end logits, so that a
             // softmax over the last axis is over positions, as transformers' span loss takes it.
@@ -81,14 +81,18 @@ final class TaskHeads {
         };
     }
 
-    private static Head tiedLanguageModel(ArchitectureFamily family, HfConfig config, Layers layers) {
-        if (family != ArchitectureFamily.GPT2) {
-            throw new IllegalArgumentException("causal LM is implemented for GPT-2 only");
-        }
-        // transformers ties lm_head to wte unless tie_word_embeddings is false; then lm_head is saved.
-        String matrix = config.booleanValue("tie_word_embeddings", true)
-                ? Gpt2Decoder.PREFIX + ".wte.weight"
-                : "lm_head.weight";
+    private static Head languageModel(ArchitectureFamily family, HfConfig config, Layers layers) {
+        String matrix = switch (family) {
+            // transformers ties lm_head to wte unless tie_word_embeddings is false; then lm_head is saved.
+            case GPT2 -> config.booleanValue("tie_word_embeddings", true)
+                    ? Gpt2Decoder.PREFIX + ".wte.weight"
+                    : "lm_head.weight";
+            // LlamaConfig, MistralConfig, Qwen2Config and Qwen3Config all default to an lm_head of its own.
+            case LLAMA, MISTRAL, QWEN2, QWEN3 -> LlamaDecoder.tiedEmbeddings(config)
+                    ? LlamaDecoder.PREFIX + ".embed_tokens.weight"
+                    : "lm_head.weight";
+            default -> throw new IllegalArgumentException(family + " has no causal language model head");
+        };
         return (hidden, training) -> Linear.linear(hidden, layers.weight(matrix)).singletonOrThrow();
     }
 
@@ -108,7 +112,8 @@ final class TaskHeads {
                         "vocab_projector.bias", "distilbert.embeddings.word_embeddings.weight");
                 case ROBERTA -> new MaskedLmLayout("lm_head.dense", "lm_head.layer_norm", "lm_head.decoder",
                         "lm_head.bias", "roberta.embeddings.word_embeddings.weight");
-                case GPT2 -> throw new IllegalArgumentException("GPT-2 has no masked language model head");
+                case GPT2, LLAMA, MISTRAL, QWEN2, QWEN3 ->
+                        throw new IllegalArgumentException(family + " has no masked language model head");
             };
         }
     }

@@ -39,6 +39,7 @@ public final class TransformerNetwork {
             case ROBERTA -> new BertEncoder(config, layers, family.basePrefix(), true);
             case DISTILBERT -> new DistilBertEncoder(config, layers);
             case GPT2 -> new Gpt2Decoder(config, layers);
+            case LLAMA, MISTRAL, QWEN2, QWEN3 -> new LlamaDecoder(config, family, layers);
         };
         return new TransformerNetwork(encoder, TaskHeads.create(family, task, config, layers), layers);
     }
@@ -51,7 +52,7 @@ public final class TransformerNetwork {
 
     public static int hiddenSize(HfConfig config, ArchitectureFamily family) {
         return switch (family) {
-            case BERT, ROBERTA -> config.requiredInt("hidden_size");
+            case BERT, ROBERTA, LLAMA, MISTRAL, QWEN2, QWEN3 -> config.requiredInt("hidden_size");
             case DISTILBERT -> config.requiredInt("dim");
             case GPT2 -> config.requiredInt("n_embd");
         };
@@ -63,6 +64,10 @@ public final class TransformerNetwork {
             case BERT, DISTILBERT -> config.requiredInt("max_position_embeddings");
             case ROBERTA -> config.requiredInt("max_position_embeddings") - config.intValue("pad_token_id", 1) - 1;
             case GPT2 -> config.intValue("n_positions", config.intValue("n_ctx", 1024));
+            // Rotary embeddings have no table, but the model is trained (or its scaling set) up to this length.
+            case LLAMA -> config.intValue("max_position_embeddings", 2048);
+            case MISTRAL -> config.intValue("max_position_embeddings", 4096 * 32);
+            case QWEN2, QWEN3 -> config.intValue("max_position_embeddings", 32768);
         };
     }
 

@@ -89,6 +89,12 @@ public final class HfConfig {
         return value == null || value.isNull() ? fallback : value.asDouble();
     }
 
+    /** A number setting, empty when absent or null. */
+    public Optional<Double> optionalDouble(String key) {
+        JsonNode value = json.get(key);
+        return value == null || !value.isNumber() ? Optional.empty() : Optional.of(value.asDouble());
+    }
+
     public Optional<String> text(String key) {
         JsonNode value = json.get(key);
         return value == null || value.isNull() ? Optional.empty() : Optional.of(value.asText());
@@ -107,6 +113,28 @@ public final class HfConfig {
             values.add(value.asLong());
         }
         return values;
+    }
+
+    /** Whether the key is written at all, even as null: some settings default differently when absent and when null. */
+    public boolean has(String key) {
+        return json.has(key);
+    }
+
+    /** A nested object such as {@code rope_scaling}, read as a config of its own; empty when absent or null. */
+    public Optional<HfConfig> section(String key) {
+        JsonNode value = json.get(key);
+        return value instanceof ObjectNode object ? Optional.of(new HfConfig(object)) : Optional.empty();
+    }
+
+    /** A list of strings such as {@code layer_types}; empty when absent or null. */
+    public Optional<List<String>> textList(String key) {
+        JsonNode value = json.get(key);
+        if (value == null || !value.isArray()) {
+            return Optional.empty();
+        }
+        List<String> values = new ArrayList<>();
+        value.forEach(element -> values.add(element.asText()));
+        return Optional.of(values);
     }
 
     public boolean booleanValue(String key, boolean fallback) {

@@ -94,6 +94,10 @@ public final class ModelLoader {
                 .flatMap(HeadType::fromTransformersClass)
                 .orElseThrow(() -> new IllegalArgumentException(modelDirectory
                         + " holds a base model without a task head; ask for one with a HeadRequest")));
+        if (!family.heads().contains(task)) {
+            throw new IllegalArgumentException("the engine has no " + task + " head for " + family + " models; it has "
+                    + family.heads());
+        }
         List<String> labels = task.isClassification()
                 ? request.map(HeadRequest::labels).orElseGet(checkpointConfig::labels)
                 : List.of();
