@@ -42,7 +42,8 @@ public final class CheckpointReader {
         return weights;
     }
 
-    private static TreeSet<String> shardFiles(Path index) {
+    /** The shard files that an index's {@code weight_map} names, each once, in name order. */
+    public static TreeSet<String> shardFiles(Path index) {
         try {
             JsonNode weightMap = new ObjectMapper().readTree(index.toFile()).get("weight_map");
             if (weightMap == null || !weightMap.isObject()) {

@@ -47,6 +47,7 @@ public final class ModelSaver {
                 // Sorted keys, as transformers writes them, make the file stable across runs.
                 Map<String, NDArray> sorted = new TreeMap<>(model.parameters());
                 SafetensorsWriter.write(directory.resolve(CheckpointReader.SINGLE_FILE), sorted);
+                removeShards(directory);
             }
             for (String name : COMPANION_FILES) {
                 Path source = model.sourceDirectory().resolve(name);
@@ -61,6 +62,26 @@ public final class ModelSaver {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save model to " + directory, e);
         }
+    }
+
+    /**
+     * A sharded checkpoint saved over (its own folder, say) keeps no index or shards beside the new single file:
+     * both readers would prefer the single file, but the folder should hold one set of weights only.
+     */
+    private static void removeShards(Path directory) throws IOException {
+        Path index = directory.resolve(CheckpointReader.SHARD_INDEX);
+        if (!Files.isRegularFile(index)) {
+            return;
+        }
+        Path folder = directory.toAbsolutePath().normalize();
+        for (String shard : CheckpointReader.shardFiles(index)) {
+            Path file = folder.resolve(shard).normalize();
+            // Only files in the folder itself: an index is data, and may name anything.
+            if (folder.equals(file.getParent())) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.delete(index);
     }
 
     /**
