@@ -77,6 +77,31 @@ public final class ReferenceOutputs {
     /** A greedy generation from {@code promptIds}. */
     public record Greedy(long[] promptIds, int maxNewTokens, long[] generatedIds) {}
 
+    /**
+     * A greedy generation of a batch padded on the left: the padded ids and mask transformers generated from, and
+     * each row's new ids (a row that ended at {@code eosTokenId} early is filled with pad ids after it).
+     */
+    public record GreedyBatch(long[][] inputIds, long[][] attentionMask, int maxNewTokens, long eosTokenId,
+            long[][] generatedIds) {
+
+        /** Row {@code row}'s prompt without its left padding. */
+        public long[] promptIds(int row) {
+            int padding = (int) (attentionMask[row].length - Arrays.stream(attentionMask[row]).sum());
+            return Arrays.copyOfRange(inputIds[row], padding, inputIds[row].length);
+        }
+
+        /** Row {@code row}'s new ids up to and including its first end-of-sequence id, as the engine reports them. */
+        public long[] generatedUntilEos(int row) {
+            long[] ids = generatedIds[row];
+            for (int index = 0; index < ids.length; index++) {
+                if (ids[index] == eosTokenId) {
+                    return Arrays.copyOf(ids, index + 1);
+                }
+            }
+            return ids.clone();
+        }
+    }
+
     /** One fixture's inputs and outputs. */
     public record Model(String name, JsonNode node) {
 
@@ -137,6 +162,13 @@ public final class ReferenceOutputs {
         public TrainStep trainStep() {
             JsonNode step = node.get("train_step");
             return new TrainStep(step.get("targets"), step.get("loss").asDouble(), step.get("grad_norm").asDouble());
+        }
+
+        public Optional<GreedyBatch> greedyBatch() {
+            JsonNode batch = node.get("greedy_batch");
+            return batch == null ? Optional.empty() : Optional.of(new GreedyBatch(matrix(batch.get("input_ids")),
+                    matrix(batch.get("attention_mask")), batch.get("max_new_tokens").asInt(),
+                    batch.get("eos_token_id").asLong(), matrix(batch.get("generated_ids"))));
         }
 
         public Optional<Greedy> greedy() {

@@ -50,6 +50,18 @@ class GradientStepTest {
         }
     }
 
+    /** Llama (grouped-query attention, rotary scaling) and Qwen3 (q/k norms), with pad-token rows in the batch. */
+    @Test
+    void llamaFamilyGradientsStayUnchangedWhenGcRunsBeforeBackward() {
+        for (String name : List.of("llama", "qwen3")) {
+            try (TransformerModel model = ModelLoader.load(Fixtures.model(name))) {
+                var batches = new CausalLmBatches(model.tokenizer(), model.config().requiredInt("vocab_size"), 32);
+                assertGradientsSurviveGc(model, manager -> batches.encode(
+                        List.of("the cat sat on the mat.", "a dog was bad"), manager));
+            }
+        }
+    }
+
     @Test
     void distilbertGradientsStayUnchangedWhenGcRunsBeforeBackward() {
         Path directory = Fixtures.distilbert();
