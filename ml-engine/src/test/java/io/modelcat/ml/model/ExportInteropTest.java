@@ -73,10 +73,16 @@ class ExportInteropTest {
         export("causal-lm", "AutoModelForCausalLM", ModelLoader.load(Fixtures.gpt2()),
                 model -> new FineTuner(TRAINING, TrainingListener.NONE).train(model, List.of(SENTENCES),
                         new CausalLmBatches(model.tokenizer(), model.config().requiredInt("vocab_size"), 32)));
+        // The Llama family: Qwen3 read from shards and written as one file, Qwen2 with its head tied to the embeddings.
+        for (String decoder : List.of("qwen3", "qwen2")) {
+            export("causal-lm-" + decoder, "AutoModelForCausalLM", ModelLoader.load(Fixtures.model(decoder)),
+                    model -> new FineTuner(TRAINING, TrainingListener.NONE).train(model, List.of(SENTENCES),
+                            new CausalLmBatches(model.tokenizer(), model.config().requiredInt("vocab_size"), 32)));
+        }
 
         String output = ReferencePython.run(Duration.ofMinutes(10), Map.of("MODELCAT_EXPORTS", exports.toString()),
                 "-m", "pytest", "-v", "-s", "-p", "no:cacheprovider", "reference/tests/test_export.py");
-        assertThat(output).contains("5 passed").doesNotContain("skipped");
+        assertThat(output).contains("7 passed").doesNotContain("skipped");
     }
 
     /**
