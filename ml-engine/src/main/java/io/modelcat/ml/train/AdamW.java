@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * AdamW with decoupled weight decay, following {@code torch.optim.AdamW}. Runs outside autograd
@@ -33,6 +34,8 @@ final class AdamW {
     private static final double BETA1 = 0.9;
     private static final double BETA2 = 0.999;
     private static final double EPSILON = 1e-8;
+    /** transformers' {@code Trainer.get_decay_parameter_names} patterns, matched against the lower-cased name. */
+    private static final Pattern NO_DECAY = Pattern.compile("bias|layernorm|rmsnorm|(?:^|\\.)norm(?:$|\\.)|_norm(?:$|\\.)");
 
     private final NDManager stateManager;
     private final double weightDecay;
@@ -131,10 +134,14 @@ final class AdamW {
         return weightDecay > 0 && decays(name) ? (float) weightDecay : 0f;
     }
 
-    /** The Hugging Face Trainer exempts biases and LayerNorm weights from weight decay. */
+    /**
+     * The Hugging Face Trainer exempts biases and norm weights from weight decay: names matching its patterns
+     * ({@code get_decay_parameter_names}: bias, layernorm, rmsnorm, a {@code norm} segment, {@code _norm}), which
+     * cover the Llama family's RMSNorms ({@code input_layernorm}, {@code model.norm}, Qwen3's {@code q_norm}), and
+     * the weights of {@code nn.LayerNorm} modules whatever their name (GPT-2's {@code ln_1}, {@code ln_f}).
+     */
     static boolean decays(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        return !(lower.endsWith(".bias") || lower.contains("layernorm") || lower.contains("layer_norm")
-                || lower.contains(".ln_"));
+        return !(NO_DECAY.matcher(lower).find() || lower.contains(".ln_"));
     }
 }

@@ -172,5 +172,15 @@ class AdamWTest {
         assertThat(AdamW.decays("transformer.h.0.ln_1.weight")).isFalse();
         assertThat(AdamW.decays("transformer.ln_f.weight")).isFalse();
         assertThat(AdamW.decays("transformer.wte.weight")).isTrue();
+        // The Llama family's RMSNorms, as transformers' Trainer names them.
+        assertThat(AdamW.decays("model.layers.0.input_layernorm.weight")).isFalse();
+        assertThat(AdamW.decays("model.layers.0.post_attention_layernorm.weight")).isFalse();
+        assertThat(AdamW.decays("model.norm.weight")).isFalse();
+        assertThat(AdamW.decays("model.layers.1.self_attn.q_norm.weight")).isFalse();
+        assertThat(AdamW.decays("model.layers.1.self_attn.q_proj.bias")).isFalse();
+        assertThat(AdamW.decays("model.layers.1.self_attn.q_proj.weight")).isTrue();
+        assertThat(AdamW.decays("model.layers.1.mlp.gate_proj.weight")).isTrue();
+        assertThat(AdamW.decays("model.embed_tokens.weight")).isTrue();
+        assertThat(AdamW.decays("lm_head.weight")).isTrue();
     }
 }
