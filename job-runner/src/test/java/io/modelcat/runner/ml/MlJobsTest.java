@@ -258,6 +258,52 @@ class MlJobsTest {
         }
     }
 
+    /**
+     * A Llama-family model (the tiny Qwen3, its weights in shards as bigger Hub models have them) is evaluated and
+     * fine-tuned for text generation; the fine-tuned model is saved as one file and names its transformers class.
+     */
+    @Test
+    void evaluatesAndFineTunesTextGenerationOfAShardedQwen3() throws Exception {
+        Path qwen = home.resolve("models/qwen3");
+        Files.createDirectories(qwen);
+        try (var files = Files.list(Fixtures.model("qwen3"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, qwen.resolve(file.getFileName()));
+            }
+        }
+        UUID texts = UUID.randomUUID();
+        StringBuilder jsonl = new StringBuilder();
+        for (int row = 0; row < 40; row++) {
+            jsonl.append("{\"text\": \"the cat sat on the mat. the dog was good.\"}\n");
+        }
+        Files.writeString(home.resolve("datasets/texts.jsonl"), jsonl);
+        sql("INSERT INTO dataset (id, name, format, size_bytes, sha256, row_count, columns, preview, storage_path) VALUES ('"
+                + texts + "', 'texts', 'jsonl', 1, '" + "0".repeat(64) + "', 40, '[]', '[]', 'texts.jsonl')");
+        DatasetRef corpus = new DatasetRef(texts, "texts.jsonl", DatasetFormat.JSONL);
+        Map<String, String> mapping = Map.of("text", "text");
+        Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
+        try (EmbeddedServer runner = RunnerContexts.start(properties)) {
+            UUID evaluation = queue(runner, new EvaluateSpec(Task.TEXT_GENERATION, versionId, qwen.toUri().toString(),
+                    corpus, mapping, 8, 32));
+            assertThat(await(evaluation)).isEqualTo("succeeded");
+            double baseLoss = metric(evaluation, "test", "loss");
+
+            List<SpecError> errors = new ArrayList<>();
+            Hyperparameters hyperparameters = Hyperparameters.resolve(
+                    new Hyperparameters.Input(3, 8, 1e-2, null, null, null, 3L, 32, null, null, null, null), errors);
+            assertThat(errors).isEmpty();
+            UUID finetune = queue(runner, new FinetuneSpec(Task.TEXT_GENERATION, versionId, qwen.toUri().toString(),
+                    corpus, null, null, mapping, hyperparameters));
+            assertThat(await(finetune)).isEqualTo("succeeded");
+            double tunedLoss = metric(finetune, "test", "loss");
+            assertThat(tunedLoss).as("base loss %s, tuned %s", baseLoss, tunedLoss).isLessThan(baseLoss * 0.7);
+            Path tuned = home.resolve("models/finetuned/" + finetune);
+            assertThat(tuned.resolve("model.safetensors")).isRegularFile();
+            assertThat(tuned.resolve("model.safetensors.index.json")).doesNotExist();
+            assertThat(Files.readString(tuned.resolve("config.json"))).contains("Qwen3ForCausalLM");
+        }
+    }
+
     private static double epochLoss(UUID job, int epoch) throws SQLException {
         try (Connection c = TestDatabase.shared().dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement(

@@ -44,7 +44,10 @@ class TaskRecipesTest {
         assertThat(TaskRecipes.fineTunableFor("distilbert")).containsExactly("text-classification",
                 "token-classification", "question-answering");
         assertThat(TaskRecipes.fineTunableFor("gpt2")).containsExactly("question-answering", "text-generation");
-        assertThat(TaskRecipes.fineTunableFor("llama")).isEmpty();
+        for (String decoder : new String[] {"llama", "mistral", "qwen2", "qwen3"}) {
+            assertThat(TaskRecipes.fineTunableFor(decoder)).as(decoder).containsExactly("text-generation");
+        }
+        assertThat(TaskRecipes.fineTunableFor("t5")).isEmpty();
     }
 
     @Test
