@@ -43,9 +43,14 @@ public final class KeyValueCache implements AutoCloseable {
 
     /**
      * Adds one layer's keys and values of the new positions, (batch, heads, new, size), and answers all of
-     * that layer's keys and values so far (the old ones first). The answered arrays belong to the cache.
+     * that layer's keys and values so far (the old ones first). The answered arrays belong to the cache but are
+     * lent to the manager of {@code key} (the caller's pass) until it closes: what attention computes from them
+     * (a transpose, repeated key/value heads) lands there and dies with the pass. Left in the cache's manager,
+     * those arrays would stay until the generation ends, each step's views pinning the keys and values that
+     * the next step replaces.
      */
     NDList append(int layer, NDArray key, NDArray value) {
+        NDManager pass = key.getManager();
         if (keys[layer] == null) {
             keys[layer] = own(key);
             values[layer] = own(value);
@@ -53,12 +58,19 @@ public final class KeyValueCache implements AutoCloseable {
             keys[layer] = extend(keys[layer], key);
             values[layer] = extend(values[layer], value);
         }
+        keys[layer].tempAttach(pass);
+        values[layer].tempAttach(pass);
         return new NDList(keys[layer], values[layer]);
     }
 
     /** Marks {@code positions} new positions as held by every layer; called once per pass, after the last layer. */
     void advance(int positions) {
         length += positions;
+    }
+
+    /** How many arrays the cache's manager holds: two per layer once every layer has run. */
+    int heldArrays() {
+        return manager.getManagedArrays().size();
     }
 
     private NDArray own(NDArray array) {
