@@ -1,0 +1,71 @@
+package io.modelcat.ml.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelcat.ml.Fixtures;
+import io.modelcat.ml.arch.LoraSpec;
+import io.modelcat.ml.tokenize.TokenizedBatch;
+import io.modelcat.ml.train.CausalLmBatches;
+import io.modelcat.ml.train.FineTuner;
+import io.modelcat.ml.train.TrainingConfig;
+import io.modelcat.ml.train.TrainingListener;
+import io.modelcat.testsupport.ReferencePython;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * LoRA on the Llama family, checked as {@link LoraInteropTest} checks it on GPT-2 ({@code reference/tests/test_peft.py}):
+ * an adapter on every projection of the tiny qwen2 (q/k/v biases, tied head) and llama (grouped-query attention,
+ * Llama 3 rope scaling), trained and saved by the engine, loads in {@code peft} with the engine's logits, and the
+ * merged model loads in {@code transformers} alone with the same logits.
+ */
+class LlamaFamilyLoraInteropTest {
+
+    private static final List<String> TEXTS = List.of("the cat sat on the mat.", "a dog was good", "the movie is bad .");
+
+    @TempDir
+    Path written;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2", "llama"})
+    void peftLoadsTheEnginesAdapterAndTransformersItsMergedModel(String name) throws IOException {
+        Path base = Fixtures.model(name);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode outputs = json.createObjectNode().put("base", base.toAbsolutePath().toString());
+        try (TransformerModel model = ModelLoader.load(base)) {
+            LoraSpec spec = new LoraSpec(4, 8, 0.1,
+                    List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"));
+            LoraAdapters.attach(model, spec, 11);
+            new FineTuner(TrainingConfig.defaults().withEpochs(3).withBatchSize(3).withLearningRate(2e-2).withSeed(5),
+                    TrainingListener.NONE).train(model, TEXTS,
+                    new CausalLmBatches(model.tokenizer(), model.config().requiredInt("vocab_size"), 32));
+            LoraAdapters.save(model, written.resolve("adapter"), base.toString());
+            outputs.put("rank", spec.rank());
+            try (NDManager batch = model.manager().newSubManager()) {
+                TokenizedBatch tokens = model.tokenizer().encodeBatch(TEXTS, 32);
+                outputs.set("input_ids", json.valueToTree(tokens.inputIds()));
+                outputs.set("attention_mask", json.valueToTree(tokens.attentionMask()));
+                NDArray logits = model.forward(tokens.toNDList(batch), false).singletonOrThrow();
+                outputs.putObject("logits").<ObjectNode>set("shape", json.valueToTree(logits.getShape().getShape()))
+                        .set("values", json.valueToTree(logits.toFloatArray()));
+            }
+            LoraAdapters.merge(model);
+            ModelSaver.save(model, written.resolve("merged"));
+        }
+        json.writeValue(written.resolve("engine-outputs.json").toFile(), outputs);
+
+        String output = ReferencePython.run(Duration.ofMinutes(10), Map.of("MODELCAT_ADAPTERS", written.toString()),
+                "-m", "pytest", "-v", "-s", "-p", "no:cacheprovider", "reference/tests/test_peft.py");
+        assertThat(output).contains("2 passed").doesNotContain("skipped");
+    }
+}
