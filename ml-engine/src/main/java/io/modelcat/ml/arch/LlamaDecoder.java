@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import io.modelcat.ml.checkpoint.HfConfig;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,7 @@ final class LlamaDecoder implements CausalDecoder {
         switch (family) {
             case MISTRAL -> {
                 int window = config.has("sliding_window") ? config.intValue("sliding_window", 0) : 4096;
-                java.util.Arrays.fill(windows, window);
+                Arrays.fill(windows, window);
             }
             case QWEN2, QWEN3 -> {
                 Optional<Integer> window = config.booleanValue("use_sliding_window", false)
