@@ -304,6 +304,43 @@ class MlJobsTest {
         }
     }
 
+    /** A LoRA fine-tune of the Llama family adapts peft's default layers for it, q_proj and v_proj. */
+    @Test
+    void aLoraFineTuneOfQwen3AdaptsItsQueryAndValueProjections() throws Exception {
+        Path qwen = home.resolve("models/qwen3");
+        Files.createDirectories(qwen);
+        try (var files = Files.list(Fixtures.model("qwen3"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, qwen.resolve(file.getFileName()));
+            }
+        }
+        StringBuilder csv = new StringBuilder("text\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(i % 2 == 0 ? "the cat sat on the mat ." : "a dog was good").append('\n');
+        }
+        Files.writeString(home.resolve("datasets/texts.csv"), csv);
+        Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
+        try (EmbeddedServer runner = RunnerContexts.start(properties)) {
+            List<SpecError> errors = new ArrayList<>();
+            Hyperparameters hyperparameters = Hyperparameters.resolve(new Hyperparameters.Input(3, 8, 2e-2, 0.0, null,
+                    null, 3L, 32, null, 4, 8.0, 0.0), errors);
+            assertThat(errors).isEmpty();
+            UUID finetune = queue(runner, new FinetuneSpec(Task.TEXT_GENERATION, versionId, qwen.toUri().toString(),
+                    new DatasetRef(datasetId, "texts.csv", DatasetFormat.CSV), null, null, Map.of("text", "text"),
+                    hyperparameters));
+            assertThat(await(finetune)).isEqualTo("succeeded");
+            assertThat(epochLoss(finetune, 3)).isLessThan(epochLoss(finetune, 1));
+            Path output = home.resolve("models/finetuned/" + finetune);
+            assertThat(Files.readString(output.resolve("adapter_config.json"))).contains("\"q_proj\"")
+                    .contains("\"v_proj\"").doesNotContain("\"k_proj\"");
+            try (TransformerModel tuned = ModelLoader.load(output)) {
+                assertThat(LoraAdapters.attached(tuned)).hasValueSatisfying(spec -> assertThat(spec.rank()).isEqualTo(4));
+                assertThat(new TextGenerator(tuned).generate("the cat", GenerationConfig.greedy()).generatedIds())
+                        .isNotEmpty();
+            }
+        }
+    }
+
     private static double epochLoss(UUID job, int epoch) throws SQLException {
         try (Connection c = TestDatabase.shared().dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement(
