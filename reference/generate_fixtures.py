@@ -224,8 +224,23 @@ LLAMA3_TEMPLATE = ("{% set loop_messages = messages %}{% for message in loop_mes
                    "+ message['content'] | trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}"
                    "{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}"
                    "{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}")
-# Not a model's own: what else templates use, rendered by transformers with the ChatML model's tokenizer.
+# Other models' templates and what else templates use, rendered by transformers with the ChatML model's tokenizer
+# (a conversation a template refuses is recorded with the error it raises).
 EXTRA_TEMPLATES = {
+    # SmolLM2-Instruct's (tokenizer_config.json of HuggingFaceTB/SmolLM2-*-Instruct): ChatML with its own default
+    # system message.
+    "smollm2": ("{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
+                "{{ '<|im_start|>system\\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\\n' }}"
+                "{% endif %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}"
+                "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"),
+    # Mistral-7B-Instruct-v0.1's and Mixtral-8x7B-Instruct-v0.1's: [INST] turns, roles that must alternate (a
+    # system message is refused).
+    "mistral-instruct": ("{{ bos_token }}{% for message in messages %}"
+                         "{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
+                         "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}"
+                         "{% endif %}{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + ' [/INST]' }}"
+                         "{% elif message['role'] == 'assistant' %}{{ message['content'] + eos_token}}{% else %}"
+                         "{{ raise_exception('Only user and assistant roles are supported!') }}{% endif %}{% endfor %}"),
     # Loop controls (jinja2.ext.loopcontrols), tojson with its options, namespace, slicing and a block tag.
     "loop-controls-and-tojson": (
         "{%- set ns = namespace(seen=0) %}\n"
@@ -474,12 +489,18 @@ class Fixture:
         for template_name in templates:
             for messages in CONVERSATIONS:
                 for add_generation_prompt in (True, False):
-                    text = loaded.apply_chat_template(
-                        messages, tokenize=False, add_generation_prompt=add_generation_prompt,
-                        chat_template=EXTRA_TEMPLATES.get(template_name))
-                    cases.append({"template": template_name, "messages": messages,
-                                  "add_generation_prompt": add_generation_prompt, "text": text,
-                                  "ids": loaded(text, add_special_tokens=False)["input_ids"]})
+                    case = {"template": template_name, "messages": messages,
+                            "add_generation_prompt": add_generation_prompt}
+                    try:
+                        text = loaded.apply_chat_template(
+                            messages, tokenize=False, add_generation_prompt=add_generation_prompt,
+                            chat_template=EXTRA_TEMPLATES.get(template_name))
+                    except Exception as e:  # jinja2's TemplateError, from the template's raise_exception
+                        if template_name is None:
+                            raise
+                        cases.append(dict(case, error=str(e)))
+                        continue
+                    cases.append(dict(case, text=text, ids=loaded(text, add_special_tokens=False)["input_ids"]))
         if self.chat[0] == "llama3":
             try:
                 loaded.apply_chat_template(REFUSED_CONVERSATION, tokenize=False, add_generation_prompt=True)
