@@ -39,7 +39,7 @@ public record TaskSchema(String task, List<SchemaInput> inputs, String stratifyB
                     SchemaInput.required("target", "the reference translation", STRING)), null, RowCheck.NONE),
             new TaskSchema("text-generation", List.of(
                     SchemaInput.required("text", "the prompt, or the text to learn from", STRING),
-                    SchemaInput.optional("ground_truth", "the expected completion, for evaluation", STRING)), null,
+                    SchemaInput.optional("ground_truth", "the completion of the text as a prompt: fine-tuning learns it alone, evaluation scores it given the prompt", STRING)), null,
                     RowCheck.NONE),
             new TaskSchema("fill-mask", List.of(
                     SchemaInput.required("text", "the text to learn from", STRING)), null, RowCheck.NONE));

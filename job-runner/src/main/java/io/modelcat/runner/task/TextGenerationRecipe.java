@@ -11,7 +11,9 @@ import io.modelcat.ml.infer.LanguageModelScorer;
 import io.modelcat.ml.infer.TextGenerator;
 import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.ml.train.CausalLmBatches;
+import io.modelcat.ml.train.CompletionBatches;
 import io.modelcat.ml.train.FineTuner;
+import io.modelcat.ml.train.PromptCompletion;
 import io.modelcat.ml.train.TrainingResult;
 import io.modelcat.runner.data.TaskExample;
 import io.modelcat.runner.metrics.MetricRecorder;
@@ -42,9 +44,14 @@ final class TextGenerationRecipe implements TrainedTask {
         return HeadType.CAUSAL_LM;
     }
 
+    /**
+     * The text; with {@code ground_truth} mapped, the text is a prompt and the ground truth its completion: training
+     * then learns the completion only (instruction tuning), and evaluation scores the completion given the prompt.
+     */
     @Override
     public TaskExample example(int rowIndex, Map<String, Object> inputs) {
-        return new TaskExample(rowIndex, RowValues.text(inputs, "text", true), null, null, null, null, null, inputs);
+        return new TaskExample(rowIndex, RowValues.text(inputs, "text", true),
+                RowValues.text(inputs, "ground_truth", false), null, null, null, null, inputs);
     }
 
     @Override
@@ -60,20 +67,41 @@ final class TextGenerationRecipe implements TrainedTask {
     @Override
     public TrainingResult train(FineTuner tuner, TransformerModel model, List<TaskExample> rows, List<String> labels,
                                 int maxLength) {
-        return tuner.train(model, rows.stream().map(TaskExample::text).toList(),
-                new CausalLmBatches(model.tokenizer(), model.config().requiredInt("vocab_size"), maxLength));
+        int vocabulary = model.config().requiredInt("vocab_size");
+        if (rows.stream().noneMatch(TextGenerationRecipe::hasCompletion)) {
+            return tuner.train(model, rows.stream().map(TaskExample::text).toList(),
+                    new CausalLmBatches(model.tokenizer(), vocabulary, maxLength));
+        }
+        return tuner.train(model, rows.stream().map(TextGenerationRecipe::promptCompletion).toList(),
+                new CompletionBatches(model.tokenizer(), vocabulary, maxLength,
+                        LanguageModelScorer.endOfSequence(model)));
+    }
+
+    /** Texts scored whole; with ground truths, the completions given their prompts. */
+    private static LanguageModelScorer.Totals score(LanguageModelScorer scorer, List<TaskExample> rows) {
+        return rows.stream().noneMatch(TextGenerationRecipe::hasCompletion)
+                ? scorer.score(rows.stream().map(TaskExample::text).toList())
+                : scorer.scoreCompletions(rows.stream().map(TextGenerationRecipe::promptCompletion).toList());
+    }
+
+    private static boolean hasCompletion(TaskExample row) {
+        return row.secondText() != null && !row.secondText().isEmpty();
+    }
+
+    private static PromptCompletion promptCompletion(TaskExample row) {
+        return new PromptCompletion(row.text(), hasCompletion(row) ? row.secondText() : null);
     }
 
     @Override
     public Evaluation evaluate(TransformerModel model, List<TaskExample> rows, int batchSize, int maxLength) {
         LanguageModelScorer scorer = new LanguageModelScorer(model, batchSize, maxLength);
-        LanguageModelScorer.Totals totals = scorer.score(rows.stream().map(TaskExample::text).toList());
+        LanguageModelScorer.Totals totals = score(scorer, rows);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("perplexity", totals.perplexity());
         metrics.put("loss", totals.meanNegativeLogLikelihood());
         List<MetricRecorder.Prediction> sample = new ArrayList<>();
         for (int i = 0; i < Math.min(Evaluation.SAMPLE_SIZE, rows.size()); i++) {
-            LanguageModelScorer.Totals one = scorer.score(List.of(rows.get(i).text()));
+            LanguageModelScorer.Totals one = score(scorer, List.of(rows.get(i)));
             sample.add(new MetricRecorder.Prediction(rows.get(i).rowIndex(), rows.get(i).inputs(), null,
                     Map.of("perplexity", one.perplexity())));
         }

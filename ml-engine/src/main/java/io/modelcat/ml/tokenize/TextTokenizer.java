@@ -167,6 +167,20 @@ public final class TextTokenizer implements AutoCloseable {
         return new QuestionContextEncoding(tokens, contextToken, starts, ends, excess > 0);
     }
 
+    /** Rows of token ids right-padded with the pad id to the longest, with their attention mask and zero token types. */
+    public TokenizedBatch padIds(List<long[]> rows) {
+        int longest = rows.stream().mapToInt(ids -> ids.length).max().orElse(0);
+        long[][] inputIds = new long[rows.size()][longest];
+        long[][] attentionMask = new long[rows.size()][longest];
+        for (int row = 0; row < rows.size(); row++) {
+            long[] ids = rows.get(row);
+            Arrays.fill(inputIds[row], padTokenId);
+            System.arraycopy(ids, 0, inputIds[row], 0, ids.length);
+            Arrays.fill(attentionMask[row], 0, ids.length, 1L);
+        }
+        return new TokenizedBatch(inputIds, attentionMask, new long[rows.size()][longest]);
+    }
+
     private TokenizedBatch pad(List<Encoding> encodings, List<int[]> kept) {
         int longest = kept.stream().mapToInt(indices -> indices.length).max().orElse(0);
         long[][] inputIds = new long[encodings.size()][longest];

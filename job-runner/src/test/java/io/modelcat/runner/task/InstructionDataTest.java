@@ -1,0 +1,42 @@
+package io.modelcat.runner.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.modelcat.jobs.task.Task;
+import io.modelcat.ml.infer.LanguageModelScorer;
+import io.modelcat.ml.model.ModelLoader;
+import io.modelcat.ml.model.TransformerModel;
+import io.modelcat.ml.train.PromptCompletion;
+import io.modelcat.runner.data.TaskExample;
+import io.modelcat.testsupport.Fixtures;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Text generation with {@code ground_truth} mapped: the text is a prompt and the ground truth its completion, so
+ * evaluation scores the completion given the prompt (and fine-tuning learns the completion only).
+ */
+class InstructionDataTest {
+
+    @Test
+    void withAGroundTruthTheCompletionIsScoredGivenThePrompt() {
+        EvaluatedTask recipe = TaskRecipes.evaluated(Task.TEXT_GENERATION);
+        TaskExample instruction = recipe.example(0, Map.of("text", "where is the cat?", "ground_truth", " on the mat"));
+        TaskExample plain = recipe.example(1, Map.of("text", "where is the cat? on the mat"));
+        assertThat(instruction.secondText()).isEqualTo(" on the mat");
+        assertThat(plain.secondText()).isNull();
+        try (TransformerModel model = ModelLoader.load(Fixtures.model("gpt2-chat-chatml"))) {
+            LanguageModelScorer scorer = new LanguageModelScorer(model, 2, 64);
+            double completionOnly = scorer.scoreCompletions(List.of(new PromptCompletion("where is the cat?",
+                    " on the mat"))).meanNegativeLogLikelihood();
+            Evaluation scored = recipe.evaluate(model, List.of(instruction), 2, 64);
+            assertThat(scored.metrics().get("loss")).isCloseTo(completionOnly, within(1e-9));
+            // Without a ground truth the whole text is scored, as before.
+            double whole = scorer.score(List.of("where is the cat? on the mat")).meanNegativeLogLikelihood();
+            assertThat(recipe.evaluate(model, List.of(plain), 2, 64).metrics().get("loss")).isCloseTo(whole, within(1e-9));
+            assertThat(completionOnly).isNotCloseTo(whole, within(1e-3));
+        }
+    }
+}
