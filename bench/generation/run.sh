@@ -5,6 +5,8 @@
 # Usage: bench/generation/run.sh [model ...]   (default: gpt2-small smollm2-135m qwen2.5-0.5b)
 #   BENCH_PROMPTS ("32,512")  prompt lengths in tokens    BENCH_NEW_TOKENS (64)  tokens per round
 #   BENCH_ROUNDS (3)          timed rounds per length     BENCH_THREADS (nproc)  threads for both
+#   BENCH_LORA_BATCH (2), BENCH_LORA_SEQ (128), BENCH_LORA_STEPS (8)   LoRA training of the SmolLM2-135M shape, after
+#                             2 untimed steps: the engine (LoraTrainingBenchmark) beside transformers + peft
 # Makes the models with random weights (bench/generation/make_models.py, into bench/results/generation/models) in
 # the reference venv (reference/venv.sh: the pinned torch and transformers); each framework and model runs in a
 # process of its own, one after the other, so that neither takes cores from the other and the peak memory is the
@@ -15,6 +17,9 @@ PROMPTS="${BENCH_PROMPTS:-32,512}"
 NEW_TOKENS="${BENCH_NEW_TOKENS:-64}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 THREADS="${BENCH_THREADS:-$(nproc)}"
+LORA_BATCH="${BENCH_LORA_BATCH:-2}"
+LORA_SEQ="${BENCH_LORA_SEQ:-128}"
+LORA_STEPS="${BENCH_LORA_STEPS:-8}"
 OUT=bench/results/generation
 RESULTS="$OUT/generation-$(date -u +%Y%m%dT%H%M).jsonl"
 models=("$@")
@@ -34,11 +39,27 @@ for model in "${models[@]}"; do
   "$python" bench/generation/peer.py "$dir" "$PROMPTS" "$NEW_TOKENS" "$ROUNDS" "$THREADS" \
     | grep '^RESULT ' | cut -c8- | tee -a "$RESULTS"
 done
+# LoRA training (the SmolLM2-135M shape when it is among the models): engine, then transformers + peft.
+if [[ " ${models[*]} " == *" smollm2-135m "* ]]; then
+  dir="$OUT/models/smollm2-135m"
+  java -Xmx12g -cp "$classpath" io.modelcat.ml.bench.LoraTrainingBenchmark --model-dir "$dir" --batch "$LORA_BATCH" \
+    --seq "$LORA_SEQ" --warmup 2 --steps "$LORA_STEPS" --threads "$THREADS" | grep '^RESULT ' | cut -c8- | tee -a "$RESULTS"
+  "$python" bench/generation/lora_peer.py "$dir" "$LORA_BATCH" "$LORA_SEQ" 2 "$LORA_STEPS" "$THREADS" \
+    | grep '^RESULT ' | cut -c8- | tee -a "$RESULTS"
+fi
 "$python" - "$RESULTS" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 print("\n| model | prompt tokens | framework | time to first token (s) | tokens/s | peak RSS (MiB) |")
 print("|---|---|---|---|---|---|")
 for r in rows:
-    print(f"| {r['model']} | {r['prompt_tokens']} | {r['framework']} | {r['ttft_s']:.3f} | {r['tokens_per_s']:.2f} | {r['peak_rss_mib']:,} |")
+    if "ttft_s" in r:
+        print(f"| {r['model']} | {r['prompt_tokens']} | {r['framework']} | {r['ttft_s']:.3f} | {r['tokens_per_s']:.2f} | {r['peak_rss_mib']:,} |")
+lora = [r for r in rows if "train_tokens_per_s" in r]
+if lora:
+    print("\n| model | batch x seq | framework | LoRA training tokens/s | first / last loss | peak RSS (MiB) |")
+    print("|---|---|---|---|---|---|")
+    for r in lora:
+        print(f"| {r['model']} | {r['batch']} x {r['seq']} | {r['framework']} | {r['train_tokens_per_s']:.1f} | "
+              f"{r['first_loss']:.3f} / {r['last_loss']:.3f} | {r['peak_rss_mib']:,} |")
 PY

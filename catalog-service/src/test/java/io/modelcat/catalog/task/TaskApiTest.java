@@ -38,8 +38,9 @@ class TaskApiTest extends CatalogTestBase {
                         "description", "share of rows whose predicted label is the true one"));
         Map<String, Object> generation = tasks.stream().filter(t -> t.get("name").equals("text-generation")).findFirst()
                 .orElseThrow();
-        assertThat((List<Map<String, Object>>) generation.get("metrics")).extracting(m -> m.get("higherIsBetter"))
-                .containsOnly(false);
+        assertThat((List<Map<String, Object>>) generation.get("metrics"))
+                .extracting(m -> m.get("name") + " " + m.get("higherIsBetter"))
+                .containsExactly("perplexity false", "loss false", "exact_match true");
         Map<String, Object> summarization = tasks.stream().filter(t -> t.get("name").equals("summarization"))
                 .findFirst().orElseThrow();
         assertThat(summarization).containsEntry("jobKinds", List.of()).doesNotContainKey("earlyStoppingMetric");

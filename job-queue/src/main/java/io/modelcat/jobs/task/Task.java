@@ -50,7 +50,9 @@ public enum Task {
     TRANSLATION("translation", "Translation", Set.of(), List.of(), null, List.of()),
     TEXT_GENERATION("text-generation", "Text generation", Set.of(EVALUATE, FINETUNE, PREDICT),
             List.of(Metric.lower("perplexity", "Perplexity", "exp of the mean negative log-likelihood per token"),
-                    Metric.lower("loss", "Loss", "mean negative log-likelihood per predicted token")),
+                    Metric.lower("loss", "Loss", "mean negative log-likelihood per predicted token"),
+                    Metric.higher("exact_match", "Exact match",
+                            "share of prompts whose greedy completion equals the ground truth (with ground_truth mapped; the first 100)")),
             "loss", List.of(PredictInput.required("text", "the prompt to continue")));
 
     private final String wireName;

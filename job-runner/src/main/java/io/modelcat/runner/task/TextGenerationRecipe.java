@@ -33,6 +33,10 @@ final class TextGenerationRecipe implements TrainedTask {
 
     /** The sampler's seed when a call gives none: the same call samples the same text. */
     private static final long DEFAULT_SEED = 42;
+    /** New tokens allowed beyond the expected completion's length when generating an answer to compare. */
+    private static final int EXACT_MATCH_SLACK = 8;
+    /** Rows with a ground truth whose greedy answers {@code exact_match} compares, at most. */
+    static final int EXACT_MATCH_ROWS = 100;
 
     @Override
     public Task task() {
@@ -99,11 +103,35 @@ final class TextGenerationRecipe implements TrainedTask {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("perplexity", totals.perplexity());
         metrics.put("loss", totals.meanNegativeLogLikelihood());
+        // Generating is far slower than scoring: answers are compared on the first rows only (every epoch validates).
+        List<TaskExample> instructions = rows.stream().filter(TextGenerationRecipe::hasCompletion)
+                .limit(EXACT_MATCH_ROWS).toList();
+        Map<Integer, String> answers = new java.util.HashMap<>();
+        if (!instructions.isEmpty()) {
+            // Greedy answers, as long as the longest expected completion and then some, stopped at the model's EOS.
+            TextGenerator generator = new TextGenerator(model);
+            int matched = 0;
+            for (TaskExample row : instructions) {
+                int expected = model.tokenizer().encode(row.secondText(), false).length;
+                long[] prompt = model.tokenizer().encode(row.text());
+                int room = model.maxSequenceLength() - prompt.length;
+                String answer = room <= 0 ? "" : generator.generateIds(prompt, GenerationConfig.greedy()
+                        .withMaxNewTokens(Math.min(room, expected + EXACT_MATCH_SLACK))).text();
+                answers.put(row.rowIndex(), answer);
+                matched += answer.strip().equals(row.secondText().strip()) ? 1 : 0;
+            }
+            metrics.put("exact_match", (double) matched / instructions.size());
+        }
         List<MetricRecorder.Prediction> sample = new ArrayList<>();
         for (int i = 0; i < Math.min(Evaluation.SAMPLE_SIZE, rows.size()); i++) {
-            LanguageModelScorer.Totals one = score(scorer, List.of(rows.get(i)));
-            sample.add(new MetricRecorder.Prediction(rows.get(i).rowIndex(), rows.get(i).inputs(), null,
-                    Map.of("perplexity", one.perplexity())));
+            TaskExample row = rows.get(i);
+            LanguageModelScorer.Totals one = score(scorer, List.of(row));
+            Map<String, Object> predicted = new LinkedHashMap<>();
+            predicted.put("perplexity", one.perplexity());
+            if (answers.containsKey(row.rowIndex())) {
+                predicted.put("completion", answers.get(row.rowIndex()));
+            }
+            sample.add(new MetricRecorder.Prediction(row.rowIndex(), row.inputs(), row.secondText(), predicted));
         }
         return new Evaluation(metrics, sample);
     }

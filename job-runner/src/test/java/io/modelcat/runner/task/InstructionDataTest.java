@@ -7,7 +7,10 @@ import io.modelcat.jobs.task.Task;
 import io.modelcat.ml.infer.LanguageModelScorer;
 import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.TransformerModel;
+import io.modelcat.ml.train.FineTuner;
 import io.modelcat.ml.train.PromptCompletion;
+import io.modelcat.ml.train.TrainingConfig;
+import io.modelcat.ml.train.TrainingListener;
 import io.modelcat.runner.data.TaskExample;
 import io.modelcat.testsupport.Fixtures;
 import java.util.List;
@@ -37,6 +40,27 @@ class InstructionDataTest {
             double whole = scorer.score(List.of("where is the cat? on the mat")).meanNegativeLogLikelihood();
             assertThat(recipe.evaluate(model, List.of(plain), 2, 64).metrics().get("loss")).isCloseTo(whole, within(1e-9));
             assertThat(completionOnly).isNotCloseTo(whole, within(1e-3));
+            assertThat(recipe.evaluate(model, List.of(plain), 2, 64).metrics()).doesNotContainKey("exact_match");
+        }
+    }
+
+    @Test
+    void fineTunedOnInstructionsTheModelAnswersThemExactly() {
+        TrainedTask recipe = TaskRecipes.trained(Task.TEXT_GENERATION);
+        List<TaskExample> rows = List.of(
+                recipe.example(0, Map.of("text", "where is the cat?", "ground_truth", " on the mat")),
+                recipe.example(1, Map.of("text", "what was good?", "ground_truth", " the dog")),
+                recipe.example(2, Map.of("text", "what is bad?", "ground_truth", " the movie")));
+        try (TransformerModel model = ModelLoader.load(Fixtures.model("gpt2-chat-chatml"))) {
+            Evaluation before = recipe.evaluate(model, rows, 3, 64);
+            assertThat(before.metrics().get("exact_match")).isZero();
+            recipe.train(new FineTuner(TrainingConfig.defaults().withEpochs(80).withBatchSize(3).withLearningRate(1e-2)
+                    .withSeed(3), TrainingListener.NONE), model, rows, List.of(), 64);
+            Evaluation after = recipe.evaluate(model, rows, 3, 64);
+            assertThat(after.metrics().get("exact_match")).isEqualTo(1.0);
+            assertThat(after.metrics().get("loss")).isLessThan(before.metrics().get("loss") / 4);
+            assertThat(after.sample().get(0).expected()).isEqualTo(" on the mat");
+            assertThat(after.sample().get(0).predicted().toString()).contains("completion= on the mat");
         }
     }
 }
