@@ -40,13 +40,25 @@ public final class SafetensorsReader {
             ByteBuffer headerBytes = readFully(channel, 8, (int) headerLength);
             JsonNode header = JSON.readTree(StandardCharsets.UTF_8.decode(headerBytes).toString());
             long dataStart = 8 + headerLength;
+            // One buffer, as large as the largest tensor, serves them all: libtorch copies each tensor out of it.
+            // A buffer per tensor would stay allocated until the garbage collector frees it, so that a whole
+            // checkpoint's worth of native memory could be held twice while loading.
+            long largest = 0;
+            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                if (!entry.getKey().equals("__metadata__")) {
+                    JsonNode offsets = entry.getValue().get("data_offsets");
+                    largest = Math.max(largest, offsets.get(1).asLong() - offsets.get(0).asLong());
+                }
+            }
+            ByteBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(largest)).order(ByteOrder.LITTLE_ENDIAN);
             Map<String, NDArray> tensors = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
                 if (entry.getKey().equals("__metadata__")) {
                     continue;
                 }
-                NDArray array = tensor(channel, dataStart, entry.getValue(), manager);
+                NDArray array = tensor(channel, dataStart, entry.getValue(), manager, buffer);
                 array.setName(entry.getKey());
                 tensors.put(entry.getKey(), array);
             }
@@ -56,8 +68,8 @@ public final class SafetensorsReader {
         }
     }
 
-    private static NDArray tensor(FileChannel channel, long dataStart, JsonNode description, NDManager manager)
-            throws IOException {
+    private static NDArray tensor(FileChannel channel, long dataStart, JsonNode description, NDManager manager,
+            ByteBuffer buffer) throws IOException {
         String dtype = description.get("dtype").asText();
         JsonNode dimensions = description.get("shape");
         long[] shape = new long[dimensions.size()];
@@ -66,7 +78,7 @@ public final class SafetensorsReader {
         }
         long begin = description.get("data_offsets").get(0).asLong();
         long end = description.get("data_offsets").get(1).asLong();
-        ByteBuffer data = readFully(channel, dataStart + begin, Math.toIntExact(end - begin));
+        ByteBuffer data = readFully(channel, dataStart + begin, buffer.clear().limit(Math.toIntExact(end - begin)));
         Shape arrayShape = new Shape(shape);
         return switch (dtype) {
             case "F32" -> manager.create(data.asFloatBuffer(), arrayShape, DataType.FLOAT32);
@@ -76,15 +88,25 @@ public final class SafetensorsReader {
                     .toType(DataType.FLOAT32, false);
             case "I64" -> manager.create(data.asLongBuffer(), arrayShape, DataType.INT64);
             case "I32" -> manager.create(data.asIntBuffer(), arrayShape, DataType.INT32);
-            case "I8" -> manager.create(data, arrayShape, DataType.INT8);
-            case "U8" -> manager.create(data, arrayShape, DataType.UINT8);
-            case "BOOL" -> manager.create(data, arrayShape, DataType.BOOLEAN);
+            // A direct ByteBuffer becomes the tensor's own memory on a CPU (DJL wraps it): these get a copy, since the
+            // read buffer is reused. The other types are copied by DJL (a view or a heap array).
+            case "I8" -> manager.create(copy(data), arrayShape, DataType.INT8);
+            case "U8" -> manager.create(copy(data), arrayShape, DataType.UINT8);
+            case "BOOL" -> manager.create(copy(data), arrayShape, DataType.BOOLEAN);
             default -> throw new IllegalArgumentException("unsupported safetensors dtype " + dtype);
         };
     }
 
+    private static ByteBuffer copy(ByteBuffer data) {
+        return ByteBuffer.allocateDirect(data.remaining()).order(ByteOrder.LITTLE_ENDIAN).put(data).flip();
+    }
+
     private static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(length).order(ByteOrder.LITTLE_ENDIAN);
+        return readFully(channel, position, ByteBuffer.allocateDirect(length).order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** Fills {@code buffer} from its position to its limit with the file's bytes from {@code position}. */
+    private static ByteBuffer readFully(FileChannel channel, long position, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
             if (channel.read(buffer, position + buffer.position()) < 0) {
                 throw new IOException("safetensors file ends early");

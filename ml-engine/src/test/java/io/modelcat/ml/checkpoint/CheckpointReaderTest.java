@@ -80,6 +80,30 @@ class CheckpointReaderTest {
         }
     }
 
+    /** One read buffer serves every tensor: each tensor keeps its own values, the byte-sized ones included. */
+    @Test
+    void everyTensorKeepsItsOwnValuesThoughTheReadBufferIsShared() throws IOException {
+        byte[] header = paddedHeader("{\"a\":{\"dtype\":\"U8\",\"shape\":[3],\"data_offsets\":[0,3]},"
+                + "\"b\":{\"dtype\":\"U8\",\"shape\":[3],\"data_offsets\":[3,6]},"
+                + "\"mask\":{\"dtype\":\"BOOL\",\"shape\":[2],\"data_offsets\":[6,8]},"
+                + "\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]},"
+                + "\"y\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[16,24]}}");
+        ByteBuffer file = ByteBuffer.allocate(8 + header.length + 24).order(ByteOrder.LITTLE_ENDIAN);
+        file.putLong(header.length).put(header);
+        file.put(new byte[] {1, 2, 3}).put(new byte[] {4, 5, 6}).put(new byte[] {1, 0});
+        file.putFloat(1.5f).putFloat(-2f).putFloat(7f).putFloat(8f);
+        Files.write(temporary.resolve("model.safetensors"), file.array());
+
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Map<String, NDArray> read = SafetensorsReader.read(temporary.resolve("model.safetensors"), manager);
+            assertThat(read.get("a").toUint8Array()).containsExactly(1, 2, 3);
+            assertThat(read.get("b").toUint8Array()).containsExactly(4, 5, 6);
+            assertThat(read.get("mask").toBooleanArray()).containsExactly(true, false);
+            assertThat(read.get("x").toFloatArray()).containsExactly(1.5f, -2f);
+            assertThat(read.get("y").toFloatArray()).containsExactly(7f, 8f);
+        }
+    }
+
     @Test
     void float16BitPatternsIncludingSubnormalsAndInfinity() {
         assertThat(HalfPrecision.float16ToFloat((short) 0x3E00)).isEqualTo(1.5f);
