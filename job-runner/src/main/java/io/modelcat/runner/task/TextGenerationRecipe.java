@@ -160,15 +160,47 @@ final class TextGenerationRecipe implements TrainedTask {
 
     @Override
     public Object predict(TransformerModel model, PredictSpec spec, int maxLength, Consumer<String> newText) {
-        PredictSpec.Generation p = spec.generation() == null ? new PredictSpec.Generation(null, null, null, null, null)
-                : spec.generation();
         TextGenerator generator = new TextGenerator(model);
-        GenerationConfig config = settings(generator.modelDefaults(), p);
-        // A chat prompt holds its special tokens already: encoded without more, as transformers does.
-        long[] prompt = spec.messages() == null ? model.tokenizer().encode(RowValues.input(spec, "text"))
-                : model.tokenizer().encode(chatPrompt(model, spec.messages()), false);
-        Generation generation = generator.generateIds(prompt, config,
+        Generation generation = generator.generateIds(prompt(model, spec), settings(generator, spec),
                 newText == null ? null : newText::accept);
+        return prediction(generation);
+    }
+
+    /**
+     * Several calls as one left-padded batch (a deployment instance's batch, the {@code n} choices of an OpenAI
+     * call): each with its own prompt and settings, in one pass per generated token.
+     */
+    @Override
+    public List<Object> predictAll(TransformerModel model, List<PredictSpec> specs, int maxLength) {
+        if (specs.size() < 2) {
+            return TrainedTask.super.predictAll(model, specs, maxLength);
+        }
+        TextGenerator generator = new TextGenerator(model);
+        List<long[]> prompts = new ArrayList<>(specs.size());
+        List<GenerationConfig> configs = new ArrayList<>(specs.size());
+        for (PredictSpec spec : specs) {
+            prompts.add(prompt(model, spec));
+            configs.add(settings(generator, spec));
+        }
+        List<Object> predictions = new ArrayList<>(specs.size());
+        for (Generation generation : generator.generateBatch(prompts, configs)) {
+            predictions.add(prediction(generation));
+        }
+        return predictions;
+    }
+
+    /** The prompt's ids; a chat prompt holds its special tokens already: encoded without more, as transformers does. */
+    private static long[] prompt(TransformerModel model, PredictSpec spec) {
+        return spec.messages() == null ? model.tokenizer().encode(RowValues.input(spec, "text"))
+                : model.tokenizer().encode(chatPrompt(model, spec.messages()), false);
+    }
+
+    private static GenerationConfig settings(TextGenerator generator, PredictSpec spec) {
+        return settings(generator.modelDefaults(), spec.generation() == null
+                ? new PredictSpec.Generation(null, null, null, null, null) : spec.generation());
+    }
+
+    private static Map<String, Object> prediction(Generation generation) {
         return Map.of("generatedText", generation.text(),
                 "finishReason", generation.finishReason().name().toLowerCase(Locale.ROOT),
                 "newTokens", generation.generatedIds().length, "promptTokens", generation.promptIds().length);

@@ -92,15 +92,31 @@ public final class TextGenerator {
 
     /** Generates from already tokenized ids, telling {@code listener} (if not null) each piece of new text. */
     public Generation generateIds(long[] promptIds, GenerationConfig config, TokenListener listener) {
-        return run(List.of(promptIds), config, listener).get(0);
+        return run(List.of(promptIds), List.of(config), listener).get(0);
     }
 
     /** Generates from already tokenized prompts as one left-padded batch. */
     public List<Generation> generateBatch(List<long[]> promptIds, GenerationConfig config) {
-        return run(promptIds, config, null);
+        List<GenerationConfig> configs = new ArrayList<>(promptIds.size());
+        for (int row = 0; row < promptIds.size(); row++) {
+            configs.add(config.withSeed(config.seed() + row));
+        }
+        return run(promptIds, configs, null);
     }
 
-    private List<Generation> run(List<long[]> prompts, GenerationConfig config, TokenListener listener) {
+    /**
+     * Generates from already tokenized prompts as one left-padded batch, each with settings of its own (its seed,
+     * length, sampling, stop strings, end-of-sequence ids): what several separate calls would give, in one pass
+     * per step. Row {@code i} draws from a random stream seeded by {@code configs.get(i).seed()}.
+     */
+    public List<Generation> generateBatch(List<long[]> promptIds, List<GenerationConfig> configs) {
+        if (promptIds.size() != configs.size()) {
+            throw new IllegalArgumentException(promptIds.size() + " prompts with " + configs.size() + " settings");
+        }
+        return run(promptIds, configs, null);
+    }
+
+    private List<Generation> run(List<long[]> prompts, List<GenerationConfig> configs, TokenListener listener) {
         if (prompts.isEmpty()) {
             return List.of();
         }
@@ -116,10 +132,9 @@ public final class TextGenerator {
             }
             longest = Math.max(longest, prompt.length);
         }
-        Set<Long> eos = new HashSet<>(config.eosTokenIds() == null ? defaultEosTokenIds() : config.eosTokenIds());
         List<Row> rows = new ArrayList<>(prompts.size());
         for (int index = 0; index < prompts.size(); index++) {
-            rows.add(new Row(prompts.get(index), config, index, listener));
+            rows.add(new Row(prompts.get(index), configs.get(index), listener));
         }
         int width = longest;
         try (KeyValueCache cache = model.openCache()) {
@@ -147,7 +162,7 @@ public final class TextGenerator {
                 for (int r = 0; r < rows.size(); r++) {
                     Row row = rows.get(r);
                     // A finished row is fed its last token again (its answers are not read) to keep the batch whole.
-                    long token = row.finished() ? ids[r][ids[r].length - 1] : row.choose(logits[r], eos);
+                    long token = row.finished() ? ids[r][ids[r].length - 1] : row.choose(logits[r]);
                     ids[r] = new long[] {token};
                     positions[r] = new long[] {Math.max(0, row.promptLength() + row.generatedCount() - 1L)};
                 }
@@ -191,16 +206,18 @@ public final class TextGenerator {
         private final long[] prompt;
         private final GenerationConfig config;
         private final Random random;
+        private final Set<Long> eos;
         private final Deltas deltas;
         private final long[] tokens;
         private int generated;
         private Generation.FinishReason reason;
         private String text;
 
-        Row(long[] prompt, GenerationConfig config, int index, TokenListener listener) {
+        Row(long[] prompt, GenerationConfig config, TokenListener listener) {
             this.prompt = prompt;
             this.config = config;
-            this.random = new Random(config.seed() + index);
+            this.random = new Random(config.seed());
+            this.eos = new HashSet<>(config.eosTokenIds() == null ? defaultEosTokenIds() : config.eosTokenIds());
             this.deltas = listener == null ? null : new Deltas(listener, config.stopStrings());
             this.tokens = new long[config.maxNewTokens()];
         }
@@ -229,7 +246,7 @@ public final class TextGenerator {
             }
         }
 
-        long choose(float[] logits, Set<Long> eos) {
+        long choose(float[] logits) {
             if (config.repetitionPenalty() != 1.0) {
                 penalise(logits);
             }
