@@ -2,7 +2,6 @@ package io.modelcat.ml.arch;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.modelcat.ml.checkpoint.HfConfig;
 
 /**
@@ -51,23 +50,8 @@ final class Gpt2Decoder implements CausalDecoder {
     }
 
     @Override
-    public NDArray encode(NDList inputs, boolean training) {
-        NDArray ids = inputs.get(0);
-        Shape shape = ids.getShape();
-        int sequence = (int) shape.get(1);
-        long[] positions = new long[(int) shape.size()];
-        for (int index = 0; index < positions.length; index++) {
-            positions[index] = index % sequence;
-        }
-        return run(ids, ids.getManager().create(positions, shape), inputs.get(1), null, training);
-    }
-
-    @Override
-    public NDArray decode(NDArray ids, NDArray positions, NDArray attentionMask, KeyValueCache cache) {
-        return run(ids, positions, attentionMask, cache, false);
-    }
-
-    private NDArray run(NDArray ids, NDArray positions, NDArray attentionMask, KeyValueCache cache, boolean training) {
+    public NDArray forward(NDArray ids, NDArray positions, NDArray attentionMask, KeyValueCache cache,
+            boolean training) {
         int cached = cache == null ? 0 : cache.length();
         NDArray bias = AttentionMasks.decoder(ids, attentionMask, cached, layers.constants());
         NDArray hidden = layers.embedding(ids, PREFIX + ".wte.weight")

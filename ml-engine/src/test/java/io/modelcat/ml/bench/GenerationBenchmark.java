@@ -1,17 +1,14 @@
 package io.modelcat.ml.bench;
 
-import io.modelcat.ml.DjlEnvironment;
 import io.modelcat.ml.infer.Generation;
 import io.modelcat.ml.infer.GenerationConfig;
 import io.modelcat.ml.infer.TextGenerator;
 import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.TransformerModel;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,14 +37,9 @@ public final class GenerationBenchmark {
     private GenerationBenchmark() {}
 
     public static void main(String[] arguments) throws IOException {
-        Map<String, String> options = new HashMap<>();
-        for (int index = 0; index + 1 < arguments.length; index += 2) {
-            options.put(arguments[index].replaceFirst("^--", ""), arguments[index + 1]);
-        }
+        Map<String, String> options = BenchProcess.options(arguments);
         String threads = options.getOrDefault("threads", "2");
-        System.setProperty("ai.djl.pytorch.num_threads", threads);
-        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        DjlEnvironment.configure();
+        BenchProcess.startEngine(threads);
         Path directory = Path.of(options.get("model-dir"));
         int newTokens = Integer.parseInt(options.getOrDefault("new-tokens", "64"));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
@@ -79,7 +71,7 @@ public final class GenerationBenchmark {
                                 + "\"peak_rss_mib\":%d,\"threads\":%s}",
                         directory.getFileName(), length, newTokens, median(firstToken), median(tokensPerSecond),
                         tokensPerSecond.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList(),
-                        peakResidentMebibytes(), threads));
+                        BenchProcess.peakResidentMebibytes(), threads));
             }
         }
     }
@@ -96,19 +88,5 @@ public final class GenerationBenchmark {
     private static double median(List<Double> values) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return sorted[sorted.length / 2];
-    }
-
-    /** VmHWM of this process (Linux), in MiB; -1 where /proc does not say. */
-    private static long peakResidentMebibytes() throws IOException {
-        Path status = Path.of("/proc/self/status");
-        if (!Files.isReadable(status)) {
-            return -1;
-        }
-        for (String line : Files.readAllLines(status)) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-            }
-        }
-        return -1;
     }
 }

@@ -3,7 +3,6 @@ package io.modelcat.ml.bench;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.modelcat.ml.DjlEnvironment;
 import io.modelcat.ml.arch.LoraSpec;
 import io.modelcat.ml.model.LoraAdapters;
 import io.modelcat.ml.model.ModelLoader;
@@ -15,10 +14,8 @@ import io.modelcat.ml.train.TrainingConfig;
 import io.modelcat.ml.train.TrainingListener;
 import io.modelcat.ml.train.TrainingProgress;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,14 +35,9 @@ public final class LoraTrainingBenchmark {
     private LoraTrainingBenchmark() {}
 
     public static void main(String[] arguments) throws IOException {
-        Map<String, String> options = new HashMap<>();
-        for (int index = 0; index + 1 < arguments.length; index += 2) {
-            options.put(arguments[index].replaceFirst("^--", ""), arguments[index + 1]);
-        }
+        Map<String, String> options = BenchProcess.options(arguments);
         String threads = options.getOrDefault("threads", "2");
-        System.setProperty("ai.djl.pytorch.num_threads", threads);
-        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        DjlEnvironment.configure();
+        BenchProcess.startEngine(threads);
         Path directory = Path.of(options.get("model-dir"));
         int batch = Integer.parseInt(options.getOrDefault("batch", "2"));
         int sequence = Integer.parseInt(options.getOrDefault("seq", "128"));
@@ -74,7 +66,7 @@ public final class LoraTrainingBenchmark {
                             + "\"train_tokens_per_s\":%.1f,\"trainable_parameters\":%d,\"first_loss\":%.3f,"
                             + "\"last_loss\":%.3f,\"peak_rss_mib\":%d,\"threads\":%s}",
                     directory.getFileName(), batch, sequence, steps, steps * batch * sequence / seconds, trainable,
-                    losses.get(0), losses.get(losses.size() - 1), peakResidentMebibytes(), threads));
+                    losses.get(0), losses.get(losses.size() - 1), BenchProcess.peakResidentMebibytes(), threads));
         }
     }
 
@@ -111,14 +103,5 @@ public final class LoraTrainingBenchmark {
                     manager.zeros(shape, ai.djl.ndarray.types.DataType.INT64)), manager.create(targets, shape),
                     manager.create(weights, shape), manager.create((float) (rows * (sequence - 1))));
         }
-    }
-
-    private static long peakResidentMebibytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-            }
-        }
-        return -1;
     }
 }
