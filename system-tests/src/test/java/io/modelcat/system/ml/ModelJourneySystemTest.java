@@ -32,9 +32,30 @@ class ModelJourneySystemTest {
         hub.addRepo("hf-tiny/bert", Fixtures.model("bert"));
         hub.addRepo("hf-tiny/gpt2", Fixtures.model("gpt2"));
         hub.addRepo("hf-tiny/distilbert", Fixtures.model("distilbert"));
-        hub.addRepo("hf-tiny/gpt2-chat-chatml", Fixtures.model("gpt2-chat-chatml"));
+        hub.addRepo("hf-tiny/qwen2-chat", qwen2WithChatTemplate());
         system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()));
         system.addRunner("trainer", Map.of());
+    }
+
+    /**
+     * The tiny Qwen2 (Llama family) as a chat model ships it: with a chat template (a short one: the model has 64
+     * positions), written beside a copy of the fixture.
+     */
+    private static java.nio.file.Path qwen2WithChatTemplate() {
+        try {
+            java.nio.file.Path copy = java.nio.file.Files.createTempDirectory("qwen2-chat");
+            try (var files = java.nio.file.Files.list(Fixtures.model("qwen2"))) {
+                for (java.nio.file.Path file : files.toList()) {
+                    java.nio.file.Files.copy(file, copy.resolve(file.getFileName()));
+                }
+            }
+            java.nio.file.Files.writeString(copy.resolve("chat_template.jinja"),
+                    "{% for m in messages %}{{ m['role'] + ': ' + m['content'] + '\\n' }}{% endfor %}"
+                            + "{% if add_generation_prompt %}{{ 'assistant:' }}{% endif %}");
+            return copy;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @AfterAll
@@ -145,8 +166,9 @@ class ModelJourneySystemTest {
     }
 
     @Test
-    void aLoraFineTuneOnInstructionsRegistersAsAnAdapterVersionThatEvaluatesAndAnswersChatThroughADeployment() {
-        String base = system.importModel("hf-tiny/gpt2-chat-chatml", JOB_TIMEOUT);
+    void aLlamaFamilyModelFineTunedWithLoraOnInstructionsRegistersAsAnAdapterVersionThatAnswersEverywhere() {
+        // A Llama-family checkpoint (Qwen2) in Hub layout, imported as any other.
+        String base = system.importModel("hf-tiny/qwen2-chat", JOB_TIMEOUT);
         // A small synthetic instruction set: prompts and the completions to learn (ground_truth).
         String[][] pairs = {{"where is the cat?", " on the mat"}, {"what was good?", " the dog"},
                 {"what is bad?", " the movie"}};
@@ -162,8 +184,8 @@ class ModelJourneySystemTest {
         Map<String, Object> finetune = run("/api/v1/finetunes", Map.of("modelId", base, "task", "text-generation",
                 "trainDatasetId", data, "mapping", mapping,
                 "hyperparameters", Map.of("epochs", 4, "batchSize", 8, "learningRate", 2e-2, "loraRank", 8)));
-        // On the held-out test rows: the completions' loss falls, and exact match does not fall. (LoRA on this tiny
-        // random model moves little, about 8%, as peft's does: its frozen 32-wide embeddings hold it back.)
+        // On the held-out test rows: the completions' loss falls, and exact match does not fall. (LoRA moves these
+        // tiny random models' loss little, peft's as much as the engine's, see LoraTest: a 5% fall is learning.)
         assertThat(metric(finetune, "loss")).isLessThan(metric(before, "loss") * 0.95);
         assertThat(metric(finetune, "exact_match")).isGreaterThanOrEqualTo(metric(before, "exact_match"));
 
@@ -176,6 +198,11 @@ class ModelJourneySystemTest {
         Map<String, Object> after = run("/api/v1/evaluations", Map.of("modelId", tuned, "datasetId", data,
                 "task", "text-generation", "mapping", mapping));
         assertThat(metric(after, "loss")).isLessThan(metric(before, "loss") * 0.95);
+        // Sample inference ("try it") on the adapter version.
+        RunningSystem.Answer tried = system.post("/api/v1/models/" + tuned + "/predict",
+                Map.of("text", "where is the cat?", "generation", Map.of("maxNewTokens", 4)));
+        assertThat(tried.status()).as(tried.body()).isEqualTo(200);
+        assertThat(tried.body()).contains("generatedText");
 
         // Deployed, the adapter version answers chat with the base's template.
         RunningSystem.Answer endpoint = system.post("/api/v1/endpoints", Map.of("name", "lora-chat"));
@@ -186,9 +213,7 @@ class ModelJourneySystemTest {
         system.awaitValue(JOB_TIMEOUT, () -> system.get("/api/v1/endpoints/lora-chat").map().get("deployments")
                 .toString(), d -> d.contains("state=ready"));
         RunningSystem.Answer chat = system.post("/endpoints/lora-chat/v1/chat/completions", Map.of("model", "lora",
-                // A short system message: the template's own default is longer than the tiny model's 64 positions.
-                "messages", List.of(Map.of("role", "system", "content", "Be terse."),
-                        Map.of("role", "user", "content", "the cat?")), "max_tokens", 5,
+                "messages", List.of(Map.of("role", "user", "content", "where is the cat?")), "max_tokens", 5,
                 "temperature", 0), key);
         assertThat(chat.status()).as(chat.body()).isEqualTo(200);
         assertThat(chat.body()).contains("\"role\":\"assistant\"").contains("\"completion_tokens\":");
