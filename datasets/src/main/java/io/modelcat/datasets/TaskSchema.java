@@ -3,6 +3,7 @@ package io.modelcat.datasets;
 import static io.modelcat.datasets.ColumnType.BOOLEAN;
 import static io.modelcat.datasets.ColumnType.INTEGER;
 import static io.modelcat.datasets.ColumnType.INTEGER_LIST;
+import static io.modelcat.datasets.ColumnType.LIST;
 import static io.modelcat.datasets.ColumnType.OBJECT;
 import static io.modelcat.datasets.ColumnType.STRING;
 import static io.modelcat.datasets.ColumnType.STRING_LIST;
@@ -38,7 +39,8 @@ public record TaskSchema(String task, List<SchemaInput> inputs, String stratifyB
                     SchemaInput.required("source", "the text in the source language", STRING),
                     SchemaInput.required("target", "the reference translation", STRING)), null, RowCheck.NONE),
             new TaskSchema("text-generation", List.of(
-                    SchemaInput.required("text", "the prompt, or the text to learn from", STRING),
+                    SchemaInput.required("text", "the prompt, the text to learn from, or a conversation (a list of "
+                            + "{\"role\", \"content\"} messages, learned from its assistant turns)", STRING, LIST),
                     SchemaInput.optional("ground_truth", "the completion of the text as a prompt: fine-tuning learns it alone, evaluation scores it given the prompt", STRING)), null,
                     RowCheck.NONE),
             new TaskSchema("fill-mask", List.of(

@@ -13,6 +13,7 @@ import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.ml.train.CausalLmBatches;
 import io.modelcat.ml.train.CompletionBatches;
 import io.modelcat.ml.train.FineTuner;
+import io.modelcat.ml.train.LearnedTokens;
 import io.modelcat.ml.train.PromptCompletion;
 import io.modelcat.ml.train.TrainingResult;
 import io.modelcat.runner.data.TaskExample;
@@ -54,8 +55,37 @@ final class TextGenerationRecipe implements TrainedTask {
      */
     @Override
     public TaskExample example(int rowIndex, Map<String, Object> inputs) {
+        if (inputs.get("text") instanceof List<?> messages) {
+            // A conversation: checked here, so that a malformed one is a bad row; learned from its assistant turns.
+            conversation(messages);
+            return new TaskExample(rowIndex, null, null, null, null, null, null, inputs);
+        }
         return new TaskExample(rowIndex, RowValues.text(inputs, "text", true),
                 RowValues.text(inputs, "ground_truth", false), null, null, null, null, inputs);
+    }
+
+    /** A conversation's messages, each a {@code role} and a {@code content} text; refused otherwise, saying why. */
+    private static List<Map<String, Object>> conversation(List<?> messages) {
+        if (messages.isEmpty()) {
+            throw new IllegalArgumentException("text is an empty conversation");
+        }
+        List<Map<String, Object>> conversation = new ArrayList<>(messages.size());
+        for (Object item : messages) {
+            if (!(item instanceof Map<?, ?> message) || !(message.get("role") instanceof String role) || role.isBlank()
+                    || !(message.get("content") instanceof String content)) {
+                throw new IllegalArgumentException("text is a list, but not a conversation: each message needs a "
+                        + "\"role\" and a \"content\" text");
+            }
+            Map<String, Object> copy = new LinkedHashMap<>();
+            copy.put("role", role);
+            copy.put("content", content);
+            conversation.add(copy);
+        }
+        return conversation;
+    }
+
+    private static boolean isConversation(TaskExample row) {
+        return row.inputs().get("text") instanceof List;
     }
 
     @Override
@@ -72,20 +102,42 @@ final class TextGenerationRecipe implements TrainedTask {
     public TrainingResult train(FineTuner tuner, TransformerModel model, List<TaskExample> rows, List<String> labels,
                                 int maxLength) {
         int vocabulary = model.config().requiredInt("vocab_size");
-        if (rows.stream().noneMatch(TextGenerationRecipe::hasCompletion)) {
+        if (learnedWhole(rows)) {
             return tuner.train(model, rows.stream().map(TaskExample::text).toList(),
                     new CausalLmBatches(model.tokenizer(), vocabulary, maxLength));
         }
-        return tuner.train(model, rows.stream().map(TextGenerationRecipe::promptCompletion).toList(),
-                new CompletionBatches(model.tokenizer(), vocabulary, maxLength,
-                        LanguageModelScorer.endOfSequence(model)));
+        CompletionBatches batches = new CompletionBatches(model.tokenizer(), vocabulary, maxLength,
+                LanguageModelScorer.endOfSequence(model));
+        return tuner.train(model, learnedTokens(model, batches, rows), batches.forTokens());
     }
 
-    /** Texts scored whole; with ground truths, the completions given their prompts. */
-    private static LanguageModelScorer.Totals score(LanguageModelScorer scorer, List<TaskExample> rows) {
-        return rows.stream().noneMatch(TextGenerationRecipe::hasCompletion)
-                ? scorer.score(rows.stream().map(TaskExample::text).toList())
-                : scorer.scoreCompletions(rows.stream().map(TextGenerationRecipe::promptCompletion).toList());
+    /** Texts learned whole: no ground truths, no conversations. */
+    private static boolean learnedWhole(List<TaskExample> rows) {
+        return rows.stream().noneMatch(row -> hasCompletion(row) || isConversation(row));
+    }
+
+    /** Each row's tokens with what is learned: a conversation's assistant turns, a completion, or a whole text. */
+    private static List<LearnedTokens> learnedTokens(TransformerModel model, CompletionBatches batches,
+                                                     List<TaskExample> rows) {
+        ChatTemplate template = rows.stream().anyMatch(TextGenerationRecipe::isConversation) ? template(model) : null;
+        List<LearnedTokens> tokens = new ArrayList<>(rows.size());
+        for (TaskExample row : rows) {
+            tokens.add(isConversation(row)
+                    ? template.learnedTokens(model.tokenizer(), conversation((List<?>) row.inputs().get("text")))
+                    : batches.tokens(promptCompletion(row)));
+        }
+        return tokens;
+    }
+
+    /** Texts scored whole; with ground truths, the completions given their prompts; conversations, their answers. */
+    private static LanguageModelScorer.Totals score(TransformerModel model, LanguageModelScorer scorer,
+                                                    List<TaskExample> rows, int maxLength) {
+        if (learnedWhole(rows)) {
+            return scorer.score(rows.stream().map(TaskExample::text).toList());
+        }
+        CompletionBatches batches = new CompletionBatches(model.tokenizer(), model.config().requiredInt("vocab_size"),
+                model.fitSequenceLength(maxLength), LanguageModelScorer.endOfSequence(model));
+        return scorer.scoreTokens(learnedTokens(model, batches, rows));
     }
 
     private static boolean hasCompletion(TaskExample row) {
@@ -99,7 +151,7 @@ final class TextGenerationRecipe implements TrainedTask {
     @Override
     public Evaluation evaluate(TransformerModel model, List<TaskExample> rows, int batchSize, int maxLength) {
         LanguageModelScorer scorer = new LanguageModelScorer(model, batchSize, maxLength);
-        LanguageModelScorer.Totals totals = score(scorer, rows);
+        LanguageModelScorer.Totals totals = score(model, scorer, rows, maxLength);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("perplexity", totals.perplexity());
         metrics.put("loss", totals.meanNegativeLogLikelihood());
@@ -125,7 +177,7 @@ final class TextGenerationRecipe implements TrainedTask {
         List<MetricRecorder.Prediction> sample = new ArrayList<>();
         for (int i = 0; i < Math.min(Evaluation.SAMPLE_SIZE, rows.size()); i++) {
             TaskExample row = rows.get(i);
-            LanguageModelScorer.Totals one = score(scorer, List.of(row));
+            LanguageModelScorer.Totals one = score(model, scorer, List.of(row), maxLength);
             Map<String, Object> predicted = new LinkedHashMap<>();
             predicted.put("perplexity", one.perplexity());
             if (answers.containsKey(row.rowIndex())) {
@@ -136,12 +188,17 @@ final class TextGenerationRecipe implements TrainedTask {
         return new Evaluation(metrics, sample);
     }
 
-    /** A conversation rendered with the model's chat template, with the generation prompt. */
-    private static String chatPrompt(TransformerModel model, List<ChatMessage> messages) {
-        ChatTemplate template = (model.sourceDirectory() == null ? Optional.<ChatTemplate>empty()
+    /** The model's chat template; a model without one cannot take conversations, and is refused saying so. */
+    private static ChatTemplate template(TransformerModel model) {
+        return (model.sourceDirectory() == null ? Optional.<ChatTemplate>empty()
                 : ChatTemplate.read(model.sourceDirectory())).orElseThrow(() -> new IllegalArgumentException(
                         "this model has no chat template (neither chat_template.jinja nor a chat_template in its "
                         + "tokenizer_config.json), so it cannot take chat messages; send a prompt to /v1/completions instead"));
+    }
+
+    /** A conversation rendered with the model's chat template, with the generation prompt. */
+    private static String chatPrompt(TransformerModel model, List<ChatMessage> messages) {
+        ChatTemplate template = template(model);
         List<Map<String, Object>> conversation = new ArrayList<>();
         for (ChatMessage m : messages) {
             Map<String, Object> message = new LinkedHashMap<>();

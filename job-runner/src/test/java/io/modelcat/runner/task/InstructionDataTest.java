@@ -63,4 +63,43 @@ class InstructionDataTest {
             assertThat(after.sample().get(0).predicted().toString()).contains("completion= on the mat");
         }
     }
+
+    @Test
+    void conversationsAreLearnedFromTheirAssistantTurnsOnly() {
+        TrainedTask recipe = TaskRecipes.trained(Task.TEXT_GENERATION);
+        // Questions that differ early: the tiny model (two layers, 32 wide) must carry them past the template's framing.
+        String[][] turns = {{"cat?", "on the mat"}, {"good?", "the dog"}, {"bad?", "the movie"}};
+        List<TaskExample> rows = new java.util.ArrayList<>();
+        for (String[] turn : turns) {
+            rows.add(recipe.example(rows.size(), Map.of("text", List.of(Map.of("role", "system", "content", "Be terse."),
+                    Map.of("role", "user", "content", turn[0]), Map.of("role", "assistant", "content", turn[1])))));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> recipe.example(9, Map.of("text", List.of("hi"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"role\" and a \"content\"");
+        try (TransformerModel model = ModelLoader.load(Fixtures.model("gpt2-chat-chatml"))) {
+            double before = recipe.evaluate(model, rows, 3, 64).metrics().get("loss");
+            recipe.train(new FineTuner(TrainingConfig.defaults().withEpochs(100).withBatchSize(3).withLearningRate(1e-2)
+                    .withSeed(3), TrainingListener.NONE), model, rows, List.of(), 64);
+            double after = recipe.evaluate(model, rows, 3, 64).metrics().get("loss");
+            assertThat(after).as("assistant-turn loss %s, then %s", before, after).isLessThan(before / 4);
+            // Exactly the assistant's answer and its end of turn are learned, nothing of the framing or the question.
+            io.modelcat.ml.infer.ChatTemplate template = io.modelcat.ml.infer.ChatTemplate.read(
+                    Fixtures.model("gpt2-chat-chatml")).orElseThrow();
+            List<Map<String, Object>> conversation = List.of(Map.of("role", "system", "content", "Be terse."),
+                    Map.of("role", "user", "content", "cat?"), Map.of("role", "assistant", "content", "on the mat"),
+                    Map.of("role", "user", "content", "and?"), Map.of("role", "assistant", "content", "the dog"));
+            io.modelcat.ml.train.LearnedTokens tokens = template.learnedTokens(model.tokenizer(), conversation);
+            long[] ids = tokens.ids();
+            boolean[] learned = tokens.learned();
+            StringBuilder learnedText = new StringBuilder();
+            StringBuilder context = new StringBuilder();
+            for (int i = 0; i < ids.length; i++) {
+                (learned[i] ? learnedText : context).append(model.tokenizer().decode(new long[] {ids[i]}, false));
+            }
+            assertThat(learnedText.toString()).isEqualTo("on the mat<|im_end|>\nthe dog<|im_end|>\n");
+            assertThat(context.toString()).contains("Be terse.").contains("cat?").contains("and?")
+                    .doesNotContain("the dog").doesNotContain("mat");
+            assertThat(model.tokenizer().encode(template.render(conversation, false), false)).containsExactly(ids);
+        }
+    }
 }

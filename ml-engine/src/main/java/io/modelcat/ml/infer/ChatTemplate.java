@@ -143,4 +143,47 @@ public final class ChatTemplate {
         jinjava.registerTag(new ChatTemplateFunctions.Generation());
         return jinjava;
     }
+
+    /**
+     * A conversation as training tokens with its assistant turns learned, as TRL's assistant-only loss trains a chat:
+     * each assistant turn is what the rendering of the conversation up to it adds to the rendering before it with
+     * the generation prompt (its content and the template's end of turn); the rest (system and user turns, the
+     * template's framing and generation prompts) is context. Pieces are encoded without the tokenizer's own special
+     * tokens, as a rendered chat is.
+     *
+     * @throws IllegalArgumentException when the conversation has no assistant turn, or the template does not render
+     *     it turn by turn (a later rendering that does not extend an earlier one)
+     */
+    public io.modelcat.ml.train.LearnedTokens learnedTokens(io.modelcat.ml.tokenize.TextTokenizer tokenizer,
+            List<Map<String, Object>> messages) {
+        List<long[]> pieces = new java.util.ArrayList<>();
+        List<Boolean> learned = new java.util.ArrayList<>();
+        String done = "";
+        for (int turn = 0; turn < messages.size(); turn++) {
+            if (!"assistant".equals(messages.get(turn).get("role"))) {
+                continue;
+            }
+            String prompt = render(messages.subList(0, turn), true);
+            String answered = render(messages.subList(0, turn + 1), false);
+            if (!prompt.startsWith(done) || !answered.startsWith(prompt)) {
+                throw new IllegalArgumentException("the chat template does not render this conversation turn by turn "
+                        + "(a turn's rendering does not extend the one before it), so its assistant turns cannot be "
+                        + "told apart");
+            }
+            pieces.add(tokenizer.encode(prompt.substring(done.length()), false));
+            learned.add(false);
+            pieces.add(tokenizer.encode(answered.substring(prompt.length()), false));
+            learned.add(true);
+            done = answered;
+        }
+        if (pieces.isEmpty()) {
+            throw new IllegalArgumentException("the conversation has no assistant turn to learn");
+        }
+        String whole = render(messages, false);
+        if (whole.startsWith(done) && whole.length() > done.length()) {
+            pieces.add(tokenizer.encode(whole.substring(done.length()), false));
+            learned.add(false);
+        }
+        return io.modelcat.ml.train.LearnedTokens.of(pieces, learned);
+    }
 }

@@ -10,6 +10,7 @@ import io.modelcat.ml.train.BatchEncoder;
 import io.modelcat.ml.train.CausalLmBatches;
 import io.modelcat.ml.train.CompletionBatches;
 import io.modelcat.ml.train.EncodedBatch;
+import io.modelcat.ml.train.LearnedTokens;
 import io.modelcat.ml.train.PromptCompletion;
 import java.util.List;
 
@@ -55,6 +56,11 @@ public final class LanguageModelScorer {
      */
     public Totals scoreCompletions(List<PromptCompletion> rows) {
         return score(rows, completions);
+    }
+
+    /** Scores rows of tokens on their learned tokens only (a conversation's assistant turns). */
+    public Totals scoreTokens(List<LearnedTokens> rows) {
+        return score(rows, completions.forTokens());
     }
 
     private <T> Totals score(List<T> rows, BatchEncoder<T> encoder) {
