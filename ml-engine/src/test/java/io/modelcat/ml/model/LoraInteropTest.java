@@ -19,13 +19,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A LoRA adapter the engine trained and saved loads in {@code peft} onto the base model with the engine's logits
  * within 1e-4, and the model with the adapter merged loads in {@code transformers} alone with the same logits.
- * The checks themselves are {@code reference/tests/test_peft.py}.
+ * The checks themselves are {@code reference/tests/test_peft.py}. On GPT-2 (Conv1D projections, peft's
+ * fan_in_fan_out), and on the Llama family: an adapter on every projection of the tiny qwen2 (q/k/v biases, tied
+ * head) and llama (grouped-query attention, Llama 3 rope scaling).
  */
 class LoraInteropTest {
 
@@ -34,16 +39,26 @@ class LoraInteropTest {
     @TempDir
     Path written;
 
-    @Test
-    void peftLoadsTheEnginesAdapterAndTransformersItsMergedModel() throws IOException {
+    static Stream<Arguments> adapters() {
+        List<String> llamaProjections = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj",
+                "down_proj");
+        return Stream.of(Arguments.of("gpt2", List.of("c_attn", "c_proj", "c_fc")),
+                Arguments.of("qwen2", llamaProjections), Arguments.of("llama", llamaProjections));
+    }
+
+    @ParameterizedTest
+    @MethodSource("adapters")
+    void peftLoadsTheEnginesAdapterAndTransformersItsMergedModel(String name, List<String> targets) throws IOException {
+        Path base = Fixtures.model(name);
         ObjectMapper json = new ObjectMapper();
-        ObjectNode outputs = json.createObjectNode().put("base", Fixtures.gpt2().toAbsolutePath().toString());
-        try (TransformerModel model = ModelLoader.load(Fixtures.gpt2())) {
-            LoraSpec spec = new LoraSpec(4, 8, 0.1, List.of("c_attn", "c_proj", "c_fc"));
+        ObjectNode outputs = json.createObjectNode().put("base", base.toAbsolutePath().toString());
+        try (TransformerModel model = ModelLoader.load(base)) {
+            LoraSpec spec = new LoraSpec(4, 8, 0.1, targets);
             LoraAdapters.attach(model, spec, 11);
             new FineTuner(TrainingConfig.defaults().withEpochs(3).withBatchSize(3).withLearningRate(2e-2).withSeed(5),
-                    TrainingListener.NONE).train(model, TEXTS, new CausalLmBatches(model.tokenizer(), 45, 32));
-            LoraAdapters.save(model, written.resolve("adapter"), Fixtures.gpt2().toString());
+                    TrainingListener.NONE).train(model, TEXTS,
+                    new CausalLmBatches(model.tokenizer(), model.config().requiredInt("vocab_size"), 32));
+            LoraAdapters.save(model, written.resolve("adapter"), base.toString());
             outputs.put("rank", spec.rank());
             try (NDManager batch = model.manager().newSubManager()) {
                 TokenizedBatch tokens = model.tokenizer().encodeBatch(TEXTS, 32);
