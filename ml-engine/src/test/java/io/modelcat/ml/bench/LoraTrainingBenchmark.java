@@ -11,11 +11,8 @@ import io.modelcat.ml.train.BatchEncoder;
 import io.modelcat.ml.train.EncodedBatch;
 import io.modelcat.ml.train.FineTuner;
 import io.modelcat.ml.train.TrainingConfig;
-import io.modelcat.ml.train.TrainingListener;
-import io.modelcat.ml.train.TrainingProgress;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,26 +44,18 @@ public final class LoraTrainingBenchmark {
             LoraAdapters.attach(model, new LoraSpec(8, 16, 0.05, LoraSpec.defaultTargets(model.family())), 0);
             long trainable = model.trainableParameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
             int vocabulary = model.config().requiredInt("vocab_size");
-            List<Long> stepEnds = new ArrayList<>();
-            List<Double> losses = new ArrayList<>();
-            TrainingListener timer = new TrainingListener() {
-                @Override
-                public void onStep(TrainingProgress progress) {
-                    stepEnds.add(System.nanoTime());
-                    losses.add(progress.loss());
-                }
-            };
+            StepTimes timer = new StepTimes();
             TrainingConfig config = TrainingConfig.defaults().withEpochs(1).withBatchSize(batch).withLearningRate(1e-4)
                     .withWeightDecay(0.0).withMaxGradNorm(1.0).withSeed(0);
             new FineTuner(config, timer).train(model, IntStream.range(0, (warmup + steps) * batch).boxed().toList(),
                     new RandomNextTokens(sequence, vocabulary));
-            double seconds = (stepEnds.get(warmup + steps - 1) - stepEnds.get(warmup - 1)) / 1e9;
+            double seconds = timer.secondsAfter(warmup);
             System.out.println("RESULT " + String.format(Locale.ROOT,
                     "{\"framework\":\"modelcat\",\"model\":\"%s\",\"batch\":%d,\"seq\":%d,\"steps\":%d,"
                             + "\"train_tokens_per_s\":%.1f,\"trainable_parameters\":%d,\"first_loss\":%.3f,"
                             + "\"last_loss\":%.3f,\"peak_rss_mib\":%d,\"threads\":%s}",
                     directory.getFileName(), batch, sequence, steps, steps * batch * sequence / seconds, trainable,
-                    losses.get(0), losses.get(losses.size() - 1), BenchProcess.peakResidentMebibytes(), threads));
+                    timer.firstLoss(), timer.lastLoss(), BenchProcess.peakResidentMebibytes(), threads));
         }
     }
 

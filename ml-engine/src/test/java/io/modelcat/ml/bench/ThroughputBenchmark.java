@@ -10,8 +10,6 @@ import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.ml.train.FineTuner;
 import io.modelcat.ml.train.TrainingConfig;
-import io.modelcat.ml.train.TrainingListener;
-import io.modelcat.ml.train.TrainingProgress;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -152,23 +149,11 @@ public final class ThroughputBenchmark {
     private static double[] train(TransformerModel model, RandomTokenBatches data, int batch, int warmup,
             int steps, double clip) {
         int totalSteps = warmup + steps;
-        List<Long> stepEnds = new ArrayList<>();
-        List<Double> losses = new ArrayList<>();
-        TrainingListener timer = new TrainingListener() {
-            @Override
-            public void onStep(TrainingProgress progress) {
-                // FineTuner reads the loss back to the host each step, so the GPU has finished it here.
-                stepEnds.add(System.nanoTime());
-                losses.add(progress.loss());
-            }
-        };
-        long started = System.nanoTime();
+        StepTimes timer = new StepTimes();
         TrainingConfig config = TrainingConfig.defaults().withEpochs(1).withBatchSize(batch).withLearningRate(5e-5)
                 .withWeightDecay(0.01).withMaxGradNorm(clip).withSeed(0);
         new FineTuner(config, timer).train(model, IntStream.range(0, totalSteps * batch).boxed().toList(), data);
-        long timedFrom = warmup == 0 ? started : stepEnds.get(warmup - 1);
-        double seconds = (stepEnds.get(totalSteps - 1) - timedFrom) / 1e9;
-        return new double[] {steps * batch / seconds, losses.get(0), losses.get(losses.size() - 1)};
+        return new double[] {steps * batch / timer.secondsAfter(warmup), timer.firstLoss(), timer.lastLoss()};
     }
 
     private static double infer(TransformerModel model, RandomTokenBatches data, int batch, int warmup, int steps) {
