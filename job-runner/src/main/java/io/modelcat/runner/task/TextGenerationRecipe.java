@@ -101,14 +101,18 @@ final class TextGenerationRecipe implements TrainedTask {
     @Override
     public TrainingResult train(FineTuner tuner, TransformerModel model, List<TaskExample> rows, List<String> labels,
                                 int maxLength) {
-        int vocabulary = model.config().requiredInt("vocab_size");
         if (learnedWhole(rows)) {
             return tuner.train(model, rows.stream().map(TaskExample::text).toList(),
-                    new CausalLmBatches(model.tokenizer(), vocabulary, maxLength));
+                    new CausalLmBatches(model.tokenizer(), model.config().requiredInt("vocab_size"), maxLength));
         }
-        CompletionBatches batches = new CompletionBatches(model.tokenizer(), vocabulary, maxLength,
-                LanguageModelScorer.endOfSequence(model));
+        CompletionBatches batches = completionBatches(model, maxLength);
         return tuner.train(model, learnedTokens(model, batches, rows), batches.forTokens());
+    }
+
+    /** Rows whose loss is on some tokens only, closed by the model's end of sequence. */
+    private static CompletionBatches completionBatches(TransformerModel model, int maxLength) {
+        return new CompletionBatches(model.tokenizer(), model.config().requiredInt("vocab_size"),
+                model.fitSequenceLength(maxLength), LanguageModelScorer.endOfSequence(model));
     }
 
     /** Texts learned whole: no ground truths, no conversations. */
@@ -129,17 +133,6 @@ final class TextGenerationRecipe implements TrainedTask {
         return tokens;
     }
 
-    /** Texts scored whole; with ground truths, the completions given their prompts; conversations, their answers. */
-    private static LanguageModelScorer.Totals score(TransformerModel model, LanguageModelScorer scorer,
-                                                    List<TaskExample> rows, int maxLength) {
-        if (learnedWhole(rows)) {
-            return scorer.score(rows.stream().map(TaskExample::text).toList());
-        }
-        CompletionBatches batches = new CompletionBatches(model.tokenizer(), model.config().requiredInt("vocab_size"),
-                model.fitSequenceLength(maxLength), LanguageModelScorer.endOfSequence(model));
-        return scorer.scoreTokens(learnedTokens(model, batches, rows));
-    }
-
     private static boolean hasCompletion(TaskExample row) {
         return row.secondText() != null && !row.secondText().isEmpty();
     }
@@ -151,7 +144,12 @@ final class TextGenerationRecipe implements TrainedTask {
     @Override
     public Evaluation evaluate(TransformerModel model, List<TaskExample> rows, int batchSize, int maxLength) {
         LanguageModelScorer scorer = new LanguageModelScorer(model, batchSize, maxLength);
-        LanguageModelScorer.Totals totals = score(model, scorer, rows, maxLength);
+        // Texts are scored whole; with ground truths, the completions given their prompts; conversations, their
+        // answers. The rows are tokenized once, for the totals and for the sample alike.
+        boolean whole = learnedWhole(rows);
+        List<LearnedTokens> tokens = whole ? null : learnedTokens(model, completionBatches(model, maxLength), rows);
+        LanguageModelScorer.Totals totals = whole
+                ? scorer.score(rows.stream().map(TaskExample::text).toList()) : scorer.scoreTokens(tokens);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("perplexity", totals.perplexity());
         metrics.put("loss", totals.meanNegativeLogLikelihood());
@@ -177,7 +175,8 @@ final class TextGenerationRecipe implements TrainedTask {
         List<MetricRecorder.Prediction> sample = new ArrayList<>();
         for (int i = 0; i < Math.min(Evaluation.SAMPLE_SIZE, rows.size()); i++) {
             TaskExample row = rows.get(i);
-            LanguageModelScorer.Totals one = score(model, scorer, List.of(row), maxLength);
+            LanguageModelScorer.Totals one = whole
+                    ? scorer.score(List.of(row.text())) : scorer.scoreTokens(List.of(tokens.get(i)));
             Map<String, Object> predicted = new LinkedHashMap<>();
             predicted.put("perplexity", one.perplexity());
             if (answers.containsKey(row.rowIndex())) {
