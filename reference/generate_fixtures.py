@@ -515,6 +515,23 @@ def tensor(t):
     return {"shape": list(t.shape), "values": [float(v) for v in t.detach().to(torch.float32).flatten().tolist()]}
 
 
+def write_reference(folder, reference):
+    """reference-outputs.json in `folder`, keys sorted, so that a regeneration compares line by line."""
+    with open(folder / "reference-outputs.json", "w", encoding="utf-8") as f:
+        json.dump(reference, f, indent=1, sort_keys=True, ensure_ascii=False)
+        f.write("\n")
+
+
+def replace_folder(staging, target):
+    """Puts the finished `staging` folder in `target`'s place: the old one is renamed away first, removed last."""
+    old = target.with_name("." + target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.rename(target, old)
+    os.rename(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def build():
     tokenizers_by_kind = {"original": original_wordpiece(), "wordpiece": bert_wordpiece(),
                           "roberta": byte_level_bpe(ROBERTA_SPECIAL, True), "gpt2": byte_level_bpe(GPT2_SPECIAL, False)}
@@ -569,16 +586,9 @@ def main():
         for fixture in build():
             fixture.save(staging / fixture.name)
             reference["models"][fixture.name] = fixture.run()
-        with open(staging / "reference-outputs.json", "w", encoding="utf-8") as f:
-            json.dump(reference, f, indent=1, sort_keys=True, ensure_ascii=False)
-            f.write("\n")
+        write_reference(staging, reference)
         target = out / "hf-tiny"
-        old = out / ".hf-tiny.old"
-        shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            os.rename(target, old)
-        os.rename(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_folder(staging, target)
         print(f"wrote {len(reference['models'])} models and their reference outputs to {target}")
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -15,7 +15,6 @@ Reads fixtures/hf-tiny/gpt2 (made by generate_fixtures.py, so run that first) an
 """
 import argparse
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -25,13 +24,11 @@ import peft
 import torch
 import transformers
 
+from generate_fixtures import replace_folder, tensor, write_reference
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 SEED = 1234
 LEARNING_RATE = 1e-2
-
-
-def tensor(t):
-    return {"shape": list(t.shape), "values": [float(v) for v in t.detach().to(torch.float32).flatten().tolist()]}
 
 
 def build(fixtures, staging):
@@ -90,16 +87,9 @@ def main():
     out = Path(args.out)
     staging = Path(tempfile.mkdtemp(prefix=".lora.", dir=out))
     try:
-        reference = build(out, staging)
-        with open(staging / "reference-outputs.json", "w", encoding="utf-8") as f:
-            json.dump(reference, f, indent=1, sort_keys=True, ensure_ascii=False)
-            f.write("\n")
-        target, old = out / "lora", out / ".lora.old"
-        shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            os.rename(target, old)
-        os.rename(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
+        write_reference(staging, build(out, staging))
+        target = out / "lora"
+        replace_folder(staging, target)
         print(f"wrote the LoRA adapter and its reference outputs to {target}")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
