@@ -34,11 +34,23 @@ export function kindLabel(kind) {
   return KIND_LABELS[kind] ?? kind;
 }
 
-/** A badge for a job's state; a requested cancellation shows while the job still runs. */
+/**
+ * A badge for a job's state; while the job is active, a requested cancellation shows, and so does a job that
+ * waits for a runner (its runner stopped answering, or none is there).
+ */
 export function jobStateBadge(job) {
   const label = STATE_LABELS[job.state] ?? job.state;
-  return h('span', { class: `badge job-state state-${job.state}`, dataset: { state: job.state } },
-    job.cancelRequested && isActive(job) ? `${label} · cancelling` : label);
+  let text = label;
+  if (job.cancelRequested && isActive(job)) text = `${label} · cancelling`;
+  else if (job.waitingForRunner && isActive(job)) text = `${label} · waiting for a runner`;
+  const badge = h('span', { class: `badge job-state state-${job.state}`, dataset: { state: job.state } }, text);
+  if (job.waitingForRunner && isActive(job)) {
+    badge.classList.add('waiting-for-runner');
+    badge.title = job.state === 'running'
+      ? 'Its runner stopped answering. The job continues from its last checkpoint when a runner takes it.'
+      : 'No runner is running. The job starts when one starts.';
+  }
+  return badge;
 }
 
 /** What the job is about: the Hub repository of an import, the batch job a helper helps, else its kind. */

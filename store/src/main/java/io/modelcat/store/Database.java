@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.function.Supplier;
 
 /**
  * Runs hand-written SQL for a deployable: writes in a transaction (joining the caller's, if any), single reads on
  * an auto-commit connection (one round trip, no BEGIN and COMMIT), and reads that want a transaction of their own
- * in a read-only one. Database failures come out as {@link DatabaseErrors} says; JSON failures of the work as
+ * in a read-only one. Database failures (an unreachable database included, however it shows) come out as
+ * {@link DatabaseErrors} says; JSON failures of the work as
  * {@link UncheckedIOException}. Each deployable makes one from Micronaut Data's operations in a small factory.
  */
 public final class Database {
@@ -25,17 +27,31 @@ public final class Database {
 
     /** Runs {@code work} in a transaction. */
     public <T> T write(Work<T> work) {
-        return tx.executeWrite(status -> run(work, status.getConnection()));
+        return reachable(() -> tx.executeWrite(status -> run(work, status.getConnection())));
     }
 
     /** Runs {@code work}, which must read only, on an auto-commit connection. */
     public <T> T read(Work<T> work) {
-        return connections.executeRead(status -> run(work, status.getConnection()));
+        return reachable(() -> connections.executeRead(status -> run(work, status.getConnection())));
     }
 
     /** Runs {@code work}, which must read only, in a read-only transaction (joining the caller's, if any). */
     public <T> T readInTransaction(Work<T> work) {
-        return tx.executeRead(status -> run(work, status.getConnection()));
+        return reachable(() -> tx.executeRead(status -> run(work, status.getConnection())));
+    }
+
+    /** The pool's and the transaction manager's own failures to reach the database, as the work's are. */
+    private static <T> T reachable(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (DatabaseUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (DatabaseErrors.unavailable(e)) {
+                throw new DatabaseUnavailableException(e);
+            }
+            throw e;
+        }
     }
 
     private static <T> T run(Work<T> work, Connection c) {

@@ -34,4 +34,31 @@ class RunnerCrashSystemTest {
                     .extracting(w -> w.get("host")).containsExactly("survivor");
         }
     }
+
+    @Test
+    void aJobWhoseRunnerIsGoneShowsAsWaitingForOneAndResumesWhenOneReturns() throws Exception {
+        try (RunningSystem system = new RunningSystem()) {
+            String id = (String) system.post("/api/v1/jobs", Map.of("kind", "noop",
+                    "params", Map.of("durationMillis", 20000))).map().get("id");
+            // No runner at all: the queued job says so at once.
+            assertThat(system.job(id)).containsEntry("state", "queued").containsEntry("waitingForRunner", true);
+
+            system.addRunner("doomed", Map.of());
+            Map<String, Object> running = system.awaitJob(id, Duration.ofSeconds(30), "running");
+            assertThat(running).containsEntry("waitingForRunner", false);
+            system.kill("doomed");
+
+            // Within three missed heartbeats the running job shows that its runner is gone.
+            Map<String, Object> orphan = system.awaitValue(Duration.ofSeconds(30), () -> system.job(id),
+                    job -> Boolean.TRUE.equals(job.get("waitingForRunner")));
+            assertThat(orphan).containsEntry("state", "running");
+
+            system.addRunner("returning", Map.of());
+            Map<String, Object> resumed = system.awaitValue(Duration.ofSeconds(60), () -> system.job(id),
+                    job -> ((String) job.get("workerId")).startsWith("returning"));
+            assertThat(resumed).containsEntry("waitingForRunner", false);
+            assertThat(system.awaitJob(id, Duration.ofSeconds(90), "succeeded", "failed", "cancelled"))
+                    .containsEntry("state", "succeeded").containsEntry("waitingForRunner", false);
+        }
+    }
 }

@@ -184,6 +184,8 @@ public final class RunningSystem implements AutoCloseable {
         Process p = runners.remove(name);
         p.destroyForcibly();
         p.waitFor();
+        // Gone on purpose: no longer one whose death means a failed start.
+        processes.remove(p);
     }
 
     /** MODELCAT_HOME shared by the processes: the artifact store is under {@code models/}. */
@@ -288,7 +290,8 @@ public final class RunningSystem implements AutoCloseable {
         }
         try {
             HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.body(), r.headers().firstValue("Set-Cookie").map(c -> c.split(";")[0]).orElse(null));
+            return new Answer(r.statusCode(), r.body(), r.headers().firstValue("Set-Cookie").map(c -> c.split(";")[0]).orElse(null),
+                    r.headers().map());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -377,7 +380,17 @@ public final class RunningSystem implements AutoCloseable {
     }
 
     /** An HTTP answer with its JSON body and the cookie it set, if any. */
-    public record Answer(int status, String body, String cookie) {
+    public record Answer(int status, String body, String cookie, Map<String, List<String>> headers) {
+
+        public Answer(int status, String body, String cookie) {
+            this(status, body, cookie, Map.of());
+        }
+
+        /** A header's first value (names as HTTP/1.1 sends them, any case), if the answer had it. */
+        public java.util.Optional<String> header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream()).findFirst();
+        }
 
         public Map<String, Object> map() {
             try {

@@ -135,7 +135,8 @@ final class JdbcJobRepository implements JobRepository {
                 row.progress(), map(row.progressDetail()), map(row.result()), row.workerId(), row.attempt(),
                 row.maxAttempts(), row.timeLimitSeconds(), row.cancelRequested(), row.error(), row.errorCause(),
                 row.submittedAt(), row.startedAt(), row.finishedAt(), row.updatedAt(),
-                row.submittedBy() == null ? null : new UserRef(row.submittedBy(), row.submittedByName()));
+                row.submittedBy() == null ? null : new UserRef(row.submittedBy(), row.submittedByName()),
+                row.waitingForRunner());
     }
 
     private Map<String, Object> map(String text) throws IOException {

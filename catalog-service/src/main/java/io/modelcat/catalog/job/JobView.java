@@ -35,7 +35,10 @@ public record JobView(
         Instant startedAt,
         Instant finishedAt,
         Instant updatedAt,
-        @Schema(description = "who submitted it; absent for jobs from before accounts existed") UserRef submittedBy) {
+        @Schema(description = "who submitted it; absent for jobs from before accounts existed") UserRef submittedBy,
+        @Schema(description = "true while the job cannot move: its runner stopped answering (a running job, which "
+                + "continues from its last checkpoint when a runner takes it), or no runner is there (a queued job)")
+        boolean waitingForRunner) {
 
     /** The device the job asked for. */
     @Serdeable

@@ -7,6 +7,7 @@ import io.modelcat.jobs.spec.JobResult;
 import io.modelcat.jobs.spec.JobSpec;
 import io.modelcat.jobs.spec.JobSpecs;
 import io.modelcat.runner.worker.WorkerIdentity;
+import io.modelcat.store.DatabaseUnavailableException;
 import io.modelcat.store.job.Claim;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -56,6 +57,12 @@ public class JobExecutor {
 
     /** Executes the job if it is still there to take; {@code recovering} takes over a dead runner's job. */
     public void execute(UUID jobId, boolean recovering) {
+        if (recovering && running.containsKey(jobId)) {
+            // Quartz thought this runner dead (its check-ins stopped during a database outage) and handed the
+            // job back to it: it never stopped running here.
+            LOG.info("Job {} was handed back for recovery but still runs here; nothing to do", jobId);
+            return;
+        }
         Claim claim = records.claim(jobId, worker.id(), recovering).orElse(null);
         if (claim == null) {
             LOG.debug("Job {} is no longer queued; nothing to do", jobId);
@@ -81,7 +88,6 @@ public class JobExecutor {
 
     private void run(RunningJob job) {
         Claim claim = job.claim();
-        UUID id = claim.id();
         JobHandler<?> handler = JobKind.fromWireName(claim.kind()).map(handlers::get).orElse(null);
         try {
             if (handler == null) {
@@ -92,20 +98,29 @@ public class JobExecutor {
             ended(job, runTyped(handler, claim.spec(), job));
         } catch (JobCancelledException e) {
             ended(job, null);
+        } catch (DatabaseUnavailableException e) {
+            transientFailure(job, new TransientJobException(e.getMessage(), e));
         } catch (TransientJobException e) {
-            if (job.cancelled()) {
-                ended(job, null);
-            } else if (retries.retries(claim.attempt(), claim.maxAttempts())) {
-                Duration delay = retries.delay(claim.attempt(), e.retryAfter());
-                job.log("WARN", "Attempt " + claim.attempt() + " failed: " + e.getMessage() + "; retrying in "
-                        + delay.toSeconds() + " s", Map.of("error", String.valueOf(e.getMessage())));
-                if (records.requeue(id, worker.id(), e.getMessage())) {
-                    queue.retry(id, claim.device(), claim.priority(), Instant.now().plus(delay));
-                }
-            } else {
-                fail(job, e);
-            }
+            transientFailure(job, e);
         } catch (Exception e) {
+            fail(job, e);
+        }
+    }
+
+    /** A failure that may go away by itself: the job runs again after a back-off, while it has attempts left. */
+    private void transientFailure(RunningJob job, TransientJobException e) {
+        Claim claim = job.claim();
+        UUID id = claim.id();
+        if (job.cancelled()) {
+            ended(job, null);
+        } else if (retries.retries(claim.attempt(), claim.maxAttempts())) {
+            Duration delay = retries.delay(claim.attempt(), e.retryAfter());
+            job.log("WARN", "Attempt " + claim.attempt() + " failed: " + e.getMessage() + "; retrying in "
+                    + delay.toSeconds() + " s", Map.of("error", String.valueOf(e.getMessage())));
+            if (records.requeue(id, worker.id(), e.getMessage())) {
+                queue.retry(id, claim.device(), claim.priority(), Instant.now().plus(delay));
+            }
+        } else {
             fail(job, e);
         }
     }

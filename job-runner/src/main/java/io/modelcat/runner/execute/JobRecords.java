@@ -18,16 +18,19 @@ import java.util.UUID;
 
 /**
  * The runner's writes to the {@code job} and {@code job_log} tables, through the store's {@link Jobs}: every
- * state change is one guarded UPDATE that the job's state machine allows.
+ * state change is one guarded UPDATE that the job's state machine allows. Progress, logs and ends go through
+ * {@link WriteBehind}, so that a database outage while jobs run loses none of them.
  */
 @Singleton
 public class JobRecords {
 
     private final Database db;
+    private final WriteBehind writes;
     private final JsonMapper json;
 
-    public JobRecords(Database db, JsonMapper json) {
+    public JobRecords(Database db, WriteBehind writes, JsonMapper json) {
         this.db = db;
+        this.writes = writes;
         this.json = json;
     }
 
@@ -42,7 +45,7 @@ public class JobRecords {
 
     public void progress(UUID jobId, double fraction, Map<String, Object> detail) {
         String text = toJson(detail);
-        db.write(c -> {
+        writes.latest(jobId, c -> {
             Jobs.progress(c, jobId, fraction, text);
             return null;
         });
@@ -50,7 +53,7 @@ public class JobRecords {
 
     public void log(UUID jobId, String level, String message, Map<String, Object> fields) {
         String text = toJson(fields);
-        db.write(c -> {
+        writes.append(c -> {
             JobLogs.append(c, jobId, level, message, text);
             return null;
         });
@@ -69,12 +72,12 @@ public class JobRecords {
     }
 
     private void finish(UUID jobId, String workerId, JobState outcome, String result, String error, String cause) {
-        db.write(c -> Jobs.finish(c, jobId, workerId, outcome, result, error, cause));
+        writes.await(c -> Jobs.finish(c, jobId, workerId, outcome, result, error, cause));
     }
 
     /** Puts a running job back in the queue (a retry, or a runner shutting down); true if it was this worker's. */
     public boolean requeue(UUID jobId, String workerId, String reason) {
-        return db.write(c -> Jobs.requeue(c, jobId, workerId, reason));
+        return writes.await(c -> Jobs.requeue(c, jobId, workerId, reason));
     }
 
     /** Jobs this worker runs whose cancellation was asked for. */

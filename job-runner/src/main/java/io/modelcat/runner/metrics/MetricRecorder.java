@@ -1,7 +1,7 @@
 package io.modelcat.runner.metrics;
 
 import io.micronaut.json.JsonMapper;
-import io.modelcat.store.Database;
+import io.modelcat.runner.execute.WriteBehind;
 import io.modelcat.store.metric.Metrics;
 import io.modelcat.store.metric.PredictionSamples;
 import jakarta.inject.Singleton;
@@ -12,16 +12,16 @@ import java.util.UUID;
 
 /**
  * Registers what jobs measure, through the store's {@link Metrics} and {@link PredictionSamples}: values per step,
- * epoch and split, and a sample of predictions.
+ * epoch and split, and a sample of predictions; through {@link WriteBehind}, so that none is lost to an outage.
  */
 @Singleton
 public class MetricRecorder {
 
-    private final Database db;
+    private final WriteBehind writes;
     private final JsonMapper json;
 
-    public MetricRecorder(Database db, JsonMapper json) {
-        this.db = db;
+    public MetricRecorder(WriteBehind writes, JsonMapper json) {
+        this.writes = writes;
         this.json = json;
     }
 
@@ -37,7 +37,7 @@ public class MetricRecorder {
     public void record(Subject subject, String split, Map<String, Double> values, Integer step, Integer epoch) {
         Metrics.Subject row = new Metrics.Subject(subject.jobId(), subject.modelVersionId(), subject.datasetId(),
                 subject.task());
-        db.write(c -> {
+        writes.append(c -> {
             Metrics.record(c, row, split, values, step, epoch);
             return null;
         });
@@ -45,7 +45,7 @@ public class MetricRecorder {
 
     /** Replaces the job's prediction sample. */
     public void predictions(UUID jobId, List<Prediction> predictions) {
-        db.write(c -> {
+        writes.append(c -> {
             List<PredictionSamples.Sample> samples = new ArrayList<>();
             for (Prediction p : predictions) {
                 samples.add(new PredictionSamples.Sample(p.rowIndex(), json.writeValueAsString(p.input()),

@@ -7,7 +7,8 @@ import java.util.UUID;
 
 /**
  * A row of the {@code job} table. The JSON columns come as their text ({@code params} is what
- * {@code JobSpecs.write} made of the job's specification); {@code submittedByName} is the submitter's username.
+ * {@code JobSpecs.write} made of the job's specification); {@code submittedByName} is the submitter's username; {@code waitingForRunner} says that the runner of a running job
+ * stopped beating (killed, or cut off), or that no runner is there for a queued one.
  */
 public record JobRow(
         UUID id,
@@ -34,5 +35,6 @@ public record JobRow(
         Instant finishedAt,
         Instant updatedAt,
         UUID submittedBy,
-        String submittedByName) {
+        String submittedByName,
+        boolean waitingForRunner) {
 }

@@ -25,6 +25,12 @@ import java.util.UUID;
  */
 public final class Jobs {
 
+    /**
+     * A runner that has not beaten for this long (three of its 5 s heartbeats) is taken as gone: its running jobs,
+     * and queued jobs while no runner is there at all, show as waiting for a runner.
+     */
+    static final String RUNNER_SILENT_AFTER = "15 seconds";
+
     /** The order of job lists: newest first. */
     public static final String ORDER = "-submittedAt";
 
@@ -32,7 +38,13 @@ public final class Jobs {
             id, kind, state, model_id, model_version_id, params::text AS params, device_kind, device_count, priority,
             progress, progress_detail::text AS progress_detail, result::text AS result, worker_id, attempt,
             max_attempts, time_limit_seconds, cancel_requested, error, error_cause, submitted_at, started_at, finished_at,
-            updated_at, submitted_by, (SELECT username FROM app_user WHERE app_user.id = job.submitted_by) AS submitted_by_name""";
+            updated_at, submitted_by, (SELECT username FROM app_user WHERE app_user.id = job.submitted_by) AS submitted_by_name,
+            CASE job.state
+                WHEN 'running' THEN NOT EXISTS (SELECT 1 FROM worker w WHERE w.id = job.worker_id
+                                                AND w.heartbeat_at > now() - interval '%1$s')
+                WHEN 'queued' THEN NOT EXISTS (SELECT 1 FROM worker w
+                                               WHERE w.heartbeat_at > now() - interval '%1$s')
+                ELSE false END AS waiting_for_runner""".formatted(RUNNER_SILENT_AFTER);
     private static final String CLAIM_COLUMNS =
             "kind, params::text AS params, attempt, max_attempts, priority, device_kind, device_count, time_limit_seconds";
 
@@ -308,6 +320,7 @@ public final class Jobs {
                 SqlValues.instant(rs, "finished_at"),
                 SqlValues.instant(rs, "updated_at"),
                 SqlValues.uuid(rs, "submitted_by"),
-                rs.getString("submitted_by_name"));
+                rs.getString("submitted_by_name"),
+                rs.getBoolean("waiting_for_runner"));
     }
 }

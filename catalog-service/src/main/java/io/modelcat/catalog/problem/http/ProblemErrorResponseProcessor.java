@@ -29,7 +29,7 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
         String detail = context.getErrors().stream().map(Error::getMessage).findFirst()
                 .orElse(status.getReason());
         if (status.getCode() >= 500) {
-            detail = "The server failed to answer this request; the failure is in its log.";
+            detail = ProblemResponses.SERVER_FAILURE;
             errors = List.of();
         }
         Problem problem = new Problem("about:blank", status.getReason(), status.getCode(), detail,

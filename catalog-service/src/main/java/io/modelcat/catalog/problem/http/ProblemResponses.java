@@ -14,6 +14,9 @@ public final class ProblemResponses {
     /** Media type of problem bodies. */
     public static final String PROBLEM_JSON = "application/problem+json";
 
+    /** The detail of every 500: what failed is in the server's log, never in the answer. */
+    public static final String SERVER_FAILURE = "The server failed to answer this request; the failure is in its log.";
+
     private ProblemResponses() {
     }
 
