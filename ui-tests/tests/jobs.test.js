@@ -37,6 +37,8 @@ describe('jobs page', () => {
     const first = rows(page).first();
     assert.equal(await first.locator('.job-kind').textContent(), 'No-op');
     assert.equal(await first.locator('.badge.job-state').textContent(), 'Queued');
+    // The UI tests run no runner: a queued job says what it waits for.
+    assert.equal(await first.locator('.badge.waiting-for-runner').textContent(), 'waiting for a runner');
     assert.equal(await first.locator('[role="progressbar"]').getAttribute('aria-valuenow'), '0');
     assert.equal(await page.isVisible('#jobs-live'), true, 'refreshing while jobs are queued');
     await screenshot(page, '10-jobs');

@@ -35,22 +35,20 @@ export function kindLabel(kind) {
 }
 
 /**
- * A badge for a job's state; while the job is active, a requested cancellation shows, and so does a job that
- * waits for a runner (its runner stopped answering, or none is there).
+ * A badge for a job's state (a requested cancellation shows while the job still runs), and beside it, while the job
+ * is active but cannot move, a badge saying that it waits for a runner (its runner stopped answering, or none is
+ * there).
  */
 export function jobStateBadge(job) {
   const label = STATE_LABELS[job.state] ?? job.state;
-  let text = label;
-  if (job.cancelRequested && isActive(job)) text = `${label} · cancelling`;
-  else if (job.waitingForRunner && isActive(job)) text = `${label} · waiting for a runner`;
-  const badge = h('span', { class: `badge job-state state-${job.state}`, dataset: { state: job.state } }, text);
-  if (job.waitingForRunner && isActive(job)) {
-    badge.classList.add('waiting-for-runner');
-    badge.title = job.state === 'running'
-      ? 'Its runner stopped answering. The job continues from its last checkpoint when a runner takes it.'
-      : 'No runner is running. The job starts when one starts.';
-  }
-  return badge;
+  const state = h('span', { class: `badge job-state state-${job.state}`, dataset: { state: job.state } },
+    job.cancelRequested && isActive(job) ? `${label} · cancelling` : label);
+  if (!(job.waitingForRunner && isActive(job))) return state;
+  const waiting = h('span', { class: 'badge waiting-for-runner' }, 'waiting for a runner');
+  waiting.title = job.state === 'running'
+    ? 'Its runner stopped answering. The job continues from its last checkpoint when a runner takes it.'
+    : 'No runner is running. The job starts when one starts.';
+  return h('span', { class: 'job-state-group' }, state, ' ', waiting);
 }
 
 /** What the job is about: the Hub repository of an import, the batch job a helper helps, else its kind. */

@@ -26,9 +26,15 @@ import java.util.function.Supplier;
  */
 public final class LocalSystem {
 
+    /** The embedded PostgreSQL's port unless MODELCAT_EMBEDDED_DB_PORT says otherwise. */
+    static final int EMBEDDED_DB_PORT = 54329;
+
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
         Path home = Path.of(env.getOrDefault("MODELCAT_HOME", System.getProperty("user.home") + "/.modelcat"));
+        if (args.length > 0 && (args[0].equals("backup") || args[0].equals("restore"))) {
+            System.exit(backupCommand(env, home, args));
+        }
         Path catalogJar = jar(args, 0, "catalog-service");
         Path runnerJar = jar(args, 1, "job-runner");
         String port = env.getOrDefault("MODELCAT_PORT", "8080");
@@ -66,7 +72,7 @@ public final class LocalSystem {
             db = new Database(env.get("DATABASE_URL"), env.getOrDefault("DATABASE_USER", "postgres"),
                     env.getOrDefault("DATABASE_PASSWORD", ""));
         } else {
-            int dbPort = intSetting(env, "MODELCAT_EMBEDDED_DB_PORT", 54329);
+            int dbPort = intSetting(env, "MODELCAT_EMBEDDED_DB_PORT", EMBEDDED_DB_PORT);
             EmbeddedDatabase embedded = new EmbeddedDatabase(home.resolve("postgres"), dbPort);
             supervisor.start(embedded);
             db = new Database(embedded.jdbcUrl(), "postgres", "");
@@ -107,7 +113,27 @@ public final class LocalSystem {
         System.out.println("Press Ctrl-C to stop.");
     }
 
-    private static int intSetting(Map<String, String> env, String variable, int defaultValue) {
+    /** {@code backup <file>} or {@code restore <file>}; answers the exit code. */
+    private static int backupCommand(Map<String, String> env, Path home, String[] args) {
+        if (args.length != 2) {
+            System.err.println("Usage: ./modelcat backup <file.zip>   or   ./modelcat restore <file.zip>");
+            return 2;
+        }
+        BackupCommands commands = new BackupCommands(env, home);
+        try {
+            if (args[0].equals("backup")) {
+                commands.backup(Path.of(args[1]));
+            } else {
+                commands.restore(Path.of(args[1]));
+            }
+            return 0;
+        } catch (Exception e) {
+            Console.warn("The " + args[0] + " failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        }
+    }
+
+    static int intSetting(Map<String, String> env, String variable, int defaultValue) {
         String value = env.get(variable);
         if (value == null || value.isBlank()) {
             return defaultValue;

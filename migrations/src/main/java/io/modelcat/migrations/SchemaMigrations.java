@@ -21,4 +21,15 @@ public final class SchemaMigrations {
                 .migrate()
                 .migrationsExecuted;
     }
+
+    /** Migrates to {@code version} and no further (a restore loads rows dumped at that version). */
+    public static int migrateTo(DataSource dataSource, String version) {
+        return Flyway.configure()
+                .dataSource(dataSource)
+                .locations(LOCATION)
+                .target(version)
+                .load()
+                .migrate()
+                .migrationsExecuted;
+    }
 }

@@ -1,6 +1,7 @@
 package io.modelcat.store;
 
 import io.micronaut.data.connection.ConnectionOperations;
+import io.micronaut.data.connection.exceptions.ConnectionException;
 import io.micronaut.transaction.TransactionOperations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +48,8 @@ public final class Database {
         } catch (DatabaseUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
-            if (DatabaseErrors.unavailable(e)) {
+            // Micronaut's ConnectionException: it could not get, or set up, a connection (one closed under it).
+            if (e instanceof ConnectionException || DatabaseErrors.unavailable(e)) {
                 throw new DatabaseUnavailableException(e);
             }
             throw e;

@@ -1,6 +1,5 @@
 package io.modelcat.store;
 
-import io.micronaut.data.connection.exceptions.ConnectionException;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -37,10 +36,8 @@ public final class DatabaseErrors {
     /** Whether {@code failure}, or one of its causes, says that the database could not be reached. */
     public static boolean unavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            // Micronaut's ConnectionException: it could not get, or set up, a connection (one closed under it).
             if (t instanceof DatabaseUnavailableException || t instanceof SQLTransientConnectionException
-                    || t instanceof SQLNonTransientConnectionException || t instanceof ConnectException
-                    || t instanceof ConnectionException) {
+                    || t instanceof SQLNonTransientConnectionException || t instanceof ConnectException) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null

@@ -203,7 +203,12 @@ public final class RunningSystem implements AutoCloseable {
 
     /** Reads as the admin. */
     public Answer get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET(), adminToken);
+        return get(path, adminToken);
+    }
+
+    /** Gets with a personal API token (null: none). */
+    public Answer get(String path, String token) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET(), token);
     }
 
     /** Posts JSON as the admin. */
