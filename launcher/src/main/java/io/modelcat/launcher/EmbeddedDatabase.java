@@ -25,12 +25,19 @@ final class EmbeddedDatabase implements Supervised {
 
     private final Path dataDirectory;
     private final int port;
+    private final boolean durable;
     private EmbeddedPostgres postgres;
     private volatile String lastExit = "running";
 
     EmbeddedDatabase(Path dataDirectory, int port) {
+        this(dataDirectory, port, true);
+    }
+
+    /** {@code durable} false: no fsync (a crash of the machine may corrupt the data), for throwaway systems. */
+    EmbeddedDatabase(Path dataDirectory, int port, boolean durable) {
         this.dataDirectory = dataDirectory;
         this.port = port;
+        this.durable = durable;
     }
 
     @Override
@@ -51,9 +58,9 @@ final class EmbeddedDatabase implements Supervised {
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 .setPort(port)
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("fsync", durable ? "on" : "off")
+                .setServerConfig("synchronous_commit", durable ? "on" : "off")
+                .setServerConfig("full_page_writes", durable ? "on" : "off")
                 .setPGStartupWait(Duration.ofSeconds(120))
                 .start();
         lastExit = "running";

@@ -30,6 +30,9 @@ public final class LocalSystem {
     static final int EMBEDDED_DB_PORT = 54329;
 
     public static void main(String[] args) throws Exception {
+        // The library's own lines (a stack trace when it cannot stop a server that is already gone, before a
+        // restart) would bury the launcher's; what matters is said by the launcher.
+        System.setProperty("org.slf4j.simpleLogger.log.io.zonky.test.db.postgres.embedded.EmbeddedPostgres", "off");
         Map<String, String> env = System.getenv();
         Path home = Path.of(env.getOrDefault("MODELCAT_HOME", System.getProperty("user.home") + "/.modelcat"));
         if (args.length > 0 && (args[0].equals("backup") || args[0].equals("restore"))) {
@@ -49,7 +52,12 @@ public final class LocalSystem {
         // registers a hook of its own and must outlive the services, which write to it as they stop.
         for (String signal : List.of("INT", "TERM")) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
-                supervisor.stopAll();
+                try {
+                    supervisor.stopAll();
+                } catch (Throwable t) {
+                    Console.warn("While stopping: " + t);
+                    t.printStackTrace();
+                }
                 System.exit(0);
             });
         }
@@ -73,7 +81,12 @@ public final class LocalSystem {
                     env.getOrDefault("DATABASE_PASSWORD", ""));
         } else {
             int dbPort = intSetting(env, "MODELCAT_EMBEDDED_DB_PORT", EMBEDDED_DB_PORT);
-            EmbeddedDatabase embedded = new EmbeddedDatabase(home.resolve("postgres"), dbPort);
+            boolean durable = !"false".equalsIgnoreCase(env.getOrDefault("MODELCAT_EMBEDDED_DB_DURABLE", "true").trim());
+            if (!durable) {
+                Console.warn("MODELCAT_EMBEDDED_DB_DURABLE=false: the embedded PostgreSQL runs without fsync; a crash of "
+                        + "this machine may lose or corrupt its data. Use it for throwaway systems only.");
+            }
+            EmbeddedDatabase embedded = new EmbeddedDatabase(home.resolve("postgres"), dbPort, durable);
             supervisor.start(embedded);
             db = new Database(embedded.jdbcUrl(), "postgres", "");
         }

@@ -147,6 +147,7 @@ final class Supervisor {
                 synchronized (child) {
                     child.stop(stopGrace);
                 }
+                Console.say("Stopped " + child.name());
             } catch (RuntimeException e) {
                 Console.warn("While stopping " + child.name() + ": " + e.getMessage());
             }

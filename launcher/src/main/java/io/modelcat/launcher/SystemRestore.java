@@ -53,6 +53,8 @@ final class SystemRestore {
             // at the end, when every table is in.
             s.execute("SET session_replication_role = replica");
             List<String> present = SystemBackup.tables(db);
+            // The migrations seed rows (the sample catalog); the backup holds what the system had instead.
+            s.execute("TRUNCATE " + String.join(", ", present.stream().map(SystemBackup::quote).toList()));
             for (BackupManifest.Table table : manifest.tables()) {
                 if (!present.contains(table.name())) {
                     throw new IllegalStateException("the backup has table " + table.name()

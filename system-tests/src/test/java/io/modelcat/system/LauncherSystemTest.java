@@ -46,8 +46,8 @@ class LauncherSystemTest {
         Thread reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(launcher.getInputStream()))) {
                 lines.lines().forEach(line -> output.append(line).append('\n'));
-            } catch (IOException e) {
-                // the launcher is gone
+            } catch (IOException | java.io.UncheckedIOException e) {
+                output.append("(reading the launcher's output failed: ").append(e).append(")\n");
             }
         });
         reader.start();
@@ -69,12 +69,14 @@ class LauncherSystemTest {
             assertThat(pid(run, "catalog-service")).as("the catalog stayed up").isEqualTo(first.get(1));
 
             List<Long> last = List.of(pid(run, "postgresql"), pid(run, "catalog-service"), pid(run, "job-runner"));
-            launcher.destroy();
+            // SIGTERM through the handle: Process.destroy() would also close our end of its output.
+            launcher.toHandle().destroy();
             assertThat(launcher.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            reader.join(10_000);
             for (long pid : last) {
                 await(Duration.ofSeconds(10), () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
             }
-            assertThat(output.toString()).contains("ModelCat stopped.");
+            assertThat(output.toString()).as("exit code %d", launcher.exitValue()).contains("ModelCat stopped.");
         } finally {
             launcher.descendants().forEach(ProcessHandle::destroyForcibly);
             launcher.destroyForcibly();

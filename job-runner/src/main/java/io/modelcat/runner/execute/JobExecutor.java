@@ -8,6 +8,7 @@ import io.modelcat.jobs.spec.JobSpec;
 import io.modelcat.jobs.spec.JobSpecs;
 import io.modelcat.runner.worker.WorkerIdentity;
 import io.modelcat.store.DatabaseUnavailableException;
+import io.modelcat.store.DiskFull;
 import io.modelcat.store.job.Claim;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -153,6 +154,9 @@ public class JobExecutor {
 
     private void fail(RunningJob job, Exception e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (DiskFull.is(e)) {
+            message = "The disk under MODELCAT_HOME is full: free space, then run the job again (" + message + ")";
+        }
         StringBuilder cause = new StringBuilder(e.getClass().getName());
         for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
             cause.append(" <- ").append(t.getClass().getName()).append(": ").append(t.getMessage());
