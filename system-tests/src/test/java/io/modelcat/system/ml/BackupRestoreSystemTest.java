@@ -54,9 +54,7 @@ class BackupRestoreSystemTest {
             hub.addRepo("hf-tiny/bert", Fixtures.model("bert"));
             system.addRunner("runner", Map.of());
             assertThat(system.put("/api/v1/secrets/huggingface-token", Map.of("value", HF_TOKEN)).status()).isEqualTo(200);
-            Object importJob = system.post("/api/v1/imports", Map.of("modelId", "hf-tiny/bert")).map().get("id");
-            model = (String) ((Map<?, ?>) system.awaitJob(importJob, Duration.ofMinutes(2), "succeeded")
-                    .get("result")).get("modelId");
+            model = system.importModel("hf-tiny/bert", Duration.ofMinutes(2));
             String dataset = (String) system.upload("/api/v1/datasets?name=reviews", "text/csv",
                     SentimentData.csv(200, 1)).map().get("id");
             evaluation = (String) system.post("/api/v1/evaluations", Map.of("modelId", model, "datasetId", dataset,

@@ -40,9 +40,7 @@ class DatabaseOutageSystemTest {
                 "HF_ENDPOINT", hub.endpoint().toString(), "DATABASE_URL", url, "DATABASE_USER", "postgres"))) {
             hub.addRepo("hf-tiny/bert", Fixtures.model("bert"));
             system.addRunner("steady", Map.of());
-            Object importJob = system.post("/api/v1/imports", Map.of("modelId", "hf-tiny/bert")).map().get("id");
-            String model = (String) ((Map<?, ?>) system.awaitJob(importJob, Duration.ofMinutes(2), "succeeded")
-                    .get("result")).get("modelId");
+            String model = system.importModel("hf-tiny/bert", Duration.ofMinutes(2));
             String dataset = (String) system.upload("/api/v1/datasets?name=reviews", "text/csv",
                     SentimentData.csv(1500, 3)).map().get("id");
             RunningSystem.Answer submitted = system.post("/api/v1/finetunes", Map.of("modelId", model,

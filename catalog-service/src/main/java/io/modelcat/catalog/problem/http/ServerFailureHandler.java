@@ -34,7 +34,7 @@ public class ServerFailureHandler implements ExceptionHandler<RuntimeException, 
             LOG.warn("{} {}: the database is unreachable ({})", request.getMethod(), request.getPath(),
                     exception.getMessage());
             return ProblemResponses.of(HttpStatus.SERVICE_UNAVAILABLE, "The database is unreachable, so ModelCat "
-                            + "cannot answer now; nothing was changed. Try again in " + RETRY_AFTER_SECONDS
+                            + "cannot answer now. Try again in " + RETRY_AFTER_SECONDS
                             + " s: it answers as soon as the database is back.", request, List.of())
                     .header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
         }
