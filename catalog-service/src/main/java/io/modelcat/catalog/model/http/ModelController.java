@@ -25,6 +25,7 @@ import io.modelcat.catalog.model.ModelRequests;
 import io.modelcat.catalog.model.ModelService;
 import io.modelcat.catalog.model.ModelVersion;
 import io.modelcat.catalog.problem.http.ProblemAnswers;
+import io.modelcat.catalog.problem.http.QueryFlags;
 import io.modelcat.catalog.problem.http.RequestIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -68,9 +69,10 @@ public class ModelController {
             @Parameter(description = "name, -name, createdAt, -createdAt, updatedAt, -updatedAt, relevance (default: name, or relevance with q)") @Nullable @QueryValue("sort") String sort,
             @Parameter(description = "page size, 1 to 100 (default 20)") @Nullable @QueryValue("limit") Integer limit,
             @Parameter(description = "nextCursor of the previous page") @Nullable @QueryValue("cursor") String cursor,
-            @Parameter(description = "include total and facet counts") @Nullable @QueryValue("facets") Boolean facets) {
+            @Parameter(description = "include total and facet counts: true (default) or false",
+                    schema = @Schema(type = "boolean")) @Nullable @QueryValue("facets") String facets) {
         ModelService.ListRequest request = models.listRequest(task, finetuningTask, license, tag, q, sort, limit, cursor,
-                facets == null || facets);
+                QueryFlags.parse("facets", facets, true));
         return models.recentPage(request).map(CompletableFuture::completedFuture)
                 .orElseGet(() -> CompletableFuture.supplyAsync(() -> models.list(request), blocking));
     }
