@@ -42,9 +42,9 @@ class ApiFuzzSystemTest {
     private static final int CASES = Integer.getInteger("modelcat.fuzz.cases", 6);
     private static final String SEED = System.getProperty("modelcat.fuzz.seed", "20261205");
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
-    /** Operations that end the caller's own credentials: fuzzed last, so that they cannot cut other runs short. */
     /** The operations only admins may call (catalog-service's AccessRulesTest has every endpoint's role). */
     private static final String ADMIN_ONLY = "^[A-Z]+ /api/v1/(users|runner-tokens|secrets|audit)|^DELETE /api/v1/models/\\{id\\}$";
+    /** Operations that end the caller's own credentials: fuzzed last, so that they cannot cut other runs short. */
     private static final List<String> CREDENTIAL_ENDING = List.of("DELETE /api/v1/tokens/{id}", "PATCH /api/v1/users/{id}");
 
     private final Path reports = Path.of("target", "fuzz");

@@ -63,7 +63,8 @@ final class Schemathesis {
 
     /**
      * Runs {@code schemathesis --config-file <config> run <schema> <arguments>} and reads its JUnit report for the
-     * operations it tested; the run's output goes to {@code log}.
+     * operations it tested; the run's output and report are {@code <name>.log} and {@code <name>.xml} in
+     * {@code reports}.
      */
     Run run(String name, Path config, String schema, List<String> arguments, Path reports, Duration timeout) {
         try {
@@ -74,8 +75,7 @@ final class Schemathesis {
                     schema, "--no-color", "--report", "junit", "--report-junit-path", junit.toString()));
             full.addAll(arguments);
             long started = System.nanoTime();
-            // Run in the reports' folder: what schemathesis and Hypothesis keep between runs lands there, not in the
-            // repository.
+            // Run in the reports' folder: what Hypothesis keeps between runs lands there, not in the repository.
             Ended ended = execute(full, reports, timeout, reports.resolve(name + ".log"));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             List<String> operations = Files.exists(junit) ? testedOperations(junit) : List.of();
