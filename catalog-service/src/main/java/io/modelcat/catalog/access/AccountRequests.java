@@ -97,7 +97,7 @@ public final class AccountRequests {
     public record Session(User user,
                           @Schema(description = "how this request proved who sent it: session or api_token") String method,
                           @Schema(description = "send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE of this session")
-                          String csrfToken,
-                          Instant expiresAt) {
+                          @Nullable String csrfToken,
+                          @Nullable Instant expiresAt) {
     }
 }

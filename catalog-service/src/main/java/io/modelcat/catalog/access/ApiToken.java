@@ -1,5 +1,6 @@
 package io.modelcat.catalog.access;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
@@ -16,6 +17,6 @@ public record ApiToken(
         @Schema(description = "the token's first characters, to tell tokens apart") String prefix,
         Instant createdAt,
         Instant expiresAt,
-        Instant lastUsedAt,
-        Instant revokedAt) {
+        @Nullable Instant lastUsedAt,
+        @Nullable Instant revokedAt) {
 }

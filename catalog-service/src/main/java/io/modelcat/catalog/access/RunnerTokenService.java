@@ -67,7 +67,7 @@ public class RunnerTokenService implements ApplicationEventListener<StartupEvent
     @Serdeable
     @Schema(name = "RunnerToken")
     public record RunnerTokenView(UUID id, String name, String prefix, String createdBy, Instant createdAt,
-                                  Instant expiresAt, Instant lastUsedAt, Instant revokedAt,
+                                  @Nullable Instant expiresAt, @Nullable Instant lastUsedAt, @Nullable Instant revokedAt,
                                   @Schema(description = "whether a runner may start and take jobs with it now") boolean active) {
 
         static RunnerTokenView of(RunnerTokens.RunnerToken t) {

@@ -1,5 +1,6 @@
 package io.modelcat.catalog.access;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
@@ -11,11 +12,11 @@ import java.util.UUID;
 public record User(
         UUID id,
         String username,
-        String displayName,
+        @Nullable String displayName,
         @Schema(description = "viewer, contributor or admin") String role,
         @Schema(description = "a disabled account cannot sign in and its tokens stop working") boolean disabled,
         @Schema(description = "whether the account can sign in with a password (else API tokens only)") boolean hasPassword,
         Instant createdAt,
         Instant updatedAt,
-        Instant passwordChangedAt) {
+        @Nullable Instant passwordChangedAt) {
 }

@@ -1,5 +1,6 @@
 package io.modelcat.catalog.audit;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
@@ -12,12 +13,12 @@ import java.util.UUID;
 public record AuditEvent(
         long id,
         Instant at,
-        UUID actorId,
+        @Nullable UUID actorId,
         @Schema(description = "the username, or 'system', or the name tried at a failed sign-in") String actor,
         @Schema(description = "e.g. job.submit, job.cancel, model.register, model.delete, user.create, login") String action,
-        String targetType,
-        String targetId,
+        @Nullable String targetType,
+        @Nullable String targetId,
         @Schema(description = "success, denied (not allowed) or failure") String outcome,
-        String remoteAddr,
-        Map<String, Object> details) {
+        @Nullable String remoteAddr,
+        @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, Object> details) {
 }

@@ -1,5 +1,6 @@
 package io.modelcat.catalog.dataset;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.modelcat.catalog.access.UserRef;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -21,7 +22,8 @@ public record Dataset(
         @Schema(description = "the first bad records, with their line and reason") List<BadRecord> badRows,
         List<DatasetColumn> columns,
         Instant createdAt,
-        @Schema(description = "who uploaded it; absent for datasets from before accounts existed") UserRef createdBy) {
+        @Nullable @Schema(description = "who uploaded it; absent for datasets from before accounts existed")
+        UserRef createdBy) {
 
     /** A column: its name, its type (string, integer, number, boolean, list<string>, list<integer>, list, object, mixed, null) and in how many rows it has no value. */
     @Serdeable

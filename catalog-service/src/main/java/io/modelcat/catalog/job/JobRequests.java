@@ -30,7 +30,7 @@ public final class JobRequests {
     public record Submit(
             @NotBlank @Schema(description = "noop (more kinds come with their own endpoints)") String kind,
             @Nullable UUID modelId,
-            @Nullable Map<String, Object> params,
+            @Nullable @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, Object> params,
             @Nullable @Valid DeviceInput device,
             @Nullable @Min(0) @Max(9) @Schema(description = "0 (default) to 9; higher runs first") Integer priority,
             @Nullable @Min(1) @Max(10) @Schema(description = "attempts for transient failures (default 3)") Integer maxAttempts,

@@ -1,6 +1,7 @@
 package io.modelcat.catalog.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.modelcat.catalog.access.UserRef;
 import io.modelcat.jobs.JobState;
@@ -16,26 +17,26 @@ public record JobView(
         UUID id,
         String kind,
         String state,
-        UUID modelId,
-        UUID modelVersionId,
-        Map<String, Object> params,
+        @Nullable UUID modelId,
+        @Nullable UUID modelVersionId,
+        @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, Object> params,
         Device device,
         int priority,
         double progress,
-        Map<String, Object> progressDetail,
-        Map<String, Object> result,
-        String workerId,
+        @Nullable @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, Object> progressDetail,
+        @Nullable @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, Object> result,
+        @Nullable String workerId,
         int attempt,
         int maxAttempts,
-        Integer timeLimitSeconds,
+        @Nullable Integer timeLimitSeconds,
         boolean cancelRequested,
-        String error,
-        String errorCause,
+        @Nullable String error,
+        @Nullable String errorCause,
         Instant submittedAt,
-        Instant startedAt,
-        Instant finishedAt,
+        @Nullable Instant startedAt,
+        @Nullable Instant finishedAt,
         Instant updatedAt,
-        @Schema(description = "who submitted it; absent for jobs from before accounts existed") UserRef submittedBy,
+        @Nullable @Schema(description = "who submitted it; absent for jobs from before accounts existed") UserRef submittedBy,
         @Schema(description = "true while the job cannot move: its runner stopped answering (a running job, which "
                 + "continues from its last checkpoint when a runner takes it), or no runner is there (a queued job)")
         boolean waitingForRunner) {

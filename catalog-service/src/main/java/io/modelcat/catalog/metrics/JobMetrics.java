@@ -1,6 +1,7 @@
 package io.modelcat.catalog.metrics;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
@@ -22,6 +23,6 @@ public record JobMetrics(
     /** A figure recorded during training: per step ({@code train}) or per epoch ({@code validation}). */
     @Serdeable
     @Schema(name = "MetricPoint")
-    public record Point(String split, String name, Integer step, Integer epoch, double value, Instant recordedAt) {
+    public record Point(String split, String name, @Nullable Integer step, @Nullable Integer epoch, double value, Instant recordedAt) {
     }
 }

@@ -1,5 +1,6 @@
 package io.modelcat.catalog.metrics;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
@@ -8,6 +9,6 @@ import java.util.UUID;
 /** A final test figure of a job on one version of a model, with the dataset it was measured on. */
 @Serdeable
 @Schema(name = "ModelMetric")
-public record ModelMetric(UUID jobId, UUID modelVersionId, int versionNumber, UUID datasetId, String datasetName,
+public record ModelMetric(UUID jobId, UUID modelVersionId, int versionNumber, @Nullable UUID datasetId, @Nullable String datasetName,
                           String task, String name, double value, Instant recordedAt) {
 }

@@ -1,5 +1,6 @@
 package io.modelcat.catalog.model;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
 import java.util.List;
@@ -10,19 +11,19 @@ import java.util.UUID;
 public record ModelCard(
         UUID id,
         String name,
-        String publisher,
-        String description,
+        @Nullable String publisher,
+        @Nullable String description,
         String task,
         List<String> finetuningTasks,
-        String license,
+        @Nullable String license,
         List<String> tags,
-        String library,
-        String architecture,
+        @Nullable String library,
+        @Nullable String architecture,
         List<ModelSample> samples,
         Source source,
         String status,
-        String statusMessage,
-        ModelVersion latestVersion,
+        @Nullable String statusMessage,
+        @Nullable ModelVersion latestVersion,
         int versionCount,
         Instant createdAt,
         Instant updatedAt,
@@ -30,6 +31,6 @@ public record ModelCard(
 
     /** Where the model came from: {@code huggingface} (repo and revision), {@code finetuned} or {@code manual}. */
     @Serdeable
-    public record Source(String type, String repo, String revision) {
+    public record Source(String type, @Nullable String repo, @Nullable String revision) {
     }
 }

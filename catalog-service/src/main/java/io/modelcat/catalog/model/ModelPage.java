@@ -1,6 +1,7 @@
 package io.modelcat.catalog.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.Map;
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ModelPage(List<ModelCard> items, String nextCursor, Long total, Facets facets) {
+public record ModelPage(List<ModelCard> items, @Nullable String nextCursor, @Nullable Long total, @Nullable Facets facets) {
 
     /**
      * Counts per value of each filter, each computed with all the other filters applied but not its

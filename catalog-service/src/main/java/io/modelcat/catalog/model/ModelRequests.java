@@ -72,7 +72,7 @@ public final class ModelRequests {
             @Nullable @Size(max = 200) String sourceRevision,
             @Nullable @Size(max = 2000) String artifactUri,
             @Nullable UUID parentVersionId,
-            @Nullable @Size(max = 50) Map<String, Object> lineage,
+            @Nullable @Size(max = 50) @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, Object> lineage,
             @Nullable @Size(max = 10_000) String notes) {
     }
 }

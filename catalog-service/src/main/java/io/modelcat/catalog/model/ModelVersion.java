@@ -1,6 +1,8 @@
 package io.modelcat.catalog.model;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -11,10 +13,10 @@ public record ModelVersion(
         UUID id,
         UUID modelId,
         int versionNumber,
-        String sourceRevision,
-        String artifactUri,
-        UUID parentVersionId,
-        Map<String, Object> lineage,
-        String notes,
+        @Nullable String sourceRevision,
+        @Nullable String artifactUri,
+        @Nullable UUID parentVersionId,
+        @Nullable @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, Object> lineage,
+        @Nullable String notes,
         Instant createdAt) {
 }

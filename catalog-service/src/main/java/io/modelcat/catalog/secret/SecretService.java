@@ -54,7 +54,7 @@ public class SecretService {
     /** What the API tells of a secret: never its value. */
     @Serdeable
     @Schema(name = "Secret")
-    public record SecretView(String name, String updatedBy, Instant updatedAt,
+    public record SecretView(String name, @Nullable String updatedBy, Instant updatedAt,
                              @Schema(description = "false when it was encrypted under another key than this service's: set it again")
                              boolean readable) {
     }

@@ -2,6 +2,7 @@ package io.modelcat.catalog.task;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.modelcat.datasets.SchemaInput;
 import io.modelcat.jobs.JobKind;
@@ -66,12 +67,12 @@ public record TaskRegistryView(
     public record SettingView(
             String name,
             @Schema(description = "integer or number") String type,
-            @JsonProperty("default") @Schema(name = "default") Number defaultValue,
-            Double minimum,
+            @Nullable @JsonProperty("default") @Schema(name = "default") Number defaultValue,
+            @Nullable Double minimum,
             boolean minimumExcluded,
-            Double maximum,
+            @Nullable Double maximum,
             boolean maximumExcluded,
-            String help,
+            @Nullable String help,
             @Schema(description = "help, limits and default in one sentence") String description) {
     }
 

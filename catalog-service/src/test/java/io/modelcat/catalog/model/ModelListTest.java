@@ -161,6 +161,10 @@ class ModelListTest extends CatalogTestBase {
         assertThat(api.get("/api/v1/models?cursor=garbage").errorFields()).containsExactly("cursor");
         assertThat(api.get("/api/v1/models?q=" + enc("!!!")).errorFields()).containsExactly("q");
         assertThat(api.get("/api/v1/models?q=" + "a".repeat(201)).errorFields()).containsExactly("q");
+        // Found by API fuzzing: an unknown word was read as false and answered 200.
+        assertThat(api.get("/api/v1/models?facets=AAA").errorFields()).containsExactly("facets");
+        assertThat(api.get("/api/v1/models?facets=false").map()).doesNotContainKey("facets");
+        assertThat(api.get("/api/v1/models?facets=true").map()).containsKey("facets");
 
         String nameCursor = (String) api.get("/api/v1/models?limit=1").map().get("nextCursor");
         ApiClient.Answer mixed = api.get("/api/v1/models?sort=-createdAt&cursor=" + nameCursor);

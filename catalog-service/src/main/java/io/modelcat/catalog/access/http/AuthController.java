@@ -17,6 +17,7 @@ import io.modelcat.catalog.access.CredentialRepository;
 import io.modelcat.catalog.access.Role;
 import io.modelcat.catalog.access.SignInService;
 import io.modelcat.catalog.access.UserService;
+import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -26,6 +27,7 @@ import java.util.Optional;
 
 /** Signing in and out of the web UI, the current session, and changing one's own password. */
 @Controller("/api/v1/auth")
+@ProblemAnswers
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "Access", description = "Sign-in, sessions, accounts, API tokens, runner tokens")
 public class AuthController {

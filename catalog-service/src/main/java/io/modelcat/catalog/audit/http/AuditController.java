@@ -10,12 +10,14 @@ import io.modelcat.catalog.access.Role;
 import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.audit.AuditLog;
 import io.modelcat.catalog.audit.AuditPage;
+import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** The audit log, for admins: {@code /api/v1/audit}. */
 @Controller("/api/v1/audit")
+@ProblemAnswers
 @ExecuteOn(TaskExecutors.BLOCKING)
 @RequiresRole(Role.ADMIN)
 @Tag(name = "Audit", description = "Who submitted, cancelled, registered, deleted or changed what")

@@ -23,8 +23,11 @@ import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.batch.BatchEndpointRequests;
 import io.modelcat.catalog.batch.BatchEndpointService;
 import io.modelcat.catalog.batch.BatchEndpointView;
+import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.modelcat.catalog.problem.http.RequestIds;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
@@ -32,6 +35,7 @@ import java.nio.file.Path;
 
 /** Batch endpoints, their deployments and invocations: {@code /api/v1/batch-endpoints} (docs/deployments.md). */
 @Controller("/api/v1/batch-endpoints")
+@ProblemAnswers
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "Batch endpoints", description = "Score datasets with catalog models as jobs, in mini-batches")
 public class BatchEndpointController {
@@ -50,6 +54,7 @@ public class BatchEndpointController {
     }
 
     @Post
+    @Status(HttpStatus.CREATED)
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Create a batch endpoint", description = "409 if the name is taken")
     public HttpResponse<BatchEndpointView> create(@Body @Valid BatchEndpointRequests.CreateEndpoint body,
@@ -75,6 +80,7 @@ public class BatchEndpointController {
     }
 
     @Post("/{name}/deployments")
+    @Status(HttpStatus.CREATED)
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Deploy a model version in a batch endpoint", description = "The model needs files and a task "
             + "the runners predict. The endpoint's first deployment becomes its default.")
@@ -102,6 +108,7 @@ public class BatchEndpointController {
     }
 
     @Post("/{name}/jobs")
+    @Status(HttpStatus.ACCEPTED)
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Invoke: score a dataset", description = "Checks the deployment, the dataset, the input "
             + "columns and the sizes, and answers 202 with the queued batch-score job (follow it at /api/v1/jobs/{id}).")
@@ -122,7 +129,7 @@ public class BatchEndpointController {
     @Get("/{name}/jobs/{id}")
     @RequiresRole(Role.VIEWER)
     @Operation(summary = "One invocation: its job, progress and outputs")
-    public BatchEndpointView.Job job(@PathVariable String name, @PathVariable String id) {
+    public BatchEndpointView.Job job(@PathVariable String name, @PathVariable @Parameter(schema = @Schema(format = "uuid")) String id) {
         return endpoints.job(name, RequestIds.parse("id", id));
     }
 
@@ -130,7 +137,7 @@ public class BatchEndpointController {
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Download predictions.csv or predictions.jsonl", description = "Streamed; 404 until the job "
             + "has succeeded. predictions.csv has no header: row number in the file, prediction, input file name.")
-    public HttpResponse<SystemFile> output(@PathVariable String name, @PathVariable String id,
+    public HttpResponse<SystemFile> output(@PathVariable String name, @PathVariable @Parameter(schema = @Schema(format = "uuid")) String id,
                                            @PathVariable String file) {
         Path path = endpoints.output(name, RequestIds.parse("id", id), file);
         MediaType type = file.endsWith(".csv") ? MediaType.of("text/csv") : MediaType.of("application/x-ndjson");

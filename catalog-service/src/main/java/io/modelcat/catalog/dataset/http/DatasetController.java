@@ -26,6 +26,7 @@ import io.modelcat.catalog.dataset.DatasetPreview;
 import io.modelcat.catalog.dataset.DatasetService;
 import io.modelcat.catalog.dataset.DatasetSettings;
 import io.modelcat.catalog.dataset.MappingCheck;
+import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.modelcat.catalog.problem.http.RequestIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -42,6 +43,7 @@ import java.net.URI;
 
 /** HTTP adapter of datasets: {@code /api/v1/datasets}. Uploads are the raw file as the request body, streamed. */
 @Controller("/api/v1/datasets")
+@ProblemAnswers
 @ExecuteOn(TaskExecutors.BLOCKING)
 @RequiresRole(Role.CONTRIBUTOR)
 @Tag(name = "Datasets", description = "Uploaded training and evaluation data, previews and column-mapping checks")
@@ -100,14 +102,14 @@ public class DatasetController {
     @Get("/{id}")
     @RequiresRole(Role.VIEWER)
     @Operation(operationId = "getDataset", summary = "Read a dataset: its columns and types, row count and bad rows")
-    public Dataset get(@PathVariable String id) {
+    public Dataset get(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id) {
         return datasets.get(RequestIds.parse("id", id));
     }
 
     @Get("/{id}/preview")
     @Operation(operationId = "previewDataset", summary = "The first 50 rows of a dataset",
             description = "Rows of the data: contributors and admins only.")
-    public DatasetPreview preview(@PathVariable String id) {
+    public DatasetPreview preview(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id) {
         return datasets.preview(RequestIds.parse("id", id));
     }
 
@@ -115,7 +117,7 @@ public class DatasetController {
     @Status(HttpStatus.NO_CONTENT)
     @Operation(operationId = "deleteDataset", summary = "Delete a dataset and its file",
             description = "Only its uploader or an admin may; refused (409) while a queued or running job reads it.")
-    public void delete(@PathVariable String id, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+    public void delete(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         datasets.delete(RequestIds.parse("id", id), caller);
     }
 
@@ -123,7 +125,7 @@ public class DatasetController {
     @Operation(operationId = "checkDatasetMapping", summary = "Check a column mapping for a task",
             description = "Answers the resolved mapping (every input the task reads, with its column), or 400 with "
                     + "one error per bad input, named mapping.<input>, listing the dataset's columns.")
-    public MappingCheck.Result checkMapping(@PathVariable String id, @Body @Valid MappingCheck.Request request) {
+    public MappingCheck.Result checkMapping(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id, @Body @Valid MappingCheck.Request request) {
         return datasets.checkMapping(RequestIds.parse("id", id), request);
     }
 }

@@ -22,16 +22,18 @@ import io.modelcat.catalog.access.Role;
 import io.modelcat.catalog.access.http.AccessFilter;
 import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.deploy.DeploymentLogView;
+import io.modelcat.catalog.deploy.EndpointMetrics;
 import io.modelcat.catalog.deploy.EndpointRequests;
 import io.modelcat.catalog.deploy.EndpointService;
-import io.modelcat.catalog.deploy.EndpointMetrics;
 import io.modelcat.catalog.deploy.EndpointView;
+import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
 /** Online endpoints and their deployments: {@code /api/v1/endpoints} (docs/deployments.md). */
 @Controller("/api/v1/endpoints")
+@ProblemAnswers
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "Endpoints", description = "Deploy models behind online endpoints that applications call")
 public class EndpointController {
@@ -56,6 +58,7 @@ public class EndpointController {
     }
 
     @Post
+    @Status(HttpStatus.CREATED)
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Create an online endpoint", description = "Answers the endpoint and, in key mode, its two keys "
             + "(shown again by GET .../keys only when MODELCAT_SECRET_KEY is set). 409 if the name is taken.")
@@ -135,6 +138,7 @@ public class EndpointController {
     }
 
     @Post("/{name}/deployments")
+    @Status(HttpStatus.CREATED)
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Deploy a model version in the endpoint", description = "Instances are placed on live runners "
             + "and become ready when their runner has loaded the model. The first deployment of an endpoint without "

@@ -16,14 +16,18 @@ import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.export.ModelArchive;
 import io.modelcat.catalog.export.ModelArchiveService;
 import io.modelcat.catalog.problem.InvalidFieldException;
+import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.modelcat.catalog.problem.http.RequestIds;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
 /** HTTP adapter of model export: a version's files as a zip download. */
 @Controller("/api/v1/models")
+@ProblemAnswers
 @RequiresRole(Role.CONTRIBUTOR)
 @Tag(name = "Models")
 public class ModelArchiveController {
@@ -42,7 +46,7 @@ public class ModelArchiveController {
             description = "The version's artifact folder in Hugging Face layout (config.json, tokenizer files, "
                     + "safetensors weights), streamed. 404 for an unknown model or version; 409 when the version "
                     + "has no local files.")
-    public HttpResponse<Flux<byte[]>> archive(@PathVariable String id, @PathVariable String versionNumber,
+    public HttpResponse<Flux<byte[]>> archive(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id, @PathVariable String versionNumber,
                                               @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         int number;
         try {

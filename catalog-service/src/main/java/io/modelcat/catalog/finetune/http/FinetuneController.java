@@ -1,10 +1,12 @@
 package io.modelcat.catalog.finetune.http;
 
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.modelcat.catalog.access.Caller;
@@ -14,6 +16,7 @@ import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.finetune.FinetuneRequest;
 import io.modelcat.catalog.finetune.FinetuneService;
 import io.modelcat.catalog.job.JobView;
+import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -21,6 +24,7 @@ import java.net.URI;
 
 /** HTTP adapter of fine-tuning: {@code /api/v1/finetunes}. */
 @Controller("/api/v1/finetunes")
+@ProblemAnswers
 @ExecuteOn(TaskExecutors.BLOCKING)
 @RequiresRole(Role.CONTRIBUTOR)
 @Tag(name = "Fine-tuning", description = "Fine-tune a model version on your own training data")
@@ -33,6 +37,7 @@ public class FinetuneController {
     }
 
     @Post
+    @Status(HttpStatus.ACCEPTED)
     @Operation(summary = "Fine-tune a model",
             description = "Checks the model version, task, datasets, column mapping and hyperparameters (absent ones take "
                     + "their defaults), then starts a finetune job and answers 202 with it. When it has succeeded, "

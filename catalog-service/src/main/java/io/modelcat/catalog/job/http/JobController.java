@@ -2,6 +2,7 @@ package io.modelcat.catalog.job.http;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -10,6 +11,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.http.annotation.Status;
 import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -22,9 +24,13 @@ import io.modelcat.catalog.job.JobPage;
 import io.modelcat.catalog.job.JobRequests;
 import io.modelcat.catalog.job.JobService;
 import io.modelcat.catalog.job.JobView;
+import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.modelcat.catalog.problem.http.RequestIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
@@ -37,6 +43,7 @@ import reactor.core.scheduler.Schedulers;
 
 /** HTTP adapter of jobs: {@code /api/v1/jobs}, with logs and a Server-Sent Events stream per job. */
 @Controller("/api/v1/jobs")
+@ProblemAnswers
 @RequiresRole(Role.VIEWER)
 @Tag(name = "Jobs", description = "Import, evaluate and fine-tune jobs, their progress and logs")
 public class JobController {
@@ -50,6 +57,7 @@ public class JobController {
     }
 
     @Post
+    @Status(HttpStatus.CREATED)
     @ExecuteOn(TaskExecutors.BLOCKING)
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Submit a job", description = "Queued at once; a free runner of the requested device starts it.")
@@ -73,7 +81,7 @@ public class JobController {
     @Get("/{id}")
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "Read a job: state, progress, worker, result or error")
-    public JobView get(@PathVariable String id) {
+    public JobView get(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id) {
         return jobs.get(RequestIds.parse("id", id));
     }
 
@@ -82,14 +90,14 @@ public class JobController {
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once; a running one stops within "
             + "seconds. Only its submitter or an admin may.")
-    public JobView cancel(@PathVariable String id, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+    public JobView cancel(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         return jobs.cancel(RequestIds.parse("id", id), caller);
     }
 
     @Get("/{id}/logs")
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "A job's log lines after a given line id")
-    public List<JobLogEntry> logs(@PathVariable String id, @Nullable @QueryValue("after") Long after,
+    public List<JobLogEntry> logs(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id, @Nullable @QueryValue("after") Long after,
                                   @Nullable @QueryValue("limit") Integer limit) {
         return jobs.logs(RequestIds.parse("id", id), after, limit);
     }
@@ -97,7 +105,9 @@ public class JobController {
     @Get(value = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM)
     @Operation(summary = "Stream a job's progress and log lines (Server-Sent Events)",
             description = "Events: 'job' (the job whenever it changes), 'log' (each log line), 'end' when it has ended.")
-    public Publisher<Event<Object>> events(@PathVariable String id) {
+    @ApiResponse(responseCode = "200", description = "the job's events until it ends",
+            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM, schema = @Schema(implementation = JobStreamEvent.class)))
+    public Publisher<Event<Object>> events(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id) {
         UUID jobId = RequestIds.parse("id", id);
         jobs.get(jobId);
         JobEventStream stream = new JobEventStream(jobs, jobId);

@@ -19,15 +19,21 @@ import io.modelcat.catalog.metrics.MetricsService;
 import io.modelcat.catalog.metrics.ModelMetric;
 import io.modelcat.catalog.metrics.PredictionSample;
 import io.modelcat.catalog.problem.InvalidFieldException;
+import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.modelcat.catalog.problem.http.RequestIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.UUID;
 
 /** HTTP adapter of job results: a job's metrics and predictions, a model's scores, leaderboards. */
 @Controller("/api/v1")
+@ProblemAnswers
 @ExecuteOn(TaskExecutors.BLOCKING)
 @RequiresRole(Role.VIEWER)
 @Tag(name = "Metrics", description = "What evaluate and fine-tune jobs measured, side by side")
@@ -45,7 +51,7 @@ public class MetricsController {
     @Operation(summary = "A job's metrics",
             description = "final: figures at the end per split (e.g. test accuracy); series: per step (train loss, "
                     + "learning_rate, samples_per_second) and per epoch (validation metrics), in recorded order.")
-    public JobMetrics jobMetrics(@PathVariable String id) {
+    public JobMetrics jobMetrics(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id) {
         return metrics.jobMetrics(RequestIds.parse("id", id));
     }
 
@@ -54,7 +60,10 @@ public class MetricsController {
     @Operation(summary = "An evaluation's sample predictions",
             description = "The first rows with their inputs, expected and predicted values, as JSON, or as a CSV "
                     + "download with Accept: text/csv or ?format=csv. They hold rows of the data, so viewers may not read them.")
-    public HttpResponse<?> predictions(@PathVariable String id,
+    @ApiResponse(responseCode = "200", description = "the sample rows, as JSON or CSV", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, array = @ArraySchema(schema = @Schema(implementation = PredictionSample.class))),
+            @Content(mediaType = CSV, schema = @Schema(type = "string"))})
+    public HttpResponse<?> predictions(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id,
                                        @Parameter(description = "json (default) or csv") @Nullable @QueryValue("format") String format,
                                        @Nullable @Header(HttpHeaders.ACCEPT) String accept) {
         UUID jobId = RequestIds.parse("id", id);
@@ -80,7 +89,7 @@ public class MetricsController {
     @Get("/models/{id}/metrics")
     @Operation(summary = "A model's test metrics",
             description = "The final test figures of every job on any version of the model, with the dataset and task.")
-    public List<ModelMetric> modelMetrics(@PathVariable String id) {
+    public List<ModelMetric> modelMetrics(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id) {
         return metrics.modelMetrics(RequestIds.parse("id", id));
     }
 

@@ -24,9 +24,12 @@ import io.modelcat.catalog.model.ModelPage;
 import io.modelcat.catalog.model.ModelRequests;
 import io.modelcat.catalog.model.ModelService;
 import io.modelcat.catalog.model.ModelVersion;
+import io.modelcat.catalog.problem.http.ProblemAnswers;
+import io.modelcat.catalog.problem.http.QueryFlags;
 import io.modelcat.catalog.problem.http.RequestIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.inject.Named;
@@ -39,6 +42,7 @@ import java.util.concurrent.ExecutorService;
 /** HTTP adapter of the model catalog: {@code /api/v1/models}. */
 @Controller("/api/v1/models")
 @RequiresRole(Role.VIEWER)
+@ProblemAnswers
 @Tag(name = "Models", description = "Model cards, their versions and lineage")
 public class ModelController {
 
@@ -65,9 +69,10 @@ public class ModelController {
             @Parameter(description = "name, -name, createdAt, -createdAt, updatedAt, -updatedAt, relevance (default: name, or relevance with q)") @Nullable @QueryValue("sort") String sort,
             @Parameter(description = "page size, 1 to 100 (default 20)") @Nullable @QueryValue("limit") Integer limit,
             @Parameter(description = "nextCursor of the previous page") @Nullable @QueryValue("cursor") String cursor,
-            @Parameter(description = "include total and facet counts") @Nullable @QueryValue("facets") Boolean facets) {
+            @Parameter(description = "include total and facet counts: true (default) or false",
+                    schema = @Schema(type = "boolean")) @Nullable @QueryValue("facets") String facets) {
         ModelService.ListRequest request = models.listRequest(task, finetuningTask, license, tag, q, sort, limit, cursor,
-                facets == null || facets);
+                QueryFlags.parse("facets", facets, true));
         return models.recentPage(request).map(CompletableFuture::completedFuture)
                 .orElseGet(() -> CompletableFuture.supplyAsync(() -> models.list(request), blocking));
     }
@@ -86,7 +91,7 @@ public class ModelController {
     @Get("/{id}")
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "Read a model card")
-    public ModelCard get(@PathVariable String id) {
+    public ModelCard get(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id) {
         return models.get(RequestIds.parse("id", id));
     }
 
@@ -95,7 +100,7 @@ public class ModelController {
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Change a model card",
             description = "Send the version you read; a card changed since answers 409.")
-    public ModelCard update(@PathVariable String id, @Body @Valid ModelRequests.Update request, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+    public ModelCard update(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id, @Body @Valid ModelRequests.Update request, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         return models.update(RequestIds.parse("id", id), request, caller);
     }
 
@@ -104,22 +109,23 @@ public class ModelController {
     @Status(HttpStatus.NO_CONTENT)
     @RequiresRole(Role.ADMIN)
     @Operation(summary = "Delete a model card and its versions", description = "Admins only. Refused (409) while a job uses it.")
-    public void delete(@PathVariable String id, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+    public void delete(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         models.delete(RequestIds.parse("id", id), caller);
     }
 
     @Get("/{id}/versions")
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "List the versions of a model, oldest first")
-    public List<ModelVersion> versions(@PathVariable String id) {
+    public List<ModelVersion> versions(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id) {
         return models.versions(RequestIds.parse("id", id));
     }
 
     @Post("/{id}/versions")
+    @Status(HttpStatus.CREATED)
     @ExecuteOn(TaskExecutors.BLOCKING)
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Add the next version of a model")
-    public HttpResponse<ModelVersion> addVersion(@PathVariable String id,
+    public HttpResponse<ModelVersion> addVersion(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id,
                                                  @Body @Valid ModelRequests.CreateVersion request, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         ModelVersion version = models.addVersion(RequestIds.parse("id", id), request, caller);
         return HttpResponse.created(version,

@@ -15,6 +15,7 @@ import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.access.Role;
 import io.modelcat.catalog.access.http.AccessFilter;
 import io.modelcat.catalog.access.http.RequiresRole;
+import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.modelcat.catalog.secret.SecretService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -22,6 +23,7 @@ import jakarta.validation.Valid;
 
 /** Secrets, for admins: set and remove, never read back. {@code /api/v1/secrets}. */
 @Controller("/api/v1/secrets")
+@ProblemAnswers
 @ExecuteOn(TaskExecutors.BLOCKING)
 @RequiresRole(Role.ADMIN)
 @Tag(name = "Secrets", description = "Credentials the system uses for its users, such as the Hugging Face token")

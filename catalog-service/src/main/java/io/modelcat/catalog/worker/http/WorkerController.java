@@ -6,6 +6,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.modelcat.catalog.access.Role;
 import io.modelcat.catalog.access.http.RequiresRole;
+import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.modelcat.catalog.worker.WorkerDirectory;
 import io.modelcat.catalog.worker.WorkerView;
 import io.swagger.v3.oas.annotations.Operation;
@@ -14,6 +15,7 @@ import java.util.List;
 
 /** HTTP adapter of the worker list: {@code /api/v1/workers}. */
 @Controller("/api/v1/workers")
+@ProblemAnswers
 @ExecuteOn(TaskExecutors.BLOCKING)
 @RequiresRole(Role.VIEWER)
 @Tag(name = "Workers", description = "The job-runners, their devices and what they run")
