@@ -87,6 +87,11 @@ final class JdbcModelRepository implements ModelRepository {
     }
 
     @Override
+    public List<UUID> idsForRepo(String repoId, String nameSlug) {
+        return read(c -> Models.idsForRepo(c, repoId, nameSlug));
+    }
+
+    @Override
     public List<ModelVersion> versions(UUID modelId) {
         return read(c -> ModelVersions.of(c, modelId).stream().map(this::version).toList());
     }

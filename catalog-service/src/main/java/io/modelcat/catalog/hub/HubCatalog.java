@@ -1,0 +1,167 @@
+package io.modelcat.catalog.hub;
+
+import io.modelcat.catalog.export.ArtifactFolder;
+import io.modelcat.catalog.export.ModelArchive;
+import io.modelcat.catalog.model.ModelCard;
+import io.modelcat.catalog.model.ModelRepository;
+import io.modelcat.catalog.model.ModelVersion;
+import io.modelcat.catalog.problem.ConflictException;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The catalog seen as a Hugging Face Hub: which model a repository id names, its versions as revisions with stable
+ * commit-like ids, and their files with sizes and digests.
+ *
+ * <p>Repository ids: a model imported or uploaded is its repository id ({@code acme/tiny-sentiment}); any other model
+ * (a registered fine-tune, a card made by hand) is {@code modelcat/<its name>} (characters a Hub name may not hold
+ * become '-') and always {@code modelcat/<its id>}. Revisions: {@code main} is the newest version with files, a
+ * version is also {@code v<number>} or its commit id: the Hub commit it was imported at, the content id of an upload,
+ * else an id derived from the version's id.
+ */
+@Singleton
+public class HubCatalog {
+
+    /** The namespace of models that have no repository id of their own. */
+    public static final String NAMESPACE = "modelcat";
+
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+    private static final Pattern VERSION = Pattern.compile("v?([1-9][0-9]{0,8})");
+    private static final long LFS_THRESHOLD = 10L * 1024 * 1024;
+
+    private final ModelRepository models;
+    private final FileDigests digests;
+
+    public HubCatalog(ModelRepository models, FileDigests digests) {
+        this.models = models;
+        this.digests = digests;
+    }
+
+    /** The repository id a card is served under. */
+    public static String repoIdOf(ModelCard card) {
+        if (card.source() != null && card.source().repo() != null
+                && ("huggingface".equals(card.source().type()) || "upload".equals(card.source().type()))) {
+            return card.source().repo();
+        }
+        return NAMESPACE + "/" + slug(card.name());
+    }
+
+    /** The model {@code org/name} names. */
+    public ModelCard model(String org, String name) {
+        String repoId = org + "/" + name;
+        List<UUID> ids = models.idsForRepo(repoId, NAMESPACE.equalsIgnoreCase(org) ? slug(name) : null);
+        if (ids.isEmpty() && NAMESPACE.equalsIgnoreCase(org)) {
+            ids = uuid(name).filter(id -> models.find(id).isPresent()).map(List::of).orElse(List.of());
+        }
+        if (ids.isEmpty()) {
+            throw repoNotFound(repoId);
+        }
+        if (ids.size() > 1) {
+            throw new HubNotFoundException(HubNotFoundException.Code.RepoNotFound, "Repository " + repoId
+                    + " names " + ids.size() + " models; use " + NAMESPACE + "/<model id> (one of " + ids + ")");
+        }
+        return models.find(ids.get(0)).orElseThrow(() -> repoNotFound(repoId));
+    }
+
+    /** The revision {@code revision} of a model: {@code main}, {@code v<n>}, {@code <n>} or a commit id. */
+    public HubRevision revision(ModelCard card, String revision) {
+        List<ModelVersion> served = models.versions(card.id()).stream()
+                .filter(v -> v.artifactUri() != null && v.artifactUri().startsWith("file:"))
+                .sorted(Comparator.comparingInt(ModelVersion::versionNumber)).toList();
+        String repoId = repoIdOf(card);
+        if (served.isEmpty()) {
+            throw new HubNotFoundException(HubNotFoundException.Code.RevisionNotFound, "Repository " + repoId
+                    + " has no version with files yet");
+        }
+        String rev = revision == null || revision.isBlank() ? "main" : revision;
+        Optional<ModelVersion> version;
+        if (rev.equals("main")) {
+            version = Optional.of(served.get(served.size() - 1));
+        } else if (COMMIT.matcher(rev).matches()) {
+            version = served.stream().filter(v -> commitOf(v).equals(rev)).findFirst();
+        } else {
+            var number = VERSION.matcher(rev.toLowerCase(Locale.ROOT));
+            version = number.matches() ? served.stream()
+                    .filter(v -> v.versionNumber() == Integer.parseInt(number.group(1))).findFirst() : Optional.empty();
+        }
+        ModelVersion found = version.orElseThrow(() -> new HubNotFoundException(HubNotFoundException.Code.RevisionNotFound,
+                "Invalid rev id: " + rev + " (revisions of " + repoId + ": main, v1 to v"
+                        + served.get(served.size() - 1).versionNumber() + ", or a version's commit id)"));
+        return new HubRevision(repoId, card, found, commitOf(found), files(card, found));
+    }
+
+    /** A file of a revision. */
+    public HubFile file(HubRevision revision, String path) {
+        return revision.file(path).orElseThrow(() -> new HubNotFoundException(HubNotFoundException.Code.EntryNotFound,
+                "Entry not found: " + path + " is not in " + revision.repoId() + " at " + revision.commit()));
+    }
+
+    /** The version's commit id: its source revision when that is a commit (imports, uploads), else derived from its id. */
+    public static String commitOf(ModelVersion version) {
+        String source = version.sourceRevision();
+        if (source != null && COMMIT.matcher(source).matches()) {
+            return source;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1")
+                    .digest(("modelcat-version:" + version.id()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<HubFile> files(ModelCard card, ModelVersion version) {
+        String what = "version " + version.versionNumber() + " of model " + card.name();
+        List<ModelArchive.Entry> entries;
+        try {
+            entries = ArtifactFolder.files(ArtifactFolder.of(what, version.artifactUri()));
+        } catch (ConflictException e) {
+            throw new HubNotFoundException(HubNotFoundException.Code.RevisionNotFound, e.getMessage());
+        }
+        List<HubFile> files = new ArrayList<>();
+        for (ModelArchive.Entry entry : entries) {
+            if (entry.name().startsWith(".") || entry.name().contains("/.")) {
+                continue; // the engine's bookkeeping, never part of a repository
+            }
+            FileDigests.Digests d = digests.of(entry.file());
+            long size;
+            try {
+                size = Files.size(entry.file());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            boolean lfs = entry.name().endsWith(".safetensors") || size >= LFS_THRESHOLD;
+            files.add(new HubFile(entry.name(), entry.file(), size, d.sha256(), d.blobId(), lfs));
+        }
+        return files;
+    }
+
+    /** The name as a Hub name: runs of other characters than letters, digits, '.' and '_' become one '-'; no '-' or '.' at the ends. */
+    static String slug(String name) {
+        return name.replaceAll("[^A-Za-z0-9._]+", "-").replaceAll("^[-.]+|[-.]+$", "");
+    }
+
+    private static Optional<UUID> uuid(String text) {
+        try {
+            return Optional.of(UUID.fromString(text));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static HubNotFoundException repoNotFound(String repoId) {
+        return new HubNotFoundException(HubNotFoundException.Code.RepoNotFound, "Repository Not Found: " + repoId);
+    }
+}
