@@ -90,16 +90,22 @@ public final class HubAnswers {
      * @param recursive whether to list files in folders too (else only the top level)
      */
     public static List<Map<String, Object>> tree(HubRevision revision, boolean recursive) {
+        return tree(revision, "", recursive);
+    }
+
+    /** The tree under {@code folder} ({@code ""} for the top), whose files the revision holds. */
+    public static List<Map<String, Object>> tree(HubRevision revision, String folder, boolean recursive) {
+        String base = folder.isEmpty() || folder.endsWith("/") ? folder : folder + "/";
         List<Map<String, Object>> entries = new ArrayList<>();
         Set<String> folders = new TreeSet<>();
         for (HubFile file : revision.files()) {
-            int slash = file.path().indexOf('/');
+            int slash = file.path().indexOf('/', base.length());
             if (!recursive && slash >= 0) {
                 folders.add(file.path().substring(0, slash));
                 continue;
             }
             if (recursive) {
-                for (int i = file.path().indexOf('/'); i >= 0; i = file.path().indexOf('/', i + 1)) {
+                for (int i = slash; i >= 0; i = file.path().indexOf('/', i + 1)) {
                     folders.add(file.path().substring(0, i));
                 }
             }
@@ -113,12 +119,12 @@ public final class HubAnswers {
             }
             entries.add(entry);
         }
-        for (String folder : folders) {
+        for (String name : folders) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("type", "directory");
             entry.put("oid", revision.commit());
             entry.put("size", 0);
-            entry.put("path", folder);
+            entry.put("path", name);
             entries.add(entry);
         }
         return entries;

@@ -107,6 +107,17 @@ public class HubCatalog {
                 "Entry not found: " + path + " is not in " + revision.repoId() + " at " + revision.commit()));
     }
 
+    /** The files under a folder of a revision, named as in the repository; EntryNotFound when it holds none. */
+    public HubRevision folder(HubRevision revision, String folder) {
+        String prefix = folder.endsWith("/") ? folder : folder + "/";
+        List<HubFile> inside = revision.files().stream().filter(f -> f.path().startsWith(prefix)).toList();
+        if (inside.isEmpty()) {
+            throw new HubNotFoundException(HubNotFoundException.Code.EntryNotFound, "Entry not found: " + folder
+                    + " is not a folder of " + revision.repoId() + " at " + revision.commit());
+        }
+        return new HubRevision(revision.repoId(), revision.card(), revision.version(), revision.commit(), inside);
+    }
+
     /** The version's commit id: its source revision when that is a commit (imports, uploads), else derived from its id. */
     public static String commitOf(ModelVersion version) {
         String source = version.sourceRevision();

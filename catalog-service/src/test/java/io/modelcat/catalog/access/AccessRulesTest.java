@@ -112,6 +112,7 @@ class AccessRulesTest extends CatalogTestBase {
             Map.entry("GET /hub/api/models/{org}/{name}", Access.VIEWER),
             Map.entry("GET /hub/api/models/{org}/{name}/revision/{revision}", Access.VIEWER),
             Map.entry("GET /hub/api/models/{org}/{name}/tree/{revision}", Access.VIEWER),
+            Map.entry("GET /hub/api/models/{org}/{name}/tree/{revision}/{+path}", Access.VIEWER),
             Map.entry("GET /hub/{org}/{name}/resolve/{revision}/{+file}", Access.VIEWER)));
 
     @Inject
@@ -203,7 +204,7 @@ class AccessRulesTest extends CatalogTestBase {
     }
 
     private static String fill(String template) {
-        return template.replace("{+file}", "config.json").replace("{org}", "no-such-org").replace("{revision}", "main")
+        return template.replace("{+file}", "config.json").replace("{+path}", "additional_chat_templates").replace("{org}", "no-such-org").replace("{revision}", "main")
                 .replace("{id}", UUID.randomUUID().toString()).replace("{versionNumber}", "1")
                 .replace("{name}", "no-such-secret").replace("{deployment}", "no-such-deployment")
                 .replace("{file}", "predictions.csv");
@@ -229,7 +230,7 @@ class AccessRulesTest extends CatalogTestBase {
         assertThat(doc).contains("securitySchemes:", "apiToken:", "scheme: bearer", "modelcat_session");
         // micronaut-openapi writes a path ending in a reserved expansion ({+file}: the rest of the path, slashes
         // included) without it: /hub/{org}/{name}/resolve/{revision}.
-        List<String> missing = EXPECTED.keySet().stream().map(k -> k.substring(k.indexOf(' ') + 1).replace("/{+file}", ""))
+        List<String> missing = EXPECTED.keySet().stream().map(k -> k.substring(k.indexOf(' ') + 1).replaceAll("/\\{\\+\\w+}$", ""))
                 .distinct().filter(path -> !doc.contains(path + ":")).collect(Collectors.toList());
         assertThat(missing).isEmpty();
     }

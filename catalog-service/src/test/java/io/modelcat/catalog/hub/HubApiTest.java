@@ -159,6 +159,12 @@ class HubApiTest extends CatalogTestBase {
         assertThat(viewer.get("/hub/api/models/modelcat/" + card.get("id")).map()).containsEntry("sha", info.get("sha"));
         assertThat(viewer.get("/hub/modelcat/support-tickets-v2/resolve/main/nested/notes.txt").body()).isEqualTo("deep");
         assertHubError(viewer.get("/hub/modelcat/support-tickets-v2/resolve/main/.checkpoint"), 404, "EntryNotFound");
+        assertThat(viewer.get("/hub/api/models/modelcat/support-tickets-v2/tree/main").list()).extracting(e -> e.get("path"))
+                .containsExactly("config.json", "nested");
+        assertThat(viewer.get("/hub/api/models/modelcat/support-tickets-v2/tree/main/nested").list())
+                .extracting(e -> e.get("path")).containsExactly("nested/notes.txt");
+        assertHubError(viewer.get("/hub/api/models/modelcat/support-tickets-v2/tree/main/additional_chat_templates"),
+                404, "EntryNotFound");
         // The id stays the same: it is derived from the version, not from the time of asking.
         assertThat(viewer.get("/hub/api/models/modelcat/support-tickets-v2/revision/v1").map()).containsEntry("sha", info.get("sha"));
     }

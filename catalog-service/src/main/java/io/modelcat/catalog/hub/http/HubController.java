@@ -82,6 +82,18 @@ public class HubController {
                 recursive != null && (recursive.equalsIgnoreCase("true") || recursive.equals("1")));
     }
 
+    @Get("/api/models/{org}/{name}/tree/{revision}/{+path}")
+    @Operation(operationId = "hubModelTreeFolder", summary = "The files of one folder of one version (Hub shape)")
+    @ApiResponse(responseCode = "200", description = "files and folders under the folder")
+    @ApiResponse(responseCode = "404", description = "X-Error-Code RepoNotFound, RevisionNotFound or EntryNotFound")
+    public List<Map<String, Object>> treeFolder(@PathVariable String org, @PathVariable String name,
+                                                @PathVariable String revision, @PathVariable String path,
+                                                @Nullable @QueryValue("recursive") String recursive) {
+        HubRevision rev = hub.revision(hub.model(org, name), revision);
+        return HubAnswers.tree(hub.folder(rev, path), path, recursive != null
+                && (recursive.equalsIgnoreCase("true") || recursive.equals("1")));
+    }
+
     @Get(uri = "/{org}/{name}/resolve/{revision}/{+file}", produces = MediaType.APPLICATION_OCTET_STREAM)
     @Operation(operationId = "hubResolveFile", summary = "Download a file of one version (Hub shape; HEAD for its metadata)",
             description = "Answers with X-Repo-Commit, ETag, and for LFS files X-Linked-Etag (the SHA-256) and "
