@@ -2,7 +2,8 @@
 HF_ENDPOINT and authenticated by a ModelCat API token as HF_TOKEN, as a notebook in an air-gapped site would be.
 
 $MODELCAT_HUB_CASE is a JSON file that system-tests' HubSystemTest writes: the fine-tuned model's repository id and
-commit id, an uploaded model's repository id, and the engine's label scores ("Try it") for a few texts.
+commit id, an uploaded model's repository id, the engine's label scores ("Try it") for a few texts, and a viewer's
+token (viewers read cards but may not download models). HF_TOKEN is a contributor's token.
 
     HF_ENDPOINT=http://host:port/hub HF_TOKEN=mc_pat_... MODELCAT_HUB_CASE=/path/case.json \
         reference/.venv/bin/python -m pytest reference/tests/test_hub.py
@@ -167,6 +168,17 @@ def test_without_a_token_the_repository_is_not_found(tmp_path):
     assert info.value.response.status_code == 401
     with pytest.raises(RepositoryNotFoundError):
         hf_hub_download(c["finetuned"], "config.json", cache_dir=tmp_path, token=False)
+
+
+def test_a_viewer_may_not_download_models_and_gets_repository_not_found(tmp_path):
+    c = case()
+    with pytest.raises(RepositoryNotFoundError) as info:
+        hf_hub_download(c["finetuned"], "config.json", cache_dir=tmp_path, token=c["viewerToken"])
+    assert info.value.response.status_code == 403
+    # transformers words the same refusal as for a private repository on the Hub.
+    with pytest.raises(OSError, match="not a valid model identifier") as refused:
+        transformers.AutoConfig.from_pretrained(c["finetuned"], token=c["viewerToken"], cache_dir=tmp_path)
+    assert isinstance(refused.value.__cause__, RepositoryNotFoundError)
 
 
 def test_a_wrong_token_is_refused_as_invalid_credentials():

@@ -133,6 +133,10 @@ function sourceView(source) {
       source.revision ? h('span', { class: 'muted' }, ' @ ', h('code', {}, source.revision)) : null);
   }
   if (source.type === 'finetuned') return 'Fine-tuned in ModelCat';
+  if (source.type === 'upload' && source.repo) {
+    return h('span', {}, 'Uploaded as ', h('code', {}, source.repo),
+      source.revision ? h('span', { class: 'muted' }, ' @ ', h('code', {}, source.revision.slice(0, 12))) : null);
+  }
   return source.type === 'manual' ? 'Added by hand' : source.type;
 }
 

@@ -1,5 +1,7 @@
 package io.modelcat.catalog.hub;
 
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.audit.AuditLog;
 import io.modelcat.catalog.export.ArtifactFolder;
 import io.modelcat.catalog.export.ModelArchive;
 import io.modelcat.catalog.model.ModelCard;
@@ -16,6 +18,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -42,10 +45,18 @@ public class HubCatalog {
 
     private final ModelRepository models;
     private final FileDigests digests;
+    private final AuditLog audit;
 
-    public HubCatalog(ModelRepository models, FileDigests digests) {
+    public HubCatalog(ModelRepository models, FileDigests digests, AuditLog audit) {
         this.models = models;
         this.digests = digests;
+        this.audit = audit;
+    }
+
+    /** Records a download of a file in the audit log, as exports are recorded ({@code model.download}). */
+    public void downloaded(HubRevision revision, HubFile file, Caller caller) {
+        audit.record(caller.did("model.download", "model", revision.card().id(), Map.of("repoId", revision.repoId(),
+                "versionNumber", revision.version().versionNumber(), "file", file.path())));
     }
 
     /** The repository id a card is served under. */

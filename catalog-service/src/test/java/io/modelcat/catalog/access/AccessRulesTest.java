@@ -109,11 +109,11 @@ class AccessRulesTest extends CatalogTestBase {
             Map.entry("GET /api/v1/batch-endpoints/{name}/jobs/{id}", Access.VIEWER),
             Map.entry("GET /api/v1/batch-endpoints/{name}/jobs/{id}/outputs/{file}", Access.CONTRIBUTOR),
             Map.entry("POST /api/v1/model-uploads", Access.CONTRIBUTOR),
-            Map.entry("GET /hub/api/models/{org}/{name}", Access.VIEWER),
-            Map.entry("GET /hub/api/models/{org}/{name}/revision/{revision}", Access.VIEWER),
-            Map.entry("GET /hub/api/models/{org}/{name}/tree/{revision}", Access.VIEWER),
-            Map.entry("GET /hub/api/models/{org}/{name}/tree/{revision}/{+path}", Access.VIEWER),
-            Map.entry("GET /hub/{org}/{name}/resolve/{revision}/{+file}", Access.VIEWER)));
+            Map.entry("GET /hub/api/models/{org}/{name}", Access.CONTRIBUTOR),
+            Map.entry("GET /hub/api/models/{org}/{name}/revision/{revision}", Access.CONTRIBUTOR),
+            Map.entry("GET /hub/api/models/{org}/{name}/tree/{revision}", Access.CONTRIBUTOR),
+            Map.entry("GET /hub/api/models/{org}/{name}/tree/{revision}/{+path}", Access.CONTRIBUTOR),
+            Map.entry("GET /hub/{org}/{name}/resolve/{revision}/{+file}", Access.CONTRIBUTOR)));
 
     @Inject
     Router router;

@@ -28,12 +28,13 @@ class HubApiTest extends CatalogTestBase {
     private static final String README = "---\nlicense: mit\npipeline_tag: text-classification\n"
             + "base_model: google-bert/bert-base-uncased\ndatasets: [stanfordnlp/imdb]\n---\n# Tiny\n";
 
-    private ApiClient viewer;
+    /** Hub API calls are a contributor's, as archive downloads are. */
+    private ApiClient contributor;
     private String v1;
 
     @BeforeEach
     void uploadAModel() {
-        viewer = apiAs(Role.VIEWER);
+        contributor = apiAs(Role.CONTRIBUTOR);
         ApiClient.Answer uploaded = api.upload("/api/v1/model-uploads?name=acme/tiny", "application/zip",
                 aModelArchive().from(BERT).withReadme(README).zip(), true);
         assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
@@ -43,7 +44,7 @@ class HubApiTest extends CatalogTestBase {
     @Test
     @SuppressWarnings("unchecked")
     void modelInfoListsTheFilesWithSizesAndLfsHashes() throws Exception {
-        ApiClient.Answer answer = viewer.get("/hub/api/models/acme/tiny");
+        ApiClient.Answer answer = contributor.get("/hub/api/models/acme/tiny");
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         Map<String, Object> info = answer.map();
         assertThat(info).containsEntry("id", "acme/tiny").containsEntry("sha", v1)
@@ -61,9 +62,9 @@ class HubApiTest extends CatalogTestBase {
         assertThat((Map<String, Object>) weights.get("lfs")).containsEntry("sha256", sha256(BERT.resolve("model.safetensors")));
         assertThat(siblings.get(1)).doesNotContainKey("lfs").containsEntry("blobId", gitBlobId(BERT.resolve("config.json")));
 
-        assertThat(viewer.get("/hub/api/models/acme/tiny/revision/main").map()).containsEntry("sha", v1);
-        assertThat(viewer.get("/hub/api/models/acme/tiny/revision/" + v1).map()).containsEntry("sha", v1);
-        assertThat(viewer.get("/hub/api/models/ACME/Tiny/revision/v1").map()).containsEntry("sha", v1);
+        assertThat(contributor.get("/hub/api/models/acme/tiny/revision/main").map()).containsEntry("sha", v1);
+        assertThat(contributor.get("/hub/api/models/acme/tiny/revision/" + v1).map()).containsEntry("sha", v1);
+        assertThat(contributor.get("/hub/api/models/ACME/Tiny/revision/v1").map()).containsEntry("sha", v1);
     }
 
     @Test
@@ -72,9 +73,9 @@ class HubApiTest extends CatalogTestBase {
                 aModelArchive().from(BERT).withReadme(README + "More.\n").zip(), true);
         String v2 = (String) two.map().get("revision");
         assertThat(v2).isNotEqualTo(v1);
-        assertThat(viewer.get("/hub/api/models/acme/tiny").map()).containsEntry("sha", v2);
-        assertThat(viewer.get("/hub/api/models/acme/tiny/revision/2").map()).containsEntry("sha", v2);
-        ApiClient.Answer old = viewer.get("/hub/acme/tiny/resolve/" + v1 + "/README.md");
+        assertThat(contributor.get("/hub/api/models/acme/tiny").map()).containsEntry("sha", v2);
+        assertThat(contributor.get("/hub/api/models/acme/tiny/revision/2").map()).containsEntry("sha", v2);
+        ApiClient.Answer old = contributor.get("/hub/acme/tiny/resolve/" + v1 + "/README.md");
         assertThat(old.body()).isEqualTo(README);
         assertThat(old.header("X-Repo-Commit")).isEqualTo(v1);
     }
@@ -82,7 +83,7 @@ class HubApiTest extends CatalogTestBase {
     @Test
     @SuppressWarnings("unchecked")
     void theTreeListsFilesAsListRepoTreeReadsThem() throws Exception {
-        List<Map<String, Object>> tree = viewer.get("/hub/api/models/acme/tiny/tree/main?recursive=true").list();
+        List<Map<String, Object>> tree = contributor.get("/hub/api/models/acme/tiny/tree/main?recursive=true").list();
         assertThat(tree).extracting(e -> e.get("path"))
                 .containsExactly("README.md", "config.json", "model.safetensors", "tokenizer.json");
         assertThat(tree).allSatisfy(e -> assertThat(e).containsEntry("type", "file").containsKeys("oid", "size"));
@@ -93,7 +94,7 @@ class HubApiTest extends CatalogTestBase {
     @Test
     void resolveServesTheFileWithTheHubsHeaders() throws Exception {
         byte[] weights = Files.readAllBytes(BERT.resolve("model.safetensors"));
-        ApiClient.Answer get = send(viewer, "GET", "/hub/acme/tiny/resolve/main/model.safetensors", null);
+        ApiClient.Answer get = send(contributor, "GET", "/hub/acme/tiny/resolve/main/model.safetensors", null);
         assertThat(get.status()).isEqualTo(200);
         assertThat(get.body().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(weights);
         assertThat(get.header("X-Repo-Commit")).isEqualTo(v1);
@@ -101,26 +102,30 @@ class HubApiTest extends CatalogTestBase {
         assertThat(get.header("X-Linked-Size")).isEqualTo(String.valueOf(weights.length));
         assertThat(get.header("Accept-Ranges")).isEqualTo("bytes");
 
-        ApiClient.Answer head = send(viewer, "HEAD", "/hub/acme/tiny/resolve/main/config.json", null);
+        ApiClient.Answer head = send(contributor, "HEAD", "/hub/acme/tiny/resolve/main/config.json", null);
         assertThat(head.status()).isEqualTo(200);
         assertThat(head.body()).isEmpty();
         assertThat(head.header("ETag")).isEqualTo("\"" + gitBlobId(BERT.resolve("config.json")) + "\"");
         assertThat(head.header("Content-Length")).isEqualTo(String.valueOf(Files.size(BERT.resolve("config.json"))));
         assertThat(head.header("X-Repo-Commit")).isEqualTo(v1);
         assertThat(head.header("X-Linked-Etag")).isNull();
+        // Downloads are audited as exports are; a HEAD is not a download.
+        List<Map<String, Object>> downloads = api.get("/api/v1/audit?action=model.download").items();
+        assertThat(downloads).hasSize(1);
+        assertThat(downloads.get(0)).containsEntry("actor", "test-contributor");
 
-        ApiClient.Answer middle = send(viewer, "GET", "/hub/acme/tiny/resolve/" + v1 + "/model.safetensors", "bytes=100-199");
+        ApiClient.Answer middle = send(contributor, "GET", "/hub/acme/tiny/resolve/" + v1 + "/model.safetensors", "bytes=100-199");
         assertThat(middle.status()).isEqualTo(206);
         assertThat(middle.header("Content-Range")).isEqualTo("bytes 100-199/" + weights.length);
         assertThat(middle.body().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(Arrays.copyOfRange(weights, 100, 200));
-        ApiClient.Answer rest = send(viewer, "GET", "/hub/acme/tiny/resolve/main/model.safetensors", "bytes=1000-");
+        ApiClient.Answer rest = send(contributor, "GET", "/hub/acme/tiny/resolve/main/model.safetensors", "bytes=1000-");
         assertThat(rest.status()).isEqualTo(206);
         assertThat(rest.body().getBytes(StandardCharsets.ISO_8859_1))
                 .isEqualTo(Arrays.copyOfRange(weights, 1000, weights.length));
-        ApiClient.Answer tail = send(viewer, "GET", "/hub/acme/tiny/resolve/main/model.safetensors", "bytes=-10");
+        ApiClient.Answer tail = send(contributor, "GET", "/hub/acme/tiny/resolve/main/model.safetensors", "bytes=-10");
         assertThat(tail.body().getBytes(StandardCharsets.ISO_8859_1))
                 .isEqualTo(Arrays.copyOfRange(weights, weights.length - 10, weights.length));
-        ApiClient.Answer outside = send(viewer, "GET", "/hub/acme/tiny/resolve/main/model.safetensors",
+        ApiClient.Answer outside = send(contributor, "GET", "/hub/acme/tiny/resolve/main/model.safetensors",
                 "bytes=" + weights.length + "-");
         assertThat(outside.status()).isEqualTo(416);
         assertThat(outside.header("Content-Range")).isEqualTo("bytes */" + weights.length);
@@ -128,13 +133,16 @@ class HubApiTest extends CatalogTestBase {
 
     @Test
     void missingThingsAnswerTheHubsErrorCodes() {
-        assertHubError(viewer.get("/hub/api/models/acme/nothing"), 404, "RepoNotFound");
-        assertHubError(viewer.get("/hub/acme/nothing/resolve/main/config.json"), 404, "RepoNotFound");
-        assertHubError(viewer.get("/hub/api/models/acme/tiny/revision/v9"), 404, "RevisionNotFound");
-        assertHubError(viewer.get("/hub/api/models/acme/tiny/revision/" + "0".repeat(40)), 404, "RevisionNotFound");
-        assertHubError(viewer.get("/hub/acme/tiny/resolve/main/model.safetensors.index.json"), 404, "EntryNotFound");
+        assertHubError(contributor.get("/hub/api/models/acme/nothing"), 404, "RepoNotFound");
+        assertHubError(contributor.get("/hub/acme/nothing/resolve/main/config.json"), 404, "RepoNotFound");
+        assertHubError(contributor.get("/hub/api/models/acme/tiny/revision/v9"), 404, "RevisionNotFound");
+        assertHubError(contributor.get("/hub/api/models/acme/tiny/revision/" + "0".repeat(40)), 404, "RevisionNotFound");
+        assertHubError(contributor.get("/hub/acme/tiny/resolve/main/model.safetensors.index.json"), 404, "EntryNotFound");
         ApiClient.Answer anonymous = anonymousApi().get("/hub/api/models/acme/tiny");
         assertHubError(anonymous, 401, "RepoNotFound");
+        // A viewer may read the card but not download the model, as with archives: the Hub's answer for no access.
+        assertHubError(apiAs(Role.VIEWER).get("/hub/acme/tiny/resolve/main/config.json"), 403, "RepoNotFound");
+        assertThat(apiAs(Role.VIEWER).get("/api/v1/models?q=tiny").items()).hasSize(1);
         ApiClient.Answer badToken = anonymousApi().as("mc_pat_not-a-real-token").get("/hub/acme/tiny/resolve/main/config.json");
         assertThat(badToken.status()).isEqualTo(401);
         assertThat(badToken.header("X-Error-Message")).isEqualTo("Invalid credentials in Authorization header");
@@ -153,20 +161,20 @@ class HubApiTest extends CatalogTestBase {
                 Map.of("artifactUri", folder.toUri().toString()));
         assertThat(version.status()).as(version.body()).isEqualTo(201);
 
-        Map<String, Object> info = viewer.get("/hub/api/models/modelcat/Support-tickets-v2").map();
+        Map<String, Object> info = contributor.get("/hub/api/models/modelcat/Support-tickets-v2").map();
         assertThat(info).containsEntry("id", "modelcat/Support-tickets-v2");
         assertThat((String) info.get("sha")).matches("[0-9a-f]{40}");
-        assertThat(viewer.get("/hub/api/models/modelcat/" + card.get("id")).map()).containsEntry("sha", info.get("sha"));
-        assertThat(viewer.get("/hub/modelcat/support-tickets-v2/resolve/main/nested/notes.txt").body()).isEqualTo("deep");
-        assertHubError(viewer.get("/hub/modelcat/support-tickets-v2/resolve/main/.checkpoint"), 404, "EntryNotFound");
-        assertThat(viewer.get("/hub/api/models/modelcat/support-tickets-v2/tree/main").list()).extracting(e -> e.get("path"))
+        assertThat(contributor.get("/hub/api/models/modelcat/" + card.get("id")).map()).containsEntry("sha", info.get("sha"));
+        assertThat(contributor.get("/hub/modelcat/support-tickets-v2/resolve/main/nested/notes.txt").body()).isEqualTo("deep");
+        assertHubError(contributor.get("/hub/modelcat/support-tickets-v2/resolve/main/.checkpoint"), 404, "EntryNotFound");
+        assertThat(contributor.get("/hub/api/models/modelcat/support-tickets-v2/tree/main").list()).extracting(e -> e.get("path"))
                 .containsExactly("config.json", "nested");
-        assertThat(viewer.get("/hub/api/models/modelcat/support-tickets-v2/tree/main/nested").list())
+        assertThat(contributor.get("/hub/api/models/modelcat/support-tickets-v2/tree/main/nested").list())
                 .extracting(e -> e.get("path")).containsExactly("nested/notes.txt");
-        assertHubError(viewer.get("/hub/api/models/modelcat/support-tickets-v2/tree/main/additional_chat_templates"),
+        assertHubError(contributor.get("/hub/api/models/modelcat/support-tickets-v2/tree/main/additional_chat_templates"),
                 404, "EntryNotFound");
         // The id stays the same: it is derived from the version, not from the time of asking.
-        assertThat(viewer.get("/hub/api/models/modelcat/support-tickets-v2/revision/v1").map()).containsEntry("sha", info.get("sha"));
+        assertThat(contributor.get("/hub/api/models/modelcat/support-tickets-v2/revision/v1").map()).containsEntry("sha", info.get("sha"));
     }
 
     private static void assertHubError(ApiClient.Answer answer, int status, String code) {

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.TestInstance;
  * ModelCat as the Hub of an air-gapped site: a model fine-tuned and registered in ModelCat, and one uploaded as an
  * archive, are downloaded by huggingface_hub ({@code snapshot_download}, {@code hf_hub_download} resuming after a
  * broken connection) and loaded by transformers' {@code from_pretrained("modelcat/<name>")} with HF_ENDPOINT set to
- * ModelCat's /hub and HF_TOKEN to a viewer's API token; the scores transformers computes are the engine's. Without a
- * token, with a wrong one, and for what is not there, huggingface_hub raises the errors it raises against the Hub
+ * ModelCat's /hub and HF_TOKEN to a contributor's API token; the scores transformers computes are the engine's.
+ * Without a token, with a viewer's (viewers may not download models), with a wrong one, and for what is not there,
+ * huggingface_hub raises the errors it raises against the Hub
  * ({@code reference/tests/test_hub.py}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -90,11 +91,8 @@ class HubSystemTest {
         Map<String, Object> info = system.get("/hub/api/models/modelcat/hub-sentiment").map();
         assertThat(info).as(info.toString()).containsEntry("id", "modelcat/hub-sentiment");
 
-        RunningSystem.Answer viewer = system.post("/api/v1/users", Map.of("username", "notebook", "role", "viewer"));
-        assertThat(viewer.status()).as(viewer.body()).isEqualTo(201);
-        RunningSystem.Answer token = system.post("/api/v1/users/" + viewer.map().get("id") + "/tokens",
-                Map.of("name", "HF_TOKEN"));
-        assertThat(token.status()).as(token.body()).isEqualTo(201);
+        String token = tokenOf("notebook", "contributor");
+        String viewerToken = tokenOf("reader", "viewer");
 
         Path work = Files.createTempDirectory("hub-system-test");
         Path caseFile = work.resolve("case.json");
@@ -103,11 +101,12 @@ class HubSystemTest {
         hubCase.put("commit", info.get("sha"));
         hubCase.put("uploaded", "acme/uploaded-distilbert");
         hubCase.put("predictions", predictions);
+        hubCase.put("viewerToken", viewerToken);
         JSON.writeValue(caseFile.toFile(), hubCase);
 
         Map<String, String> env = new HashMap<>();
         env.put("HF_ENDPOINT", system.base().resolve("/hub").toString());
-        env.put("HF_TOKEN", (String) token.map().get("value"));
+        env.put("HF_TOKEN", token);
         env.put("HF_HOME", work.resolve("hf-home").toString());
         env.put("HF_HUB_OFFLINE", "0");
         env.put("TRANSFORMERS_OFFLINE", "0");
@@ -116,6 +115,16 @@ class HubSystemTest {
         env.put("MODELCAT_HUB_CASE", caseFile.toString());
         String output = ReferencePython.run(Duration.ofMinutes(5), env, "-m", "pytest", "-v", "-p", "no:cacheprovider",
                 "reference/tests/test_hub.py");
-        assertThat(output).contains("10 passed").doesNotContain("skipped");
+        assertThat(output).contains("11 passed").doesNotContain("skipped");
+    }
+
+    /** A new account of {@code role} and a personal API token of it, made by the admin. */
+    private String tokenOf(String username, String role) {
+        RunningSystem.Answer user = system.post("/api/v1/users", Map.of("username", username, "role", role));
+        assertThat(user.status()).as(user.body()).isEqualTo(201);
+        RunningSystem.Answer token = system.post("/api/v1/users/" + user.map().get("id") + "/tokens",
+                Map.of("name", "HF_TOKEN"));
+        assertThat(token.status()).as(token.body()).isEqualTo(201);
+        return (String) token.map().get("value");
     }
 }

@@ -47,8 +47,9 @@ import reactor.core.scheduler.Schedulers;
  * database (a first check, a refusal to audit) runs on the blocking executor.
  *
  * <p>The Hub API ({@code /hub}) is guarded the same way; its refusals also carry the Hub's error headers, so that
- * {@code huggingface_hub} raises what it raises against the Hub: without a token {@code RepositoryNotFoundError}
- * ({@code X-Error-Code: RepoNotFound}), with a bad one an HTTP error saying the credentials are invalid.
+ * {@code huggingface_hub} raises what it raises against the Hub: without a token, or with one whose role may not,
+ * {@code RepositoryNotFoundError} ({@code X-Error-Code: RepoNotFound}), with a bad one an HTTP error saying the
+ * credentials are invalid.
  */
 @ServerFilter({"/api/**", "/hub/**"})
 public class AccessFilter implements Ordered {
@@ -168,8 +169,12 @@ public class AccessFilter implements Ordered {
             audit.record(new AuditLog.Entry(caller.userId(), caller.username(), "access.denied", null, null,
                     AuditLog.DENIED, caller.remoteAddr(), Map.of("method", request.getMethodName(), "path", request.getPath(),
                             "requiredRole", required.wireName())));
-            return ProblemResponses.of(HttpStatus.FORBIDDEN, "This needs the role '" + required.wireName()
-                    + "' or higher; '" + caller.username() + "' is a " + caller.role().wireName(), request, List.of());
+            String detail = "This needs the role '" + required.wireName() + "' or higher; '" + caller.username()
+                    + "' is a " + caller.role().wireName();
+            MutableHttpResponse<?> refused = ProblemResponses.of(HttpStatus.FORBIDDEN, detail, request, List.of());
+            // As the Hub answers a token without access to a private repository: RepositoryNotFoundError.
+            return request.getPath().startsWith(HUB_PATH)
+                    ? refused.header("X-Error-Code", "RepoNotFound").header("X-Error-Message", detail) : refused;
         }
         return null;
     }

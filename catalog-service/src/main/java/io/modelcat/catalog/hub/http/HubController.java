@@ -11,11 +11,14 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.server.types.files.StreamedFile;
 import io.micronaut.http.server.types.files.SystemFile;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.access.Role;
+import io.modelcat.catalog.access.http.AccessFilter;
 import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.hub.HubAnswers;
 import io.modelcat.catalog.hub.HubCatalog;
@@ -39,7 +42,8 @@ import java.util.Map;
  */
 @Controller("/hub")
 @ExecuteOn(TaskExecutors.BLOCKING)
-@RequiresRole(Role.VIEWER)
+// A model's files are a contributor's to download, as its archive is (GET /api/v1/models/{id}/versions/{n}/archive).
+@RequiresRole(Role.CONTRIBUTOR)
 @Tag(name = "Hub API", description = "The Hugging Face Hub's read API (model info, tree, file downloads) for "
         + "huggingface_hub and transformers: set HF_ENDPOINT to <ModelCat>/hub and HF_TOKEN to a ModelCat API token")
 public class HubController {
@@ -103,9 +107,13 @@ public class HubController {
     @ApiResponse(responseCode = "404", description = "X-Error-Code RepoNotFound, RevisionNotFound or EntryNotFound")
     @ApiResponse(responseCode = "416", description = "the range is outside the file")
     public HttpResponse<?> resolve(HttpRequest<?> request, @PathVariable String org, @PathVariable String name,
-                                   @PathVariable String revision, @PathVariable String file) {
+                                   @PathVariable String revision, @PathVariable String file,
+                                   @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         HubRevision rev = hub.revision(hub.model(org, name), revision);
         HubFile found = hub.file(rev, file);
+        if (request.getMethod() == HttpMethod.GET) {
+            hub.downloaded(rev, found, caller);
+        }
         ByteRange range;
         try {
             range = ByteRange.parse(request.getHeaders().get("Range"), found.size());
