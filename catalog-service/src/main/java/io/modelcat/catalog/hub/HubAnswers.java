@@ -74,7 +74,7 @@ public final class HubAnswers {
             sibling.put("size", file.size());
             sibling.put("blobId", file.blobId());
             if (file.lfs()) {
-                sibling.put("lfs", Map.of("sha256", file.sha256(), "size", file.size(), "pointerSize", HubFile.LFS_POINTER_SIZE));
+                sibling.put("lfs", Map.of("sha256", file.sha256(), "size", file.size(), "pointerSize", file.pointerSize()));
             }
             siblings.add(sibling);
             used += file.size();
@@ -115,7 +115,7 @@ public final class HubAnswers {
             entry.put("size", file.size());
             entry.put("path", file.path());
             if (file.lfs()) {
-                entry.put("lfs", Map.of("oid", file.sha256(), "size", file.size(), "pointerSize", HubFile.LFS_POINTER_SIZE));
+                entry.put("lfs", Map.of("oid", file.sha256(), "size", file.size(), "pointerSize", file.pointerSize()));
             }
             entries.add(entry);
         }

@@ -152,12 +152,12 @@ public class HubCatalog {
         } catch (ConflictException e) {
             throw new HubNotFoundException(HubNotFoundException.Code.RevisionNotFound, e.getMessage());
         }
+        Map<String, String> recorded = recordedSha256(version);
         List<HubFile> files = new ArrayList<>();
         for (ModelArchive.Entry entry : entries) {
             if (entry.name().startsWith(".") || entry.name().contains("/.")) {
                 continue; // the engine's bookkeeping, never part of a repository
             }
-            FileDigests.Digests d = digests.of(entry.file());
             long size;
             try {
                 size = Files.size(entry.file());
@@ -165,9 +165,23 @@ public class HubCatalog {
                 throw new java.io.UncheckedIOException(e);
             }
             boolean lfs = entry.name().endsWith(".safetensors") || size >= LFS_THRESHOLD;
-            files.add(new HubFile(entry.name(), entry.file(), size, d.sha256(), d.blobId(), lfs));
+            FileDigests.Digests d = digests.of(entry.file(), lfs, recorded.get(entry.name()));
+            files.add(new HubFile(entry.name(), entry.file(), size, d.sha256(), d.blobId(), lfs, d.pointerSize()));
         }
         return files;
+    }
+
+    /** The SHA-256 of each file as recorded when the version arrived (an upload's lineage lists its files). */
+    private static Map<String, String> recordedSha256(ModelVersion version) {
+        Map<String, String> recorded = new java.util.HashMap<>();
+        if (version.lineage() != null && version.lineage().get("files") instanceof List<?> files) {
+            for (Object file : files) {
+                if (file instanceof Map<?, ?> f && f.get("name") instanceof String name && f.get("sha256") instanceof String sha) {
+                    recorded.put(name, sha);
+                }
+            }
+        }
+        return recorded;
     }
 
     /** The name as a Hub name: runs of other characters than letters, digits, '.' and '_' become one '-'; no '-' or '.' at the ends. */

@@ -9,14 +9,12 @@ import java.nio.file.Path;
  * @param file   where it is on this server
  * @param size   its size in bytes
  * @param sha256 its SHA-256 (the Hub's LFS oid), hex
- * @param blobId its git blob id (SHA-1 of {@code "blob <size>\0"} and the content), hex
+ * @param blobId its git blob id: of its content, or for an LFS file of its LFS pointer (as the Hub lists them), hex
  * @param lfs    whether the Hub would keep it in LFS (weights and large files): then it is served with
  *               {@code X-Linked-Etag} and {@code X-Linked-Size} and listed with its {@code lfs} info
+ * @param pointerSize the size of its LFS pointer file (0 when not in LFS)
  */
-public record HubFile(String path, Path file, long size, String sha256, String blobId, boolean lfs) {
-
-    /** The size of a git LFS pointer file, which the Hub reports as {@code pointerSize}. */
-    public static final int LFS_POINTER_SIZE = 134;
+public record HubFile(String path, Path file, long size, String sha256, String blobId, boolean lfs, int pointerSize) {
 
     /** What the Hub sends as the ETag: the SHA-256 for LFS files, the blob id for the others. */
     public String etag() {

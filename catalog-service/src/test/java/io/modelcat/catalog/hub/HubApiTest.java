@@ -59,7 +59,15 @@ class HubApiTest extends CatalogTestBase {
                 .containsExactly("README.md", "config.json", "model.safetensors", "tokenizer.json");
         Map<String, Object> weights = siblings.get(2);
         assertThat(weights).containsEntry("size", (int) Files.size(BERT.resolve("model.safetensors")));
-        assertThat((Map<String, Object>) weights.get("lfs")).containsEntry("sha256", sha256(BERT.resolve("model.safetensors")));
+        String weightsSha = sha256(BERT.resolve("model.safetensors"));
+        assertThat((Map<String, Object>) weights.get("lfs")).containsEntry("sha256", weightsSha);
+        // An LFS file's blob is its pointer, as in the Hub's git repositories.
+        String pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:" + weightsSha + "\nsize "
+                + Files.size(BERT.resolve("model.safetensors")) + "\n";
+        assertThat(weights).containsEntry("blobId", gitBlobId(pointer.getBytes(StandardCharsets.US_ASCII)));
+        assertThat((Map<String, Object>) weights.get("lfs")).containsEntry("pointerSize", pointer.length());
+        // Digests are kept on disk, so that a large file is read once per site, not once per start.
+        assertThat(home.resolve("hub/digests")).isDirectoryContaining(p -> !p.getFileName().toString().startsWith("."));
         assertThat(siblings.get(1)).doesNotContainKey("lfs").containsEntry("blobId", gitBlobId(BERT.resolve("config.json")));
 
         assertThat(contributor.get("/hub/api/models/acme/tiny/revision/main").map()).containsEntry("sha", v1);
@@ -197,8 +205,11 @@ class HubApiTest extends CatalogTestBase {
     }
 
     private static String gitBlobId(Path file) throws Exception {
+        return gitBlobId(Files.readAllBytes(file));
+    }
+
+    private static String gitBlobId(byte[] content) throws Exception {
         MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-        byte[] content = Files.readAllBytes(file);
         sha1.update(("blob " + content.length + "\0").getBytes(StandardCharsets.US_ASCII));
         return HexFormat.of().formatHex(sha1.digest(content));
     }
