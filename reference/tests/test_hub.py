@@ -161,6 +161,19 @@ def test_transformers_loads_the_fine_tune_by_its_repository_id_and_scores_as_the
         assert worst <= TOLERANCE, f"{item['text']!r}: scores differ from the engine's by up to {worst}"
 
 
+def test_the_fine_tune_has_a_model_card_with_its_lineage_and_metrics():
+    c = case()
+    card = huggingface_hub.ModelCard.load(c["finetuned"])
+    assert card.data.license == c["license"]
+    assert card.data.base_model == c["baseModel"]
+    assert card.data.pipeline_tag == "text-classification"
+    assert card.data.datasets == [c["dataset"]]
+    results = {r.metric_type: r.metric_value for r in card.data.eval_results}
+    assert results.keys() == c["metrics"].keys()
+    for metric, value in c["metrics"].items():
+        assert results[metric] == pytest.approx(value)
+
+
 def test_without_a_token_the_repository_is_not_found(tmp_path):
     c = case()
     with pytest.raises(RepositoryNotFoundError) as info:

@@ -39,6 +39,8 @@ public class HubCatalog {
     /** The namespace of models that have no repository id of their own. */
     public static final String NAMESPACE = "modelcat";
 
+    private static final String README = "README.md";
+
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
     private static final Pattern VERSION = Pattern.compile("v?([1-9][0-9]{0,8})");
     private static final long LFS_THRESHOLD = 10L * 1024 * 1024;
@@ -46,11 +48,13 @@ public class HubCatalog {
     private final ModelRepository models;
     private final FileDigests digests;
     private final AuditLog audit;
+    private final FineTuneModelCard modelCards;
 
-    public HubCatalog(ModelRepository models, FileDigests digests, AuditLog audit) {
+    public HubCatalog(ModelRepository models, FileDigests digests, AuditLog audit, FineTuneModelCard modelCards) {
         this.models = models;
         this.digests = digests;
         this.audit = audit;
+        this.modelCards = modelCards;
     }
 
     /** Records a download of a file in the audit log, as exports are recorded ({@code model.download}). */
@@ -109,7 +113,14 @@ public class HubCatalog {
         ModelVersion found = version.orElseThrow(() -> new HubNotFoundException(HubNotFoundException.Code.RevisionNotFound,
                 "Invalid rev id: " + rev + " (revisions of " + repoId + ": main, v1 to v"
                         + served.get(served.size() - 1).versionNumber() + ", or a version's commit id)"));
-        return new HubRevision(repoId, card, found, commitOf(found), files(card, found));
+        List<HubFile> files = new ArrayList<>(files(card, found));
+        if (files.stream().noneMatch(f -> f.path().equals(README))) {
+            // A fine-tune's folder has no model card: the Hub API makes one from the catalog, as the Hub shows one.
+            modelCards.of(repoId, card, found).ifPresent(text -> files.add(HubFile.generated(README,
+                    text.getBytes(StandardCharsets.UTF_8))));
+            files.sort(Comparator.comparing(HubFile::path));
+        }
+        return new HubRevision(repoId, card, found, commitOf(found), files);
     }
 
     /** A file of a revision. */
@@ -166,7 +177,7 @@ public class HubCatalog {
             }
             boolean lfs = entry.name().endsWith(".safetensors") || size >= LFS_THRESHOLD;
             FileDigests.Digests d = digests.of(entry.file(), lfs, recorded.get(entry.name()));
-            files.add(new HubFile(entry.name(), entry.file(), size, d.sha256(), d.blobId(), lfs, d.pointerSize()));
+            files.add(new HubFile(entry.name(), entry.file(), null, size, d.sha256(), d.blobId(), lfs, d.pointerSize()));
         }
         return files;
     }

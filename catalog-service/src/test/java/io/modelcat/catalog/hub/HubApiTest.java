@@ -165,8 +165,10 @@ class HubApiTest extends CatalogTestBase {
         Files.copy(BERT.resolve("config.json"), folder.resolve("config.json"));
         Files.writeString(folder.resolve("nested/notes.txt"), "deep");
         Files.writeString(folder.resolve(".checkpoint"), "engine bookkeeping");
+        // As a registration writes it: the job (gone here), the test metrics and the hyperparameters.
         ApiClient.Answer version = api.post("/api/v1/models/" + card.get("id") + "/versions",
-                Map.of("artifactUri", folder.toUri().toString()));
+                Map.of("artifactUri", folder.toUri().toString(), "lineage", Map.of("jobId", java.util.UUID.randomUUID().toString(),
+                        "metrics", Map.of("accuracy", 0.91), "hyperparameters", Map.of("epochs", 3))));
         assertThat(version.status()).as(version.body()).isEqualTo(201);
 
         Map<String, Object> info = contributor.get("/hub/api/models/modelcat/Support-tickets-v2").map();
@@ -175,12 +177,17 @@ class HubApiTest extends CatalogTestBase {
         assertThat(contributor.get("/hub/api/models/modelcat/" + card.get("id")).map()).containsEntry("sha", info.get("sha"));
         assertThat(contributor.get("/hub/modelcat/support-tickets-v2/resolve/main/nested/notes.txt").body()).isEqualTo("deep");
         assertHubError(contributor.get("/hub/modelcat/support-tickets-v2/resolve/main/.checkpoint"), 404, "EntryNotFound");
-        assertThat(contributor.get("/hub/api/models/modelcat/support-tickets-v2/tree/main").list()).extracting(e -> e.get("path"))
-                .containsExactly("config.json", "nested");
         assertThat(contributor.get("/hub/api/models/modelcat/support-tickets-v2/tree/main/nested").list())
                 .extracting(e -> e.get("path")).containsExactly("nested/notes.txt");
         assertHubError(contributor.get("/hub/api/models/modelcat/support-tickets-v2/tree/main/additional_chat_templates"),
                 404, "EntryNotFound");
+        // A fine-tune's folder has no model card: one is made from the catalog, with the metrics as the Hub's model-index.
+        String readme = contributor.get("/hub/modelcat/support-tickets-v2/resolve/main/README.md").body();
+        assertThat(readme).startsWith("---\nlicense: \"apache-2.0\"\n").contains("pipeline_tag: \"text-classification\"",
+                "model-index:\n- name: \"Support-tickets-v2\"", "    - type: \"accuracy\"\n      value: 0.91\n      name: \"Accuracy\"",
+                "- \"fine-tuned\"", "# Support tickets (v2)", "Hyperparameters: {\"epochs\":3}");
+        assertThat(contributor.get("/hub/api/models/modelcat/support-tickets-v2/tree/main").list()).extracting(e -> e.get("path"))
+                .containsExactly("README.md", "config.json", "nested");
         // The id stays the same: it is derived from the version, not from the time of asking.
         assertThat(contributor.get("/hub/api/models/modelcat/support-tickets-v2/revision/v1").map()).containsEntry("sha", info.get("sha"));
     }

@@ -102,6 +102,10 @@ class HubSystemTest {
         hubCase.put("uploaded", "acme/uploaded-distilbert");
         hubCase.put("predictions", predictions);
         hubCase.put("viewerToken", viewerToken);
+        hubCase.put("license", registered.map().get("license"));
+        hubCase.put("baseModel", "hf-tiny/bert");
+        hubCase.put("dataset", "reviews");
+        hubCase.put("metrics", ((Map<String, Object>) job.get("result")).get("metrics"));
         JSON.writeValue(caseFile.toFile(), hubCase);
 
         Map<String, String> env = new HashMap<>();
@@ -115,7 +119,7 @@ class HubSystemTest {
         env.put("MODELCAT_HUB_CASE", caseFile.toString());
         String output = ReferencePython.run(Duration.ofMinutes(5), env, "-m", "pytest", "-v", "-p", "no:cacheprovider",
                 "reference/tests/test_hub.py");
-        assertThat(output).contains("11 passed").doesNotContain("skipped");
+        assertThat(output).contains("12 passed").doesNotContain("skipped");
     }
 
     /** A new account of {@code role} and a personal API token of it, made by the admin. */

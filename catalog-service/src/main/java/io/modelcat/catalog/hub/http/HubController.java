@@ -129,6 +129,13 @@ public class HubController {
                     .header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + found.size());
             response.header("Content-Length", String.valueOf(range == null ? found.size() : range.length()))
                     .contentType(MediaType.APPLICATION_OCTET_STREAM_TYPE);
+        } else if (found.file() == null) {
+            // A file the Hub API makes (a fine-tune's model card): small, held in memory.
+            byte[] content = range == null ? found.content()
+                    : java.util.Arrays.copyOfRange(found.content(), (int) range.first(), (int) range.last() + 1);
+            response = (range == null ? HttpResponse.ok(content) : HttpResponse.status(HttpStatus.PARTIAL_CONTENT).body(content)
+                    .header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + found.size()))
+                    .contentType(MediaType.APPLICATION_OCTET_STREAM_TYPE);
         } else if (range == null) {
             response = HttpResponse.ok(new SystemFile(found.file().toFile(), MediaType.APPLICATION_OCTET_STREAM_TYPE));
         } else {
