@@ -86,16 +86,25 @@ public class ModelUploadService {
             Files.createDirectories(staging);
             Path archive = staging.resolve("archive");
             Files.copy(body, archive);
-            ArchiveFormat actual = declared != null ? declared : ArchiveFormat.sniff(archive);
-            ArchiveUnpacker.Unpacked unpacked = new ArchiveUnpacker(settings.maxUnpackedSize(), settings.maxFiles())
-                    .unpack(actual, archive, staging.resolve("files"));
-            Files.delete(archive);
-            return register(id, unpacked, caller);
+            return fromArchive(id, declared, archive, staging, caller);
         } catch (IOException e) {
             throw new UncheckedIOException("the upload could not be stored: " + e.getMessage(), e);
         } finally {
             deleteTree(staging);
         }
+    }
+
+    /**
+     * Unpacks, checks and registers an archive already on disk (a finished upload session's); the caller removes
+     * {@code workFolder}, where it is unpacked, afterwards.
+     */
+    UploadedModel fromArchive(ModelId id, ArchiveFormat declared, Path archive, Path workFolder, Caller caller)
+            throws IOException {
+        ArchiveFormat actual = declared != null ? declared : ArchiveFormat.sniff(archive);
+        ArchiveUnpacker.Unpacked unpacked = new ArchiveUnpacker(settings.maxUnpackedSize(), settings.maxFiles())
+                .unpack(actual, archive, workFolder.resolve("files"));
+        Files.delete(archive);
+        return register(id, unpacked, caller);
     }
 
     private UploadedModel register(ModelId id, ArchiveUnpacker.Unpacked unpacked, Caller caller) throws IOException {
@@ -180,7 +189,7 @@ public class ModelUploadService {
         }
     }
 
-    private static ModelId repoId(String name) {
+    static ModelId repoId(String name) {
         if (name == null || name.isBlank()) {
             throw new InvalidFieldException("name", "is required: the repository id the model is known by, 'owner/name'");
         }
@@ -238,7 +247,7 @@ public class ModelUploadService {
         }
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

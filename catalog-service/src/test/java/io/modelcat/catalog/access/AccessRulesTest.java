@@ -109,6 +109,11 @@ class AccessRulesTest extends CatalogTestBase {
             Map.entry("GET /api/v1/batch-endpoints/{name}/jobs/{id}", Access.VIEWER),
             Map.entry("GET /api/v1/batch-endpoints/{name}/jobs/{id}/outputs/{file}", Access.CONTRIBUTOR),
             Map.entry("POST /api/v1/model-uploads", Access.CONTRIBUTOR),
+            Map.entry("POST /api/v1/model-uploads/sessions", Access.CONTRIBUTOR),
+            Map.entry("GET /api/v1/model-uploads/sessions/{id}", Access.CONTRIBUTOR),
+            Map.entry("PATCH /api/v1/model-uploads/sessions/{id}", Access.CONTRIBUTOR),
+            Map.entry("POST /api/v1/model-uploads/sessions/{id}/commit", Access.CONTRIBUTOR),
+            Map.entry("DELETE /api/v1/model-uploads/sessions/{id}", Access.CONTRIBUTOR),
             Map.entry("GET /hub/api/models/{org}/{name}", Access.CONTRIBUTOR),
             Map.entry("GET /hub/api/models/{org}/{name}/revision/{revision}", Access.CONTRIBUTOR),
             Map.entry("GET /hub/api/models/{org}/{name}/tree/{revision}", Access.CONTRIBUTOR),
@@ -214,6 +219,9 @@ class AccessRulesTest extends CatalogTestBase {
         HttpRequest.Builder builder = HttpRequest.newBuilder(api.uri(path)).timeout(Duration.ofSeconds(30));
         if (path.equals("/api/v1/datasets") && method.equals("POST")) {
             return builder.header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString("a,b\n1,2\n"));
+        }
+        if (path.startsWith("/api/v1/model-uploads/sessions/") && method.equals("PATCH")) {
+            return builder.header("Content-Type", "application/octet-stream").method(method, HttpRequest.BodyPublishers.ofString("x"));
         }
         if (path.equals("/api/v1/model-uploads") && method.equals("POST")) {
             return builder.header("Content-Type", "application/zip").POST(HttpRequest.BodyPublishers.ofString("PK"));

@@ -10,14 +10,12 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.annotation.Status;
-import io.micronaut.http.exceptions.ContentLengthExceededException;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.access.Role;
 import io.modelcat.catalog.access.http.AccessFilter;
 import io.modelcat.catalog.access.http.RequiresRole;
-import io.modelcat.catalog.problem.PayloadTooLargeException;
 import io.modelcat.catalog.upload.ModelUploadService;
 import io.modelcat.catalog.upload.UploadedModel;
 import io.swagger.v3.oas.annotations.Operation;
@@ -27,7 +25,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -77,42 +74,6 @@ public class ModelUploadController {
             return HttpResponse.created(uploaded, URI.create("/api/v1/models/" + uploaded.modelId()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A body whose reads report the server's request size limit as a 413. */
-    private static final class LimitedBody extends FilterInputStream {
-
-        LimitedBody(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                throw translate(e);
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                throw translate(e);
-            }
-        }
-
-        private static IOException translate(IOException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ContentLengthExceededException exceeded) {
-                    throw new PayloadTooLargeException("the upload is larger than the server accepts "
-                            + "(micronaut.server.max-request-size, set by modelcat.datasets.max-size): " + exceeded.getMessage());
-                }
-            }
-            return e;
         }
     }
 }
