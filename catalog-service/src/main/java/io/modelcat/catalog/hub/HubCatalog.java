@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * The catalog seen as a Hugging Face Hub: which model a repository id names, its versions as revisions with stable
  * commit-like ids, and their files with sizes and digests.
  *
- * <p>Repository ids: a model imported or uploaded is its repository id ({@code acme/tiny-sentiment}); any other model
+ * <p>Repository ids: a model imported or uploaded is its repository id ({@code acme/tiny-sentiment}; a legacy id
+ * without an owner, {@code gpt2}, is {@code modelcat/gpt2}); any other model
  * (a registered fine-tune, a card made by hand) is {@code modelcat/<its name>} (characters a Hub name may not hold
  * become '-') and always {@code modelcat/<its id>}. Revisions: {@code main} is the newest version with files, a
  * version is also {@code v<number>} or its commit id: the Hub commit it was imported at, the content id of an upload,
@@ -67,7 +68,9 @@ public class HubCatalog {
     public static String repoIdOf(ModelCard card) {
         if (card.source() != null && card.source().repo() != null
                 && ("huggingface".equals(card.source().type()) || "upload".equals(card.source().type()))) {
-            return card.source().repo();
+            // A legacy Hub id without an owner (gpt2) goes under the namespace: the Hub API's paths have two parts.
+            String repo = card.source().repo();
+            return repo.contains("/") ? repo : NAMESPACE + "/" + repo;
         }
         return NAMESPACE + "/" + slug(card.name());
     }
@@ -76,6 +79,9 @@ public class HubCatalog {
     public ModelCard model(String org, String name) {
         String repoId = org + "/" + name;
         List<UUID> ids = models.idsForRepo(repoId, NAMESPACE.equalsIgnoreCase(org) ? slug(name) : null);
+        if (ids.isEmpty() && NAMESPACE.equalsIgnoreCase(org)) {
+            ids = models.idsForRepo(name, null);
+        }
         if (ids.isEmpty() && NAMESPACE.equalsIgnoreCase(org)) {
             ids = uuid(name).filter(id -> models.find(id).isPresent()).map(List::of).orElse(List.of());
         }

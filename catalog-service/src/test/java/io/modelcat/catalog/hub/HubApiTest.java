@@ -192,6 +192,19 @@ class HubApiTest extends CatalogTestBase {
         assertThat(contributor.get("/hub/api/models/modelcat/support-tickets-v2/revision/v1").map()).containsEntry("sha", info.get("sha"));
     }
 
+    @Test
+    void aLegacyRepositoryIdWithoutAnOwnerIsServedUnderTheModelcatNamespace() throws Exception {
+        Map<String, Object> body = aModel("gpt2");
+        body.put("source", Map.of("type", "huggingface", "repo", "gpt2", "revision", "main"));
+        Map<String, Object> card = create(body);
+        Path folder = Files.createDirectories(home.resolve("legacy"));
+        Files.copy(BERT.resolve("config.json"), folder.resolve("config.json"));
+        assertThat(api.post("/api/v1/models/" + card.get("id") + "/versions",
+                Map.of("artifactUri", folder.toUri().toString())).status()).isEqualTo(201);
+        Map<String, Object> info = contributor.get("/hub/api/models/modelcat/gpt2").map();
+        assertThat(info).containsEntry("id", "modelcat/gpt2").containsEntry("author", "modelcat");
+    }
+
     private static void assertHubError(ApiClient.Answer answer, int status, String code) {
         assertThat(answer.status()).as(answer.body()).isEqualTo(status);
         assertThat(answer.header("X-Error-Code")).as(answer.body()).isEqualTo(code);
