@@ -6,6 +6,7 @@ import io.modelcat.catalog.audit.AuditLog;
 import io.modelcat.catalog.model.ModelService;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.hub.HubException;
+import io.modelcat.hub.HubPaths;
 import io.modelcat.hub.ImportPlan;
 import io.modelcat.hub.ImportedCard;
 import io.modelcat.hub.LfsInfo;
@@ -131,6 +132,7 @@ public class ModelUploadService {
                 Files.delete(root.resolve(f.name()));
             }
         }
+        removeEmptyFolders(root);
         // The revision names the files kept: the same model uploaded with other files beside it is the same revision.
         revision = contentRevision(keptFiles);
         Path target = settings.modelsDirectory().resolve(id.cacheFolderName()).resolve(revision);
@@ -173,6 +175,21 @@ public class ModelUploadService {
         return new UploadedModel(registered.modelId(), id.repoId(), registered.versionNumber(), registered.created(),
                 revision, row.task(), fineTunable, total,
                 keptFiles.stream().map(f -> new UploadedModel.File(f.name(), f.size(), f.sha256())).toList());
+    }
+
+    /** Removes the folders that dropping files left empty, deepest first. */
+    private static void removeEmptyFolders(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path folder : paths.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+                if (!folder.equals(root)) {
+                    try (Stream<Path> inside = Files.list(folder)) {
+                        if (inside.findAny().isEmpty()) {
+                            Files.delete(folder);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** Moves the folder to {@code target} in one rename; false when an upload of the same files already put it there. */
@@ -225,7 +242,7 @@ public class ModelUploadService {
 
     private static byte[] readSmall(Path root, String name) {
         try {
-            Path file = io.modelcat.hub.HubPaths.resolveInside(root, name);
+            Path file = HubPaths.resolveInside(root, name);
             if (Files.size(file) > MAX_INDEX_BYTES) {
                 throw new InvalidFieldException("file", name + " is larger than 16 MiB");
             }

@@ -53,7 +53,7 @@ class ModelUploadApiTest extends CatalogTestBase {
     @SuppressWarnings("unchecked")
     void aZipOfAModelFolderBecomesACardFilledFromItsConfigAndModelCard() throws Exception {
         ApiClient.Answer answer = upload("?name=acme/tiny-sentiment", "application/zip",
-                bert().withReadme(README).inFolder("tiny-sentiment").zip());
+                bert().withReadme(README).with("notes/todo.txt", "not part of a model").inFolder("tiny-sentiment").zip());
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
         Map<String, Object> uploaded = answer.map();
@@ -86,6 +86,7 @@ class ModelUploadApiTest extends CatalogTestBase {
         Path folder = Path.of(java.net.URI.create((String) version.get("artifactUri")));
         assertThat(folder).startsWith(home.resolve("models/uploaded/models--acme--tiny-sentiment"));
         assertThat(Files.readAllBytes(folder.resolve("model.safetensors"))).isEqualTo(Files.readAllBytes(weights));
+        assertThat(folder.resolve("notes")).doesNotExist();
         assertThat(incoming()).isEmpty();
     }
 
@@ -97,12 +98,12 @@ class ModelUploadApiTest extends CatalogTestBase {
         assertThat(one.status()).as(one.body()).isEqualTo(201);
         // Files that are not part of a model (pickles, notes) are not kept, so they do not make another revision.
         ApiClient.Answer again = upload("?name=acme/tiny&format=tar.gz", "application/octet-stream",
-                bert().withReadme(README).with("pytorch_model.bin", new byte[] {1, 2, 3}).with("notes.txt", "x").tarGz());
+                bert().withReadme(README).with("pytorch_model.bin", new byte[] {1, 2, 3}).with("notes/todo.txt", "x").tarGz());
         assertThat(again.status()).as(again.body()).isEqualTo(201);
         assertThat(again.map()).containsEntry("created", false).containsEntry("versionNumber", 1)
                 .containsEntry("revision", one.map().get("revision"));
         assertThat((List<Map<String, Object>>) again.map().get("files")).extracting(f -> f.get("name"))
-                .doesNotContain("pytorch_model.bin", "notes.txt");
+                .doesNotContain("pytorch_model.bin", "notes/todo.txt");
 
         ApiClient.Answer two = upload("?name=acme/tiny", "application/zip",
                 bert().withReadme(README.replace("MIT", "apache-2.0")).zip());
