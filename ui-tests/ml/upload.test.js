@@ -44,6 +44,9 @@ describe('upload dialog', () => {
 
     await page.click('#upload-model-link');
     await eventually(async () => assert.match(await page.textContent('main'), /Uploaded as ui\/uploaded-bert/));
+    // The card says how to load it through the Hub API, with the id the service gives it.
+    await eventually(async () => assert.match(await page.textContent('#hub-snippet'), /from_pretrained\("ui\/uploaded-bert"\)/));
+    assert.equal(await page.textContent('#hub-repo-id'), 'ui/uploaded-bert');
     assert.equal(await page.locator('#upload-dialog').count(), 0);
   }, { allowedConsoleErrors: HTTP_400 }));
 });

@@ -4,6 +4,7 @@ import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.audit.AuditLog;
 import io.modelcat.catalog.export.ArtifactFolder;
 import io.modelcat.catalog.export.ModelArchive;
+import io.modelcat.catalog.model.HubRepoId;
 import io.modelcat.catalog.model.ModelCard;
 import io.modelcat.catalog.model.ModelRepository;
 import io.modelcat.catalog.model.ModelVersion;
@@ -38,7 +39,7 @@ import java.util.regex.Pattern;
 public class HubCatalog {
 
     /** The namespace of models that have no repository id of their own. */
-    public static final String NAMESPACE = "modelcat";
+    public static final String NAMESPACE = HubRepoId.NAMESPACE;
 
     private static final String README = "README.md";
 
@@ -66,19 +67,13 @@ public class HubCatalog {
 
     /** The repository id a card is served under. */
     public static String repoIdOf(ModelCard card) {
-        if (card.source() != null && card.source().repo() != null
-                && ("huggingface".equals(card.source().type()) || "upload".equals(card.source().type()))) {
-            // A legacy Hub id without an owner (gpt2) goes under the namespace: the Hub API's paths have two parts.
-            String repo = card.source().repo();
-            return repo.contains("/") ? repo : NAMESPACE + "/" + repo;
-        }
-        return NAMESPACE + "/" + slug(card.name());
+        return card.hubRepoId();
     }
 
     /** The model {@code org/name} names. */
     public ModelCard model(String org, String name) {
         String repoId = org + "/" + name;
-        List<UUID> ids = models.idsForRepo(repoId, NAMESPACE.equalsIgnoreCase(org) ? slug(name) : null);
+        List<UUID> ids = models.idsForRepo(repoId, NAMESPACE.equalsIgnoreCase(org) ? HubRepoId.slug(name) : null);
         if (ids.isEmpty() && NAMESPACE.equalsIgnoreCase(org)) {
             ids = models.idsForRepo(name, null);
         }
@@ -199,11 +194,6 @@ public class HubCatalog {
             }
         }
         return recorded;
-    }
-
-    /** The name as a Hub name: runs of other characters than letters, digits, '.' and '_' become one '-'; no '-' or '.' at the ends. */
-    static String slug(String name) {
-        return name.replaceAll("[^A-Za-z0-9._]+", "-").replaceAll("^[-.]+|[-.]+$", "");
     }
 
     private static Optional<UUID> uuid(String text) {

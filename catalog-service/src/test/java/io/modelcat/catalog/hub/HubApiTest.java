@@ -171,6 +171,7 @@ class HubApiTest extends CatalogTestBase {
                         "metrics", Map.of("accuracy", 0.91), "hyperparameters", Map.of("epochs", 3))));
         assertThat(version.status()).as(version.body()).isEqualTo(201);
 
+        assertThat(api.get("/api/v1/models/" + card.get("id")).map()).containsEntry("hubRepoId", "modelcat/Support-tickets-v2");
         Map<String, Object> info = contributor.get("/hub/api/models/modelcat/Support-tickets-v2").map();
         assertThat(info).containsEntry("id", "modelcat/Support-tickets-v2");
         assertThat((String) info.get("sha")).matches("[0-9a-f]{40}");

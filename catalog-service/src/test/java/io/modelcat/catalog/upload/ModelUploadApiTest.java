@@ -71,6 +71,7 @@ class ModelUploadApiTest extends CatalogTestBase {
 
         Map<String, Object> card = api.get("/api/v1/models/" + uploaded.get("modelId")).map();
         assertThat(card).containsEntry("name", "tiny-sentiment").containsEntry("publisher", "acme")
+                .containsEntry("hubRepoId", "acme/tiny-sentiment")
                 .containsEntry("license", "mit").containsEntry("status", "ready")
                 .containsEntry("architecture", "BertForSequenceClassification");
         assertThat((List<String>) card.get("tags")).containsExactly("english", "sentiment");
