@@ -156,6 +156,49 @@ export function uploadDataset(name, file) {
     { raw: file, contentType: datasetContentType(file.name) ?? 'application/octet-stream' });
 }
 
+/** The Content-Type of a model archive by its name's extension, or null when it is neither a zip nor a tar.gz. */
+export function modelArchiveType(fileName) {
+  const name = fileName.toLowerCase();
+  if (name.endsWith('.zip')) return 'application/zip';
+  if (name.endsWith('.tar.gz') || name.endsWith('.tgz')) return 'application/gzip';
+  return null;
+}
+
+/**
+ * Uploads a model archive (.zip or .tar.gz of a model folder) as `name` ('owner/name'), reporting the bytes sent to
+ * `onProgress(sent, total)`. Answers { done, abort }: `done` resolves to the upload's answer or rejects with an
+ * ApiError; `abort()` cancels it (the service then keeps nothing). XMLHttpRequest, since fetch tells no upload progress.
+ */
+export function uploadModel(name, file, onProgress) {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise((resolve, reject) => {
+    xhr.open('POST', `${BASE}/model-uploads?name=${encodeURIComponent(name)}`);
+    for (const [header, value] of Object.entries(headers('POST', modelArchiveType(file.name) ?? 'application/octet-stream'))) {
+      xhr.setRequestHeader(header, value);
+    }
+    xhr.upload.onprogress = event => onProgress?.(event.loaded, event.lengthComputable ? event.total : file.size);
+    xhr.onload = () => {
+      let data = null;
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        data = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(data);
+        return;
+      }
+      const error = new ApiError(xhr.status, data ?? { detail: xhr.responseText.slice(0, 500) });
+      if (xhr.status === 401) onUnauthenticated(error);
+      reject(error);
+    };
+    xhr.onerror = () => reject(new ApiError(0, { title: 'Cannot reach the catalog service', detail: 'the upload failed' }));
+    xhr.onabort = () => reject(new ApiError(0, { title: 'Upload cancelled', detail: 'Nothing was kept.' }));
+    xhr.send(file);
+  });
+  return { done, abort: () => xhr.abort() };
+}
+
 /** Queues an evaluation; answers the job. */
 export function submitEvaluation(body) {
   return request('POST', '/evaluations', body);

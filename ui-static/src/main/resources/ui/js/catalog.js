@@ -3,6 +3,7 @@
 import { listModels } from './api.js';
 import { h, replaceChildren, problemView, statusBadge, taskBadge } from './dom.js';
 import { openImportDialog } from './importdialog.js';
+import { openUploadDialog } from './uploaddialog.js';
 import { plainSummary } from './markdown.js';
 import { can } from './session.js';
 
@@ -119,8 +120,12 @@ export function mountCatalog(root, params, navigate) {
     h('div', { class: 'page-head' },
       h('h1', { id: 'catalog-heading' }, 'Model catalog'),
       // The list may change once the dialog has queued an import (a new card, a status): show it afresh.
-      can('contributor') ? h('button', { type: 'button', class: 'button primary', id: 'open-import',
-        onclick: () => openImportDialog({ onClose: () => { if (view.isConnected) load(); } }) }, 'Import from Hugging Face') : null),
+      can('contributor') ? h('div', { class: 'page-actions' },
+        h('button', { type: 'button', class: 'button', id: 'open-upload',
+          onclick: () => openUploadDialog({ onClose: () => { if (view.isConnected) load(); } }) }, 'Upload a model'),
+        h('button', { type: 'button', class: 'button primary', id: 'open-import',
+          onclick: () => openImportDialog({ onClose: () => { if (view.isConnected) load(); } }) }, 'Import from Hugging Face'))
+        : null),
     h('aside', { class: 'filters', 'aria-labelledby': 'filters-heading' },
       h('div', { class: 'filters-head' }, h('h2', { id: 'filters-heading' }, 'Filters'), clear),
       filters),

@@ -12,6 +12,7 @@ const HUB = 'https://huggingface.co/';
 const HUB_REPO = /^[\w.-]+(\/[\w.-]+)?$/;
 
 import { deployBlocker } from './deploy.js';
+import { hubSection } from './hubsnippet.js';
 import { tryItSection } from './tryit.js';
 import { noTaskReason, tasksFor, versionsWithFiles } from './wizard.js';
 
@@ -98,7 +99,8 @@ function render(root, model, versions, registry, catalogHash, reload) {
         samplesSection(model.samples ?? []),
         tryItSection(model, (versions ?? []).some(v => v.artifactUri), registry),
         metricsSection(model, registry),
-        versionsSection(model, versions ?? [])),
+        versionsSection(model, versions ?? []),
+        hubSection(model, versions ?? [])),
       h('aside', { class: 'model-side' }, detailsSection(model)))));
 }
 
@@ -133,6 +135,10 @@ function sourceView(source) {
       source.revision ? h('span', { class: 'muted' }, ' @ ', h('code', {}, source.revision)) : null);
   }
   if (source.type === 'finetuned') return 'Fine-tuned in ModelCat';
+  if (source.type === 'upload' && source.repo) {
+    return h('span', {}, 'Uploaded as ', h('code', {}, source.repo),
+      source.revision ? h('span', { class: 'muted' }, ' @ ', h('code', {}, source.revision.slice(0, 12))) : null);
+  }
   return source.type === 'manual' ? 'Added by hand' : source.type;
 }
 

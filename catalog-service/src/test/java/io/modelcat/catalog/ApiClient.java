@@ -90,6 +90,23 @@ public final class ApiClient {
         }
     }
 
+    /** As {@link #send}, the body read as ISO-8859-1, so binary content survives byte for byte. */
+    public Answer sendBytes(HttpRequest.Builder request) {
+        if (token != null) {
+            request.setHeader("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    new String(response.body(), StandardCharsets.ISO_8859_1), json, response.headers().map());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private String write(Object body) {
         try {
             return json.writeValueAsString(body);

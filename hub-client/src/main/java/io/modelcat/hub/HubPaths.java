@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /** Builds Hub URL paths and checks repository file names before they touch a URL or the disk. */
-final class HubPaths {
+public final class HubPaths {
 
     static final int MAX_FILENAME_LENGTH = 1024;
 
@@ -25,7 +25,7 @@ final class HubPaths {
     }
 
     /** Rejects names that could escape a directory: absolute, backslashes, '.' or '..' segments, control characters. */
-    static String checkFilename(String filename) {
+    public static String checkFilename(String filename) {
         if (filename == null || filename.isEmpty()) {
             throw new IllegalArgumentException("repository file name is empty");
         }
@@ -51,7 +51,7 @@ final class HubPaths {
     }
 
     /** {@code dir/filename}, guaranteed to stay inside {@code dir}. */
-    static Path resolveInside(Path dir, String filename) {
+    public static Path resolveInside(Path dir, String filename) {
         Path base = dir.toAbsolutePath().normalize();
         Path target = base.resolve(checkFilename(filename)).normalize();
         if (!target.startsWith(base) || target.equals(base)) {

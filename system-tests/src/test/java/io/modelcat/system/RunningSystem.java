@@ -244,6 +244,12 @@ public final class RunningSystem implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)), adminToken);
     }
 
+    /** Sends a binary body (a model archive) as the admin. */
+    public Answer upload(String path, String contentType, byte[] body) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), adminToken);
+    }
+
     private static String json(Object body) {
         try {
             return body instanceof String text ? text : JSON.writeValueAsString(body);

@@ -87,6 +87,11 @@ final class JdbcModelRepository implements ModelRepository {
     }
 
     @Override
+    public List<UUID> idsForRepo(String repoId, String nameSlug) {
+        return read(c -> Models.idsForRepo(c, repoId, nameSlug));
+    }
+
+    @Override
     public List<ModelVersion> versions(UUID modelId) {
         return read(c -> ModelVersions.of(c, modelId).stream().map(this::version).toList());
     }
@@ -140,7 +145,8 @@ final class JdbcModelRepository implements ModelRepository {
                 fromJson(row.samples(), Argument.listOf(ModelSample.class)),
                 new ModelCard.Source(row.sourceType(), row.sourceRepo(), row.sourceRevision()),
                 row.status(), row.statusMessage(), row.latestVersion() == null ? null : version(row.latestVersion()),
-                row.versionCount(), row.createdAt(), row.updatedAt(), row.lockVersion());
+                row.versionCount(), row.createdAt(), row.updatedAt(), row.lockVersion(),
+                HubRepoId.of(row.sourceType(), row.sourceRepo(), row.name()));
     }
 
     private ModelVersion version(VersionRow row) {

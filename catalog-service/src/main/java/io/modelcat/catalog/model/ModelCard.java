@@ -2,6 +2,7 @@ package io.modelcat.catalog.model;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -27,7 +28,9 @@ public record ModelCard(
         int versionCount,
         Instant createdAt,
         Instant updatedAt,
-        long version) {
+        long version,
+        @Schema(description = "the repository id under the Hub API (/hub), for huggingface_hub and transformers")
+        String hubRepoId) {
 
     /** Where the model came from: {@code huggingface} (repo and revision), {@code finetuned} or {@code manual}. */
     @Serdeable

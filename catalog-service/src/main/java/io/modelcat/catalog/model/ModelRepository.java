@@ -22,6 +22,9 @@ public interface ModelRepository {
      */
     Optional<UUID> markImporting(String repoId);
 
+    /** The cards a Hub-style repository id names (see {@code Models.idsForRepo}), oldest first. */
+    List<UUID> idsForRepo(String repoId, String nameSlug);
+
     /** Deletes the card unless a queued or running job uses it. */
     DeleteOutcome deleteUnlessInUse(UUID id);
 

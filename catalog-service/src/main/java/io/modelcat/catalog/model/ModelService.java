@@ -39,6 +39,11 @@ public class ModelService {
         this.audit = audit;
     }
 
+    /** Forgets cached counts and pages after a change made elsewhere (an upload registering a card). */
+    public void cardsChanged() {
+        changed();
+    }
+
     /** Forgets cached counts and pages after a change of this service's. */
     private void changed() {
         facets.clear();

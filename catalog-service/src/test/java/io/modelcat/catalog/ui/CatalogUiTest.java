@@ -7,6 +7,8 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.modelcat.catalog.ApiClient;
 import io.modelcat.catalog.CatalogTestBase;
 import io.modelcat.testsupport.BrowserTests;
+import io.modelcat.testsupport.Fixtures;
+import io.modelcat.testsupport.ModelArchives;
 import io.modelcat.testsupport.TestDatabase;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -54,6 +56,10 @@ class CatalogUiTest extends CatalogTestBase {
         Map<String, String> ml = new java.util.HashMap<>(accounts);
         ml.put("MODELCAT_UI_MODEL_ID", alphaId);
         ml.put("MODELCAT_UI_FINETUNE_JOB_ID", FINETUNE_JOB_ID);
+        Path archive = Files.createDirectories(home.resolve("ui-upload")).resolve("tiny-bert.zip");
+        Files.write(archive, ModelArchives.aModelArchive().from(Fixtures.model("bert"))
+                .withReadme("---\nlicense: mit\n---\n# Tiny BERT\n").inFolder("tiny-bert").zip());
+        ml.put("MODELCAT_UI_MODEL_ARCHIVE", archive.toString());
         BrowserTests.run(uiTests, "ml/", server.getURI().toString(), Path.of("target", "ui-screenshots"), ml);
     }
 

@@ -6,6 +6,8 @@ import io.modelcat.hub.HubClient;
 import io.modelcat.hub.HubException;
 import io.modelcat.hub.ImportPlan;
 import io.modelcat.hub.ImportPlanner;
+import io.modelcat.hub.ImportedCard;
+import io.modelcat.hub.ModelCardText;
 import io.modelcat.hub.ModelId;
 import io.modelcat.hub.ModelInfo;
 import io.modelcat.hub.ModelSnapshot;
@@ -24,8 +26,6 @@ import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -117,26 +117,18 @@ public class ImportHandler implements JobHandler<ImportSpec> {
     }
 
     private ModelImports.Card card(HubClient hub, ModelId id, ModelInfo info, ImportPlan plan) {
-        String description = readme(hub, id, plan);
-        String modelType = info.modelType() == null ? "" : info.modelType().toLowerCase(Locale.ROOT);
-        List<String> tags = info.tags().stream().filter(t -> !t.contains(":")).limit(50).toList();
-        return new ModelImports.Card(id.repoId(), id.name(), id.owner(), description, plan.pipelineTag(),
-                TaskRecipes.fineTunableFor(modelType), plan.license() == null ? "unknown" : plan.license(), tags,
-                info.libraryName(), info.architectures().isEmpty() ? modelType : info.architectures().get(0));
+        ImportedCard card = ImportedCard.of(id, info, plan, readme(hub, id, plan));
+        return new ModelImports.Card(card.repoId(), card.name(), card.publisher(), card.description(), card.task(),
+                TaskRecipes.fineTunableFor(card.modelType()), card.license(), card.tags(), card.library(),
+                card.architecture());
     }
 
     /** The model card's Markdown without its YAML front matter, or empty. */
     private static String readme(HubClient hub, ModelId id, ImportPlan plan) {
         ModelId pinned = ModelId.parse(id.repoId(), plan.commitSha());
         try {
-            String text = new String(hub.fetchSmallFile(pinned, "README.md", README_LIMIT), StandardCharsets.UTF_8);
-            if (text.startsWith("---")) {
-                int end = text.indexOf("\n---", 3);
-                if (end > 0) {
-                    text = text.substring(text.indexOf('\n', end + 1) + 1);
-                }
-            }
-            return text.strip();
+            return ModelCardText.bodyOf(new String(hub.fetchSmallFile(pinned, "README.md", README_LIMIT),
+                    StandardCharsets.UTF_8));
         } catch (HubException e) {
             return "";
         }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelcat.jobs.JobKind;
+import io.modelcat.jobs.task.FineTunableArchitectures;
 import io.modelcat.jobs.task.Task;
+import io.modelcat.ml.arch.ArchitectureFamily;
 import io.modelcat.ml.arch.HeadType;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -48,6 +51,18 @@ class TaskRecipesTest {
             assertThat(TaskRecipes.fineTunableFor(decoder)).as(decoder).containsExactly("text-generation");
         }
         assertThat(TaskRecipes.fineTunableFor("t5")).isEmpty();
+    }
+
+    @Test
+    void theCatalogsTableOfFineTunableArchitecturesAgreesWithTheEngine() {
+        for (ArchitectureFamily family : ArchitectureFamily.values()) {
+            String modelType = family.name().toLowerCase(Locale.ROOT);
+            assertThat(FineTunableArchitectures.tasksFor(modelType)).as(modelType)
+                    .isEqualTo(TaskRecipes.fineTunableFor(modelType));
+        }
+        assertThat(FineTunableArchitectures.modelTypes()).hasSize(
+                ArchitectureFamily.values().length);
+        assertThat(FineTunableArchitectures.tasksFor("t5")).isEmpty();
     }
 
     @Test

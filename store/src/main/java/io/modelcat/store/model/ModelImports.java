@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * What imports from the Hugging Face Hub write to the {@code model} table: catalog-service marks a known card as
- * importing when it queues an import; the runner registers the card and a version per Hub revision, or marks the
- * card failed.
+ * What imports from the Hugging Face Hub and uploads of model files write to the {@code model} table: catalog-service
+ * marks a known card as importing when it queues an import; the runner registers the card and a version per Hub
+ * revision, or marks the card failed; an upload registers its card and a version per distinct content.
  */
 public final class ModelImports {
 
@@ -27,6 +27,11 @@ public final class ModelImports {
     /** The card and version an import ended with; {@code created} false when that revision was there already. */
     public record Registered(UUID modelId, UUID versionId, int versionNumber, boolean created) {
     }
+
+    /** The {@code source_type} of imported cards. */
+    public static final String HUGGINGFACE = "huggingface";
+    /** The {@code source_type} of cards made by uploading files. */
+    public static final String UPLOAD = "upload";
 
     /**
      * Marks the card of a Hugging Face repository as being imported (unless it is already imported) and returns
@@ -63,7 +68,16 @@ public final class ModelImports {
      * its versions.
      */
     public static Registered register(Connection c, Card card, ModelVersions.NewVersion version) throws SQLException {
-        UUID modelId = upsert(c, card, version.sourceRevision());
+        return register(c, HUGGINGFACE, card, version);
+    }
+
+    /**
+     * As {@link #register(Connection, Card, ModelVersions.NewVersion)} for a card of the given source
+     * ({@link #HUGGINGFACE} or {@link #UPLOAD}), keyed by its repository id within that source.
+     */
+    public static Registered register(Connection c, String sourceType, Card card, ModelVersions.NewVersion version)
+            throws SQLException {
+        UUID modelId = upsert(c, sourceType, card, version.sourceRevision());
         Optional<VersionRow> existing = ModelVersions.ofRevision(c, modelId, version.sourceRevision());
         if (existing.isPresent()) {
             return new Registered(modelId, existing.get().id(), existing.get().versionNumber(), false);
@@ -74,11 +88,11 @@ public final class ModelImports {
     }
 
     /** Inserts or refreshes the card (a refresh raises its lock version), locking its row; its id. */
-    private static UUID upsert(Connection c, Card card, String revision) throws SQLException {
+    private static UUID upsert(Connection c, String sourceType, Card card, String revision) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO model (id, name, publisher, description, task, finetuning_tasks, license, tags,
                                    library, architecture, source_type, source_repo, source_revision, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'huggingface', ?, ?, 'ready')
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready')
                 ON CONFLICT (source_type, source_repo) WHERE source_repo IS NOT NULL DO UPDATE SET
                     description = CASE WHEN EXCLUDED.description <> '' THEN EXCLUDED.description ELSE model.description END,
                     task = EXCLUDED.task, finetuning_tasks = EXCLUDED.finetuning_tasks,
@@ -97,8 +111,9 @@ public final class ModelImports {
             ps.setArray(8, c.createArrayOf("text", card.tags().toArray()));
             ps.setString(9, card.library());
             ps.setString(10, card.architecture());
-            ps.setString(11, card.repoId());
-            ps.setString(12, revision);
+            ps.setString(11, sourceType);
+            ps.setString(12, card.repoId());
+            ps.setString(13, revision);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getObject(1, UUID.class);

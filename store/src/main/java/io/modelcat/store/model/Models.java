@@ -98,6 +98,41 @@ public final class Models {
     }
 
     /** Locks the card's row until the transaction ends; false if there is no such card. */
+    /**
+     * The cards a Hub-style repository id names: those imported or uploaded as {@code repoId} (any case), else,
+     * when {@code nameSlug} is given, the other cards (fine-tuned, by hand) whose name, with every run of characters
+     * other than letters, digits, '.' and '_' made one '-' and no '-' or '.' at its ends, is {@code nameSlug} (any case).
+     */
+    public static List<UUID> idsForRepo(Connection c, String repoId, String nameSlug) throws SQLException {
+        List<UUID> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT id FROM model WHERE source_type IN ('huggingface', 'upload') AND lower(source_repo) = lower(?)
+                ORDER BY created_at, id""")) {
+            ps.setString(1, repoId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        if (!ids.isEmpty() || nameSlug == null) {
+            return ids;
+        }
+        // Few cards are fine-tuned or made by hand next to the imported ones: a scan of them is fine here.
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT id FROM model WHERE source_type IN ('finetuned', 'manual')
+                  AND lower(trim(BOTH '-.' FROM regexp_replace(name, '[^A-Za-z0-9._]+', '-', 'g'))) = lower(?)
+                ORDER BY created_at, id""")) {
+            ps.setString(1, nameSlug);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return ids;
+    }
+
     static boolean lock(Connection c, UUID id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM model WHERE id = ? FOR UPDATE")) {
             ps.setObject(1, id);

@@ -45,8 +45,13 @@ import reactor.core.scheduler.Schedulers;
  * <p>A caller whose credential was checked moments ago ({@link Authenticator}) and who may call is let
  * through on the request's own thread, with no hop to a worker thread; anything that needs the
  * database (a first check, a refusal to audit) runs on the blocking executor.
+ *
+ * <p>The Hub API ({@code /hub}) is guarded the same way; its refusals also carry the Hub's error headers, so that
+ * {@code huggingface_hub} raises what it raises against the Hub: without a token, or with one whose role may not,
+ * {@code RepositoryNotFoundError} ({@code X-Error-Code: RepoNotFound}), with a bad one an HTTP error saying the
+ * credentials are invalid.
  */
-@ServerFilter("/api/**")
+@ServerFilter({"/api/**", "/hub/**"})
 public class AccessFilter implements Ordered {
 
     /** Request attribute holding the {@link Caller}. */
@@ -59,6 +64,9 @@ public class AccessFilter implements Ordered {
     public static final String CSRF_HEADER = "X-CSRF-Token";
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessFilter.class);
+    private static final String HUB_PATH = "/hub/";
+    /** The Hub's message for a bad token, which huggingface_hub tells apart from a missing repository. */
+    private static final String HUB_INVALID_CREDENTIALS = "Invalid credentials in Authorization header";
     private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
     private final Authenticator authenticator;
@@ -161,8 +169,12 @@ public class AccessFilter implements Ordered {
             audit.record(new AuditLog.Entry(caller.userId(), caller.username(), "access.denied", null, null,
                     AuditLog.DENIED, caller.remoteAddr(), Map.of("method", request.getMethodName(), "path", request.getPath(),
                             "requiredRole", required.wireName())));
-            return ProblemResponses.of(HttpStatus.FORBIDDEN, "This needs the role '" + required.wireName()
-                    + "' or higher; '" + caller.username() + "' is a " + caller.role().wireName(), request, List.of());
+            String detail = "This needs the role '" + required.wireName() + "' or higher; '" + caller.username()
+                    + "' is a " + caller.role().wireName();
+            MutableHttpResponse<?> refused = ProblemResponses.of(HttpStatus.FORBIDDEN, detail, request, List.of());
+            // As the Hub answers a token without access to a private repository: RepositoryNotFoundError.
+            return request.getPath().startsWith(HUB_PATH)
+                    ? refused.header("X-Error-Code", "RepoNotFound").header("X-Error-Message", detail) : refused;
         }
         return null;
     }
@@ -183,7 +195,13 @@ public class AccessFilter implements Ordered {
     }
 
     private static MutableHttpResponse<?> unauthorized(HttpRequest<?> request, String detail) {
-        return ProblemResponses.of(HttpStatus.UNAUTHORIZED, detail, request, List.of())
+        MutableHttpResponse<?> response = ProblemResponses.of(HttpStatus.UNAUTHORIZED, detail, request, List.of())
                 .header("WWW-Authenticate", "Bearer realm=\"ModelCat\"");
+        if (!request.getPath().startsWith(HUB_PATH)) {
+            return response;
+        }
+        return request.getHeaders().contains("Authorization")
+                ? response.header("X-Error-Message", HUB_INVALID_CREDENTIALS)
+                : response.header("X-Error-Code", "RepoNotFound").header("X-Error-Message", detail);
     }
 }

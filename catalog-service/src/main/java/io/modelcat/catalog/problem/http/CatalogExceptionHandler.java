@@ -11,6 +11,7 @@ import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.ForbiddenException;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.catalog.problem.NotFoundException;
+import io.modelcat.catalog.problem.PayloadTooLargeException;
 import io.modelcat.catalog.problem.TooManyRequestsException;
 import io.modelcat.catalog.problem.UnauthenticatedException;
 import jakarta.inject.Singleton;
@@ -18,7 +19,7 @@ import java.util.List;
 
 /**
  * Maps the domain's failures to problem responses: invalid field 400, not signed in 401, not allowed
- * 403, not found 404, conflict 409, too many attempts 429 (with Retry-After).
+ * 403, not found 404, conflict 409, too large 413, too many attempts 429 (with Retry-After).
  */
 @Produces
 @Singleton
@@ -40,6 +41,7 @@ public class CatalogExceptionHandler implements ExceptionHandler<CatalogExceptio
                     .header("WWW-Authenticate", "Bearer realm=\"ModelCat\"");
         }
         HttpStatus status = exception instanceof NotFoundException ? HttpStatus.NOT_FOUND
+                : exception instanceof PayloadTooLargeException ? HttpStatus.REQUEST_ENTITY_TOO_LARGE
                 : exception instanceof ConflictException ? HttpStatus.CONFLICT
                 : exception instanceof ForbiddenException ? HttpStatus.FORBIDDEN
                 : HttpStatus.BAD_REQUEST;

@@ -1,0 +1,14 @@
+package io.modelcat.catalog.upload;
+
+import io.micronaut.serde.annotation.Serdeable;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A chunked, resumable upload of a model archive: how many bytes it has of the size declared.
+ *
+ * @param offset the bytes received so far: the offset of the next chunk
+ */
+@Serdeable
+public record UploadSession(UUID id, String name, String format, long size, long offset, Instant createdAt) {
+}

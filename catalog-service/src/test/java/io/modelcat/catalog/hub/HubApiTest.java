@@ -1,0 +1,237 @@
+package io.modelcat.catalog.hub;
+
+import static io.modelcat.testsupport.ModelArchives.aModelArchive;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.modelcat.catalog.ApiClient;
+import io.modelcat.catalog.CatalogTestBase;
+import io.modelcat.catalog.access.Role;
+import io.modelcat.testsupport.Fixtures;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Hub's read API under /hub: the JSON, headers, ranges and errors huggingface_hub relies on. */
+@MicronautTest(transactional = false)
+class HubApiTest extends CatalogTestBase {
+
+    private static final Path BERT = Fixtures.model("bert");
+    private static final String README = "---\nlicense: mit\npipeline_tag: text-classification\n"
+            + "base_model: google-bert/bert-base-uncased\ndatasets: [stanfordnlp/imdb]\n---\n# Tiny\n";
+
+    /** Hub API calls are a contributor's, as archive downloads are. */
+    private ApiClient contributor;
+    private String v1;
+
+    @BeforeEach
+    void uploadAModel() {
+        contributor = apiAs(Role.CONTRIBUTOR);
+        ApiClient.Answer uploaded = api.upload("/api/v1/model-uploads?name=acme/tiny", "application/zip",
+                aModelArchive().from(BERT).withReadme(README).zip(), true);
+        assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
+        v1 = (String) uploaded.map().get("revision");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void modelInfoListsTheFilesWithSizesAndLfsHashes() throws Exception {
+        ApiClient.Answer answer = contributor.get("/hub/api/models/acme/tiny");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        Map<String, Object> info = answer.map();
+        assertThat(info).containsEntry("id", "acme/tiny").containsEntry("sha", v1)
+                .containsEntry("pipeline_tag", "text-classification").containsEntry("private", false)
+                .containsEntry("library_name", "transformers");
+        assertThat((Map<String, Object>) info.get("cardData")).containsEntry("license", "mit")
+                .containsEntry("base_model", List.of("google-bert/bert-base-uncased"))
+                .containsEntry("datasets", List.of("stanfordnlp/imdb"));
+        assertThat((Map<String, Object>) info.get("config")).containsEntry("model_type", "bert");
+        List<Map<String, Object>> siblings = (List<Map<String, Object>>) info.get("siblings");
+        assertThat(siblings).extracting(s -> s.get("rfilename"))
+                .containsExactly("README.md", "config.json", "model.safetensors", "tokenizer.json");
+        Map<String, Object> weights = siblings.get(2);
+        assertThat(weights).containsEntry("size", (int) Files.size(BERT.resolve("model.safetensors")));
+        String weightsSha = sha256(BERT.resolve("model.safetensors"));
+        assertThat((Map<String, Object>) weights.get("lfs")).containsEntry("sha256", weightsSha);
+        // An LFS file's blob is its pointer, as in the Hub's git repositories.
+        String pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:" + weightsSha + "\nsize "
+                + Files.size(BERT.resolve("model.safetensors")) + "\n";
+        assertThat(weights).containsEntry("blobId", gitBlobId(pointer.getBytes(StandardCharsets.US_ASCII)));
+        assertThat((Map<String, Object>) weights.get("lfs")).containsEntry("pointerSize", pointer.length());
+        // Digests are kept on disk, so that a large file is read once per site, not once per start.
+        assertThat(home.resolve("hub/digests")).isDirectoryContaining(p -> !p.getFileName().toString().startsWith("."));
+        assertThat(siblings.get(1)).doesNotContainKey("lfs").containsEntry("blobId", gitBlobId(BERT.resolve("config.json")));
+
+        assertThat(contributor.get("/hub/api/models/acme/tiny/revision/main").map()).containsEntry("sha", v1);
+        assertThat(contributor.get("/hub/api/models/acme/tiny/revision/" + v1).map()).containsEntry("sha", v1);
+        assertThat(contributor.get("/hub/api/models/ACME/Tiny/revision/v1").map()).containsEntry("sha", v1);
+    }
+
+    @Test
+    void aNewVersionBecomesMainAndTheOldOneStaysServedByItsCommit() {
+        ApiClient.Answer two = api.upload("/api/v1/model-uploads?name=acme/tiny", "application/zip",
+                aModelArchive().from(BERT).withReadme(README + "More.\n").zip(), true);
+        String v2 = (String) two.map().get("revision");
+        assertThat(v2).isNotEqualTo(v1);
+        assertThat(contributor.get("/hub/api/models/acme/tiny").map()).containsEntry("sha", v2);
+        assertThat(contributor.get("/hub/api/models/acme/tiny/revision/2").map()).containsEntry("sha", v2);
+        ApiClient.Answer old = contributor.get("/hub/acme/tiny/resolve/" + v1 + "/README.md");
+        assertThat(old.body()).isEqualTo(README);
+        assertThat(old.header("X-Repo-Commit")).isEqualTo(v1);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theTreeListsFilesAsListRepoTreeReadsThem() throws Exception {
+        List<Map<String, Object>> tree = contributor.get("/hub/api/models/acme/tiny/tree/main?recursive=true").list();
+        assertThat(tree).extracting(e -> e.get("path"))
+                .containsExactly("README.md", "config.json", "model.safetensors", "tokenizer.json");
+        assertThat(tree).allSatisfy(e -> assertThat(e).containsEntry("type", "file").containsKeys("oid", "size"));
+        assertThat((Map<String, Object>) tree.get(2).get("lfs"))
+                .containsEntry("oid", sha256(BERT.resolve("model.safetensors"))).containsKey("pointerSize");
+    }
+
+    @Test
+    void resolveServesTheFileWithTheHubsHeaders() throws Exception {
+        byte[] weights = Files.readAllBytes(BERT.resolve("model.safetensors"));
+        ApiClient.Answer get = send(contributor, "GET", "/hub/acme/tiny/resolve/main/model.safetensors", null);
+        assertThat(get.status()).isEqualTo(200);
+        assertThat(get.body().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(weights);
+        assertThat(get.header("X-Repo-Commit")).isEqualTo(v1);
+        assertThat(get.header("X-Linked-Etag")).isEqualTo("\"" + sha256(BERT.resolve("model.safetensors")) + "\"");
+        assertThat(get.header("X-Linked-Size")).isEqualTo(String.valueOf(weights.length));
+        assertThat(get.header("Accept-Ranges")).isEqualTo("bytes");
+
+        ApiClient.Answer head = send(contributor, "HEAD", "/hub/acme/tiny/resolve/main/config.json", null);
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.header("ETag")).isEqualTo("\"" + gitBlobId(BERT.resolve("config.json")) + "\"");
+        assertThat(head.header("Content-Length")).isEqualTo(String.valueOf(Files.size(BERT.resolve("config.json"))));
+        assertThat(head.header("X-Repo-Commit")).isEqualTo(v1);
+        assertThat(head.header("X-Linked-Etag")).isNull();
+        // Downloads are audited as exports are; a HEAD is not a download.
+        List<Map<String, Object>> downloads = api.get("/api/v1/audit?action=model.download").items();
+        assertThat(downloads).hasSize(1);
+        assertThat(downloads.get(0)).containsEntry("actor", "test-contributor");
+
+        ApiClient.Answer middle = send(contributor, "GET", "/hub/acme/tiny/resolve/" + v1 + "/model.safetensors", "bytes=100-199");
+        assertThat(middle.status()).isEqualTo(206);
+        assertThat(middle.header("Content-Range")).isEqualTo("bytes 100-199/" + weights.length);
+        assertThat(middle.body().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(Arrays.copyOfRange(weights, 100, 200));
+        ApiClient.Answer rest = send(contributor, "GET", "/hub/acme/tiny/resolve/main/model.safetensors", "bytes=1000-");
+        assertThat(rest.status()).isEqualTo(206);
+        assertThat(rest.body().getBytes(StandardCharsets.ISO_8859_1))
+                .isEqualTo(Arrays.copyOfRange(weights, 1000, weights.length));
+        ApiClient.Answer tail = send(contributor, "GET", "/hub/acme/tiny/resolve/main/model.safetensors", "bytes=-10");
+        assertThat(tail.body().getBytes(StandardCharsets.ISO_8859_1))
+                .isEqualTo(Arrays.copyOfRange(weights, weights.length - 10, weights.length));
+        ApiClient.Answer outside = send(contributor, "GET", "/hub/acme/tiny/resolve/main/model.safetensors",
+                "bytes=" + weights.length + "-");
+        assertThat(outside.status()).isEqualTo(416);
+        assertThat(outside.header("Content-Range")).isEqualTo("bytes */" + weights.length);
+    }
+
+    @Test
+    void missingThingsAnswerTheHubsErrorCodes() {
+        assertHubError(contributor.get("/hub/api/models/acme/nothing"), 404, "RepoNotFound");
+        assertHubError(contributor.get("/hub/acme/nothing/resolve/main/config.json"), 404, "RepoNotFound");
+        assertHubError(contributor.get("/hub/api/models/acme/tiny/revision/v9"), 404, "RevisionNotFound");
+        assertHubError(contributor.get("/hub/api/models/acme/tiny/revision/" + "0".repeat(40)), 404, "RevisionNotFound");
+        assertHubError(contributor.get("/hub/acme/tiny/resolve/main/model.safetensors.index.json"), 404, "EntryNotFound");
+        ApiClient.Answer anonymous = anonymousApi().get("/hub/api/models/acme/tiny");
+        assertHubError(anonymous, 401, "RepoNotFound");
+        // A viewer may read the card but not download the model, as with archives: the Hub's answer for no access.
+        assertHubError(apiAs(Role.VIEWER).get("/hub/acme/tiny/resolve/main/config.json"), 403, "RepoNotFound");
+        assertThat(apiAs(Role.VIEWER).get("/api/v1/models?q=tiny").items()).hasSize(1);
+        ApiClient.Answer badToken = anonymousApi().as("mc_pat_not-a-real-token").get("/hub/acme/tiny/resolve/main/config.json");
+        assertThat(badToken.status()).isEqualTo(401);
+        assertThat(badToken.header("X-Error-Message")).isEqualTo("Invalid credentials in Authorization header");
+        assertThat(badToken.header("X-Error-Code")).isNull();
+    }
+
+    @Test
+    void aModelWithoutARepositoryIsServedUnderTheModelcatNamespace() throws Exception {
+        Map<String, Object> card = create(aModel("Support tickets (v2)"));
+        Path folder = home.resolve("fine-tuned-output");
+        Files.createDirectories(folder.resolve("nested"));
+        Files.copy(BERT.resolve("config.json"), folder.resolve("config.json"));
+        Files.writeString(folder.resolve("nested/notes.txt"), "deep");
+        Files.writeString(folder.resolve(".checkpoint"), "engine bookkeeping");
+        // As a registration writes it: the job (gone here), the test metrics and the hyperparameters.
+        ApiClient.Answer version = api.post("/api/v1/models/" + card.get("id") + "/versions",
+                Map.of("artifactUri", folder.toUri().toString(), "lineage", Map.of("jobId", java.util.UUID.randomUUID().toString(),
+                        "metrics", Map.of("accuracy", 0.91), "hyperparameters", Map.of("epochs", 3))));
+        assertThat(version.status()).as(version.body()).isEqualTo(201);
+
+        assertThat(api.get("/api/v1/models/" + card.get("id")).map()).containsEntry("hubRepoId", "modelcat/Support-tickets-v2");
+        Map<String, Object> info = contributor.get("/hub/api/models/modelcat/Support-tickets-v2").map();
+        assertThat(info).containsEntry("id", "modelcat/Support-tickets-v2");
+        assertThat((String) info.get("sha")).matches("[0-9a-f]{40}");
+        assertThat(contributor.get("/hub/api/models/modelcat/" + card.get("id")).map()).containsEntry("sha", info.get("sha"));
+        assertThat(contributor.get("/hub/modelcat/support-tickets-v2/resolve/main/nested/notes.txt").body()).isEqualTo("deep");
+        assertHubError(contributor.get("/hub/modelcat/support-tickets-v2/resolve/main/.checkpoint"), 404, "EntryNotFound");
+        assertThat(contributor.get("/hub/api/models/modelcat/support-tickets-v2/tree/main/nested").list())
+                .extracting(e -> e.get("path")).containsExactly("nested/notes.txt");
+        assertHubError(contributor.get("/hub/api/models/modelcat/support-tickets-v2/tree/main/additional_chat_templates"),
+                404, "EntryNotFound");
+        // A fine-tune's folder has no model card: one is made from the catalog, with the metrics as the Hub's model-index.
+        String readme = contributor.get("/hub/modelcat/support-tickets-v2/resolve/main/README.md").body();
+        assertThat(readme).startsWith("---\nlicense: \"apache-2.0\"\n").contains("pipeline_tag: \"text-classification\"",
+                "model-index:\n- name: \"Support-tickets-v2\"", "    - type: \"accuracy\"\n      value: 0.91\n      name: \"Accuracy\"",
+                "- \"fine-tuned\"", "# Support tickets (v2)", "Hyperparameters: {\"epochs\":3}");
+        assertThat(contributor.get("/hub/api/models/modelcat/support-tickets-v2/tree/main").list()).extracting(e -> e.get("path"))
+                .containsExactly("README.md", "config.json", "nested");
+        // The id stays the same: it is derived from the version, not from the time of asking.
+        assertThat(contributor.get("/hub/api/models/modelcat/support-tickets-v2/revision/v1").map()).containsEntry("sha", info.get("sha"));
+    }
+
+    @Test
+    void aLegacyRepositoryIdWithoutAnOwnerIsServedUnderTheModelcatNamespace() throws Exception {
+        Map<String, Object> body = aModel("gpt2");
+        body.put("source", Map.of("type", "huggingface", "repo", "gpt2", "revision", "main"));
+        Map<String, Object> card = create(body);
+        Path folder = Files.createDirectories(home.resolve("legacy"));
+        Files.copy(BERT.resolve("config.json"), folder.resolve("config.json"));
+        assertThat(api.post("/api/v1/models/" + card.get("id") + "/versions",
+                Map.of("artifactUri", folder.toUri().toString())).status()).isEqualTo(201);
+        Map<String, Object> info = contributor.get("/hub/api/models/modelcat/gpt2").map();
+        assertThat(info).containsEntry("id", "modelcat/gpt2").containsEntry("author", "modelcat");
+    }
+
+    private static void assertHubError(ApiClient.Answer answer, int status, String code) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+        assertThat(answer.header("X-Error-Code")).as(answer.body()).isEqualTo(code);
+        assertThat(answer.header("X-Error-Message")).isNotBlank();
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+    }
+
+    private static ApiClient.Answer send(ApiClient client, String method, String path, String range) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(client.uri(path)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (range != null) {
+            request.header("Range", range);
+        }
+        return client.sendBytes(request);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    private static String gitBlobId(Path file) throws Exception {
+        return gitBlobId(Files.readAllBytes(file));
+    }
+
+    private static String gitBlobId(byte[] content) throws Exception {
+        MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+        sha1.update(("blob " + content.length + "\0").getBytes(StandardCharsets.US_ASCII));
+        return HexFormat.of().formatHex(sha1.digest(content));
+    }
+}

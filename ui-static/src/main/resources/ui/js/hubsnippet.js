@@ -1,0 +1,19 @@
+// "Use from Python" on a model card: the lines that load the model through ModelCat's Hub API (/hub) by the
+// repository id the service gives it (model.hubRepoId). Shown to contributors, who may download models.
+import { h } from './dom.js';
+import { can } from './session.js';
+
+/** The section, or null when the caller may not download or the model has no version with files. */
+export function hubSection(model, versions) {
+  if (!can('contributor') || !model.hubRepoId || !versions.some(v => v.artifactUri)) return null;
+  const endpoint = new URL('hub', document.baseURI).href;
+  return h('section', { 'aria-labelledby': 'hub-heading' },
+    h('h2', { id: 'hub-heading' }, 'Use from Python'),
+    h('p', { class: 'muted' }, 'huggingface_hub and transformers load it from this catalog as from the Hub, as ',
+      h('code', { id: 'hub-repo-id' }, model.hubRepoId), ' (the newest version; ', h('code', {}, 'revision="v1"'),
+      ' for another).'),
+    h('pre', { class: 'code-block', id: 'hub-snippet' },
+      `import os\nos.environ["HF_ENDPOINT"] = "${endpoint}"\n`
+      + 'os.environ["HF_TOKEN"] = "mc_pat_..."   # your API token (Account page)\n'
+      + `from transformers import AutoModel\nmodel = AutoModel.from_pretrained("${model.hubRepoId}")`));
+}
