@@ -22,15 +22,17 @@ mkdir -p "$OUT"
 [ "${BENCH_SKIP_BUILD:-false}" = true ] || ./mvnw -q -DskipTests package
 
 # p50 and p99 (ms) of the numbers on stdin, in seconds.
-percentiles() { sort -n | awk '{v[NR]=$1} END {printf "%.1f %.1f", 1000*v[int(NR*0.5)+1], 1000*v[int(NR*0.99)>0?int(NR*0.99):1]}'; }
+percentiles() { sort -n | awk '{v[NR]=$1} END {i=int(NR*0.99); if (i < NR*0.99) i++; if (i<1) i=1; printf "%.1f %.1f", 1000*v[int(NR*0.5)+1], 1000*v[i]}'; }
 
+SYSTEM=""
+trap '[ -z "$SYSTEM" ] || kill -TERM "$SYSTEM" 2>/dev/null; wait 2>/dev/null || true' EXIT
 measure() {
-  local durable=$1 home pid api auth psql
+  local durable=$1 home api auth psql
   home="$(mktemp -d /tmp/modelcat-bench.XXXXXX)"
   MODELCAT_HOME="$home" MODELCAT_PORT="$PORT" MODELCAT_RUNNER_PORT=$((PORT + 1)) MODELCAT_RUNNER_CPU_SLOTS=4 \
     MODELCAT_EMBEDDED_DB_PORT="$DB_PORT" MODELCAT_EMBEDDED_DB_DURABLE="$durable" MODELCAT_SKIP_BUILD=true \
     MODELCAT_ADMIN_PASSWORD="$BENCH_ADMIN_PASSWORD" ./modelcat > "$OUT/durability-system-$durable.log" 2>&1 &
-  pid=$!
+  SYSTEM=$!
   for _ in $(seq 1 180); do grep -q "ModelCat is ready" "$OUT/durability-system-$durable.log" && break; sleep 1; done
   grep -q "ModelCat is ready" "$OUT/durability-system-$durable.log" || { tail -50 "$OUT/durability-system-$durable.log"; exit 1; }
   api="http://localhost:$PORT/api/v1"
@@ -46,7 +48,12 @@ measure() {
       round(1000 * percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - submitted_at))::numeric, 1)
       FROM job WHERE state = 'succeeded'" | tee -a "$OUT/durability.txt"
   "${psql[@]}" -c "DELETE FROM job"
-  for _ in $(seq 1 "$BURST"); do submit & if (( $(jobs -r | wc -l) >= 16 )); then wait -n; fi; done; wait
+  local submits=()
+  for _ in $(seq 1 "$BURST"); do
+    submit & submits+=($!)
+    if (( ${#submits[@]} % 16 == 0 )); then wait "${submits[@]: -16}"; fi
+  done
+  wait "${submits[@]}"
   until idle; do sleep 0.1; done
   "${psql[@]}" -F ' ' -c "SELECT 'durable=$durable jobs-burst', count(*),
       round(count(*) / extract(epoch FROM max(finished_at) - min(submitted_at))::numeric, 1) || ' jobs/s'
@@ -60,7 +67,7 @@ measure() {
     curl -sf -o /dev/null -w '%{time_total}\n' -H "$auth" "$api/models?limit=20"
   done | percentiles | sed "s/^/durable=$durable list-first-page $WRITES /" | tee -a "$OUT/durability.txt"; echo
 
-  kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+  kill -TERM "$SYSTEM"; wait "$SYSTEM" 2>/dev/null || true; SYSTEM=
   rm -rf "$home"
 }
 
