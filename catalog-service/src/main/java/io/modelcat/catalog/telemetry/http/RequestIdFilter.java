@@ -19,12 +19,12 @@ import org.slf4j.MDC;
  * Gives every request an id: the caller's {@value RequestId#HEADER} when it is a usable one, else a new one. The id
  * is in the logging MDC ({@value RequestId#MDC_KEY}) of every line logged while the request is served, on whichever
  * thread, and comes back in the answer's {@value RequestId#HEADER} header. With {@code modelcat.access-log}, each
- * answer is also logged (method, path without its query, status, milliseconds) under {@code io.modelcat.catalog.access}.
+ * answer is also logged (method, path without its query, status, milliseconds) under {@code modelcat.http.access}.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class RequestIdFilter implements Ordered {
 
-    private static final Logger ACCESS_LOG = LoggerFactory.getLogger("io.modelcat.catalog.access");
+    private static final Logger ACCESS_LOG = LoggerFactory.getLogger("modelcat.http.access");
     private static final String ID = "modelcat.request-id";
     private static final String STARTED = "modelcat.request-started";
 
