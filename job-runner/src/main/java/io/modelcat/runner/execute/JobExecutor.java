@@ -84,9 +84,19 @@ public class JobExecutor {
             return;
         }
         MDC.put(MDC_KEY, jobId.toString());
-        meters.started(claim);
+        try {
+            meters.started(claim);
+            runClaimed(claim);
+        } finally {
+            MDC.remove(MDC_KEY);
+        }
+    }
+
+    /** Gives a claimed job its devices and runs it, then frees them and records the attempt in the meters. */
+    private void runClaimed(Claim claim) {
+        UUID jobId = claim.id();
         long startedNanos = System.nanoTime();
-        String outcome = HANDED_BACK;
+        String outcome = FAILED;
         RunningJob job = new RunningJob(records, claim, workDirectory(jobId));
         running.put(jobId, job);
         List<Integer> devices = List.of();
@@ -99,11 +109,11 @@ public class JobExecutor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             records.requeue(jobId, worker.id(), "runner interrupted");
+            outcome = HANDED_BACK;
         } finally {
             gpus.release(devices);
             running.remove(jobId);
             meters.ended(claim, outcome, Duration.ofNanos(System.nanoTime() - startedNanos));
-            MDC.remove(MDC_KEY);
         }
     }
 
