@@ -30,8 +30,8 @@ class ArchitectureTest {
 
     @Test
     void handlersKnowNoWebFramework() {
-        // The one HTTP adapter: a runner answers the gateway for the deployment instances it serves.
-        noClasses().that().resideOutsideOfPackage("..serve.http..")
+        // The HTTP adapters: a runner answers the gateway for the deployment instances it serves, and Prometheus.
+        noClasses().that().resideOutsideOfPackages("..serve.http..", "..telemetry.http..")
                 .should().dependOnClassesThat().resideInAPackage("io.micronaut.http..").check(classes);
     }
 

@@ -36,6 +36,7 @@ public final class RunningSystem implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, Process> runners = new HashMap<>();
     private final Map<String, Integer> runnerPorts = new HashMap<>();
+    private final Map<String, Path> logs = new HashMap<>();
     private final URI base;
     private final Map<String, String> sharedEnv = new HashMap<>();
     private final String runnerToken = IssuedToken.generate(IssuedToken.RUNNER).value();
@@ -164,6 +165,16 @@ public final class RunningSystem implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The address of a runner's HTTP server (health, serving, metrics). */
+    public URI runnerUri(String name) {
+        return URI.create("http://localhost:" + runnerPorts.get(name));
+    }
+
+    /** The file a process's output goes to: {@code catalog} (the first catalog-service) or a runner's name. */
+    public Path log(String name) {
+        return logs.get(name);
     }
 
     /** The HTTP status of a runner's health endpoint. */
@@ -312,7 +323,9 @@ public final class RunningSystem implements AutoCloseable {
     }
 
     private Process start(String name, Path jar, Map<String, String> env) throws IOException {
-        return start(Path.of("target", "system-logs", name + "-" + System.nanoTime() + ".log"), jar, env);
+        Path log = Path.of("target", "system-logs", name + "-" + System.nanoTime() + ".log");
+        logs.put(name, log);
+        return start(log, jar, env);
     }
 
     private Process start(Path log, Path jar, Map<String, String> env) throws IOException {

@@ -71,6 +71,7 @@ public class Gateway {
     private final Map<UUID, Rotation> rotations = new ConcurrentHashMap<>();
     private final Map<UUID, Rotation> mirrorRotations = new ConcurrentHashMap<>();
     private final TrafficRecorder traffic;
+    private final EndpointMeters meters;
     /**
      * Routes read in the last {@link #routeTtl}, by endpoint name ({@code name:}) and by key hash ({@code key:}): a
      * call reads none from the database while its route is fresh. Changes made through this service clear it; those
@@ -87,12 +88,13 @@ public class Gateway {
                 return t;
             }, new ThreadPoolExecutor.DiscardPolicy());
 
-    public Gateway(Database db, Authenticator authenticator, TrafficRecorder traffic,
+    public Gateway(Database db, Authenticator authenticator, TrafficRecorder traffic, EndpointMeters meters,
                    @Value("${modelcat.deploy.connect-timeout:2s}") Duration connectTimeout,
                    @Value("${modelcat.deploy.route-cache:1s}") Duration routeTtl) {
         this.db = db;
         this.routeTtl = routeTtl;
         this.traffic = traffic;
+        this.meters = meters;
         this.authenticator = authenticator;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
     }
@@ -252,10 +254,10 @@ public class Gateway {
         long started = System.nanoTime();
         try {
             ServeResponse answer = forward(chosen, request, sending(chosen.deployment()));
-            traffic.record(chosen.deployment().id(), TrafficRecorder.Outcome.ANSWERED, millisSince(started));
+            count(chosen, TrafficRecorder.Outcome.ANSWERED, started);
             return answer;
         } catch (GatewayException e) {
-            traffic.record(chosen.deployment().id(), outcome(e), millisSince(started));
+            count(chosen, outcome(e), started);
             throw e;
         }
     }
@@ -293,10 +295,10 @@ public class Gateway {
                 events.pushBack(first);
                 return events;
             });
-            traffic.record(chosen.deployment().id(), TrafficRecorder.Outcome.ANSWERED, millisSince(started));
+            count(chosen, TrafficRecorder.Outcome.ANSWERED, started);
             return stream;
         } catch (GatewayException e) {
-            traffic.record(chosen.deployment().id(), outcome(e), millisSince(started));
+            count(chosen, outcome(e), started);
             throw e;
         }
     }
@@ -325,9 +327,15 @@ public class Gateway {
             } catch (GatewayException e) {
                 LOG.debug("Mirrored call to {} failed: {}", copy.deployment().name(), e.getMessage());
             } finally {
-                traffic.record(copy.deployment().id(), TrafficRecorder.Outcome.MIRRORED, millisSince(started));
+                count(copy, TrafficRecorder.Outcome.MIRRORED, started);
             }
         });
+    }
+
+    /** Counts a call in the deployment's traffic (the API's metrics) and in the endpoint meters (Prometheus). */
+    private void count(Chosen chosen, TrafficRecorder.Outcome outcome, long startedNanos) {
+        traffic.record(chosen.deployment().id(), outcome, millisSince(startedNanos));
+        meters.record(chosen.route().endpoint().name(), chosen.deployment().name(), outcome, System.nanoTime() - startedNanos);
     }
 
     private static TrafficRecorder.Outcome outcome(GatewayException e) {

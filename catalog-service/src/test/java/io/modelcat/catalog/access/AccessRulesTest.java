@@ -64,6 +64,7 @@ class AccessRulesTest extends CatalogTestBase {
             Map.entry("POST /api/v1/jobs/{id}/register", Access.CONTRIBUTOR),
             Map.entry("GET /api/v1/leaderboard", Access.VIEWER),
             Map.entry("GET /api/v1/workers", Access.VIEWER),
+            Map.entry("GET /api/v1/prometheus", Access.VIEWER),
             Map.entry("GET /api/v1/tasks", Access.VIEWER),
             Map.entry("POST /api/v1/datasets", Access.CONTRIBUTOR),
             Map.entry("GET /api/v1/datasets", Access.VIEWER),

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import io.modelcat.catalog.ApiClient;
 import io.modelcat.catalog.CatalogTestBase;
 import io.modelcat.jobs.serve.ServeRequest;
+import io.modelcat.testsupport.PrometheusScrape;
 import io.modelcat.testsupport.TestDatabase;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -266,5 +267,31 @@ class GatewayFailuresTest extends CatalogTestBase {
         ApiClient.Answer answer = anonymousApi().as(key).post("/endpoints/sentiment/score", Map.of("input_data", List.of(big)));
         assertThat(answer.status()).isEqualTo(413);
         assertThat(served.get()).isZero();
+    }
+
+    @Test
+    void everyCallIsInTheEndpointMetersByDeploymentAndOutcome() {
+        deploy(4, 5000, here());
+        Map<String, String> answered = Map.of("endpoint", "sentiment", "deployment", "blue", "outcome", "answered");
+        Map<String, String> failed = Map.of("endpoint", "sentiment", "deployment", "blue", "outcome", "failed");
+        PrometheusScrape before = scrape();
+        for (int i = 0; i < 3; i++) {
+            assertThat(score().status()).isEqualTo(200);
+        }
+        behaviour.set(Behaviour.BREAK);
+        assertThat(score().status()).isEqualTo(502);
+        PrometheusScrape after = scrape();
+        String count = "modelcat_endpoint_request_duration_seconds_count";
+        assertThat(after.sum(count, answered) - before.sum(count, answered)).isEqualTo(3);
+        assertThat(after.sum(count, failed) - before.sum(count, failed)).isEqualTo(1);
+        // A histogram: the latency's buckets, the largest holding every call.
+        assertThat(after.sum("modelcat_endpoint_request_duration_seconds_bucket", Map.of("endpoint", "sentiment",
+                "deployment", "blue", "outcome", "answered", "le", "+Inf"))).isEqualTo(after.sum(count, answered));
+    }
+
+    private PrometheusScrape scrape() {
+        ApiClient.Answer answer = api.get("/api/v1/prometheus");
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        return PrometheusScrape.parse(answer.body());
     }
 }

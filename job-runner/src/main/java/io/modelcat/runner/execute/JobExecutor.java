@@ -6,6 +6,7 @@ import io.modelcat.jobs.JobQueue;
 import io.modelcat.jobs.spec.JobResult;
 import io.modelcat.jobs.spec.JobSpec;
 import io.modelcat.jobs.spec.JobSpecs;
+import io.modelcat.runner.telemetry.JobMeters;
 import io.modelcat.runner.worker.WorkerIdentity;
 import io.modelcat.store.DatabaseUnavailableException;
 import io.modelcat.store.DiskFull;
@@ -23,16 +24,28 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs one job on this worker: claims it (so it never runs twice at once), gives it its devices,
  * calls the handler for its kind, and records how it ended. Transient failures are retried with
- * exponential backoff up to the job's attempt limit; a runner shutting down hands its jobs back.
+ * exponential backoff up to the job's attempt limit; a runner shutting down hands its jobs back. While a job runs,
+ * every line its thread logs carries its id in the logging MDC ({@value #MDC_KEY}), and its wait and run time go
+ * to the {@link JobMeters}.
  */
 @Singleton
 public class JobExecutor {
 
+    /** The logging MDC key holding the id of the job a thread runs. */
+    public static final String MDC_KEY = "jobId";
+
     private static final Logger LOG = LoggerFactory.getLogger(JobExecutor.class);
+    private static final String SUCCEEDED = "succeeded";
+    private static final String FAILED = "failed";
+    private static final String CANCELLED = "cancelled";
+    private static final String TIMED_OUT = "timed_out";
+    private static final String RETRIED = "retried";
+    private static final String HANDED_BACK = "handed_back";
 
     private final JobRecords records;
     private final WorkerIdentity worker;
@@ -42,9 +55,10 @@ public class JobExecutor {
     private final Map<UUID, RunningJob> running = new ConcurrentHashMap<>();
     private final Path workRoot;
     private final RetryPolicy retries;
+    private final JobMeters meters;
 
     public JobExecutor(JobRecords records, WorkerIdentity worker, GpuPool gpus, JobQueue queue,
-                       List<JobHandler<?>> handlers,
+                       List<JobHandler<?>> handlers, JobMeters meters,
                        @Value("${modelcat.home}") String home,
                        @Value("${modelcat.runner.retry-backoff:2s}") Duration retryBackoff) {
         this.records = records;
@@ -54,6 +68,7 @@ public class JobExecutor {
         handlers.forEach(h -> this.handlers.put(h.kind(), h));
         this.workRoot = Path.of(home, "work");
         this.retries = new RetryPolicy(retryBackoff);
+        this.meters = meters;
     }
 
     /** Executes the job if it is still there to take; {@code recovering} takes over a dead runner's job. */
@@ -69,6 +84,20 @@ public class JobExecutor {
             LOG.debug("Job {} is no longer queued; nothing to do", jobId);
             return;
         }
+        MDC.put(MDC_KEY, jobId.toString());
+        try {
+            meters.started(claim);
+            runClaimed(claim);
+        } finally {
+            MDC.remove(MDC_KEY);
+        }
+    }
+
+    /** Gives a claimed job its devices and runs it, then frees them and records the attempt in the meters. */
+    private void runClaimed(Claim claim) {
+        UUID jobId = claim.id();
+        long startedNanos = System.nanoTime();
+        String outcome = FAILED;
         RunningJob job = new RunningJob(records, claim, workDirectory(jobId));
         running.put(jobId, job);
         List<Integer> devices = List.of();
@@ -77,17 +106,20 @@ public class JobExecutor {
                 devices = gpus.acquire(claim.device().count(), job::cancelled);
                 job.assignGpus(devices);
             }
-            run(job);
+            outcome = run(job);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             records.requeue(jobId, worker.id(), "runner interrupted");
+            outcome = HANDED_BACK;
         } finally {
             gpus.release(devices);
             running.remove(jobId);
+            meters.ended(claim, outcome, Duration.ofNanos(System.nanoTime() - startedNanos));
         }
     }
 
-    private void run(RunningJob job) {
+    /** Runs the job's handler and records how the job ended; answers the outcome for the meters. */
+    private String run(RunningJob job) {
         Claim claim = job.claim();
         JobHandler<?> handler = JobKind.fromWireName(claim.kind()).map(handlers::get).orElse(null);
         try {
@@ -96,33 +128,35 @@ public class JobExecutor {
             }
             job.log("INFO", "Started on worker " + worker.id() + " (attempt " + claim.attempt() + " of "
                     + claim.maxAttempts() + ")" + (job.gpus().isEmpty() ? "" : " with GPUs " + job.gpus()), Map.of());
-            ended(job, runTyped(handler, claim.spec(), job));
+            return ended(job, runTyped(handler, claim.spec(), job));
         } catch (JobCancelledException e) {
-            ended(job, null);
+            return ended(job, null);
         } catch (DatabaseUnavailableException e) {
-            transientFailure(job, new TransientJobException(e.getMessage(), e));
+            return transientFailure(job, new TransientJobException(e.getMessage(), e));
         } catch (TransientJobException e) {
-            transientFailure(job, e);
+            return transientFailure(job, e);
         } catch (Exception e) {
-            fail(job, e);
+            return fail(job, e);
         }
     }
 
     /** A failure that may go away by itself: the job runs again after a back-off, while it has attempts left. */
-    private void transientFailure(RunningJob job, TransientJobException e) {
+    private String transientFailure(RunningJob job, TransientJobException e) {
         Claim claim = job.claim();
         UUID id = claim.id();
         if (job.cancelled()) {
-            ended(job, null);
+            return ended(job, null);
         } else if (retries.retries(claim.attempt(), claim.maxAttempts())) {
             Duration delay = retries.delay(claim.attempt(), e.retryAfter());
             job.log("WARN", "Attempt " + claim.attempt() + " failed: " + e.getMessage() + "; retrying in "
                     + delay.toSeconds() + " s", Map.of("error", String.valueOf(e.getMessage())));
             if (records.requeue(id, worker.id(), e.getMessage())) {
                 queue.retry(id, claim.device(), claim.priority(), Instant.now().plus(delay));
+                meters.retried(claim);
             }
+            return RETRIED;
         } else {
-            fail(job, e);
+            return fail(job, e);
         }
     }
 
@@ -132,27 +166,31 @@ public class JobExecutor {
         return handler.run(JobSpecs.read(spec, handler.specType()), context);
     }
 
-    private void ended(RunningJob job, JobResult result) {
+    private String ended(RunningJob job, JobResult result) {
         UUID id = job.jobId();
         if (job.isRunnerStopping()) {
             job.log("INFO", "Runner " + worker.id() + " is stopping; the job goes back to the queue", Map.of());
             if (records.requeue(id, worker.id(), null)) {
                 queue.retry(id, job.claim().device(), job.claim().priority(), Instant.now());
             }
+            return HANDED_BACK;
         } else if (job.isTimedOut()) {
             String message = "exceeded its time limit of " + job.claim().timeLimit().toSeconds() + " s";
             job.log("ERROR", "Stopped: " + message, Map.of());
             records.failed(id, worker.id(), "The job " + message, null);
+            return TIMED_OUT;
         } else if (job.isCancelRequested()) {
             job.log("INFO", "Cancelled", Map.of());
             records.cancelled(id, worker.id());
+            return CANCELLED;
         } else {
             job.log("INFO", "Succeeded", Map.of());
             records.succeeded(id, worker.id(), result);
+            return SUCCEEDED;
         }
     }
 
-    private void fail(RunningJob job, Exception e) {
+    private String fail(RunningJob job, Exception e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (DiskFull.is(e)) {
             message = "The disk under MODELCAT_HOME is full: free space, then run the job again (" + message + ")";
@@ -164,6 +202,7 @@ public class JobExecutor {
         LOG.warn("Job {} failed: {}", job.jobId(), message, e);
         job.log("ERROR", "Failed: " + message, Map.of("cause", cause.toString()));
         records.failed(job.jobId(), worker.id(), message, cause.toString());
+        return FAILED;
     }
 
     private Path workDirectory(UUID jobId) {

@@ -5,9 +5,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A job while this runner executes it: the handler's {@link JobContext}, with throttled progress writes. */
+/**
+ * A job while this runner executes it: the handler's {@link JobContext}, with throttled progress writes. Its log
+ * lines go to the job's log (the API's) and to the runner's own log, under {@code io.modelcat.runner.job}.
+ */
 final class RunningJob implements JobContext {
+
+    private static final Logger JOB_LOG = LoggerFactory.getLogger("io.modelcat.runner.job");
 
     private static final long PROGRESS_INTERVAL_NANOS = 250_000_000L;
 
@@ -60,6 +67,12 @@ final class RunningJob implements JobContext {
     @Override
     public void log(String level, String message, Map<String, Object> fields) {
         records.log(claim.id(), level, message, fields);
+        switch (level) {
+            case "ERROR" -> JOB_LOG.error("{}{}", message, fields.isEmpty() ? "" : " " + fields);
+            case "WARN" -> JOB_LOG.warn("{}{}", message, fields.isEmpty() ? "" : " " + fields);
+            case "DEBUG" -> JOB_LOG.debug("{}{}", message, fields.isEmpty() ? "" : " " + fields);
+            default -> JOB_LOG.info("{}{}", message, fields.isEmpty() ? "" : " " + fields);
+        }
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.modelcat.runner.execute.JobCancelledException;
 import io.modelcat.runner.execute.JobContext;
 import io.modelcat.runner.execute.JobHandler;
 import io.modelcat.runner.metrics.MetricRecorder;
+import io.modelcat.runner.telemetry.JobMeters;
 import io.modelcat.runner.task.Evaluation;
 import io.modelcat.runner.task.TaskModels;
 import io.modelcat.runner.task.TaskRecipes;
@@ -40,12 +41,14 @@ public class FinetuneHandler implements JobHandler<FinetuneSpec> {
     private final JsonMapper json;
     private final Path datasetsDir;
     private final Path outputRoot;
+    private final JobMeters meters;
 
-    public FinetuneHandler(MetricRecorder recorder, JsonMapper json,
+    public FinetuneHandler(MetricRecorder recorder, JsonMapper json, JobMeters meters,
                            @Value("${modelcat.datasets.dir}") String datasetsDir,
                            @Value("${modelcat.home}") String home) {
         this.recorder = recorder;
         this.json = json;
+        this.meters = meters;
         this.datasetsDir = Path.of(datasetsDir);
         this.outputRoot = Path.of(home, "models", "finetuned");
     }
@@ -125,7 +128,7 @@ public class FinetuneHandler implements JobHandler<FinetuneSpec> {
             EarlyStopping stopping = new EarlyStopping(spec.task().earlyStoppingMetric().orElseThrow(),
                     h.earlyStoppingPatience(), resumed == null ? null : resumed.bestValidation(),
                     resumed == null ? 0 : resumed.epochsWithoutImprovement());
-            FinetuneListener listener = new FinetuneListener(context, recorder, recipe, h, model, splits, checkpoints,
+            FinetuneListener listener = new FinetuneListener(context, recorder, meters, recipe, h, model, splits, checkpoints,
                     stopping, labels, resumed);
             context.log("INFO", "Training on " + splits.train().size() + " rows for " + (h.epochs() - epochsDone)
                     + " epoch(s) on " + model.device(), Map.of("batchSize", h.batchSize(), "learningRate", h.learningRate()));

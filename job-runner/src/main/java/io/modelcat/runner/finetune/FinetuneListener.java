@@ -6,6 +6,7 @@ import io.modelcat.ml.train.TrainingListener;
 import io.modelcat.ml.train.TrainingProgress;
 import io.modelcat.runner.execute.JobContext;
 import io.modelcat.runner.metrics.MetricRecorder;
+import io.modelcat.runner.telemetry.JobMeters;
 import io.modelcat.runner.task.Evaluation;
 import io.modelcat.runner.task.TaskModels;
 import io.modelcat.runner.task.TrainedTask;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A fine-tune's view of its training: records the step series and progress, and at each epoch's end
+ * A fine-tune's view of its training: records the step series, progress and the training meters, and at each epoch's end
  * evaluates on the validation rows, lets {@link EarlyStopping} judge the task's metric, and writes a
  * checkpoint (and {@code best/} when the epoch was the best so far). Counts continue those of a resumed run.
  */
@@ -24,6 +25,7 @@ final class FinetuneListener implements TrainingListener {
 
     private final JobContext context;
     private final MetricRecorder recorder;
+    private final JobMeters meters;
     private final TrainedTask recipe;
     private final Hyperparameters h;
     private final TransformerModel model;
@@ -37,11 +39,12 @@ final class FinetuneListener implements TrainingListener {
     private final long startedNanos = System.nanoTime();
     private boolean stopEarly;
 
-    FinetuneListener(JobContext context, MetricRecorder recorder, TrainedTask recipe, Hyperparameters h,
+    FinetuneListener(JobContext context, MetricRecorder recorder, JobMeters meters, TrainedTask recipe, Hyperparameters h,
                      TransformerModel model, TrainingSplits splits, Checkpoints checkpoints, EarlyStopping stopping,
                      List<String> labels, TrainingState resumed) {
         this.context = context;
         this.recorder = recorder;
+        this.meters = meters;
         this.recipe = recipe;
         this.h = h;
         this.model = model;
@@ -66,6 +69,7 @@ final class FinetuneListener implements TrainingListener {
             values.put("samples_per_second", p.samplesPerSecond());
             recorder.record(subject(splits.trainDataset()), "train", values, step, epoch);
         }
+        meters.training(context.jobId(), p.samplesPerSecond(), p.loss());
         double elapsed = (System.nanoTime() - startedNanos) / 1e9;
         double remaining = p.step() == 0 ? 0 : elapsed / p.step() * (p.totalSteps() - p.step());
         Map<String, Object> detail = new LinkedHashMap<>();

@@ -18,6 +18,7 @@ import io.modelcat.jobs.spec.ImportSpec;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.runner.execute.JobCancelledException;
 import io.modelcat.runner.execute.JobContext;
+import io.modelcat.runner.telemetry.JobMeters;
 import io.modelcat.runner.execute.JobHandler;
 import io.modelcat.runner.execute.TransientJobException;
 import io.modelcat.runner.task.TaskRecipes;
@@ -42,10 +43,12 @@ public class ImportHandler implements JobHandler<ImportSpec> {
     private final HubClients hubs;
     private final ImportedModels models;
     private final Path store;
+    private final JobMeters meters;
 
-    public ImportHandler(HubClients hubs, ImportedModels models, @Value("${modelcat.home}") String home) {
+    public ImportHandler(HubClients hubs, ImportedModels models, JobMeters meters, @Value("${modelcat.home}") String home) {
         this.hubs = hubs;
         this.models = models;
+        this.meters = meters;
         this.store = Path.of(home, "models");
     }
 
@@ -74,7 +77,7 @@ public class ImportHandler implements JobHandler<ImportSpec> {
             long total = plan.knownTotalBytes();
             context.log("INFO", "Revision " + plan.commitSha() + ": " + plan.files().size() + " files, " + total + " bytes",
                     Map.of("files", plan.filenames(), "bytes", total));
-            ModelSnapshot snapshot = new ModelSnapshotDownloader(hub).download(plan, store, progress(context, plan, total));
+            ModelSnapshot snapshot = new ModelSnapshotDownloader(hub).download(plan, store, progress(context, meters, total));
             context.log("INFO", snapshot.reused() ? "Files were already in the store" : "Downloaded and verified", Map.of());
             context.progress(1.0, Map.of("bytesDone", total, "bytesTotal", total, "phase", "registering"));
 
@@ -98,14 +101,15 @@ public class ImportHandler implements JobHandler<ImportSpec> {
         }
     }
 
-    /** Aggregates per-file progress into the job's: bytes done of the plan's total, and the rate. */
-    private static io.modelcat.hub.DownloadProgress progress(JobContext context, ImportPlan plan, long total) {
+    /** Aggregates per-file progress into the job's (bytes done of the plan's total, and the rate) and the bytes meter. */
+    private static io.modelcat.hub.DownloadProgress progress(JobContext context, JobMeters meters, long total) {
         Map<String, Long> done = new ConcurrentHashMap<>();
         return (filename, bytesDone, totalBytes, bytesPerSecond) -> {
             if (context.cancelled()) {
                 throw new JobCancelledException();
             }
-            done.put(filename, bytesDone);
+            Long before = done.put(filename, bytesDone);
+            meters.downloaded(bytesDone - (before == null ? 0 : before));
             long sum = done.values().stream().mapToLong(Long::longValue).sum();
             Map<String, Object> detail = new HashMap<>();
             detail.put("bytesDone", sum);

@@ -46,7 +46,8 @@ public final class Jobs {
                                                WHERE w.heartbeat_at > now() - interval '%1$s')
                 ELSE false END AS waiting_for_runner""".formatted(RUNNER_SILENT_AFTER);
     private static final String CLAIM_COLUMNS =
-            "kind, params::text AS params, attempt, max_attempts, priority, device_kind, device_count, time_limit_seconds";
+            "kind, params::text AS params, attempt, max_attempts, priority, device_kind, device_count, time_limit_seconds, "
+            + "extract(epoch FROM now() - submitted_at) AS seconds_since_submitted";
 
     private Jobs() {
     }
@@ -291,7 +292,8 @@ public final class Jobs {
         return new Claim(id, rs.getString("kind"), rs.getString("params"), rs.getInt("attempt"),
                 rs.getInt("max_attempts"), rs.getInt("priority"),
                 new DeviceRequest(rs.getString("device_kind"), rs.getInt("device_count")),
-                limit == null ? null : Duration.ofSeconds(limit));
+                limit == null ? null : Duration.ofSeconds(limit),
+                Duration.ofNanos(Math.max(0, Math.round(rs.getDouble("seconds_since_submitted") * 1e9))));
     }
 
     private static JobRow read(ResultSet rs) throws SQLException {
