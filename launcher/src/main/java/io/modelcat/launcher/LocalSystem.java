@@ -3,6 +3,8 @@ package io.modelcat.launcher;
 import io.modelcat.credentials.IssuedToken;
 import io.modelcat.credentials.SecretCipher;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,8 +77,15 @@ public final class LocalSystem {
 
     private static void start(Map<String, String> env, Path home, Path catalogJar, Path runnerJar, String port,
                               Path logs, Supervisor supervisor) throws Exception {
+        // Another program on a port would answer the health checks in our place: say so before starting anything.
+        boolean embeddedDb = !env.containsKey("DATABASE_URL") || env.get("DATABASE_URL").isBlank();
+        portFree("MODELCAT_PORT", intSetting(env, "MODELCAT_PORT", 8080));
+        portFree("MODELCAT_RUNNER_PORT", intSetting(env, "MODELCAT_RUNNER_PORT", 8081));
+        if (embeddedDb) {
+            portFree("MODELCAT_EMBEDDED_DB_PORT", intSetting(env, "MODELCAT_EMBEDDED_DB_PORT", EMBEDDED_DB_PORT));
+        }
         Database db;
-        if (env.containsKey("DATABASE_URL") && !env.get("DATABASE_URL").isBlank()) {
+        if (!embeddedDb) {
             db = new Database(env.get("DATABASE_URL"), env.getOrDefault("DATABASE_USER", "postgres"),
                     env.getOrDefault("DATABASE_PASSWORD", ""));
         } else {
@@ -110,6 +119,9 @@ public final class LocalSystem {
         Map<String, String> runnerEnv = new HashMap<>(childEnv);
         runnerEnv.put("MODELCAT_RUNNER_SERVE_URL", env.getOrDefault("MODELCAT_RUNNER_SERVE_URL",
                 "http://localhost:" + runnerPort));
+        // The token Prometheus scrapes the runner with: the environment's, else one made once and kept.
+        runnerEnv.put("MODELCAT_METRICS_TOKEN", setting(env, "MODELCAT_METRICS_TOKEN", home.resolve("metrics.token"),
+                SecretCipher::generateKey));
         ServiceProcess runner = ServiceProcess.javaJar("job-runner", runnerJar, runnerEnv, logs);
         supervisor.start(runner);
         waitForHealth(runner, URI.create("http://localhost:" + runnerPort + "/health"), Duration.ofMinutes(3));
@@ -117,6 +129,8 @@ public final class LocalSystem {
         System.out.println("ModelCat is ready: " + ui);
         System.out.println("  API explorer:     " + ui.resolve("/swagger-ui/index.html"));
         System.out.println("  logs:             " + logs);
+        System.out.println("  metrics:          " + ui.resolve("/api/v1/prometheus") + " (a viewer's API token), http://localhost:"
+                + runnerPort + "/prometheus (the token in " + home.resolve("metrics.token") + ")");
         Path initialPassword = home.resolve("initial-admin-password");
         if (Files.isRegularFile(initialPassword)) {
             System.out.println("  sign in as:       " + env.getOrDefault("MODELCAT_ADMIN_USERNAME", "admin")
@@ -124,6 +138,17 @@ public final class LocalSystem {
                     + "   (first start; change it on the Account page, then " + initialPassword + " is removed)");
         }
         System.out.println("Press Ctrl-C to stop.");
+    }
+
+    /** Fails with a message naming the setting when something already listens on {@code port}. */
+    private static void portFree(String setting, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " is in use by another program (an earlier ModelCat "
+                    + "still running?); stop it, or set " + setting + " to a free port");
+        }
     }
 
     /** {@code backup <file>} or {@code restore <file>}; answers the exit code. */

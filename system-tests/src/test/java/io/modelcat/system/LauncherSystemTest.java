@@ -56,6 +56,13 @@ class LauncherSystemTest {
             URI catalogHealth = URI.create("http://localhost:" + port + "/health");
             URI runnerHealth = URI.create("http://localhost:" + runnerPort + "/health");
             Path run = home.resolve("run");
+            // The runner's meters answer with the metrics token the launcher made.
+            String metricsToken = Files.readString(home.resolve("metrics.token")).strip();
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + runnerPort
+                    + "/prometheus")).header("Authorization", "Bearer " + metricsToken).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.body()).contains("jvm_memory_used_bytes");
             List<Long> first = List.of(pid(run, "postgresql"), pid(run, "catalog-service"), pid(run, "job-runner"));
 
             ProcessHandle.of(pid(run, "job-runner")).orElseThrow().destroyForcibly();
@@ -80,6 +87,27 @@ class LauncherSystemTest {
         } finally {
             launcher.descendants().forEach(ProcessHandle::destroyForcibly);
             launcher.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aPortInUseIsNamedBeforeAnythingStarts() throws Exception {
+        Path home = Files.createTempDirectory("modelcat-launcher-busy");
+        try (ServerSocket taken = new ServerSocket(0)) {
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", jar("modelcat.launcherJar"), jar("modelcat.catalogJar"), jar("modelcat.runnerJar"))
+                    .redirectErrorStream(true);
+            pb.environment().remove("DATABASE_URL");
+            pb.environment().putAll(Map.of("MODELCAT_HOME", home.toString(),
+                    "MODELCAT_PORT", Integer.toString(taken.getLocalPort()),
+                    "MODELCAT_RUNNER_PORT", Integer.toString(freePort()),
+                    "MODELCAT_EMBEDDED_DB_PORT", Integer.toString(freePort())));
+            Process launcher = pb.start();
+            String said = new String(launcher.getInputStream().readAllBytes());
+            assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(launcher.exitValue()).isEqualTo(1);
+            assertThat(said).contains("port " + taken.getLocalPort() + " is in use by another program")
+                    .contains("MODELCAT_PORT").doesNotContain("Starting postgresql");
         }
     }
 
