@@ -122,7 +122,10 @@ final class Schemathesis {
                 ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
                         .redirectErrorStream(true).redirectOutput(out.toFile());
                 builder.environment().putAll(Map.of("PYTHONUNBUFFERED", "1", "PYTHONDONTWRITEBYTECODE", "1",
-                        "COLUMNS", "120"));
+                        "COLUMNS", "120",
+                        // Serializers for the archive bodies of model uploads (system-tests/fuzz/modelcat_fuzz_hooks.py).
+                        "SCHEMATHESIS_HOOKS", "modelcat_fuzz_hooks",
+                        "PYTHONPATH", Fixtures.repository().resolve("system-tests/fuzz").toString()));
                 Process process = builder.start();
                 boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 if (!finished) {

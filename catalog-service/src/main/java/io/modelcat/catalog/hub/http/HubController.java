@@ -41,6 +41,9 @@ import java.util.Map;
  * ModelCat as from the Hub. Repository ids and revisions: {@link HubCatalog}.
  */
 @Controller("/hub")
+@ApiResponse(responseCode = "401", description = "no token, or one ModelCat does not know (X-Error-Code RepoNotFound), as "
+        + "huggingface_hub expects")
+@ApiResponse(responseCode = "403", description = "a token whose role may not read model files (X-Error-Code RepoNotFound)")
 @ExecuteOn(TaskExecutors.BLOCKING)
 // A model's files are a contributor's to download, as its archive is (GET /api/v1/models/{id}/versions/{n}/archive).
 @RequiresRole(Role.CONTRIBUTOR)

@@ -1,5 +1,6 @@
 package io.modelcat.catalog.telemetry.http;
 
+import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -16,6 +17,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  * viewer reads through the API).
  */
 @Controller("/api/v1/prometheus")
+@ProblemAnswers
 @ExecuteOn(TaskExecutors.BLOCKING)
 @RequiresRole(Role.VIEWER)
 @Tag(name = "Metrics", description = "Operational meters for Prometheus")

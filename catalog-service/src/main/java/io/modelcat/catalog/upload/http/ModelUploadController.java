@@ -1,5 +1,6 @@
 package io.modelcat.catalog.upload.http;
 
+import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -32,6 +33,7 @@ import java.net.URI;
 
 /** HTTP adapter of model uploads: {@code POST /api/v1/model-uploads}, the archive as the body, streamed. */
 @Controller("/api/v1/model-uploads")
+@ProblemAnswers
 @ExecuteOn(TaskExecutors.BLOCKING)
 @RequiresRole(Role.CONTRIBUTOR)
 @Tag(name = "Models")

@@ -1,5 +1,6 @@
 package io.modelcat.catalog.upload.http;
 
+import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -45,6 +46,7 @@ import java.util.UUID;
  * the archive's size, chunks are sent with {@code PATCH ...?offset=}, and {@code POST .../commit} registers it.
  */
 @Controller("/api/v1/model-uploads/sessions")
+@ProblemAnswers
 @ExecuteOn(TaskExecutors.BLOCKING)
 @RequiresRole(Role.CONTRIBUTOR)
 @Tag(name = "Models")
@@ -63,6 +65,7 @@ public class UploadSessionController {
                     + "PATCH ?offset=, then POST .../commit. Sessions not added to for modelcat.uploads.session-ttl are removed.")
     @ApiResponse(responseCode = "201", description = "the session, at offset 0")
     @ApiResponse(responseCode = "400", description = "a field is wrong: the problem names it")
+    @ApiResponse(responseCode = "413", description = "the declared size is larger than modelcat.uploads.max-unpacked-size")
     public HttpResponse<UploadSession> start(@Body @Valid UploadSessionRequest request,
                                              @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         UploadSession session = sessions.create(request.name(), request.format(), request.size(), caller);
@@ -85,6 +88,7 @@ public class UploadSessionController {
     @ApiResponse(responseCode = "200", description = "the session at its new offset")
     @ApiResponse(responseCode = "400", description = "offset is missing, not the session's, or the chunk goes past the size")
     @ApiResponse(responseCode = "409", description = "another request is sending to the session")
+    @ApiResponse(responseCode = "413", description = "the chunk is larger than the server's request limit")
     public UploadSession append(HttpRequest<?> request, @PathVariable String id,
                                 @Parameter(description = "the chunk's offset in the archive") @Nullable @QueryValue("offset") Long offset,
                                 @RequestAttribute(AccessFilter.CALLER) Caller caller) {
@@ -107,6 +111,7 @@ public class UploadSessionController {
     @ApiResponse(responseCode = "201", description = "registered (or, with created false, already there)")
     @ApiResponse(responseCode = "400", description = "the archive is refused: the problem says why")
     @ApiResponse(responseCode = "409", description = "the session has not received its whole size yet")
+    @ApiResponse(responseCode = "413", description = "the unpacked archive is larger than modelcat.uploads.max-unpacked-size")
     public HttpResponse<UploadedModel> commit(@PathVariable String id, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         UploadedModel uploaded = sessions.commit(uuid(id), caller);
         return HttpResponse.created(uploaded, URI.create("/api/v1/models/" + uploaded.modelId()));
