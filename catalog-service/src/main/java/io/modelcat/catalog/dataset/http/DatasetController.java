@@ -1,5 +1,7 @@
 package io.modelcat.catalog.dataset.http;
 
+import io.modelcat.catalog.dataset.DatasetTooLargeException;
+import io.modelcat.catalog.problem.http.SizeLimitedBody;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -82,7 +84,8 @@ public class DatasetController {
         }
         String contentType = request.getHeaders().get("Content-Type");
         // The primary operation on the request's own body: it streams with backpressure, never buffered whole.
-        try (InputStream in = new SizeLimitedBody(server.byteBody().toInputStream(), settings.maxSize())) {
+        try (InputStream in = new SizeLimitedBody(server.byteBody().toInputStream(),
+                exceeded -> new DatasetTooLargeException(settings.maxSize()))) {
             Dataset dataset = datasets.upload(name, format, contentType, in, caller);
             return HttpResponse.created(dataset, URI.create("/api/v1/datasets/" + dataset.id()));
         } catch (IOException e) {

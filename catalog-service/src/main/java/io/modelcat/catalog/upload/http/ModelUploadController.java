@@ -1,5 +1,6 @@
 package io.modelcat.catalog.upload.http;
 
+import io.modelcat.catalog.problem.http.SizeLimitedBody;
 import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -71,7 +72,7 @@ public class ModelUploadController {
             throw new IllegalStateException("not a server request");
         }
         // The request's own body, streamed with backpressure and never buffered whole.
-        try (InputStream in = new LimitedBody(server.byteBody().toInputStream())) {
+        try (InputStream in = new SizeLimitedBody(server.byteBody().toInputStream(), UploadLimits::tooLarge)) {
             UploadedModel uploaded = uploads.upload(name, format, in, caller);
             return HttpResponse.created(uploaded, URI.create("/api/v1/models/" + uploaded.modelId()));
         } catch (IOException e) {

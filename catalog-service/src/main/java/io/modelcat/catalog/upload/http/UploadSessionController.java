@@ -1,5 +1,6 @@
 package io.modelcat.catalog.upload.http;
 
+import io.modelcat.catalog.problem.http.SizeLimitedBody;
 import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -96,7 +97,7 @@ public class UploadSessionController {
             throw new IllegalStateException("not a server request");
         }
         UUID session = uuid(id);
-        try (InputStream in = new LimitedBody(server.byteBody().toInputStream())) {
+        try (InputStream in = new SizeLimitedBody(server.byteBody().toInputStream(), UploadLimits::tooLarge)) {
             return sessions.append(session, offset, in, caller);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

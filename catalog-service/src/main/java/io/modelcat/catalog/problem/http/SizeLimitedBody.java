@@ -1,16 +1,22 @@
-package io.modelcat.catalog.upload.http;
+package io.modelcat.catalog.problem.http;
 
 import io.micronaut.http.exceptions.ContentLengthExceededException;
-import io.modelcat.catalog.problem.PayloadTooLargeException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.Function;
 
-/** A body whose reads report the server's request size limit as a 413. */
-final class LimitedBody extends FilterInputStream {
+/**
+ * A streamed request body whose reads report the server's request size limit as the caller's own 413 exception
+ * (a dataset too large, an archive too large), instead of the framework's exception deep in an I/O error.
+ */
+public final class SizeLimitedBody extends FilterInputStream {
 
-    LimitedBody(InputStream in) {
+    private final Function<ContentLengthExceededException, RuntimeException> tooLarge;
+
+    public SizeLimitedBody(InputStream in, Function<ContentLengthExceededException, RuntimeException> tooLarge) {
         super(in);
+        this.tooLarge = tooLarge;
     }
 
     @Override
@@ -31,11 +37,10 @@ final class LimitedBody extends FilterInputStream {
         }
     }
 
-    private static IOException translate(IOException e) {
+    private IOException translate(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ContentLengthExceededException exceeded) {
-                throw new PayloadTooLargeException("the upload is larger than the server accepts "
-                        + "(micronaut.server.max-request-size, set by modelcat.datasets.max-size): " + exceeded.getMessage());
+                throw tooLarge.apply(exceeded);
             }
         }
         return e;
