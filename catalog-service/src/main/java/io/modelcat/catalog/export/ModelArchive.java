@@ -20,8 +20,24 @@ public record ModelArchive(String fileName, Path root, List<Entry> entries) {
 
     static final int CHUNK = 1 << 16;
 
-    /** A file and its name inside the zip ({@code /}-separated, relative to the artifact folder). */
-    public record Entry(String name, Path file) {
+    /**
+     * A file and its name inside the zip ({@code /}-separated, relative to the artifact folder), or, with no file,
+     * bytes made for the archive (a manifest).
+     */
+    public record Entry(String name, Path file, byte[] content) {
+
+        public Entry(String name, Path file) {
+            this(name, file, null);
+        }
+
+        /** An entry whose bytes are {@code content}. */
+        public static Entry of(String name, byte[] content) {
+            return new Entry(name, null, content);
+        }
+
+        InputStream open() throws IOException {
+            return file != null ? Files.newInputStream(file) : new java.io.ByteArrayInputStream(content);
+        }
     }
 
     /** The zip's bytes in chunks of about 64 KiB; close it to release the open file. */
@@ -71,7 +87,7 @@ public record ModelArchive(String fileName, Path root, List<Entry> entries) {
                     if (current == null) {
                         if (files.hasNext()) {
                             Entry entry = files.next();
-                            current = Files.newInputStream(entry.file());
+                            current = entry.open();
                             zip.putNextEntry(new ZipEntry(entry.name()));
                         } else {
                             zip.finish();

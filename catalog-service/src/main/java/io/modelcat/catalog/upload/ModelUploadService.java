@@ -264,7 +264,8 @@ public class ModelUploadService {
         }
     }
 
-    static void deleteTree(Path root) {
+    /** Removes a folder and everything in it; nothing when it is not there. */
+    public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -6,7 +6,7 @@ import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** Where uploaded models are kept and how large an upload may unpack (modelcat.uploads.*). */
+/** Where uploaded and imported models are kept and how large an upload may unpack (modelcat.uploads.*). */
 @Singleton
 public final class UploadSettings {
 
@@ -38,6 +38,11 @@ public final class UploadSettings {
     /** Uploaded models' folders ({@code models--owner--name/<revision>}); uploads in progress sit in its {@code .incoming}. */
     public Path modelsDirectory() {
         return modelsDirectory;
+    }
+
+    /** Versions brought from another site by a catalog import, one folder per version id. */
+    public Path importedDirectory() {
+        return modelsDirectory.resolveSibling("imported");
     }
 
     public Path incoming() {

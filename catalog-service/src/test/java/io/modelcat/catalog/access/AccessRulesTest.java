@@ -115,6 +115,8 @@ class AccessRulesTest extends CatalogTestBase {
             Map.entry("PATCH /api/v1/model-uploads/sessions/{id}", Access.CONTRIBUTOR),
             Map.entry("POST /api/v1/model-uploads/sessions/{id}/commit", Access.CONTRIBUTOR),
             Map.entry("DELETE /api/v1/model-uploads/sessions/{id}", Access.CONTRIBUTOR),
+            Map.entry("GET /api/v1/catalog/export", Access.CONTRIBUTOR),
+            Map.entry("POST /api/v1/catalog/imports", Access.CONTRIBUTOR),
             Map.entry("GET /hub/api/models/{org}/{name}", Access.CONTRIBUTOR),
             Map.entry("GET /hub/api/models/{org}/{name}/revision/{revision}", Access.CONTRIBUTOR),
             Map.entry("GET /hub/api/models/{org}/{name}/tree/{revision}", Access.CONTRIBUTOR),
@@ -224,7 +226,7 @@ class AccessRulesTest extends CatalogTestBase {
         if (path.startsWith("/api/v1/model-uploads/sessions/") && method.equals("PATCH")) {
             return builder.header("Content-Type", "application/octet-stream").method(method, HttpRequest.BodyPublishers.ofString("x"));
         }
-        if (path.equals("/api/v1/model-uploads") && method.equals("POST")) {
+        if ((path.equals("/api/v1/model-uploads") || path.equals("/api/v1/catalog/imports")) && method.equals("POST")) {
             return builder.header("Content-Type", "application/zip").POST(HttpRequest.BodyPublishers.ofString("PK"));
         }
         if (method.equals(HttpMethod.GET.name()) || method.equals(HttpMethod.DELETE.name())) {
