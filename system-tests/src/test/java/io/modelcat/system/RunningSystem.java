@@ -261,6 +261,24 @@ public final class RunningSystem implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)), adminToken);
     }
 
+    /** Gets a binary body (an archive) as the admin; fails unless the answer is 200. */
+    public byte[] download(String path) {
+        try {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(base.resolve(path))
+                    .header("Authorization", "Bearer " + adminToken).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw new AssertionError("GET " + path + ": " + r.statusCode() + " " + new String(r.body(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String json(Object body) {
         try {
             return body instanceof String text ? text : JSON.writeValueAsString(body);
