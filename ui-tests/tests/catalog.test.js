@@ -282,7 +282,7 @@ describe('model card page', () => {
     await page.click('text=gamma-qa');
     await eventually(async () => assert.match(await page.textContent('.samples'), /Question: Where is the tower\?/));
     assert.match(await page.textContent('.samples'), /Context: The tower is in Paris\./);
-    assert.match(await page.textContent('#versions-heading + p'), /No versions yet/);
+    assert.match(await page.textContent('#versions-empty'), /No versions yet/);
     // No files, and question answering is not an engine task: Evaluate and Fine-tune say why.
     for (const label of ['Evaluate', 'Fine-tune']) {
       const button = page.getByRole('button', { name: label });

@@ -166,14 +166,33 @@ export function modelArchiveType(fileName) {
 
 /**
  * Uploads a model archive (.zip or .tar.gz of a model folder) as `name` ('owner/name'), reporting the bytes sent to
- * `onProgress(sent, total)`. Answers { done, abort }: `done` resolves to the upload's answer or rejects with an
- * ApiError; `abort()` cancels it (the service then keeps nothing). XMLHttpRequest, since fetch tells no upload progress.
+ * `onProgress(sent, total)`. Answers { done, abort } as sendFile does.
  */
 export function uploadModel(name, file, onProgress) {
+  return sendFile(`/model-uploads?name=${encodeURIComponent(name)}`, file,
+    modelArchiveType(file.name) ?? 'application/octet-stream', onProgress);
+}
+
+/** Imports a catalog archive exported by another ModelCat; answers { done, abort } as sendFile does. */
+export function importCatalog(file, onProgress) {
+  return sendFile('/catalog/imports', file, 'application/zip', onProgress);
+}
+
+/** The address of a catalog archive of the models (ids, or 'id:versionNumber' for one version) for another site. */
+export function catalogExportUrl(selection) {
+  return `${BASE}/catalog/export?${selection.map(item => `model=${encodeURIComponent(item)}`).join('&')}`;
+}
+
+/**
+ * POSTs a file as the body, reporting the bytes sent to `onProgress(sent, total)`. Answers { done, abort }: `done`
+ * resolves to the answer or rejects with an ApiError; `abort()` cancels it (the service then keeps nothing).
+ * XMLHttpRequest, since fetch tells no upload progress.
+ */
+function sendFile(path, file, contentType, onProgress) {
   const xhr = new XMLHttpRequest();
   const done = new Promise((resolve, reject) => {
-    xhr.open('POST', `${BASE}/model-uploads?name=${encodeURIComponent(name)}`);
-    for (const [header, value] of Object.entries(headers('POST', modelArchiveType(file.name) ?? 'application/octet-stream'))) {
+    xhr.open('POST', `${BASE}${path}`);
+    for (const [header, value] of Object.entries(headers('POST', contentType))) {
       xhr.setRequestHeader(header, value);
     }
     xhr.upload.onprogress = event => onProgress?.(event.loaded, event.lengthComputable ? event.total : file.size);

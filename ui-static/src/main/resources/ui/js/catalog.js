@@ -4,6 +4,7 @@ import { listModels } from './api.js';
 import { h, replaceChildren, problemView, statusBadge, taskBadge } from './dom.js';
 import { openImportDialog } from './importdialog.js';
 import { openUploadDialog } from './uploaddialog.js';
+import { openCatalogImportDialog } from './catalogimportdialog.js';
 import { plainSummary } from './markdown.js';
 import { can } from './session.js';
 
@@ -121,6 +122,8 @@ export function mountCatalog(root, params, navigate) {
       h('h1', { id: 'catalog-heading' }, 'Model catalog'),
       // The list may change once the dialog has queued an import (a new card, a status): show it afresh.
       can('contributor') ? h('div', { class: 'page-actions' },
+        h('button', { type: 'button', class: 'button', id: 'open-catalog-import',
+          onclick: () => openCatalogImportDialog({ onClose: () => { if (view.isConnected) load(); } }) }, 'Import a catalog archive'),
         h('button', { type: 'button', class: 'button', id: 'open-upload',
           onclick: () => openUploadDialog({ onClose: () => { if (view.isConnected) load(); } }) }, 'Upload a model'),
         h('button', { type: 'button', class: 'button primary', id: 'open-import',

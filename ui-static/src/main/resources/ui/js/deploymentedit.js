@@ -3,7 +3,7 @@
 // what changed. The API's field errors show beside their fields.
 import { listVersions, updateDeployment } from './api.js';
 import { RESOURCES } from './deploy.js';
-import { h, problemView, replaceChildren } from './dom.js';
+import { h, problemView, replaceChildren, showDialog } from './dom.js';
 import { versionsWithFiles } from './wizard.js';
 
 const ID = 'edit-deployment-dialog';
@@ -130,17 +130,10 @@ export function editDeploymentDialog(endpointName, deployment) {
       }
     }
 
-    // Back and forward leave the page the dialog was opened on: it goes with it.
-    const closeOnNavigation = () => dialog.close();
-    window.addEventListener('hashchange', closeOnNavigation);
-    dialog.addEventListener('close', () => {
-      window.removeEventListener('hashchange', closeOnNavigation);
-      dialog.remove();
+    showDialog(dialog, () => {
       if (back?.isConnected) back.focus();
       resolve(answer);
     });
-    document.body.append(dialog);
-    dialog.showModal();
     fields.get('instanceCount').input.focus();
   });
 }

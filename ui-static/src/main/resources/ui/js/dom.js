@@ -77,6 +77,22 @@ export function dateView(iso) {
  * as they are (focused first, so Enter or Escape changes nothing) and one labelled `confirm` that goes ahead.
  * Ids start with `id`. Answers a promise of true when the reader went ahead; the focus goes back where it was.
  */
+/**
+ * Shows `dialog` modally until it closes. Back and Forward leave the page it was opened on, so they close it; once
+ * closed it is removed and `onClose` runs.
+ */
+export function showDialog(dialog, onClose) {
+  const closeOnNavigation = () => dialog.close();
+  window.addEventListener('hashchange', closeOnNavigation);
+  dialog.addEventListener('close', () => {
+    window.removeEventListener('hashchange', closeOnNavigation);
+    dialog.remove();
+    onClose?.();
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+}
+
 export function confirmDialog({ id, title, text, confirm, keep = 'Keep it' }) {
   const back = document.activeElement;
   return new Promise(resolve => {
@@ -87,22 +103,15 @@ export function confirmDialog({ id, title, text, confirm, keep = 'Keep it' }) {
       h('h2', { id: `${id}-heading` }, title),
       h('p', { id: `${id}-text` }, text),
       h('div', { class: 'dialog-actions' }, no, yes));
-    // Back and forward leave the page the dialog was opened on: it goes with it.
-    const closeOnNavigation = () => dialog.close();
     no.addEventListener('click', () => dialog.close());
     yes.addEventListener('click', () => {
       answer = true;
       dialog.close();
     });
-    dialog.addEventListener('close', () => {
-      window.removeEventListener('hashchange', closeOnNavigation);
-      dialog.remove();
+    showDialog(dialog, () => {
       if (back?.isConnected) back.focus();
       resolve(answer);
     });
-    window.addEventListener('hashchange', closeOnNavigation);
-    document.body.append(dialog);
-    dialog.showModal();
     no.focus();
   });
 }

@@ -1,6 +1,6 @@
 // The "Import from Hugging Face" dialog: MODEL_ID and revision, then the import job's live progress.
 import { submitImport } from './api.js';
-import { h, problemView, replaceChildren } from './dom.js';
+import { h, problemView, replaceChildren, showDialog } from './dom.js';
 import { bytesText, isActive, jobStateBadge, logLine, progressBar, stickToBottom, watchJob } from './jobstatus.js';
 
 const FIELDS = ['modelId', 'revision'];
@@ -159,17 +159,10 @@ export function openImportDialog({ modelId = '', revision = '', onClose } = {}) 
   }
 
   jobLinkCloses(dialog);
-  // Back and forward leave the page the dialog was opened on: it goes with it.
-  const closeOnNavigation = () => dialog.close();
-  window.addEventListener('hashchange', closeOnNavigation);
-  dialog.addEventListener('close', () => {
-    window.removeEventListener('hashchange', closeOnNavigation);
+  showDialog(dialog, () => {
     stopWatching?.();
-    dialog.remove();
     onClose?.();
   });
-  document.body.append(dialog);
-  dialog.showModal();
   modelInput.focus();
   if (modelId) modelInput.select();
   return dialog;

@@ -1,6 +1,6 @@
 // The model card page: header, Markdown description, details, source, sample inputs, metrics and versions
 // with lineage and export.
-import { getModel, listVersions, modelMetrics, versionArchiveUrl } from './api.js';
+import { catalogExportUrl, getModel, listVersions, modelMetrics, versionArchiveUrl } from './api.js';
 import { dateView, h, replaceChildren, problemView, statusBadge, taskBadge } from './dom.js';
 import { formatMetric } from './format.js';
 import { openImportDialog } from './importdialog.js';
@@ -238,9 +238,13 @@ function compareMetric(job, registry) {
 function versionsSection(model, versions) {
   const numbers = new Map(versions.map(v => [v.id, v.versionNumber]));
   return h('section', { 'aria-labelledby': 'versions-heading' },
-    h('h2', { id: 'versions-heading' }, 'Versions'),
+    h('div', { class: 'section-head' }, h('h2', { id: 'versions-heading' }, 'Versions'),
+      versions.length > 0 && can('contributor')
+        ? h('a', { href: catalogExportUrl([model.id]), download: '', id: 'catalog-export-link',
+          title: 'Every version with its files, lineage and metrics, as one archive to import on another ModelCat' },
+        'Export for another site') : null),
     versions.length === 0
-      ? h('p', { class: 'muted' }, 'No versions yet: the files arrive when the model is imported or fine-tuned.')
+      ? h('p', { class: 'muted', id: 'versions-empty' }, 'No versions yet: the files arrive when the model is imported or fine-tuned.')
       : h('div', { class: 'table-scroll' }, h('table', { id: 'versions' },
         h('thead', {}, h('tr', {},
           ['Version', 'Source revision', 'Derived from', 'Lineage', 'Artifact', 'Notes', 'Created', 'Export']

@@ -1,10 +1,28 @@
 // The "Upload a model" dialog: a repository id and an archive of a model folder, then the upload's progress and
 // what it made (the card, its version, and how to load it from ModelCat's Hub API).
 import { modelArchiveType, uploadModel } from './api.js';
-import { h, problemView, replaceChildren } from './dom.js';
+import { h, problemView, replaceChildren, showDialog } from './dom.js';
 import { formatBytes } from './format.js';
 
 const FIELDS = ['name', 'file'];
+
+/**
+ * Shows in `container` how much of an upload was sent (a bar and `sent of total`), then that the service is
+ * checking what arrived; `bytesId` is the id of the line of bytes.
+ */
+export function showUploadProgress(container, sent, total, bytesId) {
+  const value = total > 0 ? Math.min(100, Math.round((100 * sent) / total)) : 0;
+  const fill = h('div', { class: 'progress-fill' });
+  fill.style.width = `${value}%`;
+  container.hidden = false;
+  replaceChildren(container,
+    h('div', { class: 'progress state-running' },
+      h('div', { class: 'progress-track', role: 'progressbar', 'aria-label': 'Upload progress', 'aria-valuemin': '0',
+        'aria-valuemax': '100', 'aria-valuenow': String(value), 'aria-valuetext': `${value}%` }, fill),
+      h('span', { class: 'progress-value' }, `${value}%`)),
+    h('p', { id: bytesId, class: 'muted' }, sent >= total
+      ? `${formatBytes(total)} sent; checking the files…` : `${formatBytes(sent)} of ${formatBytes(total)} sent`));
+}
 
 /** Opens the modal dialog; `onClose` runs when it closes, so the page behind can show what changed. */
 export function openUploadDialog({ onClose } = {}) {
@@ -81,17 +99,7 @@ export function openUploadDialog({ onClose } = {}) {
   }
 
   function showProgress(sent, total) {
-    const value = total > 0 ? Math.min(100, Math.round((100 * sent) / total)) : 0;
-    const fill = h('div', { class: 'progress-fill' });
-    fill.style.width = `${value}%`;
-    progress.hidden = false;
-    replaceChildren(progress,
-      h('div', { class: 'progress state-running' },
-        h('div', { class: 'progress-track', role: 'progressbar', 'aria-label': 'Upload progress', 'aria-valuemin': '0',
-          'aria-valuemax': '100', 'aria-valuenow': String(value), 'aria-valuetext': `${value}%` }, fill),
-        h('span', { class: 'progress-value' }, `${value}%`)),
-      h('p', { id: 'upload-bytes', class: 'muted' }, sent >= total
-        ? `${formatBytes(total)} sent; checking the files…` : `${formatBytes(sent)} of ${formatBytes(total)} sent`));
+    showUploadProgress(progress, sent, total, 'upload-bytes');
   }
 
   async function send() {
@@ -147,16 +155,10 @@ export function openUploadDialog({ onClose } = {}) {
   dialog.addEventListener('click', event => {
     if (event.target.closest?.('a[href^="#"]') && dialog.open) dialog.close();
   });
-  const closeOnNavigation = () => dialog.close();
-  window.addEventListener('hashchange', closeOnNavigation);
-  dialog.addEventListener('close', () => {
-    window.removeEventListener('hashchange', closeOnNavigation);
+  showDialog(dialog, () => {
     upload?.abort();
-    dialog.remove();
     onClose?.();
   });
-  document.body.append(dialog);
-  dialog.showModal();
   nameInput.focus();
   return dialog;
 }
