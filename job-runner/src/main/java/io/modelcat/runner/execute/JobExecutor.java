@@ -13,6 +13,7 @@ import io.modelcat.store.DiskFull;
 import io.modelcat.store.job.Claim;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +54,7 @@ public class JobExecutor {
     private final JobQueue queue;
     private final Map<JobKind, JobHandler<?>> handlers = new EnumMap<>(JobKind.class);
     private final Map<UUID, RunningJob> running = new ConcurrentHashMap<>();
+    private final Path home;
     private final Path workRoot;
     private final RetryPolicy retries;
     private final JobMeters meters;
@@ -66,7 +68,8 @@ public class JobExecutor {
         this.gpus = gpus;
         this.queue = queue;
         handlers.forEach(h -> this.handlers.put(h.kind(), h));
-        this.workRoot = Path.of(home, "work");
+        this.home = Path.of(home);
+        this.workRoot = this.home.resolve("work");
         this.retries = new RetryPolicy(retryBackoff);
         this.meters = meters;
     }
@@ -98,7 +101,7 @@ public class JobExecutor {
         UUID jobId = claim.id();
         long startedNanos = System.nanoTime();
         String outcome = FAILED;
-        RunningJob job = new RunningJob(records, claim, workDirectory(jobId));
+        RunningJob job = new RunningJob(records, claim, workRoot.resolve(jobId.toString()));
         running.put(jobId, job);
         List<Integer> devices = List.of();
         try {
@@ -128,6 +131,7 @@ public class JobExecutor {
             }
             job.log("INFO", "Started on worker " + worker.id() + " (attempt " + claim.attempt() + " of "
                     + claim.maxAttempts() + ")" + (job.gpus().isEmpty() ? "" : " with GPUs " + job.gpus()), Map.of());
+            createWorkDirectory(job.workDirectory());
             return ended(job, runTyped(handler, claim.spec(), job));
         } catch (JobCancelledException e) {
             return ended(job, null);
@@ -193,7 +197,8 @@ public class JobExecutor {
     private String fail(RunningJob job, Exception e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (DiskFull.is(e)) {
-            message = "The disk under MODELCAT_HOME is full: free space, then run the job again (" + message + ")";
+            message = "The disk under MODELCAT_HOME is full (" + home + "): free space, then run the job again ("
+                    + message + ")";
         }
         StringBuilder cause = new StringBuilder(e.getClass().getName());
         for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
@@ -205,14 +210,13 @@ public class JobExecutor {
         return FAILED;
     }
 
-    private Path workDirectory(UUID jobId) {
-        Path dir = workRoot.resolve(jobId.toString());
+    /** Inside the job's run, so that a full disk here fails the job, not the runner's claim of it. */
+    private static void createWorkDirectory(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot create the job's work directory " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("could not create the job's work directory " + dir + ": " + e.getMessage(), e);
         }
-        return dir;
     }
 
     /** Marks the jobs whose cancellation was asked for; their handlers see it at their next check. */
