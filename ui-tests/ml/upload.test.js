@@ -7,11 +7,13 @@ import assert from 'node:assert/strict';
 import { BASE_URL, eventually, launchBrowser, screenshot, withPage } from '../tests/browser.js';
 
 const ARCHIVE = process.env.MODELCAT_UI_MODEL_ARCHIVE;
+const FOLDER = process.env.MODELCAT_UI_MODEL_FOLDER;
 const HTTP_400 = [/status of 400/];
 
 let browser;
 before(async () => {
   assert.ok(ARCHIVE, 'MODELCAT_UI_MODEL_ARCHIVE is set');
+  assert.ok(FOLDER, 'MODELCAT_UI_MODEL_FOLDER is set');
   browser = await launchBrowser();
 });
 after(async () => {
@@ -25,12 +27,12 @@ describe('upload dialog', () => {
     await page.waitForSelector('#upload-dialog[open]');
     await page.click('#upload-submit');
     assert.match(await page.textContent('#upload-name-error'), /Enter a repository id/);
-    assert.match(await page.textContent('#upload-file-error'), /Choose a \.zip or \.tar\.gz/);
+    assert.match(await page.textContent('#upload-file-error'), /Choose a \.zip or \.tar\.gz of the model folder, or the folder itself/);
 
     await page.fill('#upload-name', 'ui/broken');
     await page.setInputFiles('#upload-file', { name: 'broken.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip') });
     await page.click('#upload-submit');
-    await eventually(async () => assert.match(await page.textContent('#upload-file-error'), /neither a zip nor a gzip-compressed tar/));
+    await eventually(async () => assert.match(await page.textContent('#upload-file-error'), /neither a zip nor a tar/));
     assert.equal(await page.getAttribute('#upload-file', 'aria-invalid'), 'true');
 
     await page.fill('#upload-name', 'ui/uploaded-bert');
@@ -49,4 +51,19 @@ describe('upload dialog', () => {
     assert.equal(await page.textContent('#hub-repo-id'), 'ui/uploaded-bert');
     assert.equal(await page.locator('#upload-dialog').count(), 0);
   }, { allowedConsoleErrors: HTTP_400 }));
+
+  test('uploads a chosen folder as a tar the browser makes, without its .git', () => withPage(browser, async page => {
+    await page.goto(`${BASE_URL}/`);
+    await page.click('#open-upload');
+    await page.waitForSelector('#upload-dialog[open]');
+    await page.setInputFiles('#upload-folder', FOLDER);
+    // Four model files; the folder's .git is not sent. The folder's name is offered as the repository's.
+    await eventually(async () => assert.match(await page.textContent('#upload-chosen'), /^Folder tiny-bert-folder: 4 files, /));
+    assert.equal(await page.inputValue('#upload-name'), 'my-team/tiny-bert-folder');
+    await page.fill('#upload-name', 'ui/folder-bert');
+    await page.click('#upload-submit');
+    await eventually(async () => assert.match(await page.textContent('#upload-outcome'), /Uploaded as version v1: 4 files/));
+    await page.click('#upload-model-link');
+    await eventually(async () => assert.match(await page.textContent('main'), /Tiny BERT from a folder/));
+  }));
 });

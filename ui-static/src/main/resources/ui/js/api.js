@@ -156,11 +156,12 @@ export function uploadDataset(name, file) {
     { raw: file, contentType: datasetContentType(file.name) ?? 'application/octet-stream' });
 }
 
-/** The Content-Type of a model archive by its name's extension, or null when it is neither a zip nor a tar.gz. */
+/** The Content-Type of a model archive by its name's extension, or null when it is neither a zip nor a tar(.gz). */
 export function modelArchiveType(fileName) {
   const name = fileName.toLowerCase();
   if (name.endsWith('.zip')) return 'application/zip';
   if (name.endsWith('.tar.gz') || name.endsWith('.tgz')) return 'application/gzip';
+  if (name.endsWith('.tar')) return 'application/x-tar';
   return null;
 }
 

@@ -1,8 +1,10 @@
-// The "Upload a model" dialog: a repository id and an archive of a model folder, then the upload's progress and
-// what it made (the card, its version, and how to load it from ModelCat's Hub API).
+// The "Upload a model" dialog: a repository id and a model folder (chosen or dropped; sent as a tar made of its
+// files) or an archive of one, then the upload's progress and what it made (the card, its version, and how to load
+// it from ModelCat's Hub API).
 import { modelArchiveType, uploadModel } from './api.js';
 import { h, problemView, replaceChildren, showDialog } from './dom.js';
 import { formatBytes } from './format.js';
+import { tarball } from './tarball.js';
 
 const FIELDS = ['name', 'file'];
 
@@ -28,15 +30,19 @@ export function showUploadProgress(container, sent, total, bytesId) {
 export function openUploadDialog({ onClose } = {}) {
   document.getElementById('upload-dialog')?.close();
   let upload = null;
+  // What will be sent: { archive: File } or { folder: name, entries: [{ path, file }] }.
+  let chosen = null;
 
   const nameInput = h('input', {
     id: 'upload-name', name: 'name', type: 'text', autocomplete: 'off', spellcheck: 'false', maxlength: '193',
     placeholder: 'owner/name', 'aria-describedby': 'upload-name-hint upload-name-error',
   });
   const fileInput = h('input', {
-    id: 'upload-file', name: 'file', type: 'file', accept: '.zip,.tar.gz,.tgz,application/zip,application/gzip',
+    id: 'upload-file', name: 'file', type: 'file', accept: '.zip,.tar.gz,.tgz,.tar,application/zip,application/gzip,application/x-tar',
     'aria-describedby': 'upload-file-hint upload-file-error',
   });
+  const folderInput = h('input', { id: 'upload-folder', type: 'file', webkitdirectory: '', multiple: '', hidden: true });
+  const chosenView = h('p', { id: 'upload-chosen', class: 'muted', hidden: true });
   const inputs = { name: nameInput, file: fileInput };
   const fieldErrors = {
     name: h('p', { id: 'upload-name-error', class: 'field-error', hidden: true }),
@@ -60,13 +66,16 @@ export function openUploadDialog({ onClose } = {}) {
       h('p', { id: 'upload-name-hint', class: 'hint' }, 'What the model is known by, such as ', h('code', {}, 'my-team/support-sentiment'),
         '. Uploading the same id again adds a version.'),
       fieldErrors.name),
-    h('div', { class: 'field' },
-      h('label', { for: 'upload-file' }, 'Archive'),
-      fileInput,
-      h('p', { id: 'upload-file-hint', class: 'hint' }, 'A ', h('code', {}, '.zip'), ' or ', h('code', {}, '.tar.gz'),
-        ' of a model folder as ', h('code', {}, 'save_pretrained'), ' writes it: ', h('code', {}, 'config.json'), ', ',
-        h('code', {}, 'tokenizer.json'), ', safetensors weights, and a ', h('code', {}, 'README.md'),
-        ' whose front matter (license, pipeline_tag, tags, base_model, datasets) fills the card.'),
+    h('div', { class: 'field drop-zone', id: 'upload-drop' },
+      h('label', { for: 'upload-file' }, 'Model folder or archive'),
+      h('div', { class: 'drop-choices' }, fileInput,
+        h('button', { type: 'button', class: 'button small', id: 'upload-choose-folder', onclick: () => folderInput.click() },
+          'Choose a folder…'), folderInput),
+      chosenView,
+      h('p', { id: 'upload-file-hint', class: 'hint' }, 'Drop a model folder here, or choose it or a ', h('code', {}, '.zip'),
+        ' or ', h('code', {}, '.tar.gz'), ' of it: the folder as ', h('code', {}, 'save_pretrained'), ' writes it, with ',
+        h('code', {}, 'config.json'), ', ', h('code', {}, 'tokenizer.json'), ', safetensors weights, and a ',
+        h('code', {}, 'README.md'), ' whose front matter (license, pipeline_tag, tags, base_model, datasets) fills the card.'),
       fieldErrors.file),
     progress,
     formMessage,
@@ -77,13 +86,39 @@ export function openUploadDialog({ onClose } = {}) {
   });
   body.append(form);
 
-  fileInput.addEventListener('change', () => {
-    const file = fileInput.files?.[0];
-    // A folder's archive is usually named after the folder: offer it as the name.
-    if (file && !nameInput.value.trim()) {
-      const stem = file.name.replace(/\.(zip|tar\.gz|tgz)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-');
-      if (stem) nameInput.value = `my-team/${stem}`;
+  /** Takes what was chosen or dropped, says what it is, and offers the folder's (or archive's) name as the name. */
+  function choose(next) {
+    chosen = next;
+    if (next?.folder !== undefined) {
+      const bytes = next.entries.reduce((sum, entry) => sum + entry.file.size, 0);
+      chosenView.textContent = `Folder ${next.folder}: ${next.entries.length} file${next.entries.length === 1 ? '' : 's'}, ${formatBytes(bytes)}`;
+      chosenView.hidden = false;
+      fileInput.value = '';
+    } else {
+      chosenView.hidden = true;
     }
+    const label = next?.folder ?? next?.archive?.name.replace(/\.(zip|tar\.gz|tgz|tar)$/i, '');
+    const stem = label?.replace(/[^A-Za-z0-9._-]+/g, '-');
+    if (stem && !nameInput.value.trim()) nameInput.value = `my-team/${stem}`;
+  }
+
+  fileInput.addEventListener('change', () => choose(fileInput.files?.[0] ? { archive: fileInput.files[0] } : null));
+  folderInput.addEventListener('change', () => {
+    const entries = [...folderInput.files].map(file => ({ path: file.webkitRelativePath || file.name, file }));
+    choose(entries.length ? folderChoice(entries) : null);
+  });
+  const dropZone = form.querySelector('#upload-drop');
+  dropZone.addEventListener('dragover', event => {
+    event.preventDefault();
+    dropZone.classList.add('dragging');
+  });
+  dropZone.addEventListener('dragleave', () => dropZone.classList.remove('dragging'));
+  dropZone.addEventListener('drop', async event => {
+    event.preventDefault();
+    dropZone.classList.remove('dragging');
+    const entry = [...(event.dataTransfer?.items ?? [])].map(item => item.webkitGetAsEntry?.()).find(Boolean);
+    if (entry?.isDirectory) choose(folderChoice(await filesOf(entry, '')));
+    else if (event.dataTransfer?.files?.[0]) choose({ archive: event.dataTransfer.files[0] });
   });
 
   function showFieldErrors(errors) {
@@ -105,14 +140,15 @@ export function openUploadDialog({ onClose } = {}) {
   async function send() {
     if (upload) return;
     const name = nameInput.value.trim();
-    const file = fileInput.files?.[0];
     replaceChildren(formMessage);
     const missing = [];
     if (!name) missing.push({ field: 'name', message: 'Enter a repository id, such as my-team/my-model.' });
-    if (!file) missing.push({ field: 'file', message: 'Choose a .zip or .tar.gz of the model folder.' });
-    else if (!modelArchiveType(file.name)) missing.push({ field: 'file', message: 'Choose a .zip, .tar.gz or .tgz file.' });
+    if (!chosen) missing.push({ field: 'file', message: 'Choose a .zip or .tar.gz of the model folder, or the folder itself.' });
+    else if (chosen.folder !== undefined && chosen.entries.length === 0) missing.push({ field: 'file', message: 'The folder holds no model files.' });
+    else if (chosen.archive && !modelArchiveType(chosen.archive.name)) missing.push({ field: 'file', message: 'Choose a .zip, .tar.gz, .tgz or .tar file.' });
     showFieldErrors(missing);
     if (missing.length) return;
+    const file = chosen.archive ?? new File([tarball(chosen.entries)], `${chosen.folder}.tar`, { type: 'application/x-tar' });
     submit.disabled = true;
     submit.textContent = 'Uploading…';
     close.textContent = 'Cancel upload';
@@ -161,4 +197,26 @@ export function openUploadDialog({ onClose } = {}) {
   });
   nameInput.focus();
   return dialog;
+}
+
+/** Files that tools keep beside a model (version control, caches, Finder's), never part of it: not sent. */
+const NOT_SENT = /(^|\/)(\.git|\.cache|__MACOSX)(\/|$)|(^|\/)\.DS_Store$/;
+
+/** A folder's files as chosen (their paths start with the folder's name), without what is never part of a model. */
+function folderChoice(entries) {
+  const folder = entries[0]?.path.split('/')[0] ?? 'model';
+  return { folder, entries: entries.filter(entry => !NOT_SENT.test(entry.path)) };
+}
+
+/** The files under a dropped folder's entry, with paths that start with the folder's name. */
+async function filesOf(entry, prefix) {
+  if (entry.isFile) return [{ path: `${prefix}${entry.name}`, file: await new Promise((resolve, reject) => entry.file(resolve, reject)) }];
+  const reader = entry.createReader();
+  const files = [];
+  for (;;) {
+    // readEntries answers in batches until an empty one.
+    const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) return files;
+    for (const child of batch) files.push(...await filesOf(child, `${prefix}${entry.name}/`));
+  }
 }

@@ -91,7 +91,18 @@ public final class ModelArchives {
 
     public byte[] tarGz() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
+        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+            gzip.write(tar());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A plain (uncompressed) tar, as the UI builds from a dropped folder. */
+    public byte[] tar() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
                 TarArchiveEntry entry = new TarArchiveEntry(folder + file.getKey());

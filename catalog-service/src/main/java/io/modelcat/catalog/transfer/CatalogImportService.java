@@ -76,7 +76,8 @@ public class CatalogImportService {
      *                               wrong, or a file differs from what the manifest says
      */
     public CatalogImportResult importArchive(InputStream body, Caller caller) {
-        Path staging = settings.incoming().resolve("catalog-" + UUID.randomUUID());
+        String importId = UUID.randomUUID().toString();
+        Path staging = settings.incoming().resolve("catalog-" + importId);
         List<Path> placed = new ArrayList<>();
         try {
             Files.createDirectories(staging);
@@ -97,8 +98,8 @@ public class CatalogImportService {
                         if (!version.files().isEmpty()) {
                             folder = unpack(zip, version, staging.resolve(version.id().toString()));
                             bytes += version.files().stream().mapToLong(CatalogManifest.File::size).sum();
-                            Path target = settings.importedDirectory().resolve(version.id().toString());
-                            ModelUploadService.deleteTree(target); // what a failed import before this one left
+                            // Each import its own folder: one running beside it with the same archive never touches it.
+                            Path target = settings.importedDirectory().resolve(version.id() + "-" + importId.substring(0, 8));
                             Files.createDirectories(target.getParent());
                             Files.move(folder, target, StandardCopyOption.ATOMIC_MOVE);
                             placed.add(target);

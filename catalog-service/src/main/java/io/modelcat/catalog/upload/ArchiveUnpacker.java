@@ -57,7 +57,7 @@ final class ArchiveUnpacker {
         if (format == ArchiveFormat.ZIP) {
             unzip(archive, into);
         } else {
-            untar(archive, into);
+            untar(format, archive, into);
         }
         if (files.isEmpty()) {
             throw refused("the archive holds no files");
@@ -94,9 +94,10 @@ final class ArchiveUnpacker {
         }
     }
 
-    private void untar(Path archive, Path into) throws IOException {
+    private void untar(ArchiveFormat format, Path archive, Path into) throws IOException {
         try (InputStream raw = Files.newInputStream(archive);
-             TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(raw, BUFFER))) {
+             TarArchiveInputStream tar = new TarArchiveInputStream(format == ArchiveFormat.TAR_GZ
+                     ? new GZIPInputStream(raw, BUFFER) : new java.io.BufferedInputStream(raw, BUFFER))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 if (entry.isDirectory() || entry.isGlobalPaxHeader() || ignored(entry.getName())) {
@@ -111,7 +112,7 @@ final class ArchiveUnpacker {
                 write(entry.getName(), tar, into);
             }
         } catch (java.util.zip.ZipException | java.io.EOFException | IllegalArgumentException e) {
-            throw refused("the tar.gz archive is damaged or truncated: " + e.getMessage());
+            throw refused("the tar archive is damaged or truncated: " + e.getMessage());
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.UUID;
 /**
  * A chunked, resumable upload of a model archive: how many bytes it has of the size declared.
  *
- * @param format zip or tar.gz when the session was started with one; absent: told from the archive's first bytes
+ * @param format zip, tar.gz or tar when the session was started with one; absent: told from the archive's first bytes
  * @param offset the bytes received so far: the offset of the next chunk
  */
 @Serdeable

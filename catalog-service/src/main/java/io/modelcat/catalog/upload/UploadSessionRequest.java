@@ -13,6 +13,6 @@ import jakarta.validation.constraints.Size;
 @Schema(name = "UploadSessionRequest")
 public record UploadSessionRequest(
         @NotBlank @Size(max = 200) @Schema(description = "the repository id, owner/name", example = "my-team/tiny-sentiment") String name,
-        @Nullable @Size(max = 10) @Schema(description = "zip or tar.gz; by default told from the archive's first bytes") String format,
+        @Nullable @Size(max = 10) @Schema(description = "zip, tar.gz or tar; by default told from the archive's first bytes") String format,
         @NotNull @Min(1) @Schema(description = "the archive's size in bytes") Long size) {
 }

@@ -40,7 +40,7 @@ public final class UploadSettings {
         return modelsDirectory;
     }
 
-    /** Versions brought from another site by a catalog import, one folder per version id. */
+    /** Versions brought from another site by catalog imports, one folder per version and import. */
     public Path importedDirectory() {
         return modelsDirectory.resolveSibling("imported");
     }

@@ -60,6 +60,17 @@ class CatalogUiTest extends CatalogTestBase {
         Files.write(archive, ModelArchives.aModelArchive().from(Fixtures.model("bert"))
                 .withReadme("---\nlicense: mit\n---\n# Tiny BERT\n").inFolder("tiny-bert").zip());
         ml.put("MODELCAT_UI_MODEL_ARCHIVE", archive.toString());
+        // The same model as a folder, for the dialog's folder choice (sent as a tar the browser makes).
+        Path folder = Files.createDirectories(home.resolve("ui-upload").resolve("tiny-bert-folder"));
+        try (var files = Files.list(Fixtures.model("bert"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, folder.resolve(file.getFileName()));
+            }
+        }
+        Files.writeString(folder.resolve("README.md"), "---\nlicense: mit\n---\n# Tiny BERT from a folder\n");
+        Files.createDirectories(folder.resolve(".git"));
+        Files.writeString(folder.resolve(".git/HEAD"), "ref: refs/heads/main\n");
+        ml.put("MODELCAT_UI_MODEL_FOLDER", folder.toString());
         BrowserTests.run(uiTests, "ml/", server.getURI().toString(), Path.of("target", "ui-screenshots"), ml);
     }
 

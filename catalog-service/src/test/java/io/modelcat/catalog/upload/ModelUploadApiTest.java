@@ -106,6 +106,11 @@ class ModelUploadApiTest extends CatalogTestBase {
         assertThat((List<Map<String, Object>>) again.map().get("files")).extracting(f -> f.get("name"))
                 .doesNotContain("pytorch_model.bin", "notes/todo.txt");
 
+        // A plain tar (what the UI makes of a dropped folder) of the same files is the same revision too.
+        ApiClient.Answer plain = upload("?name=acme/tiny", "application/x-tar", bert().withReadme(README).tar());
+        assertThat(plain.status()).as(plain.body()).isEqualTo(201);
+        assertThat(plain.map()).containsEntry("created", false).containsEntry("revision", one.map().get("revision"));
+
         ApiClient.Answer two = upload("?name=acme/tiny", "application/zip",
                 bert().withReadme(README.replace("MIT", "apache-2.0")).zip());
         assertThat(two.status()).as(two.body()).isEqualTo(201);
@@ -130,7 +135,7 @@ class ModelUploadApiTest extends CatalogTestBase {
         assertRefused(upload("", "application/zip", good), "name", "required");
         assertRefused(upload("?name=tiny", "application/zip", good), "name", "owner/name");
         assertRefused(upload("?name=acme/../x", "application/zip", good), "name", "not valid");
-        assertRefused(upload("?name=acme/x&format=rar", "application/zip", good), "format", "zip or tar.gz");
+        assertRefused(upload("?name=acme/x&format=rar", "application/zip", good), "format", "expected zip, tar.gz or tar");
         assertRefused(upload("?name=acme/x", "application/zip", "not an archive".getBytes(StandardCharsets.UTF_8)),
                 "file", "neither a zip nor");
         assertRefused(upload("?name=acme/x", "application/zip", new byte[0]), "file", "no body");

@@ -1,5 +1,6 @@
 package io.modelcat.system.ml;
 
+import static io.modelcat.testsupport.ModelArchives.aModelArchive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelcat.system.RunningSystem;
@@ -12,14 +13,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * MODELCAT_HOME on a small file system (a 4 MiB tmpfs the test mounts) that fills up. A dataset upload answers 507
- * and keeps nothing, an import fails with a message saying the disk is full and leaves no partial files; a fine-tune
+ * MODELCAT_HOME on a small file system (a 4 MiB tmpfs the test mounts) that fills up. A dataset upload, a model
+ * upload and a catalog import answer 507 and keep nothing, an import fails with a message saying the disk is full and leaves no partial files; a fine-tune
  * whose checkpoint, or whose final model, does not fit fails saying so and where, and leaves no partial checkpoint or
  * model folder. The system goes on serving and the runner goes on taking jobs: a small upload and, once space is
  * freed, the same import and another fine-tune succeed. Mounting needs root; elsewhere the test is skipped, visibly.
@@ -59,6 +61,18 @@ class DiskFullSystemTest {
 
             RunningSystem.Answer small = system.upload("/api/v1/datasets?name=small", "text/csv", SentimentData.csv(50, 7));
             assertThat(small.status()).as(small.body()).isEqualTo(201);
+
+            // A model archive, then the same bytes as a catalog archive, of 6 MiB (random: they do not compress).
+            byte[] padding = new byte[6 * 1024 * 1024];
+            new Random(3).nextBytes(padding);
+            byte[] big = aModelArchive().from(Fixtures.model("bert")).with("padding.bin", padding).zip();
+            for (String path : List.of("/api/v1/model-uploads?name=acme/too-big", "/api/v1/catalog/imports")) {
+                RunningSystem.Answer refused = system.upload(path, "application/zip", big);
+                assertThat(refused.status()).as(path + ": " + refused.body()).isEqualTo(507);
+                assertThat((String) refused.map().get("detail")).as(path).contains("disk is full");
+            }
+            assertThat(system.get("/api/v1/models?q=too-big").items()).isEmpty();
+            assertThat(SmallDisk.files(home.resolve("models"))).as("nothing of either upload is left").isEmpty();
 
             // Leave too little room for the model (about 100 KiB).
             Path filler = disk.fill(disk.root().resolve("filler"), 16 * 1024);

@@ -50,7 +50,7 @@ public class ModelUploadController {
             "application/x-compressed-tar", "application/x-tar", "application/octet-stream"})
     @Status(HttpStatus.CREATED)
     @Operation(operationId = "uploadModel", summary = "Upload a model as an archive of its folder in the Hub's layout",
-            description = "Send a .zip or .tar.gz of a model folder as save_pretrained writes it (config.json, a "
+            description = "Send a .zip, .tar.gz or .tar of a model folder as save_pretrained writes it (config.json, a "
                     + "tokenizer.json, safetensors weights, optionally README.md with YAML front matter) as the body. "
                     + "The same checks as an import apply; the card is filled from config.json and the README's front "
                     + "matter (license, pipeline_tag, tags; base_model and datasets go to the version's lineage). "
@@ -65,7 +65,7 @@ public class ModelUploadController {
     public HttpResponse<UploadedModel> upload(
             HttpRequest<?> request,
             @Parameter(description = "the repository id, 'owner/name'") @Nullable @QueryValue("name") String name,
-            @Parameter(description = "zip or tar.gz; by default told from the archive's first bytes")
+            @Parameter(description = "zip, tar.gz or tar; by default told from the archive's first bytes")
             @Nullable @QueryValue("format") String format,
             @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         if (!(request instanceof ServerHttpRequest<?> server)) {
