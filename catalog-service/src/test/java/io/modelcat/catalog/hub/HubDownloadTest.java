@@ -94,12 +94,19 @@ class HubDownloadTest extends CatalogTestBase {
         assertThat(bytes(tail)).containsExactly(weights[weights.length - 1]);
         assertThat(send("GET", "bytes=" + weights.length + "-").status()).isEqualTo(416);
 
+        // As Micronaut answers for files: not modified since the second of its Last-Modified.
+        ApiClient.Answer unchanged = contributor.sendBytes(HttpRequest.newBuilder(contributor.uri(WEIGHTS))
+                .header("If-Modified-Since", whole.header("Last-Modified")));
+        assertThat(unchanged.status()).isEqualTo(304);
+        assertThat(unchanged.body()).isEmpty();
+        assertThat(unchanged.header("ETag")).isEqualTo(whole.header("ETag"));
+
         ApiClient.Answer head = send("HEAD", "bytes=5-9");
         assertThat(head.status()).isEqualTo(206);
         assertThat(head.header("Content-Length")).isEqualTo("5");
         assertThat(head.body()).isEmpty();
-        // Each GET is an audited download (the 416 included, as before); the HEAD is not.
-        assertThat(api.get("/api/v1/audit?action=model.download").items()).hasSize(5);
+        // Each GET is an audited download (the 416 and the 304 included, as before); the HEAD is not.
+        assertThat(api.get("/api/v1/audit?action=model.download").items()).hasSize(6);
     }
 
     @Test
