@@ -12,8 +12,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
-import io.micronaut.http.server.types.files.StreamedFile;
-import io.micronaut.http.server.types.files.SystemFile;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.modelcat.catalog.access.Caller;
@@ -28,10 +26,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 
@@ -140,10 +134,10 @@ public class HubController {
                     .header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + found.size()))
                     .contentType(MediaType.APPLICATION_OCTET_STREAM_TYPE);
         } else if (range == null) {
-            response = HttpResponse.ok(new SystemFile(found.file().toFile(), MediaType.APPLICATION_OCTET_STREAM_TYPE));
+            response = HttpResponse.ok(new FileSlice(found.file(), 0, found.size()));
         } else {
-            response = HttpResponse.status(HttpStatus.PARTIAL_CONTENT).body(new StreamedFile(slice(found, range),
-                            MediaType.APPLICATION_OCTET_STREAM_TYPE, 0, range.length()))
+            response = HttpResponse.status(HttpStatus.PARTIAL_CONTENT).body(new FileSlice(found.file(), range.first(),
+                            range.length()))
                     .header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + found.size());
         }
         response.header("Accept-Ranges", "bytes")
@@ -154,41 +148,5 @@ public class HubController {
                     .header("X-Linked-Size", String.valueOf(found.size()));
         }
         return response;
-    }
-
-    private static InputStream slice(HubFile file, ByteRange range) {
-        try {
-            InputStream in = Files.newInputStream(file.file());
-            in.skipNBytes(range.first());
-            return new java.io.FilterInputStream(in) {
-                private long left = range.length();
-
-                @Override
-                public int read() throws IOException {
-                    if (left <= 0) {
-                        return -1;
-                    }
-                    int b = super.read();
-                    if (b >= 0) {
-                        left--;
-                    }
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    if (left <= 0) {
-                        return -1;
-                    }
-                    int n = super.read(b, off, (int) Math.min(len, left));
-                    if (n > 0) {
-                        left -= n;
-                    }
-                    return n;
-                }
-            };
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
