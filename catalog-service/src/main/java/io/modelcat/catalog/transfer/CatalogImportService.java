@@ -7,6 +7,7 @@ import io.modelcat.catalog.model.ModelService;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.catalog.upload.ModelUploadService;
 import io.modelcat.catalog.upload.UploadSettings;
+import io.modelcat.hub.HubPaths;
 import io.modelcat.store.Database;
 import io.modelcat.store.model.ModelFields;
 import io.modelcat.store.model.ModelTransfers;
@@ -21,12 +22,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,13 +170,13 @@ public class CatalogImportService {
     private static Path unpack(ZipFile zip, CatalogManifest.Version version, Path into) throws IOException {
         for (CatalogManifest.File file : version.files()) {
             String name = CatalogManifest.entryName(version.id(), file.name());
-            Path target = io.modelcat.hub.HubPaths.resolveInside(into, file.name());
+            Path target = HubPaths.resolveInside(into, file.name());
             Files.createDirectories(target.getParent());
-            java.security.MessageDigest sha256 = CatalogManifestCheck.sha256();
+            MessageDigest sha256 = CatalogManifestCheck.sha256();
             long size = 0;
             byte[] buffer = new byte[BUFFER];
             try (InputStream in = zip.getInputStream(zip.getEntry(name));
-                 OutputStream out = Files.newOutputStream(target, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+                 OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
                     size += n;
@@ -186,7 +190,7 @@ public class CatalogImportService {
             } catch (ZipException e) {
                 throw new InvalidFieldException("file", name + " cannot be read: " + e.getMessage());
             }
-            String actual = java.util.HexFormat.of().formatHex(sha256.digest());
+            String actual = HexFormat.of().formatHex(sha256.digest());
             if (size != file.size() || !actual.equals(file.sha256())) {
                 throw new InvalidFieldException("file", name + " has " + size + " bytes with SHA-256 " + actual
                         + ", the manifest says " + file.size() + " bytes with " + file.sha256()

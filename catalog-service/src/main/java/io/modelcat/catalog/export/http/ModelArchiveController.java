@@ -1,8 +1,6 @@
 package io.modelcat.catalog.export.http;
 
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -23,7 +21,6 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import reactor.core.publisher.Flux;
-import reactor.core.scheduler.Schedulers;
 
 /** HTTP adapter of model export: a version's files as a zip download. */
 @Controller("/api/v1/models")
@@ -32,15 +29,13 @@ import reactor.core.scheduler.Schedulers;
 @Tag(name = "Models")
 public class ModelArchiveController {
 
-    private static final String ZIP = "application/zip";
-
     private final ModelArchiveService archives;
 
     public ModelArchiveController(ModelArchiveService archives) {
         this.archives = archives;
     }
 
-    @Get(value = "/{id}/versions/{versionNumber}/archive", produces = ZIP)
+    @Get(value = "/{id}/versions/{versionNumber}/archive", produces = ArchiveDownload.ZIP)
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "Download a model version's files as a zip",
             description = "The version's artifact folder in Hugging Face layout (config.json, tokenizer files, "
@@ -55,12 +50,6 @@ public class ModelArchiveController {
             throw new InvalidFieldException("versionNumber", "must be a whole number, got '" + versionNumber + "'");
         }
         ModelArchive archive = archives.prepare(RequestIds.parse("id", id), number, caller);
-        // Chunks are produced on demand (back-pressure), reading files on a thread that may block.
-        Flux<byte[]> body = Flux.using(archive::chunks, chunks -> Flux.fromIterable(() -> chunks),
-                        ModelArchive.Chunks::close)
-                .subscribeOn(Schedulers.boundedElastic());
-        return HttpResponse.ok(body)
-                .contentType(MediaType.of(ZIP))
-                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + archive.fileName() + "\"");
+        return ArchiveDownload.of(archive);
     }
 }

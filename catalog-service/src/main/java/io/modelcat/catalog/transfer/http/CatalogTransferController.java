@@ -1,10 +1,8 @@
 package io.modelcat.catalog.transfer.http;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.ServerHttpRequest;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -18,6 +16,7 @@ import io.modelcat.catalog.access.Role;
 import io.modelcat.catalog.access.http.AccessFilter;
 import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.export.ModelArchive;
+import io.modelcat.catalog.export.http.ArchiveDownload;
 import io.modelcat.catalog.upload.http.UploadLimits;
 import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.modelcat.catalog.problem.http.SizeLimitedBody;
@@ -36,7 +35,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import reactor.core.publisher.Flux;
-import reactor.core.scheduler.Schedulers;
 
 /** HTTP adapter of moving models between sites: a selection exported as one archive, and that archive imported. */
 @Controller("/api/v1/catalog")
@@ -44,8 +42,6 @@ import reactor.core.scheduler.Schedulers;
 @RequiresRole(Role.CONTRIBUTOR)
 @Tag(name = "Models")
 public class CatalogTransferController {
-
-    private static final String ZIP = "application/zip";
 
     private final CatalogExportService exports;
     private final CatalogImportService imports;
@@ -55,7 +51,7 @@ public class CatalogTransferController {
         this.imports = imports;
     }
 
-    @Get(value = "/export", produces = ZIP)
+    @Get(value = "/export", produces = ArchiveDownload.ZIP)
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(operationId = "exportCatalog", summary = "Export models, with their versions, lineage and metrics, for another site",
             description = "One zip: manifest.json (cards, versions with lineage, the test figures measured on them, every "
@@ -69,23 +65,17 @@ public class CatalogTransferController {
             @Nullable @QueryValue("model") List<String> model,
             @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         ModelArchive archive = exports.prepare(model, caller);
-        // Chunks are produced on demand (back-pressure), reading files on a thread that may block.
-        Flux<byte[]> body = Flux.using(archive::chunks, chunks -> Flux.fromIterable(() -> chunks),
-                        ModelArchive.Chunks::close)
-                .subscribeOn(Schedulers.boundedElastic());
-        return HttpResponse.ok(body)
-                .contentType(MediaType.of(ZIP))
-                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + archive.fileName() + "\"");
+        return ArchiveDownload.of(archive);
     }
 
-    @Post(value = "/imports", consumes = {ZIP, "application/x-zip-compressed", "application/octet-stream"})
+    @Post(value = "/imports", consumes = {ArchiveDownload.ZIP, "application/x-zip-compressed", "application/octet-stream"})
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(operationId = "importCatalog", summary = "Import a catalog archive exported by another ModelCat",
             description = "Cards and versions keep their ids and lineage; versions here already (by id, or the same "
                     + "source revision of the same Hub repository or upload) are left as they are, so importing an "
                     + "archive again changes nothing. Every file is checked against the manifest's size and SHA-256; "
                     + "a refused or failed import leaves nothing behind.")
-    @RequestBody(description = "the archive", content = @Content(mediaType = ZIP, schema = @Schema(type = "string", format = "binary")))
+    @RequestBody(description = "the archive", content = @Content(mediaType = ArchiveDownload.ZIP, schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "200", description = "what was added and what was here already")
     @ApiResponse(responseCode = "400", description = "the archive is refused: the problem says which entry and why")
     @ApiResponse(responseCode = "413", description = "larger than the server's request limit or modelcat.uploads.max-unpacked-size")
