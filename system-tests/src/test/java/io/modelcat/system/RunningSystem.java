@@ -212,6 +212,20 @@ public final class RunningSystem implements AutoCloseable {
         return db;
     }
 
+    /**
+     * Sends a request to any catalog service of this system (the first, {@link #base()}, or one from
+     * {@link #addCatalog()}) with the given headers (Authorization, Cookie, X-CSRF-Token) and a JSON body or none.
+     */
+    public Answer send(URI catalog, String method, String path, Object body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(catalog.resolve(path)).method(method, body == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json(body)));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        headers.forEach(request::header);
+        return send(request, null);
+    }
+
     /** Reads as the admin. */
     public Answer get(String path) {
         return get(path, adminToken);

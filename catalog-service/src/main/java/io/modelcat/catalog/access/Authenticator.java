@@ -6,13 +6,14 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
  * Tells who holds a presented API token or session cookie. A check is trusted for
  * {@link AuthSettings#cacheTtl()} (never past the credential's own end), so that busy clients cost no
- * database round trip per request; any change to accounts or credentials made through this service
- * empties the cache at once.
+ * database round trip per request; any change to accounts or credentials empties the cache at once: made
+ * through this service, or through another one (its change notice, see {@code change.ChangeListener}).
  */
 @Singleton
 public class Authenticator {
@@ -22,13 +23,15 @@ public class Authenticator {
     private final CredentialRepository credentials;
     private final AuthSettings settings;
     private final Map<String, Entry> checked = new ConcurrentHashMap<>();
+    /** Raised by every {@link #forgetAll}: a check that began before it is not trusted after it. */
+    private final AtomicLong generation = new AtomicLong();
 
     public Authenticator(CredentialRepository credentials, AuthSettings settings) {
         this.credentials = credentials;
         this.settings = settings;
     }
 
-    private record Entry(CredentialRepository.Holder holder, Instant trustedUntil) {
+    private record Entry(CredentialRepository.Holder holder, Instant trustedUntil, long generation) {
     }
 
     /** The holder of a personal API token, if it is live and its account enabled. */
@@ -54,11 +57,13 @@ public class Authenticator {
 
     private Optional<CredentialRepository.Holder> cached(String key) {
         Entry entry = checked.get(key);
-        return entry != null && entry.trustedUntil().isAfter(Instant.now()) ? Optional.of(entry.holder()) : Optional.empty();
+        return entry != null && entry.generation() == generation.get() && entry.trustedUntil().isAfter(Instant.now())
+                ? Optional.of(entry.holder()) : Optional.empty();
     }
 
     /** Forgets every cached check: call after revoking, disabling, re-roling or signing out. */
     public void forgetAll() {
+        generation.incrementAndGet();
         checked.clear();
     }
 
@@ -68,6 +73,9 @@ public class Authenticator {
         if (cached.isPresent()) {
             return cached;
         }
+        // A lookup that raced with a revocation may have read the credential before it: its answer is stamped
+        // with the generation it began in, so that the revocation's forgetAll makes it untrusted.
+        long began = generation.get();
         Instant now = Instant.now();
         Optional<CredentialRepository.Holder> holder = lookup.apply(key);
         if (holder.isEmpty()) {
@@ -81,7 +89,7 @@ public class Authenticator {
         if (holder.get().validUntil().isBefore(until)) {
             until = holder.get().validUntil();
         }
-        checked.put(key, new Entry(holder.get(), until));
+        checked.put(key, new Entry(holder.get(), until, began));
         return holder;
     }
 }

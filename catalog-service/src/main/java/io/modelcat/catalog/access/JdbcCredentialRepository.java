@@ -4,6 +4,7 @@ import static io.modelcat.catalog.access.JdbcUserRepository.instant;
 
 import io.modelcat.credentials.IssuedToken;
 import io.modelcat.store.Database;
+import io.modelcat.store.change.ChangeNotices;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,7 +18,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** PostgreSQL storage of API tokens ({@code api_token}) and sessions ({@code web_session}). */
+/**
+ * PostgreSQL storage of API tokens ({@code api_token}) and sessions ({@code web_session}). Revoking a token or ending
+ * a session sends a change notice in its transaction, so every catalog service forgets its cached checks on commit.
+ */
 @Singleton
 final class JdbcCredentialRepository implements CredentialRepository {
 
@@ -77,6 +81,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
                 ps.setObject(1, id);
                 ps.executeUpdate();
             }
+            ChangeNotices.accessChanged(c);
             return findTokenIn(c, id);
         });
     }
@@ -139,6 +144,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
     @Override
     public void deleteSession(String tokenHash) {
         db.write(c -> {
+            ChangeNotices.accessChanged(c);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM web_session WHERE token_hash = ?")) {
                 ps.setString(1, tokenHash);
                 return ps.executeUpdate();
@@ -149,6 +155,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
     @Override
     public void deleteSessionsOf(UUID userId) {
         db.write(c -> {
+            ChangeNotices.accessChanged(c);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM web_session WHERE user_id = ?")) {
                 ps.setObject(1, userId);
                 return ps.executeUpdate();

@@ -2,6 +2,7 @@ package io.modelcat.catalog.access;
 
 import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.store.Database;
+import io.modelcat.store.change.ChangeNotices;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -121,6 +122,8 @@ final class JdbcUserRepository implements UserRepository {
                 ps.setObject(4, id);
                 ps.executeUpdate();
             }
+            // A role or a disabled flag is part of every cached access check, here and on the other services.
+            ChangeNotices.accessChanged(c);
             return findIn(c, id);
         });
     }

@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * Facet counts computed recently, per filter set. Counting a large catalog for every list request
- * would dominate its cost, and chips a few seconds old are fine. This service's own writes clear it
- * at once; cards written by a runner (imports) show in the counts within the time-to-live. When an
+ * would dominate its cost, and chips a few seconds old are fine. Any change of a card clears it at once
+ * (this service's own, and runners' and other catalog services' through their change notices); while those
+ * cannot be heard, their changes show in the counts within the time-to-live. When an
  * entry expires, one request recounts while the others keep getting the previous counts, so that
  * many clients do not all recount at the same moment.
  */
@@ -24,6 +26,8 @@ public class FacetCache {
 
     private final long ttlNanos;
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+    /** Raised by every {@link #clear}: counts computed before it are not served after it. */
+    private final AtomicLong generation = new AtomicLong();
 
     public FacetCache(@Value("${modelcat.catalog.facet-cache-ttl:5s}") Duration ttl) {
         this.ttlNanos = ttl.toNanos();
@@ -32,7 +36,11 @@ public class FacetCache {
     ModelPage.Facets get(ModelQuery query, Supplier<ModelPage.Facets> compute) {
         Key key = new Key(query.tasks(), query.finetuningTasks(), query.licenses(), query.tags(), query.textQuery());
         long now = System.nanoTime();
+        long began = generation.get();
         Entry entry = entries.get(key);
+        if (entry != null && entry.generation() != began) {
+            entry = null;
+        }
         if (entry != null && (now - entry.computedAt() < ttlNanos || !entry.refreshing().compareAndSet(false, true))) {
             return entry.facets();
         }
@@ -45,16 +53,17 @@ public class FacetCache {
             }
             throw e;
         }
-        if (ttlNanos > 0) {
+        if (ttlNanos > 0 && began == generation.get()) {
             if (entries.size() >= MAX_ENTRIES) {
                 entries.clear();
             }
-            entries.put(key, new Entry(facets, System.nanoTime(), new AtomicBoolean()));
+            entries.put(key, new Entry(facets, System.nanoTime(), new AtomicBoolean(), began));
         }
         return facets;
     }
 
     void clear() {
+        generation.incrementAndGet();
         entries.clear();
     }
 
@@ -62,6 +71,6 @@ public class FacetCache {
                        String textQuery) {
     }
 
-    private record Entry(ModelPage.Facets facets, long computedAt, AtomicBoolean refreshing) {
+    private record Entry(ModelPage.Facets facets, long computedAt, AtomicBoolean refreshing, long generation) {
     }
 }

@@ -39,7 +39,10 @@ public class ModelService {
         this.audit = audit;
     }
 
-    /** Forgets cached counts and pages after a change made elsewhere (an upload registering a card). */
+    /**
+     * Forgets cached counts and pages after a change made elsewhere: an upload registering a card here, or any
+     * card change another service or a runner announced (change.ChangeListener).
+     */
     public void cardsChanged() {
         changed();
     }
@@ -179,6 +182,7 @@ public class ModelService {
     /** Lists the cards of a validated request (reads the database). */
     public ModelPage list(ListRequest request) {
         ModelQuery query = request.query();
+        long readFrom = recentPages.generation();
         ModelPage page;
         try {
             page = repository.list(query);
@@ -194,7 +198,7 @@ public class ModelService {
             recentPages.readFailed(request);
             throw e;
         }
-        recentPages.put(request, page);
+        recentPages.put(request, page, readFrom);
         return page;
     }
 

@@ -7,12 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * List pages served moments ago, per validated request, so that a burst of clients asking for the same
  * page (the catalog's first page, a popular filter) costs one query and no trip to a worker thread.
- * This service's own writes clear it at once; cards written by a runner (imports) or another catalog
- * service show within the time-to-live. When a page expires, one request reads it again while the
+ * Any change of a card clears it at once: this service's own, and those of runners (imports) and other
+ * catalog services through their change notices ({@code change.ChangeListener}); while those cannot be heard,
+ * their changes show within the time-to-live. When a page expires, one request reads it again while the
  * others keep getting the previous one, so that many clients never all query at the same moment.
  */
 @Singleton
@@ -22,6 +24,8 @@ public class RecentPages {
 
     private final long ttlNanos;
     private final Map<ModelService.ListRequest, Entry> entries = new ConcurrentHashMap<>();
+    /** Raised by every {@link #clear}: a page read before it is not served after it. */
+    private final AtomicLong generation = new AtomicLong();
 
     public RecentPages(@Value("${modelcat.catalog.list-cache-ttl:2s}") Duration ttl) {
         this.ttlNanos = ttl.toNanos();
@@ -33,21 +37,27 @@ public class RecentPages {
      */
     Optional<ModelPage> get(ModelService.ListRequest request) {
         Entry entry = entries.get(request);
-        if (entry == null) {
+        if (entry == null || entry.generation() != generation.get()) {
             return Optional.empty();
         }
         boolean fresh = System.nanoTime() - entry.storedAt() < ttlNanos;
         return fresh || !entry.refreshing().compareAndSet(false, true) ? Optional.of(entry.page()) : Optional.empty();
     }
 
-    void put(ModelService.ListRequest request, ModelPage page) {
-        if (ttlNanos <= 0) {
+    /** The generation to pass to {@link #put}, taken before the page is read. */
+    long generation() {
+        return generation.get();
+    }
+
+    /** Keeps a page read from the database, unless the cache was cleared since {@code readFrom} (it may be old). */
+    void put(ModelService.ListRequest request, ModelPage page, long readFrom) {
+        if (ttlNanos <= 0 || readFrom != generation.get()) {
             return;
         }
         if (entries.size() >= MAX_ENTRIES) {
             entries.clear();
         }
-        entries.put(request, new Entry(page, System.nanoTime(), new AtomicBoolean()));
+        entries.put(request, new Entry(page, System.nanoTime(), new AtomicBoolean(), readFrom));
     }
 
     /** Lets the next request read the page again after a failed read. */
@@ -59,9 +69,10 @@ public class RecentPages {
     }
 
     void clear() {
+        generation.incrementAndGet();
         entries.clear();
     }
 
-    private record Entry(ModelPage page, long storedAt, AtomicBoolean refreshing) {
+    private record Entry(ModelPage page, long storedAt, AtomicBoolean refreshing, long generation) {
     }
 }

@@ -53,6 +53,18 @@ class FacetCacheTest {
     }
 
     @Test
+    void countsComputedWhileTheCacheIsClearedAreNotKept() {
+        FacetCache cache = new FacetCache(Duration.ofMinutes(1));
+        AtomicInteger computed = new AtomicInteger();
+        cache.get(query(List.of(), ModelSort.NAME), () -> {
+            cache.clear(); // a change notice arrives while the counts are read
+            return counts(computed.incrementAndGet());
+        });
+        cache.get(query(List.of(), ModelSort.NAME), () -> counts(computed.incrementAndGet()));
+        assertThat(computed).as("the counts read before the change are recounted").hasValue(2);
+    }
+
+    @Test
     void anExpiredEntryIsRecountedByOneCallerWhileOthersGetThePreviousCounts() throws InterruptedException {
         FacetCache cache = new FacetCache(Duration.ofMillis(500));
         cache.get(query(List.of(), ModelSort.NAME), () -> counts(1));

@@ -23,7 +23,7 @@ class RecentPagesUnitTest {
     void aFreshPageIsReusedPerRequestAndClearedByWrites() {
         RecentPages pages = new RecentPages(Duration.ofMinutes(1));
         assertThat(pages.get(request("mit"))).isEmpty();
-        pages.put(request("mit"), page("a"));
+        pages.put(request("mit"), page("a"), pages.generation());
         assertThat(pages.get(request("mit"))).contains(page("a"));
         assertThat(pages.get(request("apache-2.0"))).isEmpty();
         pages.clear();
@@ -33,11 +33,11 @@ class RecentPagesUnitTest {
     @Test
     void anExpiredPageIsReadAgainByOneRequestWhileTheOthersGetThePreviousOne() throws InterruptedException {
         RecentPages pages = new RecentPages(Duration.ofMillis(50));
-        pages.put(request("mit"), page("old"));
+        pages.put(request("mit"), page("old"), pages.generation());
         Thread.sleep(80);
         assertThat(pages.get(request("mit"))).as("the first request after expiry reads again").isEmpty();
         assertThat(pages.get(request("mit"))).as("the others meanwhile").contains(page("old"));
-        pages.put(request("mit"), page("new"));
+        pages.put(request("mit"), page("new"), pages.generation());
         assertThat(pages.get(request("mit"))).contains(page("new"));
 
         Thread.sleep(80);
@@ -47,9 +47,18 @@ class RecentPagesUnitTest {
     }
 
     @Test
+    void aPageReadBeforeAClearIsNotKept() {
+        RecentPages pages = new RecentPages(Duration.ofMinutes(1));
+        long readFrom = pages.generation();
+        pages.clear();
+        pages.put(request("mit"), page("read before the change"), readFrom);
+        assertThat(pages.get(request("mit"))).as("it may not show the change that cleared the cache").isEmpty();
+    }
+
+    @Test
     void aZeroTimeToLiveKeepsNothing() {
         RecentPages pages = new RecentPages(Duration.ZERO);
-        pages.put(request("mit"), page("a"));
+        pages.put(request("mit"), page("a"), pages.generation());
         assertThat(pages.get(request("mit"))).isEmpty();
     }
 }

@@ -1,5 +1,6 @@
 package io.modelcat.store.model;
 
+import io.modelcat.store.change.ChangeNotices;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,7 +46,11 @@ public final class ModelImports {
                 RETURNING id""")) {
             ps.setString(1, repoId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                ChangeNotices.cardsChanged(c);
+                return Optional.of(rs.getObject(1, UUID.class));
             }
         }
     }
@@ -58,7 +63,9 @@ public final class ModelImports {
                 WHERE source_type = 'huggingface' AND source_repo = ?""")) {
             ps.setString(1, message);
             ps.setString(2, repoId);
-            ps.executeUpdate();
+            if (ps.executeUpdate() > 0) {
+                ChangeNotices.cardsChanged(c);
+            }
         }
     }
 
@@ -78,6 +85,7 @@ public final class ModelImports {
     public static Registered register(Connection c, String sourceType, Card card, ModelVersions.NewVersion version)
             throws SQLException {
         UUID modelId = upsert(c, sourceType, card, version.sourceRevision());
+        ChangeNotices.cardsChanged(c);
         Optional<VersionRow> existing = ModelVersions.ofRevision(c, modelId, version.sourceRevision());
         if (existing.isPresent()) {
             return new Registered(modelId, existing.get().id(), existing.get().versionNumber(), false);

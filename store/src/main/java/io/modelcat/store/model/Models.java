@@ -3,6 +3,7 @@ package io.modelcat.store.model;
 import io.modelcat.store.Cursor;
 import io.modelcat.store.Page;
 import io.modelcat.store.SqlValues;
+import io.modelcat.store.change.ChangeNotices;
 import io.modelcat.store.job.Jobs;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -49,6 +50,7 @@ public final class Models {
             bind(c, ps, 2, fields);
             ps.executeUpdate();
         }
+        ChangeNotices.cardsChanged(c);
         return find(c, id).orElseThrow();
     }
 
@@ -77,6 +79,7 @@ public final class Models {
                 return Optional.empty();
             }
         }
+        ChangeNotices.cardsChanged(c);
         return find(c, id);
     }
 
@@ -94,6 +97,7 @@ public final class Models {
             ps.setObject(1, id);
             ps.executeUpdate();
         }
+        ChangeNotices.cardsChanged(c);
         return Deletion.DELETED;
     }
 
@@ -152,6 +156,7 @@ public final class Models {
             ps.setObject(2, id);
             ps.executeUpdate();
         }
+        ChangeNotices.cardsChanged(c);
     }
 
     /** One page of cards in the query's order; its cursor continues the same query. */

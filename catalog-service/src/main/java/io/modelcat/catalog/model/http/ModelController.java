@@ -59,7 +59,7 @@ public class ModelController {
     @Operation(summary = "List model cards",
             description = "Filters take several values (any matches); different filters must all match. "
                     + "Pages continue with the returned nextCursor. Pages are reused for up to "
-                    + "modelcat.catalog.list-cache-ttl (2 s) unless this service changed a card.")
+                    + "modelcat.catalog.list-cache-ttl (2 s) unless a card changed (any catalog service's or runner's change clears them).")
     public CompletableFuture<ModelPage> list(
             @Parameter(description = "inference task, repeatable") @Nullable @QueryValue("task") List<String> task,
             @Parameter(description = "fine-tuning task, repeatable") @Nullable @QueryValue("finetuningTask") List<String> finetuningTask,
