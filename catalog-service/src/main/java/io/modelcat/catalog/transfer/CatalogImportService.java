@@ -104,10 +104,10 @@ public class CatalogImportService {
                             folder = unpack(zip, version, staging.resolve(version.id().toString()));
                             // Checked against the manifest above; an adapter then names its base's folder here.
                             adapterBase = AdapterBase.pointAtBaseHere(folder, "files/" + version.id() + "/",
-                                    baseOf(version), id -> folderHere(id, manifest, here, cardOf)).orElse(null);
+                                    baseOf(version), id -> folderHere(id, manifest, here, cardOf, importId)).orElse(null);
                             bytes += version.files().stream().mapToLong(CatalogManifest.File::size).sum();
                             // Each import its own folder: one running beside it with the same archive never touches it.
-                            Path target = settings.importedDirectory().resolve(version.id() + "-" + importId.substring(0, 8));
+                            Path target = importedFolder(version.id(), importId);
                             Files.createDirectories(target.getParent());
                             Files.move(folder, target, StandardCopyOption.ATOMIC_MOVE);
                             placed.add(target);
@@ -155,12 +155,13 @@ public class CatalogImportService {
      * The folder a version has on this site once this import is done: the one it is imported to when it comes with
      * this archive, else that of the version here (the same id, or the same source revision of the same card).
      */
-    private Optional<Path> folderHere(UUID versionId, CatalogManifest manifest, Set<UUID> here, Map<UUID, UUID> cardOf) {
+    private Optional<Path> folderHere(UUID versionId, CatalogManifest manifest, Set<UUID> here, Map<UUID, UUID> cardOf,
+                                      String importId) {
         for (CatalogManifest.Model model : manifest.models()) {
             for (CatalogManifest.Version version : model.versions()) {
                 if (version.id().equals(versionId) && !here.contains(versionId)) {
                     return version.files().isEmpty() ? Optional.empty()
-                            : Optional.of(settings.importedDirectory().resolve(versionId.toString()));
+                            : Optional.of(importedFolder(versionId, importId));
                 }
                 if (version.id().equals(versionId) && cardOf.containsKey(model.id())) {
                     Optional<VersionRow> same = db.read(c -> ModelVersions.find(c, versionId)
@@ -170,6 +171,11 @@ public class CatalogImportService {
             }
         }
         return db.read(c -> ModelVersions.find(c, versionId)).flatMap(CatalogImportService::folderOf);
+    }
+
+    /** Where import {@code importId} puts a version's files. */
+    private Path importedFolder(UUID versionId, String importId) {
+        return settings.importedDirectory().resolve(versionId + "-" + importId.substring(0, 8));
     }
 
     private static Optional<VersionRow> sameRevision(Connection c, UUID card, String revision) {
