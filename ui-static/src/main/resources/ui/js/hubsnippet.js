@@ -15,5 +15,20 @@ export function hubSection(model, versions) {
     h('pre', { class: 'code-block', id: 'hub-snippet' },
       `import os\nos.environ["HF_ENDPOINT"] = "${endpoint}"\n`
       + 'os.environ["HF_TOKEN"] = "mc_pat_..."   # your API token (Account page)\n'
-      + `from transformers import AutoModel\nmodel = AutoModel.from_pretrained("${model.hubRepoId}")`));
+      + loadLines(model, versions)));
+}
+
+// peft's class for an adapter of each task; a LoRA adapter is served as a PEFT repository naming its base.
+const PEFT_CLASSES = { 'text-generation': 'AutoPeftModelForCausalLM', 'text-classification': 'AutoPeftModelForSequenceClassification',
+  'token-classification': 'AutoPeftModelForTokenClassification', 'question-answering': 'AutoPeftModelForQuestionAnswering' };
+
+/** transformers' lines, or peft's when the newest version is a LoRA adapter (fine-tuned with loraRank). */
+function loadLines(model, versions) {
+  const newest = versions.filter(v => v.artifactUri).reduce((a, b) => (b.versionNumber > a.versionNumber ? b : a));
+  if (newest.lineage?.hyperparameters?.loraRank) {
+    const peftClass = PEFT_CLASSES[model.task] || 'AutoPeftModel';
+    return `from peft import ${peftClass}   # the LoRA adapter, with its base model from this catalog too\n`
+      + `model = ${peftClass}.from_pretrained("${model.hubRepoId}")`;
+  }
+  return `from transformers import AutoModel\nmodel = AutoModel.from_pretrained("${model.hubRepoId}")`;
 }

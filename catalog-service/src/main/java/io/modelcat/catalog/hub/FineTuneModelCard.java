@@ -21,7 +21,8 @@ import java.util.UUID;
 /**
  * The {@code README.md} model card the Hub API serves for a version fine-tuned in ModelCat whose folder has none: YAML
  * front matter as the Hub reads it (license, pipeline_tag, tags, base_model, datasets, and the test metrics in the
- * Hub's {@code model-index} form), then the card's description and how the version was made.
+ * Hub's {@code model-index} form), then the card's description and how the version was made. A LoRA adapter's card
+ * is a PEFT repository's: {@code library_name: peft}, its base model, and the tags {@code peft} gives its cards.
  */
 @Singleton
 public class FineTuneModelCard {
@@ -38,13 +39,18 @@ public class FineTuneModelCard {
         this.jobs = jobs;
     }
 
-    /** The card of {@code version} of {@code repoId}, when it was registered from a fine-tune job. */
-    public Optional<String> of(String repoId, ModelCard card, ModelVersion version) {
+    /**
+     * The card of {@code version} of {@code repoId}, when it was registered from a fine-tune job.
+     *
+     * @param adapter the version's base when it is a LoRA adapter, else {@code null}
+     */
+    public Optional<String> of(String repoId, ModelCard card, ModelVersion version, PeftAdapter adapter) {
         Map<String, Object> lineage = version.lineage() == null ? Map.of() : version.lineage();
         if (!(lineage.get("jobId") instanceof String jobId)) {
             return Optional.empty();
         }
-        Optional<ModelCard> base = baseModel(jobId);
+        Optional<String> base = adapter != null && adapter.baseRepoId() != null ? Optional.of(adapter.baseRepoId())
+                : baseModel(jobId).map(HubCatalog::repoIdOf);
         List<String> trainedOn = new ArrayList<>();
         for (String key : List.of("trainDatasetId", "validationDatasetId", "testDatasetId")) {
             datasetName(lineage.get(key)).filter(n -> !trainedOn.contains(n)).ifPresent(trainedOn::add);
@@ -54,15 +60,16 @@ public class FineTuneModelCard {
         StringBuilder yaml = new StringBuilder("---\n");
         // Scalars are written as JSON strings and numbers, which YAML reads as the same values.
         yaml.append("license: ").append(json(card.license())).append('\n');
-        yaml.append("library_name: ").append(json(card.library() == null ? "transformers" : card.library())).append('\n');
+        String library = adapter != null ? "peft" : card.library() == null ? "transformers" : card.library();
+        yaml.append("library_name: ").append(json(library)).append('\n');
         yaml.append("pipeline_tag: ").append(json(card.task())).append('\n');
-        base.ifPresent(b -> yaml.append("base_model: ").append(json(HubCatalog.repoIdOf(b))).append('\n'));
+        base.ifPresent(b -> yaml.append("base_model: ").append(json(b)).append('\n'));
         if (!trainedOn.isEmpty()) {
             yaml.append("datasets:\n");
             trainedOn.forEach(d -> yaml.append("- ").append(json(d)).append('\n'));
         }
         yaml.append("tags:\n");
-        for (String tag : tags(card)) {
+        for (String tag : tags(card, adapter != null, base)) {
             yaml.append("- ").append(json(tag)).append('\n');
         }
         Map<String, Object> metrics = lineage.get("metrics") instanceof Map<?, ?> m ? cast(m) : Map.of();
@@ -93,11 +100,21 @@ public class FineTuneModelCard {
             text.append(card.description().strip()).append("\n\n");
         }
         text.append("Version ").append(version.versionNumber()).append(", fine-tuned in ModelCat for ").append(card.task())
-                .append(base.map(b -> " from " + HubCatalog.repoIdOf(b)).orElse(""))
+                .append(base.map(b -> " from " + b).orElse(""))
+                .append(adapter == null ? "" : " as a LoRA adapter")
                 .append(" by job `").append(jobId).append("`")
                 .append(trainedOn.isEmpty() ? "" : " on " + String.join(", ", trainedOn)).append(".\n");
         if (lineage.get("hyperparameters") instanceof Map<?, ?> hyperparameters && !hyperparameters.isEmpty()) {
             text.append("\nHyperparameters: ").append(json(hyperparameters)).append("\n");
+        }
+        if (adapter != null && base.isPresent()) {
+            String loader = peftClass(card.task());
+            text.append("\nA PEFT repository: `adapter_config.json` names the base model `").append(base.get())
+                    .append("` at the version the adapter was trained on (`revision`), and `peft` loads both from this")
+                    .append(" Hub:\n\n```python\nfrom peft import ").append(loader).append("\n\nmodel = ").append(loader)
+                    .append(".from_pretrained(").append(json(repoId)).append(")\n```\n");
+        } else if (adapter != null) {
+            text.append("\nA LoRA adapter whose base model is no longer in the catalog.\n");
         }
         return Optional.of(text.toString());
     }
@@ -122,14 +139,31 @@ public class FineTuneModelCard {
         }
     }
 
-    private static List<String> tags(ModelCard card) {
+    /** The card's tags and ModelCat's; for an adapter, those {@code peft} gives its cards. */
+    private static List<String> tags(ModelCard card, boolean adapter, Optional<String> base) {
         List<String> tags = new ArrayList<>(card.tags());
-        for (String tag : List.of("modelcat", "fine-tuned")) {
+        List<String> ours = new ArrayList<>(List.of("modelcat", "fine-tuned"));
+        if (adapter) {
+            base.ifPresent(b -> ours.add("base_model:adapter:" + b));
+            ours.addAll(List.of("lora", "peft"));
+        }
+        for (String tag : ours) {
             if (!tags.contains(tag)) {
                 tags.add(tag);
             }
         }
         return tags;
+    }
+
+    /** The {@code peft} class that loads an adapter of the task with its base ({@code AutoPeftModel} otherwise). */
+    private static String peftClass(String task) {
+        return switch (task) {
+            case "text-generation" -> "AutoPeftModelForCausalLM";
+            case "text-classification" -> "AutoPeftModelForSequenceClassification";
+            case "token-classification" -> "AutoPeftModelForTokenClassification";
+            case "question-answering" -> "AutoPeftModelForQuestionAnswering";
+            default -> "AutoPeftModel";
+        };
     }
 
     private static String title(Task task, String metric) {

@@ -41,22 +41,37 @@ public final class HubAnswers {
         info.put("gated", false);
         info.put("downloads", 0);
         info.put("likes", 0);
-        info.put("library_name", card.library() == null ? "transformers" : card.library());
+        // A LoRA adapter is a PEFT repository, whatever library its base model is for (as the Hub lists them).
+        PeftAdapter adapter = revision.adapter();
+        String library = adapter != null ? "peft" : card.library() == null ? "transformers" : card.library();
+        info.put("library_name", library);
         Set<String> tags = new LinkedHashSet<>();
-        tags.add(card.library() == null ? "transformers" : card.library());
+        tags.add(library);
         if (revision.files().stream().anyMatch(f -> f.path().endsWith(".safetensors"))) {
             tags.add("safetensors");
         }
         tags.add(card.task());
         tags.addAll(card.tags());
+        if (adapter != null) {
+            if (adapter.baseRepoId() != null) {
+                tags.add("base_model:adapter:" + adapter.baseRepoId());
+            }
+            tags.add("lora");
+        }
         tags.add("license:" + card.license());
         info.put("tags", List.copyOf(tags));
         info.put("pipeline_tag", card.task());
         Map<String, Object> cardData = new LinkedHashMap<>();
         cardData.put("license", card.license());
         cardData.put("pipeline_tag", card.task());
+        if (adapter != null) {
+            cardData.put("library_name", library);
+        }
         cardData.put("tags", card.tags());
         Object baseModel = revision.version().lineage() == null ? null : revision.version().lineage().get("baseModel");
+        if (adapter != null && adapter.baseRepoId() != null) {
+            baseModel = adapter.baseRepoId();
+        }
         if (baseModel != null) {
             cardData.put("base_model", baseModel);
         }

@@ -115,13 +115,37 @@ public class HubCatalog {
                 "Invalid rev id: " + rev + " (revisions of " + repoId + ": main, v1 to v"
                         + served.get(served.size() - 1).versionNumber() + ", or a version's commit id)"));
         List<HubFile> files = new ArrayList<>(files(card, found));
+        PeftAdapter adapter = null;
+        Optional<HubFile> adapterConfig = files.stream().filter(f -> f.path().equals(PeftAdapter.CONFIG)).findFirst();
+        if (adapterConfig.isPresent()) {
+            // A LoRA adapter names its base by the base's folder on this server: served, by its repository here.
+            adapter = adapterOf(found);
+            files.remove(adapterConfig.get());
+            adapter.servedConfig(adapterConfig.get().file())
+                    .ifPresent(config -> files.add(HubFile.generated(PeftAdapter.CONFIG, config)));
+        }
         if (files.stream().noneMatch(f -> f.path().equals(README))) {
             // A fine-tune's folder has no model card: the Hub API makes one from the catalog, as the Hub shows one.
-            modelCards.of(repoId, card, found).ifPresent(text -> files.add(HubFile.generated(README,
+            modelCards.of(repoId, card, found, adapter).ifPresent(text -> files.add(HubFile.generated(README,
                     text.getBytes(StandardCharsets.UTF_8))));
-            files.sort(Comparator.comparing(HubFile::path));
         }
-        return new HubRevision(repoId, card, found, commitOf(found), files);
+        files.sort(Comparator.comparing(HubFile::path));
+        return new HubRevision(repoId, card, found, commitOf(found), files, adapter);
+    }
+
+    /**
+     * The base of an adapter version: the version its lineage names as {@code baseModelVersionId} (a fine-tune's),
+     * else its parent, with that version's card's repository id and commit; both {@code null} when neither is here.
+     */
+    private PeftAdapter adapterOf(ModelVersion adapter) {
+        Object named = adapter.lineage() == null ? null : adapter.lineage().get("baseModelVersionId");
+        Optional<UUID> baseId = named instanceof String text ? uuid(text) : Optional.empty();
+        if (baseId.isEmpty()) {
+            baseId = Optional.ofNullable(adapter.parentVersionId());
+        }
+        return baseId.flatMap(models::findVersion)
+                .flatMap(base -> models.find(base.modelId()).map(card -> new PeftAdapter(repoIdOf(card), commitOf(base))))
+                .orElse(new PeftAdapter(null, null));
     }
 
     /** A file of a revision. */
@@ -138,7 +162,8 @@ public class HubCatalog {
             throw new HubNotFoundException(HubNotFoundException.Code.EntryNotFound, "Entry not found: " + folder
                     + " is not a folder of " + revision.repoId() + " at " + revision.commit());
         }
-        return new HubRevision(revision.repoId(), revision.card(), revision.version(), revision.commit(), inside);
+        return new HubRevision(revision.repoId(), revision.card(), revision.version(), revision.commit(), inside,
+                revision.adapter());
     }
 
     /** The version's commit id: its source revision when that is a commit (imports, uploads), else derived from its id. */

@@ -97,6 +97,11 @@ final class JdbcModelRepository implements ModelRepository {
     }
 
     @Override
+    public Optional<ModelVersion> findVersion(UUID versionId) {
+        return read(c -> ModelVersions.find(c, versionId).map(this::version));
+    }
+
+    @Override
     public Optional<ModelVersion> addVersion(UUID modelId, NewVersion version) {
         ModelVersions.NewVersion row = new ModelVersions.NewVersion(version.sourceRevision(), version.artifactUri(),
                 version.parentVersionId(), toJson(version.lineage()), version.notes());

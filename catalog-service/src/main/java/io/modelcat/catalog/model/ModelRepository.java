@@ -36,6 +36,9 @@ public interface ModelRepository {
 
     List<ModelVersion> versions(UUID modelId);
 
+    /** The version with this id, of whichever model. */
+    Optional<ModelVersion> findVersion(UUID versionId);
+
     /** Adds the next version number of the model; empty if the model does not exist. */
     Optional<ModelVersion> addVersion(UUID modelId, NewVersion version);
 

@@ -69,8 +69,12 @@ public class CatalogImportService {
         this.audit = audit;
     }
 
-    /** A version of the archive to add here: to which card, and the folder its files were unpacked to (or null). */
-    private record NewVersion(CatalogManifest.Model model, CatalogManifest.Version version, Path folder) {
+    /**
+     * A version of the archive to add here: to which card, the folder its files were unpacked to (or null), and, for
+     * a LoRA adapter whose base was named by its folder on the exporting site, what was rewritten (or null).
+     */
+    private record NewVersion(CatalogManifest.Model model, CatalogManifest.Version version, Path folder,
+                              Map<String, Object> adapterBase) {
     }
 
     /**
@@ -99,17 +103,21 @@ public class CatalogImportService {
                             continue;
                         }
                         Path folder = null;
+                        Map<String, Object> adapterBase = null;
                         if (!version.files().isEmpty()) {
                             folder = unpack(zip, version, staging.resolve(version.id().toString()));
+                            // Checked against the manifest above; an adapter then names its base's folder here.
+                            adapterBase = AdapterBase.pointAtBaseHere(folder, "files/" + version.id() + "/",
+                                    baseOf(version), id -> folderHere(id, manifest, here, cardOf, importId)).orElse(null);
                             bytes += version.files().stream().mapToLong(CatalogManifest.File::size).sum();
                             // Each import its own folder: one running beside it with the same archive never touches it.
-                            Path target = settings.importedDirectory().resolve(version.id() + "-" + importId.substring(0, 8));
+                            Path target = importedFolder(version.id(), importId);
                             Files.createDirectories(target.getParent());
                             Files.move(folder, target, StandardCopyOption.ATOMIC_MOVE);
                             placed.add(target);
                             folder = target;
                         }
-                        wanted.add(new NewVersion(model, version, folder));
+                        wanted.add(new NewVersion(model, version, folder, adapterBase));
                     }
                 }
                 long written = bytes;
@@ -133,6 +141,61 @@ public class CatalogImportService {
             placed.forEach(ModelUploadService::deleteTree);
             ModelUploadService.deleteTree(staging);
         }
+    }
+
+    /** The base version of a fine-tune: the one its lineage names as {@code baseModelVersionId}, else its parent. */
+    private static UUID baseOf(CatalogManifest.Version version) {
+        if (version.lineage() != null && version.lineage().get("baseModelVersionId") instanceof String id) {
+            try {
+                return UUID.fromString(id);
+            } catch (IllegalArgumentException e) {
+                // not an id: the parent link says it, if anything does
+            }
+        }
+        return version.parentVersionId();
+    }
+
+    /**
+     * The folder a version has on this site once this import is done: the one it is imported to when it comes with
+     * this archive, else that of the version here (the same id, or the same source revision of the same card).
+     */
+    private Optional<Path> folderHere(UUID versionId, CatalogManifest manifest, Set<UUID> here, Map<UUID, UUID> cardOf,
+                                      String importId) {
+        for (CatalogManifest.Model model : manifest.models()) {
+            for (CatalogManifest.Version version : model.versions()) {
+                if (version.id().equals(versionId) && !here.contains(versionId)) {
+                    return version.files().isEmpty() ? Optional.empty()
+                            : Optional.of(importedFolder(versionId, importId));
+                }
+                if (version.id().equals(versionId) && cardOf.containsKey(model.id())) {
+                    Optional<VersionRow> same = db.read(c -> ModelVersions.find(c, versionId)
+                            .or(() -> sameRevision(c, cardOf.get(model.id()), version.sourceRevision())));
+                    return same.flatMap(CatalogImportService::folderOf);
+                }
+            }
+        }
+        return db.read(c -> ModelVersions.find(c, versionId)).flatMap(CatalogImportService::folderOf);
+    }
+
+    /** Where import {@code importId} puts a version's files. */
+    private Path importedFolder(UUID versionId, String importId) {
+        return settings.importedDirectory().resolve(versionId + "-" + importId.substring(0, 8));
+    }
+
+    private static Optional<VersionRow> sameRevision(Connection c, UUID card, String revision) {
+        try {
+            return ModelTransfers.versionOfRevision(c, card, revision);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Optional<Path> folderOf(VersionRow version) {
+        if (version.artifactUri() == null || !version.artifactUri().startsWith("file:")) {
+            return Optional.empty();
+        }
+        Path folder = Path.of(java.net.URI.create(version.artifactUri()));
+        return Files.isDirectory(folder) ? Optional.of(folder) : Optional.empty();
     }
 
     private static ZipFile open(Path archive) {
@@ -285,6 +348,9 @@ public class CatalogImportService {
             lineage.put("importedFrom", importedFrom(manifest, v, caller));
             if (!v.metrics().isEmpty()) {
                 lineage.put("sourceSiteMetrics", sourceSiteMetrics(v.metrics()));
+            }
+            if (next.adapterBase() != null) {
+                lineage.put("adapterBase", next.adapterBase());
             }
             int number = ModelTransfers.insertVersion(c, v.id(), card, v.versionNumber(), new ModelVersions.NewVersion(
                     v.sourceRevision(), next.folder() == null ? null : next.folder().toUri().toString(), parent,

@@ -31,6 +31,7 @@ class HubApiTest extends CatalogTestBase {
     /** Hub API calls are a contributor's, as archive downloads are. */
     private ApiClient contributor;
     private String v1;
+    private String modelId;
 
     @BeforeEach
     void uploadAModel() {
@@ -39,6 +40,7 @@ class HubApiTest extends CatalogTestBase {
                 aModelArchive().from(BERT).withReadme(README).zip(), true);
         assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
         v1 = (String) uploaded.map().get("revision");
+        modelId = (String) uploaded.map().get("modelId");
     }
 
     @Test
@@ -191,6 +193,68 @@ class HubApiTest extends CatalogTestBase {
                 .containsExactly("README.md", "config.json", "nested");
         // The id stays the same: it is derived from the version, not from the time of asking.
         assertThat(contributor.get("/hub/api/models/modelcat/support-tickets-v2/revision/v1").map()).containsEntry("sha", info.get("sha"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aLoraAdapterIsServedAsAPeftRepositoryNamingItsBaseByRepositoryAndRevision() throws Exception {
+        Map<String, Object> baseVersion = api.get("/api/v1/models/" + modelId + "/versions").list().get(0);
+        Path baseFolder = Path.of(java.net.URI.create((String) baseVersion.get("artifactUri")));
+        // As the engine writes an adapter (LoraAdapters.save): peft's two files, the base named by its folder here.
+        Path folder = Files.createDirectories(home.resolve("jobs/" + java.util.UUID.randomUUID() + "/output"));
+        Files.writeString(folder.resolve("adapter_config.json"), "{\n  \"peft_type\" : \"LORA\",\n"
+                + "  \"task_type\" : \"SEQ_CLS\",\n  \"base_model_name_or_path\" : \"" + baseFolder + "\",\n"
+                + "  \"r\" : 8,\n  \"lora_alpha\" : 16.0,\n  \"target_modules\" : [ \"query\", \"value\" ]\n}");
+        Files.write(folder.resolve("adapter_model.safetensors"), new byte[] {8, 0, 0, 0, 0, 0, 0, 0, '{', '}', ' ', ' ',
+                ' ', ' ', ' ', ' '});
+        Files.copy(BERT.resolve("tokenizer.json"), folder.resolve("tokenizer.json"));
+        Map<String, Object> card = create(aModel("tiny-lora"));
+        ApiClient.Answer version = api.post("/api/v1/models/" + card.get("id") + "/versions", Map.of(
+                "artifactUri", folder.toUri().toString(), "parentVersionId", baseVersion.get("id"),
+                "lineage", Map.of("jobId", java.util.UUID.randomUUID().toString(), "baseModelVersionId", baseVersion.get("id"),
+                        "hyperparameters", Map.of("loraRank", 8))));
+        assertThat(version.status()).as(version.body()).isEqualTo(201);
+        // The base moves on: the adapter still names the version it was trained on.
+        assertThat(api.upload("/api/v1/model-uploads?name=acme/tiny", "application/zip",
+                aModelArchive().from(BERT).withReadme(README + "Newer.\n").zip(), true).status()).isEqualTo(201);
+
+        ApiClient.Answer config = send(contributor, "GET", "/hub/modelcat/tiny-lora/resolve/main/adapter_config.json", null);
+        assertThat(config.status()).as(config.body()).isEqualTo(200);
+        byte[] served = config.body().getBytes(StandardCharsets.ISO_8859_1);
+        Map<String, Object> json = new com.fasterxml.jackson.databind.ObjectMapper().readValue(served, Map.class);
+        assertThat(json).containsEntry("base_model_name_or_path", "acme/tiny").containsEntry("revision", v1)
+                .containsEntry("peft_type", "LORA").containsEntry("r", 8).containsEntry("target_modules", List.of("query", "value"));
+        assertThat(config.body()).doesNotContain(baseFolder.toString()).doesNotContain(home.toString());
+        assertThat(config.header("ETag")).isEqualTo("\"" + gitBlobId(served) + "\"");
+        assertThat(config.header("X-Linked-Etag")).isNull();
+        ApiClient.Answer head = send(contributor, "HEAD", "/hub/modelcat/tiny-lora/resolve/main/adapter_config.json", null);
+        assertThat(head.header("Content-Length")).isEqualTo(String.valueOf(served.length));
+        assertThat(head.header("ETag")).isEqualTo(config.header("ETag"));
+        ApiClient.Answer part = send(contributor, "GET", "/hub/modelcat/tiny-lora/resolve/main/adapter_config.json", "bytes=10-");
+        assertThat(part.status()).isEqualTo(206);
+        assertThat(part.header("Content-Range")).isEqualTo("bytes 10-" + (served.length - 1) + "/" + served.length);
+        assertThat(part.body().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(Arrays.copyOfRange(served, 10, served.length));
+
+        Map<String, Object> info = contributor.get("/hub/api/models/modelcat/tiny-lora?blobs=true").map();
+        assertThat(info).containsEntry("library_name", "peft");
+        assertThat((List<String>) info.get("tags")).contains("peft", "lora", "base_model:adapter:acme/tiny");
+        assertThat((Map<String, Object>) info.get("cardData")).containsEntry("base_model", "acme/tiny")
+                .containsEntry("library_name", "peft");
+        Map<String, Object> sibling = ((List<Map<String, Object>>) info.get("siblings")).stream()
+                .filter(s -> s.get("rfilename").equals("adapter_config.json")).findFirst().orElseThrow();
+        assertThat(sibling).containsEntry("size", served.length).containsEntry("blobId", gitBlobId(served))
+                .doesNotContainKey("lfs");
+        assertThat(contributor.get("/hub/api/models/modelcat/tiny-lora/tree/main").list())
+                .filteredOn(e -> e.get("path").equals("adapter_config.json"))
+                .singleElement().satisfies(e -> assertThat(e).containsEntry("oid", gitBlobId(served)).containsEntry("size", served.length));
+        assertThat((List<Map<String, Object>>) info.get("siblings")).extracting(s -> s.get("rfilename"))
+                .containsExactly("README.md", "adapter_config.json", "adapter_model.safetensors", "tokenizer.json");
+
+        // The generated card is a PEFT repository's, as peft writes them.
+        String readme = contributor.get("/hub/modelcat/tiny-lora/resolve/main/README.md").body();
+        assertThat(readme).contains("library_name: \"peft\"\n", "base_model: \"acme/tiny\"\n", "- \"base_model:adapter:acme/tiny\"\n",
+                "- \"lora\"\n", "- \"peft\"\n", "AutoPeftModelForSequenceClassification.from_pretrained(\"modelcat/tiny-lora\")");
+        assertThat(readme.substring(0, readme.indexOf("\n---\n"))).doesNotContain("library_name: \"transformers\"");
     }
 
     @Test

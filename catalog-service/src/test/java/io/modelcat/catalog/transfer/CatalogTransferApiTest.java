@@ -191,6 +191,71 @@ class CatalogTransferApiTest extends CatalogTestBase {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void anAdapterNamesTheFolderItsBaseHasOnTheImportingSiteAndIsRefusedWithoutItsBase() throws Exception {
+        String baseVersion = (String) api.get("/api/v1/models/" + base + "/versions").list().get(0).get("id");
+        Path baseFolder = Path.of(URI.create((String) api.get("/api/v1/models/" + base + "/versions").list().get(0)
+                .get("artifactUri")));
+        // As the engine writes a LoRA fine-tune: peft's files, the base named by its folder on this (exporting) site.
+        Path adapterFolder = Files.createDirectories(home.resolve("jobs/" + UUID.randomUUID() + "/output"));
+        Files.writeString(adapterFolder.resolve("adapter_config.json"), "{\n  \"peft_type\" : \"LORA\",\n"
+                + "  \"base_model_name_or_path\" : \"" + baseFolder.toAbsolutePath() + "\",\n  \"r\" : 8\n}");
+        Files.write(adapterFolder.resolve("adapter_model.safetensors"), new byte[] {2, 0, 0, 0, 0, 0, 0, 0, '{', '}'});
+        Map<String, Object> body = aModel("tiny-lora");
+        body.put("source", Map.of("type", "finetuned"));
+        String adapter = (String) create(body).get("id");
+        ApiClient.Answer version = api.post("/api/v1/models/" + adapter + "/versions", Map.of(
+                "artifactUri", adapterFolder.toUri().toString(), "parentVersionId", baseVersion,
+                "lineage", Map.of("jobId", UUID.randomUUID().toString(), "baseModelVersionId", baseVersion)));
+        assertThat(version.status()).as(version.body()).isEqualTo(201);
+        byte[] withBase = export("?model=" + adapter + "&model=" + base);
+        byte[] alone = export("?model=" + adapter);
+        byte[] baseOnly = export("?model=" + base);
+
+        // Another site, without the base: refused, saying which base is missing, and nothing is left.
+        TestDatabase.shared().truncateAll();
+        api = apiAs(Role.ADMIN);
+        deleteTree(home.resolve("models"));
+        deleteTree(adapterFolder);
+        assertRefused(alone, "base model version " + baseVersion + ", which is neither in the archive nor on this site");
+        assertThat(api.get("/api/v1/models").items()).isEmpty();
+        assertThat(listed(home.resolve("models/imported"))).isEmpty();
+        assertThat(incoming()).isEmpty();
+
+        // With the base in the same archive: the adapter names the folder the base is imported to.
+        ApiClient.Answer imported = importArchive(withBase);
+        assertThat(imported.status()).as(imported.body()).isEqualTo(200);
+        assertAdapterNamesItsBaseHere(adapter, baseVersion);
+        // Served by the Hub API, it names the base by its repository id, as anywhere else.
+        Map<String, Object> served = mapper.readValue(apiAs(Role.CONTRIBUTOR)
+                .get("/hub/modelcat/tiny-lora/resolve/main/adapter_config.json").body(), Map.class);
+        assertThat(served).containsEntry("base_model_name_or_path", "acme/tiny").containsEntry("r", 8);
+
+        // A third site has the base already: the adapter alone imports, naming the base's folder here.
+        TestDatabase.shared().truncateAll();
+        api = apiAs(Role.ADMIN);
+        deleteTree(home.resolve("models"));
+        assertThat(importArchive(baseOnly).status()).isEqualTo(200);
+        ApiClient.Answer later = importArchive(alone);
+        assertThat(later.status()).as(later.body()).isEqualTo(200);
+        assertAdapterNamesItsBaseHere(adapter, baseVersion);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void assertAdapterNamesItsBaseHere(String adapter, String baseVersion) throws IOException {
+        Map<String, Object> tuned = api.get("/api/v1/models/" + adapter + "/versions").list().get(0);
+        Map<String, Object> baseHere = api.get("/api/v1/models/" + base + "/versions").list().get(0);
+        Path baseFolderHere = Path.of(URI.create((String) baseHere.get("artifactUri")));
+        assertThat(baseFolderHere).startsWith(home.resolve("models/imported"));
+        Path folder = Path.of(URI.create((String) tuned.get("artifactUri")));
+        Map<String, Object> config = mapper.readValue(Files.readAllBytes(folder.resolve("adapter_config.json")), Map.class);
+        assertThat(config).containsEntry("base_model_name_or_path", baseFolderHere.toAbsolutePath().normalize().toString())
+                .containsEntry("peft_type", "LORA").containsEntry("r", 8);
+        assertThat((Map<String, Object>) ((Map<String, Object>) tuned.get("lineage")).get("adapterBase"))
+                .containsEntry("file", "adapter_config.json").containsEntry("baseVersionId", baseVersion);
+    }
+
+    @Test
     void aDamagedOrForeignArchiveIsRefusedAndLeavesNothing() throws Exception {
         byte[] archive = export("?model=" + derived + "&model=" + base);
         TestDatabase.shared().truncateAll();

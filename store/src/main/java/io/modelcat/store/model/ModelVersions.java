@@ -90,6 +90,16 @@ public final class ModelVersions {
         }
     }
 
+    /** The version with this id, of whichever model. */
+    public static Optional<VersionRow> find(Connection c, UUID versionId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM model_version WHERE id = ?")) {
+            ps.setObject(1, versionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs, "")) : Optional.empty();
+            }
+        }
+    }
+
     /** The model's version of a source revision, if there is one. */
     static Optional<VersionRow> ofRevision(Connection c, UUID modelId, String revision) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(

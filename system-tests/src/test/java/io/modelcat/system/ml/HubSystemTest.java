@@ -28,7 +28,9 @@ import org.junit.jupiter.api.TestInstance;
  * ModelCat's /hub and HF_TOKEN to a contributor's API token; the scores transformers computes are the engine's.
  * Without a token, with a viewer's (viewers may not download models), with a wrong one, and for what is not there,
  * huggingface_hub raises the errors it raises against the Hub
- * ({@code reference/tests/test_hub.py}).
+ * ({@code reference/tests/test_hub.py}). A LoRA fine-tune is a PEFT repository that peft's
+ * {@code AutoPeftModelForCausalLM} loads with its base, both from ModelCat, scoring texts as the engine's evaluation
+ * did ({@code reference/tests/test_hub_peft.py}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HubSystemTest {
@@ -45,6 +47,7 @@ class HubSystemTest {
     void start() {
         hub = FakeHub.start();
         hub.addRepo("hf-tiny/bert", Fixtures.model("bert"));
+        hub.addRepo("hf-tiny/gpt2", Fixtures.model("gpt2"));
         system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()));
         system.addRunner("runner-a", Map.of());
     }
@@ -108,6 +111,68 @@ class HubSystemTest {
         hubCase.put("metrics", ((Map<String, Object>) job.get("result")).get("metrics"));
         JSON.writeValue(caseFile.toFile(), hubCase);
 
+        Map<String, String> env = clientEnvironment(work, token);
+        env.put("MODELCAT_HUB_CASE", caseFile.toString());
+        String output = ReferencePython.run(Duration.ofMinutes(5), env, "-m", "pytest", "-v", "-p", "no:cacheprovider",
+                "reference/tests/test_hub.py");
+        assertThat(output).contains("12 passed").doesNotContain("skipped");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void peftLoadsALoraFineTuneAndItsBaseFromModelCat() throws IOException {
+        String base = system.importModel("hf-tiny/gpt2", JOB_TIMEOUT);
+        StringBuilder texts = new StringBuilder();
+        for (int i = 0; i < 64; i++) {
+            texts.append("{\"text\": \"").append(TEXTS.get(i % TEXTS.size())).append("\"}\n");
+        }
+        RunningSystem.Answer data = system.upload("/api/v1/datasets?name=lines", "application/x-ndjson", texts.toString());
+        assertThat(data.status()).as(data.body()).isEqualTo(201);
+        Map<String, Object> mapping = Map.of("text", "text");
+        Map<String, Object> job = run("/api/v1/finetunes", Map.of("modelId", base, "task", "text-generation",
+                "trainDatasetId", data.map().get("id"), "mapping", mapping,
+                "hyperparameters", Map.of("epochs", 1, "batchSize", 8, "learningRate", 2e-2, "seed", 7, "loraRank", 8)));
+        RunningSystem.Answer registered = system.post("/api/v1/jobs/" + job.get("id") + "/register",
+                Map.of("name", "hub-gpt2-lora"));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        String tuned = (String) registered.map().get("id");
+
+        // The engine's scores of a few texts with the adapter: each text's perplexity, and the loss over all of them.
+        StringBuilder few = new StringBuilder();
+        TEXTS.forEach(t -> few.append("{\"text\": \"").append(t).append("\"}\n"));
+        RunningSystem.Answer evalData = system.upload("/api/v1/datasets?name=few-lines", "application/x-ndjson",
+                few.toString());
+        assertThat(evalData.status()).as(evalData.body()).isEqualTo(201);
+        Map<String, Object> evaluation = run("/api/v1/evaluations", Map.of("modelId", tuned,
+                "datasetId", evalData.map().get("id"), "task", "text-generation", "mapping", mapping));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Map<String, Object> row : system.get("/api/v1/jobs/" + evaluation.get("id") + "/predictions").list()) {
+            rows.add(Map.of("text", ((Map<String, Object>) row.get("input")).get("text"),
+                    "perplexity", ((Map<String, Object>) row.get("predicted")).get("perplexity")));
+        }
+        assertThat(rows).hasSize(TEXTS.size());
+
+        Path work = Files.createTempDirectory("hub-peft-system-test");
+        Path caseFile = work.resolve("case.json");
+        Map<String, Object> peftCase = new HashMap<>();
+        peftCase.put("adapter", "modelcat/hub-gpt2-lora");
+        peftCase.put("base", "hf-tiny/gpt2");
+        peftCase.put("baseCommit", system.get("/hub/api/models/hf-tiny/gpt2").map().get("sha"));
+        peftCase.put("rank", 8);
+        peftCase.put("rows", rows);
+        peftCase.put("loss", ((Map<String, Object>) ((Map<String, Object>) evaluation.get("result")).get("metrics"))
+                .get("loss"));
+        JSON.writeValue(caseFile.toFile(), peftCase);
+
+        Map<String, String> env = clientEnvironment(work, tokenOf("peft-notebook", "contributor"));
+        env.put("MODELCAT_HUB_PEFT_CASE", caseFile.toString());
+        String output = ReferencePython.run(Duration.ofMinutes(5), env, "-m", "pytest", "-v", "-p", "no:cacheprovider",
+                "reference/tests/test_hub_peft.py");
+        assertThat(output).contains("5 passed").doesNotContain("skipped");
+    }
+
+    /** huggingface_hub and transformers pointed at ModelCat's /hub with {@code token}, caching under {@code work}. */
+    private Map<String, String> clientEnvironment(Path work, String token) {
         Map<String, String> env = new HashMap<>();
         env.put("HF_ENDPOINT", system.base().resolve("/hub").toString());
         env.put("HF_TOKEN", token);
@@ -116,10 +181,15 @@ class HubSystemTest {
         env.put("TRANSFORMERS_OFFLINE", "0");
         env.put("HF_HUB_DISABLE_TELEMETRY", "1");
         env.put("HF_HUB_DISABLE_XET", "1");
-        env.put("MODELCAT_HUB_CASE", caseFile.toString());
-        String output = ReferencePython.run(Duration.ofMinutes(5), env, "-m", "pytest", "-v", "-p", "no:cacheprovider",
-                "reference/tests/test_hub.py");
-        assertThat(output).contains("12 passed").doesNotContain("skipped");
+        return env;
+    }
+
+    private Map<String, Object> run(String path, Map<String, Object> body) {
+        RunningSystem.Answer answer = system.post(path, body);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+        Map<String, Object> done = system.awaitJob(answer.map().get("id"), JOB_TIMEOUT, "succeeded", "failed", "cancelled");
+        assertThat(done).as(done.toString()).containsEntry("state", "succeeded");
+        return done;
     }
 
     /** A new account of {@code role} and a personal API token of it, made by the admin. */
