@@ -1,0 +1,303 @@
+package io.modelcat.testsupport.llm;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A local OpenAI-compatible provider for tests: a real HTTP server on loopback answering {@code GET /v1/models} and
+ * {@code POST /v1/chat/completions} (whole, or streamed as server-sent events word by word), echoing the last
+ * message. It can require a key, fail the next calls with a status (429 with Retry-After, 500), answer slowly, and
+ * records every request with its headers and body so that tests can check what was sent.
+ */
+public final class FakeLlmProvider implements AutoCloseable {
+
+    private static final Pattern MODEL = Pattern.compile("\"model\"\\s*:\\s*\"([^\"]*)\"");
+    private static final Pattern STREAM = Pattern.compile("\"stream\"\\s*:\\s*true");
+    private static final Pattern INCLUDE_USAGE = Pattern.compile("\"include_usage\"\\s*:\\s*true");
+    private static final Pattern CONTENT = Pattern.compile("\"content\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-llm-provider");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<RecordedCall> requests = new CopyOnWriteArrayList<>();
+    private final Deque<Failure> failures = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger mostInFlight = new AtomicInteger();
+    private volatile List<String> models = List.of("fake-small", "fake-large");
+    private volatile String requiredKey;
+    private volatile Duration delay = Duration.ZERO;
+    private volatile Duration chunkDelay = Duration.ZERO;
+
+    /** One request received: its method, path, headers (names in lower case) and body. */
+    public record RecordedCall(String method, String path, Map<String, String> headers, String body) {
+
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private record Failure(int status, Integer retryAfterSeconds) {
+    }
+
+    private FakeLlmProvider(HttpServer server) {
+        this.server = server;
+        server.createContext("/v1/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    /** Starts a provider on a free loopback port. */
+    public static FakeLlmProvider start() {
+        try {
+            return new FakeLlmProvider(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The base URL OpenAI clients take: {@code http://127.0.0.1:<port>/v1}. */
+    public String baseUrl() {
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + "/v1";
+    }
+
+    /** The models {@code /v1/models} lists. */
+    public FakeLlmProvider models(List<String> names) {
+        this.models = List.copyOf(names);
+        return this;
+    }
+
+    /** Answers 401 unless {@code Authorization: Bearer <key>} is sent (null: no key needed). */
+    public FakeLlmProvider requireKey(String key) {
+        this.requiredKey = key;
+        return this;
+    }
+
+    /** The next {@code times} chat calls answer {@code status} (with Retry-After when given) instead. */
+    public FakeLlmProvider failNext(int times, int status, Integer retryAfterSeconds) {
+        for (int i = 0; i < times; i++) {
+            failures.add(new Failure(status, retryAfterSeconds));
+        }
+        return this;
+    }
+
+    /** How long each chat call waits before answering. */
+    public FakeLlmProvider delay(Duration wait) {
+        this.delay = wait;
+        return this;
+    }
+
+    /** How long a stream waits between its chunks. */
+    public FakeLlmProvider chunkDelay(Duration wait) {
+        this.chunkDelay = wait;
+        return this;
+    }
+
+    /** Every request received so far, oldest first. */
+    public List<RecordedCall> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** Requests to {@code path} (e.g. {@code /v1/chat/completions}). */
+    public List<RecordedCall> requests(String path) {
+        return requests.stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    /** The most chat calls that were being answered at once. */
+    public int mostInFlight() {
+        return mostInFlight.get();
+    }
+
+    /** Forgets the requests, failures and settings made so far. */
+    public void reset() {
+        requests.clear();
+        failures.clear();
+        mostInFlight.set(0);
+        requiredKey = null;
+        delay = Duration.ZERO;
+        chunkDelay = Duration.ZERO;
+        models = List.of("fake-small", "fake-large");
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Map<String, String> headers = new TreeMap<>();
+            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
+            String path = exchange.getRequestURI().getPath();
+            requests.add(new RecordedCall(exchange.getRequestMethod(), path, headers, body));
+            if (requiredKey != null && !("Bearer " + requiredKey).equals(headers.get("authorization"))) {
+                send(exchange, 401, error("Incorrect API key provided", "invalid_request_error", "invalid_api_key"), null);
+                return;
+            }
+            if (path.equals("/v1/models") && exchange.getRequestMethod().equals("GET")) {
+                StringBuilder data = new StringBuilder();
+                for (String m : models) {
+                    data.append(data.isEmpty() ? "" : ",").append("{\"id\":").append(quote(m))
+                            .append(",\"object\":\"model\",\"created\":1700000000,\"owned_by\":\"fake\"}");
+                }
+                send(exchange, 200, "{\"object\":\"list\",\"data\":[" + data + "]}", null);
+            } else if (path.equals("/v1/chat/completions") && exchange.getRequestMethod().equals("POST")) {
+                chat(exchange, body);
+            } else {
+                send(exchange, 404, error("Unknown route " + path, "invalid_request_error", null), null);
+            }
+        }
+    }
+
+    private void chat(HttpExchange exchange, String body) throws IOException {
+        int now = inFlight.incrementAndGet();
+        mostInFlight.accumulateAndGet(now, Math::max);
+        try {
+            pause(delay);
+            Failure failure = failures.poll();
+            if (failure != null) {
+                send(exchange, failure.status(), error("The fake provider fails this call with " + failure.status(),
+                        failure.status() == 429 ? "rate_limit_error" : "server_error", null), failure.retryAfterSeconds());
+                return;
+            }
+            Matcher model = MODEL.matcher(body);
+            String modelName = model.find() ? model.group(1) : "unknown";
+            if (!models.contains(modelName)) {
+                send(exchange, 404, error("The model '" + modelName + "' does not exist", "invalid_request_error",
+                        "model_not_found"), null);
+                return;
+            }
+            String last = "";
+            Matcher content = CONTENT.matcher(body);
+            while (content.find()) {
+                last = content.group(1);
+            }
+            String reply = "echo: " + last;
+            int prompt = words(last);
+            int completion = words(reply);
+            String usage = "{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion + ",\"total_tokens\":"
+                    + (prompt + completion) + "}";
+            String id = "chatcmpl-fake-" + ids.incrementAndGet();
+            if (STREAM.matcher(body).find()) {
+                stream(exchange, id, modelName, reply, INCLUDE_USAGE.matcher(body).find() ? usage : null);
+                return;
+            }
+            send(exchange, 200, "{\"id\":\"" + id + "\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":"
+                    + quote(modelName) + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+                    + quote(reply) + "},\"finish_reason\":\"stop\"}],\"usage\":" + usage + "}", null);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void stream(HttpExchange exchange, String id, String model, String reply, String usage) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        String head = "{\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":"
+                + quote(model) + ",\"choices\":[";
+        String[] parts = reply.split(" ");
+        for (int i = 0; i < parts.length; i++) {
+            String text = (i == 0 ? "" : " ") + parts[i];
+            event(out, head + "{\"index\":0,\"delta\":{" + (i == 0 ? "\"role\":\"assistant\"," : "") + "\"content\":"
+                    + quote(text) + "},\"finish_reason\":null}]}");
+            pause(chunkDelay);
+        }
+        event(out, head + "{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
+        if (usage != null) {
+            event(out, head + "],\"usage\":" + usage + "}");
+        }
+        event(out, "[DONE]");
+    }
+
+    private static void event(OutputStream out, String data) throws IOException {
+        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static void send(HttpExchange exchange, int status, String json, Integer retryAfterSeconds) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        if (retryAfterSeconds != null) {
+            exchange.getResponseHeaders().set("Retry-After", retryAfterSeconds.toString());
+        }
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    private static String error(String message, String type, String code) {
+        return "{\"error\":{\"message\":" + quote(message) + ",\"type\":" + quote(type) + ",\"param\":null,\"code\":"
+                + (code == null ? "null" : quote(code)) + "}}";
+    }
+
+    private static int words(String text) {
+        String t = text.strip();
+        return t.isEmpty() ? 0 : t.split("\\s+").length;
+    }
+
+    private static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    private static void pause(Duration wait) {
+        if (wait.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    /** Runs a provider until killed, printing its base URL: for the Python tests and for trying the mesh by hand. */
+    public static void main(String[] args) throws InterruptedException {
+        FakeLlmProvider provider = start();
+        if (args.length > 0) {
+            provider.models(new ArrayList<>(List.of(args)));
+        }
+        System.out.println("BASE_URL " + provider.baseUrl());
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+}
