@@ -1,0 +1,105 @@
+package io.modelcat.catalog.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.function.Consumer;
+
+/**
+ * A provider's server-sent events, read one at a time as the caller takes them (so a slow caller slows the read,
+ * not the memory): each item is one event's data. Watches for the {@code usage} chunk; on {@link #close()} (at the
+ * end, on a failure, or when the caller goes away) it closes the provider's stream and reports the usage seen.
+ */
+public final class EventStream implements LlmMesh.Outcome, Iterator<String>, AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final InputStream body;
+    private final BufferedReader reader;
+    private final Consumer<JsonNode> onClose;
+    private String next;
+    private boolean done;
+    private boolean closed;
+    private JsonNode usage;
+
+    EventStream(InputStream body, Consumer<JsonNode> onClose) {
+        this.body = body;
+        this.reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+        this.onClose = onClose;
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next == null && !done) {
+            next = readEvent();
+            done = next == null;
+        }
+        return next != null;
+    }
+
+    @Override
+    public String next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        String data = next;
+        next = null;
+        if ("[DONE]".equals(data)) {
+            done = true;
+        } else if (data.contains("\"usage\"")) {
+            try {
+                JsonNode u = JSON.readTree(data).path("usage");
+                if (u.isObject()) {
+                    usage = u;
+                }
+            } catch (IOException e) {
+                // A chunk that is not JSON is relayed as it is.
+            }
+        }
+        return data;
+    }
+
+    /** The data of the next event (its data lines joined), or null at the end of the stream. */
+    private String readEvent() {
+        StringBuilder data = null;
+        try {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isEmpty()) {
+                    if (data != null) {
+                        return data.toString();
+                    }
+                } else if (line.startsWith("data:")) {
+                    String value = line.substring(5);
+                    value = value.startsWith(" ") ? value.substring(1) : value;
+                    data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                }
+                // Comments (':') and other fields (event:, id:, retry:) are not part of OpenAI's chunks.
+            }
+            return data == null ? null : data.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the provider's stream broke off: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            body.close();
+        } catch (IOException e) {
+            // Closing is all that is wanted.
+        }
+        onClose.accept(usage);
+    }
+}

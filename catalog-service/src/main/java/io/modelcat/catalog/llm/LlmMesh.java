@@ -1,0 +1,280 @@
+package io.modelcat.catalog.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.audit.AuditLog;
+import io.modelcat.store.Database;
+import io.modelcat.store.llm.LlmConnections;
+import io.modelcat.store.llm.LlmUsage;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The LLM mesh (docs/llm.md): one OpenAI-shaped API in front of every connection. {@code model} names
+ * {@code <connection>/<model>}; the call goes to that connection with its key and headers, within its concurrency
+ * limit, and its token usage is recorded for the caller.
+ */
+@Singleton
+public class LlmMesh {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LlmMesh.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long callers refused for a connection's concurrency limit are asked to wait. */
+    private static final long BUSY_RETRY_AFTER_SECONDS = 1;
+
+    private final Database db;
+    private final AuditLog audit;
+    private final ConnectionService connections;
+    private final ProviderClient client;
+    private final ConcurrencyLimits limits = new ConcurrencyLimits();
+
+    public LlmMesh(Database db, AuditLog audit, ConnectionService connections, ProviderClient client) {
+        this.db = db;
+        this.audit = audit;
+        this.connections = connections;
+        this.client = client;
+    }
+
+    /** What a chat call answers: a whole JSON body, or server-sent events to relay. */
+    public sealed interface Outcome permits Answer, EventStream {
+    }
+
+    /** A JSON answer and its status. */
+    public record Answer(int status, String json) implements Outcome {
+    }
+
+    /** Every model callers may name, as OpenAI's {@code GET /models} lists them. */
+    public String models() {
+        ArrayNode data = JSON.createArrayNode();
+        for (ConnectionView c : connections.list().items()) {
+            for (String model : c.allowedModels()) {
+                data.addObject().put("id", c.name() + "/" + model).put("object", "model")
+                        .put("created", c.createdAt().getEpochSecond()).put("owned_by", c.name());
+            }
+        }
+        ObjectNode list = JSON.createObjectNode().put("object", "list");
+        list.set("data", data);
+        return list.toString();
+    }
+
+    /**
+     * One chat completion, forwarded.
+     *
+     * @param callerToken the caller's bearer token (modelcat connections pass it on to token-mode endpoints)
+     * @throws LlmCallException for a refused request, a busy connection, or the provider's failure
+     */
+    public Outcome chat(Caller caller, @Nullable String callerToken, byte[] body) {
+        ObjectNode request = object(body);
+        JsonNode model = request.path("model");
+        if (!model.isTextual() || model.asText().isBlank()) {
+            throw LlmCallException.invalid("model", "missing_model", "'model' is required: '<connection>/<model>', "
+                    + "as GET /api/v1/llm/v1/models lists them");
+        }
+        String named = model.asText().strip();
+        int slash = named.indexOf('/');
+        if (slash <= 0 || slash == named.length() - 1) {
+            throw LlmCallException.invalid("model", "model_not_found", "'" + named + "' names no connection: write "
+                    + "'<connection>/<model>'");
+        }
+        String connectionName = named.substring(0, slash);
+        String providerModel = named.substring(slash + 1);
+        JsonNode messages = request.path("messages");
+        if (!messages.isArray() || messages.isEmpty()) {
+            throw LlmCallException.invalid("messages", "invalid_messages", "'messages' must be a non-empty array");
+        }
+        ConnectionService.Connection connection = connections.find(connectionName, callerToken).orElseThrow(() ->
+                LlmCallException.invalid("model", "model_not_found", "no LLM connection is called '" + connectionName
+                        + "'"));
+        LlmConnections.Settings settings = connection.settings();
+        if (!settings.allowedModels().contains(providerModel)) {
+            throw LlmCallException.invalid("model", "model_not_allowed", "connection '" + connectionName
+                    + "' does not allow model '" + providerModel + "'; it allows " + settings.allowedModels());
+        }
+        boolean stream = request.path("stream").asBoolean(false);
+        request.put("model", providerModel);
+        if (stream && !request.has("stream_options")) {
+            // Asks the provider for the usage chunk at the end of the stream, so that streamed calls are counted too.
+            request.putObject("stream_options").put("include_usage", true);
+        }
+        Semaphore permit = limits.tryAcquire(connectionName, settings.maxConcurrent());
+        if (permit == null) {
+            Call refused = new Call(caller, connectionName, providerModel, stream, System.nanoTime());
+            refused.finish(429, null);
+            throw new LlmCallException(429, "connection '" + connectionName + "' is at its limit of "
+                    + settings.maxConcurrent() + " calls at once; try again shortly", "rate_limit_error", null,
+                    "concurrency_limit", BUSY_RETRY_AFTER_SECONDS);
+        }
+        Call call = new Call(caller, connectionName, providerModel, stream, System.nanoTime());
+        boolean handedOver = false;
+        try {
+            HttpResponse<InputStream> answer = client.call(connection.target(), "/chat/completions",
+                    request.toString().getBytes(StandardCharsets.UTF_8));
+            if (answer.statusCode() / 100 != 2) {
+                byte[] error = read(answer);
+                call.finish(answer.statusCode(), null);
+                throw providerFailure(connectionName, answer, error);
+            }
+            boolean eventStream = answer.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
+            if (stream && eventStream) {
+                handedOver = true;
+                return new EventStream(answer.body(), usage -> {
+                    permit.release();
+                    call.finish(answer.statusCode(), usage);
+                });
+            }
+            byte[] json = read(answer);
+            call.finish(answer.statusCode(), usageOf(json));
+            return new Answer(answer.statusCode(), new String(json, StandardCharsets.UTF_8));
+        } catch (ProviderClient.Unreachable e) {
+            call.finish(502, null);
+            throw new LlmCallException(502, e.getMessage(), "api_connection_error", null, "provider_unreachable", null);
+        } finally {
+            if (!handedOver) {
+                permit.release();
+            }
+        }
+    }
+
+    /** Token usage per user and connection since {@code since}, with the newest calls. */
+    public UsageReport usage(Instant since, int limit) {
+        return db.read(c -> new UsageReport(since,
+                LlmUsage.totals(c, since).stream().map(t -> new UsageTotal(t.username(), t.connection(), t.calls(),
+                        t.promptTokens(), t.completionTokens(), t.totalTokens())).toList(),
+                LlmUsage.recent(c, since, limit).stream().map(r -> new UsageCall(r.at(), r.call().username(),
+                        r.call().connection(), r.call().model(), r.call().status(), r.call().streamed(),
+                        r.call().promptTokens(), r.call().completionTokens(), r.call().totalTokens(),
+                        r.call().latencyMs())).toList()));
+    }
+
+    /** What {@link #usage} answers: sums per user and connection, and the newest calls. */
+    @Serdeable
+    @Schema(name = "LlmUsage")
+    public record UsageReport(Instant since, List<UsageTotal> totals, List<UsageCall> calls) {
+    }
+
+    /** The sums of one user's calls through one connection. */
+    @Serdeable
+    @Schema(name = "LlmUsageTotal")
+    public record UsageTotal(String username, String connection, long calls, long promptTokens, long completionTokens,
+                             long totalTokens) {
+    }
+
+    /** One call through the mesh. */
+    @Serdeable
+    @Schema(name = "LlmUsageCall")
+    public record UsageCall(Instant at, String username, String connection, String model, int status, boolean streamed,
+                            long promptTokens, long completionTokens, long totalTokens, long latencyMs) {
+    }
+
+    private static LlmCallException providerFailure(String connection, HttpResponse<?> answer, byte[] body) {
+        int status = answer.statusCode();
+        String type = ProviderErrors.type(body);
+        if (type == null) {
+            type = switch (status) {
+                case 400, 404, 413, 422 -> "invalid_request_error";
+                case 401 -> "authentication_error";
+                case 403 -> "permission_error";
+                case 429 -> "rate_limit_error";
+                default -> "server_error";
+            };
+        }
+        Long retryAfter = status == 429 ? ProviderClient.retryAfter(answer)
+                .map(d -> Math.max(1, (d.toMillis() + 999) / 1000)).orElse(1L) : null;
+        return new LlmCallException(status, "connection '" + connection + "' answered " + status + ": "
+                + ProviderErrors.message(body), type, null, "provider_error", retryAfter);
+    }
+
+    private static ObjectNode object(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw LlmCallException.invalid(null, "invalid_json", "the body is empty; send a JSON object");
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(body);
+        } catch (IOException e) {
+            throw LlmCallException.invalid(null, "invalid_json", "the body is not JSON: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (!(json instanceof ObjectNode object)) {
+            throw LlmCallException.invalid(null, "invalid_json", "the body must be a JSON object");
+        }
+        return object;
+    }
+
+    private static byte[] read(HttpResponse<InputStream> answer) {
+        try (InputStream in = answer.body()) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new LlmCallException(502, "the provider's answer broke off: " + e.getMessage(), "api_connection_error",
+                    null, "provider_unreachable", null);
+        }
+    }
+
+    static JsonNode usageOf(byte[] json) {
+        try {
+            JsonNode usage = JSON.readTree(json).path("usage");
+            return usage.isObject() ? usage : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** One call, recorded once it ends: a usage row and an audit entry. */
+    private final class Call {
+
+        private final Caller caller;
+        private final String connection;
+        private final String model;
+        private final boolean streamed;
+        private final long started;
+
+        Call(Caller caller, String connection, String model, boolean streamed, long started) {
+            this.caller = caller;
+            this.connection = connection;
+            this.model = model;
+            this.streamed = streamed;
+            this.started = started;
+        }
+
+        void finish(int status, @Nullable JsonNode usage) {
+            long prompt = usage == null ? 0 : usage.path("prompt_tokens").asLong(0);
+            long completion = usage == null ? 0 : usage.path("completion_tokens").asLong(0);
+            long total = usage == null ? 0 : usage.path("total_tokens").asLong(prompt + completion);
+            long latencyMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+            try {
+                db.write(c -> {
+                    LlmUsage.insert(c, new LlmUsage.Call(caller.username(), connection, model, status, streamed, prompt,
+                            completion, total, latencyMs));
+                    return null;
+                });
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("model", model);
+                details.put("status", status);
+                details.put("streamed", streamed);
+                details.put("totalTokens", total);
+                audit.record(new AuditLog.Entry(caller.userId(), caller.username(), "llm.call", "llm-connection",
+                        connection, status / 100 == 2 ? AuditLog.SUCCESS : AuditLog.FAILURE, caller.remoteAddr(), details));
+            } catch (RuntimeException e) {
+                // The caller has its answer; a lost usage row is logged rather than turned into a failed call.
+                LOG.warn("could not record the usage of a call through connection {}: {}", connection, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.modelcat.catalog.llm;
+
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls an OpenAI-compatible provider: sends the connection's headers and key, and tries again on 429 and 5xx
+ * (and on failures to connect) with exponential back-off, waiting as long as the provider's Retry-After asks when
+ * that is within {@code modelcat.llm.max-retry-wait}. What the last try answered is returned, whatever its status.
+ */
+@Singleton
+public class ProviderClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderClient.class);
+    private static final Set<Integer> RETRIED = Set.of(429, 500, 502, 503, 504);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+
+    private final HttpClient http;
+    private final int maxRetries;
+    private final Duration maxRetryWait;
+    private final Duration requestTimeout;
+
+    public ProviderClient(@Value("${modelcat.llm.max-retries:2}") int maxRetries,
+                          @Value("${modelcat.llm.max-retry-wait:10s}") Duration maxRetryWait,
+                          @Value("${modelcat.llm.connect-timeout:5s}") Duration connectTimeout,
+                          @Value("${modelcat.llm.request-timeout:300s}") Duration requestTimeout) {
+        this.maxRetries = Math.max(0, maxRetries);
+        this.maxRetryWait = maxRetryWait;
+        this.requestTimeout = requestTimeout;
+        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /**
+     * Where a connection's calls go and what they carry.
+     *
+     * @param base    the URL that {@code /models} and {@code /chat/completions} hang under, without a trailing '/'
+     * @param headers every header to send, the key's Authorization included
+     */
+    public record Target(String connection, String base, Map<String, String> headers) {
+
+        @Override
+        public String toString() {
+            return "Target[" + connection + ", " + base + "]";
+        }
+    }
+
+    /** The provider could not be reached, after the retries. */
+    public static final class Unreachable extends Exception {
+
+        Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * One call, tried again as the class says; the caller reads (and closes) the answer's body.
+     *
+     * @param body a JSON body to POST, or null for a GET
+     */
+    public HttpResponse<InputStream> call(Target target, String path, byte[] body) throws Unreachable {
+        int attempt = 0;
+        while (true) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.base() + path)).timeout(requestTimeout);
+            target.headers().forEach(request::header);
+            if (body == null) {
+                request.GET();
+            } else {
+                request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            }
+            HttpResponse<InputStream> answer;
+            try {
+                answer = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                if (attempt >= maxRetries) {
+                    throw new Unreachable("connection '" + target.connection() + "' could not be reached at "
+                            + target.base() + ": " + describe(e), e);
+                }
+                pause(backoff(attempt++));
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Unreachable("interrupted while calling connection '" + target.connection() + "'", e);
+            }
+            if (!RETRIED.contains(answer.statusCode()) || attempt >= maxRetries) {
+                return answer;
+            }
+            Duration wait = retryAfter(answer).orElse(backoff(attempt));
+            if (wait.compareTo(maxRetryWait) > 0) {
+                return answer;
+            }
+            LOG.debug("connection {} answered {}; trying again in {}", target.connection(), answer.statusCode(), wait);
+            discard(answer);
+            pause(wait);
+            attempt++;
+        }
+    }
+
+    /** The provider's Retry-After in seconds, when it sends one as a number. */
+    static java.util.Optional<Duration> retryAfter(HttpResponse<?> answer) {
+        return answer.headers().firstValue("Retry-After").flatMap(v -> {
+            try {
+                return java.util.Optional.of(Duration.ofMillis((long) (Double.parseDouble(v.trim()) * 1000)));
+            } catch (NumberFormatException e) {
+                return java.util.Optional.empty();
+            }
+        });
+    }
+
+    private static Duration backoff(int attempt) {
+        return FIRST_BACKOFF.multipliedBy(1L << Math.min(attempt, 6));
+    }
+
+    private static void discard(HttpResponse<InputStream> answer) {
+        try (InputStream in = answer.body()) {
+            in.readAllBytes();
+        } catch (IOException e) {
+            // The answer is dropped anyway.
+        }
+    }
+
+    private static void pause(Duration wait) throws Unreachable {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted while waiting to try again", e);
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

@@ -1,0 +1,156 @@
+package io.modelcat.catalog.llm.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.http.sse.Event;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.access.Caller;
+import io.modelcat.catalog.access.Role;
+import io.modelcat.catalog.access.http.AccessFilter;
+import io.modelcat.catalog.access.http.RequiresRole;
+import io.modelcat.catalog.llm.EventStream;
+import io.modelcat.catalog.llm.LlmCallException;
+import io.modelcat.catalog.llm.LlmMesh;
+import io.modelcat.catalog.problem.http.ProblemAnswers;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The LLM mesh in OpenAI's shapes, under {@code /api/v1/llm/v1}, so that OpenAI's SDKs work with
+ * {@code base_url=<catalog>/api/v1/llm/v1} and a ModelCat API token as their key (docs/llm.md). Failures of the mesh
+ * and of providers answer OpenAI's error shape; a caller without credentials or role gets the API's problem details.
+ */
+@Controller("/api/v1/llm/v1")
+@ProblemAnswers
+@ExecuteOn(TaskExecutors.BLOCKING)
+@RequiresRole(Role.CONTRIBUTOR)
+@Tag(name = "LLM mesh", description = "One OpenAI-compatible API in front of every LLM connection")
+public class LlmMeshController {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LlmMesh mesh;
+
+    public LlmMeshController(LlmMesh mesh) {
+        this.mesh = mesh;
+    }
+
+    @Get(value = "/models", produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "The models callers may name: '<connection>/<model>' (OpenAI's list of models)")
+    @ApiResponse(responseCode = "200", description = "OpenAI's list of models")
+    public MutableHttpResponse<String> models() {
+        return HttpResponse.ok(mesh.models()).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    @Post(value = "/chat/completions", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON,
+            MediaType.TEXT_EVENT_STREAM})
+    @Operation(summary = "A chat completion through a connection (OpenAI's request and answer)", description = "model "
+            + "is '<connection>/<model>'; stream true relays the provider's server-sent events as they arrive. "
+            + "Provider 429 and 5xx are tried again with back-off (honouring Retry-After), then answered with their "
+            + "status in OpenAI's error shape.")
+    @ApiResponse(responseCode = "200", description = "OpenAI's chat completion, or its chunks as server-sent events")
+    @ApiResponse(responseCode = "400", description = "OpenAI's error: the body, model (unknown connection, or a model "
+            + "the connection does not allow) or messages, named in error.param",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ApiResponse(responseCode = "429", description = "the connection is at its limit of calls at once, or the provider's "
+            + "own rate limit: OpenAI's error, with Retry-After", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ApiResponse(responseCode = "500", description = "the provider's own 500, after the retries: OpenAI's error",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ApiResponse(responseCode = "502", description = "the provider could not be reached, or answered 502: OpenAI's "
+            + "error", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ApiResponse(responseCode = "503", description = "the provider answered 503: OpenAI's error",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ApiResponse(responseCode = "504", description = "the provider answered 504: OpenAI's error",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    public MutableHttpResponse<?> chat(@Nullable @Body byte[] body, @Nullable @Header("Authorization") String authorization,
+                                       @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        try {
+            LlmMesh.Outcome outcome = mesh.chat(caller, bearer(authorization), body);
+            if (outcome instanceof LlmMesh.Answer answer) {
+                return HttpResponse.status(status(answer.status())).body(answer.json())
+                        .contentType(MediaType.APPLICATION_JSON_TYPE);
+            }
+            return HttpResponse.ok(events((EventStream) outcome)).contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
+        } catch (LlmCallException e) {
+            return failure(e);
+        }
+    }
+
+    /**
+     * The provider's events relayed one by one, each read only when the caller is ready for it; a stream that breaks
+     * ends with an error event (OpenAI's clients raise it), and a caller that goes away closes the provider's stream.
+     */
+    private static Flux<Event<String>> events(EventStream stream) {
+        return Flux.<String>generate(sink -> {
+            if (stream.hasNext()) {
+                sink.next(stream.next());
+            } else {
+                sink.complete();
+            }
+        }).map(Event::of)
+                .onErrorResume(e -> Flux.just(Event.of(error("the provider's stream broke off: " + e.getMessage(),
+                        "server_error", null, "stream_broken").toString())))
+                .doFinally(signal -> stream.close())
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private static MutableHttpResponse<String> failure(LlmCallException e) {
+        MutableHttpResponse<String> response = HttpResponse.<String>status(status(e.status()))
+                .body(error(e.getMessage(), e.type(), e.param(), e.code()).toString())
+                .contentType(MediaType.APPLICATION_JSON_TYPE);
+        if (e.retryAfterSeconds() != null) {
+            response.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
+        return response;
+    }
+
+    private static ObjectNode error(String message, String type, String param, String code) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode error = root.putObject("error").put("message", message).put("type", type);
+        if (param == null) {
+            error.putNull("param");
+        } else {
+            error.put("param", param);
+        }
+        if (code == null) {
+            error.putNull("code");
+        } else {
+            error.put("code", code);
+        }
+        return root;
+    }
+
+    /** The status to answer; one Micronaut does not know (a provider's own) becomes 502. */
+    private static HttpStatus status(int code) {
+        try {
+            return HttpStatus.valueOf(code);
+        } catch (IllegalArgumentException e) {
+            return HttpStatus.BAD_GATEWAY;
+        }
+    }
+
+    /** The token of an {@code Authorization: Bearer} header, or null. */
+    static String bearer(@Nullable String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String token = authorization.substring(7).trim();
+        return token.isEmpty() ? null : token;
+    }
+}

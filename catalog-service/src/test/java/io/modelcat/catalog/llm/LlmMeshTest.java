@@ -1,0 +1,232 @@
+package io.modelcat.catalog.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.modelcat.catalog.ApiClient;
+import io.modelcat.catalog.CatalogTestBase;
+import io.modelcat.catalog.access.Role;
+import io.modelcat.credentials.SecretCipher;
+import io.modelcat.testsupport.llm.FakeLlmProvider;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The LLM mesh through real HTTP, against a local fake provider: forwarding, streaming, retries, errors, usage, limits. */
+@MicronautTest(transactional = false)
+class LlmMeshTest extends CatalogTestBase {
+
+    private static final String KEY = "sk-fake-MeshKey456";
+    private static final String CHAT = "/api/v1/llm/v1/chat/completions";
+    private final FakeLlmProvider provider = FakeLlmProvider.start();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = super.getProperties();
+        properties.put("modelcat.secret-key", SecretCipher.generateKey());
+        properties.put("modelcat.llm.max-retries", "2");
+        properties.put("modelcat.llm.max-retry-wait", "2s");
+        return properties;
+    }
+
+    @BeforeEach
+    void connect() {
+        provider.reset();
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", "hosted");
+        body.put("kind", "openai-compatible");
+        body.put("baseUrl", provider.baseUrl());
+        body.put("apiKey", KEY);
+        body.put("headers", Map.of("X-Gateway", "team-a"));
+        body.put("allowedModels", List.of("fake-small"));
+        body.put("maxConcurrent", 1);
+        ApiClient.Answer created = api.post("/api/v1/llm/connections", body);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+
+    @AfterAll
+    void stopProvider() {
+        provider.close();
+    }
+
+    private static Map<String, Object> chat(String model, boolean stream) {
+        return Map.of("model", model, "stream", stream,
+                "messages", List.of(Map.of("role", "user", "content", "hello there")));
+    }
+
+    @Test
+    void aCallIsForwardedWithTheConnectionsKeyAndHeadersAndItsUsageRecorded() {
+        ApiClient contributor = apiAs(Role.CONTRIBUTOR);
+        ApiClient.Answer answer = contributor.post(CHAT, chat("hosted/fake-small", false));
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"content\":\"echo: hello there\"").contains("\"object\":\"chat.completion\"");
+
+        FakeLlmProvider.RecordedCall sent = provider.requests("/v1/chat/completions").get(0);
+        assertThat(sent.header("Authorization")).isEqualTo("Bearer " + KEY);
+        assertThat(sent.header("X-Gateway")).isEqualTo("team-a");
+        assertThat(sent.body()).contains("\"model\":\"fake-small\"").doesNotContain(account(Role.CONTRIBUTOR).token());
+
+        ApiClient.Answer usage = api.get("/api/v1/llm/usage");
+        assertThat(usage.status()).isEqualTo(200);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> totals = (List<Map<String, Object>>) usage.map().get("totals");
+        assertThat(totals).singleElement().satisfies(t -> assertThat(t).containsEntry("username", "test-contributor")
+                .containsEntry("connection", "hosted").containsEntry("calls", 1).containsEntry("promptTokens", 2)
+                .containsEntry("completionTokens", 3).containsEntry("totalTokens", 5));
+        assertThat(api.get("/api/v1/audit?action=llm.call").items()).singleElement()
+                .satisfies(e -> assertThat(e).containsEntry("actor", "test-contributor").containsEntry("targetId", "hosted"));
+
+        ApiClient.Answer models = contributor.get("/api/v1/llm/v1/models");
+        assertThat(models.body()).contains("\"id\":\"hosted/fake-small\"").doesNotContain("fake-large");
+        assertThat(apiAs(Role.VIEWER).post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(403);
+        assertThat(anonymousApi().post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aStreamIsRelayedChunkByChunkAsItArrives() throws Exception {
+        provider.chunkDelay(Duration.ofMillis(300));
+        HttpRequest request = HttpRequest.newBuilder(api.uri(CHAT))
+                .header("Authorization", "Bearer " + account(Role.CONTRIBUTOR).token())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(chat("hosted/fake-small", true))))
+                .build();
+        long start = System.nanoTime();
+        HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        List<String> data = new ArrayList<>();
+        List<Long> arrivals = new ArrayList<>();
+        response.body().filter(l -> l.startsWith("data:")).forEach(l -> {
+            data.add(l.substring(5).strip());
+            arrivals.add(Duration.ofNanos(System.nanoTime() - start).toMillis());
+        });
+        assertThat(data).last().isEqualTo("[DONE]");
+        StringBuilder text = new StringBuilder();
+        for (String chunk : data.subList(0, data.size() - 1)) {
+            Map<String, Object> parsed = mapper.readValue(chunk, Map.class);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> choices = (List<Map<String, Object>>) parsed.get("choices");
+            if (!choices.isEmpty()) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> delta = (Map<String, Object>) choices.get(0).get("delta");
+                text.append(delta.getOrDefault("content", ""));
+            }
+        }
+        assertThat(text).hasToString("echo: hello there");
+        // The first chunk came while the provider was still writing the rest (three words, 300 ms apart).
+        assertThat(arrivals.get(arrivals.size() - 1) - arrivals.get(0)).isGreaterThan(400);
+        assertThat(provider.requests("/v1/chat/completions").get(0).body()).contains("\"include_usage\":true");
+
+        // The usage chunk at the end of the stream is recorded once the stream closes.
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        List<Map<String, Object>> calls = List.of();
+        while (System.nanoTime() < deadline) {
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> now = (List<Map<String, Object>>) api.get("/api/v1/llm/usage").map().get("calls");
+            calls = now;
+            if (!calls.isEmpty()) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(calls).singleElement().satisfies(c -> assertThat(c).containsEntry("streamed", true)
+                .containsEntry("totalTokens", 5).containsEntry("status", 200));
+    }
+
+    @Test
+    void modelsOutsideTheAllowedListAndBadBodiesAreRefusedInOpenAisShape() {
+        ApiClient contributor = apiAs(Role.CONTRIBUTOR);
+        assertRefused(contributor.post(CHAT, chat("hosted/fake-large", false)), "model", "model_not_allowed");
+        assertRefused(contributor.post(CHAT, chat("elsewhere/fake-small", false)), "model", "model_not_found");
+        assertRefused(contributor.post(CHAT, chat("fake-small", false)), "model", "model_not_found");
+        assertRefused(contributor.post(CHAT, Map.of("model", "hosted/fake-small")), "messages", "invalid_messages");
+        assertRefused(contributor.post(CHAT, "{not json"), null, "invalid_json");
+        assertThat(provider.requests("/v1/chat/completions")).isEmpty();
+    }
+
+    private static void assertRefused(ApiClient.Answer answer, String param, String code) {
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> error = (Map<String, Object>) answer.map().get("error");
+        assertThat(error).containsEntry("type", "invalid_request_error").containsEntry("code", code)
+                .containsKey("message").containsKey("param");
+        assertThat(error.get("param")).isEqualTo(param);
+    }
+
+    @Test
+    void providerFailuresAreTriedAgainThenAnsweredWithTheirStatus() {
+        ApiClient contributor = apiAs(Role.CONTRIBUTOR);
+        provider.failNext(1, 503, null).failNext(1, 429, 1);
+        long start = System.nanoTime();
+        ApiClient.Answer recovered = contributor.post(CHAT, chat("hosted/fake-small", false));
+        assertThat(recovered.status()).as(recovered.toString()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(provider.requests("/v1/chat/completions")).hasSize(3);
+
+        provider.failNext(3, 500, null);
+        ApiClient.Answer failed = contributor.post(CHAT, chat("hosted/fake-small", false));
+        assertThat(failed.status()).isEqualTo(500);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> error = (Map<String, Object>) failed.map().get("error");
+        assertThat((String) error.get("message")).contains("connection 'hosted' answered 500")
+                .contains("The fake provider fails this call with 500");
+        assertThat(provider.requests("/v1/chat/completions")).hasSize(6);
+
+        // A Retry-After beyond modelcat.llm.max-retry-wait is not waited for: the caller gets it back at once.
+        provider.failNext(1, 429, 120);
+        ApiClient.Answer limited = contributor.post(CHAT, chat("hosted/fake-small", false));
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.header("Retry-After")).isEqualTo("120");
+        assertThat(limited.body()).contains("\"type\":\"rate_limit_error\"");
+        assertThat(provider.requests("/v1/chat/completions")).hasSize(7);
+        assertThat(api.get("/api/v1/llm/usage").body()).contains("\"status\":429", "\"status\":500");
+    }
+
+    @Test
+    void callsBeyondTheConnectionsConcurrencyLimitGet429() throws Exception {
+        provider.delay(Duration.ofMillis(1500));
+        ApiClient contributor = apiAs(Role.CONTRIBUTOR);
+        CompletableFuture<ApiClient.Answer> first = CompletableFuture.supplyAsync(
+                () -> contributor.post(CHAT, chat("hosted/fake-small", false)));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (provider.requests("/v1/chat/completions").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        ApiClient.Answer second = contributor.post(CHAT, chat("hosted/fake-small", false));
+        assertThat(second.status()).as(second.toString()).isEqualTo(429);
+        assertThat(second.header("Retry-After")).isEqualTo("1");
+        assertThat(second.body()).contains("\"code\":\"concurrency_limit\"");
+        assertThat(first.get().status()).isEqualTo(200);
+        assertThat(provider.mostInFlight()).isEqualTo(1);
+        assertThat(contributor.post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aModelCatConnectionCallsTheEndpointsOwnOpenAiRoutes() {
+        ApiClient.Answer endpoint = api.post("/api/v1/endpoints", Map.of("name", "chat-ep", "authMode", "token"));
+        assertThat(endpoint.status()).as(endpoint.toString()).isEqualTo(201);
+        ApiClient.Answer own = api.post("/api/v1/llm/connections", Map.of("name", "own", "kind", "modelcat",
+                "endpoint", "chat-ep", "allowedModels", List.of("blue")));
+        assertThat(own.status()).as(own.toString()).isEqualTo(201);
+        assertThat(own.map()).containsEntry("apiKeySet", false).doesNotContainKey("baseUrl");
+        // The endpoint has no deployment yet: its own answer (503, no traffic) comes back through the mesh.
+        ApiClient.Answer answer = apiAs(Role.CONTRIBUTOR).post(CHAT, chat("own/blue", false));
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(503);
+        assertThat(answer.body()).contains("connection 'own' answered 503").contains("sends no traffic");
+        ApiClient.Answer test = api.post("/api/v1/llm/connections/own/test", Map.of());
+        assertThat(test.map()).containsEntry("ok", true).containsEntry("providerStatus", 200);
+    }
+}
