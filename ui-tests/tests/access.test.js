@@ -1,5 +1,5 @@
 // Browser tests of signing in and out, what each role is offered, the Account page (personal API
-// tokens) and the Admin pages (accounts, runner tokens, audit log), against catalog-service alone.
+// tokens) and the Admin pages (accounts, runner tokens, audit log, LLM connections), against catalog-service alone.
 //
 // They expect the accounts that io.modelcat.catalog.ui.CatalogUiTest creates: an admin
 // (MODELCAT_UI_USERNAME / MODELCAT_UI_PASSWORD) and a viewer (MODELCAT_UI_VIEWER_USERNAME /
@@ -139,5 +139,26 @@ describe('the admin pages', () => {
     });
     assert.match(page.url(), /#\/audit\?action=runner-token\.$/);
     await screenshot(page, '34-audit');
+  }, { allowedConsoleErrors: [/status of 400/] }));
+
+  test('list, create, test and delete an LLM connection', () => withPage(browser, async page => {
+    await page.goto(`${BASE_URL}/#/admin`);
+    await page.waitForSelector('#llm-form');
+    await page.fill('#llm-name', 'ui-llm');
+    await page.fill('#llm-models', 'small, large');
+    await page.click('#llm-create');
+    await eventually(async () => assert.match(await page.textContent('#llm-message'), /baseUrl/));
+    await page.fill('#llm-base-url', 'http://127.0.0.1:9/v1');
+    await page.click('#llm-create');
+    await page.waitForSelector('#llm-created');
+    const row = page.locator('#llm-connections tbody tr[data-name="ui-llm"]');
+    await row.waitFor();
+    assert.match(await row.textContent(), /openai-compatible.*127\.0\.0\.1:9\/v1.*small, large.*none/);
+    await row.locator('button', { hasText: 'Test' }).click();
+    await eventually(async () => assert.match(await row.locator('.llm-test-result').textContent(),
+      /Failed: .*could not be reached/));
+    await screenshot(page, '35-llm-connections');
+    await row.locator('button', { hasText: 'Delete' }).click();
+    await page.waitForSelector('#llm-connections-empty');
   }, { allowedConsoleErrors: [/status of 400/] }));
 });

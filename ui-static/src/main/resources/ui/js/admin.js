@@ -1,11 +1,13 @@
 // The Admin page: accounts (create, change role, disable, reset a password, tokens of service
-// accounts), runner tokens (issue once, revoke) and secrets (the Hugging Face token: set or remove).
+// accounts), runner tokens (issue once, revoke), secrets (the Hugging Face token: set or remove) and LLM
+// connections (llmconnections.js).
 import {
   createRunnerToken, createUser, createUserToken, deleteSecret, listRunnerTokens, listSecrets, listUsers,
   revokeRunnerToken, revokeToken, listUserTokens, setSecret, updateUser,
 } from './api.js';
 import { dateView, h, problemView, replaceChildren } from './dom.js';
 import { formatDateTime } from './format.js';
+import { llmConnectionsSection } from './llmconnections.js';
 import { currentUser } from './session.js';
 import { revealOnce, tokenTable } from './tokens.js';
 
@@ -21,6 +23,7 @@ export function mountAdmin(root) {
   const secrets = h('div', { id: 'secrets-box' }, h('p', { class: 'loading' }, 'Loading secrets…'));
   const newUserToken = h('div', { id: 'new-user-token' });
   const newRunnerToken = h('div', { id: 'new-runner-token' });
+  const llm = llmConnectionsSection(() => active);
 
   async function loadUsers() {
     try {
@@ -206,10 +209,14 @@ export function mountAdmin(root) {
       h('h2', { id: 'secrets-heading' }, 'Secrets'),
       h('p', { class: 'muted' }, 'Stored encrypted; nobody can read them back here. Imports send the Hugging Face token to the Hub '
         + 'for gated and private models.'),
-      secrets)));
+      secrets),
+    h('section', { 'aria-labelledby': 'llm-heading' },
+      h('h2', { id: 'llm-heading' }, 'LLM connections'),
+      llm.element)));
   loadUsers();
   loadRunners();
   loadSecrets();
+  llm.load();
   return { unmount: () => { active = false; } };
 }
 

@@ -505,3 +505,21 @@ export function invokeBatchEndpoint(endpoint, body) {
 export function listBatchJobs(endpoint) {
   return request('GET', `/batch-endpoints/${encodeURIComponent(endpoint)}/jobs`);
 }
+
+/** LLM connections (docs/llm.md): keys are never returned, only `apiKeySet`. */
+export function listLlmConnections() {
+  return request('GET', '/llm/connections');
+}
+
+export function createLlmConnection(body) {
+  return request('POST', '/llm/connections', body);
+}
+
+/** Asks the provider for its models: `{ ok, providerStatus, message, models }`. */
+export function testLlmConnection(name) {
+  return request('POST', `/llm/connections/${encodeURIComponent(name)}/test`, {});
+}
+
+export function deleteLlmConnection(name) {
+  return request('DELETE', `/llm/connections/${encodeURIComponent(name)}`);
+}
