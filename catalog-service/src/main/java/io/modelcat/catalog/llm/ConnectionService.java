@@ -14,6 +14,7 @@ import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.catalog.problem.NotFoundException;
 import io.modelcat.credentials.SecretCipher;
 import io.modelcat.credentials.SecretStore;
+import io.modelcat.credentials.SecretUnreadableException;
 import io.modelcat.store.Database;
 import io.modelcat.store.llm.LlmConnections;
 import jakarta.inject.Provider;
@@ -178,6 +179,8 @@ public class ConnectionService {
     /**
      * The named connection, ready to call, if there is one.
      *
+     * @throws ConflictException when its key was encrypted under another key than this service's
+     *
      * @param callerToken the caller's own bearer token, which modelcat connections pass on to token-mode endpoints
      */
     Optional<Connection> find(String name, @Nullable String callerToken) {
@@ -194,8 +197,13 @@ public class ConnectionService {
             credential = endpointKey(s.endpointName()).orElse(callerToken);
         } else {
             base = s.baseUrl();
-            credential = db.read(c -> secrets.canEncrypt() ? secrets.read(c, SECRET_PREFIX + name) : Optional.<String>empty())
-                    .orElse(null);
+            try {
+                credential = db.read(c -> secrets.canEncrypt() ? secrets.read(c, SECRET_PREFIX + name)
+                        : Optional.<String>empty()).orElse(null);
+            } catch (SecretUnreadableException e) {
+                throw new ConflictException("the API key of connection '" + name + "' cannot be read: it was encrypted "
+                        + "under another " + SecretCipher.KEY_VARIABLE + "; set it again (PATCH its apiKey)");
+            }
         }
         if (credential != null) {
             headers.put("Authorization", "Bearer " + credential);

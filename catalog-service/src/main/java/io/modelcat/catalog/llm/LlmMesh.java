@@ -8,6 +8,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.audit.AuditLog;
+import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.store.Database;
 import io.modelcat.store.llm.LlmConnections;
 import io.modelcat.store.llm.LlmUsage;
@@ -99,9 +100,14 @@ public class LlmMesh {
         if (!messages.isArray() || messages.isEmpty()) {
             throw LlmCallException.invalid("messages", "invalid_messages", "'messages' must be a non-empty array");
         }
-        ConnectionService.Connection connection = connections.find(connectionName, callerToken).orElseThrow(() ->
-                LlmCallException.invalid("model", "model_not_found", "no LLM connection is called '" + connectionName
-                        + "'"));
+        ConnectionService.Connection connection;
+        try {
+            connection = connections.find(connectionName, callerToken).orElseThrow(() ->
+                    LlmCallException.invalid("model", "model_not_found", "no LLM connection is called '"
+                            + connectionName + "'"));
+        } catch (ConflictException e) {
+            throw new LlmCallException(500, e.getMessage(), "server_error", null, "connection_key_unreadable", null);
+        }
         LlmConnections.Settings settings = connection.settings();
         if (!settings.allowedModels().contains(providerModel)) {
             throw LlmCallException.invalid("model", "model_not_allowed", "connection '" + connectionName

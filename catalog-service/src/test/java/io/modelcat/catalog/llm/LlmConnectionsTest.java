@@ -7,6 +7,7 @@ import io.modelcat.catalog.ApiClient;
 import io.modelcat.catalog.CatalogTestBase;
 import io.modelcat.catalog.access.Role;
 import io.modelcat.credentials.SecretCipher;
+import io.modelcat.credentials.SecretStore;
 import io.modelcat.testsupport.TestDatabase;
 import io.modelcat.testsupport.llm.FakeLlmProvider;
 import java.nio.charset.StandardCharsets;
@@ -90,6 +91,22 @@ class LlmConnectionsTest extends CatalogTestBase {
         String audit = api.get("/api/v1/audit?targetType=llm-connection&limit=50").body();
         assertThat(audit).contains("llm-connection.create", "llm-connection.update", "llm-connection.delete")
                 .doesNotContain(KEY);
+    }
+
+    @Test
+    void aKeyEncryptedUnderAnotherSecretKeyIsReportedNotSent() throws SQLException {
+        assertThat(api.post("/api/v1/llm/connections", aConnection("hosted")).status()).isEqualTo(201);
+        try (Connection c = TestDatabase.shared().dataSource().getConnection()) {
+            new SecretStore(SecretCipher.of(SecretCipher.generateKey())).put(c, "llm-connection-hosted", "sk-other", "elsewhere");
+        }
+        ApiClient.Answer test = api.post("/api/v1/llm/connections/hosted/test", Map.of());
+        assertThat(test.status()).isEqualTo(409);
+        assertThat(test.body()).contains("set it again");
+        ApiClient.Answer call = apiAs(Role.CONTRIBUTOR).post("/api/v1/llm/v1/chat/completions", Map.of("model",
+                "hosted/fake-small", "messages", List.of(Map.of("role", "user", "content", "hi"))));
+        assertThat(call.status()).isEqualTo(500);
+        assertThat(call.body()).contains("\"code\":\"connection_key_unreadable\"");
+        assertThat(provider.requests()).isEmpty();
     }
 
     @Test
