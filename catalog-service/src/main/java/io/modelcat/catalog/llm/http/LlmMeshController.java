@@ -70,7 +70,8 @@ public class LlmMeshController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @ApiResponse(responseCode = "429", description = "the connection is at its limit of calls at once, or the provider's "
             + "own rate limit: OpenAI's error, with Retry-After", content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "500", description = "the provider's own 500, after the retries: OpenAI's error",
+    @ApiResponse(responseCode = "500", description = "the provider's own 500 after the retries, or a connection key "
+            + "this service cannot decrypt (connection_key_unreadable): OpenAI's error",
             content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @ApiResponse(responseCode = "502", description = "the provider could not be reached, or answered 502: OpenAI's "
             + "error", content = @Content(mediaType = MediaType.APPLICATION_JSON))
