@@ -27,6 +27,8 @@ import io.modelcat.catalog.llm.LlmMesh;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -113,16 +115,27 @@ public class LlmConnectionController {
     @Operation(summary = "Token usage of the mesh's calls", description = "Totals per user and connection, and the "
             + "newest calls, since a time (default: the last 30 days)")
     @ApiResponse(responseCode = "200", description = "the usage")
-    public LlmMesh.UsageReport usage(@Nullable @QueryValue String since, @Nullable @QueryValue Integer limit) {
+    public LlmMesh.UsageReport usage(@Nullable @QueryValue String since,
+                                     @Nullable @QueryValue @Parameter(schema = @Schema(type = "integer", minimum = "0",
+                                             maximum = "" + MAX_USAGE_ROWS)) String limit) {
         Instant from;
         try {
             from = since == null || since.isBlank() ? Instant.now().minus(Duration.ofDays(30)) : Instant.parse(since);
         } catch (DateTimeParseException e) {
             throw new InvalidFieldException("since", "must be an ISO-8601 instant, e.g. 2026-12-01T00:00:00Z");
         }
-        if (limit != null && (limit < 0 || limit > MAX_USAGE_ROWS)) {
-            throw new InvalidFieldException("limit", "must be 0 to " + MAX_USAGE_ROWS);
+        int rows = 100;
+        if (limit != null) {
+            try {
+                rows = Integer.parseInt(limit.strip());
+            } catch (NumberFormatException e) {
+                rows = -1;
+            }
+            if (rows < 0 || rows > MAX_USAGE_ROWS) {
+                throw new InvalidFieldException("limit", "must be a whole number from 0 to " + MAX_USAGE_ROWS
+                        + ", got '" + limit + "'");
+            }
         }
-        return mesh.usage(from, limit == null ? 100 : limit);
+        return mesh.usage(from, rows);
     }
 }

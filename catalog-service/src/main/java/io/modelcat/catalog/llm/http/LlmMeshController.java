@@ -26,6 +26,7 @@ import io.modelcat.catalog.llm.LlmMesh;
 import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import reactor.core.publisher.Flux;
@@ -53,7 +54,9 @@ public class LlmMeshController {
 
     @Get(value = "/models", produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "The models callers may name: '<connection>/<model>' (OpenAI's list of models)")
-    @ApiResponse(responseCode = "200", description = "OpenAI's list of models")
+    @ApiResponse(responseCode = "200", description = "OpenAI's list of models: object 'list', data [{id, object, owned_by}]",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object",
+                    additionalProperties = Schema.AdditionalPropertiesValue.TRUE)))
     public MutableHttpResponse<String> models() {
         return HttpResponse.ok(mesh.models()).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
@@ -64,7 +67,10 @@ public class LlmMeshController {
             + "is '<connection>/<model>'; stream true relays the provider's server-sent events as they arrive. "
             + "Provider 429 and 5xx are tried again with back-off (honouring Retry-After), then answered with their "
             + "status in OpenAI's error shape.")
-    @ApiResponse(responseCode = "200", description = "OpenAI's chat completion, or its chunks as server-sent events")
+    @ApiResponse(responseCode = "200", description = "OpenAI's chat completion, or its chunks as server-sent events",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object",
+                    additionalProperties = Schema.AdditionalPropertiesValue.TRUE)),
+                @Content(mediaType = MediaType.TEXT_EVENT_STREAM, schema = @Schema(type = "string"))})
     @ApiResponse(responseCode = "400", description = "OpenAI's error: the body, model (unknown connection, or a model "
             + "the connection does not allow) or messages, named in error.param",
             content = @Content(mediaType = MediaType.APPLICATION_JSON))
