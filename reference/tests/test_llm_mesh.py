@@ -1,5 +1,5 @@
 """ModelCat's LLM mesh works with the real OpenAI SDK: base_url is <catalog>/api/v1/llm/v1, the api_key a ModelCat
-API token, model '<connection>/<model>'. The connection points at test-support's FakeLlmProvider, which echoes the
+API token, model '<connection>/<model>'; so does LangChain's ChatOpenAI (langchain-openai). The connection points at test-support's FakeLlmProvider, which echoes the
 last message ("echo: ...") and counts words as tokens.
 
 system-tests' LlmMeshSystemTest sets the environment:
@@ -66,3 +66,15 @@ def test_a_wrong_token_is_refused():
     bad = openai.OpenAI(base_url=BASE_URL, api_key="mc_pat_not-a-token", max_retries=0)
     with pytest.raises(openai.AuthenticationError):
         bad.chat.completions.create(model=os.environ["MODELCAT_LLM_MODEL"], messages=MESSAGES)
+
+
+def test_langchain_chat_openai_calls_the_mesh():
+    from langchain_openai import ChatOpenAI
+
+    llm = ChatOpenAI(base_url=BASE_URL, api_key=os.environ["MODELCAT_LLM_TOKEN"],
+                     model=os.environ["MODELCAT_LLM_MODEL"], max_retries=0)
+    messages = [("system", "You repeat."), ("human", "hello from python")]
+    answer = llm.invoke(messages)
+    assert answer.content == "echo: hello from python"
+    assert answer.usage_metadata["total_tokens"] == 7
+    assert "".join(chunk.content for chunk in llm.stream(messages)) == "echo: hello from python"

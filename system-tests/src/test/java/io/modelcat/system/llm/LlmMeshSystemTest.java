@@ -55,15 +55,16 @@ class LlmMeshSystemTest {
         env.put("MODELCAT_LLM_REFUSED_MODEL", "fake/fake-large");
         String output = ReferencePython.run(Duration.ofMinutes(3), env, "-m", "pytest", "-v", "-p", "no:cacheprovider",
                 "reference/tests/test_llm_mesh.py");
-        assertThat(output).contains("5 passed").doesNotContain("skipped");
+        assertThat(output).contains("6 passed").doesNotContain("skipped");
 
-        assertThat(provider.requests("/v1/chat/completions")).hasSize(2).allSatisfy(r -> {
+        // Two calls of the openai SDK, two of LangChain's ChatOpenAI (a plain call and a stream each).
+        assertThat(provider.requests("/v1/chat/completions")).hasSize(4).allSatisfy(r -> {
             assertThat(r.header("Authorization")).isEqualTo("Bearer " + PROVIDER_KEY);
             assertThat(r.header("X-Team")).isEqualTo("system-tests");
         });
         RunningSystem.Answer usage = system.get("/api/v1/llm/usage");
         assertThat(usage.status()).isEqualTo(200);
-        assertThat(usage.body()).contains("\"username\":\"llm-notebook\"").contains("\"totalTokens\":14");
+        assertThat(usage.body()).contains("\"username\":\"llm-notebook\"").contains("\"totalTokens\":28");
     }
 
     /** A new account of {@code role} and a personal API token of it, made by the admin. */
