@@ -119,6 +119,8 @@ public final class LocalSystem {
         Map<String, String> runnerEnv = new HashMap<>(childEnv);
         runnerEnv.put("MODELCAT_RUNNER_SERVE_URL", env.getOrDefault("MODELCAT_RUNNER_SERVE_URL",
                 "http://localhost:" + runnerPort));
+        // Bulk tests of prompt flows call LLMs through the catalog's mesh.
+        runnerEnv.put("MODELCAT_CATALOG_URL", env.getOrDefault("MODELCAT_CATALOG_URL", "http://localhost:" + port));
         // The token Prometheus scrapes the runner with: the environment's, else one made once and kept.
         runnerEnv.put("MODELCAT_METRICS_TOKEN", setting(env, "MODELCAT_METRICS_TOKEN", home.resolve("metrics.token"),
                 SecretCipher::generateKey));

@@ -59,6 +59,7 @@ public final class RunningSystem implements AutoCloseable {
             home = Files.createTempDirectory("modelcat-system");
             int port = freePort();
             base = URI.create("http://localhost:" + port);
+            sharedEnv.put("MODELCAT_CATALOG_URL", base.toString());
             start("catalog", jar("modelcat.catalogJar"), Map.of("MODELCAT_PORT", Integer.toString(port),
                     "MODELCAT_ADMIN_PASSWORD", ADMIN_PASSWORD));
             waitForHealth(base.resolve("/health"));

@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -43,6 +44,21 @@ public class Authenticator {
     public Optional<CredentialRepository.Holder> bySession(String cookieValue) {
         return check("s:" + IssuedToken.hash(cookieValue),
                 key -> credentials.useSession(key.substring(2), settings.sessionIdle(), settings.sessionMax()));
+    }
+
+    /** The person a runner calls for, with its runner token on behalf of a running bulk-test job. */
+    public Optional<CredentialRepository.Holder> byRunnerForJob(String runnerToken, UUID jobId) {
+        return check(runnerJobKey(runnerToken, jobId),
+                key -> credentials.useRunnerForJob(IssuedToken.hash(runnerToken), jobId));
+    }
+
+    /** {@link #byRunnerForJob} as checked recently, without asking the database; empty if not cached. */
+    public Optional<CredentialRepository.Holder> cachedRunnerForJob(String runnerToken, UUID jobId) {
+        return cached(runnerJobKey(runnerToken, jobId));
+    }
+
+    private static String runnerJobKey(String runnerToken, UUID jobId) {
+        return "j:" + IssuedToken.hash(runnerToken) + ":" + jobId;
     }
 
     /** The holder of a personal API token as checked recently, without asking the database; empty if not cached. */

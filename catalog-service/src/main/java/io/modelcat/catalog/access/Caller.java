@@ -21,7 +21,9 @@ public record Caller(UUID userId, String username, Role role, Method method, Str
         /** A personal API token ({@code Authorization: Bearer mc_pat_...}). */
         API_TOKEN,
         /** The web UI's session cookie. */
-        SESSION
+        SESSION,
+        /** A job-runner's runner token, on behalf of a running bulk-test job's submitter. */
+        RUNNER_FOR_JOB
     }
 
     public boolean isAdmin() {

@@ -27,6 +27,12 @@ public interface CredentialRepository {
     /** The holder of a live token of an enabled account, recording the use; empty otherwise. */
     Optional<Holder> useToken(String tokenHash);
 
+    /**
+     * For a live runner token calling on behalf of a running bulk-test job: the job's submitter (an enabled
+     * account), trusted until the runner token's end; empty otherwise.
+     */
+    Optional<Holder> useRunnerForJob(String runnerTokenHash, UUID jobId);
+
     void insertSession(UUID id, UUID userId, String tokenHash, String csrfToken, Instant expiresAt,
                        String remoteAddr, String userAgent);
 

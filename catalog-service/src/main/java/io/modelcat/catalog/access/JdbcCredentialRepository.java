@@ -103,6 +103,21 @@ final class JdbcCredentialRepository implements CredentialRepository {
     }
 
     @Override
+    public Optional<Holder> useRunnerForJob(String runnerTokenHash, UUID jobId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT u.id, u.username, u.role, COALESCE(rt.expires_at, now() + interval '1 day'), NULL AS csrf_token
+                    FROM runner_token rt, job j JOIN app_user u ON u.id = j.submitted_by
+                    WHERE rt.token_hash = ? AND rt.revoked_at IS NULL AND (rt.expires_at IS NULL OR rt.expires_at > now())
+                      AND j.id = ? AND j.kind = 'bulk-test' AND j.state = 'running' AND NOT u.disabled""")) {
+                ps.setString(1, runnerTokenHash);
+                ps.setObject(2, jobId);
+                return holder(ps);
+            }
+        });
+    }
+
+    @Override
     public void insertSession(UUID id, UUID userId, String tokenHash, String csrfToken, Instant expiresAt,
                               String remoteAddr, String userAgent) {
         db.write(c -> {

@@ -7,7 +7,7 @@ import io.modelcat.jobs.JobKind;
  * stored, kept as JSON in the job's row ({@link JobSpecs}), and read back typed by the runner.
  */
 public sealed interface JobSpec permits ImportSpec, EvaluateSpec, FinetuneSpec, PredictSpec, BatchScoreSpec,
-        BatchScoreHelperSpec, NoopSpec {
+        BatchScoreHelperSpec, BulkTestSpec, NoopSpec {
 
     JobKind kind();
 }

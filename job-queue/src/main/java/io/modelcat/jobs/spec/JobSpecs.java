@@ -27,12 +27,13 @@ public final class JobSpecs {
     private static final Map<JobKind, Class<? extends JobSpec>> SPECS = new EnumMap<>(Map.of(
             JobKind.IMPORT, ImportSpec.class, JobKind.EVALUATE, EvaluateSpec.class, JobKind.FINETUNE, FinetuneSpec.class,
             JobKind.PREDICT, PredictSpec.class, JobKind.BATCH_SCORE, BatchScoreSpec.class,
-            JobKind.BATCH_SCORE_HELPER, BatchScoreHelperSpec.class, JobKind.NOOP, NoopSpec.class));
+            JobKind.BATCH_SCORE_HELPER, BatchScoreHelperSpec.class, JobKind.BULK_TEST, BulkTestSpec.class,
+            JobKind.NOOP, NoopSpec.class));
     private static final Map<JobKind, Class<? extends JobResult>> RESULTS = new EnumMap<>(Map.of(
             JobKind.IMPORT, ImportResult.class, JobKind.EVALUATE, EvaluateResult.class,
             JobKind.FINETUNE, FinetuneResult.class, JobKind.PREDICT, PredictResult.class, JobKind.BATCH_SCORE,
             BatchScoreResult.class, JobKind.BATCH_SCORE_HELPER, BatchScoreHelperResult.class,
-            JobKind.NOOP, NoopResult.class));
+            JobKind.BULK_TEST, BulkTestResult.class, JobKind.NOOP, NoopResult.class));
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -62,6 +63,8 @@ public class AccessFilter implements Ordered {
     public static final String SESSION_COOKIE = "modelcat_session";
     /** The header carrying a session's CSRF token. */
     public static final String CSRF_HEADER = "X-CSRF-Token";
+    /** The header naming the bulk-test job a runner calls for ({@link ForBulkTestJobs}). */
+    public static final String JOB_HEADER = "X-ModelCat-Job";
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessFilter.class);
     private static final String HUB_PATH = "/hub/";
@@ -88,8 +91,15 @@ public class AccessFilter implements Ordered {
         return Ordered.HIGHEST_PRECEDENCE + 100;
     }
 
-    /** What the request presents: a personal API token, a session cookie, or a malformed or missing credential. */
-    private record Credential(Caller.Method method, String value, String problem) {
+    /**
+     * What the request presents: a personal API token, a session cookie, a runner token for a job ({@code jobId}), or
+     * a malformed or missing credential.
+     */
+    private record Credential(Caller.Method method, String value, UUID jobId, String problem) {
+
+        static Credential refused(String problem) {
+            return new Credential(null, null, null, problem);
+        }
     }
 
     @RequestFilter
@@ -105,12 +115,15 @@ public class AccessFilter implements Ordered {
             return Mono.just(ProblemResponses.of(HttpStatus.FORBIDDEN,
                     "This endpoint declares no role, so nobody may call it", request, List.of()));
         }
-        Credential credential = credential(request);
+        Credential credential = credential(request, route.getAnnotationMetadata().hasAnnotation(ForBulkTestJobs.class));
         if (credential.problem() != null) {
             return Mono.just(unauthorized(request, credential.problem()));
         }
-        Optional<CredentialRepository.Holder> cached = credential.method() == Caller.Method.API_TOKEN
-                ? authenticator.cachedApiToken(credential.value()) : authenticator.cachedSession(credential.value());
+        Optional<CredentialRepository.Holder> cached = switch (credential.method()) {
+            case API_TOKEN -> authenticator.cachedApiToken(credential.value());
+            case SESSION -> authenticator.cachedSession(credential.value());
+            case RUNNER_FOR_JOB -> authenticator.cachedRunnerForJob(credential.value(), credential.jobId());
+        };
         if (cached.isPresent() && allowed(request, credential, cached.get(), required.get())) {
             admit(request, credential, cached.get());
             return next.proceed();
@@ -120,22 +133,30 @@ public class AccessFilter implements Ordered {
                 .flatMap(refusal -> refusal.isPresent() ? Mono.just(refusal.get()) : Mono.from(next.proceed()));
     }
 
-    private static Credential credential(HttpRequest<?> request) {
+    private static Credential credential(HttpRequest<?> request, boolean forJobs) {
         String authorization = request.getHeaders().get("Authorization");
+        String job = forJobs ? request.getHeaders().get(JOB_HEADER) : null;
         if (authorization != null) {
             if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                return new Credential(null, null, "The Authorization header must be 'Bearer <API token>'");
+                return Credential.refused("The Authorization header must be 'Bearer <API token>'");
             }
             String token = authorization.substring(7).trim();
+            if (job != null) {
+                try {
+                    return new Credential(Caller.Method.RUNNER_FOR_JOB, token, UUID.fromString(job.trim()), null);
+                } catch (IllegalArgumentException e) {
+                    return Credential.refused("The " + JOB_HEADER + " header must be a job id, got '" + job + "'");
+                }
+            }
             if (!token.startsWith(IssuedToken.PERSONAL)) {
-                return new Credential(null, null, "That is not a personal API token (they start with '"
+                return Credential.refused("That is not a personal API token (they start with '"
                         + IssuedToken.PERSONAL + "'); create one on your Account page or with POST /api/v1/tokens");
             }
-            return new Credential(Caller.Method.API_TOKEN, token, null);
+            return new Credential(Caller.Method.API_TOKEN, token, null, null);
         }
         Optional<Cookie> cookie = request.getCookies().findCookie(SESSION_COOKIE);
-        return cookie.map(c -> new Credential(Caller.Method.SESSION, c.getValue(), null))
-                .orElseGet(() -> new Credential(null, null,
+        return cookie.map(c -> new Credential(Caller.Method.SESSION, c.getValue(), null, null))
+                .orElseGet(() -> Credential.refused(
                         "Sign in, or send a personal API token as 'Authorization: Bearer <token>'"));
     }
 
@@ -152,13 +173,20 @@ public class AccessFilter implements Ordered {
 
     /** The full decision, on the blocking executor: checks the credential in the database and audits a refusal. */
     private MutableHttpResponse<?> decide(HttpRequest<?> request, Credential credential, Role required) {
-        boolean session = credential.method() == Caller.Method.SESSION;
-        CredentialRepository.Holder holder = (session ? authenticator.bySession(credential.value())
-                : authenticator.byApiToken(credential.value())).orElse(null);
+        CredentialRepository.Holder holder = (switch (credential.method()) {
+            case API_TOKEN -> authenticator.byApiToken(credential.value());
+            case SESSION -> authenticator.bySession(credential.value());
+            case RUNNER_FOR_JOB -> authenticator.byRunnerForJob(credential.value(), credential.jobId());
+        }).orElse(null);
         if (holder == null) {
-            return session
-                    ? unauthorized(request, "Your session has ended; sign in again").cookie(SessionCookies.expired(request, settings))
-                    : unauthorized(request, "The API token is unknown, revoked or expired, or its account is disabled");
+            return switch (credential.method()) {
+                case SESSION -> unauthorized(request, "Your session has ended; sign in again")
+                        .cookie(SessionCookies.expired(request, settings));
+                case API_TOKEN -> unauthorized(request, "The API token is unknown, revoked or expired, or its account is "
+                        + "disabled");
+                case RUNNER_FOR_JOB -> unauthorized(request, "Calls with " + JOB_HEADER + " must carry a live runner "
+                        + "token and name a running bulk-test job whose submitter's account is enabled");
+            };
         }
         if (!csrfSatisfied(request, credential, holder)) {
             return ProblemResponses.of(HttpStatus.FORBIDDEN, "The " + CSRF_HEADER + " header is missing or wrong: "

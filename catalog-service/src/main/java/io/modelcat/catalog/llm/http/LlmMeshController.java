@@ -19,6 +19,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.access.Role;
 import io.modelcat.catalog.access.http.AccessFilter;
+import io.modelcat.catalog.access.http.ForBulkTestJobs;
 import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.llm.EventStream;
 import io.modelcat.catalog.llm.LlmCallException;
@@ -85,10 +86,13 @@ public class LlmMeshController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @ApiResponse(responseCode = "504", description = "the provider answered 504: OpenAI's error",
             content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ForBulkTestJobs
     public MutableHttpResponse<?> chat(@Nullable @Body byte[] body, @Nullable @Header("Authorization") String authorization,
                                        @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         try {
-            LlmMesh.Outcome outcome = mesh.chat(caller, bearer(authorization), body);
+            // A runner calling for a bulk test presents its runner token: not a token to pass on to an endpoint.
+            String token = caller.method() == Caller.Method.RUNNER_FOR_JOB ? null : bearer(authorization);
+            LlmMesh.Outcome outcome = mesh.chat(caller, token, body);
             if (outcome instanceof LlmMesh.Answer answer) {
                 return HttpResponse.status(status(answer.status())).body(answer.json())
                         .contentType(MediaType.APPLICATION_JSON_TYPE);

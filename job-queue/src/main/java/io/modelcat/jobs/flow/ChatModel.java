@@ -1,0 +1,38 @@
+package io.modelcat.jobs.flow;
+
+import io.modelcat.jobs.spec.ChatMessage;
+import java.util.List;
+
+/** Calls an LLM through the mesh: what a flow needs of it. */
+public interface ChatModel {
+
+    /**
+     * One chat completion.
+     *
+     * @param model       {@code <connection>/<model>}
+     * @param temperature null: the provider's default
+     * @param maxTokens   null: the provider's default
+     * @throws LlmCallFailed when the call gives no answer (after the mesh's and the client's retries)
+     */
+    Reply chat(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens) throws LlmCallFailed;
+
+    /** An answer and the tokens it took. */
+    record Reply(String text, long promptTokens, long completionTokens) {
+    }
+
+    /** A call without an answer, and why (the provider's or the mesh's error). */
+    final class LlmCallFailed extends Exception {
+
+        private final int status;
+
+        public LlmCallFailed(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        /** The mesh's HTTP status; 0 when it could not be reached. */
+        public int status() {
+            return status;
+        }
+    }
+}

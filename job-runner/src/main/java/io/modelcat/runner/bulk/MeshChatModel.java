@@ -1,0 +1,143 @@
+package io.modelcat.runner.bulk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelcat.jobs.flow.ChatModel;
+import io.modelcat.jobs.spec.ChatMessage;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Calls the LLM mesh of catalog-service (docs/llm.md) for a bulk test's job: as the runner (its runner token) on
+ * behalf of the job ({@code X-ModelCat-Job}), which the mesh counts as the call of the person who asked for the
+ * test. A 429 (a connection's limit) is waited out as its Retry-After says, without counting as a failure, so that
+ * a test faster than its connection allows slows to the limit; a 5xx or a failure to connect is tried again a few
+ * times; any other answer fails the row with the mesh's message.
+ */
+final class MeshChatModel implements ChatModel {
+
+    /** The mesh's chat route under the catalog's URL. */
+    static final String CHAT_PATH = "/api/v1/llm/v1/chat/completions";
+    /** The header naming the job a runner calls for. */
+    static final String JOB_HEADER = "X-ModelCat-Job";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int SERVER_RETRIES = 3;
+    private static final Duration LONGEST_WAIT = Duration.ofSeconds(60);
+
+    private final HttpClient http;
+    private final URI chat;
+    private final String runnerToken;
+    private final UUID jobId;
+    private final BooleanSupplier cancelled;
+
+    MeshChatModel(HttpClient http, String catalogUrl, String runnerToken, UUID jobId, BooleanSupplier cancelled) {
+        this.http = http;
+        this.chat = URI.create(catalogUrl.replaceAll("/+$", "") + CHAT_PATH);
+        this.runnerToken = runnerToken;
+        this.jobId = jobId;
+        this.cancelled = cancelled;
+    }
+
+    @Override
+    public Reply chat(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens)
+            throws LlmCallFailed {
+        ObjectNode body = JSON.createObjectNode().put("model", model);
+        messages.forEach(m -> body.withArray("messages").addObject().put("role", m.role()).put("content", m.content()));
+        if (temperature != null) {
+            body.put("temperature", temperature);
+        }
+        if (maxTokens != null) {
+            body.put("max_tokens", maxTokens);
+        }
+        HttpRequest request = HttpRequest.newBuilder(chat).timeout(Duration.ofMinutes(10))
+                .header("Authorization", "Bearer " + runnerToken).header(JOB_HEADER, jobId.toString())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        int serverFailures = 0;
+        while (true) {
+            if (cancelled.getAsBoolean()) {
+                throw new LlmCallFailed(0, "the bulk test was cancelled");
+            }
+            HttpResponse<String> answer;
+            try {
+                answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                if (++serverFailures > SERVER_RETRIES) {
+                    throw new LlmCallFailed(0, "the LLM mesh at " + chat + " could not be reached: " + e.getMessage());
+                }
+                pause(Duration.ofMillis(500L << serverFailures));
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LlmCallFailed(0, "interrupted");
+            }
+            int status = answer.statusCode();
+            if (status == 200) {
+                return reply(answer.body());
+            }
+            if (status == 429) {
+                pause(retryAfter(answer));
+                continue;
+            }
+            if (status >= 500 && ++serverFailures <= SERVER_RETRIES) {
+                pause(Duration.ofMillis(500L << serverFailures));
+                continue;
+            }
+            throw new LlmCallFailed(status, "the LLM mesh answered " + status + ": " + message(answer.body()));
+        }
+    }
+
+    private static Reply reply(String body) throws LlmCallFailed {
+        try {
+            JsonNode json = JSON.readTree(body);
+            JsonNode content = json.path("choices").path(0).path("message").path("content");
+            JsonNode usage = json.path("usage");
+            return new Reply(content.isNull() || content.isMissingNode() ? "" : content.asText(),
+                    usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0));
+        } catch (IOException e) {
+            throw new LlmCallFailed(200, "the answer is not a chat completion: " + e.getMessage());
+        }
+    }
+
+    /** The error's message in OpenAI's shape ({@code error.message}) or RFC 7807's ({@code detail}). */
+    static String message(String body) {
+        try {
+            JsonNode json = JSON.readTree(body);
+            String message = json.path("error").path("message").asText(json.path("detail").asText(""));
+            if (!message.isEmpty()) {
+                return message;
+            }
+        } catch (IOException e) {
+            // Not JSON: the text itself.
+        }
+        return body.length() > 300 ? body.substring(0, 300) + "..." : body;
+    }
+
+    private static Duration retryAfter(HttpResponse<?> answer) {
+        Duration wait = answer.headers().firstValue("Retry-After").map(v -> {
+            try {
+                return Duration.ofMillis((long) (Double.parseDouble(v.trim()) * 1000));
+            } catch (NumberFormatException e) {
+                return Duration.ofSeconds(1);
+            }
+        }).orElse(Duration.ofSeconds(1));
+        return wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait.isNegative() ? Duration.ZERO : wait;
+    }
+
+    private void pause(Duration wait) throws LlmCallFailed {
+        try {
+            Thread.sleep(Math.max(1, wait.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LlmCallFailed(0, "interrupted");
+        }
+    }
+}
