@@ -1,0 +1,200 @@
+package io.modelcat.system.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.modelcat.system.RunningSystem;
+import io.modelcat.testsupport.llm.FakeLlmProvider;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A bulk test of a two-step flow on a running system: a runner calls a local fake provider (which answers "echo: "
+ * and the last message) through the catalog's LLM mesh, compares two variants, evaluates them (classification,
+ * ROUGE and an LLM judge), re-applies evaluation methods without calling the flow again, and resumes after its
+ * runner is killed without calling answered rows again.
+ */
+class BulkTestSystemTest {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final String CHAT = "/v1/chat/completions";
+
+    /** Classify a review (its own words, or a pessimist's), then say so in a sentence. */
+    private static Map<String, Object> flow() {
+        Map<String, Object> parser = Map.of("type", "label", "labels", List.of("positive", "negative"));
+        return Map.of("name", "reviews", "inputs", List.of("review"), "steps", List.of(
+                Map.of("name", "label", "variants", List.of(
+                        Map.of("name", "plain", "model", "fake/fake-small", "prompt", "{{ review }}", "parser", parser),
+                        Map.of("name", "pessimist", "model", "fake/fake-large",
+                                "prompt", "negative, whatever '{{ review }}' says", "parser", parser))),
+                Map.of("name", "why", "variants", List.of(
+                        Map.of("name", "plain", "model", "fake/fake-small", "prompt", "The review is {{ label }}.")))));
+    }
+
+    private static String reviews(RunningSystem system, int copies) {
+        StringBuilder csv = new StringBuilder("text,label,summary\n");
+        for (int i = 0; i < copies; i++) {
+            csv.append("A positive surprise ").append(i).append(",positive,echo: The review is positive.\n");
+            csv.append("Quite positive ").append(i).append(",positive,echo: The review is positive.\n");
+            csv.append("A negative affair ").append(i).append(",negative,echo: The review is negative.\n");
+            csv.append("Negative all along ").append(i).append(",negative,echo: The review is negative.\n");
+        }
+        csv.append("meh,negative,echo: The review is negative.\n");
+        RunningSystem.Answer uploaded = system.upload("/api/v1/datasets?name=reviews", "text/csv", csv.toString());
+        assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
+        return (String) uploaded.map().get("id");
+    }
+
+    private static void setUp(RunningSystem system, FakeLlmProvider provider) {
+        RunningSystem.Answer connection = system.post("/api/v1/llm/connections", Map.of("name", "fake",
+                "kind", "openai-compatible", "baseUrl", provider.baseUrl(),
+                "allowedModels", List.of("fake-small", "fake-large"), "maxConcurrent", 3));
+        assertThat(connection.status()).as(connection.body()).isEqualTo(201);
+        RunningSystem.Answer saved = system.post("/api/v1/flows", flow());
+        assertThat(saved.status()).as(saved.body()).isEqualTo(201);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> runs(Map<String, Object> test) {
+        Map<String, Map<String, Object>> runs = new HashMap<>();
+        ((List<Map<String, Object>>) ((Map<String, Object>) test.get("result")).get("runs"))
+                .forEach(r -> runs.put((String) r.get("variant"), r));
+        return runs;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double metric(Map<String, Object> run, String name) {
+        return ((Number) ((Map<String, Object>) run.get("metrics")).get(name)).doubleValue();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void twoVariantsAreRunEvaluatedAndReEvaluatedWithoutCallingTheFlowAgain() {
+        try (FakeLlmProvider provider = FakeLlmProvider.start();
+             RunningSystem system = new RunningSystem()) {
+            system.addRunner("box", Map.of());
+            setUp(system, provider);
+            String dataset = reviews(system, 2);
+            String judge = "{% if answer == ground_truth %}5{% else %}1{% endif %}";
+            Map<String, Object> body = new HashMap<>();
+            body.put("flow", "reviews");
+            body.put("datasetId", dataset);
+            body.put("inputColumns", Map.of("review", "text"));
+            body.put("variantStep", "label");
+            body.put("concurrency", 3);
+            body.put("evaluations", List.of(
+                    Map.of("method", "classification", "output", "label", "groundTruth", "label"),
+                    Map.of("method", "rouge", "groundTruth", "summary"),
+                    Map.of("method", "llm-judge", "output", "label", "groundTruth", "label", "model", "fake/fake-small",
+                            "aspect", "relevance", "rubric", judge)));
+            RunningSystem.Answer created = system.post("/api/v1/bulk-tests", body);
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            String id = (String) created.map().get("id");
+            String job = (String) ((Map<String, Object>) created.map().get("job")).get("id");
+
+            Map<String, Object> done = system.awaitJob(job, TIMEOUT, "succeeded", "failed", "cancelled");
+            assertThat(done).as(done.toString()).containsEntry("state", "succeeded");
+            Map<String, Object> test = system.get("/api/v1/bulk-tests/" + id).map();
+            assertThat(test.get("answered")).isEqualTo(Map.of("plain", 9, "pessimist", 9));
+            Map<String, Map<String, Object>> runs = runs(test);
+
+            // The plain wording labels every review that names a label; "meh" names none and fails.
+            Map<String, Object> plain = runs.get("plain");
+            assertThat(plain).containsEntry("rows", 9).containsEntry("failedRows", 1);
+            assertThat(metric(plain, "label.accuracy")).isEqualTo(1.0);
+            assertThat(metric(plain, "label.f1_macro")).isEqualTo(1.0);
+            assertThat(metric(plain, "rougeL")).isEqualTo(1.0);
+            assertThat(metric(plain, "label.relevance")).isEqualTo(5.0);
+            assertThat(metric(plain, "label.relevance_rows")).isEqualTo(8.0);
+            // The pessimist says "negative" every time: right for the 5 negative reviews, wrong for the 4 others.
+            Map<String, Object> pessimist = runs.get("pessimist");
+            assertThat(pessimist).containsEntry("failedRows", 0);
+            assertThat(metric(pessimist, "label.accuracy")).isCloseTo(5.0 / 9, within(1e-12));
+            assertThat(metric(pessimist, "label.relevance")).isCloseTo((5 * 5 + 4 * 1) / 9.0, within(1e-12));
+            assertThat(metric(pessimist, "rouge1")).isLessThan(1.0);
+            assertThat(((Map<String, Object>) pessimist.get("confusion")).get("label")).isEqualTo(Map.of(
+                    "labels", List.of("negative", "positive"), "counts", List.of(List.of(5, 0), List.of(4, 0))));
+            // Calls: plain 8 rows x 2 steps + 1 failed first step, pessimist 9 x 2, the judge 8 + 9.
+            int calls = provider.requests(CHAT).size();
+            assertThat(calls).isEqualTo(17 + 18 + 17);
+            assertThat(provider.mostInFlight()).isLessThanOrEqualTo(3);
+
+            RunningSystem.Answer rows = system.get("/api/v1/bulk-tests/" + id + "/rows?variant=plain");
+            List<Map<String, Object>> items = (List<Map<String, Object>>) rows.map().get("items");
+            assertThat(items).hasSize(9);
+            Map<String, Object> meh = items.get(8);
+            assertThat(meh).containsEntry("row", 8).containsEntry("inputs", Map.of("review", "meh"));
+            assertThat((String) meh.get("error")).contains("names none of the labels");
+            assertThat(items.get(0).get("scores")).isEqualTo(Map.of("label.correct", 1.0, "label.relevance", 5.0,
+                    "rougeL", 1.0));
+            String csv = system.get("/api/v1/bulk-tests/" + id + "/rows.csv").body();
+            assertThat(csv.lines()).hasSize(1 + 18);
+            assertThat(csv.lines().findFirst().orElseThrow()).startsWith("variant,row,input.review,output.label,output.why,"
+                    + "output.output,error,latency_ms,prompt_tokens,completion_tokens,score.");
+            // The calls were the admin's, who asked for the test.
+            assertThat(system.get("/api/v1/llm/usage").body()).contains("\"username\":\"admin\"")
+                    .contains("\"calls\":" + calls);
+
+            // Other evaluation methods later: a new job, no call to the provider.
+            RunningSystem.Answer again = system.post("/api/v1/bulk-tests/" + id + "/evaluations", Map.of("evaluations",
+                    List.of(Map.of("method", "exact-match", "output", "label", "groundTruth", "label"),
+                            Map.of("method", "token-f1", "groundTruth", "summary"))));
+            assertThat(again.status()).as(again.body()).isEqualTo(200);
+            String second = (String) ((Map<String, Object>) again.map().get("job")).get("id");
+            assertThat(second).isNotEqualTo(job);
+            assertThat(system.awaitJob(second, TIMEOUT, "succeeded", "failed", "cancelled")).containsEntry("state", "succeeded");
+            Map<String, Map<String, Object>> reEvaluated = runs(system.get("/api/v1/bulk-tests/" + id).map());
+            assertThat(metric(reEvaluated.get("plain"), "label.exact_match")).isEqualTo(1.0);
+            assertThat(metric(reEvaluated.get("pessimist"), "label.exact_match")).isCloseTo(5.0 / 9, within(1e-12));
+            assertThat(metric(reEvaluated.get("plain"), "token_f1")).isEqualTo(1.0);
+            assertThat((Map<String, Object>) reEvaluated.get("plain").get("metrics")).doesNotContainKey("rougeL");
+            assertThat(((Map<String, Object>) system.job(second).get("result"))).containsEntry("calledRows", 0);
+            assertThat(provider.requests(CHAT)).hasSize(calls);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aTestResumesOnAnotherRunnerWithoutCallingAnsweredRowsAgain() throws Exception {
+        try (FakeLlmProvider provider = FakeLlmProvider.start();
+             RunningSystem system = new RunningSystem()) {
+            system.addRunner("doomed", Map.of());
+            setUp(system, provider);
+            provider.delay(Duration.ofMillis(150));
+            String dataset = reviews(system, 10);
+            int rows = 41;
+            Map<String, Object> body = Map.of("flow", "reviews", "datasetId", dataset, "inputColumns",
+                    Map.of("review", "text"), "concurrency", 2);
+            RunningSystem.Answer created = system.post("/api/v1/bulk-tests", body);
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            String id = (String) created.map().get("id");
+            String job = (String) ((Map<String, Object>) created.map().get("job")).get("id");
+
+            Map<String, Object> partly = system.awaitValue(TIMEOUT, () -> system.get("/api/v1/bulk-tests/" + id).map(),
+                    t -> ((Number) ((Map<String, Object>) t.get("answered")).get("default")).intValue() >= 8);
+            assertThat(((Map<String, Object>) partly.get("job")).get("state")).isEqualTo("running");
+            system.addRunner("survivor", Map.of());
+            system.kill("doomed");
+            int answeredAtKill = ((Number) ((Map<String, Object>) system.get("/api/v1/bulk-tests/" + id).map()
+                    .get("answered")).get("default")).intValue();
+
+            Map<String, Object> done = system.awaitJob(job, TIMEOUT, "succeeded", "failed", "cancelled");
+            assertThat(done).as(done.toString()).containsEntry("state", "succeeded").containsEntry("attempt", 2);
+            assertThat((String) done.get("workerId")).startsWith("survivor");
+            Map<String, Object> result = (Map<String, Object>) done.get("result");
+            assertThat(result).containsEntry("rows", rows).containsEntry("failedRows", 1);
+            assertThat(((Number) result.get("calledRows")).intValue()).isEqualTo(rows - answeredAtKill);
+            List<String> messages = new ArrayList<>();
+            system.get("/api/v1/jobs/" + job + "/logs").list().forEach(l -> messages.add((String) l.get("message")));
+            assertThat(messages).anyMatch(m -> m.startsWith("Resuming: "));
+            // Each answered row was called once (40 rows x 2 steps + "meh"'s one); calls in flight when the runner died
+            // (at most 2 rows, their first or second step) were made again.
+            int chats = provider.requests(CHAT).size();
+            assertThat(chats).isBetween(2 * 40 + 1, 2 * 40 + 1 + 2 * 2);
+        }
+    }
+}
