@@ -9,6 +9,7 @@ import io.modelcat.catalog.audit.AuditLog;
 import io.modelcat.catalog.problem.NotFoundException;
 import io.modelcat.credentials.RunnerTokens;
 import io.modelcat.store.Database;
+import io.modelcat.store.change.ChangeNotices;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Singleton;
 import jakarta.validation.constraints.Max;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -34,12 +36,14 @@ public class RunnerTokenService implements ApplicationEventListener<StartupEvent
 
     private final Database db;
     private final AuditLog audit;
+    private final Authenticator authenticator;
     private final String configuredToken;
 
-    public RunnerTokenService(Database db, AuditLog audit,
+    public RunnerTokenService(Database db, AuditLog audit, Authenticator authenticator,
                               @Nullable @Value("${modelcat.runner.token:}") String configuredToken) {
         this.db = db;
         this.audit = audit;
+        this.authenticator = authenticator;
         this.configuredToken = configuredToken == null || configuredToken.isBlank() ? null : configuredToken.trim();
     }
 
@@ -105,8 +109,16 @@ public class RunnerTokenService implements ApplicationEventListener<StartupEvent
     }
 
     public RunnerTokenView revoke(UUID id, Caller by) {
-        RunnerTokens.RunnerToken token = db.write(c -> RunnerTokens.revoke(c, id))
-                .orElseThrow(() -> new NotFoundException("no runner token has id " + id));
+        // Runners calling the LLM mesh for a bulk test are trusted for a while (Authenticator): every catalog
+        // service forgets them at once (the change notice).
+        RunnerTokens.RunnerToken token = db.write(c -> {
+            Optional<RunnerTokens.RunnerToken> revoked = RunnerTokens.revoke(c, id);
+            if (revoked.isPresent()) {
+                ChangeNotices.accessChanged(c);
+            }
+            return revoked;
+        }).orElseThrow(() -> new NotFoundException("no runner token has id " + id));
+        authenticator.forgetAll();
         audit.record(by.did("runner-token.revoke", "runner_token", id, Map.of("name", token.name())));
         return RunnerTokenView.of(token);
     }
