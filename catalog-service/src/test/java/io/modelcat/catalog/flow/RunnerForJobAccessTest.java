@@ -7,6 +7,7 @@ import io.modelcat.catalog.ApiClient;
 import io.modelcat.catalog.CatalogTestBase;
 import io.modelcat.catalog.access.Role;
 import io.modelcat.store.Database;
+import io.modelcat.store.job.Claim;
 import io.modelcat.store.job.Jobs;
 import io.modelcat.testsupport.llm.FakeLlmProvider;
 import jakarta.inject.Inject;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -50,7 +52,8 @@ class RunnerForJobAccessTest extends CatalogTestBase {
     @Test
     void aRunnerCallsTheMeshOnlyForARunningBulkTestAndAsItsSubmitter() {
         assertThat(api.post("/api/v1/llm/connections", Map.of("name", "hosted", "kind", "openai-compatible",
-                "baseUrl", provider.baseUrl(), "allowedModels", List.of("fake-small"))).status()).isEqualTo(201);
+                "baseUrl", provider.baseUrl(), "allowedModels", List.of("fake-small", "fake-large"))).status())
+                .isEqualTo(201);
         ApiClient contributor = apiAs(Role.CONTRIBUTOR);
         assertThat(contributor.post("/api/v1/flows", FlowApiTest.reviewFlow("reviews")).status()).isEqualTo(201);
         Object dataset = contributor.upload("/api/v1/datasets?name=reviews", "text/csv",
@@ -66,7 +69,8 @@ class RunnerForJobAccessTest extends CatalogTestBase {
         assertThat(callAsRunner(CHAT, runnerToken, "not-a-job").status()).isEqualTo(401);
         assertThat(callAsRunner(CHAT, runnerToken, null).status()).as("a runner token alone").isEqualTo(401);
 
-        assertThat(db.write(c -> Jobs.claim(c, job, "box-1", false))).isPresent();
+        Optional<Claim> claimed = db.write(c -> Jobs.claim(c, job, "box-1", false));
+        assertThat(claimed).isPresent();
         ApiClient.Answer answered = callAsRunner(CHAT, runnerToken, job.toString());
         assertThat(answered.status()).as(answered.toString()).isEqualTo(200);
         assertThat(answered.body()).contains("echo: hi");
