@@ -4,6 +4,7 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.interpret.UnknownTokenException;
 import io.modelcat.jobs.spec.SpecError;
 import java.util.HashMap;
 import java.util.List;
@@ -56,7 +57,12 @@ public final class FlowTemplates {
     }
 
     private static String describe(TemplateError error) {
-        String message = error.getMessage() == null ? error.getReason().toString() : error.getMessage();
+        String message;
+        if (error.getException() instanceof UnknownTokenException unknown) {
+            message = "'" + unknown.getToken() + "' is not a name the template can use";
+        } else {
+            message = error.getMessage() == null ? error.getReason().toString() : error.getMessage();
+        }
         return error.getLineno() > 0 ? "line " + error.getLineno() + ": " + message : message;
     }
 }
