@@ -559,6 +559,12 @@ SEQ2SEQ_SEARCHES = [
                          bad_words_ids=[[5], [7, 8]])),
     ("beam3-forced", dict(num_beams=3, forced_bos_token_id=7, forced_eos_token_id=3, max_new_tokens=9,
                           length_penalty=-0.5)),
+    # Without processors: the tiny T5s' finished beams rank differently if the length that divides their score
+    # counted one token more (as older transformers did), so these pin the count to the new tokens, eos included.
+    ("beam4-length-penalty-0.5", dict(num_beams=4, length_penalty=0.5, early_stopping=False,
+                                      max_new_tokens=SEQ2SEQ_NEW_TOKENS)),
+    ("beam4-length-penalty-3", dict(num_beams=4, length_penalty=3.0, early_stopping=False,
+                                    max_new_tokens=SEQ2SEQ_NEW_TOKENS)),
     ("greedy-processors", dict(num_beams=1, repetition_penalty=1.4, no_repeat_ngram_size=2, min_length=6,
                                bad_words_ids=[[12], [20, 21]], max_new_tokens=SEQ2SEQ_NEW_TOKENS)),
     ("defaults", dict()),
