@@ -17,7 +17,8 @@ left (`greedy_batch`). They come last, each with its own seed, so that the model
 
 The encoder-decoder models (t5-v1_0 with a ReLU feed-forward and a tied, rescaled head; t5-v1_1 with gated GELU and
 its own lm_head.weight, saved as flan-t5 is on the Hub; bart with DistilBART's fewer decoder layers and a
-generation_config.json of summarisation settings) work on token ids alone. Their outputs are in
+generation_config.json of summarisation settings; marian with sinusoidal positions and opus-mt's pad-as-start and
+banned pad) work on token ids alone. Their outputs are in
 `seq2seq-reference-outputs.json`: teacher-forced logits of a right-padded encoder batch, and the ids that greedy and
 beam searches under transformers' logits processors generate for it. They come last, each with its own seed.
 
@@ -586,6 +587,15 @@ def bart_config(t):
                         max_position_embeddings=32, scale_embedding=True, init_std=0.2)
 
 
+def marian_config(t):
+    # As opus-mt: the pad token (the last id) starts the decoder, eos 0, scaled embeddings, swish; sinusoidal positions.
+    return t.MarianConfig(vocab_size=SEQ2SEQ_VOCAB, d_model=32, encoder_layers=2, decoder_layers=2,
+                          encoder_attention_heads=4, decoder_attention_heads=4, encoder_ffn_dim=64, decoder_ffn_dim=64,
+                          max_position_embeddings=64, scale_embedding=True, activation_function="swish",
+                          pad_token_id=SEQ2SEQ_VOCAB - 1, decoder_start_token_id=SEQ2SEQ_VOCAB - 1, eos_token_id=0,
+                          forced_eos_token_id=0, init_std=0.2)
+
+
 # name, transformers class, config, what its generation_config.json adds (as summarisation checkpoints ship it)
 SEQ2SEQS = [
     ("t5-v1_0", "T5ForConditionalGeneration", lambda t: t5_config(t, "relu", True), {}),
@@ -594,14 +604,18 @@ SEQ2SEQS = [
     ("bart", "BartForConditionalGeneration", bart_config,
      dict(num_beams=4, length_penalty=2.0, no_repeat_ngram_size=3, min_length=5, max_length=14, early_stopping=True,
           forced_bos_token_id=0)),
+    # opus-mt's generation config bans the pad token, which is also the decoder start token.
+    ("marian", "MarianMTModel", marian_config, dict(num_beams=4, max_length=16, bad_words_ids=[[SEQ2SEQ_VOCAB - 1]]),
+     0.6),
 ]
 
 
 class Seq2SeqFixture:
     """One tiny encoder-decoder model on token ids: built, saved as the Hub has it, reloaded, and run."""
 
-    def __init__(self, name, class_name, make_config, generation_defaults):
+    def __init__(self, name, class_name, make_config, generation_defaults, eos_pull=1.0):
         self.name, self.class_name, self.generation_defaults = name, class_name, generation_defaults
+        self.eos_pull = eos_pull
         config = make_config(transformers)
         self.model = getattr(transformers, class_name)._from_config(config, attn_implementation="eager")
         with torch.no_grad():
@@ -620,14 +634,15 @@ class Seq2SeqFixture:
             self.make_eos_compete()
 
     def make_eos_compete(self):
-        """Moves the end-of-sequence logit to the best logit on average over the teacher-forced inputs, so that
-        searches end at different lengths (a random model's eos is otherwise rarely chosen)."""
+        """Moves the end-of-sequence logit to the best logit on average over the teacher-forced inputs (a fraction
+        `eos_pull` of the way), so that searches end at different lengths (a random model's eos is otherwise rarely
+        chosen)."""
         config = self.model.config
         ids, mask, decoder_ids = self.inputs()
         output = self.model.eval()(input_ids=torch.tensor(ids), attention_mask=torch.tensor(mask),
                                    decoder_input_ids=torch.tensor(decoder_ids), output_hidden_states=True)
-        gap = (output.logits.max(-1).values - output.logits[..., config.eos_token_id]).mean()
-        if self.class_name.startswith("Bart"):
+        gap = (output.logits.max(-1).values - output.logits[..., config.eos_token_id]).mean() * self.eos_pull
+        if not self.class_name.startswith("T5"):
             self.model.final_logits_bias[0, config.eos_token_id] += gap
             return
         hidden = output.decoder_hidden_states[-1]

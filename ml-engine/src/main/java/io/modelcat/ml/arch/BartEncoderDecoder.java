@@ -9,7 +9,8 @@ import io.modelcat.ml.checkpoint.HfConfig;
  * Hugging Face {@code BartForConditionalGeneration} (DistilBART is the same with other layer counts): token embeddings
  * (times sqrt(d_model) with {@code scale_embedding}) plus learned positions offset by 2, {@code layernorm_embedding},
  * post-layer-norm blocks with biased projections and a GELU feed-forward, and a head tied to the shared embeddings plus
- * {@code final_logits_bias}.
+ * {@code final_logits_bias}. {@code MarianMTModel} is the same network with sinusoidal positions (computed, not
+ * stored; no offset) and no {@code layernorm_embedding}.
  */
 final class BartEncoderDecoder implements EncoderDecoderBody {
 
@@ -26,14 +27,21 @@ final class BartEncoderDecoder implements EncoderDecoderBody {
     private final String activation;
     private final String embeddings;
     private final String head;
+    private final boolean sinusoidal;
+    private final int model;
 
-    BartEncoderDecoder(HfConfig config, Layers layers) {
+    BartEncoderDecoder(HfConfig config, Layers layers, Seq2SeqFamily family) {
         this.layers = layers;
+        this.sinusoidal = family == Seq2SeqFamily.MARIAN;
+        if (sinusoidal && !config.booleanValue("share_encoder_decoder_embeddings", true)) {
+            throw new IllegalArgumentException("Marian models with separate encoder and decoder vocabularies are not "
+                    + "supported");
+        }
         this.encoderLayers = config.requiredInt("encoder_layers");
         this.decoderLayers = config.requiredInt("decoder_layers");
         this.encoderHeads = config.requiredInt("encoder_attention_heads");
         this.decoderHeads = config.requiredInt("decoder_attention_heads");
-        int model = config.requiredInt("d_model");
+        this.model = config.requiredInt("d_model");
         if (model % encoderHeads != 0 || model % decoderHeads != 0) {
             throw new IllegalArgumentException("d_model " + model + " is not a multiple of the attention heads");
         }
@@ -123,9 +131,32 @@ final class BartEncoderDecoder implements EncoderDecoderBody {
         if (embeddingScale != 1f) {
             tokens = tokens.mul(layers.constants().of(embeddingScale));
         }
+        if (sinusoidal) {
+            return tokens.add(sinusoids(ids, offset, length));
+        }
         NDArray learned = layers.embedding(ids.getManager().create(positions, new Shape(1, length)),
                 stack + ".embed_positions.weight");
         return layers.layerNorm(tokens.add(learned), stack + ".layernorm_embedding", 1e-5f);
+    }
+
+    /**
+     * Marian's position embeddings of {@code length} positions from {@code offset} on, (1, length, d_model): the sines
+     * of position / 10000^(2i / d) in the first half of each vector, the cosines in the second, computed in float64
+     * and stored as float32, as transformers builds its table.
+     */
+    private NDArray sinusoids(NDArray like, int offset, int length) {
+        int half = (model + 1) / 2;
+        float[] table = new float[length * model];
+        for (int row = 0; row < length; row++) {
+            double position = offset + row;
+            for (int j = 0; j < model; j++) {
+                double angle = position / Math.pow(10000, 2.0 * (j / 2) / model);
+                // Even j fill the sine half in order, odd j the cosine half.
+                int column = j % 2 == 0 ? j / 2 : half + j / 2;
+                table[row * model + column] = (float) (j % 2 == 0 ? Math.sin(angle) : Math.cos(angle));
+            }
+        }
+        return like.getManager().create(table, new Shape(1, length, model));
     }
 
     private NDList crossKeyValue(NDArray encoderHidden, String attention) {

@@ -21,7 +21,7 @@ public final class EncoderDecoderNetwork {
         Layers layers = new Layers(weights, constants);
         return new EncoderDecoderNetwork(switch (family) {
             case T5 -> new T5EncoderDecoder(config, layers);
-            case BART -> new BartEncoderDecoder(config, layers);
+            case BART, MARIAN -> new BartEncoderDecoder(config, layers, family);
         });
     }
 

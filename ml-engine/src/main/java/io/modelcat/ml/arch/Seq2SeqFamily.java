@@ -12,7 +12,9 @@ public enum Seq2SeqFamily {
     /** T5 v1.0 and v1.1 / flan-T5 ({@code feed_forward_proj} relu or gated-gelu). */
     T5("T5ForConditionalGeneration"),
     /** BART and DistilBART (the same architecture with fewer layers). */
-    BART("BartForConditionalGeneration");
+    BART("BartForConditionalGeneration"),
+    /** Marian (Helsinki-NLP opus-mt): BART's network with sinusoidal positions and no embedding layer norm. */
+    MARIAN("MarianMTModel");
 
     private final String transformersClass;
 
@@ -30,6 +32,7 @@ public enum Seq2SeqFamily {
         return switch (modelType.toLowerCase(Locale.ROOT)) {
             case "t5" -> Optional.of(T5);
             case "bart" -> Optional.of(BART);
+            case "marian" -> Optional.of(MARIAN);
             default -> Optional.empty();
         };
     }

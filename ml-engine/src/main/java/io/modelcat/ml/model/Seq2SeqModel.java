@@ -49,7 +49,7 @@ public final class Seq2SeqModel implements AutoCloseable {
         HfConfig config = HfConfig.read(modelDirectory.resolve("config.json"));
         Seq2SeqFamily family = Seq2SeqFamily.ofModelType(config.modelType()).orElseThrow(() ->
                 new IllegalArgumentException("model_type " + config.modelType() + " is not an encoder-decoder the "
-                        + "engine runs (it runs t5 and bart)"));
+                        + "engine runs (it runs t5, bart and marian)"));
         Model djlModel = Model.newInstance(modelDirectory.getFileName().toString(), device, ModelLoader.ENGINE);
         try {
             NDManager manager = djlModel.getNDManager();

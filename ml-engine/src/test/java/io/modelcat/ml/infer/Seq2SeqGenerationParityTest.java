@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Seq2SeqGenerationParityTest {
 
     static Stream<String> models() {
-        return Stream.of("t5-v1_0", "t5-v1_1", "bart");
+        return Stream.of("t5-v1_0", "t5-v1_1", "bart", "marian");
     }
 
     static Stream<Arguments> searches() {
@@ -106,6 +106,16 @@ class Seq2SeqGenerationParityTest {
             assertThat(defaults.padTokenId()).isEqualTo(0L);
             // No max_position_embeddings in a T5 config: 20 new tokens after the start token.
             assertThat(defaults.resolvedMaxLength(model.config())).isEqualTo(21);
+        }
+        try (Seq2SeqModel model = Seq2SeqModel.load(Fixtures.model("marian"))) {
+            GenerationSettings defaults = new Seq2SeqGenerator(model).modelDefaults();
+            // opus-mt: the pad token starts the decoder and is never generated.
+            assertThat(defaults.decoderStartTokenId()).isEqualTo(47L);
+            assertThat(defaults.padTokenId()).isEqualTo(47L);
+            assertThat(defaults.badWordsIds()).containsExactly(List.of(47L));
+            assertThat(defaults.eosTokenIds()).containsExactly(0L);
+            assertThat(defaults.forcedEosTokenId()).isEqualTo(0L);
+            assertThat(defaults.resolvedMaxLength(model.config())).isEqualTo(16);
         }
     }
 

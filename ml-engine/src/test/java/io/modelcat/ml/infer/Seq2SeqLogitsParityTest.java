@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Seq2SeqLogitsParityTest {
 
     static Stream<String> models() {
-        return Stream.of("t5-v1_0", "t5-v1_1", "bart");
+        return Stream.of("t5-v1_0", "t5-v1_1", "bart", "marian");
     }
 
     @ParameterizedTest

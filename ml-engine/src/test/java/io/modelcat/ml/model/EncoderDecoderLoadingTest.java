@@ -20,13 +20,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EncoderDecoderLoadingTest {
 
     static Stream<String> models() {
-        return Stream.of("t5-v1_0", "t5-v1_1", "bart");
+        return Stream.of("t5-v1_0", "t5-v1_1", "bart", "marian");
     }
 
     @Test
     void theLoaderRecognisesEncoderDecodersAndSendsThemToTheirOwnEntryPoint() {
         assertThat(Seq2SeqFamily.ofModelType("t5")).contains(Seq2SeqFamily.T5);
         assertThat(Seq2SeqFamily.ofModelType("bart")).contains(Seq2SeqFamily.BART);
+        assertThat(Seq2SeqFamily.ofModelType("marian")).contains(Seq2SeqFamily.MARIAN);
         assertThat(Seq2SeqFamily.ofModelType("bert")).isEmpty();
         assertThat(Seq2SeqFamily.T5.transformersClass()).isEqualTo("T5ForConditionalGeneration");
         assertThat(Seq2SeqFamily.BART.transformersClass()).isEqualTo("BartForConditionalGeneration");
