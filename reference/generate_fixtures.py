@@ -707,6 +707,16 @@ class Seq2SeqFixture:
         return rows
 
 
+def t5_buckets():
+    """transformers' relative-position buckets for T5's usual settings (32 buckets, distance 128), far past the range
+    of the tiny models: exact, logarithmic and capped buckets, both directions."""
+    relative = torch.arange(-300, 301)
+    bucket = transformers.models.t5.modeling_t5.T5Attention._relative_position_bucket
+    return {"num_buckets": 32, "max_distance": 128, "relative_positions": relative.tolist(),
+            "bidirectional": bucket(relative, bidirectional=True, num_buckets=32, max_distance=128).tolist(),
+            "unidirectional": bucket(relative, bidirectional=False, num_buckets=32, max_distance=128).tolist()}
+
+
 def build_seq2seq(first_seed):
     fixtures = []
     for seed, spec in enumerate(SEQ2SEQS, start=first_seed):
@@ -770,7 +780,7 @@ def main():
             fixture.save(staging / fixture.name)
             reference["models"][fixture.name] = fixture.run()
         write_reference(staging, reference)
-        seq2seq = {"generator": reference["generator"], "models": {}}
+        seq2seq = {"generator": reference["generator"], "models": {}, "t5_buckets": t5_buckets()}
         for fixture in build_seq2seq(first_seed=len(HEADS) + len(CHATS) + len(DECODERS) + 1):
             fixture.save(staging / fixture.name)
             seq2seq["models"][fixture.name] = fixture.run()
