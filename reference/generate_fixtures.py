@@ -604,9 +604,10 @@ SEQ2SEQS = [
     ("bart", "BartForConditionalGeneration", bart_config,
      dict(num_beams=4, length_penalty=2.0, no_repeat_ngram_size=3, min_length=5, max_length=14, early_stopping=True,
           forced_bos_token_id=0)),
-    # opus-mt's generation config bans the pad token, which is also the decoder start token.
-    ("marian", "MarianMTModel", marian_config, dict(num_beams=4, max_length=16, bad_words_ids=[[SEQ2SEQ_VOCAB - 1]]),
-     0.6),
+    # opus-mt's generation config bans the pad token, which is also the decoder start token, and renormalises the
+    # scores after the processors.
+    ("marian", "MarianMTModel", marian_config, dict(num_beams=4, max_length=16, bad_words_ids=[[SEQ2SEQ_VOCAB - 1]],
+                                                    renormalize_logits=True), 0.6),
 ]
 
 

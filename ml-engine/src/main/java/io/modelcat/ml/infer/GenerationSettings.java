@@ -29,11 +29,13 @@ import java.util.Optional;
  * @param eosTokenIds the tokens that end a sequence
  * @param padTokenId what a finished row of a greedy batch gets after its end
  * @param decoderStartTokenId the decoder's first input
+ * @param renormalizeLogits log-softmax the scores again after the processors (opus-mt's generation config asks for it;
+ *     it changes beam scores, not greedy choices)
  */
 public record GenerationSettings(Integer maxLength, Integer maxNewTokens, Integer minLength, Integer minNewTokens,
         int numBeams, double lengthPenalty, EarlyStopping earlyStopping, int noRepeatNgramSize,
         double repetitionPenalty, List<List<Long>> badWordsIds, Long forcedBosTokenId, Long forcedEosTokenId,
-        List<Long> eosTokenIds, long padTokenId, long decoderStartTokenId) {
+        List<Long> eosTokenIds, long padTokenId, long decoderStartTokenId, boolean renormalizeLogits) {
 
     /** {@code generate}'s length without any setting: this many tokens after the decoder start token. */
     public static final int DEFAULT_MAX_LENGTH = 20;
@@ -88,6 +90,7 @@ public record GenerationSettings(Integer maxLength, Integer maxNewTokens, Intege
         JsonNode config = read(modelDirectory.resolve("config.json"));
         Path generationFile = modelDirectory.resolve("generation_config.json");
         JsonNode generation = Files.isRegularFile(generationFile) ? read(generationFile) : config;
+        refuseUnsupported(generation);
         List<Long> eos = longs(first(generation, config, "eos_token_id"));
         Optional<Long> pad = optionalLong(first(generation, config, "pad_token_id"));
         long start = optionalLong(first(generation, config, "decoder_start_token_id"))
@@ -109,10 +112,11 @@ public record GenerationSettings(Integer maxLength, Integer maxNewTokens, Intege
                 optionalDouble(generation.get("repetition_penalty")).orElse(1.0),
                 badWords,
                 optionalLong(first(generation, config, "forced_bos_token_id")).orElse(null),
-                optionalLong(first(generation, config, "forced_eos_token_id")).orElse(null),
+                forcedEos(first(generation, config, "forced_eos_token_id")),
                 eos,
                 pad.orElse(eos.isEmpty() ? 0L : eos.get(0)),
-                start);
+                start,
+                generation.path("renormalize_logits").asBoolean(false));
     }
 
     /** The maximum length, start token included, that these settings give for a model of {@code config}. */
@@ -139,79 +143,127 @@ public record GenerationSettings(Integer maxLength, Integer maxNewTokens, Intege
     public GenerationSettings withMaxLength(Integer value) {
         return new GenerationSettings(value, maxNewTokens, minLength, minNewTokens, numBeams, lengthPenalty,
                 earlyStopping, noRepeatNgramSize, repetitionPenalty, badWordsIds, forcedBosTokenId, forcedEosTokenId,
-                eosTokenIds, padTokenId, decoderStartTokenId);
+                eosTokenIds, padTokenId, decoderStartTokenId, renormalizeLogits);
     }
 
     public GenerationSettings withMaxNewTokens(Integer value) {
         return new GenerationSettings(maxLength, value, minLength, minNewTokens, numBeams, lengthPenalty,
                 earlyStopping, noRepeatNgramSize, repetitionPenalty, badWordsIds, forcedBosTokenId, forcedEosTokenId,
-                eosTokenIds, padTokenId, decoderStartTokenId);
+                eosTokenIds, padTokenId, decoderStartTokenId, renormalizeLogits);
     }
 
     public GenerationSettings withMinLength(Integer value) {
         return new GenerationSettings(maxLength, maxNewTokens, value, minNewTokens, numBeams, lengthPenalty,
                 earlyStopping, noRepeatNgramSize, repetitionPenalty, badWordsIds, forcedBosTokenId, forcedEosTokenId,
-                eosTokenIds, padTokenId, decoderStartTokenId);
+                eosTokenIds, padTokenId, decoderStartTokenId, renormalizeLogits);
     }
 
     public GenerationSettings withMinNewTokens(Integer value) {
         return new GenerationSettings(maxLength, maxNewTokens, minLength, value, numBeams, lengthPenalty,
                 earlyStopping, noRepeatNgramSize, repetitionPenalty, badWordsIds, forcedBosTokenId, forcedEosTokenId,
-                eosTokenIds, padTokenId, decoderStartTokenId);
+                eosTokenIds, padTokenId, decoderStartTokenId, renormalizeLogits);
     }
 
     public GenerationSettings withNumBeams(int value) {
         return new GenerationSettings(maxLength, maxNewTokens, minLength, minNewTokens, value, lengthPenalty,
                 earlyStopping, noRepeatNgramSize, repetitionPenalty, badWordsIds, forcedBosTokenId, forcedEosTokenId,
-                eosTokenIds, padTokenId, decoderStartTokenId);
+                eosTokenIds, padTokenId, decoderStartTokenId, renormalizeLogits);
     }
 
     public GenerationSettings withLengthPenalty(double value) {
         return new GenerationSettings(maxLength, maxNewTokens, minLength, minNewTokens, numBeams, value,
                 earlyStopping, noRepeatNgramSize, repetitionPenalty, badWordsIds, forcedBosTokenId, forcedEosTokenId,
-                eosTokenIds, padTokenId, decoderStartTokenId);
+                eosTokenIds, padTokenId, decoderStartTokenId, renormalizeLogits);
     }
 
     public GenerationSettings withEarlyStopping(EarlyStopping value) {
         return new GenerationSettings(maxLength, maxNewTokens, minLength, minNewTokens, numBeams, lengthPenalty,
                 value, noRepeatNgramSize, repetitionPenalty, badWordsIds, forcedBosTokenId, forcedEosTokenId,
-                eosTokenIds, padTokenId, decoderStartTokenId);
+                eosTokenIds, padTokenId, decoderStartTokenId, renormalizeLogits);
     }
 
     public GenerationSettings withNoRepeatNgramSize(int value) {
         return new GenerationSettings(maxLength, maxNewTokens, minLength, minNewTokens, numBeams, lengthPenalty,
                 earlyStopping, value, repetitionPenalty, badWordsIds, forcedBosTokenId, forcedEosTokenId,
-                eosTokenIds, padTokenId, decoderStartTokenId);
+                eosTokenIds, padTokenId, decoderStartTokenId, renormalizeLogits);
     }
 
     public GenerationSettings withRepetitionPenalty(double value) {
         return new GenerationSettings(maxLength, maxNewTokens, minLength, minNewTokens, numBeams, lengthPenalty,
                 earlyStopping, noRepeatNgramSize, value, badWordsIds, forcedBosTokenId, forcedEosTokenId,
-                eosTokenIds, padTokenId, decoderStartTokenId);
+                eosTokenIds, padTokenId, decoderStartTokenId, renormalizeLogits);
     }
 
     public GenerationSettings withBadWordsIds(List<List<Long>> value) {
         return new GenerationSettings(maxLength, maxNewTokens, minLength, minNewTokens, numBeams, lengthPenalty,
                 earlyStopping, noRepeatNgramSize, repetitionPenalty, value, forcedBosTokenId, forcedEosTokenId,
-                eosTokenIds, padTokenId, decoderStartTokenId);
+                eosTokenIds, padTokenId, decoderStartTokenId, renormalizeLogits);
     }
 
     public GenerationSettings withForcedBosTokenId(Long value) {
         return new GenerationSettings(maxLength, maxNewTokens, minLength, minNewTokens, numBeams, lengthPenalty,
                 earlyStopping, noRepeatNgramSize, repetitionPenalty, badWordsIds, value, forcedEosTokenId,
-                eosTokenIds, padTokenId, decoderStartTokenId);
+                eosTokenIds, padTokenId, decoderStartTokenId, renormalizeLogits);
     }
 
     public GenerationSettings withForcedEosTokenId(Long value) {
         return new GenerationSettings(maxLength, maxNewTokens, minLength, minNewTokens, numBeams, lengthPenalty,
                 earlyStopping, noRepeatNgramSize, repetitionPenalty, badWordsIds, forcedBosTokenId, value,
-                eosTokenIds, padTokenId, decoderStartTokenId);
+                eosTokenIds, padTokenId, decoderStartTokenId, renormalizeLogits);
     }
 
     public GenerationSettings withEosTokenIds(List<Long> value) {
         return new GenerationSettings(maxLength, maxNewTokens, minLength, minNewTokens, numBeams, lengthPenalty,
                 earlyStopping, noRepeatNgramSize, repetitionPenalty, badWordsIds, forcedBosTokenId, forcedEosTokenId,
-                value, padTokenId, decoderStartTokenId);
+                value, padTokenId, decoderStartTokenId, renormalizeLogits);
+    }
+
+    public GenerationSettings withRenormalizeLogits(boolean value) {
+        return new GenerationSettings(maxLength, maxNewTokens, minLength, minNewTokens, numBeams, lengthPenalty,
+                earlyStopping, noRepeatNgramSize, repetitionPenalty, badWordsIds, forcedBosTokenId, forcedEosTokenId,
+                eosTokenIds, padTokenId, decoderStartTokenId, value);
+    }
+
+    /**
+     * Settings of a generation config that change what {@code generate} produces and that the engine does not run:
+     * refused by name rather than silently ignored.
+     */
+    private static void refuseUnsupported(JsonNode generation) {
+        List<String> refused = new ArrayList<>();
+        if (generation.path("do_sample").asBoolean(false)) {
+            refused.add("do_sample");
+        }
+        if (generation.path("num_beam_groups").asInt(1) > 1) {
+            refused.add("num_beam_groups");
+        }
+        if (generation.path("num_return_sequences").asInt(1) > 1) {
+            refused.add("num_return_sequences");
+        }
+        if (generation.path("encoder_no_repeat_ngram_size").asInt(0) > 0) {
+            refused.add("encoder_no_repeat_ngram_size");
+        }
+        if (generation.path("encoder_repetition_penalty").asDouble(1.0) != 1.0) {
+            refused.add("encoder_repetition_penalty");
+        }
+        for (String key : List.of("suppress_tokens", "begin_suppress_tokens", "exponential_decay_length_penalty",
+                "sequence_bias", "force_words_ids", "constraints")) {
+            JsonNode value = generation.get(key);
+            if (value != null && !value.isNull()) {
+                refused.add(key);
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException("the engine does not run these generation settings: " + refused);
+        }
+    }
+
+    /** {@code forced_eos_token_id}: one id, or a list of one. */
+    private static Long forcedEos(JsonNode value) {
+        List<Long> ids = longs(value);
+        if (ids.size() > 1) {
+            throw new IllegalArgumentException("several forced_eos_token_id values are not supported: " + ids);
+        }
+        return ids.isEmpty() ? null : ids.get(0);
     }
 
     private static JsonNode read(Path file) {

@@ -77,6 +77,28 @@ final class LogitsProcessors {
         if (settings.forcedEosTokenId() != null && length == maxLength - 1) {
             force(scores, settings.forcedEosTokenId());
         }
+        if (settings.renormalizeLogits()) {
+            logSoftmax(scores);
+        }
+    }
+
+    /** {@code LogitNormalization}: the scores' log-softmax, in place (all minus infinity stays so). */
+    static void logSoftmax(float[] scores) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float score : scores) {
+            max = Math.max(max, score);
+        }
+        if (max == Float.NEGATIVE_INFINITY) {
+            return;
+        }
+        double sum = 0;
+        for (float score : scores) {
+            sum += Math.exp(score - max);
+        }
+        float logSum = (float) Math.log(sum);
+        for (int index = 0; index < scores.length; index++) {
+            scores[index] = scores[index] - max - logSum;
+        }
     }
 
     private static void force(float[] scores, long token) {

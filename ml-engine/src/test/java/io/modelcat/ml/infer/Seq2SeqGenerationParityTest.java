@@ -1,16 +1,21 @@
 package io.modelcat.ml.infer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelcat.ml.Fixtures;
 import io.modelcat.ml.ReferenceOutputs;
 import io.modelcat.ml.model.Seq2SeqModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -116,7 +121,25 @@ class Seq2SeqGenerationParityTest {
             assertThat(defaults.eosTokenIds()).containsExactly(0L);
             assertThat(defaults.forcedEosTokenId()).isEqualTo(0L);
             assertThat(defaults.resolvedMaxLength(model.config())).isEqualTo(16);
+            assertThat(defaults.renormalizeLogits()).isTrue();
         }
+    }
+
+    @Test
+    void generationSettingsTheEngineDoesNotRunAreRefusedByName(@TempDir Path folder) throws IOException {
+        Files.copy(Fixtures.model("bart").resolve("config.json"), folder.resolve("config.json"));
+        Files.writeString(folder.resolve("generation_config.json"),
+                "{\"do_sample\": true, \"num_beams\": 4, \"suppress_tokens\": [5], \"forced_eos_token_id\": [2]}");
+        assertThatThrownBy(() -> GenerationSettings.modelDefaults(folder))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("do_sample")
+                .hasMessageContaining("suppress_tokens");
+        Files.writeString(folder.resolve("generation_config.json"), "{\"forced_eos_token_id\": [2], \"num_beams\": 2}");
+        GenerationSettings settings = GenerationSettings.modelDefaults(folder);
+        assertThat(settings.forcedEosTokenId()).isEqualTo(2L);
+        assertThat(settings.numBeams()).isEqualTo(2);
+        // Token ids the generation config lacks come from config.json.
+        assertThat(settings.decoderStartTokenId()).isEqualTo(2L);
+        assertThat(settings.padTokenId()).isEqualTo(1L);
     }
 
     /** The call's settings over the model's, as generate(**settings) applies keyword arguments. */
