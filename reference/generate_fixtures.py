@@ -15,6 +15,13 @@ window, qwen2 with q/k/v biases, tied embeddings and a sliding window in its upp
 an explicit head size, saved as shards) also record a greedy generation of both texts as one batch padded on the
 left (`greedy_batch`). They come last, each with its own seed, so that the models before them are unchanged.
 
+The encoder-decoder models (t5-v1_0 with a ReLU feed-forward and a tied, rescaled head; t5-v1_1 with gated GELU and
+its own lm_head.weight, saved as flan-t5 is on the Hub; bart with DistilBART's fewer decoder layers and a
+generation_config.json of summarisation settings; marian with sinusoidal positions and opus-mt's pad-as-start and
+banned pad) work on token ids alone. Their outputs are in
+`seq2seq-reference-outputs.json`: teacher-forced logits of a right-padded encoder batch, and the ids that greedy and
+beam searches under transformers' logits processors generate for it. They come last, each with its own seed.
+
 The first three models (bert, distilbert, gpt2) are the original November 2026 fixtures: same configs, same
 seed, same order, same tokenizer, so they come out bit for bit as they were. The others give every head the
 engine supports a checkpoint of its own.
@@ -32,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 import safetensors
+import safetensors.torch
 import tokenizers
 import torch
 import transformers
@@ -515,9 +523,9 @@ def tensor(t):
     return {"shape": list(t.shape), "values": [float(v) for v in t.detach().to(torch.float32).flatten().tolist()]}
 
 
-def write_reference(folder, reference):
-    """reference-outputs.json in `folder`, keys sorted, so that a regeneration compares line by line."""
-    with open(folder / "reference-outputs.json", "w", encoding="utf-8") as f:
+def write_reference(folder, reference, file_name="reference-outputs.json"):
+    """reference-outputs.json (or `file_name`) in `folder`, keys sorted, so that a regeneration compares line by line."""
+    with open(folder / file_name, "w", encoding="utf-8") as f:
         json.dump(reference, f, indent=1, sort_keys=True, ensure_ascii=False)
         f.write("\n")
 
@@ -530,6 +538,192 @@ def replace_folder(staging, target):
         os.rename(target, old)
     os.rename(staging, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+# Encoder-decoder models (made after everything above, each with its own seed). They work on token ids alone (no
+# tokenizer), and their reference outputs go to seq2seq-reference-outputs.json so that the loops over the
+# single-stack fixtures of reference-outputs.json do not meet them.
+SEQ2SEQ_VOCAB = 48
+# Encoder rows of 7 and 4 real ids (the batch is padded on the right); decoder rows for teacher forcing.
+SEQ2SEQ_SOURCE = [[13, 27, 8, 40, 19, 33], [22, 9, 31]]
+SEQ2SEQ_TARGET = [[17, 4, 29, 11], [36, 36, 5, 44]]
+SEQ2SEQ_NEW_TOKENS = 12
+# Beam searches under transformers' logits processors, each over the padded batch. "defaults" generates with
+# the model's generation_config.json alone.
+SEQ2SEQ_SEARCHES = [
+    ("beam4-early-stopping", dict(num_beams=4, length_penalty=2.0, no_repeat_ngram_size=2, min_length=5,
+                                  repetition_penalty=1.3, early_stopping=True, max_new_tokens=SEQ2SEQ_NEW_TOKENS)),
+    ("beam4-no-early-stopping", dict(num_beams=4, length_penalty=0.6, no_repeat_ngram_size=3, min_new_tokens=4,
+                                     repetition_penalty=1.15, early_stopping=False,
+                                     max_new_tokens=SEQ2SEQ_NEW_TOKENS)),
+    ("beam4-never", dict(num_beams=4, length_penalty=1.5, early_stopping="never", max_length=10,
+                         bad_words_ids=[[5], [7, 8]])),
+    ("beam3-forced", dict(num_beams=3, forced_bos_token_id=7, forced_eos_token_id=3, max_new_tokens=9,
+                          length_penalty=-0.5)),
+    # Without processors: the tiny T5s' finished beams rank differently if the length that divides their score
+    # counted one token more (as older transformers did), so these pin the count to the new tokens, eos included.
+    ("beam4-length-penalty-0.5", dict(num_beams=4, length_penalty=0.5, early_stopping=False,
+                                      max_new_tokens=SEQ2SEQ_NEW_TOKENS)),
+    ("beam4-length-penalty-3", dict(num_beams=4, length_penalty=3.0, early_stopping=False,
+                                    max_new_tokens=SEQ2SEQ_NEW_TOKENS)),
+    ("greedy-processors", dict(num_beams=1, repetition_penalty=1.4, no_repeat_ngram_size=2, min_length=6,
+                               bad_words_ids=[[12], [20, 21]], max_new_tokens=SEQ2SEQ_NEW_TOKENS)),
+    ("defaults", dict()),
+]
+
+
+def t5_config(t, feed_forward, tied):
+    return t.T5Config(vocab_size=SEQ2SEQ_VOCAB, d_model=32, d_kv=8, d_ff=64, num_layers=2, num_decoder_layers=2,
+                      num_heads=4, relative_attention_num_buckets=8, relative_attention_max_distance=16,
+                      feed_forward_proj=feed_forward, tie_word_embeddings=tied, decoder_start_token_id=0,
+                      pad_token_id=0, eos_token_id=1)
+
+
+def bart_config(t):
+    # DistilBART's shape: fewer decoder than encoder layers; scale_embedding as Marian and some BART checkpoints.
+    # Larger initial weights than the default 0.02, with which the decoder hardly hears the encoder.
+    return t.BartConfig(vocab_size=SEQ2SEQ_VOCAB, d_model=32, encoder_layers=2, decoder_layers=1,
+                        encoder_attention_heads=4, decoder_attention_heads=4, encoder_ffn_dim=64, decoder_ffn_dim=64,
+                        max_position_embeddings=32, scale_embedding=True, init_std=0.2)
+
+
+def marian_config(t):
+    # As opus-mt: the pad token (the last id) starts the decoder, eos 0, scaled embeddings, swish; sinusoidal positions.
+    return t.MarianConfig(vocab_size=SEQ2SEQ_VOCAB, d_model=32, encoder_layers=2, decoder_layers=2,
+                          encoder_attention_heads=4, decoder_attention_heads=4, encoder_ffn_dim=64, decoder_ffn_dim=64,
+                          max_position_embeddings=64, scale_embedding=True, activation_function="swish",
+                          pad_token_id=SEQ2SEQ_VOCAB - 1, decoder_start_token_id=SEQ2SEQ_VOCAB - 1, eos_token_id=0,
+                          forced_eos_token_id=0, init_std=0.2)
+
+
+# name, transformers class, config, what its generation_config.json adds (as summarisation checkpoints ship it)
+SEQ2SEQS = [
+    ("t5-v1_0", "T5ForConditionalGeneration", lambda t: t5_config(t, "relu", True), {}),
+    # As flan-t5 is on the Hub (saved by transformers 4): tie_word_embeddings false with its own lm_head.weight.
+    ("t5-v1_1", "T5ForConditionalGeneration", lambda t: t5_config(t, "gated-gelu", False), {}),
+    ("bart", "BartForConditionalGeneration", bart_config,
+     dict(num_beams=4, length_penalty=2.0, no_repeat_ngram_size=3, min_length=5, max_length=14, early_stopping=True,
+          forced_bos_token_id=0)),
+    # opus-mt's generation config bans the pad token, which is also the decoder start token, and renormalises the
+    # scores after the processors.
+    ("marian", "MarianMTModel", marian_config, dict(num_beams=4, max_length=16, bad_words_ids=[[SEQ2SEQ_VOCAB - 1]],
+                                                    renormalize_logits=True), 0.6),
+]
+
+
+class Seq2SeqFixture:
+    """One tiny encoder-decoder model on token ids: built, saved as the Hub has it, reloaded, and run."""
+
+    def __init__(self, name, class_name, make_config, generation_defaults, eos_pull=1.0):
+        self.name, self.class_name, self.generation_defaults = name, class_name, generation_defaults
+        self.eos_pull = eos_pull
+        config = make_config(transformers)
+        self.model = getattr(transformers, class_name)._from_config(config, attn_implementation="eager")
+        with torch.no_grad():
+            # Nothing trivially one or zero: layer norms, biases (final_logits_bias too) and the pad row perturbed.
+            for key, value in self.model.state_dict().items():
+                if "norm" in key and key.endswith("weight"):
+                    value.copy_(1 + 0.2 * torch.randn_like(value))
+                elif key.endswith("bias") and "relative_attention_bias" not in key:
+                    value.copy_(0.2 * torch.randn_like(value))
+            shared = self.model.get_input_embeddings().weight
+            shared[config.pad_token_id] = torch.randn_like(shared[config.pad_token_id])
+            self.untied_head = class_name.startswith("T5") and not config.scale_decoder_outputs
+            if self.untied_head:
+                # transformers 5 ties T5's head in memory; the saved checkpoint gets this one (see save).
+                self.model.lm_head.weight = torch.nn.Parameter(torch.randn(shared.shape) * shared.std())
+            self.make_eos_compete()
+
+    def make_eos_compete(self):
+        """Moves the end-of-sequence logit to the best logit on average over the teacher-forced inputs (a fraction
+        `eos_pull` of the way), so that searches end at different lengths (a random model's eos is otherwise rarely
+        chosen)."""
+        config = self.model.config
+        ids, mask, decoder_ids = self.inputs()
+        output = self.model.eval()(input_ids=torch.tensor(ids), attention_mask=torch.tensor(mask),
+                                   decoder_input_ids=torch.tensor(decoder_ids), output_hidden_states=True)
+        gap = (output.logits.max(-1).values - output.logits[..., config.eos_token_id]).mean() * self.eos_pull
+        if not self.class_name.startswith("T5"):
+            self.model.final_logits_bias[0, config.eos_token_id] += gap
+            return
+        hidden = output.decoder_hidden_states[-1]
+        if config.scale_decoder_outputs:
+            hidden = hidden * config.d_model ** -0.5
+        direction = hidden.mean(dim=(0, 1))
+        self.model.lm_head.weight[config.eos_token_id] += gap * direction / direction.dot(direction)
+
+    def inputs(self):
+        """The encoder batch padded on the right (each row ending with eos) and the decoder rows."""
+        config = self.model.config
+        eos, pad, start = config.eos_token_id, config.pad_token_id, config.decoder_start_token_id
+        length = max(len(row) + 1 for row in SEQ2SEQ_SOURCE)
+        ids = [row + [eos] + [pad] * (length - len(row) - 1) for row in SEQ2SEQ_SOURCE]
+        mask = [[1] * (len(row) + 1) + [0] * (length - len(row) - 1) for row in SEQ2SEQ_SOURCE]
+        return ids, mask, [[start] + row for row in SEQ2SEQ_TARGET]
+
+    def save(self, directory):
+        self.model.save_pretrained(directory)
+        if self.untied_head:
+            weights = safetensors.torch.load_file(directory / "model.safetensors")
+            weights["lm_head.weight"] = self.model.lm_head.weight.detach().clone()
+            safetensors.torch.save_file(weights, directory / "model.safetensors", metadata={"format": "pt"})
+            config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+            config.pop("scale_decoder_outputs")
+            config["tie_word_embeddings"] = False
+            (directory / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n",
+                                                   encoding="utf-8")
+        if self.generation_defaults:
+            self.model.generation_config.update(**self.generation_defaults)
+            self.model.generation_config.save_pretrained(directory)
+        self.directory = directory
+
+    def run(self):
+        # What a user gets: the saved folder loaded back.
+        model = getattr(transformers, self.class_name).from_pretrained(self.directory,
+                                                                       attn_implementation="eager").eval()
+        eos = model.config.eos_token_id
+        ids, mask, decoder_ids = self.inputs()
+        inputs = dict(input_ids=torch.tensor(ids), attention_mask=torch.tensor(mask))
+        with torch.no_grad():
+            output = model(**inputs, decoder_input_ids=torch.tensor(decoder_ids))
+            greedy = model.generate(**inputs, do_sample=False, num_beams=1, max_new_tokens=SEQ2SEQ_NEW_TOKENS)
+            searches = {name: self.generated(model.generate(**inputs, do_sample=False, **settings), eos)
+                        for name, settings in SEQ2SEQ_SEARCHES}
+        return {
+            "class": self.class_name,
+            "inputs": dict(input_ids=ids, attention_mask=mask, decoder_input_ids=decoder_ids),
+            "logits": tensor(output.logits),
+            "encoder_last_hidden_state": tensor(output.encoder_last_hidden_state),
+            "greedy": {"max_new_tokens": SEQ2SEQ_NEW_TOKENS, "generated_ids": self.generated(greedy, eos)},
+            "searches": {name: dict(settings=settings, generated_ids=searches[name])
+                         for name, settings in SEQ2SEQ_SEARCHES},
+        }
+
+    @staticmethod
+    def generated(sequences, eos):
+        """Each row's new ids after the decoder start token, up to and including its first end-of-sequence id."""
+        rows = []
+        for row in sequences[:, 1:].tolist():
+            rows.append(row[:row.index(eos) + 1] if eos in row else row)
+        return rows
+
+
+def t5_buckets():
+    """transformers' relative-position buckets for T5's usual settings (32 buckets, distance 128), far past the range
+    of the tiny models: exact, logarithmic and capped buckets, both directions."""
+    relative = torch.arange(-300, 301)
+    bucket = transformers.models.t5.modeling_t5.T5Attention._relative_position_bucket
+    return {"num_buckets": 32, "max_distance": 128, "relative_positions": relative.tolist(),
+            "bidirectional": bucket(relative, bidirectional=True, num_buckets=32, max_distance=128).tolist(),
+            "unidirectional": bucket(relative, bidirectional=False, num_buckets=32, max_distance=128).tolist()}
+
+
+def build_seq2seq(first_seed):
+    fixtures = []
+    for seed, spec in enumerate(SEQ2SEQS, start=first_seed):
+        torch.manual_seed(seed)
+        fixtures.append(Seq2SeqFixture(*spec))
+    return fixtures
 
 
 def build():
@@ -587,9 +781,14 @@ def main():
             fixture.save(staging / fixture.name)
             reference["models"][fixture.name] = fixture.run()
         write_reference(staging, reference)
+        seq2seq = {"generator": reference["generator"], "models": {}, "t5_buckets": t5_buckets()}
+        for fixture in build_seq2seq(first_seed=len(HEADS) + len(CHATS) + len(DECODERS) + 1):
+            fixture.save(staging / fixture.name)
+            seq2seq["models"][fixture.name] = fixture.run()
+        write_reference(staging, seq2seq, "seq2seq-reference-outputs.json")
         target = out / "hf-tiny"
         replace_folder(staging, target)
-        print(f"wrote {len(reference['models'])} models and their reference outputs to {target}")
+        print(f"wrote {len(reference['models']) + len(seq2seq['models'])} models and their reference outputs to {target}")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

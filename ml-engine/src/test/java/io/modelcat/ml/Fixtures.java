@@ -65,6 +65,24 @@ public final class Fixtures {
     }
 
     /**
+     * What transformers computed for the tiny encoder-decoders (t5-v1_0, t5-v1_1, bart): teacher-forced logits and the
+     * ids of greedy and beam searches ({@code seq2seq-reference-outputs.json}).
+     */
+    public static com.fasterxml.jackson.databind.JsonNode seq2seqReference(String name) {
+        Path file = root().resolve("seq2seq-reference-outputs.json");
+        try {
+            com.fasterxml.jackson.databind.JsonNode model = new ObjectMapper().readTree(file.toFile()).get("models")
+                    .get(name);
+            if (model == null) {
+                throw new IllegalArgumentException("no encoder-decoder reference outputs for " + name);
+            }
+            return model;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /**
      * {@code fixtures/metrics/reference-metrics.json}, the metric values that Python's reference
      * libraries computed ({@code reference/metrics_reference.py}).
      */

@@ -223,6 +223,23 @@ final class Layers {
         return probabilities.matMul(value);
     }
 
+    /**
+     * Inference attention (no dropout) with the scores scaled by {@code scale}: T5 does not scale them (1), BART by
+     * the head size's inverse root.
+     */
+    NDArray attention(NDArray query, NDArray key, NDArray value, NDArray bias, float scale) {
+        NDArray scaled = scale == 1f ? query : query.mul(constants.of(scale));
+        NDArray scores = scaled.matMul(key.transpose(0, 1, 3, 2));
+        if (bias != null) {
+            scores = scores.add(bias);
+        }
+        return scores.softmax(-1).matMul(value);
+    }
+
+    boolean has(String name) {
+        return weights.contains(name);
+    }
+
     NDArray weight(String name) {
         return weights.get(name);
     }

@@ -12,6 +12,7 @@ import io.modelcat.ml.DjlEnvironment;
 import io.modelcat.ml.arch.ArchitectureFamily;
 import io.modelcat.ml.arch.ParameterSpec;
 import io.modelcat.ml.arch.ScalarConstants;
+import io.modelcat.ml.arch.Seq2SeqFamily;
 import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.arch.TransformerNetwork;
 import io.modelcat.ml.arch.Weights;
@@ -58,6 +59,15 @@ public final class ModelLoader {
         return load(modelDirectory, Optional.of(head), device);
     }
 
+    /**
+     * Loads an encoder-decoder checkpoint ({@code T5ForConditionalGeneration}, {@code BartForConditionalGeneration})
+     * on {@code device}; see {@link Seq2SeqModel}.
+     */
+    public static Seq2SeqModel loadEncoderDecoder(Path modelDirectory, Device device) {
+        requireAvailable(device);
+        return Seq2SeqModel.load(modelDirectory, device);
+    }
+
     /** GPUs that the PyTorch engine sees in this process; 0 on a CPU-only host. */
     public static int gpuCount() {
         DjlEnvironment.configure();
@@ -89,6 +99,10 @@ public final class ModelLoader {
         DjlEnvironment.configure();
         requireAvailable(device);
         HfConfig checkpointConfig = HfConfig.read(modelDirectory.resolve("config.json"));
+        if (Seq2SeqFamily.ofModelType(checkpointConfig.modelType()).isPresent()) {
+            throw new IllegalArgumentException(modelDirectory + " holds an encoder-decoder ("
+                    + checkpointConfig.modelType() + "): load it with ModelLoader.loadEncoderDecoder");
+        }
         ArchitectureFamily family = ArchitectureFamily.fromModelType(checkpointConfig.modelType());
         HeadType task = request.map(HeadRequest::task).orElseGet(() -> checkpointConfig.architecture()
                 .flatMap(HeadType::fromTransformersClass)
