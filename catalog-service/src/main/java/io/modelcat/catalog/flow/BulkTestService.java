@@ -150,8 +150,14 @@ public class BulkTestService {
     }
 
     public BulkTestView.Rows rows(UUID id, String variant, int offset, int limit) {
+        return rows(id, BulkTests.RowQuery.inOrder(variant, offset, limit));
+    }
+
+    public BulkTestView.Rows rows(UUID id, BulkTests.RowQuery query) {
         row(id);
-        List<BulkTestView.Row> rows = db.read(c -> BulkTests.rows(c, id, variant, offset, limit)).stream()
+        int offset = query.offset();
+        int limit = query.limit();
+        List<BulkTestView.Row> rows = db.read(c -> BulkTests.rows(c, id, query)).stream()
                 .map(r -> new BulkTestView.Row(r.variant(), r.rowNumber(), r.inputs(), r.outputs(), r.steps(), r.error(),
                         r.latencyMillis(), r.promptTokens(), r.completionTokens(), r.scores()))
                 .toList();

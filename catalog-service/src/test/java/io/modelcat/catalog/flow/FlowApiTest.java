@@ -108,6 +108,17 @@ class FlowApiTest extends CatalogTestBase {
                 "steps[1].variants", "steps[2].variants[0].parser.field");
         assertThat(refused.body()).contains("reveiw");
 
+        Map<String, Object> nulls = new HashMap<>();
+        nulls.put("name", null);
+        nulls.put("inputs", java.util.Arrays.asList((Object) null));
+        nulls.put("steps", java.util.Arrays.asList(null, Map.of("name", "s", "variants", java.util.Arrays.asList((Object) null)),
+                Map.of("name", "t", "variants", List.of(Map.of("name", "v", "model", "hosted/fake-small", "prompt", "x",
+                        "parser", Map.of("type", "label", "labels", java.util.Arrays.asList((Object) null))))))));
+        ApiClient.Answer nullsRefused = apiAs(Role.CONTRIBUTOR).post("/api/v1/flows", nulls);
+        assertThat(nullsRefused.status()).as(nullsRefused.toString()).isEqualTo(400);
+        assertThat(nullsRefused.errorFields()).containsExactlyInAnyOrder("name", "inputs[0]", "steps[0]",
+                "steps[1].variants[0]", "steps[2].variants[0].parser.labels[0]");
+
         Map<String, Object> unknownModel = reviewFlow("models");
         unknownModel.put("steps", List.of(Map.of("name", "s", "variants", List.of(
                 Map.of("name", "a", "model", "hosted/gpt-9", "prompt", "{{ review }}"),
@@ -207,6 +218,11 @@ class FlowApiTest extends CatalogTestBase {
         assertThat(contributor.get("/api/v1/bulk-tests?flow=reviews").items()).hasSize(1);
         assertThat(contributor.get("/api/v1/bulk-tests/" + id + "/rows").map()).containsEntry("items", List.of());
         assertThat(contributor.get("/api/v1/bulk-tests/" + id + "/rows?limit=0").errorFields()).containsExactly("limit");
+        assertThat(contributor.get("/api/v1/bulk-tests/" + id + "/rows?sort=-score:").errorFields()).containsExactly("sort");
+        assertThat(contributor.get("/api/v1/bulk-tests/" + id + "/rows?failed=maybe").errorFields())
+                .containsExactly("failed");
+        assertThat(contributor.get("/api/v1/bulk-tests/" + id + "/rows?sort=-score:label.correct&failed=false").status())
+                .isEqualTo(200);
         // Running: neither re-evaluated nor deleted.
         assertThat(contributor.post("/api/v1/bulk-tests/" + id + "/evaluations",
                 Map.of("evaluations", List.of(Map.of("method", "exact-match", "groundTruth", "label")))).status())

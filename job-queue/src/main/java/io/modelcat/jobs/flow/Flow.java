@@ -27,8 +27,8 @@ public record Flow(String description, List<String> inputs, List<FlowStep> steps
     public static final String OUTPUT = "output";
 
     public Flow {
-        inputs = inputs == null ? List.of() : List.copyOf(inputs);
-        steps = steps == null ? List.of() : List.copyOf(steps);
+        inputs = Flow.listOf(inputs);
+        steps = Flow.listOf(steps);
     }
 
     /** Everything wrong with the flow, each naming its field under {@code prefix} (e.g. {@code flow.steps[1].prompt}). */
@@ -57,7 +57,8 @@ public record Flow(String description, List<String> inputs, List<FlowStep> steps
         } else if (steps.size() > MAX_STEPS) {
             errors.add(new SpecError(prefix + "steps", "must hold at most " + MAX_STEPS + " steps"));
         }
-        Set<String> known = new HashSet<>(inputs);
+        Set<String> known = new HashSet<>();
+        inputs.stream().filter(java.util.Objects::nonNull).forEach(known::add);
         for (int i = 0; i < steps.size(); i++) {
             FlowStep step = steps.get(i);
             String field = prefix + "steps[" + i + "].";
@@ -96,6 +97,14 @@ public record Flow(String description, List<String> inputs, List<FlowStep> steps
         Set<String> models = new java.util.TreeSet<>();
         steps.forEach(s -> s.variants().forEach(v -> models.add(v.model())));
         return models;
+    }
+
+    /**
+     * An unchangeable copy that keeps null elements (unlike {@link List#copyOf}): a request's {@code [null]} is then
+     * named by the checks instead of failing them.
+     */
+    static <T> List<T> listOf(List<T> given) {
+        return given == null ? List.of() : java.util.Collections.unmodifiableList(new ArrayList<>(given));
     }
 
     static Optional<String> nameProblem(String name) {

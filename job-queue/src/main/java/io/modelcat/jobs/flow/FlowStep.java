@@ -16,7 +16,7 @@ public record FlowStep(String name, List<StepVariant> variants) {
     public static final int MAX_VARIANTS = 10;
 
     public FlowStep {
-        variants = variants == null ? List.of() : List.copyOf(variants);
+        variants = Flow.listOf(variants);
     }
 
     public Optional<StepVariant> variant(String name) {

@@ -22,7 +22,7 @@ public record OutputParser(String type, String field, List<String> labels) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public OutputParser {
-        labels = labels == null ? List.of() : List.copyOf(labels);
+        labels = Flow.listOf(labels);
     }
 
     /** The output read from an answer; an {@link IllegalArgumentException} saying why the answer does not fit. */

@@ -42,6 +42,13 @@ class FlowTest {
                 "flow.steps[1].variants[0].maxTokens", "flow.steps[1].variants[0].parser.type");
         assertThat(bad.problems("").get(3).message()).isEqualTo("line 1: 'sooner' is not a name the template can use (the template may use 9x, output, q)");
         assertThat(new Flow(null, null, null).problems("")).extracting(SpecError::field).containsExactly("steps");
+        List<String> noName = new ArrayList<>();
+        noName.add(null);
+        List<FlowStep> noStep = new ArrayList<>();
+        noStep.add(null);
+        noStep.add(new FlowStep("s", java.util.Arrays.asList((StepVariant) null)));
+        assertThat(new Flow(null, noName, noStep).problems("")).extracting(SpecError::field)
+                .containsExactly("inputs[0]", "steps[0]", "steps[1].variants[0]");
     }
 
     @Test

@@ -162,6 +162,9 @@ final class BulkEvaluations {
             try {
                 score = verdicts.get(i).get();
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException failure) {
+                    throw failure; // the mesh itself failed (unreachable, refusing the runner): not the row's score
+                }
                 score = null;
             }
             if (score != null) {

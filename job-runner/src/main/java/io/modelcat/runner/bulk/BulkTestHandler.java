@@ -152,7 +152,7 @@ public class BulkTestHandler implements JobHandler<BulkTestSpec> {
                 if (answered.contains(row.number())) {
                     continue;
                 }
-                done.submit(() -> answer(flow, spec, run, row));
+                done.submit(() -> answer(flow, spec, run, row, context));
                 pending++;
             }
         }
@@ -179,7 +179,11 @@ public class BulkTestHandler implements JobHandler<BulkTestSpec> {
                     try {
                         row = next.get();
                     } catch (java.util.concurrent.ExecutionException e) {
-                        throw new IllegalStateException("a row could not be kept: " + e.getCause().getMessage(), e.getCause());
+                        if (e.getCause() instanceof RuntimeException failure) {
+                            throw failure;
+                        }
+                        throw new IllegalStateException("row could not be answered: " + e.getCause().getMessage(),
+                                e.getCause());
                     }
                     break;
                 }
@@ -209,7 +213,9 @@ public class BulkTestHandler implements JobHandler<BulkTestSpec> {
         return new Calls(called, failed, promptTokens.get(), completionTokens.get());
     }
 
-    private AnswerRow answer(FlowExecution flow, BulkTestSpec spec, String run, DataRow row) throws Exception {
+    /** Runs and keeps one row; a row cut short by cancellation or the job's end is not kept (it runs again). */
+    private AnswerRow answer(FlowExecution flow, BulkTestSpec spec, String run, DataRow row, JobContext context)
+            throws Exception {
         AnswerRow answer;
         if (row.problem() != null) {
             answer = new AnswerRow(run, row.number(), Map.of(), Map.of(), List.of(), row.problem(), 0, 0, 0, Map.of());
@@ -218,7 +224,7 @@ public class BulkTestHandler implements JobHandler<BulkTestSpec> {
             answer = new AnswerRow(run, row.number(), row.inputs(), result.outputs(), result.steps(), result.error(),
                     result.latencyMillis(), result.promptTokens(), result.completionTokens(), Map.of());
         }
-        if (Thread.currentThread().isInterrupted()) {
+        if (Thread.currentThread().isInterrupted() || context.cancelled()) {
             throw new JobCancelledException();
         }
         db.write(c -> BulkTests.answer(c, spec.bulkTestId(), answer));

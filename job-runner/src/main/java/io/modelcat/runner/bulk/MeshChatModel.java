@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcat.jobs.flow.ChatModel;
 import io.modelcat.jobs.spec.ChatMessage;
+import io.modelcat.runner.execute.TransientJobException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +21,8 @@ import java.util.function.BooleanSupplier;
  * behalf of the job ({@code X-ModelCat-Job}), which the mesh counts as the call of the person who asked for the
  * test. A 429 (a connection's limit) is waited out as its Retry-After says, without counting as a failure, so that
  * a test faster than its connection allows slows to the limit; a 5xx or a failure to connect is tried again a few
- * times; any other answer fails the row with the mesh's message.
+ * times. A mesh that cannot be reached stops the job as a transient failure, one that refuses the runner (401, 403)
+ * fails it: neither is the row's fault. Any other answer fails the row with the mesh's message.
  */
 final class MeshChatModel implements ChatModel {
 
@@ -71,7 +73,9 @@ final class MeshChatModel implements ChatModel {
                 answer = http.send(request, HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
                 if (++serverFailures > SERVER_RETRIES) {
-                    throw new LlmCallFailed(0, "the LLM mesh at " + chat + " could not be reached: " + e.getMessage());
+                    // Not the row's fault: the job stops (answered rows are kept) and is tried again later.
+                    throw new TransientJobException("the LLM mesh at " + chat + " could not be reached ("
+                            + e.getMessage() + "); check MODELCAT_CATALOG_URL on this runner", e);
                 }
                 pause(Duration.ofMillis(500L << serverFailures));
                 continue;
@@ -90,6 +94,11 @@ final class MeshChatModel implements ChatModel {
             if (status >= 500 && ++serverFailures <= SERVER_RETRIES) {
                 pause(Duration.ofMillis(500L << serverFailures));
                 continue;
+            }
+            if (status == 401 || status == 403) {
+                // Every row would fail alike: the job fails instead, saying why.
+                throw new IllegalStateException("the LLM mesh refused this runner's call for the job (" + status + "): "
+                        + message(answer.body()));
             }
             throw new LlmCallFailed(status, "the LLM mesh answered " + status + ": " + message(answer.body()));
         }

@@ -175,19 +175,49 @@ public final class BulkTests {
         }
     }
 
-    /** A variant's rows in row order (all variants when null), from {@code offset}. */
+    /**
+     * Which rows, in which order: a variant's (all when null), only failed or only answered ones (null: both), by row
+     * number, latency or a score, from {@code offset}.
+     *
+     * @param score      sort by this score (rows without it last), or by latency when {@code byLatency}; else by row
+     * @param descending the highest first
+     */
+    public record RowQuery(String variant, Boolean failed, String score, boolean byLatency, boolean descending,
+                           int offset, int limit) {
+
+        /** A variant's rows (all when null) in row order. */
+        public static RowQuery inOrder(String variant, int offset, int limit) {
+            return new RowQuery(variant, null, null, false, false, offset, limit);
+        }
+    }
+
     public static List<AnswerRow> rows(Connection c, UUID id, String variant, int offset, int limit) throws SQLException {
+        return rows(c, id, RowQuery.inOrder(variant, offset, limit));
+    }
+
+    public static List<AnswerRow> rows(Connection c, UUID id, RowQuery q) throws SQLException {
+        String direction = q.descending() ? " DESC" : " ASC";
+        String order = q.score() != null ? "(scores ->> ?)::float8" + direction + " NULLS LAST, row_number, variant"
+                : q.byLatency() ? "latency_ms" + direction + ", row_number, variant"
+                : "row_number" + direction + ", variant";
         List<AnswerRow> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT variant, row_number, inputs::text AS inputs, outputs::text AS outputs, steps::text AS steps, error,
                        latency_ms, prompt_tokens, completion_tokens, scores::text AS scores
                 FROM bulk_test_row WHERE bulk_test_id = ? AND (?::text IS NULL OR variant = ?)
-                ORDER BY row_number, variant OFFSET ? LIMIT ?""")) {
-            ps.setObject(1, id);
-            ps.setString(2, variant);
-            ps.setString(3, variant);
-            ps.setInt(4, offset);
-            ps.setInt(5, limit);
+                  AND (?::boolean IS NULL OR (error IS NOT NULL) = ?)
+                ORDER BY\s""" + order + " OFFSET ? LIMIT ?")) {
+            int i = 1;
+            ps.setObject(i++, id);
+            ps.setString(i++, q.variant());
+            ps.setString(i++, q.variant());
+            ps.setObject(i++, q.failed(), java.sql.Types.BOOLEAN);
+            ps.setObject(i++, q.failed(), java.sql.Types.BOOLEAN);
+            if (q.score() != null) {
+                ps.setString(i++, q.score());
+            }
+            ps.setInt(i++, q.offset());
+            ps.setInt(i, q.limit());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new AnswerRow(rs.getString("variant"), rs.getInt("row_number"),

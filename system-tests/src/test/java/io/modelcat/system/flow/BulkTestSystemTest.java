@@ -131,6 +131,16 @@ class BulkTestSystemTest {
             assertThat((String) meh.get("error")).contains("names none of the labels");
             assertThat(items.get(0).get("scores")).isEqualTo(Map.of("label.correct", 1.0, "label.relevance", 5.0,
                     "rougeL", 1.0));
+            List<Map<String, Object>> worst = (List<Map<String, Object>>) system.get("/api/v1/bulk-tests/" + id
+                    + "/rows?sort=score:label.relevance&limit=4").map().get("items");
+            assertThat(worst).extracting(r -> r.get("variant")).containsExactly("pessimist", "pessimist", "pessimist",
+                    "pessimist");
+            assertThat(worst).allSatisfy(r -> assertThat(((Map<String, Object>) r.get("scores")).get("label.relevance"))
+                    .isEqualTo(1.0));
+            List<Map<String, Object>> failedRows = (List<Map<String, Object>>) system.get("/api/v1/bulk-tests/" + id
+                    + "/rows?failed=true").map().get("items");
+            assertThat(failedRows).singleElement().satisfies(r -> assertThat(r).containsEntry("row", 8));
+            assertThat(system.get("/api/v1/bulk-tests/" + id + "/rows?sort=cost").status()).isEqualTo(400);
             String csv = system.get("/api/v1/bulk-tests/" + id + "/rows.csv").body();
             assertThat(csv.lines()).hasSize(1 + 18);
             assertThat(csv.lines().findFirst().orElseThrow()).startsWith("variant,row,input.review,output.label,output.why,"
@@ -195,6 +205,28 @@ class BulkTestSystemTest {
             // (at most 2 rows, their first or second step) were made again.
             int chats = provider.requests(CHAT).size();
             assertThat(chats).isBetween(2 * 40 + 1, 2 * 40 + 1 + 2 * 2);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRunnerThatCannotReachTheMeshKeepsNoRowAndSaysWhy() {
+        try (FakeLlmProvider provider = FakeLlmProvider.start();
+             RunningSystem system = new RunningSystem()) {
+            system.addRunner("lost", Map.of("MODELCAT_CATALOG_URL", "http://127.0.0.1:9", "MODELCAT_RUNNER_RETRY_BACKOFF",
+                    "100ms"));
+            setUp(system, provider);
+            String dataset = reviews(system, 1);
+            RunningSystem.Answer created = system.post("/api/v1/bulk-tests", Map.of("flow", "reviews",
+                    "datasetId", dataset, "inputColumns", Map.of("review", "text")));
+            String id = (String) created.map().get("id");
+            String job = (String) ((Map<String, Object>) created.map().get("job")).get("id");
+
+            Map<String, Object> done = system.awaitJob(job, TIMEOUT, "succeeded", "failed", "cancelled");
+            assertThat(done).containsEntry("state", "failed").containsEntry("attempt", 3);
+            assertThat((String) done.get("error")).contains("could not be reached").contains("MODELCAT_CATALOG_URL");
+            assertThat(system.get("/api/v1/bulk-tests/" + id).map().get("answered")).isEqualTo(Map.of("default", 0));
+            assertThat(provider.requests(CHAT)).isEmpty();
         }
     }
 }

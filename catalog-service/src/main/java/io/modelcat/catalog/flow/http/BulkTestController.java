@@ -25,6 +25,7 @@ import io.modelcat.catalog.flow.BulkTestView;
 import io.modelcat.catalog.flow.FlowRequests;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.catalog.problem.http.ProblemAnswers;
+import io.modelcat.store.flow.BulkTests;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -87,9 +88,14 @@ public class BulkTestController {
 
     @Get("/{id}/rows")
     @RequiresRole(Role.VIEWER)
-    @Operation(summary = "A bulk test's rows: inputs, outputs, each step's answer, latency, tokens and scores")
-    @ApiResponse(responseCode = "200", description = "the rows in row order")
+    @Operation(summary = "A bulk test's rows: inputs, outputs, each step's answer, latency, tokens and scores",
+            description = "sort: row (the default), latency, or score:<name> (rows without that score last); a "
+                    + "leading '-' sorts the highest first. failed: true for failed rows only, false for answered ones.")
+    @ApiResponse(responseCode = "200", description = "the rows")
     public BulkTestView.Rows rows(@PathVariable UUID id, @Nullable @QueryValue String variant,
+                                  @Nullable @QueryValue @Parameter(schema = @Schema(type = "string",
+                                          pattern = "^-?(row|latency|score:.+)$")) String sort,
+                                  @Nullable @QueryValue @Parameter(schema = @Schema(type = "boolean")) String failed,
                                   @Nullable @QueryValue @Parameter(schema = @Schema(type = "integer", minimum = "0"))
                                   String offset,
                                   @Nullable @QueryValue @Parameter(schema = @Schema(type = "integer", minimum = "1",
@@ -97,8 +103,25 @@ public class BulkTestController {
         if (variant != null && variant.isBlank()) {
             throw new InvalidFieldException("variant", "must name a run when given");
         }
-        return tests.rows(id, variant, number("offset", offset, 0, 0, Integer.MAX_VALUE),
-                number("limit", limit, 100, 1, BulkTestService.MAX_ROWS_PAGE));
+        Boolean onlyFailed = null;
+        if (failed != null) {
+            if (!failed.equals("true") && !failed.equals("false")) {
+                throw new InvalidFieldException("failed", "must be true or false, got '" + failed + "'");
+            }
+            onlyFailed = Boolean.valueOf(failed);
+        }
+        String by = sort == null ? "row" : sort;
+        boolean descending = by.startsWith("-");
+        String key = descending ? by.substring(1) : by;
+        String score = key.startsWith("score:") && key.length() > "score:".length() ? key.substring("score:".length())
+                : null;
+        if (score == null && !key.equals("row") && !key.equals("latency")) {
+            throw new InvalidFieldException("sort", "must be row, latency or score:<name>, with '-' in front for the "
+                    + "highest first; got '" + sort + "'");
+        }
+        return tests.rows(id, new BulkTests.RowQuery(variant, onlyFailed, score, key.equals("latency"), descending,
+                number("offset", offset, 0, 0, Integer.MAX_VALUE),
+                number("limit", limit, 100, 1, BulkTestService.MAX_ROWS_PAGE)));
     }
 
     @Get(value = "/{id}/rows.csv", produces = "text/csv")
