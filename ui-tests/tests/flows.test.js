@@ -146,10 +146,10 @@ describe('the flow form', () => {
     assert.deepEqual(sent[0].body, {
       name: 'reviews', inputs: ['review'], steps: [
         { name: 'label', variants: [
-          { name: 'default', model: 'hosted/fake-small', prompt: '{{ review }}', temperature: 0,
+          { name: 'v1', model: 'hosted/fake-small', prompt: '{{ review }}', temperature: 0,
             parser: { type: 'label', labels: ['positive', 'negative'] } },
           { name: 'pessimist', model: 'hosted/fake-large', system: 'You are terse.', prompt: '{{ reveiw }}' }] },
-        { name: 'why', variants: [{ name: 'default', model: 'hosted/fake-small', prompt: 'Why {{ label }}?',
+        { name: 'why', variants: [{ name: 'v1', model: 'hosted/fake-small', prompt: 'Why {{ label }}?',
           parser: { type: 'label', labels: [] } }] }],
     });
     const error = id => form.querySelector(`#${id}-error`);

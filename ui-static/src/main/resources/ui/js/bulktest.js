@@ -33,6 +33,7 @@ export function mountBulkTest(root, id) {
   const rowsBox = h('div', { id: 'bulk-test-rows-box' });
   const evaluateBox = h('div', { id: 'bulk-test-evaluate-box' });
   let test = null;
+  let reevaluateSubmit = null; // offered once the test has ended (the API refuses while it runs)
 
   cancel.addEventListener('click', async () => {
     cancel.disabled = true;
@@ -89,6 +90,7 @@ export function mountBulkTest(root, id) {
     cancel.hidden = ended || !ownsOrAdmin(test.job.submittedBy);
     cancel.disabled = Boolean(test.job.cancelRequested);
     cancel.textContent = test.job.cancelRequested ? 'Cancelling…' : 'Cancel';
+    if (reevaluateSubmit) reevaluateSubmit.disabled = !ended;
     const row = (term, ...value) => [h('dt', {}, term), h('dd', {}, ...value)];
     replaceChildren(facts, h('dl', { class: 'job-facts' },
       row('Job', h('a', { href: `#/jobs/${encodeURIComponent(test.job.id)}`, id: 'bulk-test-job-link' }, h('code', {}, test.job.id))),
@@ -144,6 +146,8 @@ export function mountBulkTest(root, id) {
     const editor = evaluationEditor({ prefix: 'reevaluate', flow: { steps: first.steps }, columns: () => columns, models,
       initial: first.evaluations ?? [] });
     const submit = h('button', { type: 'submit', class: 'button primary', id: 'reevaluate-submit' }, 'Apply again');
+    reevaluateSubmit = submit;
+    submit.disabled = isActive(test?.job ?? first.job);
     const status = h('div', { id: 'reevaluate-status', role: 'status' });
     const form = h('form', { id: 'reevaluate', class: 'wizard', novalidate: true },
       h('p', { class: 'hint' }, 'A new job of this test scores the answered rows with these methods and replaces the figures; '
@@ -166,7 +170,7 @@ export function mountBulkTest(root, id) {
         if (left.length || !error.errors?.length) replaceChildren(status, problemView({ ...error, errors: left }));
         else replaceChildren(status, h('p', { class: 'field-error' }, 'Not applied: see the errors above.'));
       } finally {
-        submit.disabled = false;
+        submit.disabled = isActive(test?.job);
       }
     });
     replaceChildren(evaluateBox, form);

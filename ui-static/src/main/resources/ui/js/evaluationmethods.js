@@ -4,12 +4,13 @@ import { h, replaceChildren } from './dom.js';
 
 export const METHODS = [
   ['exact-match', 'Exact match'],
-  ['classification', 'Classification (accuracy, precision, recall, F1, confusion matrix)'],
+  ['classification', 'Classification'],
   ['token-f1', 'Token F1'],
   ['rouge', 'ROUGE'],
   ['bleu', 'BLEU'],
-  ['llm-judge', 'LLM judge (a score from 1 to 5)'],
+  ['llm-judge', 'LLM judge'],
 ];
+const METHOD_HINT = 'Classification gives accuracy, precision, recall, F1 and a confusion matrix; an LLM judge a score from 1 to 5.';
 export const ASPECTS = ['relevance', 'groundedness', 'coherence', 'fluency'];
 
 /**
@@ -69,7 +70,7 @@ export function evaluationEditor({ prefix, flow, columns, models, initial = [] }
     const legend = h('legend', {});
     row.legend = legend;
     row.element = h('fieldset', { class: 'evaluation-row', dataset: { evaluation: id } }, legend,
-      h('div', { class: 'field-row' }, field('method', 'Method', row.method), field('output', 'Output evaluated', row.output), truthField),
+      h('div', { class: 'field-row' }, field('method', 'Method', row.method, METHOD_HINT), field('output', 'Output evaluated', row.output), truthField),
       judgeBox, remove);
     const showJudge = () => {
       const judge = row.method.value === 'llm-judge';

@@ -78,7 +78,7 @@ export function mountFlow(root, name, navigate) {
       h('section', { 'aria-labelledby': 'flow-tests-heading' }, h('h2', { id: 'flow-tests-heading' }, 'Bulk tests of this flow'), testsBox));
     if (contributor) {
       replaceChildren(bulkBox, h('details', { id: 'flow-bulk-details' },
-        h('summary', { class: 'button' }, 'Set up a bulk test'), h('div', { id: 'flow-bulk-form-box' }, h('p', { class: 'loading' }, 'Loading datasets…'))));
+        h('summary', {}, 'Set up a bulk test'), h('div', { id: 'flow-bulk-form-box' }, h('p', { class: 'loading' }, 'Loading datasets…'))));
       bulkTestForm(flow, models, test => navigate(`/bulk-tests/${encodeURIComponent(test.id)}`)).then(form => {
         if (active) replaceChildren(bulkBox.querySelector('#flow-bulk-form-box'), form);
       }).catch(error => { if (active) replaceChildren(bulkBox, problemView(error)); });

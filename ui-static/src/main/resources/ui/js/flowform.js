@@ -6,9 +6,9 @@ import { h, problemView, replaceChildren } from './dom.js';
 import { FieldErrors, numberValue } from './fielderrors.js';
 
 export const PARSER_TYPES = [
-  ['text', 'Text: the answer as it is'],
-  ['json-field', 'JSON field: one field of a JSON answer'],
-  ['label', 'Label: the first of a list of labels the answer names'],
+  ['text', 'Text'],
+  ['json-field', 'JSON field'],
+  ['label', 'Label'],
 ];
 
 /** The labels of a label parser as typed: separated by commas or new lines, trimmed, blanks dropped. */
@@ -75,7 +75,7 @@ export function flowForm({ flow = null, models = [], onSaved, onCancel = null })
   function addVariant(step, variant = null) {
     const id = `${prefix}-step${step.serial}-v${++step.variantSerial}`;
     const v = { id };
-    v.nameInput = text(`${id}-name`, { maxlength: '64', value: variant?.name ?? (step.variants.length ? `v${step.variants.length + 1}` : 'default') });
+    v.nameInput = text(`${id}-name`, { maxlength: '64', value: variant?.name ?? `v${step.variants.length + 1}` });
     v.nameEntry = control(v.nameInput, `${id}-name`);
     v.model = modelSelect(`${id}-model`, variant?.model ?? '');
     v.modelEntry = control(v.model, `${id}-model`);
@@ -117,7 +117,8 @@ export function flowForm({ flow = null, models = [], onSaved, onCancel = null })
       h('div', { class: 'field-row' },
         field(`${id}-temperature`, 'Temperature (0 to 2)', v.temperature, v.temperatureEntry),
         field(`${id}-max-tokens`, 'Max tokens', v.maxTokens, v.maxTokensEntry),
-        field(`${id}-parser`, 'Output', v.parser, v.parserEntry)),
+        field(`${id}-parser`, 'Output', v.parser, v.parserEntry,
+          'Text: the answer as it is; JSON field: one field of a JSON answer; Label: the first label the answer names.')),
       h('div', { class: 'field-row' }, fieldBox, labelsBox),
       remove);
     remove.addEventListener('click', () => {

@@ -56,7 +56,7 @@ export function jobStateBadge(job) {
 export function jobSubject(job) {
   const helped = job.kind === 'batch-score-helper' ? job.params?.invocationJobId : null;
   if (typeof helped === 'string') return `Helps batch job ${helped}`;
-  if (job.kind === 'bulk-test' && typeof job.params?.flowName === 'string') return `of flow ${job.params.flowName}`;
+  if (job.kind === 'bulk-test' && typeof job.params?.flowName === 'string') return `flow ${job.params.flowName}`;
   const repo = job.params?.repoId ?? job.params?.modelId;
   return typeof repo === 'string' ? repo : kindLabel(job.kind);
 }
