@@ -1,6 +1,7 @@
 // Unit tests (no browser, a jsdom document) of the prompt flow pages' logic: the bulk test's comparison (the best of
 // each figure, in its direction), the rows' sorting, and the flow form: the body it sends and where a 400's field
-// errors land after steps were added and removed.
+// errors land after steps were added and removed. A finished bulk test's views (comparison, confusion matrix, rows)
+// are checked here on API answers as the service gives them, since the browser tests run without a runner.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
@@ -10,6 +11,8 @@ Object.assign(globalThis, { window, document: window.document, Node: window.Node
 const { bestIndexes, comparisonRows, metricDirection, scoreNames, sortRows } = await import('../../ui-static/src/main/resources/ui/js/bulkresults.js');
 const { flowForm, formFieldErrors, labelList } = await import('../../ui-static/src/main/resources/ui/js/flowform.js');
 const { defaultColumn, defaultVariantStep } = await import('../../ui-static/src/main/resources/ui/js/bulktestform.js');
+const { comparisonTable, confusionTable } = await import('../../ui-static/src/main/resources/ui/js/bulktest.js');
+const { bulkRowsView } = await import('../../ui-static/src/main/resources/ui/js/bulkrows.js');
 
 const realFetch = globalThis.fetch;
 after(() => { globalThis.fetch = realFetch; });
@@ -177,5 +180,73 @@ describe('the flow form', () => {
     assert.equal(form.querySelector('#flow-edit-step1-v1-parser').value, 'json-field');
     assert.equal(form.querySelector('#flow-edit-step1-v1-parser-field').value, 'label');
     assert.equal(form.querySelector('#flow-edit-submit').textContent, 'Save changes');
+  });
+});
+
+describe('a finished bulk test\'s views', () => {
+  test('the comparison has a column per run and marks the best of each figure in words', () => {
+    const table = comparisonTable([
+      { variant: 'plain', rows: 3, failedRows: 1, meanLatencyMillis: 12.5, promptTokens: 30, completionTokens: 6,
+        metrics: { 'label.accuracy': 1, 'label.classification_rows': 2 }, confusion: {} },
+      { variant: 'pessimist', rows: 3, failedRows: 0, meanLatencyMillis: 20, promptTokens: 40, completionTokens: 6,
+        metrics: { 'label.accuracy': 0.3333333, 'label.classification_rows': 3 }, confusion: {} },
+    ]);
+    const headers = [...table.querySelectorAll('thead th')].map(th => th.textContent);
+    assert.deepEqual(headers, ['Figure', 'plain', 'pessimist']);
+    const cells = key => [...table.querySelectorAll(`tr[data-figure="${key}"] td`)].map(td => [td.textContent, td.classList.contains('best')]);
+    assert.deepEqual(cells('metrics.label.accuracy'), [['1 best', true], ['0.3333', false]]);
+    assert.deepEqual(cells('failedRows'), [['1', false], ['0 best', true]]);
+    assert.deepEqual(cells('metrics.label.classification_rows'), [['2', false], ['3', false]]);
+    assert.match(table.querySelector('tr[data-figure="meanLatencyMillis"] th').textContent, /lower is better/);
+  });
+
+  test('a confusion matrix has the truth down and the output across', () => {
+    const figure = confusionTable('plain', 'label', { labels: ['negative', 'positive'], counts: [[1, 1], [0, 2]] });
+    assert.equal(figure.querySelector('figcaption').textContent, 'Confusion matrix of label in run plain');
+    const rows = [...figure.querySelectorAll('tbody tr')].map(tr => [...tr.children].map(c => c.textContent));
+    assert.deepEqual(rows, [['negative', '1', '1'], ['positive', '0', '2']]);
+    assert.equal(figure.querySelectorAll('td.diagonal').length, 2);
+  });
+
+  test('the rows are read once, sorted by a score, error rows marked, and paged 25 at a time', async () => {
+    const asked = [];
+    const items = Array.from({ length: 30 }, (_, row) => ({ variant: 'plain', row, inputs: { review: `review <b>${row}</b>` },
+      outputs: row === 3 ? {} : { output: row % 2 ? 'positive' : 'negative' }, error: row === 3 ? 'the answer names none of the labels' : null,
+      latencyMillis: 100 - row, promptTokens: 3, completionTokens: 4, scores: row === 3 ? {} : { correct: row % 2 } }));
+    globalThis.fetch = async url => {
+      asked.push(url);
+      return new Response(JSON.stringify({ items, offset: 0, limit: 1000 }), { status: 200, headers: { 'Content-Type': 'application/json' } });
+    };
+    const view = bulkRowsView({ id: 't1', runs: ['plain', 'pessimist'], inputs: ['review'] });
+    document.body.append(view.element);
+    const summary = view.element.querySelector('#bulk-rows-summary');
+    for (let i = 0; i < 100 && !/^\d+ rows/.test(summary.textContent); i++) await new Promise(r => setTimeout(r, 10));
+    assert.deepEqual(asked, ['api/v1/bulk-tests/t1/rows?offset=0&limit=1000']);
+    assert.equal(summary.textContent, '30 rows, 1 with an error.');
+    assert.equal(view.element.querySelectorAll('#bulk-rows tbody tr').length, 25);
+    assert.equal(view.element.querySelector('#bulk-rows-page').textContent, 'Page 1 of 2');
+    const errorRow = view.element.querySelector('#bulk-rows tr.row-error');
+    assert.equal(errorRow.dataset.row, '3');
+    assert.match(errorRow.textContent, /Error.*names none of the labels/);
+    assert.equal(view.element.querySelectorAll('#bulk-rows b').length, 0, 'inputs are text');
+
+    const sort = view.element.querySelector('#bulk-rows-sort');
+    assert.deepEqual([...sort.options].map(o => o.value), ['row', 'latency', 'score:correct']);
+    sort.value = 'score:correct';
+    sort.dispatchEvent(new window.Event('change'));
+    view.element.querySelector('#bulk-rows-order').value = 'desc';
+    view.element.querySelector('#bulk-rows-order').dispatchEvent(new window.Event('change'));
+    const shown = () => [...view.element.querySelectorAll('#bulk-rows tbody tr')].map(tr => Number(tr.dataset.row));
+    assert.deepEqual(shown().slice(0, 3), [1, 5, 7], 'the correct rows first (row 3 has no score)');
+    view.element.querySelector('#bulk-rows-next').click();
+    assert.deepEqual(shown(), [22, 24, 26, 28, 3], 'the last page ends with the row without a score');
+    assert.equal(view.element.querySelector('#bulk-rows-next').disabled, true);
+
+    const run = view.element.querySelector('#bulk-rows-run');
+    run.value = 'pessimist';
+    run.dispatchEvent(new window.Event('change'));
+    for (let i = 0; i < 100 && asked.length < 2; i++) await new Promise(r => setTimeout(r, 10));
+    assert.equal(asked[1], 'api/v1/bulk-tests/t1/rows?variant=pessimist&offset=0&limit=1000');
+    view.element.remove();
   });
 });
