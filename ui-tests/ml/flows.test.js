@@ -11,6 +11,7 @@ import { BASE_URL, eventually, launchBrowser, screenshot, withPage } from '../te
 const LLM_URL = process.env.MODELCAT_UI_LLM_URL;
 const CONNECTION = 'ui-mesh';
 const FLOW = 'ui-reviews';
+const VIEWER = { username: process.env.MODELCAT_UI_VIEWER_USERNAME, password: process.env.MODELCAT_UI_VIEWER_PASSWORD };
 
 let browser;
 before(async () => {
@@ -205,6 +206,21 @@ describe('prompt flows', () => {
     assert.notEqual(again.job.id, test.job.id);
     assert.deepEqual(again.evaluations.map(e => e.method), ['classification']);
   }, { allowedConsoleErrors: [/status of 400/] }));
+
+  test('a viewer reads flows and bulk tests but is offered no form', () => withPage(browser, async page => {
+    await page.goto(`${BASE_URL}/#/flows`);
+    await page.waitForSelector(`#flows tr[data-flow="${FLOW}"]`);
+    assert.equal(await page.locator('#flow-new').count(), 0);
+    await page.click(`#flows tr[data-flow="${FLOW}"] a.flow-link`);
+    await page.waitForSelector('#flow-run-role');
+    assert.equal(await page.locator('#flow-edit, #flow-delete, #flow-run, #bulk-test-form').count(), 0);
+    assert.match(await page.textContent('#flow-bulk-role'), /Contributors start bulk tests/);
+    await page.waitForSelector('#bulk-tests a.bulk-test-link');
+    await page.click('#bulk-tests a.bulk-test-link');
+    await page.waitForSelector('#bulk-test-progress .badge.job-state');
+    assert.equal(await page.isHidden('#bulk-test-cancel'), true);
+    assert.equal(await page.locator('#reevaluate').count(), 0);
+  }, { as: VIEWER }));
 
   test('a flow is deleted after confirmation', () => withPage(browser, async page => {
     await page.goto(`${BASE_URL}/#/flows/${FLOW}`);
