@@ -96,6 +96,30 @@ describe('prompt flows', () => {
     assert.match(await page.textContent(`#flows tr[data-flow="${FLOW}"]`), /label \(2 variants\) → why/);
   }, { allowedConsoleErrors: [/status of 400/] }));
 
+  test('a flow is changed in place: Edit, Cancel keeps it, Save changes counts its version up', () => withPage(browser, async page => {
+    await page.goto(`${BASE_URL}/#/flows/${FLOW}`);
+    await page.waitForSelector('#flow-edit');
+    await page.click('#flow-edit');
+    await page.waitForSelector('#flow-edit-submit');
+    assert.equal(await page.isDisabled('#flow-edit-name'), true);
+    assert.equal(await page.inputValue('#flow-edit-step1-v2-name'), 'pessimist');
+    assert.equal(await page.inputValue('#flow-edit-step1-v2-parser-labels'), 'positive, negative');
+    await page.click('#flow-edit-cancel');
+    await page.waitForSelector('.flow-step-list');
+    await page.click('#flow-edit');
+    await page.fill('#flow-edit-description', 'Sentiment of a review, then why');
+    await page.fill('#flow-edit-step2-v1-max-tokens', 'many');
+    await page.click('#flow-edit-submit');
+    await page.waitForSelector('#flow-edit-step2-v1-max-tokens-error:not([hidden])');
+    await page.fill('#flow-edit-step2-v1-max-tokens', '64');
+    await page.click('#flow-edit-submit');
+    await eventually(async () => assert.equal(await page.textContent('#flow-description'), 'Sentiment of a review, then why'));
+    assert.match(await page.textContent('main'), /Version 2, saved/);
+    const saved = await (await page.request.get(`${BASE_URL}/api/v1/flows/${FLOW}`)).json();
+    assert.equal(saved.steps[1].variants[0].maxTokens, 64);
+    assert.deepEqual(saved.steps.map(s => s.variants.map(v => v.name)), [['plain', 'pessimist'], ['v1']]);
+  }, { allowedConsoleErrors: [/status of 400/] }));
+
   test('a row runs in the chosen variant, showing each step; a row that stops says where and why', () => withPage(browser, async page => {
     await page.goto(`${BASE_URL}/#/flows/${FLOW}`);
     await page.waitForSelector('#flow-run');
