@@ -11,6 +11,8 @@ import { BASE_URL, eventually, launchBrowser, screenshot, withPage } from '../te
 const LLM_URL = process.env.MODELCAT_UI_LLM_URL;
 const CONNECTION = 'ui-mesh';
 const FLOW = 'ui-reviews';
+let bulkTestId = null; // the bulk test the UI started, for the tests after
+
 const VIEWER = { username: process.env.MODELCAT_UI_VIEWER_USERNAME, password: process.env.MODELCAT_UI_VIEWER_PASSWORD };
 
 let browser;
@@ -229,6 +231,8 @@ describe('prompt flows', () => {
     const again = await (await page.request.get(`${BASE_URL}/api/v1/bulk-tests/${id}`)).json();
     assert.notEqual(again.job.id, test.job.id);
     assert.deepEqual(again.evaluations.map(e => e.method), ['classification']);
+    assert.equal(await page.isHidden('#bulk-test-delete'), true, 'not deleted while it is queued');
+    bulkTestId = id;
   }, { allowedConsoleErrors: [/status of 400/] }));
 
   test('a viewer reads flows and bulk tests but is offered no form', () => withPage(browser, async page => {
@@ -239,12 +243,26 @@ describe('prompt flows', () => {
     await page.waitForSelector('#flow-run-role');
     assert.equal(await page.locator('#flow-edit, #flow-delete, #flow-run, #bulk-test-form').count(), 0);
     assert.match(await page.textContent('#flow-bulk-role'), /Contributors start bulk tests/);
-    await page.waitForSelector('#bulk-tests a.bulk-test-link');
-    await page.click('#bulk-tests a.bulk-test-link');
+    await page.waitForSelector(`#bulk-tests tr[data-test="${bulkTestId}"]`);
+    await page.click(`#bulk-tests tr[data-test="${bulkTestId}"] a.bulk-test-link`);
     await page.waitForSelector('#bulk-test-progress .badge.job-state');
     assert.equal(await page.isHidden('#bulk-test-cancel'), true);
     assert.equal(await page.locator('#reevaluate').count(), 0);
   }, { as: VIEWER }));
+
+  test('an ended bulk test is deleted after confirmation, back to its flow', () => withPage(browser, async page => {
+    const id = bulkTestId;
+    await page.goto(`${BASE_URL}/#/bulk-tests/${id}`);
+    await page.waitForSelector('#bulk-test-cancel:not([hidden])');
+    await page.click('#bulk-test-cancel');
+    await eventually(async () => assert.equal(await page.textContent('#bulk-test-progress .badge.job-state'), 'Cancelled'));
+    await page.click('#bulk-test-delete');
+    await page.click('#bulk-test-delete-dialog-confirm');
+    await page.waitForURL(new RegExp(`#/flows/${FLOW}$`));
+    await page.waitForSelector('#flow-bulk-tests :is(#bulk-tests, #bulk-tests-none)');
+    assert.equal(await page.locator(`#bulk-tests tr[data-test="${id}"]`).count(), 0);
+    assert.equal((await page.request.get(`${BASE_URL}/api/v1/bulk-tests/${id}`)).status(), 404);
+  }));
 
   test('a flow is deleted after confirmation', () => withPage(browser, async page => {
     await page.goto(`${BASE_URL}/#/flows/${FLOW}`);

@@ -165,7 +165,7 @@ function route() {
   } else if (path === '/flows' || path === '/flows/') {
     show('flows', 'flows', () => mountFlows(main, navigate));
   } else if (bulkTest) {
-    show('bulk-test', 'flows', () => mountBulkTest(main, decodeURIComponent(bulkTest[1])));
+    show('bulk-test', 'flows', () => mountBulkTest(main, decodeURIComponent(bulkTest[1]), navigate));
   } else if (path === '/compare' || path === '/compare/') {
     showListPage('compare', params, () => mountCompare(main, params, navigate));
   } else if (model) {

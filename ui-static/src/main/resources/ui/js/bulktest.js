@@ -2,10 +2,10 @@
 // answered per run, the runs' figures side by side with the best marked, each classification's confusion matrix, the
 // rows (by run, sorted by a score or latency, error rows marked, in pages), the CSV, and applying evaluation methods
 // again.
-import { bulkTestCsvUrl, bulkTestRows, cancelJob, evaluateBulkTest, getBulkTest, getDataset } from './api.js';
+import { bulkTestCsvUrl, cancelJob, deleteBulkTest, evaluateBulkTest, getBulkTest, getDataset } from './api.js';
 import { comparisonRows } from './bulkresults.js';
 import { bulkRowsView } from './bulkrows.js';
-import { h, problemView, replaceChildren } from './dom.js';
+import { confirmDialog, h, problemView, replaceChildren } from './dom.js';
 import { evaluationEditor } from './evaluationmethods.js';
 import { FieldErrors } from './fielderrors.js';
 import { meshModelIds } from './flows.js';
@@ -17,7 +17,7 @@ import { can, ownsOrAdmin } from './session.js';
 const REFRESH_MS = 2000;
 
 /** Mounts the page of bulk test `id`; returns { unmount() }. */
-export function mountBulkTest(root, id) {
+export function mountBulkTest(root, id, navigate) {
   let active = true;
   let testPoll = null;
   let rowsView = null;
@@ -25,6 +25,7 @@ export function mountBulkTest(root, id) {
 
   const title = h('h1', { id: 'bulk-test-title' }, 'Bulk test');
   const cancel = h('button', { type: 'button', class: 'button danger', id: 'bulk-test-cancel', hidden: true }, 'Cancel');
+  const remove = h('button', { type: 'button', class: 'button danger', id: 'bulk-test-delete', hidden: true }, 'Delete');
   const message = h('div', { id: 'bulk-test-message' });
   const facts = h('div', { id: 'bulk-test-facts' });
   const progress = h('div', { id: 'bulk-test-progress' });
@@ -43,6 +44,18 @@ export function mountBulkTest(root, id) {
     } catch (error) {
       replaceChildren(message, problemView(error));
       cancel.disabled = false;
+    }
+  });
+
+  remove.addEventListener('click', async () => {
+    const sure = await confirmDialog({ id: 'bulk-test-delete-dialog', title: 'Delete this bulk test?',
+      text: 'Its rows, scores and figures go; its jobs stay in the job list.', confirm: 'Delete' });
+    if (!sure) return;
+    try {
+      await deleteBulkTest(id);
+      navigate(`/flows/${encodeURIComponent(test.flowName)}`);
+    } catch (error) {
+      replaceChildren(message, problemView(error));
     }
   });
 
@@ -69,7 +82,7 @@ export function mountBulkTest(root, id) {
     replaceChildren(root, h('article', { class: 'bulk-test', dataset: { id } },
       h('p', { class: 'breadcrumb' }, h('a', { href: `#/flows/${encodeURIComponent(first.flowName)}`, id: 'bulk-test-flow-link' },
         `← ${first.flowName}`)),
-      h('div', { class: 'page-head' }, title, h('div', { class: 'page-actions' }, cancel)),
+      h('div', { class: 'page-head' }, title, h('div', { class: 'page-actions' }, cancel, ' ', remove)),
       message, facts,
       h('section', { 'aria-labelledby': 'bulk-progress-heading' }, h('h2', { id: 'bulk-progress-heading' }, 'Progress'), progress),
       h('section', { 'aria-labelledby': 'bulk-comparison-heading' }, h('h2', { id: 'bulk-comparison-heading' }, 'Runs compared'),
@@ -91,6 +104,7 @@ export function mountBulkTest(root, id) {
     cancel.disabled = Boolean(test.job.cancelRequested);
     cancel.textContent = test.job.cancelRequested ? 'Cancelling…' : 'Cancel';
     if (reevaluateSubmit) reevaluateSubmit.disabled = !ended;
+    remove.hidden = !ended || !can('contributor');
     const row = (term, ...value) => [h('dt', {}, term), h('dd', {}, ...value)];
     replaceChildren(facts, h('dl', { class: 'job-facts' },
       row('Job', h('a', { href: `#/jobs/${encodeURIComponent(test.job.id)}`, id: 'bulk-test-job-link' }, h('code', {}, test.job.id))),
