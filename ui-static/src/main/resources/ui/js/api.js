@@ -523,3 +523,71 @@ export function testLlmConnection(name) {
 export function deleteLlmConnection(name) {
   return request('DELETE', `/llm/connections/${encodeURIComponent(name)}`);
 }
+
+// Prompt flows and bulk tests (docs/flows.md).
+
+/** The models the LLM mesh offers: OpenAI's list, `{ data: [{ id: '<connection>/<model>' }] }` (contributors). */
+export function listMeshModels() {
+  return request('GET', '/llm/v1/models');
+}
+
+/** The saved flows: { items }. */
+export function listFlows() {
+  return request('GET', '/flows');
+}
+
+export function getFlow(name) {
+  return request('GET', `/flows/${encodeURIComponent(name)}`);
+}
+
+/** Saves a new flow: { name, description?, inputs, steps }; answers it. */
+export function createFlow(body) {
+  return request('POST', '/flows', body);
+}
+
+/** Replaces a flow's definition (its name stays); answers it. */
+export function updateFlow(name, body) {
+  return request('PUT', `/flows/${encodeURIComponent(name)}`, body);
+}
+
+export function deleteFlow(name) {
+  return request('DELETE', `/flows/${encodeURIComponent(name)}`);
+}
+
+/** Runs one row now: { inputs, variants }; answers { outputs, steps, error, failedStep, … }. */
+export function runFlowRow(name, body) {
+  return request('POST', `/flows/${encodeURIComponent(name)}/run`, body);
+}
+
+/** Asks for a bulk test: { flow, datasetId, inputColumns, variantStep?, variants?, concurrency?, errorThreshold?, evaluations }. */
+export function createBulkTest(body) {
+  return request('POST', '/bulk-tests', body);
+}
+
+/** The newest bulk tests, of one flow when `flow` is given: { items }. */
+export function listBulkTests(flow) {
+  return request('GET', `/bulk-tests?${queryString({ flow })}`);
+}
+
+export function getBulkTest(id) {
+  return request('GET', `/bulk-tests/${encodeURIComponent(id)}`);
+}
+
+/** A page of a bulk test's rows: `query` holds variant, offset and limit. */
+export function bulkTestRows(id, query) {
+  return request('GET', `/bulk-tests/${encodeURIComponent(id)}/rows?${queryString(query)}`);
+}
+
+/** Where a bulk test's rows download as CSV (relative to the page, like the API). */
+export function bulkTestCsvUrl(id) {
+  return `${BASE}/bulk-tests/${encodeURIComponent(id)}/rows.csv`;
+}
+
+/** Applies evaluation methods again, as a new job of the test; answers the test. */
+export function evaluateBulkTest(id, evaluations) {
+  return request('POST', `/bulk-tests/${encodeURIComponent(id)}/evaluations`, { evaluations });
+}
+
+export function deleteBulkTest(id) {
+  return request('DELETE', `/bulk-tests/${encodeURIComponent(id)}`);
+}

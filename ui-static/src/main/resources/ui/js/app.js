@@ -2,17 +2,21 @@
 // (#/jobs?filters), a job (#/jobs/{id}), the workers (#/workers), the evaluate, fine-tune and deploy pages
 // (#/models/{id}/evaluate, #/models/{id}/finetune, #/models/{id}/deploy), the endpoints (#/endpoints) and an
 // endpoint (#/endpoints/{name}), the batch endpoints (#/batch-endpoints) and one (#/batch-endpoints/{name}), the comparison (#/compare?datasetId&task&metric),
+// the prompt flows (#/flows), a flow (#/flows/{name}) and a bulk test (#/bulk-tests/{id}),
 // the account (#/account), the admin pages (#/admin, #/audit) and the sign-in (#/login?next=hash).
 // Nothing but the sign-in shows until a session is open.
 import { whenUnauthenticated } from './api.js';
 import { mountBatchEndpoint } from './batchendpoint.js';
 import { mountBatchEndpoints } from './batchendpoints.js';
+import { mountBulkTest } from './bulktest.js';
 import { mountCatalog } from './catalog.js';
 import { mountCompare } from './compare.js';
 import { mountDeploy } from './deploy.js';
 import { h } from './dom.js';
 import { mountEndpoint } from './endpoint.js';
 import { mountEndpoints } from './endpoints.js';
+import { mountFlow } from './flow.js';
+import { mountFlows } from './flows.js';
 import { mountJob } from './job.js';
 import { mountJobs } from './jobs.js';
 import { mountLogin } from './login.js';
@@ -142,6 +146,8 @@ function route() {
   const deploy = /^\/models\/([^/]+)\/deploy\/?$/.exec(path);
   const endpoint = /^\/endpoints\/([^/]+)\/?$/.exec(path);
   const batchEndpoint = /^\/batch-endpoints\/([^/]+)\/?$/.exec(path);
+  const flow = /^\/flows\/([^/]+)\/?$/.exec(path);
+  const bulkTest = /^\/bulk-tests\/([^/]+)\/?$/.exec(path);
   if (wizard) {
     show('wizard', null, () => mountWizard(main, decodeURIComponent(wizard[1]), wizard[2], navigate));
   } else if (deploy) {
@@ -154,6 +160,12 @@ function route() {
     show('batch-endpoint', 'batch-endpoints', () => mountBatchEndpoint(main, decodeURIComponent(batchEndpoint[1]), navigate));
   } else if (path === '/batch-endpoints' || path === '/batch-endpoints/') {
     show('batch-endpoints', 'batch-endpoints', () => mountBatchEndpoints(main, navigate));
+  } else if (flow) {
+    show('flow', 'flows', () => mountFlow(main, decodeURIComponent(flow[1]), navigate));
+  } else if (path === '/flows' || path === '/flows/') {
+    show('flows', 'flows', () => mountFlows(main, navigate));
+  } else if (bulkTest) {
+    show('bulk-test', 'flows', () => mountBulkTest(main, decodeURIComponent(bulkTest[1]), navigate));
   } else if (path === '/compare' || path === '/compare/') {
     showListPage('compare', params, () => mountCompare(main, params, navigate));
   } else if (model) {

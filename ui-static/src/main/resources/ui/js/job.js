@@ -113,6 +113,9 @@ export function mountJob(root, id) {
         row('Job', h('code', { id: 'job-id' }, job.id)),
         row('Model', modelId ? h('a', { id: 'job-model-link', href: `#/models/${encodeURIComponent(modelId)}` }, 'Model card')
           : h('span', { class: 'muted' }, '—')),
+        job.kind === 'bulk-test' && typeof job.params?.bulkTestId === 'string'
+          ? row('Bulk test', h('a', { id: 'job-bulk-test-link', href: `#/bulk-tests/${encodeURIComponent(job.params.bulkTestId)}` },
+            `Results of the bulk test of ${job.params.flowName ?? 'a flow'}`)) : null,
         row('Worker', job.workerId ? h('a', { href: '#/workers' }, h('code', {}, job.workerId)) : h('span', { class: 'muted' }, 'none yet')),
         row('Attempt', h('span', { id: 'job-attempts' }, `${job.attempt} of ${job.maxAttempts}`)),
         row('Submitted', timeView(job.submittedAt)),

@@ -5,7 +5,7 @@ import { formatBytes, formatRate } from './format.js';
 import { poll } from './polling.js';
 
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
-export const JOB_KINDS = ['import', 'evaluate', 'finetune', 'batch-score', 'batch-score-helper', 'noop'];
+export const JOB_KINDS = ['import', 'evaluate', 'finetune', 'batch-score', 'batch-score-helper', 'bulk-test', 'noop'];
 
 const STATE_LABELS = {
   queued: 'Queued',
@@ -21,6 +21,7 @@ const KIND_LABELS = {
   finetune: 'Fine-tune',
   'batch-score': 'Batch score',
   'batch-score-helper': 'Batch score helper',
+  'bulk-test': 'Bulk test',
   noop: 'No-op',
 };
 
@@ -55,6 +56,7 @@ export function jobStateBadge(job) {
 export function jobSubject(job) {
   const helped = job.kind === 'batch-score-helper' ? job.params?.invocationJobId : null;
   if (typeof helped === 'string') return `Helps batch job ${helped}`;
+  if (job.kind === 'bulk-test' && typeof job.params?.flowName === 'string') return `flow ${job.params.flowName}`;
   const repo = job.params?.repoId ?? job.params?.modelId;
   return typeof repo === 'string' ? repo : kindLabel(job.kind);
 }

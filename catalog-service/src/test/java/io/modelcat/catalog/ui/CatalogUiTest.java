@@ -10,19 +10,22 @@ import io.modelcat.testsupport.BrowserTests;
 import io.modelcat.testsupport.Fixtures;
 import io.modelcat.testsupport.ModelArchives;
 import io.modelcat.testsupport.TestDatabase;
+import io.modelcat.testsupport.llm.FakeLlmProvider;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Runs the browser tests in {@code ui-tests/} (Node, playwright-core, the system's headless Chromium)
  * against this service, with the five cards and the jobs they expect; then those of {@code ui-tests/ml/}
- * (evaluate, fine-tune, compare, job metrics), which add jobs and datasets and so run second. Skips visibly
- * when Chromium or the Node packages are missing.
+ * (evaluate, fine-tune, compare, job metrics, prompt flows and bulk tests), which add jobs and datasets and so run
+ * second; the flows' LLM connection calls a local fake provider. Skips visibly when Chromium or the Node packages are
+ * missing.
  */
 @MicronautTest(transactional = false)
 class CatalogUiTest extends CatalogTestBase {
@@ -39,6 +42,9 @@ class CatalogUiTest extends CatalogTestBase {
 
     @Inject
     EmbeddedServer server;
+
+    /** The LLM provider that ui-tests/ml/flows.test.js connects the mesh to: it answers "echo: " and the last message. */
+    private final FakeLlmProvider llmProvider = FakeLlmProvider.start();
 
     private String alphaId;
     private String alphaV2Id;
@@ -71,7 +77,13 @@ class CatalogUiTest extends CatalogTestBase {
         Files.createDirectories(folder.resolve(".git"));
         Files.writeString(folder.resolve(".git/HEAD"), "ref: refs/heads/main\n");
         ml.put("MODELCAT_UI_MODEL_FOLDER", folder.toString());
+        ml.put("MODELCAT_UI_LLM_URL", llmProvider.baseUrl());
         BrowserTests.run(uiTests, "ml/", server.getURI().toString(), Path.of("target", "ui-screenshots"), ml);
+    }
+
+    @AfterAll
+    void stopLlmProvider() {
+        llmProvider.close();
     }
 
     /** An admin and a viewer who sign in with passwords, as the browser tests do; their credentials as variables. */
