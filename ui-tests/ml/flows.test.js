@@ -170,8 +170,12 @@ describe('prompt flows', () => {
     await choose(page, 'bulk-evaluation-2-method', 'llm-judge');
     assert.equal(await page.isVisible('#bulk-evaluation-2-rubric'), true);
     assert.match(await page.getAttribute('#bulk-evaluation-2-rubric', 'placeholder'), /default rubric/);
+    // The aspect's default rubric is there to read, and follows the aspect.
+    assert.match(await page.inputValue('#bulk-evaluation-2-rubric'), /addresses the question[\s\S]*\{\{ answer \}\}/);
+    assert.match(await page.textContent('#bulk-evaluation-2-method-hint'), /scores each output from 1 to 5/);
     await choose(page, 'bulk-evaluation-2-model', `${CONNECTION}/fake-small`);
     await choose(page, 'bulk-evaluation-2-aspect', 'fluency');
+    assert.match(await page.inputValue('#bulk-evaluation-2-rubric'), /fluency of an answer/);
     await page.click('#bulk-evaluation-add');
     await choose(page, 'bulk-evaluation-3-method', 'rouge');
     await page.fill('#bulk-concurrency', '0');

@@ -527,6 +527,11 @@ export function deleteLlmConnection(name) {
 // Prompt flows and bulk tests (docs/flows.md).
 
 /** The models the LLM mesh offers: OpenAI's list, `{ data: [{ id: '<connection>/<model>' }] }` (contributors). */
+/** The evaluation methods of bulk tests and the LLM judge's aspects with their default rubrics. */
+export function getEvaluationMethods() {
+  return request('GET', '/evaluation-methods');
+}
+
 export function listMeshModels() {
   return request('GET', '/llm/v1/models');
 }

@@ -2,7 +2,7 @@
 // answered per run, the runs' figures side by side with the best marked, each classification's confusion matrix, the
 // rows (by run, sorted by a score or latency, error rows marked, in pages), the CSV, and applying evaluation methods
 // again.
-import { bulkTestCsvUrl, cancelJob, deleteBulkTest, evaluateBulkTest, getBulkTest, getDataset } from './api.js';
+import { bulkTestCsvUrl, cancelJob, deleteBulkTest, evaluateBulkTest, getBulkTest, getDataset, getEvaluationMethods } from './api.js';
 import { comparisonRows } from './bulkresults.js';
 import { bulkRowsView } from './bulkrows.js';
 import { confirmDialog, h, problemView, replaceChildren } from './dom.js';
@@ -151,13 +151,14 @@ export function mountBulkTest(root, id, navigate) {
 
   async function evaluateForm(first) {
     // Without the dataset's columns or the mesh's models the form still works: the API names what is wrong.
-    const [columns, models] = await Promise.all([
+    const [columns, models, catalog] = await Promise.all([
       getDataset(first.datasetId).then(d => (d.columns ?? []).map(c => c.name)).catch(() => []),
       meshModelIds().catch(() => []),
+      getEvaluationMethods().catch(() => null),
     ]);
     if (!active) return;
     const errors = new FieldErrors();
-    const editor = evaluationEditor({ prefix: 'reevaluate', flow: { steps: first.steps }, columns: () => columns, models,
+    const editor = evaluationEditor({ prefix: 'reevaluate', flow: { steps: first.steps }, columns: () => columns, models, catalog,
       initial: first.evaluations ?? [] });
     const submit = h('button', { type: 'submit', class: 'button primary', id: 'reevaluate-submit' }, 'Apply again');
     reevaluateSubmit = submit;

@@ -1,7 +1,7 @@
 // A flow page's "Bulk test" form: a dataset (chosen or uploaded), the column feeding each flow input (the column of
 // the input's name when there is one), the step whose variants are compared and which, concurrency, the error
 // threshold and the evaluation methods. Field errors of the 400 show beside their fields.
-import { createBulkTest, listDatasets } from './api.js';
+import { createBulkTest, getEvaluationMethods, listDatasets } from './api.js';
 import { datasetPicker } from './datasetpicker.js';
 import { h, problemView, replaceChildren } from './dom.js';
 import { evaluationEditor } from './evaluationmethods.js';
@@ -19,7 +19,8 @@ export function defaultColumn(input, columns) {
 
 /** The form for `flow`; `models` are the mesh's ids (for a judge); `onCreated(test)`. Answers a promise of the form. */
 export async function bulkTestForm(flow, models, onCreated) {
-  const datasets = (await listDatasets())?.items ?? [];
+  const [listed, catalog] = await Promise.all([listDatasets(), getEvaluationMethods().catch(() => null)]);
+  const datasets = listed?.items ?? [];
   const errors = new FieldErrors();
   let dataset = null;
   const mappingBox = h('div', { id: 'bulk-mapping' });
@@ -80,7 +81,7 @@ export async function bulkTestForm(flow, models, onCreated) {
 
   const concurrency = h('input', { id: 'bulk-concurrency', type: 'number', inputmode: 'numeric', min: '1', step: '1' });
   const threshold = h('input', { id: 'bulk-error-threshold', type: 'number', inputmode: 'numeric', min: '-1', step: '1' });
-  const evaluations = evaluationEditor({ prefix: 'bulk-evaluation', flow, columns, models });
+  const evaluations = evaluationEditor({ prefix: 'bulk-evaluation', flow, columns, models, catalog });
 
   const submit = h('button', { type: 'submit', class: 'button primary', id: 'bulk-submit' }, 'Start the bulk test');
   const status = h('div', { id: 'bulk-status', role: 'status' });

@@ -1,6 +1,7 @@
 package io.modelcat.catalog.flow;
 
 import io.micronaut.serde.annotation.SerdeImport;
+import io.modelcat.jobs.flow.EvaluationCatalog;
 import io.modelcat.jobs.flow.EvaluationMethod;
 import io.modelcat.jobs.flow.FlowExecution;
 import io.modelcat.jobs.flow.FlowStep;
@@ -17,6 +18,8 @@ import io.modelcat.jobs.spec.BulkTestResult;
 @SerdeImport(BulkTestResult.class)
 @SerdeImport(BulkTestResult.RunMetrics.class)
 @SerdeImport(BulkTestResult.Confusion.class)
+@SerdeImport(EvaluationCatalog.Method.class)
+@SerdeImport(EvaluationCatalog.Aspect.class)
 final class FlowTypes {
 
     private FlowTypes() {

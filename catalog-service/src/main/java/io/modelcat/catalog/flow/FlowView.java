@@ -1,6 +1,7 @@
 package io.modelcat.catalog.flow;
 
 import io.micronaut.serde.annotation.Serdeable;
+import io.modelcat.jobs.flow.EvaluationCatalog;
 import io.modelcat.jobs.flow.FlowExecution;
 import io.modelcat.jobs.flow.FlowStep;
 import io.modelcat.store.flow.PromptFlows;
@@ -24,6 +25,12 @@ public record FlowView(String name, String description, List<String> inputs, Lis
     @Serdeable
     @Schema(name = "Flows")
     public record Flows(List<FlowView> items) {
+    }
+
+    /** The evaluation methods and the judge's aspects, as {@code GET /api/v1/evaluation-methods} lists them. */
+    @Serdeable
+    @Schema(name = "EvaluationMethods")
+    public record EvaluationMethods(List<EvaluationCatalog.Method> methods, List<EvaluationCatalog.Aspect> aspects) {
     }
 
     /** What running one row gave. */

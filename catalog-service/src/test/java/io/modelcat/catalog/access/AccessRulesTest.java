@@ -95,6 +95,7 @@ class AccessRulesTest extends CatalogTestBase {
             Map.entry("GET /api/v1/llm/v1/models", Access.CONTRIBUTOR),
             Map.entry("POST /api/v1/llm/v1/chat/completions", Access.CONTRIBUTOR),
             Map.entry("GET /api/v1/flows", Access.VIEWER),
+            Map.entry("GET /api/v1/evaluation-methods", Access.VIEWER),
             Map.entry("POST /api/v1/flows", Access.CONTRIBUTOR),
             Map.entry("GET /api/v1/flows/{name}", Access.VIEWER),
             Map.entry("PUT /api/v1/flows/{name}", Access.CONTRIBUTOR),

@@ -88,6 +88,22 @@ class FlowApiTest extends CatalogTestBase {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theEvaluationMethodsAndTheJudgesDefaultRubricsAreListed() {
+        ApiClient.Answer listed = apiAs(Role.VIEWER).get("/api/v1/evaluation-methods");
+        assertThat(listed.status()).isEqualTo(200);
+        List<Map<String, Object>> methods = (List<Map<String, Object>>) listed.map().get("methods");
+        assertThat(methods).extracting(m -> m.get("name")).containsExactly("exact-match", "classification", "token-f1",
+                "rouge", "bleu", "llm-judge");
+        assertThat(methods.get(1)).containsEntry("needsGroundTruth", true)
+                .containsEntry("metrics", List.of("accuracy", "precision_macro", "recall_macro", "f1_macro"));
+        List<Map<String, Object>> aspects = (List<Map<String, Object>>) listed.map().get("aspects");
+        assertThat(aspects).extracting(a -> a.get("name")).containsExactly("relevance", "groundedness", "coherence",
+                "fluency");
+        assertThat((String) aspects.get(3).get("defaultRubric")).contains("fluency").contains("{{ answer }}");
+    }
+
+    @Test
     void everyBadFieldOfAFlowIsNamed() {
         Map<String, Object> flow = new HashMap<>();
         flow.put("name", "bad name!");
@@ -113,7 +129,7 @@ class FlowApiTest extends CatalogTestBase {
         nulls.put("inputs", java.util.Arrays.asList((Object) null));
         nulls.put("steps", java.util.Arrays.asList(null, Map.of("name", "s", "variants", java.util.Arrays.asList((Object) null)),
                 Map.of("name", "t", "variants", List.of(Map.of("name", "v", "model", "hosted/fake-small", "prompt", "x",
-                        "parser", Map.of("type", "label", "labels", java.util.Arrays.asList((Object) null))))))));
+                        "parser", Map.of("type", "label", "labels", java.util.Arrays.asList((Object) null)))))));
         ApiClient.Answer nullsRefused = apiAs(Role.CONTRIBUTOR).post("/api/v1/flows", nulls);
         assertThat(nullsRefused.status()).as(nullsRefused.toString()).isEqualTo(400);
         assertThat(nullsRefused.errorFields()).containsExactlyInAnyOrder("name", "inputs[0]", "steps[0]",

@@ -29,6 +29,7 @@ public record EvaluationMethod(String method, String output, String groundTruth,
     public static final String BLEU = "bleu";
     public static final String LLM_JUDGE = "llm-judge";
     public static final List<String> METHODS = List.of(EXACT_MATCH, CLASSIFICATION, TOKEN_F1, ROUGE, BLEU, LLM_JUDGE);
+    // EvaluationCatalog describes each of them for the API and the UI.
 
     /** The evaluated output's name, {@code output} when none is given. */
     public String outputOrDefault() {

@@ -172,7 +172,9 @@ class BulkTestSystemTest {
     void aTestResumesOnAnotherRunnerWithoutCallingAnsweredRowsAgain() throws Exception {
         try (FakeLlmProvider provider = FakeLlmProvider.start();
              RunningSystem system = new RunningSystem()) {
-            system.addRunner("doomed", Map.of());
+            // Two runners from the start: whichever takes the test is killed midway, the other finishes it.
+            system.addRunner("left", Map.of());
+            system.addRunner("right", Map.of());
             setUp(system, provider);
             provider.delay(Duration.ofMillis(150));
             String dataset = reviews(system, 10);
@@ -186,15 +188,17 @@ class BulkTestSystemTest {
 
             Map<String, Object> partly = system.awaitValue(TIMEOUT, () -> system.get("/api/v1/bulk-tests/" + id).map(),
                     t -> ((Number) ((Map<String, Object>) t.get("answered")).get("default")).intValue() >= 8);
-            assertThat(((Map<String, Object>) partly.get("job")).get("state")).isEqualTo("running");
-            system.addRunner("survivor", Map.of());
-            system.kill("doomed");
+            Map<String, Object> running = (Map<String, Object>) partly.get("job");
+            assertThat(running.get("state")).isEqualTo("running");
+            String doomed = ((String) running.get("workerId")).startsWith("left") ? "left" : "right";
+            String survivor = doomed.equals("left") ? "right" : "left";
+            system.kill(doomed);
             int answeredAtKill = ((Number) ((Map<String, Object>) system.get("/api/v1/bulk-tests/" + id).map()
                     .get("answered")).get("default")).intValue();
 
             Map<String, Object> done = system.awaitJob(job, TIMEOUT, "succeeded", "failed", "cancelled");
             assertThat(done).as(done.toString()).containsEntry("state", "succeeded").containsEntry("attempt", 2);
-            assertThat((String) done.get("workerId")).startsWith("survivor");
+            assertThat((String) done.get("workerId")).startsWith(survivor);
             Map<String, Object> result = (Map<String, Object>) done.get("result");
             assertThat(result).containsEntry("rows", rows).containsEntry("failedRows", 1);
             assertThat(((Number) result.get("calledRows")).intValue()).isEqualTo(rows - answeredAtKill);

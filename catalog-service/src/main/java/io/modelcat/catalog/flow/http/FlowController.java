@@ -21,13 +21,14 @@ import io.modelcat.catalog.flow.FlowRequests;
 import io.modelcat.catalog.flow.FlowService;
 import io.modelcat.catalog.flow.FlowView;
 import io.modelcat.catalog.problem.http.ProblemAnswers;
+import io.modelcat.jobs.flow.EvaluationCatalog;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 
-/** Prompt flows: {@code /api/v1/flows} (docs/flows.md). */
-@Controller("/api/v1/flows")
+/** Prompt flows, {@code /api/v1/flows}, and the evaluation methods of their bulk tests (docs/flows.md). */
+@Controller("/api/v1")
 @ProblemAnswers
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "Prompt flows", description = "Prompts and chains of prompts sent to LLMs through the mesh")
@@ -39,7 +40,7 @@ public class FlowController {
         this.flows = flows;
     }
 
-    @Get
+    @Get("/flows")
     @RequiresRole(Role.VIEWER)
     @Operation(summary = "List prompt flows")
     @ApiResponse(responseCode = "200", description = "the flows, by name")
@@ -47,7 +48,7 @@ public class FlowController {
         return flows.list();
     }
 
-    @Get("/{name}")
+    @Get("/flows/{name}")
     @RequiresRole(Role.VIEWER)
     @Operation(summary = "One prompt flow")
     @ApiResponse(responseCode = "200", description = "the flow")
@@ -55,7 +56,7 @@ public class FlowController {
         return flows.get(name);
     }
 
-    @Post
+    @Post("/flows")
     @Status(HttpStatus.CREATED)
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Save a new prompt flow", description = "Checked in full: names, templates (each name a "
@@ -67,7 +68,7 @@ public class FlowController {
         return HttpResponse.created(flows.create(body, caller));
     }
 
-    @Put("/{name}")
+    @Put("/flows/{name}")
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Replace a prompt flow's definition", description = "Checked as on creation; the version "
             + "counts up. Bulk tests already asked for keep the copy they run.")
@@ -77,7 +78,7 @@ public class FlowController {
         return flows.update(name, body, caller);
     }
 
-    @Delete("/{name}")
+    @Delete("/flows/{name}")
     @Status(HttpStatus.NO_CONTENT)
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Delete a prompt flow (its bulk tests stay)")
@@ -86,7 +87,15 @@ public class FlowController {
         flows.delete(name, caller);
     }
 
-    @Post("/{name}/run")
+    @Get("/evaluation-methods")
+    @RequiresRole(Role.VIEWER)
+    @Operation(summary = "The evaluation methods of bulk tests and the LLM judge's aspects with their default rubrics")
+    @ApiResponse(responseCode = "200", description = "the methods and aspects")
+    public FlowView.EvaluationMethods evaluationMethods() {
+        return new FlowView.EvaluationMethods(EvaluationCatalog.METHODS, EvaluationCatalog.aspects());
+    }
+
+    @Post("/flows/{name}/run")
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Run one row now", description = "Each step's chosen variant (else its first) is rendered "
             + "with the inputs and earlier outputs, called through the LLM mesh as the caller, and parsed. A step "
