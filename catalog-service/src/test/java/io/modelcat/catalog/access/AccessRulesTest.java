@@ -94,6 +94,8 @@ class AccessRulesTest extends CatalogTestBase {
             Map.entry("GET /api/v1/llm/usage", Access.ADMIN),
             Map.entry("GET /api/v1/llm/v1/models", Access.CONTRIBUTOR),
             Map.entry("POST /api/v1/llm/v1/chat/completions", Access.CONTRIBUTOR),
+            Map.entry("POST /api/v1/llm/v1/completions", Access.CONTRIBUTOR),
+            Map.entry("POST /api/v1/llm/v1/embeddings", Access.CONTRIBUTOR),
             Map.entry("GET /api/v1/endpoints", Access.VIEWER),
             Map.entry("POST /api/v1/endpoints", Access.CONTRIBUTOR),
             Map.entry("GET /api/v1/endpoints/{name}", Access.VIEWER),
