@@ -2,7 +2,7 @@
 -- price table per connection, and the estimated cost of every call. Numbered 24 to leave 23 to a parallel change.
 ALTER TABLE llm_connection DROP CONSTRAINT llm_connection_kind_known;
 ALTER TABLE llm_connection ADD CONSTRAINT llm_connection_kind_known
-    CHECK (kind IN ('openai-compatible', 'modelcat', 'openai', 'azure-openai', 'anthropic', 'mistral'));
+    CHECK (kind IN ('openai-compatible', 'modelcat', 'openai', 'azure-openai', 'anthropic', 'mistral', 'gemini'));
 ALTER TABLE llm_connection ADD COLUMN api_version varchar(40);
 -- Requests a minute through the connection (a token bucket per catalog service); null: no limit.
 ALTER TABLE llm_connection ADD COLUMN requests_per_minute integer

@@ -11,6 +11,7 @@ const KINDS = {
     models: 'deployment names' },
   anthropic: { baseUrl: 'https://api.anthropic.com/v1 (default)' },
   mistral: { baseUrl: 'https://api.mistral.ai/v1 (default)' },
+  gemini: { baseUrl: 'https://generativelanguage.googleapis.com/v1beta (default)' },
   modelcat: { endpoint: true, models: 'deployment names' },
 };
 

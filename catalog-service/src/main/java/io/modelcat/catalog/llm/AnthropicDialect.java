@@ -31,7 +31,8 @@ final class AnthropicDialect implements ProviderDialect {
     }
 
     @Override
-    public Optional<String> path(Operation operation, String model, LlmConnections.Settings settings) {
+    public Optional<String> path(Operation operation, String model, LlmConnections.Settings settings,
+                                 boolean stream) {
         return operation == Operation.CHAT ? Optional.of("/messages") : Optional.empty();
     }
 
@@ -231,7 +232,6 @@ final class AnthropicDialect implements ProviderDialect {
         private String model = "";
         private JsonNode inputUsage = JSON.createObjectNode();
         private long outputTokens;
-        private ObjectNode usage;
 
         Events(boolean includeUsage) {
             this.includeUsage = includeUsage;
@@ -285,9 +285,7 @@ final class AnthropicDialect implements ProviderDialect {
                     return List.of(chunk.toString());
                 }
                 case "message_stop" -> {
-                    usage = AnthropicDialect.usage(inputUsage.deepCopy(), outputTokens);
-                    usage.put("completion_tokens", outputTokens).put("total_tokens",
-                            usage.path("prompt_tokens").asLong() + outputTokens);
+                    ObjectNode usage = (ObjectNode) usage();
                     if (!includeUsage) {
                         return List.of("[DONE]");
                     }
@@ -311,9 +309,15 @@ final class AnthropicDialect implements ProviderDialect {
             }
         }
 
+        /** The tokens counted so far (all of them after message_stop), or null before message_start. */
         @Override
         public JsonNode usage() {
-            return usage;
+            if (id.isEmpty()) {
+                return null;
+            }
+            ObjectNode usage = AnthropicDialect.usage(inputUsage, outputTokens);
+            return usage.put("completion_tokens", outputTokens).put("total_tokens",
+                    usage.path("prompt_tokens").asLong() + outputTokens);
         }
 
         private String text(String text) {

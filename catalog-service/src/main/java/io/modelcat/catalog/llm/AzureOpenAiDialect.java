@@ -20,7 +20,8 @@ final class AzureOpenAiDialect implements ProviderDialect {
     }
 
     @Override
-    public Optional<String> path(Operation operation, String deployment, LlmConnections.Settings settings) {
+    public Optional<String> path(Operation operation, String deployment, LlmConnections.Settings settings,
+                                 boolean stream) {
         return Optional.of("/openai/deployments/" + encode(deployment) + operation.openAiPath() + "?api-version="
                 + encode(settings.apiVersion()));
     }

@@ -18,8 +18,9 @@ public final class ConnectionRequests {
 
     static final String NAME = "^[a-z][a-z0-9-]{1,62}$";
     static final String NAME_RULE = "must be 2 to 63 lowercase letters, digits and '-', starting with a letter";
-    static final String KIND = "openai-compatible|openai|azure-openai|anthropic|mistral|modelcat";
-    static final String KIND_RULE = "must be openai-compatible, openai, azure-openai, anthropic, mistral or modelcat";
+    static final String KIND = "openai-compatible|openai|azure-openai|anthropic|mistral|gemini|modelcat";
+    static final String KIND_RULE = "must be openai-compatible, openai, azure-openai, anthropic, mistral, gemini or "
+            + "modelcat";
     static final String API_VERSION = "^[A-Za-z0-9._-]{1,40}$";
     static final String API_VERSION_RULE = "must be an API version such as 2024-10-21 (letters, digits, '.', '_', '-')";
     static final String URL = "^https?://\\S+$";
@@ -40,9 +41,10 @@ public final class ConnectionRequests {
             @Nullable @Size(max = 2000) @Pattern(regexp = URL, message = URL_RULE)
             @Schema(description = "the URL the provider's API hangs under: required for openai-compatible (e.g. "
                     + "https://api.example.com/v1) and azure-openai (the resource, https://<resource>.openai.azure.com); "
-                    + "openai, anthropic and mistral default to their public APIs; not for modelcat") String baseUrl,
+                    + "openai, anthropic, mistral and gemini default to their public APIs; not for modelcat") String baseUrl,
             @Nullable @Size(max = 10_000) @Schema(description = "the provider's key, sent as its API wants it "
-                    + "(Authorization: Bearer, api-key, x-api-key); stored encrypted, never returned", writeOnly = true)
+                    + "(Authorization: Bearer, api-key, x-api-key, x-goog-api-key); stored encrypted, never returned",
+                    writeOnly = true)
             String apiKey,
             @Nullable @Size(max = 32) @Schema(description = "extra headers sent with every call (not secret: they are "
                     + "shown back)") Map<String, String> headers,

@@ -1,6 +1,5 @@
 package io.modelcat.catalog.llm;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -158,9 +157,7 @@ public class ConnectionService {
                 body = in.readAllBytes();
             }
             if (answer.statusCode() == 200) {
-                List<String> models = new ArrayList<>();
-                JsonNode data = JSON.readTree(body).path("data");
-                data.forEach(m -> models.add(m.path("id").asText()));
+                List<String> models = connection.dialect().models(JSON.readTree(body));
                 result = new ConnectionView.TestResult(true, 200, "the provider answered and listed " + models.size()
                         + " models", models);
             } else {

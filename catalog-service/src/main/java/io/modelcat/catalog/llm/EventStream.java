@@ -28,6 +28,7 @@ public final class EventStream implements LlmMesh.Outcome, Iterator<String>, Aut
     private final Consumer<JsonNode> onClose;
     private final ProviderDialect.StreamTranslator translator;
     private final Deque<String> pending = new ArrayDeque<>();
+    private boolean ended;
     private String next;
     private boolean done;
     private boolean closed;
@@ -73,12 +74,14 @@ public final class EventStream implements LlmMesh.Outcome, Iterator<String>, Aut
 
     /** The next OpenAI event's data, translated from the provider's, or null at the end of the stream. */
     private String readEvent() {
-        while (pending.isEmpty()) {
+        while (pending.isEmpty() && !ended) {
             String data = readProviderEvent();
             if (data == null) {
-                return null;
+                ended = true;
+                pending.addAll(translator.end());
+            } else {
+                pending.addAll(translator.translate(data));
             }
-            pending.addAll(translator.translate(data));
         }
         return pending.poll();
     }

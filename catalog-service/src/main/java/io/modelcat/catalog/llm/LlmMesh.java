@@ -129,10 +129,10 @@ public class LlmMesh {
                     + "' does not allow model '" + providerModel + "'; it allows " + settings.allowedModels());
         }
         ProviderDialect dialect = connection.dialect();
-        String path = dialect.path(operation, providerModel, settings).orElseThrow(() -> LlmCallException.invalid(
+        boolean stream = operation != ProviderDialect.Operation.EMBEDDINGS && request.path("stream").asBoolean(false);
+        String path = dialect.path(operation, providerModel, settings, stream).orElseThrow(() -> LlmCallException.invalid(
                 "model", "unsupported_operation", "connection '" + connectionName + "' (" + settings.kind() + ") has no "
                         + operation.openAiPath() + " API"));
-        boolean stream = operation != ProviderDialect.Operation.EMBEDDINGS && request.path("stream").asBoolean(false);
         byte[] providerBody = dialect.request(operation, request, providerModel).toString()
                 .getBytes(StandardCharsets.UTF_8);
         LlmConnections.Price price = settings.prices().get(providerModel);

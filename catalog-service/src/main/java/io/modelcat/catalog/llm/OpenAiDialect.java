@@ -29,7 +29,8 @@ final class OpenAiDialect implements ProviderDialect {
     }
 
     @Override
-    public Optional<String> path(Operation operation, String model, LlmConnections.Settings settings) {
+    public Optional<String> path(Operation operation, String model, LlmConnections.Settings settings,
+                                 boolean stream) {
         return operations.contains(operation) ? Optional.of(operation.openAiPath()) : Optional.empty();
     }
 

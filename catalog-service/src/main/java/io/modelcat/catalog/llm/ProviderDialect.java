@@ -41,13 +41,20 @@ interface ProviderDialect {
     }
 
     /**
-     * The path and query under the connection's base URL that serves {@code operation} for {@code model}, or empty
-     * when the provider has no such API.
+     * The path and query under the connection's base URL that serves {@code operation} for {@code model} (streamed
+     * or not), or empty when the provider has no such API.
      */
-    Optional<String> path(Operation operation, String model, LlmConnections.Settings settings);
+    Optional<String> path(Operation operation, String model, LlmConnections.Settings settings, boolean stream);
 
-    /** The path that lists the provider's models (a JSON object whose {@code data} holds objects with an {@code id}). */
+    /** The path that lists the provider's models. */
     String modelsPath(LlmConnections.Settings settings);
+
+    /** The model names in the provider's answer to {@link #modelsPath}; OpenAI's shape: {@code data[].id}. */
+    default List<String> models(JsonNode answer) {
+        List<String> models = new java.util.ArrayList<>();
+        answer.path("data").forEach(m -> models.add(m.path("id").asText()));
+        return models;
+    }
 
     /** The headers that carry the connection's key. */
     Map<String, String> authHeaders(String key);
@@ -90,6 +97,11 @@ interface ProviderDialect {
 
         /** OpenAI's events (zero or more data strings, {@code [DONE]} last) for one of the provider's. */
         List<String> translate(String data);
+
+        /** OpenAI's last events once the provider's stream has ended (for providers that send no end of their own). */
+        default List<String> end() {
+            return List.of();
+        }
 
         /** The call's usage in OpenAI's shape when the translator counts it itself, else null. */
         default JsonNode usage() {

@@ -11,6 +11,7 @@ enum ProviderKind {
     AZURE_OPENAI("azure-openai", AzureOpenAiDialect.INSTANCE, null),
     ANTHROPIC("anthropic", AnthropicDialect.INSTANCE, "https://api.anthropic.com/v1"),
     MISTRAL("mistral", OpenAiDialect.MISTRAL, "https://api.mistral.ai/v1"),
+    GEMINI("gemini", GeminiDialect.INSTANCE, "https://generativelanguage.googleapis.com/v1beta"),
     MODELCAT("modelcat", OpenAiDialect.MODELCAT, null);
 
     private final String id;

@@ -10,6 +10,7 @@ import io.modelcat.catalog.CatalogTestBase;
 import io.modelcat.catalog.access.Role;
 import io.modelcat.credentials.SecretCipher;
 import io.modelcat.testsupport.llm.FakeAnthropic;
+import io.modelcat.testsupport.llm.FakeGemini;
 import io.modelcat.testsupport.llm.FakeLlmProvider;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +36,7 @@ class LlmProvidersTest extends CatalogTestBase {
     private static final String CHAT = "/api/v1/llm/v1/chat/completions";
     private final FakeLlmProvider openAi = FakeLlmProvider.start();
     private final FakeAnthropic anthropic = FakeAnthropic.start();
+    private final FakeGemini gemini = FakeGemini.start();
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper mapper = new ObjectMapper();
 
@@ -51,12 +53,14 @@ class LlmProvidersTest extends CatalogTestBase {
     void resetFakes() {
         openAi.reset();
         anthropic.reset();
+        gemini.reset();
     }
 
     @AfterAll
     void stopFakes() {
         openAi.close();
         anthropic.close();
+        gemini.close();
     }
 
     private ApiClient.Answer createConnection(Map<String, Object> body) {
@@ -160,7 +164,9 @@ class LlmProvidersTest extends CatalogTestBase {
                 List.of("m")), "headers");
         assertRefused(connection("cl", "anthropic", "headers", Map.of("anthropic-version", "2020-01-01"),
                 "allowedModels", List.of("m")), "headers");
-        assertRefused(connection("cl", "gemini", "allowedModels", List.of("m")), "kind");
+        assertRefused(connection("cl", "bedrock", "allowedModels", List.of("m")), "kind");
+        assertRefused(connection("ge", "gemini", "headers", Map.of("x-goog-api-key", "x"), "allowedModels",
+                List.of("m")), "headers");
         assertThat(api.get("/api/v1/llm/connections").items()).isEmpty();
     }
 
@@ -305,6 +311,81 @@ class LlmProvidersTest extends CatalogTestBase {
         List<String> broken = stream(chat("claude/claude-fake-haiku", true));
         assertThat(broken).last().satisfies(e -> assertThat(mapper.readTree(e).path("error").path("message").asText())
                 .isEqualTo("Overloaded"));
+    }
+
+    @Test
+    void geminiIsCalledThroughGenerateContentAndAnswersInOpenAisShape() throws Exception {
+        gemini.requireKey(KEY);
+        ApiClient.Answer created = createConnection(connection("gem", "gemini", "allowedModels",
+                List.of("gemini-fake-flash", "gemini-gone")));
+        assertThat(created.map()).containsEntry("baseUrl", "https://generativelanguage.googleapis.com/v1beta");
+        assertThat(api.patch("/api/v1/llm/connections/gem", Map.of("baseUrl", gemini.baseUrl())).status()).isEqualTo(200);
+        ApiClient contributor = apiAs(Role.CONTRIBUTOR);
+        ApiClient.Answer answer = contributor.post(CHAT, chat("gem/gemini-fake-flash", false, "temperature", 0.2,
+                "max_tokens", 2, "stop", List.of("END")));
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        JsonNode completion = mapper.readTree(answer.body());
+        assertThat(completion.path("object").asText()).isEqualTo("chat.completion");
+        assertThat(completion.path("choices").get(0).path("message").path("content").asText()).isEqualTo("echo: hello");
+        assertThat(completion.path("choices").get(0).path("finish_reason").asText()).isEqualTo("length");
+        assertThat(completion.path("usage").path("total_tokens").asInt()).isEqualTo(4);
+        FakeLlmProvider.RecordedCall sent = gemini.requests().get(0);
+        assertThat(sent.path()).isEqualTo("/v1beta/models/gemini-fake-flash:generateContent");
+        assertThat(sent.header("x-goog-api-key")).isEqualTo(KEY);
+        assertThat(sent.header("Authorization")).isNull();
+        JsonNode body = mapper.readTree(sent.body());
+        assertThat(body.path("systemInstruction").path("parts").get(0).path("text").asText()).isEqualTo("Be brief.");
+        assertThat(body.path("contents")).hasSize(1);
+        assertThat(body.path("contents").get(0).path("role").asText()).isEqualTo("user");
+        assertThat(body.path("generationConfig").path("maxOutputTokens").asInt()).isEqualTo(2);
+        assertThat(body.path("generationConfig").path("temperature").asDouble()).isEqualTo(0.2);
+        assertThat(body.path("generationConfig").path("stopSequences").get(0).asText()).isEqualTo("END");
+
+        List<String> events = stream(chat("gem/gemini-fake-flash", true));
+        assertThat(events).last().isEqualTo("[DONE]");
+        assertThat(gemini.requests().get(1).path()).isEqualTo("/v1beta/models/gemini-fake-flash:streamGenerateContent");
+        assertThat(gemini.requests().get(1).query()).isEqualTo("alt=sse");
+        StringBuilder text = new StringBuilder();
+        JsonNode usage = null;
+        String finish = null;
+        for (String event : events.subList(0, events.size() - 1)) {
+            JsonNode chunk = mapper.readTree(event);
+            assertThat(chunk.path("object").asText()).isEqualTo("chat.completion.chunk");
+            if (chunk.path("choices").isEmpty()) {
+                usage = chunk.path("usage");
+            } else {
+                text.append(chunk.path("choices").get(0).path("delta").path("content").asText(""));
+                if (!chunk.path("choices").get(0).path("finish_reason").isNull()) {
+                    finish = chunk.path("choices").get(0).path("finish_reason").asText();
+                }
+            }
+        }
+        assertThat(text).hasToString("echo: hello there");
+        assertThat(finish).isEqualTo("stop");
+        assertThat(usage).isNotNull();
+        assertThat(usage.path("total_tokens").asInt()).isEqualTo(5);
+
+        ApiClient.Answer test = api.post("/api/v1/llm/connections/gem/test", Map.of());
+        assertThat(test.map()).containsEntry("ok", true).containsEntry("models",
+                List.of("gemini-fake-flash", "gemini-fake-pro"));
+        assertThat(awaitCalls(2)).anySatisfy(c -> assertThat(c).containsEntry("streamed", true)
+                .containsEntry("totalTokens", 5));
+
+        ApiClient.Answer missing = contributor.post(CHAT, chat("gem/gemini-gone", false));
+        assertThat(missing.status()).isEqualTo(404);
+        assertError(missing, "invalid_request_error", "models/gemini-gone is not found");
+        gemini.failNext(2, 429);
+        ApiClient.Answer exhausted = contributor.post(CHAT, chat("gem/gemini-fake-flash", false));
+        assertThat(exhausted.status()).isEqualTo(429);
+        assertError(exhausted, "rate_limit_error", "The fake Gemini fails this call with 429");
+        gemini.requireKey("another");
+        ApiClient.Answer refused = contributor.post(CHAT, chat("gem/gemini-fake-flash", false));
+        assertThat(refused.status()).isEqualTo(400);
+        assertError(refused, "invalid_request_error", "API key not valid");
+        ApiClient.Answer embeddings = contributor.post("/api/v1/llm/v1/embeddings", Map.of("model",
+                "gem/gemini-fake-flash", "input", "hi"));
+        assertThat(mapper.readTree(embeddings.body()).path("error").path("code").asText())
+                .isEqualTo("unsupported_operation");
     }
 
     private void assertError(ApiClient.Answer answer, String type, String message) throws Exception {
