@@ -145,6 +145,17 @@ class LlmProvidersTest extends CatalogTestBase {
                 .containsEntry("models", List.of("gpt4o-prod", "ada-embed"));
         assertThat(openAi.requests("/openai/models").get(0).query()).isEqualTo("api-version=2024-10-21");
         assertThat(awaitCalls(3)).allSatisfy(c -> assertThat(c).containsEntry("status", 200));
+
+        // Azure's own error shape ({"error": {"code", "message"}}) comes back in OpenAI's, its status kept.
+        assertThat(api.patch("/api/v1/llm/connections/azure", Map.of("allowedModels", List.of("gpt4o-prod",
+                "ada-embed", "retired"))).status()).isEqualTo(200);
+        ApiClient.Answer gone = contributor.post(CHAT, chat("azure/retired", false));
+        assertThat(gone.status()).isEqualTo(404);
+        assertError(gone, "invalid_request_error", "The API deployment for this resource does not exist.");
+        openAi.requireKey("rotated");
+        ApiClient.Answer denied = contributor.post(CHAT, chat("azure/gpt4o-prod", false));
+        assertThat(denied.status()).isEqualTo(401);
+        assertError(denied, "authentication_error", "Access denied");
     }
 
     @Test
