@@ -317,6 +317,14 @@ class LlmMeshTest extends CatalogTestBase {
                 Map.of("inputPerMillion", -1, "outputPerMillion", 1)))).errorFields()).containsExactly("prices");
         assertThat(api.patch("/api/v1/llm/connections/hosted", Map.of("prices", Map.of("fake-small",
                 Map.of("inputPerMillion", 1)))).errorFields()).containsExactly("prices");
+        ApiClient.Answer notANumber = api.patch("/api/v1/llm/connections/hosted", Map.of("prices", Map.of("fake-small",
+                Map.of("inputPerMillion", "cheap", "outputPerMillion", 1))));
+        assertThat(notANumber.status()).as(notANumber.toString()).isEqualTo(400);
+        assertThat(String.join(",", notANumber.errorFields())).contains("prices");
+        Map<String, Object> nullPrice = new java.util.HashMap<>();
+        nullPrice.put("fake-small", null);
+        assertThat(api.patch("/api/v1/llm/connections/hosted", Map.of("prices", nullPrice)).errorFields())
+                .containsExactly("prices");
         assertThat(api.patch("/api/v1/llm/connections/hosted", Map.of("prices", Map.of())).map())
                 .containsEntry("prices", Map.of());
     }
