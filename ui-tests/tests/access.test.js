@@ -168,14 +168,19 @@ describe('the admin pages', () => {
     await page.fill('#llm-base-url', 'http://127.0.0.1:9');
     await page.fill('#llm-models', 'gpt4o-prod');
     await page.fill('#llm-requests-per-minute', '60');
+    await page.fill('#llm-prices', 'gpt-4o=2.5/10');
     await page.click('#llm-create');
     await eventually(async () => assert.match(await page.textContent('#llm-message'), /apiVersion/));
     await page.fill('#llm-api-version', '2024-10-21');
     await page.click('#llm-create');
+    await eventually(async () => assert.match(await page.textContent('#llm-message'), /prices/));
+    await page.fill('#llm-prices', 'gpt4o-prod=2.5/10');
+    await page.click('#llm-create');
     await page.waitForSelector('#llm-created');
     const azure = page.locator('#llm-connections tbody tr[data-name="ui-azure"]');
     await azure.waitFor();
-    assert.match(await azure.textContent(), /azure-openai.*api-version 2024-10-21.*gpt4o-prod.*none.*8.*60/);
+    assert.match(await azure.textContent(),
+      /azure-openai.*api-version 2024-10-21.*gpt4o-prod \(\$2\.5 \/ \$10 per 1M\).*none.*8.*60/);
     // Anthropic's base URL has a default: none need be given.
     await page.selectOption('#llm-kind', 'anthropic');
     assert.equal(await page.isDisabled('#llm-api-version'), true);

@@ -43,7 +43,8 @@ export function llmConnectionsSection(isActive) {
       h('td', {}, c.kind),
       h('td', {}, h('code', {}, c.kind === 'modelcat' ? `endpoint ${c.endpoint}`
         : c.apiVersion ? `${c.baseUrl} (api-version ${c.apiVersion})` : c.baseUrl)),
-      h('td', {}, c.allowedModels.join(', ')),
+      h('td', {}, c.allowedModels.map(m => c.prices && c.prices[m]
+        ? `${m} ($${c.prices[m].inputPerMillion} / $${c.prices[m].outputPerMillion} per 1M)` : m).join(', ')),
       h('td', {}, c.apiKeySet ? 'set' : 'none'),
       h('td', {}, String(c.maxConcurrent)),
       h('td', {}, c.requestsPerMinute ? String(c.requestsPerMinute) : 'no limit'),
@@ -77,6 +78,8 @@ export function llmConnectionsSection(isActive) {
   const endpoint = h('input', { id: 'llm-endpoint', type: 'text', autocomplete: 'off', placeholder: 'an online endpoint' });
   const apiKey = h('input', { id: 'llm-api-key', type: 'password', autocomplete: 'off' });
   const models = h('input', { id: 'llm-models', type: 'text', autocomplete: 'off', placeholder: 'model-a, model-b' });
+  const prices = h('input', { id: 'llm-prices', type: 'text', autocomplete: 'off',
+    placeholder: 'model-a=2.5/10; model-b=0.15/0.6' });
   const apiVersion = h('input', { id: 'llm-api-version', type: 'text', autocomplete: 'off', placeholder: '2024-10-21' });
   const maxConcurrent = h('input', { id: 'llm-max-concurrent', type: 'number', min: '1', max: '1024', value: '8' });
   const requestsPerMinute = h('input', { id: 'llm-requests-per-minute', type: 'number', min: '1',
@@ -90,6 +93,7 @@ export function llmConnectionsSection(isActive) {
     h('div', { class: 'field' }, h('label', { for: 'llm-api-version' }, 'API version (azure-openai)'), apiVersion),
     h('div', { class: 'field' }, h('label', { for: 'llm-api-key' }, 'API key'), apiKey),
     h('div', { class: 'field' }, h('label', { for: 'llm-models' }, 'Allowed models'), models),
+    h('div', { class: 'field' }, h('label', { for: 'llm-prices' }, 'USD per 1M tokens in/out'), prices),
     h('div', { class: 'field' }, h('label', { for: 'llm-max-concurrent' }, 'Calls at once'), maxConcurrent),
     h('div', { class: 'field' }, h('label', { for: 'llm-requests-per-minute' }, 'Calls a minute'), requestsPerMinute),
     h('div', { class: 'form-actions' },
@@ -121,15 +125,31 @@ export function llmConnectionsSection(isActive) {
         allowedModels: models.value.split(',').map(m => m.trim()).filter(m => m),
         maxConcurrent: maxConcurrent.value ? Number(maxConcurrent.value) : undefined,
         requestsPerMinute: requestsPerMinute.value ? Number(requestsPerMinute.value) : undefined,
+        prices: priceTable(prices.value),
       });
       replaceChildren(message, h('p', { class: 'success small', id: 'llm-created' }, `Created ${created.name}.`));
       name.value = '';
       apiKey.value = '';
+      prices.value = '';
       await load();
     } catch (error) {
       replaceChildren(message, problemView(error));
     }
   });
+
+  // "model=2.5/10; other=1/2" as the API's price table; what does not parse is sent as it is, for the API to name.
+  function priceTable(text) {
+    const entries = text.split(';').map(e => e.trim()).filter(e => e);
+    if (!entries.length) return undefined;
+    const table = {};
+    for (const entry of entries) {
+      const at = entry.lastIndexOf('=');
+      const [input, output] = entry.slice(at + 1).split('/').map(p => p.trim());
+      const number = p => (p && !Number.isNaN(Number(p)) ? Number(p) : p);
+      table[entry.slice(0, Math.max(at, 0)).trim()] = { inputPerMillion: number(input), outputPerMillion: number(output) };
+    }
+    return table;
+  }
 
   const element = h('div', {},
     h('p', { class: 'muted' }, 'Hosted LLM APIs and ModelCat’s own endpoints, called by contributors through the '
