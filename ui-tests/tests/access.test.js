@@ -157,8 +157,44 @@ describe('the admin pages', () => {
     await row.locator('button', { hasText: 'Test' }).click();
     await eventually(async () => assert.match(await row.locator('.llm-test-result').textContent(),
       /Failed: .*could not be reached/));
-    await screenshot(page, '35-llm-connections');
     await row.locator('button', { hasText: 'Delete' }).click();
+    await page.waitForSelector('#llm-connections-empty');
+
+    // An Azure OpenAI connection: the API version is asked for, then shown with the rate limit.
+    await page.selectOption('#llm-kind', 'azure-openai');
+    assert.equal(await page.isDisabled('#llm-endpoint'), true);
+    assert.equal(await page.isDisabled('#llm-api-version'), false);
+    await page.fill('#llm-name', 'ui-azure');
+    await page.fill('#llm-base-url', 'http://127.0.0.1:9');
+    await page.fill('#llm-models', 'gpt4o-prod');
+    await page.fill('#llm-requests-per-minute', '60');
+    await page.fill('#llm-prices', 'gpt-4o=2.5/10');
+    await page.click('#llm-create');
+    await eventually(async () => assert.match(await page.textContent('#llm-message'), /apiVersion/));
+    await page.fill('#llm-api-version', '2024-10-21');
+    await page.click('#llm-create');
+    await eventually(async () => assert.match(await page.textContent('#llm-message'), /prices/));
+    await page.fill('#llm-prices', 'gpt4o-prod=2.5/10');
+    await page.click('#llm-create');
+    await page.waitForSelector('#llm-created');
+    const azure = page.locator('#llm-connections tbody tr[data-name="ui-azure"]');
+    await azure.waitFor();
+    assert.match(await azure.textContent(),
+      /azure-openai.*api-version 2024-10-21.*gpt4o-prod \(\$2\.5 \/ \$10 per 1M\).*none.*8.*60/);
+    // Anthropic's base URL has a default: none need be given.
+    await page.selectOption('#llm-kind', 'anthropic');
+    assert.equal(await page.isDisabled('#llm-api-version'), true);
+    await page.fill('#llm-name', 'ui-claude');
+    await page.fill('#llm-base-url', '');
+    await page.fill('#llm-requests-per-minute', '');
+    await page.fill('#llm-models', 'claude-sonnet-4-5');
+    await page.click('#llm-create');
+    const claude = page.locator('#llm-connections tbody tr[data-name="ui-claude"]');
+    await claude.waitFor();
+    assert.match(await claude.textContent(), /anthropic.*https:\/\/api\.anthropic\.com\/v1.*no limit/);
+    await screenshot(page, '35-llm-connections');
+    await azure.locator('button', { hasText: 'Delete' }).click();
+    await claude.locator('button', { hasText: 'Delete' }).click();
     await page.waitForSelector('#llm-connections-empty');
   }, { allowedConsoleErrors: [/status of 400/] }));
 });

@@ -1,6 +1,5 @@
 package io.modelcat.catalog.llm;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -37,8 +36,6 @@ import java.util.Set;
 @Singleton
 public class ConnectionService {
 
-    static final String OPENAI_COMPATIBLE = "openai-compatible";
-    static final String MODELCAT = "modelcat";
     private static final String SECRET_PREFIX = "llm-connection-";
     private static final int DEFAULT_MAX_CONCURRENT = 8;
     private static final String HEADER_NAME = "^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$";
@@ -46,6 +43,7 @@ public class ConnectionService {
     private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "content-type", "content-length",
             "host", "connection", "transfer-encoding", "expect", "upgrade");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.math.BigDecimal MAX_PRICE = java.math.BigDecimal.valueOf(1_000_000);
 
     private final Database db;
     private final AuditLog audit;
@@ -83,9 +81,12 @@ public class ConnectionService {
     }
 
     public ConnectionView create(ConnectionRequests.CreateConnection request, Caller by) {
+        String baseUrl = request.baseUrl() != null ? trimUrl(request.baseUrl())
+                : ProviderKind.of(request.kind()).flatMap(ProviderKind::defaultBaseUrl).orElse(null);
         LlmConnections.Settings settings = new LlmConnections.Settings(request.kind(), request.description(),
-                trimUrl(request.baseUrl()), request.endpoint(), headers(request.headers()), models(request.allowedModels()),
-                request.maxConcurrent() == null ? DEFAULT_MAX_CONCURRENT : request.maxConcurrent());
+                baseUrl, request.endpoint(), headers(request.headers()), models(request.allowedModels()),
+                request.maxConcurrent() == null ? DEFAULT_MAX_CONCURRENT : request.maxConcurrent(),
+                request.apiVersion(), request.requestsPerMinute(), prices(request.prices()));
         check(settings, request.apiKey());
         ConnectionView created = db.write(c -> {
             if (!LlmConnections.insert(c, request.name(), settings, by.username())) {
@@ -112,7 +113,11 @@ public class ConnectionService {
                     request.endpoint() != null ? request.endpoint() : old.endpointName(),
                     request.headers() != null ? headers(request.headers()) : old.headers(),
                     request.allowedModels() != null ? models(request.allowedModels()) : old.allowedModels(),
-                    request.maxConcurrent() != null ? request.maxConcurrent() : old.maxConcurrent());
+                    request.maxConcurrent() != null ? request.maxConcurrent() : old.maxConcurrent(),
+                    request.apiVersion() != null ? request.apiVersion() : old.apiVersion(),
+                    request.requestsPerMinute() == null ? old.requestsPerMinute()
+                            : request.requestsPerMinute() == 0 ? null : request.requestsPerMinute(),
+                    request.prices() != null ? prices(request.prices()) : old.prices());
             check(settings, request.apiKey());
             LlmConnections.update(c, name, settings, by.username());
             if (request.apiKey() != null) {
@@ -145,15 +150,14 @@ public class ConnectionService {
         Connection connection = connection(name, callerToken);
         ConnectionView.TestResult result;
         try {
-            HttpResponse<InputStream> answer = client.call(connection.target(), "/models", null);
+            HttpResponse<InputStream> answer = client.call(connection.target(),
+                    connection.dialect().modelsPath(connection.settings()), null);
             byte[] body;
             try (InputStream in = answer.body()) {
                 body = in.readAllBytes();
             }
             if (answer.statusCode() == 200) {
-                List<String> models = new ArrayList<>();
-                JsonNode data = JSON.readTree(body).path("data");
-                data.forEach(m -> models.add(m.path("id").asText()));
+                List<String> models = connection.dialect().models(JSON.readTree(body));
                 result = new ConnectionView.TestResult(true, 200, "the provider answered and listed " + models.size()
                         + " models", models);
             } else {
@@ -173,7 +177,8 @@ public class ConnectionService {
     }
 
     /** A connection as calls need it: its settings, and where calls go with which credentials and headers. */
-    record Connection(String name, LlmConnections.Settings settings, ProviderClient.Target target) {
+    record Connection(String name, LlmConnections.Settings settings, ProviderDialect dialect,
+                      ProviderClient.Target target) {
     }
 
     /**
@@ -189,10 +194,11 @@ public class ConnectionService {
             return Optional.empty();
         }
         LlmConnections.Settings s = row.get().settings();
+        ProviderKind kind = ProviderKind.known(s.kind());
         Map<String, String> headers = new LinkedHashMap<>(s.headers());
         String base;
         String credential;
-        if (MODELCAT.equals(s.kind())) {
+        if (kind == ProviderKind.MODELCAT) {
             base = loopback() + "/endpoints/" + s.endpointName() + "/v1";
             credential = endpointKey(s.endpointName()).orElse(callerToken);
         } else {
@@ -206,9 +212,9 @@ public class ConnectionService {
             }
         }
         if (credential != null) {
-            headers.put("Authorization", "Bearer " + credential);
+            headers.putAll(kind.dialect().authHeaders(credential));
         }
-        return Optional.of(new Connection(name, s, new ProviderClient.Target(name, base, headers)));
+        return Optional.of(new Connection(name, s, kind.dialect(), new ProviderClient.Target(name, base, headers)));
     }
 
     private Connection connection(String name, @Nullable String callerToken) {
@@ -235,15 +241,8 @@ public class ConnectionService {
 
     private void check(LlmConnections.Settings s, @Nullable String apiKey) {
         boolean keyGiven = apiKey != null && !apiKey.isBlank();
-        if (OPENAI_COMPATIBLE.equals(s.kind())) {
-            if (s.baseUrl() == null) {
-                throw new InvalidFieldException("baseUrl", "is required for an openai-compatible connection, e.g. "
-                        + "https://api.example.com/v1");
-            }
-            if (s.endpointName() != null) {
-                throw new InvalidFieldException("endpoint", "is only for modelcat connections");
-            }
-        } else {
+        ProviderKind kind = ProviderKind.known(s.kind());
+        if (kind == ProviderKind.MODELCAT) {
             if (s.endpointName() == null) {
                 throw new InvalidFieldException("endpoint", "is required for a modelcat connection: the online endpoint "
                         + "it calls");
@@ -255,11 +254,42 @@ public class ConnectionService {
                 throw new InvalidFieldException("apiKey", "is not used by a modelcat connection: it sends the endpoint's "
                         + "key, or the caller's own token");
             }
+        } else {
+            if (s.baseUrl() == null) {
+                throw new InvalidFieldException("baseUrl", kind == ProviderKind.AZURE_OPENAI
+                        ? "is required for an azure-openai connection: the resource URL, e.g. "
+                                + "https://my-resource.openai.azure.com"
+                        : "is required for an " + kind.id() + " connection, e.g. https://api.example.com/v1");
+            }
+            if (s.endpointName() != null) {
+                throw new InvalidFieldException("endpoint", "is only for modelcat connections");
+            }
         }
+        if (kind == ProviderKind.AZURE_OPENAI && s.apiVersion() == null) {
+            throw new InvalidFieldException("apiVersion", "is required for an azure-openai connection, e.g. 2024-10-21");
+        }
+        if (kind != ProviderKind.AZURE_OPENAI && s.apiVersion() != null) {
+            throw new InvalidFieldException("apiVersion", "is only for azure-openai connections");
+        }
+        for (Map.Entry<String, LlmConnections.Price> price : s.prices().entrySet()) {
+            LlmConnections.Price p = price.getValue();
+            if (!s.allowedModels().contains(price.getKey())) {
+                throw new InvalidFieldException("prices", "'" + price.getKey() + "' is not one of the allowed models "
+                        + s.allowedModels());
+            }
+            if (p == null || p.inputPerMillion() == null || p.outputPerMillion() == null
+                    || p.inputPerMillion().signum() < 0 || p.outputPerMillion().signum() < 0
+                    || p.inputPerMillion().compareTo(MAX_PRICE) > 0 || p.outputPerMillion().compareTo(MAX_PRICE) > 0) {
+                throw new InvalidFieldException("prices", "'" + price.getKey() + "' needs inputPerMillion and "
+                        + "outputPerMillion: USD per million tokens, from 0 to " + MAX_PRICE);
+            }
+        }
+        Set<String> reserved = kind.dialect().ownHeaders();
         for (String header : s.headers().keySet()) {
-            if (!header.matches(HEADER_NAME) || RESERVED_HEADERS.contains(header.toLowerCase(Locale.ROOT))) {
+            String lower = header.toLowerCase(Locale.ROOT);
+            if (!header.matches(HEADER_NAME) || RESERVED_HEADERS.contains(lower) || reserved.contains(lower)) {
                 throw new InvalidFieldException("headers", "'" + header + "' cannot be sent: names are HTTP tokens, "
-                        + "and the key goes in apiKey, not in an Authorization header");
+                        + "and the key goes in apiKey, not in a header of its own");
             }
         }
         for (String value : s.headers().values()) {
@@ -282,13 +312,25 @@ public class ConnectionService {
     private ConnectionView view(LlmConnections.ConnectionRow row, List<SecretStore.SecretInfo> stored) {
         LlmConnections.Settings s = row.settings();
         boolean keySet = stored.stream().anyMatch(i -> i.name().equals(SECRET_PREFIX + row.name()));
+        Map<String, ConnectionRequests.Price> prices = new LinkedHashMap<>();
+        s.prices().forEach((model, p) -> prices.put(model, new ConnectionRequests.Price(p.inputPerMillion(),
+                p.outputPerMillion())));
         return new ConnectionView(row.name(), s.kind(), s.description(), s.baseUrl(), s.endpointName(), s.headers(),
-                s.allowedModels(), s.maxConcurrent(), keySet, row.createdBy(), row.createdAt(), row.updatedBy(),
+                s.allowedModels(), s.maxConcurrent(), s.apiVersion(), s.requestsPerMinute(), prices, keySet, row.createdBy(), row.createdAt(), row.updatedBy(),
                 row.updatedAt());
     }
 
     private static Map<String, String> headers(@Nullable Map<String, String> headers) {
         return headers == null ? Map.of() : new LinkedHashMap<>(headers);
+    }
+
+    private static Map<String, LlmConnections.Price> prices(@Nullable Map<String, ConnectionRequests.Price> prices) {
+        Map<String, LlmConnections.Price> out = new LinkedHashMap<>();
+        if (prices != null) {
+            prices.forEach((model, p) -> out.put(model, p == null ? null
+                    : new LlmConnections.Price(p.inputPerMillion(), p.outputPerMillion())));
+        }
+        return out;
     }
 
     private static List<String> models(List<String> models) {

@@ -13,6 +13,11 @@ import java.util.Map;
 public record ConnectionView(String name, String kind, @Nullable String description, @Nullable String baseUrl,
                              @Nullable String endpoint, Map<String, String> headers, List<String> allowedModels,
                              int maxConcurrent,
+                             @Nullable @Schema(description = "azure-openai: the api-version sent") String apiVersion,
+                             @Nullable @Schema(description = "most calls a minute, per catalog service; absent: no limit")
+                             Integer requestsPerMinute,
+                             @Schema(description = "USD per million tokens, per model") Map<String, ConnectionRequests.Price>
+                                     prices,
                              @Schema(description = "whether an API key is stored; the key itself is never returned")
                              boolean apiKeySet,
                              @Nullable String createdBy, Instant createdAt, @Nullable String updatedBy,

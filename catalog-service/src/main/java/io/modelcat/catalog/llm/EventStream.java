@@ -8,13 +8,15 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 
 /**
  * A provider's server-sent events, read one at a time as the caller takes them (so a slow caller slows the read,
- * not the memory): each item is one event's data. Watches for the {@code usage} chunk; on {@link #close()} (at the
+ * not the memory) and translated to OpenAI's by the connection's dialect: each item is one OpenAI event's data. Watches for the {@code usage} chunk; on {@link #close()} (at the
  * end, on a failure, or when the caller goes away) it closes the provider's stream and reports the usage seen.
  */
 public final class EventStream implements LlmMesh.Outcome, Iterator<String>, AutoCloseable {
@@ -24,13 +26,17 @@ public final class EventStream implements LlmMesh.Outcome, Iterator<String>, Aut
     private final InputStream body;
     private final BufferedReader reader;
     private final Consumer<JsonNode> onClose;
+    private final ProviderDialect.StreamTranslator translator;
+    private final Deque<String> pending = new ArrayDeque<>();
+    private boolean ended;
     private String next;
     private boolean done;
     private boolean closed;
     private JsonNode usage;
 
-    EventStream(InputStream body, Consumer<JsonNode> onClose) {
+    EventStream(InputStream body, ProviderDialect.StreamTranslator translator, Consumer<JsonNode> onClose) {
         this.body = body;
+        this.translator = translator;
         this.reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
         this.onClose = onClose;
     }
@@ -66,8 +72,22 @@ public final class EventStream implements LlmMesh.Outcome, Iterator<String>, Aut
         return data;
     }
 
-    /** The data of the next event (its data lines joined), or null at the end of the stream. */
+    /** The next OpenAI event's data, translated from the provider's, or null at the end of the stream. */
     private String readEvent() {
+        while (pending.isEmpty() && !ended) {
+            String data = readProviderEvent();
+            if (data == null) {
+                ended = true;
+                pending.addAll(translator.end());
+            } else {
+                pending.addAll(translator.translate(data));
+            }
+        }
+        return pending.poll();
+    }
+
+    /** The data of the provider's next event (its data lines joined), or null at the end of the stream. */
+    private String readProviderEvent() {
         StringBuilder data = null;
         try {
             String line;
@@ -100,6 +120,6 @@ public final class EventStream implements LlmMesh.Outcome, Iterator<String>, Aut
         } catch (IOException e) {
             // Closing is all that is wanted.
         }
-        onClose.accept(usage);
+        onClose.accept(translator.usage() != null ? translator.usage() : usage);
     }
 }

@@ -16,6 +16,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,12 +41,14 @@ public class LlmMesh {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long callers refused for a connection's concurrency limit are asked to wait. */
     private static final long BUSY_RETRY_AFTER_SECONDS = 1;
+    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
     private final Database db;
     private final AuditLog audit;
     private final ConnectionService connections;
     private final ProviderClient client;
     private final ConcurrencyLimits limits = new ConcurrencyLimits();
+    private final RequestRates rates = new RequestRates();
 
     public LlmMesh(Database db, AuditLog audit, ConnectionService connections, ProviderClient client) {
         this.db = db;
@@ -76,12 +80,26 @@ public class LlmMesh {
     }
 
     /**
-     * One chat completion, forwarded.
+     * One chat completion, forwarded in the connection's dialect.
      *
      * @param callerToken the caller's bearer token (modelcat connections pass it on to token-mode endpoints)
      * @throws LlmCallException for a refused request, a busy connection, or the provider's failure
      */
     public Outcome chat(Caller caller, @Nullable String callerToken, byte[] body) {
+        return call(ProviderDialect.Operation.CHAT, caller, callerToken, body);
+    }
+
+    /** One text completion (OpenAI's {@code /completions}), for connections whose provider has them. */
+    public Outcome completions(Caller caller, @Nullable String callerToken, byte[] body) {
+        return call(ProviderDialect.Operation.COMPLETIONS, caller, callerToken, body);
+    }
+
+    /** Embeddings (OpenAI's {@code /embeddings}), for connections whose provider has them. */
+    public Outcome embeddings(Caller caller, @Nullable String callerToken, byte[] body) {
+        return call(ProviderDialect.Operation.EMBEDDINGS, caller, callerToken, body);
+    }
+
+    private Outcome call(ProviderDialect.Operation operation, Caller caller, @Nullable String callerToken, byte[] body) {
         ObjectNode request = object(body);
         JsonNode model = request.path("model");
         if (!model.isTextual() || model.asText().isBlank()) {
@@ -96,10 +114,7 @@ public class LlmMesh {
         }
         String connectionName = named.substring(0, slash);
         String providerModel = named.substring(slash + 1);
-        JsonNode messages = request.path("messages");
-        if (!messages.isArray() || messages.isEmpty()) {
-            throw LlmCallException.invalid("messages", "invalid_messages", "'messages' must be a non-empty array");
-        }
+        checkInput(operation, request);
         ConnectionService.Connection connection;
         try {
             connection = connections.find(connectionName, callerToken).orElseThrow(() ->
@@ -113,39 +128,49 @@ public class LlmMesh {
             throw LlmCallException.invalid("model", "model_not_allowed", "connection '" + connectionName
                     + "' does not allow model '" + providerModel + "'; it allows " + settings.allowedModels());
         }
-        boolean stream = request.path("stream").asBoolean(false);
-        request.put("model", providerModel);
-        if (stream && !request.has("stream_options")) {
-            // Asks the provider for the usage chunk at the end of the stream, so that streamed calls are counted too.
-            request.putObject("stream_options").put("include_usage", true);
-        }
+        ProviderDialect dialect = connection.dialect();
+        boolean stream = operation != ProviderDialect.Operation.EMBEDDINGS && request.path("stream").asBoolean(false);
+        String path = dialect.path(operation, providerModel, settings, stream).orElseThrow(() -> LlmCallException.invalid(
+                "model", "unsupported_operation", "connection '" + connectionName + "' (" + settings.kind() + ") has no "
+                        + operation.openAiPath() + " API"));
+        byte[] providerBody = dialect.request(operation, request, providerModel).toString()
+                .getBytes(StandardCharsets.UTF_8);
+        LlmConnections.Price price = settings.prices().get(providerModel);
         Semaphore permit = limits.tryAcquire(connectionName, settings.maxConcurrent());
         if (permit == null) {
-            Call refused = new Call(caller, connectionName, providerModel, stream, System.nanoTime());
+            Call refused = new Call(caller, connectionName, providerModel, stream, System.nanoTime(), price);
             refused.finish(429, null);
             throw new LlmCallException(429, "connection '" + connectionName + "' is at its limit of "
                     + settings.maxConcurrent() + " calls at once; try again shortly", "rate_limit_error", null,
                     "concurrency_limit", BUSY_RETRY_AFTER_SECONDS);
         }
-        Call call = new Call(caller, connectionName, providerModel, stream, System.nanoTime());
+        long wait = settings.requestsPerMinute() == null ? 0 : rates.tryTake(connectionName, settings.requestsPerMinute());
+        if (wait > 0) {
+            permit.release();
+            Call refused = new Call(caller, connectionName, providerModel, stream, System.nanoTime(), price);
+            refused.finish(429, null);
+            throw new LlmCallException(429, "connection '" + connectionName + "' is at its limit of "
+                    + settings.requestsPerMinute() + " calls a minute; try again in " + seconds(wait) + " s",
+                    "rate_limit_error", null, "rate_limit", seconds(wait));
+        }
+        Call call = new Call(caller, connectionName, providerModel, stream, System.nanoTime(), price);
         boolean handedOver = false;
         try {
-            HttpResponse<InputStream> answer = client.call(connection.target(), "/chat/completions",
-                    request.toString().getBytes(StandardCharsets.UTF_8));
+            HttpResponse<InputStream> answer = client.call(connection.target(), path, providerBody);
             if (answer.statusCode() / 100 != 2) {
                 byte[] error = read(answer);
                 call.finish(answer.statusCode(), null);
-                throw providerFailure(connectionName, answer, error);
+                throw providerFailure(connectionName, dialect, answer, error);
             }
             boolean eventStream = answer.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
             if (stream && eventStream) {
                 handedOver = true;
-                return new EventStream(answer.body(), usage -> {
+                return new EventStream(answer.body(), dialect.streamTranslator(request), usage -> {
                     permit.release();
                     call.finish(answer.statusCode(), usage);
                 });
             }
-            byte[] json = read(answer);
+            byte[] json = dialect.answer(operation, read(answer));
             call.finish(answer.statusCode(), usageOf(json));
             return new Answer(answer.statusCode(), new String(json, StandardCharsets.UTF_8));
         } catch (ProviderClient.Unreachable e) {
@@ -158,15 +183,34 @@ public class LlmMesh {
         }
     }
 
+    /** The field each kind of call needs: a non-empty {@code messages} array, a {@code prompt}, an {@code input}. */
+    private static void checkInput(ProviderDialect.Operation operation, ObjectNode request) {
+        JsonNode value = request.path(operation.requiredField());
+        boolean ok = switch (operation) {
+            case CHAT -> value.isArray() && !value.isEmpty();
+            case COMPLETIONS, EMBEDDINGS -> value.isTextual() || (value.isArray() && !value.isEmpty());
+        };
+        if (!ok) {
+            String field = operation.requiredField();
+            throw LlmCallException.invalid(field, "invalid_" + field, operation == ProviderDialect.Operation.CHAT
+                    ? "'messages' must be a non-empty array"
+                    : "'" + field + "' must be a string or a non-empty array");
+        }
+    }
+
+    private static long seconds(long nanos) {
+        return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+    }
+
     /** Token usage per user and connection since {@code since}, with the newest calls. */
     public UsageReport usage(Instant since, int limit) {
         return db.read(c -> new UsageReport(since,
                 LlmUsage.totals(c, since).stream().map(t -> new UsageTotal(t.username(), t.connection(), t.calls(),
-                        t.promptTokens(), t.completionTokens(), t.totalTokens())).toList(),
+                        t.promptTokens(), t.completionTokens(), t.totalTokens(), t.costUsd())).toList(),
                 LlmUsage.recent(c, since, limit).stream().map(r -> new UsageCall(r.at(), r.call().username(),
                         r.call().connection(), r.call().model(), r.call().status(), r.call().streamed(),
                         r.call().promptTokens(), r.call().completionTokens(), r.call().totalTokens(),
-                        r.call().latencyMs())).toList()));
+                        r.call().latencyMs(), r.call().costUsd())).toList()));
     }
 
     /** What {@link #usage} answers: sums per user and connection, and the newest calls. */
@@ -179,19 +223,24 @@ public class LlmMesh {
     @Serdeable
     @Schema(name = "LlmUsageTotal")
     public record UsageTotal(String username, String connection, long calls, long promptTokens, long completionTokens,
-                             long totalTokens) {
+                             long totalTokens,
+                             @Nullable @Schema(description = "estimated USD of the calls whose model had a price; "
+                                     + "absent when none had") BigDecimal costUsd) {
     }
 
     /** One call through the mesh. */
     @Serdeable
     @Schema(name = "LlmUsageCall")
     public record UsageCall(Instant at, String username, String connection, String model, int status, boolean streamed,
-                            long promptTokens, long completionTokens, long totalTokens, long latencyMs) {
+                            long promptTokens, long completionTokens, long totalTokens, long latencyMs,
+                            @Nullable @Schema(description = "estimated USD from the connection's price for the model "
+                                    + "at the time; absent without a price") BigDecimal costUsd) {
     }
 
-    private static LlmCallException providerFailure(String connection, HttpResponse<?> answer, byte[] body) {
-        int status = answer.statusCode();
-        String type = ProviderErrors.type(body);
+    private static LlmCallException providerFailure(String connection, ProviderDialect dialect, HttpResponse<?> answer,
+                                                    byte[] body) {
+        int status = dialect.status(answer.statusCode());
+        String type = dialect.errorType(body);
         if (type == null) {
             type = switch (status) {
                 case 400, 404, 413, 422 -> "invalid_request_error";
@@ -203,7 +252,7 @@ public class LlmMesh {
         }
         Long retryAfter = status == 429 ? ProviderClient.retryAfter(answer)
                 .map(d -> Math.max(1, (d.toMillis() + 999) / 1000)).orElse(1L) : null;
-        return new LlmCallException(status, "connection '" + connection + "' answered " + status + ": "
+        return new LlmCallException(status, "connection '" + connection + "' answered " + answer.statusCode() + ": "
                 + ProviderErrors.message(body), type, null, "provider_error", retryAfter);
     }
 
@@ -242,6 +291,16 @@ public class LlmMesh {
         }
     }
 
+    /** The estimated cost in USD of a call's tokens at {@code price} (per million), or null without a price. */
+    static BigDecimal cost(@Nullable LlmConnections.Price price, long promptTokens, long completionTokens) {
+        if (price == null) {
+            return null;
+        }
+        return price.inputPerMillion().multiply(BigDecimal.valueOf(promptTokens))
+                .add(price.outputPerMillion().multiply(BigDecimal.valueOf(completionTokens)))
+                .divide(MILLION, 10, RoundingMode.HALF_UP).stripTrailingZeros();
+    }
+
     /** One call, recorded once it ends: a usage row and an audit entry. */
     private final class Call {
 
@@ -250,13 +309,16 @@ public class LlmMesh {
         private final String model;
         private final boolean streamed;
         private final long started;
+        private final LlmConnections.Price price;
 
-        Call(Caller caller, String connection, String model, boolean streamed, long started) {
+        Call(Caller caller, String connection, String model, boolean streamed, long started,
+             @Nullable LlmConnections.Price price) {
             this.caller = caller;
             this.connection = connection;
             this.model = model;
             this.streamed = streamed;
             this.started = started;
+            this.price = price;
         }
 
         void finish(int status, @Nullable JsonNode usage) {
@@ -264,10 +326,11 @@ public class LlmMesh {
             long completion = usage == null ? 0 : usage.path("completion_tokens").asLong(0);
             long total = usage == null ? 0 : usage.path("total_tokens").asLong(prompt + completion);
             long latencyMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+            BigDecimal cost = cost(price, prompt, completion);
             try {
                 db.write(c -> {
                     LlmUsage.insert(c, new LlmUsage.Call(caller.username(), connection, model, status, streamed, prompt,
-                            completion, total, latencyMs));
+                            completion, total, latencyMs, cost));
                     return null;
                 });
                 Map<String, Object> details = new LinkedHashMap<>();
@@ -275,6 +338,9 @@ public class LlmMesh {
                 details.put("status", status);
                 details.put("streamed", streamed);
                 details.put("totalTokens", total);
+                if (cost != null) {
+                    details.put("costUsd", cost.toPlainString());
+                }
                 audit.record(new AuditLog.Entry(caller.userId(), caller.username(), "llm.call", "llm-connection",
                         connection, status / 100 == 2 ? AuditLog.SUCCESS : AuditLog.FAILURE, caller.remoteAddr(), details));
             } catch (RuntimeException e) {

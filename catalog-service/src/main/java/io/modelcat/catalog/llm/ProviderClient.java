@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls an OpenAI-compatible provider: sends the connection's headers and key, and tries again on 429 and 5xx
+ * Calls a provider: sends the connection's headers and key, and tries again on 429 and 5xx
  * (and on failures to connect) with exponential back-off, waiting as long as the provider's Retry-After asks when
  * that is within {@code modelcat.llm.max-retry-wait}. What the last try answered is returned, whatever its status.
  */
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 public class ProviderClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProviderClient.class);
-    private static final Set<Integer> RETRIED = Set.of(429, 500, 502, 503, 504);
+    private static final Set<Integer> RETRIED = Set.of(429, 500, 502, 503, 504, 529);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
 
     private final HttpClient http;

@@ -94,6 +94,8 @@ class AccessRulesTest extends CatalogTestBase {
             Map.entry("GET /api/v1/llm/usage", Access.ADMIN),
             Map.entry("GET /api/v1/llm/v1/models", Access.CONTRIBUTOR),
             Map.entry("POST /api/v1/llm/v1/chat/completions", Access.CONTRIBUTOR),
+            Map.entry("POST /api/v1/llm/v1/completions", Access.CONTRIBUTOR),
+            Map.entry("POST /api/v1/llm/v1/embeddings", Access.CONTRIBUTOR),
             Map.entry("GET /api/v1/flows", Access.VIEWER),
             Map.entry("GET /api/v1/evaluation-methods", Access.VIEWER),
             Map.entry("POST /api/v1/flows", Access.CONTRIBUTOR),

@@ -229,4 +229,103 @@ class LlmMeshTest extends CatalogTestBase {
         ApiClient.Answer test = api.post("/api/v1/llm/connections/own/test", Map.of());
         assertThat(test.map()).containsEntry("ok", true).containsEntry("providerStatus", 200);
     }
+
+    @Test
+    void embeddingsAndCompletionsAreForwardedAndCounted() {
+        ApiClient contributor = apiAs(Role.CONTRIBUTOR);
+        ApiClient.Answer embedded = contributor.post("/api/v1/llm/v1/embeddings", Map.of("model", "hosted/fake-small",
+                "input", List.of("one two", "three")));
+        assertThat(embedded.status()).as(embedded.toString()).isEqualTo(200);
+        assertThat(embedded.body()).contains("\"object\":\"list\"", "\"embedding\":[2.0,7.0,1.0]",
+                "\"embedding\":[1.0,5.0,1.0]");
+        FakeLlmProvider.RecordedCall sent = provider.requests("/v1/embeddings").get(0);
+        assertThat(sent.header("Authorization")).isEqualTo("Bearer " + KEY);
+        assertThat(sent.body()).contains("\"model\":\"fake-small\"");
+
+        ApiClient.Answer completed = contributor.post("/api/v1/llm/v1/completions", Map.of("model", "hosted/fake-small",
+                "prompt", "once upon"));
+        assertThat(completed.status()).as(completed.toString()).isEqualTo(200);
+        assertThat(completed.body()).contains("\"object\":\"text_completion\"", "echo: once upon");
+
+        assertRefused(contributor.post("/api/v1/llm/v1/embeddings", Map.of("model", "hosted/fake-small")), "input",
+                "invalid_input");
+        assertRefused(contributor.post("/api/v1/llm/v1/completions", Map.of("model", "hosted/fake-small",
+                "prompt", List.of())), "prompt", "invalid_prompt");
+        assertRefused(contributor.post("/api/v1/llm/v1/embeddings", Map.of("model", "hosted/fake-large",
+                "input", "x")), "model", "model_not_allowed");
+        assertThat(apiAs(Role.VIEWER).post("/api/v1/llm/v1/embeddings", Map.of("model", "hosted/fake-small",
+                "input", "x")).status()).isEqualTo(403);
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> totals = (List<Map<String, Object>>) api.get("/api/v1/llm/usage").map().get("totals");
+        // Embeddings: 3 prompt tokens; completion: 2 prompt and 3 completion tokens (" echo: once upon").
+        assertThat(totals).singleElement().satisfies(t -> assertThat(t).containsEntry("calls", 2)
+                .containsEntry("promptTokens", 5).containsEntry("completionTokens", 3).containsEntry("totalTokens", 8));
+    }
+
+    @Test
+    void callsBeyondTheConnectionsRequestsPerMinuteGet429UntilTheNextIsAllowed() {
+        ApiClient.Answer limited = api.patch("/api/v1/llm/connections/hosted", Map.of("requestsPerMinute", 2));
+        assertThat(limited.status()).as(limited.toString()).isEqualTo(200);
+        assertThat(limited.map()).containsEntry("requestsPerMinute", 2);
+        ApiClient contributor = apiAs(Role.CONTRIBUTOR);
+        assertThat(contributor.post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(200);
+        assertThat(contributor.post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(200);
+        ApiClient.Answer refused = contributor.post(CHAT, chat("hosted/fake-small", false));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(429);
+        assertThat(refused.body()).contains("\"code\":\"rate_limit\"", "2 calls a minute");
+        // Two a minute: the next is allowed 30 s after the second, less the moments the calls took.
+        assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(25, 30);
+        assertThat(provider.requests("/v1/chat/completions")).hasSize(2);
+        assertThat(api.get("/api/v1/llm/usage").body()).contains("\"status\":429");
+
+        assertThat(api.patch("/api/v1/llm/connections/hosted", Map.of("requestsPerMinute", 0)).map())
+                .doesNotContainKey("requestsPerMinute");
+        assertThat(contributor.post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(200);
+        assertThat(api.patch("/api/v1/llm/connections/hosted", Map.of("requestsPerMinute", -1)).errorFields())
+                .containsExactly("requestsPerMinute");
+    }
+
+    @Test
+    void theEstimatedCostOfEachCallIsRecordedFromThePriceTableAndSummed() {
+        ApiClient.Answer priced = api.patch("/api/v1/llm/connections/hosted", Map.of("allowedModels",
+                List.of("fake-small", "fake-large"), "prices", Map.of("fake-small", Map.of("inputPerMillion", 2.5,
+                        "outputPerMillion", 10))));
+        assertThat(priced.status()).as(priced.toString()).isEqualTo(200);
+        assertThat(priced.body()).contains("\"prices\":{\"fake-small\":{\"inputPerMillion\":2.5,\"outputPerMillion\":10}}");
+        ApiClient contributor = apiAs(Role.CONTRIBUTOR);
+        assertThat(contributor.post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(200);
+        assertThat(contributor.post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(200);
+        assertThat(contributor.post(CHAT, chat("hosted/fake-large", false)).status()).isEqualTo(200);
+
+        ApiClient.Answer usage = api.get("/api/v1/llm/usage");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> calls = (List<Map<String, Object>>) usage.map().get("calls");
+        // 2 prompt tokens at $2.5/M and 3 completion tokens at $10/M: $0.000035 a call; fake-large has no price.
+        assertThat(calls).hasSize(3);
+        assertThat(calls.get(0)).containsEntry("model", "fake-large").doesNotContainKey("costUsd");
+        assertThat(calls.get(1)).containsEntry("model", "fake-small");
+        assertThat(new java.math.BigDecimal(calls.get(1).get("costUsd").toString())).isEqualByComparingTo("0.000035");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> totals = (List<Map<String, Object>>) usage.map().get("totals");
+        assertThat(totals).singleElement().satisfies(t -> assertThat(new java.math.BigDecimal(t.get("costUsd")
+                .toString())).isEqualByComparingTo("0.00007"));
+
+        assertThat(api.patch("/api/v1/llm/connections/hosted", Map.of("prices", Map.of("fake-medium",
+                Map.of("inputPerMillion", 1, "outputPerMillion", 1)))).errorFields()).containsExactly("prices");
+        assertThat(api.patch("/api/v1/llm/connections/hosted", Map.of("prices", Map.of("fake-small",
+                Map.of("inputPerMillion", -1, "outputPerMillion", 1)))).errorFields()).containsExactly("prices");
+        assertThat(api.patch("/api/v1/llm/connections/hosted", Map.of("prices", Map.of("fake-small",
+                Map.of("inputPerMillion", 1)))).errorFields()).containsExactly("prices");
+        ApiClient.Answer notANumber = api.patch("/api/v1/llm/connections/hosted", Map.of("prices", Map.of("fake-small",
+                Map.of("inputPerMillion", "cheap", "outputPerMillion", 1))));
+        assertThat(notANumber.status()).as(notANumber.toString()).isEqualTo(400);
+        assertThat(String.join(",", notANumber.errorFields())).contains("prices");
+        Map<String, Object> nullPrice = new java.util.HashMap<>();
+        nullPrice.put("fake-small", null);
+        assertThat(api.patch("/api/v1/llm/connections/hosted", Map.of("prices", nullPrice)).errorFields())
+                .containsExactly("prices");
+        assertThat(api.patch("/api/v1/llm/connections/hosted", Map.of("prices", Map.of())).map())
+                .containsEntry("prices", Map.of());
+    }
 }

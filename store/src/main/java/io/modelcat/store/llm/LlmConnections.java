@@ -3,10 +3,12 @@ package io.modelcat.store.llm;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +22,8 @@ public final class LlmConnections {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SELECT = """
             SELECT name, kind, description, base_url, endpoint_name, headers::text AS headers,
-                   allowed_models::text AS allowed_models, max_concurrent, created_by, created_at, updated_by, updated_at
+                   allowed_models::text AS allowed_models, max_concurrent, api_version, requests_per_minute,
+                   prices::text AS prices, created_by, created_at, updated_by, updated_at
             FROM llm_connection""";
 
     private LlmConnections() {
@@ -29,12 +32,20 @@ public final class LlmConnections {
     /**
      * A connection's settings.
      *
-     * @param baseUrl      the provider's OpenAI-compatible base URL (openai-compatible), else null
-     * @param endpointName the ModelCat online endpoint it calls (modelcat), else null
-     * @param headers      extra headers sent with every call (values are not secret)
+     * @param baseUrl           the URL the provider's API hangs under (null for modelcat)
+     * @param endpointName      the ModelCat online endpoint it calls (modelcat), else null
+     * @param headers           extra headers sent with every call (values are not secret)
+     * @param apiVersion        the API version sent with every call (azure-openai), else null
+     * @param requestsPerMinute the most calls a minute through the connection, or null for no limit
+     * @param prices            USD per million tokens, per allowed model
      */
     public record Settings(String kind, String description, String baseUrl, String endpointName,
-                           Map<String, String> headers, List<String> allowedModels, int maxConcurrent) {
+                           Map<String, String> headers, List<String> allowedModels, int maxConcurrent,
+                           String apiVersion, Integer requestsPerMinute, Map<String, Price> prices) {
+    }
+
+    /** What one model costs through a connection: USD per million input (prompt) and output (completion) tokens. */
+    public record Price(BigDecimal inputPerMillion, BigDecimal outputPerMillion) {
     }
 
     /** A stored connection. */
@@ -46,8 +57,9 @@ public final class LlmConnections {
     public static boolean insert(Connection c, String name, Settings s, String by) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO llm_connection (name, kind, description, base_url, endpoint_name, headers, allowed_models,
-                                            max_concurrent, created_by, updated_by)
-                VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?) ON CONFLICT (name) DO NOTHING""")) {
+                                            max_concurrent, api_version, requests_per_minute, prices, created_by,
+                                            updated_by)
+                VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (name) DO NOTHING""")) {
             ps.setString(1, name);
             int i = bindSettings(ps, 2, s);
             ps.setString(i, by);
@@ -60,7 +72,8 @@ public final class LlmConnections {
     public static boolean update(Connection c, String name, Settings s, String by) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE llm_connection SET kind = ?, description = ?, base_url = ?, endpoint_name = ?, headers = ?::jsonb,
-                    allowed_models = ?::jsonb, max_concurrent = ?, updated_by = ?, updated_at = now()
+                    allowed_models = ?::jsonb, max_concurrent = ?, api_version = ?, requests_per_minute = ?,
+                    prices = ?::jsonb, updated_by = ?, updated_at = now()
                 WHERE name = ?""")) {
             int i = bindSettings(ps, 1, s);
             ps.setString(i, by);
@@ -77,7 +90,14 @@ public final class LlmConnections {
         ps.setString(first + 4, write(s.headers()));
         ps.setString(first + 5, write(s.allowedModels()));
         ps.setInt(first + 6, s.maxConcurrent());
-        return first + 7;
+        ps.setString(first + 7, s.apiVersion());
+        if (s.requestsPerMinute() == null) {
+            ps.setNull(first + 8, Types.INTEGER);
+        } else {
+            ps.setInt(first + 8, s.requestsPerMinute());
+        }
+        ps.setString(first + 9, write(s.prices()));
+        return first + 10;
     }
 
     public static Optional<ConnectionRow> byName(Connection c, String name) throws SQLException {
@@ -110,7 +130,9 @@ public final class LlmConnections {
                         rs.getString("endpoint_name"),
                         parse(rs.getString("headers"), new TypeReference<LinkedHashMap<String, String>>() { }),
                         parse(rs.getString("allowed_models"), new TypeReference<List<String>>() { }),
-                        rs.getInt("max_concurrent"));
+                        rs.getInt("max_concurrent"), rs.getString("api_version"),
+                        (Integer) rs.getObject("requests_per_minute"),
+                        parse(rs.getString("prices"), new TypeReference<LinkedHashMap<String, Price>>() { }));
                 rows.add(new ConnectionRow(rs.getString("name"), s, rs.getString("created_by"),
                         rs.getTimestamp("created_at").toInstant(), rs.getString("updated_by"),
                         rs.getTimestamp("updated_at").toInstant()));

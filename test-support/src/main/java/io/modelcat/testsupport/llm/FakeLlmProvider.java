@@ -24,10 +24,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A local OpenAI-compatible provider for tests: a real HTTP server on loopback answering {@code GET /v1/models} and
- * {@code POST /v1/chat/completions} (whole, or streamed as server-sent events word by word), echoing the last
- * message. It can require a key, fail the next calls with a status (429 with Retry-After, 500), answer slowly, and
- * records every request with its headers and body so that tests can check what was sent.
+ * A local OpenAI-compatible provider for tests: a real HTTP server on loopback answering {@code GET /v1/models},
+ * {@code POST /v1/chat/completions} (whole, or streamed as server-sent events word by word, echoing the last message),
+ * {@code POST /v1/completions} (echoing the prompt) and {@code POST /v1/embeddings} (a small vector per input). It
+ * also answers as an Azure OpenAI resource: {@code /openai/deployments/<deployment>/...?api-version=<v>} and
+ * {@code /openai/models?api-version=<v>} with the key in {@code api-key} (its models are the deployments), and can
+ * behave as Mistral's API does ({@link #mistralStyle()}). It can require a key, fail the next calls with a status
+ * (429 with Retry-After, 500), answer slowly, and records every request with its headers, query and body so that tests
+ * can check what was sent.
  */
 public final class FakeLlmProvider implements AutoCloseable {
 
@@ -35,6 +39,10 @@ public final class FakeLlmProvider implements AutoCloseable {
     private static final Pattern STREAM = Pattern.compile("\"stream\"\\s*:\\s*true");
     private static final Pattern INCLUDE_USAGE = Pattern.compile("\"include_usage\"\\s*:\\s*true");
     private static final Pattern CONTENT = Pattern.compile("\"content\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern PROMPT = Pattern.compile("\"prompt\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern INPUTS = Pattern.compile("\"input\"\\s*:\\s*(\\[[^\\]]*\\]|\"(?:[^\"\\\\]|\\\\.)*\")");
+    private static final Pattern STRING = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern DEPLOYMENT = Pattern.compile("^/openai/deployments/([^/]+)(/.*)$");
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
@@ -51,9 +59,14 @@ public final class FakeLlmProvider implements AutoCloseable {
     private volatile String requiredKey;
     private volatile Duration delay = Duration.ZERO;
     private volatile Duration chunkDelay = Duration.ZERO;
+    private volatile boolean mistralStyle;
 
-    /** One request received: its method, path, headers (names in lower case) and body. */
-    public record RecordedCall(String method, String path, Map<String, String> headers, String body) {
+    /** One request received: its method, path, query (or null), headers (names in lower case) and body. */
+    public record RecordedCall(String method, String path, String query, Map<String, String> headers, String body) {
+
+        public RecordedCall(String method, String path, Map<String, String> headers, String body) {
+            this(method, path, null, headers, body);
+        }
 
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
@@ -66,6 +79,7 @@ public final class FakeLlmProvider implements AutoCloseable {
     private FakeLlmProvider(HttpServer server) {
         this.server = server;
         server.createContext("/v1/", this::handle);
+        server.createContext("/openai/", this::handle);
         server.setExecutor(executor);
         server.start();
     }
@@ -110,6 +124,20 @@ public final class FakeLlmProvider implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers as Mistral's API: streams end with the usage on their last chunk without being asked, and a body with
+     * {@code stream_options} (which Mistral does not know) is refused with 422.
+     */
+    public FakeLlmProvider mistralStyle() {
+        this.mistralStyle = true;
+        return this;
+    }
+
+    /** The base URL of an Azure OpenAI resource served here: {@code http://127.0.0.1:<port>}. */
+    public String resourceUrl() {
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
+    }
+
     /** How long a stream waits between its chunks. */
     public FakeLlmProvider chunkDelay(Duration wait) {
         this.chunkDelay = wait;
@@ -139,6 +167,7 @@ public final class FakeLlmProvider implements AutoCloseable {
         requiredKey = null;
         delay = Duration.ZERO;
         chunkDelay = Duration.ZERO;
+        mistralStyle = false;
         models = List.of("fake-small", "fake-large");
     }
 
@@ -148,42 +177,142 @@ public final class FakeLlmProvider implements AutoCloseable {
             Map<String, String> headers = new TreeMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
             String path = exchange.getRequestURI().getPath();
-            requests.add(new RecordedCall(exchange.getRequestMethod(), path, headers, body));
-            if (requiredKey != null && !("Bearer " + requiredKey).equals(headers.get("authorization"))) {
-                send(exchange, 401, error("Incorrect API key provided", "invalid_request_error", "invalid_api_key"), null);
+            String query = exchange.getRequestURI().getRawQuery();
+            requests.add(new RecordedCall(exchange.getRequestMethod(), path, query, headers, body));
+            boolean azure = path.startsWith("/openai/");
+            if (requiredKey != null && !(azure ? requiredKey.equals(headers.get("api-key"))
+                    : ("Bearer " + requiredKey).equals(headers.get("authorization")))) {
+                send(exchange, 401, azure ? azureError("401", "Access denied due to invalid subscription key or wrong API "
+                        + "endpoint.") : error("Incorrect API key provided", "invalid_request_error", "invalid_api_key"),
+                        null);
                 return;
             }
-            if (path.equals("/v1/models") && exchange.getRequestMethod().equals("GET")) {
+            String model = null;
+            if (azure) {
+                if (query == null || !query.matches("(.*&)?api-version=[^&]+(&.*)?")) {
+                    send(exchange, 404, azureError("404", "Resource not found"), null);
+                    return;
+                }
+                Matcher deployment = DEPLOYMENT.matcher(path);
+                if (deployment.matches()) {
+                    model = deployment.group(1);
+                    if (!models.contains(model)) {
+                        send(exchange, 404, azureError("DeploymentNotFound", "The API deployment for this resource "
+                                + "does not exist."), null);
+                        return;
+                    }
+                    path = "/v1" + deployment.group(2);
+                } else if (path.equals("/openai/models")) {
+                    path = "/v1/models";
+                }
+            }
+            if (mistralStyle && body.contains("\"stream_options\"")) {
+                send(exchange, 422, "{\"object\":\"error\",\"message\":{\"detail\":[{\"type\":\"extra_forbidden\","
+                        + "\"loc\":[\"body\",\"stream_options\"],\"msg\":\"Extra inputs are not permitted\"}]},"
+                        + "\"type\":\"invalid_request_message_error\",\"param\":null,\"code\":null}", null);
+                return;
+            }
+            String method = exchange.getRequestMethod();
+            if (path.equals("/v1/models") && method.equals("GET")) {
                 StringBuilder data = new StringBuilder();
                 for (String m : models) {
                     data.append(data.isEmpty() ? "" : ",").append("{\"id\":").append(quote(m))
                             .append(",\"object\":\"model\",\"created\":1700000000,\"owned_by\":\"fake\"}");
                 }
                 send(exchange, 200, "{\"object\":\"list\",\"data\":[" + data + "]}", null);
-            } else if (path.equals("/v1/chat/completions") && exchange.getRequestMethod().equals("POST")) {
-                chat(exchange, body);
+            } else if (path.equals("/v1/chat/completions") && method.equals("POST")) {
+                chat(exchange, body, model);
+            } else if (path.equals("/v1/completions") && method.equals("POST")) {
+                completion(exchange, body, model);
+            } else if (path.equals("/v1/embeddings") && method.equals("POST")) {
+                embeddings(exchange, body, model);
             } else {
                 send(exchange, 404, error("Unknown route " + path, "invalid_request_error", null), null);
             }
         }
     }
 
-    private void chat(HttpExchange exchange, String body) throws IOException {
+    /** The model a call names: Azure's deployment from the path, else the body's {@code model}; null if unknown. */
+    private String model(HttpExchange exchange, String body, String deployment) throws IOException {
+        if (deployment != null) {
+            return deployment;
+        }
+        Matcher model = MODEL.matcher(body);
+        String name = model.find() ? model.group(1) : "unknown";
+        if (!models.contains(name)) {
+            send(exchange, 404, error("The model '" + name + "' does not exist", "invalid_request_error",
+                    "model_not_found"), null);
+            return null;
+        }
+        return name;
+    }
+
+    private boolean failed(HttpExchange exchange) throws IOException {
+        Failure failure = failures.poll();
+        if (failure != null) {
+            send(exchange, failure.status(), error("The fake provider fails this call with " + failure.status(),
+                    failure.status() == 429 ? "rate_limit_error" : "server_error", null), failure.retryAfterSeconds());
+            return true;
+        }
+        return false;
+    }
+
+    private void completion(HttpExchange exchange, String body, String deployment) throws IOException {
+        if (failed(exchange)) {
+            return;
+        }
+        String modelName = model(exchange, body, deployment);
+        if (modelName == null) {
+            return;
+        }
+        Matcher prompt = PROMPT.matcher(body);
+        String text = prompt.find() ? prompt.group(1) : "";
+        String reply = " echo: " + text;
+        int p = words(text);
+        int c = words(reply);
+        send(exchange, 200, "{\"id\":\"cmpl-fake-" + ids.incrementAndGet() + "\",\"object\":\"text_completion\","
+                + "\"created\":1700000000,\"model\":" + quote(modelName) + ",\"choices\":[{\"index\":0,\"text\":"
+                + quote(reply) + ",\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":" + p
+                + ",\"completion_tokens\":" + c + ",\"total_tokens\":" + (p + c) + "}}", null);
+    }
+
+    /** Each input's vector is [its length in words, its length in characters, 1]. */
+    private void embeddings(HttpExchange exchange, String body, String deployment) throws IOException {
+        if (failed(exchange)) {
+            return;
+        }
+        String modelName = model(exchange, body, deployment);
+        if (modelName == null) {
+            return;
+        }
+        Matcher input = INPUTS.matcher(body);
+        if (!input.find()) {
+            send(exchange, 400, error("'input' is a required property", "invalid_request_error", null), null);
+            return;
+        }
+        StringBuilder data = new StringBuilder();
+        int tokens = 0;
+        Matcher each = STRING.matcher(input.group(1));
+        for (int i = 0; each.find(); i++) {
+            String text = each.group(1);
+            tokens += words(text);
+            data.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i)
+                    .append(",\"embedding\":[").append(words(text)).append(".0,").append(text.length()).append(".0,1.0]}");
+        }
+        send(exchange, 200, "{\"object\":\"list\",\"data\":[" + data + "],\"model\":" + quote(modelName)
+                + ",\"usage\":{\"prompt_tokens\":" + tokens + ",\"total_tokens\":" + tokens + "}}", null);
+    }
+
+    private void chat(HttpExchange exchange, String body, String deployment) throws IOException {
         int now = inFlight.incrementAndGet();
         mostInFlight.accumulateAndGet(now, Math::max);
         try {
             pause(delay);
-            Failure failure = failures.poll();
-            if (failure != null) {
-                send(exchange, failure.status(), error("The fake provider fails this call with " + failure.status(),
-                        failure.status() == 429 ? "rate_limit_error" : "server_error", null), failure.retryAfterSeconds());
+            if (failed(exchange)) {
                 return;
             }
-            Matcher model = MODEL.matcher(body);
-            String modelName = model.find() ? model.group(1) : "unknown";
-            if (!models.contains(modelName)) {
-                send(exchange, 404, error("The model '" + modelName + "' does not exist", "invalid_request_error",
-                        "model_not_found"), null);
+            String modelName = model(exchange, body, deployment);
+            if (modelName == null) {
                 return;
             }
             String last = "";
@@ -198,7 +327,7 @@ public final class FakeLlmProvider implements AutoCloseable {
                     + (prompt + completion) + "}";
             String id = "chatcmpl-fake-" + ids.incrementAndGet();
             if (STREAM.matcher(body).find()) {
-                stream(exchange, id, modelName, reply, INCLUDE_USAGE.matcher(body).find() ? usage : null);
+                stream(exchange, id, modelName, reply, INCLUDE_USAGE.matcher(body).find() || mistralStyle ? usage : null);
                 return;
             }
             send(exchange, 200, "{\"id\":\"" + id + "\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":"
@@ -221,6 +350,13 @@ public final class FakeLlmProvider implements AutoCloseable {
             event(out, head + "{\"index\":0,\"delta\":{" + (i == 0 ? "\"role\":\"assistant\"," : "") + "\"content\":"
                     + quote(text) + "},\"finish_reason\":null}]}");
             pause(chunkDelay);
+        }
+        if (mistralStyle) {
+            // Mistral puts the usage on the chunk that finishes the choice.
+            event(out, head + "{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"stop\"}],\"usage\":"
+                    + usage + "}");
+            event(out, "[DONE]");
+            return;
         }
         event(out, head + "{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
         if (usage != null) {
@@ -247,6 +383,10 @@ public final class FakeLlmProvider implements AutoCloseable {
     private static String error(String message, String type, String code) {
         return "{\"error\":{\"message\":" + quote(message) + ",\"type\":" + quote(type) + ",\"param\":null,\"code\":"
                 + (code == null ? "null" : quote(code)) + "}}";
+    }
+
+    private static String azureError(String code, String message) {
+        return "{\"error\":{\"code\":" + quote(code) + ",\"message\":" + quote(message) + "}}";
     }
 
     private static int words(String text) {

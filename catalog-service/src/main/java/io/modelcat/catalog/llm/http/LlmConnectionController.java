@@ -73,9 +73,11 @@ public class LlmConnectionController {
     @Post("/connections")
     @Status(HttpStatus.CREATED)
     @RequiresRole(Role.ADMIN)
-    @Operation(summary = "Create an LLM connection", description = "openai-compatible: baseUrl, apiKey (stored "
-            + "encrypted with MODELCAT_SECRET_KEY; 409 while none is configured), headers; modelcat: endpoint. "
-            + "409 if the name is taken.")
+    @Operation(summary = "Create an LLM connection", description = "kind openai-compatible (baseUrl required), openai, "
+            + "anthropic, mistral, gemini (baseUrl defaults to their public APIs), azure-openai (baseUrl: the resource, "
+            + "and apiVersion required): apiKey (stored encrypted with MODELCAT_SECRET_KEY; 409 while none is "
+            + "configured), headers; modelcat: endpoint. Every kind: allowedModels, maxConcurrent, requestsPerMinute, "
+            + "prices. 409 if the name is taken.")
     @ApiResponse(responseCode = "201", description = "created")
     public HttpResponse<ConnectionView> create(@Body @Valid ConnectionRequests.CreateConnection body,
                                                @RequestAttribute(AccessFilter.CALLER) Caller caller) {
@@ -84,7 +86,8 @@ public class LlmConnectionController {
 
     @Patch("/connections/{name}")
     @RequiresRole(Role.ADMIN)
-    @Operation(summary = "Change an LLM connection", description = "Fields left out stay; an empty apiKey removes the key")
+    @Operation(summary = "Change an LLM connection", description = "Fields left out stay; an empty apiKey removes the "
+            + "key, requestsPerMinute 0 removes the rate limit, prices replaces the whole price table")
     @ApiResponse(responseCode = "200", description = "the connection as changed")
     public ConnectionView update(@PathVariable String name, @Body @Valid ConnectionRequests.UpdateConnection body,
                                  @RequestAttribute(AccessFilter.CALLER) Caller caller) {

@@ -30,6 +30,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
@@ -73,10 +74,12 @@ public class LlmMeshController {
                     additionalProperties = Schema.AdditionalPropertiesValue.TRUE)),
                 @Content(mediaType = MediaType.TEXT_EVENT_STREAM, schema = @Schema(type = "string"))})
     @ApiResponse(responseCode = "400", description = "OpenAI's error: the body, model (unknown connection, or a model "
-            + "the connection does not allow) or messages, named in error.param",
+            + "the connection does not allow), messages, or a parameter the provider's API cannot take, named in "
+            + "error.param",
             content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "429", description = "the connection is at its limit of calls at once, or the provider's "
-            + "own rate limit: OpenAI's error, with Retry-After", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ApiResponse(responseCode = "429", description = "the connection is at its limit of calls at once or a minute, or the "
+            + "provider's own rate limit: OpenAI's error, with Retry-After",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @ApiResponse(responseCode = "500", description = "the provider's own 500 after the retries, or a connection key "
             + "this service cannot decrypt (connection_key_unreadable): OpenAI's error",
             content = @Content(mediaType = MediaType.APPLICATION_JSON))
@@ -89,10 +92,72 @@ public class LlmMeshController {
     @ForBulkTestJobs
     public MutableHttpResponse<?> chat(@Nullable @Body byte[] body, @Nullable @Header("Authorization") String authorization,
                                        @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        // A runner calling for a bulk test presents its runner token: not a token to pass on to an endpoint.
+        String token = caller.method() == Caller.Method.RUNNER_FOR_JOB ? null : bearer(authorization);
+        return relay(() -> mesh.chat(caller, token, body));
+    }
+
+    @Post(value = "/completions", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON,
+            MediaType.TEXT_EVENT_STREAM})
+    @Operation(summary = "A text completion through a connection (OpenAI's legacy completions request and answer)",
+            description = "model is '<connection>/<model>'; for openai, openai-compatible, azure-openai and modelcat "
+                    + "connections (others answer 400 unsupported_operation); stream true relays server-sent events. "
+                    + "Retries and errors as for chat completions.")
+    @ApiResponse(responseCode = "200", description = "OpenAI's text_completion, or its chunks as server-sent events",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object",
+                    additionalProperties = Schema.AdditionalPropertiesValue.TRUE)),
+                @Content(mediaType = MediaType.TEXT_EVENT_STREAM, schema = @Schema(type = "string"))})
+    @ApiResponse(responseCode = "400", description = "OpenAI's error: the body, model (unknown connection, a model the "
+            + "connection does not allow, a kind without completions) or prompt, named in error.param",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ApiResponse(responseCode = "429", description = "the connection's limit of calls at once or a minute, or the "
+            + "provider's own rate limit: OpenAI's error, with Retry-After",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ApiResponse(responseCode = "500", description = "the provider's own 500 after the retries, or a connection key "
+            + "this service cannot decrypt: OpenAI's error", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ApiResponse(responseCode = "502", description = "the provider could not be reached, or answered 502: OpenAI's "
+            + "error", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ApiResponse(responseCode = "503", description = "the provider answered 503: OpenAI's error",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ApiResponse(responseCode = "504", description = "the provider answered 504: OpenAI's error",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    public MutableHttpResponse<?> completions(@Nullable @Body byte[] body,
+                                              @Nullable @Header("Authorization") String authorization,
+                                              @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        return relay(() -> mesh.completions(caller, bearer(authorization), body));
+    }
+
+    @Post(value = "/embeddings", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Embeddings through a connection (OpenAI's request and answer)", description = "model is "
+            + "'<connection>/<model>'; for openai, openai-compatible, azure-openai and mistral connections (others "
+            + "answer 400 unsupported_operation). Retries and errors as for chat completions.")
+    @ApiResponse(responseCode = "200", description = "OpenAI's list of embeddings with its usage",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object",
+                    additionalProperties = Schema.AdditionalPropertiesValue.TRUE)))
+    @ApiResponse(responseCode = "400", description = "OpenAI's error: the body, model (unknown connection, a model the "
+            + "connection does not allow, a kind without embeddings) or input, named in error.param",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ApiResponse(responseCode = "429", description = "the connection's limit of calls at once or a minute, or the "
+            + "provider's own rate limit: OpenAI's error, with Retry-After",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ApiResponse(responseCode = "500", description = "the provider's own 500 after the retries, or a connection key "
+            + "this service cannot decrypt: OpenAI's error", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ApiResponse(responseCode = "502", description = "the provider could not be reached, or answered 502: OpenAI's "
+            + "error", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ApiResponse(responseCode = "503", description = "the provider answered 503: OpenAI's error",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ApiResponse(responseCode = "504", description = "the provider answered 504: OpenAI's error",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    public MutableHttpResponse<?> embeddings(@Nullable @Body byte[] body,
+                                             @Nullable @Header("Authorization") String authorization,
+                                             @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        return relay(() -> mesh.embeddings(caller, bearer(authorization), body));
+    }
+
+    /** The mesh's outcome as an HTTP answer: a JSON body, server-sent events, or OpenAI's error. */
+    private static MutableHttpResponse<?> relay(Supplier<LlmMesh.Outcome> call) {
         try {
-            // A runner calling for a bulk test presents its runner token: not a token to pass on to an endpoint.
-            String token = caller.method() == Caller.Method.RUNNER_FOR_JOB ? null : bearer(authorization);
-            LlmMesh.Outcome outcome = mesh.chat(caller, token, body);
+            LlmMesh.Outcome outcome = call.get();
             if (outcome instanceof LlmMesh.Answer answer) {
                 return HttpResponse.status(status(answer.status())).body(answer.json())
                         .contentType(MediaType.APPLICATION_JSON_TYPE);

@@ -1,0 +1,48 @@
+package io.modelcat.catalog.llm;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The kinds of LLM connection (docs/llm.md): each speaks one dialect, with its settings and their defaults. */
+enum ProviderKind {
+
+    OPENAI_COMPATIBLE("openai-compatible", OpenAiDialect.FULL, null),
+    OPENAI("openai", OpenAiDialect.FULL, "https://api.openai.com/v1"),
+    AZURE_OPENAI("azure-openai", AzureOpenAiDialect.INSTANCE, null),
+    ANTHROPIC("anthropic", AnthropicDialect.INSTANCE, "https://api.anthropic.com/v1"),
+    MISTRAL("mistral", OpenAiDialect.MISTRAL, "https://api.mistral.ai/v1"),
+    GEMINI("gemini", GeminiDialect.INSTANCE, "https://generativelanguage.googleapis.com/v1beta"),
+    MODELCAT("modelcat", OpenAiDialect.MODELCAT, null);
+
+    private final String id;
+    private final ProviderDialect dialect;
+    private final String defaultBaseUrl;
+
+    ProviderKind(String id, ProviderDialect dialect, String defaultBaseUrl) {
+        this.id = id;
+        this.dialect = dialect;
+        this.defaultBaseUrl = defaultBaseUrl;
+    }
+
+    /** The kind's name in the API, e.g. {@code azure-openai}. */
+    String id() {
+        return id;
+    }
+
+    ProviderDialect dialect() {
+        return dialect;
+    }
+
+    /** The base URL used when a connection sets none; empty when it must set one (or, for modelcat, cannot). */
+    Optional<String> defaultBaseUrl() {
+        return Optional.ofNullable(defaultBaseUrl);
+    }
+
+    static Optional<ProviderKind> of(String id) {
+        return Arrays.stream(values()).filter(k -> k.id.equals(id)).findFirst();
+    }
+
+    static ProviderKind known(String id) {
+        return of(id).orElseThrow(() -> new IllegalStateException("unknown LLM connection kind '" + id + "'"));
+    }
+}
