@@ -8,7 +8,7 @@ import { JSDOM } from 'jsdom';
 
 const { window } = new JSDOM('<!doctype html><html><body></body></html>', { url: 'http://localhost/' });
 Object.assign(globalThis, { window, document: window.document, Node: window.Node, HTMLElement: window.HTMLElement });
-const { bestIndexes, comparisonRows, metricDirection, scoreNames, sortRows } = await import('../../ui-static/src/main/resources/ui/js/bulkresults.js');
+const { bestIndexes, comparisonRows, metricDirection, scoreNames } = await import('../../ui-static/src/main/resources/ui/js/bulkresults.js');
 const { flowForm, formFieldErrors, labelList } = await import('../../ui-static/src/main/resources/ui/js/flowform.js');
 const { defaultColumn, defaultVariantStep } = await import('../../ui-static/src/main/resources/ui/js/bulktestform.js');
 const { comparisonTable, confusionTable } = await import('../../ui-static/src/main/resources/ui/js/bulktest.js');
@@ -63,12 +63,7 @@ describe('the rows', () => {
     { variant: 'b', row: 0, latencyMillis: 20, scores: { correct: 1 } },
   ];
 
-  test('sort by latency, by a score either way (rows without it last, ties in row order), or by row', () => {
-    assert.deepEqual(sortRows(rows, 'latency').map(r => `${r.variant}${r.row}`), ['a1', 'a2', 'b0', 'a0']);
-    assert.deepEqual(sortRows(rows, 'latency', true).map(r => `${r.variant}${r.row}`), ['a0', 'a2', 'b0', 'a1']);
-    assert.deepEqual(sortRows(rows, 'score:rougeL', true).map(r => `${r.variant}${r.row}`), ['a2', 'a0', 'a1', 'b0']);
-    assert.deepEqual(sortRows(rows, 'score:correct').map(r => `${r.variant}${r.row}`), ['a2', 'a0', 'b0', 'a1']);
-    assert.deepEqual(sortRows(rows, 'row').map(r => `${r.variant}${r.row}`), ['a0', 'b0', 'a1', 'a2']);
+  test('the score names the rows carry, in name order', () => {
     assert.deepEqual(scoreNames(rows), ['correct', 'rougeL']);
   });
 });
@@ -208,27 +203,38 @@ describe('a finished bulk test\'s views', () => {
     assert.equal(figure.querySelectorAll('td.diagonal').length, 2);
   });
 
-  test('the rows are read once, sorted by a score, error rows marked, and paged 25 at a time', async () => {
+  test('the API sorts, filters and pages the rows, 25 a page; error rows are marked and inputs are text', async () => {
     const asked = [];
-    const items = Array.from({ length: 30 }, (_, row) => ({ variant: 'plain', row, inputs: { review: `review <b>${row}</b>` },
+    const all = Array.from({ length: 30 }, (_, row) => ({ variant: 'plain', row, inputs: { review: `review <b>${row}</b>` },
       outputs: row === 3 ? {} : { output: row % 2 ? 'positive' : 'negative' }, error: row === 3 ? 'the answer names none of the labels' : null,
       latencyMillis: 100 - row, promptTokens: 3, completionTokens: 4, scores: row === 3 ? {} : { correct: row % 2 } }));
     globalThis.fetch = async url => {
       asked.push(url);
-      return new Response(JSON.stringify({ items, offset: 0, limit: 1000 }), { status: 200, headers: { 'Content-Type': 'application/json' } });
+      const query = new URL(url, 'http://x/').searchParams;
+      const offset = Number(query.get('offset'));
+      const items = all.slice(offset, offset + Number(query.get('limit')));
+      return new Response(JSON.stringify({ items, offset, limit: Number(query.get('limit')) }), { status: 200,
+        headers: { 'Content-Type': 'application/json' } });
     };
-    const view = bulkRowsView({ id: 't1', runs: ['plain', 'pessimist'], inputs: ['review'] });
+    const view = bulkRowsView({ id: 't1', runs: ['plain', 'pessimist'], inputs: ['review'], answered: { plain: 30, pessimist: 0 } });
     document.body.append(view.element);
     const summary = view.element.querySelector('#bulk-rows-summary');
-    for (let i = 0; i < 100 && !/^\d+ rows/.test(summary.textContent); i++) await new Promise(r => setTimeout(r, 10));
-    assert.deepEqual(asked, ['api/v1/bulk-tests/t1/rows?offset=0&limit=1000']);
-    assert.equal(summary.textContent, '30 rows, 1 with an error.');
+    const settle = async n => { for (let i = 0; i < 100 && (asked.length < n || /Loading/.test(summary.textContent)); i++) await new Promise(r => setTimeout(r, 10)); };
+    await settle(1);
+    assert.deepEqual(asked, ['api/v1/bulk-tests/t1/rows?sort=row&offset=0&limit=26']);
+    assert.equal(summary.textContent, 'Rows 1–25 of 30.');
     assert.equal(view.element.querySelectorAll('#bulk-rows tbody tr').length, 25);
-    assert.equal(view.element.querySelector('#bulk-rows-page').textContent, 'Page 1 of 2');
+    assert.equal(view.element.querySelector('#bulk-rows-page').textContent, 'Page 1');
     const errorRow = view.element.querySelector('#bulk-rows tr.row-error');
     assert.equal(errorRow.dataset.row, '3');
     assert.match(errorRow.textContent, /Error.*names none of the labels/);
     assert.equal(view.element.querySelectorAll('#bulk-rows b').length, 0, 'inputs are text');
+
+    view.element.querySelector('#bulk-rows-next').click();
+    await settle(2);
+    assert.equal(asked[1], 'api/v1/bulk-tests/t1/rows?sort=row&offset=25&limit=26');
+    assert.equal(summary.textContent, 'Rows 26–30 of 30.');
+    assert.equal(view.element.querySelector('#bulk-rows-next').disabled, true);
 
     const sort = view.element.querySelector('#bulk-rows-sort');
     assert.deepEqual([...sort.options].map(o => o.value), ['row', 'latency', 'score:correct']);
@@ -236,17 +242,14 @@ describe('a finished bulk test\'s views', () => {
     sort.dispatchEvent(new window.Event('change'));
     view.element.querySelector('#bulk-rows-order').value = 'desc';
     view.element.querySelector('#bulk-rows-order').dispatchEvent(new window.Event('change'));
-    const shown = () => [...view.element.querySelectorAll('#bulk-rows tbody tr')].map(tr => Number(tr.dataset.row));
-    assert.deepEqual(shown().slice(0, 3), [1, 5, 7], 'the correct rows first (row 3 has no score)');
-    view.element.querySelector('#bulk-rows-next').click();
-    assert.deepEqual(shown(), [22, 24, 26, 28, 3], 'the last page ends with the row without a score');
-    assert.equal(view.element.querySelector('#bulk-rows-next').disabled, true);
-
+    const failed = view.element.querySelector('#bulk-rows-failed');
+    failed.checked = true;
+    failed.dispatchEvent(new window.Event('change'));
     const run = view.element.querySelector('#bulk-rows-run');
     run.value = 'pessimist';
     run.dispatchEvent(new window.Event('change'));
-    for (let i = 0; i < 100 && asked.length < 2; i++) await new Promise(r => setTimeout(r, 10));
-    assert.equal(asked[1], 'api/v1/bulk-tests/t1/rows?variant=pessimist&offset=0&limit=1000');
+    await settle(6);
+    assert.equal(asked.at(-1), 'api/v1/bulk-tests/t1/rows?variant=pessimist&sort=-score%3Acorrect&failed=true&offset=0&limit=26');
     view.element.remove();
   });
 });

@@ -46,28 +46,8 @@ export function comparisonRows(runs) {
   return rows.map(row => ({ ...row, best: bestIndexes(row.values, row.better) }));
 }
 
-/** The score names the rows carry, in name order: what the rows table may sort by. */
+/** The score names the rows carry, in name order: what the rows table may sort by (the API sorts). */
 export function scoreNames(rows) {
   return [...new Set(rows.flatMap(row => Object.keys(row.scores ?? {})))].sort();
-}
-
-/**
- * Rows sorted by `by`: 'row' (the dataset's order, then the run), 'latency', or 'score:<name>'; `descending` turns the
- * order round. Rows without the value (an error row has no score) come last either way; ties keep the row order.
- */
-export function sortRows(rows, by = 'row', descending = false) {
-  const value = by === 'latency' ? row => row.latencyMillis
-    : by.startsWith('score:') ? row => row.scores?.[by.slice(6)]
-      : row => row.row;
-  const keyed = rows.map((row, index) => ({ row, index, v: value(row) }));
-  const sign = descending ? -1 : 1;
-  keyed.sort((a, b) => {
-    const aHas = typeof a.v === 'number';
-    const bHas = typeof b.v === 'number';
-    if (aHas !== bHas) return aHas ? -1 : 1;
-    if (aHas && a.v !== b.v) return sign * (a.v - b.v);
-    return a.index - b.index;
-  });
-  return keyed.map(k => k.row);
 }
 

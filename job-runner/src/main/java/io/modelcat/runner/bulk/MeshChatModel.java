@@ -2,8 +2,8 @@ package io.modelcat.runner.bulk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcat.jobs.flow.ChatModel;
+import io.modelcat.jobs.flow.OpenAiChat;
 import io.modelcat.jobs.spec.ChatMessage;
 import io.modelcat.runner.execute.TransientJobException;
 import java.io.IOException;
@@ -51,18 +51,11 @@ final class MeshChatModel implements ChatModel {
     @Override
     public Reply chat(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens)
             throws LlmCallFailed {
-        ObjectNode body = JSON.createObjectNode().put("model", model);
-        messages.forEach(m -> body.withArray("messages").addObject().put("role", m.role()).put("content", m.content()));
-        if (temperature != null) {
-            body.put("temperature", temperature);
-        }
-        if (maxTokens != null) {
-            body.put("max_tokens", maxTokens);
-        }
         HttpRequest request = HttpRequest.newBuilder(chat).timeout(Duration.ofMinutes(10))
                 .header("Authorization", "Bearer " + runnerToken).header(JOB_HEADER, jobId.toString())
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+                .POST(HttpRequest.BodyPublishers.ofString(OpenAiChat.request(model, messages, temperature, maxTokens)))
+                .build();
         int serverFailures = 0;
         while (true) {
             if (cancelled.getAsBoolean()) {
@@ -85,7 +78,7 @@ final class MeshChatModel implements ChatModel {
             }
             int status = answer.statusCode();
             if (status == 200) {
-                return reply(answer.body());
+                return OpenAiChat.reply(answer.body());
             }
             if (status == 429) {
                 pause(retryAfter(answer));
@@ -101,18 +94,6 @@ final class MeshChatModel implements ChatModel {
                         + message(answer.body()));
             }
             throw new LlmCallFailed(status, "the LLM mesh answered " + status + ": " + message(answer.body()));
-        }
-    }
-
-    private static Reply reply(String body) throws LlmCallFailed {
-        try {
-            JsonNode json = JSON.readTree(body);
-            JsonNode content = json.path("choices").path(0).path("message").path("content");
-            JsonNode usage = json.path("usage");
-            return new Reply(content.isNull() || content.isMissingNode() ? "" : content.asText(),
-                    usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0));
-        } catch (IOException e) {
-            throw new LlmCallFailed(200, "the answer is not a chat completion: " + e.getMessage());
         }
     }
 
