@@ -37,18 +37,19 @@ describe('the comparison of runs', () => {
   test('one row per figure and per metric any run has, one value per run', () => {
     const runs = [
       { variant: 'plain', rows: 4, failedRows: 1, meanLatencyMillis: 12.5, promptTokens: 40, completionTokens: 9,
-        metrics: { 'label.accuracy': 0.75, 'label.classification_rows': 3 } },
+        costUsd: 0.002, metrics: { 'label.accuracy': 0.75, 'label.classification_rows': 3 } },
       { variant: 'pessimist', rows: 4, failedRows: 0, meanLatencyMillis: 20, promptTokens: 52, completionTokens: 9,
-        metrics: { 'label.accuracy': 0.5, relevance: 4.5 } },
+        costUsd: 0.001, metrics: { 'label.accuracy': 0.5, relevance: 4.5 } },
     ];
     const rows = comparisonRows(runs);
     assert.deepEqual(rows.map(r => r.key), ['rows', 'failedRows', 'meanLatencyMillis', 'promptTokens', 'completionTokens',
-      'metrics.label.accuracy', 'metrics.label.classification_rows', 'metrics.relevance']);
+      'costUsd', 'metrics.label.accuracy', 'metrics.label.classification_rows', 'metrics.relevance']);
     const byKey = Object.fromEntries(rows.map(r => [r.key, r]));
     assert.deepEqual(byKey.rows.best, []);
     assert.deepEqual(byKey.failedRows.best, [1]);
     assert.deepEqual(byKey.meanLatencyMillis.best, [0]);
     assert.deepEqual(byKey.completionTokens.best, []);
+    assert.deepEqual(byKey.costUsd.best, [1], 'the cheaper run');
     assert.deepEqual(byKey['metrics.label.accuracy'].best, [0]);
     assert.deepEqual(byKey['metrics.label.classification_rows'].values, [3, undefined]);
     assert.deepEqual(byKey['metrics.relevance'].best, [], 'one run has it: nothing to compare');

@@ -1,5 +1,5 @@
 // A bulk test's figures as the pages compare them: one row per figure with each run's value and the best marked, and
-// the answered rows sorted by a score or by latency. No DOM here, so node tests it directly.
+// the score names the rows carry. No DOM here, so node tests it directly.
 
 /**
  * The figures every run has besides its metrics, with their direction. Counts of rows are shown but not ranked: more
@@ -11,6 +11,7 @@ const RUN_FIGURES = [
   { key: 'meanLatencyMillis', label: 'Mean latency (ms)', better: 'lower' },
   { key: 'promptTokens', label: 'Prompt tokens', better: 'lower' },
   { key: 'completionTokens', label: 'Completion tokens', better: 'lower' },
+  { key: 'costUsd', label: 'Estimated cost (USD)', better: 'lower' },
 ];
 
 /**

@@ -84,7 +84,7 @@ export function bulkRowsView(test) {
     const scores = [...seenScores].sort();
     replaceChildren(tableBox, rows.length === 0 ? null : h('div', { class: 'table-scroll' }, h('table', { id: 'bulk-rows' },
       h('caption', { class: 'visually-hidden' }, 'Rows of the bulk test'),
-      h('thead', {}, h('tr', {}, ['Run', 'Row', ...inputs.map(i => `Input ${i}`), 'Output', 'Latency', 'Tokens', ...scores]
+      h('thead', {}, h('tr', {}, ['Run', 'Row', ...inputs.map(i => `Input ${i}`), 'Output', 'Latency', 'Tokens', 'Cost', ...scores]
         .map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, shown.map(r => h('tr', { class: r.error ? 'row-error' : null, dataset: { run: r.variant, row: r.row } },
         h('td', {}, r.variant),
@@ -94,6 +94,7 @@ export function bulkRowsView(test) {
           : r.outputs?.output ?? ''),
         h('td', { class: 'metric-value' }, `${r.latencyMillis} ms`),
         h('td', { class: 'metric-value' }, `${r.promptTokens} + ${r.completionTokens}`),
+        h('td', { class: 'metric-value' }, r.costUsd == null ? '—' : `$${formatMetric(r.costUsd)}`),
         scores.map(s => h('td', { class: 'metric-value', dataset: { score: s } }, formatMetric(r.scores?.[s])))))))));
     pager.hidden = page === 0 && !more;
     previous.disabled = page === 0;

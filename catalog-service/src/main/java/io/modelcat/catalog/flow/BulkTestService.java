@@ -159,7 +159,7 @@ public class BulkTestService {
         int limit = query.limit();
         List<BulkTestView.Row> rows = db.read(c -> BulkTests.rows(c, id, query)).stream()
                 .map(r -> new BulkTestView.Row(r.variant(), r.rowNumber(), r.inputs(), r.outputs(), r.steps(), r.error(),
-                        r.latencyMillis(), r.promptTokens(), r.completionTokens(), r.scores()))
+                        r.latencyMillis(), r.promptTokens(), r.completionTokens(), r.costUsd(), r.scores()))
                 .toList();
         return new BulkTestView.Rows(rows, offset, limit);
     }

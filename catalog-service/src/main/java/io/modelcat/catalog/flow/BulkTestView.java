@@ -34,12 +34,12 @@ public record BulkTestView(UUID id, String flowName, UUID datasetId,
     public record BulkTests(List<BulkTestView> items) {
     }
 
-    /** One row's answer in one run, with its scores. */
+    /** One row's answer in one run, with its scores and estimated cost (absent without a price). */
     @Serdeable
     @Schema(name = "BulkTestRow")
     public record Row(String variant, int row, Map<String, String> inputs, Map<String, String> outputs,
                       List<FlowExecution.StepResult> steps, @Nullable String error, long latencyMillis,
-                      long promptTokens, long completionTokens, Map<String, Double> scores) {
+                      long promptTokens, long completionTokens, @Nullable Double costUsd, Map<String, Double> scores) {
     }
 
     @Serdeable

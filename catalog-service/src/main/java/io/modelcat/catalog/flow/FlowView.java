@@ -40,11 +40,13 @@ public record FlowView(String name, String description, List<String> inputs, Lis
             @Schema(description = "each step's output by its name, and 'output' (the last step's)") Map<String, String> outputs,
             List<FlowExecution.StepResult> steps,
             @Schema(description = "why the row stopped, null when every step ran") String error,
-            String failedStep, long promptTokens, long completionTokens, long latencyMillis) {
+            String failedStep, long promptTokens, long completionTokens, long latencyMillis,
+            @Schema(description = "the estimated cost in USD; absent when no step's connection has a price")
+            Double costUsd) {
 
         static RowResult of(FlowExecution.RowResult r) {
             return new RowResult(r.outputs(), r.steps(), r.error(), r.failedStep(), r.promptTokens(),
-                    r.completionTokens(), r.latencyMillis());
+                    r.completionTokens(), r.latencyMillis(), r.costUsd());
         }
     }
 }

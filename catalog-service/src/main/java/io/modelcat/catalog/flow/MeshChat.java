@@ -36,6 +36,6 @@ final class MeshChat implements ChatModel {
         if (answer.status() / 100 != 2) {
             throw new LlmCallFailed(answer.status(), "the provider answered " + answer.status());
         }
-        return OpenAiChat.reply(answer.json());
+        return OpenAiChat.reply(answer.json(), answer.costUsd() == null ? null : answer.costUsd().doubleValue());
     }
 }

@@ -61,9 +61,17 @@ public class LlmMesh {
     public sealed interface Outcome permits Answer, EventStream {
     }
 
-    /** A JSON answer and its status. */
-    public record Answer(int status, String json) implements Outcome {
+    /**
+     * A JSON answer and its status.
+     *
+     * @param costUsd the call's estimated cost at the connection's price (null without one), which the mesh also
+     *                sends as {@link #COST_HEADER}
+     */
+    public record Answer(int status, String json, @Nullable BigDecimal costUsd) implements Outcome {
     }
+
+    /** The header of a JSON answer giving its estimated cost in USD, when the connection has a price for the model. */
+    public static final String COST_HEADER = "X-ModelCat-Cost-Usd";
 
     /** Every model callers may name, as OpenAI's {@code GET /models} lists them. */
     public String models() {
@@ -171,8 +179,8 @@ public class LlmMesh {
                 });
             }
             byte[] json = dialect.answer(operation, read(answer));
-            call.finish(answer.statusCode(), usageOf(json));
-            return new Answer(answer.statusCode(), new String(json, StandardCharsets.UTF_8));
+            BigDecimal cost = call.finish(answer.statusCode(), usageOf(json));
+            return new Answer(answer.statusCode(), new String(json, StandardCharsets.UTF_8), cost);
         } catch (ProviderClient.Unreachable e) {
             call.finish(502, null);
             throw new LlmCallException(502, e.getMessage(), "api_connection_error", null, "provider_unreachable", null);
@@ -321,7 +329,8 @@ public class LlmMesh {
             this.price = price;
         }
 
-        void finish(int status, @Nullable JsonNode usage) {
+        /** Records the call; answers its estimated cost (null without a price). */
+        BigDecimal finish(int status, @Nullable JsonNode usage) {
             long prompt = usage == null ? 0 : usage.path("prompt_tokens").asLong(0);
             long completion = usage == null ? 0 : usage.path("completion_tokens").asLong(0);
             long total = usage == null ? 0 : usage.path("total_tokens").asLong(prompt + completion);
@@ -347,6 +356,7 @@ public class LlmMesh {
                 // The caller has its answer; a lost usage row is logged rather than turned into a failed call.
                 LOG.warn("could not record the usage of a call through connection {}: {}", connection, e.toString());
             }
+            return cost;
         }
     }
 }

@@ -16,8 +16,11 @@ public interface ChatModel {
      */
     Reply chat(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens) throws LlmCallFailed;
 
-    /** An answer and the tokens it took. */
-    record Reply(String text, long promptTokens, long completionTokens) {
+    /**
+     * An answer, the tokens it took, and its estimated cost in USD (null when the connection has no price for the
+     * model).
+     */
+    record Reply(String text, long promptTokens, long completionTokens, Double costUsd) {
     }
 
     /** A call without an answer, and why (the provider's or the mesh's error). */

@@ -17,9 +17,9 @@ public final class FlowExecution {
         this.llm = llm;
     }
 
-    /** What one step did. */
+    /** What one step did; {@code costUsd} is null when the connection has no price for the model. */
     public record StepResult(String step, String variant, String model, String answer, String output,
-                             long promptTokens, long completionTokens, long latencyMillis) {
+                             long promptTokens, long completionTokens, long latencyMillis, Double costUsd) {
     }
 
     /**
@@ -42,6 +42,12 @@ public final class FlowExecution {
 
         public long latencyMillis() {
             return steps.stream().mapToLong(StepResult::latencyMillis).sum();
+        }
+
+        /** The steps' estimated cost in USD; null when no step had a price. */
+        public Double costUsd() {
+            return steps.stream().map(StepResult::costUsd).filter(java.util.Objects::nonNull)
+                    .reduce(Double::sum).orElse(null);
         }
     }
 
@@ -94,11 +100,11 @@ public final class FlowExecution {
                 output = variant.parserOrText().parse(answer);
             } catch (IllegalArgumentException e) {
                 results.add(new StepResult(step.name(), chosen, variant.model(), answer, null, reply.promptTokens(),
-                        reply.completionTokens(), latency));
+                        reply.completionTokens(), latency, reply.costUsd()));
                 return new RowResult(outputs, results, "step '" + step.name() + "': " + e.getMessage(), step.name());
             }
             results.add(new StepResult(step.name(), chosen, variant.model(), answer, output, reply.promptTokens(),
-                    reply.completionTokens(), latency));
+                    reply.completionTokens(), latency, reply.costUsd()));
             outputs.put(step.name(), output);
             values.put(step.name(), output);
         }

@@ -31,8 +31,11 @@ public final class OpenAiChat {
         return body.toString();
     }
 
-    /** The first choice's text and the tokens of a chat completion; an answer that is not one fails the call. */
-    public static ChatModel.Reply reply(String json) throws ChatModel.LlmCallFailed {
+    /**
+     * The first choice's text and the tokens of a chat completion, with the cost the mesh estimated (null: none); an
+     * answer that is not one fails the call.
+     */
+    public static ChatModel.Reply reply(String json, Double costUsd) throws ChatModel.LlmCallFailed {
         JsonNode answer;
         try {
             answer = JSON.readTree(json);
@@ -42,6 +45,6 @@ public final class OpenAiChat {
         JsonNode content = answer.path("choices").path(0).path("message").path("content");
         JsonNode usage = answer.path("usage");
         return new ChatModel.Reply(content.isTextual() ? content.asText() : "", usage.path("prompt_tokens").asLong(0),
-                usage.path("completion_tokens").asLong(0));
+                usage.path("completion_tokens").asLong(0), costUsd);
     }
 }

@@ -15,11 +15,13 @@ public record BulkTestResult(long rows, long calledRows, long failedRows, long p
     }
 
     /**
-     * One run's (variant's) figures: rows answered and failed, mean latency and tokens, the evaluation methods'
-     * metrics, and the confusion matrix of each {@code classification} method (by the metric prefix).
+     * One run's (variant's) figures: rows answered and failed, mean latency, tokens and estimated cost (null when no
+     * call had a price), the evaluation methods' metrics, and the confusion matrix of each {@code classification}
+     * method (by the metric prefix).
      */
     public record RunMetrics(String variant, long rows, long failedRows, double meanLatencyMillis, long promptTokens,
-                             long completionTokens, Map<String, Double> metrics, Map<String, Confusion> confusion) {
+                             long completionTokens, Double costUsd, Map<String, Double> metrics,
+                             Map<String, Confusion> confusion) {
     }
 
     /** counts[i][j]: rows whose ground truth is labels[i] and output labels[j]. */

@@ -74,7 +74,8 @@ class FlowTest {
             if (last.contains("fail")) {
                 throw new ChatModel.LlmCallFailed(503, "busy");
             }
-            return new ChatModel.Reply(last.startsWith("Is") ? "yes!" : "forty-two", 3, 2);
+            // The judge-like second step has no price: the row's cost is the first step's.
+            return new ChatModel.Reply(last.startsWith("Is") ? "yes!" : "forty-two", 3, 2, last.startsWith("Is") ? null : 0.25);
         };
         FlowExecution.RowResult row = new FlowExecution(twoSteps(), llm).run(Map.of("question", "why"), Map.of());
         assertThat(row.failed()).isFalse();
@@ -84,6 +85,7 @@ class FlowTest {
                 "c/m1 [user:Is 'forty-two' an answer to why?] t=null max=null");
         assertThat(row.promptTokens()).isEqualTo(6);
         assertThat(row.completionTokens()).isEqualTo(4);
+        assertThat(row.costUsd()).isEqualTo(0.25);
 
         sent.clear();
         new FlowExecution(twoSteps(), llm).run(Map.of("question", "how"), Map.of("answer", "long"));

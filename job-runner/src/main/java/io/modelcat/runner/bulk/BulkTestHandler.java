@@ -218,11 +218,12 @@ public class BulkTestHandler implements JobHandler<BulkTestSpec> {
             throws Exception {
         AnswerRow answer;
         if (row.problem() != null) {
-            answer = new AnswerRow(run, row.number(), Map.of(), Map.of(), List.of(), row.problem(), 0, 0, 0, Map.of());
+            answer = new AnswerRow(run, row.number(), Map.of(), Map.of(), List.of(), row.problem(), 0, 0, 0, null,
+                    Map.of());
         } else {
             FlowExecution.RowResult result = flow.run(row.inputs(), spec.choice(run));
             answer = new AnswerRow(run, row.number(), row.inputs(), result.outputs(), result.steps(), result.error(),
-                    result.latencyMillis(), result.promptTokens(), result.completionTokens(), Map.of());
+                    result.latencyMillis(), result.promptTokens(), result.completionTokens(), result.costUsd(), Map.of());
         }
         if (Thread.currentThread().isInterrupted() || context.cancelled()) {
             throw new JobCancelledException();
@@ -261,8 +262,10 @@ public class BulkTestHandler implements JobHandler<BulkTestSpec> {
             runs.add(new BulkTestResult.RunMetrics(run, answered.size(), answered.size() - good.size(),
                     good.stream().mapToLong(AnswerRow::latencyMillis).average().orElse(0),
                     answered.stream().mapToLong(AnswerRow::promptTokens).sum(),
-                    answered.stream().mapToLong(AnswerRow::completionTokens).sum(), evaluated.metrics(),
-                    evaluated.confusion()));
+                    answered.stream().mapToLong(AnswerRow::completionTokens).sum(),
+                    answered.stream().map(AnswerRow::costUsd).filter(java.util.Objects::nonNull).reduce(Double::sum)
+                            .orElse(null),
+                    evaluated.metrics(), evaluated.confusion()));
             context.log("INFO", "Run '" + run + "': " + evaluated.metrics(), Map.of("variant", run));
             index++;
             context.progress(0.9 + 0.1 * index / spec.runs().size(), detail("evaluating", rows.size(), rows.size(),

@@ -30,6 +30,8 @@ final class MeshChatModel implements ChatModel {
     static final String CHAT_PATH = "/api/v1/llm/v1/chat/completions";
     /** The header naming the job a runner calls for. */
     static final String JOB_HEADER = "X-ModelCat-Job";
+    /** The header of the mesh's answer giving the call's estimated cost in USD. */
+    static final String COST_HEADER = "X-ModelCat-Cost-Usd";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SERVER_RETRIES = 3;
     private static final Duration LONGEST_WAIT = Duration.ofSeconds(60);
@@ -78,7 +80,13 @@ final class MeshChatModel implements ChatModel {
             }
             int status = answer.statusCode();
             if (status == 200) {
-                return OpenAiChat.reply(answer.body());
+                return OpenAiChat.reply(answer.body(), answer.headers().firstValue(COST_HEADER).map(v -> {
+                    try {
+                        return Double.valueOf(v);
+                    } catch (NumberFormatException e) {
+                        return null;
+                    }
+                }).orElse(null));
             }
             if (status == 429) {
                 pause(retryAfter(answer));

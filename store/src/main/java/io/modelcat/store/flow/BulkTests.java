@@ -46,10 +46,10 @@ public final class BulkTests {
                           BulkTestResult result, String createdBy, Instant createdAt) {
     }
 
-    /** One row's answer in one variant. */
+    /** One row's answer in one variant; {@code costUsd} is null when no call of it had a price. */
     public record AnswerRow(String variant, int rowNumber, Map<String, String> inputs, Map<String, String> outputs,
                             List<FlowExecution.StepResult> steps, String error, long latencyMillis, long promptTokens,
-                            long completionTokens, Map<String, Double> scores) {
+                            long completionTokens, Double costUsd, Map<String, Double> scores) {
     }
 
     public static void insert(Connection c, BulkTestSpec spec, UUID jobId, String by) throws SQLException {
@@ -143,8 +143,8 @@ public final class BulkTests {
     public static boolean answer(Connection c, UUID id, AnswerRow row) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO bulk_test_row (bulk_test_id, variant, row_number, inputs, outputs, steps, error, latency_ms,
-                                           prompt_tokens, completion_tokens)
-                VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
+                                           prompt_tokens, completion_tokens, cost_usd)
+                VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
             ps.setObject(1, id);
             ps.setString(2, row.variant());
             ps.setInt(3, row.rowNumber());
@@ -155,6 +155,8 @@ public final class BulkTests {
             ps.setLong(8, row.latencyMillis());
             ps.setLong(9, row.promptTokens());
             ps.setLong(10, row.completionTokens());
+            ps.setObject(11, row.costUsd() == null ? null : java.math.BigDecimal.valueOf(row.costUsd()),
+                    java.sql.Types.NUMERIC);
             return ps.executeUpdate() == 1;
         }
     }
@@ -203,7 +205,7 @@ public final class BulkTests {
         List<AnswerRow> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT variant, row_number, inputs::text AS inputs, outputs::text AS outputs, steps::text AS steps, error,
-                       latency_ms, prompt_tokens, completion_tokens, scores::text AS scores
+                       latency_ms, prompt_tokens, completion_tokens, cost_usd, scores::text AS scores
                 FROM bulk_test_row WHERE bulk_test_id = ? AND (?::text IS NULL OR variant = ?)
                   AND (?::boolean IS NULL OR (error IS NOT NULL) = ?)
                 ORDER BY\s""" + order + " OFFSET ? LIMIT ?")) {
@@ -224,6 +226,7 @@ public final class BulkTests {
                             parse(rs.getString("inputs"), TEXTS), parse(rs.getString("outputs"), TEXTS),
                             parse(rs.getString("steps"), STEPS), rs.getString("error"), rs.getLong("latency_ms"),
                             rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"),
+                            rs.getBigDecimal("cost_usd") == null ? null : rs.getBigDecimal("cost_usd").doubleValue(),
                             parse(rs.getString("scores"), SCORES)));
                 }
             }

@@ -127,7 +127,7 @@ public class BulkTestController {
     @Get(value = "/{id}/rows.csv", produces = "text/csv")
     @RequiresRole(Role.VIEWER)
     @Operation(summary = "A bulk test's rows as CSV", description = "One line per run and row: variant, row, the "
-            + "inputs, the outputs, error, latency_ms, prompt_tokens, completion_tokens and each score")
+            + "inputs, the outputs, error, latency_ms, prompt_tokens, completion_tokens, cost_usd and each score")
     @ApiResponse(responseCode = "200", description = "the CSV", content = @Content(mediaType = "text/csv",
             schema = @Schema(type = "string")))
     public MutableHttpResponse<String> csv(@PathVariable UUID id) {
@@ -149,7 +149,7 @@ public class BulkTestController {
         List<String> header = new ArrayList<>(List.of("variant", "row"));
         test.inputs().forEach(i -> header.add("input." + i));
         outputs.forEach(o -> header.add("output." + o));
-        header.addAll(List.of("error", "latency_ms", "prompt_tokens", "completion_tokens"));
+        header.addAll(List.of("error", "latency_ms", "prompt_tokens", "completion_tokens", "cost_usd"));
         scores.forEach(s -> header.add("score." + s));
         line(csv, header);
         for (BulkTestView.Row r : rows) {
@@ -157,7 +157,8 @@ public class BulkTestController {
             test.inputs().forEach(i -> cells.add(r.inputs().getOrDefault(i, "")));
             outputs.forEach(o -> cells.add(r.outputs().getOrDefault(o, "")));
             cells.addAll(List.of(r.error() == null ? "" : r.error(), Long.toString(r.latencyMillis()),
-                    Long.toString(r.promptTokens()), Long.toString(r.completionTokens())));
+                    Long.toString(r.promptTokens()), Long.toString(r.completionTokens()),
+                    r.costUsd() == null ? "" : java.math.BigDecimal.valueOf(r.costUsd()).toPlainString()));
             scores.forEach(s -> cells.add(r.scores().containsKey(s) ? r.scores().get(s).toString() : ""));
             line(csv, cells);
         }

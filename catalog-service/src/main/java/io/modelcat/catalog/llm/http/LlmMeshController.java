@@ -159,8 +159,10 @@ public class LlmMeshController {
         try {
             LlmMesh.Outcome outcome = call.get();
             if (outcome instanceof LlmMesh.Answer answer) {
-                return HttpResponse.status(status(answer.status())).body(answer.json())
-                        .contentType(MediaType.APPLICATION_JSON_TYPE);
+                MutableHttpResponse<String> response = HttpResponse.<String>status(status(answer.status()))
+                        .body(answer.json()).contentType(MediaType.APPLICATION_JSON_TYPE);
+                return answer.costUsd() == null ? response
+                        : response.header(LlmMesh.COST_HEADER, answer.costUsd().toPlainString());
             }
             return HttpResponse.ok(events((EventStream) outcome)).contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
         } catch (LlmCallException e) {
