@@ -3,8 +3,9 @@
 # ModelCat as a bulk test (a job-runner calling through the catalog's LLM mesh, `concurrency` rows at once) and by
 # Microsoft's prompt flow (`pf` local batch run, PF_WORKER_COUNT = concurrency) over the same questions, each against
 # its own fresh local provider (test-support's FakeLlmProvider: answers in BENCH_DELAY_MS, at most BENCH_RATE calls a
-# second, 429 with Retry-After beyond). Rows/s is taken from each run's own start and end times (the job's
-# startedAt/finishedAt; the prompt flow run's start and end); the provider's /stats gives calls and 429s.
+# second, 429 with Retry-After beyond). Rows/s (answered rows: failed ones left out) is taken from each run's own start
+# and end times (the job's startedAt/finishedAt; the prompt flow run's start and end); the provider's /stats gives
+# calls and 429s.
 # Results and setup go in docs/performance.md.
 #
 #   bench/bulk-test.sh [rows] [concurrency]      # default 10000 rows, 8 at once
@@ -103,7 +104,7 @@ tail -1 "$OUT/bulk-promptflow.log" | jq -c --argjson provider "$PF_STATS" '{side
 echo "== load after: $(uptime)"
 
 jq -n -r --argjson rate "$RATE" --argjson conc "$CONCURRENCY" --argjson delay "$DELAY_MS" --slurpfile m "$OUT/bulk-modelcat.json" --slurpfile p "$OUT/bulk-promptflow.json" '
-  ($m[0].rows / $m[0].seconds) as $mr | ($p[0].rows / $p[0].seconds) as $pr |
-  "modelcat:   \($m[0].rows) rows (\($m[0].failedRows) failed) in \($m[0].seconds * 100 | round / 100) s = \($mr * 10 | round / 10) rows/s, \($m[0].provider.chatRequests) calls, \($m[0].provider.rateLimited) 429s, \($m[0].provider.mostInFlight) at once",
-  "promptflow: \($p[0].rows) rows (\($p[0].failedRows) failed) in \($p[0].seconds * 100 | round / 100) s = \($pr * 10 | round / 10) rows/s, \($p[0].provider.chatRequests) calls, \($p[0].provider.rateLimited) 429s, \($p[0].provider.mostInFlight) at once (wall \($p[0].wallSeconds) s)",
+  (($m[0].rows - $m[0].failedRows) / $m[0].seconds) as $mr | (($p[0].rows - $p[0].failedRows) / $p[0].seconds) as $pr |
+  "modelcat:   \($m[0].rows) rows (\($m[0].failedRows) failed) in \($m[0].seconds * 100 | round / 100) s = \($mr * 10 | round / 10) answered rows/s, \($m[0].provider.chatRequests) calls, \($m[0].provider.rateLimited) 429s, \($m[0].provider.mostInFlight) at once",
+  "promptflow: \($p[0].rows) rows (\($p[0].failedRows) failed) in \($p[0].seconds * 100 | round / 100) s = \($pr * 10 | round / 10) answered rows/s, \($p[0].provider.chatRequests) calls, \($p[0].provider.rateLimited) 429s, \($p[0].provider.mostInFlight) at once (wall \($p[0].wallSeconds) s)",
   "ratio:      \($mr / $pr * 100 | round / 100)x; the bound: \([$rate, $conc * 1000 / $delay] | min) rows/s"' | tee "$OUT/bulk-test-$ROWS-$CONCURRENCY.txt"

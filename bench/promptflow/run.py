@@ -1,5 +1,6 @@
-"""Runs the benchmark flow over a JSONL file with prompt flow's local batch run and prints one JSON line: rows,
-failed rows, the run's own start and end (seconds between them) and the wall-clock time around PFClient().run.
+"""Runs the benchmark flow over a JSONL file with prompt flow's local batch run and prints one JSON line: rows and
+failed rows (prompt flow's own counts), the run's own start and end (seconds between them) and the wall-clock time
+around PFClient().run.
 PF_WORKER_COUNT (worker processes, one row at a time each) and FAKE_LLM_BASE_URL come from the environment.
 
     python bench/promptflow/run.py <data.jsonl>
@@ -21,11 +22,13 @@ def main():
                  stream=False)
     wall = time.time() - began
     run = pf.runs.get(run.name)
-    details = pf.get_details(run, all_results=True)
-    failed = int(details["outputs.answer"].isna().sum()) if "outputs.answer" in details else len(details)
+    # Prompt flow's own line counts: get_details shows a failed line's output as "(Failed)", not as a missing value.
+    metrics = run.properties.get("system_metrics", {})
+    completed = int(metrics.get("__pf__.lines.completed", 0))
+    failed = int(metrics.get("__pf__.lines.failed", 0))
     seconds = (run._end_time - run._start_time).total_seconds()
     print(json.dumps({"name": run.name, "status": run.status, "workers": int(os.environ.get("PF_WORKER_COUNT", "0")),
-                      "rows": len(details), "failedRows": failed, "startTime": run._start_time.isoformat(),
+                      "rows": completed + failed, "failedRows": failed, "startTime": run._start_time.isoformat(),
                       "endTime": run._end_time.isoformat(), "seconds": seconds, "wallSeconds": round(wall, 3)}))
 
 
