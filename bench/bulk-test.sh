@@ -97,6 +97,8 @@ export PF_HOME_DIRECTORY="$WORK/pf-home"
 "$(dirname "$PYTHON")/pf" config set telemetry.enabled=false > /dev/null
 FAKE_LLM_BASE_URL="$FAKE_URL" PF_WORKER_COUNT="$CONCURRENCY" PF_DISABLE_TRACING=true \
   "$PYTHON" bench/promptflow/run.py "$WORK/questions.jsonl" > "$OUT/bulk-promptflow.log" 2>&1
+# A run starts prompt flow's local service (waitress) in the background, for this home directory: stop it.
+"$(dirname "$PYTHON")/pf" service stop > /dev/null 2>&1 || true
 PF_STATS="$(fake_stats)"
 stop_fake
 tail -1 "$OUT/bulk-promptflow.log" | jq -c --argjson provider "$PF_STATS" '{side: "promptflow"} + . + {provider: $provider}' \
