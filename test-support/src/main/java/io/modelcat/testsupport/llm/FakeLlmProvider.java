@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -80,6 +81,7 @@ public final class FakeLlmProvider implements AutoCloseable {
         this.server = server;
         server.createContext("/v1/", this::handle);
         server.createContext("/openai/", this::handle);
+        server.createContext("/stats", this::stats);
         server.setExecutor(executor);
         server.start();
     }
@@ -169,6 +171,7 @@ public final class FakeLlmProvider implements AutoCloseable {
         chunkDelay = Duration.ZERO;
         mistralStyle = false;
         models = List.of("fake-small", "fake-large");
+        rateLimit(0);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -304,6 +307,9 @@ public final class FakeLlmProvider implements AutoCloseable {
     }
 
     private void chat(HttpExchange exchange, String body, String deployment) throws IOException {
+        if (refusedOverRate(exchange)) {
+            return;
+        }
         int now = inFlight.incrementAndGet();
         mostInFlight.accumulateAndGet(now, Math::max);
         try {
@@ -424,17 +430,86 @@ public final class FakeLlmProvider implements AutoCloseable {
         }
     }
 
+    // The rate limit (bench/bulk-test.sh): a sliding window of the chat calls let through in the last second.
+
+    private final Deque<Long> admitted = new ArrayDeque<>();
+    private final AtomicInteger rateLimited = new AtomicInteger();
+    private volatile int ratePerSecond;
+
+    /**
+     * Lets at most {@code perSecond} chat calls through in any one second and answers the others at once with 429
+     * and how long until one would pass: {@code Retry-After} in seconds (fractional, as OpenAI's SDK and ModelCat's
+     * mesh read it) and {@code retry-after-ms}. 0 lifts the limit.
+     */
+    public FakeLlmProvider rateLimit(int perSecond) {
+        synchronized (admitted) {
+            ratePerSecond = perSecond;
+            admitted.clear();
+            rateLimited.set(0);
+        }
+        return this;
+    }
+
+    /** How many chat calls the rate limit answered with 429. */
+    public int rateLimited() {
+        return rateLimited.get();
+    }
+
+    private boolean refusedOverRate(HttpExchange exchange) throws IOException {
+        long waitNanos;
+        synchronized (admitted) {
+            if (ratePerSecond <= 0) {
+                return false;
+            }
+            long now = System.nanoTime();
+            while (!admitted.isEmpty() && now - admitted.peekFirst() >= 1_000_000_000L) {
+                admitted.pollFirst();
+            }
+            if (admitted.size() < ratePerSecond) {
+                admitted.addLast(now);
+                return false;
+            }
+            rateLimited.incrementAndGet();
+            waitNanos = admitted.peekFirst() + 1_000_000_000L - now;
+        }
+        long waitMillis = Math.max(1, (waitNanos + 999_999) / 1_000_000);
+        exchange.getResponseHeaders().set("Retry-After", String.format(Locale.ROOT, "%.3f", waitMillis / 1000.0));
+        exchange.getResponseHeaders().set("retry-after-ms", Long.toString(waitMillis));
+        send(exchange, 429, error("Rate limit reached: " + ratePerSecond + " requests per second", "requests",
+                "rate_limit_exceeded"), null);
+        return true;
+    }
+
+    /** {@code GET /stats}: chat calls received, those the rate limit refused, and the most answered at once. */
+    private void stats(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            send(exchange, 200, "{\"chatRequests\":" + requests("/v1/chat/completions").size() + ",\"rateLimited\":"
+                    + rateLimited.get() + ",\"mostInFlight\":" + mostInFlight.get() + "}", null);
+        }
+    }
+
     @Override
     public void close() {
         server.stop(0);
         executor.shutdownNow();
     }
 
-    /** Runs a provider until killed, printing its base URL: for the Python tests and for trying the mesh by hand. */
+    /**
+     * Runs a provider until killed, printing its base URL: for the Python tests, the benchmarks and for trying the
+     * mesh by hand. Arguments: model names, and {@code --delay-ms <n>} and {@code --rate <per second>}.
+     */
     public static void main(String[] args) throws InterruptedException {
         FakeLlmProvider provider = start();
-        if (args.length > 0) {
-            provider.models(new ArrayList<>(List.of(args)));
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--delay-ms" -> provider.delay(Duration.ofMillis(Long.parseLong(args[++i])));
+                case "--rate" -> provider.rateLimit(Integer.parseInt(args[++i]));
+                default -> names.add(args[i]);
+            }
+        }
+        if (!names.isEmpty()) {
+            provider.models(names);
         }
         System.out.println("BASE_URL " + provider.baseUrl());
         System.out.flush();
