@@ -10,15 +10,25 @@ public final class LlmCallException extends RuntimeException {
     private final String type;
     private final String param;
     private final String code;
-    private final Long retryAfterSeconds;
+    private final Long retryAfterMillis;
 
     public LlmCallException(int status, String message, String type, String param, String code, Long retryAfterSeconds) {
+        this(status, message, type, param, code, retryAfterSeconds == null ? null : retryAfterSeconds * 1000, true);
+    }
+
+    private LlmCallException(int status, String message, String type, String param, String code, Long retryAfterMillis,
+                             boolean millis) {
         super(message);
         this.status = status;
         this.type = type;
         this.param = param;
         this.code = code;
-        this.retryAfterSeconds = retryAfterSeconds;
+        this.retryAfterMillis = retryAfterMillis;
+    }
+
+    /** A 429 (or other retryable failure) whose wait is known to the millisecond. */
+    static LlmCallException retryAfterMillis(int status, String message, String type, String code, long millis) {
+        return new LlmCallException(status, message, type, null, code, Math.max(0, millis), true);
     }
 
     /** A request the mesh refuses before calling anyone: 400, naming the parameter. */
@@ -42,8 +52,13 @@ public final class LlmCallException extends RuntimeException {
         return code;
     }
 
-    /** Seconds to wait before calling again, or null. */
+    /** Whole seconds to wait before calling again (at least 1, as {@code Retry-After} says it), or null. */
     public Long retryAfterSeconds() {
-        return retryAfterSeconds;
+        return retryAfterMillis == null ? null : Math.max(1, (retryAfterMillis + 999) / 1000);
+    }
+
+    /** Milliseconds to wait before calling again (OpenAI's {@code retry-after-ms}), or null. */
+    public Long retryAfterMillis() {
+        return retryAfterMillis;
     }
 }

@@ -157,9 +157,9 @@ public class LlmMesh {
             permit.release();
             Call refused = new Call(caller, connectionName, providerModel, stream, System.nanoTime(), price);
             refused.finish(429, null);
-            throw new LlmCallException(429, "connection '" + connectionName + "' is at its limit of "
+            throw LlmCallException.retryAfterMillis(429, "connection '" + connectionName + "' is at its limit of "
                     + settings.requestsPerMinute() + " calls a minute; try again in " + seconds(wait) + " s",
-                    "rate_limit_error", null, "rate_limit", seconds(wait));
+                    "rate_limit_error", "rate_limit", (wait + 999_999) / 1_000_000);
         }
         Call call = new Call(caller, connectionName, providerModel, stream, System.nanoTime(), price);
         boolean handedOver = false;
@@ -258,10 +258,12 @@ public class LlmMesh {
                 default -> "server_error";
             };
         }
-        Long retryAfter = status == 429 ? ProviderClient.retryAfter(answer)
-                .map(d -> Math.max(1, (d.toMillis() + 999) / 1000)).orElse(1L) : null;
-        return new LlmCallException(status, "connection '" + connection + "' answered " + answer.statusCode() + ": "
-                + ProviderErrors.message(body), type, null, "provider_error", retryAfter);
+        String message = "connection '" + connection + "' answered " + answer.statusCode() + ": "
+                + ProviderErrors.message(body);
+        return status == 429
+                ? LlmCallException.retryAfterMillis(status, message, type, "provider_error",
+                        ProviderClient.retryAfter(answer).map(Duration::toMillis).orElse(1000L))
+                : new LlmCallException(status, message, type, null, "provider_error", null);
     }
 
     private static ObjectNode object(byte[] body) {

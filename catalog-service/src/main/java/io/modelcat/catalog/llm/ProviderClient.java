@@ -106,8 +106,18 @@ public class ProviderClient {
         }
     }
 
-    /** The provider's Retry-After in seconds, when it sends one as a number. */
+    /** The provider's wait: OpenAI's {@code retry-after-ms}, else Retry-After in seconds, when sent as a number. */
     static java.util.Optional<Duration> retryAfter(HttpResponse<?> answer) {
+        java.util.Optional<Duration> millis = answer.headers().firstValue("retry-after-ms").flatMap(v -> {
+            try {
+                return java.util.Optional.of(Duration.ofMillis((long) Double.parseDouble(v.trim())));
+            } catch (NumberFormatException e) {
+                return java.util.Optional.empty();
+            }
+        });
+        if (millis.isPresent()) {
+            return millis;
+        }
         return answer.headers().firstValue("Retry-After").flatMap(v -> {
             try {
                 return java.util.Optional.of(Duration.ofMillis((long) (Double.parseDouble(v.trim()) * 1000)));

@@ -190,6 +190,7 @@ class LlmMeshTest extends CatalogTestBase {
         ApiClient.Answer limited = contributor.post(CHAT, chat("hosted/fake-small", false));
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.header("Retry-After")).isEqualTo("120");
+        assertThat(limited.header("retry-after-ms")).isEqualTo("120000");
         assertThat(limited.body()).contains("\"type\":\"rate_limit_error\"");
         assertThat(provider.requests("/v1/chat/completions")).hasSize(7);
         assertThat(api.get("/api/v1/llm/usage").body()).contains("\"status\":429", "\"status\":500");
@@ -276,6 +277,10 @@ class LlmMeshTest extends CatalogTestBase {
         assertThat(refused.body()).contains("\"code\":\"rate_limit\"", "2 calls a minute");
         // Two a minute: the next is allowed 30 s after the second, less the moments the calls took.
         assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(25, 30);
+        // The same wait to the millisecond, as OpenAI's SDKs (and bulk tests' runners) read it.
+        long millis = Long.parseLong(refused.header("retry-after-ms"));
+        assertThat(millis).isBetween(24_000L, 30_000L);
+        assertThat((millis + 999) / 1000).isEqualTo(Long.parseLong(refused.header("Retry-After")));
         assertThat(provider.requests("/v1/chat/completions")).hasSize(2);
         assertThat(api.get("/api/v1/llm/usage").body()).contains("\"status\":429");
 

@@ -119,14 +119,21 @@ final class MeshChatModel implements ChatModel {
         return body.length() > 300 ? body.substring(0, 300) + "..." : body;
     }
 
+    /** The mesh's wait: {@code retry-after-ms} to the millisecond, else Retry-After in seconds, else a second. */
     private static Duration retryAfter(HttpResponse<?> answer) {
-        Duration wait = answer.headers().firstValue("Retry-After").map(v -> {
+        Duration wait = answer.headers().firstValue("retry-after-ms").map(v -> {
+            try {
+                return Duration.ofMillis((long) Double.parseDouble(v.trim()));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }).or(() -> answer.headers().firstValue("Retry-After").map(v -> {
             try {
                 return Duration.ofMillis((long) (Double.parseDouble(v.trim()) * 1000));
             } catch (NumberFormatException e) {
                 return Duration.ofSeconds(1);
             }
-        }).orElse(Duration.ofSeconds(1));
+        })).orElse(Duration.ofSeconds(1));
         return wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait.isNegative() ? Duration.ZERO : wait;
     }
 

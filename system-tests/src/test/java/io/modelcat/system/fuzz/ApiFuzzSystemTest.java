@@ -57,8 +57,10 @@ class ApiFuzzSystemTest {
     @BeforeAll
     void start() {
         schemathesis = Schemathesis.installed();
-        // No runner joins: sample inference waits a second for one, then answers its documented 504.
-        system = new RunningSystem(Map.of("MODELCAT_PREDICT_WAIT", "1s"));
+        // No runner joins: sample inference waits a second for one, then answers its documented 504. Password hashes
+        // are made cheap: the fuzzer signs in hundreds of times (every attempt, for a known name or not, derives a
+        // hash), and at 600,000 iterations on a busy 2-core machine its requests queued past their 20 s timeout.
+        system = new RunningSystem(Map.of("MODELCAT_PREDICT_WAIT", "1s", "MODELCAT_AUTH_PASSWORD_ITERATIONS", "10000"));
         schema = system.base().resolve("/swagger/modelcat-catalog.yml").toString();
         tokens.put("admin", system.adminToken());
         for (String role : List.of("viewer", "contributor")) {

@@ -192,8 +192,10 @@ public class LlmMeshController {
         MutableHttpResponse<String> response = HttpResponse.<String>status(status(e.status()))
                 .body(error(e.getMessage(), e.type(), e.param(), e.code()).toString())
                 .contentType(MediaType.APPLICATION_JSON_TYPE);
-        if (e.retryAfterSeconds() != null) {
+        if (e.retryAfterMillis() != null) {
+            // Retry-After in whole seconds for every client, and to the millisecond as OpenAI's SDKs and runners read it.
             response.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            response.header("retry-after-ms", Long.toString(e.retryAfterMillis()));
         }
         return response;
     }
