@@ -34,7 +34,7 @@ class FlowApiTest extends CatalogTestBase {
         body.put("kind", "openai-compatible");
         body.put("baseUrl", provider.baseUrl());
         body.put("allowedModels", List.of("fake-small", "fake-large"));
-        body.put("prices", Map.of("fake-small", Map.of("inputPerMillion", 1_000_000, "outputPerMillion", 2_000_000)));
+        body.put("prices", Map.of("fake-small", Map.of("inputPerMillion", 500_000, "outputPerMillion", 1_000_000)));
         ApiClient.Answer created = api.post("/api/v1/llm/connections", body);
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         api.get("/api/v1/flows").items().forEach(f -> api.delete("/api/v1/flows/" + f.get("name")));
@@ -157,7 +157,7 @@ class FlowApiTest extends CatalogTestBase {
         assertThat(plain.map()).containsEntry("outputs", Map.of("label", "positive", "why",
                 "echo: The review is positive.", "output", "echo: The review is positive.")).doesNotContainKey("error")
                 .containsEntry("promptTokens", 3 + 4).containsEntry("completionTokens", 4 + 5)
-                .containsEntry("costUsd", 3 + 2 * 4 + 4 + 2 * 5.0);
+                .containsEntry("costUsd", (3 + 2 * 4 + 4 + 2 * 5) / 2.0);
         assertThat(provider.requests("/v1/chat/completions")).hasSize(2);
         assertThat(provider.requests("/v1/chat/completions").get(0).body()).contains("\"temperature\":0.0")
                 .contains("\"model\":\"fake-small\"");
@@ -166,7 +166,7 @@ class FlowApiTest extends CatalogTestBase {
                 Map.of("inputs", Map.of("review", "A positive surprise"), "variants", Map.of("label", "pessimist")));
         assertThat(pessimist.map().get("outputs")).isEqualTo(Map.of("label", "negative", "why",
                 "echo: The review is negative.", "output", "echo: The review is negative."));
-        assertThat(pessimist.map()).as("the large model has no price").containsEntry("costUsd", 4 + 2 * 5.0);
+        assertThat(pessimist.map()).as("the large model has no price").containsEntry("costUsd", (4 + 2 * 5) / 2.0);
         assertThat(provider.requests("/v1/chat/completions").get(2).body()).contains("\"role\":\"system\"")
                 .contains("You are terse.").contains("\"model\":\"fake-large\"");
 

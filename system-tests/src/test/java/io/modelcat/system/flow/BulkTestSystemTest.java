@@ -53,8 +53,8 @@ class BulkTestSystemTest {
         RunningSystem.Answer connection = system.post("/api/v1/llm/connections", Map.of("name", "fake",
                 "kind", "openai-compatible", "baseUrl", provider.baseUrl(),
                 "allowedModels", List.of("fake-small", "fake-large"), "maxConcurrent", 3,
-                // A dollar a prompt token and two a completion token on the small model, none on the large one.
-                "prices", Map.of("fake-small", Map.of("inputPerMillion", 1_000_000, "outputPerMillion", 2_000_000))));
+                // Half a dollar a prompt token and one a completion token on the small model, none on the large one.
+                "prices", Map.of("fake-small", Map.of("inputPerMillion", 500_000, "outputPerMillion", 1_000_000))));
         assertThat(connection.status()).as(connection.body()).isEqualTo(201);
         RunningSystem.Answer saved = system.post("/api/v1/flows", flow());
         assertThat(saved.status()).as(saved.body()).isEqualTo(201);
@@ -112,11 +112,11 @@ class BulkTestSystemTest {
             assertThat(metric(plain, "rougeL")).isEqualTo(1.0);
             assertThat(metric(plain, "label.relevance")).isEqualTo(5.0);
             assertThat(metric(plain, "label.relevance_rows")).isEqualTo(8.0);
-            // Each row's cost is its calls' (judges' calls are not rows'): "A positive surprise 0" costs 4 + 2 x 5
-            // for its label and as much for its sentence, "Quite positive 0" 3 + 2 x 4 + 14, "meh" 1 + 2 x 2.
-            assertThat(((Number) plain.get("costUsd")).doubleValue()).isEqualTo(2 * (28 + 25 + 28 + 28) + 5);
+            // Each row's cost is its calls' (judges' calls are not rows'): "A positive surprise 0" costs 4 / 2 + 5
+            // for its label and as much for its sentence, "Quite positive 0" 3 / 2 + 4 + 7, "meh" 1 / 2 + 2.
+            assertThat(((Number) plain.get("costUsd")).doubleValue()).isEqualTo(2 * (14 + 12.5 + 14 + 14) + 2.5);
             assertThat(((Number) runs.get("pessimist").get("costUsd")).doubleValue()).as("the large model has no price")
-                    .isEqualTo(9 * 14);
+                    .isEqualTo(9 * 7.0);
             // The pessimist says "negative" every time: right for the 5 negative reviews, wrong for the 4 others.
             Map<String, Object> pessimist = runs.get("pessimist");
             assertThat(pessimist).containsEntry("failedRows", 0);
@@ -138,7 +138,7 @@ class BulkTestSystemTest {
             assertThat((String) meh.get("error")).contains("names none of the labels");
             assertThat(items.get(0).get("scores")).isEqualTo(Map.of("label.correct", 1.0, "label.relevance", 5.0,
                     "rougeL", 1.0));
-            assertThat(((Number) items.get(0).get("costUsd")).doubleValue()).isEqualTo(28.0);
+            assertThat(((Number) items.get(0).get("costUsd")).doubleValue()).isEqualTo(14.0);
             List<Map<String, Object>> worst = (List<Map<String, Object>>) system.get("/api/v1/bulk-tests/" + id
                     + "/rows?sort=score:label.relevance&limit=4").map().get("items");
             assertThat(worst).extracting(r -> r.get("variant")).containsExactly("pessimist", "pessimist", "pessimist",
