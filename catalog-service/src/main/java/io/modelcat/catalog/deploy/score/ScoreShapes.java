@@ -49,6 +49,14 @@ public final class ScoreShapes {
     }
 
     /**
+     * Whether online endpoints serve {@code task}: every task with sample inference except those that encoder-decoders
+     * do (summarization, translation), whose models deployment instances do not load yet.
+     */
+    public static boolean serves(Task task) {
+        return !task.predictInputs().isEmpty() && task != Task.SUMMARIZATION && task != Task.TRANSLATION;
+    }
+
+    /**
      * Understands a scoring request for an endpoint of {@code task}.
      *
      * @param fromPromptFlow whether the request carried prompt flow's {@code x-ms-user-agent}: prompt flow sends the
@@ -57,7 +65,7 @@ public final class ScoreShapes {
      * @throws IllegalArgumentException when endpoints do not serve {@code task}
      */
     public static ScoreCall parse(JsonNode body, Task task, boolean fromPromptFlow) {
-        if (task.predictInputs().isEmpty()) {
+        if (!serves(task)) {
             throw notServed(task);
         }
         if (body == null || !body.isObject()) {
@@ -131,7 +139,7 @@ public final class ScoreShapes {
 
     /** Runs a route's parser, so that its refusals list that route's shapes rather than those of {@code /score}. */
     private static ScoreCall asRoute(Task task, List<String> shapes, Supplier<ScoreCall> parser) {
-        if (task.predictInputs().isEmpty()) {
+        if (!serves(task)) {
             throw notServed(task);
         }
         try {
