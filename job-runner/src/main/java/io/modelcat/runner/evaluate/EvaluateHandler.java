@@ -5,7 +5,7 @@ import io.micronaut.context.annotation.Value;
 import io.modelcat.jobs.JobKind;
 import io.modelcat.jobs.spec.EvaluateResult;
 import io.modelcat.jobs.spec.EvaluateSpec;
-import io.modelcat.ml.model.TextToTextModel;
+import io.modelcat.ml.infer.TextToTextModel;
 import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.runner.data.ExampleSet;
 import io.modelcat.runner.execute.JobContext;

@@ -2,8 +2,8 @@ package io.modelcat.runner.predict;
 
 import ai.djl.Device;
 import io.micronaut.context.annotation.Value;
+import io.modelcat.ml.infer.TextToTextModel;
 import io.modelcat.ml.model.ModelLoader;
-import io.modelcat.ml.model.TextToTextModel;
 import io.modelcat.ml.model.TransformerModel;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;

@@ -2,7 +2,7 @@ package io.modelcat.runner.task;
 
 import io.modelcat.jobs.spec.PredictSpec;
 import io.modelcat.jobs.task.Task;
-import io.modelcat.ml.model.TextToTextModel;
+import io.modelcat.ml.infer.TextToTextModel;
 import io.modelcat.runner.data.TaskExample;
 import java.util.List;
 

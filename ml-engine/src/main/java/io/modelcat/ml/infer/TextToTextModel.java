@@ -1,9 +1,9 @@
-package io.modelcat.ml.model;
+package io.modelcat.ml.infer;
 
 import ai.djl.Device;
 import io.modelcat.ml.checkpoint.HfConfig;
-import io.modelcat.ml.infer.GenerationSettings;
-import io.modelcat.ml.infer.Seq2SeqGenerator;
+import io.modelcat.ml.model.ModelLoader;
+import io.modelcat.ml.model.Seq2SeqModel;
 import io.modelcat.ml.tokenize.TextTokenizer;
 import io.modelcat.ml.tokenize.TokenizedBatch;
 import java.nio.file.Files;
