@@ -1,5 +1,6 @@
 package io.modelcat.jobs.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.modelcat.jobs.JobKind;
 import io.modelcat.jobs.task.Task;
 import java.util.List;
@@ -15,8 +16,9 @@ import java.util.UUID;
  * @param targetLanguage for translation: the target language code (e.g. {@code de}); null otherwise
  */
 public record EvaluateSpec(Task task, UUID modelVersionId, String artifactUri, DatasetRef dataset,
-                           Map<String, String> mapping, int batchSize, int maxSequenceLength, String sourceLanguage,
-                           String targetLanguage) implements JobSpec {
+                           Map<String, String> mapping, int batchSize, int maxSequenceLength,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String sourceLanguage,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String targetLanguage) implements JobSpec {
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public EvaluateSpec {
