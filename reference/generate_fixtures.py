@@ -20,7 +20,10 @@ its own lm_head.weight, saved as flan-t5 is on the Hub; bart with DistilBART's f
 generation_config.json of summarisation settings; marian with sinusoidal positions and opus-mt's pad-as-start and
 banned pad) work on token ids alone. Their outputs are in
 `seq2seq-reference-outputs.json`: teacher-forced logits of a right-padded encoder batch, and the ids that greedy and
-beam searches under transformers' logits processors generate for it. They come last, each with its own seed.
+beam searches under transformers' logits processors generate for it. They come last, each with its own seed. t5-v1_0
+and t5-v1_1 then get a tiny SentencePiece Unigram tokenizer (Metaspace, "</s>" appended) and bart a byte-level BPE, both
+trained here; `seq2seq-tokenizers.json` holds what transformers' tokenizer gives for a few texts (ids, pieces, decodes)
+and the texts t5-v1_0 generates for prefixed inputs ("summarize: ...", "translate English to German: ...").
 
 The first three models (bert, distilbert, gpt2) are the original November 2026 fixtures: same configs, same
 seed, same order, same tokenizer, so they come out bit for bit as they were. The others give every head the
