@@ -44,6 +44,9 @@ class TaskApiTest extends CatalogTestBase {
         Map<String, Object> summarization = tasks.stream().filter(t -> t.get("name").equals("summarization"))
                 .findFirst().orElseThrow();
         assertThat((List<String>) summarization.get("jobKinds")).containsExactlyInAnyOrder("evaluate", "predict");
+        // The metric the leaderboard ranks by until another is chosen (and early stopping's, once fine-tuned).
+        assertThat(summarization).containsEntry("servedByEndpoints", false).containsEntry("earlyStoppingMetric", "rougeL");
+        assertThat(classification).containsEntry("servedByEndpoints", true);
         assertThat((List<Map<String, Object>>) summarization.get("metrics"))
                 .extracting(m -> m.get("name") + " " + m.get("higherIsBetter"))
                 .containsExactly("rouge1 true", "rouge2 true", "rougeL true", "bleu true", "gen_len false");

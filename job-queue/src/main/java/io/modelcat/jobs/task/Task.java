@@ -88,6 +88,14 @@ public enum Task {
         this.predictInputs = predictInputs;
     }
 
+    /**
+     * Whether online endpoints (deployments) serve this task: every task with sample inference but those done by
+     * encoder-decoders (summarization, translation), which "Try it" and batch endpoints run and deployments not yet.
+     */
+    public boolean servedByEndpoints() {
+        return runs(PREDICT) && this != SUMMARIZATION && this != TRANSLATION;
+    }
+
     /** What sample inference of this task takes; empty when the engine cannot run it. */
     public List<PredictInput> predictInputs() {
         return predictInputs;

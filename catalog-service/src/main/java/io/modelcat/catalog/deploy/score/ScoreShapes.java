@@ -48,12 +48,9 @@ public final class ScoreShapes {
     private ScoreShapes() {
     }
 
-    /**
-     * Whether online endpoints serve {@code task}: every task with sample inference except those that encoder-decoders
-     * do (summarization, translation), whose models deployment instances do not load yet.
-     */
+    /** Whether online endpoints serve {@code task} ({@link Task#servedByEndpoints()}). */
     public static boolean serves(Task task) {
-        return !task.predictInputs().isEmpty() && task != Task.SUMMARIZATION && task != Task.TRANSLATION;
+        return task.servedByEndpoints() && !task.predictInputs().isEmpty();
     }
 
     /**
