@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelcat.ml.Fixtures;
 import io.modelcat.ml.infer.Seq2SeqGenerator;
+import io.modelcat.ml.model.ModelSaver;
 import io.modelcat.ml.model.Seq2SeqModel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -44,8 +47,20 @@ class Seq2SeqFineTunerTest {
             long[] generated = generator.generate(source, mask, generator.modelDefaults().withNumBeams(1)
                     .withMinLength(0).withNoRepeatNgramSize(0).withForcedBosTokenId(null).withMaxNewTokens(8)).get(0);
             assertThat(generated).as(name).containsExactly(learned.target());
+
+            // Saved as a Hugging Face folder and loaded back, the trained model computes the same logits.
+            Path saved = directory.resolve(name);
+            ModelSaver.save(model, saved);
+            long[][] decoder = {{model.config().optionalLong("decoder_start_token_id").orElseThrow(), 7, 9}};
+            try (Seq2SeqModel reloaded = Seq2SeqModel.load(saved)) {
+                assertThat(reloaded.logits(source, mask, decoder)).isDeepEqualTo(model.logits(source, mask, decoder));
+            }
+            assertThat(saved.resolve("config.json")).exists();
         }
     }
+
+    @TempDir
+    Path directory;
 
     /** Sources of 3 to 5 ids from 5 to 29 followed by the end token; targets the same ids reversed, then the end token. */
     private static List<Seq2SeqFineTuner.Pair> reversals(int count, long eos, Random random) {
