@@ -20,7 +20,10 @@ its own lm_head.weight, saved as flan-t5 is on the Hub; bart with DistilBART's f
 generation_config.json of summarisation settings; marian with sinusoidal positions and opus-mt's pad-as-start and
 banned pad) work on token ids alone. Their outputs are in
 `seq2seq-reference-outputs.json`: teacher-forced logits of a right-padded encoder batch, and the ids that greedy and
-beam searches under transformers' logits processors generate for it. They come last, each with its own seed.
+beam searches under transformers' logits processors generate for it. They come last, each with its own seed. t5-v1_0
+and t5-v1_1 then get a tiny SentencePiece Unigram tokenizer (Metaspace, "</s>" appended) and bart a byte-level BPE, both
+trained here; `seq2seq-tokenizers.json` holds what transformers' tokenizer gives for a few texts (ids, pieces, decodes)
+and the texts t5-v1_0 generates for prefixed inputs ("summarize: ...", "translate English to German: ...").
 
 The first three models (bert, distilbert, gpt2) are the original November 2026 fixtures: same configs, same
 seed, same order, same tokenizer, so they come out bit for bit as they were. The others give every head the
@@ -43,12 +46,12 @@ import safetensors.torch
 import tokenizers
 import torch
 import transformers
-from tokenizers import AddedToken, Tokenizer, decoders, pre_tokenizers, processors
-from tokenizers.models import BPE, WordPiece
+from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
+from tokenizers.models import BPE, Unigram, WordPiece
 from tokenizers.normalizers import BertNormalizer
 from tokenizers.pre_tokenizers import BertPreTokenizer
 from tokenizers.processors import TemplateProcessing
-from tokenizers.trainers import BpeTrainer
+from tokenizers.trainers import BpeTrainer, UnigramTrainer
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -708,6 +711,110 @@ class Seq2SeqFixture:
         return rows
 
 
+# The encoder-decoders' tokenizers, trained here on a few sentences and saved beside t5-v1_0, t5-v1_1 and bart (marian
+# has none: opus-mt ships SentencePiece .spm files, not tokenizer.json). Vocabularies fit the models' 48 ids. T5's as
+# the Hub's tokenizer.json has it: a SentencePiece Unigram, NFKC and runs of spaces collapsed, Metaspace ("▁" prepended
+# to each word), "</s>" appended by the post-processor. BART's: byte-level BPE, "<s> ... </s>" as RoBERTa's.
+SEQ2SEQ_TOKENIZER_CORPUS = [
+    "the cat sat on the mat.", "a dog was good", "the movie was bad.", "a cat is on the mat, the dog is not.",
+    "summarize: the cat sat on the mat and the dog sat on the cat.", "translate English to German: the cat is good.",
+    "the dog ran to the cat; the cat ran to the mat.", "good dogs sat, bad cats ran."]
+# Texts whose encodings, pieces and decodes the Java tokenizer must reproduce: spaces, punctuation, unknown characters
+# (T5's <unk>; bytes the tiny byte-level BPE never merged), an accent that NFKC leaves, and an empty text.
+SEQ2SEQ_TOKENIZER_TEXTS = ["the cat sat on the mat.", "summarize: a dog  was good,   the movie was bad!",
+                           "translate English to German: The Zebra ran.", "café  ", ""]
+# Documents summarised and sentences translated end to end (text in, text out) by t5-v1_0 with its tokenizer, the
+# prefixes as T5's task_specific_params give them; generated with the model's own defaults (greedy, 20 tokens) and
+# with a beam search that a generation_config.json would ask for.
+SEQ2SEQ_PIPELINE_SEARCHES = {"defaults": {}, "beam3": dict(num_beams=3, no_repeat_ngram_size=2, max_new_tokens=10)}
+SEQ2SEQ_PIPELINE = {
+    "summarize: ": ["the cat sat on the mat and the dog sat on the cat.", "a dog was good, the movie was bad."],
+    "translate English to German: ": ["the cat is good.", "the dog ran to the mat."],
+}
+
+
+def t5_unigram():
+    tok = Tokenizer(Unigram())
+    tok.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")])
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always", split=True)
+    tok.decoder = decoders.Metaspace(replacement="\u2581", prepend_scheme="always", split=True)
+    trainer = UnigramTrainer(vocab_size=SEQ2SEQ_VOCAB, special_tokens=["<pad>", "</s>", "<unk>"], unk_token="<unk>",
+                             show_progress=False, max_piece_length=8)
+    tok.train_from_iterator(SEQ2SEQ_TOKENIZER_CORPUS, trainer=trainer)
+    # The trainer's scores differ from run to run (parallel sums, ties broken in hash order), so only its pieces are
+    # kept; each scores the log of its share of the pieces' occurrences in the corpus (as a Unigram's log-probability),
+    # sorted by score then piece: the same vocabulary every time.
+    trained = json.loads(tok.to_str())["model"]["vocab"]
+    special, pieces = trained[:3], [piece for piece, _ in trained[3:]]
+    words = [tok.pre_tokenizer.pre_tokenize_str(tok.normalizer.normalize_str(line)) for line in SEQ2SEQ_TOKENIZER_CORPUS]
+    text = " ".join(word for line in words for word, _ in line)
+    counts = {piece: text.count(piece) + 1 for piece in pieces}
+    total = sum(counts.values())
+    scored = sorted(((piece, float(np.log(counts[piece] / total))) for piece in pieces), key=lambda e: (-e[1], e[0]))
+    tok.model = Unigram([tuple(e) for e in special] + scored, unk_id=2, byte_fallback=False)
+    tok.post_processor = TemplateProcessing(single="$A </s>", pair="$A </s> $B </s>", special_tokens=[("</s>", 1)])
+    return tok
+
+
+def bart_bpe():
+    # No initial byte alphabet: 256 bytes would not fit in 48 ids; bytes the corpus lacks are dropped when encoding.
+    tok = Tokenizer(BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = BpeTrainer(vocab_size=SEQ2SEQ_VOCAB, min_frequency=1, show_progress=False, special_tokens=ROBERTA_SPECIAL)
+    tok.train_from_iterator(SEQ2SEQ_TOKENIZER_CORPUS, trainer=trainer)
+    tok.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0), add_prefix_space=False)
+    return tok
+
+
+SEQ2SEQ_TOKENIZERS = {"t5-v1_0": "t5", "t5-v1_1": "t5", "bart": "bart"}
+SEQ2SEQ_SPECIAL_TOKENS = {"t5": dict(eos_token="</s>", unk_token="<unk>", pad_token="<pad>"),
+                          "bart": SPECIAL_TOKENS["roberta"]}
+
+
+def seq2seq_tokenizers(fixtures, staging):
+    """Saves each tokenizer beside its model (as transformers saves one: tokenizer.json and tokenizer_config.json)
+    and returns what transformers' tokenizer loaded back from that folder gives for the texts, and the t5-v1_0
+    pipeline's texts."""
+    made = {"t5": t5_unigram(), "bart": bart_bpe()}
+    reference = {}
+    for fixture in fixtures:
+        kind = SEQ2SEQ_TOKENIZERS.get(fixture.name)
+        if kind is None:
+            continue
+        directory = staging / fixture.name
+        transformers.PreTrainedTokenizerFast(tokenizer_object=made[kind], clean_up_tokenization_spaces=False,
+                                             **SEQ2SEQ_SPECIAL_TOKENS[kind]).save_pretrained(directory)
+        tokenizer = transformers.AutoTokenizer.from_pretrained(directory)
+        entry = {"kind": kind, "vocab_size": len(tokenizer), "encodings": []}
+        for text in SEQ2SEQ_TOKENIZER_TEXTS:
+            ids = tokenizer(text)["input_ids"]
+            entry["encodings"].append(dict(
+                text=text, ids=ids, pieces=tokenizer.convert_ids_to_tokens(ids),
+                ids_without_special=tokenizer(text, add_special_tokens=False)["input_ids"],
+                decoded=tokenizer.decode(ids), decoded_skip_special=tokenizer.decode(ids, skip_special_tokens=True)))
+        if fixture.name == "t5-v1_0":
+            entry["pipeline"] = t5_pipeline(fixture.directory, tokenizer)
+        reference[fixture.name] = entry
+    return reference
+
+
+def t5_pipeline(directory, tokenizer):
+    model = transformers.T5ForConditionalGeneration.from_pretrained(directory, attn_implementation="eager").eval()
+    rows = []
+    for prefix, texts in SEQ2SEQ_PIPELINE.items():
+        for text in texts:
+            inputs = tokenizer(prefix + text, return_tensors="pt")
+            row = dict(prefix=prefix, text=text, input_ids=inputs["input_ids"][0].tolist(), searches={})
+            for name, settings in SEQ2SEQ_PIPELINE_SEARCHES.items():
+                with torch.no_grad():
+                    output = model.generate(**inputs, do_sample=False, **settings)
+                row["searches"][name] = dict(settings=settings, generated_ids=output[0, 1:].tolist(),
+                                             generated_text=tokenizer.decode(output[0], skip_special_tokens=True))
+            rows.append(row)
+    return rows
+
+
 def t5_buckets():
     """transformers' relative-position buckets for T5's usual settings (32 buckets, distance 128), far past the range
     of the tiny models: exact, logarithmic and capped buckets, both directions."""
@@ -782,10 +889,14 @@ def main():
             reference["models"][fixture.name] = fixture.run()
         write_reference(staging, reference)
         seq2seq = {"generator": reference["generator"], "models": {}, "t5_buckets": t5_buckets()}
-        for fixture in build_seq2seq(first_seed=len(HEADS) + len(CHATS) + len(DECODERS) + 1):
+        seq2seq_fixtures = build_seq2seq(first_seed=len(HEADS) + len(CHATS) + len(DECODERS) + 1)
+        for fixture in seq2seq_fixtures:
             fixture.save(staging / fixture.name)
             seq2seq["models"][fixture.name] = fixture.run()
         write_reference(staging, seq2seq, "seq2seq-reference-outputs.json")
+        write_reference(staging, {"generator": reference["generator"],
+                                  "models": seq2seq_tokenizers(seq2seq_fixtures, staging)},
+                        "seq2seq-tokenizers.json")
         target = out / "hf-tiny"
         replace_folder(staging, target)
         print(f"wrote {len(reference['models']) + len(seq2seq['models'])} models and their reference outputs to {target}")

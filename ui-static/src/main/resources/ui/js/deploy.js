@@ -24,11 +24,11 @@ export const RESOURCES = [
 ];
 const NAME_HINT = '3 to 32 lowercase letters, digits and -, starting with a letter.';
 
-/** Why a model cannot be deployed, from the task registry (the tasks with sample inference); null when it can. */
+/** Why a model cannot be deployed, from the task registry (the tasks endpoints serve); null when it can. */
 export function deployBlocker(model, versions, registry) {
   // The task first: importing files would not help a model whose task cannot be served.
-  if (!registry.runs(model.task, 'predict')) {
-    return `Deployments serve ${registry.running('predict').join(', ') || 'no task yet'}; this model is for ${model.task}.`;
+  if (!registry.served(model.task)) {
+    return `Deployments serve ${registry.serving().join(', ') || 'no task yet'}; this model is for ${model.task}.`;
   }
   if (versionsWithFiles(versions).length === 0) return 'No version with files yet: import the model first.';
   return null;

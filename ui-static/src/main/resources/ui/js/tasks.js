@@ -36,6 +36,16 @@ export class TaskRegistry {
     return this.task(name)?.jobKinds?.includes(kind) ?? false;
   }
 
+  /** Whether online endpoints (deployments) serve task `name`. */
+  served(name) {
+    return this.task(name)?.servedByEndpoints ?? false;
+  }
+
+  /** The names of the tasks online endpoints serve, in the registry's order. */
+  serving() {
+    return this.tasks.filter(task => task.servedByEndpoints).map(task => task.name);
+  }
+
   /** The names of the tasks the engine runs jobs of `kind` for, in the registry's order. */
   running(kind) {
     return this.tasks.filter(task => task.jobKinds?.includes(kind)).map(task => task.name);

@@ -83,6 +83,25 @@ public final class Fixtures {
     }
 
     /**
+     * What transformers' tokenizer gives with the encoder-decoders' tokenizers (t5-v1_0, t5-v1_1: Unigram; bart:
+     * byte-level BPE): ids, pieces and decodes of a few texts, and for t5-v1_0 texts generated end to end
+     * ({@code seq2seq-tokenizers.json}).
+     */
+    public static com.fasterxml.jackson.databind.JsonNode seq2seqTokenizers(String name) {
+        Path file = root().resolve("seq2seq-tokenizers.json");
+        try {
+            com.fasterxml.jackson.databind.JsonNode model = new ObjectMapper().readTree(file.toFile()).get("models")
+                    .get(name);
+            if (model == null) {
+                throw new IllegalArgumentException("no encoder-decoder tokenizer reference for " + name);
+            }
+            return model;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /**
      * {@code fixtures/metrics/reference-metrics.json}, the metric values that Python's reference
      * libraries computed ({@code reference/metrics_reference.py}).
      */

@@ -5,6 +5,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.audit.AuditLog;
+import io.modelcat.catalog.deploy.score.ScoreShapes;
 import io.modelcat.catalog.jobinput.JobInputs;
 import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.FieldError;
@@ -44,7 +45,7 @@ import java.util.stream.Collectors;
 @Singleton
 public class EndpointService {
 
-    private static final List<Task> SERVED = Task.running(JobKind.PREDICT);
+    private static final List<Task> SERVED = Task.running(JobKind.PREDICT).stream().filter(ScoreShapes::serves).toList();
     /** A new deployment's limits where its request names none (docs/deployments.md). */
     static final Deployments.Limits DEFAULT_LIMITS = new Deployments.Limits(4, 5000, 8, 2);
 

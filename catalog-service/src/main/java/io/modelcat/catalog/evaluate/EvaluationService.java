@@ -53,11 +53,18 @@ public class EvaluationService {
         int batchSize = EvaluateSpec.BATCH_SIZE.resolve("", request.batchSize(), invalid).intValue();
         int maxSequenceLength = EvaluateSpec.MAX_SEQUENCE_LENGTH.resolve("", request.maxSequenceLength(), invalid).intValue();
         JobInputs.add(invalid, errors);
+        if (taskRuns && task.get() != Task.TRANSLATION) {
+            for (String field : new String[] {"sourceLanguage", "targetLanguage"}) {
+                if ((field.equals("sourceLanguage") ? request.sourceLanguage() : request.targetLanguage()) != null) {
+                    errors.add(new FieldError(field, "languages are for translation only, not " + request.task()));
+                }
+            }
+        }
         JobInputs.throwIfAny(errors);
         String artifactUri = JobInputs.artifactUri(model, version);
 
         EvaluateSpec spec = new EvaluateSpec(task.orElseThrow(), version.id(), artifactUri, dataset.toRef(), mapping,
-                batchSize, maxSequenceLength);
+                batchSize, maxSequenceLength, request.sourceLanguage(), request.targetLanguage());
         return jobs.submit(caller, spec, model.id(), version.id(),
                 List.of(new JobDataset(JobDataset.TEST, dataset.id())), device,
                 request.priority() == null ? 0 : request.priority(), JobService.DEFAULT_MAX_ATTEMPTS, null);

@@ -43,7 +43,8 @@ public record TaskRegistryView(
             @Schema(description = "what an evaluation records, in display order") List<MetricView> metrics,
             @Schema(description = "the metric early stopping and the best epoch watch; absent when not fine-tuned")
             String earlyStoppingMetric,
-            @Schema(description = "what sample inference takes") List<PredictInputView> predictInputs) {
+            @Schema(description = "what sample inference takes") List<PredictInputView> predictInputs,
+            @Schema(description = "whether online endpoints (deployments) serve it") boolean servedByEndpoints) {
     }
 
     /** A dataset input of a task. */
@@ -91,7 +92,7 @@ public record TaskRegistryView(
                 task.schema().inputs().stream().map(TaskRegistryView::input).toList(),
                 task.metrics().stream().map(TaskRegistryView::metric).toList(),
                 task.earlyStoppingMetric().map(Metric::name).orElse(null),
-                task.predictInputs().stream().map(TaskRegistryView::predictInput).toList());
+                task.predictInputs().stream().map(TaskRegistryView::predictInput).toList(), task.servedByEndpoints());
     }
 
     private static InputView input(SchemaInput input) {

@@ -71,6 +71,24 @@ class EvaluationApiTest extends MlJobTestBase {
     }
 
     @Test
+    void aTranslationCarriesItsLanguages() {
+        ImportedModel model = importedModel("t5", "translation", List.of(), "apache-2.0");
+        Map<String, Object> body = request(model, reviews());
+        body.put("task", "translation");
+        body.put("mapping", Map.of("source", "review", "target", "review"));
+        body.put("sourceLanguage", "en");
+        body.put("targetLanguage", "de");
+
+        ApiClient.Answer answer = api.post("/api/v1/evaluations", body);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> params = (Map<String, Object>) answer.map().get("params");
+        assertThat(params).containsEntry("task", "translation").containsEntry("sourceLanguage", "en")
+                .containsEntry("targetLanguage", "de");
+    }
+
+    @Test
     void namesEachInvalidField() {
         ImportedModel model = importedModel("sst2", "text-classification", List.of("text-classification"), "mit");
         String datasetId = reviews();
@@ -88,7 +106,11 @@ class EvaluationApiTest extends MlJobTestBase {
 
         // The engine evaluates question answering too since it has a recipe for it; fill-mask it does not evaluate.
         ApiClient.Answer unsupported = assertRefused(with(request(model, datasetId), "task", "fill-mask"), "task");
-        assertThat(unsupported.body()).contains("text-classification, token-classification, question-answering, text-generation");
+        assertThat(unsupported.body()).contains("text-classification, token-classification, question-answering, "
+                + "summarization, translation, text-generation");
+        assertRefused(with(request(model, datasetId), "targetLanguage", "de"), "targetLanguage");
+        assertRefused(with(with(request(model, datasetId), "task", "translation"), "sourceLanguage", "en; drop"),
+                "sourceLanguage");
         ApiClient.Answer notTheModels = assertRefused(with(request(model, datasetId), "task", "token-classification"), "task");
         assertThat(notTheModels.body()).contains("does not do 'token-classification'");
         assertThat(query("SELECT count(*) AS n FROM job").get(0)).containsEntry("n", 0L);

@@ -43,7 +43,18 @@ class TaskApiTest extends CatalogTestBase {
                 .containsExactly("perplexity false", "loss false", "exact_match true");
         Map<String, Object> summarization = tasks.stream().filter(t -> t.get("name").equals("summarization"))
                 .findFirst().orElseThrow();
-        assertThat(summarization).containsEntry("jobKinds", List.of()).doesNotContainKey("earlyStoppingMetric");
+        assertThat((List<String>) summarization.get("jobKinds")).containsExactlyInAnyOrder("evaluate", "predict");
+        // The metric the leaderboard ranks by until another is chosen (and early stopping's, once fine-tuned).
+        assertThat(summarization).containsEntry("servedByEndpoints", false).containsEntry("earlyStoppingMetric", "rougeL");
+        assertThat(classification).containsEntry("servedByEndpoints", true);
+        assertThat((List<Map<String, Object>>) summarization.get("metrics"))
+                .extracting(m -> m.get("name") + " " + m.get("higherIsBetter"))
+                .containsExactly("rouge1 true", "rouge2 true", "rougeL true", "bleu true", "gen_len false");
+        Map<String, Object> translation = tasks.stream().filter(t -> t.get("name").equals("translation"))
+                .findFirst().orElseThrow();
+        assertThat((List<Map<String, Object>>) translation.get("predictInputs"))
+                .extracting(i -> i.get("name") + " " + i.get("required"))
+                .containsExactly("text true", "sourceLanguage false", "targetLanguage false");
     }
 
     @Test

@@ -46,14 +46,30 @@ public enum Task {
                     PredictInput.required("context", "the passage that holds the answer"))),
     FILL_MASK("fill-mask", "Fill mask", Set.of(PREDICT), List.of(), null,
             List.of(PredictInput.required("text", "a text with the model's mask token, e.g. [MASK] or <mask>"))),
-    SUMMARIZATION("summarization", "Summarization", Set.of(), List.of(), null, List.of()),
-    TRANSLATION("translation", "Translation", Set.of(), List.of(), null, List.of()),
+    SUMMARIZATION("summarization", "Summarization", Set.of(EVALUATE, PREDICT), generatedTextMetrics(), "rougeL",
+            List.of(PredictInput.required("text", "the document to summarize"))),
+    TRANSLATION("translation", "Translation", Set.of(EVALUATE, PREDICT), generatedTextMetrics(), "bleu",
+            List.of(PredictInput.required("text", "the text to translate"),
+                    PredictInput.optional("sourceLanguage", "its language code (e.g. en), for models that translate "
+                            + "several ways (T5's task prefixes)"),
+                    PredictInput.optional("targetLanguage", "the language code to translate to (e.g. de)"))),
     TEXT_GENERATION("text-generation", "Text generation", Set.of(EVALUATE, FINETUNE, PREDICT),
             List.of(Metric.lower("perplexity", "Perplexity", "exp of the mean negative log-likelihood per token"),
                     Metric.lower("loss", "Loss", "mean negative log-likelihood per predicted token"),
                     Metric.higher("exact_match", "Exact match",
                             "share of prompts whose greedy completion equals the ground truth (with ground_truth mapped; the first 100)")),
             "loss", List.of(PredictInput.required("text", "the prompt to continue")));
+
+    /** What an evaluation of generated text (summaries, translations) records against the references. */
+    private static List<Metric> generatedTextMetrics() {
+        return List.of(Metric.higher("rouge1", "ROUGE-1", "unigram F1 against the reference, averaged over rows "
+                        + "(rouge_score's tokens, no stemming)"),
+                Metric.higher("rouge2", "ROUGE-2", "bigram F1 against the reference, averaged over rows"),
+                Metric.higher("rougeL", "ROUGE-L", "longest-common-subsequence F1 against the reference, averaged over rows"),
+                Metric.higher("bleu", "BLEU", "corpus BLEU over 13a tokens, as a fraction (sacreBLEU's score / 100)"),
+                Metric.lower("gen_len", "Generation length", "mean tokens generated per row, the end token included; "
+                        + "read it beside ROUGE and BLEU: shorter is better only at equal scores"));
+    }
 
     private final String wireName;
     private final String title;
@@ -70,6 +86,14 @@ public enum Task {
         this.metrics = metrics;
         this.earlyStoppingMetric = earlyStoppingMetric;
         this.predictInputs = predictInputs;
+    }
+
+    /**
+     * Whether online endpoints (deployments) serve this task: every task with sample inference but those done by
+     * encoder-decoders (summarization, translation), which "Try it" and batch endpoints run and deployments not yet.
+     */
+    public boolean servedByEndpoints() {
+        return runs(PREDICT) && this != SUMMARIZATION && this != TRANSLATION;
     }
 
     /** What sample inference of this task takes; empty when the engine cannot run it. */

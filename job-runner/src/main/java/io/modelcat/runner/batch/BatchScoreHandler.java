@@ -49,7 +49,9 @@ public class BatchScoreHandler implements JobHandler<BatchScoreSpec> {
 
     @Override
     public BatchScoreResult run(BatchScoreSpec spec, JobContext context) throws InterruptedException {
-        TaskRecipes.predicting(spec.task()); // a task without a recipe fails here, before anything is read
+        if (TaskRecipes.textToText(spec.task(), JobKind.PREDICT).isEmpty()) {
+            TaskRecipes.predicting(spec.task()); // a task without a recipe fails here, before anything is read
+        }
         context.log("Reading dataset " + spec.dataset().id() + " (" + spec.inputFileName() + ")");
         List<InputRow> rows = BatchRows.read(datasetsDir, spec);
         int size = spec.miniBatchSize();

@@ -1,18 +1,22 @@
 package io.modelcat.runner.batch;
 
+import io.modelcat.jobs.JobKind;
 import io.modelcat.jobs.spec.BatchScoreSpec;
 import io.modelcat.jobs.spec.PredictSpec;
+import io.modelcat.ml.infer.TextToTextModel;
 import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.runner.execute.JobContext;
 import io.modelcat.runner.task.TaskRecipe;
 import io.modelcat.runner.task.TaskRecipes;
+import io.modelcat.runner.task.TextToTextTask;
 import io.modelcat.store.batch.MiniBatchClaims;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -53,7 +57,7 @@ final class MiniBatchParticipant {
      */
     MiniBatchClaims.Status run(boolean waitForOthers, Consumer<MiniBatchClaims.Status> onStatus,
                                Predicate<MiniBatchClaims.Status> stop) throws InterruptedException {
-        TransformerModel model = null;
+        AutoCloseable model = null;
         MiniBatchScorer scorer = null;
         try {
             while (true) {
@@ -66,9 +70,19 @@ final class MiniBatchParticipant {
                         participation.found(i, (int) batches.read(i).stream().filter(ScoredRow::isBad).count());
                     } else {
                         if (model == null) {
-                            model = ModelLoader.load(Path.of(URI.create(spec.artifactUri())), context.device());
-                            scorer = scorer(model);
-                            context.log("Scoring mini-batches of " + spec.miniBatchSize() + " rows on " + model.device());
+                            Path directory = Path.of(URI.create(spec.artifactUri()));
+                            Optional<TextToTextTask> textToText = TaskRecipes.textToText(spec.task(), JobKind.PREDICT);
+                            if (textToText.isPresent()) {
+                                TextToTextModel loaded = TextToTextModel.load(directory, context.device());
+                                model = loaded;
+                                scorer = scorer(textToText.get(), loaded);
+                            } else {
+                                TransformerModel loaded = ModelLoader.load(directory, context.device());
+                                model = loaded;
+                                scorer = scorer(loaded);
+                            }
+                            context.log("Scoring mini-batches of " + spec.miniBatchSize() + " rows on "
+                                    + context.device());
                         }
                         score(scorer, i);
                     }
@@ -84,7 +98,11 @@ final class MiniBatchParticipant {
             }
         } finally {
             if (model != null) {
-                model.close();
+                try {
+                    model.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot close the model", e);
+                }
             }
         }
     }
@@ -122,6 +140,21 @@ final class MiniBatchParticipant {
             public List<Object> predictAll(List<Map<String, String>> batch) {
                 return recipe.predictAll(model, batch.stream().map(MiniBatchParticipant.this::predictSpec).toList(),
                         maxLength);
+            }
+        }, spec.maxRetries(), message -> context.log("WARN", message, Map.of()));
+    }
+
+    private MiniBatchScorer scorer(TextToTextTask recipe, TextToTextModel model) {
+        return new MiniBatchScorer(spec.task(), new MiniBatchScorer.Predictor() {
+            @Override
+            public Object predict(Map<String, String> inputs) {
+                return recipe.predictAll(model, List.of(predictSpec(inputs)), MAX_LENGTH).get(0);
+            }
+
+            @Override
+            public List<Object> predictAll(List<Map<String, String>> batch) {
+                return recipe.predictAll(model, batch.stream().map(MiniBatchParticipant.this::predictSpec).toList(),
+                        MAX_LENGTH);
             }
         }, spec.maxRetries(), message -> context.log("WARN", message, Map.of()));
     }

@@ -25,7 +25,7 @@ final class PredictionValues {
         return switch (task) {
             case TEXT_CLASSIFICATION -> String.valueOf(field(prediction, "label"));
             case QUESTION_ANSWERING -> String.valueOf(field(prediction, "answer"));
-            case TEXT_GENERATION -> String.valueOf(field(prediction, "generatedText"));
+            case TEXT_GENERATION, SUMMARIZATION, TRANSLATION -> String.valueOf(field(prediction, "generatedText"));
             case TOKEN_CLASSIFICATION -> json(field(prediction, "entities"));
             case FILL_MASK -> bestFills(prediction);
             default -> json(prediction);

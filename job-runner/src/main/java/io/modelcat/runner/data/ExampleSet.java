@@ -3,7 +3,7 @@ package io.modelcat.runner.data;
 import io.modelcat.datasets.DatasetReader;
 import io.modelcat.datasets.Row;
 import io.modelcat.jobs.spec.DatasetRef;
-import io.modelcat.runner.task.EvaluatedTask;
+import io.modelcat.runner.task.RowReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ public record ExampleSet(List<TaskExample> examples, long badRows, List<String> 
     private static final int MAX_REASONS = 20;
 
     /** Reads {@code ref}'s file under {@code datasetsDir}. */
-    public static ExampleSet read(Path datasetsDir, DatasetRef ref, EvaluatedTask recipe, Map<String, String> mapping) {
+    public static ExampleSet read(Path datasetsDir, DatasetRef ref, RowReader recipe, Map<String, String> mapping) {
         List<TaskExample> examples = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         long bad = 0;

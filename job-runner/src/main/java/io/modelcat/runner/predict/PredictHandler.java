@@ -7,10 +7,13 @@ import io.modelcat.runner.execute.JobContext;
 import io.modelcat.runner.execute.JobHandler;
 import io.modelcat.runner.task.TaskRecipe;
 import io.modelcat.runner.task.TaskRecipes;
+import io.modelcat.runner.task.TextToTextTask;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Answers one sample-inference call ("try it" on a model card) with the model kept loaded by the
@@ -40,9 +43,17 @@ public class PredictHandler implements JobHandler<PredictSpec> {
 
     @Override
     public PredictResult run(PredictSpec spec, JobContext context) {
-        TaskRecipe recipe = TaskRecipes.predicting(spec.task());
         Path dir = Path.of(URI.create(spec.artifactUri()));
         long started = System.nanoTime();
+        Optional<TextToTextTask> textToText = TaskRecipes.textToText(spec.task(), JobKind.PREDICT);
+        if (textToText.isPresent()) {
+            return cache.withTextToText(dir, context.device(), (model, cached) -> {
+                context.log("INFO", cached ? "Using the model kept loaded" : "Loaded the model", Map.of("cached", cached));
+                Object prediction = textToText.get().predictAll(model, List.of(spec), MAX_LENGTH).get(0);
+                return new PredictResult(spec.task(), prediction, cached, (System.nanoTime() - started) / 1_000_000);
+            });
+        }
+        TaskRecipe recipe = TaskRecipes.predicting(spec.task());
         return cache.with(dir, context.device(), (model, cached) -> {
             context.log("INFO", cached ? "Using the model kept loaded" : "Loaded the model", Map.of("cached", cached));
             Object prediction = recipe.predict(model, spec, model.fitSequenceLength(MAX_LENGTH));

@@ -3,7 +3,6 @@ package io.modelcat.runner.serve;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.scheduling.annotation.Scheduled;
-import io.modelcat.jobs.JobKind;
 import io.modelcat.jobs.serve.ServeEvent;
 import io.modelcat.jobs.serve.ServeRequest;
 import io.modelcat.jobs.serve.ServeResponse;
@@ -170,7 +169,7 @@ public class ServedInstances {
     private void load(Deployments.Assignment a) {
         List<Integer> gpus = List.of();
         try {
-            Task task = Task.fromWireName(a.task()).filter(t -> t.runs(JobKind.PREDICT)).orElseThrow(() ->
+            Task task = Task.fromWireName(a.task()).filter(Task::servedByEndpoints).orElseThrow(() ->
                     new IllegalArgumentException("task '" + a.task() + "' cannot be served"));
             if ("gpu".equals(a.deviceKind()) && !identity.gpus().isEmpty()) {
                 // A GPU serves one instance and is not handed to jobs meanwhile; while jobs hold them all, wait.

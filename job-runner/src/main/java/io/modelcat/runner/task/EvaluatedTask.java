@@ -4,20 +4,12 @@ import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.runner.data.TaskExample;
 import java.util.List;
-import java.util.Map;
 
 /** A task the engine evaluates on a dataset: how rows become examples, the head, the labels and the metrics. */
-public interface EvaluatedTask extends TaskRecipe {
+public interface EvaluatedTask extends TaskRecipe, RowReader {
 
     /** The head a model needs for this task. */
     HeadType head();
-
-    /**
-     * One dataset row, read through the column mapping ({@code inputs}: task input to value).
-     *
-     * @throws IllegalArgumentException naming the input when the row cannot be used
-     */
-    TaskExample example(int rowIndex, Map<String, Object> inputs);
 
     /** The label set a new head gets for these rows, in id order; empty when the head predicts no labels. */
     List<String> labels(List<TaskExample> rows);

@@ -20,7 +20,28 @@ public final class TaskRecipes {
         }
     }
 
+    private static final Map<Task, TextToTextTask> TEXT_TO_TEXT = new EnumMap<>(Task.class);
+
+    static {
+        for (TextToTextTask recipe : List.of(TextToTextRecipe.summarization(), TextToTextRecipe.translation())) {
+            TEXT_TO_TEXT.put(recipe.task(), recipe);
+        }
+    }
+
     private TaskRecipes() {
+    }
+
+    /**
+     * The recipe of a task that encoder-decoders do by generating text (summarization, translation), when the
+     * registry lets it run {@code kind}; such tasks load their models as {@code TextToTextModel}s, not with a head.
+     */
+    public static Optional<TextToTextTask> textToText(Task task, JobKind kind) {
+        return task.runs(kind) ? Optional.ofNullable(TEXT_TO_TEXT.get(task)) : Optional.empty();
+    }
+
+    /** The recipe that reads the task's dataset rows: a text-to-text one or one that evaluates with a head. */
+    public static RowReader rows(Task task) {
+        return textToText(task, JobKind.EVALUATE).<RowReader>map(recipe -> recipe).orElseGet(() -> evaluated(task));
     }
 
     /** The recipe for sample inference of {@code task}. */
@@ -53,6 +74,10 @@ public final class TaskRecipes {
     private static <R extends TaskRecipe> R find(Task task, JobKind kind, Class<R> type) {
         TaskRecipe recipe = RECIPES.get(task);
         if (!task.runs(kind) || !type.isInstance(recipe)) {
+            if (task.runs(kind) && TEXT_TO_TEXT.containsKey(task)) {
+                throw new IllegalArgumentException("'" + task.wireName() + "' is done by encoder-decoders: it has a "
+                        + "text-to-text recipe (TaskRecipes.textToText), not a " + type.getSimpleName());
+            }
             throw new IllegalArgumentException("this runner cannot " + kind.wireName() + " '" + task.wireName()
                     + "'; it runs " + kind.wireName() + " jobs for " + Task.running(kind).stream().map(Task::wireName).toList());
         }

@@ -21,7 +21,17 @@ class TaskRecipesTest {
     @ParameterizedTest
     @EnumSource(Task.class)
     void everyKindTheRegistryOffersHasARecipeThatDoesIt(Task task) {
-        assertThat(TaskRecipes.of(task).isPresent()).as("a recipe for %s", task).isEqualTo(!task.jobKinds().isEmpty());
+        boolean textToText = TaskRecipes.textToText(task, JobKind.PREDICT).isPresent();
+        assertThat(TaskRecipes.of(task).isPresent() || textToText).as("a recipe for %s", task)
+                .isEqualTo(!task.jobKinds().isEmpty());
+        if (textToText) {
+            for (JobKind kind : task.jobKinds()) {
+                assertThat(TaskRecipes.textToText(task, kind)).as("%s %s", task, kind).get()
+                        .extracting(TextToTextTask::task).isEqualTo(task);
+            }
+            assertThat(task.runs(JobKind.FINETUNE)).as("no text-to-text fine-tuning yet").isFalse();
+            return;
+        }
         if (task.runs(JobKind.PREDICT)) {
             assertThat(TaskRecipes.predicting(task).task()).isEqualTo(task);
         }
@@ -31,6 +41,20 @@ class TaskRecipesTest {
         if (task.runs(JobKind.FINETUNE)) {
             assertThat(TaskRecipes.trained(task).task()).isEqualTo(task);
         }
+    }
+
+    @Test
+    void summarizationAndTranslationReadTheirColumns() {
+        RowReader summaries = TaskRecipes.rows(Task.SUMMARIZATION);
+        assertThat(summaries.example(3, Map.of("document", "a long text", "summary", "short")))
+                .extracting(row -> row.text(), row -> row.secondText()).containsExactly("a long text", "short");
+        assertThatThrownBy(() -> summaries.example(0, Map.of("document", "text", "summary", "")))
+                .hasMessage("summary is empty");
+        RowReader translations = TaskRecipes.rows(Task.TRANSLATION);
+        assertThat(translations.example(0, Map.of("source", "the cat", "target", "die Katze")).secondText())
+                .isEqualTo("die Katze");
+        assertThatThrownBy(() -> TaskRecipes.evaluated(Task.SUMMARIZATION)).hasMessageContaining("encoder-decoders");
+        assertThat(TaskRecipes.textToText(Task.TRANSLATION, JobKind.FINETUNE)).isEmpty();
     }
 
     @Test

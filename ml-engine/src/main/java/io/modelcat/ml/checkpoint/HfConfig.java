@@ -120,6 +120,13 @@ public final class HfConfig {
         return json.has(key);
     }
 
+    /** The keys written, in the file's order. */
+    public List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
     /** A nested object such as {@code rope_scaling}, read as a config of its own; empty when absent or null. */
     public Optional<HfConfig> section(String key) {
         JsonNode value = json.get(key);

@@ -65,6 +65,28 @@ public final class ModelSaver {
     }
 
     /**
+     * Writes an encoder-decoder (after fine-tuning, say) as a Hugging Face folder: its {@code config.json},
+     * {@code model.safetensors} keyed by transformers' names (tied copies left out, as transformers saves them) and the
+     * source's tokenizer and generation config files.
+     */
+    public static void save(Seq2SeqModel model, Path directory) {
+        try {
+            Files.createDirectories(directory);
+            model.config().write(directory.resolve("config.json"));
+            SafetensorsWriter.write(directory.resolve(CheckpointReader.SINGLE_FILE), new TreeMap<>(model.parameters()));
+            removeShards(directory);
+            for (String name : COMPANION_FILES) {
+                Path source = model.sourceDirectory().resolve(name);
+                if (Files.isRegularFile(source) && !Files.isSameFile(directory, model.sourceDirectory())) {
+                    Files.copy(source, directory.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save model to " + directory, e);
+        }
+    }
+
+    /**
      * A sharded checkpoint saved over (its own folder, say) keeps no index or shards beside the new single file:
      * both readers would prefer the single file, but the folder should hold one set of weights only.
      */

@@ -28,14 +28,16 @@ public final class Seq2SeqModel implements AutoCloseable {
     private final Seq2SeqFamily family;
     private final EncoderDecoderNetwork network;
     private final Path sourceDirectory;
+    private final Weights weights;
 
     private Seq2SeqModel(Model djlModel, HfConfig config, Seq2SeqFamily family, EncoderDecoderNetwork network,
-            Path sourceDirectory) {
+            Path sourceDirectory, Weights weights) {
         this.djlModel = djlModel;
         this.config = config;
         this.family = family;
         this.network = network;
         this.sourceDirectory = sourceDirectory;
+        this.weights = weights;
     }
 
     /** Loads the checkpoint on the CPU. */
@@ -54,9 +56,10 @@ public final class Seq2SeqModel implements AutoCloseable {
         try {
             NDManager manager = djlModel.getNDManager();
             Map<String, NDArray> tensors = CheckpointReader.read(modelDirectory, manager);
-            EncoderDecoderNetwork network = EncoderDecoderNetwork.create(config, family, new Weights(tensors),
+            Weights weights = new Weights(tensors);
+            EncoderDecoderNetwork network = EncoderDecoderNetwork.create(config, family, weights,
                     new ScalarConstants(manager));
-            return new Seq2SeqModel(djlModel, config, family, network, modelDirectory);
+            return new Seq2SeqModel(djlModel, config, family, network, modelDirectory, weights);
         } catch (RuntimeException e) {
             djlModel.close();
             throw e;
@@ -97,6 +100,16 @@ public final class Seq2SeqModel implements AutoCloseable {
     /** An empty decoder cache for one generation; close it when the generation ends. */
     public EncoderDecoderCache openCache(NDManager parent) {
         return network.openCache(parent);
+    }
+
+    /** Every weight by its Hugging Face name (tied copies absent), as training updates them in place. */
+    public Map<String, NDArray> parameters() {
+        return weights.trainable();
+    }
+
+    /** Starts a training step on this thread: the network reads aliases of the weights that collect gradients. */
+    public Weights.GradientScope gradientScope(NDManager stepManager) {
+        return weights.gradientScope(stepManager);
     }
 
     public HfConfig config() {

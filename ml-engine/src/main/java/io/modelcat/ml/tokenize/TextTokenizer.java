@@ -19,6 +19,7 @@ public final class TextTokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final Path tokenizerFile;
     private final long padTokenId;
+    private Map<Long, String> piecesById;
 
     private TextTokenizer(HuggingFaceTokenizer tokenizer, Path tokenizerFile, long padTokenId) {
         this.tokenizer = tokenizer;
@@ -60,6 +61,23 @@ public final class TextTokenizer implements AutoCloseable {
      */
     public long[] encode(String text, boolean addSpecialTokens) {
         return tokenizer.encode(text, addSpecialTokens, false).getIds();
+    }
+
+    /**
+     * The token strings (pieces) of {@code text} with the special tokens, as {@code convert_ids_to_tokens} shows
+     * them: {@code ▁the} for a SentencePiece Unigram, {@code Ġthe} for a byte-level BPE.
+     */
+    public List<String> pieces(String text) {
+        // The vocabulary's strings, not the encoding's: an unknown character's token is the unknown token's string.
+        if (piecesById == null) {
+            piecesById = TokenVocabulary.read(tokenizerFile).tokensById();
+        }
+        long[] ids = encode(text);
+        List<String> pieces = new ArrayList<>(ids.length);
+        for (long id : ids) {
+            pieces.add(piecesById.get(id));
+        }
+        return pieces;
     }
 
     /** Text for token ids, optionally without the tokenizer's special tokens. */

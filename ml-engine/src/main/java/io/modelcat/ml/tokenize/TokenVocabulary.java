@@ -90,6 +90,13 @@ public final class TokenVocabulary {
         return ids.entrySet().stream().filter(entry -> entry.getValue() == id).map(Map.Entry::getKey).findFirst();
     }
 
+    /** Every token string by its id (an added token over a vocabulary entry of the same id). */
+    public Map<Long, String> tokensById() {
+        Map<Long, String> tokens = new HashMap<>();
+        ids.forEach((token, id) -> tokens.merge(id, token, (first, second) -> first));
+        return tokens;
+    }
+
     public Set<Long> specialIds() {
         return Set.copyOf(specialIds);
     }

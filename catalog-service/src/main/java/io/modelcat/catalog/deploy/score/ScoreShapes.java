@@ -48,6 +48,11 @@ public final class ScoreShapes {
     private ScoreShapes() {
     }
 
+    /** Whether online endpoints serve {@code task} ({@link Task#servedByEndpoints()}). */
+    public static boolean serves(Task task) {
+        return task.servedByEndpoints() && !task.predictInputs().isEmpty();
+    }
+
     /**
      * Understands a scoring request for an endpoint of {@code task}.
      *
@@ -57,7 +62,7 @@ public final class ScoreShapes {
      * @throws IllegalArgumentException when endpoints do not serve {@code task}
      */
     public static ScoreCall parse(JsonNode body, Task task, boolean fromPromptFlow) {
-        if (task.predictInputs().isEmpty()) {
+        if (!serves(task)) {
             throw notServed(task);
         }
         if (body == null || !body.isObject()) {
@@ -131,7 +136,7 @@ public final class ScoreShapes {
 
     /** Runs a route's parser, so that its refusals list that route's shapes rather than those of {@code /score}. */
     private static ScoreCall asRoute(Task task, List<String> shapes, Supplier<ScoreCall> parser) {
-        if (task.predictInputs().isEmpty()) {
+        if (!serves(task)) {
             throw notServed(task);
         }
         try {
