@@ -177,7 +177,14 @@ describe('prompt flows', () => {
     await choose(page, 'bulk-evaluation-2-aspect', 'fluency');
     assert.match(await page.inputValue('#bulk-evaluation-2-rubric'), /fluency of an answer/);
     await page.click('#bulk-evaluation-add');
+    // An embedding model is named, as a judge is, but there is no aspect or rubric to give.
+    await choose(page, 'bulk-evaluation-3-method', 'embedding-similarity');
+    assert.equal(await page.isVisible('#bulk-evaluation-3-model'), true);
+    assert.equal(await page.isVisible('#bulk-evaluation-3-aspect'), false);
+    assert.equal(await page.isVisible('#bulk-evaluation-3-rubric'), false);
+    assert.match(await page.textContent('label[for="bulk-evaluation-3-model"]'), /Embedding model/);
     await choose(page, 'bulk-evaluation-3-method', 'rouge');
+    assert.equal(await page.isVisible('#bulk-evaluation-3-model'), false);
     await page.fill('#bulk-concurrency', '0');
     await page.click('#bulk-submit');
     await page.waitForSelector('#bulk-concurrency-error:not([hidden])');

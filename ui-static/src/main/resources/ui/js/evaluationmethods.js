@@ -63,11 +63,16 @@ export function evaluationEditor({ prefix, flow, columns, models, catalog, initi
     });
     const field = (key, label, input, hint) => h('div', { class: 'field' }, h('label', { for: input.id }, label), input,
       hint ? h('p', { class: 'hint' }, hint) : null, control(key, input));
+    row.modelLabel = h('label', { for: row.model.id }, 'Model');
+    const modelBox = h('div', { class: 'field' }, row.modelLabel, row.model, control('model', row.model));
+    row.aspectBox = field('aspect', 'Aspect', row.aspect);
+    row.rubricBox = field('rubric', 'Rubric', row.rubric, 'The aspect\'s default rubric until you change it (empty: the default). A Jinja '
+      + 'template the judge answers with a score from 1 to 5; it sees answer, ground_truth, inputs, outputs and each input '
+      + 'and output by name.');
+    // A method that calls a model through the mesh (a judge, an embedding model) names it; only a judge has an aspect
+    // and a rubric.
     const judgeBox = h('div', { class: 'evaluation-judge' },
-      h('div', { class: 'field-row' }, field('model', 'Judge model', row.model), field('aspect', 'Aspect', row.aspect)),
-      field('rubric', 'Rubric', row.rubric, 'The aspect\'s default rubric until you change it (empty: the default). A Jinja '
-        + 'template the judge answers with a score from 1 to 5; it sees answer, ground_truth, inputs, outputs and each input '
-        + 'and output by name.'));
+      h('div', { class: 'field-row' }, modelBox, row.aspectBox), row.rubricBox);
     const truthField = field('groundTruth', 'Ground-truth column', row.groundTruth);
     const remove = h('button', { type: 'button', class: 'button small danger', id: `${id}-remove` }, 'Remove');
     const legend = h('legend', {});
@@ -79,7 +84,10 @@ export function evaluationEditor({ prefix, flow, columns, models, catalog, initi
     const showJudge = () => {
       const chosen = methods.find(m => m.name === row.method.value);
       const judge = row.method.value === 'llm-judge';
-      judgeBox.hidden = !judge;
+      judgeBox.hidden = !chosen?.needsModel;
+      row.aspectBox.hidden = !judge;
+      row.rubricBox.hidden = !judge;
+      replaceChildren(row.modelLabel, judge ? 'Judge model' : 'Embedding model');
       replaceChildren(row.methodHint, chosen ? chosen.description : '');
       columnOptions(row.groundTruth, row.groundTruth.value || row.wantedTruth,
         chosen && !chosen.needsGroundTruth ? 'None' : 'Choose a column…');
@@ -118,11 +126,12 @@ export function evaluationEditor({ prefix, flow, columns, models, catalog, initi
     element: h('div', { class: 'evaluation-editor' }, empty, list, addButton, addButtonError),
     value: () => rows.map(row => {
       const judge = row.method.value === 'llm-judge';
+      const needsModel = methods.find(m => m.name === row.method.value)?.needsModel;
       return {
         method: row.method.value,
         output: row.output.value,
         groundTruth: row.groundTruth.value || undefined,
-        model: judge ? row.model.value || null : undefined,
+        model: needsModel ? row.model.value || null : undefined,
         aspect: judge ? row.aspect.value : undefined,
         // The default as shown is sent as none: the test then says it used the aspect's default.
         rubric: judge && row.rubric.value.trim() && row.rubric.value !== rubricOf(row.aspect.value) ? row.rubric.value : undefined,

@@ -268,7 +268,7 @@ public class BulkTestService {
             }
             List<SpecError> problems = method.problems(prefix, flow, columns);
             errors.addAll(FlowService.fieldErrors(problems));
-            if (problems.isEmpty() && EvaluationMethod.LLM_JUDGE.equals(method.method())) {
+            if (problems.isEmpty() && method.needsModel()) {
                 if (byName == null) {
                     byName = connections.list().items().stream().collect(Collectors.toMap(ConnectionView::name,
                             Function.identity()));

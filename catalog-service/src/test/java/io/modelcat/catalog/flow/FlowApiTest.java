@@ -95,8 +95,10 @@ class FlowApiTest extends CatalogTestBase {
         assertThat(listed.status()).isEqualTo(200);
         List<Map<String, Object>> methods = (List<Map<String, Object>>) listed.map().get("methods");
         assertThat(methods).extracting(m -> m.get("name")).containsExactly("exact-match", "classification", "token-f1",
-                "rouge", "bleu", "llm-judge");
-        assertThat(methods.get(1)).containsEntry("needsGroundTruth", true)
+                "rouge", "bleu", "embedding-similarity", "llm-judge");
+        assertThat(methods.get(5)).containsEntry("needsGroundTruth", true).containsEntry("needsModel", true);
+        assertThat(methods.get(6)).containsEntry("needsGroundTruth", false).containsEntry("needsModel", true);
+        assertThat(methods.get(1)).containsEntry("needsGroundTruth", true).containsEntry("needsModel", false)
                 .containsEntry("metrics", List.of("accuracy", "precision_macro", "recall_macro", "f1_macro"));
         List<Map<String, Object>> aspects = (List<Map<String, Object>>) listed.map().get("aspects");
         assertThat(aspects).extracting(a -> a.get("name")).containsExactly("relevance", "groundedness", "coherence",

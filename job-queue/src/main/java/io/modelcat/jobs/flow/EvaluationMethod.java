@@ -13,7 +13,8 @@ import java.util.Set;
  * @param method      one of {@link #METHODS}
  * @param output      the flow output evaluated: a step's name or {@code output} (the default)
  * @param groundTruth the dataset column holding the expected answer (required except for {@code llm-judge})
- * @param model       {@code llm-judge}: the judge, {@code <connection>/<model>}
+ * @param model       {@code llm-judge}: the judge; {@code embedding-similarity}: the embedding model;
+ *                    {@code <connection>/<model>} both
  * @param aspect      {@code llm-judge}: relevance, groundedness, coherence or fluency (names the metric and picks the
  *                    default rubric)
  * @param rubric      {@code llm-judge}: the prompt template (Jinja) the judge answers with a score from 1 to 5 (what
@@ -27,9 +28,16 @@ public record EvaluationMethod(String method, String output, String groundTruth,
     public static final String TOKEN_F1 = "token-f1";
     public static final String ROUGE = "rouge";
     public static final String BLEU = "bleu";
+    public static final String EMBEDDING_SIMILARITY = "embedding-similarity";
     public static final String LLM_JUDGE = "llm-judge";
-    public static final List<String> METHODS = List.of(EXACT_MATCH, CLASSIFICATION, TOKEN_F1, ROUGE, BLEU, LLM_JUDGE);
+    public static final List<String> METHODS = List.of(EXACT_MATCH, CLASSIFICATION, TOKEN_F1, ROUGE, BLEU,
+            EMBEDDING_SIMILARITY, LLM_JUDGE);
     // EvaluationCatalog describes each of them for the API and the UI.
+
+    /** Whether the method calls a model through the mesh (and so needs {@link #model}). */
+    public boolean needsModel() {
+        return LLM_JUDGE.equals(method) || EMBEDDING_SIMILARITY.equals(method);
+    }
 
     /** The evaluated output's name, {@code output} when none is given. */
     public String outputOrDefault() {
@@ -66,10 +74,15 @@ public record EvaluationMethod(String method, String output, String groundTruth,
             errors.add(new SpecError(prefix + "groundTruth", "the dataset has no column '" + groundTruth
                     + "'; its columns: " + String.join(", ", new java.util.TreeSet<>(columns))));
         }
-        if (judge) {
+        if (needsModel()) {
             if (model == null || model.indexOf('/') <= 0) {
-                errors.add(new SpecError(prefix + "model", "is required for llm-judge: the judge's '<connection>/<model>'"));
+                errors.add(new SpecError(prefix + "model", "is required for " + method + ": "
+                        + (judge ? "the judge's" : "the embedding model's") + " '<connection>/<model>'"));
             }
+        } else if (model != null) {
+            errors.add(new SpecError(prefix + "model", "applies only to llm-judge and embedding-similarity"));
+        }
+        if (judge) {
             if (aspect == null || !JudgeRubrics.ASPECTS.contains(aspect)) {
                 errors.add(new SpecError(prefix + "aspect", (aspect == null ? "is required for llm-judge" : "'" + aspect
                         + "' is not an aspect") + "; expected one of " + String.join(", ", JudgeRubrics.ASPECTS)));
@@ -84,11 +97,11 @@ public record EvaluationMethod(String method, String output, String groundTruth,
                         JudgeRubrics.values(inputs, outputs, "sample answer", "sample ground truth")));
             }
         } else {
-            for (Map.Entry<String, String> unused : Map.of("model", String.valueOf(model), "aspect", String.valueOf(aspect),
-                    "rubric", String.valueOf(rubric)).entrySet()) {
-                if (!"null".equals(unused.getValue())) {
-                    errors.add(new SpecError(prefix + unused.getKey(), "applies only to llm-judge"));
-                }
+            if (aspect != null) {
+                errors.add(new SpecError(prefix + "aspect", "applies only to llm-judge"));
+            }
+            if (rubric != null) {
+                errors.add(new SpecError(prefix + "rubric", "applies only to llm-judge"));
             }
         }
         return errors;

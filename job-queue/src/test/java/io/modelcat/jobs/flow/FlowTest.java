@@ -110,6 +110,10 @@ class FlowTest {
                     JudgeRubrics.values(Map.of("question", "why?"), Map.of("output", "because"), "because", ""));
             assertThat(rubric).contains("Answer: because").contains("1 (worst) to 5 (best)");
         }
+        assertThat(new EvaluationMethod("embedding-similarity", null, "gold", null, "fluency", null)
+                .problems("e.", twoSteps(), null)).extracting(SpecError::field).containsExactly("e.model", "e.aspect");
+        assertThat(new EvaluationMethod("rouge", null, "gold", "c/m1", null, "r").problems("e.", twoSteps(), null))
+                .extracting(SpecError::field).containsExactly("e.model", "e.rubric");
         EvaluationMethod judge = new EvaluationMethod("llm-judge", null, null, "c/m1", "fluency", "{{ nonsense }}");
         assertThat(judge.problems("e.", twoSteps(), null)).extracting(SpecError::field).containsExactly("e.rubric");
         assertThat(new EvaluationMethod("llm-judge", "verdict", null, "c/m1", "fluency",

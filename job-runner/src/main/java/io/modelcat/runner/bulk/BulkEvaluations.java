@@ -34,13 +34,21 @@ final class BulkEvaluations {
                      Map<Integer, Map<String, Double>> scores) {
     }
 
+    /** Texts sent in one embeddings call. */
+    private static final int EMBEDDED_AT_ONCE = 64;
+
     private final List<EvaluationMethod> methods;
     private final ChatModel judge;
+    private final ChatModel embedder;
     private final ExecutorService pool;
 
-    BulkEvaluations(List<EvaluationMethod> methods, ChatModel judge, ExecutorService pool) {
+    /**
+     * @param llm the mesh, for judges' chats and embeddings
+     */
+    BulkEvaluations(List<EvaluationMethod> methods, ChatModel llm, ExecutorService pool) {
         this.methods = methods;
-        this.judge = judge;
+        this.judge = llm;
+        this.embedder = llm;
         this.pool = pool;
     }
 
@@ -128,6 +136,8 @@ final class BulkEvaluations {
                 }
                 case EvaluationMethod.BLEU -> metrics.put(prefix + "bleu",
                         BleuScore.of(outputs, expected.stream().map(List::of).toList()).bleu());
+                case EvaluationMethod.EMBEDDING_SIMILARITY -> similarity(method, answered, outputs, expected, metrics,
+                        scores);
                 case EvaluationMethod.LLM_JUDGE -> judge(method, answered, outputs, expected, truth, metrics, scores);
                 default -> throw new IllegalStateException("no evaluation method " + method.method());
             }
@@ -178,6 +188,58 @@ final class BulkEvaluations {
         if (judged > 0) {
             metrics.put(name, sum / judged);
         }
+    }
+
+    /**
+     * Each row's cosine similarity of its output's and its ground truth's embeddings, asked for in batches of
+     * {@link #EMBEDDED_AT_ONCE} texts; a batch the mesh cannot embed leaves its rows unscored.
+     */
+    private void similarity(EvaluationMethod method, List<AnswerRow> rows, List<String> outputs, List<String> expected,
+                            Map<String, Double> metrics, Map<Integer, Map<String, Double>> scores) {
+        String name = method.prefix() + "embedding_similarity";
+        int pairsAtOnce = EMBEDDED_AT_ONCE / 2;
+        double sum = 0;
+        int scored = 0;
+        for (int from = 0; from < rows.size(); from += pairsAtOnce) {
+            int to = Math.min(rows.size(), from + pairsAtOnce);
+            List<String> texts = new ArrayList<>(outputs.subList(from, to));
+            texts.addAll(expected.subList(from, to));
+            List<double[]> vectors;
+            try {
+                vectors = embedder.embed(method.model(), texts);
+            } catch (ChatModel.LlmCallFailed e) {
+                continue;
+            }
+            int pairs = to - from;
+            for (int i = 0; i < pairs; i++) {
+                double cosine = cosine(vectors.get(i), vectors.get(pairs + i));
+                if (Double.isFinite(cosine)) {
+                    scores.get(rows.get(from + i).rowNumber()).put(name, cosine);
+                    sum += cosine;
+                    scored++;
+                }
+            }
+        }
+        metrics.put(name + "_rows", (double) scored);
+        if (scored > 0) {
+            metrics.put(name, sum / scored);
+        }
+    }
+
+    /** The cosine of two vectors; NaN when they differ in length or one is all zeros. */
+    static double cosine(double[] a, double[] b) {
+        if (a.length != b.length) {
+            return Double.NaN;
+        }
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return na == 0 || nb == 0 ? Double.NaN : dot / (Math.sqrt(na) * Math.sqrt(nb));
     }
 
     private static boolean same(String output, String expected) {

@@ -2,6 +2,7 @@ package io.modelcat.runner.bulk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcat.jobs.flow.ChatModel;
 import io.modelcat.jobs.flow.OpenAiChat;
 import io.modelcat.jobs.spec.ChatMessage;
@@ -28,6 +29,8 @@ final class MeshChatModel implements ChatModel {
 
     /** The mesh's chat route under the catalog's URL. */
     static final String CHAT_PATH = "/api/v1/llm/v1/chat/completions";
+    /** The mesh's embeddings route under the catalog's URL. */
+    static final String EMBEDDINGS_PATH = "/api/v1/llm/v1/embeddings";
     /** The header naming the job a runner calls for. */
     static final String JOB_HEADER = "X-ModelCat-Job";
     /** The header of the mesh's answer giving the call's estimated cost in USD. */
@@ -38,6 +41,7 @@ final class MeshChatModel implements ChatModel {
 
     private final HttpClient http;
     private final URI chat;
+    private final URI embeddings;
     private final String runnerToken;
     private final UUID jobId;
     private final BooleanSupplier cancelled;
@@ -45,6 +49,7 @@ final class MeshChatModel implements ChatModel {
     MeshChatModel(HttpClient http, String catalogUrl, String runnerToken, UUID jobId, BooleanSupplier cancelled) {
         this.http = http;
         this.chat = URI.create(catalogUrl.replaceAll("/+$", "") + CHAT_PATH);
+        this.embeddings = URI.create(catalogUrl.replaceAll("/+$", "") + EMBEDDINGS_PATH);
         this.runnerToken = runnerToken;
         this.jobId = jobId;
         this.cancelled = cancelled;
@@ -53,10 +58,52 @@ final class MeshChatModel implements ChatModel {
     @Override
     public Reply chat(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens)
             throws LlmCallFailed {
-        HttpRequest request = HttpRequest.newBuilder(chat).timeout(Duration.ofMinutes(10))
+        HttpResponse<String> answer = post(chat, OpenAiChat.request(model, messages, temperature, maxTokens));
+        return OpenAiChat.reply(answer.body(), answer.headers().firstValue(COST_HEADER).map(v -> {
+            try {
+                return Double.valueOf(v);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }).orElse(null));
+    }
+
+    @Override
+    public List<double[]> embed(String model, List<String> texts) throws LlmCallFailed {
+        ObjectNode body = JSON.createObjectNode().put("model", model);
+        texts.forEach(body.withArray("input")::add);
+        HttpResponse<String> answer = post(embeddings, body.toString());
+        try {
+            JsonNode data = JSON.readTree(answer.body()).path("data");
+            double[][] vectors = new double[texts.size()][];
+            for (JsonNode item : data) {
+                int index = item.path("index").asInt(-1);
+                if (index < 0 || index >= vectors.length) {
+                    throw new LlmCallFailed(200, "the embeddings answer has an item of index " + index);
+                }
+                JsonNode values = item.path("embedding");
+                vectors[index] = new double[values.size()];
+                for (int i = 0; i < values.size(); i++) {
+                    vectors[index][i] = values.get(i).asDouble();
+                }
+            }
+            for (int i = 0; i < vectors.length; i++) {
+                if (vectors[i] == null) {
+                    throw new LlmCallFailed(200, "the embeddings answer has no vector for input " + i);
+                }
+            }
+            return List.of(vectors);
+        } catch (IOException e) {
+            throw new LlmCallFailed(200, "the answer is not a list of embeddings: " + e.getMessage());
+        }
+    }
+
+    /** POSTs a body to the mesh, waiting out 429s and retrying 5xx as the class says; answers the 200. */
+    private HttpResponse<String> post(URI route, String body) throws LlmCallFailed {
+        HttpRequest request = HttpRequest.newBuilder(route).timeout(Duration.ofMinutes(10))
                 .header("Authorization", "Bearer " + runnerToken).header(JOB_HEADER, jobId.toString())
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(OpenAiChat.request(model, messages, temperature, maxTokens)))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         int serverFailures = 0;
         while (true) {
@@ -69,7 +116,7 @@ final class MeshChatModel implements ChatModel {
             } catch (IOException e) {
                 if (++serverFailures > SERVER_RETRIES) {
                     // Not the row's fault: the job stops (answered rows are kept) and is tried again later.
-                    throw new TransientJobException("the LLM mesh at " + chat + " could not be reached ("
+                    throw new TransientJobException("the LLM mesh at " + route + " could not be reached ("
                             + e.getMessage() + "); check MODELCAT_CATALOG_URL on this runner", e);
                 }
                 pause(Duration.ofMillis(500L << serverFailures));
@@ -80,13 +127,7 @@ final class MeshChatModel implements ChatModel {
             }
             int status = answer.statusCode();
             if (status == 200) {
-                return OpenAiChat.reply(answer.body(), answer.headers().firstValue(COST_HEADER).map(v -> {
-                    try {
-                        return Double.valueOf(v);
-                    } catch (NumberFormatException e) {
-                        return null;
-                    }
-                }).orElse(null));
+                return answer;
             }
             if (status == 429) {
                 pause(retryAfter(answer));

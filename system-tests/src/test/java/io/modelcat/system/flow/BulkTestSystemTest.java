@@ -160,7 +160,9 @@ class BulkTestSystemTest {
             // Other evaluation methods later: a new job, no call to the provider.
             RunningSystem.Answer again = system.post("/api/v1/bulk-tests/" + id + "/evaluations", Map.of("evaluations",
                     List.of(Map.of("method", "exact-match", "output", "label", "groundTruth", "label"),
-                            Map.of("method", "token-f1", "groundTruth", "summary"))));
+                            Map.of("method", "token-f1", "groundTruth", "summary"),
+                            Map.of("method", "embedding-similarity", "output", "label", "groundTruth", "summary",
+                                    "model", "fake/fake-small"))));
             assertThat(again.status()).as(again.body()).isEqualTo(200);
             String second = (String) ((Map<String, Object>) again.map().get("job")).get("id");
             assertThat(second).isNotEqualTo(job);
@@ -170,6 +172,12 @@ class BulkTestSystemTest {
             assertThat(metric(reEvaluated.get("pessimist"), "label.exact_match")).isCloseTo(5.0 / 9, within(1e-12));
             assertThat(metric(reEvaluated.get("plain"), "token_f1")).isEqualTo(1.0);
             assertThat((Map<String, Object>) reEvaluated.get("plain").get("metrics")).doesNotContainKey("rougeL");
+            // The fake embeds a text as [words, characters, 1]: a label [1, 8, 1], a summary [5, 29, 1].
+            double cosine = (5 + 8 * 29 + 1) / (Math.sqrt(1 + 64 + 1) * Math.sqrt(25 + 29 * 29 + 1));
+            assertThat(metric(reEvaluated.get("plain"), "label.embedding_similarity")).isCloseTo(cosine, within(1e-12));
+            assertThat(metric(reEvaluated.get("plain"), "label.embedding_similarity_rows")).isEqualTo(8.0);
+            assertThat(metric(reEvaluated.get("pessimist"), "label.embedding_similarity")).isCloseTo(cosine, within(1e-12));
+            assertThat(provider.requests("/v1/embeddings")).as("8 and 9 pairs, one call a run").hasSize(2);
             assertThat(((Map<String, Object>) system.job(second).get("result"))).containsEntry("calledRows", 0);
             assertThat(provider.requests(CHAT)).hasSize(calls);
         }

@@ -92,9 +92,12 @@ public class LlmMeshController {
     @ForBulkTestJobs
     public MutableHttpResponse<?> chat(@Nullable @Body byte[] body, @Nullable @Header("Authorization") String authorization,
                                        @RequestAttribute(AccessFilter.CALLER) Caller caller) {
-        // A runner calling for a bulk test presents its runner token: not a token to pass on to an endpoint.
-        String token = caller.method() == Caller.Method.RUNNER_FOR_JOB ? null : bearer(authorization);
-        return relay(() -> mesh.chat(caller, token, body));
+        return relay(() -> mesh.chat(caller, callerToken(caller, authorization), body));
+    }
+
+    /** The caller's own token to pass on to token-mode endpoints; a runner's, calling for a bulk test, is not one. */
+    private static String callerToken(Caller caller, String authorization) {
+        return caller.method() == Caller.Method.RUNNER_FOR_JOB ? null : bearer(authorization);
     }
 
     @Post(value = "/completions", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON,
@@ -148,10 +151,11 @@ public class LlmMeshController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @ApiResponse(responseCode = "504", description = "the provider answered 504: OpenAI's error",
             content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ForBulkTestJobs
     public MutableHttpResponse<?> embeddings(@Nullable @Body byte[] body,
                                              @Nullable @Header("Authorization") String authorization,
                                              @RequestAttribute(AccessFilter.CALLER) Caller caller) {
-        return relay(() -> mesh.embeddings(caller, bearer(authorization), body));
+        return relay(() -> mesh.embeddings(caller, callerToken(caller, authorization), body));
     }
 
     /** The mesh's outcome as an HTTP answer: a JSON body, server-sent events, or OpenAI's error. */
