@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.modelcat.system.RunningSystem;
+import io.modelcat.testsupport.Fixtures;
+import io.modelcat.testsupport.hub.FakeHub;
 import io.modelcat.testsupport.llm.FakeLlmProvider;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -247,6 +249,66 @@ class BulkTestSystemTest {
             assertThat((String) done.get("error")).contains("could not be reached").contains("MODELCAT_CATALOG_URL");
             assertThat(system.get("/api/v1/bulk-tests/" + id).map().get("answered")).isEqualTo(Map.of("default", 0));
             assertThat(provider.requests(CHAT)).isEmpty();
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aVariantServedByAModelCatDeploymentRunsBesideAHostedOne() {
+        try (FakeHub hub = FakeHub.start();
+             FakeLlmProvider provider = FakeLlmProvider.start()) {
+            hub.addRepo("hf-tiny/chat", Fixtures.model("gpt2-chat-chatml"));
+            try (RunningSystem system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()))) {
+                system.addRunner("box", Map.of());
+                String model = system.importModel("hf-tiny/chat", TIMEOUT);
+                // ModelCat's own deployment, behind a key-mode endpoint, as a connection of the mesh.
+                assertThat(system.post("/api/v1/endpoints", Map.of("name", "ours", "authMode", "key")).status())
+                        .isEqualTo(201);
+                assertThat(system.post("/api/v1/endpoints/ours/deployments", Map.of("name", "blue", "modelId", model,
+                        "instanceCount", 1)).status()).isEqualTo(201);
+                system.awaitValue(TIMEOUT, () -> system.get("/api/v1/endpoints/ours").map(), e -> ((List<Map<String, Object>>)
+                        e.get("deployments")).stream().anyMatch(d -> "ready".equals(d.get("state"))));
+                assertThat(system.post("/api/v1/llm/connections", Map.of("name", "own", "kind", "modelcat",
+                        "endpoint", "ours", "allowedModels", List.of("blue"))).status()).isEqualTo(201);
+                assertThat(system.post("/api/v1/llm/connections", Map.of("name", "fake", "kind", "openai-compatible",
+                        "baseUrl", provider.baseUrl(), "allowedModels", List.of("fake-small"))).status()).isEqualTo(201);
+                RunningSystem.Answer saved = system.post("/api/v1/flows", Map.of("name", "tell", "inputs", List.of("topic"),
+                        "steps", List.of(Map.of("name", "say", "variants", List.of(
+                                Map.of("name", "hosted", "model", "fake/fake-small", "prompt", "{{ topic }}?"),
+                                // The tiny model reads 64 positions: a system message keeps its template's default
+                                // one out, and the answer short.
+                                Map.of("name", "ours", "model", "own/blue", "system", "Be terse.", "prompt", "{{ topic }}?",
+                                        "temperature", 0, "maxTokens", 6))))));
+                assertThat(saved.status()).as(saved.body()).isEqualTo(201);
+                RunningSystem.Answer uploaded = system.upload("/api/v1/datasets?name=topics", "text/csv",
+                        "topic\ncats\ndogs\nsea\n");
+                RunningSystem.Answer created = system.post("/api/v1/bulk-tests", Map.of("flow", "tell",
+                        "datasetId", uploaded.map().get("id"), "variantStep", "say"));
+                assertThat(created.status()).as(created.body()).isEqualTo(201);
+                String id = (String) created.map().get("id");
+                String job = (String) ((Map<String, Object>) created.map().get("job")).get("id");
+                assertThat(system.awaitJob(job, TIMEOUT, "succeeded", "failed", "cancelled"))
+                        .containsEntry("state", "succeeded");
+
+                Map<String, Object> test = system.get("/api/v1/bulk-tests/" + id).map();
+                assertThat(test.get("answered")).isEqualTo(Map.of("hosted", 3, "ours", 3));
+                assertThat(runs(test).get("ours")).as(system.get("/api/v1/bulk-tests/" + id + "/rows?failed=true").body())
+                        .containsEntry("failedRows", 0);
+                List<Map<String, Object>> rows = (List<Map<String, Object>>) system.get("/api/v1/bulk-tests/" + id
+                        + "/rows?variant=ours").map().get("items");
+                assertThat(rows).hasSize(3);
+                // Each answer is what the deployment says to the same prompt asked through the mesh now (greedy).
+                for (Map<String, Object> row : rows) {
+                    String topic = (String) ((Map<String, Object>) row.get("inputs")).get("topic");
+                    RunningSystem.Answer once = system.post("/api/v1/flows/tell/run", Map.of("inputs", Map.of("topic",
+                            topic), "variants", Map.of("say", "ours")));
+                    assertThat(once.status()).as(once.body()).isEqualTo(200);
+                    assertThat(((Map<String, Object>) row.get("outputs")).get("output"))
+                            .isEqualTo(((Map<String, Object>) once.map().get("outputs")).get("output"));
+                    assertThat(((Number) row.get("completionTokens")).intValue()).isBetween(1, 6);
+                }
+                assertThat(provider.requests(CHAT)).hasSize(3);
+            }
         }
     }
 }
