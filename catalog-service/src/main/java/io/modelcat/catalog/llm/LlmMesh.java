@@ -9,6 +9,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.audit.AuditLog;
 import io.modelcat.catalog.problem.ConflictException;
+import io.modelcat.jobs.flow.MeshHeaders;
 import io.modelcat.store.Database;
 import io.modelcat.store.llm.LlmConnections;
 import io.modelcat.store.llm.LlmUsage;
@@ -65,13 +66,12 @@ public class LlmMesh {
      * A JSON answer and its status.
      *
      * @param costUsd the call's estimated cost at the connection's price (null without one), which the mesh also
-     *                sends as {@link #COST_HEADER}
+     *                sends as {@link MeshHeaders#COST}
      */
     public record Answer(int status, String json, @Nullable BigDecimal costUsd) implements Outcome {
     }
 
-    /** The header of a JSON answer giving its estimated cost in USD, when the connection has a price for the model. */
-    public static final String COST_HEADER = "X-ModelCat-Cost-Usd";
+
 
     /** Every model callers may name, as OpenAI's {@code GET /models} lists them. */
     public String models() {
@@ -262,7 +262,7 @@ public class LlmMesh {
                 + ProviderErrors.message(body);
         return status == 429
                 ? LlmCallException.retryAfterMillis(status, message, type, "provider_error",
-                        ProviderClient.retryAfter(answer).map(Duration::toMillis).orElse(1000L))
+                        MeshHeaders.retryAfter(answer.headers()).map(Duration::toMillis).orElse(1000L))
                 : new LlmCallException(status, message, type, null, "provider_error", null);
     }
 

@@ -1,6 +1,7 @@
 package io.modelcat.catalog.llm;
 
 import io.micronaut.context.annotation.Value;
+import io.modelcat.jobs.flow.MeshHeaders;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,7 +96,7 @@ public class ProviderClient {
             if (!RETRIED.contains(answer.statusCode()) || attempt >= maxRetries) {
                 return answer;
             }
-            Duration wait = retryAfter(answer).orElse(backoff(attempt));
+            Duration wait = MeshHeaders.retryAfter(answer.headers()).orElse(backoff(attempt));
             if (wait.compareTo(maxRetryWait) > 0) {
                 return answer;
             }
@@ -104,27 +105,6 @@ public class ProviderClient {
             pause(wait);
             attempt++;
         }
-    }
-
-    /** The provider's wait: OpenAI's {@code retry-after-ms}, else Retry-After in seconds, when sent as a number. */
-    static java.util.Optional<Duration> retryAfter(HttpResponse<?> answer) {
-        java.util.Optional<Duration> millis = answer.headers().firstValue("retry-after-ms").flatMap(v -> {
-            try {
-                return java.util.Optional.of(Duration.ofMillis((long) Double.parseDouble(v.trim())));
-            } catch (NumberFormatException e) {
-                return java.util.Optional.empty();
-            }
-        });
-        if (millis.isPresent()) {
-            return millis;
-        }
-        return answer.headers().firstValue("Retry-After").flatMap(v -> {
-            try {
-                return java.util.Optional.of(Duration.ofMillis((long) (Double.parseDouble(v.trim()) * 1000)));
-            } catch (NumberFormatException e) {
-                return java.util.Optional.empty();
-            }
-        });
     }
 
     private static Duration backoff(int attempt) {

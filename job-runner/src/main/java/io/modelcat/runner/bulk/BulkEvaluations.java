@@ -38,8 +38,7 @@ final class BulkEvaluations {
     private static final int EMBEDDED_AT_ONCE = 64;
 
     private final List<EvaluationMethod> methods;
-    private final ChatModel judge;
-    private final ChatModel embedder;
+    private final ChatModel llm;
     private final ExecutorService pool;
 
     /**
@@ -47,8 +46,7 @@ final class BulkEvaluations {
      */
     BulkEvaluations(List<EvaluationMethod> methods, ChatModel llm, ExecutorService pool) {
         this.methods = methods;
-        this.judge = llm;
-        this.embedder = llm;
+        this.llm = llm;
         this.pool = pool;
     }
 
@@ -158,7 +156,7 @@ final class BulkEvaluations {
                 String prompt = FlowTemplates.render(method.rubricOrDefault(),
                         JudgeRubrics.values(row.inputs(), row.outputs(), answer, gold));
                 try {
-                    ChatModel.Reply reply = judge.chat(method.model(), List.of(new ChatMessage("user", prompt)), 0.0, 10);
+                    ChatModel.Reply reply = llm.chat(method.model(), List.of(new ChatMessage("user", prompt)), 0.0, 10);
                     return JudgeRubrics.score(reply.text()).map(Integer::doubleValue).orElse(null);
                 } catch (ChatModel.LlmCallFailed e) {
                     return null;
@@ -206,7 +204,7 @@ final class BulkEvaluations {
             texts.addAll(expected.subList(from, to));
             List<double[]> vectors;
             try {
-                vectors = embedder.embed(method.model(), texts);
+                vectors = llm.embed(method.model(), texts);
             } catch (ChatModel.LlmCallFailed e) {
                 continue;
             }

@@ -31,7 +31,6 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs a bulk test (docs/flows.md): the flow over every dataset row in each compared variant, {@code concurrency}
@@ -163,8 +162,8 @@ public class BulkTestHandler implements JobHandler<BulkTestSpec> {
         context.log("Calling the flow for " + pending + " rows (" + spec.runs().size() + " run"
                 + (spec.runs().size() == 1 ? "" : "s") + ": " + String.join(", ", spec.runs()) + "), "
                 + spec.concurrency() + " at once");
-        AtomicLong promptTokens = new AtomicLong();
-        AtomicLong completionTokens = new AtomicLong();
+        long promptTokens = 0;
+        long completionTokens = 0;
         long failed = failedBefore;
         long finished = answeredBefore;
         long called = 0;
@@ -190,8 +189,8 @@ public class BulkTestHandler implements JobHandler<BulkTestSpec> {
             }
             called++;
             finished++;
-            promptTokens.addAndGet(row.promptTokens());
-            completionTokens.addAndGet(row.completionTokens());
+            promptTokens += row.promptTokens();
+            completionTokens += row.completionTokens();
             if (row.error() != null) {
                 failed++;
                 if (logged++ < 20) {
@@ -210,7 +209,7 @@ public class BulkTestHandler implements JobHandler<BulkTestSpec> {
                 context.progress(total == 0 ? 0.9 : 0.9 * finished / total, detail("calling", finished, total, failed));
             }
         }
-        return new Calls(called, failed, promptTokens.get(), completionTokens.get());
+        return new Calls(called, failed, promptTokens, completionTokens);
     }
 
     /** Runs and keeps one row; a row cut short by cancellation or the job's end is not kept (it runs again). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcat.jobs.flow.ChatModel;
+import io.modelcat.jobs.flow.MeshHeaders;
 import io.modelcat.jobs.flow.OpenAiChat;
 import io.modelcat.jobs.spec.ChatMessage;
 import io.modelcat.runner.execute.TransientJobException;
@@ -31,10 +32,6 @@ final class MeshChatModel implements ChatModel {
     static final String CHAT_PATH = "/api/v1/llm/v1/chat/completions";
     /** The mesh's embeddings route under the catalog's URL. */
     static final String EMBEDDINGS_PATH = "/api/v1/llm/v1/embeddings";
-    /** The header naming the job a runner calls for. */
-    static final String JOB_HEADER = "X-ModelCat-Job";
-    /** The header of the mesh's answer giving the call's estimated cost in USD. */
-    static final String COST_HEADER = "X-ModelCat-Cost-Usd";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SERVER_RETRIES = 3;
     private static final Duration LONGEST_WAIT = Duration.ofSeconds(60);
@@ -59,7 +56,7 @@ final class MeshChatModel implements ChatModel {
     public Reply chat(String model, List<ChatMessage> messages, Double temperature, Integer maxTokens)
             throws LlmCallFailed {
         HttpResponse<String> answer = post(chat, OpenAiChat.request(model, messages, temperature, maxTokens));
-        return OpenAiChat.reply(answer.body(), answer.headers().firstValue(COST_HEADER).map(v -> {
+        return OpenAiChat.reply(answer.body(), answer.headers().firstValue(MeshHeaders.COST).map(v -> {
             try {
                 return Double.valueOf(v);
             } catch (NumberFormatException e) {
@@ -101,7 +98,7 @@ final class MeshChatModel implements ChatModel {
     /** POSTs a body to the mesh, waiting out 429s and retrying 5xx as the class says; answers the 200. */
     private HttpResponse<String> post(URI route, String body) throws LlmCallFailed {
         HttpRequest request = HttpRequest.newBuilder(route).timeout(Duration.ofMinutes(10))
-                .header("Authorization", "Bearer " + runnerToken).header(JOB_HEADER, jobId.toString())
+                .header("Authorization", "Bearer " + runnerToken).header(MeshHeaders.JOB, jobId.toString())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
@@ -160,21 +157,9 @@ final class MeshChatModel implements ChatModel {
         return body.length() > 300 ? body.substring(0, 300) + "..." : body;
     }
 
-    /** The mesh's wait: {@code retry-after-ms} to the millisecond, else Retry-After in seconds, else a second. */
+    /** The mesh's wait (a second when it gives none), at most {@link #LONGEST_WAIT}. */
     private static Duration retryAfter(HttpResponse<?> answer) {
-        Duration wait = answer.headers().firstValue("retry-after-ms").map(v -> {
-            try {
-                return Duration.ofMillis((long) Double.parseDouble(v.trim()));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }).or(() -> answer.headers().firstValue("Retry-After").map(v -> {
-            try {
-                return Duration.ofMillis((long) (Double.parseDouble(v.trim()) * 1000));
-            } catch (NumberFormatException e) {
-                return Duration.ofSeconds(1);
-            }
-        })).orElse(Duration.ofSeconds(1));
+        Duration wait = MeshHeaders.retryAfter(answer.headers()).orElse(Duration.ofSeconds(1));
         return wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait.isNegative() ? Duration.ZERO : wait;
     }
 

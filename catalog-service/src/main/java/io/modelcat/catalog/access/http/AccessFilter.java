@@ -20,6 +20,7 @@ import io.modelcat.catalog.access.Role;
 import io.modelcat.catalog.audit.AuditLog;
 import io.modelcat.catalog.problem.http.ProblemResponses;
 import io.modelcat.credentials.IssuedToken;
+import io.modelcat.jobs.flow.MeshHeaders;
 import jakarta.inject.Named;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -64,7 +65,7 @@ public class AccessFilter implements Ordered {
     /** The header carrying a session's CSRF token. */
     public static final String CSRF_HEADER = "X-CSRF-Token";
     /** The header naming the bulk-test job a runner calls for ({@link ForBulkTestJobs}). */
-    public static final String JOB_HEADER = "X-ModelCat-Job";
+    public static final String JOB_HEADER = MeshHeaders.JOB;
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessFilter.class);
     private static final String HUB_PATH = "/hub/";

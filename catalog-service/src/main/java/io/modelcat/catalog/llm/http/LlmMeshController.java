@@ -24,6 +24,7 @@ import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.llm.EventStream;
 import io.modelcat.catalog.llm.LlmCallException;
 import io.modelcat.catalog.llm.LlmMesh;
+import io.modelcat.jobs.flow.MeshHeaders;
 import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -166,7 +167,7 @@ public class LlmMeshController {
                 MutableHttpResponse<String> response = HttpResponse.<String>status(status(answer.status()))
                         .body(answer.json()).contentType(MediaType.APPLICATION_JSON_TYPE);
                 return answer.costUsd() == null ? response
-                        : response.header(LlmMesh.COST_HEADER, answer.costUsd().toPlainString());
+                        : response.header(MeshHeaders.COST, answer.costUsd().toPlainString());
             }
             return HttpResponse.ok(events((EventStream) outcome)).contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
         } catch (LlmCallException e) {
