@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * A bulk test of a two-step flow on a running system: a runner calls a local fake provider (which answers "echo: "
  * and the last message) through the catalog's LLM mesh, compares two variants, evaluates them (classification,
  * ROUGE and an LLM judge), re-applies evaluation methods without calling the flow again, and resumes after its
- * runner is killed without calling answered rows again.
+ * runner is killed without calling answered rows again; a variant served by a ModelCat deployment, deployed in turn
+ * as a flow deployment that answers its callers.
  */
 class BulkTestSystemTest {
 
@@ -308,6 +309,22 @@ class BulkTestSystemTest {
                     assertThat(((Number) row.get("completionTokens")).intValue()).isBetween(1, 6);
                 }
                 assertThat(provider.requests(CHAT)).hasSize(3);
+
+                // The winner deployed: a flow deployment whose step calls the model deployment, answering its callers.
+                assertThat(system.post("/api/v1/endpoints/ours/deployments", Map.of("name", "flow", "flow", "tell"))
+                        .status()).as("an endpoint serves models or flows").isEqualTo(409);
+                RunningSystem.Answer endpoint = system.post("/api/v1/endpoints", Map.of("name", "tell-ep"));
+                String key = (String) ((Map<String, Object>) endpoint.map().get("keys")).get("primaryKey");
+                RunningSystem.Answer deployed = system.post("/api/v1/endpoints/tell-ep/deployments", Map.of("name", "blue",
+                        "flow", "tell", "variants", Map.of("say", "ours")));
+                assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
+                String topic = (String) ((Map<String, Object>) rows.get(0).get("inputs")).get("topic");
+                RunningSystem.Answer scored = system.send(system.base(), "POST", "/endpoints/tell-ep/score",
+                        Map.of("topic", topic), Map.of("Authorization", "Bearer " + key));
+                assertThat(scored.status()).as(scored.body()).isEqualTo(200);
+                assertThat(scored.map().get("output")).as("the deployment's own answer, as in the bulk test")
+                        .isEqualTo(((Map<String, Object>) rows.get(0).get("outputs")).get("output"));
+                assertThat(provider.requests(CHAT)).as("the hosted variant is not called").hasSize(3);
             }
         }
     }
