@@ -2,7 +2,9 @@ package io.modelcat.catalog.model;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.modelcat.store.model.HostedCards;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -36,7 +38,7 @@ public record ModelCard(
 
     /** Whether the card stands for a model served by an LLM connection, which owns it. */
     public boolean isHosted() {
-        return "connection".equals(source.type());
+        return HostedCards.SOURCE_TYPE.equals(source.type());
     }
 
     /**
@@ -50,7 +52,7 @@ public record ModelCard(
     @Serdeable
     @Schema(name = "HostedModel")
     public record Hosted(String connection, String kind, String model, String meshModel,
-                         @Nullable java.math.BigDecimal inputPerMillion, @Nullable java.math.BigDecimal outputPerMillion) {
+                         @Nullable BigDecimal inputPerMillion, @Nullable BigDecimal outputPerMillion) {
     }
 
     @Serdeable

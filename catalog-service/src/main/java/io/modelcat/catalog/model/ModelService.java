@@ -8,6 +8,7 @@ import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.catalog.problem.NotFoundException;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.store.Cursor;
+import io.modelcat.store.model.HostedCards;
 import io.modelcat.store.model.ModelQuery;
 import io.modelcat.store.model.ModelSort;
 import jakarta.inject.Singleton;
@@ -278,7 +279,7 @@ public class ModelService {
     /** A hosted card follows its LLM connection (docs/llm.md): only the connection's changes write it. */
     private static void refuseHosted(ModelCard card, String why) {
         if (card.isHosted()) {
-            String connection = card.source().repo().substring(0, card.source().repo().indexOf('/'));
+            String connection = HostedCards.connectionOf(card.source().repo());
             throw new ConflictException("model " + card.id() + " is '" + card.source().repo() + "', served by LLM "
                     + "connection '" + connection + "', and cannot be changed here: " + why + ". Change the connection's "
                     + "allowedModels (PATCH /api/v1/llm/connections/" + connection + ") or delete the connection");

@@ -1,5 +1,6 @@
 package io.modelcat.store.model;
 
+import io.modelcat.store.change.ChangeNotices;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -67,7 +69,7 @@ public final class HostedCards {
             }
         }
         if (!existing.isEmpty()) {
-            io.modelcat.store.change.ChangeNotices.cardsChanged(c);
+            ChangeNotices.cardsChanged(c);
         }
     }
 
@@ -105,10 +107,10 @@ public final class HostedCards {
     }
 
     private static boolean same(ModelRow row, ModelFields card) {
-        return row.name().equals(card.name()) && java.util.Objects.equals(row.publisher(), card.publisher())
+        return row.name().equals(card.name()) && Objects.equals(row.publisher(), card.publisher())
                 && row.description().equals(card.description()) && row.task().equals(card.task())
                 && row.license().equals(card.license()) && row.tags().equals(card.tags())
-                && java.util.Objects.equals(row.library(), card.library())
-                && java.util.Objects.equals(row.architecture(), card.architecture());
+                && Objects.equals(row.library(), card.library())
+                && Objects.equals(row.architecture(), card.architecture());
     }
 }
