@@ -287,6 +287,24 @@ describe('prompt flows', () => {
     await page.waitForSelector('#endpoints-heading');
   }, { allowedConsoleErrors: [/status of 400/] }));
 
+  test('each model the connection allows is a catalog card saying how to call it, with nothing it cannot do', () => withPage(browser, async page => {
+    await page.goto(`${BASE_URL}/#/?q=fake-small`);
+    await page.waitForSelector('#grid .card-title a');
+    assert.match(await page.textContent('#grid .card'), /openai-compatible via connection ui-mesh/);
+    await page.click('#grid .card-title a');
+    await page.waitForSelector('#hosted-use');
+    assert.equal(await page.textContent('#model-name'), 'fake-small');
+    assert.equal(await page.textContent('#hosted-source'), `openai-compatible via connection ${CONNECTION}`);
+    assert.equal(await page.textContent('#mesh-model'), `${CONNECTION}/fake-small`);
+    assert.match(await page.textContent('#hosted-curl'), /\/api\/v1\/llm\/v1\/chat\/completions[\s\S]*"model":"ui-mesh\/fake-small"/);
+    assert.match(await page.textContent('#hosted-sdk'), /model="ui-mesh\/fake-small"/);
+    assert.match(await page.textContent('#hosted-price'), /No price is set/);
+    assert.equal(await page.locator('#deploy-model, #evaluate-model, #finetune-model, #import-model, #versions').count(), 0);
+    await page.waitForSelector('#model-metrics-empty');
+    assert.match(await page.textContent('#model-metrics-empty'), /bulk test/);
+    await screenshot(page, '67-hosted-model');
+  }));
+
   test('a viewer reads flows and bulk tests but is offered no form', () => withPage(browser, async page => {
     await page.goto(`${BASE_URL}/#/flows`);
     await page.waitForSelector(`#flows tr[data-flow="${FLOW}"]`);
