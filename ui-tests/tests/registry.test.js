@@ -60,6 +60,27 @@ describe('the task registry', () => {
     await screenshot(page, '15-finetune-registry');
   }));
 
+  test('offers summarization and translation to fine-tune an encoder-decoder, with translation\'s languages', () => withPage(browser, async page => {
+    const registry = await registryOf(page);
+    const alpha = await modelNamed(page, 'alpha-sentiment');
+    // Here alpha is a T5: its card lists the encoder-decoder tasks that the registry fine-tunes.
+    await page.route(`**/api/v1/models/${alpha.id}`, async route => {
+      const card = await (await route.fetch()).json();
+      return route.fulfill({ contentType: 'application/json',
+        body: JSON.stringify({ ...card, task: 'summarization', finetuningTasks: ['summarization', 'translation'] }) });
+    });
+    assert.ok(registry.tasks.find(t => t.name === 'translation').jobKinds.includes('finetune'));
+    await page.goto(`${BASE_URL}/#/models/${alpha.id}/finetune`);
+    await eventually(async () => assert.deepEqual(
+      await page.locator('#wizard-task option').evaluateAll(options => options.map(o => o.value)), ['summarization', 'translation']));
+    assert.equal(await page.isVisible('#wizard-languages'), false, 'no languages for summarization');
+    await page.selectOption('#wizard-task', 'translation');
+    await eventually(async () => assert.equal(await page.isVisible('#wizard-sourceLanguage'), true));
+    assert.equal(await page.textContent('label[for="wizard-targetLanguage"]'), 'Target language');
+    await page.selectOption('#wizard-task', 'summarization');
+    await eventually(async () => assert.equal(await page.isVisible('#wizard-languages'), false));
+  }));
+
   test('gives the evaluate wizard its settings', () => withPage(browser, async page => {
     const registry = await registryOf(page);
     const alpha = await modelNamed(page, 'alpha-sentiment');

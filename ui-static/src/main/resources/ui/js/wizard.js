@@ -97,6 +97,21 @@ function render(root, model, allVersions, datasets, registry, mode, navigate, is
     tasks.map(t => h('option', { value: t, selected: t === model.task }, t)));
   const taskError = fieldError('wizard-task');
   register('task', taskSelect, taskError);
+  // Translation's languages pick the model's task prefix (T5: "translate English to German: ").
+  const languageInput = (name, label, example) => {
+    const input = h('input', { id: `wizard-${name}`, name, type: 'text', size: 8, placeholder: example,
+      'aria-describedby': `wizard-${name}-error` });
+    const error = fieldError(`wizard-${name}`);
+    register(name, input, error);
+    return { input, element: h('div', { class: 'field' }, h('label', { for: `wizard-${name}` }, label), input, error) };
+  };
+  const languages = [languageInput('sourceLanguage', 'Source language', 'en'),
+    languageInput('targetLanguage', 'Target language', 'de')];
+  const languageRow = h('div', { class: 'field-row', id: 'wizard-languages' }, languages.map(l => l.element),
+    h('p', { class: 'hint' }, 'Optional language codes: they pick the model’s task prefix when it translates several ways.'));
+  const showLanguages = () => { languageRow.hidden = taskSelect.value !== 'translation'; };
+  taskSelect.addEventListener('change', showLanguages);
+  showLanguages();
 
   // Step 2: data.
   const pickers = [];
@@ -263,6 +278,9 @@ function render(root, model, allVersions, datasets, registry, mode, navigate, is
       body.hyperparameters = {};
       for (const { input } of options) if (numberValue(input) !== undefined) body.hyperparameters[input.name] = numberValue(input);
     }
+    if (taskSelect.value === 'translation') {
+      for (const { input } of languages) if (input.value.trim() !== '') body[input.name] = input.value.trim();
+    }
     const datasetField = evaluate ? 'datasetId' : 'trainDatasetId';
     if (!body[datasetField]) {
       showErrors([{ field: datasetField, message: 'Choose or upload a dataset.' }]);
@@ -301,7 +319,8 @@ function render(root, model, allVersions, datasets, registry, mode, navigate, is
         h('div', { class: 'field' }, h('label', { for: 'wizard-task' }, 'Task'), taskSelect,
           h('p', { id: 'wizard-task-hint', class: 'hint' }, evaluate
             ? 'The model’s task or one of its fine-tuning tasks that the engine runs.'
-            : 'One of the model’s fine-tuning tasks that the engine runs.'), taskError))),
+            : 'One of the model’s fine-tuning tasks that the engine runs.'), taskError)),
+      languageRow),
     mainPicker.element,
     step(3, 'Column mapping', h('p', { class: 'hint' }, 'Which column feeds each input of the task. Columns named like an input are chosen for you.'),
       mappingBox, mappingStatus),

@@ -27,11 +27,8 @@ public record EvaluationRequest(
         @Nullable @Schema(description = "rows per batch; a whole number between 1 and 512 (default 32)") Integer batchSize,
         @Nullable @Schema(description = "tokens per row; longer rows are cut; a whole number between 8 and 4096 (default 128)") Integer maxSequenceLength,
         @Nullable @Min(0) @Max(9) @Schema(description = "0 (default) to 9; higher runs first") Integer priority,
-        @Nullable @Pattern(regexp = LANGUAGE_CODE) @Schema(description = "translation only: the source language code "
+        @Nullable @Pattern(regexp = JobRequests.LANGUAGE_CODE) @Schema(description = "translation only: the source language code "
                 + "(e.g. en), which picks the model's task prefix when it translates several ways") String sourceLanguage,
-        @Nullable @Pattern(regexp = LANGUAGE_CODE) @Schema(description = "translation only: the target language code "
+        @Nullable @Pattern(regexp = JobRequests.LANGUAGE_CODE) @Schema(description = "translation only: the target language code "
                 + "(e.g. de)") String targetLanguage) {
-
-    /** A language code as task_specific_params name them: en, de, pt_br, zh-Hant. */
-    static final String LANGUAGE_CODE = "[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?";
 }

@@ -53,13 +53,7 @@ public class EvaluationService {
         int batchSize = EvaluateSpec.BATCH_SIZE.resolve("", request.batchSize(), invalid).intValue();
         int maxSequenceLength = EvaluateSpec.MAX_SEQUENCE_LENGTH.resolve("", request.maxSequenceLength(), invalid).intValue();
         JobInputs.add(invalid, errors);
-        if (taskRuns && task.get() != Task.TRANSLATION) {
-            for (String field : new String[] {"sourceLanguage", "targetLanguage"}) {
-                if ((field.equals("sourceLanguage") ? request.sourceLanguage() : request.targetLanguage()) != null) {
-                    errors.add(new FieldError(field, "languages are for translation only, not " + request.task()));
-                }
-            }
-        }
+        JobInputs.languagesOnlyForTranslation(task, request.sourceLanguage(), request.targetLanguage(), errors);
         JobInputs.throwIfAny(errors);
         String artifactUri = JobInputs.artifactUri(model, version);
 

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.Map;
 import java.util.UUID;
@@ -28,5 +29,10 @@ public record FinetuneRequest(
         @Nullable Hyperparameters.Input hyperparameters,
         @Nullable @Valid JobRequests.DeviceInput device,
         @Nullable @Min(0) @Max(9) @Schema(description = "0 (default) to 9; higher runs first") Integer priority,
-        @Nullable @Min(1) @Max(604_800) @Schema(description = "seconds a run may take before it is stopped and failed (default: no limit)") Integer timeLimitSeconds) {
+        @Nullable @Min(1) @Max(604_800) @Schema(description = "seconds a run may take before it is stopped and failed (default: no limit)") Integer timeLimitSeconds,
+        @Nullable @Pattern(regexp = JobRequests.LANGUAGE_CODE) @Schema(description = "translation only: the source "
+                + "language code (e.g. en), which picks the model's task prefix when it translates several ways")
+        String sourceLanguage,
+        @Nullable @Pattern(regexp = JobRequests.LANGUAGE_CODE) @Schema(description = "translation only: the target "
+                + "language code (e.g. de)") String targetLanguage) {
 }

@@ -55,6 +55,7 @@ public class FinetuneService {
             errors.add(new FieldError("hyperparameters.loraRank", "LoRA adapters are trained for text-generation; "
                     + "fine-tune '" + request.task() + "' without loraRank (every weight trains)"));
         }
+        JobInputs.languagesOnlyForTranslation(task, request.sourceLanguage(), request.targetLanguage(), errors);
         DatasetFile train = inputs.dataset("trainDatasetId", request.trainDatasetId(), errors).orElse(null);
         DatasetFile validation = optionalDataset("validationDatasetId", request.validationDatasetId(), errors);
         DatasetFile test = optionalDataset("testDatasetId", request.testDatasetId(), errors);
@@ -75,7 +76,7 @@ public class FinetuneService {
 
         FinetuneSpec spec = new FinetuneSpec(task.orElseThrow(), version.id(), artifactUri, train.toRef(),
                 validation == null ? null : validation.toRef(), test == null ? null : test.toRef(), mapping,
-                hyperparameters);
+                hyperparameters, request.sourceLanguage(), request.targetLanguage());
         List<JobDataset> links = new ArrayList<>();
         links.add(new JobDataset(JobDataset.TRAIN, train.id()));
         if (validation != null) {

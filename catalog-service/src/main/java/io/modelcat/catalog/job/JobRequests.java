@@ -17,6 +17,9 @@ public final class JobRequests {
     private JobRequests() {
     }
 
+    /** A language code as task_specific_params name them (en, de, pt_br, zh-Hant): translation's languages. */
+    public static final String LANGUAGE_CODE = "[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?";
+
     /** The device a job needs; {@code cpu} when absent. */
     @Serdeable
     public record DeviceInput(

@@ -98,6 +98,20 @@ public class JobInputs {
         return known;
     }
 
+    /** Errors on {@code sourceLanguage} and {@code targetLanguage} when given for a task other than translation. */
+    public static void languagesOnlyForTranslation(Optional<Task> task, String sourceLanguage, String targetLanguage,
+                                                   List<FieldError> errors) {
+        if (task.isEmpty() || task.get() == Task.TRANSLATION) {
+            return;
+        }
+        if (sourceLanguage != null) {
+            errors.add(new FieldError("sourceLanguage", "languages are for translation only, not " + task.get().wireName()));
+        }
+        if (targetLanguage != null) {
+            errors.add(new FieldError("targetLanguage", "languages are for translation only, not " + task.get().wireName()));
+        }
+    }
+
     /** Adds the contract's validation errors as the API's field errors. */
     public static void add(List<SpecError> specErrors, List<FieldError> errors) {
         specErrors.forEach(e -> errors.add(new FieldError(e.field(), e.message())));

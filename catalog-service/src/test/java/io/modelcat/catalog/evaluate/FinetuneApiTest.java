@@ -158,6 +158,73 @@ class FinetuneApiTest extends MlJobTestBase {
         assertThat(query("SELECT count(*) AS n FROM job").get(0)).containsEntry("n", 0L);
     }
 
+    private ImportedModel t5() {
+        return importedModel("t5", "summarization", List.of("summarization", "translation"), "apache-2.0");
+    }
+
+    @Test
+    void queuesSummarizationAndTranslationFineTunesOfAnEncoderDecoder() {
+        ImportedModel model = t5();
+        String news = dataset("news.jsonl", "application/x-ndjson",
+                "{\"article\": \"a long text about cats\", \"highlights\": \"cats\", \"en\": \"the cat\", "
+                        + "\"de\": \"die Katze\"}\n");
+        Map<String, Object> summarization = new HashMap<>();
+        summarization.put("modelId", model.id());
+        summarization.put("task", "summarization");
+        summarization.put("trainDatasetId", news);
+        summarization.put("mapping", Map.of("document", "article", "summary", "highlights"));
+        summarization.put("hyperparameters", Map.of("epochs", 2, "earlyStoppingPatience", 1));
+        ApiClient.Answer summaries = api.post("/api/v1/finetunes", summarization);
+        assertThat(summaries.status()).as(summaries.toString()).isEqualTo(202);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> params = (Map<String, Object>) summaries.map().get("params");
+        assertThat(params).containsEntry("task", "summarization")
+                .containsEntry("mapping", Map.of("document", "article", "summary", "highlights"))
+                .doesNotContainKeys("sourceLanguage", "targetLanguage");
+
+        Map<String, Object> translation = new HashMap<>(summarization);
+        translation.put("task", "translation");
+        translation.put("mapping", Map.of("source", "en", "target", "de"));
+        translation.put("sourceLanguage", "en");
+        translation.put("targetLanguage", "de");
+        ApiClient.Answer translations = api.post("/api/v1/finetunes", translation);
+        assertThat(translations.status()).as(translations.toString()).isEqualTo(202);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> translationParams = (Map<String, Object>) translations.map().get("params");
+        assertThat(translationParams).containsEntry("task", "translation").containsEntry("sourceLanguage", "en")
+                .containsEntry("targetLanguage", "de").containsEntry("mapping", Map.of("source", "en", "target", "de"));
+    }
+
+    @Test
+    void refusesWhatASummarizationOrTranslationFineTuneCannotUseNamingTheField() {
+        ImportedModel model = t5();
+        String news = dataset("news.jsonl", "application/x-ndjson", "{\"article\": \"a long text\", \"highlights\": \"short\"}\n");
+        Map<String, Object> body = new HashMap<>();
+        body.put("modelId", model.id());
+        body.put("task", "summarization");
+        body.put("trainDatasetId", news);
+        body.put("mapping", Map.of("document", "article", "summary", "highlights"));
+
+        ApiClient.Answer noSummary = assertRefused(with(new HashMap<>(body), "mapping", Map.of("document", "article")),
+                "mapping.summary");
+        assertThat(noSummary.errorFields()).containsExactly("mapping.summary");
+        assertRefused(with(new HashMap<>(body), "mapping", Map.of("document", "article", "summary", "abstract")),
+                "mapping.summary");
+        ApiClient.Answer languages = assertRefused(with(new HashMap<>(body), "sourceLanguage", "en"), "sourceLanguage");
+        assertThat(languages.body()).contains("translation only");
+        Map<String, Object> translation = new HashMap<>(body);
+        translation.put("task", "translation");
+        translation.put("mapping", Map.of("source", "article", "target", "highlights"));
+        assertRefused(with(new HashMap<>(translation), "targetLanguage", "de; drop"), "targetLanguage");
+        ApiClient.Answer noTarget = assertRefused(with(new HashMap<>(translation), "mapping", Map.of("source", "article")),
+                "mapping.target");
+        assertThat(noTarget.errorFields()).containsExactly("mapping.target");
+        ApiClient.Answer lora = assertRefused(with(new HashMap<>(body), "hyperparameters", Map.of("loraRank", 8)),
+                "hyperparameters.loraRank");
+        assertThat(lora.body()).contains("LoRA adapters are trained for text-generation");
+        assertThat(query("SELECT count(*) AS n FROM job").get(0)).containsEntry("n", 0L);
+    }
+
     private ApiClient.Answer assertRefused(Map<String, Object> body, String field) {
         ApiClient.Answer answer = api.post("/api/v1/finetunes", body);
         assertThat(answer.status()).as(answer.toString()).isEqualTo(400);

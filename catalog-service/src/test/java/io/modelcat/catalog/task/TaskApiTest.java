@@ -43,8 +43,9 @@ class TaskApiTest extends CatalogTestBase {
                 .containsExactly("perplexity false", "loss false", "exact_match true");
         Map<String, Object> summarization = tasks.stream().filter(t -> t.get("name").equals("summarization"))
                 .findFirst().orElseThrow();
-        assertThat((List<String>) summarization.get("jobKinds")).containsExactlyInAnyOrder("evaluate", "predict");
-        // The metric the leaderboard ranks by until another is chosen (and early stopping's, once fine-tuned).
+        assertThat((List<String>) summarization.get("jobKinds")).containsExactlyInAnyOrder("evaluate", "finetune",
+                "predict");
+        // The metric the leaderboard ranks by until another is chosen, and early stopping's.
         assertThat(summarization).containsEntry("servedByEndpoints", false).containsEntry("earlyStoppingMetric", "rougeL");
         assertThat(classification).containsEntry("servedByEndpoints", true);
         assertThat((List<Map<String, Object>>) summarization.get("metrics"))
@@ -52,6 +53,9 @@ class TaskApiTest extends CatalogTestBase {
                 .containsExactly("rouge1 true", "rouge2 true", "rougeL true", "bleu true", "gen_len false");
         Map<String, Object> translation = tasks.stream().filter(t -> t.get("name").equals("translation"))
                 .findFirst().orElseThrow();
+        assertThat((List<String>) translation.get("jobKinds")).containsExactlyInAnyOrder("evaluate", "finetune",
+                "predict");
+        assertThat(translation).containsEntry("earlyStoppingMetric", "bleu");
         assertThat((List<Map<String, Object>>) translation.get("predictInputs"))
                 .extracting(i -> i.get("name") + " " + i.get("required"))
                 .containsExactly("text true", "sourceLanguage false", "targetLanguage false");

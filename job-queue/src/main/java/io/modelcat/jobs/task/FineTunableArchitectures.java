@@ -16,16 +16,20 @@ public final class FineTunableArchitectures {
     private static final Set<Task> ENCODER = Set.of(Task.TEXT_CLASSIFICATION, Task.TOKEN_CLASSIFICATION,
             Task.QUESTION_ANSWERING);
     private static final Set<Task> DECODER = Set.of(Task.TEXT_GENERATION);
+    private static final Set<Task> ENCODER_DECODER = Set.of(Task.SUMMARIZATION, Task.TRANSLATION);
 
-    private static final Map<String, Set<Task>> BY_MODEL_TYPE = Map.of(
-            "bert", ENCODER,
-            "roberta", ENCODER,
-            "distilbert", ENCODER,
-            "gpt2", Set.of(Task.QUESTION_ANSWERING, Task.TEXT_GENERATION),
-            "llama", DECODER,
-            "mistral", DECODER,
-            "qwen2", DECODER,
-            "qwen3", DECODER);
+    private static final Map<String, Set<Task>> BY_MODEL_TYPE = Map.ofEntries(
+            Map.entry("bert", ENCODER),
+            Map.entry("roberta", ENCODER),
+            Map.entry("distilbert", ENCODER),
+            Map.entry("gpt2", Set.of(Task.QUESTION_ANSWERING, Task.TEXT_GENERATION)),
+            Map.entry("llama", DECODER),
+            Map.entry("mistral", DECODER),
+            Map.entry("qwen2", DECODER),
+            Map.entry("qwen3", DECODER),
+            Map.entry("t5", ENCODER_DECODER),
+            Map.entry("bart", ENCODER_DECODER),
+            Map.entry("marian", ENCODER_DECODER));
 
     private FineTunableArchitectures() {
     }

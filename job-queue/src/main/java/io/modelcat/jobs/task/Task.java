@@ -46,9 +46,9 @@ public enum Task {
                     PredictInput.required("context", "the passage that holds the answer"))),
     FILL_MASK("fill-mask", "Fill mask", Set.of(PREDICT), List.of(), null,
             List.of(PredictInput.required("text", "a text with the model's mask token, e.g. [MASK] or <mask>"))),
-    SUMMARIZATION("summarization", "Summarization", Set.of(EVALUATE, PREDICT), generatedTextMetrics(), "rougeL",
+    SUMMARIZATION("summarization", "Summarization", Set.of(EVALUATE, FINETUNE, PREDICT), generatedTextMetrics(), "rougeL",
             List.of(PredictInput.required("text", "the document to summarize"))),
-    TRANSLATION("translation", "Translation", Set.of(EVALUATE, PREDICT), generatedTextMetrics(), "bleu",
+    TRANSLATION("translation", "Translation", Set.of(EVALUATE, FINETUNE, PREDICT), generatedTextMetrics(), "bleu",
             List.of(PredictInput.required("text", "the text to translate"),
                     PredictInput.optional("sourceLanguage", "its language code (e.g. en), for models that translate "
                             + "several ways (T5's task prefixes)"),

@@ -59,7 +59,7 @@ class TaskTest {
     @Test
     void runnableTasksOfAKind() {
         assertThat(Task.running(JobKind.FINETUNE)).containsExactly(Task.TEXT_CLASSIFICATION, Task.TOKEN_CLASSIFICATION,
-                Task.QUESTION_ANSWERING, Task.TEXT_GENERATION);
+                Task.QUESTION_ANSWERING, Task.SUMMARIZATION, Task.TRANSLATION, Task.TEXT_GENERATION);
         assertThat(Task.running(JobKind.PREDICT)).contains(Task.QUESTION_ANSWERING, Task.FILL_MASK);
     }
 }

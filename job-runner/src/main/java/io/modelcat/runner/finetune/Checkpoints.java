@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -52,11 +53,16 @@ final class Checkpoints {
     }
 
     void save(TransformerModel model, TrainingState state, boolean bestSoFar) {
+        save(folder -> ModelSaver.save(model, folder), state, bestSoFar);
+    }
+
+    /** Saves a checkpoint that {@code writeModel} writes into the folder it is given. */
+    void save(Consumer<Path> writeModel, TrainingState state, boolean bestSoFar) {
         Path staged = workDirectory.resolve(".checkpoint-staging");
         Path bestStaged = workDirectory.resolve(".best-staging");
         try {
             deleteRecursively(staged);
-            ModelSaver.save(model, staged);
+            writeModel.accept(staged);
             Files.write(staged.resolve("state.json"), json.writeValueAsBytes(state));
             if (bestSoFar) {
                 replace(copy(staged, bestStaged), best());

@@ -6,20 +6,12 @@ import io.modelcat.jobs.JobKind;
 import io.modelcat.jobs.spec.FinetuneResult;
 import io.modelcat.jobs.spec.FinetuneSpec;
 import io.modelcat.jobs.spec.Hyperparameters;
-import io.modelcat.ml.arch.LoraSpec;
-import io.modelcat.ml.model.LoraAdapters;
-import io.modelcat.ml.model.ModelLoader;
-import io.modelcat.ml.model.TransformerModel;
-import io.modelcat.ml.train.FineTuner;
 import io.modelcat.runner.execute.JobCancelledException;
 import io.modelcat.runner.execute.JobContext;
 import io.modelcat.runner.execute.JobHandler;
 import io.modelcat.runner.metrics.MetricRecorder;
 import io.modelcat.runner.telemetry.JobMeters;
 import io.modelcat.runner.task.Evaluation;
-import io.modelcat.runner.task.TaskModels;
-import io.modelcat.runner.task.TaskRecipes;
-import io.modelcat.runner.task.TrainedTask;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.nio.file.Files;
@@ -29,7 +21,8 @@ import java.util.Map;
 
 /**
  * Fine-tunes a model version on training data: splits off validation and test rows when they were not
- * given ({@link TrainingSplits}), trains with the engine on the job's device ({@link FinetuneListener}
+ * given ({@link TrainingSplits}), trains with the engine on the job's device (a model with a task head, or an
+ * encoder-decoder that learns to generate the summary or translation: {@link Tuning}) ({@link FinetuneListener}
  * records the series, validates, checkpoints and stops early), continues from the last checkpoint when an
  * earlier attempt left one, and finally keeps the best model as the job's output and evaluates it on the
  * test rows.
@@ -65,9 +58,9 @@ public class FinetuneHandler implements JobHandler<FinetuneSpec> {
 
     @Override
     public FinetuneResult run(FinetuneSpec spec, JobContext context) {
-        TrainedTask recipe = TaskRecipes.trained(spec.task());
-        TrainingSplits splits = TrainingSplits.read(spec, recipe, datasetsDir, context);
-        List<String> labels = recipe.labels(splits.all());
+        Tuning tuning = Tuning.of(spec);
+        TrainingSplits splits = TrainingSplits.read(spec, tuning, datasetsDir, context);
+        List<String> labels = tuning.labels(splits.all());
         Checkpoints checkpoints = new Checkpoints(context.workDirectory(), json);
         TrainingState state = checkpoints.state().orElse(null);
         if (state != null) {
@@ -75,7 +68,7 @@ public class FinetuneHandler implements JobHandler<FinetuneSpec> {
                     + state.stepsDone() + ")", Map.of("epochsDone", state.epochsDone()));
             labels = state.labels();
         }
-        train(spec, recipe, context, labels, splits, checkpoints, state);
+        train(spec, tuning, context, labels, splits, checkpoints, state);
         context.stopIfCancelled();
 
         TrainingState finalState = checkpoints.state().orElseThrow();
@@ -87,9 +80,9 @@ public class FinetuneHandler implements JobHandler<FinetuneSpec> {
         Map<String, Double> testMetrics = Map.of();
         if (!splits.test().isEmpty()) {
             context.progress(0.95, Map.of("phase", "testing", "rows", splits.test().size()));
-            try (TransformerModel tuned = ModelLoader.load(output, context.device())) {
+            try (TunedModel tuned = tuning.load(output, labels, context.device())) {
                 Hyperparameters h = spec.hyperparameters();
-                Evaluation test = TaskModels.evaluate(tuned, recipe, splits.test(), h.batchSize(), h.maxSequenceLength());
+                Evaluation test = tuned.evaluate(splits.test(), h.batchSize(), h.maxSequenceLength());
                 testMetrics = test.metrics();
                 // The fine-tuned model has no version until it is registered; registering attaches these figures.
                 recorder.record(new MetricRecorder.Subject(context.jobId(), null, splits.testDataset(),
@@ -103,37 +96,25 @@ public class FinetuneHandler implements JobHandler<FinetuneSpec> {
                 finalState.epochsDone(), finalState.stoppedEarly(), labels, splits.badRows());
     }
 
-    private void train(FinetuneSpec spec, TrainedTask recipe, JobContext context, List<String> labels,
+    private void train(FinetuneSpec spec, Tuning tuning, JobContext context, List<String> labels,
                        TrainingSplits splits, Checkpoints checkpoints, TrainingState resumed) {
         Hyperparameters h = spec.hyperparameters();
         int epochsDone = resumed == null ? 0 : resumed.epochsDone();
         if (resumed != null && (resumed.stoppedEarly() || epochsDone >= h.epochs())) {
             return;
         }
-        try (TransformerModel model = resumed != null ? ModelLoader.load(checkpoints.last(), context.device())
-                : TaskModels.forTraining(Path.of(URI.create(spec.artifactUri())), recipe, labels, h.seed(),
-                        context.device())) {
-            if (h.lora() && resumed == null) {
-                // A checkpoint of a LoRA fine-tune is an adapter, which loads with its adapter attached.
-                LoraSpec lora = new LoraSpec(h.loraRank(), h.loraAlpha(), h.loraDropout(),
-                        LoraSpec.defaultTargets(model.family()));
-                LoraAdapters.attach(model, lora, h.seed());
-                long trained = model.trainableParameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
-                long all = model.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
-                context.log("INFO", String.format(java.util.Locale.ROOT, "Training a LoRA adapter (rank %d, alpha %s) "
-                        + "on %s: %,d of %,d parameters (%.2f%%) train", lora.rank(), lora.alpha(),
-                        String.join(", ", lora.targetModules()), trained, all, 100.0 * trained / all),
-                        Map.of("loraRank", lora.rank(), "trainableParameters", trained));
-            }
+        try (TunedModel model = resumed != null ? tuning.load(checkpoints.last(), labels, context.device())
+                : tuning.base(Path.of(URI.create(spec.artifactUri())), labels, h, context.device(),
+                        (message, fields) -> context.log("INFO", message, fields))) {
             EarlyStopping stopping = new EarlyStopping(spec.task().earlyStoppingMetric().orElseThrow(),
                     h.earlyStoppingPatience(), resumed == null ? null : resumed.bestValidation(),
                     resumed == null ? 0 : resumed.epochsWithoutImprovement());
-            FinetuneListener listener = new FinetuneListener(context, recorder, meters, recipe, h, model, splits, checkpoints,
-                    stopping, labels, resumed);
+            FinetuneListener listener = new FinetuneListener(context, recorder, meters, spec.task(), h, model, splits,
+                    checkpoints, stopping, labels, resumed);
             context.log("INFO", "Training on " + splits.train().size() + " rows for " + (h.epochs() - epochsDone)
                     + " epoch(s) on " + model.device(), Map.of("batchSize", h.batchSize(), "learningRate", h.learningRate()));
             var config = TrainingSettings.of(h, epochsDone, model.maxSequenceLength());
-            recipe.train(new FineTuner(config, listener), model, splits.train(), labels, config.maxSequenceLength());
+            model.train(config, listener, splits.train());
             if (context.cancelled()) {
                 throw new JobCancelledException();
             }

@@ -1,15 +1,13 @@
 package io.modelcat.runner.finetune;
 
 import io.modelcat.jobs.spec.Hyperparameters;
-import io.modelcat.ml.model.TransformerModel;
+import io.modelcat.jobs.task.Task;
 import io.modelcat.ml.train.TrainingListener;
 import io.modelcat.ml.train.TrainingProgress;
 import io.modelcat.runner.execute.JobContext;
 import io.modelcat.runner.metrics.MetricRecorder;
 import io.modelcat.runner.telemetry.JobMeters;
 import io.modelcat.runner.task.Evaluation;
-import io.modelcat.runner.task.TaskModels;
-import io.modelcat.runner.task.TrainedTask;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +24,9 @@ final class FinetuneListener implements TrainingListener {
     private final JobContext context;
     private final MetricRecorder recorder;
     private final JobMeters meters;
-    private final TrainedTask recipe;
+    private final Task task;
     private final Hyperparameters h;
-    private final TransformerModel model;
+    private final TunedModel model;
     private final TrainingSplits splits;
     private final Checkpoints checkpoints;
     private final EarlyStopping stopping;
@@ -39,13 +37,13 @@ final class FinetuneListener implements TrainingListener {
     private final long startedNanos = System.nanoTime();
     private boolean stopEarly;
 
-    FinetuneListener(JobContext context, MetricRecorder recorder, JobMeters meters, TrainedTask recipe, Hyperparameters h,
-                     TransformerModel model, TrainingSplits splits, Checkpoints checkpoints, EarlyStopping stopping,
+    FinetuneListener(JobContext context, MetricRecorder recorder, JobMeters meters, Task task, Hyperparameters h,
+                     TunedModel model, TrainingSplits splits, Checkpoints checkpoints, EarlyStopping stopping,
                      List<String> labels, TrainingState resumed) {
         this.context = context;
         this.recorder = recorder;
         this.meters = meters;
-        this.recipe = recipe;
+        this.task = task;
         this.h = h;
         this.model = model;
         this.splits = splits;
@@ -90,8 +88,7 @@ final class FinetuneListener implements TrainingListener {
         int epoch = epochsBefore + epochOfRun;
         boolean improved = false;
         if (!splits.validation().isEmpty()) {
-            Evaluation validation = TaskModels.evaluate(model, recipe, splits.validation(), h.batchSize(),
-                    h.maxSequenceLength());
+            Evaluation validation = model.evaluate(splits.validation(), h.batchSize(), h.maxSequenceLength());
             recorder.record(subject(splits.validationDataset()), "validation", validation.metrics(), null, epoch);
             improved = stopping.observe(validation.metrics().get(stopping.metric().name()));
             context.log("INFO", "Epoch " + epoch + ": mean training loss " + round(meanLoss) + ", validation "
@@ -101,7 +98,7 @@ final class FinetuneListener implements TrainingListener {
             context.log("INFO", "Epoch " + epoch + ": mean training loss " + round(meanLoss), Map.of("epoch", epoch));
         }
         recorder.record(subject(splits.trainDataset()), "train", Map.of("epoch_loss", meanLoss), null, epoch);
-        checkpoints.save(model, new TrainingState(epoch, stepsBefore + epochOfRun * stepsPerEpoch, labels,
+        checkpoints.save(model::save, new TrainingState(epoch, stepsBefore + epochOfRun * stepsPerEpoch, labels,
                 stopping.best(), stopping.epochsWithoutImprovement(), stopEarly), improved);
         if (stopEarly) {
             context.log("INFO", "Stopping early: validation " + stopping.metric().name() + " has not improved for "
@@ -115,7 +112,7 @@ final class FinetuneListener implements TrainingListener {
     }
 
     private MetricRecorder.Subject subject(java.util.UUID datasetId) {
-        return new MetricRecorder.Subject(context.jobId(), null, datasetId, recipe.task().wireName());
+        return new MetricRecorder.Subject(context.jobId(), null, datasetId, task.wireName());
     }
 
     private static double round(double value) {

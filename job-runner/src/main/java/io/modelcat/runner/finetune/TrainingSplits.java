@@ -7,7 +7,7 @@ import io.modelcat.jobs.spec.FinetuneSpec;
 import io.modelcat.runner.data.ExampleSet;
 import io.modelcat.runner.data.TaskExample;
 import io.modelcat.runner.execute.JobContext;
-import io.modelcat.runner.task.TrainedTask;
+import io.modelcat.runner.task.RowReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +29,8 @@ record TrainingSplits(List<TaskExample> train, List<TaskExample> validation, Lis
         return all;
     }
 
-    static TrainingSplits read(FinetuneSpec spec, TrainedTask recipe, Path datasetsDir, JobContext context) {
+    static TrainingSplits read(FinetuneSpec spec, Tuning tuning, Path datasetsDir, JobContext context) {
+        RowReader recipe = tuning.rows();
         long seed = spec.hyperparameters().seed();
         ExampleSet train = read(datasetsDir, spec.train(), recipe, spec.mapping(), "training", context);
         ExampleSet validation = spec.validation() == null ? null
@@ -37,7 +38,7 @@ record TrainingSplits(List<TaskExample> train, List<TaskExample> validation, Lis
         ExampleSet test = spec.test() == null ? null
                 : read(datasetsDir, spec.test(), recipe, spec.mapping(), "test", context);
         List<TaskExample> rows = train.examples();
-        SplitPlan plan = recipe.stratifiedSplits()
+        SplitPlan plan = tuning.stratifiedSplits()
                 ? SplitPlan.stratified(rows.stream().map(TaskExample::label).toList(), validation != null, test != null, seed)
                 : SplitPlan.random(rows.size(), validation != null, test != null, seed);
         List<TaskExample> trainRows = pick(rows, plan.rows(Split.TRAIN));
@@ -56,7 +57,7 @@ record TrainingSplits(List<TaskExample> train, List<TaskExample> validation, Lis
                 spec.test() == null ? trainId : spec.test().id(), bad);
     }
 
-    private static ExampleSet read(Path datasetsDir, DatasetRef ref, TrainedTask recipe, Map<String, String> mapping,
+    private static ExampleSet read(Path datasetsDir, DatasetRef ref, RowReader recipe, Map<String, String> mapping,
                                    String role, JobContext context) {
         ExampleSet set = ExampleSet.read(datasetsDir, ref, recipe, mapping);
         if (set.badRows() > 0) {

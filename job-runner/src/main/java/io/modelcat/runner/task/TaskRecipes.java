@@ -3,6 +3,7 @@ package io.modelcat.runner.task;
 import io.modelcat.jobs.JobKind;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.ml.arch.ArchitectureFamily;
+import io.modelcat.ml.arch.Seq2SeqFamily;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,13 @@ public final class TaskRecipes {
 
     /** What the engine can fine-tune a model of this {@code model_type} for, by wire name. */
     public static List<String> fineTunableFor(String modelType) {
+        if (modelType != null && Seq2SeqFamily.ofModelType(modelType).isPresent()) {
+            // Encoder-decoders generate: every text-to-text task trains the same network, no head to add.
+            return Task.running(JobKind.FINETUNE).stream().filter(task -> TEXT_TO_TEXT.containsKey(task))
+                    .map(Task::wireName).toList();
+        }
         return ArchitectureFamily.ofModelType(modelType).map(family -> Task.running(JobKind.FINETUNE).stream()
+                .filter(task -> !TEXT_TO_TEXT.containsKey(task))
                 .filter(task -> family.heads().contains(trained(task).head())).map(Task::wireName).toList())
                 .orElse(List.of());
     }

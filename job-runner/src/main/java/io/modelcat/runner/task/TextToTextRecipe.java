@@ -6,6 +6,12 @@ import io.modelcat.ml.infer.GenerationSettings;
 import io.modelcat.ml.infer.TextToTextModel;
 import io.modelcat.ml.metrics.BleuScore;
 import io.modelcat.ml.metrics.RougeScores;
+import io.modelcat.ml.tokenize.TextTokenizer;
+import io.modelcat.ml.tokenize.TokenizedBatch;
+import io.modelcat.ml.train.Seq2SeqFineTuner;
+import io.modelcat.ml.train.TrainingConfig;
+import io.modelcat.ml.train.TrainingListener;
+import io.modelcat.ml.train.TrainingResult;
 import io.modelcat.runner.data.TaskExample;
 import io.modelcat.runner.metrics.MetricRecorder;
 import java.util.ArrayList;
@@ -18,7 +24,8 @@ import java.util.Map;
  * Summarization (document to summary) and translation (source to target) with an encoder-decoder: the text gets the
  * model's task prefix from {@code task_specific_params} (T5's "summarize: ", "translate English to German: "), the
  * model generates with its {@code generation_config.json} (beams, length penalty, lengths), and an evaluation scores
- * the texts with ROUGE-1/2/L and BLEU against the references.
+ * the texts with ROUGE-1/2/L and BLEU against the references; a fine-tune trains on the same prefixed sources with
+ * the references as targets.
  */
 final class TextToTextRecipe implements TextToTextTask {
 
@@ -82,6 +89,38 @@ final class TextToTextRecipe implements TextToTextTask {
                     Map.of("generatedText", predictions.get(i), "newTokens", generated.get(i).newTokens())));
         }
         return new Evaluation(metrics, sample);
+    }
+
+    @Override
+    public TrainingResult train(TextToTextModel model, List<TaskExample> rows, Languages languages,
+                                TrainingConfig config, TrainingListener listener) {
+        String prefix = prefix(model, languages);
+        int maxLength = model.fitSourceLength(config.maxSequenceLength());
+        TextTokenizer tokenizer = model.tokenizer();
+        List<Seq2SeqFineTuner.Pair> pairs = new ArrayList<>(rows.size());
+        for (int first = 0; first < rows.size(); first += TOKENIZED_AT_ONCE) {
+            List<TaskExample> chunk = rows.subList(first, Math.min(rows.size(), first + TOKENIZED_AT_ONCE));
+            TokenizedBatch sources = tokenizer.encodeBatch(chunk.stream().map(row -> prefix + row.text()).toList(),
+                    maxLength);
+            // The reference is encoded as transformers' text_target is: with the tokenizer's special tokens.
+            TokenizedBatch targets = tokenizer.encodeBatch(chunk.stream().map(TaskExample::secondText).toList(),
+                    maxLength);
+            for (int row = 0; row < chunk.size(); row++) {
+                pairs.add(new Seq2SeqFineTuner.Pair(unpadded(sources, row), unpadded(targets, row)));
+            }
+        }
+        return new Seq2SeqFineTuner(config, listener).fit(model.model(), pairs);
+    }
+
+    /** Rows tokenized together when training pairs are made (to bound the padded batch's memory). */
+    private static final int TOKENIZED_AT_ONCE = 256;
+
+    private static long[] unpadded(TokenizedBatch batch, int row) {
+        int length = 0;
+        for (long bit : batch.attentionMask()[row]) {
+            length += (int) bit;
+        }
+        return java.util.Arrays.copyOf(batch.inputIds()[row], length);
     }
 
     /**

@@ -3,12 +3,15 @@ package io.modelcat.runner.task;
 import io.modelcat.jobs.spec.PredictSpec;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.ml.infer.TextToTextModel;
+import io.modelcat.ml.train.TrainingConfig;
+import io.modelcat.ml.train.TrainingListener;
+import io.modelcat.ml.train.TrainingResult;
 import io.modelcat.runner.data.TaskExample;
 import java.util.List;
 
 /**
  * A task that an encoder-decoder does by generating text from text (summarization, translation): it reads dataset
- * rows, evaluates with ROUGE and BLEU, and predicts for "Try it" and batch scoring. Such models load as a
+ * rows, fine-tunes, evaluates with ROUGE and BLEU, and predicts for "Try it" and batch scoring. Such models load as a
  * {@link TextToTextModel}, not with a task head, so these tasks have recipes of their own.
  */
 public interface TextToTextTask extends RowReader {
@@ -22,6 +25,14 @@ public interface TextToTextTask extends RowReader {
      */
     Evaluation evaluate(TextToTextModel model, List<TaskExample> rows, Languages languages, int batchSize,
                         int maxLength);
+
+    /**
+     * Fine-tunes the encoder-decoder in place on the rows with teacher forcing: each source with the task prefix the
+     * languages pick, each reference as the target, both cut to {@code config.maxSequenceLength()} tokens (capped by
+     * learned positions), keeping their closing special token.
+     */
+    TrainingResult train(TextToTextModel model, List<TaskExample> rows, Languages languages, TrainingConfig config,
+                         TrainingListener listener);
 
     /** Generated text for each call, in order; an input the task cannot take is an {@link IllegalArgumentException}. */
     List<Object> predictAll(TextToTextModel model, List<PredictSpec> specs, int maxLength);

@@ -16,6 +16,7 @@ import io.modelcat.jobs.spec.SpecError;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.ml.infer.GenerationConfig;
 import io.modelcat.ml.infer.TextGenerator;
+import io.modelcat.ml.infer.TextToTextModel;
 import io.modelcat.ml.model.LoraAdapters;
 import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.TransformerModel;
@@ -124,7 +125,10 @@ class MlJobsTest {
     }
 
     private UUID queue(EmbeddedServer runner, JobSpec spec) throws SQLException {
-        UUID id = UUID.randomUUID();
+        return queue(runner, UUID.randomUUID(), spec);
+    }
+
+    private UUID queue(EmbeddedServer runner, UUID id, JobSpec spec) throws SQLException {
         sql("INSERT INTO job (id, kind, model_id, params) VALUES ('" + id + "', '" + spec.kind().wireName() + "', '"
                 + modelId + "', '" + JobSpecs.write(spec).replace("'", "''") + "'::jsonb)");
         runner.getApplicationContext().getBean(JobQueue.class).submit(id, DeviceRequest.cpu(), 0, Instant.now());
@@ -414,6 +418,145 @@ class MlJobsTest {
                             .get("prediction").get("generatedText").asText()).isEqualTo(translated.get(1));
                 }
             }
+        }
+    }
+
+    private static final String[] WORDS = {"cat", "dog", "mat", "sat", "good", "ran", "bad"};
+
+    /** "Documents" of six of the tiny tokenizer's words whose summary is their first two words. */
+    static String firstWords(int rows, long seed) {
+        Random random = new Random(seed);
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < rows; i++) {
+            List<String> words = new ArrayList<>();
+            for (int w = 0; w < 6; w++) {
+                words.add(WORDS[random.nextInt(WORDS.length)]);
+            }
+            jsonl.append("{\"article\": \"").append(String.join(" ", words)).append("\", \"highlights\": \"")
+                    .append(String.join(" ", words.subList(0, 2))).append("\"}\n");
+        }
+        return jsonl.toString();
+    }
+
+    /**
+     * A made-up language in which every sentence says where its first word sat: that word becomes another (cat and dog,
+     * good and bad, sat and ran swap; mat stays) followed by "sat on a mat".
+     */
+    static String swappedWords(int rows, long seed) {
+        Map<String, String> swap = Map.of("cat", "dog", "dog", "cat", "good", "bad", "bad", "good", "sat", "ran",
+                "ran", "sat", "mat", "mat");
+        Random random = new Random(seed);
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < rows; i++) {
+            List<String> source = new ArrayList<>();
+            for (int w = 0; w < 5; w++) {
+                source.add(WORDS[random.nextInt(WORDS.length)]);
+            }
+            jsonl.append("{\"en\": \"").append(String.join(" ", source)).append("\", \"de\": \"")
+                    .append(swap.get(source.get(0))).append(" sat on a mat\"}\n");
+        }
+        return jsonl.toString();
+    }
+
+    /**
+     * Fine-tunes the tiny T5 v1.1 for summarization through the queue: the loss falls, ROUGE-L is recorded on the
+     * validation rows each epoch and rises on the test rows over the base model's, and the output is a Hugging Face
+     * folder (config, safetensors, tokenizer files) that loads back and generates.
+     */
+    @Test
+    void fineTunesSummarizationOnATinyT5AndRougeRises() throws Exception {
+        Path t5 = home.resolve("models/t5-v1_1");
+        Files.createDirectories(t5);
+        try (var files = Files.list(Fixtures.model("t5-v1_1"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, t5.resolve(file.getFileName()));
+            }
+        }
+        DatasetRef news = jsonlDataset("first-words", firstWords(120, 17));
+        Map<String, String> mapping = Map.of("document", "article", "summary", "highlights");
+        Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
+        try (EmbeddedServer runner = RunnerContexts.start(properties)) {
+            UUID evaluation = queue(runner, new EvaluateSpec(Task.SUMMARIZATION, versionId, t5.toUri().toString(), news,
+                    mapping, 16, 32));
+            assertThat(await(evaluation)).isEqualTo("succeeded");
+            double baseRouge = metric(evaluation, "test", "rougeL");
+
+            List<SpecError> errors = new ArrayList<>();
+            Hyperparameters hyperparameters = Hyperparameters.resolve(
+                    new Hyperparameters.Input(6, 8, 1e-2, null, 0.1, null, 3L, 32, null), errors);
+            assertThat(errors).isEmpty();
+            UUID finetune = queue(runner, new FinetuneSpec(Task.SUMMARIZATION, versionId, t5.toUri().toString(),
+                    news, null, null, mapping, hyperparameters));
+            assertThat(await(finetune)).isEqualTo("succeeded");
+            double tunedRouge = metric(finetune, "test", "rougeL");
+            assertThat(tunedRouge).as("base %s, tuned %s", baseRouge, tunedRouge).isGreaterThan(baseRouge + 0.3);
+            assertThat(metric(finetune, "test", "bleu")).isBetween(0.0, 1.0);
+            assertThat(epochLoss(finetune, 6)).isLessThan(epochLoss(finetune, 1) * 0.6);
+            assertThat(count("SELECT count(DISTINCT epoch) FROM metric WHERE job_id = '" + finetune
+                    + "' AND split = 'validation' AND name = 'rougeL'")).isEqualTo(6);
+            assertThat(count("SELECT count(*) FROM prediction_sample WHERE job_id = '" + finetune + "'")).isPositive();
+
+            Path output = home.resolve("models/finetuned/" + finetune);
+            for (String file : new String[] {"config.json", "model.safetensors", "tokenizer.json",
+                "tokenizer_config.json", "generation_config.json"}) {
+                assertThat(output.resolve(file)).as(file).isRegularFile();
+            }
+            assertThat(output.resolve("state.json")).doesNotExist();
+            try (TextToTextModel tuned = TextToTextModel.load(output, ai.djl.Device.cpu())) {
+                String generated = tuned.generate(List.of("dog good mat cat sat ran"), tuned.modelDefaults(), 1, 32)
+                        .get(0).text();
+                assertThat(generated.split(" ")).as(generated).isNotEmpty().allMatch(List.of(WORDS)::contains);
+            }
+        }
+    }
+
+    /**
+     * A translation fine-tune of the tiny T5 with T5's task prefixes (the languages pick English to German) that a
+     * runner left after two epochs: another attempt continues from the checkpoint to the sixth, and BLEU, recorded on
+     * the validation rows of every epoch, ends above the base model's.
+     */
+    @Test
+    void aTranslationFineTuneContinuesFromItsCheckpointAndBleuRises() throws Exception {
+        Path t5 = io.modelcat.runner.task.TinyT5.copy(home.resolve("models/t5"), false);
+        DatasetRef pairs = jsonlDataset("swapped", swappedWords(120, 23));
+        Map<String, String> mapping = Map.of("source", "en", "target", "de");
+        Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
+        try (EmbeddedServer runner = RunnerContexts.start(properties)) {
+            UUID evaluation = queue(runner, new EvaluateSpec(Task.TRANSLATION, versionId, t5.toUri().toString(), pairs,
+                    mapping, 16, 32, "en", "de"));
+            assertThat(await(evaluation)).isEqualTo("succeeded");
+            double baseBleu = metric(evaluation, "test", "bleu");
+
+            List<SpecError> errors = new ArrayList<>();
+            UUID first = queue(runner, new FinetuneSpec(Task.TRANSLATION, versionId, t5.toUri().toString(), pairs, null,
+                    null, mapping, Hyperparameters.resolve(new Hyperparameters.Input(2, 8, 1e-2, null, 0.1, null, 3L, 32,
+                            null), errors), "en", "de"));
+            assertThat(await(first)).isEqualTo("succeeded");
+            assertThat(errors).isEmpty();
+
+            // The second job finds what the first left in its work directory, as a retried attempt would.
+            UUID second = UUID.randomUUID();
+            Path left = home.resolve("work/" + first + "/checkpoint");
+            Path resumed = home.resolve("work/" + second + "/checkpoint");
+            Files.createDirectories(resumed);
+            try (var files = Files.list(left)) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, resumed.resolve(file.getFileName()));
+                }
+            }
+            FinetuneSpec spec = new FinetuneSpec(Task.TRANSLATION, versionId, t5.toUri().toString(), pairs, null, null,
+                    mapping, Hyperparameters.resolve(new Hyperparameters.Input(6, 8, 1e-2, null, 0.1, null, 3L, 32, null),
+                    errors), "en", "de");
+            queue(runner, second, spec);
+            assertThat(await(second)).isEqualTo("succeeded");
+            assertThat(count("SELECT count(*) FROM job_log WHERE job_id = '" + second
+                    + "' AND message LIKE 'Continuing from the checkpoint of epoch 2%'")).isEqualTo(1);
+            assertThat(count("SELECT count(DISTINCT epoch) FROM metric WHERE job_id = '" + second
+                    + "' AND split = 'validation' AND name = 'bleu' AND epoch > 2")).isEqualTo(4);
+            assertThat(count("SELECT count(*) FROM metric WHERE job_id = '" + second
+                    + "' AND split = 'validation' AND epoch <= 2")).isZero();
+            double tunedBleu = metric(second, "test", "bleu");
+            assertThat(tunedBleu).as("base %s, tuned %s", baseBleu, tunedBleu).isGreaterThan(baseBleu + 0.2);
         }
     }
 

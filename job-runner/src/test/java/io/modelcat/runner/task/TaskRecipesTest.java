@@ -7,6 +7,7 @@ import io.modelcat.jobs.JobKind;
 import io.modelcat.jobs.task.FineTunableArchitectures;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.ml.arch.ArchitectureFamily;
+import io.modelcat.ml.arch.Seq2SeqFamily;
 import io.modelcat.ml.arch.HeadType;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,6 @@ class TaskRecipesTest {
                 assertThat(TaskRecipes.textToText(task, kind)).as("%s %s", task, kind).get()
                         .extracting(TextToTextTask::task).isEqualTo(task);
             }
-            assertThat(task.runs(JobKind.FINETUNE)).as("no text-to-text fine-tuning yet").isFalse();
             return;
         }
         if (task.runs(JobKind.PREDICT)) {
@@ -54,7 +54,9 @@ class TaskRecipesTest {
         assertThat(translations.example(0, Map.of("source", "the cat", "target", "die Katze")).secondText())
                 .isEqualTo("die Katze");
         assertThatThrownBy(() -> TaskRecipes.evaluated(Task.SUMMARIZATION)).hasMessageContaining("encoder-decoders");
-        assertThat(TaskRecipes.textToText(Task.TRANSLATION, JobKind.FINETUNE)).isEmpty();
+        assertThat(TaskRecipes.textToText(Task.TRANSLATION, JobKind.FINETUNE)).get()
+                .extracting(TextToTextTask::task).isEqualTo(Task.TRANSLATION);
+        assertThatThrownBy(() -> TaskRecipes.trained(Task.SUMMARIZATION)).hasMessageContaining("encoder-decoders");
     }
 
     @Test
@@ -74,19 +76,28 @@ class TaskRecipesTest {
         for (String decoder : new String[] {"llama", "mistral", "qwen2", "qwen3"}) {
             assertThat(TaskRecipes.fineTunableFor(decoder)).as(decoder).containsExactly("text-generation");
         }
-        assertThat(TaskRecipes.fineTunableFor("t5")).isEmpty();
+        for (String encoderDecoder : new String[] {"t5", "bart", "marian"}) {
+            assertThat(TaskRecipes.fineTunableFor(encoderDecoder)).as(encoderDecoder)
+                    .containsExactly("summarization", "translation");
+        }
+        assertThat(TaskRecipes.fineTunableFor("mamba")).isEmpty();
     }
 
     @Test
     void theCatalogsTableOfFineTunableArchitecturesAgreesWithTheEngine() {
+        List<String> modelTypes = new java.util.ArrayList<>();
         for (ArchitectureFamily family : ArchitectureFamily.values()) {
-            String modelType = family.name().toLowerCase(Locale.ROOT);
+            modelTypes.add(family.name().toLowerCase(Locale.ROOT));
+        }
+        for (Seq2SeqFamily family : Seq2SeqFamily.values()) {
+            modelTypes.add(family.name().toLowerCase(Locale.ROOT));
+        }
+        for (String modelType : modelTypes) {
             assertThat(FineTunableArchitectures.tasksFor(modelType)).as(modelType)
                     .isEqualTo(TaskRecipes.fineTunableFor(modelType));
         }
-        assertThat(FineTunableArchitectures.modelTypes()).hasSize(
-                ArchitectureFamily.values().length);
-        assertThat(FineTunableArchitectures.tasksFor("t5")).isEmpty();
+        assertThat(FineTunableArchitectures.modelTypes()).hasSize(modelTypes.size());
+        assertThat(FineTunableArchitectures.tasksFor("mamba")).isEmpty();
     }
 
     @Test

@@ -21,7 +21,7 @@ public final class ModelSaver {
     /** Tokenizer and generation files copied alongside when the source directory has them. */
     private static final List<String> COMPANION_FILES = List.of("tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt", "generation_config.json",
-            "chat_template.jinja");
+            "chat_template.jinja", "spiece.model", "source.spm", "target.spm");
 
     private static final String TOKENIZER_CONFIG = "tokenizer_config.json";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -47,18 +47,22 @@ public final class FineTuner {
             throw new IllegalArgumentException("no training examples");
         }
         long started = System.nanoTime();
-        if (!takeTurn()) {
+        if (!takeTurn(listener)) {
             return new TrainingResult(0, Double.NaN, Double.NaN, List.of(), (System.nanoTime() - started) / 1e9, true);
         }
         try {
             return trainAlone(model, examples, encoder, started);
         } finally {
-            TRAINING.unlock();
+            endTurn();
         }
     }
 
-    /** Waits until no other training of this process runs; false when stopped or interrupted while waiting. */
-    private boolean takeTurn() {
+    /**
+     * Waits until no other training of this process runs (any model: the gradient collector is process-wide); false
+     * when {@code listener} asks to stop or the thread is interrupted while waiting. A true answer holds the turn
+     * until {@link #endTurn()}.
+     */
+    static boolean takeTurn(TrainingListener listener) {
         try {
             while (!TRAINING.tryLock(1, TimeUnit.SECONDS)) {
                 if (listener.stopRequested()) {
@@ -70,6 +74,11 @@ public final class FineTuner {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Ends the turn {@link #takeTurn} gave. */
+    static void endTurn() {
+        TRAINING.unlock();
     }
 
     private <T> TrainingResult trainAlone(TransformerModel model, List<T> examples, BatchEncoder<T> encoder,

@@ -1,6 +1,7 @@
 package io.modelcat.ml.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.modelcat.ml.Fixtures;
 import io.modelcat.ml.infer.Seq2SeqGenerator;
@@ -61,6 +62,41 @@ class Seq2SeqFineTunerTest {
 
     @TempDir
     Path directory;
+
+    @org.junit.jupiter.api.Test
+    void theListenerHearsStepsAndEpochsAndStopsTheRun() {
+        try (Seq2SeqModel model = Seq2SeqModel.load(Fixtures.model("t5-v1_1"))) {
+            long eos = model.config().optionalLong("eos_token_id").orElseThrow();
+            List<TrainingProgress> steps = new ArrayList<>();
+            List<Double> epochs = new ArrayList<>();
+            TrainingListener stopAfterTwoEpochs = new TrainingListener() {
+                @Override
+                public void onStep(TrainingProgress progress) {
+                    steps.add(progress);
+                }
+
+                @Override
+                public void onEpochEnd(int epoch, double meanLoss) {
+                    epochs.add(meanLoss);
+                }
+
+                @Override
+                public boolean stopRequested() {
+                    return epochs.size() == 2;
+                }
+            };
+            TrainingConfig config = TrainingConfig.defaults().withEpochs(5).withBatchSize(4).withLearningRate(1e-2);
+            TrainingResult result = new Seq2SeqFineTuner(config, stopAfterTwoEpochs).fit(model,
+                    reversals(8, eos, new Random(5)));
+            assertThat(result.stoppedEarly()).isTrue();
+            assertThat(result.steps()).isEqualTo(4);
+            assertThat(result.epochMeanLosses()).hasSize(2).containsExactlyElementsOf(epochs);
+            assertThat(steps).extracting(TrainingProgress::step).containsExactly(1, 2, 3, 4);
+            assertThat(steps).extracting(TrainingProgress::totalSteps).containsOnly(10);
+            assertThat(steps).extracting(TrainingProgress::epoch).containsExactly(1, 1, 2, 2);
+            assertThat(epochs.get(0)).isEqualTo((steps.get(0).loss() + steps.get(1).loss()) / 2, within(1e-9));
+        }
+    }
 
     /** Sources of 3 to 5 ids from 5 to 29 followed by the end token; targets the same ids reversed, then the end token. */
     private static List<Seq2SeqFineTuner.Pair> reversals(int count, long eos, Random random) {
