@@ -29,15 +29,20 @@ class FlowApiTest extends CatalogTestBase {
     void connect() {
         provider.reset();
         api.delete("/api/v1/llm/connections/hosted");
+        connectHosted(api, provider);
+        api.get("/api/v1/flows").items().forEach(f -> api.delete("/api/v1/flows/" + f.get("name")));
+    }
+
+    /** The connection "hosted" to the fake provider: fake-small (priced) and fake-large (not). */
+    static void connectHosted(ApiClient admin, FakeLlmProvider provider) {
         Map<String, Object> body = new HashMap<>();
         body.put("name", "hosted");
         body.put("kind", "openai-compatible");
         body.put("baseUrl", provider.baseUrl());
         body.put("allowedModels", List.of("fake-small", "fake-large"));
         body.put("prices", Map.of("fake-small", Map.of("inputPerMillion", 500_000, "outputPerMillion", 1_000_000)));
-        ApiClient.Answer created = api.post("/api/v1/llm/connections", body);
+        ApiClient.Answer created = admin.post("/api/v1/llm/connections", body);
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        api.get("/api/v1/flows").items().forEach(f -> api.delete("/api/v1/flows/" + f.get("name")));
     }
 
     @AfterAll

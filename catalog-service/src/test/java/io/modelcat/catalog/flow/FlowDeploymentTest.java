@@ -39,14 +39,7 @@ class FlowDeploymentTest extends CatalogTestBase {
     void flowAndEndpoint() {
         provider.reset();
         provider.delay(Duration.ZERO);
-        Map<String, Object> connection = new HashMap<>();
-        connection.put("name", "hosted");
-        connection.put("kind", "openai-compatible");
-        connection.put("baseUrl", provider.baseUrl());
-        connection.put("allowedModels", List.of("fake-small", "fake-large"));
-        connection.put("prices", Map.of("fake-small", Map.of("inputPerMillion", 500_000, "outputPerMillion", 1_000_000)));
-        ApiClient.Answer created = api.post("/api/v1/llm/connections", connection);
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        FlowApiTest.connectHosted(api, provider);
         contributor = apiAs(Role.CONTRIBUTOR);
         assertThat(contributor.post("/api/v1/flows", FlowApiTest.reviewFlow("reviews")).status()).isEqualTo(201);
         ApiClient.Answer endpoint = contributor.post("/api/v1/endpoints", Map.of("name", "reviews-ep"));
