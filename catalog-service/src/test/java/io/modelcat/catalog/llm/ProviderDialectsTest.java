@@ -99,7 +99,7 @@ class ProviderDialectsTest {
     @Test
     void azurePathsEncodeTheDeploymentAndVersionAndOpenAiKindsSayWhatTheyServe() {
         LlmConnections.Settings azure = new LlmConnections.Settings("azure-openai", null, "https://r", null, Map.of(),
-                List.of("my deployment"), 8, "2024-10-21", null, Map.of());
+                List.of("my deployment"), 8, "2024-10-21", null, Map.of(), null);
         assertThat(AzureOpenAiDialect.INSTANCE.path(ProviderDialect.Operation.EMBEDDINGS, "my deployment", azure, false))
                 .contains("/openai/deployments/my%20deployment/embeddings?api-version=2024-10-21");
         assertThat(OpenAiDialect.MISTRAL.path(ProviderDialect.Operation.COMPLETIONS, "m", azure, false)).isEmpty();
