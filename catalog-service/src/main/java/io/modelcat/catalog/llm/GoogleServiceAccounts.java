@@ -103,8 +103,10 @@ public class GoogleServiceAccounts {
             }
             return token.getTokenValue();
         } catch (IOException | RuntimeException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst()
-                    .orElse("");
+            // The library's message holds the token endpoint's status, URL and answer (Google's error_description).
+            String why = e.getMessage() == null ? e.getClass().getSimpleName()
+                    : String.join(" ", e.getMessage().lines().map(String::strip).toList());
+            why = why.length() > 500 ? why.substring(0, 500) + "…" : why;
             throw new ProviderClient.Unreachable("connection '" + connection + "' could not get an access token for "
                     + "its service account: " + why, e);
         }
