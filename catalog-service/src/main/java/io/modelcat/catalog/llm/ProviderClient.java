@@ -83,7 +83,7 @@ public class ProviderClient {
     /** The provider could not be reached, after the retries. */
     public static final class Unreachable extends Exception {
 
-        public Unreachable(String message, Throwable cause) {
+        Unreachable(String message, Throwable cause) {
             super(message, cause);
         }
     }
