@@ -2,7 +2,8 @@
 // fake provider (MODELCAT_UI_LLM_URL, started by io.modelcat.catalog.ui.CatalogUiTest; it answers "echo: " and the
 // last message). An admin connects it through the API, then everything else goes through the UI: saving a two-step
 // flow with two variants (after a field error for a bad template), running a row, starting a bulk test on an uploaded
-// CSV (it stays queued: no runner), its page, cancelling it, applying evaluation methods again, and deleting a flow.
+// CSV (it stays queued: no runner), its page, cancelling it, applying evaluation methods again, deploying the flow to an
+// online endpoint and calling it from the endpoint's Test tab, and deleting a flow.
 // They run after tests/, which counts jobs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -245,6 +246,64 @@ describe('prompt flows', () => {
     assert.equal(await page.isHidden('#bulk-test-delete'), true, 'not deleted while it is queued');
     bulkTestId = id;
   }, { allowedConsoleErrors: [/status of 400/] }));
+
+  test('a flow is deployed in a chosen variant to a new endpoint, whose Test tab sends its inputs and gets its outputs', () => withPage(browser, async page => {
+    await page.goto(`${BASE_URL}/#/flows/${FLOW}`);
+    await page.waitForSelector('#flow-deploy-details');
+    await page.click('#flow-deploy-details summary');
+    await page.waitForSelector('#flow-deploy-form');
+    assert.equal(await page.inputValue('#flow-deploy-endpoint'), FLOW);
+    assert.equal(await page.inputValue('#flow-deploy-name'), 'blue');
+    assert.equal(await page.locator('#flow-deploy-variant-why').count(), 0, 'a step of one variant offers no choice');
+    await choose(page, 'flow-deploy-variant-label', 'pessimist');
+    await page.fill('#flow-deploy-timeout', '50');
+    await page.click('#flow-deploy-submit');
+    // The endpoint is made; the deployment's bad timeout is named beside its field.
+    await page.waitForSelector('#flow-deploy-timeout-error:not([hidden])');
+    await page.fill('#flow-deploy-timeout', '60000');
+    await page.click('#flow-deploy-submit');
+    await page.waitForURL(new RegExp(`#/endpoints/${FLOW}$`));
+    const row = page.locator('tr[data-deployment="blue"]');
+    await row.waitFor();
+    assert.equal(await row.locator('.deployment-flow').textContent(), `flow ${FLOW} (label: pessimist)`);
+    assert.equal(await row.locator('.deployment-state').textContent(), 'Ready');
+    assert.match(await row.locator('.deployment-instances').textContent(), /Run by the catalog service/);
+
+    await page.click('#tab-test');
+    assert.deepEqual(JSON.parse(await page.inputValue('#test-body')), { review: 'your review' });
+    await page.selectOption('#test-key-pick', 'primaryKey');
+    await page.fill('#test-body', '{"review": "A positive surprise"}');
+    await page.click('#test-send');
+    await eventually(async () => assert.equal(await page.textContent('#test-status'), '200 OK'));
+    const answer = JSON.parse(await page.textContent('#test-answer'));
+    assert.deepEqual(answer, { label: 'negative', why: 'echo: The review is negative.', output: 'echo: The review is negative.' });
+    await screenshot(page, '69-flow-endpoint-test');
+    await page.click('#tab-consume');
+    assert.match(await page.textContent('#consume-curl pre'), /-d '\{"review":"your review"\}'/);
+
+    // The endpoint goes, so that the flow can be deleted later.
+    await page.click('#endpoint-delete');
+    await page.click('#delete-endpoint-dialog-confirm');
+    await page.waitForSelector('#endpoints-heading');
+  }, { allowedConsoleErrors: [/status of 400/] }));
+
+  test('each model the connection allows is a catalog card saying how to call it, with nothing it cannot do', () => withPage(browser, async page => {
+    await page.goto(`${BASE_URL}/#/?q=fake-small`);
+    await page.waitForSelector('#grid .card-title a');
+    assert.match(await page.textContent('#grid .card'), /openai-compatible via connection ui-mesh/);
+    await page.click('#grid .card-title a');
+    await page.waitForSelector('#hosted-use');
+    assert.equal(await page.textContent('#model-name'), 'fake-small');
+    assert.equal(await page.textContent('#hosted-source'), `openai-compatible via connection ${CONNECTION}`);
+    assert.equal(await page.textContent('#mesh-model'), `${CONNECTION}/fake-small`);
+    assert.match(await page.textContent('#hosted-curl'), /\/api\/v1\/llm\/v1\/chat\/completions[\s\S]*"model":"ui-mesh\/fake-small"/);
+    assert.match(await page.textContent('#hosted-sdk'), /model="ui-mesh\/fake-small"/);
+    assert.match(await page.textContent('#hosted-price'), /No price is set/);
+    assert.equal(await page.locator('#deploy-model, #evaluate-model, #finetune-model, #import-model, #versions').count(), 0);
+    await page.waitForSelector('#model-metrics-empty');
+    assert.match(await page.textContent('#model-metrics-empty'), /bulk test/);
+    await screenshot(page, '67-hosted-model');
+  }));
 
   test('a viewer reads flows and bulk tests but is offered no form', () => withPage(browser, async page => {
     await page.goto(`${BASE_URL}/#/flows`);

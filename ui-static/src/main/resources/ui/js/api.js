@@ -417,12 +417,18 @@ export function deploymentLogs(endpoint, deployment, after) {
   return request('GET', `/endpoints/${encodeURIComponent(endpoint)}/deployments/${encodeURIComponent(deployment)}/logs${query}`);
 }
 
-/** Deploys a model version in an endpoint: { name, modelId, versionNumber?, instanceCount?, device?, ... }. */
+/**
+ * Deploys a model version in an endpoint: { name, modelId, versionNumber?, instanceCount?, device?, ... }; or a saved
+ * prompt flow: { name, flow, variants?, maxConcurrentRequestsPerInstance?, requestTimeoutMs? }.
+ */
 export function createDeployment(endpoint, body) {
   return request('POST', `/endpoints/${encodeURIComponent(endpoint)}/deployments`, body);
 }
 
-/** Changes a deployment: { versionNumber?, instanceCount?, maxConcurrentRequestsPerInstance?, requestTimeoutMs? }; answers it. */
+/**
+ * Changes a deployment: { versionNumber?, instanceCount?, maxConcurrentRequestsPerInstance?, requestTimeoutMs? }, a flow
+ * deployment's { redeployFlow?, variants? }; answers it.
+ */
 export function updateDeployment(endpoint, deployment, body) {
   return request('PATCH', `/endpoints/${encodeURIComponent(endpoint)}/deployments/${encodeURIComponent(deployment)}`, body);
 }

@@ -182,6 +182,8 @@ export function mountCatalog(root, params, navigate) {
         h('h3', { class: 'card-title' }, h('a', { href: `#/models/${encodeURIComponent(model.id)}` }, model.name)),
         statusBadge(model.status)),
       model.publisher ? h('p', { class: 'publisher' }, model.publisher) : null,
+      model.hosted ? h('p', { class: 'hosted-source muted' }, `${model.hosted.kind} via connection `,
+        h('code', {}, model.hosted.connection)) : null,
       h('p', { class: 'card-summary' }, plainSummary(model.description)),
       h('div', { class: 'card-meta' },
         taskBadge(model.task),

@@ -1,9 +1,14 @@
 // Ready-to-paste calls of an endpoint: the example request body of each task, and snippets for curl, Python's
 // requests, the OpenAI SDK and LangChain. Plain strings, no DOM: the endpoint page shows them as text.
 
-/** The example request body of a task, in the shape docs/deployments.md lists for it. */
-export function exampleRequest(task) {
+/**
+ * The example request body of a task, in the shape docs/deployments.md lists for it; a flow deployment's (`task`
+ * prompt-flow) is an object of its flow's inputs (docs/flows.md).
+ */
+export function exampleRequest(task, deployment) {
   switch (task) {
+    case 'prompt-flow':
+      return Object.fromEntries((deployment?.flow?.inputs ?? []).map(input => [input, `your ${input}`]));
     case 'question-answering':
       return { input_data: { question: 'Where is the tower?', context: 'The tower is in Paris.' } };
     case 'token-classification':
@@ -18,8 +23,8 @@ export function exampleRequest(task) {
 }
 
 /** The example as the Test tab's editor starts with it. */
-export function exampleText(task) {
-  return JSON.stringify(exampleRequest(task), null, 2);
+export function exampleText(task, deployment) {
+  return JSON.stringify(exampleRequest(task, deployment), null, 2);
 }
 
 /** A JSON value as a Python literal: true, false and null become True, False and None. */
@@ -55,7 +60,7 @@ function generator(endpoint, served) {
  */
 export function snippets(endpoint, served) {
   const variable = credentialVariable(endpoint);
-  const example = exampleRequest(served?.task);
+  const example = exampleRequest(served?.task, served);
   const list = [
     { id: 'curl', title: 'curl', install: null, code: [
       `curl -sS ${shellQuote(endpoint.scoringUri)} \\`,

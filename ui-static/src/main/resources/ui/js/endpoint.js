@@ -4,6 +4,7 @@
 import { deleteDeployment, deleteEndpoint, getEndpoint, setEndpointMirror, setEndpointTraffic } from './api.js';
 import { copyField } from './clipboard.js';
 import { editDeploymentDialog } from './deploymentedit.js';
+import { editFlowDeploymentDialog, servedFlowView } from './flowdeploy.js';
 import { confirmDialog, h, problemView, replaceChildren, taskBadge } from './dom.js';
 import { formatDateTime } from './format.js';
 import { mountConsumePanel, mountTestPanel } from './endpointcalls.js';
@@ -267,6 +268,32 @@ function deploymentsPanel(first, { contributor, changed }) {
   function fill(entry, deployment) {
     const { parts, input, row } = entry;
     row.dataset.state = deployment.state;
+    if (deployment.flow) {
+      fillFlow(parts, deployment);
+    } else {
+      fillModel(parts, deployment);
+    }
+    replaceChildren(parts.state, deploymentStateBadge(deployment),
+      deployment.reason ? h('p', { class: 'deployment-reason muted small' }, deployment.reason) : null);
+    const share = trafficOf(endpoint, deployment.name);
+    if (input) {
+      if (!input.dataset.edited) input.value = String(share);
+    } else {
+      replaceChildren(parts.traffic, `${share}%`);
+    }
+  }
+
+  /** A flow deployment: the flow and its variants, its version, and that the catalog service runs it. */
+  function fillFlow(parts, deployment) {
+    replaceChildren(parts.model, servedFlowView(deployment));
+    replaceChildren(parts.version, h('span', { class: 'deployment-version' }, `v${deployment.flow.version}`));
+    replaceChildren(parts.task, taskBadge(deployment.task));
+    replaceChildren(parts.instances, 'Run by the catalog service',
+      h('div', { class: 'muted small' }, `${deployment.maxConcurrentRequestsPerInstance} concurrent requests · `
+        + `${deployment.requestTimeoutMs} ms timeout · LLM calls as ${deployment.flow.runsAs ?? 'nobody'}`));
+  }
+
+  function fillModel(parts, deployment) {
     replaceChildren(parts.model, h('a', { href: `#/models/${encodeURIComponent(deployment.modelId)}`, class: 'deployment-model' },
       deployment.modelName));
     const instances = deployment.instances ?? [];
@@ -283,14 +310,6 @@ function deploymentsPanel(first, { contributor, changed }) {
         dataset: { version: String(i.versionNumber ?? '') } },
         h('code', {}, i.worker), `: ${i.state}`, i.versionNumber !== undefined ? h('span', { class: 'instance-version' }, ` · v${i.versionNumber}`) : null,
         i.reason ? h('span', { class: 'muted' }, ` (${i.reason})`) : null))) : null);
-    replaceChildren(parts.state, deploymentStateBadge(deployment),
-      deployment.reason ? h('p', { class: 'deployment-reason muted small' }, deployment.reason) : null);
-    const share = trafficOf(endpoint, deployment.name);
-    if (input) {
-      if (!input.dataset.edited) input.value = String(share);
-    } else {
-      replaceChildren(parts.traffic, `${share}%`);
-    }
   }
 
   function update(next) {
@@ -355,11 +374,12 @@ function deploymentsPanel(first, { contributor, changed }) {
   async function editDeployment(deployment) {
     const current = endpoint.deployments.find(d => d.name === deployment);
     if (!current) return;
-    const saved = await editDeploymentDialog(name, current);
+    const saved = current.flow ? await editFlowDeploymentDialog(name, current) : await editDeploymentDialog(name, current);
     if (!saved) return;
     replaceChildren(message);
     const { deployment: now, before } = saved;
-    status.textContent = now.versionNumber !== before.versionNumber
+    status.textContent = now.flow ? `Deployment ${deployment} changed: it serves flow ${now.flow.name} v${now.flow.version} from the next call.`
+      : now.versionNumber !== before.versionNumber
       ? `Deployment ${deployment} moves to v${now.versionNumber}: v${before.versionNumber} answers until the new instances are ready.`
       : `Deployment ${deployment} changed.`;
     try {

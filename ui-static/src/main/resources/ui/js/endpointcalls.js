@@ -49,10 +49,11 @@ export function mountTestPanel(panel, first, { keys } = {}) {
   /** Fills the editor with the target's example; `onlyIfUntouched` keeps what the reader wrote. */
   function fillExample(onlyIfUntouched) {
     const task = target()?.task;
-    const next = exampleText(task);
+    const next = exampleText(task, target());
     if (!onlyIfUntouched || body.value === example) body.value = next;
     example = next;
-    bodyHint.textContent = task ? `An example for ${task}; docs/deployments.md lists every request shape.`
+    bodyHint.textContent = task === 'prompt-flow' ? 'The flow\'s inputs; its outputs come back (docs/flows.md).'
+      : task ? `An example for ${task}; docs/deployments.md lists every request shape.`
       : 'The endpoint has no deployment to answer yet.';
   }
 

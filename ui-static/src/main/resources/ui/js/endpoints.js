@@ -38,7 +38,7 @@ export function mountEndpoints(root) {
       h('td', { class: 'endpoint-deployments' }, deployments.length === 0 ? h('span', { class: 'muted' }, 'None yet')
         : h('ul', { class: 'plain-list' }, deployments.map(d => h('li', { dataset: { deployment: d.name } },
           h('span', { class: 'deployment-name' }, d.name), ' ', deploymentStateBadge(d),
-          h('span', { class: 'muted small' }, ` ${d.modelName} v${d.versionNumber}`))))),
+          h('span', { class: 'muted small' }, d.flow ? ` flow ${d.flow.name} v${d.flow.version}` : ` ${d.modelName} v${d.versionNumber}`))))),
       h('td', { class: 'endpoint-traffic' }, trafficText(endpoint)),
       h('td', {}, endpoint.createdBy ?? '—'),
       h('td', {}, h('time', { datetime: endpoint.createdAt, title: formatDateTime(endpoint.createdAt) }, relativeTime(endpoint.createdAt))));

@@ -1,8 +1,9 @@
 // A prompt flow's page (#/flows/{name}): its definition (changed in place with the flow form, or deleted), "Run a row",
-// the "Bulk test" form and the flow's bulk tests (asked again while one is queued or running).
+// the "Bulk test" form, the flow's bulk tests (asked again while one is queued or running) and "Deploy".
 import { deleteFlow, getFlow, listBulkTests } from './api.js';
 import { bulkTestForm } from './bulktestform.js';
 import { confirmDialog, h, problemView, replaceChildren } from './dom.js';
+import { flowDeployForm } from './flowdeploy.js';
 import { flowForm } from './flowform.js';
 import { runRowForm } from './flowrun.js';
 import { meshModelIds } from './flows.js';
@@ -39,6 +40,7 @@ export function mountFlow(root, name, navigate) {
     const deleteButton = contributor ? h('button', { type: 'button', class: 'button danger', id: 'flow-delete' }, 'Delete') : null;
     const testsBox = h('div', { id: 'flow-bulk-tests' });
     const bulkBox = h('div', { id: 'flow-bulk-box' });
+    const deployBox = h('div', { id: 'flow-deploy-box' });
     editButton?.addEventListener('click', () => {
       editButton.hidden = true;
       const form = flowForm({ flow, models,
@@ -75,13 +77,20 @@ export function mountFlow(root, name, navigate) {
         contributor ? runRowForm(flow) : h('p', { class: 'muted', id: 'flow-run-role' }, 'Contributors run flows.')),
       h('section', { 'aria-labelledby': 'flow-bulk-heading' }, h('h2', { id: 'flow-bulk-heading' }, 'Bulk test'),
         contributor ? bulkBox : h('p', { class: 'muted', id: 'flow-bulk-role' }, 'Contributors start bulk tests.')),
-      h('section', { 'aria-labelledby': 'flow-tests-heading' }, h('h2', { id: 'flow-tests-heading' }, 'Bulk tests of this flow'), testsBox));
+      h('section', { 'aria-labelledby': 'flow-tests-heading' }, h('h2', { id: 'flow-tests-heading' }, 'Bulk tests of this flow'), testsBox),
+      h('section', { 'aria-labelledby': 'flow-deploy-heading' }, h('h2', { id: 'flow-deploy-heading' }, 'Deploy'),
+        contributor ? deployBox : h('p', { class: 'muted', id: 'flow-deploy-role' }, 'Contributors deploy flows.')));
     if (contributor) {
       replaceChildren(bulkBox, h('details', { id: 'flow-bulk-details' },
         h('summary', {}, 'Set up a bulk test'), h('div', { id: 'flow-bulk-form-box' }, h('p', { class: 'loading' }, 'Loading datasets…'))));
       bulkTestForm(flow, models, test => navigate(`/bulk-tests/${encodeURIComponent(test.id)}`)).then(form => {
         if (active) replaceChildren(bulkBox.querySelector('#flow-bulk-form-box'), form);
       }).catch(error => { if (active) replaceChildren(bulkBox, problemView(error)); });
+      replaceChildren(deployBox, h('details', { id: 'flow-deploy-details' },
+        h('summary', {}, 'Deploy as an online endpoint'), h('div', { id: 'flow-deploy-form-box' }, h('p', { class: 'loading' }, 'Loading endpoints…'))));
+      flowDeployForm(flow, navigate).then(form => {
+        if (active) replaceChildren(deployBox.querySelector('#flow-deploy-form-box'), form);
+      }).catch(error => { if (active) replaceChildren(deployBox, problemView(error)); });
     }
     watchTests(testsBox);
   }

@@ -70,6 +70,8 @@ function importHint(model) {
 
 function render(root, model, versions, registry, catalogHash, reload) {
   document.title = `${model.name} · ModelCat`;
+  // A model served by an LLM connection: no files here, so nothing to import, evaluate, fine-tune or deploy.
+  const hosted = model.source?.type === 'connection';
   // Sanitised nodes (markdown.js): the description's HTML is never parsed as HTML in the page.
   const description = h('div', { class: 'markdown', id: 'description' }, model.description?.trim()
     ? markdownFragment(model.description, { topHeadingLevel: 3 })
@@ -87,20 +89,22 @@ function render(root, model, versions, registry, catalogHash, reload) {
           statusBadge(model.status),
           model.latestVersion ? h('span', { class: 'badge' }, `v${model.latestVersion.versionNumber}`) : null),
         model.statusMessage ? h('p', { class: `status-message status-${model.status}` }, model.statusMessage) : null),
-      h('div', { class: 'actions' }, h('div', { class: 'action-buttons' }, importButton(model, reload),
-        jobButtons(model, versions ?? [], registry), deployButton(model, versions ?? [], registry)),
-      importHint(model),
-      jobHint(model, versions ?? [], registry),
-      deployHint(model, versions ?? [], registry))),
+      hosted ? h('div', { class: 'actions' }, h('div', { class: 'action-buttons' },
+        h('a', { class: 'button primary', id: 'use-in-flow', href: '#/flows' }, 'Use in a flow')))
+        : h('div', { class: 'actions' }, h('div', { class: 'action-buttons' }, importButton(model, reload),
+          jobButtons(model, versions ?? [], registry), deployButton(model, versions ?? [], registry)),
+        importHint(model),
+        jobHint(model, versions ?? [], registry),
+        deployHint(model, versions ?? [], registry))),
     h('div', { class: 'model-body' },
       h('div', { class: 'model-main' },
         h('section', { 'aria-labelledby': 'description-heading' },
           h('h2', { id: 'description-heading' }, 'Description'), description),
-        samplesSection(model.samples ?? []),
-        tryItSection(model, (versions ?? []).some(v => v.artifactUri), registry),
+        hosted ? hostedSection(model) : samplesSection(model.samples ?? []),
+        hosted ? null : tryItSection(model, (versions ?? []).some(v => v.artifactUri), registry),
         metricsSection(model, registry),
-        versionsSection(model, versions ?? []),
-        hubSection(model, versions ?? [])),
+        hosted ? null : versionsSection(model, versions ?? []),
+        hosted ? null : hubSection(model, versions ?? [])),
       h('aside', { class: 'model-side' }, detailsSection(model)))));
 }
 
@@ -118,14 +122,19 @@ function detailsSection(model) {
       row('Tags', h('div', { id: 'model-tags' }, list(model.tags, 'None'))),
       model.library ? row('Library', model.library) : null,
       model.architecture ? row('Architecture', h('code', {}, model.architecture)) : null,
-      row('Source', sourceView(model.source)),
+      row('Source', sourceView(model.source, model.hosted)),
       row('Versions', String(model.versionCount ?? 0)),
       row('Created', dateView(model.createdAt)),
       row('Updated', dateView(model.updatedAt))));
 }
 
-function sourceView(source) {
+function sourceView(source, hosted) {
   if (!source) return '—';
+  if (source.type === 'connection') {
+    const connection = hosted?.connection ?? source.repo?.split('/')[0];
+    return h('span', { id: 'hosted-source' }, hosted ? `${hosted.kind} via connection ` : 'LLM connection ',
+      h('code', {}, connection));
+  }
   if (source.type === 'huggingface' && source.repo) {
     const link = HUB_REPO.test(source.repo)
       ? h('a', { id: 'hub-link', href: HUB + source.repo.split('/').map(encodeURIComponent).join('/'),
@@ -140,6 +149,35 @@ function sourceView(source) {
       source.revision ? h('span', { class: 'muted' }, ' @ ', h('code', {}, source.revision.slice(0, 12))) : null);
   }
   return source.type === 'manual' ? 'Added by hand' : source.type;
+}
+
+/** How to call a hosted model: its name in the mesh and flows, a curl and an OpenAI SDK call, and its price. */
+function hostedSection(model) {
+  const name = model.hosted?.meshModel ?? model.source.repo;
+  const base = `${location.origin}/api/v1/llm/v1`;
+  const curl = `curl ${base}/chat/completions \\
+  -H "Authorization: Bearer $MODELCAT_TOKEN" -H "Content-Type: application/json" \\
+  -d '${JSON.stringify({ model: name, messages: [{ role: 'user', content: 'Hello!' }] })}'`;
+  const sdk = `from openai import OpenAI
+
+client = OpenAI(base_url="${base}", api_key="<a ModelCat API token>")
+reply = client.chat.completions.create(model="${name}",
+                                       messages=[{"role": "user", "content": "Hello!"}])
+print(reply.choices[0].message.content)`;
+  const price = model.hosted?.inputPerMillion != null
+    ? h('p', { id: 'hosted-price' }, 'Price: ', h('strong', {}, `$${model.hosted.inputPerMillion}`), ' per million input tokens, ',
+      h('strong', {}, `$${model.hosted.outputPerMillion}`), ' per million output tokens.')
+    : h('p', { id: 'hosted-price', class: 'muted' }, 'No price is set for this model on its connection.');
+  return h('section', { 'aria-labelledby': 'hosted-heading', id: 'hosted-use' },
+    h('h2', { id: 'hosted-heading' }, 'Use it'),
+    h('p', {}, 'A hosted model: ModelCat holds no files of it, so it cannot be deployed, evaluated or fine-tuned here. ',
+      'Choose it as a step\'s model in a ', h('a', { href: '#/flows' }, 'prompt flow'),
+      ' (and compare it in bulk tests), or call it through the LLM mesh as model ', h('code', { id: 'mesh-model' }, name), '.'),
+    price,
+    h('h3', {}, 'curl'),
+    h('pre', { class: 'code-block', id: 'hosted-curl' }, curl),
+    h('h3', {}, 'OpenAI SDK (Python)'),
+    h('pre', { class: 'code-block', id: 'hosted-sdk' }, sdk));
 }
 
 function samplesSection(samples) {
@@ -198,21 +236,26 @@ function metricsSection(model, registry) {
   const load = () => modelMetrics(model.id).then(rows => {
     rows = rows ?? [];
     if (rows.length === 0) {
-      replaceChildren(body, h('p', { class: 'muted', id: 'model-metrics-empty' },
-        'No metrics yet. Evaluate the model, or register a fine-tuning of it, to see its scores here.'));
+      replaceChildren(body, h('p', { class: 'muted', id: 'model-metrics-empty' }, model.source?.type === 'connection'
+        ? 'No metrics yet. Run a bulk test of a flow that uses this model to see its scores here.'
+        : 'No metrics yet. Evaluate the model, or register a fine-tuning of it, to see its scores here.'));
       return;
     }
-    // One row per job, with its metrics side by side.
+    // One row per job (and bulk-test variant), with its metrics side by side.
     const jobs = new Map();
     for (const row of rows) {
-      if (!jobs.has(row.jobId)) jobs.set(row.jobId, { ...row, values: {} });
-      jobs.get(row.jobId).values[row.name] = row.value;
+      const key = `${row.jobId} ${row.variant ?? ''}`;
+      if (!jobs.has(key)) jobs.set(key, { ...row, values: {} });
+      jobs.get(key).values[row.name] = row.value;
     }
     const names = [...new Set(rows.map(r => r.name))].sort();
+    const variants = rows.some(r => r.variant);
     replaceChildren(body, h('div', { class: 'table-scroll' }, h('table', { id: 'model-metrics-table' },
-      h('thead', {}, h('tr', {}, ['Version', 'Dataset', 'Task', ...names, 'Job', 'Compare'].map(t => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ['Version', ...(variants ? ['Variant'] : []), 'Dataset', 'Task', ...names, 'Job', 'Compare']
+        .map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, [...jobs.values()].map(j => h('tr', {},
         h('td', {}, j.versionNumber ? `v${j.versionNumber}` : '—'),
+        variants ? h('td', {}, j.variant ?? '—') : null,
         h('td', {}, j.datasetName ?? '—'),
         h('td', {}, j.task),
         names.map(n => h('td', { class: 'metric-value' }, formatMetric(j.values[n]))),

@@ -32,10 +32,10 @@ public abstract class CatalogTestBase implements TestPropertyProvider {
     JsonMapper json;
 
     @Inject
-    UserRepository users;
+    protected UserRepository users;
 
     @Inject
-    CredentialRepository credentials;
+    protected CredentialRepository credentials;
 
     /** Calls as test-admin, who may do everything; {@link #apiAs(Role)} for the other roles. */
     protected ApiClient api;

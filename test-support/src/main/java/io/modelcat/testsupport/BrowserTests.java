@@ -82,11 +82,12 @@ public final class BrowserTests {
 
     /**
      * Runs {@code node --test} on {@code target} (a folder of {@code ui-tests}) against {@code baseUrl},
-     * saving screenshots to {@code screenshots}; fails with the tests' output unless they all pass.
+     * saving screenshots to {@code screenshots}; fails with the tests' output unless they all pass. The files run one
+     * after another, whatever the machine's cores: they share one service, and some count what others make (cards).
      */
     public static void run(Path uiTests, String target, String baseUrl, Path screenshots, Map<String, String> env)
             throws IOException, InterruptedException {
-        ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=spec", target)
+        ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-concurrency=1", "--test-reporter=spec", target)
                 .directory(uiTests.toFile())
                 .redirectErrorStream(true);
         node.environment().put("MODELCAT_BASE_URL", baseUrl);

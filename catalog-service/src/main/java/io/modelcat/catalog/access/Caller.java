@@ -23,7 +23,9 @@ public record Caller(UUID userId, String username, Role role, Method method, Str
         /** The web UI's session cookie. */
         SESSION,
         /** A job-runner's runner token, on behalf of a running bulk-test job's submitter. */
-        RUNNER_FOR_JOB
+        RUNNER_FOR_JOB,
+        /** A flow deployment's call, its steps' LLM calls made as the person who created the deployment. */
+        FLOW_DEPLOYMENT
     }
 
     public boolean isAdmin() {

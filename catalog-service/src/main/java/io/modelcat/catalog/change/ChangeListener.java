@@ -7,6 +7,7 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.event.ApplicationStartupEvent;
 import io.modelcat.catalog.access.Authenticator;
+import io.modelcat.catalog.deploy.Gateway;
 import io.modelcat.catalog.model.ModelService;
 import io.modelcat.store.change.ChangeNotices;
 import jakarta.annotation.PreDestroy;
@@ -48,6 +49,8 @@ public class ChangeListener implements ApplicationEventListener<ApplicationStart
     /** Looked up by the thread: the meter registry creates this binder before the beans behind the caches exist. */
     private final Provider<Authenticator> authenticator;
     private final Provider<ModelService> models;
+    /** Its routes know which accounts flow deployments call LLMs as, and whether those are enabled. */
+    private final Provider<Gateway> gateway;
     private final String jdbcUrl;
     private final Properties properties = new Properties();
     private volatile boolean running = true;
@@ -56,11 +59,12 @@ public class ChangeListener implements ApplicationEventListener<ApplicationStart
     private Thread thread;
 
     public ChangeListener(Provider<Authenticator> authenticator, Provider<ModelService> models,
-                          @Value("${datasources.default.url}") String jdbcUrl,
+                          Provider<Gateway> gateway, @Value("${datasources.default.url}") String jdbcUrl,
                           @Value("${datasources.default.username:}") String user,
                           @Value("${datasources.default.password:}") String password) {
         this.authenticator = authenticator;
         this.models = models;
+        this.gateway = gateway;
         this.jdbcUrl = jdbcUrl;
         properties.setProperty("user", user);
         properties.setProperty("password", password);
@@ -143,6 +147,7 @@ public class ChangeListener implements ApplicationEventListener<ApplicationStart
             }
             if (channels.contains(ChangeNotices.ACCESS_CHANNEL)) {
                 authenticator.get().forgetAll();
+                gateway.get().forgetRoutes();
             }
             if (channels.contains(ChangeNotices.CARDS_CHANNEL)) {
                 models.get().cardsChanged();
@@ -152,6 +157,7 @@ public class ChangeListener implements ApplicationEventListener<ApplicationStart
 
     private void forgetEverything() {
         authenticator.get().forgetAll();
+        gateway.get().forgetRoutes();
         models.get().cardsChanged();
     }
 

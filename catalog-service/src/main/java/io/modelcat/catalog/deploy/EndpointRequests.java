@@ -32,17 +32,23 @@ public final class EndpointRequests {
             @Schema(description = "key (default): the endpoint's own two keys; token: personal API tokens") String authMode) {
     }
 
-    /** A new deployment in an endpoint. */
+    /** A new deployment in an endpoint: of a model version, or of a saved prompt flow. */
     @Serdeable
     @Schema(name = "CreateDeployment")
     public record CreateDeployment(
             @NotBlank @Pattern(regexp = NAME, message = NAME_RULE) String name,
-            @NotNull UUID modelId,
+            @Nullable @Schema(description = "the model to serve; give it or flow") UUID modelId,
+            @Nullable @Size(max = 63) @Schema(description = "a saved prompt flow to serve (docs/flows.md); give it or "
+                    + "modelId") String flow,
+            @Nullable @Schema(description = "flow deployments: the variant each step runs (a step not named runs its "
+                    + "first)") Map<String, String> variants,
             @Nullable @Min(1) @Schema(description = "default: the newest version") Integer versionNumber,
             @Nullable @Min(1) @Max(8) @Schema(description = "default 1") Integer instanceCount,
             @Nullable @Pattern(regexp = "cpu|gpu", message = "must be cpu or gpu") @Schema(description = "default cpu") String device,
-            @Nullable @Min(1) @Max(256) @Schema(description = "default 4; beyond it callers get 429") Integer maxConcurrentRequestsPerInstance,
-            @Nullable @Min(100) @Max(300_000) @Schema(description = "default 5000; beyond it callers get 504") Integer requestTimeoutMs,
+            @Nullable @Min(1) @Max(256) @Schema(description = "default 4 (a flow's: 16, in each catalog service); beyond "
+                    + "it callers get 429") Integer maxConcurrentRequestsPerInstance,
+            @Nullable @Min(100) @Max(300_000) @Schema(description = "default 5000 (a flow's: 60000); beyond it callers get "
+                    + "504") Integer requestTimeoutMs,
             @Nullable @Min(1) @Max(64) @Schema(description = "dynamic batching: most inputs an instance runs at once "
                     + "(default 8)") Integer maxBatchSize,
             @Nullable @Min(0) @Max(1000) @Schema(description = "dynamic batching: most milliseconds the first call waits "
@@ -55,6 +61,10 @@ public final class EndpointRequests {
     public record UpdateDeployment(
             @Nullable @Min(1) @Schema(description = "another version of the same model: its instances replace the "
                     + "current ones once they are ready, without a gap") Integer versionNumber,
+            @Nullable @Schema(description = "flow deployments: true serves the flow as it is saved now (its newest "
+                    + "version) from the next call on") Boolean redeployFlow,
+            @Nullable @Schema(description = "flow deployments: the variant each step runs, replacing the choice made "
+                    + "before") Map<String, String> variants,
             @Nullable @Min(1) @Max(8) Integer instanceCount,
             @Nullable @Min(1) @Max(256) Integer maxConcurrentRequestsPerInstance,
             @Nullable @Min(100) @Max(300_000) Integer requestTimeoutMs,

@@ -21,7 +21,10 @@ import io.modelcat.store.deploy.DeploymentTraffic;
 import io.modelcat.store.deploy.DeploymentLogs;
 import io.modelcat.store.deploy.Deployments;
 import io.modelcat.store.deploy.Endpoints;
+import io.modelcat.store.flow.PromptFlows;
+import io.modelcat.jobs.flow.Flow;
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -48,16 +51,21 @@ public class EndpointService {
     private static final List<Task> SERVED = Task.running(JobKind.PREDICT).stream().filter(ScoreShapes::serves).toList();
     /** A new deployment's limits where its request names none (docs/deployments.md). */
     static final Deployments.Limits DEFAULT_LIMITS = new Deployments.Limits(4, 5000, 8, 2);
+    /** A new flow deployment's (docs/flows.md): its calls wait on LLMs, one after another per step. */
+    static final Deployments.Limits DEFAULT_FLOW_LIMITS = new Deployments.Limits(16, 60_000, 1, 0);
 
     private final Database db;
     private final Gateway gateway;
     private final AuditLog audit;
     private final JobInputs inputs;
     private final SecretCipher cipher;
+    /** Late: the flow package's checks reach the LLM connections, which reach endpoints. */
+    private final Provider<FlowServing> flows;
 
-    public EndpointService(Database db, Gateway gateway, AuditLog audit, JobInputs inputs,
+    public EndpointService(Database db, Gateway gateway, AuditLog audit, JobInputs inputs, Provider<FlowServing> flows,
                            @Nullable @Value("${modelcat.secret-key:}") String secretKey) {
         this.db = db;
+        this.flows = flows;
         this.gateway = gateway;
         this.audit = audit;
         this.inputs = inputs;
@@ -259,26 +267,24 @@ public class EndpointService {
 
     public EndpointView.Deployment createDeployment(String endpointName, EndpointRequests.CreateDeployment request,
                                                     String baseUrl, Caller by) {
-        List<FieldError> errors = new ArrayList<>();
-        JobInputs.Target target = inputs.target(request.modelId(), request.versionNumber(), errors);
-        if (!errors.isEmpty()) {
-            throw new InvalidFieldException(errors);
+        if ((request.modelId() == null) == (request.flow() == null)) {
+            String both = request.modelId() == null ? "is required: give modelId (a model to serve) or flow (a saved "
+                    + "prompt flow to serve)" : "give modelId or flow, not both";
+            throw new InvalidFieldException(List.of(new FieldError("modelId", both), new FieldError("flow", both)));
         }
-        String artifact = JobInputs.artifactUri(target.model(), target.version());
-        Task task = Task.fromWireName(target.model().task()).filter(SERVED::contains).orElseThrow(() ->
-                new InvalidFieldException("modelId", "model '" + target.model().name() + "' is for "
-                        + target.model().task() + ", which cannot be deployed yet; deployments serve "
-                        + SERVED.stream().map(Task::wireName).collect(Collectors.joining(", "))));
+        NewServed served = request.flow() != null ? flowToServe(request) : modelToServe(request);
         write(c -> {
             Endpoints.EndpointRow row = Endpoints.lock(c, endpointName).orElseThrow(() -> noEndpoint(endpointName));
+            List<Deployments.DeploymentRow> others = Deployments.ofEndpoints(c, List.of(row.id()));
+            if (others.stream().anyMatch(d -> d.servesFlow() != (served.flow() != null))) {
+                throw new ConflictException("endpoint '" + endpointName + "' serves " + (served.flow() != null
+                        ? "models" : "prompt flows") + "; its callers send one request shape, so a "
+                        + (served.flow() != null ? "flow" : "model") + " goes into an endpoint of its own");
+            }
             boolean made = Deployments.insert(c, new Deployments.NewDeployment(UUID.randomUUID(), row.id(),
-                    request.name(), target.model().id(), target.version().id(), task.wireName(), artifact,
+                    request.name(), served.modelId(), served.versionId(), served.task(), served.artifact(),
                     request.instanceCount() == null ? 1 : request.instanceCount(),
-                    request.device() == null ? "cpu" : request.device(),
-                    new Deployments.Limits(or(request.maxConcurrentRequestsPerInstance(), DEFAULT_LIMITS.maxConcurrent()),
-                            or(request.requestTimeoutMs(), DEFAULT_LIMITS.requestTimeoutMs()),
-                            or(request.maxBatchSize(), DEFAULT_LIMITS.maxBatchSize()),
-                            or(request.maxBatchDelayMs(), DEFAULT_LIMITS.maxBatchDelayMs())), by.userId()));
+                    request.device() == null ? "cpu" : request.device(), served.limits(), by.userId(), served.flow()));
             if (!made) {
                 throw new ConflictException("endpoint '" + endpointName + "' has a deployment called '"
                         + request.name() + "' already");
@@ -289,46 +295,157 @@ public class EndpointService {
             Endpoints.setTraffic(c, row.id(), traffic);
             return null;
         });
-        audit.record(by.did("deployment.create", "endpoint", endpointName, Map.of("deployment", request.name(),
-                "modelId", target.model().id().toString(), "versionNumber", target.version().versionNumber())));
+        audit.record(by.did("deployment.create", "endpoint", endpointName, served.flow() == null
+                ? Map.of("deployment", request.name(), "modelId", served.modelId().toString(), "versionNumber",
+                served.versionNumber())
+                : Map.of("deployment", request.name(), "flow", served.flow().name(), "flowVersion",
+                served.flow().version(), "variants", served.flow().variants())));
         return deployment(endpointName, request.name(), baseUrl);
+    }
+
+    /** What a new deployment serves: a model version ({@code flow} null) or a prompt flow, and its limits. */
+    private record NewServed(UUID modelId, UUID versionId, int versionNumber, String task, String artifact,
+                             Deployments.FlowServed flow, Deployments.Limits limits) {
+    }
+
+    private NewServed modelToServe(EndpointRequests.CreateDeployment request) {
+        List<FieldError> errors = new ArrayList<>();
+        if (request.variants() != null) {
+            errors.add(new FieldError("variants", "is for flow deployments; leave it out with modelId"));
+        }
+        JobInputs.Target target = inputs.target(request.modelId(), request.versionNumber(), errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidFieldException(errors);
+        }
+        String artifact = JobInputs.artifactUri(target.model(), target.version());
+        Task task = Task.fromWireName(target.model().task()).filter(SERVED::contains).orElseThrow(() ->
+                new InvalidFieldException("modelId", "model '" + target.model().name() + "' is for "
+                        + target.model().task() + ", which cannot be deployed yet; deployments serve "
+                        + SERVED.stream().map(Task::wireName).collect(Collectors.joining(", "))));
+        return new NewServed(target.model().id(), target.version().id(), target.version().versionNumber(),
+                task.wireName(), artifact, null,
+                new Deployments.Limits(or(request.maxConcurrentRequestsPerInstance(), DEFAULT_LIMITS.maxConcurrent()),
+                        or(request.requestTimeoutMs(), DEFAULT_LIMITS.requestTimeoutMs()),
+                        or(request.maxBatchSize(), DEFAULT_LIMITS.maxBatchSize()),
+                        or(request.maxBatchDelayMs(), DEFAULT_LIMITS.maxBatchDelayMs())));
+    }
+
+    private NewServed flowToServe(EndpointRequests.CreateDeployment request) {
+        List<FieldError> errors = new ArrayList<>();
+        modelSettingsLeftOut(errors, Map.of("versionNumber", request.versionNumber() != null, "instanceCount",
+                request.instanceCount() != null, "device", request.device() != null, "maxBatchSize",
+                request.maxBatchSize() != null, "maxBatchDelayMs", request.maxBatchDelayMs() != null));
+        Deployments.FlowServed flow = db.read(c -> PromptFlows.byName(c, request.flow()))
+                .map(row -> new Deployments.FlowServed(row.name(), row.version(), row.flow(),
+                        request.variants() == null ? Map.of() : request.variants()))
+                .orElse(null);
+        if (flow == null) {
+            errors.add(new FieldError("flow", "no flow is called '" + request.flow() + "' (GET /api/v1/flows lists "
+                    + "them)"));
+        } else {
+            errors.addAll(servable(flow));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidFieldException(errors);
+        }
+        return new NewServed(null, null, 0, Deployments.FLOW_TASK, null, flow, new Deployments.Limits(
+                or(request.maxConcurrentRequestsPerInstance(), DEFAULT_FLOW_LIMITS.maxConcurrent()),
+                or(request.requestTimeoutMs(), DEFAULT_FLOW_LIMITS.requestTimeoutMs()),
+                DEFAULT_FLOW_LIMITS.maxBatchSize(), DEFAULT_FLOW_LIMITS.maxBatchDelayMs()));
+    }
+
+    /** The errors of a flow to serve: variants it does not have, models that no connection allows now. */
+    private List<FieldError> servable(Deployments.FlowServed flow) {
+        List<FieldError> errors = new ArrayList<>(flow.definition().variantProblems(flow.variants(), "variants.")
+                .stream().map(e -> new FieldError(e.field(), e.message())).toList());
+        errors.addAll(flows.get().problems(flow.definition(), "flow"));
+        return errors;
+    }
+
+    /** Errors for the settings given that only a model deployment has (its instances, on runners). */
+    private static void modelSettingsLeftOut(List<FieldError> errors, Map<String, Boolean> given) {
+        given.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).sorted().forEach(field ->
+                errors.add(new FieldError(field, "is for model deployments; a flow deployment runs in the catalog "
+                        + "service, on no runner's instances")));
     }
 
     /**
      * Changes a deployment: another version of its model (placed and loaded beside the current instances, which
-     * keep answering until the new ones are ready), its number of instances, or its limits.
+     * keep answering until the new ones are ready), its number of instances, or its limits; a flow deployment's
+     * flow version (the one saved now), its variants, or its limits.
      */
     public EndpointView.Deployment updateDeployment(String endpointName, String deploymentName,
                                                     EndpointRequests.UpdateDeployment request, String baseUrl,
                                                     Caller by) {
         Deployments.DeploymentRow current = db.read(c -> deploymentRow(c, endpoint(c, endpointName), deploymentName));
-        String artifact = current.artifactUri();
-        UUID version = current.modelVersionId();
-        int versionNumber = current.versionNumber();
-        if (request.versionNumber() != null && request.versionNumber() != current.versionNumber()) {
-            List<FieldError> errors = new ArrayList<>();
-            JobInputs.Target target = inputs.target(current.modelId(), request.versionNumber(), errors);
-            if (!errors.isEmpty()) {
-                throw new InvalidFieldException(errors);
-            }
-            artifact = JobInputs.artifactUri(target.model(), target.version());
-            version = target.version().id();
-            versionNumber = target.version().versionNumber();
-        }
         Deployments.Limits was = current.limits();
-        Deployments.Change change = new Deployments.Change(version, artifact, or(request.instanceCount(),
-                current.instanceCount()), new Deployments.Limits(
+        Deployments.Limits limits = new Deployments.Limits(
                 or(request.maxConcurrentRequestsPerInstance(), was.maxConcurrent()),
                 or(request.requestTimeoutMs(), was.requestTimeoutMs()), or(request.maxBatchSize(), was.maxBatchSize()),
-                or(request.maxBatchDelayMs(), was.maxBatchDelayMs())));
+                or(request.maxBatchDelayMs(), was.maxBatchDelayMs()));
+        Deployments.Change change = current.servesFlow() ? flowChange(current, request, limits)
+                : modelChange(current, request, limits);
         write(c -> {
             Endpoints.EndpointRow row = Endpoints.lock(c, endpointName).orElseThrow(() -> noEndpoint(endpointName));
             Deployments.update(c, deploymentRow(c, row, deploymentName).id(), change);
             return null;
         });
-        audit.record(by.did("deployment.update", "endpoint", endpointName, Map.of("deployment", deploymentName,
-                "versionNumber", versionNumber, "instanceCount", change.instanceCount())));
+        audit.record(by.did("deployment.update", "endpoint", endpointName, change.flow() == null
+                ? Map.of("deployment", deploymentName, "versionNumber", request.versionNumber() != null
+                ? request.versionNumber() : current.versionNumber(), "instanceCount", change.instanceCount())
+                : Map.of("deployment", deploymentName, "flowVersion", change.flow().version(), "variants",
+                change.flow().variants())));
         return deployment(endpointName, deploymentName, baseUrl);
+    }
+
+    private Deployments.Change modelChange(Deployments.DeploymentRow current, EndpointRequests.UpdateDeployment request,
+                                           Deployments.Limits limits) {
+        List<FieldError> errors = new ArrayList<>();
+        if (request.redeployFlow() != null) {
+            errors.add(new FieldError("redeployFlow", "is for flow deployments; '" + current.name() + "' serves a model"));
+        }
+        if (request.variants() != null) {
+            errors.add(new FieldError("variants", "is for flow deployments; '" + current.name() + "' serves a model"));
+        }
+        String artifact = current.artifactUri();
+        UUID version = current.modelVersionId();
+        if (request.versionNumber() != null && request.versionNumber() != current.versionNumber()) {
+            JobInputs.Target target = inputs.target(current.modelId(), request.versionNumber(), errors);
+            if (errors.isEmpty()) {
+                artifact = JobInputs.artifactUri(target.model(), target.version());
+                version = target.version().id();
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidFieldException(errors);
+        }
+        return new Deployments.Change(version, artifact, or(request.instanceCount(), current.instanceCount()), limits,
+                null);
+    }
+
+    private Deployments.Change flowChange(Deployments.DeploymentRow current, EndpointRequests.UpdateDeployment request,
+                                          Deployments.Limits limits) {
+        List<FieldError> errors = new ArrayList<>();
+        modelSettingsLeftOut(errors, Map.of("versionNumber", request.versionNumber() != null, "instanceCount",
+                request.instanceCount() != null, "maxBatchSize", request.maxBatchSize() != null, "maxBatchDelayMs",
+                request.maxBatchDelayMs() != null));
+        Deployments.FlowServed flow = current.flow();
+        if (Boolean.TRUE.equals(request.redeployFlow())) {
+            String name = flow.name();
+            PromptFlows.FlowRow saved = db.read(c -> PromptFlows.byName(c, name)).orElseThrow();
+            flow = new Deployments.FlowServed(saved.name(), saved.version(), saved.flow(), flow.variants());
+        }
+        if (request.variants() != null) {
+            flow = new Deployments.FlowServed(flow.name(), flow.version(), flow.definition(), request.variants());
+        }
+        if (!flow.equals(current.flow())) {
+            errors.addAll(servable(flow));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidFieldException(errors);
+        }
+        return new Deployments.Change(null, null, current.instanceCount(), new Deployments.Limits(limits.maxConcurrent(),
+                limits.requestTimeoutMs(), current.limits().maxBatchSize(), current.limits().maxBatchDelayMs()), flow);
     }
 
     public void deleteDeployment(String endpointName, String deploymentName, Caller by) {
@@ -444,6 +561,9 @@ public class EndpointService {
 
     private static EndpointView.Deployment deploymentView(Deployments.DeploymentRow d,
                                                           List<Deployments.InstanceRow> instances) {
+        if (d.servesFlow()) {
+            return flowDeploymentView(d);
+        }
         List<Deployments.InstanceRow> current = instances.stream()
                 .filter(i -> i.modelVersionId().equals(d.modelVersionId())).toList();
         long ready = current.stream().filter(Deployments.InstanceRow::ready).count();
@@ -466,10 +586,26 @@ public class EndpointService {
                 reason += "; the instances of the previous version answer until then";
             }
         }
-        return new EndpointView.Deployment(d.name(), d.modelId(), d.modelName(), d.versionNumber(), d.task(),
+        return new EndpointView.Deployment(d.name(), d.modelId(), d.modelName(), d.versionNumber(), d.task(), null,
                 d.instanceCount(), d.deviceKind(), d.maxConcurrent(), d.requestTimeoutMs(), d.limits().maxBatchSize(),
                 d.limits().maxBatchDelayMs(), state, reason,
                 d.createdAt(), d.updatedAt(), instances.stream().map(i -> new EndpointView.Instance(i.id(),
                         i.workerHost(), i.versionNumber(), i.state(), i.reason())).toList());
+    }
+
+    /** A flow deployment: ready at once (the catalog service runs it), unless its creator can no longer call LLMs. */
+    private static EndpointView.Deployment flowDeploymentView(Deployments.DeploymentRow d) {
+        Deployments.Owner owner = d.owner();
+        String unusable = owner == null ? "its creator's account is gone" : owner.disabled()
+                ? "its creator's account (" + owner.username() + ") is disabled"
+                : "viewer".equals(owner.role()) ? "its creator (" + owner.username() + ") is a viewer now" : null;
+        Deployments.FlowServed f = d.flow();
+        return new EndpointView.Deployment(d.name(), null, null, null, d.task(),
+                new EndpointView.FlowServed(f.name(), f.version(), f.definition().inputs(), f.variants(),
+                        owner == null ? null : owner.username()),
+                d.instanceCount(), "cpu", d.maxConcurrent(), d.requestTimeoutMs(), d.limits().maxBatchSize(),
+                d.limits().maxBatchDelayMs(), unusable == null ? "ready" : "failed", unusable == null ? null : unusable
+                + ": a flow deployment calls LLMs as its creator; deploy the flow again as a contributor",
+                d.createdAt(), d.updatedAt(), List.of());
     }
 }

@@ -20,16 +20,30 @@ public record EndpointView(String name, String description, String authMode, Str
                            Map<String, Integer> mirror, @Nullable String createdBy, Instant createdAt,
                            Instant updatedAt, List<Deployment> deployments) {
 
-    /** A deployment: its model version, settings and state. */
+    /** A deployment: its model version or prompt flow, settings and state. */
     @Serdeable
     @Schema(name = "Deployment")
-    public record Deployment(String name, UUID modelId, String modelName, int versionNumber, String task,
+    public record Deployment(String name, @Nullable UUID modelId, @Nullable String modelName,
+                             @Nullable Integer versionNumber,
+                             @Schema(description = "the model's task, or prompt-flow") String task,
+                             @Nullable @Schema(description = "what a flow deployment serves; absent for a model's")
+                             FlowServed flow,
                              int instanceCount, String device, int maxConcurrentRequestsPerInstance,
                              int requestTimeoutMs, int maxBatchSize, int maxBatchDelayMs,
                              @Schema(description = "creating, ready, updating (instances of a new version are "
                                      + "loading while the old ones answer) or failed") String state,
                              @Nullable @Schema(description = "why it is not ready") String reason,
                              Instant createdAt, Instant updatedAt, List<Instance> instances) {
+    }
+
+    /** The prompt flow a flow deployment serves (docs/flows.md, "Deploying a flow"). */
+    @Serdeable
+    @Schema(name = "DeployedFlow")
+    public record FlowServed(String name, @Schema(description = "the flow's version it serves") int version,
+                             @Schema(description = "what a call sends, as a JSON object") List<String> inputs,
+                             @Schema(description = "the variant each step runs (a step not named runs its first)")
+                             Map<String, String> variants,
+                             @Nullable @Schema(description = "whose LLM calls its steps are (its creator)") String runsAs) {
     }
 
     /** An instance of a deployment on a runner. */

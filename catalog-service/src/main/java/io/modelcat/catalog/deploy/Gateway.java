@@ -2,6 +2,7 @@ package io.modelcat.catalog.deploy;
 
 import io.micronaut.context.annotation.Value;
 import io.modelcat.catalog.access.Authenticator;
+import io.modelcat.catalog.access.Role;
 import io.modelcat.credentials.IssuedToken;
 import io.modelcat.jobs.serve.ServeEvent;
 import io.modelcat.jobs.serve.ServeRequest;
@@ -12,6 +13,7 @@ import io.modelcat.store.Database;
 import io.modelcat.store.deploy.Deployments;
 import io.modelcat.store.deploy.Endpoints;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -38,9 +40,15 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -50,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * The gateway of online endpoints: finds the endpoint, checks the caller's key or token, picks a
  * deployment by the traffic map (or the one the caller pins), and forwards to the ready instance with
  * the fewest requests outstanding from this service, trying another instance when a runner cannot be
- * reached. Everything it routes by is read from PostgreSQL, so every catalog service routes alike.
+ * reached. A flow deployment's calls are run here instead, by {@link FlowServing}, within the same limits. Everything
+ * it routes by is read from PostgreSQL, so every catalog service routes alike.
  */
 @Singleton
 public class Gateway {
@@ -72,6 +81,14 @@ public class Gateway {
     private final Map<UUID, Rotation> mirrorRotations = new ConcurrentHashMap<>();
     private final TrafficRecorder traffic;
     private final EndpointMeters meters;
+    /** Late: the flow package's runner reaches the LLM mesh, whose connections reach endpoints. */
+    private final Provider<FlowServing> flows;
+    /** Where flow deployments' calls run, so that a call past its request timeout can be given up. */
+    private final ExecutorService flowCalls = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "flow-deployment");
+        t.setDaemon(true);
+        return t;
+    });
     /**
      * Routes read in the last {@link #routeTtl}, by endpoint name ({@code name:}) and by key hash ({@code key:}): a
      * call reads none from the database while its route is fresh. Changes made through this service clear it; those
@@ -89,9 +106,11 @@ public class Gateway {
             }, new ThreadPoolExecutor.DiscardPolicy());
 
     public Gateway(Database db, Authenticator authenticator, TrafficRecorder traffic, EndpointMeters meters,
+                   Provider<FlowServing> flows,
                    @Value("${modelcat.deploy.connect-timeout:2s}") Duration connectTimeout,
                    @Value("${modelcat.deploy.route-cache:1s}") Duration routeTtl) {
         this.db = db;
+        this.flows = flows;
         this.routeTtl = routeTtl;
         this.traffic = traffic;
         this.meters = meters;
@@ -308,6 +327,15 @@ public class Gateway {
      * another deployment by the traffic map: in the background, its answer dropped, its failures only counted.
      */
     public void mirror(Chosen live, ServeRequest request) {
+        mirrorWith(live, copy -> forward(copy, request, sending(copy.deployment())));
+    }
+
+    /** Copies a flow deployment's call to the endpoint's mirror deployment, as {@link #mirror} does a model's. */
+    public void mirrorFlow(Chosen live, Map<String, String> inputs, String remoteAddr) {
+        mirrorWith(live, copy -> answerFlow(copy, inputs, remoteAddr));
+    }
+
+    private void mirrorWith(Chosen live, Consumer<Chosen> send) {
         Map<String, Integer> mirror = live.route().endpoint().mirror();
         if (mirror.isEmpty()) {
             return;
@@ -323,13 +351,81 @@ public class Gateway {
         mirrors.execute(() -> {
             long started = System.nanoTime();
             try {
-                forward(copy, request, sending(copy.deployment()));
+                send.accept(copy);
             } catch (GatewayException e) {
                 LOG.debug("Mirrored call to {} failed: {}", copy.deployment().name(), e.getMessage());
             } finally {
                 count(copy, TrafficRecorder.Outcome.MIRRORED, started);
             }
         });
+    }
+
+    /**
+     * Runs a call's inputs through the prompt flow the chosen deployment serves and returns what it gave, counting it
+     * in the deployment's traffic: at most the deployment's concurrency limit at once in this service (beyond it, 429),
+     * each within its request timeout (beyond it, 504), its steps' LLM calls made as the deployment's creator. A step
+     * that failed is a 502 naming it, or the mesh's own 429 (with Retry-After) when its rate limit refused the call.
+     */
+    public FlowServing.Answer runFlow(Chosen chosen, Map<String, String> inputs, String remoteAddr) {
+        long started = System.nanoTime();
+        try {
+            FlowServing.Answer answer = answerFlow(chosen, inputs, remoteAddr);
+            count(chosen, TrafficRecorder.Outcome.ANSWERED, started);
+            return answer;
+        } catch (GatewayException e) {
+            count(chosen, outcome(e), started);
+            throw e;
+        }
+    }
+
+    private FlowServing.Answer answerFlow(Chosen chosen, Map<String, String> inputs, String remoteAddr) {
+        Deployments.DeploymentRow d = chosen.deployment();
+        Deployments.Owner owner = d.owner();
+        if (owner == null || owner.disabled() || Role.VIEWER.name().equalsIgnoreCase(owner.role())) {
+            throw new GatewayException(GatewayException.Status.UNAVAILABLE, "deployment '" + d.name() + "' runs its "
+                    + "flow's LLM calls as the person who created it, whose account is "
+                    + (owner == null ? "gone" : owner.disabled() ? "disabled" : "a viewer now")
+                    + "; a contributor deploys the flow again (a new deployment) to serve it");
+        }
+        AtomicInteger busy = outstanding.computeIfAbsent(d.id(), id -> new AtomicInteger());
+        if (busy.incrementAndGet() > d.maxConcurrent()) {
+            busy.decrementAndGet();
+            throw new GatewayException(GatewayException.Status.TOO_MANY_REQUESTS, "deployment '" + d.name()
+                    + "' is answering as many requests as it may (" + d.maxConcurrent() + "); retry shortly", RETRY_SOON);
+        }
+        Future<FlowServing.Answer> running;
+        try {
+            running = flowCalls.submit(() -> flows.get().run(d.flow(), owner, inputs, remoteAddr));
+        } catch (RuntimeException e) {
+            busy.decrementAndGet();
+            throw e;
+        }
+        FlowServing.Answer answer;
+        try {
+            answer = running.get(d.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            running.cancel(true);
+            throw new GatewayException(GatewayException.Status.TIMEOUT, "deployment '" + d.name() + "' did not answer "
+                    + "within its request timeout of " + d.requestTimeoutMs() + " ms (its flow's steps were still running)");
+        } catch (ExecutionException e) {
+            LOG.error("Flow deployment {} failed", d.name(), e.getCause());
+            throw new GatewayException(GatewayException.Status.BAD_GATEWAY, "deployment '" + d.name() + "' failed to run "
+                    + "its flow: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            running.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new GatewayException(GatewayException.Status.UNAVAILABLE, "the gateway is stopping", RETRY_SOON);
+        } finally {
+            busy.decrementAndGet();
+        }
+        if (answer.row().failed()) {
+            String why = "deployment '" + d.name() + "' (flow '" + d.flow().name() + "' v" + d.flow().version()
+                    + ") failed at " + answer.row().error();
+            throw answer.failedStatus() == 429
+                    ? new GatewayException(GatewayException.Status.TOO_MANY_REQUESTS, why, RETRY_SOON)
+                    : new GatewayException(GatewayException.Status.BAD_GATEWAY, why);
+        }
+        return answer;
     }
 
     /** Counts a call in the deployment's traffic (the API's metrics) and in the endpoint meters (Prometheus). */
@@ -547,5 +643,6 @@ public class Gateway {
     @PreDestroy
     void close() {
         mirrors.shutdownNow();
+        flowCalls.shutdownNow();
     }
 }

@@ -11,10 +11,10 @@ import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.catalog.problem.NotFoundException;
 import io.modelcat.jobs.flow.Flow;
 import io.modelcat.jobs.flow.FlowExecution;
-import io.modelcat.jobs.flow.FlowStep;
 import io.modelcat.jobs.flow.StepVariant;
 import io.modelcat.jobs.spec.SpecError;
 import io.modelcat.store.Database;
+import io.modelcat.store.deploy.Deployments;
 import io.modelcat.store.flow.PromptFlows;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -89,7 +89,15 @@ public class FlowService {
     }
 
     public void delete(String name, Caller by) {
-        if (!db.write(c -> PromptFlows.delete(c, name))) {
+        boolean deleted = db.write(c -> {
+            List<String> serving = Deployments.servingFlow(c, name);
+            if (!serving.isEmpty()) {
+                throw new ConflictException("flow '" + name + "' is deployed (" + String.join(", ", serving)
+                        + "); delete those deployments before the flow");
+            }
+            return PromptFlows.delete(c, name);
+        });
+        if (!deleted) {
             throw new NotFoundException("no flow is called '" + name + "'");
         }
         audit.record(by.did("flow.delete", "flow", name, Map.of()));
@@ -105,16 +113,7 @@ public class FlowService {
                 "inputs." + i, "is required: the flow's inputs are " + String.join(", ", flow.inputs()))));
         inputs.keySet().stream().filter(i -> !flow.inputs().contains(i)).forEach(i -> errors.add(new FieldError(
                 "inputs." + i, "is not an input of the flow; its inputs are " + String.join(", ", flow.inputs()))));
-        variants.forEach((step, variant) -> {
-            FlowStep found = flow.step(step).orElse(null);
-            if (found == null) {
-                errors.add(new FieldError("variants." + step, "is not a step of the flow"));
-            } else if (found.variant(variant).isEmpty()) {
-                errors.add(new FieldError("variants." + step, "step '" + step + "' has no variant '" + variant
-                        + "'; its variants are " + found.variants().stream().map(StepVariant::name)
-                        .collect(Collectors.joining(", "))));
-            }
-        });
+        errors.addAll(fieldErrors(flow.variantProblems(variants, "variants.")));
         if (!errors.isEmpty()) {
             throw new InvalidFieldException(errors);
         }
@@ -134,14 +133,19 @@ public class FlowService {
     }
 
     /** Each variant's model that no connection allows, as errors on its field. */
-    private List<FieldError> unknownModels(Flow flow) {
+    List<FieldError> unknownModels(Flow flow) {
+        return unknownModels(flow, "");
+    }
+
+    /** Each variant's model that no connection allows, as errors on its field under {@code prefix}. */
+    List<FieldError> unknownModels(Flow flow, String prefix) {
         Map<String, ConnectionView> byName = connections.list().items().stream()
                 .collect(Collectors.toMap(ConnectionView::name, c -> c));
         List<FieldError> errors = new ArrayList<>();
         for (int s = 0; s < flow.steps().size(); s++) {
             List<StepVariant> variants = flow.steps().get(s).variants();
             for (int v = 0; v < variants.size(); v++) {
-                String field = "steps[" + s + "].variants[" + v + "].model";
+                String field = prefix + "steps[" + s + "].variants[" + v + "].model";
                 modelProblem(variants.get(v).model(), byName).ifPresent(m -> errors.add(new FieldError(field, m)));
             }
         }

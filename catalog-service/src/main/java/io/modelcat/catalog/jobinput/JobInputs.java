@@ -76,6 +76,10 @@ public class JobInputs {
 
     /** The chosen version's files, or a 409: a job cannot run a model that was never imported. */
     public static String artifactUri(ModelCard model, ModelVersion version) {
+        if (model.isHosted()) {
+            throw new ConflictException("model " + model.id() + " (" + model.source().repo() + ") is served by an LLM "
+                    + "connection and has no files here: call it through the LLM mesh, or use it in a prompt flow");
+        }
         if (version == null || version.artifactUri() == null || version.artifactUri().isBlank()) {
             String which = version == null ? "" : " (version " + version.versionNumber() + " has no files)";
             throw new ConflictException("model " + model.id() + " (" + model.name()

@@ -7,6 +7,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.audit.AuditLog;
 import io.modelcat.catalog.deploy.EndpointService;
+import io.modelcat.catalog.model.ModelService;
 import io.modelcat.catalog.problem.CatalogException;
 import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.InvalidFieldException;
@@ -31,7 +32,8 @@ import java.util.Set;
 
 /**
  * LLM connections (docs/llm.md): admins create, change, test and remove them; their API keys are kept in the
- * encrypted secret table under {@code llm-connection-<name>} and never read back through the API.
+ * encrypted secret table under {@code llm-connection-<name>} and never read back through the API. Each write keeps the
+ * connection's model cards in step ({@link HostedModelCards}) in its own transaction.
  */
 @Singleton
 public class ConnectionService {
@@ -50,18 +52,21 @@ public class ConnectionService {
     private final SecretStore secrets;
     private final ProviderClient client;
     private final EndpointService endpoints;
+    private final ModelService models;
     private final Provider<EmbeddedServer> server;
     private final GoogleServiceAccounts serviceAccounts;
     private final String loopbackUrl;
 
     public ConnectionService(Database db, AuditLog audit, ProviderClient client, EndpointService endpoints,
-                             Provider<EmbeddedServer> server, GoogleServiceAccounts serviceAccounts,
+                             ModelService models, Provider<EmbeddedServer> server,
+                             GoogleServiceAccounts serviceAccounts,
                              @Nullable @Value("${modelcat.secret-key:}") String key,
                              @Nullable @Value("${modelcat.llm.loopback-url:}") String loopbackUrl) {
         this.db = db;
         this.audit = audit;
         this.client = client;
         this.endpoints = endpoints;
+        this.models = models;
         this.server = server;
         this.serviceAccounts = serviceAccounts;
         this.secrets = new SecretStore(key == null || key.isBlank() ? null : SecretCipher.of(key.trim()));
@@ -96,6 +101,7 @@ public class ConnectionService {
             if (!LlmConnections.insert(c, request.name(), settings, by.username())) {
                 throw new ConflictException("a connection is already called '" + request.name() + "'");
             }
+            HostedModelCards.sync(c, request.name(), settings);
             if (request.apiKey() != null && !request.apiKey().isBlank()) {
                 secrets.put(c, SECRET_PREFIX + request.name(), request.apiKey().strip(), by.username());
             } else {
@@ -103,6 +109,7 @@ public class ConnectionService {
             }
             return view(row(c, request.name()), secrets.list(c));
         });
+        models.cardsChanged();
         audit.record(by.did("llm-connection.create", "llm-connection", request.name(),
                 Map.of("kind", settings.kind(), "apiKeySet", created.apiKeySet())));
         return created;
@@ -135,6 +142,7 @@ public class ConnectionService {
                     request.prices() != null ? prices(request.prices()) : old.prices(), cloud);
             check(settings, request.apiKey());
             LlmConnections.update(c, name, settings, by.username());
+            HostedModelCards.sync(c, name, settings);
             if (request.apiKey() != null) {
                 if (request.apiKey().isBlank()) {
                     secrets.delete(c, SECRET_PREFIX + name);
@@ -144,6 +152,7 @@ public class ConnectionService {
             }
             return view(row(c, name), secrets.list(c));
         });
+        models.cardsChanged();
         audit.record(by.did("llm-connection.update", "llm-connection", name,
                 Map.of("apiKeyChanged", request.apiKey() != null)));
         return updated;
@@ -154,9 +163,11 @@ public class ConnectionService {
             if (!LlmConnections.delete(c, name)) {
                 throw new NotFoundException("no LLM connection is called '" + name + "'");
             }
+            HostedModelCards.sync(c, name, null);
             secrets.delete(c, SECRET_PREFIX + name);
             return null;
         });
+        models.cardsChanged();
         audit.record(by.did("llm-connection.delete", "llm-connection", name, Map.of()));
     }
 

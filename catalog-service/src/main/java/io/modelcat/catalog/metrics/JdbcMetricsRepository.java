@@ -55,7 +55,7 @@ final class JdbcMetricsRepository implements MetricsRepository {
     public List<ModelMetric> modelMetrics(UUID modelId) {
         return db.readInTransaction(c -> Metrics.ofModel(c, modelId).stream()
                 .map(f -> new ModelMetric(f.jobId(), f.modelVersionId(), f.versionNumber(), f.datasetId(),
-                        f.datasetName(), f.task(), f.name(), f.value(), f.recordedAt()))
+                        f.datasetName(), f.task(), f.name(), f.value(), f.recordedAt(), f.variant()))
                 .toList());
     }
 

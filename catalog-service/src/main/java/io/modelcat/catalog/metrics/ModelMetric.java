@@ -10,5 +10,7 @@ import java.util.UUID;
 @Serdeable
 @Schema(name = "ModelMetric")
 public record ModelMetric(UUID jobId, UUID modelVersionId, int versionNumber, @Nullable UUID datasetId, @Nullable String datasetName,
-                          String task, String name, double value, Instant recordedAt) {
+                          String task, String name, double value, Instant recordedAt,
+                          @Nullable @Schema(description = "the bulk test's variant that gave the figure; absent for "
+                                  + "other jobs") String variant) {
 }

@@ -6,6 +6,8 @@ import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.store.Database;
 import io.modelcat.store.Page;
+import io.modelcat.store.llm.LlmConnections;
+import io.modelcat.store.model.HostedCards;
 import io.modelcat.store.model.ModelFacets;
 import io.modelcat.store.model.ModelFields;
 import io.modelcat.store.model.ModelImports;
@@ -19,7 +21,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -38,18 +42,24 @@ final class JdbcModelRepository implements ModelRepository {
     @Override
     public ModelCard insert(UUID id, ModelDraft draft) {
         ModelFields fields = fields(draft);
-        return write(c -> card(Models.insert(c, id, fields)));
+        return write(c -> card(c, Models.insert(c, id, fields)));
     }
 
     @Override
     public Optional<ModelCard> find(UUID id) {
-        return read(c -> Models.find(c, id).map(this::card));
+        return read(c -> {
+            Optional<ModelRow> row = Models.find(c, id);
+            return row.isEmpty() ? Optional.<ModelCard>empty() : Optional.of(card(c, row.get()));
+        });
     }
 
     @Override
     public Optional<ModelCard> update(UUID id, long expectedVersion, ModelDraft draft) {
         ModelFields fields = fields(draft);
-        return write(c -> Models.update(c, id, expectedVersion, fields).map(this::card));
+        return write(c -> {
+            Optional<ModelRow> row = Models.update(c, id, expectedVersion, fields);
+            return row.isEmpty() ? Optional.<ModelCard>empty() : Optional.of(card(c, row.get()));
+        });
     }
 
     @Override
@@ -71,8 +81,9 @@ final class JdbcModelRepository implements ModelRepository {
         return read(c -> {
             Page<ModelRow> page = Models.list(c, query);
             List<ModelCard> items = new ArrayList<>();
+            Map<String, Optional<LlmConnections.ConnectionRow>> connections = new HashMap<>();
             for (ModelRow row : page.items()) {
-                items.add(card(row));
+                items.add(card(row, hosted(c, row, connections)));
             }
             return new ModelPage(items, page.next() == null ? null : page.next().encode(), null, null);
         });
@@ -144,14 +155,40 @@ final class JdbcModelRepository implements ModelRepository {
                 d.sourceRevision());
     }
 
-    private ModelCard card(ModelRow row) {
+    private ModelCard card(java.sql.Connection c, ModelRow row) throws SQLException {
+        return card(row, hosted(c, row, new HashMap<>()));
+    }
+
+    /** What a hosted card's connection says of calling it (null for other cards, or when the connection is gone). */
+    private static ModelCard.Hosted hosted(java.sql.Connection c, ModelRow row,
+                                           Map<String, Optional<LlmConnections.ConnectionRow>> connections)
+            throws SQLException {
+        if (!HostedCards.SOURCE_TYPE.equals(row.sourceType()) || row.sourceRepo() == null) {
+            return null;
+        }
+        String name = HostedCards.connectionOf(row.sourceRepo());
+        Optional<LlmConnections.ConnectionRow> connection = connections.get(name);
+        if (connection == null) {
+            connection = LlmConnections.byName(c, name);
+            connections.put(name, connection);
+        }
+        if (connection.isEmpty()) {
+            return null;
+        }
+        String model = row.sourceRepo().substring(name.length() + 1);
+        LlmConnections.Price price = connection.get().settings().prices().get(model);
+        return new ModelCard.Hosted(name, connection.get().settings().kind(), model, row.sourceRepo(),
+                price == null ? null : price.inputPerMillion(), price == null ? null : price.outputPerMillion());
+    }
+
+    private ModelCard card(ModelRow row, ModelCard.Hosted hosted) {
         return new ModelCard(row.id(), row.name(), row.publisher(), row.description(), row.task(),
                 row.finetuningTasks(), row.license(), row.tags(), row.library(), row.architecture(),
                 fromJson(row.samples(), Argument.listOf(ModelSample.class)),
                 new ModelCard.Source(row.sourceType(), row.sourceRepo(), row.sourceRevision()),
                 row.status(), row.statusMessage(), row.latestVersion() == null ? null : version(row.latestVersion()),
                 row.versionCount(), row.createdAt(), row.updatedAt(), row.lockVersion(),
-                HubRepoId.of(row.sourceType(), row.sourceRepo(), row.name()));
+                HubRepoId.of(row.sourceType(), row.sourceRepo(), row.name()), hosted);
     }
 
     private ModelVersion version(VersionRow row) {

@@ -8,6 +8,7 @@ import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.catalog.problem.NotFoundException;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.store.Cursor;
+import io.modelcat.store.model.HostedCards;
 import io.modelcat.store.model.ModelQuery;
 import io.modelcat.store.model.ModelSort;
 import jakarta.inject.Singleton;
@@ -81,6 +82,7 @@ public class ModelService {
 
     public ModelCard update(UUID id, ModelRequests.Update request, Caller caller) {
         ModelCard current = get(id);
+        refuseHosted(current, "its card is written from the connection");
         ModelDraft draft = new ModelDraft(
                 request.name() == null ? current.name() : request.name().strip(),
                 request.publisher() == null ? current.publisher() : request.publisher(),
@@ -108,6 +110,7 @@ public class ModelService {
 
     public void delete(UUID id, Caller caller) {
         ModelCard card = get(id);
+        refuseHosted(card, "it is removed with the connection or its allowed model");
         switch (repository.deleteUnlessInUse(id)) {
             case NOT_FOUND -> throw notFound(id);
             case IN_USE -> throw new ConflictException("model " + id
@@ -125,6 +128,7 @@ public class ModelService {
     }
 
     public ModelVersion addVersion(UUID modelId, ModelRequests.CreateVersion request, Caller caller) {
+        refuseHosted(get(modelId), "it has no files: the provider serves it");
         ModelRepository.NewVersion version = new ModelRepository.NewVersion(
                 request.sourceRevision(), request.artifactUri(), request.parentVersionId(),
                 request.lineage() == null ? Map.of() : request.lineage(),
@@ -270,6 +274,16 @@ public class ModelService {
 
     private static FieldError unknownTask(String field, String value) {
         return new FieldError(field, "unknown task '" + value + "'; expected one of " + String.join(", ", Task.wireNames()));
+    }
+
+    /** A hosted card follows its LLM connection (docs/llm.md): only the connection's changes write it. */
+    private static void refuseHosted(ModelCard card, String why) {
+        if (card.isHosted()) {
+            String connection = HostedCards.connectionOf(card.source().repo());
+            throw new ConflictException("model " + card.id() + " is '" + card.source().repo() + "', served by LLM "
+                    + "connection '" + connection + "', and cannot be changed here: " + why + ". Change the connection's "
+                    + "allowedModels (PATCH /api/v1/llm/connections/" + connection + ") or delete the connection");
+        }
     }
 
     private static NotFoundException notFound(UUID id) {

@@ -85,6 +85,26 @@ public record Flow(String description, List<String> inputs, List<FlowStep> steps
         return steps.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
+    /**
+     * What is wrong with a choice of variants ({@code {"label": "terse"}}), each naming its field under
+     * {@code prefix} (e.g. {@code variants.label}): a step the flow does not have, or a variant its step does not have.
+     */
+    public List<SpecError> variantProblems(Map<String, String> chosen, String prefix) {
+        List<SpecError> errors = new ArrayList<>();
+        chosen.forEach((step, variant) -> {
+            FlowStep found = step(step).orElse(null);
+            if (found == null) {
+                errors.add(new SpecError(prefix + step, "is not a step of the flow; its steps are " + steps.stream()
+                        .map(FlowStep::name).collect(java.util.stream.Collectors.joining(", "))));
+            } else if (variant == null || found.variant(variant).isEmpty()) {
+                errors.add(new SpecError(prefix + step, "step '" + step + "' has no variant '" + variant
+                        + "'; its variants are " + found.variants().stream().map(StepVariant::name)
+                        .collect(java.util.stream.Collectors.joining(", "))));
+            }
+        });
+        return errors;
+    }
+
     /** Each step's first variant: what runs unless a variant is chosen. */
     public Map<String, String> defaultVariants() {
         Map<String, String> chosen = new LinkedHashMap<>();

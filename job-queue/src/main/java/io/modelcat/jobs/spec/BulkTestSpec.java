@@ -3,6 +3,7 @@ package io.modelcat.jobs.spec;
 import io.modelcat.jobs.JobKind;
 import io.modelcat.jobs.flow.EvaluationMethod;
 import io.modelcat.jobs.flow.Flow;
+import io.modelcat.jobs.flow.FlowStep;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,6 +46,21 @@ public record BulkTestSpec(UUID bulkTestId, String flowName, Flow flow, String v
     /** The variant of each step a run uses (a step not named runs its first variant). */
     public Map<String, String> choice(String run) {
         return variantStep == null ? Map.of() : Map.of(variantStep, run);
+    }
+
+    /**
+     * The model a run's metric is credited to: the model of the step whose output the metric measures, in the variant
+     * the run uses. An evaluation method on a step's output names its metrics {@code <step>.<metric>}; one on the
+     * flow's output (the last step's) names them plainly, so they go to the last step's model. Other steps' models
+     * are not credited (docs/flows.md).
+     */
+    public String modelOf(String run, String metric) {
+        int dot = metric.indexOf('.');
+        FlowStep last = flow.steps().get(flow.steps().size() - 1);
+        FlowStep step = dot > 0 ? flow.step(metric.substring(0, dot)).orElse(last) : last;
+        String variant = choice(run).getOrDefault(step.name(), step.variants().get(0).name());
+        return step.variant(variant).orElseThrow(() -> new IllegalArgumentException("step '" + step.name()
+                + "' has no variant '" + variant + "'")).model();
     }
 
     @Override

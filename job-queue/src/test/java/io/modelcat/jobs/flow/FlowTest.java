@@ -132,4 +132,18 @@ class FlowTest {
         assertThat(read.choice("long")).isEqualTo(Map.of("answer", "long"));
         assertThat(read.evaluations().get(0).prefix()).isEqualTo("verdict.");
     }
+
+    @Test
+    void aRunsMetricIsCreditedToTheModelOfTheStepItMeasuresInTheRunsVariant() {
+        BulkTestSpec spec = new BulkTestSpec(UUID.randomUUID(), "qa", twoSteps(), "answer", List.of("short", "long"),
+                new DatasetRef(UUID.randomUUID(), "x.csv", DatasetFormat.CSV), Map.of("question", "q"), 4, -1, List.of());
+        assertThat(spec.modelOf("short", "answer.exact_match")).isEqualTo("c/m1");
+        assertThat(spec.modelOf("long", "answer.exact_match")).isEqualTo("c/m2");
+        // The flow's output is the last step's, which runs its only variant in both runs.
+        assertThat(spec.modelOf("long", "exact_match")).isEqualTo("c/m1");
+        assertThat(spec.modelOf("long", "verdict.accuracy")).isEqualTo("c/m1");
+        BulkTestSpec plain = new BulkTestSpec(UUID.randomUUID(), "qa", twoSteps(), null, List.of(),
+                new DatasetRef(UUID.randomUUID(), "x.csv", DatasetFormat.CSV), Map.of("question", "q"), 4, -1, List.of());
+        assertThat(plain.modelOf(BulkTestSpec.DEFAULT_VARIANT, "answer.rougeL")).isEqualTo("c/m1");
+    }
 }

@@ -15,6 +15,7 @@ import io.modelcat.runner.execute.JobHandler;
 import io.modelcat.store.Database;
 import io.modelcat.store.flow.BulkTests;
 import io.modelcat.store.flow.BulkTests.AnswerRow;
+import io.modelcat.store.metric.BulkTestMetrics;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * Runs a bulk test (docs/flows.md): the flow over every dataset row in each compared variant, {@code concurrency}
  * rows at once, each answer kept in {@code bulk_test_row} as it arrives (rows answered by an earlier attempt or job
  * are not called again); then the evaluation methods over every answered row, their scores kept on the rows and the
- * metrics on the test. The LLM calls go through catalog-service's mesh ({@link MeshChatModel}).
+ * metrics on the test and, per variant, in the {@code metric} table ({@link BulkTestMetrics}). The LLM calls go through catalog-service's mesh ({@link MeshChatModel}).
  */
 @Singleton
 public class BulkTestHandler implements JobHandler<BulkTestSpec> {
@@ -274,6 +275,7 @@ public class BulkTestHandler implements JobHandler<BulkTestSpec> {
                 calls.completionTokens(), runs);
         db.write(c -> {
             BulkTests.result(c, spec.bulkTestId(), context.jobId(), result);
+            BulkTestMetrics.replace(c, spec, context.jobId(), result);
             return null;
         });
         return result;

@@ -1,5 +1,7 @@
 package io.modelcat.store.deploy;
 
+import io.modelcat.jobs.flow.Flow;
+import io.modelcat.jobs.spec.JobSpecs;
 import io.modelcat.store.SqlValues;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -30,9 +32,31 @@ public final class Deployments {
     private Deployments() {
     }
 
-    /** A new deployment of one model version. */
+    /** What a flow deployment's {@code task} column holds: it serves a prompt flow, not a task's model. */
+    public static final String FLOW_TASK = "prompt-flow";
+
+    /**
+     * A new deployment: of one model version ({@code flow} null), or of a prompt flow ({@code modelId},
+     * {@code modelVersionId} and {@code artifactUri} null).
+     */
     public record NewDeployment(UUID id, UUID endpointId, String name, UUID modelId, UUID modelVersionId, String task,
-                                String artifactUri, int instanceCount, String deviceKind, Limits limits, UUID createdBy) {
+                                String artifactUri, int instanceCount, String deviceKind, Limits limits, UUID createdBy,
+                                FlowServed flow) {
+    }
+
+    /**
+     * The prompt flow a flow deployment serves: its own copy of the flow's definition as saved at {@code version},
+     * and the variant each step runs (a step not named runs its first).
+     */
+    public record FlowServed(String name, int version, Flow definition, Map<String, String> variants) {
+
+        public FlowServed {
+            variants = Map.copyOf(variants);
+        }
+    }
+
+    /** The person a flow deployment calls the LLM mesh as (its creator), as their account is now. */
+    public record Owner(UUID id, String username, String role, boolean disabled) {
     }
 
     /**
@@ -43,11 +67,19 @@ public final class Deployments {
     public record Limits(int maxConcurrent, int requestTimeoutMs, int maxBatchSize, int maxBatchDelayMs) {
     }
 
-    /** A deployment as stored, with its model's name and version number. */
+    /**
+     * A deployment as stored, with its model's name and version number; for a flow deployment, the model's fields
+     * are null (and {@code versionNumber} 0) and {@code flow} says what it serves, {@code owner} as whom.
+     */
     public record DeploymentRow(UUID id, UUID endpointId, String name, UUID modelId, String modelName,
                                 UUID modelVersionId, int versionNumber, String task, String artifactUri,
                                 int instanceCount, String deviceKind, Limits limits, Instant createdAt,
-                                Instant updatedAt) {
+                                Instant updatedAt, FlowServed flow, Owner owner) {
+
+        /** Whether it serves a prompt flow (run by the catalog service) rather than a model on runners' instances. */
+        public boolean servesFlow() {
+            return flow != null;
+        }
 
         public int maxConcurrent() {
             return limits.maxConcurrent();
@@ -78,11 +110,16 @@ public final class Deployments {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO deployment (id, endpoint_id, name, model_id, model_version_id, task, artifact_uri,
                                         instance_count, device_kind, max_concurrent, request_timeout_ms, max_batch_size,
-                                        max_batch_delay_ms, created_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (endpoint_id, name) DO NOTHING""")) {
+                                        max_batch_delay_ms, created_by, flow_name, flow_version, flow_definition,
+                                        flow_variants)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)
+                ON CONFLICT (endpoint_id, name) DO NOTHING""")) {
+            FlowServed f = d.flow();
             SqlValues.bind(c, ps, Arrays.asList(d.id(), d.endpointId(), d.name(), d.modelId(), d.modelVersionId(),
                     d.task(), d.artifactUri(), d.instanceCount(), d.deviceKind(), d.limits().maxConcurrent(),
-                    d.limits().requestTimeoutMs(), d.limits().maxBatchSize(), d.limits().maxBatchDelayMs(), d.createdBy()));
+                    d.limits().requestTimeoutMs(), d.limits().maxBatchSize(), d.limits().maxBatchDelayMs(), d.createdBy(),
+                    f == null ? null : f.name(), f == null ? null : f.version(),
+                    f == null ? null : JobSpecs.write(f.definition()), f == null ? null : JobSpecs.write(f.variants())));
             return ps.executeUpdate() == 1;
         }
     }
@@ -92,8 +129,12 @@ public final class Deployments {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT d.id, d.endpoint_id, d.name, d.model_id, m.name AS model_name, d.model_version_id,
                        v.version_number, d.task, d.artifact_uri, d.instance_count, d.device_kind, d.max_concurrent,
-                       d.request_timeout_ms, d.max_batch_size, d.max_batch_delay_ms, d.created_at, d.updated_at
-                FROM deployment d JOIN model m ON m.id = d.model_id JOIN model_version v ON v.id = d.model_version_id
+                       d.request_timeout_ms, d.max_batch_size, d.max_batch_delay_ms, d.created_at, d.updated_at,
+                       d.flow_name, d.flow_version, d.flow_definition::text AS flow_definition,
+                       d.flow_variants::text AS flow_variants, d.created_by, u.username AS owner_name,
+                       u.role AS owner_role, u.disabled AS owner_disabled
+                FROM deployment d LEFT JOIN model m ON m.id = d.model_id
+                     LEFT JOIN model_version v ON v.id = d.model_version_id LEFT JOIN app_user u ON u.id = d.created_by
                 WHERE d.endpoint_id = ANY (?) ORDER BY d.endpoint_id, d.name""")) {
             ps.setArray(1, c.createArrayOf("uuid", endpointIds.toArray()));
             List<DeploymentRow> rows = new ArrayList<>();
@@ -103,15 +144,49 @@ public final class Deployments {
                             rs.getString("name"), SqlValues.uuid(rs, "model_id"), rs.getString("model_name"),
                             SqlValues.uuid(rs, "model_version_id"), rs.getInt("version_number"), rs.getString("task"),
                             rs.getString("artifact_uri"), rs.getInt("instance_count"), rs.getString("device_kind"),
-                            limits(rs), SqlValues.instant(rs, "created_at"), SqlValues.instant(rs, "updated_at")));
+                            limits(rs), SqlValues.instant(rs, "created_at"), SqlValues.instant(rs, "updated_at"),
+                            flowServed(rs), owner(rs)));
                 }
             }
             return rows;
         }
     }
 
-    /** A deployment's new settings; its instances of another version are replaced by placement, without a gap. */
-    public record Change(UUID modelVersionId, String artifactUri, int instanceCount, Limits limits) {
+    @SuppressWarnings("unchecked")
+    private static FlowServed flowServed(ResultSet rs) throws SQLException {
+        String name = rs.getString("flow_name");
+        return name == null ? null : new FlowServed(name, rs.getInt("flow_version"),
+                JobSpecs.read(rs.getString("flow_definition"), Flow.class),
+                JobSpecs.read(rs.getString("flow_variants"), Map.class));
+    }
+
+    private static Owner owner(ResultSet rs) throws SQLException {
+        UUID id = SqlValues.uuid(rs, "created_by");
+        return id == null || rs.getString("owner_name") == null ? null : new Owner(id, rs.getString("owner_name"),
+                rs.getString("owner_role"), rs.getBoolean("owner_disabled"));
+    }
+
+    /** The endpoint and deployment names serving a flow, as {@code endpoint/deployment}. */
+    public static List<String> servingFlow(Connection c, String flowName) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT e.name || '/' || d.name FROM deployment d JOIN endpoint e ON e.id = d.endpoint_id
+                WHERE d.flow_name = ? ORDER BY 1""")) {
+            ps.setString(1, flowName);
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
+        }
+    }
+
+    /**
+     * A deployment's new settings; its instances of another version are replaced by placement, without a gap. A flow
+     * deployment's {@code modelVersionId} and {@code artifactUri} are null and {@code flow} is what it serves now.
+     */
+    public record Change(UUID modelVersionId, String artifactUri, int instanceCount, Limits limits, FlowServed flow) {
     }
 
     /** Changes a deployment's version and settings. */
@@ -119,11 +194,15 @@ public final class Deployments {
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE deployment SET model_version_id = ?, artifact_uri = ?, instance_count = ?, max_concurrent = ?,
                                       request_timeout_ms = ?, max_batch_size = ?, max_batch_delay_ms = ?,
+                                      flow_version = ?, flow_definition = ?::jsonb, flow_variants = ?::jsonb,
                                       updated_at = now()
                 WHERE id = ?""")) {
             Limits l = change.limits();
+            FlowServed f = change.flow();
             SqlValues.bind(c, ps, Arrays.asList(change.modelVersionId(), change.artifactUri(), change.instanceCount(),
-                    l.maxConcurrent(), l.requestTimeoutMs(), l.maxBatchSize(), l.maxBatchDelayMs(), id));
+                    l.maxConcurrent(), l.requestTimeoutMs(), l.maxBatchSize(), l.maxBatchDelayMs(),
+                    f == null ? null : f.version(), f == null ? null : JobSpecs.write(f.definition()),
+                    f == null ? null : JobSpecs.write(f.variants()), id));
             ps.executeUpdate();
         }
     }
@@ -269,6 +348,7 @@ public final class Deployments {
                        coalesce(array_agg(i.worker_id) FILTER (WHERE i.model_version_id <> d.model_version_id), '{}')
                                 AS old_workers
                 FROM deployment d LEFT JOIN deployment_instance i ON i.deployment_id = d.id
+                WHERE d.flow_name IS NULL
                 GROUP BY d.id ORDER BY d.created_at""")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

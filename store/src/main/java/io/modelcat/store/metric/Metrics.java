@@ -66,9 +66,12 @@ public final class Metrics {
         }
     }
 
-    /** A final test figure of a job on one version of a model, with the dataset (and its name) it was measured on. */
+    /**
+     * A final test figure of a job on one version of a model, with the dataset (and its name) it was measured on, and
+     * the bulk test's variant that gave it (null for other jobs).
+     */
     public record VersionFigure(UUID jobId, UUID modelVersionId, int versionNumber, UUID datasetId, String datasetName,
-                                String task, String name, double value, Instant recordedAt) {
+                                String task, String name, double value, Instant recordedAt, String variant) {
     }
 
     /** One model version on a leaderboard: its latest job's value of the metric. */
@@ -130,13 +133,13 @@ public final class Metrics {
     public static List<VersionFigure> ofModel(Connection c, UUID modelId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT m.job_id, m.model_version_id, v.version_number, m.dataset_id, d.name AS dataset_name, m.task,
-                       m.name, m.value, m.recorded_at
+                       m.name, m.value, m.recorded_at, m.variant
                 FROM model_version v
                 JOIN metric m ON m.model_version_id = v.id
                 JOIN job j ON j.id = m.job_id
                 LEFT JOIN dataset d ON d.id = m.dataset_id
                 WHERE v.model_id = ? AND m.split = 'test' AND m.step IS NULL AND m.epoch IS NULL AND %s
-                ORDER BY v.version_number, m.recorded_at, m.job_id, m.name""".formatted(NOT_UNREGISTERED_FINETUNE))) {
+                ORDER BY v.version_number, m.recorded_at, m.job_id, m.variant, m.name""".formatted(NOT_UNREGISTERED_FINETUNE))) {
             ps.setObject(1, modelId);
             List<VersionFigure> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -145,7 +148,7 @@ public final class Metrics {
                             rs.getObject("model_version_id", UUID.class), rs.getInt("version_number"),
                             rs.getObject("dataset_id", UUID.class), rs.getString("dataset_name"),
                             rs.getString("task"), rs.getString("name"), rs.getDouble("value"),
-                            SqlValues.instant(rs, "recorded_at")));
+                            SqlValues.instant(rs, "recorded_at"), rs.getString("variant")));
                 }
             }
             return rows;

@@ -2,7 +2,11 @@ package io.modelcat.store.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelcat.jobs.flow.Flow;
+import io.modelcat.jobs.flow.FlowStep;
+import io.modelcat.jobs.flow.StepVariant;
 import io.modelcat.store.StoreTestBase;
+import io.modelcat.store.flow.PromptFlows;
 import io.modelcat.store.model.ModelFields;
 import io.modelcat.store.model.ModelRow;
 import io.modelcat.store.model.ModelVersions;
@@ -41,7 +45,7 @@ class DeploymentsTest extends StoreTestBase {
         UUID id = UUID.randomUUID();
         assertThat(Deployments.insert(c, new Deployments.NewDeployment(id, endpoint, name, version.version().modelId(),
                 version.version().id(), "text-classification", "file:///m", instances, device,
-                new Deployments.Limits(4, 5000, 8, 2), null))).isTrue();
+                new Deployments.Limits(4, 5000, 8, 2), null, null))).isTrue();
         return id;
     }
 
@@ -97,7 +101,7 @@ class DeploymentsTest extends StoreTestBase {
         ModelVersions.Added next = ModelVersions.add(c, version.version().modelId(),
                 new ModelVersions.NewVersion("b", "file:///m2", null, "{}", ""));
         Deployments.update(c, blue, new Deployments.Change(next.version().id(), "file:///m2", 1,
-                new Deployments.Limits(4, 5000, 8, 2)));
+                new Deployments.Limits(4, 5000, 8, 2), null));
 
         assertThat(Deployments.place(c, DEAD_AFTER)).as("the new one placed, the old one kept")
                 .isEqualTo(new Deployments.Placed(1, 0));
@@ -225,5 +229,36 @@ class DeploymentsTest extends StoreTestBase {
         assertThat(Endpoints.delete(c, endpoint)).isTrue();
         assertThat(Deployments.ofEndpoints(c, List.of(endpoint))).isEmpty();
         assertThat(Deployments.delete(c, blue)).isFalse();
+    }
+
+    @Test
+    void aFlowDeploymentKeepsItsCopyOfTheFlowIsNotPlacedAndHoldsTheFlow() throws SQLException {
+        runner("r1", false);
+        Flow flow = new Flow("", List.of("ticket"), List.of(new FlowStep("label", List.of(
+                new StepVariant("plain", "fake/m", null, "{{ ticket }}", null, null, null),
+                new StepVariant("terse", "fake/m", null, "Label: {{ ticket }}", null, null, null)))));
+        assertThat(PromptFlows.insert(c, "triage", flow, "ada")).isTrue();
+        UUID id = UUID.randomUUID();
+        assertThat(Deployments.insert(c, new Deployments.NewDeployment(id, endpoint, "flow-a", null, null,
+                Deployments.FLOW_TASK, null, 1, "cpu", new Deployments.Limits(4, 60_000, 1, 0), null,
+                new Deployments.FlowServed("triage", 1, flow, Map.of("label", "terse"))))).isTrue();
+
+        assertThat(Deployments.place(c, DEAD_AFTER)).as("nothing to place for a flow").isEqualTo(new Deployments.Placed(0, 0));
+        assertThat(Deployments.ofEndpoints(c, List.of(endpoint))).singleElement().satisfies(d -> {
+            assertThat(d.servesFlow()).isTrue();
+            assertThat(d.modelId()).isNull();
+            assertThat(d.flow()).isEqualTo(new Deployments.FlowServed("triage", 1, flow, Map.of("label", "terse")));
+        });
+        assertThat(Deployments.servingFlow(c, "triage")).containsExactly("sentiment/flow-a");
+
+        PromptFlows.update(c, "triage", new Flow("changed", flow.inputs(), flow.steps()), "ada");
+        assertThat(Deployments.ofEndpoints(c, List.of(endpoint)).get(0).flow().definition().description())
+                .as("saving the flow changes no deployment").isEmpty();
+        Deployments.update(c, id, new Deployments.Change(null, null, 1, new Deployments.Limits(4, 60_000, 1, 0),
+                new Deployments.FlowServed("triage", 2, new Flow("changed", flow.inputs(), flow.steps()), Map.of())));
+        assertThat(Deployments.ofEndpoints(c, List.of(endpoint)).get(0).flow().version()).isEqualTo(2);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PromptFlows.delete(c, "triage"))
+                .as("a served flow stays").isInstanceOf(SQLException.class);
     }
 }

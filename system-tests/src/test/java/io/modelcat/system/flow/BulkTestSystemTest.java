@@ -2,6 +2,7 @@ package io.modelcat.system.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.modelcat.system.RunningSystem;
 import io.modelcat.testsupport.Fixtures;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * A bulk test of a two-step flow on a running system: a runner calls a local fake provider (which answers "echo: "
  * and the last message) through the catalog's LLM mesh, compares two variants, evaluates them (classification,
  * ROUGE and an LLM judge), re-applies evaluation methods without calling the flow again, and resumes after its
- * runner is killed without calling answered rows again.
+ * runner is killed without calling answered rows again; a variant served by a ModelCat deployment, deployed in turn
+ * as a flow deployment that answers its callers.
  */
 class BulkTestSystemTest {
 
@@ -70,6 +72,14 @@ class BulkTestSystemTest {
         return runs;
     }
 
+    /** The id of the catalog card of a connection's model, {@code <connection>/<model>}. */
+    @SuppressWarnings("unchecked")
+    private static String hostedCard(RunningSystem system, String meshModel) {
+        return system.get("/api/v1/models?limit=100").items().stream()
+                .filter(m -> meshModel.equals(((Map<String, Object>) m.get("source")).get("repo")))
+                .map(m -> (String) m.get("id")).findFirst().orElseThrow();
+    }
+
     @SuppressWarnings("unchecked")
     private static double metric(Map<String, Object> run, String name) {
         return ((Number) ((Map<String, Object>) run.get("metrics")).get(name)).doubleValue();
@@ -107,6 +117,14 @@ class BulkTestSystemTest {
             Map<String, Map<String, Object>> runs = runs(test);
 
             // The plain wording labels every review that names a label; "meh" names none and fails.
+            // Registered in the metric table too, on the connection's model cards.
+            String small = hostedCard(system, "fake/fake-small");
+            String large = hostedCard(system, "fake/fake-large");
+            assertThat(system.get("/api/v1/models/" + large + "/metrics").list())
+                    .filteredOn(m -> "label.accuracy".equals(m.get("name"))).singleElement()
+                    .satisfies(m -> assertThat(m).containsEntry("variant", "pessimist").containsEntry("jobId", job));
+            assertThat(system.get("/api/v1/leaderboard?datasetId=" + dataset + "&task=text-generation&metric=label.accuracy")
+                    .list()).extracting(r -> r.get("modelName")).containsExactly("fake-small", "fake-large");
             Map<String, Object> plain = runs.get("plain");
             assertThat(plain).containsEntry("rows", 9).containsEntry("failedRows", 1);
             assertThat(metric(plain, "label.accuracy")).isEqualTo(1.0);
@@ -182,6 +200,19 @@ class BulkTestSystemTest {
             assertThat(provider.requests("/v1/embeddings")).as("8 and 9 pairs, one call a run").hasSize(2);
             assertThat(((Map<String, Object>) system.job(second).get("result"))).containsEntry("calledRows", 0);
             assertThat(provider.requests(CHAT)).hasSize(calls);
+
+            // The metric table holds the re-evaluation's figures only, each on the hosted card of the model that
+            // answered what it measures: the label step's on its variant's model, the flow output's on fake-small.
+            List<Map<String, Object>> ofSmall = system.get("/api/v1/models/" + small + "/metrics").list();
+            assertThat(ofSmall).allSatisfy(m -> assertThat(m).containsEntry("jobId", second)
+                    .containsEntry("task", "text-generation").containsEntry("datasetId", dataset));
+            assertThat(ofSmall).extracting(m -> m.get("name"), m -> m.get("variant")).containsExactlyInAnyOrder(
+                    tuple("label.exact_match", "plain"), tuple("label.embedding_similarity", "plain"),
+                    tuple("token_f1", "plain"), tuple("token_f1", "pessimist"));
+            assertThat(system.get("/api/v1/models/" + large + "/metrics").list())
+                    .extracting(m -> m.get("name"), m -> m.get("variant"), m -> m.get("jobId")).containsExactlyInAnyOrder(
+                            tuple("label.exact_match", "pessimist", second),
+                            tuple("label.embedding_similarity", "pessimist", second));
         }
     }
 
@@ -308,6 +339,22 @@ class BulkTestSystemTest {
                     assertThat(((Number) row.get("completionTokens")).intValue()).isBetween(1, 6);
                 }
                 assertThat(provider.requests(CHAT)).hasSize(3);
+
+                // The winner deployed: a flow deployment whose step calls the model deployment, answering its callers.
+                assertThat(system.post("/api/v1/endpoints/ours/deployments", Map.of("name", "flow", "flow", "tell"))
+                        .status()).as("an endpoint serves models or flows").isEqualTo(409);
+                RunningSystem.Answer endpoint = system.post("/api/v1/endpoints", Map.of("name", "tell-ep"));
+                String key = (String) ((Map<String, Object>) endpoint.map().get("keys")).get("primaryKey");
+                RunningSystem.Answer deployed = system.post("/api/v1/endpoints/tell-ep/deployments", Map.of("name", "blue",
+                        "flow", "tell", "variants", Map.of("say", "ours")));
+                assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
+                String topic = (String) ((Map<String, Object>) rows.get(0).get("inputs")).get("topic");
+                RunningSystem.Answer scored = system.send(system.base(), "POST", "/endpoints/tell-ep/score",
+                        Map.of("topic", topic), Map.of("Authorization", "Bearer " + key));
+                assertThat(scored.status()).as(scored.body()).isEqualTo(200);
+                assertThat(scored.map().get("output")).as("the deployment's own answer, as in the bulk test")
+                        .isEqualTo(((Map<String, Object>) rows.get(0).get("outputs")).get("output"));
+                assertThat(provider.requests(CHAT)).as("the hosted variant is not called").hasSize(3);
             }
         }
     }

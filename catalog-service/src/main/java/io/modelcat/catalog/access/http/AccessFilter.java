@@ -124,6 +124,7 @@ public class AccessFilter implements Ordered {
             case API_TOKEN -> authenticator.cachedApiToken(credential.value());
             case SESSION -> authenticator.cachedSession(credential.value());
             case RUNNER_FOR_JOB -> authenticator.cachedRunnerForJob(credential.value(), credential.jobId());
+            case FLOW_DEPLOYMENT -> throw notARequestCredential();
         };
         if (cached.isPresent() && allowed(request, credential, cached.get(), required.get())) {
             admit(request, credential, cached.get());
@@ -178,6 +179,7 @@ public class AccessFilter implements Ordered {
             case API_TOKEN -> authenticator.byApiToken(credential.value());
             case SESSION -> authenticator.bySession(credential.value());
             case RUNNER_FOR_JOB -> authenticator.byRunnerForJob(credential.value(), credential.jobId());
+            case FLOW_DEPLOYMENT -> throw notARequestCredential();
         }).orElse(null);
         if (holder == null) {
             return switch (credential.method()) {
@@ -187,6 +189,7 @@ public class AccessFilter implements Ordered {
                         + "disabled");
                 case RUNNER_FOR_JOB -> unauthorized(request, "Calls with " + JOB_HEADER + " must carry a live runner "
                         + "token and name a running bulk-test job whose submitter's account is enabled");
+                case FLOW_DEPLOYMENT -> throw notARequestCredential();
             };
         }
         if (!csrfSatisfied(request, credential, holder)) {
@@ -206,6 +209,11 @@ public class AccessFilter implements Ordered {
                     ? refused.header("X-Error-Code", "RepoNotFound").header("X-Error-Message", detail) : refused;
         }
         return null;
+    }
+
+    /** A flow deployment's calls are made inside the catalog service, never by a request through this filter. */
+    private static IllegalStateException notARequestCredential() {
+        return new IllegalStateException("a flow deployment's calls carry no request credential");
     }
 
     /** Hands the caller and the credential to the endpoint. */

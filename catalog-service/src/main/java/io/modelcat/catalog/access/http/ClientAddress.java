@@ -4,12 +4,12 @@ import io.micronaut.http.HttpRequest;
 import io.modelcat.catalog.access.AuthSettings;
 
 /** The client's address: the connection's, or the first one in the trusted proxy's header when one is configured. */
-final class ClientAddress {
+public final class ClientAddress {
 
     private ClientAddress() {
     }
 
-    static String of(HttpRequest<?> request, AuthSettings settings) {
+    public static String of(HttpRequest<?> request, AuthSettings settings) {
         if (settings.clientAddressHeader() != null) {
             String forwarded = request.getHeaders().get(settings.clientAddressHeader());
             if (forwarded != null && !forwarded.isBlank()) {

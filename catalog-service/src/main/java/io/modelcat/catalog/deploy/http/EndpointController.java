@@ -140,9 +140,11 @@ public class EndpointController {
     @Post("/{name}/deployments")
     @Status(HttpStatus.CREATED)
     @RequiresRole(Role.CONTRIBUTOR)
-    @Operation(summary = "Deploy a model version in the endpoint", description = "Instances are placed on live runners "
-            + "and become ready when their runner has loaded the model. The first deployment of an endpoint without "
-            + "traffic receives 100%.")
+    @Operation(summary = "Deploy a model version or a prompt flow in the endpoint", description = "A model's instances "
+            + "are placed on live runners and become ready when their runner has loaded the model. A flow deployment "
+            + "(flow, variants) is ready at once: the catalog service runs its copy of the flow for each call, its LLM "
+            + "calls made as its creator (docs/flows.md). An endpoint serves models or flows, not both (409). The first "
+            + "deployment of an endpoint without traffic receives 100%.")
     public HttpResponse<EndpointView.Deployment> createDeployment(
             @PathVariable String name, @Body @Valid EndpointRequests.CreateDeployment body, HttpRequest<?> request,
             @RequestAttribute(AccessFilter.CALLER) Caller caller) {
@@ -152,7 +154,8 @@ public class EndpointController {
     @Patch("/{name}/deployments/{deployment}")
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Change a deployment", description = "Another version of its model (its instances replace the "
-            + "current ones once they are ready, so calls never find none), its number of instances, or its limits.")
+            + "current ones once they are ready, so calls never find none), its number of instances, or its limits; "
+            + "a flow deployment's flow version (redeployFlow: the one saved now), variants or limits.")
     public EndpointView.Deployment updateDeployment(@PathVariable String name, @PathVariable String deployment,
                                                     @Body @Valid EndpointRequests.UpdateDeployment body,
                                                     HttpRequest<?> request,

@@ -1,6 +1,7 @@
 package io.modelcat.catalog.deploy.http;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -32,13 +33,13 @@ public class KeyScoringController {
     }
 
     @Post(value = "/score", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    public MutableHttpResponse<String> score(@Nullable @Body byte[] body,
+    public MutableHttpResponse<String> score(HttpRequest<?> request, @Nullable @Body byte[] body,
                                              @Nullable @Header("Authorization") String authorization,
                                              @Nullable @Header("api-key") String apiKey,
                                              @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned,
                                              @Nullable @Header("x-ms-user-agent") String userAgent) {
         return scoring.scored(() -> gateway.authorizeByKey(authorization, apiKey), body, pinned,
-                ScoringController.legacyShapes(userAgent));
+                ScoringController.legacyShapes(userAgent), scoring.client(request));
     }
 
     @Post(value = "/completions", consumes = MediaType.ALL)

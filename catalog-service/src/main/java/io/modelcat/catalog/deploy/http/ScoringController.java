@@ -3,6 +3,7 @@ package io.modelcat.catalog.deploy.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -16,15 +17,20 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.modelcat.catalog.access.AuthSettings;
+import io.modelcat.catalog.access.http.ClientAddress;
+import io.modelcat.catalog.deploy.FlowServing;
 import io.modelcat.catalog.deploy.Gateway;
 import io.modelcat.catalog.deploy.GatewayException;
 import io.modelcat.catalog.deploy.RunnerStream;
+import io.modelcat.catalog.deploy.score.FlowInputs;
 import io.modelcat.catalog.deploy.score.OpenAiAnswers;
 import io.modelcat.catalog.deploy.score.OpenAiCompletions;
 import io.modelcat.catalog.deploy.score.OpenAiStream;
 import io.modelcat.catalog.deploy.score.ScoreCall;
 import io.modelcat.catalog.deploy.score.ScoreShapeException;
 import io.modelcat.catalog.deploy.score.ScoreShapes;
+import io.modelcat.jobs.flow.MeshHeaders;
 import io.modelcat.jobs.serve.ServeResponse;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.store.deploy.Deployments;
@@ -32,6 +38,7 @@ import io.swagger.v3.oas.annotations.Hidden;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
@@ -41,7 +48,8 @@ import reactor.core.scheduler.Schedulers;
  * Calls to online endpoints, authenticated by the endpoint's keys (or personal tokens), not by the
  * API's sign-in: {@code POST /endpoints/{name}/score} in Azure ML's request shapes, and OpenAI's
  * completions and chat completions APIs under {@code /endpoints/{name}/v1} (docs/deployments.md), streamed
- * as server-sent events when asked.
+ * as server-sent events when asked. A flow deployment answers {@code /score} with a JSON object of its flow's inputs
+ * (docs/flows.md, "Deploying a flow").
  */
 @Controller("/endpoints/{name}")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -53,18 +61,27 @@ public class ScoringController {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Gateway gateway;
+    private final AuthSettings settings;
 
-    public ScoringController(Gateway gateway) {
+    public ScoringController(Gateway gateway, AuthSettings settings) {
         this.gateway = gateway;
+        this.settings = settings;
     }
 
     @Post(value = "/score", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    public MutableHttpResponse<String> score(@PathVariable String name, @Nullable @Body byte[] body,
+    public MutableHttpResponse<String> score(HttpRequest<?> request, @PathVariable String name,
+                                             @Nullable @Body byte[] body,
                                              @Nullable @Header("Authorization") String authorization,
                                              @Nullable @Header("api-key") String apiKey,
                                              @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned,
                                              @Nullable @Header("x-ms-user-agent") String userAgent) {
-        return scored(() -> gateway.authorize(name, authorization, apiKey), body, pinned, legacyShapes(userAgent));
+        return scored(() -> gateway.authorize(name, authorization, apiKey), body, pinned, legacyShapes(userAgent),
+                client(request));
+    }
+
+    /** The scoring call's client address, as the audit of a flow deployment's LLM calls records it. */
+    String client(HttpRequest<?> request) {
+        return ClientAddress.of(request, settings);
     }
 
     /** The request shapes of {@code /score}: prompt flow's Open Model LLM tool is answered as it parses. */
@@ -78,7 +95,8 @@ public class ScoringController {
                                                    @Nullable @Header("Authorization") String authorization,
                                                    @Nullable @Header("api-key") String apiKey,
                                                    @Nullable @Header(Gateway.DEPLOYMENT_HEADER) String pinned) {
-        return scored(() -> gateway.authorize(name, authorization, apiKey), body, pinned, ScoreShapes::parseInvocations);
+        return scored(() -> gateway.authorize(name, authorization, apiKey), body, pinned, ScoreShapes::parseInvocations,
+                null);
     }
 
     /** KServe's v1 protocol: {@code POST /v1/models/{deployment}:predict}, the deployment pinned by the path. */
@@ -92,17 +110,26 @@ public class ScoringController {
                     + "POST /endpoints/" + name + "/v1/models/<deployment>:predict"));
         }
         String deployment = target.substring(0, target.length() - ":predict".length());
-        return scored(() -> gateway.authorize(name, authorization, apiKey), body, deployment, ScoreShapes::parseKServe);
+        return scored(() -> gateway.authorize(name, authorization, apiKey), body, deployment, ScoreShapes::parseKServe,
+                null);
     }
 
     /**
      * One scoring call: authorize (the route's way of finding the endpoint), choose the deployment, read the body in
      * the route's shapes, call, shape the answer.
+     *
+     * @param flowClient where the route answers flow deployments ({@code /score}), the client's address; else null
      */
     MutableHttpResponse<String> scored(Supplier<Gateway.Route> authorized, byte[] body, String pinned,
-                                       BiFunction<JsonNode, Task, ScoreCall> reader) {
+                                       BiFunction<JsonNode, Task, ScoreCall> reader, @Nullable String flowClient) {
         try {
             Gateway.Chosen chosen = gateway.choose(authorized.get(), pinned);
+            if (chosen.deployment().servesFlow()) {
+                if (flowClient == null) {
+                    throw new GatewayException(GatewayException.Status.BAD_REQUEST, servesFlow(chosen));
+                }
+                return flowScored(chosen, body, pinned, flowClient);
+            }
             Task task = chosen.task();
             ScoreCall call;
             try {
@@ -125,6 +152,32 @@ public class ScoringController {
         } catch (GatewayException e) {
             return problem(e);
         }
+    }
+
+    /** A flow deployment's call: the flow's inputs in, its outputs (each step's by name, and {@code output}) out. */
+    private MutableHttpResponse<String> flowScored(Gateway.Chosen chosen, byte[] body, String pinned, String client) {
+        Map<String, String> inputs;
+        try {
+            inputs = FlowInputs.read(json(body), chosen.deployment().flow().definition());
+        } catch (FlowInputs.Invalid e) {
+            throw new GatewayException(GatewayException.Status.BAD_REQUEST, e.getMessage());
+        }
+        FlowServing.Answer answer = gateway.runFlow(chosen, inputs, client);
+        if (pinned == null) {
+            gateway.mirrorFlow(chosen, inputs, client);
+        }
+        MutableHttpResponse<String> response = json(HttpStatus.OK, JSON.valueToTree(answer.row().outputs()).toString())
+                .header(Gateway.DEPLOYMENT_HEADER, chosen.deployment().name());
+        Double cost = answer.row().costUsd();
+        return cost == null ? response : response.header(MeshHeaders.COST, java.math.BigDecimal.valueOf(cost)
+                .toPlainString());
+    }
+
+    /** Why a route other than {@code /score} does not answer a flow deployment, and what does. */
+    private static String servesFlow(Gateway.Chosen chosen) {
+        return "deployment '" + chosen.deployment().name() + "' serves prompt flow '" + chosen.deployment().flow().name()
+                + "': call POST /endpoints/" + chosen.route().endpoint().name() + "/score with a JSON object of its "
+                + "inputs, " + FlowInputs.sketch(chosen.deployment().flow().definition());
     }
 
     private static MutableHttpResponse<String> problem(GatewayException e) {
@@ -181,6 +234,9 @@ public class ScoringController {
             String model = call.model();
             boolean named = model != null && route.deployments().stream().anyMatch(d -> d.name().equals(model));
             Gateway.Chosen chosen = gateway.choose(route, pinned != null ? pinned : named ? model : null);
+            if (chosen.deployment().servesFlow()) {
+                throw new OpenAiCompletions.Invalid("model", servesFlow(chosen));
+            }
             if (chosen.task() != Task.TEXT_GENERATION) {
                 throw new OpenAiCompletions.Invalid("model", "deployment '" + chosen.deployment().name() + "' serves "
                         + chosen.task().wireName() + "; completions need a text-generation deployment");

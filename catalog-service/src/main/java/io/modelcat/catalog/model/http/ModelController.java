@@ -99,7 +99,8 @@ public class ModelController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @RequiresRole(Role.CONTRIBUTOR)
     @Operation(summary = "Change a model card",
-            description = "Send the version you read; a card changed since answers 409.")
+            description = "Send the version you read; a card changed since answers 409, and so does a hosted model's card "
+                    + "(source type connection): its LLM connection writes it.")
     public ModelCard update(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id, @Body @Valid ModelRequests.Update request, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         return models.update(RequestIds.parse("id", id), request, caller);
     }
@@ -108,7 +109,8 @@ public class ModelController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Status(HttpStatus.NO_CONTENT)
     @RequiresRole(Role.ADMIN)
-    @Operation(summary = "Delete a model card and its versions", description = "Admins only. Refused (409) while a job uses it.")
+    @Operation(summary = "Delete a model card and its versions", description = "Admins only. Refused (409) while a job uses it, and for a "
+            + "hosted model's card (source type connection): it goes with its LLM connection or allowed model.")
     public void delete(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         models.delete(RequestIds.parse("id", id), caller);
     }
@@ -124,7 +126,8 @@ public class ModelController {
     @Status(HttpStatus.CREATED)
     @ExecuteOn(TaskExecutors.BLOCKING)
     @RequiresRole(Role.CONTRIBUTOR)
-    @Operation(summary = "Add the next version of a model")
+    @Operation(summary = "Add the next version of a model",
+            description = "Refused (409) for a hosted model's card (source type connection): it has no files here.")
     public HttpResponse<ModelVersion> addVersion(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id,
                                                  @Body @Valid ModelRequests.CreateVersion request, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         ModelVersion version = models.addVersion(RequestIds.parse("id", id), request, caller);
