@@ -12,6 +12,11 @@ const KINDS = {
   anthropic: { baseUrl: 'https://api.anthropic.com/v1 (default)' },
   mistral: { baseUrl: 'https://api.mistral.ai/v1 (default)' },
   gemini: { baseUrl: 'https://generativelanguage.googleapis.com/v1beta (default)' },
+  bedrock: { baseUrl: 'https://bedrock-runtime.<region>.amazonaws.com (default)', aws: true,
+    key: 'Secret access key', models: 'model ids, e.g. anthropic.claude-3-5-haiku-20241022-v1:0' },
+  vertex: { baseUrl: 'https://<location>-aiplatform.googleapis.com (default)', gcp: true,
+    key: 'Service account key (JSON)', models: 'Gemini models, e.g. gemini-2.5-flash' },
+  cohere: { baseUrl: 'https://api.cohere.com (default)' },
   modelcat: { endpoint: true, models: 'deployment names' },
 };
 
@@ -41,8 +46,7 @@ export function llmConnectionsSection(isActive) {
     return h('tr', { dataset: { name: c.name } },
       h('td', {}, c.name),
       h('td', {}, c.kind),
-      h('td', {}, h('code', {}, c.kind === 'modelcat' ? `endpoint ${c.endpoint}`
-        : c.apiVersion ? `${c.baseUrl} (api-version ${c.apiVersion})` : c.baseUrl)),
+      h('td', {}, h('code', {}, target(c))),
       h('td', {}, c.allowedModels.map(m => c.prices && c.prices[m]
         ? `${m} ($${c.prices[m].inputPerMillion} / $${c.prices[m].outputPerMillion} per 1M)` : m).join(', ')),
       h('td', {}, c.apiKeySet ? 'set' : 'none'),
@@ -71,12 +75,27 @@ export function llmConnectionsSection(isActive) {
       result);
   }
 
+  // Where a connection's calls go, with what places them: Azure's api-version, AWS's region, Google's project.
+  function target(c) {
+    if (c.kind === 'modelcat') return `endpoint ${c.endpoint}`;
+    if (c.apiVersion) return `${c.baseUrl} (api-version ${c.apiVersion})`;
+    if (c.region) return `${c.baseUrl} (${c.region}, ${c.accessKeyId})`;
+    if (c.project) return `${c.baseUrl} (${c.project}, ${c.location})`;
+    return c.baseUrl;
+  }
+
   const name = h('input', { id: 'llm-name', type: 'text', maxlength: '63', autocomplete: 'off', placeholder: 'vllm' });
   const kind = h('select', { id: 'llm-kind' },
     Object.keys(KINDS).map(k => h('option', { value: k }, k)));
   const baseUrl = h('input', { id: 'llm-base-url', type: 'url', autocomplete: 'off', placeholder: 'https://host/v1' });
   const endpoint = h('input', { id: 'llm-endpoint', type: 'text', autocomplete: 'off', placeholder: 'an online endpoint' });
   const apiKey = h('input', { id: 'llm-api-key', type: 'password', autocomplete: 'off' });
+  const apiKeyLabel = h('label', { for: 'llm-api-key', id: 'llm-api-key-label' }, 'API key');
+  const region = h('input', { id: 'llm-region', type: 'text', autocomplete: 'off', placeholder: 'us-east-1' });
+  const accessKeyId = h('input', { id: 'llm-access-key-id', type: 'text', autocomplete: 'off',
+    placeholder: 'AKIA…' });
+  const project = h('input', { id: 'llm-project', type: 'text', autocomplete: 'off', placeholder: 'my-project' });
+  const location = h('input', { id: 'llm-location', type: 'text', autocomplete: 'off', placeholder: 'us-central1' });
   const models = h('input', { id: 'llm-models', type: 'text', autocomplete: 'off', placeholder: 'model-a, model-b' });
   const prices = h('input', { id: 'llm-prices', type: 'text', autocomplete: 'off',
     placeholder: 'model-a=2.5/10; model-b=0.15/0.6' });
@@ -91,7 +110,11 @@ export function llmConnectionsSection(isActive) {
     h('div', { class: 'field' }, h('label', { for: 'llm-base-url' }, 'Base URL'), baseUrl),
     h('div', { class: 'field' }, h('label', { for: 'llm-endpoint' }, 'Endpoint (modelcat)'), endpoint),
     h('div', { class: 'field' }, h('label', { for: 'llm-api-version' }, 'API version (azure-openai)'), apiVersion),
-    h('div', { class: 'field' }, h('label', { for: 'llm-api-key' }, 'API key'), apiKey),
+    h('div', { class: 'field' }, h('label', { for: 'llm-region' }, 'Region (bedrock)'), region),
+    h('div', { class: 'field' }, h('label', { for: 'llm-access-key-id' }, 'Access key id (bedrock)'), accessKeyId),
+    h('div', { class: 'field' }, h('label', { for: 'llm-project' }, 'Project (vertex)'), project),
+    h('div', { class: 'field' }, h('label', { for: 'llm-location' }, 'Location (vertex)'), location),
+    h('div', { class: 'field' }, apiKeyLabel, apiKey),
     h('div', { class: 'field' }, h('label', { for: 'llm-models' }, 'Allowed models'), models),
     h('div', { class: 'field' }, h('label', { for: 'llm-prices' }, 'USD per 1M tokens in/out'), prices),
     h('div', { class: 'field' }, h('label', { for: 'llm-max-concurrent' }, 'Calls at once'), maxConcurrent),
@@ -107,6 +130,11 @@ export function llmConnectionsSection(isActive) {
     endpoint.disabled = !k.endpoint;
     apiKey.disabled = Boolean(k.endpoint);
     apiVersion.disabled = !k.apiVersion;
+    region.disabled = !k.aws;
+    accessKeyId.disabled = !k.aws;
+    project.disabled = !k.gcp;
+    location.disabled = !k.gcp;
+    replaceChildren(apiKeyLabel, k.key || 'API key');
     models.placeholder = k.models ? `${k.models}, comma-separated` : 'model-a, model-b';
   }
   kind.addEventListener('change', showKind);
@@ -122,6 +150,10 @@ export function llmConnectionsSection(isActive) {
         endpoint: k.endpoint ? endpoint.value.trim() || undefined : undefined,
         apiVersion: k.apiVersion ? apiVersion.value.trim() || undefined : undefined,
         apiKey: k.endpoint ? undefined : apiKey.value || undefined,
+        region: k.aws ? region.value.trim() || undefined : undefined,
+        accessKeyId: k.aws ? accessKeyId.value.trim() || undefined : undefined,
+        project: k.gcp ? project.value.trim() || undefined : undefined,
+        location: k.gcp ? location.value.trim() || undefined : undefined,
         allowedModels: models.value.split(',').map(m => m.trim()).filter(m => m),
         maxConcurrent: maxConcurrent.value ? Number(maxConcurrent.value) : undefined,
         requestsPerMinute: requestsPerMinute.value ? Number(requestsPerMinute.value) : undefined,

@@ -18,9 +18,19 @@ public final class ConnectionRequests {
 
     static final String NAME = "^[a-z][a-z0-9-]{1,62}$";
     static final String NAME_RULE = "must be 2 to 63 lowercase letters, digits and '-', starting with a letter";
-    static final String KIND = "openai-compatible|openai|azure-openai|anthropic|mistral|gemini|modelcat";
-    static final String KIND_RULE = "must be openai-compatible, openai, azure-openai, anthropic, mistral, gemini or "
-            + "modelcat";
+    static final String KIND = "openai-compatible|openai|azure-openai|anthropic|mistral|gemini|bedrock|vertex|cohere"
+            + "|modelcat";
+    static final String KIND_RULE = "must be openai-compatible, openai, azure-openai, anthropic, mistral, gemini, "
+            + "bedrock, vertex, cohere or modelcat";
+    static final String REGION = "^[a-z]{2}(-[a-z0-9]+){1,4}$";
+    static final String REGION_RULE = "must be an AWS region such as us-east-1";
+    static final String ACCESS_KEY_ID = "^[A-Z0-9]{16,128}$";
+    static final String ACCESS_KEY_ID_RULE = "must be an AWS access key id such as AKIAIOSFODNN7EXAMPLE (16 to 128 "
+            + "capital letters and digits)";
+    static final String PROJECT = "^[a-z][a-z0-9-]{4,28}[a-z0-9]$";
+    static final String PROJECT_RULE = "must be a Google Cloud project id (6 to 30 lowercase letters, digits and '-')";
+    static final String LOCATION = "^(global|[a-z]+-[a-z]+[0-9]+)$";
+    static final String LOCATION_RULE = "must be a Vertex AI location such as us-central1, europe-west4 or global";
     static final String API_VERSION = "^[A-Za-z0-9._-]{1,40}$";
     static final String API_VERSION_RULE = "must be an API version such as 2024-10-21 (letters, digits, '.', '_', '-')";
     static final String URL = "^https?://\\S+$";
@@ -41,10 +51,13 @@ public final class ConnectionRequests {
             @Nullable @Size(max = 2000) @Pattern(regexp = URL, message = URL_RULE)
             @Schema(description = "the URL the provider's API hangs under: required for openai-compatible (e.g. "
                     + "https://api.example.com/v1) and azure-openai (the resource, https://<resource>.openai.azure.com); "
-                    + "openai, anthropic, mistral and gemini default to their public APIs; not for modelcat") String baseUrl,
+                    + "openai, anthropic, mistral, gemini and cohere default to their public APIs, bedrock to "
+                    + "https://bedrock-runtime.<region>.amazonaws.com, vertex to https://<location>-aiplatform."
+                    + "googleapis.com; not for modelcat") String baseUrl,
             @Nullable @Size(max = 10_000) @Schema(description = "the provider's key, sent as its API wants it "
-                    + "(Authorization: Bearer, api-key, x-api-key, x-goog-api-key); stored encrypted, never returned",
-                    writeOnly = true)
+                    + "(Authorization: Bearer, api-key, x-api-key, x-goog-api-key); bedrock: the secret access key, "
+                    + "which signs each call (SigV4); vertex: the service account key (its whole JSON), which mints "
+                    + "access tokens; stored encrypted, never returned", writeOnly = true)
             String apiKey,
             @Nullable @Size(max = 32) @Schema(description = "extra headers sent with every call (not secret: they are "
                     + "shown back)") Map<String, String> headers,
@@ -61,7 +74,17 @@ public final class ConnectionRequests {
                     + "catalog service (none: no limit); beyond it callers get 429 with Retry-After")
             Integer requestsPerMinute,
             @Nullable @Size(max = 500) @Schema(description = "USD per million tokens of each allowed model, for the "
-                    + "estimated cost of calls") Map<String, Price> prices) {
+                    + "estimated cost of calls") Map<String, Price> prices,
+            @Nullable @Pattern(regexp = REGION, message = REGION_RULE)
+            @Schema(description = "bedrock (required): the AWS region calls are signed for, e.g. us-east-1") String region,
+            @Nullable @Pattern(regexp = ACCESS_KEY_ID, message = ACCESS_KEY_ID_RULE)
+            @Schema(description = "bedrock (required): the AWS access key id whose secret access key is the apiKey")
+            String accessKeyId,
+            @Nullable @Pattern(regexp = PROJECT, message = PROJECT_RULE)
+            @Schema(description = "vertex (required): the Google Cloud project id") String project,
+            @Nullable @Pattern(regexp = LOCATION, message = LOCATION_RULE)
+            @Schema(description = "vertex (required): the Vertex AI location, e.g. us-central1 or global")
+            String location) {
 
         @Override
         public String toString() {
@@ -83,7 +106,15 @@ public final class ConnectionRequests {
             @Nullable @Pattern(regexp = API_VERSION, message = API_VERSION_RULE) String apiVersion,
             @Nullable @Min(0) @Max(1_000_000) @Schema(description = "a new limit; 0 removes it") Integer requestsPerMinute,
             @Nullable @Size(max = 500) @Schema(description = "replaces the whole price table; {} empties it")
-            Map<String, Price> prices) {
+            Map<String, Price> prices,
+            @Nullable @Pattern(regexp = REGION, message = REGION_RULE) @Schema(description = "bedrock: a new region")
+            String region,
+            @Nullable @Pattern(regexp = ACCESS_KEY_ID, message = ACCESS_KEY_ID_RULE)
+            @Schema(description = "bedrock: a new access key id (set apiKey to its secret with it)") String accessKeyId,
+            @Nullable @Pattern(regexp = PROJECT, message = PROJECT_RULE) @Schema(description = "vertex: a new project")
+            String project,
+            @Nullable @Pattern(regexp = LOCATION, message = LOCATION_RULE) @Schema(description = "vertex: a new location")
+            String location) {
 
         @Override
         public String toString() {

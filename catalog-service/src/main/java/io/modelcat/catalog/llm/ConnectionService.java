@@ -54,10 +54,12 @@ public class ConnectionService {
     private final EndpointService endpoints;
     private final ModelService models;
     private final Provider<EmbeddedServer> server;
+    private final GoogleServiceAccounts serviceAccounts;
     private final String loopbackUrl;
 
     public ConnectionService(Database db, AuditLog audit, ProviderClient client, EndpointService endpoints,
                              ModelService models, Provider<EmbeddedServer> server,
+                             GoogleServiceAccounts serviceAccounts,
                              @Nullable @Value("${modelcat.secret-key:}") String key,
                              @Nullable @Value("${modelcat.llm.loopback-url:}") String loopbackUrl) {
         this.db = db;
@@ -66,6 +68,7 @@ public class ConnectionService {
         this.endpoints = endpoints;
         this.models = models;
         this.server = server;
+        this.serviceAccounts = serviceAccounts;
         this.secrets = new SecretStore(key == null || key.isBlank() ? null : SecretCipher.of(key.trim()));
         this.loopbackUrl = loopbackUrl == null ? "" : loopbackUrl.strip();
     }
@@ -85,12 +88,14 @@ public class ConnectionService {
     }
 
     public ConnectionView create(ConnectionRequests.CreateConnection request, Caller by) {
+        LlmConnections.Cloud cloud = new LlmConnections.Cloud(request.region(), request.accessKeyId(), request.project(),
+                request.location());
         String baseUrl = request.baseUrl() != null ? trimUrl(request.baseUrl())
-                : ProviderKind.of(request.kind()).flatMap(ProviderKind::defaultBaseUrl).orElse(null);
+                : ProviderKind.of(request.kind()).flatMap(k -> k.defaultBaseUrl(cloud)).orElse(null);
         LlmConnections.Settings settings = new LlmConnections.Settings(request.kind(), request.description(),
                 baseUrl, request.endpoint(), headers(request.headers()), models(request.allowedModels()),
                 request.maxConcurrent() == null ? DEFAULT_MAX_CONCURRENT : request.maxConcurrent(),
-                request.apiVersion(), request.requestsPerMinute(), prices(request.prices()));
+                request.apiVersion(), request.requestsPerMinute(), prices(request.prices()), cloud);
         check(settings, request.apiKey());
         ConnectionView created = db.write(c -> {
             if (!LlmConnections.insert(c, request.name(), settings, by.username())) {
@@ -113,9 +118,20 @@ public class ConnectionService {
     public ConnectionView update(String name, ConnectionRequests.UpdateConnection request, Caller by) {
         ConnectionView updated = db.write(c -> {
             LlmConnections.Settings old = row(c, name).settings();
+            LlmConnections.Cloud cloud = new LlmConnections.Cloud(
+                    request.region() != null ? request.region() : old.cloud().region(),
+                    request.accessKeyId() != null ? request.accessKeyId() : old.cloud().accessKeyId(),
+                    request.project() != null ? request.project() : old.cloud().project(),
+                    request.location() != null ? request.location() : old.cloud().location());
+            ProviderKind kind = ProviderKind.known(old.kind());
+            // A base URL that was the region's (location's) default follows a new region (location).
+            boolean defaultBase = old.baseUrl() != null
+                    && old.baseUrl().equals(kind.defaultBaseUrl(old.cloud()).orElse(null));
+            String baseUrl = request.baseUrl() != null ? trimUrl(request.baseUrl())
+                    : defaultBase ? kind.defaultBaseUrl(cloud).orElse(old.baseUrl()) : old.baseUrl();
             LlmConnections.Settings settings = new LlmConnections.Settings(old.kind(),
                     request.description() != null ? request.description() : old.description(),
-                    request.baseUrl() != null ? trimUrl(request.baseUrl()) : old.baseUrl(),
+                    baseUrl,
                     request.endpoint() != null ? request.endpoint() : old.endpointName(),
                     request.headers() != null ? headers(request.headers()) : old.headers(),
                     request.allowedModels() != null ? models(request.allowedModels()) : old.allowedModels(),
@@ -123,7 +139,7 @@ public class ConnectionService {
                     request.apiVersion() != null ? request.apiVersion() : old.apiVersion(),
                     request.requestsPerMinute() == null ? old.requestsPerMinute()
                             : request.requestsPerMinute() == 0 ? null : request.requestsPerMinute(),
-                    request.prices() != null ? prices(request.prices()) : old.prices());
+                    request.prices() != null ? prices(request.prices()) : old.prices(), cloud);
             check(settings, request.apiKey());
             LlmConnections.update(c, name, settings, by.username());
             HostedModelCards.sync(c, name, settings);
@@ -161,7 +177,7 @@ public class ConnectionService {
         ConnectionView.TestResult result;
         try {
             HttpResponse<InputStream> answer = client.call(connection.target(),
-                    connection.dialect().modelsPath(connection.settings()), null);
+                    connection.dialect().modelsUri(connection.target().base(), connection.settings()), null);
             byte[] body;
             try (InputStream in = answer.body()) {
                 body = in.readAllBytes();
@@ -221,10 +237,17 @@ public class ConnectionService {
                         + "under another " + SecretCipher.KEY_VARIABLE + "; set it again (PATCH its apiKey)");
             }
         }
+        ProviderClient.Signer signer = ProviderClient.Signer.NONE;
         if (credential != null) {
             headers.putAll(kind.dialect().authHeaders(credential));
+            if (kind == ProviderKind.BEDROCK && s.cloud().accessKeyId() != null) {
+                signer = new AwsSigV4Signer(s.cloud().region(), s.cloud().accessKeyId(), credential);
+            } else if (kind == ProviderKind.VERTEX) {
+                signer = serviceAccounts.signer(name, credential);
+            }
         }
-        return Optional.of(new Connection(name, s, kind.dialect(), new ProviderClient.Target(name, base, headers)));
+        return Optional.of(new Connection(name, s, kind.dialect(),
+                new ProviderClient.Target(name, base, headers, signer)));
     }
 
     private Connection connection(String name, @Nullable String callerToken) {
@@ -252,6 +275,7 @@ public class ConnectionService {
     private void check(LlmConnections.Settings s, @Nullable String apiKey) {
         boolean keyGiven = apiKey != null && !apiKey.isBlank();
         ProviderKind kind = ProviderKind.known(s.kind());
+        checkCloud(kind, s.cloud());
         if (kind == ProviderKind.MODELCAT) {
             if (s.endpointName() == null) {
                 throw new InvalidFieldException("endpoint", "is required for a modelcat connection: the online endpoint "
@@ -308,9 +332,33 @@ public class ConnectionService {
                         + "characters");
             }
         }
+        if (keyGiven && kind == ProviderKind.VERTEX) {
+            serviceAccounts.check(apiKey.strip(), "apiKey");
+        }
         if (keyGiven && !secrets.canEncrypt()) {
             throw new ConflictException("the API key cannot be stored: no encryption key is configured. Set "
                     + SecretCipher.KEY_VARIABLE + " on catalog-service and restart it");
+        }
+    }
+
+    /** Bedrock needs its region and access key id, vertex its project and location; no other kind takes them. */
+    private static void checkCloud(ProviderKind kind, LlmConnections.Cloud cloud) {
+        boolean bedrock = kind == ProviderKind.BEDROCK;
+        boolean vertex = kind == ProviderKind.VERTEX;
+        require(bedrock, "region", cloud.region(), "the AWS region its calls are signed for, e.g. us-east-1");
+        require(bedrock, "accessKeyId", cloud.accessKeyId(), "the AWS access key id whose secret access key is "
+                + "the apiKey");
+        require(vertex, "project", cloud.project(), "the Google Cloud project id");
+        require(vertex, "location", cloud.location(), "the Vertex AI location, e.g. us-central1 or global");
+    }
+
+    private static void require(boolean takes, String field, @Nullable String value, String what) {
+        String kind = field.equals("region") || field.equals("accessKeyId") ? "bedrock" : "vertex";
+        if (takes && value == null) {
+            throw new InvalidFieldException(field, "is required for a " + kind + " connection: " + what);
+        }
+        if (!takes && value != null) {
+            throw new InvalidFieldException(field, "is only for " + kind + " connections");
         }
     }
 
@@ -326,8 +374,9 @@ public class ConnectionService {
         s.prices().forEach((model, p) -> prices.put(model, new ConnectionRequests.Price(p.inputPerMillion(),
                 p.outputPerMillion())));
         return new ConnectionView(row.name(), s.kind(), s.description(), s.baseUrl(), s.endpointName(), s.headers(),
-                s.allowedModels(), s.maxConcurrent(), s.apiVersion(), s.requestsPerMinute(), prices, keySet, row.createdBy(), row.createdAt(), row.updatedBy(),
-                row.updatedAt());
+                s.allowedModels(), s.maxConcurrent(), s.apiVersion(), s.requestsPerMinute(), prices, keySet,
+                s.cloud().region(), s.cloud().accessKeyId(), s.cloud().project(), s.cloud().location(), row.createdBy(),
+                row.createdAt(), row.updatedBy(), row.updatedAt());
     }
 
     private static Map<String, String> headers(@Nullable Map<String, String> headers) {

@@ -20,6 +20,10 @@ public record ConnectionView(String name, String kind, @Nullable String descript
                                      prices,
                              @Schema(description = "whether an API key is stored; the key itself is never returned")
                              boolean apiKeySet,
+                             @Nullable @Schema(description = "bedrock: the AWS region") String region,
+                             @Nullable @Schema(description = "bedrock: the AWS access key id") String accessKeyId,
+                             @Nullable @Schema(description = "vertex: the Google Cloud project") String project,
+                             @Nullable @Schema(description = "vertex: the Vertex AI location") String location,
                              @Nullable String createdBy, Instant createdAt, @Nullable String updatedBy,
                              Instant updatedAt) {
 

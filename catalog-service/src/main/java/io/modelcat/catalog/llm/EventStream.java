@@ -2,12 +2,9 @@ package io.modelcat.catalog.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -24,7 +21,7 @@ public final class EventStream implements LlmMesh.Outcome, Iterator<String>, Aut
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final InputStream body;
-    private final BufferedReader reader;
+    private final ProviderEvents events;
     private final Consumer<JsonNode> onClose;
     private final ProviderDialect.StreamTranslator translator;
     private final Deque<String> pending = new ArrayDeque<>();
@@ -34,10 +31,11 @@ public final class EventStream implements LlmMesh.Outcome, Iterator<String>, Aut
     private boolean closed;
     private JsonNode usage;
 
-    EventStream(InputStream body, ProviderDialect.StreamTranslator translator, Consumer<JsonNode> onClose) {
+    EventStream(InputStream body, ProviderEvents events, ProviderDialect.StreamTranslator translator,
+                Consumer<JsonNode> onClose) {
         this.body = body;
         this.translator = translator;
-        this.reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+        this.events = events;
         this.onClose = onClose;
     }
 
@@ -86,24 +84,10 @@ public final class EventStream implements LlmMesh.Outcome, Iterator<String>, Aut
         return pending.poll();
     }
 
-    /** The data of the provider's next event (its data lines joined), or null at the end of the stream. */
+    /** The data of the provider's next event, or null at the end of the stream. */
     private String readProviderEvent() {
-        StringBuilder data = null;
         try {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.isEmpty()) {
-                    if (data != null) {
-                        return data.toString();
-                    }
-                } else if (line.startsWith("data:")) {
-                    String value = line.substring(5);
-                    value = value.startsWith(" ") ? value.substring(1) : value;
-                    data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-                }
-                // Comments (':') and other fields (event:, id:, retry:) are not part of OpenAI's chunks.
-            }
-            return data == null ? null : data.toString();
+            return events.next();
         } catch (IOException e) {
             throw new UncheckedIOException("the provider's stream broke off: " + e.getMessage(), e);
         }

@@ -170,10 +170,11 @@ public class LlmMesh {
                 call.finish(answer.statusCode(), null);
                 throw providerFailure(connectionName, dialect, answer, error);
             }
-            boolean eventStream = answer.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
+            boolean eventStream = dialect.isEventStream(answer.headers().firstValue("Content-Type").orElse(""));
             if (stream && eventStream) {
                 handedOver = true;
-                return new EventStream(answer.body(), dialect.streamTranslator(request), usage -> {
+                return new EventStream(answer.body(), dialect.events(answer.body()), dialect.streamTranslator(request),
+                        usage -> {
                     permit.release();
                     call.finish(answer.statusCode(), usage);
                 });

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -48,12 +49,35 @@ public class ProviderClient {
      * @param base    the URL that {@code /models} and {@code /chat/completions} hang under, without a trailing '/'
      * @param headers every header to send, the key's Authorization included
      */
-    public record Target(String connection, String base, Map<String, String> headers) {
+    public record Target(String connection, String base, Map<String, String> headers, Signer signer) {
+
+        public Target(String connection, String base, Map<String, String> headers) {
+            this(connection, base, headers, Signer.NONE);
+        }
 
         @Override
         public String toString() {
             return "Target[" + connection + ", " + base + "]";
         }
+    }
+
+    /**
+     * Authorizes each try of a call where a fixed header cannot: AWS SigV4 signs the method, URL, headers and body;
+     * Google's service accounts send an access token minted (and cached) from the key.
+     */
+    @FunctionalInterface
+    public interface Signer {
+
+        /** Adds nothing: the connection's key is among its fixed headers. */
+        Signer NONE = (method, uri, headers, body) -> Map.of();
+
+        /**
+         * The headers to add to a request that will be sent with exactly {@code headers} and {@code body}.
+         *
+         * @param body the body, or null for a GET
+         * @throws Unreachable when the credentials could not be obtained (a token endpoint that refused or failed)
+         */
+        Map<String, String> sign(String method, URI uri, Map<String, String> headers, byte[] body) throws Unreachable;
     }
 
     /** The provider could not be reached, after the retries. */
@@ -70,14 +94,24 @@ public class ProviderClient {
      * @param body a JSON body to POST, or null for a GET
      */
     public HttpResponse<InputStream> call(Target target, String path, byte[] body) throws Unreachable {
+        return call(target, URI.create(target.base() + path), body);
+    }
+
+    /** One call to a whole URL (a provider's other host, e.g. Bedrock's control plane), as {@link #call} says. */
+    public HttpResponse<InputStream> call(Target target, URI uri, byte[] body) throws Unreachable {
         int attempt = 0;
         while (true) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.base() + path)).timeout(requestTimeout);
-            target.headers().forEach(request::header);
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(requestTimeout);
+            Map<String, String> headers = new LinkedHashMap<>(target.headers());
+            if (body != null) {
+                headers.put("Content-Type", "application/json");
+            }
+            headers.putAll(target.signer().sign(body == null ? "GET" : "POST", uri, Map.copyOf(headers), body));
+            headers.forEach(request::header);
             if (body == null) {
                 request.GET();
             } else {
-                request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                request.POST(HttpRequest.BodyPublishers.ofByteArray(body));
             }
             HttpResponse<InputStream> answer;
             try {

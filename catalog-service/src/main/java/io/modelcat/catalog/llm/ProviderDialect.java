@@ -3,6 +3,7 @@ package io.modelcat.catalog.llm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcat.store.llm.LlmConnections;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +50,11 @@ interface ProviderDialect {
     /** The path that lists the provider's models. */
     String modelsPath(LlmConnections.Settings settings);
 
+    /** Where the provider's models are listed: {@link #modelsPath} under the connection's base URL, as a rule. */
+    default java.net.URI modelsUri(String base, LlmConnections.Settings settings) {
+        return java.net.URI.create(base + modelsPath(settings));
+    }
+
     /** The model names in the provider's answer to {@link #modelsPath}; OpenAI's shape: {@code data[].id}. */
     default List<String> models(JsonNode answer) {
         List<String> models = new java.util.ArrayList<>();
@@ -72,6 +78,16 @@ interface ProviderDialect {
     /** OpenAI's answer from the provider's successful answer. */
     default byte[] answer(Operation operation, byte[] body) {
         return body;
+    }
+
+    /** Whether a successful answer of this content type is the provider's event stream (server-sent events). */
+    default boolean isEventStream(String contentType) {
+        return contentType.startsWith("text/event-stream");
+    }
+
+    /** Reads the provider's stream events, one event's data at a time: server-sent events unless said otherwise. */
+    default ProviderEvents events(InputStream body) {
+        return new ServerSentEvents(body);
     }
 
     /** Turns the provider's stream events into OpenAI's, for a call whose OpenAI request was {@code openAi}. */

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** Reads the message out of a provider's error body: OpenAI's {@code error.message}, a problem's detail, or the text. */
+/**
+ * Reads the message out of a provider's error body: OpenAI's {@code error.message}, a problem's detail, AWS's and
+ * Cohere's {@code message}, or the text.
+ */
 final class ProviderErrors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,6 +31,12 @@ final class ProviderErrors {
                 }
                 if (json.path("detail").isTextual()) {
                     return json.path("detail").asText();
+                }
+                // AWS (Bedrock) and Cohere: {"message": "..."}; some AWS services capitalise it.
+                for (String field : new String[] {"message", "Message"}) {
+                    if (json.path(field).isTextual()) {
+                        return json.path(field).asText();
+                    }
                 }
             }
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.modelcat.catalog.llm;
 
+import io.modelcat.store.llm.LlmConnections;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -12,7 +13,12 @@ enum ProviderKind {
     ANTHROPIC("anthropic", AnthropicDialect.INSTANCE, "https://api.anthropic.com/v1", "Anthropic"),
     MISTRAL("mistral", OpenAiDialect.MISTRAL, "https://api.mistral.ai/v1", "Mistral AI"),
     GEMINI("gemini", GeminiDialect.INSTANCE, "https://generativelanguage.googleapis.com/v1beta", "Google"),
-    MODELCAT("modelcat", OpenAiDialect.MODELCAT, null, "ModelCat");
+    MODELCAT("modelcat", OpenAiDialect.MODELCAT, null, "ModelCat"),
+    /** AWS Bedrock Runtime; its default base URL is its region's ({@link #defaultBaseUrl(LlmConnections.Cloud)}). */
+    BEDROCK("bedrock", BedrockDialect.INSTANCE, null, "Amazon Bedrock"),
+    /** Gemini on Google Vertex AI; its default base URL is its location's. */
+    VERTEX("vertex", VertexDialect.INSTANCE, null, "Google Vertex AI"),
+    COHERE("cohere", CohereDialect.INSTANCE, "https://api.cohere.com", "Cohere");
 
     private final String id;
     private final ProviderDialect dialect;
@@ -45,9 +51,16 @@ enum ProviderKind {
         return dialect;
     }
 
-    /** The base URL used when a connection sets none; empty when it must set one (or, for modelcat, cannot). */
-    Optional<String> defaultBaseUrl() {
-        return Optional.ofNullable(defaultBaseUrl);
+    /**
+     * The base URL used when a connection sets none; empty when it must set one (or, for modelcat, cannot), and for
+     * bedrock and vertex until their region or location is known.
+     */
+    Optional<String> defaultBaseUrl(LlmConnections.Cloud cloud) {
+        return switch (this) {
+            case BEDROCK -> Optional.ofNullable(cloud.region()).map(BedrockDialect::runtimeUrl);
+            case VERTEX -> Optional.ofNullable(cloud.location()).map(VertexDialect::locationUrl);
+            default -> Optional.ofNullable(defaultBaseUrl);
+        };
     }
 
     static Optional<ProviderKind> of(String id) {

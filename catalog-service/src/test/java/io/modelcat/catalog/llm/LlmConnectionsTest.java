@@ -123,7 +123,7 @@ class LlmConnectionsTest extends CatalogTestBase {
     @Test
     void badInputsAreRefusedNamingTheField() {
         assertFieldRefused(Map.of("name", "Bad_Name"), "name");
-        assertFieldRefused(Map.of("kind", "bedrock"), "kind");
+        assertFieldRefused(Map.of("kind", "watsonx"), "kind");
         assertFieldRefused(Map.of("baseUrl", "ftp://example.com"), "baseUrl");
         assertFieldRefused(Map.of("allowedModels", List.of()), "allowedModels");
         assertFieldRefused(Map.of("maxConcurrent", 0), "maxConcurrent");

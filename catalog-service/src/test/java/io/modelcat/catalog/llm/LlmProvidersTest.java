@@ -175,7 +175,7 @@ class LlmProvidersTest extends CatalogTestBase {
                 List.of("m")), "headers");
         assertRefused(connection("cl", "anthropic", "headers", Map.of("anthropic-version", "2020-01-01"),
                 "allowedModels", List.of("m")), "headers");
-        assertRefused(connection("cl", "bedrock", "allowedModels", List.of("m")), "kind");
+        assertRefused(connection("cl", "watsonx", "allowedModels", List.of("m")), "kind");
         assertRefused(connection("ge", "gemini", "headers", Map.of("x-goog-api-key", "x"), "allowedModels",
                 List.of("m")), "headers");
         assertThat(api.get("/api/v1/llm/connections").items()).isEmpty();

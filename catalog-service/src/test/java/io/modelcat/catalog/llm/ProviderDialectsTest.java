@@ -99,7 +99,7 @@ class ProviderDialectsTest {
     @Test
     void azurePathsEncodeTheDeploymentAndVersionAndOpenAiKindsSayWhatTheyServe() {
         LlmConnections.Settings azure = new LlmConnections.Settings("azure-openai", null, "https://r", null, Map.of(),
-                List.of("my deployment"), 8, "2024-10-21", null, Map.of());
+                List.of("my deployment"), 8, "2024-10-21", null, Map.of(), null);
         assertThat(AzureOpenAiDialect.INSTANCE.path(ProviderDialect.Operation.EMBEDDINGS, "my deployment", azure, false))
                 .contains("/openai/deployments/my%20deployment/embeddings?api-version=2024-10-21");
         assertThat(OpenAiDialect.MISTRAL.path(ProviderDialect.Operation.COMPLETIONS, "m", azure, false)).isEmpty();
@@ -115,5 +115,54 @@ class ProviderDialectsTest {
         assertThat(LlmMesh.cost(price, 1_000_000, 1_000_000)).isEqualByComparingTo("18");
         assertThat(LlmMesh.cost(price, 1, 0)).isEqualByComparingTo("0.000003");
         assertThat(LlmMesh.cost(null, 100, 100)).isNull();
+    }
+
+    @Test
+    void bedrockCountsCachedInputAndRefusesWhatItCannotCarry() throws Exception {
+        JsonNode openAi = json.readTree(BedrockDialect.INSTANCE.answer(ProviderDialect.Operation.CHAT, ("{\"output\":"
+                + "{\"message\":{\"role\":\"assistant\",\"content\":[{\"text\":\"Hi\"},{\"toolUse\":{}},{\"text\":"
+                + "\" there\"}]}},\"stopReason\":\"guardrail_intervened\",\"usage\":{\"inputTokens\":3,"
+                + "\"cacheReadInputTokens\":20,\"outputTokens\":4,\"totalTokens\":27}}").getBytes(StandardCharsets.UTF_8)));
+        assertThat(openAi.path("choices").get(0).path("message").path("content").asText()).isEqualTo("Hi there");
+        assertThat(openAi.path("choices").get(0).path("finish_reason").asText()).isEqualTo("content_filter");
+        assertThat(openAi.path("usage").path("prompt_tokens").asLong()).isEqualTo(23);
+        assertThat(openAi.path("usage").path("total_tokens").asLong()).isEqualTo(27);
+        assertThat(BedrockDialect.INSTANCE.status(424)).isEqualTo(502);
+        assertThat(BedrockDialect.INSTANCE.errorType("{\"__type\":\"com.amazon#ThrottlingException\"}"
+                .getBytes(StandardCharsets.UTF_8))).isEqualTo("rate_limit_error");
+        assertThat(BedrockDialect.INSTANCE.path(ProviderDialect.Operation.CHAT, "arn:aws:bedrock:us-east-1:1:"
+                + "inference-profile/us.x", null, true)).contains("/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A1%3A"
+                + "inference-profile%2Fus.x/converse-stream");
+        assertThat(BedrockDialect.INSTANCE.modelsUri("https://bedrock-runtime.eu-west-1.amazonaws.com", null))
+                .hasToString("https://bedrock.eu-west-1.amazonaws.com/foundation-models");
+        assertThatThrownBy(() -> BedrockDialect.INSTANCE.request(ProviderDialect.Operation.CHAT, request(
+                "{\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}"), "m"))
+                .isInstanceOf(LlmCallException.class).hasMessageContaining("'tool' is not translated");
+        assertThatThrownBy(() -> BedrockDialect.INSTANCE.request(ProviderDialect.Operation.CHAT, request(
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":2}"), "m"))
+                .isInstanceOf(LlmCallException.class).hasMessageContaining("one choice");
+    }
+
+    @Test
+    void aCorruptedAwsEventStreamBreaksTheStreamInsteadOfInventingEvents() {
+        // A prelude whose CRC does not match: AWS's decoder refuses it, and the mesh reports a broken stream.
+        byte[] corrupted = {0, 0, 0, 16, 0, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0};
+        AwsEventStreamEvents events = new AwsEventStreamEvents(new java.io.ByteArrayInputStream(corrupted));
+        assertThatThrownBy(events::next).isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void cohereFallsBackToCountedTokensAndReportsAnErrorFinish() throws Exception {
+        JsonNode openAi = json.readTree(CohereDialect.INSTANCE.answer(ProviderDialect.Operation.CHAT, ("{\"id\":\"c\","
+                + "\"finish_reason\":\"TOOL_CALL\",\"message\":{\"role\":\"assistant\",\"content\":[]},\"usage\":"
+                + "{\"tokens\":{\"input_tokens\":5,\"output_tokens\":6}}}").getBytes(StandardCharsets.UTF_8)));
+        assertThat(openAi.path("choices").get(0).path("finish_reason").asText()).isEqualTo("tool_calls");
+        assertThat(openAi.path("usage").path("total_tokens").asLong()).isEqualTo(11);
+        ProviderDialect.StreamTranslator events = CohereDialect.INSTANCE.streamTranslator(request("{}"));
+        List<String> out = events.translate("{\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"ERROR\","
+                + "\"error\":\"model crashed\",\"usage\":{\"billed_units\":{\"input_tokens\":1,\"output_tokens\":2}}}}");
+        assertThat(json.readTree(out.get(0)).path("error").path("message").asText()).isEqualTo("model crashed");
+        assertThat(events.usage().path("total_tokens").asLong()).isEqualTo(3);
+        assertThat(events.end()).last().isEqualTo("[DONE]");
     }
 }

@@ -23,7 +23,7 @@ public final class LlmConnections {
     private static final String SELECT = """
             SELECT name, kind, description, base_url, endpoint_name, headers::text AS headers,
                    allowed_models::text AS allowed_models, max_concurrent, api_version, requests_per_minute,
-                   prices::text AS prices, created_by, created_at, updated_by, updated_at
+                   prices::text AS prices, region, access_key_id, project, location, created_by, created_at, updated_by, updated_at
             FROM llm_connection""";
 
     private LlmConnections() {
@@ -38,10 +38,25 @@ public final class LlmConnections {
      * @param apiVersion        the API version sent with every call (azure-openai), else null
      * @param requestsPerMinute the most calls a minute through the connection, or null for no limit
      * @param prices            USD per million tokens, per allowed model
+     * @param cloud             where a cloud provider's calls go and as whom (bedrock, vertex); {@link Cloud#NONE} else
      */
     public record Settings(String kind, String description, String baseUrl, String endpointName,
                            Map<String, String> headers, List<String> allowedModels, int maxConcurrent,
-                           String apiVersion, Integer requestsPerMinute, Map<String, Price> prices) {
+                           String apiVersion, Integer requestsPerMinute, Map<String, Price> prices, Cloud cloud) {
+
+        public Settings {
+            cloud = cloud == null ? Cloud.NONE : cloud;
+        }
+    }
+
+    /**
+     * A cloud provider's placement of a connection: AWS Bedrock's {@code region} and {@code accessKeyId}; Google
+     * Vertex AI's {@code project} and {@code location}. Null where the kind has none.
+     */
+    public record Cloud(String region, String accessKeyId, String project, String location) {
+
+        /** No cloud settings: the other kinds. */
+        public static final Cloud NONE = new Cloud(null, null, null, null);
     }
 
     /** What one model costs through a connection: USD per million input (prompt) and output (completion) tokens. */
@@ -57,9 +72,9 @@ public final class LlmConnections {
     public static boolean insert(Connection c, String name, Settings s, String by) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO llm_connection (name, kind, description, base_url, endpoint_name, headers, allowed_models,
-                                            max_concurrent, api_version, requests_per_minute, prices, created_by,
-                                            updated_by)
-                VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (name) DO NOTHING""")) {
+                                            max_concurrent, api_version, requests_per_minute, prices, region,
+                                            access_key_id, project, location, created_by, updated_by)
+                VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING""")) {
             ps.setString(1, name);
             int i = bindSettings(ps, 2, s);
             ps.setString(i, by);
@@ -73,7 +88,7 @@ public final class LlmConnections {
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE llm_connection SET kind = ?, description = ?, base_url = ?, endpoint_name = ?, headers = ?::jsonb,
                     allowed_models = ?::jsonb, max_concurrent = ?, api_version = ?, requests_per_minute = ?,
-                    prices = ?::jsonb, updated_by = ?, updated_at = now()
+                    prices = ?::jsonb, region = ?, access_key_id = ?, project = ?, location = ?, updated_by = ?, updated_at = now()
                 WHERE name = ?""")) {
             int i = bindSettings(ps, 1, s);
             ps.setString(i, by);
@@ -97,7 +112,11 @@ public final class LlmConnections {
             ps.setInt(first + 8, s.requestsPerMinute());
         }
         ps.setString(first + 9, write(s.prices()));
-        return first + 10;
+        ps.setString(first + 10, s.cloud().region());
+        ps.setString(first + 11, s.cloud().accessKeyId());
+        ps.setString(first + 12, s.cloud().project());
+        ps.setString(first + 13, s.cloud().location());
+        return first + 14;
     }
 
     public static Optional<ConnectionRow> byName(Connection c, String name) throws SQLException {
@@ -132,7 +151,9 @@ public final class LlmConnections {
                         parse(rs.getString("allowed_models"), new TypeReference<List<String>>() { }),
                         rs.getInt("max_concurrent"), rs.getString("api_version"),
                         (Integer) rs.getObject("requests_per_minute"),
-                        parse(rs.getString("prices"), new TypeReference<LinkedHashMap<String, Price>>() { }));
+                        parse(rs.getString("prices"), new TypeReference<LinkedHashMap<String, Price>>() { }),
+                        new Cloud(rs.getString("region"), rs.getString("access_key_id"), rs.getString("project"),
+                                rs.getString("location")));
                 rows.add(new ConnectionRow(rs.getString("name"), s, rs.getString("created_by"),
                         rs.getTimestamp("created_at").toInstant(), rs.getString("updated_by"),
                         rs.getTimestamp("updated_at").toInstant()));

@@ -131,7 +131,8 @@ public final class FakeGemini implements AutoCloseable {
         }
     }
 
-    private void generate(HttpExchange exchange, String model, String body, boolean stream) throws IOException {
+    /** Answers a generateContent call (also FakeVertex's, which serves the same bodies under its own paths). */
+    void generate(HttpExchange exchange, String model, String body, boolean stream) throws IOException {
         Integer failure = failures.poll();
         if (failure != null) {
             String status = switch (failure) {

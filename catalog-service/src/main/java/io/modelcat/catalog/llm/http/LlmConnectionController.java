@@ -74,9 +74,11 @@ public class LlmConnectionController {
     @Status(HttpStatus.CREATED)
     @RequiresRole(Role.ADMIN)
     @Operation(summary = "Create an LLM connection", description = "kind openai-compatible (baseUrl required), openai, "
-            + "anthropic, mistral, gemini (baseUrl defaults to their public APIs), azure-openai (baseUrl: the resource, "
-            + "and apiVersion required): apiKey (stored encrypted with MODELCAT_SECRET_KEY; 409 while none is "
-            + "configured), headers; modelcat: endpoint. Every kind: allowedModels, maxConcurrent, requestsPerMinute, "
+            + "anthropic, mistral, gemini, cohere (baseUrl defaults to their public APIs), azure-openai (baseUrl: the "
+            + "resource, and apiVersion required), bedrock (region and accessKeyId required; apiKey is the secret "
+            + "access key, which signs each call with SigV4), vertex (project and location required; apiKey is the "
+            + "service account key's JSON, which mints access tokens): apiKey (stored encrypted with "
+            + "MODELCAT_SECRET_KEY; 409 while none is configured), headers; modelcat: endpoint. Every kind: allowedModels, maxConcurrent, requestsPerMinute, "
             + "prices. 409 if the name is taken.")
     @ApiResponse(responseCode = "201", description = "created")
     public HttpResponse<ConnectionView> create(@Body @Valid ConnectionRequests.CreateConnection body,
@@ -106,7 +108,8 @@ public class LlmConnectionController {
     @Post("/connections/{name}/test")
     @RequiresRole(Role.ADMIN)
     @Operation(summary = "Test an LLM connection", description = "Asks the provider for its models with the "
-            + "connection's key and headers; answers ok, or the provider's status and error")
+            + "connection's key (bedrock: signed; vertex: with a token minted from the service account key) and "
+            + "headers; answers ok, or the provider's status and error (or why it could not be reached)")
     @ApiResponse(responseCode = "200", description = "what the provider answered (ok false: its error)")
     public ConnectionView.TestResult test(@PathVariable String name, @Nullable @Header("Authorization") String authorization,
                                           @RequestAttribute(AccessFilter.CALLER) Caller caller) {

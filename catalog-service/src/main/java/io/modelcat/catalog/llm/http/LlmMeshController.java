@@ -67,7 +67,8 @@ public class LlmMeshController {
     @Post(value = "/chat/completions", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON,
             MediaType.TEXT_EVENT_STREAM})
     @Operation(summary = "A chat completion through a connection (OpenAI's request and answer)", description = "model "
-            + "is '<connection>/<model>'; stream true relays the provider's server-sent events as they arrive. "
+            + "is '<connection>/<model>'; stream true relays the provider's stream events as they arrive "
+            + "(translated to OpenAI's chunks for anthropic, gemini, vertex, bedrock and cohere). "
             + "Provider 429 and 5xx are tried again with back-off (honouring Retry-After), then answered with their "
             + "status in OpenAI's error shape.")
     @ApiResponse(responseCode = "200", description = "OpenAI's chat completion, or its chunks as server-sent events",
@@ -133,8 +134,8 @@ public class LlmMeshController {
 
     @Post(value = "/embeddings", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "Embeddings through a connection (OpenAI's request and answer)", description = "model is "
-            + "'<connection>/<model>'; for openai, openai-compatible, azure-openai and mistral connections (others "
-            + "answer 400 unsupported_operation). Retries and errors as for chat completions.")
+            + "'<connection>/<model>'; for openai, openai-compatible, azure-openai, mistral and cohere connections, "
+            + "and bedrock's Titan text embedding models, one text a call (others answer 400 unsupported_operation). Retries and errors as for chat completions.")
     @ApiResponse(responseCode = "200", description = "OpenAI's list of embeddings with its usage",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object",
                     additionalProperties = Schema.AdditionalPropertiesValue.TRUE)))
