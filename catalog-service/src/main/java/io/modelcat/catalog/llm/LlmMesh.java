@@ -42,6 +42,11 @@ public class LlmMesh {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long callers refused for a connection's concurrency limit are asked to wait. */
     private static final long BUSY_RETRY_AFTER_SECONDS = 1;
+    /**
+     * How long a call may wait in the mesh for its turn under the connection's requestsPerMinute before it is
+     * answered 429 instead: callers at the limit are spaced evenly rather than refused and retrying all at once.
+     */
+    static final long LONGEST_TURN_WAIT_NANOS = 1_000_000_000L;
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
     private final Database db;
@@ -144,6 +149,26 @@ public class LlmMesh {
         byte[] providerBody = dialect.request(operation, request, providerModel).toString()
                 .getBytes(StandardCharsets.UTF_8);
         LlmConnections.Price price = settings.prices().get(providerModel);
+        // The rate first: a call waiting for its turn does not hold one of the connection's calls at once.
+        long wait = settings.requestsPerMinute() == null ? 0
+                : rates.reserve(connectionName, settings.requestsPerMinute(), LONGEST_TURN_WAIT_NANOS);
+        if (wait < 0) {
+            Call refused = new Call(caller, connectionName, providerModel, stream, System.nanoTime(), price);
+            refused.finish(429, null);
+            throw LlmCallException.retryAfterMillis(429, "connection '" + connectionName + "' is at its limit of "
+                    + settings.requestsPerMinute() + " calls a minute; try again in " + seconds(-wait) + " s",
+                    "rate_limit_error", "rate_limit", (-wait + 999_999) / 1_000_000);
+        }
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw LlmCallException.retryAfterMillis(429, "connection '" + connectionName + "': the wait for "
+                        + "its turn was cut short (the catalog service is stopping)", "rate_limit_error", "rate_limit",
+                        1000);
+            }
+        }
         Semaphore permit = limits.tryAcquire(connectionName, settings.maxConcurrent());
         if (permit == null) {
             Call refused = new Call(caller, connectionName, providerModel, stream, System.nanoTime(), price);
@@ -151,15 +176,6 @@ public class LlmMesh {
             throw new LlmCallException(429, "connection '" + connectionName + "' is at its limit of "
                     + settings.maxConcurrent() + " calls at once; try again shortly", "rate_limit_error", null,
                     "concurrency_limit", BUSY_RETRY_AFTER_SECONDS);
-        }
-        long wait = settings.requestsPerMinute() == null ? 0 : rates.tryTake(connectionName, settings.requestsPerMinute());
-        if (wait > 0) {
-            permit.release();
-            Call refused = new Call(caller, connectionName, providerModel, stream, System.nanoTime(), price);
-            refused.finish(429, null);
-            throw LlmCallException.retryAfterMillis(429, "connection '" + connectionName + "' is at its limit of "
-                    + settings.requestsPerMinute() + " calls a minute; try again in " + seconds(wait) + " s",
-                    "rate_limit_error", "rate_limit", (wait + 999_999) / 1_000_000);
         }
         Call call = new Call(caller, connectionName, providerModel, stream, System.nanoTime(), price);
         boolean handedOver = false;
