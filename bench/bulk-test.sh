@@ -49,7 +49,7 @@ start_fake() {
   java -cp test-support/target/classes io.modelcat.testsupport.llm.FakeLlmProvider fake-small \
     --delay-ms "$DELAY_MS" --rate "$RATE" > "$WORK/fake.log" 2>&1 &
   FAKE=$!
-  for _ in $(seq 1 50); do grep -q '^BASE_URL ' "$WORK/fake.log" && break; sleep 0.2; done
+  for _ in $(seq 1 50); do grep -qs '^BASE_URL ' "$WORK/fake.log" && break; sleep 0.2; done
   FAKE_URL="$(sed -n 's/^BASE_URL //p' "$WORK/fake.log")"
   [ -n "$FAKE_URL" ] || { cat "$WORK/fake.log"; exit 1; }
 }
