@@ -6,16 +6,28 @@
 # second, 429 with Retry-After beyond). Rows/s (answered rows: failed ones left out) is taken from each run's own start
 # and end times (the job's startedAt/finishedAt; the prompt flow run's start and end); the provider's /stats gives
 # calls and 429s.
+#
+# The `resume` mode runs ModelCat alone, through a connection with requestsPerMinute BENCH_RPM (default 12000, the
+# provider's 200/s), and kill -9s the job-runner once BENCH_KILL_AT percent of the rows are kept (0: no kill); the
+# launcher starts another runner, which takes the job over. It reports the wall time from submitting the test to the
+# job's end beside the bound (rows / rate), rows/s, the provider's calls and 429s, the rows called twice (calls the
+# provider answered beyond one a row), whether every row has an answer, and CPU milliseconds per row of
+# catalog-service, the first runner and PostgreSQL.
 # Results and setup go in docs/performance.md.
 #
-#   bench/bulk-test.sh [rows] [concurrency]      # default 10000 rows, 8 at once
+#   bench/bulk-test.sh [rows] [concurrency]             # default 10000 rows, 8 at once
+#   bench/bulk-test.sh resume [rows] [concurrency]      # default 10000 rows, 32 at once, kill at 40 %
 #
-# Needs: python3.11 (bench/promptflow/venv.sh installs prompt flow), jq, curl.
+# Needs: jq, curl, bc; and python3.11 for prompt flow (bench/promptflow/venv.sh installs it; not in `resume`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
+MODE=compare
+if [ "${1:-}" = resume ]; then MODE=resume; shift; fi
 ROWS="${1:-10000}"
-CONCURRENCY="${2:-8}"
+CONCURRENCY="${2:-$([ "$MODE" = resume ] && echo 32 || echo 8)}"
+KILL_AT="${BENCH_KILL_AT:-40}"
+RPM="${BENCH_RPM:-12000}"
 DELAY_MS="${BENCH_DELAY_MS:-50}"
 RATE="${BENCH_RATE:-200}"
 PORT="${BENCH_PORT:-18280}"
@@ -24,7 +36,7 @@ WORK="$(mktemp -d /tmp/modelcat-bulk-bench.XXXXXX)"
 OUT="${BENCH_OUT:-bench/results}"
 mkdir -p "$OUT"
 command -v jq >/dev/null || { echo "jq is missing: apt-get install jq" >&2; exit 2; }
-PYTHON="$(bash bench/promptflow/venv.sh | tail -1)"
+[ "$MODE" = resume ] || PYTHON="$(bash bench/promptflow/venv.sh | tail -1)"
 
 [ "${BENCH_SKIP_BUILD:-false}" = true ] || ./mvnw -q -pl launcher,catalog-service,job-runner,test-support -am -DskipTests package
 LAUNCHER=""
@@ -37,7 +49,7 @@ start_fake() {
   java -cp test-support/target/classes io.modelcat.testsupport.llm.FakeLlmProvider fake-small \
     --delay-ms "$DELAY_MS" --rate "$RATE" > "$WORK/fake.log" 2>&1 &
   FAKE=$!
-  for _ in $(seq 1 50); do grep -q '^BASE_URL ' "$WORK/fake.log" && break; sleep 0.2; done
+  for _ in $(seq 1 50); do grep -qs '^BASE_URL ' "$WORK/fake.log" && break; sleep 0.2; done
   FAKE_URL="$(sed -n 's/^BASE_URL //p' "$WORK/fake.log")"
   [ -n "$FAKE_URL" ] || { cat "$WORK/fake.log"; exit 1; }
 }
@@ -62,8 +74,87 @@ BASE="http://127.0.0.1:$PORT"
 TOKEN="$(api_token "$BASE")"
 api() { curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
 
-echo "== $ROWS rows, concurrency $CONCURRENCY; provider: ${DELAY_MS} ms, $RATE requests/s; $(nproc) cores; $(uname -r)"
+echo "== $MODE: $ROWS rows, concurrency $CONCURRENCY; provider: ${DELAY_MS} ms, $RATE requests/s; $(nproc) cores; $(uname -r)"
 echo "== load before: $(uptime)"
+
+# CPU time (ms) of a process, and of the embedded PostgreSQL (its postmaster and every backend), from /proc.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); split($0, f, " "); print (f[12] + f[13]) * 1000 / hz }' \
+  "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_cpu_ms() {
+  local main total=0 p
+  main="$(head -1 "$WORK/home/postgres/postmaster.pid")"
+  for p in "$main" $(pgrep -P "$main"); do total="$(echo "$total + $(cpu_ms "$p")" | bc -l)"; done
+  echo "$total"
+}
+# The launcher's job-runner (a child of the launcher's JVM whose command names job-runner.jar).
+runner_pid() {
+  local p
+  for p in $(pgrep -P "$LAUNCHER"); do grep -qa job-runner.jar "/proc/$p/cmdline" 2>/dev/null && { echo "$p"; return; }; done
+}
+catalog_pid() {
+  local p
+  for p in $(pgrep -P "$LAUNCHER"); do grep -qa catalog-service.jar "/proc/$p/cmdline" 2>/dev/null && { echo "$p"; return; }; done
+}
+now() { date -u +%s.%N; }
+
+if [ "$MODE" = resume ]; then
+  start_fake
+  api -d "{\"name\": \"fake\", \"kind\": \"openai-compatible\", \"baseUrl\": \"$FAKE_URL\",
+    \"allowedModels\": [\"fake-small\"], \"maxConcurrent\": 1024, \"requestsPerMinute\": $RPM}" \
+    "$BASE/api/v1/llm/connections" > /dev/null
+  api -d '{"name": "bench", "inputs": ["question"], "steps": [{"name": "answer", "variants": [
+    {"name": "plain", "model": "fake/fake-small", "prompt": "{{ question }}"}]}]}' "$BASE/api/v1/flows" > /dev/null
+  DATASET="$(curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: text/csv' --data-binary @"$WORK/questions.csv" \
+    "$BASE/api/v1/datasets?name=bench-questions" | jq -r .id)"
+  RUNNER="$(runner_pid)"; CATALOG="$(catalog_pid)"
+  CPU_CATALOG="$(cpu_ms "$CATALOG")"; CPU_RUNNER="$(cpu_ms "$RUNNER")"; CPU_PG="$(pg_cpu_ms)"
+  SUBMITTED="$(now)"
+  TEST="$(api -d "{\"flow\": \"bench\", \"datasetId\": \"$DATASET\", \"concurrency\": $CONCURRENCY}" \
+    "$BASE/api/v1/bulk-tests" | jq -r .id)"
+  KILLED="" KEPT_AT_KILL=0 RUNNER_MS=0 RESUMED="" STATS_AT_KILL='{}'
+  while true; do
+    api "$BASE/api/v1/bulk-tests/$TEST" > "$WORK/test.json"
+    KEPT="$(jq -r '.answered.default // 0' "$WORK/test.json")"
+    if [ -z "$KILLED" ] && [ "$KILL_AT" -gt 0 ] && [ "$KEPT" -ge $((ROWS * KILL_AT / 100)) ]; then
+      RUNNER_MS="$(echo "$(cpu_ms "$RUNNER") - $CPU_RUNNER" | bc -l)"
+      kill -KILL "$RUNNER"
+      KILLED="$(now)"
+      sleep 0.2 # rows the killed runner committed at its end
+      KEPT_AT_KILL="$(api "$BASE/api/v1/bulk-tests/$TEST" | jq -r '.answered.default // 0')"
+      STATS_AT_KILL="$(fake_stats)"
+      echo "== kill -9 of runner $RUNNER at $(echo "$KILLED - $SUBMITTED" | bc -l | cut -c1-5) s, $KEPT_AT_KILL rows kept"
+    elif [ -n "$KILLED" ] && [ -z "$RESUMED" ] && [ "$KEPT" -gt "$KEPT_AT_KILL" ]; then
+      RESUMED="$(now)"
+      echo "== rows kept again at $(echo "$RESUMED - $SUBMITTED" | bc -l | cut -c1-5) s (runner $(runner_pid))"
+    fi
+    case "$(jq -r .job.state "$WORK/test.json")" in succeeded|failed|cancelled) break ;; esac
+    sleep 0.2
+  done
+  STATS="$(fake_stats)"
+  CATALOG_MS="$(echo "$(cpu_ms "$CATALOG") - $CPU_CATALOG" | bc -l)"; PG_MS="$(echo "$(pg_cpu_ms) - $CPU_PG" | bc -l)"
+  [ -n "$KILLED" ] || { RUNNER_MS="$(echo "$(cpu_ms "$RUNNER") - $CPU_RUNNER" | bc -l)"; KEPT_AT_KILL="$ROWS"; }
+  WALL="$(echo "$(epoch "$(jq -r .job.finishedAt "$WORK/test.json")") - $SUBMITTED" | bc -l)"
+  GAP="$([ -n "$RESUMED" ] && echo "$RESUMED - $KILLED" | bc -l || echo 0)"
+  FAILED_ROWS="$(api "$BASE/api/v1/bulk-tests/$TEST/rows?failed=true&limit=500" | jq -r '.items | length')"
+  jq -c --argjson wall "$WALL" --argjson gap "$GAP" --argjson provider "$STATS" --argjson atKill "$STATS_AT_KILL" \
+    --argjson rows "$ROWS" --argjson rate "$RATE" --argjson keptAtKill "$KEPT_AT_KILL" --argjson failedRows "$FAILED_ROWS" \
+    --argjson catalogMs "$CATALOG_MS" --argjson runnerMs "$RUNNER_MS" --argjson pgMs "$PG_MS" \
+    --arg killAt "$KILL_AT" --argjson concurrency "$CONCURRENCY" --argjson rpm "$RPM" '{
+      state: .job.state, rows: $rows, concurrency: $concurrency, requestsPerMinute: $rpm, killAtPercent: ($killAt | tonumber),
+      kept: .answered.default, failedRows: $failedRows, seconds: $wall, bound: ($rows / $rate),
+      secondsWithoutTheGap: ($wall - $gap), resumeGap: $gap, rowsPerSecond: ($rows / $wall),
+      keptAtKill: $keptAtKill, provider: $provider, providerAtKill: $atKill,
+      answeredCalls: ($provider.chatRequests - $provider.rateLimited),
+      calledAgain: ($provider.chatRequests - $provider.rateLimited - $rows),
+      cpuMsPerRow: {catalog: ($catalogMs / $rows), firstRunner: ($runnerMs / ([$keptAtKill, 1] | max)), postgres: ($pgMs / $rows)},
+      attempts: .job.attempt}' "$WORK/test.json" > "$OUT/bulk-resume.json"
+  echo "== load after: $(uptime)"
+  jq -r '"\(.state): \(.kept) of \(.rows) rows kept, \(.failedRows) failed; \(.seconds * 10 | round / 10) s from submission to the end (bound \(.bound) s; \(.secondsWithoutTheGap * 10 | round / 10) s without the \(.resumeGap * 10 | round / 10) s from the kill to the next kept row) = \(.rowsPerSecond * 10 | round / 10) rows/s",
+    "provider: \(.provider.chatRequests) calls, \(.provider.rateLimited) 429s, \(.provider.mostInFlight) at once; answered \(.answeredCalls) calls for \(.rows) rows: \(.calledAgain) rows called again after the kill (\(.keptAtKill) kept at the kill)",
+    "CPU ms per row: catalog-service \(.cpuMsPerRow.catalog * 100 | round / 100), runner \(.cpuMsPerRow.firstRunner * 100 | round / 100) (the first, up to the kill), PostgreSQL \(.cpuMsPerRow.postgres * 100 | round / 100)"' \
+    "$OUT/bulk-resume.json" | tee "$OUT/bulk-resume-$ROWS-$CONCURRENCY.txt"
+  exit 0
+fi
 
 # ModelCat. The connection's own limit of calls at once is set out of the way: the provider's rate limit is measured.
 start_fake

@@ -42,6 +42,11 @@ public class LlmMesh {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long callers refused for a connection's concurrency limit are asked to wait. */
     private static final long BUSY_RETRY_AFTER_SECONDS = 1;
+    /**
+     * How long a call may wait in the mesh for its turn under the connection's requestsPerMinute before it is
+     * answered 429 instead: callers at the limit are spaced evenly rather than refused and retrying all at once.
+     */
+    static final long LONGEST_TURN_WAIT_NANOS = 1_000_000_000L;
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
     private final Database db;
@@ -144,6 +149,25 @@ public class LlmMesh {
         byte[] providerBody = dialect.request(operation, request, providerModel).toString()
                 .getBytes(StandardCharsets.UTF_8);
         LlmConnections.Price price = settings.prices().get(providerModel);
+        // The rate first: a call waiting for its turn does not hold one of the connection's calls at once.
+        Integer perMinute = settings.requestsPerMinute();
+        long wait = perMinute == null ? 0 : rates.reserve(connectionName, perMinute, LONGEST_TURN_WAIT_NANOS);
+        if (wait < 0) {
+            Call refused = new Call(caller, connectionName, providerModel, stream, System.nanoTime(), price);
+            refused.finish(429, null);
+            throw LlmCallException.retryAfterMillis(429, "connection '" + connectionName + "' is at its limit of "
+                    + perMinute + " calls a minute; try again in " + seconds(-wait) + " s",
+                    "rate_limit_error", "rate_limit", (-wait + 999_999) / 1_000_000);
+        }
+        if (wait > 0 && !sleep(wait)) {
+            throw LlmCallException.retryAfterMillis(429, "connection '" + connectionName + "': the wait for its turn "
+                    + "was cut short (the catalog service is stopping)", "rate_limit_error", "rate_limit", 1000);
+        }
+        // The provider's retries (after its 429 or 5xx) keep to the same limit.
+        ProviderClient.Turns turns = perMinute == null ? ProviderClient.Turns.ANY : () -> {
+            long turn = rates.reserve(connectionName, perMinute, LONGEST_TURN_WAIT_NANOS);
+            return turn >= 0 && sleep(turn);
+        };
         Semaphore permit = limits.tryAcquire(connectionName, settings.maxConcurrent());
         if (permit == null) {
             Call refused = new Call(caller, connectionName, providerModel, stream, System.nanoTime(), price);
@@ -152,19 +176,10 @@ public class LlmMesh {
                     + settings.maxConcurrent() + " calls at once; try again shortly", "rate_limit_error", null,
                     "concurrency_limit", BUSY_RETRY_AFTER_SECONDS);
         }
-        long wait = settings.requestsPerMinute() == null ? 0 : rates.tryTake(connectionName, settings.requestsPerMinute());
-        if (wait > 0) {
-            permit.release();
-            Call refused = new Call(caller, connectionName, providerModel, stream, System.nanoTime(), price);
-            refused.finish(429, null);
-            throw LlmCallException.retryAfterMillis(429, "connection '" + connectionName + "' is at its limit of "
-                    + settings.requestsPerMinute() + " calls a minute; try again in " + seconds(wait) + " s",
-                    "rate_limit_error", "rate_limit", (wait + 999_999) / 1_000_000);
-        }
         Call call = new Call(caller, connectionName, providerModel, stream, System.nanoTime(), price);
         boolean handedOver = false;
         try {
-            HttpResponse<InputStream> answer = client.call(connection.target(), path, providerBody);
+            HttpResponse<InputStream> answer = client.call(connection.target(), path, providerBody, turns);
             if (answer.statusCode() / 100 != 2) {
                 byte[] error = read(answer);
                 call.finish(answer.statusCode(), null);
@@ -204,6 +219,17 @@ public class LlmMesh {
             throw LlmCallException.invalid(field, "invalid_" + field, operation == ProviderDialect.Operation.CHAT
                     ? "'messages' must be a non-empty array"
                     : "'" + field + "' must be a string or a non-empty array");
+        }
+    }
+
+    /** Sleeps {@code nanos}; false when interrupted (the interrupt kept). */
+    private static boolean sleep(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

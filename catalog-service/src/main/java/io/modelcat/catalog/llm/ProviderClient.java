@@ -88,17 +88,44 @@ public class ProviderClient {
         }
     }
 
+    /** What a connection's limit says before a call is tried again (the first try has passed it already). */
+    @FunctionalInterface
+    public interface Turns {
+
+        /** No limit: every retry may go at once. */
+        Turns ANY = () -> true;
+
+        /**
+         * Waits for the connection's next turn: false when that is too far off, and the answer that asked for the
+         * retry is returned instead.
+         */
+        boolean awaitTurn() throws Unreachable;
+    }
+
     /**
      * One call, tried again as the class says; the caller reads (and closes) the answer's body.
      *
      * @param body a JSON body to POST, or null for a GET
      */
     public HttpResponse<InputStream> call(Target target, String path, byte[] body) throws Unreachable {
-        return call(target, URI.create(target.base() + path), body);
+        return call(target, path, body, Turns.ANY);
+    }
+
+    /**
+     * One call, tried again as the class says, each retry after an answer (a 429, a 5xx) waiting for its turn under
+     * the connection's limit too: a retry is a call the provider counts, and retries outside the limit would keep a
+     * provider at its limit refusing the calls that keep to it.
+     */
+    public HttpResponse<InputStream> call(Target target, String path, byte[] body, Turns turns) throws Unreachable {
+        return call(target, URI.create(target.base() + path), body, turns);
     }
 
     /** One call to a whole URL (a provider's other host, e.g. Bedrock's control plane), as {@link #call} says. */
     public HttpResponse<InputStream> call(Target target, URI uri, byte[] body) throws Unreachable {
+        return call(target, uri, body, Turns.ANY);
+    }
+
+    private HttpResponse<InputStream> call(Target target, URI uri, byte[] body, Turns turns) throws Unreachable {
         int attempt = 0;
         while (true) {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(requestTimeout);
@@ -135,8 +162,11 @@ public class ProviderClient {
                 return answer;
             }
             LOG.debug("connection {} answered {}; trying again in {}", target.connection(), answer.statusCode(), wait);
-            discard(answer);
             pause(wait);
+            if (!turns.awaitTurn()) {
+                return answer;
+            }
+            discard(answer);
             attempt++;
         }
     }

@@ -292,6 +292,43 @@ class LlmMeshTest extends CatalogTestBase {
     }
 
     @Test
+    void callersFasterThanTheRequestsPerMinuteWaitTheirTurnInTheMeshSoThatTheProviderRefusesNone() throws Exception {
+        // The provider allows 30 calls a second, the connection 20 (1,200 a minute); 50 callers at once. Before the
+        // mesh capped its bucket's burst, all 50 went through at once and the provider refused 20 of them.
+        provider.rateLimit(30);
+        ApiClient.Answer limited = api.patch("/api/v1/llm/connections/hosted",
+                Map.of("requestsPerMinute", 1_200, "maxConcurrent", 100));
+        assertThat(limited.status()).as(limited.toString()).isEqualTo(200);
+        ApiClient contributor = apiAs(Role.CONTRIBUTOR);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(50);
+        List<ApiClient.Answer> answers = new java.util.ArrayList<>();
+        try {
+            List<java.util.concurrent.Future<ApiClient.Answer>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                calls.add(callers.submit(() -> contributor.post(CHAT, chat("hosted/fake-small", false))));
+            }
+            for (var call : calls) {
+                answers.add(call.get());
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        long answered = answers.stream().filter(a -> a.status() == 200).count();
+        // The burst (10) and the turns within the mesh's longest wait (1 s: 20 more) are answered; the others are
+        // refused by the mesh with the wait until their turn, without reaching the provider.
+        assertThat(answered).isGreaterThanOrEqualTo(RequestRates.BURST + 15);
+        assertThat(answers).allSatisfy(a -> {
+            assertThat(a.status()).as(a.toString()).isIn(200, 429);
+            if (a.status() == 429) {
+                assertThat(a.body()).contains("\"code\":\"rate_limit\"");
+                assertThat(Long.parseLong(a.header("retry-after-ms"))).isPositive();
+            }
+        });
+        assertThat(provider.rateLimited()).isLessThanOrEqualTo(2);
+        assertThat(provider.requests("/v1/chat/completions")).hasSize((int) answered + provider.rateLimited());
+    }
+
+    @Test
     void theEstimatedCostOfEachCallIsRecordedFromThePriceTableAndSummed() {
         ApiClient.Answer priced = api.patch("/api/v1/llm/connections/hosted", Map.of("allowedModels",
                 List.of("fake-small", "fake-large"), "prices", Map.of("fake-small", Map.of("inputPerMillion", 2.5,

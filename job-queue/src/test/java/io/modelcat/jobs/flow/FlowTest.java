@@ -99,6 +99,48 @@ class FlowTest {
     }
 
     @Test
+    void renderingOnManyThreadsAtOnceGivesEachRenderItsOwnValuesAndNothingOfAnEarlierOne() throws Exception {
+        // Each thread keeps one root context for all its renders: what one render sets must not reach the next.
+        assertThat(FlowTemplates.render("{% set secret = 'kept' %}{{ question }}", Map.of("question", "q")))
+                .isEqualTo("q");
+        assertThatThrownBy(() -> FlowTemplates.render("{{ secret }}", Map.of()))
+                .hasMessage("line 1: 'secret' is not a name the template can use");
+        assertThatThrownBy(() -> FlowTemplates.render("{% for %}", Map.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThat(FlowTemplates.render("{{ question | upper }}", Map.of("question", "again"))).isEqualTo("AGAIN");
+
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<List<String>>> threads = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                threads.add(pool.submit(() -> {
+                    List<String> wrong = new ArrayList<>();
+                    for (int i = 0; i < 300; i++) {
+                        String value = thread + "-" + i;
+                        String rendered = FlowTemplates.render("{% set mine = question %}Q: {{ mine | upper }} "
+                                + "{{ n }}", Map.of("question", "v" + value, "n", i));
+                        if (!rendered.equals("Q: V" + value.toUpperCase() + " " + i)) {
+                            wrong.add(rendered);
+                        }
+                        try {
+                            FlowTemplates.render("{{ mine }}", Map.of());
+                            wrong.add("'mine' leaked into a later render");
+                        } catch (IllegalArgumentException expected) {
+                            // The name is unknown to a render that did not set it.
+                        }
+                    }
+                    return wrong;
+                }));
+            }
+            for (var thread : threads) {
+                assertThat(thread.get()).isEmpty();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void judgesScoresAreTheirFirstWholeNumberFromOneToFive() {
         assertThat(JudgeRubrics.score("echo: 5")).contains(5);
         assertThat(JudgeRubrics.score("Score: 4/5")).contains(4);

@@ -35,9 +35,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a bulk test (docs/flows.md): the flow over every dataset row in each compared variant, {@code concurrency}
- * rows at once, each answer kept in {@code bulk_test_row} as it arrives (rows answered by an earlier attempt or job
- * are not called again); then the evaluation methods over every answered row, their scores kept on the rows and the
- * metrics on the test and, per variant, in the {@code metric} table ({@link BulkTestMetrics}). The LLM calls go through catalog-service's mesh ({@link MeshChatModel}).
+ * rows at once, each answer kept in {@code bulk_test_row} as it arrives ({@link RowKeeper}: rows answered together
+ * share a commit, each finished once committed; rows answered by an earlier attempt or job are not called again);
+ * then the evaluation methods over every answered row, their scores kept on the rows and the metrics on the test
+ * and, per variant, in the {@code metric} table ({@link BulkTestMetrics}). The LLM calls go through
+ * catalog-service's mesh ({@link MeshChatModel}).
  */
 @Singleton
 public class BulkTestHandler implements JobHandler<BulkTestSpec> {
@@ -85,17 +87,20 @@ public class BulkTestHandler implements JobHandler<BulkTestSpec> {
         List<String> truthColumns = BulkEvaluations.truthColumns(spec.evaluations());
         List<DataRow> rows = read(spec, truthColumns);
         ChatModel llm = new MeshChatModel(http, catalogUrl, runnerToken, context.jobId(), context::cancelled);
+        String name = "bulk-test-" + context.jobId().toString().substring(0, 8);
         ExecutorService pool = Executors.newFixedThreadPool(spec.concurrency(), r -> {
-            Thread t = new Thread(r, "bulk-test-" + context.jobId().toString().substring(0, 8));
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
+        RowKeeper keeper = new RowKeeper(db, spec.bulkTestId(), name + "-rows");
         try {
-            Calls calls = call(spec, rows, llm, pool, context);
+            Calls calls = call(spec, rows, llm, pool, keeper, context);
             return evaluate(spec, rows, truthColumns, calls, new BulkEvaluations(spec.evaluations(), llm, pool), context);
         } finally {
             pool.shutdownNow();
             pool.awaitTermination(10, TimeUnit.SECONDS);
+            keeper.close();
         }
     }
 
@@ -136,8 +141,8 @@ public class BulkTestHandler implements JobHandler<BulkTestSpec> {
     private record Calls(long called, long failed, long promptTokens, long completionTokens) {
     }
 
-    private Calls call(BulkTestSpec spec, List<DataRow> rows, ChatModel llm, ExecutorService pool, JobContext context)
-            throws InterruptedException {
+    private Calls call(BulkTestSpec spec, List<DataRow> rows, ChatModel llm, ExecutorService pool, RowKeeper keeper,
+                       JobContext context) throws InterruptedException {
         FlowExecution flow = new FlowExecution(spec.flow(), llm);
         CompletionService<AnswerRow> done = new ExecutorCompletionService<>(pool);
         long total = (long) rows.size() * spec.runs().size();
@@ -152,7 +157,7 @@ public class BulkTestHandler implements JobHandler<BulkTestSpec> {
                 if (answered.contains(row.number())) {
                     continue;
                 }
-                done.submit(() -> answer(flow, spec, run, row, context));
+                done.submit(() -> answer(flow, spec, run, row, keeper, context));
                 pending++;
             }
         }
@@ -213,9 +218,12 @@ public class BulkTestHandler implements JobHandler<BulkTestSpec> {
         return new Calls(called, failed, promptTokens, completionTokens);
     }
 
-    /** Runs and keeps one row; a row cut short by cancellation or the job's end is not kept (it runs again). */
-    private AnswerRow answer(FlowExecution flow, BulkTestSpec spec, String run, DataRow row, JobContext context)
-            throws Exception {
+    /**
+     * Runs and keeps one row (returning once it is committed); a row cut short by cancellation or the job's end is
+     * not kept (it runs again).
+     */
+    private AnswerRow answer(FlowExecution flow, BulkTestSpec spec, String run, DataRow row, RowKeeper keeper,
+                             JobContext context) throws Exception {
         AnswerRow answer;
         if (row.problem() != null) {
             answer = new AnswerRow(run, row.number(), Map.of(), Map.of(), List.of(), row.problem(), 0, 0, 0, null,
@@ -228,7 +236,7 @@ public class BulkTestHandler implements JobHandler<BulkTestSpec> {
         if (Thread.currentThread().isInterrupted() || context.cancelled()) {
             throw new JobCancelledException();
         }
-        db.write(c -> BulkTests.answer(c, spec.bulkTestId(), answer));
+        keeper.keep(answer);
         return answer;
     }
 

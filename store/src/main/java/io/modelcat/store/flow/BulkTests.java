@@ -141,23 +141,38 @@ public final class BulkTests {
 
     /** Keeps a row's answer; false when it was kept already (by another attempt). */
     public static boolean answer(Connection c, UUID id, AnswerRow row) throws SQLException {
+        return answer(c, id, List.of(row)) == 1;
+    }
+
+    /**
+     * Keeps rows' answers in one batch (on the caller's transaction); answers how many were new, rows kept already
+     * (by another attempt) being left as they are.
+     */
+    public static int answer(Connection c, UUID id, List<AnswerRow> rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO bulk_test_row (bulk_test_id, variant, row_number, inputs, outputs, steps, error, latency_ms,
                                            prompt_tokens, completion_tokens, cost_usd)
                 VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
-            ps.setObject(1, id);
-            ps.setString(2, row.variant());
-            ps.setInt(3, row.rowNumber());
-            ps.setString(4, write(row.inputs()));
-            ps.setString(5, write(row.outputs()));
-            ps.setString(6, write(row.steps()));
-            ps.setString(7, row.error());
-            ps.setLong(8, row.latencyMillis());
-            ps.setLong(9, row.promptTokens());
-            ps.setLong(10, row.completionTokens());
-            ps.setObject(11, row.costUsd() == null ? null : java.math.BigDecimal.valueOf(row.costUsd()),
-                    java.sql.Types.NUMERIC);
-            return ps.executeUpdate() == 1;
+            for (AnswerRow row : rows) {
+                ps.setObject(1, id);
+                ps.setString(2, row.variant());
+                ps.setInt(3, row.rowNumber());
+                ps.setString(4, write(row.inputs()));
+                ps.setString(5, write(row.outputs()));
+                ps.setString(6, write(row.steps()));
+                ps.setString(7, row.error());
+                ps.setLong(8, row.latencyMillis());
+                ps.setLong(9, row.promptTokens());
+                ps.setLong(10, row.completionTokens());
+                ps.setObject(11, row.costUsd() == null ? null : java.math.BigDecimal.valueOf(row.costUsd()),
+                        java.sql.Types.NUMERIC);
+                ps.addBatch();
+            }
+            int added = 0;
+            for (int count : ps.executeBatch()) {
+                added += Math.max(count, 0);
+            }
+            return added;
         }
     }
 
