@@ -42,10 +42,6 @@ public record ModelCard(
     }
 
     /**
-     * Where the model came from: {@code huggingface} (repo and revision), {@code upload}, {@code finetuned},
-     * {@code manual}, or {@code connection} (repo {@code <connection>/<model>}: a model served by an LLM connection).
-     */
-    /**
      * A hosted model: the connection serving it, its kind, the model's name there, the name the LLM mesh and flows
      * call it by ({@code <connection>/<model>}), and its price in USD per million tokens when the connection sets one.
      */
@@ -55,6 +51,10 @@ public record ModelCard(
                          @Nullable BigDecimal inputPerMillion, @Nullable BigDecimal outputPerMillion) {
     }
 
+    /**
+     * Where the model came from: {@code huggingface} (repo and revision), {@code upload}, {@code finetuned},
+     * {@code manual}, or {@code connection} (repo {@code <connection>/<model>}: a model served by an LLM connection).
+     */
     @Serdeable
     public record Source(String type, @Nullable String repo, @Nullable String revision) {
     }

@@ -65,6 +65,10 @@ class HostedModelCardsTest extends CatalogTestBase {
         assertThat((String) sonnet.get("description")).contains("`claude/claude-sonnet-4`", "Our Anthropic account.",
                 "Price: $3 per million input tokens, $15 per million output tokens");
         assertThat((Map<String, Object>) cards.get(0).get("hosted")).doesNotContainKey("inputPerMillion");
+        // The Hub API serves files: a hosted model has none, so it is no repository there.
+        ApiClient.Answer hub = api.get("/hub/api/models/claude/claude-sonnet-4");
+        assertThat(hub.status()).isEqualTo(404);
+        assertThat(hub.header("X-Error-Code")).isEqualTo("RepoNotFound");
 
         // Search, facets and the card's own page treat them as any card.
         assertThat(viewer.get("/api/v1/models?q=sonnet").items()).extracting(c -> c.get("name"))
