@@ -60,7 +60,7 @@ final class AnthropicDialect implements ProviderDialect {
         for (JsonNode m : openAi.path("messages")) {
             String role = m.path("role").asText("");
             switch (role) {
-                case "system", "developer" -> system.add(text(m.path("content")));
+                case "system", "developer" -> system.add(MessageContent.text(m.path("content")));
                 case "user", "assistant" -> {
                     ObjectNode message = messages.addObject().put("role", role);
                     message.set("content", content(m.path("content")));
@@ -124,30 +124,9 @@ final class AnthropicDialect implements ProviderDialect {
         if (content.isTextual()) {
             return content;
         }
-        if (content.isArray()) {
-            ArrayNode blocks = JSON.createArrayNode();
-            for (JsonNode part : content) {
-                if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-                    throw LlmCallException.invalid("messages", "unsupported_content", "an anthropic connection "
-                            + "translates text parts only, not '" + part.path("type").asText() + "'");
-                }
-                blocks.addObject().put("type", "text").put("text", part.path("text").asText());
-            }
-            return blocks;
-        }
-        throw LlmCallException.invalid("messages", "invalid_messages", "each message needs its content: a string or "
-                + "a list of text parts");
-    }
-
-    private static String text(JsonNode content) {
-        if (content.isTextual()) {
-            return content.asText();
-        }
-        StringBuilder text = new StringBuilder();
-        for (JsonNode block : content(content)) {
-            text.append(text.isEmpty() ? "" : "\n").append(block.path("text").asText());
-        }
-        return text.toString();
+        ArrayNode blocks = JSON.createArrayNode();
+        MessageContent.textParts(content).forEach(text -> blocks.addObject().put("type", "text").put("text", text));
+        return blocks;
     }
 
     @Override

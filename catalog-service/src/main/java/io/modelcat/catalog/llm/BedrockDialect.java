@@ -1,5 +1,7 @@
 package io.modelcat.catalog.llm;
 
+import static io.modelcat.catalog.llm.MessageContent.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -157,24 +159,6 @@ final class BedrockDialect implements ProviderDialect {
         return out;
     }
 
-    private static String text(JsonNode content) {
-        if (content.isTextual()) {
-            return content.asText();
-        }
-        if (content.isArray()) {
-            StringBuilder text = new StringBuilder();
-            for (JsonNode part : content) {
-                if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-                    throw LlmCallException.invalid("messages", "unsupported_content", "a bedrock connection translates "
-                            + "text parts only, not '" + part.path("type").asText() + "'");
-                }
-                text.append(text.isEmpty() ? "" : "\n").append(part.path("text").asText());
-            }
-            return text.toString();
-        }
-        throw LlmCallException.invalid("messages", "invalid_messages", "each message needs its content: a string or "
-                + "a list of text parts");
-    }
 
     @Override
     public byte[] answer(Operation operation, byte[] body) {
