@@ -1,12 +1,8 @@
 package io.modelcat.testsupport.llm;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Deque;
 import java.util.List;
@@ -14,9 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,38 +31,25 @@ public final class FakeAnthropic implements AutoCloseable {
     private static final Pattern SYSTEM_ROLE = Pattern.compile("\"role\"\\s*:\\s*\"system\"");
     private static final Pattern TEXT = Pattern.compile("\"(?:content|text)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fake-anthropic");
-        t.setDaemon(true);
-        return t;
-    });
-    private final List<FakeLlmProvider.RecordedCall> requests = new CopyOnWriteArrayList<>();
-    private final Deque<Integer[]> failures = new ConcurrentLinkedDeque<>();
+    private final FakeServer server;
+        private final Deque<Integer[]> failures = new ConcurrentLinkedDeque<>();
     private final AtomicInteger ids = new AtomicInteger();
     private volatile List<String> models = List.of("claude-fake-haiku", "claude-fake-sonnet");
     private volatile String requiredKey;
     private volatile boolean breakStream;
 
-    private FakeAnthropic(HttpServer server) {
-        this.server = server;
-        server.createContext("/v1/", this::handle);
-        server.setExecutor(executor);
-        server.start();
+    private FakeAnthropic() {
+        server = new FakeServer("fake-anthropic", "/v1/", this::handle);
     }
 
     /** Starts one on a free loopback port. */
     public static FakeAnthropic start() {
-        try {
-            return new FakeAnthropic(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new FakeAnthropic();
     }
 
     /** What a connection's base URL is: {@code http://127.0.0.1:<port>/v1}. */
     public String baseUrl() {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + "/v1";
+        return server.origin() + "/v1";
     }
 
     /** Answers 401 unless {@code x-api-key: <key>} is sent (null: any key). */
@@ -94,12 +74,12 @@ public final class FakeAnthropic implements AutoCloseable {
 
     /** Every request received so far, oldest first. */
     public List<FakeLlmProvider.RecordedCall> requests() {
-        return List.copyOf(requests);
+        return List.copyOf(server.requests);
     }
 
     /** Forgets the requests, failures and settings made so far. */
     public void reset() {
-        requests.clear();
+        server.requests.clear();
         failures.clear();
         requiredKey = null;
         breakStream = false;
@@ -112,7 +92,7 @@ public final class FakeAnthropic implements AutoCloseable {
             Map<String, String> headers = new TreeMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
             String path = exchange.getRequestURI().getPath();
-            requests.add(new FakeLlmProvider.RecordedCall(exchange.getRequestMethod(), path, headers, body));
+            server.requests.add(new FakeLlmProvider.RecordedCall(exchange.getRequestMethod(), path, headers, body));
             if (requiredKey != null && !requiredKey.equals(headers.get("x-api-key"))) {
                 send(exchange, 401, error("authentication_error", "invalid x-api-key"), null);
                 return;
@@ -249,8 +229,7 @@ public final class FakeAnthropic implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     /** Runs one until killed, printing its base URL: for trying an anthropic connection by hand. */

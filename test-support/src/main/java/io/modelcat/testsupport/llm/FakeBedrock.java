@@ -1,13 +1,9 @@
 package io.modelcat.testsupport.llm;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
@@ -60,36 +53,23 @@ public final class FakeBedrock implements AutoCloseable {
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fake-bedrock");
-        t.setDaemon(true);
-        return t;
-    });
-    private final List<FakeLlmProvider.RecordedCall> requests = new CopyOnWriteArrayList<>();
-    private final Deque<Integer> failures = new ConcurrentLinkedDeque<>();
+    private final FakeServer server;
+        private final Deque<Integer> failures = new ConcurrentLinkedDeque<>();
     private final List<String> models = List.of("anthropic.claude-fake-v1:0", "amazon.titan-embed-text-v2:0");
     private volatile boolean breakStreams;
 
-    private FakeBedrock(HttpServer server) {
-        this.server = server;
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
-        server.start();
+    private FakeBedrock() {
+        server = new FakeServer("fake-bedrock", "/", this::handle);
     }
 
     /** Starts one on a free loopback port. */
     public static FakeBedrock start() {
-        try {
-            return new FakeBedrock(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new FakeBedrock();
     }
 
     /** What a connection's base URL is: {@code http://127.0.0.1:<port>} (runtime and control plane both). */
     public String baseUrl() {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
+        return server.origin();
     }
 
     /** The next {@code times} calls answer {@code status} (400, 429, 500, 503) in AWS's error shape instead. */
@@ -108,12 +88,12 @@ public final class FakeBedrock implements AutoCloseable {
 
     /** Every request received so far (signed or not), oldest first. */
     public List<FakeLlmProvider.RecordedCall> requests() {
-        return List.copyOf(requests);
+        return List.copyOf(server.requests);
     }
 
     /** Forgets the requests, failures and settings made so far. */
     public void reset() {
-        requests.clear();
+        server.requests.clear();
         failures.clear();
         breakStreams = false;
     }
@@ -124,7 +104,7 @@ public final class FakeBedrock implements AutoCloseable {
             String body = new String(raw, StandardCharsets.UTF_8);
             Map<String, String> headers = FakeReplies.headers(exchange);
             String path = exchange.getRequestURI().getPath();
-            requests.add(new FakeLlmProvider.RecordedCall(exchange.getRequestMethod(), path,
+            server.requests.add(new FakeLlmProvider.RecordedCall(exchange.getRequestMethod(), path,
                     exchange.getRequestURI().getRawQuery(), headers, body));
             String refused = signatureProblem(exchange, headers, raw);
             if (refused != null) {
@@ -390,8 +370,7 @@ public final class FakeBedrock implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     /** Runs one until killed, printing its base URL and credentials: for trying a bedrock connection by hand. */

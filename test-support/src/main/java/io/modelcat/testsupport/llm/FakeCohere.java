@@ -1,12 +1,8 @@
 package io.modelcat.testsupport.llm;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,9 +10,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,37 +32,24 @@ public final class FakeCohere implements AutoCloseable {
     private static final Pattern TEXTS = Pattern.compile("\"texts\"\\s*:\\s*\\[([^\\]]*)]");
     private static final Pattern STRING = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fake-cohere");
-        t.setDaemon(true);
-        return t;
-    });
-    private final List<FakeLlmProvider.RecordedCall> requests = new CopyOnWriteArrayList<>();
-    private final Deque<Integer> failures = new ConcurrentLinkedDeque<>();
+    private final FakeServer server;
+        private final Deque<Integer> failures = new ConcurrentLinkedDeque<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final List<String> models = List.of("command-fake", "embed-fake-v3.0");
     private volatile String requiredKey;
 
-    private FakeCohere(HttpServer server) {
-        this.server = server;
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
-        server.start();
+    private FakeCohere() {
+        server = new FakeServer("fake-cohere", "/", this::handle);
     }
 
     /** Starts one on a free loopback port. */
     public static FakeCohere start() {
-        try {
-            return new FakeCohere(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new FakeCohere();
     }
 
     /** What a connection's base URL is: {@code http://127.0.0.1:<port>}. */
     public String baseUrl() {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
+        return server.origin();
     }
 
     /** Answers 401 unless {@code Authorization: Bearer <key>} is sent (null: any). */
@@ -88,12 +68,12 @@ public final class FakeCohere implements AutoCloseable {
 
     /** Every request received so far, oldest first. */
     public List<FakeLlmProvider.RecordedCall> requests() {
-        return List.copyOf(requests);
+        return List.copyOf(server.requests);
     }
 
     /** Forgets the requests, failures and settings made so far. */
     public void reset() {
-        requests.clear();
+        server.requests.clear();
         failures.clear();
         requiredKey = null;
     }
@@ -103,7 +83,7 @@ public final class FakeCohere implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Map<String, String> headers = FakeReplies.headers(exchange);
             String path = exchange.getRequestURI().getPath();
-            requests.add(new FakeLlmProvider.RecordedCall(exchange.getRequestMethod(), path,
+            server.requests.add(new FakeLlmProvider.RecordedCall(exchange.getRequestMethod(), path,
                     exchange.getRequestURI().getRawQuery(), headers, body));
             if (requiredKey != null && !("Bearer " + requiredKey).equals(headers.get("authorization"))) {
                 error(exchange, 401, "invalid api token");
@@ -219,8 +199,7 @@ public final class FakeCohere implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     /** Runs one until killed, printing its base URL: for trying a cohere connection by hand. */

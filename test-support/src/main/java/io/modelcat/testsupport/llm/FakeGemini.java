@@ -1,12 +1,8 @@
 package io.modelcat.testsupport.llm;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Deque;
@@ -15,9 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,37 +30,24 @@ public final class FakeGemini implements AutoCloseable {
     private static final Pattern SYSTEM_ROLE = Pattern.compile("\"role\"\\s*:\\s*\"system\"");
     private static final Pattern TEXT = Pattern.compile("\"text\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fake-gemini");
-        t.setDaemon(true);
-        return t;
-    });
-    private final List<FakeLlmProvider.RecordedCall> requests = new CopyOnWriteArrayList<>();
-    private final Deque<Integer> failures = new ConcurrentLinkedDeque<>();
+    private final FakeServer server;
+        private final Deque<Integer> failures = new ConcurrentLinkedDeque<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final List<String> models = List.of("gemini-fake-flash", "gemini-fake-pro");
     private volatile String requiredKey;
 
-    private FakeGemini(HttpServer server) {
-        this.server = server;
-        server.createContext("/v1beta/", this::handle);
-        server.setExecutor(executor);
-        server.start();
+    private FakeGemini() {
+        server = new FakeServer("fake-gemini", "/v1beta/", this::handle);
     }
 
     /** Starts one on a free loopback port. */
     public static FakeGemini start() {
-        try {
-            return new FakeGemini(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new FakeGemini();
     }
 
     /** What a connection's base URL is: {@code http://127.0.0.1:<port>/v1beta}. */
     public String baseUrl() {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort()
+        return server.origin()
                 + "/v1beta";
     }
 
@@ -87,12 +67,12 @@ public final class FakeGemini implements AutoCloseable {
 
     /** Every request received so far, oldest first. */
     public List<FakeLlmProvider.RecordedCall> requests() {
-        return List.copyOf(requests);
+        return List.copyOf(server.requests);
     }
 
     /** Forgets the requests, failures and settings made so far. */
     public void reset() {
-        requests.clear();
+        server.requests.clear();
         failures.clear();
         requiredKey = null;
     }
@@ -104,7 +84,7 @@ public final class FakeGemini implements AutoCloseable {
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
             String path = exchange.getRequestURI().getPath();
             String query = exchange.getRequestURI().getRawQuery();
-            requests.add(new FakeLlmProvider.RecordedCall(exchange.getRequestMethod(), path, query, headers, body));
+            server.requests.add(new FakeLlmProvider.RecordedCall(exchange.getRequestMethod(), path, query, headers, body));
             if (requiredKey != null && !requiredKey.equals(headers.get("x-goog-api-key"))) {
                 send(exchange, 400, error(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."));
                 return;
@@ -213,8 +193,7 @@ public final class FakeGemini implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     /** Runs one until killed, printing its base URL: for trying a gemini connection by hand. */

@@ -1,11 +1,7 @@
 package io.modelcat.testsupport.llm;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -19,9 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,21 +39,14 @@ public final class FakeVertex implements AutoCloseable {
     private static final Pattern CALL = Pattern.compile("^/v1/projects/([^/]+)/locations/([^/]+)/publishers/google/"
             + "models/([^/:]+):(generateContent|streamGenerateContent)$");
 
-    private final HttpServer server;
+    private final FakeServer server;
     private final FakeGemini gemini = FakeGemini.start();
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fake-vertex");
-        t.setDaemon(true);
-        return t;
-    });
-    private final KeyPair account;
-    private final List<FakeLlmProvider.RecordedCall> requests = new CopyOnWriteArrayList<>();
+        private final KeyPair account;
     private final Set<String> tokens = ConcurrentHashMap.newKeySet();
     private final AtomicInteger issued = new AtomicInteger();
     private volatile int tokenLifetimeSeconds = 3600;
 
-    private FakeVertex(HttpServer server) {
-        this.server = server;
+    private FakeVertex() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -68,23 +54,17 @@ public final class FakeVertex implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
-        server.start();
+        server = new FakeServer("fake-vertex", "/", this::handle);
     }
 
     /** Starts one on a free loopback port. */
     public static FakeVertex start() {
-        try {
-            return new FakeVertex(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new FakeVertex();
     }
 
     /** What a connection's base URL is: {@code http://127.0.0.1:<port>}. */
     public String baseUrl() {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
+        return server.origin();
     }
 
     /** The service account's JSON key, as Google issues it, with this server's token endpoint as its token_uri. */
@@ -131,12 +111,12 @@ public final class FakeVertex implements AutoCloseable {
 
     /** Every request received so far (the token endpoint's too), oldest first. */
     public List<FakeLlmProvider.RecordedCall> requests() {
-        return List.copyOf(requests);
+        return List.copyOf(server.requests);
     }
 
     /** Forgets the requests, failures, settings and issued tokens. */
     public void reset() {
-        requests.clear();
+        server.requests.clear();
         gemini.reset();
         tokens.clear();
         issued.set(0);
@@ -149,7 +129,7 @@ public final class FakeVertex implements AutoCloseable {
             Map<String, String> headers = FakeReplies.headers(exchange);
             String path = exchange.getRequestURI().getPath();
             String query = exchange.getRequestURI().getRawQuery();
-            requests.add(new FakeLlmProvider.RecordedCall(exchange.getRequestMethod(), path, query, headers, body));
+            server.requests.add(new FakeLlmProvider.RecordedCall(exchange.getRequestMethod(), path, query, headers, body));
             if (path.equals("/token") && exchange.getRequestMethod().equals("POST")) {
                 token(exchange, body);
                 return;
@@ -252,9 +232,8 @@ public final class FakeVertex implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
         gemini.close();
-        executor.shutdownNow();
     }
 
     /** Runs one until killed, printing its base URL and service account key: for trying a vertex connection by hand. */
