@@ -104,11 +104,11 @@ public final class FakeAnthropic implements AutoCloseable {
             if (path.equals("/v1/models") && exchange.getRequestMethod().equals("GET")) {
                 StringBuilder data = new StringBuilder();
                 for (String m : models) {
-                    data.append(data.isEmpty() ? "" : ",").append("{\"type\":\"model\",\"id\":").append(quote(m))
-                            .append(",\"display_name\":").append(quote(m)).append(",\"created_at\":\"2025-01-01T00:00:00Z\"}");
+                    data.append(data.isEmpty() ? "" : ",").append("{\"type\":\"model\",\"id\":").append(FakeReplies.quote(m))
+                            .append(",\"display_name\":").append(FakeReplies.quote(m)).append(",\"created_at\":\"2025-01-01T00:00:00Z\"}");
                 }
                 send(exchange, 200, "{\"data\":[" + data + "],\"has_more\":false,\"first_id\":"
-                        + quote(models.get(0)) + ",\"last_id\":" + quote(models.get(models.size() - 1)) + "}", null);
+                        + FakeReplies.quote(models.get(0)) + ",\"last_id\":" + FakeReplies.quote(models.get(models.size() - 1)) + "}", null);
             } else if (path.equals("/v1/messages") && exchange.getRequestMethod().equals("POST")) {
                 messages(exchange, body);
             } else {
@@ -163,7 +163,7 @@ public final class FakeAnthropic implements AutoCloseable {
             return;
         }
         send(exchange, 200, "{\"id\":\"" + id + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":"
-                + quote(modelName) + ",\"content\":[{\"type\":\"text\",\"text\":" + quote(String.join(" ", reply))
+                + FakeReplies.quote(modelName) + ",\"content\":[{\"type\":\"text\",\"text\":" + FakeReplies.quote(String.join(" ", reply))
                 + "}],\"stop_reason\":\"" + stopReason + "\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + input
                 + ",\"output_tokens\":" + reply.length + "}}", null);
     }
@@ -174,14 +174,14 @@ public final class FakeAnthropic implements AutoCloseable {
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
         event(out, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"" + id + "\",\"type\":\"message\","
-                + "\"role\":\"assistant\",\"content\":[],\"model\":" + quote(model) + ",\"stop_reason\":null,"
+                + "\"role\":\"assistant\",\"content\":[],\"model\":" + FakeReplies.quote(model) + ",\"stop_reason\":null,"
                 + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + input + ",\"output_tokens\":1}}}");
         event(out, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
                 + "{\"type\":\"text\",\"text\":\"\"}}");
         event(out, "ping", "{\"type\": \"ping\"}");
         for (int i = 0; i < reply.length; i++) {
             event(out, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
-                    + "{\"type\":\"text_delta\",\"text\":" + quote((i == 0 ? "" : " ") + reply[i]) + "}}");
+                    + "{\"type\":\"text_delta\",\"text\":" + FakeReplies.quote((i == 0 ? "" : " ") + reply[i]) + "}}");
             if (breakStream) {
                 event(out, "error", "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":"
                         + "\"Overloaded\"}}");
@@ -211,21 +211,9 @@ public final class FakeAnthropic implements AutoCloseable {
     }
 
     private static String error(String type, String message) {
-        return "{\"type\":\"error\",\"error\":{\"type\":" + quote(type) + ",\"message\":" + quote(message) + "}}";
+        return "{\"type\":\"error\",\"error\":{\"type\":" + FakeReplies.quote(type) + ",\"message\":" + FakeReplies.quote(message) + "}}";
     }
 
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                default -> sb.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-            }
-        }
-        return sb.append('"').toString();
-    }
 
     @Override
     public void close() {

@@ -160,7 +160,7 @@ public final class FakeGemini implements AutoCloseable {
     }
 
     private static String response(String text, String finish, int prompt, int candidates, String model, String id) {
-        return "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":" + quote(text) + "}],\"role\":\"model\"},"
+        return "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":" + FakeReplies.quote(text) + "}],\"role\":\"model\"},"
                 + (finish == null ? "" : "\"finishReason\":\"" + finish + "\",") + "\"index\":0}],"
                 + "\"usageMetadata\":{\"promptTokenCount\":" + prompt + ",\"candidatesTokenCount\":" + candidates
                 + ",\"totalTokenCount\":" + (prompt + candidates) + "},\"modelVersion\":\"" + model
@@ -175,21 +175,9 @@ public final class FakeGemini implements AutoCloseable {
     }
 
     private static String error(int code, String status, String message) {
-        return "{\"error\":{\"code\":" + code + ",\"message\":" + quote(message) + ",\"status\":\"" + status + "\"}}";
+        return "{\"error\":{\"code\":" + code + ",\"message\":" + FakeReplies.quote(message) + ",\"status\":\"" + status + "\"}}";
     }
 
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                default -> sb.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-            }
-        }
-        return sb.append('"').toString();
-    }
 
     @Override
     public void close() {

@@ -219,7 +219,7 @@ public final class FakeLlmProvider implements AutoCloseable {
             if (path.equals("/v1/models") && method.equals("GET")) {
                 StringBuilder data = new StringBuilder();
                 for (String m : models) {
-                    data.append(data.isEmpty() ? "" : ",").append("{\"id\":").append(quote(m))
+                    data.append(data.isEmpty() ? "" : ",").append("{\"id\":").append(FakeReplies.quote(m))
                             .append(",\"object\":\"model\",\"created\":1700000000,\"owned_by\":\"fake\"}");
                 }
                 send(exchange, 200, "{\"object\":\"list\",\"data\":[" + data + "]}", null);
@@ -274,8 +274,8 @@ public final class FakeLlmProvider implements AutoCloseable {
         int p = words(text);
         int c = words(reply);
         send(exchange, 200, "{\"id\":\"cmpl-fake-" + ids.incrementAndGet() + "\",\"object\":\"text_completion\","
-                + "\"created\":1700000000,\"model\":" + quote(modelName) + ",\"choices\":[{\"index\":0,\"text\":"
-                + quote(reply) + ",\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":" + p
+                + "\"created\":1700000000,\"model\":" + FakeReplies.quote(modelName) + ",\"choices\":[{\"index\":0,\"text\":"
+                + FakeReplies.quote(reply) + ",\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":" + p
                 + ",\"completion_tokens\":" + c + ",\"total_tokens\":" + (p + c) + "}}", null);
     }
 
@@ -302,7 +302,7 @@ public final class FakeLlmProvider implements AutoCloseable {
             data.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i)
                     .append(",\"embedding\":[").append(words(text)).append(".0,").append(text.length()).append(".0,1.0]}");
         }
-        send(exchange, 200, "{\"object\":\"list\",\"data\":[" + data + "],\"model\":" + quote(modelName)
+        send(exchange, 200, "{\"object\":\"list\",\"data\":[" + data + "],\"model\":" + FakeReplies.quote(modelName)
                 + ",\"usage\":{\"prompt_tokens\":" + tokens + ",\"total_tokens\":" + tokens + "}}", null);
     }
 
@@ -337,8 +337,8 @@ public final class FakeLlmProvider implements AutoCloseable {
                 return;
             }
             send(exchange, 200, "{\"id\":\"" + id + "\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":"
-                    + quote(modelName) + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
-                    + quote(reply) + "},\"finish_reason\":\"stop\"}],\"usage\":" + usage + "}", null);
+                    + FakeReplies.quote(modelName) + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+                    + FakeReplies.quote(reply) + "},\"finish_reason\":\"stop\"}],\"usage\":" + usage + "}", null);
         } finally {
             inFlight.decrementAndGet();
         }
@@ -349,12 +349,12 @@ public final class FakeLlmProvider implements AutoCloseable {
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
         String head = "{\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":"
-                + quote(model) + ",\"choices\":[";
+                + FakeReplies.quote(model) + ",\"choices\":[";
         String[] parts = reply.split(" ");
         for (int i = 0; i < parts.length; i++) {
             String text = (i == 0 ? "" : " ") + parts[i];
             event(out, head + "{\"index\":0,\"delta\":{" + (i == 0 ? "\"role\":\"assistant\"," : "") + "\"content\":"
-                    + quote(text) + "},\"finish_reason\":null}]}");
+                    + FakeReplies.quote(text) + "},\"finish_reason\":null}]}");
             pause(chunkDelay);
         }
         if (mistralStyle) {
@@ -387,12 +387,12 @@ public final class FakeLlmProvider implements AutoCloseable {
     }
 
     private static String error(String message, String type, String code) {
-        return "{\"error\":{\"message\":" + quote(message) + ",\"type\":" + quote(type) + ",\"param\":null,\"code\":"
-                + (code == null ? "null" : quote(code)) + "}}";
+        return "{\"error\":{\"message\":" + FakeReplies.quote(message) + ",\"type\":" + FakeReplies.quote(type) + ",\"param\":null,\"code\":"
+                + (code == null ? "null" : FakeReplies.quote(code)) + "}}";
     }
 
     private static String azureError(String code, String message) {
-        return "{\"error\":{\"code\":" + quote(code) + ",\"message\":" + quote(message) + "}}";
+        return "{\"error\":{\"code\":" + FakeReplies.quote(code) + ",\"message\":" + FakeReplies.quote(message) + "}}";
     }
 
     private static int words(String text) {
@@ -400,24 +400,6 @@ public final class FakeLlmProvider implements AutoCloseable {
         return t.isEmpty() ? 0 : t.split("\\s+").length;
     }
 
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
-    }
 
     private static void pause(Duration wait) {
         if (wait.isZero()) {
