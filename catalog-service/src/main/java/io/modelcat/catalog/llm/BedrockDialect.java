@@ -333,13 +333,7 @@ final class BedrockDialect implements ProviderDialect {
 
         @Override
         public List<String> end() {
-            if (!includeUsage || usage == null) {
-                return List.of("[DONE]");
-            }
-            ObjectNode last = chunk();
-            last.putArray("choices");
-            last.set("usage", usage);
-            return List.of(last.toString(), "[DONE]");
+            return StreamTranslator.done(includeUsage, usage, this::chunk);
         }
 
         @Override

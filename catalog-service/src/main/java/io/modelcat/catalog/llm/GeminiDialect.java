@@ -256,13 +256,7 @@ final class GeminiDialect implements ProviderDialect {
 
         @Override
         public List<String> end() {
-            if (!includeUsage || usage == null) {
-                return List.of("[DONE]");
-            }
-            ObjectNode last = base();
-            last.putArray("choices");
-            last.set("usage", usage);
-            return List.of(last.toString(), "[DONE]");
+            return StreamTranslator.done(includeUsage, usage, this::base);
         }
 
         @Override

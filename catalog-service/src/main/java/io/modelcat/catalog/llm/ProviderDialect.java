@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * How the mesh speaks one provider wire protocol: where each call goes, how it authenticates, and how OpenAI's
@@ -122,6 +123,22 @@ interface ProviderDialect {
         /** The call's usage in OpenAI's shape when the translator counts it itself, else null. */
         default JsonNode usage() {
             return null;
+        }
+
+        /**
+         * OpenAI's end of a stream: {@code [DONE]}, after a chunk of no choices that carries the usage when the caller
+         * asked for it ({@code stream_options.include_usage}) and the provider sent one.
+         *
+         * @param chunk a new chunk of the stream (its id, object, created and model)
+         */
+        static List<String> done(boolean includeUsage, JsonNode usage, Supplier<ObjectNode> chunk) {
+            if (!includeUsage || usage == null) {
+                return List.of("[DONE]");
+            }
+            ObjectNode last = chunk.get();
+            last.putArray("choices");
+            last.set("usage", usage);
+            return List.of(last.toString(), "[DONE]");
         }
     }
 }
