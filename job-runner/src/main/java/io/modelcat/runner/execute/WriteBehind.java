@@ -28,6 +28,8 @@ public class WriteBehind {
     private final int limit;
     /** Writes waiting for the database, oldest first; keyed writes keep their place when replaced. */
     private final LinkedHashMap<Object, Database.Work<?>> pending = new LinkedHashMap<>();
+    /** Held by the one thread that writes the kept writes (the schedule's or a job's end), so none is written twice. */
+    private final Object flushing = new Object();
     private long dropped;
 
     public WriteBehind(Database db, @Value("${modelcat.runner.outage-buffer:100000}") int limit) {
@@ -72,9 +74,18 @@ public class WriteBehind {
         }
     }
 
-    /** Writes what was kept, oldest first, until done or the database fails again; runs every second. */
+    /**
+     * Writes what was kept, oldest first, until done or the database fails again; runs every second. One thread at
+     * a time: another that calls it meanwhile waits for it, so a kept write is written once.
+     */
     @Scheduled(fixedDelay = "1s", initialDelay = "1s")
     public void flush() {
+        synchronized (flushing) {
+            flushKept();
+        }
+    }
+
+    private void flushKept() {
         int written = 0;
         while (true) {
             Map.Entry<Object, Database.Work<?>> next;
