@@ -244,8 +244,7 @@ final class BedrockDialect implements ProviderDialect {
 
     @Override
     public StreamTranslator streamTranslator(ObjectNode openAi) {
-        JsonNode options = openAi.path("stream_options");
-        return new Events(!options.isObject() || options.path("include_usage").asBoolean(false));
+        return new Events(StreamTranslator.includesUsage(openAi));
     }
 
     /** OpenAI's error type for one of Bedrock's exception names (its {@code x-amzn-ErrorType}, its stream's). */

@@ -189,8 +189,7 @@ final class GeminiDialect implements ProviderDialect {
 
     @Override
     public StreamTranslator streamTranslator(ObjectNode openAi) {
-        JsonNode options = openAi.path("stream_options");
-        return new Events(!options.isObject() || options.path("include_usage").asBoolean(false));
+        return new Events(StreamTranslator.includesUsage(openAi));
     }
 
     /**

@@ -126,6 +126,15 @@ interface ProviderDialect {
         }
 
         /**
+         * Whether the caller's stream ends with a usage chunk: when it sent no {@code stream_options}, or ones with
+         * {@code include_usage: true}.
+         */
+        static boolean includesUsage(ObjectNode openAi) {
+            JsonNode options = openAi.path("stream_options");
+            return !options.isObject() || options.path("include_usage").asBoolean(false);
+        }
+
+        /**
          * OpenAI's end of a stream: {@code [DONE]}, after a chunk of no choices that carries the usage when the caller
          * asked for it ({@code stream_options.include_usage}) and the provider sent one.
          *
