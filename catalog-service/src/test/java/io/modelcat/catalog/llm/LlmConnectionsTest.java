@@ -143,6 +143,8 @@ class LlmConnectionsTest extends CatalogTestBase {
         ownWithKey.remove("endpoint");
         assertThat(api.post("/api/v1/llm/connections", ownWithKey).errorFields()).containsExactly("endpoint");
         assertThat(api.get("/api/v1/llm/usage?since=yesterday").errorFields()).containsExactly("since");
+        assertThat(api.get("/api/v1/llm/usage?limit=ten").errorFields()).containsExactly("limit");
+        assertThat(api.get("/api/v1/llm/usage?limit=0").status()).isEqualTo(200);
     }
 
     private void assertFieldRefused(Map<String, Object> change, String field) {

@@ -24,6 +24,7 @@ import io.modelcat.catalog.flow.BulkTestService;
 import io.modelcat.catalog.flow.BulkTestView;
 import io.modelcat.catalog.flow.FlowRequests;
 import io.modelcat.catalog.problem.InvalidFieldException;
+import io.modelcat.catalog.problem.QueryNumbers;
 import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.modelcat.store.flow.BulkTests;
 import io.swagger.v3.oas.annotations.Operation;
@@ -120,8 +121,8 @@ public class BulkTestController {
                     + "highest first; got '" + sort + "'");
         }
         return tests.rows(id, new BulkTests.RowQuery(variant, onlyFailed, score, key.equals("latency"), descending,
-                number("offset", offset, 0, 0, Integer.MAX_VALUE),
-                number("limit", limit, 100, 1, BulkTestService.MAX_ROWS_PAGE)));
+                QueryNumbers.wholeNumber("offset", offset, 0, 0, Integer.MAX_VALUE),
+                QueryNumbers.wholeNumber("limit", limit, 100, 1, BulkTestService.MAX_ROWS_PAGE)));
     }
 
     @Get(value = "/{id}/rows.csv", produces = "text/csv")
@@ -183,21 +184,6 @@ public class BulkTestController {
     @ApiResponse(responseCode = "204", description = "deleted")
     public void delete(@PathVariable UUID id, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         tests.delete(id, caller);
-    }
-
-    private static int number(String field, String given, int fallback, int min, int max) {
-        if (given == null) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(given.strip());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // Refused below.
-        }
-        throw new InvalidFieldException(field, "must be a whole number from " + min + " to " + max + ", got '" + given + "'");
     }
 
     private static void line(StringBuilder csv, List<String> cells) {

@@ -25,6 +25,7 @@ import io.modelcat.catalog.llm.ConnectionService;
 import io.modelcat.catalog.llm.ConnectionView;
 import io.modelcat.catalog.llm.LlmMesh;
 import io.modelcat.catalog.problem.InvalidFieldException;
+import io.modelcat.catalog.problem.QueryNumbers;
 import io.modelcat.catalog.problem.http.ProblemAnswers;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -130,18 +131,7 @@ public class LlmConnectionController {
         } catch (DateTimeParseException e) {
             throw new InvalidFieldException("since", "must be an ISO-8601 instant, e.g. 2026-12-01T00:00:00Z");
         }
-        int rows = 100;
-        if (limit != null) {
-            try {
-                rows = Integer.parseInt(limit.strip());
-            } catch (NumberFormatException e) {
-                rows = -1;
-            }
-            if (rows < 0 || rows > MAX_USAGE_ROWS) {
-                throw new InvalidFieldException("limit", "must be a whole number from 0 to " + MAX_USAGE_ROWS
-                        + ", got '" + limit + "'");
-            }
-        }
+        int rows = QueryNumbers.wholeNumber("limit", limit, 100, 0, MAX_USAGE_ROWS);
         return mesh.usage(from, rows);
     }
 }
