@@ -79,18 +79,7 @@ public class LlmMeshController {
             + "the connection does not allow), messages, or a parameter the provider's API cannot take, named in "
             + "error.param",
             content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "429", description = "the connection is at its limit of calls at once or a minute, or the "
-            + "provider's own rate limit: OpenAI's error, with Retry-After",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "500", description = "the provider's own 500 after the retries, or a connection key "
-            + "this service cannot decrypt (connection_key_unreadable): OpenAI's error",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "502", description = "the provider could not be reached, or answered 502: OpenAI's "
-            + "error", content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "503", description = "the provider answered 503: OpenAI's error",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "504", description = "the provider answered 504: OpenAI's error",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ProviderAnswers
     @ForBulkTestJobs
     public MutableHttpResponse<?> chat(@Nullable @Body byte[] body, @Nullable @Header("Authorization") String authorization,
                                        @RequestAttribute(AccessFilter.CALLER) Caller caller) {
@@ -115,17 +104,7 @@ public class LlmMeshController {
     @ApiResponse(responseCode = "400", description = "OpenAI's error: the body, model (unknown connection, a model the "
             + "connection does not allow, a kind without completions) or prompt, named in error.param",
             content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "429", description = "the connection's limit of calls at once or a minute, or the "
-            + "provider's own rate limit: OpenAI's error, with Retry-After",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "500", description = "the provider's own 500 after the retries, or a connection key "
-            + "this service cannot decrypt: OpenAI's error", content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "502", description = "the provider could not be reached, or answered 502: OpenAI's "
-            + "error", content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "503", description = "the provider answered 503: OpenAI's error",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "504", description = "the provider answered 504: OpenAI's error",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ProviderAnswers
     public MutableHttpResponse<?> completions(@Nullable @Body byte[] body,
                                               @Nullable @Header("Authorization") String authorization,
                                               @RequestAttribute(AccessFilter.CALLER) Caller caller) {
@@ -142,17 +121,7 @@ public class LlmMeshController {
     @ApiResponse(responseCode = "400", description = "OpenAI's error: the body, model (unknown connection, a model the "
             + "connection does not allow, a kind without embeddings) or input, named in error.param",
             content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "429", description = "the connection's limit of calls at once or a minute, or the "
-            + "provider's own rate limit: OpenAI's error, with Retry-After",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "500", description = "the provider's own 500 after the retries, or a connection key "
-            + "this service cannot decrypt: OpenAI's error", content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "502", description = "the provider could not be reached, or answered 502: OpenAI's "
-            + "error", content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "503", description = "the provider answered 503: OpenAI's error",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @ApiResponse(responseCode = "504", description = "the provider answered 504: OpenAI's error",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @ProviderAnswers
     @ForBulkTestJobs
     public MutableHttpResponse<?> embeddings(@Nullable @Body byte[] body,
                                              @Nullable @Header("Authorization") String authorization,
