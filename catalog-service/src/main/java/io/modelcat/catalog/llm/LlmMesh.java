@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,14 +52,17 @@ public class LlmMesh {
     private final AuditLog audit;
     private final ConnectionService connections;
     private final ProviderClient client;
-    private final ConcurrencyLimits limits = new ConcurrencyLimits();
-    private final RequestRates rates = new RequestRates();
+    private final RequestRates rates;
+    private final CallSlots slots;
 
-    public LlmMesh(Database db, AuditLog audit, ConnectionService connections, ProviderClient client) {
+    LlmMesh(Database db, AuditLog audit, ConnectionService connections, ProviderClient client, RequestRates rates,
+            CallSlots slots) {
         this.db = db;
         this.audit = audit;
         this.connections = connections;
         this.client = client;
+        this.rates = rates;
+        this.slots = slots;
     }
 
     /** What a chat call answers: a whole JSON body, or server-sent events to relay. */
@@ -168,8 +170,8 @@ public class LlmMesh {
             long turn = rates.reserve(connectionName, perMinute, LONGEST_TURN_WAIT_NANOS);
             return turn >= 0 && sleep(turn);
         };
-        Semaphore permit = limits.tryAcquire(connectionName, settings.maxConcurrent());
-        if (permit == null) {
+        CallSlots.Slot slot = slots.tryTake(connectionName, settings.maxConcurrent()).orElse(null);
+        if (slot == null) {
             Call refused = new Call(caller, connectionName, providerModel, stream, System.nanoTime(), price);
             refused.finish(429, null);
             throw new LlmCallException(429, "connection '" + connectionName + "' is at its limit of "
@@ -190,7 +192,7 @@ public class LlmMesh {
                 handedOver = true;
                 return new EventStream(answer.body(), dialect.events(answer.body()), dialect.streamTranslator(request),
                         usage -> {
-                    permit.release();
+                    slot.release();
                     call.finish(answer.statusCode(), usage);
                 });
             }
@@ -202,7 +204,7 @@ public class LlmMesh {
             throw new LlmCallException(502, e.getMessage(), "api_connection_error", null, "provider_unreachable", null);
         } finally {
             if (!handedOver) {
-                permit.release();
+                slot.release();
             }
         }
     }

@@ -3,16 +3,43 @@ package io.modelcat.catalog.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The token bucket behind requestsPerMinute, on a clock the test moves. */
+/**
+ * The rule of the token bucket behind requestsPerMinute ({@link RequestRates.Level}), on a clock the test moves, with
+ * the buckets kept here as the database keeps them (LlmMeshTest checks the buckets in the database).
+ */
 class RequestRatesTest {
 
     private final AtomicLong now = new AtomicLong(1_000);
-    private final RequestRates rates = new RequestRates(now::get);
+    private final Rates rates = new Rates();
+
+    /** Buckets by connection, a changed setting starting a full one, as {@link RequestRates#reserve} keeps them. */
+    private final class Rates {
+
+        private final Map<String, RequestRates.Level> buckets = new HashMap<>();
+
+        long reserve(String connection, int perMinute, long longestWait) {
+            RequestRates.Level level = buckets.get(connection);
+            if (level == null || level.perMinute() != perMinute) {
+                level = RequestRates.Level.full(perMinute, now.get());
+            }
+            RequestRates.Turn turn = level.reserve(now.get(), longestWait);
+            buckets.put(connection, turn.after());
+            return turn.answer();
+        }
+
+        /** 0 when a call may go now, else the nanoseconds until one may (and nothing is taken). */
+        long tryTake(String connection, int perMinute) {
+            long turn = reserve(connection, perMinute, 0);
+            return turn >= 0 ? 0 : -turn;
+        }
+    }
 
     @Test
     void aMinutesRequestsGoAtOnceThenOneEveryShareOfTheMinute() {
