@@ -23,7 +23,11 @@ banned pad) work on token ids alone. Their outputs are in
 beam searches under transformers' logits processors generate for it. They come last, each with its own seed. t5-v1_0
 and t5-v1_1 then get a tiny SentencePiece Unigram tokenizer (Metaspace, "</s>" appended) and bart a byte-level BPE, both
 trained here; `seq2seq-tokenizers.json` holds what transformers' tokenizer gives for a few texts (ids, pieces, decodes)
-and the texts t5-v1_0 generates for prefixed inputs ("summarize: ...", "translate English to German: ...").
+and the texts t5-v1_0 generates for prefixed inputs ("summarize: ...", "translate English to German: ..."). marian
+gets opus-mt's tokenizer files instead of a tokenizer.json: source.spm and target.spm (SentencePiece Unigram models
+trained here with the sentencepiece package), vocab.json, tokenizer_config.json and special_tokens_map.json;
+`marian-tokenizer.json` holds what transformers' MarianTokenizer gives with them (pieces and ids of sources and
+targets, decodes) and the texts the model translates with it, greedy and with beams.
 
 The first three models (bert, distilbert, gpt2) are the original November 2026 fixtures: same configs, same
 seed, same order, same tokenizer, so they come out bit for bit as they were. The others give every head the
@@ -33,6 +37,7 @@ engine supports a checkpoint of its own.
     python reference/generate_fixtures.py --out fixtures
 """
 import argparse
+import io
 import json
 import os
 import shutil
@@ -42,6 +47,7 @@ from pathlib import Path
 
 import numpy as np
 import safetensors
+import sentencepiece
 import safetensors.torch
 import tokenizers
 import torch
@@ -712,7 +718,7 @@ class Seq2SeqFixture:
 
 
 # The encoder-decoders' tokenizers, trained here on a few sentences and saved beside t5-v1_0, t5-v1_1 and bart (marian
-# has none: opus-mt ships SentencePiece .spm files, not tokenizer.json). Vocabularies fit the models' 48 ids. T5's as
+# gets no tokenizer.json: opus-mt ships SentencePiece .spm files, made below by marian_tokenizer). Vocabularies fit the models' 48 ids. T5's as
 # the Hub's tokenizer.json has it: a SentencePiece Unigram, NFKC and runs of spaces collapsed, Metaspace ("▁" prepended
 # to each word), "</s>" appended by the post-processor. BART's: byte-level BPE, "<s> ... </s>" as RoBERTa's.
 SEQ2SEQ_TOKENIZER_CORPUS = [
@@ -815,6 +821,107 @@ def t5_pipeline(directory, tokenizer):
     return rows
 
 
+# Marian's tokenizer as opus-mt ships it (no tokenizer.json): SentencePiece Unigram models for the source (source.spm,
+# English-like) and the target (target.spm, German-like) trained here, vocab.json mapping their pieces to the model's
+# 48 ids ("</s>" 0, "<unk>" 1, two language codes, the pieces of the source then of the target in their models' order
+# until the vocabulary is full, "<pad>" last: the pieces left out encode as <unk>), and tokenizer_config.json and
+# special_tokens_map.json as opus-mt-en-de has them. One thread and a corpus given in order: the same bytes every run.
+MARIAN_SOURCE_CORPUS = [
+    "the cat sat on the mat.", "a dog was good", "the movie was bad.", "a cat is on the mat, the dog is not.",
+    "the dog ran to the cat; the cat ran to the mat.", "good dogs sat, bad cats ran."]
+MARIAN_TARGET_CORPUS = [
+    "die katze sass auf der matte.", "ein hund war gut", "der film war schlecht.",
+    "eine katze ist auf der matte, der hund ist es nicht.", "der hund lief zur katze; die katze lief zur matte.",
+    "gute hunde sassen, schlechte katzen liefen."]
+MARIAN_SPM_SIZE = 40
+MARIAN_LANGUAGE_CODES = [">>de<<", ">>fr<<"]
+# Sources: language codes (known, unknown, without a space after), characters neither model has (encoded as the
+# piece of the unknown character, then <unk>), runs of spaces, a literal special token, blank and empty texts.
+MARIAN_SOURCE_TEXTS = ["the cat sat on the mat.", ">>de<< the dog ran to the cat.", ">>fr<<a good movie",
+                       ">>xx<< the cat", "The Zebra ran to 猫!", "a dog  was   good ,", "the cat</s> sat",
+                       "  ", ""]
+MARIAN_TARGET_TEXTS = ["die katze sass auf der matte.", ">>de<< der hund lief.", "Der Zebra-Hund 猫", ""]
+# Id lists decoded with and without the special tokens: eos, pad, unk and a language code among pieces.
+MARIAN_DECODES = [[5, 12, 0], [47, 2, 9, 1, 14, 0, 47, 47], [20, 31, 40, 44, 6], [0], []]
+# Translated end to end as one padded batch: greedy, and the model's generation_config.json (beam 4), both with a
+# minimum of new tokens (the tiny model's pulled-up eos would end every translation at once).
+MARIAN_PIPELINE_TEXTS = ["the cat sat on the mat.", ">>de<< a dog was good"]
+MARIAN_PIPELINE_SEARCHES = {"greedy": dict(num_beams=1, min_new_tokens=5, max_new_tokens=12),
+                            "beam4": dict(min_new_tokens=5)}
+
+
+def marian_spm(corpus):
+    model = io.BytesIO()
+    sentencepiece.SentencePieceTrainer.train(
+        sentence_iterator=iter(corpus), model_writer=model, vocab_size=MARIAN_SPM_SIZE, model_type="unigram",
+        character_coverage=1.0, num_threads=1, hard_vocab_limit=False, eos_id=0, unk_id=1, bos_id=-1, pad_id=-1,
+        minloglevel=2)
+    return model.getvalue()
+
+
+def marian_tokenizer(directory, vocab_size):
+    """Writes opus-mt's tokenizer files into `directory` and returns what transformers' MarianTokenizer, loaded from
+    it, gives: pieces and ids of sources and targets, decodes, and the model's translations of two texts."""
+    models = {"source.spm": marian_spm(MARIAN_SOURCE_CORPUS), "target.spm": marian_spm(MARIAN_TARGET_CORPUS)}
+    vocab = {"</s>": 0, "<unk>": 1}
+    for code in MARIAN_LANGUAGE_CODES:
+        vocab[code] = len(vocab)
+    for name in ("source.spm", "target.spm"):
+        processor = sentencepiece.SentencePieceProcessor(model_proto=models[name])
+        for piece_id in range(processor.get_piece_size()):
+            piece = processor.id_to_piece(piece_id)
+            if not processor.is_control(piece_id) and not processor.is_unknown(piece_id) and piece not in vocab \
+                    and len(vocab) < vocab_size - 1:
+                vocab[piece] = len(vocab)
+    vocab["<pad>"] = vocab_size - 1
+    for name, data in models.items():
+        (directory / name).write_bytes(data)
+    (directory / "vocab.json").write_text(json.dumps(vocab, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (directory / "tokenizer_config.json").write_text(json.dumps(
+        {"source_lang": "en", "target_lang": "de", "separate_vocabs": False, "model_max_length": 512}, indent=2)
+        + "\n", encoding="utf-8")
+    (directory / "special_tokens_map.json").write_text(json.dumps(
+        {"eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>"}, indent=2) + "\n", encoding="utf-8")
+
+    tokenizer = transformers.MarianTokenizer.from_pretrained(directory)
+    entry = {"class": type(tokenizer).__name__, "sentencepiece": sentencepiece.__version__,
+             "vocab_size": tokenizer.vocab_size, "sources": [], "targets": [], "decodes": []}
+    for key, texts, target in (("sources", MARIAN_SOURCE_TEXTS, False), ("targets", MARIAN_TARGET_TEXTS, True)):
+        for text in texts:
+            ids = tokenizer(text_target=text)["input_ids"] if target else tokenizer(text)["input_ids"]
+            with _TargetMode(tokenizer, target):
+                pieces = tokenizer.tokenize(text)
+            entry[key].append(dict(text=text, pieces=pieces, ids=ids))
+    for ids in MARIAN_DECODES:
+        entry["decodes"].append(dict(ids=ids, decoded=tokenizer.decode(ids),
+                                     decoded_skip_special=tokenizer.decode(ids, skip_special_tokens=True)))
+    model = transformers.MarianMTModel.from_pretrained(directory, attn_implementation="eager").eval()
+    inputs = tokenizer(MARIAN_PIPELINE_TEXTS, return_tensors="pt", padding=True)
+    entry["pipeline"] = dict(texts=MARIAN_PIPELINE_TEXTS, input_ids=inputs["input_ids"].tolist(),
+                             attention_mask=inputs["attention_mask"].tolist(), searches={})
+    for name, settings in MARIAN_PIPELINE_SEARCHES.items():
+        with torch.no_grad():
+            output = model.generate(**inputs, do_sample=False, **settings)
+        entry["pipeline"]["searches"][name] = dict(
+            settings=settings, generated_ids=Seq2SeqFixture.generated(output, model.config.eos_token_id),
+            generated_text=tokenizer.batch_decode(output, skip_special_tokens=True))
+    return entry
+
+
+class _TargetMode:
+    """MarianTokenizer's target mode (target.spm) for tokenize(), as text_target switches to it, when `on`."""
+
+    def __init__(self, tokenizer, on):
+        self.tokenizer, self.on = tokenizer, on
+
+    def __enter__(self):
+        if self.on:
+            self.tokenizer._switch_to_target_mode()
+
+    def __exit__(self, *exc):
+        self.tokenizer._switch_to_input_mode()
+
+
 def t5_buckets():
     """transformers' relative-position buckets for T5's usual settings (32 buckets, distance 128), far past the range
     of the tiny models: exact, logarithmic and capped buckets, both directions."""
@@ -897,6 +1004,10 @@ def main():
         write_reference(staging, {"generator": reference["generator"],
                                   "models": seq2seq_tokenizers(seq2seq_fixtures, staging)},
                         "seq2seq-tokenizers.json")
+        marian = next(fixture for fixture in seq2seq_fixtures if fixture.name == "marian")
+        write_reference(staging, {"generator": dict(reference["generator"], sentencepiece=sentencepiece.__version__),
+                                  "marian": marian_tokenizer(marian.directory, SEQ2SEQ_VOCAB)},
+                        "marian-tokenizer.json")
         target = out / "hf-tiny"
         replace_folder(staging, target)
         print(f"wrote {len(reference['models']) + len(seq2seq['models'])} models and their reference outputs to {target}")

@@ -28,7 +28,13 @@ public record ImportPlan(ModelId id, String commitSha, String pipelineTag, Strin
     /** Files fetched whenever the repository has them: tokenizer settings, vocabularies, generation defaults, chat template. */
     public static final List<String> OPTIONAL_FILES = List.of("tokenizer_config.json", "special_tokens_map.json",
             "generation_config.json", "added_tokens.json", "vocab.txt", "vocab.json", "merges.txt", "spiece.model",
-            "sentencepiece.bpe.model", "tokenizer.model", "chat_template.jinja");
+            "sentencepiece.bpe.model", "tokenizer.model", "chat_template.jinja", "source.spm", "target.spm");
+
+    /**
+     * Marian's (opus-mt's) tokenizer, which stands in for {@code tokenizer.json}: SentencePiece models of the source
+     * and target languages and the vocabulary that maps their pieces to the model's ids.
+     */
+    public static final List<String> MARIAN_TOKENIZER = List.of("source.spm", "target.spm", "vocab.json");
 
     public static final String CONFIG = "config.json";
     public static final String TOKENIZER = "tokenizer.json";
@@ -76,8 +82,15 @@ public record ImportPlan(ModelId id, String commitSha, String pipelineTag, Strin
         files.add(info.file(CONFIG).orElseThrow(() -> unsupported(what + " has no " + CONFIG
                 + "; only Hugging Face transformers repositories can be imported")));
         files.addAll(weights(what, info, readSmallFile));
-        files.add(info.file(TOKENIZER).orElseThrow(() -> unsupported(what + " has no " + TOKENIZER
-                + " (a fast tokenizer); repositories with only slow-tokenizer vocabulary files cannot be imported yet")));
+        Optional<RepoFile> tokenizer = info.file(TOKENIZER);
+        if (tokenizer.isPresent()) {
+            files.add(tokenizer.get());
+        } else if (MARIAN_TOKENIZER.stream().anyMatch(name -> info.file(name).isEmpty())) {
+            // Marian's files come with the optional ones below.
+            throw unsupported(what + " has no " + TOKENIZER + " (a fast tokenizer) nor Marian's "
+                    + String.join(", ", MARIAN_TOKENIZER) + "; repositories with only other slow-tokenizer vocabulary "
+                    + "files cannot be imported yet");
+        }
         for (String optional : OPTIONAL_FILES) {
             info.file(optional).ifPresent(files::add);
         }

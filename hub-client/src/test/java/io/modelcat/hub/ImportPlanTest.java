@@ -152,6 +152,27 @@ class ImportPlanTest {
     }
 
     @Test
+    void marianSentencePieceFilesStandInForTokenizerJson() {
+        ModelInfo info = info("translation", "config.json", "model.safetensors", "source.spm", "target.spm",
+                "vocab.json", "tokenizer_config.json", "generation_config.json", "pytorch_model.bin");
+
+        ImportPlan plan = ImportPlan.decide(ID, info, TASKS, NO_READS);
+
+        assertThat(plan.filenames()).containsExactly("config.json", "model.safetensors", "tokenizer_config.json",
+                "generation_config.json", "vocab.json", "source.spm", "target.spm");
+    }
+
+    @Test
+    void marianWithoutItsVocabularyIsRefusedNamingTheFiles() {
+        HubException refused = catchThrowableOfType(() -> ImportPlan.decide(ID,
+                info("translation", "config.json", "model.safetensors", "source.spm", "target.spm"), TASKS, NO_READS),
+                HubException.class);
+
+        assertThat(refused.kind()).isEqualTo(HubException.Kind.UNSUPPORTED);
+        assertThat(refused.getMessage()).contains("tokenizer.json", "source.spm, target.spm, vocab.json");
+    }
+
+    @Test
     void answerWithoutCommitShaIsInvalid() {
         ModelInfo noSha = new ModelInfo("org/model", null, "fill-mask", List.of(), null, null, false, null, List.of(),
                 Arrays.asList(RepoFile.named("config.json")));

@@ -102,6 +102,20 @@ public final class Fixtures {
     }
 
     /**
+     * What transformers' {@code MarianTokenizer} gives with the tiny Marian's {@code source.spm}, {@code target.spm} and
+     * {@code vocab.json}: pieces and ids of sources and targets, decodes, and the model's translations of two texts
+     * ({@code marian-tokenizer.json}).
+     */
+    public static com.fasterxml.jackson.databind.JsonNode marianTokenizer() {
+        Path file = root().resolve("marian-tokenizer.json");
+        try {
+            return new ObjectMapper().readTree(file.toFile()).get("marian");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /**
      * {@code fixtures/metrics/reference-metrics.json}, the metric values that Python's reference
      * libraries computed ({@code reference/metrics_reference.py}).
      */

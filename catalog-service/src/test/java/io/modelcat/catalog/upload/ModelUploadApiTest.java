@@ -130,6 +130,22 @@ class ModelUploadApiTest extends CatalogTestBase {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aMarianFolderKeepsItsSentencePieceFilesInPlaceOfTokenizerJson() {
+        ApiClient.Answer answer = upload("?name=acme/opus-mt-tiny", "application/zip",
+                aModelArchive().from(Fixtures.model("marian")).withReadme("---\npipeline_tag: translation\n---\n").zip());
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+        assertThat(answer.map()).containsEntry("task", "translation");
+        assertThat((List<Map<String, Object>>) answer.map().get("files")).extracting(f -> f.get("name"))
+                .contains("source.spm", "target.spm", "vocab.json", "tokenizer_config.json")
+                .doesNotContain("tokenizer.json");
+        assertRefused(upload("?name=acme/opus-mt-broken", "application/zip", aModelArchive()
+                .from(Fixtures.model("marian")).withReadme("---\npipeline_tag: translation\n---\n").without("vocab.json").zip()),
+                "file", "source.spm, target.spm, vocab.json");
+    }
+
+    @Test
     void everyRefusalNamesTheFieldAndLeavesNothingBehind() {
         byte[] good = bert().zip();
         assertRefused(upload("", "application/zip", good), "name", "required");

@@ -6,7 +6,7 @@ import io.modelcat.ml.infer.GenerationSettings;
 import io.modelcat.ml.infer.TextToTextModel;
 import io.modelcat.ml.metrics.BleuScore;
 import io.modelcat.ml.metrics.RougeScores;
-import io.modelcat.ml.tokenize.TextTokenizer;
+import io.modelcat.ml.tokenize.Seq2SeqTokenizer;
 import io.modelcat.ml.tokenize.TokenizedBatch;
 import io.modelcat.ml.train.Seq2SeqFineTuner;
 import io.modelcat.ml.train.TrainingConfig;
@@ -96,14 +96,15 @@ final class TextToTextRecipe implements TextToTextTask {
                                 TrainingConfig config, TrainingListener listener) {
         String prefix = prefix(model, languages);
         int maxLength = model.fitSourceLength(config.maxSequenceLength());
-        TextTokenizer tokenizer = model.tokenizer();
+        Seq2SeqTokenizer tokenizer = model.tokenizer();
         List<Seq2SeqFineTuner.Pair> pairs = new ArrayList<>(rows.size());
         for (int first = 0; first < rows.size(); first += TOKENIZED_AT_ONCE) {
             List<TaskExample> chunk = rows.subList(first, Math.min(rows.size(), first + TOKENIZED_AT_ONCE));
-            TokenizedBatch sources = tokenizer.encodeBatch(chunk.stream().map(row -> prefix + row.text()).toList(),
+            TokenizedBatch sources = tokenizer.encodeSources(chunk.stream().map(row -> prefix + row.text()).toList(),
                     maxLength);
-            // The reference is encoded as transformers' text_target is: with the tokenizer's special tokens.
-            TokenizedBatch targets = tokenizer.encodeBatch(chunk.stream().map(TaskExample::secondText).toList(),
+            // The reference is encoded as transformers' text_target is: with the tokenizer's special tokens (and
+            // Marian's target.spm).
+            TokenizedBatch targets = tokenizer.encodeTargets(chunk.stream().map(TaskExample::secondText).toList(),
                     maxLength);
             for (int row = 0; row < chunk.size(); row++) {
                 pairs.add(new Seq2SeqFineTuner.Pair(unpadded(sources, row), unpadded(targets, row)));

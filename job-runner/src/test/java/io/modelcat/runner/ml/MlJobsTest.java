@@ -560,6 +560,88 @@ class MlJobsTest {
         }
     }
 
+    private static final Map<String, String> ENGLISH_TO_GERMAN = Map.of("cat", "katze", "dog", "hund", "mat", "matte",
+            "good", "gut", "bad", "schlecht");
+
+    /**
+     * Five of the tiny Marian's English words (pieces of its source.spm) and a made-up German that says where the first
+     * of them sat: its German word (a piece of target.spm), then "sass auf der matte".
+     */
+    static String whereTheFirstSat(int rows, long seed) {
+        List<String> english = List.copyOf(new java.util.TreeSet<>(ENGLISH_TO_GERMAN.keySet()));
+        Random random = new Random(seed);
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < rows; i++) {
+            List<String> source = new ArrayList<>();
+            for (int w = 0; w < 5; w++) {
+                source.add(english.get(random.nextInt(english.size())));
+            }
+            jsonl.append("{\"en\": \"").append(String.join(" ", source)).append("\", \"de\": \"")
+                    .append(ENGLISH_TO_GERMAN.get(source.get(0))).append(" sass auf der matte\"}\n");
+        }
+        return jsonl.toString();
+    }
+
+    /**
+     * The tiny Marian as opus-mt ships it (source.spm, target.spm, vocab.json, no tokenizer.json): evaluated, fine-tuned
+     * on a made-up translation (targets segmented by target.spm) until BLEU rises, saved with its SentencePiece
+     * files, and the tuned folder translates a "Try it" text.
+     */
+    @Test
+    void fineTunesTranslationOnATinyMarianWithItsSentencePieceFilesAndBleuRises() throws Exception {
+        Path marian = home.resolve("models/marian");
+        Files.createDirectories(marian);
+        try (var files = Files.list(Fixtures.model("marian"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, marian.resolve(file.getFileName()));
+            }
+        }
+        assertThat(marian.resolve("tokenizer.json")).doesNotExist();
+        DatasetRef pairs = jsonlDataset("where-the-first-sat", whereTheFirstSat(120, 29));
+        Map<String, String> mapping = Map.of("source", "en", "target", "de");
+        Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
+        try (EmbeddedServer runner = RunnerContexts.start(properties)) {
+            UUID evaluation = queue(runner, new EvaluateSpec(Task.TRANSLATION, versionId, marian.toUri().toString(),
+                    pairs, mapping, 16, 32));
+            assertThat(await(evaluation)).isEqualTo("succeeded");
+            double baseBleu = metric(evaluation, "test", "bleu");
+
+            List<SpecError> errors = new ArrayList<>();
+            UUID finetune = queue(runner, new FinetuneSpec(Task.TRANSLATION, versionId, marian.toUri().toString(),
+                    pairs, null, null, mapping, Hyperparameters.resolve(
+                            new Hyperparameters.Input(6, 8, 1e-2, null, 0.1, null, 3L, 32, null), errors)));
+            assertThat(errors).isEmpty();
+            assertThat(await(finetune)).isEqualTo("succeeded");
+            double tunedBleu = metric(finetune, "test", "bleu");
+            assertThat(tunedBleu).as("base %s, tuned %s", baseBleu, tunedBleu).isGreaterThan(baseBleu + 0.2);
+            assertThat(count("SELECT count(DISTINCT epoch) FROM metric WHERE job_id = '" + finetune
+                    + "' AND split = 'validation' AND name = 'bleu'")).isEqualTo(6);
+
+            Path output = home.resolve("models/finetuned/" + finetune);
+            for (String file : new String[] {"config.json", "model.safetensors", "source.spm", "target.spm",
+                "vocab.json", "tokenizer_config.json", "generation_config.json"}) {
+                assertThat(output.resolve(file)).as(file).isRegularFile();
+            }
+            assertThat(output.resolve("source.spm")).hasSameBinaryContentAs(marian.resolve("source.spm"));
+            UUID predict = queue(runner, new io.modelcat.jobs.spec.PredictSpec(Task.TRANSLATION,
+                    output.toUri().toString(), Map.of("text", "good cat bad dog mat"), null, null));
+            assertThat(await(predict)).isEqualTo("succeeded");
+            try (Connection c = TestDatabase.shared().dataSource().getConnection();
+                 PreparedStatement ps = c.prepareStatement("SELECT result::text FROM job WHERE id = ?")) {
+                ps.setObject(1, predict);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    String translated = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rs.getString(1))
+                            .get("prediction").get("generatedText").asText();
+                    List<String> german = new ArrayList<>(ENGLISH_TO_GERMAN.values());
+                    german.addAll(List.of("sass", "auf", "der", "matte"));
+                    assertThat(translated).endsWith("sass auf der matte");
+                    assertThat(translated.split(" ")).as(translated).allMatch(german::contains);
+                }
+            }
+        }
+    }
+
     private DatasetRef jsonlDataset(String name, String jsonl) throws Exception {
         UUID id = UUID.randomUUID();
         Files.writeString(home.resolve("datasets/" + name + ".jsonl"), jsonl);

@@ -4,9 +4,8 @@ import ai.djl.Device;
 import io.modelcat.ml.checkpoint.HfConfig;
 import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.Seq2SeqModel;
-import io.modelcat.ml.tokenize.TextTokenizer;
+import io.modelcat.ml.tokenize.Seq2SeqTokenizer;
 import io.modelcat.ml.tokenize.TokenizedBatch;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,30 +19,36 @@ import java.util.Map;
 public final class TextToTextModel implements AutoCloseable {
 
     private final Seq2SeqModel model;
-    private final TextTokenizer tokenizer;
+    private final Seq2SeqTokenizer tokenizer;
     private final Seq2SeqGenerator generator;
     private final long padTokenId;
 
-    private TextToTextModel(Seq2SeqModel model, TextTokenizer tokenizer, long padTokenId) {
+    private TextToTextModel(Seq2SeqModel model, Seq2SeqTokenizer tokenizer, long padTokenId) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.generator = new Seq2SeqGenerator(model);
         this.padTokenId = padTokenId;
     }
 
-    /** Loads the checkpoint and its {@code tokenizer.json} on {@code device}. */
+    /**
+     * Loads the checkpoint and its tokenizer on {@code device}: {@code tokenizer.json}, or Marian's {@code .spm} files
+     * and {@code vocab.json} where the folder has no {@code tokenizer.json} ({@link Seq2SeqTokenizer#load}).
+     */
     public static TextToTextModel load(Path modelDirectory, Device device) {
-        Path tokenizerFile = modelDirectory.resolve("tokenizer.json");
-        if (!Files.isRegularFile(tokenizerFile)) {
-            throw new IllegalArgumentException("this encoder-decoder has no tokenizer.json, which the engine needs to "
-                    + "turn text into ids (SentencePiece .spm files, as Marian ships them, are not read)");
-        }
         HfConfig config = ModelLoader.checkpointConfig(modelDirectory);
         long pad = config.optionalLong("pad_token_id").orElse(0L);
-        Seq2SeqModel model = ModelLoader.loadEncoderDecoder(modelDirectory, device);
+        Seq2SeqTokenizer tokenizer = Seq2SeqTokenizer.load(modelDirectory, pad);
+        Seq2SeqModel model;
         try {
-            return new TextToTextModel(model, TextTokenizer.load(tokenizerFile, pad), pad);
+            model = ModelLoader.loadEncoderDecoder(modelDirectory, device);
         } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+        try {
+            return new TextToTextModel(model, tokenizer, pad);
+        } catch (RuntimeException e) {
+            tokenizer.close();
             model.close();
             throw e;
         }
@@ -65,7 +70,7 @@ public final class TextToTextModel implements AutoCloseable {
         List<Generated> out = new ArrayList<>(texts.size());
         for (int start = 0; start < texts.size(); start += batchSize) {
             List<String> batch = texts.subList(start, Math.min(texts.size(), start + batchSize));
-            TokenizedBatch encoded = tokenizer.encodeBatch(batch, maxSourceTokens);
+            TokenizedBatch encoded = tokenizer.encodeSources(batch, maxSourceTokens);
             List<long[]> rows = generator.generate(encoded.inputIds(), encoded.attentionMask(), settings);
             for (int row = 0; row < rows.size(); row++) {
                 long[] ids = rows.get(row);
@@ -78,7 +83,7 @@ public final class TextToTextModel implements AutoCloseable {
                     newTokens += id == padTokenId ? 0 : 1;
                 }
                 boolean cut = sourceTokens >= maxSourceTokens
-                        && tokenizer.encode(batch.get(row)).length > maxSourceTokens;
+                        && tokenizer.encodeSource(batch.get(row)).length > maxSourceTokens;
                 out.add(new Generated(tokenizer.decode(ids, true), ids, newTokens, sourceTokens, cut));
             }
         }
@@ -114,7 +119,8 @@ public final class TextToTextModel implements AutoCloseable {
         return model;
     }
 
-    public TextTokenizer tokenizer() {
+    /** The model's tokenizer: sources, targets (labels) and decoding. */
+    public Seq2SeqTokenizer tokenizer() {
         return tokenizer;
     }
 

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /** A Hugging Face {@code tokenizer.json} loaded from a local file, with batching and padding. */
-public final class TextTokenizer implements AutoCloseable {
+public final class TextTokenizer implements Seq2SeqTokenizer {
 
     private final HuggingFaceTokenizer tokenizer;
     private final Path tokenizerFile;
@@ -55,6 +55,23 @@ public final class TextTokenizer implements AutoCloseable {
         return tokenizer.encode(text).getIds();
     }
 
+    /** As {@link #encode(String)}: a {@code tokenizer.json} encodes an encoder-decoder's sources and targets alike. */
+    @Override
+    public long[] encodeSource(String text) {
+        return encode(text);
+    }
+
+    @Override
+    public TokenizedBatch encodeSources(List<String> texts, int maxLength) {
+        return encodeBatch(texts, maxLength);
+    }
+
+    /** As sources: transformers' {@code text_target} goes through the same {@code tokenizer.json}. */
+    @Override
+    public TokenizedBatch encodeTargets(List<String> texts, int maxLength) {
+        return encodeBatch(texts, maxLength);
+    }
+
     /**
      * Token ids, with the tokenizer's special tokens or without: a prompt rendered by a chat template holds
      * its special tokens already, and {@code transformers} encodes it without adding more.
@@ -81,6 +98,7 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /** Text for token ids, optionally without the tokenizer's special tokens. */
+    @Override
     public String decode(long[] ids, boolean skipSpecialTokens) {
         return tokenizer.decode(ids, skipSpecialTokens);
     }

@@ -51,7 +51,8 @@ public class ModelUploadController {
     @Status(HttpStatus.CREATED)
     @Operation(operationId = "uploadModel", summary = "Upload a model as an archive of its folder in the Hub's layout",
             description = "Send a .zip, .tar.gz or .tar of a model folder as save_pretrained writes it (config.json, a "
-                    + "tokenizer.json, safetensors weights, optionally README.md with YAML front matter) as the body. "
+                    + "tokenizer.json or Marian's source.spm, target.spm and vocab.json, safetensors weights, optionally "
+                    + "README.md with YAML front matter) as the body. "
                     + "The same checks as an import apply; the card is filled from config.json and the README's front "
                     + "matter (license, pipeline_tag, tags; base_model and datasets go to the version's lineage). "
                     + "Uploading the same name again adds a version, unless the files are the same. Nothing is kept "
