@@ -17,6 +17,12 @@ export function exampleRequest(task, deployment) {
       return { input_data: ['Paris is the [MASK] of France.'] };
     case 'text-generation':
       return { inputs: { input_string: ['Once upon a time'] }, parameters: { max_new_tokens: 20 } };
+    case 'summarization':
+      return { inputs: ['The tower is 324 metres tall, about the same height as an 81-storey building, and the '
+        + 'tallest structure in Paris. It was the first structure to reach a height of 300 metres.'],
+        parameters: { max_new_tokens: 60, num_beams: 4 } };
+    case 'translation':
+      return { inputs: ['The house is wonderful.'], parameters: { max_new_tokens: 60 } };
     default:
       return { input_data: ['I love this'] };
   }
