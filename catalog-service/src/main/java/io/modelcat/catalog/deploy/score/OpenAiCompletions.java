@@ -15,7 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * OpenAI's completions APIs over a text-generation deployment: the legacy {@code POST /v1/completions}
  * (prompts) and {@code POST /v1/chat/completions} (a conversation, which the runner renders with the
- * model's chat template), read into what a runner is sent. {@link OpenAiAnswers} writes the answers.
+ * model's chat template), read into what a runner is sent; completions also over a summarization or translation
+ * deployment ({@link #forTextToText}). {@link OpenAiAnswers} writes the answers.
  */
 public final class OpenAiCompletions {
 
