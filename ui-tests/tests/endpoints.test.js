@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, eventually, launchBrowser, modelNamed, screenshot, withPage } from './browser.js';
-import { exampleRequest, pythonLiteral, shellQuote } from '../../ui-static/src/main/resources/ui/js/consume.js';
+import { exampleRequest, pythonLiteral, shellQuote, snippets } from '../../ui-static/src/main/resources/ui/js/consume.js';
 import { deploymentChanges } from '../../ui-static/src/main/resources/ui/js/deploymentedit.js';
 import { latencyText, measuredCalls, minutePoints, rateText } from '../../ui-static/src/main/resources/ui/js/endpointmetrics.js';
 
@@ -673,6 +673,19 @@ describe('the snippets', () => {
     assert.equal(shellQuote(`it's`), `'it'\\''s'`);
     assert.equal(pythonLiteral({ a: [true, false, null, 1.5, 'say "hi"'] }), '{"a": [True, False, None, 1.5, "say \\"hi\\""]}');
     assert.deepEqual(exampleRequest('question-answering'), { input_data: { question: 'Where is the tower?', context: 'The tower is in Paris.' } });
+  });
+
+  test('call a summarization or translation deployment with its example and OpenAI completions, not LangChain', () => {
+    assert.deepEqual(exampleRequest('translation'), { inputs: ['The house is wonderful.'], parameters: { max_new_tokens: 60 } });
+    assert.deepEqual(exampleRequest('summarization').parameters, { max_new_tokens: 60, num_beams: 4 });
+    const endpoint = { authMode: 'key', scoringUri: 'http://h/endpoints/news/score', openaiBaseUrl: 'http://h/endpoints/news/v1',
+      keyScoringUri: 'http://h/score', deployments: [{ name: 'tiny-t5', task: 'summarization' }] };
+    const list = snippets(endpoint, endpoint.deployments[0]);
+    assert.deepEqual(list.map(s => s.id), ['curl', 'python', 'openai']);
+    assert.match(list[0].code, /"summarization"|num_beams/);
+    const openai = list.find(s => s.id === 'openai').code;
+    assert.match(openai, /client\.completions\.create\(model="tiny-t5", prompt="The tower/);
+    assert.doesNotMatch(openai, /stream=True|chat\.completions/);
   });
 });
 
