@@ -2,13 +2,13 @@
 // deployment, metrics, keys, Test and Consume) against catalog-service alone: no runner, so deployments stay creating
 // with their reason, and scoring calls with a valid key answer 503 (which the metrics count as errors).
 //
-// They expect the cards of io.modelcat.catalog.ui.CatalogUiTest (alpha-sentiment with files, epsilon-summary for
-// a task that cannot be served), its admin and its viewer, and no MODELCAT_SECRET_KEY (keys are shown once).
+// They expect the cards of io.modelcat.catalog.ui.CatalogUiTest (alpha-sentiment with files, epsilon-summary without
+// files, whose task the stubbed registry of one test does not serve), its admin and its viewer, and no MODELCAT_SECRET_KEY (keys are shown once).
 // They add endpoints named ui-*, never cards or jobs; the tests run in order.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, eventually, launchBrowser, modelNamed, screenshot, withPage } from './browser.js';
-import { exampleRequest, pythonLiteral, shellQuote } from '../../ui-static/src/main/resources/ui/js/consume.js';
+import { exampleRequest, pythonLiteral, shellQuote, snippets } from '../../ui-static/src/main/resources/ui/js/consume.js';
 import { deploymentChanges } from '../../ui-static/src/main/resources/ui/js/deploymentedit.js';
 import { latencyText, measuredCalls, minutePoints, rateText } from '../../ui-static/src/main/resources/ui/js/endpointmetrics.js';
 
@@ -237,8 +237,22 @@ describe('deploying a model', () => {
       assert.equal(gone.status(), 404);
     }, { allowedConsoleErrors: EXPECTED }));
 
-  test('is not offered for a task that cannot be served, nor before the model has files', () => withPage(browser, async page => {
+  test('serves summarization (once the model has files), and is not offered for a task the registry does not serve',
+    () => withPage(browser, async page => {
     const epsilon = await modelNamed(page, 'epsilon-summary');
+    await page.goto(`${BASE_URL}/#/models/${epsilon.id}`);
+    await page.waitForSelector('#versions-heading');
+    // Summarization is served: only the missing files stand in the way.
+    assert.equal(await page.getAttribute('#deploy-model', 'aria-disabled'), 'true');
+    assert.equal(await page.getAttribute('#deploy-model', 'title'), 'No version with files yet: import the model first.');
+
+    // A registry in which summarization is not served (as before encoder-decoders were).
+    const registry = await (await page.request.get(`${BASE_URL}/api/v1/tasks`)).json();
+    assert.equal(registry.tasks.find(t => t.name === 'summarization').servedByEndpoints, true);
+    assert.equal(registry.tasks.find(t => t.name === 'translation').servedByEndpoints, true);
+    registry.tasks.find(t => t.name === 'summarization').servedByEndpoints = false;
+    await page.route('**/api/v1/tasks', route => route.fulfill({ contentType: 'application/json', body: JSON.stringify(registry) }));
+    await page.goto('about:blank');
     await page.goto(`${BASE_URL}/#/models/${epsilon.id}`);
     await page.waitForSelector('#versions-heading');
     assert.equal(await page.getAttribute('#deploy-model', 'aria-disabled'), 'true');
@@ -246,6 +260,7 @@ describe('deploying a model', () => {
     assert.match(await page.getAttribute('#deploy-model', 'title'), /Deployments serve .*text-classification/);
     await page.goto(`${BASE_URL}/#/models/${epsilon.id}/deploy`);
     await eventually(async () => assert.match(await page.textContent('#deploy-unavailable'), /this model is for summarization/));
+    await page.unroute('**/api/v1/tasks');
 
     const gamma = await modelNamed(page, 'gamma-qa');
     await page.goto(`${BASE_URL}/#/models/${gamma.id}`);
@@ -658,6 +673,19 @@ describe('the snippets', () => {
     assert.equal(shellQuote(`it's`), `'it'\\''s'`);
     assert.equal(pythonLiteral({ a: [true, false, null, 1.5, 'say "hi"'] }), '{"a": [True, False, None, 1.5, "say \\"hi\\""]}');
     assert.deepEqual(exampleRequest('question-answering'), { input_data: { question: 'Where is the tower?', context: 'The tower is in Paris.' } });
+  });
+
+  test('call a summarization or translation deployment with its example and OpenAI completions, not LangChain', () => {
+    assert.deepEqual(exampleRequest('translation'), { inputs: ['The house is wonderful.'], parameters: { max_new_tokens: 60 } });
+    assert.deepEqual(exampleRequest('summarization').parameters, { max_new_tokens: 60, num_beams: 4 });
+    const endpoint = { authMode: 'key', scoringUri: 'http://h/endpoints/news/score', openaiBaseUrl: 'http://h/endpoints/news/v1',
+      keyScoringUri: 'http://h/score', deployments: [{ name: 'tiny-t5', task: 'summarization' }] };
+    const list = snippets(endpoint, endpoint.deployments[0]);
+    assert.deepEqual(list.map(s => s.id), ['curl', 'python', 'openai']);
+    assert.match(list[0].code, /"summarization"|num_beams/);
+    const openai = list.find(s => s.id === 'openai').code;
+    assert.match(openai, /client\.completions\.create\(model="tiny-t5", prompt="The tower/);
+    assert.doesNotMatch(openai, /stream=True|chat\.completions/);
   });
 });
 

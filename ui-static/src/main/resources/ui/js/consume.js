@@ -17,6 +17,12 @@ export function exampleRequest(task, deployment) {
       return { input_data: ['Paris is the [MASK] of France.'] };
     case 'text-generation':
       return { inputs: { input_string: ['Once upon a time'] }, parameters: { max_new_tokens: 20 } };
+    case 'summarization':
+      return { inputs: ['The tower is 324 metres tall, about the same height as an 81-storey building, and the '
+        + 'tallest structure in Paris. It was the first structure to reach a height of 300 metres.'],
+        parameters: { max_new_tokens: 60, num_beams: 4 } };
+    case 'translation':
+      return { inputs: ['The house is wonderful.'], parameters: { max_new_tokens: 60 } };
     default:
       return { input_data: ['I love this'] };
   }
@@ -54,9 +60,16 @@ function generator(endpoint, served) {
     : (endpoint.deployments ?? []).find(d => d.task === 'text-generation');
 }
 
+/** A summarization or translation deployment, preferring the one with traffic: OpenAI's completions serve it too. */
+function textToText(endpoint, served) {
+  const isTextToText = d => d?.task === 'summarization' || d?.task === 'translation';
+  return isTextToText(served) ? served : (endpoint.deployments ?? []).find(isTextToText);
+}
+
 /**
  * The snippets for an endpoint, the request shaped for the task of `served` (the deployment that answers by
- * default): [{ id, title, install, code }]. OpenAI and LangChain come only with a text-generation deployment.
+ * default): [{ id, title, install, code }]. OpenAI and LangChain come with a text-generation deployment; OpenAI's
+ * completions (not streamed: these models search) with a summarization or translation one.
  */
 export function snippets(endpoint, served) {
   const variable = credentialVariable(endpoint);
@@ -100,6 +113,20 @@ export function snippets(endpoint, served) {
     ].join('\n') });
     list.push({ id: 'langchain', title: 'LangChain', install: 'pip install langchain-community', code:
       langchainSnippet(endpoint, writer, variable) });
+  }
+  const summarizer = writer ? null : textToText(endpoint, served);
+  if (summarizer) {
+    const text = summarizer.task === 'translation' ? 'The house is wonderful.' : 'The tower is 324 metres tall ...';
+    list.push({ id: 'openai', title: 'OpenAI SDK', install: 'pip install openai', code: [
+      'import os',
+      '',
+      'from openai import OpenAI',
+      '',
+      `client = OpenAI(base_url=${JSON.stringify(endpoint.openaiBaseUrl)}, api_key=os.environ["${variable}"])`,
+      `# The ${summarizer.task} of each prompt, with the model's own search (no streaming, no sampling)`,
+      `completion = client.completions.create(model=${JSON.stringify(summarizer.name)}, prompt=${JSON.stringify(text)}, max_tokens=60)`,
+      'print(completion.choices[0].text)',
+    ].join('\n') });
   }
   return list;
 }

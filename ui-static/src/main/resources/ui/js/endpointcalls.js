@@ -176,7 +176,8 @@ export function mountConsumePanel(panel, first) {
           h('pre', { class: 'code-block', tabindex: '0' }, h('code', {}, snippet.code)));
       }),
       list.some(s => s.id === 'openai') ? null : h('p', { class: 'muted', id: 'consume-no-openai' },
-        'The OpenAI SDK and LangChain snippets come with a text-generation deployment.'));
+        'The OpenAI SDK and LangChain snippets come with a text-generation deployment (OpenAI completions also with '
+        + 'summarization and translation).'));
   }
 
   function update(endpoint) {

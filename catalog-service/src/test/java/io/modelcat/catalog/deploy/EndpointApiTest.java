@@ -49,10 +49,12 @@ class EndpointApiTest extends CatalogTestBase {
         ApiClient.Answer unimported = api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "blue", "modelId", noFiles));
         assertThat(unimported.status()).isEqualTo(409);
         assertThat(unimported.map().get("detail")).asString().contains("import it first");
+        // Every task of the registry with "Try it" is served, summarization and translation included.
         String summarizer = modelWithFiles("summarizer", "summarization");
-        ApiClient.Answer wrongTask = api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "blue", "modelId", summarizer));
-        assertThat(wrongTask.errorFields()).containsExactly("modelId");
-        assertThat(wrongTask.toString()).contains("text-classification");
+        assertThat(api.post("/api/v1/endpoints", Map.of("name", "news")).status()).isEqualTo(201);
+        ApiClient.Answer summaries = api.post("/api/v1/endpoints/news/deployments", Map.of("name", "summaries", "modelId", summarizer));
+        assertThat(summaries.status()).as(summaries.toString()).isEqualTo(201);
+        assertThat(summaries.map()).containsEntry("task", "summarization");
         assertThat(api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "blue",
                 "modelId", "00000000-0000-0000-0000-000000000000")).errorFields()).containsExactly("modelId");
         String classifier = modelWithFiles("classifier", "text-classification");

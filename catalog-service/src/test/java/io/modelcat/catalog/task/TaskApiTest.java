@@ -46,7 +46,7 @@ class TaskApiTest extends CatalogTestBase {
         assertThat((List<String>) summarization.get("jobKinds")).containsExactlyInAnyOrder("evaluate", "finetune",
                 "predict");
         // The metric the leaderboard ranks by until another is chosen, and early stopping's.
-        assertThat(summarization).containsEntry("servedByEndpoints", false).containsEntry("earlyStoppingMetric", "rougeL");
+        assertThat(summarization).containsEntry("servedByEndpoints", true).containsEntry("earlyStoppingMetric", "rougeL");
         assertThat(classification).containsEntry("servedByEndpoints", true);
         assertThat((List<Map<String, Object>>) summarization.get("metrics"))
                 .extracting(m -> m.get("name") + " " + m.get("higherIsBetter"))

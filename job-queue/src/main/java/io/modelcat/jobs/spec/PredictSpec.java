@@ -37,35 +37,70 @@ public record PredictSpec(Task task, String artifactUri, Map<String, String> inp
      *                          top-p is given, else what the model's generation config says
      * @param repetitionPenalty {@code transformers}' repetition penalty (1: none)
      * @param stop              strings that end the generation; the text ends before the first of them
+     * @param search            summarization and translation (encoder-decoders): how to search; null for the model's
+     *                          generation config
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Generation(Integer maxNewTokens, Double temperature, Integer topK, Double topP, Long seed,
-                             Boolean sample, Double repetitionPenalty, List<String> stop) {
+                             Boolean sample, Double repetitionPenalty, List<String> stop, Search search) {
 
         @com.fasterxml.jackson.annotation.JsonCreator
         public Generation {
             stop = stop == null || stop.isEmpty() ? null : List.copyOf(stop);
         }
 
+        public Generation(Integer maxNewTokens, Double temperature, Integer topK, Double topP, Long seed,
+                          Boolean sample, Double repetitionPenalty, List<String> stop) {
+            this(maxNewTokens, temperature, topK, topP, seed, sample, repetitionPenalty, stop, null);
+        }
+
         public Generation(Integer maxNewTokens, Double temperature, Integer topK, Double topP, Long seed) {
-            this(maxNewTokens, temperature, topK, topP, seed, null, null, null);
+            this(maxNewTokens, temperature, topK, topP, seed, null, null, null, null);
         }
 
         /** Greedy decoding asked for explicitly, whatever the model's generation config prefers. */
         public static Generation greedy(Integer maxNewTokens) {
-            return new Generation(maxNewTokens, null, null, null, null, false, null, null);
+            return new Generation(maxNewTokens, null, null, null, null, false, null, null, null);
+        }
+
+        /** An encoder-decoder's search: {@code maxNewTokens} and {@code repetitionPenalty} and the search's settings. */
+        public static Generation search(Integer maxNewTokens, Double repetitionPenalty, Search search) {
+            return new Generation(maxNewTokens, null, null, null, null, null, repetitionPenalty, null, search);
         }
 
         public Generation withSeed(Long value) {
-            return new Generation(maxNewTokens, temperature, topK, topP, value, sample, repetitionPenalty, stop);
+            return new Generation(maxNewTokens, temperature, topK, topP, value, sample, repetitionPenalty, stop, search);
         }
 
         public Generation withStop(List<String> value) {
-            return new Generation(maxNewTokens, temperature, topK, topP, seed, sample, repetitionPenalty, value);
+            return new Generation(maxNewTokens, temperature, topK, topP, seed, sample, repetitionPenalty, value, search);
         }
 
         public Generation withRepetitionPenalty(Double value) {
-            return new Generation(maxNewTokens, temperature, topK, topP, seed, sample, value, stop);
+            return new Generation(maxNewTokens, temperature, topK, topP, seed, sample, value, stop, search);
+        }
+    }
+
+    /**
+     * How an encoder-decoder searches (summarization, translation), with {@code transformers}' names and meaning; a
+     * null field takes the model's {@code generation_config.json} value.
+     *
+     * @param maxLength         the longest output, the decoder start token counted ({@code max_length});
+     *                          {@code maxNewTokens} wins over it
+     * @param minLength         no end token before this length, the decoder start token counted ({@code min_length})
+     * @param numBeams          1: greedy; more: beam search ({@code num_beams})
+     * @param lengthPenalty     a finished beam scores its log-probability over (length ^ this) ({@code length_penalty})
+     * @param noRepeatNgramSize 0: off; n: no n-gram of the output occurs twice ({@code no_repeat_ngram_size})
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Search(Integer maxLength, Integer minLength, Integer numBeams, Double lengthPenalty,
+                         Integer noRepeatNgramSize) {
+
+        /** Whether no setting is given. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isEmpty() {
+            return maxLength == null && minLength == null && numBeams == null && lengthPenalty == null
+                    && noRepeatNgramSize == null;
         }
     }
 

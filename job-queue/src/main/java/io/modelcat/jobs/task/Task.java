@@ -89,11 +89,11 @@ public enum Task {
     }
 
     /**
-     * Whether online endpoints (deployments) serve this task: every task with sample inference but those done by
-     * encoder-decoders (summarization, translation), which "Try it" and batch endpoints run and deployments not yet.
+     * Whether online endpoints (deployments) serve this task: every task with sample inference, since a deployment
+     * runs the recipe that "Try it" and batch endpoints run.
      */
     public boolean servedByEndpoints() {
-        return runs(PREDICT) && this != SUMMARIZATION && this != TRANSLATION;
+        return runs(PREDICT);
     }
 
     /** What sample inference of this task takes; empty when the engine cannot run it. */

@@ -1,7 +1,6 @@
 package io.modelcat.runner.serve;
 
 import ai.djl.Device;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.modelcat.jobs.serve.ServeEvent;
 import io.modelcat.jobs.serve.ServeRequest;
@@ -9,11 +8,7 @@ import io.modelcat.jobs.serve.ServeResponse;
 import io.modelcat.jobs.spec.JobSpecs;
 import io.modelcat.jobs.spec.PredictSpec;
 import io.modelcat.jobs.task.Task;
-import io.modelcat.ml.model.ModelLoader;
-import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.runner.execute.GpuPool;
-import io.modelcat.runner.task.TaskRecipe;
-import io.modelcat.runner.task.TaskRecipes;
 import io.modelcat.runner.worker.WorkerIdentity;
 import io.modelcat.store.Database;
 import io.modelcat.store.deploy.DeploymentLogs;
@@ -43,8 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The deployment instances placed on this runner: every second it reads them from the database, loads
- * the model of each new one (once, on a loader thread, then marks it {@code ready}, or {@code failed}
- * with the reason), and closes the model of each that is gone (deleted, or placed elsewhere). Calls run
+ * the model of each new one as its task's recipe takes it ({@link ServedModel}; once, on a loader thread,
+ * then marks it {@code ready}, or {@code failed} with the reason), and closes the model of each that is gone (deleted, or placed elsewhere). Calls run
  * the task's recipe through the instance's {@link Batcher}: calls that arrive together run as one batch,
  * a streamed call alone (the gateway keeps callers to the deployment's concurrency limit).
  */
@@ -52,7 +47,6 @@ import org.slf4j.LoggerFactory;
 public class ServedInstances {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServedInstances.class);
-    private static final int MAX_LENGTH = 512;
     /** How long a streamed call may run; the gateway's request timeout bounds only its first token. */
     private static final Duration STREAM_LIMIT = Duration.ofMinutes(10);
     private static final Duration FAILURE_NOTE_EVERY = Duration.ofSeconds(10);
@@ -81,7 +75,7 @@ public class ServedInstances {
     }
 
     /** An instance whose model is loaded, and the batcher that runs its calls. */
-    private record Served(UUID id, String secret, Task task, String artifactUri, TransformerModel model,
+    private record Served(UUID id, String secret, Task task, String artifactUri, ServedModel model,
                           Batcher batcher, Duration timeout, List<Integer> gpus, GpuPool pool) {
 
         /** Stops taking calls, lets the queued ones finish, then frees the model and its GPU. */
@@ -169,7 +163,7 @@ public class ServedInstances {
     private void load(Deployments.Assignment a) {
         List<Integer> gpus = List.of();
         try {
-            Task task = Task.fromWireName(a.task()).filter(Task::servedByEndpoints).orElseThrow(() ->
+            Task task = Task.fromWireName(a.task()).orElseThrow(() ->
                     new IllegalArgumentException("task '" + a.task() + "' cannot be served"));
             if ("gpu".equals(a.deviceKind()) && !identity.gpus().isEmpty()) {
                 // A GPU serves one instance and is not handed to jobs meanwhile; while jobs hold them all, wait.
@@ -182,9 +176,9 @@ public class ServedInstances {
             String where = identity.host() + " (" + (device.isGpu() ? "GPU " + device.getDeviceId() : "CPU") + ")";
             note(a.instanceId(), DeploymentLogs.Level.INFO, "Loading the model on " + where);
             long started = System.nanoTime();
-            TransformerModel model = ModelLoader.load(Path.of(URI.create(a.artifactUri())), device);
+            ServedModel model = ServedModel.load(task, Path.of(URI.create(a.artifactUri())), device);
             Batcher batcher = new Batcher(a.instanceId().toString(), a.limits().maxBatchSize(),
-                    a.limits().maxBatchDelayMs(), work(task, model));
+                    a.limits().maxBatchDelayMs(), model.work());
             served.put(a.instanceId(), new Served(a.instanceId(), a.secret(), task, a.artifactUri(), model, batcher,
                     Duration.ofMillis(a.limits().requestTimeoutMs()), gpus, gpuPool));
             long millis = (System.nanoTime() - started) / 1_000_000;
@@ -249,30 +243,6 @@ public class ServedInstances {
         } catch (RuntimeException e) {
             LOG.warn("Could not write the log line of instance {} ({}): {}", instanceId, message, e.getMessage());
         }
-    }
-
-    /**
-     * What an instance's batcher runs: a batch in one call of the recipe, or a streamed call input by input, its
-     * new text and predictions told as they come.
-     */
-    private static Batcher.Work work(Task task, TransformerModel model) {
-        TaskRecipe recipe = TaskRecipes.predicting(task);
-        int maxLength = model.fitSequenceLength(MAX_LENGTH);
-        return (specs, events) -> {
-            if (events == null) {
-                return recipe.predictAll(model, specs, maxLength).stream()
-                        .map(p -> JobSpecs.convert(p, JsonNode.class)).toList();
-            }
-            List<JsonNode> predictions = new ArrayList<>();
-            for (int i = 0; i < specs.size(); i++) {
-                int input = i;
-                JsonNode prediction = JobSpecs.convert(recipe.predict(model, specs.get(i), maxLength,
-                        text -> events.accept(ServeEvent.delta(input, text))), JsonNode.class);
-                predictions.add(prediction);
-                events.accept(ServeEvent.prediction(i, prediction));
-            }
-            return predictions;
-        };
     }
 
     /**

@@ -125,9 +125,9 @@ final class TextToTextRecipe implements TextToTextTask {
     }
 
     /**
-     * One generation per call; calls with the same prefix and settings run as one batch. The call's
-     * {@code maxNewTokens} and {@code repetitionPenalty} change the model's settings; sampling is refused (the engine
-     * searches: greedy or beams, as the model's generation config says).
+     * One generation per call; calls with the same settings run as one batch (one padded {@code generate}), whatever
+     * their prefixes. The call's {@code maxNewTokens}, {@code repetitionPenalty} and {@link PredictSpec.Search} change
+     * the model's settings; sampling and stop strings are refused (the engine searches: greedy or beams).
      */
     @Override
     public List<Object> predictAll(TextToTextModel model, List<PredictSpec> specs, int maxLength) {
@@ -149,7 +149,8 @@ final class TextToTextRecipe implements TextToTextTask {
             for (int i = 0; i < indices.size(); i++) {
                 TextToTextModel.Generated one = generated.get(i);
                 predictions[indices.get(i)] = Map.of("generatedText", one.text(), "newTokens", one.newTokens(),
-                        "sourceTokens", one.sourceTokens(), "sourceTruncated", one.sourceCut());
+                        "sourceTokens", one.sourceTokens(), "sourceTruncated", one.sourceCut(),
+                        "finishReason", finishReason(one.ids(), settings));
             }
         });
         return List.of(predictions);
@@ -168,13 +169,37 @@ final class TextToTextRecipe implements TextToTextTask {
             throw new IllegalArgumentException("stop strings are not supported for summarization and translation");
         }
         GenerationSettings settings = model;
+        PredictSpec.Search search = call.search();
+        if (search != null && search.maxLength() != null) {
+            // max_length asked for replaces the model's max_new_tokens, which would otherwise win over it.
+            settings = settings.withMaxLength(search.maxLength()).withMaxNewTokens(null);
+        }
         if (call.maxNewTokens() != null) {
             settings = settings.withMaxNewTokens(call.maxNewTokens());
         }
         if (call.repetitionPenalty() != null) {
             settings = settings.withRepetitionPenalty(call.repetitionPenalty());
         }
+        if (search != null) {
+            if (search.minLength() != null) {
+                settings = settings.withMinLength(search.minLength()).withMinNewTokens(null);
+            }
+            if (search.numBeams() != null) {
+                settings = settings.withNumBeams(search.numBeams());
+            }
+            if (search.lengthPenalty() != null) {
+                settings = settings.withLengthPenalty(search.lengthPenalty());
+            }
+            if (search.noRepeatNgramSize() != null) {
+                settings = settings.withNoRepeatNgramSize(search.noRepeatNgramSize());
+            }
+        }
         return settings;
+    }
+
+    /** {@code stop} when the output ended with one of the model's end tokens, {@code length} when it ran out of room. */
+    private static String finishReason(long[] ids, GenerationSettings settings) {
+        return ids.length > 0 && settings.eosTokenIds().contains(ids[ids.length - 1]) ? "stop" : "length";
     }
 
     private static String optional(PredictSpec spec, String input) {

@@ -237,9 +237,12 @@ public class ScoringController {
             if (chosen.deployment().servesFlow()) {
                 throw new OpenAiCompletions.Invalid("model", servesFlow(chosen));
             }
-            if (chosen.task() != Task.TEXT_GENERATION) {
+            if (chosen.task() == Task.SUMMARIZATION || chosen.task() == Task.TRANSLATION) {
+                call = OpenAiCompletions.forTextToText(call, json, chosen.deployment().name(), chosen.task().wireName());
+            } else if (chosen.task() != Task.TEXT_GENERATION) {
                 throw new OpenAiCompletions.Invalid("model", "deployment '" + chosen.deployment().name() + "' serves "
-                        + chosen.task().wireName() + "; completions need a text-generation deployment");
+                        + chosen.task().wireName() + "; completions need a text-generation, summarization or "
+                        + "translation deployment");
             }
             if (pinned == null && !named) {
                 gateway.mirror(chosen, call.serveRequest());

@@ -51,7 +51,9 @@ public final class OpenAiAnswers {
         int completion = 0;
         for (int i = 0; i < predictions.size(); i++) {
             if (i % call.n() == 0) {
-                prompt += predictions.get(i).path("promptTokens").asInt();
+                // An encoder-decoder's prompt is its source (with the task prefix).
+                JsonNode p = predictions.get(i);
+                prompt += (p.has("promptTokens") ? p.path("promptTokens") : p.path("sourceTokens")).asInt();
             }
             completion += predictions.get(i).path("newTokens").asInt();
         }

@@ -15,7 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * OpenAI's completions APIs over a text-generation deployment: the legacy {@code POST /v1/completions}
  * (prompts) and {@code POST /v1/chat/completions} (a conversation, which the runner renders with the
- * model's chat template), read into what a runner is sent. {@link OpenAiAnswers} writes the answers.
+ * model's chat template), read into what a runner is sent; completions also over a summarization or translation
+ * deployment ({@link #forTextToText}). {@link OpenAiAnswers} writes the answers.
  */
 public final class OpenAiCompletions {
 
@@ -172,6 +173,39 @@ public final class OpenAiCompletions {
             return text.toString();
         }
         throw new Invalid("messages", "a message's 'content' must be a string or a list of text parts");
+    }
+
+    /**
+     * A {@code /v1/completions} call read again for a summarization or translation deployment: each prompt is a text
+     * to summarize or translate (with the model's task prefix added, as "Try it" adds it), {@code max_tokens} bounds
+     * the output only when given (otherwise the model's generation config does, as for {@code /score}), and {@code n}
+     * choices are identical, as greedy ones are. Such a model searches and does not sample, and its text is known
+     * only at the end, so a temperature over 0, {@code top_p}, {@code stop} and {@code stream} are refused by name;
+     * so is a chat, which has no mapping onto a text-to-text model.
+     */
+    public static Call forTextToText(Call call, JsonNode body, String deployment, String task) {
+        String serves = "deployment '" + deployment + "' serves " + task;
+        if (call.chat()) {
+            throw new Invalid("messages", serves + ", which has no chat template and answers one text with another: "
+                    + "send the text as 'prompt' to /v1/completions, or call /score");
+        }
+        if (call.stream()) {
+            throw new Invalid("stream", serves + ", which does not stream: the model searches (greedy or beams) and "
+                    + "its text is known only at the end; call without stream");
+        }
+        for (String sampling : List.of("temperature", "top_p")) {
+            JsonNode value = body.get(sampling);
+            if (value != null && !value.isNull() && value.asDouble() > 0 && !(sampling.equals("top_p") && value.asDouble() == 1)) {
+                throw new Invalid(sampling, serves + ", whose model searches (greedy or beams) and does not sample: "
+                        + "leave out '" + sampling + "' (or send " + (sampling.equals("top_p") ? "1" : "0") + ")");
+            }
+        }
+        if (!call.stop().isEmpty()) {
+            throw new Invalid("stop", serves + ", which generates whole texts and takes no stop strings");
+        }
+        Integer maxTokens = body.hasNonNull("max_tokens") ? call.generation().maxNewTokens() : null;
+        return new Call(call.model(), call.prompts(), null, call.n(), PredictSpec.Generation.search(maxTokens, null, null),
+                null, List.of(), false, call.includeUsage());
     }
 
     /** The model named, or null when none is and none is required. */

@@ -39,6 +39,10 @@ public final class ScoreShapes {
     // The bounds of "Try it" (PredictRequest): text generation's top-k, fill-mask's candidates per mask.
     private static final int MAX_TOP_K = 1000;
     private static final int MAX_CANDIDATES = 50;
+    // Bounds of an encoder-decoder's search, so that no call can ask for an unbounded one.
+    private static final int MAX_BEAMS = 16;
+    private static final int MAX_NGRAM = 32;
+    private static final int MAX_LENGTH_PENALTY = 10;
     private static final int SHOWN_CHARS = 60;
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -164,7 +168,10 @@ public final class ScoreShapes {
         return switch (call.shape()) {
             case MLFLOW, PANDAS_SPLIT, DOLLY -> list(values, UnaryOperator.identity());
             case LEGACY, INPUT_STRING, PROMPT_FLOW -> list(values, value -> object("0", value));
-            case HUGGING_FACE -> list(values, value -> object("0", object("generated_text", value)));
+            // transformers' summarization and translation pipelines answer their objects as they are.
+            case HUGGING_FACE -> task == Task.SUMMARIZATION || task == Task.TRANSLATION
+                    ? list(values, UnaryOperator.identity())
+                    : list(values, value -> object("0", object("generated_text", value)));
             case CHAT_MESSAGES -> object("output", values.get(0));
             case INVOCATIONS, KSERVE -> object("predictions", list(values, UnaryOperator.identity()));
         };
@@ -236,8 +243,79 @@ public final class ScoreShapes {
                     Objects.requireNonNullElse(params.bool("return_full_text"), repeatsPromptByDefault(shape)),
                     params.stop());
             case FILL_MASK -> new ScoreCall(shape, inputs, params.count("top_k", 1, MAX_CANDIDATES), null, false, List.of());
+            case SUMMARIZATION, TRANSLATION -> new ScoreCall(shape, languages(inputs, params), null, search(params), false,
+                    List.of());
             default -> new ScoreCall(shape, inputs, null, null, false, List.of());
         };
+    }
+
+    /**
+     * An encoder-decoder's search (summarization, translation), with the parameters of {@code transformers}' pipelines;
+     * what a call leaves out comes from the model's generation config. Such models search (greedy or beams) and do not
+     * sample, so the sampling parameters are refused by name rather than ignored ({@code do_sample: false} and a
+     * temperature of 0 ask for what the model does anyway); {@code seed} is read and has nothing to seed.
+     */
+    private static PredictSpec.Generation search(Parameters params) {
+        if (Boolean.TRUE.equals(params.bool("do_sample"))) {
+            throw params.refused("do_sample", "true");
+        }
+        Double temperature = params.number("temperature", t -> t >= 0 && t <= MAX_TEMPERATURE,
+                "a number from 0 (greedy) to " + MAX_TEMPERATURE);
+        if (temperature != null && temperature > 0) {
+            throw params.refused("temperature", String.valueOf(temperature));
+        }
+        for (String sampling : List.of("top_k", "top_p")) {
+            if (params.get(sampling) != null) {
+                throw params.refused(sampling, params.get(sampling).toString());
+            }
+        }
+        if (params.get("stop") != null) {
+            throw wrong(params.task(), params.path() + ".stop", "absent: " + params.task().wireName()
+                    + " generates whole texts and takes no stop strings", params.get("stop"));
+        }
+        if (Boolean.TRUE.equals(params.bool("return_full_text"))) {
+            throw wrong(params.task(), params.path() + ".return_full_text", "false or absent: a "
+                    + params.task().wireName() + " answer is the new text, never the input", params.get("return_full_text"));
+        }
+        params.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE, "an integer");
+        Double lengthPenalty = params.number("length_penalty", p -> Math.abs(p) <= MAX_LENGTH_PENALTY,
+                "a number from -" + MAX_LENGTH_PENALTY + " to " + MAX_LENGTH_PENALTY + " (1: none; over 1 favours longer outputs)");
+        PredictSpec.Search search = new PredictSpec.Search(params.count("max_length", 1, MAX_NEW_TOKENS + 1),
+                params.count("min_length", 0, MAX_NEW_TOKENS), params.count("num_beams", 1, MAX_BEAMS), lengthPenalty,
+                params.count("no_repeat_ngram_size", 0, MAX_NGRAM));
+        Double repetitionPenalty = params.number("repetition_penalty", r -> r > 0 && r <= MAX_REPETITION_PENALTY,
+                "a number over 0 and at most " + MAX_REPETITION_PENALTY + " (1: no penalty)");
+        return PredictSpec.Generation.search(params.count("max_new_tokens", 1, MAX_NEW_TOKENS), repetitionPenalty,
+                search.isEmpty() ? null : search);
+    }
+
+    /**
+     * Translation's languages: {@code src_lang} and {@code tgt_lang} of the parameters (as {@code transformers}'
+     * translation pipeline takes them) for every input that does not name its own {@code sourceLanguage} and
+     * {@code targetLanguage}; they pick a T5's task prefix when it translates several ways.
+     */
+    private static List<Map<String, String>> languages(List<Map<String, String>> inputs, Parameters params) {
+        String source = params.code("src_lang");
+        String target = params.code("tgt_lang");
+        if (params.task() != Task.TRANSLATION) {
+            if (source != null || target != null) {
+                throw wrong(params.task(), params.path() + "." + (source != null ? "src_lang" : "tgt_lang"),
+                        "absent: only translation takes languages", params.get(source != null ? "src_lang" : "tgt_lang"));
+            }
+            return inputs;
+        }
+        List<Map<String, String>> withLanguages = new ArrayList<>();
+        for (Map<String, String> input : inputs) {
+            Map<String, String> copy = new LinkedHashMap<>(input);
+            if (source != null) {
+                copy.putIfAbsent("sourceLanguage", source);
+            }
+            if (target != null) {
+                copy.putIfAbsent("targetLanguage", target);
+            }
+            withLanguages.add(copy);
+        }
+        return withLanguages;
     }
 
     /** Text generation's settings; {@code do_sample: false} and a temperature of 0 mean greedy, as in Hugging Face. */
@@ -510,7 +588,20 @@ public final class ScoreShapes {
                 String generated = cutAtStop(field(prediction, "generatedText").asText(), call.stop());
                 yield JSON.textNode(call.returnFullText() ? call.inputs().get(index).get("text") + generated : generated);
             }
+            case SUMMARIZATION, TRANSLATION -> textToText(task, call.shape(), field(prediction, "generatedText"));
             default -> throw notServed(task);
+        };
+    }
+
+    /**
+     * A summary or translation: {@code {"summary_text": ...}} or {@code {"translation_text": ...}} as
+     * {@code transformers}' pipelines answer, except in the shapes of LangChain's and prompt flow's formatters, which
+     * read strings.
+     */
+    private static JsonNode textToText(Task task, Shape shape, JsonNode text) {
+        return switch (shape) {
+            case LEGACY, DOLLY, PROMPT_FLOW, INPUT_STRING -> text;
+            default -> object(task == Task.SUMMARIZATION ? "summary_text" : "translation_text", text);
         };
     }
 
@@ -692,8 +783,27 @@ public final class ScoreShapes {
             return stop;
         }
 
+        /** A language code ({@code en}, {@code de}); null when absent. */
+        String code(String name) {
+            JsonNode value = get(name);
+            if (value == null) {
+                return null;
+            }
+            if (!value.isTextual() || !value.textValue().strip().matches("[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*")) {
+                throw wrong(task, path + "." + name, "a language code such as en or de", value);
+            }
+            return value.textValue().strip();
+        }
+
+        /** A sampling parameter sent to a model that searches rather than samples. */
+        ScoreShapeException refused(String name, String value) {
+            return refuse(task, path + "." + name + " is " + shortened(value) + ", but " + task.wireName()
+                    + " models search (greedy or beams, num_beams) and do not sample: leave out do_sample, temperature, "
+                    + "top_k and top_p");
+        }
+
         /** The parameter's value; null when absent or null. */
-        private JsonNode get(String name) {
+        JsonNode get(String name) {
             JsonNode value = values.get(name);
             return value == null || value.isNull() ? null : value;
         }

@@ -345,10 +345,76 @@ class ScoreShapesTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without score");
     }
 
+    // Summarization and translation: transformers' pipeline answers, search parameters, no sampling.
+
     @Test
-    void tasksThatEndpointsDoNotServeAreAProgrammingError() {
-        assertThatThrownBy(() -> ScoreShapes.parse(json("{'input_data': ['a']}"), Task.SUMMARIZATION, false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("summarization");
+    void summariesAndTranslationsAnswerAsTransformersPipelinesExceptForLangChainsStrings() {
+        for (Task task : List.of(Task.SUMMARIZATION, Task.TRANSLATION)) {
+            String key = task == Task.SUMMARIZATION ? "summary_text" : "translation_text";
+            JsonNode[] predictions = {generated("one"), generated("two")};
+            assertThat(answer("{'inputs': ['a', 'b']}", task, predictions))
+                    .isEqualTo(json("[{'" + key + "': 'one'}, {'" + key + "': 'two'}]"));
+            assertThat(answer("{'input_data': ['a', 'b'], 'params': {}}", task, predictions))
+                    .isEqualTo(json("[{'" + key + "': 'one'}, {'" + key + "': 'two'}]"));
+            assertThat(answer("{'input_data': {'columns': ['text'], 'data': [['a'], ['b']]}}", task, predictions))
+                    .isEqualTo(json("[{'" + key + "': 'one'}, {'" + key + "': 'two'}]"));
+            assertThat(ScoreShapes.format(ScoreShapes.parseInvocations(json("{'instances': ['a', 'b']}"), task), task,
+                    List.of(predictions))).isEqualTo(json("{'predictions': [{'" + key + "': 'one'}, {'" + key + "': 'two'}]}"));
+            // LangChain's formatters and prompt flow read strings.
+            assertThat(answer("{'inputs': {'input_string': ['a', 'b']}}", task, predictions))
+                    .isEqualTo(json("[{'0': 'one'}, {'0': 'two'}]"));
+            assertThat(answer("{'input_data': {'input_string': ['a', 'b']}, 'parameters': {}}", task, predictions))
+                    .isEqualTo(json("['one', 'two']"));
+        }
+    }
+
+    @Test
+    void anEncoderDecodersSearchIsReadFromTransformersParameters() {
+        ScoreCall call = ScoreShapes.parse(json("{'inputs': ['a'], 'parameters': {'max_new_tokens': 40, 'num_beams': 4,"
+                + " 'min_length': 5, 'length_penalty': 2.0, 'no_repeat_ngram_size': 3, 'max_length': 60,"
+                + " 'repetition_penalty': 1.2, 'do_sample': false, 'temperature': 0, 'seed': 7}}"), Task.SUMMARIZATION, false);
+        assertThat(call.generation()).isEqualTo(PredictSpec.Generation.search(40, 1.2,
+                new PredictSpec.Search(60, 5, 4, 2.0, 3)));
+        assertThat(call.returnFullText()).isFalse();
+        assertThat(ScoreShapes.parse(json("{'inputs': ['a']}"), Task.SUMMARIZATION, false).generation())
+                .as("the model's own settings").isEqualTo(PredictSpec.Generation.search(null, null, null));
+    }
+
+    @Test
+    void translationsTakeTheirLanguagesFromTheParametersUnlessAnInputNamesItsOwn() {
+        ScoreCall call = ScoreShapes.parse(json("{'input_data': {'columns': ['text', 'targetLanguage'],"
+                + " 'data': [['a', null], ['b', 'fr']]}, 'params': {'src_lang': 'en', 'tgt_lang': 'de'}}"),
+                Task.TRANSLATION, false);
+        assertThat(call.inputs()).containsExactly(Map.of("text", "a", "sourceLanguage", "en", "targetLanguage", "de"),
+                Map.of("text", "b", "targetLanguage", "fr", "sourceLanguage", "en"));
+        assertThat(refusal("{'inputs': ['a'], 'parameters': {'tgt_lang': 'de'}}", Task.SUMMARIZATION).problem())
+                .startsWith("parameters.tgt_lang must be absent: only translation takes languages");
+        assertThat(refusal("{'inputs': ['a'], 'parameters': {'tgt_lang': 7}}", Task.TRANSLATION).problem())
+                .startsWith("parameters.tgt_lang must be a language code");
+    }
+
+    static Stream<Arguments> wrongSearches() {
+        return Stream.of(
+                Arguments.of("{'do_sample': true}", "parameters.do_sample is true, but summarization models search"),
+                Arguments.of("{'temperature': 0.7}", "parameters.temperature is 0.7, but summarization models search"),
+                Arguments.of("{'top_p': 0.9}", "parameters.top_p is 0.9, but"),
+                Arguments.of("{'top_k': 5}", "parameters.top_k is 5, but"),
+                Arguments.of("{'stop': ['.']}", "parameters.stop must be absent"),
+                Arguments.of("{'return_full_text': true}", "parameters.return_full_text must be false or absent"),
+                Arguments.of("{'num_beams': 0}", "parameters.num_beams must be an integer from 1 to 16"),
+                Arguments.of("{'num_beams': 17}", "parameters.num_beams must be an integer from 1 to 16"),
+                Arguments.of("{'min_length': -1}", "parameters.min_length must be an integer from 0 to 1024"),
+                Arguments.of("{'max_length': 0}", "parameters.max_length must be an integer from 1 to 1025"),
+                Arguments.of("{'length_penalty': 'long'}", "parameters.length_penalty must be a number from -10 to 10"),
+                Arguments.of("{'no_repeat_ngram_size': 2.5}", "parameters.no_repeat_ngram_size must be an integer"),
+                Arguments.of("{'max_new_tokens': 2000}", "parameters.max_new_tokens must be an integer from 1 to 1024"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("wrongSearches")
+    void badSearchParametersAreRefusedByName(String parameters, String problem) {
+        assertThat(refusal("{'inputs': ['a'], 'parameters': " + parameters + "}", Task.SUMMARIZATION).problem())
+                .startsWith(problem);
     }
 
     // Rejections: each names what was wrong and lists the shapes the task accepts.
