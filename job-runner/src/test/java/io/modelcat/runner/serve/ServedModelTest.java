@@ -11,6 +11,7 @@ import io.modelcat.jobs.task.Task;
 import io.modelcat.ml.infer.TextToTextModel;
 import io.modelcat.runner.task.TaskRecipes;
 import io.modelcat.runner.task.TinyT5;
+import io.modelcat.testsupport.Fixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +91,35 @@ class ServedModelTest {
             assertThat(german.get("generatedText").asText()).isEqualTo(sentence.generated());
             assertThatThrownBy(() -> batcher.submit(List.of(spec(Task.TRANSLATION, sentence.text(), null)))
                     .get(60, TimeUnit.SECONDS)).hasMessageContaining("give sourceLanguage and targetLanguage");
+        }
+    }
+
+    @Test
+    void servesAMarianReadFromItsSentencePieceFilesAsTryItDoes() throws Exception {
+        // The tiny Marian as opus-mt lays it out: source.spm, target.spm and vocab.json, no tokenizer.json.
+        Path model = Fixtures.model("marian");
+        assertThat(model.resolve("tokenizer.json")).doesNotExist();
+        List<String> sentences = List.of(">>de<< the cat sat on the mat", "a dog ran");
+        PredictSpec.Generation search = PredictSpec.Generation.search(8, null, new PredictSpec.Search(null, 5, 4, null,
+                null));
+        List<Object> tried = new ArrayList<>();
+        try (TextToTextModel loaded = TextToTextModel.load(model, Device.cpu())) {
+            for (String sentence : sentences) {
+                tried.add(TaskRecipes.textToText(Task.TRANSLATION, JobKind.PREDICT).orElseThrow()
+                        .predictAll(loaded, List.of(spec(Task.TRANSLATION, sentence, search)), 512).get(0));
+            }
+        }
+        try (ServedModel served = ServedModel.load(Task.TRANSLATION, model, Device.cpu());
+             Batcher batcher = new Batcher("marian", 8, 500, served.work())) {
+            List<JsonNode> answers = batcher.submit(sentences.stream().map(t -> spec(Task.TRANSLATION, t, search))
+                    .toList()).get(60, TimeUnit.SECONDS);
+            for (int i = 0; i < sentences.size(); i++) {
+                Map<?, ?> expected = (Map<?, ?>) tried.get(i);
+                assertThat(answers.get(i).get("generatedText").asText()).as(sentences.get(i))
+                        .isEqualTo(expected.get("generatedText")).isNotBlank();
+                assertThat(answers.get(i).get("newTokens").asInt()).isEqualTo(expected.get("newTokens"))
+                        .isGreaterThanOrEqualTo(4);
+            }
         }
     }
 
