@@ -44,6 +44,12 @@ def test_peft_loads_the_engines_adapter_onto_the_base_and_computes_the_engines_l
     model = peft.PeftModel.from_pretrained(base, Path(ADAPTERS) / "adapter").eval()
     config = model.peft_config["default"]
     assert config.peft_type == peft.PeftType.LORA and config.r == outputs["rank"]
+    if "targets" in outputs:
+        # peft adapts the layers the engine adapted, matching the same target_modules.
+        assert set(config.target_modules) == set(outputs["targets"])
+        adapted = sorted(name.removeprefix("base_model.model.").replace(".lora_A.default.weight", ".lora_A.weight")
+                         for name, _ in model.named_parameters() if ".lora_A." in name)
+        assert adapted == outputs["adapted"]
     assert_close(logits_of(model, outputs), outputs)
 
 

@@ -1,6 +1,7 @@
 package io.modelcat.runner.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.modelcat.datasets.DatasetFormat;
@@ -121,7 +122,7 @@ class MlJobsTest {
 
     private EvaluateSpec evaluation(Path artifact) {
         return new EvaluateSpec(Task.TEXT_CLASSIFICATION, versionId, artifact.toUri().toString(), dataset(), MAPPING,
-                EvaluateSpec.BATCH_SIZE.fallback().intValue(), 64);
+                ((Number) EvaluateSpec.BATCH_SIZE.fallback()).intValue(), 64);
     }
 
     private UUID queue(EmbeddedServer runner, JobSpec spec) throws SQLException {
@@ -341,6 +342,67 @@ class MlJobsTest {
                 assertThat(LoraAdapters.attached(tuned)).hasValueSatisfying(spec -> assertThat(spec.rank()).isEqualTo(4));
                 assertThat(new TextGenerator(tuned).generate("the cat", GenerationConfig.greedy()).generatedIds())
                         .isNotEmpty();
+            }
+        }
+    }
+
+    /**
+     * loraTargetModules picks the layers adapted (here all four attention projections and the MLP of the tiny
+     * Llama, one by peft's dotted suffix): the adapter's config lists them, the result names them for the lineage;
+     * a name that matches no linear layer fails the job naming it and the layers the model has.
+     */
+    @Test
+    void aLoraFineTuneAdaptsTheLayersItsTargetModulesName() throws Exception {
+        Path llama = home.resolve("models/llama");
+        Files.createDirectories(llama);
+        try (var files = Files.list(Fixtures.model("llama"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, llama.resolve(file.getFileName()));
+            }
+        }
+        StringBuilder csv = new StringBuilder("text\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(i % 2 == 0 ? "the cat sat on the mat ." : "a dog was good").append('\n');
+        }
+        Files.writeString(home.resolve("datasets/texts.csv"), csv);
+        List<String> targets = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj",
+                "mlp.down_proj");
+        Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
+        try (EmbeddedServer runner = RunnerContexts.start(properties)) {
+            List<SpecError> errors = new ArrayList<>();
+            Hyperparameters hyperparameters = Hyperparameters.resolve(new Hyperparameters.Input(3, 8, 2e-2, 0.0, null,
+                    null, 3L, 32, null, 4, 8.0, 0.0, targets), errors);
+            assertThat(errors).isEmpty();
+            DatasetRef texts = new DatasetRef(datasetId, "texts.csv", DatasetFormat.CSV);
+            UUID finetune = queue(runner, new FinetuneSpec(Task.TEXT_GENERATION, versionId, llama.toUri().toString(),
+                    texts, null, null, Map.of("text", "text"), hyperparameters));
+            assertThat(await(finetune)).isEqualTo("succeeded");
+            assertThat(epochLoss(finetune, 3)).isLessThan(epochLoss(finetune, 1));
+            Path output = home.resolve("models/finetuned/" + finetune);
+            assertThat(LoraAdapters.readSpec(output).targetModules()).isEqualTo(targets);
+            assertThat(resultOf(finetune)).contains("\"loraTargetModules\": [\"q_proj\", \"k_proj\"");
+            try (TransformerModel tuned = ModelLoader.load(output)) {
+                assertThat(tuned.parameters().keySet()).filteredOn(n -> n.endsWith(".lora_A.weight"))
+                        .anyMatch(n -> n.endsWith("mlp.down_proj.lora_A.weight"))
+                        .anyMatch(n -> n.endsWith("self_attn.o_proj.lora_A.weight"));
+            }
+
+            Hyperparameters misspelt = Hyperparameters.resolve(new Hyperparameters.Input(1, 8, 2e-2, 0.0, null,
+                    null, 3L, 32, null, 4, 8.0, 0.0, List.of("q_proj", "qproj")), errors);
+            UUID refused = queue(runner, new FinetuneSpec(Task.TEXT_GENERATION, versionId, llama.toUri().toString(),
+                    texts, null, null, Map.of("text", "text"), misspelt));
+            assertThatThrownBy(() -> await(refused)).hasMessageContaining("hyperparameters.loraTargetModules")
+                    .hasMessageContaining("[qproj]").hasMessageContaining("down_proj").hasMessageContaining("q_proj");
+        }
+    }
+
+    private static String resultOf(UUID job) throws SQLException {
+        try (Connection c = TestDatabase.shared().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT result::text FROM job WHERE id = ?")) {
+            ps.setObject(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
             }
         }
     }

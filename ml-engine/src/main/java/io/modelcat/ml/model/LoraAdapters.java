@@ -43,6 +43,9 @@ public final class LoraAdapters {
     /** What {@code peft} puts before every weight name in the file. */
     private static final String SAVED_PREFIX = "base_model.model.";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Two-dimensional weights that are not linear layers an adapter runs through: embedding tables, LM heads. */
+    private static final Set<String> NOT_LINEAR = Set.of("embed_tokens", "wte", "wpe", "word_embeddings",
+            "position_embeddings", "token_type_embeddings", "shared", "embed_positions", "lm_head");
 
     private LoraAdapters() {}
 
@@ -53,6 +56,7 @@ public final class LoraAdapters {
      */
     public static void attach(TransformerModel model, LoraSpec spec, long seed) {
         requireNone(model);
+        requireEachTargetMatches(model, spec);
         Random random = new Random(seed);
         Map<String, NDArray> created = new LinkedHashMap<>();
         NDManager manager = model.manager();
@@ -277,15 +281,51 @@ public final class LoraAdapters {
         return spec;
     }
 
+    /**
+     * The names of the layers an adapter can target, shortest first as {@code peft} users write them
+     * ({@code q_proj}, {@code mlp.down_proj}): the last segment of each adaptable linear layer's name.
+     */
+    public static List<String> adaptableModules(TransformerModel model) {
+        return linearLayers(model).stream().map(l -> l.substring(l.lastIndexOf('.') + 1)).distinct().sorted().toList();
+    }
+
+    /**
+     * Refuses target modules of which one names no adaptable linear layer, naming them and the layers the model
+     * has ({@code peft} would adapt the others silently; a misspelt name is a mistake to report).
+     */
+    private static void requireEachTargetMatches(TransformerModel model, LoraSpec spec) {
+        List<String> layers = linearLayers(model);
+        List<String> unmatched = spec.targetModules().stream()
+                .filter(module -> layers.stream().noneMatch(layer -> LoraSpec.matches(layer, module))).toList();
+        if (!unmatched.isEmpty()) {
+            throw new IllegalArgumentException("LoRA target modules " + unmatched + " name no linear layer of this "
+                    + model.family().name().toLowerCase(java.util.Locale.ROOT) + " model; its linear layers are "
+                    + adaptableModules(model));
+        }
+    }
+
     /** The linear layers (by name, without {@code .weight}) that {@code spec} targets, in the model's order. */
     private static List<String> targetedLayers(TransformerModel model, LoraSpec spec) {
+        return linearLayers(model).stream().filter(spec::targets).toList();
+    }
+
+    /**
+     * The linear layers of the body (by name, without {@code .weight}) in the model's order: every two-dimensional
+     * weight but the embedding tables, the language-model head and the task head (which trains whole instead).
+     */
+    private static List<String> linearLayers(TransformerModel model) {
+        Set<String> head = new HashSet<>();
+        if (model.task() != HeadType.CAUSAL_LM && model.task() != HeadType.MASKED_LM) {
+            TransformerNetwork.headParameters(model.config(), model.family(), model.task(), model.labels().size())
+                    .forEach(p -> head.add(p.name()));
+        }
         List<String> layers = new ArrayList<>();
         for (Map.Entry<String, NDArray> entry : model.parameters().entrySet()) {
             String name = entry.getKey();
             if (name.endsWith(".weight") && entry.getValue().getShape().dimension() == 2
-                    && !name.endsWith(LoraSpec.A) && !name.endsWith(LoraSpec.B)) {
+                    && !name.endsWith(LoraSpec.A) && !name.endsWith(LoraSpec.B) && !head.contains(name)) {
                 String layer = name.substring(0, name.length() - ".weight".length());
-                if (spec.targets(layer)) {
+                if (!NOT_LINEAR.contains(layer.substring(layer.lastIndexOf('.') + 1))) {
                     layers.add(layer);
                 }
             }

@@ -42,8 +42,13 @@ class LoraInteropTest {
     static Stream<Arguments> adapters() {
         List<String> llamaProjections = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj",
                 "down_proj");
+        // The last one names layers by longer suffixes, as peft matches them: the attention of every layer, and the
+        // MLP of the first only.
         return Stream.of(Arguments.of("gpt2", List.of("c_attn", "c_proj", "c_fc")),
-                Arguments.of("qwen2", llamaProjections), Arguments.of("llama", llamaProjections));
+                Arguments.of("qwen2", llamaProjections), Arguments.of("llama", llamaProjections),
+                Arguments.of("llama", List.of("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
+                        "self_attn.o_proj", "layers.0.mlp.gate_proj", "layers.0.mlp.up_proj",
+                        "layers.0.mlp.down_proj")));
     }
 
     @ParameterizedTest
@@ -60,6 +65,9 @@ class LoraInteropTest {
                     new CausalLmBatches(model.tokenizer(), model.config().requiredInt("vocab_size"), 32));
             LoraAdapters.save(model, written.resolve("adapter"), base.toString());
             outputs.put("rank", spec.rank());
+            outputs.set("targets", json.valueToTree(targets));
+            outputs.set("adapted", json.valueToTree(model.parameters().keySet().stream()
+                    .filter(n -> n.endsWith(LoraSpec.A)).sorted().toList()));
             try (NDManager batch = model.manager().newSubManager()) {
                 TokenizedBatch tokens = model.tokenizer().encodeBatch(TEXTS, 32);
                 outputs.set("input_ids", json.valueToTree(tokens.inputIds()));
