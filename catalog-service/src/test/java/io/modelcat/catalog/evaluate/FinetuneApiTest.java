@@ -61,6 +61,7 @@ class FinetuneApiTest extends MlJobTestBase {
         hyperparameters.put("loraAlpha", 16.0);
         hyperparameters.put("loraDropout", 0.05);
         hyperparameters.put("loraTargetModules", null);
+        hyperparameters.put("loraMerge", false);
         assertThat(job.get("params")).isEqualTo(Map.of(
                 "task", "text-classification",
                 "modelVersionId", model.versionId(),
@@ -139,6 +140,18 @@ class FinetuneApiTest extends MlJobTestBase {
         assertThat(withoutRank.status()).as(withoutRank.toString()).isEqualTo(400);
         assertThat(withoutRank.errorFields()).containsExactly("hyperparameters.loraTargetModules");
         assertThat(withoutRank.toString()).contains("set loraRank too");
+
+        body.put("hyperparameters", Map.of("loraRank", 8, "loraMerge", true));
+        ApiClient.Answer merge = api.post("/api/v1/finetunes", body);
+        assertThat(merge.status()).as(merge.toString()).isEqualTo(202);
+        assertThat(merge.toString()).contains("\"loraMerge\":true");
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("loraMerge", true),
+                Map.of("loraRank", 8, "loraMerge", "yes please"), Map.of("loraRank", 8, "loraMerge", List.of(true)))) {
+            body.put("hyperparameters", bad);
+            ApiClient.Answer refused = api.post("/api/v1/finetunes", body);
+            assertThat(refused.status()).as("%s: %s", bad, refused).isEqualTo(400);
+            assertThat(refused.errorFields()).as("%s", bad).containsExactly("hyperparameters.loraMerge");
+        }
     }
 
     @Test

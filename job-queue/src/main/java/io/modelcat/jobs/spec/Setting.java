@@ -99,9 +99,19 @@ public record Setting(String name, Type type, Object fallback, double minimum, b
         return List.copyOf(new java.util.LinkedHashSet<>(given));
     }
 
-    /** The given flag, or the default. */
-    public boolean resolveFlag(Boolean given) {
-        return given == null ? (Boolean) fallback : given;
+    /**
+     * The given flag, or the default; an error naming {@code prefix + name} when it is not a JSON boolean (taken
+     * as any value, since a JSON reader would otherwise read {@code "yes"} as false without a word).
+     */
+    public boolean resolveFlag(String prefix, Object given, List<SpecError> errors) {
+        if (given == null) {
+            return (Boolean) fallback;
+        }
+        if (given instanceof Boolean flag) {
+            return flag;
+        }
+        errors.add(new SpecError(prefix + name, "must be " + range() + ", got " + given));
+        return (Boolean) fallback;
     }
 
     /** What is wrong with {@code value}, if anything. */

@@ -17,7 +17,7 @@ class HyperparametersTest {
     @Test
     void absentSettingsTakeTheirDefaults() {
         Hyperparameters defaults = Hyperparameters.defaults();
-        assertThat(defaults).isEqualTo(new Hyperparameters(3, 16, 5e-5, 0.01, 0.0, 1.0, 42, 128, null, null, 16, 0.05, null));
+        assertThat(defaults).isEqualTo(new Hyperparameters(3, 16, 5e-5, 0.01, 0.0, 1.0, 42, 128, null, null, 16, 0.05, null, false));
     }
 
     @Test
@@ -40,7 +40,7 @@ class HyperparametersTest {
         Hyperparameters h = Hyperparameters.resolve(null, errors);
 
         assertThat(errors).isEmpty();
-        assertThat(h).isEqualTo(new Hyperparameters(3, 16, 5e-5, 0.01, 0.0, 1.0, 42, 128, null, null, 16, 0.05, null));
+        assertThat(h).isEqualTo(new Hyperparameters(3, 16, 5e-5, 0.01, 0.0, 1.0, 42, 128, null, null, 16, 0.05, null, false));
     }
 
     @Test
@@ -83,6 +83,24 @@ class HyperparametersTest {
         List<SpecError> refused = new ArrayList<>();
         Hyperparameters.resolve(lora(List.of("q proj")), refused);
         assertThat(refused.get(0).message()).contains("'q proj' is not one");
+    }
+
+    @Test
+    void loraMergeIsAJsonBooleanAndOffByDefault() {
+        List<SpecError> errors = new ArrayList<>();
+        assertThat(Hyperparameters.resolve(merge(true), errors).loraMerge()).isTrue();
+        assertThat(Hyperparameters.resolve(merge(null), errors).loraMerge()).isFalse();
+        assertThat(errors).isEmpty();
+        for (Object bad : List.of("true", "yes", 1, List.of(true))) {
+            List<SpecError> refused = new ArrayList<>();
+            assertThat(Hyperparameters.resolve(merge(bad), refused).loraMerge()).isFalse();
+            assertThat(refused).as("%s", bad).extracting(SpecError::field).containsExactly("hyperparameters.loraMerge");
+        }
+    }
+
+    private static Hyperparameters.Input merge(Object merge) {
+        return new Hyperparameters.Input(null, null, null, null, null, null, null, null, null, 8, null, null, null,
+                merge);
     }
 
     private static Hyperparameters.Input lora(List<String> targets) {

@@ -78,8 +78,20 @@ public class FinetuneHandler implements JobHandler<FinetuneSpec> {
         List<String> loraTargets = Files.isRegularFile(chosen.resolve(LoraAdapters.CONFIG_FILE))
                 ? LoraAdapters.readSpec(chosen).targetModules() : null;
         Path output = outputRoot.resolve(context.jobId().toString());
-        Checkpoints.publish(chosen, output);
-        context.log("INFO", "Saved the fine-tuned model to " + output, Map.of());
+        if (loraTargets != null && spec.hyperparameters().loraMerge()) {
+            // The adapter (with its base) loads from the checkpoint, merges, and is written whole.
+            List<String> headLabels = labels;
+            Checkpoints.publishWritten(output, folder -> {
+                try (TunedModel adapted = tuning.load(chosen, headLabels, context.device())) {
+                    adapted.saveMerged(folder);
+                }
+            });
+            context.log("INFO", "Merged the LoRA adapter into the base model's weights and saved the whole model to "
+                    + output, Map.of("loraMerge", true));
+        } else {
+            Checkpoints.publish(chosen, output);
+            context.log("INFO", "Saved the fine-tuned model to " + output, Map.of());
+        }
 
         Map<String, Double> testMetrics = Map.of();
         if (!splits.test().isEmpty()) {

@@ -155,6 +155,12 @@ sealed interface Tuning {
         }
 
         @Override
+        public void saveMerged(Path directory) {
+            LoraAdapters.merge(model);
+            ModelSaver.save(model, directory);
+        }
+
+        @Override
         public int maxSequenceLength() {
             return model.maxSequenceLength();
         }
@@ -187,6 +193,11 @@ sealed interface Tuning {
         @Override
         public void save(Path directory) {
             ModelSaver.save(model.model(), directory);
+        }
+
+        @Override
+        public void saveMerged(Path directory) {
+            throw new IllegalStateException("an encoder-decoder fine-tune trains every weight; it has no adapter to merge");
         }
 
         @Override

@@ -83,6 +83,6 @@ class LoraInteropTest {
 
         String output = ReferencePython.run(Duration.ofMinutes(10), Map.of("MODELCAT_ADAPTERS", written.toString()),
                 "-m", "pytest", "-v", "-s", "-p", "no:cacheprovider", "reference/tests/test_peft.py");
-        assertThat(output).contains("2 passed").doesNotContain("skipped");
+        assertThat(output).contains("3 passed").doesNotContain("skipped");
     }
 }
