@@ -41,10 +41,23 @@ def assert_close(actual, outputs):
     assert worst <= TOLERANCE, f"logits differ from the engine's by up to {worst}"
 
 
+def auto_class(outputs):
+    """The transformers class of the engine's model: a causal LM, or (task SEQ_CLS) a sequence classifier."""
+    if outputs.get("task") == "SEQ_CLS":
+        return transformers.AutoModelForSequenceClassification
+    return transformers.AutoModelForCausalLM
+
+
 def test_peft_loads_the_engines_adapter_onto_the_base_and_computes_the_engines_logits():
     outputs = engine()
-    base = transformers.AutoModelForCausalLM.from_pretrained(outputs["base"], attn_implementation="eager")
-    model = peft.PeftModel.from_pretrained(base, Path(ADAPTERS) / "adapter").eval()
+    if outputs.get("task") == "SEQ_CLS":
+        # peft's own loader for a classifier's adapter: the base from base_model_name_or_path, then the LoRA
+        # weights and the head trained whole (modules_to_save).
+        model = peft.AutoPeftModelForSequenceClassification.from_pretrained(
+            Path(ADAPTERS) / "adapter", attn_implementation="eager").eval()
+    else:
+        base = transformers.AutoModelForCausalLM.from_pretrained(outputs["base"], attn_implementation="eager")
+        model = peft.PeftModel.from_pretrained(base, Path(ADAPTERS) / "adapter").eval()
     config = model.peft_config["default"]
     assert config.peft_type == peft.PeftType.LORA and config.r == outputs["rank"]
     if "targets" in outputs:
@@ -58,7 +71,7 @@ def test_peft_loads_the_engines_adapter_onto_the_base_and_computes_the_engines_l
 
 def test_transformers_alone_loads_the_merged_model_and_computes_the_same_logits():
     outputs = engine()
-    model, loading = transformers.AutoModelForCausalLM.from_pretrained(
+    model, loading = auto_class(outputs).from_pretrained(
         Path(ADAPTERS) / "merged", output_loading_info=True, attn_implementation="eager")
     assert not loading["missing_keys"] and not loading["unexpected_keys"], loading
     assert_close(logits_of(model.eval(), outputs), outputs)
