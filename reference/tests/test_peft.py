@@ -3,7 +3,9 @@
 $MODELCAT_ADAPTERS is a folder that ml-engine's LoraInteropTest writes: `adapter/` (the engine's adapter for the
 tiny GPT-2, after a few training steps, as LoraAdapters.save writes it), `merged/` (the same model with the
 adapter merged into its weights, as ModelSaver writes it) and `engine-outputs.json` (the base model's folder, the
-input ids and attention mask, and the logits the engine computed with the adapter).
+input ids and attention mask, and the logits the engine computed with the adapter). job-runner's MlJobsTest writes
+the same from two fine-tune jobs (one with `loraMerge`), with `hub_layout` set: the merged folder is then also
+checked to be a Hub model folder with its tokenizer and generation config.
 
     MODELCAT_ADAPTERS=/path reference/.venv/bin/python -m pytest reference/tests/test_peft.py
 """
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import peft
 import pytest
+import tokenizers
 import torch
 import transformers
 
@@ -38,18 +41,57 @@ def assert_close(actual, outputs):
     assert worst <= TOLERANCE, f"logits differ from the engine's by up to {worst}"
 
 
+def auto_class(outputs):
+    """The transformers class of the engine's model: a causal LM, or (task SEQ_CLS) a sequence classifier."""
+    if outputs.get("task") == "SEQ_CLS":
+        return transformers.AutoModelForSequenceClassification
+    return transformers.AutoModelForCausalLM
+
+
 def test_peft_loads_the_engines_adapter_onto_the_base_and_computes_the_engines_logits():
     outputs = engine()
-    base = transformers.AutoModelForCausalLM.from_pretrained(outputs["base"], attn_implementation="eager")
-    model = peft.PeftModel.from_pretrained(base, Path(ADAPTERS) / "adapter").eval()
+    if outputs.get("task") == "SEQ_CLS":
+        # peft's own loader for a classifier's adapter: the base from base_model_name_or_path, then the LoRA
+        # weights and the head trained whole (modules_to_save).
+        model = peft.AutoPeftModelForSequenceClassification.from_pretrained(
+            Path(ADAPTERS) / "adapter", attn_implementation="eager").eval()
+    else:
+        base = transformers.AutoModelForCausalLM.from_pretrained(outputs["base"], attn_implementation="eager")
+        model = peft.PeftModel.from_pretrained(base, Path(ADAPTERS) / "adapter").eval()
     config = model.peft_config["default"]
     assert config.peft_type == peft.PeftType.LORA and config.r == outputs["rank"]
+    if "targets" in outputs:
+        # peft adapts the layers the engine adapted, matching the same target_modules.
+        assert set(config.target_modules) == set(outputs["targets"])
+        adapted = sorted(name.removeprefix("base_model.model.").replace(".lora_A.default.weight", ".lora_A.weight")
+                         for name, _ in model.named_parameters() if ".lora_A." in name)
+        assert adapted == outputs["adapted"]
     assert_close(logits_of(model, outputs), outputs)
 
 
 def test_transformers_alone_loads_the_merged_model_and_computes_the_same_logits():
     outputs = engine()
-    model, loading = transformers.AutoModelForCausalLM.from_pretrained(
+    model, loading = auto_class(outputs).from_pretrained(
         Path(ADAPTERS) / "merged", output_loading_info=True, attn_implementation="eager")
     assert not loading["missing_keys"] and not loading["unexpected_keys"], loading
     assert_close(logits_of(model.eval(), outputs), outputs)
+
+
+def test_the_merged_folder_carries_the_tokenizer_and_generation_config_of_its_base():
+    outputs = engine()
+    merged = Path(ADAPTERS) / "merged"
+    base = Path(outputs["base"])
+    tokenizer = transformers.AutoTokenizer.from_pretrained(merged)
+    if (base / "tokenizer.json").exists():
+        # The base's own tokenizer.json (transformers may build another tokenizer for a base folder without a
+        # tokenizer_config.json, which the merged folder always has).
+        expected = tokenizers.Tokenizer.from_file(str(base / "tokenizer.json")).encode("the cat sat").ids
+        assert tokenizer("the cat sat")["input_ids"] == expected
+    if outputs.get("hub_layout"):
+        for name in ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+                     "generation_config.json"):
+            assert (merged / name).is_file(), name
+        assert not (merged / "adapter_config.json").exists()
+    if (base / "generation_config.json").exists():
+        generation = transformers.GenerationConfig.from_pretrained(merged)
+        assert generation.to_dict() == transformers.GenerationConfig.from_pretrained(base).to_dict()

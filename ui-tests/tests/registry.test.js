@@ -23,6 +23,9 @@ async function registryOf(page) {
 
 /** What a number field of a setting must carry: the default, and the limits that include their bound. */
 function expectedAttributes(setting) {
+  // A list of names is a text field (empty: the job's default), a flag a checkbox; neither has limits.
+  if (setting.type === 'names') return { value: '', min: null, max: null };
+  if (setting.type === 'flag') return { value: 'on', min: null, max: null };
   return {
     value: setting.default === undefined ? '' : String(setting.default),
     min: typeof setting.minimum === 'number' && !setting.minimumExcluded ? String(setting.minimum) : null,
@@ -57,6 +60,11 @@ describe('the task registry', () => {
     assert.equal(await page.textContent('#hp-epochs-hint'), 'Passes over the training data; a whole number between 1 and 100 (default 3).');
     // No default means off: the field starts empty.
     assert.equal(await page.inputValue('#hp-earlyStoppingPatience'), '');
+    // LoRA's target modules are an advanced field: comma-separated names, folded away until asked for.
+    assert.equal(await page.isVisible('#hp-loraTargetModules'), false);
+    await page.click('#hp-advanced summary');
+    assert.equal(await page.isVisible('#hp-loraTargetModules'), true);
+    assert.equal(await page.textContent('label[for="hp-loraTargetModules"]'), 'Lora target modules');
     await screenshot(page, '15-finetune-registry');
   }));
 

@@ -22,10 +22,14 @@ export function hubSection(model, versions) {
 const PEFT_CLASSES = { 'text-generation': 'AutoPeftModelForCausalLM', 'text-classification': 'AutoPeftModelForSequenceClassification',
   'token-classification': 'AutoPeftModelForTokenClassification', 'question-answering': 'AutoPeftModelForQuestionAnswering' };
 
-/** transformers' lines, or peft's when the newest version is a LoRA adapter (fine-tuned with loraRank). */
+/**
+ * transformers' lines, or peft's when the newest version is a LoRA adapter (fine-tuned with loraRank, not merged into
+ * a whole model with loraMerge).
+ */
 function loadLines(model, versions) {
   const newest = versions.filter(v => v.artifactUri).reduce((a, b) => (b.versionNumber > a.versionNumber ? b : a));
-  if (newest.lineage?.hyperparameters?.loraRank) {
+  const hyperparameters = newest.lineage?.hyperparameters;
+  if (hyperparameters?.loraRank && !hyperparameters.loraMerge) {
     const peftClass = PEFT_CLASSES[model.task] || 'AutoPeftModel';
     return `from peft import ${peftClass}   # the LoRA adapter, with its base model from this catalog too\n`
       + `model = ${peftClass}.from_pretrained("${model.hubRepoId}")`;

@@ -227,9 +227,25 @@ function render(root, model, allVersions, datasets, registry, mode, navigate, is
       h('label', { for: idBase }, settingLabel(setting.name)), input,
       h('p', { id: `${idBase}-hint`, class: 'hint' }, sentence(setting.description ?? setting.help)), error) };
   };
+  // A list of names (LoRA's target modules) is a text field of comma-separated names; a flag is a checkbox.
+  const advancedField = (idBase, setting, fieldName) => {
+    const flag = setting.type === 'flag';
+    const input = flag
+      ? h('input', { id: idBase, type: 'checkbox', name: setting.name, checked: setting.default === true ? true : null,
+        'aria-describedby': `${idBase}-hint ${idBase}-error` })
+      : h('input', { id: idBase, type: 'text', name: setting.name, value: '', placeholder: 'q_proj, k_proj, v_proj, o_proj',
+        autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${idBase}-hint ${idBase}-error` });
+    const error = fieldError(idBase);
+    register(fieldName, input, error);
+    const label = h('label', { for: idBase, class: flag ? 'radio' : null }, flag ? [input, ` ${settingLabel(setting.name)}`] : settingLabel(setting.name));
+    return { input, setting, advanced: true, element: h('div', { class: 'field' }, label, flag ? null : input,
+      h('p', { id: `${idBase}-hint`, class: 'hint' }, sentence(setting.description ?? setting.help)), error) };
+  };
+  const isAdvanced = setting => setting.type === 'names' || setting.type === 'flag';
   const options = evaluate
     ? registry.evaluationSettings.map(setting => numberField(`eval-${setting.name}`, setting, setting.name))
-    : registry.hyperparameters.map(setting => numberField(`hp-${setting.name}`, setting, `hyperparameters.${setting.name}`));
+    : registry.hyperparameters.map(setting => (isAdvanced(setting) ? advancedField : numberField)(`hp-${setting.name}`, setting, `hyperparameters.${setting.name}`));
+  const advancedOptions = options.filter(o => o.advanced);
 
   const message = h('div', { id: 'wizard-message' });
   const submit = h('button', { type: 'submit', class: 'button primary', id: 'wizard-submit' }, evaluate ? 'Start the evaluation' : 'Start fine-tuning');
@@ -256,6 +272,14 @@ function render(root, model, allVersions, datasets, registry, mode, navigate, is
     return placed;
   }
 
+  /** A setting's value as the API takes it, or undefined to leave the default. */
+  function optionValue({ input, setting, advanced }) {
+    if (!advanced) return numberValue(input);
+    if (setting.type === 'flag') return input.checked === (setting.default === true) ? undefined : input.checked;
+    const names = input.value.split(/[\s,]+/).filter(name => name !== '');
+    return names.length ? names : undefined;
+  }
+
   function numberValue(input) {
     const text = input.value.trim();
     if (text === '') return undefined;
@@ -276,7 +300,7 @@ function render(root, model, allVersions, datasets, registry, mode, navigate, is
       if (extraPickers[0].value()) body.validationDatasetId = extraPickers[0].value();
       if (extraPickers[1].value()) body.testDatasetId = extraPickers[1].value();
       body.hyperparameters = {};
-      for (const { input } of options) if (numberValue(input) !== undefined) body.hyperparameters[input.name] = numberValue(input);
+      for (const option of options) if (optionValue(option) !== undefined) body.hyperparameters[option.input.name] = optionValue(option);
     }
     if (taskSelect.value === 'translation') {
       for (const { input } of languages) if (input.value.trim() !== '') body[input.name] = input.value.trim();
@@ -325,7 +349,10 @@ function render(root, model, allVersions, datasets, registry, mode, navigate, is
     step(3, 'Column mapping', h('p', { class: 'hint' }, 'Which column feeds each input of the task. Columns named like an input are chosen for you.'),
       mappingBox, mappingStatus),
     extraPickers.map(p => p.element),
-    evaluate ? null : step(6, 'Hyperparameters', h('div', { class: 'hp-grid' }, options.map(o => o.element))),
+    evaluate ? null : step(6, 'Hyperparameters', h('div', { class: 'hp-grid' }, options.filter(o => !o.advanced).map(o => o.element)),
+      advancedOptions.length ? h('details', { class: 'hp-advanced', id: 'hp-advanced' },
+        h('summary', {}, 'Advanced: LoRA layers and export'),
+        h('div', { class: 'hp-grid' }, advancedOptions.map(o => o.element))) : null),
     step(evaluate ? 4 : 7, evaluate ? 'Device and options' : 'Device',
       h('div', { class: 'field', role: 'radiogroup', 'aria-labelledby': 'device-label', 'aria-describedby': 'device-error' },
         h('p', { id: 'device-label', class: 'field-label' }, 'Run on'),

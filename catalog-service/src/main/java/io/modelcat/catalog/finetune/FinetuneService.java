@@ -55,6 +55,14 @@ public class FinetuneService {
             errors.add(new FieldError("hyperparameters.loraRank", "LoRA adapters are trained for text-generation; "
                     + "fine-tune '" + request.task() + "' without loraRank (every weight trains)"));
         }
+        if (hyperparameters.loraTargetModules() != null && !hyperparameters.lora() && rankValid) {
+            errors.add(new FieldError("hyperparameters.loraTargetModules", "names the layers of a LoRA adapter; "
+                    + "set loraRank too, or leave loraTargetModules out (every weight trains)"));
+        }
+        if (hyperparameters.loraMerge() && !hyperparameters.lora() && rankValid) {
+            errors.add(new FieldError("hyperparameters.loraMerge", "merges a LoRA adapter into the weights; set "
+                    + "loraRank too (without it every weight trains and the output is a whole model already)"));
+        }
         JobInputs.languagesOnlyForTranslation(task, request.sourceLanguage(), request.targetLanguage(), errors);
         DatasetFile train = inputs.dataset("trainDatasetId", request.trainDatasetId(), errors).orElse(null);
         DatasetFile validation = optionalDataset("validationDatasetId", request.validationDatasetId(), errors);

@@ -85,7 +85,12 @@ public class RegistrationService {
             lineage.put("trainDatasetId", datasetId(spec.train()));
             lineage.put("validationDatasetId", datasetId(spec.validation()));
             lineage.put("testDatasetId", datasetId(spec.test()));
-            lineage.put("hyperparameters", JobSpecs.toMap(spec.hyperparameters()));
+            Map<String, Object> hyperparameters = new LinkedHashMap<>(JobSpecs.toMap(spec.hyperparameters()));
+            if (result.loraTargetModules() != null) {
+                // The layers the adapter has: those asked for, or the architecture's defaults when none were.
+                hyperparameters.put("loraTargetModules", result.loraTargetModules());
+            }
+            lineage.put("hyperparameters", hyperparameters);
             lineage.put("metrics", testMetrics);
 
             UUID modelId;

@@ -62,13 +62,13 @@ public record TaskRegistryView(
     public record PredictInputView(String name, boolean required, String description) {
     }
 
-    /** A numeric setting: its default (absent: off) and limits, and the sentence the docs use. */
+    /** A setting: its default (absent: off, or decided by the job) and limits, and the sentence the docs use. */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SettingView(
             String name,
-            @Schema(description = "integer or number") String type,
-            @Nullable @JsonProperty("default") @Schema(name = "default") Number defaultValue,
+            @Schema(description = "integer, number, names (a list of names; minimum and maximum bound its length) or flag (true or false)") String type,
+            @Nullable @JsonProperty("default") @Schema(name = "default") Object defaultValue,
             @Nullable Double minimum,
             boolean minimumExcluded,
             @Nullable Double maximum,

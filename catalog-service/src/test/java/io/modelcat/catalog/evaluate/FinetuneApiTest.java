@@ -60,6 +60,8 @@ class FinetuneApiTest extends MlJobTestBase {
         hyperparameters.put("loraRank", null);
         hyperparameters.put("loraAlpha", 16.0);
         hyperparameters.put("loraDropout", 0.05);
+        hyperparameters.put("loraTargetModules", null);
+        hyperparameters.put("loraMerge", false);
         assertThat(job.get("params")).isEqualTo(Map.of(
                 "task", "text-classification",
                 "modelVersionId", model.versionId(),
@@ -107,6 +109,49 @@ class FinetuneApiTest extends MlJobTestBase {
         assertThat(bad.status()).as(bad.toString()).isEqualTo(400);
         assertThat(bad.errorFields()).containsExactly("hyperparameters.loraRank", "hyperparameters.loraAlpha",
                 "hyperparameters.loraDropout");
+    }
+
+    @Test
+    void loraTargetModulesAreAListOfLayerNamesGivenWithARank() {
+        ImportedModel model = importedModel("gpt2", "text-generation", List.of("text-generation"), "mit");
+        String texts = dataset("texts.csv", "text/csv", "text\nthe cat sat\n");
+        Map<String, Object> body = new HashMap<>();
+        body.put("modelId", model.id());
+        body.put("task", "text-generation");
+        body.put("trainDatasetId", texts);
+        body.put("mapping", Map.of("text", "text"));
+        body.put("hyperparameters", Map.of("loraRank", 8, "loraTargetModules", List.of("c_attn", "mlp.c_fc")));
+        ApiClient.Answer queued = api.post("/api/v1/finetunes", body);
+        assertThat(queued.status()).as(queued.toString()).isEqualTo(202);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> params = (Map<String, Object>) queued.map().get("params");
+        assertThat(params.get("hyperparameters")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("loraTargetModules", List.of("c_attn", "mlp.c_fc"));
+
+        for (Object bad : List.of(List.of(), "c_attn", List.of("c_attn", ".*"), List.of(1, 2),
+                Map.of("c_attn", true))) {
+            body.put("hyperparameters", Map.of("loraRank", 8, "loraTargetModules", bad));
+            ApiClient.Answer refused = api.post("/api/v1/finetunes", body);
+            assertThat(refused.status()).as("%s: %s", bad, refused).isEqualTo(400);
+            assertThat(refused.errorFields()).as("%s", bad).containsExactly("hyperparameters.loraTargetModules");
+        }
+        body.put("hyperparameters", Map.of("loraTargetModules", List.of("c_attn")));
+        ApiClient.Answer withoutRank = api.post("/api/v1/finetunes", body);
+        assertThat(withoutRank.status()).as(withoutRank.toString()).isEqualTo(400);
+        assertThat(withoutRank.errorFields()).containsExactly("hyperparameters.loraTargetModules");
+        assertThat(withoutRank.toString()).contains("set loraRank too");
+
+        body.put("hyperparameters", Map.of("loraRank", 8, "loraMerge", true));
+        ApiClient.Answer merge = api.post("/api/v1/finetunes", body);
+        assertThat(merge.status()).as(merge.toString()).isEqualTo(202);
+        assertThat(merge.toString()).contains("\"loraMerge\":true");
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("loraMerge", true),
+                Map.of("loraRank", 8, "loraMerge", "yes please"), Map.of("loraRank", 8, "loraMerge", List.of(true)))) {
+            body.put("hyperparameters", bad);
+            ApiClient.Answer refused = api.post("/api/v1/finetunes", body);
+            assertThat(refused.status()).as("%s: %s", bad, refused).isEqualTo(400);
+            assertThat(refused.errorFields()).as("%s", bad).containsExactly("hyperparameters.loraMerge");
+        }
     }
 
     @Test

@@ -83,6 +83,23 @@ class RegisterApiTest extends MlJobTestBase {
         assertThat((String) again.map().get("detail")).contains("already registered as version 1 of model " + card.get("id"));
     }
 
+    /** The layers an adapter has (the runner reports them: those asked for, or the architecture's) are its lineage's. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theLineageOfAnAdapterNamesTheLayersItAdapts() {
+        String jobId = succeededFinetune(home.resolve("adapter").toUri().toString());
+        execute("UPDATE job SET result = result || '{\"loraTargetModules\": [\"query\", \"value\"]}'::jsonb WHERE id = ?",
+                uuid(jobId));
+
+        ApiClient.Answer answer = api.post("/api/v1/jobs/" + jobId + "/register", Map.of("name", "bert-lora"));
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
+        Map<String, Object> lineage = (Map<String, Object>) ((Map<String, Object>) answer.map().get("latestVersion"))
+                .get("lineage");
+        assertThat((Map<String, Object>) lineage.get("hyperparameters")).containsEntry("epochs", 2)
+                .containsEntry("loraTargetModules", List.of("query", "value"));
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void registersAsTheNextVersionOfAnExistingModelOrWithAGivenLicence() {

@@ -74,6 +74,9 @@ class TaskApiTest extends CatalogTestBase {
                 .containsEntry("description", Hyperparameters.EPOCHS.describe());
         assertThat(hyperparameters).filteredOn(h -> h.get("name").equals("earlyStoppingPatience")).first()
                 .satisfies(h -> assertThat(h).doesNotContainKey("default"));
+        assertThat(hyperparameters).filteredOn(h -> h.get("name").equals("loraTargetModules")).first()
+                .satisfies(h -> assertThat(h).containsEntry("type", "names").doesNotContainKey("default")
+                        .containsEntry("description", Hyperparameters.LORA_TARGET_MODULES.describe()));
         assertThat((List<Map<String, Object>>) registry.get("evaluationSettings")).extracting(s -> s.get("name"))
                 .containsExactly("batchSize", "maxSequenceLength");
         assertThat((List<Map<String, Object>>) registry.get("batchScoreSettings")).extracting(s -> s.get("name"))

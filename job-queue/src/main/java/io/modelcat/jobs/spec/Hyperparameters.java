@@ -12,7 +12,8 @@ import java.util.List;
  */
 public record Hyperparameters(int epochs, int batchSize, double learningRate, double weightDecay, double warmupRatio,
                               double maxGradNorm, long seed, int maxSequenceLength, Integer earlyStoppingPatience,
-                              Integer loraRank, double loraAlpha, double loraDropout) {
+                              Integer loraRank, double loraAlpha, double loraDropout, List<String> loraTargetModules,
+                              boolean loraMerge) {
 
     public static final Setting EPOCHS = Setting.integer("epochs", 3, 1, 100, "passes over the training data");
     public static final Setting BATCH_SIZE = Setting.integer("batchSize", 16, 1, 512, "rows per training step");
@@ -32,16 +33,27 @@ public record Hyperparameters(int epochs, int batchSize, double learningRate, do
             "epochs without improvement of the task's early-stopping metric on the validation data before training stops");
 
     public static final Setting LORA_RANK = Setting.integer("loraRank", null, 1, 256,
-            "LoRA: train only a low-rank adapter of this rank on the attention's query and value projections, the "
-                    + "model's weights frozen (text generation; off: every weight trains)");
+            "LoRA: train only a low-rank adapter of this rank on the layers loraTargetModules names (by default the "
+                    + "attention's query and value projections), the model's weights frozen (text generation; off: "
+                    + "every weight trains)");
     public static final Setting LORA_ALPHA = Setting.number("loraAlpha", 16, 0, true, 1024, false,
             "LoRA: the adapter's update is scaled by alpha / rank");
     public static final Setting LORA_DROPOUT = Setting.number("loraDropout", 0.05, 0, false, 1, true,
             "LoRA: dropout on the adapted layers' inputs while training");
+    public static final Setting LORA_TARGET_MODULES = Setting.names("loraTargetModules",
+            "peft's for the architecture: q_proj and v_proj for Llama, Mistral and Qwen, c_attn for GPT-2",
+            "LoRA: the linear layers adapted, by the end of their names as peft's target_modules takes them "
+                    + "(e.g. [\"q_proj\", \"k_proj\", \"v_proj\", \"o_proj\"]); each must name a linear layer of the "
+                    + "model, or the job fails naming the layers it has");
+    public static final Setting LORA_MERGE = Setting.flag("loraMerge", false,
+            "LoRA: the job's output is the base model with the trained adapter merged into its weights (W + alpha / "
+                    + "rank * B A), a whole model in Hugging Face layout that transformers loads alone, instead of the "
+                    + "peft adapter (Azure ML's merge_lora_weights)");
 
     /** Every setting, in the order the UI shows them. */
     public static final List<Setting> SETTINGS = List.of(EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY, WARMUP_RATIO,
-            MAX_GRAD_NORM, SEED, MAX_SEQUENCE_LENGTH, EARLY_STOPPING_PATIENCE, LORA_RANK, LORA_ALPHA, LORA_DROPOUT);
+            MAX_GRAD_NORM, SEED, MAX_SEQUENCE_LENGTH, EARLY_STOPPING_PATIENCE, LORA_RANK, LORA_ALPHA, LORA_DROPOUT,
+            LORA_TARGET_MODULES, LORA_MERGE);
 
     private static final String PREFIX = "hyperparameters.";
 
@@ -57,16 +69,33 @@ public record Hyperparameters(int epochs, int batchSize, double learningRate, do
             @Schema(description = "random seed of the splits, the shuffling, dropout and new heads; any whole number (default 42)") Long seed,
             @Schema(description = "tokens per row; longer rows are cut, and no row gets more than the model's positions; a whole number between 8 and 4096 (default 128)") Integer maxSequenceLength,
             @Schema(description = "epochs without improvement of the task's early-stopping metric on the validation data before training stops; a whole number between 1 and 100 (default off)") Integer earlyStoppingPatience,
-            @Schema(description = "LoRA: train only a low-rank adapter of this rank on the attention's query and value projections, the model's weights frozen (text generation; off: every weight trains); a whole number between 1 and 256 (default off)") Integer loraRank,
+            @Schema(description = "LoRA: train only a low-rank adapter of this rank on the layers loraTargetModules names (by default the attention's query and value projections), the model's weights frozen (text generation; off: every weight trains); a whole number between 1 and 256 (default off)") Integer loraRank,
             @Schema(description = "LoRA: the adapter's update is scaled by alpha / rank; over 0 and at most 1024 (default 16)") Double loraAlpha,
-            @Schema(description = "LoRA: dropout on the adapted layers' inputs while training; at least 0 and below 1 (default 0.05)") Double loraDropout) {
+            @Schema(description = "LoRA: dropout on the adapted layers' inputs while training; at least 0 and below 1 (default 0.05)") Double loraDropout,
+            @Schema(description = "LoRA: the linear layers adapted, by the end of their names as peft's target_modules takes them (e.g. [\"q_proj\", \"k_proj\", \"v_proj\", \"o_proj\"]); each must name a linear layer of the model, or the job fails naming the layers it has; a list of 1 to 64 names (default peft's for the architecture: q_proj and v_proj for Llama, Mistral and Qwen, c_attn for GPT-2)") List<String> loraTargetModules,
+            @Schema(description = "LoRA: the job's output is the base model with the trained adapter merged into its weights (W + alpha / rank * B A), a whole model in Hugging Face layout that transformers loads alone, instead of the peft adapter (Azure ML's merge_lora_weights); true or false (default false)", type = "boolean") Object loraMerge) {
 
-        static final Input NONE = new Input(null, null, null, null, null, null, null, null, null, null, null, null);
+        static final Input NONE = new Input(null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null);
 
         public Input(Integer epochs, Integer batchSize, Double learningRate, Double weightDecay, Double warmupRatio,
                      Double maxGradNorm, Long seed, Integer maxSequenceLength, Integer earlyStoppingPatience) {
             this(epochs, batchSize, learningRate, weightDecay, warmupRatio, maxGradNorm, seed, maxSequenceLength,
-                    earlyStoppingPatience, null, null, null);
+                    earlyStoppingPatience, null, null, null, null, null);
+        }
+
+        public Input(Integer epochs, Integer batchSize, Double learningRate, Double weightDecay, Double warmupRatio,
+                     Double maxGradNorm, Long seed, Integer maxSequenceLength, Integer earlyStoppingPatience,
+                     Integer loraRank, Double loraAlpha, Double loraDropout) {
+            this(epochs, batchSize, learningRate, weightDecay, warmupRatio, maxGradNorm, seed, maxSequenceLength,
+                    earlyStoppingPatience, loraRank, loraAlpha, loraDropout, null, null);
+        }
+
+        public Input(Integer epochs, Integer batchSize, Double learningRate, Double weightDecay, Double warmupRatio,
+                     Double maxGradNorm, Long seed, Integer maxSequenceLength, Integer earlyStoppingPatience,
+                     Integer loraRank, Double loraAlpha, Double loraDropout, List<String> loraTargetModules) {
+            this(epochs, batchSize, learningRate, weightDecay, warmupRatio, maxGradNorm, seed, maxSequenceLength,
+                    earlyStoppingPatience, loraRank, loraAlpha, loraDropout, loraTargetModules, null);
         }
     }
 
@@ -86,9 +115,15 @@ public record Hyperparameters(int epochs, int batchSize, double learningRate, do
         Number loraRank = LORA_RANK.resolve(PREFIX, in.loraRank(), errors);
         double loraAlpha = LORA_ALPHA.resolve(PREFIX, in.loraAlpha(), errors).doubleValue();
         double loraDropout = LORA_DROPOUT.resolve(PREFIX, in.loraDropout(), errors).doubleValue();
+        List<String> loraTargetModules = LORA_TARGET_MODULES.resolveNames(PREFIX, in.loraTargetModules(), errors);
+        boolean loraMerge = LORA_MERGE.resolveFlag(PREFIX, in.loraMerge(), errors);
         return new Hyperparameters(epochs, batchSize, learningRate, weightDecay, warmupRatio, maxGradNorm, seed,
                 maxSequenceLength, patience == null ? null : patience.intValue(),
-                loraRank == null ? null : loraRank.intValue(), loraAlpha, loraDropout);
+                loraRank == null ? null : loraRank.intValue(), loraAlpha, loraDropout, loraTargetModules, loraMerge);
+    }
+
+    public Hyperparameters {
+        loraTargetModules = loraTargetModules == null ? null : List.copyOf(loraTargetModules);
     }
 
     /** Whether only a LoRA adapter trains ({@link #loraRank} set). */

@@ -17,7 +17,7 @@ class HyperparametersTest {
     @Test
     void absentSettingsTakeTheirDefaults() {
         Hyperparameters defaults = Hyperparameters.defaults();
-        assertThat(defaults).isEqualTo(new Hyperparameters(3, 16, 5e-5, 0.01, 0.0, 1.0, 42, 128, null, null, 16, 0.05));
+        assertThat(defaults).isEqualTo(new Hyperparameters(3, 16, 5e-5, 0.01, 0.0, 1.0, 42, 128, null, null, 16, 0.05, null, false));
     }
 
     @Test
@@ -40,7 +40,7 @@ class HyperparametersTest {
         Hyperparameters h = Hyperparameters.resolve(null, errors);
 
         assertThat(errors).isEmpty();
-        assertThat(h).isEqualTo(new Hyperparameters(3, 16, 5e-5, 0.01, 0.0, 1.0, 42, 128, null, null, 16, 0.05));
+        assertThat(h).isEqualTo(new Hyperparameters(3, 16, 5e-5, 0.01, 0.0, 1.0, 42, 128, null, null, 16, 0.05, null, false));
     }
 
     @Test
@@ -63,6 +63,48 @@ class HyperparametersTest {
                 "hyperparameters.batchSize", "hyperparameters.learningRate", "hyperparameters.weightDecay",
                 "hyperparameters.warmupRatio", "hyperparameters.maxGradNorm", "hyperparameters.maxSequenceLength",
                 "hyperparameters.earlyStoppingPatience");
+    }
+
+    @Test
+    void loraTargetModulesAreANonEmptyListOfNames() {
+        List<SpecError> errors = new ArrayList<>();
+        Hyperparameters h = Hyperparameters.resolve(lora(List.of("q_proj", "k_proj", "self_attn.o_proj", "q_proj")),
+                errors);
+        assertThat(errors).isEmpty();
+        assertThat(h.loraTargetModules()).containsExactly("q_proj", "k_proj", "self_attn.o_proj");
+
+        for (List<String> bad : List.of(List.<String>of(), List.of("q_proj", "q proj"), List.of(".*"), List.of("1"),
+                java.util.Collections.nCopies(65, "q_proj"), java.util.Arrays.asList("q_proj", null))) {
+            List<SpecError> refused = new ArrayList<>();
+            assertThat(Hyperparameters.resolve(lora(bad), refused).loraTargetModules()).isNull();
+            assertThat(refused).as("%s", bad).extracting(SpecError::field)
+                    .containsExactly("hyperparameters.loraTargetModules");
+        }
+        List<SpecError> refused = new ArrayList<>();
+        Hyperparameters.resolve(lora(List.of("q proj")), refused);
+        assertThat(refused.get(0).message()).contains("'q proj' is not one");
+    }
+
+    @Test
+    void loraMergeIsAJsonBooleanAndOffByDefault() {
+        List<SpecError> errors = new ArrayList<>();
+        assertThat(Hyperparameters.resolve(merge(true), errors).loraMerge()).isTrue();
+        assertThat(Hyperparameters.resolve(merge(null), errors).loraMerge()).isFalse();
+        assertThat(errors).isEmpty();
+        for (Object bad : List.of("true", "yes", 1, List.of(true))) {
+            List<SpecError> refused = new ArrayList<>();
+            assertThat(Hyperparameters.resolve(merge(bad), refused).loraMerge()).isFalse();
+            assertThat(refused).as("%s", bad).extracting(SpecError::field).containsExactly("hyperparameters.loraMerge");
+        }
+    }
+
+    private static Hyperparameters.Input merge(Object merge) {
+        return new Hyperparameters.Input(null, null, null, null, null, null, null, null, null, 8, null, null, null,
+                merge);
+    }
+
+    private static Hyperparameters.Input lora(List<String> targets) {
+        return new Hyperparameters.Input(null, null, null, null, null, null, null, null, null, 8, null, null, targets);
     }
 
     @Test

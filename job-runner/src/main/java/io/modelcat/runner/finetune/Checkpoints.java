@@ -89,6 +89,27 @@ final class Checkpoints {
         }
     }
 
+    /**
+     * Publishes what {@code writer} writes into an empty folder as {@code target} (a merged LoRA model, say), with the
+     * same staging as {@link #publish}: {@code target} is replaced only once the new folder is complete.
+     */
+    static void publishWritten(Path target, java.util.function.Consumer<Path> writer) {
+        Path staged = target.resolveSibling("." + target.getFileName() + ".staging");
+        try {
+            Files.createDirectories(target.getParent());
+            deleteRecursively(staged);
+            Files.createDirectories(staged);
+            writer.accept(staged);
+            replace(staged, target);
+        } catch (IOException | UncheckedIOException e) {
+            removeQuietly(staged, e);
+            throw failure("could not write the fine-tuned model to " + target, e);
+        } catch (RuntimeException e) {
+            removeQuietly(staged, e);
+            throw e;
+        }
+    }
+
     /** {@code what} failed: the message says what and where, then the operating system's words. */
     private static UncheckedIOException failure(String what, Exception e) {
         IOException io = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e;

@@ -6,6 +6,7 @@ import io.modelcat.jobs.JobKind;
 import io.modelcat.jobs.spec.FinetuneResult;
 import io.modelcat.jobs.spec.FinetuneSpec;
 import io.modelcat.jobs.spec.Hyperparameters;
+import io.modelcat.ml.model.LoraAdapters;
 import io.modelcat.runner.execute.JobCancelledException;
 import io.modelcat.runner.execute.JobContext;
 import io.modelcat.runner.execute.JobHandler;
@@ -73,9 +74,24 @@ public class FinetuneHandler implements JobHandler<FinetuneSpec> {
 
         TrainingState finalState = checkpoints.state().orElseThrow();
         Path chosen = Files.isDirectory(checkpoints.best()) ? checkpoints.best() : checkpoints.last();
+        // The layers adapted, as the adapter's own config says (the defaults of the architecture, when not given).
+        List<String> loraTargets = Files.isRegularFile(chosen.resolve(LoraAdapters.CONFIG_FILE))
+                ? LoraAdapters.readSpec(chosen).targetModules() : null;
         Path output = outputRoot.resolve(context.jobId().toString());
-        Checkpoints.publish(chosen, output);
-        context.log("INFO", "Saved the fine-tuned model to " + output, Map.of());
+        if (loraTargets != null && spec.hyperparameters().loraMerge()) {
+            // The adapter (with its base) loads from the checkpoint, merges, and is written whole.
+            List<String> headLabels = labels;
+            Checkpoints.publishWritten(output, folder -> {
+                try (TunedModel adapted = tuning.load(chosen, headLabels, context.device())) {
+                    adapted.saveMerged(folder);
+                }
+            });
+            context.log("INFO", "Merged the LoRA adapter into the base model's weights and saved the whole model to "
+                    + output, Map.of("loraMerge", true));
+        } else {
+            Checkpoints.publish(chosen, output);
+            context.log("INFO", "Saved the fine-tuned model to " + output, Map.of());
+        }
 
         Map<String, Double> testMetrics = Map.of();
         if (!splits.test().isEmpty()) {
@@ -93,7 +109,7 @@ public class FinetuneHandler implements JobHandler<FinetuneSpec> {
         }
         return new FinetuneResult(output.toUri().toString(), testMetrics,
                 new FinetuneResult.Splits(splits.train().size(), splits.validation().size(), splits.test().size()),
-                finalState.epochsDone(), finalState.stoppedEarly(), labels, splits.badRows());
+                finalState.epochsDone(), finalState.stoppedEarly(), labels, splits.badRows(), loraTargets);
     }
 
     private void train(FinetuneSpec spec, Tuning tuning, JobContext context, List<String> labels,

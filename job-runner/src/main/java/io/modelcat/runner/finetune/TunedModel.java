@@ -23,6 +23,14 @@ interface TunedModel extends AutoCloseable {
     /** Writes the model as a Hugging Face folder (config, safetensors, tokenizer files). */
     void save(Path directory);
 
+    /**
+     * Writes the model with its LoRA adapter merged into the weights ({@code W + alpha / rank * B A}) as a whole
+     * Hugging Face folder, as {@code peft}'s {@code merge_and_unload} then {@code save_pretrained} would.
+     *
+     * @throws IllegalStateException when the model has no adapter
+     */
+    void saveMerged(Path directory);
+
     /** Tokens per row the model's positions take at most. */
     int maxSequenceLength();
 

@@ -83,8 +83,13 @@ sealed interface Tuning {
             TransformerModel model = TaskModels.forTraining(artifact, recipe, labels, h.seed(), device);
             if (h.lora()) {
                 LoraSpec lora = new LoraSpec(h.loraRank(), h.loraAlpha(), h.loraDropout(),
-                        LoraSpec.defaultTargets(model.family()));
-                LoraAdapters.attach(model, lora, h.seed());
+                        h.loraTargetModules() != null ? h.loraTargetModules() : LoraSpec.defaultTargets(model.family()));
+                try {
+                    LoraAdapters.attach(model, lora, h.seed());
+                } catch (IllegalArgumentException e) {
+                    model.close();
+                    throw new IllegalArgumentException("hyperparameters.loraTargetModules: " + e.getMessage(), e);
+                }
                 long trained = model.trainableParameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
                 long all = model.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
                 log.accept(String.format(Locale.ROOT, "Training a LoRA adapter (rank %d, alpha %s) on %s: %,d of %,d "
@@ -150,6 +155,12 @@ sealed interface Tuning {
         }
 
         @Override
+        public void saveMerged(Path directory) {
+            LoraAdapters.merge(model);
+            ModelSaver.save(model, directory);
+        }
+
+        @Override
         public int maxSequenceLength() {
             return model.maxSequenceLength();
         }
@@ -182,6 +193,11 @@ sealed interface Tuning {
         @Override
         public void save(Path directory) {
             ModelSaver.save(model.model(), directory);
+        }
+
+        @Override
+        public void saveMerged(Path directory) {
+            throw new IllegalStateException("an encoder-decoder fine-tune trains every weight; it has no adapter to merge");
         }
 
         @Override

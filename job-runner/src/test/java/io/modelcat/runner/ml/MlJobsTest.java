@@ -1,6 +1,7 @@
 package io.modelcat.runner.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.modelcat.datasets.DatasetFormat;
@@ -121,7 +122,7 @@ class MlJobsTest {
 
     private EvaluateSpec evaluation(Path artifact) {
         return new EvaluateSpec(Task.TEXT_CLASSIFICATION, versionId, artifact.toUri().toString(), dataset(), MAPPING,
-                EvaluateSpec.BATCH_SIZE.fallback().intValue(), 64);
+                ((Number) EvaluateSpec.BATCH_SIZE.fallback()).intValue(), 64);
     }
 
     private UUID queue(EmbeddedServer runner, JobSpec spec) throws SQLException {
@@ -341,6 +342,145 @@ class MlJobsTest {
                 assertThat(LoraAdapters.attached(tuned)).hasValueSatisfying(spec -> assertThat(spec.rank()).isEqualTo(4));
                 assertThat(new TextGenerator(tuned).generate("the cat", GenerationConfig.greedy()).generatedIds())
                         .isNotEmpty();
+            }
+        }
+    }
+
+    /**
+     * loraTargetModules picks the layers adapted (here all four attention projections and the MLP of the tiny
+     * Llama, one by peft's dotted suffix): the adapter's config lists them, the result names them for the lineage;
+     * a name that matches no linear layer fails the job naming it and the layers the model has.
+     */
+    @Test
+    void aLoraFineTuneAdaptsTheLayersItsTargetModulesName() throws Exception {
+        Path llama = home.resolve("models/llama");
+        Files.createDirectories(llama);
+        try (var files = Files.list(Fixtures.model("llama"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, llama.resolve(file.getFileName()));
+            }
+        }
+        StringBuilder csv = new StringBuilder("text\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(i % 2 == 0 ? "the cat sat on the mat ." : "a dog was good").append('\n');
+        }
+        Files.writeString(home.resolve("datasets/texts.csv"), csv);
+        List<String> targets = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj",
+                "mlp.down_proj");
+        Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
+        try (EmbeddedServer runner = RunnerContexts.start(properties)) {
+            List<SpecError> errors = new ArrayList<>();
+            Hyperparameters hyperparameters = Hyperparameters.resolve(new Hyperparameters.Input(3, 8, 2e-2, 0.0, null,
+                    null, 3L, 32, null, 4, 8.0, 0.0, targets), errors);
+            assertThat(errors).isEmpty();
+            DatasetRef texts = new DatasetRef(datasetId, "texts.csv", DatasetFormat.CSV);
+            UUID finetune = queue(runner, new FinetuneSpec(Task.TEXT_GENERATION, versionId, llama.toUri().toString(),
+                    texts, null, null, Map.of("text", "text"), hyperparameters));
+            assertThat(await(finetune)).isEqualTo("succeeded");
+            assertThat(epochLoss(finetune, 3)).isLessThan(epochLoss(finetune, 1));
+            Path output = home.resolve("models/finetuned/" + finetune);
+            assertThat(LoraAdapters.readSpec(output).targetModules()).isEqualTo(targets);
+            assertThat(resultOf(finetune)).contains("\"loraTargetModules\": [\"q_proj\", \"k_proj\"");
+            try (TransformerModel tuned = ModelLoader.load(output)) {
+                assertThat(tuned.parameters().keySet()).filteredOn(n -> n.endsWith(".lora_A.weight"))
+                        .anyMatch(n -> n.endsWith("mlp.down_proj.lora_A.weight"))
+                        .anyMatch(n -> n.endsWith("self_attn.o_proj.lora_A.weight"));
+            }
+
+            Hyperparameters misspelt = Hyperparameters.resolve(new Hyperparameters.Input(1, 8, 2e-2, 0.0, null,
+                    null, 3L, 32, null, 4, 8.0, 0.0, List.of("q_proj", "qproj")), errors);
+            UUID refused = queue(runner, new FinetuneSpec(Task.TEXT_GENERATION, versionId, llama.toUri().toString(),
+                    texts, null, null, Map.of("text", "text"), misspelt));
+            assertThatThrownBy(() -> await(refused)).hasMessageContaining("hyperparameters.loraTargetModules")
+                    .hasMessageContaining("[qproj]").hasMessageContaining("down_proj").hasMessageContaining("q_proj");
+        }
+    }
+
+    /**
+     * With loraMerge the job's output is the whole model, the adapter merged into its weights, in Hub layout: the
+     * same fine-tune (same seed) without it gives the adapter, and reference/tests/test_peft.py checks that peft
+     * loads that adapter onto the base and transformers alone the merged folder (its tokenizer and generation config
+     * too), both with the logits the engine computes with the adapter applied, within 1e-4.
+     */
+    @Test
+    void aMergedLoraFineTuneIsAWholeModelThatTransformersLoadsWithTheAdaptersLogits() throws Exception {
+        Path llama = home.resolve("models/llama");
+        Files.createDirectories(llama);
+        try (var files = Files.list(Fixtures.model("llama"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, llama.resolve(file.getFileName()));
+            }
+        }
+        StringBuilder csv = new StringBuilder("text\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(i % 2 == 0 ? "the cat sat on the mat ." : "a dog was good").append('\n');
+        }
+        Files.writeString(home.resolve("datasets/texts.csv"), csv);
+        List<String> targets = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+        DatasetRef texts = new DatasetRef(datasetId, "texts.csv", DatasetFormat.CSV);
+        Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
+        Path adapter;
+        Path merged;
+        try (EmbeddedServer runner = RunnerContexts.start(properties)) {
+            List<SpecError> errors = new ArrayList<>();
+            UUID[] jobs = new UUID[2];
+            for (int i = 0; i < 2; i++) {
+                Hyperparameters hyperparameters = Hyperparameters.resolve(new Hyperparameters.Input(2, 8, 2e-2, 0.0,
+                        null, null, 3L, 32, null, 4, 8.0, 0.0, targets, i == 1), errors);
+                assertThat(errors).isEmpty();
+                jobs[i] = queue(runner, new FinetuneSpec(Task.TEXT_GENERATION, versionId, llama.toUri().toString(),
+                        texts, null, null, Map.of("text", "text"), hyperparameters));
+                assertThat(await(jobs[i])).isEqualTo("succeeded");
+            }
+            adapter = home.resolve("models/finetuned/" + jobs[0]);
+            merged = home.resolve("models/finetuned/" + jobs[1]);
+            assertThat(resultOf(jobs[1])).contains("\"loraTargetModules\": [\"q_proj\"");
+            assertThat(count("SELECT count(*) FROM job_log WHERE job_id = '" + jobs[1]
+                    + "' AND message LIKE 'Merged the LoRA adapter into the base model%'")).isEqualTo(1);
+            // The merged job's test metrics are those of the adapter's: the same model, folded.
+            assertThat(metric(jobs[1], "test", "loss")).isCloseTo(metric(jobs[0], "test", "loss"),
+                    org.assertj.core.data.Offset.offset(1e-4));
+        }
+        for (String file : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+                "generation_config.json")) {
+            assertThat(merged.resolve(file)).as(file).isRegularFile();
+        }
+        assertThat(merged.resolve(LoraAdapters.CONFIG_FILE)).doesNotExist();
+        assertThat(merged.resolve(LoraAdapters.WEIGHTS_FILE)).doesNotExist();
+
+        Path interop = home.resolve("interop");
+        Files.createDirectories(interop);
+        Files.createSymbolicLink(interop.resolve("adapter"), adapter);
+        Files.createSymbolicLink(interop.resolve("merged"), merged);
+        List<String> prompts = List.of("the cat sat on the mat .", "a dog was good", "the mat .");
+        try (TransformerModel tuned = ModelLoader.load(adapter);
+             ai.djl.ndarray.NDManager batch = tuned.manager().newSubManager()) {
+            assertThat(LoraAdapters.attached(tuned)).isPresent();
+            io.modelcat.ml.tokenize.TokenizedBatch tokens = tuned.tokenizer().encodeBatch(prompts, 32);
+            ai.djl.ndarray.NDArray logits = tuned.forward(tokens.toNDList(batch), false).singletonOrThrow();
+            String adapted = tuned.parameters().keySet().stream().filter(n -> n.endsWith(".lora_A.weight")).sorted()
+                    .map(n -> "\"" + n + "\"").collect(java.util.stream.Collectors.joining(", "));
+            Files.writeString(interop.resolve("engine-outputs.json"), "{\"base\": \"" + llama.toAbsolutePath()
+                    + "\", \"rank\": 4, \"hub_layout\": true, \"targets\": [" + targets.stream().map(t -> "\"" + t + "\"")
+                    .collect(java.util.stream.Collectors.joining(", ")) + "], \"adapted\": [" + adapted
+                    + "], \"input_ids\": " + java.util.Arrays.deepToString(tokens.inputIds())
+                    + ", \"attention_mask\": " + java.util.Arrays.deepToString(tokens.attentionMask())
+                    + ", \"logits\": {\"shape\": " + java.util.Arrays.toString(logits.getShape().getShape())
+                    + ", \"values\": " + java.util.Arrays.toString(logits.toFloatArray()) + "}}");
+        }
+        String output = io.modelcat.testsupport.ReferencePython.run(Duration.ofMinutes(10),
+                Map.of("MODELCAT_ADAPTERS", interop.toString()), "-m", "pytest", "-v", "-s", "-p", "no:cacheprovider",
+                "reference/tests/test_peft.py");
+        assertThat(output).contains("3 passed").doesNotContain("skipped");
+    }
+
+    private static String resultOf(UUID job) throws SQLException {
+        try (Connection c = TestDatabase.shared().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT result::text FROM job WHERE id = ?")) {
+            ps.setObject(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
             }
         }
     }

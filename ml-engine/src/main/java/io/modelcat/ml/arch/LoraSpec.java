@@ -12,8 +12,9 @@ import java.util.List;
  * @param rank the inner dimension r of A and B
  * @param alpha the scale numerator: the update is multiplied by alpha / rank
  * @param dropout dropout on the layer's input before A, in training only
- * @param targetModules the layers adapted, by the last segment of their name ({@code q_proj}, {@code c_attn}),
- *     as {@code peft} matches a list of names
+ * @param targetModules the layers adapted, by the end of their name ({@code q_proj}, {@code c_attn},
+ *     {@code self_attn.o_proj}), as {@code peft} matches a list of names: a layer is adapted when its name is one
+ *     of them or ends with a dot and one of them
  */
 public record LoraSpec(int rank, double alpha, double dropout, List<String> targetModules) {
 
@@ -43,7 +44,17 @@ public record LoraSpec(int rank, double alpha, double dropout, List<String> targ
 
     /** Whether the layer named {@code prefix} (e.g. {@code model.layers.0.self_attn.q_proj}) is adapted. */
     public boolean targets(String prefix) {
-        return targetModules.contains(prefix.substring(prefix.lastIndexOf('.') + 1));
+        for (String module : targetModules) {
+            if (matches(prefix, module)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code module} of a target list names the layer {@code prefix}, as {@code peft} matches them. */
+    public static boolean matches(String prefix, String module) {
+        return prefix.equals(module) || prefix.endsWith("." + module);
     }
 
     /**

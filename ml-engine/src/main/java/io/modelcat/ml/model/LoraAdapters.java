@@ -43,6 +43,9 @@ public final class LoraAdapters {
     /** What {@code peft} puts before every weight name in the file. */
     private static final String SAVED_PREFIX = "base_model.model.";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Two-dimensional weights that are not linear layers an adapter runs through: embedding tables, LM heads. */
+    private static final Set<String> NOT_LINEAR = Set.of("embed_tokens", "wte", "wpe", "word_embeddings",
+            "position_embeddings", "token_type_embeddings", "shared", "embed_positions", "lm_head");
 
     private LoraAdapters() {}
 
@@ -53,6 +56,7 @@ public final class LoraAdapters {
      */
     public static void attach(TransformerModel model, LoraSpec spec, long seed) {
         requireNone(model);
+        requireEachTargetMatches(model, spec);
         Random random = new Random(seed);
         Map<String, NDArray> created = new LinkedHashMap<>();
         NDManager manager = model.manager();
@@ -75,13 +79,27 @@ public final class LoraAdapters {
         LoraSpec spec = readSpec(adapterDirectory);
         Map<String, NDArray> saved = SafetensorsReader.read(adapterDirectory.resolve(WEIGHTS_FILE), model.manager());
         Map<String, NDArray> weights = new LinkedHashMap<>();
+        Map<String, NDArray> head = new LinkedHashMap<>();
+        Set<String> headNames = headParameterNames(model);
         try {
             saved.forEach((name, array) -> {
-                if (!name.startsWith(SAVED_PREFIX) || !(name.endsWith(LoraSpec.A) || name.endsWith(LoraSpec.B))) {
-                    throw new IllegalArgumentException(adapterDirectory.resolve(WEIGHTS_FILE) + " holds " + name
-                            + ", which is not a LoRA weight (base_model.model.<layer>.lora_A/lora_B.weight)");
+                String local = name.startsWith(SAVED_PREFIX) ? name.substring(SAVED_PREFIX.length()) : null;
+                if (local != null && headNames.contains(local)) {
+                    // peft's modules_to_save: the task head, trained whole, saved under its own names.
+                    NDArray current = model.parameters().get(local);
+                    if (!current.getShape().equals(array.getShape())) {
+                        throw new IllegalArgumentException(name + " is " + array.getShape() + "; this model's head needs "
+                                + current.getShape() + " (another number of labels?)");
+                    }
+                    head.put(local, array);
+                    return;
                 }
-                weights.put(name.substring(SAVED_PREFIX.length()), array);
+                if (local == null || !(name.endsWith(LoraSpec.A) || name.endsWith(LoraSpec.B))) {
+                    throw new IllegalArgumentException(adapterDirectory.resolve(WEIGHTS_FILE) + " holds " + name
+                            + ", which is not a LoRA weight (base_model.model.<layer>.lora_A/lora_B.weight) nor one of "
+                            + "this model's task head (modules_to_save)");
+                }
+                weights.put(local, array);
             });
             Set<String> expected = new HashSet<>();
             for (String layer : targetedLayers(model, spec)) {
@@ -101,6 +119,11 @@ public final class LoraAdapters {
             saved.values().forEach(NDArray::close);
             throw e;
         }
+        Weights all = model.weights();
+        head.forEach((name, array) -> {
+            all.remove(name).close();
+            all.add(name, array);
+        });
         install(model, spec, weights);
     }
 
@@ -112,8 +135,9 @@ public final class LoraAdapters {
     public static void save(TransformerModel model, Path directory, String baseModel) {
         LoraSpec spec = requireAdapter(model);
         Map<String, NDArray> tensors = new TreeMap<>();
+        Set<String> head = headParameterNames(model);
         model.parameters().forEach((name, array) -> {
-            if (name.endsWith(LoraSpec.A) || name.endsWith(LoraSpec.B)) {
+            if (name.endsWith(LoraSpec.A) || name.endsWith(LoraSpec.B) || head.contains(name)) {
                 tensors.put(SAVED_PREFIX + name, array);
             }
         });
@@ -136,6 +160,17 @@ public final class LoraAdapters {
             config.put("use_dora", false);
             config.put("inference_mode", true);
             config.put("init_lora_weights", true);
+            if (!head.isEmpty()) {
+                // The head trains whole: peft's modules_to_save, one entry per linear layer of it, saved by their
+                // own names (peft drops its modules_to_save.default. infix when saving).
+                ArrayNode modules = config.putArray("modules_to_save");
+                head.stream().map(n -> n.substring(0, n.lastIndexOf('.')))
+                        // RoBERTa's head is one module (dense, then out_proj), which peft wraps whole.
+                        .map(m -> m.startsWith("classifier.") ? "classifier" : m)
+                        .distinct().sorted().forEach(modules::add);
+            } else {
+                config.putNull("modules_to_save");
+            }
             JSON.writerWithDefaultPrettyPrinter().writeValue(directory.resolve(CONFIG_FILE).toFile(), config);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the adapter to " + directory, e);
@@ -189,6 +224,16 @@ public final class LoraAdapters {
                     + ", which is not found there");
         }
         return java.util.Optional.of(base);
+    }
+
+    /** The task head's parameters of a classification or question-answering model (none for a language model). */
+    private static Set<String> headParameterNames(TransformerModel model) {
+        Set<String> head = new java.util.TreeSet<>();
+        if (model.task() != HeadType.CAUSAL_LM && model.task() != HeadType.MASKED_LM) {
+            TransformerNetwork.headParameters(model.config(), model.family(), model.task(), model.labels().size())
+                    .forEach(p -> head.add(p.name()));
+        }
+        return head;
     }
 
     /** The adapter in use, if any. */
@@ -277,15 +322,47 @@ public final class LoraAdapters {
         return spec;
     }
 
+    /**
+     * The names of the layers an adapter can target, shortest first as {@code peft} users write them
+     * ({@code q_proj}, {@code mlp.down_proj}): the last segment of each adaptable linear layer's name.
+     */
+    public static List<String> adaptableModules(TransformerModel model) {
+        return linearLayers(model).stream().map(l -> l.substring(l.lastIndexOf('.') + 1)).distinct().sorted().toList();
+    }
+
+    /**
+     * Refuses target modules of which one names no adaptable linear layer, naming them and the layers the model
+     * has ({@code peft} would adapt the others silently; a misspelt name is a mistake to report).
+     */
+    private static void requireEachTargetMatches(TransformerModel model, LoraSpec spec) {
+        List<String> layers = linearLayers(model);
+        List<String> unmatched = spec.targetModules().stream()
+                .filter(module -> layers.stream().noneMatch(layer -> LoraSpec.matches(layer, module))).toList();
+        if (!unmatched.isEmpty()) {
+            throw new IllegalArgumentException("LoRA target modules " + unmatched + " name no linear layer of this "
+                    + model.family().name().toLowerCase(java.util.Locale.ROOT) + " model; its linear layers are "
+                    + adaptableModules(model));
+        }
+    }
+
     /** The linear layers (by name, without {@code .weight}) that {@code spec} targets, in the model's order. */
     private static List<String> targetedLayers(TransformerModel model, LoraSpec spec) {
+        return linearLayers(model).stream().filter(spec::targets).toList();
+    }
+
+    /**
+     * The linear layers of the body (by name, without {@code .weight}) in the model's order: every two-dimensional
+     * weight but the embedding tables, the language-model head and the task head (which trains whole instead).
+     */
+    private static List<String> linearLayers(TransformerModel model) {
+        Set<String> head = headParameterNames(model);
         List<String> layers = new ArrayList<>();
         for (Map.Entry<String, NDArray> entry : model.parameters().entrySet()) {
             String name = entry.getKey();
             if (name.endsWith(".weight") && entry.getValue().getShape().dimension() == 2
-                    && !name.endsWith(LoraSpec.A) && !name.endsWith(LoraSpec.B)) {
+                    && !name.endsWith(LoraSpec.A) && !name.endsWith(LoraSpec.B) && !head.contains(name)) {
                 String layer = name.substring(0, name.length() - ".weight".length());
-                if (spec.targets(layer)) {
+                if (!NOT_LINEAR.contains(layer.substring(layer.lastIndexOf('.') + 1))) {
                     layers.add(layer);
                 }
             }

@@ -42,8 +42,13 @@ class LoraInteropTest {
     static Stream<Arguments> adapters() {
         List<String> llamaProjections = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj",
                 "down_proj");
+        // The last one names layers by longer suffixes, as peft matches them: the attention of every layer, and the
+        // MLP of the first only.
         return Stream.of(Arguments.of("gpt2", List.of("c_attn", "c_proj", "c_fc")),
-                Arguments.of("qwen2", llamaProjections), Arguments.of("llama", llamaProjections));
+                Arguments.of("qwen2", llamaProjections), Arguments.of("llama", llamaProjections),
+                Arguments.of("llama", List.of("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
+                        "self_attn.o_proj", "layers.0.mlp.gate_proj", "layers.0.mlp.up_proj",
+                        "layers.0.mlp.down_proj")));
     }
 
     @ParameterizedTest
@@ -60,6 +65,9 @@ class LoraInteropTest {
                     new CausalLmBatches(model.tokenizer(), model.config().requiredInt("vocab_size"), 32));
             LoraAdapters.save(model, written.resolve("adapter"), base.toString());
             outputs.put("rank", spec.rank());
+            outputs.set("targets", json.valueToTree(targets));
+            outputs.set("adapted", json.valueToTree(model.parameters().keySet().stream()
+                    .filter(n -> n.endsWith(LoraSpec.A)).sorted().toList()));
             try (NDManager batch = model.manager().newSubManager()) {
                 TokenizedBatch tokens = model.tokenizer().encodeBatch(TEXTS, 32);
                 outputs.set("input_ids", json.valueToTree(tokens.inputIds()));
@@ -75,6 +83,78 @@ class LoraInteropTest {
 
         String output = ReferencePython.run(Duration.ofMinutes(10), Map.of("MODELCAT_ADAPTERS", written.toString()),
                 "-m", "pytest", "-v", "-s", "-p", "no:cacheprovider", "reference/tests/test_peft.py");
-        assertThat(output).contains("2 passed").doesNotContain("skipped");
+        assertThat(output).contains("3 passed").doesNotContain("skipped");
+    }
+
+    static Stream<Arguments> encoders() {
+        return Stream.of(Arguments.of("bert", List.of("query", "value")),
+                Arguments.of("distilbert-sequence-classification", List.of("q_lin", "v_lin")),
+                Arguments.of("roberta-sequence-classification", List.of("query", "value")));
+    }
+
+    /**
+     * On an encoder with a sequence-classification head the adapter is peft's defaults for the family, with the
+     * head trained whole and saved as peft's {@code modules_to_save}: peft's
+     * {@code AutoPeftModelForSequenceClassification} loads it with the engine's logits, and so does the engine
+     * itself, and transformers the merged model.
+     */
+    @ParameterizedTest
+    @MethodSource("encoders")
+    void peftLoadsTheEnginesAdapterOfAnEncoderWithItsTrainedHead(String name, List<String> targets) throws IOException {
+        Path base = Fixtures.model(name);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode outputs = json.createObjectNode().put("base", base.toAbsolutePath().toString())
+                .put("task", "SEQ_CLS");
+        float[] expected;
+        try (TransformerModel model = ModelLoader.load(base)) {
+            assertThat(LoraSpec.defaultTargets(model.family())).isEqualTo(targets);
+            LoraSpec spec = new LoraSpec(4, 8, 0.1, targets);
+            LoraAdapters.attach(model, spec, 11);
+            // As after training: B no longer zero, and the head (which trains whole) moved from the base's.
+            java.util.Random random = new java.util.Random(3);
+            for (Map.Entry<String, NDArray> entry : model.trainableParameters().entrySet()) {
+                NDArray array = entry.getValue();
+                float[] values = array.toFloatArray();
+                for (int i = 0; i < values.length; i++) {
+                    values[i] += (float) (random.nextGaussian() * 0.2);
+                }
+                array.set(values);
+            }
+            LoraAdapters.save(model, written.resolve("adapter"), base.toString());
+            assertThat(model.trainableParameters().keySet()).anyMatch(n -> n.startsWith("classifier"));
+            outputs.put("rank", spec.rank());
+            outputs.set("targets", json.valueToTree(targets));
+            outputs.set("adapted", json.valueToTree(model.parameters().keySet().stream()
+                    .filter(n -> n.endsWith(LoraSpec.A)).sorted().toList()));
+            try (NDManager batch = model.manager().newSubManager()) {
+                TokenizedBatch tokens = model.tokenizer().encodeBatch(TEXTS, 32);
+                outputs.set("input_ids", json.valueToTree(tokens.inputIds()));
+                outputs.set("attention_mask", json.valueToTree(tokens.attentionMask()));
+                NDArray logits = model.forward(tokens.toNDList(batch), false).singletonOrThrow();
+                expected = logits.toFloatArray();
+                outputs.putObject("logits").<ObjectNode>set("shape", json.valueToTree(logits.getShape().getShape()))
+                        .set("values", json.valueToTree(expected));
+            }
+            LoraAdapters.merge(model);
+            ModelSaver.save(model, written.resolve("merged"));
+        }
+        json.writeValue(written.resolve("engine-outputs.json").toFile(), outputs);
+        assertThat(json.readTree(written.resolve("adapter/adapter_config.json").toFile()).path("modules_to_save")
+                .toString()).contains("classifier");
+        // The engine reads its own adapter back with the head it trained.
+        try (TransformerModel reloaded = ModelLoader.load(base)) {
+            LoraAdapters.load(reloaded, written.resolve("adapter"));
+            try (NDManager batch = reloaded.manager().newSubManager()) {
+                float[] actual = reloaded.forward(reloaded.tokenizer().encodeBatch(TEXTS, 32).toNDList(batch), false)
+                        .singletonOrThrow().toFloatArray();
+                for (int i = 0; i < expected.length; i++) {
+                    assertThat(actual[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
+                }
+            }
+        }
+
+        String output = ReferencePython.run(Duration.ofMinutes(10), Map.of("MODELCAT_ADAPTERS", written.toString()),
+                "-m", "pytest", "-v", "-s", "-p", "no:cacheprovider", "reference/tests/test_peft.py");
+        assertThat(output).contains("3 passed").doesNotContain("skipped");
     }
 }

@@ -166,6 +166,25 @@ assertThat(logits(model)).containsExactly(base);
         assertThat(LoraSpec.defaultTargets(io.modelcat.ml.arch.ArchitectureFamily.GPT2)).containsExactly("c_attn");
     }
 
+    @Test
+    void targetModulesMatchAsPeftMatchesThemAndAMisspeltOneIsRefusedNamingTheLayers() {
+        try (TransformerModel model = ModelLoader.load(Fixtures.model("llama"))) {
+            assertThat(LoraAdapters.adaptableModules(model)).containsExactly("down_proj", "gate_proj", "k_proj",
+                    "o_proj", "q_proj", "up_proj", "v_proj");
+            assertThatThrownBy(() -> LoraAdapters.attach(model, new LoraSpec(2, 4, 0,
+                    List.of("q_proj", "qproj", "embed_tokens")), 1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("[qproj, embed_tokens] name no linear layer of this llama model")
+                    .hasMessageContaining("[down_proj, gate_proj, k_proj, o_proj, q_proj, up_proj, v_proj]");
+            assertThat(LoraAdapters.attached(model)).isEmpty();
+
+            LoraAdapters.attach(model, new LoraSpec(2, 4, 0, List.of("self_attn.o_proj", "layers.0.mlp.up_proj")), 1);
+            assertThat(model.parameters().keySet()).filteredOn(n -> n.endsWith(LoraSpec.A))
+                    .allMatch(n -> n.endsWith("self_attn.o_proj" + LoraSpec.A) || n.equals(
+                            "model.layers.0.mlp.up_proj" + LoraSpec.A))
+                    .contains("model.layers.0.mlp.up_proj" + LoraSpec.A, "model.layers.0.self_attn.o_proj" + LoraSpec.A);
+        }
+    }
+
     private static EncodedBatch batch(NDManager manager) {
         long[] shape = GPT2.logits().shape();
         List<Integer> ids = new ArrayList<>();
