@@ -1,12 +1,12 @@
 """An encoder-decoder the engine fine-tuned and exported loads in transformers and generates what the engine generated.
 
-Each folder under $MODELCAT_SEQ2SEQ_EXPORTS is a model the engine fine-tuned and saved in the Hub's layout (ml-engine's
-Seq2SeqExportInteropTest writes them), with `engine-outputs.json` beside it: source texts and the ids the engine's
+Each folder under $MODELCAT_MARIAN_EXPORTS is a model the engine fine-tuned and saved in the Hub's layout (ml-engine's
+MarianExportInteropTest writes them), with `engine-outputs.json` beside it: source texts and the ids the engine's
 tokenizer gave them, target texts and their label ids, and per search the settings and the ids and texts the engine
 generated for the sources as one padded batch. Here `AutoTokenizer` and `AutoModelForSeq2SeqLM` load the folder as
 any transformers user would (for Marian: MarianTokenizer from source.spm, target.spm and vocab.json).
 
-    MODELCAT_SEQ2SEQ_EXPORTS=/path/to/exports reference/.venv/bin/python -m pytest reference/tests/test_export_seq2seq.py
+    MODELCAT_MARIAN_EXPORTS=/path/to/exports reference/.venv/bin/python -m pytest reference/tests/test_export_marian.py
 """
 import json
 import os
@@ -16,7 +16,7 @@ import pytest
 import torch
 import transformers
 
-EXPORTS = os.environ.get("MODELCAT_SEQ2SEQ_EXPORTS")
+EXPORTS = os.environ.get("MODELCAT_MARIAN_EXPORTS")
 
 
 def exported():
@@ -25,7 +25,7 @@ def exported():
     return sorted(p for p in Path(EXPORTS).iterdir() if (p / "engine-outputs.json").is_file())
 
 
-@pytest.mark.skipif(not EXPORTS, reason="MODELCAT_SEQ2SEQ_EXPORTS is not set (Seq2SeqExportInteropTest sets it)")
+@pytest.mark.skipif(not EXPORTS, reason="MODELCAT_MARIAN_EXPORTS is not set (MarianExportInteropTest sets it)")
 @pytest.mark.parametrize("directory", exported(), ids=lambda p: p.name)
 def test_transformers_loads_the_export_and_generates_as_the_engine(directory):
     engine = json.loads((directory / "engine-outputs.json").read_text(encoding="utf-8"))

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A Marian (opus-mt layout: source.spm, target.spm, vocab.json, no tokenizer.json) fine-tuned by the engine and saved
  * as a job's output is saved loads in transformers ({@code AutoTokenizer}, {@code AutoModelForSeq2SeqLM}) with the
  * engine's source and target ids, and generates the engine's ids and texts greedily and with the model's beams. The
- * checks themselves are {@code reference/tests/test_export_seq2seq.py}.
+ * checks themselves are {@code reference/tests/test_export_marian.py}.
  */
-class Seq2SeqExportInteropTest {
+class MarianExportInteropTest {
 
     private static final List<String> SOURCES = List.of("the cat sat on the mat.", ">>de<< a dog was good");
     private static final List<String> TARGETS = List.of("die katze sass auf der matte.", "ein hund war gut");
@@ -67,9 +67,9 @@ class Seq2SeqExportInteropTest {
         json.writeValue(directory.resolve("engine-outputs.json").toFile(), outputs);
         assertThat(Files.size(directory.resolve("engine-outputs.json"))).isPositive();
 
-        String output = ReferencePython.run(Duration.ofMinutes(10), Map.of("MODELCAT_SEQ2SEQ_EXPORTS",
+        String output = ReferencePython.run(Duration.ofMinutes(10), Map.of("MODELCAT_MARIAN_EXPORTS",
                 exports.toString()), "-m", "pytest", "-v", "-s", "-p", "no:cacheprovider",
-                "reference/tests/test_export_seq2seq.py");
+                "reference/tests/test_export_marian.py");
         assertThat(output).contains("1 passed").doesNotContain("skipped");
     }
 
