@@ -1,5 +1,7 @@
 package io.modelcat.testsupport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -46,6 +48,24 @@ public final class Fixtures {
     /** One tiny model's folder: {@code bert}, {@code distilbert}, {@code gpt2}, {@code roberta-masked-lm}, ... */
     public static Path model(String name) {
         return file("hf-tiny/" + name);
+    }
+
+    /**
+     * A copy of one tiny model's folder at {@code target} (made if missing), for a test that needs the model where
+     * its runner looks, or that changes it.
+     */
+    public static Path copyModel(String name, Path target) {
+        try {
+            Files.createDirectories(target);
+            try (var files = Files.list(model(name))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, target.resolve(file.getFileName()));
+                }
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The outputs {@code transformers} computed for the tiny models ({@code hf-tiny/reference-outputs.json}). */

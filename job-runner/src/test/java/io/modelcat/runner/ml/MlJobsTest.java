@@ -23,6 +23,7 @@ import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.TransformerModel;
 import io.modelcat.runner.RunnerContexts;
 import io.modelcat.testsupport.Fixtures;
+import io.modelcat.testsupport.Seq2SeqData;
 import io.modelcat.testsupport.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -561,43 +562,6 @@ class MlJobsTest {
         }
     }
 
-    private static final String[] WORDS = {"cat", "dog", "mat", "sat", "good", "ran", "bad"};
-
-    /** "Documents" of six of the tiny tokenizer's words whose summary is their first two words. */
-    static String firstWords(int rows, long seed) {
-        Random random = new Random(seed);
-        StringBuilder jsonl = new StringBuilder();
-        for (int i = 0; i < rows; i++) {
-            List<String> words = new ArrayList<>();
-            for (int w = 0; w < 6; w++) {
-                words.add(WORDS[random.nextInt(WORDS.length)]);
-            }
-            jsonl.append("{\"article\": \"").append(String.join(" ", words)).append("\", \"highlights\": \"")
-                    .append(String.join(" ", words.subList(0, 2))).append("\"}\n");
-        }
-        return jsonl.toString();
-    }
-
-    /**
-     * A made-up language in which every sentence says where its first word sat: that word becomes another (cat and dog,
-     * good and bad, sat and ran swap; mat stays) followed by "sat on a mat".
-     */
-    static String swappedWords(int rows, long seed) {
-        Map<String, String> swap = Map.of("cat", "dog", "dog", "cat", "good", "bad", "bad", "good", "sat", "ran",
-                "ran", "sat", "mat", "mat");
-        Random random = new Random(seed);
-        StringBuilder jsonl = new StringBuilder();
-        for (int i = 0; i < rows; i++) {
-            List<String> source = new ArrayList<>();
-            for (int w = 0; w < 5; w++) {
-                source.add(WORDS[random.nextInt(WORDS.length)]);
-            }
-            jsonl.append("{\"en\": \"").append(String.join(" ", source)).append("\", \"de\": \"")
-                    .append(swap.get(source.get(0))).append(" sat on a mat\"}\n");
-        }
-        return jsonl.toString();
-    }
-
     /**
      * Fine-tunes the tiny T5 v1.1 for summarization through the queue: the loss falls, ROUGE-L is recorded on the
      * validation rows each epoch and rises on the test rows over the base model's, and the output is a Hugging Face
@@ -605,14 +569,8 @@ class MlJobsTest {
      */
     @Test
     void fineTunesSummarizationOnATinyT5AndRougeRises() throws Exception {
-        Path t5 = home.resolve("models/t5-v1_1");
-        Files.createDirectories(t5);
-        try (var files = Files.list(Fixtures.model("t5-v1_1"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, t5.resolve(file.getFileName()));
-            }
-        }
-        DatasetRef news = jsonlDataset("first-words", firstWords(120, 17));
+        Path t5 = Fixtures.copyModel("t5-v1_1", home.resolve("models/t5-v1_1"));
+        DatasetRef news = jsonlDataset("first-words", Seq2SeqData.firstWords(120, 17));
         Map<String, String> mapping = Map.of("document", "article", "summary", "highlights");
         Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
         try (EmbeddedServer runner = RunnerContexts.start(properties)) {
@@ -645,7 +603,7 @@ class MlJobsTest {
             try (TextToTextModel tuned = TextToTextModel.load(output, ai.djl.Device.cpu())) {
                 String generated = tuned.generate(List.of("dog good mat cat sat ran"), tuned.modelDefaults(), 1, 32)
                         .get(0).text();
-                assertThat(generated.split(" ")).as(generated).isNotEmpty().allMatch(List.of(WORDS)::contains);
+                assertThat(generated.split(" ")).as(generated).isNotEmpty().allMatch(Seq2SeqData.WORDS::contains);
             }
         }
     }
@@ -658,7 +616,7 @@ class MlJobsTest {
     @Test
     void aTranslationFineTuneContinuesFromItsCheckpointAndBleuRises() throws Exception {
         Path t5 = io.modelcat.runner.task.TinyT5.copy(home.resolve("models/t5"), false);
-        DatasetRef pairs = jsonlDataset("swapped", swappedWords(120, 23));
+        DatasetRef pairs = jsonlDataset("swapped", Seq2SeqData.swappedWords(120, 23));
         Map<String, String> mapping = Map.of("source", "en", "target", "de");
         Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
         try (EmbeddedServer runner = RunnerContexts.start(properties)) {
@@ -700,28 +658,6 @@ class MlJobsTest {
         }
     }
 
-    private static final Map<String, String> ENGLISH_TO_GERMAN = Map.of("cat", "katze", "dog", "hund", "mat", "matte",
-            "good", "gut", "bad", "schlecht");
-
-    /**
-     * Five of the tiny Marian's English words (pieces of its source.spm) and a made-up German that says where the first
-     * of them sat: its German word (a piece of target.spm), then "sass auf der matte".
-     */
-    static String whereTheFirstSat(int rows, long seed) {
-        List<String> english = List.copyOf(new java.util.TreeSet<>(ENGLISH_TO_GERMAN.keySet()));
-        Random random = new Random(seed);
-        StringBuilder jsonl = new StringBuilder();
-        for (int i = 0; i < rows; i++) {
-            List<String> source = new ArrayList<>();
-            for (int w = 0; w < 5; w++) {
-                source.add(english.get(random.nextInt(english.size())));
-            }
-            jsonl.append("{\"en\": \"").append(String.join(" ", source)).append("\", \"de\": \"")
-                    .append(ENGLISH_TO_GERMAN.get(source.get(0))).append(" sass auf der matte\"}\n");
-        }
-        return jsonl.toString();
-    }
-
     /**
      * The tiny Marian as opus-mt ships it (source.spm, target.spm, vocab.json, no tokenizer.json): evaluated, fine-tuned
      * on a made-up translation (targets segmented by target.spm) until BLEU rises, saved with its SentencePiece
@@ -729,15 +665,9 @@ class MlJobsTest {
      */
     @Test
     void fineTunesTranslationOnATinyMarianWithItsSentencePieceFilesAndBleuRises() throws Exception {
-        Path marian = home.resolve("models/marian");
-        Files.createDirectories(marian);
-        try (var files = Files.list(Fixtures.model("marian"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, marian.resolve(file.getFileName()));
-            }
-        }
+        Path marian = Fixtures.copyModel("marian", home.resolve("models/marian"));
         assertThat(marian.resolve("tokenizer.json")).doesNotExist();
-        DatasetRef pairs = jsonlDataset("where-the-first-sat", whereTheFirstSat(120, 29));
+        DatasetRef pairs = jsonlDataset("where-the-first-sat", Seq2SeqData.whereTheFirstSat(120, 29));
         Map<String, String> mapping = Map.of("source", "en", "target", "de");
         Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
         try (EmbeddedServer runner = RunnerContexts.start(properties)) {
@@ -773,7 +703,7 @@ class MlJobsTest {
                     rs.next();
                     String translated = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rs.getString(1))
                             .get("prediction").get("generatedText").asText();
-                    List<String> german = new ArrayList<>(ENGLISH_TO_GERMAN.values());
+                    List<String> german = new ArrayList<>(Seq2SeqData.ENGLISH_TO_GERMAN.values());
                     german.addAll(List.of("sass", "auf", "der", "matte"));
                     assertThat(translated).endsWith("sass auf der matte");
                     assertThat(translated.split(" ")).as(translated).allMatch(german::contains);

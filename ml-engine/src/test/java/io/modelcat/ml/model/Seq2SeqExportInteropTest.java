@@ -92,13 +92,14 @@ class Seq2SeqExportInteropTest {
         ObjectMapper json = new ObjectMapper();
         ObjectNode outputs = json.createObjectNode().put("model", name).put("auto_class", "AutoModelForSeq2SeqLM");
         try (TextToTextModel saved = TextToTextModel.load(directory, Device.cpu())) {
-            TokenizedBatch sources = saved.tokenizer().encodeBatch(SOURCES, 64);
+            TokenizedBatch sources = saved.tokenizer().encodeSources(SOURCES, 64);
             assertThat(sources.inputIds()).as("the export's tokenizer encodes as the fixture's").isDeepEqualTo(sourceIds);
             ArrayNode texts = outputs.putArray("texts");
             SOURCES.forEach(texts::add);
             ArrayNode targets = outputs.putArray("targets");
             TARGETS.forEach(targets::add);
-            outputs.set("target_ids", json.valueToTree(TARGETS.stream().map(saved.tokenizer()::encode).toList()));
+            outputs.set("target_ids", json.valueToTree(TARGETS.stream()
+                    .map(t -> saved.tokenizer().encodeTargets(List.of(t), 64).inputIds()[0]).toList()));
             outputs.set("input_ids", json.valueToTree(sourceIds));
             outputs.set("attention_mask", json.valueToTree(sourceMask));
             outputs.set("decoder_input_ids", json.valueToTree(decoderIds));

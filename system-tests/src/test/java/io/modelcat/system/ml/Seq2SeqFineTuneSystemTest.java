@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelcat.system.RunningSystem;
 import io.modelcat.testsupport.Fixtures;
+import io.modelcat.testsupport.Seq2SeqData;
 import io.modelcat.testsupport.hub.FakeHub;
 import io.modelcat.testsupport.hub.FakeRepoOptions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,134 +22,75 @@ import org.junit.jupiter.api.Test;
 class Seq2SeqFineTuneSystemTest {
 
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(4);
-    private static final String[] WORDS = {"cat", "dog", "mat", "sat", "good", "ran", "bad"};
-
-    /** JSONL rows of six of the tiny tokenizer's words ({@code article}) and their first two ({@code highlights}). */
-    static String firstWords(int rows, long seed) {
-        Random random = new Random(seed);
-        StringBuilder jsonl = new StringBuilder();
-        for (int i = 0; i < rows; i++) {
-            List<String> words = new ArrayList<>();
-            for (int w = 0; w < 6; w++) {
-                words.add(WORDS[random.nextInt(WORDS.length)]);
-            }
-            jsonl.append("{\"article\": \"").append(String.join(" ", words)).append("\", \"highlights\": \"")
-                    .append(String.join(" ", words.subList(0, 2))).append("\"}\n");
-        }
-        return jsonl.toString();
-    }
-
     @Test
     void aTinyT5FineTunedForSummarizationSummarizesBetterOnceRegistered() {
-        try (FakeHub hub = FakeHub.start();
-             RunningSystem system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()))) {
-            hub.addRepo("hf-tiny/t5-v1_1", Fixtures.model("t5-v1_1"),
-                    FakeRepoOptions.defaults().withPipelineTag("summarization"));
-            system.addRunner("trainer", Map.of());
-            String base = system.importModel("hf-tiny/t5-v1_1", JOB_TIMEOUT);
-            assertThat(system.get("/api/v1/models/" + base).map().get("finetuningTasks"))
-                    .isEqualTo(List.of("summarization", "translation"));
-            String train = upload(system, "first-words-train", firstWords(120, 17));
-            String test = upload(system, "first-words-test", firstWords(30, 18));
-            Map<String, Object> mapping = Map.of("document", "article", "summary", "highlights");
-
-            Map<String, Object> before = run(system, "/api/v1/evaluations", Map.of("modelId", base, "datasetId", test,
-                    "task", "summarization", "mapping", mapping));
-            Map<String, Object> finetune = run(system, "/api/v1/finetunes", Map.of("modelId", base,
-                    "task", "summarization", "trainDatasetId", train, "mapping", mapping,
-                    "hyperparameters", Map.of("epochs", 6, "batchSize", 8, "learningRate", 1e-2, "warmupRatio", 0.1,
-                            "seed", 3, "maxSequenceLength", 32, "earlyStoppingPatience", 3)));
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> series = (List<Map<String, Object>>) system.get("/api/v1/jobs/"
-                    + finetune.get("id") + "/metrics").map().get("series");
-            assertThat(series.stream().filter(m -> "validation".equals(m.get("split")) && "rougeL".equals(m.get("name")))
-                    .map(m -> m.get("epoch")).distinct().count()).isPositive();
-            List<Double> losses = series.stream().filter(m -> "train".equals(m.get("split"))
-                    && "loss".equals(m.get("name"))).map(m -> ((Number) m.get("value")).doubleValue()).toList();
-            assertThat(losses.get(losses.size() - 1)).isLessThan(losses.get(0));
-
-            RunningSystem.Answer registered = system.post("/api/v1/jobs/" + finetune.get("id") + "/register",
-                    Map.of("name", "tiny-t5-first-words"));
-            assertThat(registered.status()).as(registered.body()).isEqualTo(201);
-            String tuned = (String) registered.map().get("id");
-            assertThat(registered.map()).containsEntry("task", "summarization");
-            Map<String, Object> after = run(system, "/api/v1/evaluations", Map.of("modelId", tuned, "datasetId", test,
-                    "task", "summarization", "mapping", mapping));
-            assertThat(metric(after, "rougeL")).as("tuned %s, base %s", metric(after, "rougeL"), metric(before, "rougeL"))
-                    .isGreaterThan(metric(before, "rougeL") + 0.2);
-
-            RunningSystem.Answer tried = system.post("/api/v1/models/" + tuned + "/predict",
-                    Map.of("text", "dog good mat cat sat ran"));
-            assertThat(tried.status()).as(tried.body()).isEqualTo(200);
-            String summary = (String) ((Map<?, ?>) ((Map<?, ?>) tried.map().get("result")).get("prediction"))
-                    .get("generatedText");
-            assertThat(summary.split(" ")).as(summary).isNotEmpty().allMatch(List.of(WORDS)::contains);
-        }
-    }
-
-    private static final Map<String, String> ENGLISH_TO_GERMAN = Map.of("cat", "katze", "dog", "hund", "mat", "matte",
-            "good", "gut", "bad", "schlecht");
-
-    /**
-     * JSONL rows of five of the tiny Marian's English words ({@code en}) and a made-up German saying where the first sat
-     * ({@code de}): its German word, then "sass auf der matte".
-     */
-    static String whereTheFirstSat(int rows, long seed) {
-        List<String> english = List.copyOf(new java.util.TreeSet<>(ENGLISH_TO_GERMAN.keySet()));
-        Random random = new Random(seed);
-        StringBuilder jsonl = new StringBuilder();
-        for (int i = 0; i < rows; i++) {
-            List<String> words = new ArrayList<>();
-            for (int w = 0; w < 5; w++) {
-                words.add(english.get(random.nextInt(english.size())));
-            }
-            jsonl.append("{\"en\": \"").append(String.join(" ", words)).append("\", \"de\": \"")
-                    .append(ENGLISH_TO_GERMAN.get(words.get(0))).append(" sass auf der matte\"}\n");
-        }
-        return jsonl.toString();
+        Outcome outcome = fineTuneRegisterAndTry(new Case("hf-tiny/t5-v1_1", "t5-v1_1", "summarization",
+                "first-words", Seq2SeqData.firstWords(120, 17), Seq2SeqData.firstWords(30, 18),
+                Map.of("document", "article", "summary", "highlights"), "rougeL", "dog good mat cat sat ran"));
+        List<Double> losses = outcome.series().stream().filter(m -> "train".equals(m.get("split"))
+                && "loss".equals(m.get("name"))).map(m -> ((Number) m.get("value")).doubleValue()).toList();
+        assertThat(losses.get(losses.size() - 1)).isLessThan(losses.get(0));
+        assertThat(outcome.tried().split(" ")).as(outcome.tried()).isNotEmpty().allMatch(Seq2SeqData.WORDS::contains);
     }
 
     @Test
     void aTinyMarianWithItsSentencePieceFilesFineTunedForTranslationTranslatesBetterOnceRegistered() {
+        Outcome outcome = fineTuneRegisterAndTry(new Case("hf-tiny/opus-mt-en-de", "marian", "translation",
+                "where-the-first-sat", Seq2SeqData.whereTheFirstSat(120, 29), Seq2SeqData.whereTheFirstSat(30, 30),
+                Map.of("source", "en", "target", "de"), "bleu", "good cat bad dog mat"));
+        assertThat(outcome.tried()).endsWith("sass auf der matte");
+    }
+
+    /** A tiny model on the fake Hub, its task, a made-up set to learn (train and held-out rows) and how to check. */
+    private record Case(String repo, String fixture, String task, String data, String train, String test,
+                        Map<String, Object> mapping, String metric, String tryText) {
+    }
+
+    /** What "Try it" answered the registered fine-tune, and the fine-tune's metric series. */
+    private record Outcome(String tried, List<Map<String, Object>> series) {
+    }
+
+    /**
+     * Imports the case's model, evaluates it on the held-out rows, fine-tunes it (the metric recorded on validation
+     * rows), registers the output, evaluates that better than the base, and asks it "Try it".
+     */
+    private static Outcome fineTuneRegisterAndTry(Case c) {
         try (FakeHub hub = FakeHub.start();
              RunningSystem system = new RunningSystem(Map.of("HF_ENDPOINT", hub.endpoint().toString()))) {
-            hub.addRepo("hf-tiny/opus-mt-en-de", Fixtures.model("marian"),
-                    FakeRepoOptions.defaults().withPipelineTag("translation"));
+            hub.addRepo(c.repo(), Fixtures.model(c.fixture()), FakeRepoOptions.defaults().withPipelineTag(c.task()));
             system.addRunner("trainer", Map.of());
-            String base = system.importModel("hf-tiny/opus-mt-en-de", JOB_TIMEOUT);
+            String base = system.importModel(c.repo(), JOB_TIMEOUT);
             assertThat(system.get("/api/v1/models/" + base).map().get("finetuningTasks"))
                     .isEqualTo(List.of("summarization", "translation"));
-            String train = upload(system, "where-the-first-sat-train", whereTheFirstSat(120, 29));
-            String test = upload(system, "where-the-first-sat-test", whereTheFirstSat(30, 30));
-            Map<String, Object> mapping = Map.of("source", "en", "target", "de");
+            String train = upload(system, c.data() + "-train", c.train());
+            String test = upload(system, c.data() + "-test", c.test());
 
             Map<String, Object> before = run(system, "/api/v1/evaluations", Map.of("modelId", base, "datasetId", test,
-                    "task", "translation", "mapping", mapping));
+                    "task", c.task(), "mapping", c.mapping()));
             Map<String, Object> finetune = run(system, "/api/v1/finetunes", Map.of("modelId", base,
-                    "task", "translation", "trainDatasetId", train, "mapping", mapping,
+                    "task", c.task(), "trainDatasetId", train, "mapping", c.mapping(),
                     "hyperparameters", Map.of("epochs", 6, "batchSize", 8, "learningRate", 1e-2, "warmupRatio", 0.1,
                             "seed", 3, "maxSequenceLength", 32, "earlyStoppingPatience", 3)));
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> series = (List<Map<String, Object>>) system.get("/api/v1/jobs/"
                     + finetune.get("id") + "/metrics").map().get("series");
-            assertThat(series.stream().filter(m -> "validation".equals(m.get("split")) && "bleu".equals(m.get("name")))
+            assertThat(series.stream().filter(m -> "validation".equals(m.get("split")) && c.metric().equals(m.get("name")))
                     .map(m -> m.get("epoch")).distinct().count()).isPositive();
 
             RunningSystem.Answer registered = system.post("/api/v1/jobs/" + finetune.get("id") + "/register",
-                    Map.of("name", "tiny-marian-where-the-first-sat"));
+                    Map.of("name", "tiny-" + c.fixture() + "-" + c.data()));
             assertThat(registered.status()).as(registered.body()).isEqualTo(201);
             String tuned = (String) registered.map().get("id");
+            assertThat(registered.map()).containsEntry("task", c.task());
             Map<String, Object> after = run(system, "/api/v1/evaluations", Map.of("modelId", tuned, "datasetId", test,
-                    "task", "translation", "mapping", mapping));
-            assertThat(metric(after, "bleu")).as("tuned %s, base %s", metric(after, "bleu"), metric(before, "bleu"))
-                    .isGreaterThan(metric(before, "bleu") + 0.2);
+                    "task", c.task(), "mapping", c.mapping()));
+            assertThat(metric(after, c.metric())).as("tuned %s, base %s", metric(after, c.metric()),
+                    metric(before, c.metric())).isGreaterThan(metric(before, c.metric()) + 0.2);
 
-            RunningSystem.Answer tried = system.post("/api/v1/models/" + tuned + "/predict",
-                    Map.of("text", "good cat bad dog mat"));
+            RunningSystem.Answer tried = system.post("/api/v1/models/" + tuned + "/predict", Map.of("text", c.tryText()));
             assertThat(tried.status()).as(tried.body()).isEqualTo(200);
-            String translated = (String) ((Map<?, ?>) ((Map<?, ?>) tried.map().get("result")).get("prediction"))
-                    .get("generatedText");
-            assertThat(translated).endsWith("sass auf der matte");
+            return new Outcome((String) ((Map<?, ?>) ((Map<?, ?>) tried.map().get("result")).get("prediction"))
+                    .get("generatedText"), series);
         }
     }
 
