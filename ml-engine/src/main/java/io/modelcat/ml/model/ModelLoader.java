@@ -19,6 +19,7 @@ import io.modelcat.ml.arch.Weights;
 import io.modelcat.ml.checkpoint.CheckpointReader;
 import io.modelcat.ml.checkpoint.HfConfig;
 import io.modelcat.ml.tokenize.TextTokenizer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,19 +76,23 @@ public final class ModelLoader {
     }
 
     /**
-     * The {@code config.json} of a model folder; for a LoRA adapter's folder, its base model's (see
-     * {@link LoraAdapters#baseOf}).
+     * The {@code config.json} of a model folder; for a LoRA adapter's folder, its own when it has one (an adapter
+     * of a model with a task head: the head's class and labels, see {@link ModelSaver#save}), else its base
+     * model's (see {@link LoraAdapters#baseOf}).
      */
     public static HfConfig checkpointConfig(Path modelDirectory) {
-        Path model = LoraAdapters.baseOf(modelDirectory).orElse(modelDirectory);
+        Path model = Files.isRegularFile(modelDirectory.resolve("config.json")) ? modelDirectory
+                : LoraAdapters.baseOf(modelDirectory).orElse(modelDirectory);
         return HfConfig.read(model.resolve("config.json"));
     }
 
     private static TransformerModel load(Path modelDirectory, Optional<HeadRequest> request, Device device) {
         Optional<Path> base = LoraAdapters.baseOf(modelDirectory);
         if (base.isPresent()) {
-            // A LoRA adapter's folder: its base, then the adapter on top.
-            TransformerModel model = load(base.get(), request, device);
+            // A LoRA adapter's folder: its base, then the adapter on top; the head (its class and labels) is the one
+            // the adapter's own config.json names, when it has one, and its weights are the adapter's.
+            Optional<HeadRequest> head = request.isPresent() ? request : adapterHead(modelDirectory);
+            TransformerModel model = load(base.get(), head, device);
             try {
                 LoraAdapters.load(model, modelDirectory);
                 return model;
@@ -144,6 +149,23 @@ public final class ModelLoader {
             djlModel.close();
             throw e;
         }
+    }
+
+    /**
+     * The head an adapter's folder was trained with, from the {@code config.json} beside the adapter: its
+     * {@code architectures} entry's task and, for classification, its labels; none when the folder has no
+     * {@code config.json} (a language model's adapter: the base's own head).
+     */
+    private static Optional<HeadRequest> adapterHead(Path adapterDirectory) {
+        Path file = adapterDirectory.resolve("config.json");
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        HfConfig config = HfConfig.read(file);
+        HeadType task = config.architecture().flatMap(HeadType::fromTransformersClass)
+                .orElseThrow(() -> new IllegalArgumentException(file + " names no task head the engine has "
+                        + "(architectures " + config.architecture().orElse("missing") + ")"));
+        return Optional.of(new HeadRequest(task, task.isClassification() ? config.labels() : List.of(), 0));
     }
 
     /** Fails early with a clear message rather than deep inside the engine at the first array. */

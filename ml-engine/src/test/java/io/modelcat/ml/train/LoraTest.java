@@ -9,7 +9,9 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelcat.ml.Fixtures;
 import io.modelcat.ml.ReferenceOutputs;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.arch.LoraSpec;
+import io.modelcat.ml.model.HeadRequest;
 import io.modelcat.ml.model.LoraAdapters;
 import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.ModelSaver;
@@ -196,6 +198,45 @@ assertThat(logits(model)).containsExactly(base);
             }
         }
         return targets.batch(GPT2.inputs(manager, true), manager);
+    }
+
+    /**
+     * A classifier's adapter (new labels, unlike the base's two) is saved with the fine-tuned config.json beside it,
+     * and loads back as the base with that head, those labels, the adapter and the head's trained weights.
+     */
+    @Test
+    void aClassifiersAdapterIsSavedWithItsLabelsAndLoadsBackWithThem() {
+        Path folder = temporary.resolve("classifier-adapter");
+        List<String> labels = List.of("negative", "neutral", "positive");
+        float[] adapted;
+        try (TransformerModel model = ModelLoader.load(Fixtures.bert(),
+                new HeadRequest(HeadType.SEQUENCE_CLASSIFICATION, labels, 7))) {
+            LoraAdapters.attach(model, new LoraSpec(4, 8, 0, LoraSpec.defaultTargets(model.family())), 7);
+            model.parameters().forEach((name, array) -> {
+                if (name.endsWith(LoraSpec.B)) {
+                    array.addi(0.05f); // as if trained: B is zero until the first step
+                }
+            });
+            adapted = classifierLogits(model);
+            ModelSaver.save(model, folder);
+        }
+        assertThat(folder.resolve("model.safetensors")).doesNotExist();
+        assertThat(ModelLoader.checkpointConfig(folder).labels()).isEqualTo(labels);
+        assertThat(ModelLoader.checkpointConfig(folder).architecture()).contains("BertForSequenceClassification");
+        try (TransformerModel loaded = ModelLoader.load(folder)) {
+            assertThat(loaded.labels()).isEqualTo(labels);
+            assertThat(LoraAdapters.attached(loaded)).hasValueSatisfying(
+                    spec -> assertThat(spec.targetModules()).containsExactly("query", "value"));
+            assertClose(classifierLogits(loaded), adapted, "the classifier's adapter and head read back");
+        }
+    }
+
+    private static float[] classifierLogits(TransformerModel model) {
+        try (NDManager step = model.manager().newSubManager()) {
+            NDArray ids = step.create(new long[][] {{2, 7, 9, 11, 3}});
+            return model.forward(new ai.djl.ndarray.NDList(ids, ids.onesLike()), false).singletonOrThrow()
+                    .toFloatArray();
+        }
     }
 
     private static float[] logits(TransformerModel model) {
