@@ -87,12 +87,22 @@ public final class ModelLoader {
     }
 
     private static TransformerModel load(Path modelDirectory, Optional<HeadRequest> request, Device device) {
+        return load(modelDirectory, request, device, false);
+    }
+
+    /**
+     * @param headFromAdapter whether the head's weights come from the adapter loaded next (its {@code modules_to_save},
+     *     which the engine writes for every adapter of a model with a head): a head made here for the adapter's labels
+     *     is then a placeholder, neither logged nor listed as {@link TransformerModel#newlyInitialised}
+     */
+    private static TransformerModel load(Path modelDirectory, Optional<HeadRequest> request, Device device,
+                                         boolean headFromAdapter) {
         Optional<Path> base = LoraAdapters.baseOf(modelDirectory);
         if (base.isPresent()) {
             // A LoRA adapter's folder: its base, then the adapter on top; the head (its class and labels) is the one
             // the adapter's own config.json names, when it has one, and its weights are the adapter's.
             Optional<HeadRequest> head = request.isPresent() ? request : adapterHead(modelDirectory);
-            TransformerModel model = load(base.get(), head, device);
+            TransformerModel model = load(base.get(), head, device, request.isEmpty() && head.isPresent());
             try {
                 LoraAdapters.load(model, modelDirectory);
                 return model;
@@ -135,7 +145,7 @@ public final class ModelLoader {
             boolean labelsChanged = task.isClassification() && !labels.equals(checkpointConfig.labels());
             long seed = request.map(HeadRequest::seed).orElse(0L);
             List<String> created = completeHead(tensors, config, family, task, labels.size(), labelsChanged, seed,
-                    manager);
+                    manager, headFromAdapter);
             ScalarConstants constants = new ScalarConstants(manager);
             Weights all = new Weights(tensors);
             Weights used = dropUnused(all, TransformerNetwork.create(config, family, task, all, constants), manager);
@@ -211,7 +221,8 @@ public final class ModelLoader {
     }
 
     private static List<String> completeHead(Map<String, NDArray> tensors, HfConfig config, ArchitectureFamily family,
-            HeadType task, int labelCount, boolean labelsChanged, long seed, NDManager manager) {
+            HeadType task, int labelCount, boolean labelsChanged, long seed, NDManager manager,
+            boolean headFromAdapter) {
         HeadInitializer initializer = new HeadInitializer(config.doubleValue("initializer_range", 0.02), seed);
         List<String> created = new ArrayList<>();
         for (ParameterSpec spec : TransformerNetwork.headParameters(config, family, task, labelCount)) {
@@ -227,6 +238,9 @@ public final class ModelLoader {
                 tensors.put(spec.name(), initializer.create(spec, manager));
                 created.add(spec.name());
             }
+        }
+        if (headFromAdapter) {
+            return List.of();
         }
         if (!created.isEmpty()) {
             LOG.info("Initialised new head parameters {}; fine-tune before use", created);

@@ -237,6 +237,7 @@ assertThat(logits(model)).containsExactly(base);
         try (TransformerModel loaded = ModelLoader.load(folder)) {
             assertThat(loaded.task()).isEqualTo(head);
             assertThat(loaded.labels()).isEqualTo(labels);
+            assertThat(loaded.newlyInitialised()).as("the head is the adapter's").isEmpty();
             assertThat(LoraAdapters.attached(loaded)).hasValueSatisfying(
                     spec -> assertThat(spec.targetModules()).containsExactly("query", "value"));
             assertClose(encoderLogits(loaded), adapted, "the adapter and its head read back");
