@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** Turns a fine-tune request into a {@code finetune} job, after checking everything the job will read. */
 @Singleton
@@ -51,9 +52,10 @@ public class FinetuneService {
         Hyperparameters hyperparameters = Hyperparameters.resolve(request.hyperparameters(), invalid);
         JobInputs.add(invalid, errors);
         boolean rankValid = invalid.stream().noneMatch(e -> e.field().equals("hyperparameters.loraRank"));
-        if (hyperparameters.lora() && rankValid && taskRuns && task.get() != Task.TEXT_GENERATION) {
-            errors.add(new FieldError("hyperparameters.loraRank", "LoRA adapters are trained for text-generation; "
-                    + "fine-tune '" + request.task() + "' without loraRank (every weight trains)"));
+        if (hyperparameters.lora() && rankValid && taskRuns && !Hyperparameters.LORA_TASKS.contains(task.get())) {
+            errors.add(new FieldError("hyperparameters.loraRank", "LoRA adapters are trained for "
+                    + Hyperparameters.LORA_TASKS.stream().map(Task::wireName).collect(Collectors.joining(", "))
+                    + "; fine-tune '" + request.task() + "' without loraRank (every weight trains)"));
         }
         if (hyperparameters.loraTargetModules() != null && !hyperparameters.lora() && rankValid) {
             errors.add(new FieldError("hyperparameters.loraTargetModules", "names the layers of a LoRA adapter; "

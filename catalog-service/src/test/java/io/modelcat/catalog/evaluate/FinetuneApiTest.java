@@ -94,15 +94,18 @@ class FinetuneApiTest extends MlJobTestBase {
     }
 
     @Test
-    void loraIsForTextGenerationAndItsSettingsAreChecked() {
+    void loraIsForTextGenerationAndTheEncoderTasksAndItsSettingsAreChecked() {
         ImportedModel model = bert();
         String train = reviews();
         Map<String, Object> body = request(model, train);
         body.put("hyperparameters", Map.of("loraRank", 8));
         ApiClient.Answer classification = api.post("/api/v1/finetunes", body);
-        assertThat(classification.status()).as(classification.toString()).isEqualTo(400);
-        assertThat(classification.errorFields()).containsExactly("hyperparameters.loraRank");
-        assertThat(classification.toString()).contains("LoRA adapters are trained for text-generation");
+        assertThat(classification.status()).as(classification.toString()).isEqualTo(202);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> params = (Map<String, Object>) classification.map().get("params");
+        assertThat(params.get("hyperparameters")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("loraRank", 8).containsEntry("loraTargetModules", null);
+        // Summarization and translation are refused: refusesWhatASummarizationOrTranslationFineTuneCannotUse...
 
         body.put("hyperparameters", Map.of("loraRank", 0, "loraAlpha", -1, "loraDropout", 1));
         ApiClient.Answer bad = api.post("/api/v1/finetunes", body);
@@ -266,7 +269,9 @@ class FinetuneApiTest extends MlJobTestBase {
         assertThat(noTarget.errorFields()).containsExactly("mapping.target");
         ApiClient.Answer lora = assertRefused(with(new HashMap<>(body), "hyperparameters", Map.of("loraRank", 8)),
                 "hyperparameters.loraRank");
-        assertThat(lora.body()).contains("LoRA adapters are trained for text-generation");
+        // An encoder-decoder's text-to-text fine-tune trains every weight; the message names the tasks that take LoRA.
+        assertThat(lora.body()).contains("LoRA adapters are trained for text-classification, token-classification, "
+                + "question-answering, text-generation; fine-tune 'summarization' without loraRank");
         assertThat(query("SELECT count(*) AS n FROM job").get(0)).containsEntry("n", 0L);
     }
 

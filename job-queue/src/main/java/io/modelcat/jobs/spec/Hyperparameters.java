@@ -1,8 +1,11 @@
 package io.modelcat.jobs.spec;
 
+import io.modelcat.jobs.task.Task;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A fine-tune's training settings, every one filled in. Their defaults, limits and help are the
@@ -34,7 +37,8 @@ public record Hyperparameters(int epochs, int batchSize, double learningRate, do
 
     public static final Setting LORA_RANK = Setting.integer("loraRank", null, 1, 256,
             "LoRA: train only a low-rank adapter of this rank on the layers loraTargetModules names (by default the "
-                    + "attention's query and value projections), the model's weights frozen (text generation; off: "
+                    + "attention's query and value projections), the model's weights frozen (text generation, text "
+                    + "classification, token classification and question answering, whose head trains whole; off: "
                     + "every weight trains)");
     public static final Setting LORA_ALPHA = Setting.number("loraAlpha", 16, 0, true, 1024, false,
             "LoRA: the adapter's update is scaled by alpha / rank");
@@ -49,6 +53,14 @@ public record Hyperparameters(int epochs, int batchSize, double learningRate, do
             "LoRA: the job's output is the base model with the trained adapter merged into its weights (W + alpha / "
                     + "rank * B A), a whole model in Hugging Face layout that transformers loads alone, instead of the "
                     + "peft adapter (Azure ML's merge_lora_weights)");
+
+    /**
+     * The tasks whose fine-tunes train a LoRA adapter when {@code loraRank} is set: text generation, and the
+     * encoder tasks with a head, which trains whole beside the adapter ({@code peft}'s {@code modules_to_save}).
+     * Summarization and translation train the whole encoder-decoder.
+     */
+    public static final Set<Task> LORA_TASKS = EnumSet.of(Task.TEXT_CLASSIFICATION, Task.TOKEN_CLASSIFICATION,
+            Task.QUESTION_ANSWERING, Task.TEXT_GENERATION);
 
     /** Every setting, in the order the UI shows them. */
     public static final List<Setting> SETTINGS = List.of(EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY, WARMUP_RATIO,
@@ -69,7 +81,7 @@ public record Hyperparameters(int epochs, int batchSize, double learningRate, do
             @Schema(description = "random seed of the splits, the shuffling, dropout and new heads; any whole number (default 42)") Long seed,
             @Schema(description = "tokens per row; longer rows are cut, and no row gets more than the model's positions; a whole number between 8 and 4096 (default 128)") Integer maxSequenceLength,
             @Schema(description = "epochs without improvement of the task's early-stopping metric on the validation data before training stops; a whole number between 1 and 100 (default off)") Integer earlyStoppingPatience,
-            @Schema(description = "LoRA: train only a low-rank adapter of this rank on the layers loraTargetModules names (by default the attention's query and value projections), the model's weights frozen (text generation; off: every weight trains); a whole number between 1 and 256 (default off)") Integer loraRank,
+            @Schema(description = "LoRA: train only a low-rank adapter of this rank on the layers loraTargetModules names (by default the attention's query and value projections), the model's weights frozen (text generation, text classification, token classification and question answering, whose head trains whole; off: every weight trains); a whole number between 1 and 256 (default off)") Integer loraRank,
             @Schema(description = "LoRA: the adapter's update is scaled by alpha / rank; over 0 and at most 1024 (default 16)") Double loraAlpha,
             @Schema(description = "LoRA: dropout on the adapted layers' inputs while training; at least 0 and below 1 (default 0.05)") Double loraDropout,
             @Schema(description = "LoRA: the linear layers adapted, by the end of their names as peft's target_modules takes them (e.g. [\"q_proj\", \"k_proj\", \"v_proj\", \"o_proj\"]); each must name a linear layer of the model, or the job fails naming the layers it has; a list of 1 to 64 names (default peft's for the architecture: q_proj and v_proj for Llama, Mistral and Qwen, c_attn for GPT-2)") List<String> loraTargetModules,

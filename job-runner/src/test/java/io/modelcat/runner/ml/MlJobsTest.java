@@ -265,6 +265,68 @@ class MlJobsTest {
     }
 
     /**
+     * A LoRA fine-tune of the tiny BERT classifier trains an adapter on peft's default layers for BERT (query and
+     * value) with the head trained whole (modules_to_save) and the fine-tune's labels in the config.json beside
+     * it; the base's weights stay as they were; evaluation and prediction of the output folder load the base with
+     * that head, those labels and the adapter.
+     */
+    @Test
+    void aLoraFineTuneOfAClassifierIsAnAdapterWithItsHeadAndLabelsThatEvaluatesAndPredicts() throws Exception {
+        Path bert = home.resolve("models/bert");
+        byte[] baseWeights = Files.readAllBytes(bert.resolve("model.safetensors"));
+        Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
+        try (EmbeddedServer runner = RunnerContexts.start(properties)) {
+            UUID before = queue(runner, evaluation(bert));
+            assertThat(await(before)).isEqualTo("succeeded");
+            double baseAccuracy = metric(before, "test", "accuracy");
+
+            List<SpecError> errors = new ArrayList<>();
+            Hyperparameters hyperparameters = Hyperparameters.resolve(new Hyperparameters.Input(6, 8, 2e-2, 0.0, 0.1,
+                    null, 3L, 64, null, 8, 16.0, 0.0), errors);
+            assertThat(errors).isEmpty();
+            UUID finetune = queue(runner, new FinetuneSpec(Task.TEXT_CLASSIFICATION, versionId, bert.toUri().toString(),
+                    dataset(), null, null, MAPPING, hyperparameters));
+            assertThat(await(finetune)).isEqualTo("succeeded");
+            double tunedAccuracy = metric(finetune, "test", "accuracy");
+            assertThat(tunedAccuracy).as("base %s, tuned %s", baseAccuracy, tunedAccuracy)
+                    .isGreaterThan(baseAccuracy).isGreaterThan(0.9);
+            assertThat(count("SELECT count(*) FROM job_log WHERE job_id = '" + finetune
+                    + "' AND message LIKE 'Training a LoRA adapter (rank 8, alpha 16.0) on query, value%'")).isEqualTo(1);
+            assertThat(resultOf(finetune)).contains("\"loraTargetModules\": [\"query\", \"value\"]");
+
+            Path output = home.resolve("models/finetuned/" + finetune);
+            assertThat(output.resolve("model.safetensors")).doesNotExist();
+            String adapterConfig = Files.readString(output.resolve(LoraAdapters.CONFIG_FILE));
+            assertThat(adapterConfig).contains("\"task_type\" : \"SEQ_CLS\"")
+                    .contains(bert.toAbsolutePath().toString());
+            assertThat(LoraAdapters.readSpec(output).targetModules()).containsExactly("query", "value");
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(adapterConfig).get("modules_to_save")
+                    .toString()).contains("\"classifier\"");
+            assertThat(output.resolve(LoraAdapters.WEIGHTS_FILE)).exists();
+            assertThat(Files.readString(output.resolve("config.json"))).contains("BertForSequenceClassification")
+                    .contains("\"positive\"").contains("\"negative\"");
+            assertThat(Files.readAllBytes(bert.resolve("model.safetensors"))).isEqualTo(baseWeights);
+            try (TransformerModel tuned = ModelLoader.load(output)) {
+                assertThat(LoraAdapters.attached(tuned)).hasValueSatisfying(spec -> assertThat(spec.rank()).isEqualTo(8));
+                assertThat(tuned.labels()).containsExactlyInAnyOrder("positive", "negative");
+            }
+
+            // Evaluating the adapter's folder uses its own head and labels, not a new, untrained one.
+            UUID after = queue(runner, evaluation(output));
+            assertThat(await(after)).isEqualTo("succeeded");
+            assertThat(metric(after, "test", "accuracy")).isGreaterThan(0.9);
+            assertThat(count("SELECT count(*) FROM job_log WHERE job_id = '" + after
+                    + "' AND message LIKE '%new, untrained one%'")).isZero();
+
+            UUID predict = queue(runner, new io.modelcat.jobs.spec.PredictSpec(Task.TEXT_CLASSIFICATION,
+                    output.toUri().toString(), Map.of("text", "the dog sat on good"), null, null));
+            assertThat(await(predict)).isEqualTo("succeeded");
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(resultOf(predict))
+                    .get("prediction").get("label").asText()).isEqualTo("positive");
+        }
+    }
+
+    /**
      * A Llama-family model (the tiny Qwen3, its weights in shards as bigger Hub models have them) is evaluated and
      * fine-tuned for text generation; the fine-tuned model is saved as one file and names its transformers class.
      */

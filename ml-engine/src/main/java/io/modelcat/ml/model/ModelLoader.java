@@ -19,6 +19,7 @@ import io.modelcat.ml.arch.Weights;
 import io.modelcat.ml.checkpoint.CheckpointReader;
 import io.modelcat.ml.checkpoint.HfConfig;
 import io.modelcat.ml.tokenize.TextTokenizer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,19 +76,33 @@ public final class ModelLoader {
     }
 
     /**
-     * The {@code config.json} of a model folder; for a LoRA adapter's folder, its base model's (see
-     * {@link LoraAdapters#baseOf}).
+     * The {@code config.json} of a model folder; for a LoRA adapter's folder, its own when it has one (an adapter
+     * of a model with a task head: the head's class and labels, see {@link ModelSaver#save}), else its base
+     * model's (see {@link LoraAdapters#baseOf}).
      */
     public static HfConfig checkpointConfig(Path modelDirectory) {
-        Path model = LoraAdapters.baseOf(modelDirectory).orElse(modelDirectory);
+        Path model = Files.isRegularFile(modelDirectory.resolve("config.json")) ? modelDirectory
+                : LoraAdapters.baseOf(modelDirectory).orElse(modelDirectory);
         return HfConfig.read(model.resolve("config.json"));
     }
 
     private static TransformerModel load(Path modelDirectory, Optional<HeadRequest> request, Device device) {
+        return load(modelDirectory, request, device, false);
+    }
+
+    /**
+     * @param headFromAdapter whether the head's weights come from the adapter loaded next (its {@code modules_to_save},
+     *     which the engine writes for every adapter of a model with a head): a head made here for the adapter's labels
+     *     is then a placeholder, neither logged nor listed as {@link TransformerModel#newlyInitialised}
+     */
+    private static TransformerModel load(Path modelDirectory, Optional<HeadRequest> request, Device device,
+                                         boolean headFromAdapter) {
         Optional<Path> base = LoraAdapters.baseOf(modelDirectory);
         if (base.isPresent()) {
-            // A LoRA adapter's folder: its base, then the adapter on top.
-            TransformerModel model = load(base.get(), request, device);
+            // A LoRA adapter's folder: its base, then the adapter on top; the head (its class and labels) is the one
+            // the adapter's own config.json names, when it has one, and its weights are the adapter's.
+            Optional<HeadRequest> head = request.isPresent() ? request : adapterHead(modelDirectory);
+            TransformerModel model = load(base.get(), head, device, request.isEmpty() && head.isPresent());
             try {
                 LoraAdapters.load(model, modelDirectory);
                 return model;
@@ -130,7 +145,7 @@ public final class ModelLoader {
             boolean labelsChanged = task.isClassification() && !labels.equals(checkpointConfig.labels());
             long seed = request.map(HeadRequest::seed).orElse(0L);
             List<String> created = completeHead(tensors, config, family, task, labels.size(), labelsChanged, seed,
-                    manager);
+                    manager, headFromAdapter);
             ScalarConstants constants = new ScalarConstants(manager);
             Weights all = new Weights(tensors);
             Weights used = dropUnused(all, TransformerNetwork.create(config, family, task, all, constants), manager);
@@ -144,6 +159,23 @@ public final class ModelLoader {
             djlModel.close();
             throw e;
         }
+    }
+
+    /**
+     * The head an adapter's folder was trained with, from the {@code config.json} beside the adapter: its
+     * {@code architectures} entry's task and, for classification, its labels; none when the folder has no
+     * {@code config.json} (a language model's adapter: the base's own head).
+     */
+    private static Optional<HeadRequest> adapterHead(Path adapterDirectory) {
+        Path file = adapterDirectory.resolve("config.json");
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        HfConfig config = HfConfig.read(file);
+        HeadType task = config.architecture().flatMap(HeadType::fromTransformersClass)
+                .orElseThrow(() -> new IllegalArgumentException(file + " names no task head the engine has "
+                        + "(architectures " + config.architecture().orElse("missing") + ")"));
+        return Optional.of(new HeadRequest(task, task.isClassification() ? config.labels() : List.of(), 0));
     }
 
     /** Fails early with a clear message rather than deep inside the engine at the first array. */
@@ -189,7 +221,8 @@ public final class ModelLoader {
     }
 
     private static List<String> completeHead(Map<String, NDArray> tensors, HfConfig config, ArchitectureFamily family,
-            HeadType task, int labelCount, boolean labelsChanged, long seed, NDManager manager) {
+            HeadType task, int labelCount, boolean labelsChanged, long seed, NDManager manager,
+            boolean headFromAdapter) {
         HeadInitializer initializer = new HeadInitializer(config.doubleValue("initializer_range", 0.02), seed);
         List<String> created = new ArrayList<>();
         for (ParameterSpec spec : TransformerNetwork.headParameters(config, family, task, labelCount)) {
@@ -205,6 +238,9 @@ public final class ModelLoader {
                 tensors.put(spec.name(), initializer.create(spec, manager));
                 created.add(spec.name());
             }
+        }
+        if (headFromAdapter) {
+            return List.of();
         }
         if (!created.isEmpty()) {
             LOG.info("Initialised new head parameters {}; fine-tune before use", created);

@@ -3,6 +3,7 @@ package io.modelcat.ml.model;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.checkpoint.CheckpointReader;
 import io.modelcat.ml.checkpoint.SafetensorsWriter;
 import io.modelcat.ml.tokenize.TokenVocabulary;
@@ -34,7 +35,10 @@ public final class ModelSaver {
      * {@code tokenizer_config.json} is written when the source had none (see {@link #writeTokenizerConfig}).
      * A model with a LoRA adapter is written as the adapter ({@link LoraAdapters#save}, the base named by its
      * folder) with the tokenizer files: {@link ModelLoader} reads that folder as the base with the adapter, and
-     * {@code peft} as an adapter; {@link LoraAdapters#merge} first writes the whole model instead.
+     * {@code peft} as an adapter; {@link LoraAdapters#merge} first writes the whole model instead. An adapter of a
+     * model with a task head (classification, tagging, question answering) gets the model's {@code config.json}
+     * beside it, naming the head's class and its labels ({@code id2label}, {@code label2id}), which the base's
+     * folder does not have; {@code peft} reads only its own two files.
      */
     public static void save(TransformerModel model, Path directory) {
         try {
@@ -42,6 +46,11 @@ public final class ModelSaver {
             if (LoraAdapters.attached(model).isPresent()) {
                 // Only the adapter is new: peft's two files, naming the base folder, which stays where it is.
                 LoraAdapters.save(model, directory, model.sourceDirectory().toAbsolutePath().normalize().toString());
+                if (model.task() != HeadType.CAUSAL_LM && model.task() != HeadType.MASKED_LM) {
+                    // The head's labels and class live in no file of the base: the fine-tuned config.json beside
+                    // the adapter (peft ignores it) is how ModelLoader rebuilds the model with them.
+                    model.config().write(directory.resolve("config.json"));
+                }
             } else {
                 model.config().write(directory.resolve("config.json"));
                 // Sorted keys, as transformers writes them, make the file stable across runs.

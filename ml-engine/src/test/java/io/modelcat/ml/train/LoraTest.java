@@ -9,7 +9,9 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelcat.ml.Fixtures;
 import io.modelcat.ml.ReferenceOutputs;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.arch.LoraSpec;
+import io.modelcat.ml.model.HeadRequest;
 import io.modelcat.ml.model.LoraAdapters;
 import io.modelcat.ml.model.ModelLoader;
 import io.modelcat.ml.model.ModelSaver;
@@ -19,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -196,6 +200,56 @@ assertThat(logits(model)).containsExactly(base);
             }
         }
         return targets.batch(GPT2.inputs(manager, true), manager);
+    }
+
+    /**
+     * An encoder's adapter with its task head (for a classifier or tagger new labels, unlike the base's two) is saved
+     * with the fine-tuned config.json beside it, and loads back as the base with that head, those labels, the adapter
+     * and the head's trained weights (peft's modules_to_save).
+     */
+    @ParameterizedTest
+    @CsvSource({"SEQUENCE_CLASSIFICATION, BertForSequenceClassification, SEQ_CLS, negative;neutral;positive",
+            "TOKEN_CLASSIFICATION, BertForTokenClassification, TOKEN_CLS, O;B-ANIMAL;I-ANIMAL",
+            "QUESTION_ANSWERING, BertForQuestionAnswering, QUESTION_ANS, ''"})
+    void anEncodersAdapterIsSavedWithItsHeadAndLabelsAndLoadsBackWithThem(HeadType head, String architecture,
+                                                                          String taskType, String labelList)
+            throws Exception {
+        Path folder = temporary.resolve("encoder-adapter");
+        List<String> labels = labelList == null || labelList.isEmpty() ? List.of() : List.of(labelList.split(";"));
+        float[] adapted;
+        try (TransformerModel model = ModelLoader.load(Fixtures.bert(), new HeadRequest(head, labels, 7))) {
+            LoraAdapters.attach(model, new LoraSpec(4, 8, 0, LoraSpec.defaultTargets(model.family())), 7);
+            model.parameters().forEach((name, array) -> {
+                if (name.endsWith(LoraSpec.B)) {
+                    array.addi(0.05f); // as if trained: B is zero until the first step
+                }
+            });
+            adapted = encoderLogits(model);
+            ModelSaver.save(model, folder);
+        }
+        assertThat(folder.resolve("model.safetensors")).doesNotExist();
+        assertThat(Files.readString(folder.resolve(LoraAdapters.CONFIG_FILE)))
+                .contains("\"task_type\" : \"" + taskType + "\"").contains("\"modules_to_save\" : [ \"");
+        assertThat(ModelLoader.checkpointConfig(folder).architecture()).contains(architecture);
+        if (head.isClassification()) {
+            assertThat(ModelLoader.checkpointConfig(folder).labels()).isEqualTo(labels);
+        }
+        try (TransformerModel loaded = ModelLoader.load(folder)) {
+            assertThat(loaded.task()).isEqualTo(head);
+            assertThat(loaded.labels()).isEqualTo(labels);
+            assertThat(loaded.newlyInitialised()).as("the head is the adapter's").isEmpty();
+            assertThat(LoraAdapters.attached(loaded)).hasValueSatisfying(
+                    spec -> assertThat(spec.targetModules()).containsExactly("query", "value"));
+            assertClose(encoderLogits(loaded), adapted, "the adapter and its head read back");
+        }
+    }
+
+    private static float[] encoderLogits(TransformerModel model) {
+        try (NDManager step = model.manager().newSubManager()) {
+            NDArray ids = step.create(new long[][] {{2, 7, 9, 11, 3}});
+            return model.forward(new ai.djl.ndarray.NDList(ids, ids.onesLike()), false).singletonOrThrow()
+                    .toFloatArray();
+        }
     }
 
     private static float[] logits(TransformerModel model) {
