@@ -68,7 +68,9 @@ public record TaskRegistryView(
     public record SettingView(
             String name,
             @Schema(description = "integer, number, names (a list of names; minimum and maximum bound its length) or flag (true or false)") String type,
-            @Nullable @JsonProperty("default") @Schema(name = "default") Object defaultValue,
+            @Nullable @JsonProperty("default") @Schema(name = "default", nullable = true, description = "a number (integer and "
+                    + "number), a list of names (names) or true or false (flag); null when the setting has none",
+                    anyOf = {Double.class, Boolean.class, List.class}) Object defaultValue,
             @Nullable Double minimum,
             boolean minimumExcluded,
             @Nullable Double maximum,
