@@ -332,13 +332,7 @@ class MlJobsTest {
      */
     @Test
     void evaluatesAndFineTunesTextGenerationOfAShardedQwen3() throws Exception {
-        Path qwen = home.resolve("models/qwen3");
-        Files.createDirectories(qwen);
-        try (var files = Files.list(Fixtures.model("qwen3"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, qwen.resolve(file.getFileName()));
-            }
-        }
+        Path qwen = Fixtures.copyModel("qwen3", home.resolve("models/qwen3"));
         UUID texts = UUID.randomUUID();
         StringBuilder jsonl = new StringBuilder();
         for (int row = 0; row < 40; row++) {
@@ -375,13 +369,7 @@ class MlJobsTest {
     /** A LoRA fine-tune of the Llama family adapts peft's default layers for it, q_proj and v_proj. */
     @Test
     void aLoraFineTuneOfQwen3AdaptsItsQueryAndValueProjections() throws Exception {
-        Path qwen = home.resolve("models/qwen3");
-        Files.createDirectories(qwen);
-        try (var files = Files.list(Fixtures.model("qwen3"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, qwen.resolve(file.getFileName()));
-            }
-        }
+        Path qwen = Fixtures.copyModel("qwen3", home.resolve("models/qwen3"));
         StringBuilder csv = new StringBuilder("text\n");
         for (int i = 0; i < 40; i++) {
             csv.append(i % 2 == 0 ? "the cat sat on the mat ." : "a dog was good").append('\n');
@@ -416,13 +404,7 @@ class MlJobsTest {
      */
     @Test
     void aLoraFineTuneAdaptsTheLayersItsTargetModulesName() throws Exception {
-        Path llama = home.resolve("models/llama");
-        Files.createDirectories(llama);
-        try (var files = Files.list(Fixtures.model("llama"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, llama.resolve(file.getFileName()));
-            }
-        }
+        Path llama = Fixtures.copyModel("llama", home.resolve("models/llama"));
         StringBuilder csv = new StringBuilder("text\n");
         for (int i = 0; i < 40; i++) {
             csv.append(i % 2 == 0 ? "the cat sat on the mat ." : "a dog was good").append('\n');
@@ -467,13 +449,7 @@ class MlJobsTest {
      */
     @Test
     void aMergedLoraFineTuneIsAWholeModelThatTransformersLoadsWithTheAdaptersLogits() throws Exception {
-        Path llama = home.resolve("models/llama");
-        Files.createDirectories(llama);
-        try (var files = Files.list(Fixtures.model("llama"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, llama.resolve(file.getFileName()));
-            }
-        }
+        Path llama = Fixtures.copyModel("llama", home.resolve("models/llama"));
         StringBuilder csv = new StringBuilder("text\n");
         for (int i = 0; i < 40; i++) {
             csv.append(i % 2 == 0 ? "the cat sat on the mat ." : "a dog was good").append('\n');
