@@ -37,6 +37,7 @@ engine supports a checkpoint of its own.
     python reference/generate_fixtures.py --out fixtures
 """
 import argparse
+import copy
 import io
 import json
 import os
@@ -649,17 +650,22 @@ class Seq2SeqFixture:
         chosen)."""
         config = self.model.config
         ids, mask, decoder_ids = self.inputs()
-        output = self.model.eval()(input_ids=torch.tensor(ids), attention_mask=torch.tensor(mask),
-                                   decoder_input_ids=torch.tensor(decoder_ids), output_hidden_states=True)
+        # In float64, so that the float32 weights it writes are the same bits on every CPU: float32 kernels sum in
+        # a CPU's own order (with AVX2 or without) and would differ in the last bit.
+        model = copy.deepcopy(self.model).double().eval()
+        output = model(input_ids=torch.tensor(ids), attention_mask=torch.tensor(mask),
+                       decoder_input_ids=torch.tensor(decoder_ids), output_hidden_states=True)
         gap = (output.logits.max(-1).values - output.logits[..., config.eos_token_id]).mean() * self.eos_pull
         if not self.class_name.startswith("T5"):
-            self.model.final_logits_bias[0, config.eos_token_id] += gap
+            bias = self.model.final_logits_bias
+            bias[0, config.eos_token_id] = (bias[0, config.eos_token_id].double() + gap).float()
             return
         hidden = output.decoder_hidden_states[-1]
         if config.scale_decoder_outputs:
             hidden = hidden * config.d_model ** -0.5
         direction = hidden.mean(dim=(0, 1))
-        self.model.lm_head.weight[config.eos_token_id] += gap * direction / direction.dot(direction)
+        head = self.model.lm_head.weight
+        head[config.eos_token_id] = (head[config.eos_token_id].double() + gap * direction / direction.dot(direction)).float()
 
     def inputs(self):
         """The encoder batch padded on the right (each row ending with eos) and the decoder rows."""

@@ -45,6 +45,8 @@ def build(fixtures, staging):
     model = peft.get_peft_model(base, config)
     # Where the base lives, as the catalog names it, rather than this machine's path.
     model.peft_config["default"].base_model_name_or_path = "fixtures/hf-tiny/gpt2"
+    # peft keeps the targets as a set, saved in its iteration order (string hashing: another order each run).
+    model.peft_config["default"].target_modules = sorted(model.peft_config["default"].target_modules)
     model.save_pretrained(staging / "gpt2-lora")
     # peft adds a blank model card naming the base by this machine's path; the adapter is its two files.
     (staging / "gpt2-lora" / "README.md").unlink()

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.TestFactory;
 class ReferenceMetricsTest {
 
     private static final double TOLERANCE = 1e-6;
+    private static final double MODEL_TOLERANCE = 1e-5;
 
     private static JsonNode reference;
 
@@ -200,16 +201,16 @@ class ReferenceMetricsTest {
                 soft.assertThat(tokens.inputIds()[0]).as(what + " ids").containsExactly(longs(text.get("ids")));
                 LanguageModelScorer.Totals totals = alone.score(List.of(text.get("text").asText()));
                 soft.assertThat(totals.tokens()).as(what + " tokens").isEqualTo(text.get("tokens").asLong());
-                close(soft, what + " NLL", totals.negativeLogLikelihood(), text.get("negative_log_likelihood"));
-                close(soft, what + " perplexity", totals.perplexity(), text.get("perplexity"));
+                model(soft, what + " NLL", totals.negativeLogLikelihood(), text.get("negative_log_likelihood"));
+                model(soft, what + " perplexity", totals.perplexity(), text.get("perplexity"));
             }
             // Several texts per batch: padding must change nothing.
             LanguageModelScorer.Totals all = new LanguageModelScorer(model, 4, maxLength).score(texts);
             JsonNode expected = section.get("expected");
             soft.assertThat(all.tokens()).as("tokens").isEqualTo(expected.get("tokens").asLong());
-            close(soft, "NLL", all.negativeLogLikelihood(), expected.get("negative_log_likelihood"));
-            close(soft, "mean NLL", all.meanNegativeLogLikelihood(), expected.get("mean_negative_log_likelihood"));
-            close(soft, "perplexity", all.perplexity(), expected.get("perplexity"));
+            model(soft, "NLL", all.negativeLogLikelihood(), expected.get("negative_log_likelihood"));
+            model(soft, "mean NLL", all.meanNegativeLogLikelihood(), expected.get("mean_negative_log_likelihood"));
+            model(soft, "perplexity", all.perplexity(), expected.get("perplexity"));
         }
         soft.assertAll();
     }
@@ -244,6 +245,15 @@ class ReferenceMetricsTest {
 
     private static void close(SoftAssertions soft, String what, double actual, JsonNode expected) {
         close(soft, what, actual, expected.asDouble());
+    }
+
+    /**
+     * A value computed from a model's float32 outputs: to a relative {@link #MODEL_TOLERANCE}, since another CPU's
+     * kernels (with AVX2 or without) round the float32 sums differently in their last bits.
+     */
+    private static void model(SoftAssertions soft, String what, double actual, JsonNode expected) {
+        double value = expected.asDouble();
+        soft.assertThat(actual).as(what).isCloseTo(value, within(MODEL_TOLERANCE * Math.max(1, Math.abs(value))));
     }
 
     private static void close(SoftAssertions soft, String what, double actual, double expected) {
