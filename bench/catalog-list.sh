@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Catalog list/filter/search benchmark: loads 100,000 model cards, then measures latency (p50/p99)
 # and throughput of the hot list queries with wrk at 200 concurrent connections (each scenario
-# repeats one page; "varied" asks for a different page each time), and prints the EXPLAIN ANALYZE of
-# each hot query. Results and setup go in docs/performance.md.
+# repeats one page; "varied" asks for a different page each time), checks the facet counts against
+# counting the table, and prints the EXPLAIN ANALYZE of each hot query. Results and setup go in
+# docs/performance.md.
 #
-#   bench/catalog-list.sh            # builds, starts the system on a scratch embedded database
+#   bench/catalog-list.sh                                    # builds, starts the system on a scratch embedded database
+#   MODELCAT_CATALOG_LIST_CACHE_TTL=0s bench/catalog-list.sh # the database path: no page is answered from memory
+#   BENCH_CARDS=1000000 bench/catalog-list.sh                # a million cards
+#   BENCH_UI=true ...                                        # also times the web UI's first page (bench/ui-first-page.mjs)
 #
 # Needs: wrk and psql (apt-get install wrk postgresql-client). Sends traffic to localhost only.
 set -euo pipefail
@@ -15,6 +19,7 @@ CONNECTIONS="${BENCH_CONNECTIONS:-200}"
 THREADS="${BENCH_THREADS:-2}"
 PORT="${BENCH_PORT:-18080}"
 DB_PORT="${BENCH_DB_PORT:-54339}"
+CARDS="${BENCH_CARDS:-100000}"
 HOME_DIR="$(mktemp -d /tmp/modelcat-bench.XXXXXX)"
 OUT="${BENCH_OUT:-bench/results}"
 mkdir -p "$OUT"
@@ -35,8 +40,8 @@ done
 grep -q "ModelCat is ready" "$OUT/system.log" || { cat "$OUT/system.log"; exit 1; }
 
 PSQL=(psql -q -h localhost -p "$DB_PORT" -U postgres -d modelcat -v ON_ERROR_STOP=1)
-echo "Loading 100,000 model cards..."
-time "${PSQL[@]}" -f bench/load-catalog.sql
+echo "Loading $CARDS model cards (list page cache: ${MODELCAT_CATALOG_LIST_CACHE_TTL:-2s, the default})..."
+time "${PSQL[@]}" -v n="$CARDS" -f bench/load-catalog.sql
 "${PSQL[@]}" -At -c "SELECT count(*) FROM model"
 
 # Every request carries a personal API token, as scripts do (checked tokens are cached, see docs/security.md).
@@ -48,10 +53,13 @@ declare -A SCENARIOS=(
   [search]="$BASE?q=roberta%20reviews&facets=false"
   [sorted-updated]="$BASE?sort=-updatedAt&facets=false"
   [filtered-facets]="$BASE?task=text-classification&license=mit"
+  [filtered-created]="$BASE?task=text-generation&license=apache-2.0&sort=-createdAt&facets=false"
+  [filtered-updated]="$BASE?task=text-generation&sort=updatedAt&facets=false"
+  [license-name-desc]="$BASE?license=apache-2.0&sort=-name&facets=false"
 )
 # Let the JIT compile the request path before anything is measured.
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${BENCH_WARMUP:-30s}" -H "$AUTH" "${SCENARIOS[filtered]}" > /dev/null
-for name in filtered filtered-multi search sorted-updated filtered-facets; do
+for name in filtered filtered-multi search sorted-updated filtered-facets filtered-created filtered-updated license-name-desc; do
   url="${SCENARIOS[$name]}"
   curl -sf -H "$AUTH" "$url" > /dev/null
   wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -H "$AUTH" "$url" > /dev/null   # warm-up
@@ -72,6 +80,32 @@ for c in 16 64; do
   wrk -t"$THREADS" -c"$c" -d"$DURATION" --latency -H "$AUTH" "${SCENARIOS[filtered]}" | tee "$OUT/wrk-filtered-c$c.txt"
 done
 
+# The counts the API answers (from the maintained facet counts) against counting the cards themselves.
+echo "== facet counts against the table"
+curl -sf -H "$AUTH" "$BASE?task=text-classification&license=mit&limit=1" > "$OUT/facets.json"
+python3 - "$OUT/facets.json" "$("${PSQL[@]}" -At -F' ' -c "
+  SELECT 'total', count(*) FROM model WHERE task = 'text-classification' AND license = 'mit'
+  UNION ALL SELECT 'license:' || license, count(*) FROM model WHERE task = 'text-classification' GROUP BY license
+  UNION ALL SELECT 'task:' || task, count(*) FROM model WHERE license = 'mit' GROUP BY task
+  UNION ALL SELECT 'finetuningTask:' || f, count(*) FROM model, unnest(finetuning_tasks) f
+            WHERE task = 'text-classification' AND license = 'mit' GROUP BY f")" <<'PY'
+import json, sys
+page = json.load(open(sys.argv[1]))
+want = dict(line.split(' ') for line in sys.argv[2].splitlines())
+got = {'total': page['total']}
+for dimension, counts in page['facets'].items():
+    got.update({f'{dimension}:{value}': n for value, n in counts.items()})
+got = {k: str(v) for k, v in got.items()}
+print('facets match the table' if got == want else f'FACETS DIFFER: api {got} table {want}')
+sys.exit(0 if got == want else 1)
+PY
+
+if [ "${BENCH_UI:-false}" = true ]; then
+  echo "== web UI first page"
+  [ -d ui-tests/node_modules ] || npm ci --prefix ui-tests --silent
+  MODELCAT_UI_PASSWORD="$BENCH_ADMIN_PASSWORD" node bench/ui-first-page.mjs "http://localhost:$PORT" | tee "$OUT/ui-first-page.txt"
+fi
+
 echo "== EXPLAIN ANALYZE of the hot queries"
 "${PSQL[@]}" > "$OUT/explain.txt" <<'SQL'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
@@ -88,6 +122,9 @@ ORDER BY ts_rank(m.search_vector, q.query) DESC, m.id DESC LIMIT 21;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 SELECT m.id FROM model m ORDER BY m.updated_at DESC, m.id DESC LIMIT 21;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-SELECT m.license, count(*) FROM model m WHERE m.task = 'text-classification' GROUP BY 1;
+SELECT m.id FROM model m WHERE m.task = 'text-generation' AND m.license = 'apache-2.0'
+ORDER BY m.created_at DESC, m.id DESC LIMIT 21;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT m.license, sum(m.n) FROM model_facet_count m WHERE m.task = 'text-classification' GROUP BY 1 HAVING sum(m.n) > 0;
 SQL
 cat "$OUT/explain.txt"

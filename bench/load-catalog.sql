@@ -1,6 +1,9 @@
--- Loads :n synthetic model cards (default 100000) for the catalog benchmark. Tasks, licences,
--- fine-tuning tasks and tags are spread unevenly, as in a real catalog; names are unique.
+-- Loads :n synthetic model cards (default 100000; psql -v n=1000000 for a million) for the catalog benchmark.
+-- Tasks, licences, fine-tuning tasks and tags are spread unevenly, as in a real catalog; names are unique.
+\if :{?n}
+\else
 \set n 100000
+\endif
 -- Each attribute is drawn independently (hashed from the row number), with a skew like a real
 -- catalog's: many text-generation and text-classification models, many apache-2.0 and mit ones.
 INSERT INTO model (id, name, publisher, description, task, finetuning_tasks, license, tags, library,

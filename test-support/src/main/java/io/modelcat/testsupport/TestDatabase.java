@@ -38,7 +38,7 @@ public final class TestDatabase {
     private static final List<String> APP_TABLES = List.of(
             "batch_mini_batch", "batch_job", "batch_deployment", "batch_endpoint", "deployment_traffic", "deployment_instance", "deployment",
             "endpoint", "prediction_sample", "metric", "job_dataset", "job_log", "job", "worker", "dataset", "model_version", "model",
-            "bulk_test_row", "bulk_test", "prompt_flow", "llm_call_slot", "llm_rate_bucket", "llm_usage", "llm_connection", "audit_event", "login_failure", "web_session", "secret", "runner_token");
+            "bulk_test_row", "bulk_test", "prompt_flow", "llm_call_slot", "llm_rate_bucket", "llm_usage", "llm_connection", "audit_event", "login_failure", "web_session", "secret", "runner_token", "model_facet_count");
 
     private static volatile TestDatabase shared;
 

@@ -201,7 +201,12 @@ public final class Models {
         return new Page<>(items, next);
     }
 
-    /** Counts per task, fine-tuning task and licence for the query's filters (each leaving out its own). */
+    /**
+     * Counts per task, fine-tuning task and licence for the query's filters (each leaving out its own). Filters on
+     * task, licence and fine-tuning tasks alone are counted on {@code model_facet_count} (a row per combination of
+     * the three, kept by triggers: a few hundred rows however large the catalog); a search text or tags count the
+     * matching cards themselves, through their indexes.
+     */
     public static ModelFacets facets(Connection c, ModelQuery query) throws SQLException {
         return new ModelFacets(facet(c, query, "task", "m.task"),
                 facet(c, query, "finetuningTask", "unnest(m.finetuning_tasks)"),
@@ -211,8 +216,11 @@ public final class Models {
     private static Map<String, Long> facet(Connection c, ModelQuery query, String dimension, String valueExpression)
             throws SQLException {
         SqlFilter filter = SqlFilter.of(query, dimension);
-        String sql = filter.with() + "SELECT " + valueExpression + " AS value, count(*) AS n FROM model m "
-                + filter.from() + " WHERE " + filter.where() + " GROUP BY 1 ORDER BY 2 DESC, 1";
+        boolean fromCounts = query.textQuery() == null && query.tags().isEmpty();
+        String sql = filter.with() + "SELECT " + valueExpression + " AS value, "
+                + (fromCounts ? "sum(m.n) AS n FROM model_facet_count m " : "count(*) AS n FROM model m ")
+                + filter.from() + " WHERE " + filter.where() + " GROUP BY 1"
+                + (fromCounts ? " HAVING sum(m.n) > 0" : "") + " ORDER BY 2 DESC, 1";
         Map<String, Long> counts = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             SqlValues.bind(c, ps, filter.params());

@@ -11,6 +11,10 @@ import io.modelcat.store.job.Jobs;
 import io.modelcat.store.job.NewJob;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -122,6 +126,120 @@ class ModelsTest extends StoreTestBase {
         ModelFacets facets = Models.facets(c, new ModelQuery(List.of(), List.of(), List.of(), List.of(), null,
                 ModelSort.NAME, 2, null));
         assertThat(facets.task()).containsEntry("text-classification", 5L);
+    }
+
+    @Test
+    void facetCountsFollowEveryWriteAndAgreeWithCountingTheCards() throws SQLException {
+        Random random = new Random(20);
+        List<String> tasks = List.of("text-classification", "fill-mask", "text-generation");
+        List<String> licenses = List.of("mit", "apache-2.0", "cc-by-4.0");
+        List<List<String>> finetuning = List.of(List.of(), List.of("text-classification"),
+                List.of("text-classification", "token-classification"), List.of("token-classification"));
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            UUID id = UUID.randomUUID();
+            Models.insert(c, id, fields("card-" + i, tasks.get(random.nextInt(3)), licenses.get(random.nextInt(3)),
+                    finetuning.get(random.nextInt(4)), List.of(random.nextBoolean() ? "english" : "german")));
+            ids.add(id);
+        }
+        // Many cards in one statement, as the benchmark's loader and a catalog import write them.
+        try (var st = c.createStatement()) {
+            st.executeUpdate("""
+                    INSERT INTO model (id, name, task, license, finetuning_tasks, tags)
+                    SELECT gen_random_uuid(), 'bulk-' || i, (ARRAY['fill-mask', 'text-generation'])[1 + i % 2],
+                           (ARRAY['mit', 'gpl-3.0', 'apache-2.0'])[1 + i % 3],
+                           (ARRAY['{}', '{text-classification}'])[1 + i % 2]::text[], '{german}'
+                    FROM generate_series(1, 40) AS i""");
+        }
+        for (int i = 0; i < 15; i++) {
+            ModelRow card = Models.find(c, ids.get(i)).orElseThrow();
+            Models.update(c, card.id(), card.lockVersion(), fields(card.name(), tasks.get(random.nextInt(3)),
+                    licenses.get(random.nextInt(3)), finetuning.get(random.nextInt(4)), card.tags())).orElseThrow();
+        }
+        for (int i = 15; i < 25; i++) {
+            assertThat(Models.deleteUnlessInUse(c, ids.get(i))).isEqualTo(Models.Deletion.DELETED);
+        }
+        ModelVersions.add(c, ids.get(30), version("a", "file:///m", null));   // changes the card, not its groups
+        try (var st = c.createStatement()) {
+            st.executeUpdate("DELETE FROM model WHERE license = 'gpl-3.0'");   // a whole group goes
+        }
+
+        List<ModelQuery> queries = List.of(
+                query(List.of(), List.of(), List.of(), List.of()),
+                query(List.of("fill-mask"), List.of(), List.of(), List.of()),
+                query(List.of("fill-mask", "text-generation"), List.of(), List.of("mit", "cc-by-4.0"), List.of()),
+                query(List.of(), List.of("token-classification"), List.of(), List.of()),
+                query(List.of("text-classification"), List.of("text-classification", "token-classification"),
+                        List.of("mit"), List.of()),
+                query(List.of(), List.of(), List.of("apache-2.0"), List.of("english")),
+                query(List.of("text-generation"), List.of(), List.of(), List.of("german")));
+        List<Card> cards = cards();
+        assertThat(cards).hasSize(60 - 10 + 40 - 14);
+        for (ModelQuery q : queries) {
+            ModelFacets facets = Models.facets(c, q);
+            assertThat(facets.task()).as("tasks of %s", q).containsExactlyEntriesOf(count(cards, q, "task"));
+            assertThat(facets.license()).as("licences of %s", q).containsExactlyEntriesOf(count(cards, q, "license"));
+            assertThat(facets.finetuningTask()).as("fine-tuning tasks of %s", q)
+                    .containsExactlyEntriesOf(count(cards, q, "finetuningTask"));
+        }
+        assertThat(Models.facets(c, queries.get(0)).license()).doesNotContainKey("gpl-3.0");
+
+        try (var st = c.createStatement()) {
+            st.executeUpdate("TRUNCATE model CASCADE");
+        }
+        assertThat(Models.facets(c, queries.get(0)).task()).isEmpty();
+    }
+
+    private record Card(String task, String license, List<String> finetuningTasks, List<String> tags) {
+    }
+
+    private List<Card> cards() throws SQLException {
+        List<Card> cards = new ArrayList<>();
+        try (var st = c.createStatement();
+             var rs = st.executeQuery("SELECT task, license, finetuning_tasks, tags FROM model")) {
+            while (rs.next()) {
+                cards.add(new Card(rs.getString(1), rs.getString(2), List.of((String[]) rs.getArray(3).getArray()),
+                        List.of((String[]) rs.getArray(4).getArray())));
+            }
+        }
+        return cards;
+    }
+
+    /** The facet counted by hand: the cards matching every filter but the dimension's own, most first, then by name. */
+    private static Map<String, Long> count(List<Card> cards, ModelQuery q, String dimension) {
+        Map<String, Long> counts = new HashMap<>();
+        for (Card card : cards) {
+            boolean matches = (dimension.equals("task") || q.tasks().isEmpty() || q.tasks().contains(card.task()))
+                    && (dimension.equals("license") || q.licenses().isEmpty() || q.licenses().contains(card.license()))
+                    && (dimension.equals("finetuningTask") || q.finetuningTasks().isEmpty()
+                        || card.finetuningTasks().stream().anyMatch(q.finetuningTasks()::contains))
+                    && (q.tags().isEmpty() || card.tags().stream().anyMatch(q.tags()::contains));
+            if (!matches) {
+                continue;
+            }
+            List<String> values = switch (dimension) {
+                case "task" -> List.of(card.task());
+                case "license" -> List.of(card.license());
+                default -> card.finetuningTasks();
+            };
+            values.forEach(v -> counts.merge(v, 1L, Long::sum));
+        }
+        Map<String, Long> ordered = new LinkedHashMap<>();
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> ordered.put(e.getKey(), e.getValue()));
+        return ordered;
+    }
+
+    private static ModelQuery query(List<String> tasks, List<String> finetuningTasks, List<String> licenses,
+                                    List<String> tags) {
+        return new ModelQuery(tasks, finetuningTasks, licenses, tags, null, ModelSort.NAME, 20, null);
+    }
+
+    private static ModelFields fields(String name, String task, String license, List<String> finetuningTasks,
+                                      List<String> tags) {
+        return new ModelFields(name, "acme", "", task, finetuningTasks, license, tags, null, null, "[]", "manual",
+                null, null);
     }
 
     private static ModelFields fields(String name) {
