@@ -13,8 +13,9 @@
 #  2. makes database mlflow on the same PostgreSQL server, starts `mlflow server` on it (bench/mlflow/venv.sh
 #     installs the pinned MLflow), lets MLflow create its schema, then copies the same cards into MLflow's tables
 #     in bulk SQL (registering 100,000 models one REST call at a time would take far longer): each card is a
-#     registered model (same name, description, creation and update times in ms), with MLflow tags task,
-#     license, finetuning-task.<task> = true for each fine-tuning task, and tag.<tag> = true for each tag;
+#     registered model (same name, description up to MLflow's 5,000 characters, creation and update times in ms),
+#     with MLflow tags task, license, finetuning-task.<task> = true for each fine-tuning task, and
+#     tag.<tag> = true for each tag;
 #  3. checks through both REST APIs that they return the same thing (counts of a filter, first and second
 #     page names);
 #  4. per scenario, runs wrk (BENCH_THREADS=2 threads, BENCH_CONNECTIONS=200 connections, a BENCH_WARMUP warm-up,
@@ -64,7 +65,7 @@ MLFLOW_WORKERS="${BENCH_MLFLOW_WORKERS:-$((2 * $(nproc)))}"
 OUT="${BENCH_OUT:-bench/results/vs-mlflow}"
 HOME_DIR="$(mktemp -d /tmp/modelcat-vs-mlflow.XXXXXX)"
 mkdir -p "$OUT"
-rm -f "$OUT"/wrk-*.txt "$OUT/results.tsv"
+rm -f "$OUT"/wrk-*.txt "$OUT/results.tsv" "$OUT/alone.tsv"
 
 for tool in wrk psql curl; do
   command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install wrk postgresql-client curl)" >&2; exit 2; }
@@ -75,13 +76,14 @@ MLFLOW_PID=""
 stop_mlflow() {
   [ -n "$MLFLOW_PID" ] || return 0
   # mlflow server runs in its own process group (setsid): the CLI, uvicorn and its workers stop together.
+  # uvicorn finishes the requests it has taken before it exits; those of a load just ended may take long.
   kill -TERM -- "-$MLFLOW_PID" 2>/dev/null || true
-  wait "$MLFLOW_PID" 2>/dev/null || true
   for _ in $(seq 1 30); do
     pgrep -g "$MLFLOW_PID" >/dev/null || break
     sleep 1
   done
   kill -KILL -- "-$MLFLOW_PID" 2>/dev/null || true
+  wait "$MLFLOW_PID" 2>/dev/null || true
   MLFLOW_PID=""
 }
 stop_modelcat() {
@@ -114,24 +116,57 @@ start_modelcat() {
   exit 1
 }
 
+# Percent of CPU time idle over the next second, all cores together.
+cpu_idle_percent() {
+  local a b i total=0
+  read -r -a a < <(grep '^cpu ' /proc/stat)
+  sleep 1
+  read -r -a b < <(grep '^cpu ' /proc/stat)
+  for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+  echo $((total > 0 ? 100 * (b[4] - a[4] + b[5] - a[5]) / total : 100))
+}
+# Waits until the machine is idle again: when wrk stops, the server it loaded still works through the requests it
+# had taken (MLflow's backlog at 200 connections lasts tens of seconds), and that must not land in the next
+# measurement of the other server.
+wait_idle() {
+  local waited=0 idle
+  while idle="$(cpu_idle_percent)" && [ "$idle" -lt "${BENCH_IDLE_PERCENT:-80}" ]; do
+    waited=$((waited + 1))
+    if [ "$waited" -ge "${BENCH_IDLE_TIMEOUT:-180}" ]; then
+      echo "NOTE: the machine is still busy ($idle% idle) after ${waited}s; measuring anyway" >&2
+      return 0
+    fi
+  done
+  [ "$waited" -eq 0 ] || echo "(waited ${waited}s for the machine to go idle)"
+}
+# The median time of 5 requests one at a time, in ms: how fast one request is without any queueing.
+alone() {
+  local side="$1" scenario="$2" url="$3"
+  shift 3
+  for _ in 1 2 3 4 5; do
+    curl -sf -o /dev/null -w '%{time_total}\n' "$@" "$url"
+  done | sort -n | sed -n 3p | awk -v side="$side" -v scenario="$scenario" '{ printf "%s\t%s\t%.2f\n", side, scenario, $1 * 1000 }' \
+    >> "$OUT/alone.tsv"
+}
 urlencode() { "$PY" -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
 json_field() { "$PY" -c 'import json, sys; print(json.load(sys.stdin).get(sys.argv[1]) or "")' "$1"; }
 
 echo "== ModelCat, page cache on (default)"
 start_modelcat "$OUT/system.log"
 PSQL=(psql -q -h localhost -p "$DB_PORT" -U postgres -v ON_ERROR_STOP=1)
+SEEDED="$("${PSQL[@]}" -d modelcat -At -c "SELECT count(*) FROM model")"
 echo "Loading $CARDS model cards..."
 time "${PSQL[@]}" -d modelcat -v n="$CARDS" -f bench/load-catalog.sql
 LOADED="$("${PSQL[@]}" -d modelcat -At -c "SELECT count(*) FROM model")"
-echo "model cards: $LOADED"
-[ "$LOADED" = "$CARDS" ] || echo "NOTE: asked for $CARDS cards, bench/load-catalog.sql loaded $LOADED" >&2
+echo "model cards: $LOADED ($SEEDED from the first start's seed data)"
+[ "$((LOADED - SEEDED))" = "$CARDS" ] || echo "NOTE: asked for $CARDS cards, bench/load-catalog.sql loaded $((LOADED - SEEDED))" >&2
 
 echo "== MLflow $MLFLOW_VERSION, $MLFLOW_WORKERS workers, on database mlflow of the same PostgreSQL"
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE mlflow"
 mkdir -p "$HOME_DIR/mlflow"
 # Started from its own directory (nothing lands in the repository) and in its own process group (stop_mlflow).
 (cd "$HOME_DIR/mlflow" && exec env MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false setsid "$PY" -m mlflow server \
-  --backend-store-uri "postgresql://postgres@127.0.0.1:$DB_PORT/mlflow" \
+  --backend-store-uri "postgresql+psycopg2://postgres@127.0.0.1:$DB_PORT/mlflow" \
   --artifacts-destination "$HOME_DIR/mlflow/artifacts" \
   --host 127.0.0.1 --port "$MLFLOW_PORT" --workers "$MLFLOW_WORKERS" --uvicorn-opts "--no-access-log") \
   > "$OUT/mlflow.log" 2>&1 &
@@ -160,7 +195,7 @@ echo "Copying the cards into MLflow's registry..."
 time {
   "${PSQL[@]}" -d modelcat -c "COPY (
       SELECT 'default', name, (extract(epoch FROM created_at) * 1000)::bigint,
-             (extract(epoch FROM updated_at) * 1000)::bigint, description
+             (extract(epoch FROM updated_at) * 1000)::bigint, left(description, 5000)
       FROM model) TO STDOUT" \
     | "${MLPSQL[@]}" -c "COPY registered_models (workspace, name, creation_time, last_updated_time, description) FROM STDIN"
   "${PSQL[@]}" -d modelcat -c "COPY (
@@ -251,6 +286,7 @@ measure() {
     args=("$target")
   fi
   shift
+  wait_idle
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" --timeout "$TIMEOUT" "$@" "${args[@]}" > /dev/null
   echo "== $side $scenario: ${args[*]}"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout "$TIMEOUT" --latency "$@" "${args[@]}" | tee "$file"
@@ -265,9 +301,11 @@ measure() {
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
     $1 == "Requests/sec:" { rps = $2 }
+    $2 == "requests" && $3 == "in" { requests = $1 }
     /Socket errors:/ { gsub(",", ""); errors += $4 + $6 + $8 + $10 }
     /Non-2xx or 3xx responses:/ { errors += $5 }
-    END { printf "%s\t%s\t%s\t%s\t%s\t%d\n", side, scenario, rps, p50, p99, errors }' "$file" >> "$OUT/results.tsv"
+    END { printf "%s\t%s\t%s\t%s\t%s\t%d\t%d\n", side, scenario, rps, p50, p99, errors, requests }' "$file" \
+    >> "$OUT/results.tsv"
 }
 
 # ModelCat's list URLs (the second page's cursor is asked for again after each start).
@@ -302,6 +340,10 @@ for scenario in filtered search sorted-updated second-page; do
 done
 modelcat_urls
 
+for scenario in filtered search sorted-updated second-page; do
+  alone mlflow "$scenario" "${ML_URL[$scenario]}"
+  alone modelcat-cache-on "$scenario" "${MC_URL[$scenario]}" -H "$AUTH"
+done
 # Let the JVM compile the request path before anything is measured.
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "$AUTH" "${MC_URL[filtered]}" > /dev/null
 for scenario in "${SCENARIOS[@]}"; do
@@ -310,6 +352,7 @@ for scenario in "${SCENARIOS[@]}"; do
 done
 
 echo "== ModelCat again on the same database, page cache off (MODELCAT_CATALOG_LIST_CACHE_TTL=0s)"
+wait_idle
 stop_mlflow
 stop_modelcat
 start_modelcat "$OUT/system-cache-off.log" MODELCAT_CATALOG_LIST_CACHE_TTL=0s
@@ -317,6 +360,9 @@ start_modelcat "$OUT/system-cache-off.log" MODELCAT_CATALOG_LIST_CACHE_TTL=0s
   || { echo "ModelCat restarted without its cards" >&2; exit 1; }
 AUTH="Authorization: Bearer $(api_token "http://localhost:$PORT")"
 modelcat_urls
+for scenario in filtered search sorted-updated second-page; do
+  alone modelcat-cache-off "$scenario" "${MC_URL[$scenario]}" -H "$AUTH"
+done
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "$AUTH" "${MC_URL[filtered]}" > /dev/null
 for scenario in "${SCENARIOS[@]}"; do
   measure modelcat-cache-off "$scenario" "${MC_URL[$scenario]}" "http://127.0.0.1:$PORT" -H "$AUTH"
@@ -328,24 +374,33 @@ stop_modelcat
     "$LOADED cards, wrk $THREADS threads / $CONNECTIONS connections, $WARMUP warm-up + $DURATION measured per cell," \
     "timeout $TIMEOUT; MLflow $MLFLOW_VERSION ($MLFLOW_WORKERS uvicorn workers); $(nproc) cores."
   echo
-  "$PY" - "$OUT/results.tsv" <<'PY'
+  "$PY" - "$OUT/results.tsv" "$OUT/alone.tsv" <<'PY'
 import sys
-rows = {}
+rows, alone = {}, {}
 for line in open(sys.argv[1]):
-    side, scenario, rps, p50, p99, errors = line.rstrip("\n").split("\t")
-    rows[side, scenario] = (float(rps), float(p50), float(p99), int(errors))
+    side, scenario, rps, p50, p99, errors, requests = line.rstrip("\n").split("\t")
+    rows[side, scenario] = (float(rps), float(p50), float(p99), int(errors), int(requests))
+for line in open(sys.argv[2]):
+    side, scenario, ms_ = line.rstrip("\n").split("\t")
+    alone[side, scenario] = float(ms_)
 
 def ms(v):
     return f"{v:.2f} ms" if v < 1 else f"{v:.1f} ms" if v < 100 else f"{v:,.0f} ms"
 
 def cells(side, scenario):
-    rps, p50, p99, errors = rows[side, scenario]
+    rps, p50, p99, errors, requests = rows[side, scenario]
+    if not requests:
+        return ["0 (no answer within the run)", "—", "—"]
     return [f"{rps:,.0f}" + (f" ({errors:,} errors)" if errors else ""), ms(p50), ms(p99)]
 
 def ratio(side, scenario):
     ours, theirs = rows[side, scenario], rows["mlflow", scenario]
+    if not theirs[4]:
+        return "— (MLflow answered none)"
+    if not ours[4]:
+        return "— (ModelCat answered none)"
     verdict = "" if ours[0] >= 10 * theirs[0] and ours[2] < theirs[2] else " (below target)"
-    return f"{ours[0] / theirs[0]:,.1f}×{verdict}" if theirs[0] else "—"
+    return f"{ours[0] / theirs[0]:,.1f}×{verdict}"
 
 print("| scenario | ModelCat cache on req/s | p50 | p99 | ModelCat cache off req/s | p50 | p99 "
       "| MLflow req/s | p50 | p99 | ratio, cache on | ratio, cache off |")
@@ -360,5 +415,13 @@ for scenario in ["filtered", "filtered-multi", "search", "sorted-updated", "seco
                                                            ratio("modelcat-cache-off", scenario)]) + " |")
 print()
 print("ratio: ModelCat's req/s over MLflow's; \"below target\" where it is under 10× or ModelCat's p99 is not lower.")
+print()
+print("One request at a time (no concurrency), the median of 5:")
+print()
+print("| scenario | ModelCat cache on | ModelCat cache off | MLflow |")
+print("|---|---|---|---|")
+for scenario in ["filtered", "search", "sorted-updated", "second-page"]:
+    print("| " + " | ".join([scenario] + [ms(alone[side, scenario]) for side in
+                                        ("modelcat-cache-on", "modelcat-cache-off", "mlflow")]) + " |")
 PY
 } | tee "$OUT/table.md"
