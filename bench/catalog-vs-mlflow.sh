@@ -3,7 +3,7 @@
 # one PostgreSQL server: the embedded PostgreSQL 16 that ./modelcat starts holds both ModelCat's database
 # (modelcat) and MLflow's (mlflow).
 #
-#   BENCH_DURATION=60s BENCH_WARMUP=20s bench/catalog-vs-mlflow.sh   # the full measurement (about 40 minutes)
+#   bench/catalog-vs-mlflow.sh        # the full measurement: 100,000 cards, 20 s warm-up + 60 s per cell (about 40 min)
 #   BENCH_CARDS=2000 BENCH_DURATION=3s BENCH_WARMUP=2s BENCH_SKIP_BUILD=true bench/catalog-vs-mlflow.sh   # smoke run
 #
 # What it does:
@@ -40,7 +40,7 @@
 # tens of seconds to a few minutes). Both sides run with wrk's --timeout BENCH_TIMEOUT (120 s), so that slow
 # answers count in the percentiles instead of being dropped as timeouts. MLflow answers a few to a few dozen
 # requests a second over 100,000 models, so at 200 connections its requests wait tens of seconds: measure for
-# BENCH_DURATION=60s or more, else it answers few or none within the run and its percentiles are those of the
+# BENCH_DURATION=60s (the default) or more, else it answers few or none within the run and its percentiles are those of the
 # first answers only (lower bounds). ModelCat's requests carry
 # an API token that it checks (MLflow runs without authentication, its default). MLflow's server logs no line
 # per request (--no-access-log; ModelCat logs none either) and runs without its background job executor
@@ -52,8 +52,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-DURATION="${BENCH_DURATION:-30s}"
-WARMUP="${BENCH_WARMUP:-10s}"
+DURATION="${BENCH_DURATION:-60s}"
+WARMUP="${BENCH_WARMUP:-20s}"
 TIMEOUT="${BENCH_TIMEOUT:-120s}"
 CARDS="${BENCH_CARDS:-100000}"
 CONNECTIONS="${BENCH_CONNECTIONS:-200}"
@@ -67,7 +67,6 @@ MLFLOW_PORT="${BENCH_MLFLOW_PORT:-15000}"
 # cores. ModelCat, by comparison, is one JVM whose list queries share a 16-connection pool.
 MLFLOW_WORKERS="${BENCH_MLFLOW_WORKERS:-$((2 * $(nproc)))}"
 OUT="${BENCH_OUT:-bench/results/vs-mlflow}"
-HOME_DIR="$(mktemp -d /tmp/modelcat-vs-mlflow.XXXXXX)"
 mkdir -p "$OUT"
 rm -f "$OUT"/wrk-*.txt "$OUT/results.tsv" "$OUT/alone.tsv"
 
@@ -96,6 +95,7 @@ stop_modelcat() {
   wait "$LAUNCHER" 2>/dev/null || true
   LAUNCHER=""
 }
+HOME_DIR="$(mktemp -d /tmp/modelcat-vs-mlflow.XXXXXX)"
 trap 'stop_mlflow; stop_modelcat; rm -rf "$HOME_DIR"' EXIT
 
 PY="$(bench/mlflow/venv.sh | tail -n 1)"
