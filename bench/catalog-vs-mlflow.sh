@@ -279,7 +279,7 @@ sys.exit(1 if failed else 0)
 PY
 
 # One wrk measurement: warm-up, then measured with latency percentiles into $OUT/wrk-<side>-<scenario>.txt,
-# then one line of results.tsv (side, scenario, req/s, p50 ms, p99 ms, errors).
+# then one line of results.tsv (side, scenario, req/s, p50 ms, p99 ms, errors, requests answered).
 measure() {
   local side="$1" scenario="$2" target="$3"
   shift 3
