@@ -159,7 +159,12 @@ public final class Models {
         ChangeNotices.cardsChanged(c);
     }
 
-    /** One page of cards in the query's order; its cursor continues the same query. */
+    /**
+     * One page of cards in the query's order; its cursor continues the same query. The page's cards are chosen first
+     * and only they are joined to their versions. A search's matches come through the search index and are then
+     * ordered (a top-N sort): walking an order's index and testing each card instead would read most of the catalog
+     * whenever the matches cluster in that order, as a search for a word of the names does in name order.
+     */
     public static Page<ModelRow> list(Connection c, ModelQuery query) throws SQLException {
         List<ModelRow> items = new ArrayList<>();
         String lastKey = null;
@@ -167,24 +172,30 @@ public final class Models {
         SqlFilter page = SqlFilter.of(query, null);
         ModelSort sort = query.sort();
         String key = sort == ModelSort.RELEVANCE ? sort.keyExpression().formatted("q.query") : sort.keyExpression();
-        StringBuilder sql = new StringBuilder(page.with())
-                .append("SELECT ").append(CARD_COLUMNS).append(", (").append(key).append(")::text AS sort_key")
-                .append(" FROM model m ").append(page.from()).append(' ').append(LATEST_VERSION_JOIN)
-                .append(" WHERE ").append(page.where());
-        List<Object> params = new ArrayList<>(page.params());
         String direction = sort.descending() ? "DESC" : "ASC";
+        StringBuilder chosen = new StringBuilder("SELECT m.*, ").append(key).append(" AS sort_value FROM ");
+        if (query.textQuery() != null) {
+            // OFFSET 0 keeps the planner from merging the matches into the ordered walk.
+            chosen.append("(SELECT m.* FROM model m ").append(page.from()).append(" WHERE ").append(page.where())
+                    .append(" OFFSET 0) m ").append(page.from()).append(" WHERE true");
+        } else {
+            chosen.append("model m WHERE ").append(page.where());
+        }
+        List<Object> params = new ArrayList<>(page.params());
         if (query.after() != null) {
             if (!sort.continues(query.after())) {
                 throw new IllegalArgumentException("not a cursor of the " + sort.wireName() + " order: " + query.after());
             }
-            sql.append(" AND (").append(key).append(", m.id) ").append(sort.descending() ? "<" : ">")
+            chosen.append(" AND (").append(key).append(", m.id) ").append(sort.descending() ? "<" : ">")
                     .append(" (CAST(? AS ").append(sort.keyType()).append("), ?)");
             params.add(query.after().key());
             params.add(query.after().uuid().orElseThrow());
         }
-        sql.append(" ORDER BY ").append(key).append(' ').append(direction).append(", m.id ").append(direction)
+        chosen.append(" ORDER BY ").append(key).append(' ').append(direction).append(", m.id ").append(direction)
                 .append(" LIMIT ").append(query.limit() + 1);
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        String sql = page.with() + "SELECT " + CARD_COLUMNS + ", m.sort_value::text AS sort_key FROM (" + chosen
+                + ") m " + LATEST_VERSION_JOIN + " ORDER BY m.sort_value " + direction + ", m.id " + direction;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             SqlValues.bind(c, ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
