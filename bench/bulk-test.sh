@@ -18,7 +18,7 @@
 #   bench/bulk-test.sh [rows] [concurrency]             # default 10000 rows, 8 at once
 #   bench/bulk-test.sh resume [rows] [concurrency]      # default 10000 rows, 32 at once, kill at 40 %
 #
-# Needs: jq, curl, bc; and python3.11 for prompt flow (bench/promptflow/venv.sh installs it; not in `resume`).
+# Needs: jq, curl, bc; and python3.11 for prompt flow (bench/venv.sh bench/promptflow installs it; not in `resume`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -36,7 +36,7 @@ WORK="$(mktemp -d /tmp/modelcat-bulk-bench.XXXXXX)"
 OUT="${BENCH_OUT:-bench/results}"
 mkdir -p "$OUT"
 command -v jq >/dev/null || { echo "jq is missing: apt-get install jq" >&2; exit 2; }
-[ "$MODE" = resume ] || PYTHON="$(bash bench/promptflow/venv.sh | tail -1)"
+[ "$MODE" = resume ] || PYTHON="$(bash bench/venv.sh bench/promptflow python3.11 | tail -1)"
 
 [ "${BENCH_SKIP_BUILD:-false}" = true ] || ./mvnw -q -pl launcher,catalog-service,job-runner,test-support -am -DskipTests package
 LAUNCHER=""

@@ -9,7 +9,7 @@
 # What it does:
 #  1. builds (unless BENCH_SKIP_BUILD=true), starts ModelCat on a scratch MODELCAT_HOME with its page cache on
 #     (the default), and loads BENCH_CARDS cards with bench/load-catalog.sql;
-#  2. makes database mlflow on the same PostgreSQL server, starts `mlflow server` on it (bench/mlflow/venv.sh
+#  2. makes database mlflow on the same PostgreSQL server, starts `mlflow server` on it (bench/venv.sh bench/mlflow
 #     installs the pinned MLflow), lets MLflow create its schema, then copies the same cards into MLflow's tables
 #     in bulk SQL (registering 100,000 models one REST call at a time would take far longer): each card is a
 #     registered model (same name, description up to MLflow's 5,000 characters, creation and update times in ms),
@@ -98,7 +98,7 @@ stop_modelcat() {
 HOME_DIR="$(mktemp -d /tmp/modelcat-vs-mlflow.XXXXXX)"
 trap 'stop_mlflow; stop_modelcat; rm -rf "$HOME_DIR"' EXIT
 
-PY="$(bench/mlflow/venv.sh | tail -n 1)"
+PY="$(bench/venv.sh bench/mlflow python3.11 | tail -n 1)"
 MLFLOW_VERSION="$("$PY" -c 'import importlib.metadata as m; print(m.version("mlflow"))')"
 [ "${BENCH_SKIP_BUILD:-false}" = true ] || ./mvnw -q -DskipTests package
 

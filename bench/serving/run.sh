@@ -14,7 +14,7 @@
 #   BENCH_CONCURRENCY ("1 8 32"), BENCH_GEN_ROUNDS (3), BENCH_GEN_TOKENS (64)
 # LitServe is stopped (SIGSTOP) outside its own cells: its idle workers poll and would take CPU from the others.
 # Builds in the reactor (nothing installed into ~/.m2), makes the models (bench/serving/make_models.py) and its
-# venv (bench/serving/venv.sh), serves them to the importer from a local FakeHubServer, starts ModelCat with
+# venv (bench/venv.sh bench/serving), serves them to the importer from a local FakeHubServer, starts ModelCat with
 # ./modelcat on a scratch embedded PostgreSQL, and sends traffic to localhost only. Needs wrk (apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -50,7 +50,7 @@ trap cleanup EXIT
 echo "building (reactor) ..." >&2
 ./mvnw -q -pl catalog-service,job-runner,launcher,test-support -am package -DskipTests \
   dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt > "$OUT/build.log"
-python="$(bench/serving/venv.sh | tail -n 1)"
+python="$(bench/venv.sh bench/serving | tail -n 1)"
 MODELS="$OUT/models"
 [ -f "$MODELS/texts.json" ] || "$python" bench/serving/make_models.py "$MODELS" > "$OUT/make-models.log" 2>&1
 TINY=fixtures/hf-tiny/distilbert-sequence-classification
