@@ -34,7 +34,7 @@ def differences(made, committed, where="", scale=None):
     """Paths at which two parsed JSON documents differ; numbers to TOLERANCE of their list's scale (see above)."""
     if isinstance(made, bool) or isinstance(committed, bool) or isinstance(made, str) or made is None:
         return [] if made == committed else [where]
-    if isinstance(made, int) and isinstance(committed, int) and not isinstance(made, bool):
+    if isinstance(made, int) and isinstance(committed, int):
         return [] if made == committed else [f"{where}: {made} != {committed}"]   # ids and counts: exactly
     if is_number(made) and is_number(committed):
         bound = TOLERANCE * max(abs(committed), scale or 0.0, 1e-4)
