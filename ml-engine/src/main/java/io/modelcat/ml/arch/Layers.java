@@ -208,10 +208,17 @@ final class Layers {
     /**
      * Scaled dot-product attention with an additive bias (0 for visible keys, a large negative
      * number for masked ones; null when every key is visible), softmax and attention-probability dropout.
+     * Grouped-query attention when {@code key} and {@code value} have fewer heads than {@code query}: each of
+     * their heads serves {@code heads / keyValueHeads} query heads in a row, as transformers' {@code repeat_kv}
+     * has it, without repeating them (see {@link #groupedAttention}).
      */
     NDArray attention(NDArray query, NDArray key, NDArray value, NDArray bias, float dropoutRate,
             boolean training) {
         float scale = (float) (1.0 / Math.sqrt(query.getShape().get(3)));
+        long groups = query.getShape().get(1) / key.getShape().get(1);
+        if (groups > 1) {
+            return groupedAttention(query, key, value, bias, scale, groups, dropoutRate, training);
+        }
         // Scaling the queries rather than the scores touches half as many numbers at sequence 128
         // (seq x head size against seq x seq per head). For a head size that is a power of 4, as
         // BERT-base's 64, the scale is a power of 2 and both orders give the same bits.
@@ -221,6 +228,32 @@ final class Layers {
         }
         NDArray probabilities = dropout(scores.softmax(-1), dropoutRate, training);
         return probabilities.matMul(value);
+    }
+
+    /**
+     * Attention of {@code groups} query heads per key/value head. The query heads of one key/value head are
+     * stacked along the sequence (batch, key/value heads, groups x queries, head size), so that one batched
+     * product per key/value head serves them all: the keys and values (with a cache, the whole context) are
+     * read where they are, not repeated once per query head, which would copy the context {@code groups}
+     * times per layer and token. The bias (batch or 1, 1, queries, keys) is added to the scores seen as
+     * (batch, key/value heads, groups, queries, keys), a view.
+     */
+    private NDArray groupedAttention(NDArray query, NDArray key, NDArray value, NDArray bias, float scale,
+            long groups, float dropoutRate, boolean training) {
+        Shape shape = query.getShape();
+        long batch = shape.get(0);
+        long heads = shape.get(1);
+        long queries = shape.get(2);
+        long keyValueHeads = heads / groups;
+        NDArray stacked = query.mul(constants.of(scale)).reshape(batch, keyValueHeads, groups * queries, shape.get(3));
+        NDArray scores = stacked.matMul(key.transpose(0, 1, 3, 2));
+        if (bias != null) {
+            long keys = scores.getShape().get(3);
+            scores = scores.reshape(batch, keyValueHeads, groups, queries, keys).add(bias.expandDims(1))
+                    .reshape(batch, keyValueHeads, groups * queries, keys);
+        }
+        NDArray probabilities = dropout(scores.softmax(-1), dropoutRate, training);
+        return probabilities.matMul(value).reshape(shape);
     }
 
     /**

@@ -2,7 +2,6 @@ package io.modelcat.ml.arch;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import io.modelcat.ml.checkpoint.HfConfig;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,7 +14,8 @@ import java.util.Optional;
  * {@code Qwen3Model}. Pre-norm blocks with RMSNorm, rotary position embeddings, grouped-query attention and a SwiGLU
  * feed-forward; the families differ only in settings read from {@code config.json} (which projections have biases,
  * Qwen3's per-head q/k norms, sliding windows). Like {@link Gpt2Decoder} it runs a whole sequence or only new
- * positions against a {@link KeyValueCache}, which keeps the key/value heads before they are repeated.
+ * positions against a {@link KeyValueCache}, which keeps the key/value heads as they are: each serves its group
+ * of query heads without being repeated.
  */
 final class LlamaDecoder implements CausalDecoder {
 
@@ -187,7 +187,7 @@ final class LlamaDecoder implements CausalDecoder {
             key = all.get(0);
             value = all.get(1);
         }
-        NDArray context = Layers.mergeHeads(layers.attention(query, repeatHeads(key), repeatHeads(value), bias,
+        NDArray context = Layers.mergeHeads(layers.attention(query, key, value, bias,
                 attentionDropout, training));
         NDArray afterAttention = hidden.add(layers.linear(context, attention + ".o_proj", outputBias));
         NDArray feedInput = layers.rmsNorm(afterAttention, block + ".post_attention_layernorm.weight", epsilon);
@@ -195,17 +195,5 @@ final class LlamaDecoder implements CausalDecoder {
         NDArray gated = layers.activation(layers.linear(feedInput, mlp + ".gate_proj", feedForwardBias), "silu")
                 .mul(layers.linear(feedInput, mlp + ".up_proj", feedForwardBias));
         return afterAttention.add(layers.linear(gated, mlp + ".down_proj", feedForwardBias));
-    }
-
-    /** Grouped-query attention: each key/value head serves {@code heads / keyValueHeads} query heads in a row. */
-    private NDArray repeatHeads(NDArray input) {
-        int groups = heads / keyValueHeads;
-        if (groups == 1) {
-            return input;
-        }
-        Shape shape = input.getShape();
-        return input.expandDims(2)
-                .broadcast(new Shape(shape.get(0), shape.get(1), groups, shape.get(2), shape.get(3)))
-                .reshape(shape.get(0), heads, shape.get(2), shape.get(3));
     }
 }
