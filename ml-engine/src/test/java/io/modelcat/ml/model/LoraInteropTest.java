@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcat.ml.Fixtures;
+import io.modelcat.ml.arch.HeadType;
 import io.modelcat.ml.arch.LoraSpec;
 import io.modelcat.ml.tokenize.TokenizedBatch;
 import io.modelcat.ml.train.CausalLmBatches;
@@ -87,26 +88,35 @@ class LoraInteropTest {
     }
 
     static Stream<Arguments> encoders() {
-        return Stream.of(Arguments.of("bert", List.of("query", "value")),
-                Arguments.of("distilbert-sequence-classification", List.of("q_lin", "v_lin")),
-                Arguments.of("roberta-sequence-classification", List.of("query", "value")));
+        return Stream.of(Arguments.of("bert", List.of("query", "value"), List.of()),
+                Arguments.of("distilbert-sequence-classification", List.of("q_lin", "v_lin"), List.of()),
+                Arguments.of("roberta-sequence-classification", List.of("query", "value"), List.of()),
+                // A label set of its own: three labels on a base whose head has two (LABEL_0, LABEL_1).
+                Arguments.of("bert", List.of("query", "value"), List.of("negative", "neutral", "positive")));
     }
 
     /**
      * On an encoder with a sequence-classification head the adapter is peft's defaults for the family, with the
-     * head trained whole and saved as peft's {@code modules_to_save}: peft's
-     * {@code AutoPeftModelForSequenceClassification} loads it with the engine's logits, and so does the engine
-     * itself, and transformers the merged model.
+     * head trained whole and saved as peft's {@code modules_to_save}, and (as a fine-tune job saves it, with
+     * {@link ModelSaver}) the fine-tuned {@code config.json} with the head's labels beside it: peft's
+     * {@code AutoPeftModelForSequenceClassification} loads it with the engine's logits and labels (given that
+     * {@code config.json}'s labels when they are not the base's, as a user would), and so does the engine itself,
+     * and transformers the merged model.
+     *
+     * @param labels the fine-tune's labels; none for the base's own head
      */
     @ParameterizedTest
     @MethodSource("encoders")
-    void peftLoadsTheEnginesAdapterOfAnEncoderWithItsTrainedHead(String name, List<String> targets) throws IOException {
+    void peftLoadsTheEnginesAdapterOfAnEncoderWithItsTrainedHead(String name, List<String> targets, List<String> labels)
+            throws IOException {
         Path base = Fixtures.model(name);
         ObjectMapper json = new ObjectMapper();
         ObjectNode outputs = json.createObjectNode().put("base", base.toAbsolutePath().toString())
                 .put("task", "SEQ_CLS");
         float[] expected;
-        try (TransformerModel model = ModelLoader.load(base)) {
+        List<String> tunedLabels;
+        try (TransformerModel model = labels.isEmpty() ? ModelLoader.load(base)
+                : ModelLoader.load(base, new HeadRequest(HeadType.SEQUENCE_CLASSIFICATION, labels, 7))) {
             assertThat(LoraSpec.defaultTargets(model.family())).isEqualTo(targets);
             LoraSpec spec = new LoraSpec(4, 8, 0.1, targets);
             LoraAdapters.attach(model, spec, 11);
@@ -120,9 +130,11 @@ class LoraInteropTest {
                 }
                 array.set(values);
             }
-            LoraAdapters.save(model, written.resolve("adapter"), base.toString());
+            ModelSaver.save(model, written.resolve("adapter"));
             assertThat(model.trainableParameters().keySet()).anyMatch(n -> n.startsWith("classifier"));
             outputs.put("rank", spec.rank());
+            tunedLabels = model.labels();
+            outputs.set("labels", json.valueToTree(tunedLabels));
             outputs.set("targets", json.valueToTree(targets));
             outputs.set("adapted", json.valueToTree(model.parameters().keySet().stream()
                     .filter(n -> n.endsWith(LoraSpec.A)).sorted().toList()));
@@ -141,9 +153,9 @@ class LoraInteropTest {
         json.writeValue(written.resolve("engine-outputs.json").toFile(), outputs);
         assertThat(json.readTree(written.resolve("adapter/adapter_config.json").toFile()).path("modules_to_save")
                 .toString()).contains("classifier");
-        // The engine reads its own adapter back with the head it trained.
-        try (TransformerModel reloaded = ModelLoader.load(base)) {
-            LoraAdapters.load(reloaded, written.resolve("adapter"));
+        // The engine reads its own adapter back with the head it trained and that head's labels.
+        try (TransformerModel reloaded = ModelLoader.load(written.resolve("adapter"))) {
+            assertThat(reloaded.labels()).isEqualTo(tunedLabels);
             try (NDManager batch = reloaded.manager().newSubManager()) {
                 float[] actual = reloaded.forward(reloaded.tokenizer().encodeBatch(TEXTS, 32).toNDList(batch), false)
                         .singletonOrThrow().toFloatArray();
