@@ -21,6 +21,8 @@ export function hubSection(model, versions) {
 // peft's class for an adapter of each task; a LoRA adapter is served as a PEFT repository naming its base.
 const PEFT_CLASSES = { 'text-generation': 'AutoPeftModelForCausalLM', 'text-classification': 'AutoPeftModelForSequenceClassification',
   'token-classification': 'AutoPeftModelForTokenClassification', 'question-answering': 'AutoPeftModelForQuestionAnswering' };
+// Tasks whose adapter carries a head trained on the fine-tune's own labels.
+const LABELLED = ['text-classification', 'token-classification'];
 
 /**
  * transformers' lines, or peft's when the newest version is a LoRA adapter (fine-tuned with loraRank, not merged into
@@ -31,8 +33,15 @@ function loadLines(model, versions) {
   const hyperparameters = newest.lineage?.hyperparameters;
   if (hyperparameters?.loraRank && !hyperparameters.loraMerge) {
     const peftClass = PEFT_CLASSES[model.task] || 'AutoPeftModel';
-    return `from peft import ${peftClass}   # the LoRA adapter, with its base model from this catalog too\n`
-      + `model = ${peftClass}.from_pretrained("${model.hubRepoId}")`;
+    const imports = `from peft import ${peftClass}   # the LoRA adapter, with its base model from this catalog too\n`;
+    if (LABELLED.includes(model.task)) {
+      // peft keeps no labels: the head's are in the config.json beside the adapter (docs/ml-jobs.md).
+      return imports + 'from transformers import AutoConfig\n'
+        + `tuned = AutoConfig.from_pretrained("${model.hubRepoId}")   # the fine-tune's labels\n`
+        + `model = ${peftClass}.from_pretrained("${model.hubRepoId}", id2label=tuned.id2label,\n`
+        + '    label2id=tuned.label2id, ignore_mismatched_sizes=True)';
+    }
+    return imports + `model = ${peftClass}.from_pretrained("${model.hubRepoId}")`;
   }
   return `from transformers import AutoModel\nmodel = AutoModel.from_pretrained("${model.hubRepoId}")`;
 }

@@ -108,11 +108,9 @@ public class FineTuneModelCard {
             text.append("\nHyperparameters: ").append(json(hyperparameters)).append("\n");
         }
         if (adapter != null && base.isPresent()) {
-            String loader = peftClass(card.task());
             text.append("\nA PEFT repository: `adapter_config.json` names the base model `").append(base.get())
                     .append("` at the version the adapter was trained on (`revision`), and `peft` loads both from this")
-                    .append(" Hub:\n\n```python\nfrom peft import ").append(loader).append("\n\nmodel = ").append(loader)
-                    .append(".from_pretrained(").append(json(repoId)).append(")\n```\n");
+                    .append(" Hub:\n\n```python\n").append(peftLoading(card.task(), repoId)).append("```\n");
         } else if (adapter != null) {
             text.append("\nA LoRA adapter whose base model is no longer in the catalog.\n");
         }
@@ -153,6 +151,23 @@ public class FineTuneModelCard {
             }
         }
         return tags;
+    }
+
+    /**
+     * Python that loads the adapter with its base through {@code peft}. A classifier's head was trained on the
+     * fine-tune's labels, which {@code peft} does not keep: they come from the {@code config.json} beside the adapter,
+     * and the base's own head (of another size, perhaps) is replaced ({@code docs/ml-jobs.md}; {@code test_peft.py}).
+     */
+    private static String peftLoading(String task, String repoId) {
+        String loader = peftClass(task);
+        String id = json(repoId);
+        if (task.equals("text-classification") || task.equals("token-classification")) {
+            return "from peft import " + loader + "\nfrom transformers import AutoConfig\n\n"
+                    + "tuned = AutoConfig.from_pretrained(" + id + ")  # the fine-tune's labels (peft keeps none)\n"
+                    + "model = " + loader + ".from_pretrained(" + id + ", id2label=tuned.id2label,\n"
+                    + "    label2id=tuned.label2id, ignore_mismatched_sizes=True)\n";
+        }
+        return "from peft import " + loader + "\n\nmodel = " + loader + ".from_pretrained(" + id + ")\n";
     }
 
     /** The {@code peft} class that loads an adapter of the task with its base ({@code AutoPeftModel} otherwise). */

@@ -208,6 +208,9 @@ class HubApiTest extends CatalogTestBase {
         Files.write(folder.resolve("adapter_model.safetensors"), new byte[] {8, 0, 0, 0, 0, 0, 0, 0, '{', '}', ' ', ' ',
                 ' ', ' ', ' ', ' '});
         Files.copy(BERT.resolve("tokenizer.json"), folder.resolve("tokenizer.json"));
+        // As ModelSaver writes a classifier's adapter: the config with the fine-tune's labels beside it.
+        Files.writeString(folder.resolve("config.json"), "{\"model_type\": \"bert\", \"architectures\": "
+                + "[\"BertForSequenceClassification\"], \"id2label\": {\"0\": \"bug\", \"1\": \"question\", \"2\": \"praise\"}}");
         Map<String, Object> card = create(aModel("tiny-lora"));
         ApiClient.Answer version = api.post("/api/v1/models/" + card.get("id") + "/versions", Map.of(
                 "artifactUri", folder.toUri().toString(), "parentVersionId", baseVersion.get("id"),
@@ -248,12 +251,14 @@ class HubApiTest extends CatalogTestBase {
                 .filteredOn(e -> e.get("path").equals("adapter_config.json"))
                 .singleElement().satisfies(e -> assertThat(e).containsEntry("oid", gitBlobId(served)).containsEntry("size", served.length));
         assertThat((List<Map<String, Object>>) info.get("siblings")).extracting(s -> s.get("rfilename"))
-                .containsExactly("README.md", "adapter_config.json", "adapter_model.safetensors", "tokenizer.json");
+                .containsExactly("README.md", "adapter_config.json", "adapter_model.safetensors", "config.json", "tokenizer.json");
 
         // The generated card is a PEFT repository's, as peft writes them.
         String readme = contributor.get("/hub/modelcat/tiny-lora/resolve/main/README.md").body();
         assertThat(readme).contains("library_name: \"peft\"\n", "base_model: \"acme/tiny\"\n", "- \"base_model:adapter:acme/tiny\"\n",
-                "- \"lora\"\n", "- \"peft\"\n", "AutoPeftModelForSequenceClassification.from_pretrained(\"modelcat/tiny-lora\")");
+                "- \"lora\"\n", "- \"peft\"\n", "tuned = AutoConfig.from_pretrained(\"modelcat/tiny-lora\")",
+                "AutoPeftModelForSequenceClassification.from_pretrained(\"modelcat/tiny-lora\", id2label=tuned.id2label,\n"
+                        + "    label2id=tuned.label2id, ignore_mismatched_sizes=True)");
         assertThat(readme.substring(0, readme.indexOf("\n---\n"))).doesNotContain("library_name: \"transformers\"");
     }
 
