@@ -7,34 +7,27 @@ class the task calls for load the folder as any transformers user would.
 
     MODELCAT_EXPORTS=/path/to/exports reference/.venv/bin/python -m pytest reference/tests/test_export.py
 """
-import json
 import os
-from pathlib import Path
 
 import pytest
 import torch
 import transformers
 
+from engine_exports import assert_loaded_completely, assert_logits_match, engine_outputs, exported
+
 TOLERANCE = 1e-4
 EXPORTS = os.environ.get("MODELCAT_EXPORTS")
 
 
-def exported():
-    if not EXPORTS:
-        return []
-    return sorted(p for p in Path(EXPORTS).iterdir() if (p / "engine-outputs.json").is_file())
-
-
 @pytest.mark.skipif(not EXPORTS, reason="MODELCAT_EXPORTS is not set (ml-engine's ExportInteropTest sets it)")
-@pytest.mark.parametrize("directory", exported(), ids=lambda p: p.name)
+@pytest.mark.parametrize("directory", exported(EXPORTS), ids=lambda p: p.name)
 def test_transformers_loads_the_export_with_the_same_ids_and_logits(directory):
-    engine = json.loads((directory / "engine-outputs.json").read_text(encoding="utf-8"))
+    engine = engine_outputs(directory)
     tokenizer = transformers.AutoTokenizer.from_pretrained(directory)
     model_class = getattr(transformers, engine["auto_class"])
     model, loading = model_class.from_pretrained(directory, output_loading_info=True, attn_implementation="eager")
     model.eval()
-    assert not loading["missing_keys"], f"weights transformers expected but the export lacks: {loading['missing_keys']}"
-    assert not loading["unexpected_keys"], f"weights the export has that transformers ignores: {loading['unexpected_keys']}"
+    assert_loaded_completely(loading)
 
     # Token ids: each text (or pair) alone, compared with the engine's row without its padding.
     inputs = engine.get("texts") or engine["pairs"]
@@ -53,8 +46,4 @@ def test_transformers_loads_the_export_with_the_same_ids_and_logits(directory):
         logits = torch.stack([output.start_logits, output.end_logits], dim=1)
     else:
         logits = output.logits
-    expected = torch.tensor(engine["logits"]["values"]).reshape(engine["logits"]["shape"])
-    assert list(logits.shape) == engine["logits"]["shape"]
-    difference = (logits - expected).abs().max().item()
-    print(f"{directory.name}: {type(model).__name__}, max abs logit difference {difference:.3e}")
-    assert difference < TOLERANCE
+    assert_logits_match(directory, model, logits, engine["logits"], TOLERANCE)

@@ -8,34 +8,27 @@ any transformers user would (for Marian: MarianTokenizer from source.spm, target
 
     MODELCAT_MARIAN_EXPORTS=/path/to/exports reference/.venv/bin/python -m pytest reference/tests/test_export_marian.py
 """
-import json
 import os
-from pathlib import Path
 
 import pytest
 import torch
 import transformers
 
+from engine_exports import assert_loaded_completely, engine_outputs, exported, generated
+
 EXPORTS = os.environ.get("MODELCAT_MARIAN_EXPORTS")
 
 
-def exported():
-    if not EXPORTS:
-        return []
-    return sorted(p for p in Path(EXPORTS).iterdir() if (p / "engine-outputs.json").is_file())
-
-
 @pytest.mark.skipif(not EXPORTS, reason="MODELCAT_MARIAN_EXPORTS is not set (MarianExportInteropTest sets it)")
-@pytest.mark.parametrize("directory", exported(), ids=lambda p: p.name)
+@pytest.mark.parametrize("directory", exported(EXPORTS), ids=lambda p: p.name)
 def test_transformers_loads_the_export_and_generates_as_the_engine(directory):
-    engine = json.loads((directory / "engine-outputs.json").read_text(encoding="utf-8"))
+    engine = engine_outputs(directory)
     tokenizer = transformers.AutoTokenizer.from_pretrained(directory)
     assert type(tokenizer).__name__ == engine["tokenizer_class"]
     model, loading = transformers.AutoModelForSeq2SeqLM.from_pretrained(directory, output_loading_info=True,
                                                                          attn_implementation="eager")
     model.eval()
-    assert not loading["missing_keys"], f"weights transformers expected but the export lacks: {loading['missing_keys']}"
-    assert not loading["unexpected_keys"], f"weights the export has that transformers ignores: {loading['unexpected_keys']}"
+    assert_loaded_completely(loading)
 
     for text, ids in zip(engine["sources"], engine["source_ids"]):
         assert tokenizer(text)["input_ids"] == ids, f"source ids of {text!r}"
@@ -47,9 +40,6 @@ def test_transformers_loads_the_export_and_generates_as_the_engine(directory):
     for name, search in engine["searches"].items():
         with torch.no_grad():
             output = model.generate(**inputs, do_sample=False, **search["settings"])
-        generated = []
-        for row in output[:, 1:].tolist():
-            generated.append(row[:row.index(eos) + 1] if eos in row else row)
-        assert generated == search["generated_ids"], f"{name}: generated ids"
+        assert generated(output, eos) == search["generated_ids"], f"{name}: generated ids"
         assert tokenizer.batch_decode(output, skip_special_tokens=True) == search["generated_text"], f"{name}: texts"
         print(f"{directory.name} {name}: {search['generated_text']}")

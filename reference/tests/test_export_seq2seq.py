@@ -9,42 +9,27 @@ first end token). Here `AutoTokenizer` and `AutoModelForSeq2SeqLM` load the fold
 
     MODELCAT_EXPORTS=/path/to/exports reference/.venv/bin/python -m pytest reference/tests/test_export_seq2seq.py
 """
-import json
 import os
-from pathlib import Path
 
 import pytest
 import torch
 import transformers
 
+from engine_exports import assert_loaded_completely, assert_logits_match, engine_outputs, exported, generated
+
 TOLERANCE = 1e-4
 EXPORTS = os.environ.get("MODELCAT_EXPORTS")
 
 
-def exported():
-    if not EXPORTS:
-        return []
-    return sorted(p for p in Path(EXPORTS).iterdir() if (p / "engine-outputs.json").is_file())
-
-
-def generated(sequences, eos):
-    """Each row's new ids after the decoder start token, up to and including its first end-of-sequence id."""
-    rows = []
-    for row in sequences[:, 1:].tolist():
-        rows.append(row[:row.index(eos) + 1] if eos in row else row)
-    return rows
-
-
 @pytest.mark.skipif(not EXPORTS, reason="MODELCAT_EXPORTS is not set (ml-engine's Seq2SeqExportInteropTest sets it)")
-@pytest.mark.parametrize("directory", exported(), ids=lambda p: p.name)
+@pytest.mark.parametrize("directory", exported(EXPORTS), ids=lambda p: p.name)
 def test_transformers_loads_the_export_with_the_same_ids_logits_and_generations(directory):
-    engine = json.loads((directory / "engine-outputs.json").read_text(encoding="utf-8"))
+    engine = engine_outputs(directory)
     tokenizer = transformers.AutoTokenizer.from_pretrained(directory)
     model, loading = transformers.AutoModelForSeq2SeqLM.from_pretrained(directory, output_loading_info=True,
                                                                        attn_implementation="eager")
     model.eval()
-    assert not loading["missing_keys"], f"weights transformers expected but the export lacks: {loading['missing_keys']}"
-    assert not loading["unexpected_keys"], f"weights the export has that transformers ignores: {loading['unexpected_keys']}"
+    assert_loaded_completely(loading)
 
     # Token ids: each source alone (the engine's row without its right padding), and each target.
     for row, text in enumerate(engine["texts"]):
@@ -58,11 +43,7 @@ def test_transformers_loads_the_export_with_the_same_ids_logits_and_generations(
     inputs = {"input_ids": torch.tensor(engine["input_ids"]), "attention_mask": torch.tensor(engine["attention_mask"])}
     with torch.no_grad():
         logits = model(**inputs, decoder_input_ids=torch.tensor(engine["decoder_input_ids"])).logits
-    expected = torch.tensor(engine["logits"]["values"]).reshape(engine["logits"]["shape"])
-    assert list(logits.shape) == engine["logits"]["shape"]
-    difference = (logits - expected).abs().max().item()
-    print(f"{directory.name}: {type(model).__name__}, max abs logit difference {difference:.3e}")
-    assert difference < TOLERANCE
+    assert_logits_match(directory, model, logits, engine["logits"], TOLERANCE)
 
     # Greedy and beam-4 generation with the export's generation_config.json, as a user's generate() call runs it.
     eos = model.generation_config.eos_token_id

@@ -204,7 +204,8 @@ public final class ReferenceOutputs {
         return matrix;
     }
 
-    private static List<String> strings(JsonNode array) {
+    /** A JSON array of strings as a list. */
+    public static List<String> strings(JsonNode array) {
         List<String> values = new ArrayList<>();
         array.forEach(value -> values.add(value.asText()));
         return values;

@@ -248,6 +248,12 @@ public final class RunningSystem implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json(body))), token);
     }
 
+    /** Posts a JSON text as written to any address (an endpoint's scoring URI, say) with a bearer key (null: none). */
+    public Answer postJson(URI uri, String body, String key) {
+        return send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), key);
+    }
+
     /** Puts JSON as the admin. */
     public Answer put(String path, Object body) {
         return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")

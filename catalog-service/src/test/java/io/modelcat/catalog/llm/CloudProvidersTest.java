@@ -3,21 +3,13 @@ package io.modelcat.catalog.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.modelcat.catalog.ApiClient;
-import io.modelcat.catalog.CatalogTestBase;
 import io.modelcat.catalog.access.Role;
-import io.modelcat.credentials.SecretCipher;
 import io.modelcat.testsupport.llm.FakeBedrock;
 import io.modelcat.testsupport.llm.FakeCohere;
 import io.modelcat.testsupport.llm.FakeLlmProvider;
 import io.modelcat.testsupport.llm.FakeVertex;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +24,8 @@ import org.junit.jupiter.api.Test;
  * key at the key's token endpoint and reused) and cohere (v2 chat and embed, its stream events, billed units).
  */
 @MicronautTest(transactional = false)
-class CloudProvidersTest extends CatalogTestBase {
+class CloudProvidersTest extends LlmProviderTestBase {
 
-    private static final String CHAT = "/api/v1/llm/v1/chat/completions";
     private static final String EMBEDDINGS = "/api/v1/llm/v1/embeddings";
     private static final String CLAUDE = "anthropic.claude-fake-v1:0";
     private static final String TITAN = "amazon.titan-embed-text-v2:0";
@@ -42,17 +33,6 @@ class CloudProvidersTest extends CatalogTestBase {
     private final FakeBedrock bedrock = FakeBedrock.start();
     private final FakeVertex vertex = FakeVertex.start();
     private final FakeCohere cohere = FakeCohere.start();
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final ObjectMapper mapper = new ObjectMapper();
-
-    @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> properties = super.getProperties();
-        properties.put("modelcat.secret-key", SecretCipher.generateKey());
-        properties.put("modelcat.llm.max-retries", "1");
-        properties.put("modelcat.llm.max-retry-wait", "2s");
-        return properties;
-    }
 
     @BeforeEach
     void resetFakes() {
@@ -68,26 +48,11 @@ class CloudProvidersTest extends CatalogTestBase {
         cohere.close();
     }
 
-    private ApiClient.Answer createConnection(Map<String, Object> body) {
-        ApiClient.Answer created = api.post("/api/v1/llm/connections", body);
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created;
-    }
-
     private static Map<String, Object> body(Object... pairs) {
         Map<String, Object> body = new HashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             body.put((String) pairs[i], pairs[i + 1]);
         }
-        return body;
-    }
-
-    private static Map<String, Object> chat(String model, boolean stream, Object... more) {
-        Map<String, Object> body = body(more);
-        body.put("model", model);
-        body.put("stream", stream);
-        body.put("messages", List.of(Map.of("role", "system", "content", "Be brief."),
-                Map.of("role", "user", "content", "hello there")));
         return body;
     }
 
@@ -377,64 +342,5 @@ class CloudProvidersTest extends CatalogTestBase {
         ApiClient.Answer denied = contributor.post(CHAT, chat("co/command-fake", false));
         assertThat(denied.status()).isEqualTo(401);
         assertError(denied, "authentication_error", "invalid api token");
-    }
-
-    private void assertError(ApiClient.Answer answer, String type, String message) throws Exception {
-        JsonNode error = mapper.readTree(answer.body()).path("error");
-        assertThat(error.path("type").asText()).as(answer.toString()).isEqualTo(type);
-        assertThat(error.path("message").asText()).contains(message);
-    }
-
-    /** What a streamed call relayed: the text, the last finish reason, the usage chunk, an error event. */
-    private record Streamed(String text, String finish, JsonNode usage, JsonNode error) {
-    }
-
-    private Streamed stream(Map<String, Object> body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(api.uri(CHAT))
-                .header("Authorization", "Bearer " + account(Role.CONTRIBUTOR).token())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body))).build();
-        HttpResponse<java.util.stream.Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
-        List<String> events = new ArrayList<>();
-        response.body().filter(l -> l.startsWith("data:")).forEach(l -> events.add(l.substring(5).strip()));
-        assertThat(events).last().isEqualTo("[DONE]");
-        StringBuilder text = new StringBuilder();
-        String finish = null;
-        JsonNode usage = null;
-        JsonNode error = null;
-        for (String event : events.subList(0, events.size() - 1)) {
-            JsonNode chunk = mapper.readTree(event);
-            if (chunk.has("error")) {
-                error = chunk.path("error");
-                continue;
-            }
-            assertThat(chunk.path("object").asText()).isEqualTo("chat.completion.chunk");
-            if (chunk.path("choices").isEmpty()) {
-                usage = chunk.path("usage");
-            } else {
-                text.append(chunk.path("choices").get(0).path("delta").path("content").asText(""));
-                if (!chunk.path("choices").get(0).path("finish_reason").isNull()) {
-                    finish = chunk.path("choices").get(0).path("finish_reason").asText();
-                }
-            }
-        }
-        return new Streamed(text.toString(), finish, usage, error);
-    }
-
-    /** The recorded calls once there are {@code count} (streams are recorded when they close). */
-    @SuppressWarnings("unchecked")
-    private List<Map<String, Object>> awaitCalls(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        List<Map<String, Object>> calls = List.of();
-        while (System.nanoTime() < deadline) {
-            calls = (List<Map<String, Object>>) api.get("/api/v1/llm/usage").map().get("calls");
-            if (calls.size() >= count) {
-                break;
-            }
-            Thread.sleep(50);
-        }
-        return calls;
     }
 }

@@ -3,20 +3,12 @@ package io.modelcat.catalog.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.modelcat.catalog.ApiClient;
-import io.modelcat.catalog.CatalogTestBase;
 import io.modelcat.catalog.access.Role;
-import io.modelcat.credentials.SecretCipher;
 import io.modelcat.testsupport.llm.FakeAnthropic;
 import io.modelcat.testsupport.llm.FakeGemini;
 import io.modelcat.testsupport.llm.FakeLlmProvider;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,24 +22,12 @@ import org.junit.jupiter.api.Test;
  * Messages API, translated both ways, plain, streamed and failing).
  */
 @MicronautTest(transactional = false)
-class LlmProvidersTest extends CatalogTestBase {
+class LlmProvidersTest extends LlmProviderTestBase {
 
     private static final String KEY = "sk-fake-ProviderKey789";
-    private static final String CHAT = "/api/v1/llm/v1/chat/completions";
     private final FakeLlmProvider openAi = FakeLlmProvider.start();
     private final FakeAnthropic anthropic = FakeAnthropic.start();
     private final FakeGemini gemini = FakeGemini.start();
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final ObjectMapper mapper = new ObjectMapper();
-
-    @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> properties = super.getProperties();
-        properties.put("modelcat.secret-key", SecretCipher.generateKey());
-        properties.put("modelcat.llm.max-retries", "1");
-        properties.put("modelcat.llm.max-retry-wait", "2s");
-        return properties;
-    }
 
     @BeforeEach
     void resetFakes() {
@@ -63,24 +43,8 @@ class LlmProvidersTest extends CatalogTestBase {
         gemini.close();
     }
 
-    private ApiClient.Answer createConnection(Map<String, Object> body) {
-        ApiClient.Answer created = api.post("/api/v1/llm/connections", body);
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created;
-    }
-
     private static Map<String, Object> connection(String name, String kind, Object... more) {
         Map<String, Object> body = new HashMap<>(Map.of("name", name, "kind", kind, "apiKey", KEY));
-        for (int i = 0; i < more.length; i += 2) {
-            body.put((String) more[i], more[i + 1]);
-        }
-        return body;
-    }
-
-    private static Map<String, Object> chat(String model, boolean stream, Object... more) {
-        Map<String, Object> body = new HashMap<>(Map.of("model", model, "stream", stream,
-                "messages", List.of(Map.of("role", "system", "content", "Be brief."),
-                        Map.of("role", "user", "content", "hello there"))));
         for (int i = 0; i < more.length; i += 2) {
             body.put((String) more[i], more[i + 1]);
         }
@@ -107,7 +71,7 @@ class LlmProvidersTest extends CatalogTestBase {
         openAi.mistralStyle();
         createConnection(connection("mistral-here", "mistral", "baseUrl", openAi.baseUrl(), "allowedModels",
                 List.of("fake-small")));
-        List<String> events = stream(chat("mistral-here/fake-small", true));
+        List<String> events = streamEvents(chat("mistral-here/fake-small", true));
         assertThat(events).last().isEqualTo("[DONE]");
         assertThat(openAi.requests("/v1/chat/completions").get(0).body()).doesNotContain("stream_options");
         assertThat(awaitCalls(1)).singleElement().satisfies(c -> assertThat(c).containsEntry("connection",
@@ -131,7 +95,7 @@ class LlmProvidersTest extends CatalogTestBase {
         assertThat(sent.header("Ocp-Apim-Subscription-Key")).isEqualTo("gateway-1");
         assertThat(sent.body()).doesNotContain("\"model\"");
 
-        List<String> events = stream(chat("azure/gpt4o-prod", true));
+        List<String> events = streamEvents(chat("azure/gpt4o-prod", true));
         assertThat(String.join("", events)).contains("echo:");
         ApiClient.Answer embedded = contributor.post("/api/v1/llm/v1/embeddings", Map.of("model", "azure/ada-embed",
                 "input", List.of("one two", "three")));
@@ -241,38 +205,23 @@ class LlmProvidersTest extends CatalogTestBase {
     void anthropicStreamsBecomeOpenAiChunksEndingWithTheUsage() throws Exception {
         createConnection(connection("claude", "anthropic", "baseUrl", anthropic.baseUrl(), "allowedModels",
                 List.of("claude-fake-haiku")));
-        List<String> events = stream(chat("claude/claude-fake-haiku", true));
-        assertThat(events).last().isEqualTo("[DONE]");
-        StringBuilder text = new StringBuilder();
-        String finish = null;
-        JsonNode usage = null;
-        for (String event : events.subList(0, events.size() - 1)) {
-            JsonNode chunk = mapper.readTree(event);
-            assertThat(chunk.path("object").asText()).isEqualTo("chat.completion.chunk");
-            if (chunk.path("choices").isEmpty()) {
-                usage = chunk.path("usage");
-                continue;
-            }
-            JsonNode choice = chunk.path("choices").get(0);
-            text.append(choice.path("delta").path("content").asText(""));
-            if (!choice.path("finish_reason").isNull()) {
-                finish = choice.path("finish_reason").asText();
-            }
-        }
+        List<String> events = streamEvents(chat("claude/claude-fake-haiku", true));
+        Streamed streamed = read(events);
+        assertThat(streamed.error()).isNull();
         assertThat(mapper.readTree(events.get(0)).path("choices").get(0).path("delta").path("role").asText())
                 .isEqualTo("assistant");
-        assertThat(text).hasToString("echo: hello there");
-        assertThat(finish).isEqualTo("stop");
-        assertThat(usage).isNotNull();
-        assertThat(usage.path("prompt_tokens").asInt()).isEqualTo(2);
-        assertThat(usage.path("completion_tokens").asInt()).isEqualTo(3);
-        assertThat(usage.path("total_tokens").asInt()).isEqualTo(5);
+        assertThat(streamed.text()).isEqualTo("echo: hello there");
+        assertThat(streamed.finish()).isEqualTo("stop");
+        assertThat(streamed.usage()).isNotNull();
+        assertThat(streamed.usage().path("prompt_tokens").asInt()).isEqualTo(2);
+        assertThat(streamed.usage().path("completion_tokens").asInt()).isEqualTo(3);
+        assertThat(streamed.usage().path("total_tokens").asInt()).isEqualTo(5);
         assertThat(mapper.readTree(anthropic.requests().get(0).body()).path("stream").asBoolean()).isTrue();
         assertThat(awaitCalls(1)).singleElement().satisfies(c -> assertThat(c).containsEntry("streamed", true)
                 .containsEntry("totalTokens", 5));
 
         // A caller that turns the usage chunk off gets none, and the call is still counted.
-        List<String> quiet = stream(chat("claude/claude-fake-haiku", true, "stream_options",
+        List<String> quiet = streamEvents(chat("claude/claude-fake-haiku", true, "stream_options",
                 Map.of("include_usage", false)));
         assertThat(quiet).noneMatch(e -> e.contains("\"usage\""));
         assertThat(awaitCalls(2)).allSatisfy(c -> assertThat(c).containsEntry("totalTokens", 5));
@@ -319,7 +268,7 @@ class LlmProvidersTest extends CatalogTestBase {
         assertThat(anthropic.requests()).hasSize(5);
 
         anthropic.requireKey(null).breakStreams();
-        List<String> broken = stream(chat("claude/claude-fake-haiku", true));
+        List<String> broken = streamEvents(chat("claude/claude-fake-haiku", true));
         assertThat(broken).last().satisfies(e -> assertThat(mapper.readTree(e).path("error").path("message").asText())
                 .isEqualTo("Overloaded"));
     }
@@ -352,29 +301,14 @@ class LlmProvidersTest extends CatalogTestBase {
         assertThat(body.path("generationConfig").path("temperature").asDouble()).isEqualTo(0.2);
         assertThat(body.path("generationConfig").path("stopSequences").get(0).asText()).isEqualTo("END");
 
-        List<String> events = stream(chat("gem/gemini-fake-flash", true));
-        assertThat(events).last().isEqualTo("[DONE]");
+        Streamed streamed = stream(chat("gem/gemini-fake-flash", true));
         assertThat(gemini.requests().get(1).path()).isEqualTo("/v1beta/models/gemini-fake-flash:streamGenerateContent");
         assertThat(gemini.requests().get(1).query()).isEqualTo("alt=sse");
-        StringBuilder text = new StringBuilder();
-        JsonNode usage = null;
-        String finish = null;
-        for (String event : events.subList(0, events.size() - 1)) {
-            JsonNode chunk = mapper.readTree(event);
-            assertThat(chunk.path("object").asText()).isEqualTo("chat.completion.chunk");
-            if (chunk.path("choices").isEmpty()) {
-                usage = chunk.path("usage");
-            } else {
-                text.append(chunk.path("choices").get(0).path("delta").path("content").asText(""));
-                if (!chunk.path("choices").get(0).path("finish_reason").isNull()) {
-                    finish = chunk.path("choices").get(0).path("finish_reason").asText();
-                }
-            }
-        }
-        assertThat(text).hasToString("echo: hello there");
-        assertThat(finish).isEqualTo("stop");
-        assertThat(usage).isNotNull();
-        assertThat(usage.path("total_tokens").asInt()).isEqualTo(5);
+        assertThat(streamed.error()).isNull();
+        assertThat(streamed.text()).isEqualTo("echo: hello there");
+        assertThat(streamed.finish()).isEqualTo("stop");
+        assertThat(streamed.usage()).isNotNull();
+        assertThat(streamed.usage().path("total_tokens").asInt()).isEqualTo(5);
 
         ApiClient.Answer test = api.post("/api/v1/llm/connections/gem/test", Map.of());
         assertThat(test.map()).containsEntry("ok", true).containsEntry("models",
@@ -397,40 +331,5 @@ class LlmProvidersTest extends CatalogTestBase {
                 "gem/gemini-fake-flash", "input", "hi"));
         assertThat(mapper.readTree(embeddings.body()).path("error").path("code").asText())
                 .isEqualTo("unsupported_operation");
-    }
-
-    private void assertError(ApiClient.Answer answer, String type, String message) throws Exception {
-        JsonNode error = mapper.readTree(answer.body()).path("error");
-        assertThat(error.path("type").asText()).as(answer.toString()).isEqualTo(type);
-        assertThat(error.path("message").asText()).contains(message);
-    }
-
-    /** The data of every event of a streamed call, as a contributor. */
-    private List<String> stream(Map<String, Object> body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(api.uri(CHAT))
-                .header("Authorization", "Bearer " + account(Role.CONTRIBUTOR).token())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body))).build();
-        HttpResponse<java.util.stream.Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
-        List<String> data = new ArrayList<>();
-        response.body().filter(l -> l.startsWith("data:")).forEach(l -> data.add(l.substring(5).strip()));
-        return data;
-    }
-
-    /** The recorded calls once there are {@code count} (streams are recorded when they close). */
-    @SuppressWarnings("unchecked")
-    private List<Map<String, Object>> awaitCalls(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        List<Map<String, Object>> calls = List.of();
-        while (System.nanoTime() < deadline) {
-            calls = (List<Map<String, Object>>) api.get("/api/v1/llm/usage").map().get("calls");
-            if (calls.size() >= count) {
-                break;
-            }
-            Thread.sleep(50);
-        }
-        return calls;
     }
 }

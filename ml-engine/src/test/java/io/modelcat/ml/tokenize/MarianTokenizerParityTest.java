@@ -1,5 +1,7 @@
 package io.modelcat.ml.tokenize;
 
+import static io.modelcat.ml.ReferenceOutputs.longs;
+import static io.modelcat.ml.ReferenceOutputs.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -150,19 +152,5 @@ class MarianTokenizerParityTest {
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(folder.resolve("vocab.json"), "{\"a\": 0}");
         assertThatThrownBy(() -> MarianTokenizer.load(folder)).hasMessageContaining("<unk>");
-    }
-
-    private static long[] longs(JsonNode array) {
-        long[] values = new long[array.size()];
-        for (int index = 0; index < values.length; index++) {
-            values[index] = array.get(index).asLong();
-        }
-        return values;
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> values = new ArrayList<>();
-        array.forEach(value -> values.add(value.asText()));
-        return values;
     }
 }

@@ -1,5 +1,7 @@
 package io.modelcat.ml.tokenize;
 
+import static io.modelcat.ml.ReferenceOutputs.longs;
+import static io.modelcat.ml.ReferenceOutputs.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -100,19 +102,5 @@ class Seq2SeqTokenizerParityTest {
         long[] mask = new long[length];
         java.util.Arrays.fill(mask, 1L);
         return mask;
-    }
-
-    private static long[] longs(JsonNode array) {
-        long[] values = new long[array.size()];
-        for (int index = 0; index < values.length; index++) {
-            values[index] = array.get(index).asLong();
-        }
-        return values;
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> values = new ArrayList<>();
-        array.forEach(value -> values.add(value.asText()));
-        return values;
     }
 }

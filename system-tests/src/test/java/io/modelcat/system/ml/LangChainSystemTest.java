@@ -6,12 +6,7 @@ import io.modelcat.system.RunningSystem;
 import io.modelcat.testsupport.Fixtures;
 import io.modelcat.testsupport.ReferencePython;
 import io.modelcat.testsupport.hub.FakeHub;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +27,6 @@ class LangChainSystemTest {
     private static final String PROMPT = "Hello there";
     private static final int NEW_TOKENS = 6;
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private FakeHub hub;
     private RunningSystem system;
     private String generator;
@@ -74,10 +68,10 @@ class LangChainSystemTest {
                 .get("prediction");
         String greedy = (String) tried.get("generatedText");
         assertThat(greedy).isNotBlank();
-        HttpResponse<String> legacy = score(scoringUri, key, "{\"inputs\": {\"input_string\": [\"" + PROMPT + "\"]}, "
-                + "\"parameters\": {\"max_new_tokens\": " + NEW_TOKENS + ", \"do_sample\": false}}");
-        assertThat(legacy.statusCode()).as(legacy.body()).isEqualTo(200);
-        assertThat(new RunningSystem.Answer(200, legacy.body(), null).list()).singleElement()
+        RunningSystem.Answer legacy = system.postJson(URI.create(scoringUri), "{\"inputs\": {\"input_string\": [\""
+                + PROMPT + "\"]}, \"parameters\": {\"max_new_tokens\": " + NEW_TOKENS + ", \"do_sample\": false}}", key);
+        assertThat(legacy.status()).as(legacy.body()).isEqualTo(200);
+        assertThat(legacy.list()).singleElement()
                 .satisfies(m -> assertThat(m).containsEntry("0", greedy));
 
         String printed = ReferencePython.run(Duration.ofMinutes(2), Map.of(), "reference/clients/langchain_client.py",
@@ -96,18 +90,5 @@ class LangChainSystemTest {
         assertThat(formatters.get("CustomOpenAIContentFormatter serverless")).isEqualTo(Map.of("text", greedy.strip()));
         assertThat(formatters.get("CustomOpenAIContentFormatter serverless with model"))
                 .isEqualTo(Map.of("text", greedy.strip()));
-    }
-
-    private HttpResponse<String> score(String uri, String key, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(uri)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

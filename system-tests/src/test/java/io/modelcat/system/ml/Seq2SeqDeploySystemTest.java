@@ -8,9 +8,6 @@ import io.modelcat.testsupport.hub.FakeHub;
 import io.modelcat.testsupport.hub.FakeRepoOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +26,6 @@ class Seq2SeqDeploySystemTest {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final String DOCUMENT = "the cat sat on the mat and the dog sat on the cat.";
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path folder;
@@ -81,56 +76,44 @@ class Seq2SeqDeploySystemTest {
             String summary = (String) prediction.get("generatedText");
             assertThat(summary).as("what transformers generates for the prefixed text").startsWith("good good good");
 
-            HttpResponse<String> huggingFace = call(system, "/score", key, "{\"inputs\": [\"" + DOCUMENT + "\", \""
+            RunningSystem.Answer huggingFace = call(system, "/score", key, "{\"inputs\": [\"" + DOCUMENT + "\", \""
                     + DOCUMENT + "\"]}");
-            assertThat(huggingFace.statusCode()).as(huggingFace.body()).isEqualTo(200);
-            assertThat(huggingFace.headers().firstValue("azureml-model-deployment")).hasValue("tiny-t5");
-            assertThat(new RunningSystem.Answer(200, huggingFace.body(), null).list())
-                    .containsExactly(Map.of("summary_text", summary), Map.of("summary_text", summary));
-            HttpResponse<String> mlflow = call(system, "/score", key, "{\"input_data\": [\"" + DOCUMENT + "\"],"
+            assertThat(huggingFace.status()).as(huggingFace.body()).isEqualTo(200);
+            assertThat(huggingFace.header("azureml-model-deployment")).hasValue("tiny-t5");
+            assertThat(huggingFace.list()).containsExactly(Map.of("summary_text", summary), Map.of("summary_text", summary));
+            RunningSystem.Answer mlflow = call(system, "/score", key, "{\"input_data\": [\"" + DOCUMENT + "\"],"
                     + " \"params\": {\"max_new_tokens\": 3, \"num_beams\": 2}}");
-            assertThat(mlflow.statusCode()).as(mlflow.body()).isEqualTo(200);
-            String shorter = (String) ((Map<?, ?>) new RunningSystem.Answer(200, mlflow.body(), null).list().get(0))
-                    .get("summary_text");
+            assertThat(mlflow.status()).as(mlflow.body()).isEqualTo(200);
+            String shorter = (String) ((Map<?, ?>) mlflow.list().get(0)).get("summary_text");
             assertThat(shorter.split(" ")).as(shorter).hasSizeLessThanOrEqualTo(3);
 
-            HttpResponse<String> sampled = call(system, "/score", key, "{\"inputs\": [\"" + DOCUMENT + "\"],"
+            RunningSystem.Answer sampled = call(system, "/score", key, "{\"inputs\": [\"" + DOCUMENT + "\"],"
                     + " \"parameters\": {\"do_sample\": true}}");
-            assertThat(sampled.statusCode()).isEqualTo(400);
+            assertThat(sampled.status()).isEqualTo(400);
             assertThat(sampled.body()).contains("parameters.do_sample").contains("do not sample");
 
-            HttpResponse<String> completion = call(system, "/v1/completions", key, "{\"model\": \"tiny-t5\", \"prompt\": \""
+            RunningSystem.Answer completion = call(system, "/v1/completions", key, "{\"model\": \"tiny-t5\", \"prompt\": \""
                     + DOCUMENT + "\"}");
-            assertThat(completion.statusCode()).as(completion.body()).isEqualTo(200);
-            Map<String, Object> answer = new RunningSystem.Answer(200, completion.body(), null).map();
+            assertThat(completion.status()).as(completion.body()).isEqualTo(200);
+            Map<String, Object> answer = completion.map();
             Map<?, ?> choice = (Map<?, ?>) ((List<?>) answer.get("choices")).get(0);
             assertThat(choice.get("text")).isEqualTo(summary);
             assertThat(choice.get("finish_reason")).isEqualTo(prediction.get("finishReason"));
             assertThat(((Map<?, ?>) answer.get("usage")).get("prompt_tokens")).isEqualTo(prediction.get("sourceTokens"));
             assertThat(((Map<?, ?>) answer.get("usage")).get("completion_tokens")).isEqualTo(prediction.get("newTokens"));
 
-            HttpResponse<String> streamed = call(system, "/v1/completions", key, "{\"model\": \"tiny-t5\", \"prompt\": \"a\","
+            RunningSystem.Answer streamed = call(system, "/v1/completions", key, "{\"model\": \"tiny-t5\", \"prompt\": \"a\","
                     + " \"stream\": true}");
-            assertThat(streamed.statusCode()).isEqualTo(400);
+            assertThat(streamed.status()).isEqualTo(400);
             assertThat(streamed.body()).contains("\"param\":\"stream\"").contains("does not stream");
-            HttpResponse<String> chat = call(system, "/v1/chat/completions", key, "{\"model\": \"tiny-t5\", \"messages\":"
+            RunningSystem.Answer chat = call(system, "/v1/chat/completions", key, "{\"model\": \"tiny-t5\", \"messages\":"
                     + " [{\"role\": \"user\", \"content\": \"hi\"}]}");
-            assertThat(chat.statusCode()).isEqualTo(400);
+            assertThat(chat.status()).isEqualTo(400);
             assertThat(chat.body()).contains("\"param\":\"messages\"").contains("serves summarization");
         }
     }
 
-    private HttpResponse<String> call(RunningSystem system, String path, String key, String body) {
-        HttpRequest request = HttpRequest.newBuilder(system.base().resolve("/endpoints/summaries" + path))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private static RunningSystem.Answer call(RunningSystem system, String path, String key, String body) {
+        return system.postJson(system.base().resolve("/endpoints/summaries" + path), body, key);
     }
 }

@@ -347,25 +347,24 @@ class ScoreShapesTest {
 
     // Summarization and translation: transformers' pipeline answers, search parameters, no sampling.
 
-    @Test
-    void summariesAndTranslationsAnswerAsTransformersPipelinesExceptForLangChainsStrings() {
-        for (Task task : List.of(Task.SUMMARIZATION, Task.TRANSLATION)) {
-            String key = task == Task.SUMMARIZATION ? "summary_text" : "translation_text";
-            JsonNode[] predictions = {generated("one"), generated("two")};
-            assertThat(answer("{'inputs': ['a', 'b']}", task, predictions))
-                    .isEqualTo(json("[{'" + key + "': 'one'}, {'" + key + "': 'two'}]"));
-            assertThat(answer("{'input_data': ['a', 'b'], 'params': {}}", task, predictions))
-                    .isEqualTo(json("[{'" + key + "': 'one'}, {'" + key + "': 'two'}]"));
-            assertThat(answer("{'input_data': {'columns': ['text'], 'data': [['a'], ['b']]}}", task, predictions))
-                    .isEqualTo(json("[{'" + key + "': 'one'}, {'" + key + "': 'two'}]"));
-            assertThat(ScoreShapes.format(ScoreShapes.parseInvocations(json("{'instances': ['a', 'b']}"), task), task,
-                    List.of(predictions))).isEqualTo(json("{'predictions': [{'" + key + "': 'one'}, {'" + key + "': 'two'}]}"));
-            // LangChain's formatters and prompt flow read strings.
-            assertThat(answer("{'inputs': {'input_string': ['a', 'b']}}", task, predictions))
-                    .isEqualTo(json("[{'0': 'one'}, {'0': 'two'}]"));
-            assertThat(answer("{'input_data': {'input_string': ['a', 'b']}, 'parameters': {}}", task, predictions))
-                    .isEqualTo(json("['one', 'two']"));
+    @ParameterizedTest
+    @EnumSource(value = Task.class, names = {"SUMMARIZATION", "TRANSLATION"})
+    void summariesAndTranslationsAnswerAsTransformersPipelinesExceptForLangChainsStrings(Task task) {
+        String key = task == Task.SUMMARIZATION ? "summary_text" : "translation_text";
+        JsonNode[] predictions = {generated("one"), generated("two")};
+        String pipelineAnswers = "[{'" + key + "': 'one'}, {'" + key + "': 'two'}]";
+        // Hugging Face's, MLflow's and pandas' shapes all answer as the transformers pipeline does.
+        for (String body : List.of("{'inputs': ['a', 'b']}", "{'input_data': ['a', 'b'], 'params': {}}",
+                "{'input_data': {'columns': ['text'], 'data': [['a'], ['b']]}}")) {
+            assertThat(answer(body, task, predictions)).as(body).isEqualTo(json(pipelineAnswers));
         }
+        assertThat(ScoreShapes.format(ScoreShapes.parseInvocations(json("{'instances': ['a', 'b']}"), task), task,
+                List.of(predictions))).isEqualTo(json("{'predictions': " + pipelineAnswers + "}"));
+        // LangChain's formatters and prompt flow read strings.
+        assertThat(answer("{'inputs': {'input_string': ['a', 'b']}}", task, predictions))
+                .isEqualTo(json("[{'0': 'one'}, {'0': 'two'}]"));
+        assertThat(answer("{'input_data': {'input_string': ['a', 'b']}, 'parameters': {}}", task, predictions))
+                .isEqualTo(json("['one', 'two']"));
     }
 
     @Test
