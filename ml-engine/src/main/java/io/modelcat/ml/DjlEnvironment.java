@@ -2,7 +2,10 @@ package io.modelcat.ml;
 
 import java.nio.file.Path;
 
-/** Puts DJL into offline, no-tracking, CPU-tokenizer mode before any DJL class does work. */
+/**
+ * Puts DJL into offline, no-tracking, CPU-tokenizer mode before any DJL class does work, and has malloc keep the
+ * memory of freed tensors for the next ones ({@link NativeMemory}).
+ */
 public final class DjlEnvironment {
 
     /** Environment variable or system property that overrides where DJL unpacks its native libraries. */
@@ -21,6 +24,7 @@ public final class DjlEnvironment {
         setDefault("RUST_FLAVOR", "RUST_FLAVOR", "cpu");
         setDefault(CACHE_DIR_KEY, CACHE_DIR_KEY,
                 Path.of(System.getProperty("user.home"), ".modelcat", "djl-cache").toString());
+        NativeMemory.keepFreedMemory();
     }
 
     private static void setDefault(String property, String environmentVariable, String value) {
