@@ -75,8 +75,22 @@ final class Layers {
 
     /** {@code nn.Linear}: weight shape (out, in); with its LoRA update when the layer is adapted. */
     NDArray linear(NDArray input, String prefix) {
-        return adapted(input, prefix, Linear.linear(input, weights.get(prefix + ".weight"),
-                weights.get(prefix + ".bias")).singletonOrThrow());
+        return adapted(input, prefix, affine(input, weights.get(prefix + ".weight"), weights.get(prefix + ".bias")));
+    }
+
+    /**
+     * {@code input W^T + bias} over the last axis as one fused product-and-bias kernel (addmm), as transformers'
+     * layers run it: the input is seen as a matrix of rows (a view when it is contiguous). Given more than two
+     * axes, libtorch's linear as DJL calls it ran a product and then added the bias in a second pass over the output.
+     */
+    private static NDArray affine(NDArray input, NDArray weight, NDArray bias) {
+        Shape shape = input.getShape();
+        int axes = shape.dimension();
+        if (axes == 2) {
+            return Linear.linear(input, weight, bias).singletonOrThrow();
+        }
+        NDArray rows = Linear.linear(input.reshape(-1, shape.get(axes - 1)), weight, bias).singletonOrThrow();
+        return rows.reshape(shape.slice(0, axes - 1).add(weight.getShape().get(0)));
     }
 
     /** {@code nn.Linear} without a bias (Llama's projections); with its LoRA update when the layer is adapted. */
@@ -107,7 +121,10 @@ final class Layers {
      * when the layer is adapted (A and B are shaped as for a linear layer, as {@code peft}'s fan_in_fan_out has them).
      */
     NDArray conv1d(NDArray input, String prefix) {
-        return adapted(input, prefix, input.matMul(weights.get(prefix + ".weight")).add(weights.get(prefix + ".bias")));
+        // nn.Linear over the weight seen transposed (a view), so the product and the bias are one fused
+        // kernel on the weight as it lies, as transformers' Conv1D runs them (addmm).
+        NDArray weight = weights.get(prefix + ".weight").transpose(1, 0);
+        return adapted(input, prefix, affine(input, weight, weights.get(prefix + ".bias")));
     }
 
     /** {@code output + scale * B(A(dropout(input)))}, in {@code peft}'s order, when the layer is adapted. */
