@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * manager). By default glibc maps each block over a threshold (128 KiB, raised as such blocks are freed, to 32 MiB
  * at most) straight from the kernel and gives it back when it is freed, and it gives back the top of its heap
  * once more than twice that lies free there: so every step's tensors landed on fresh pages, which the kernel
- * zeroes one page fault at a time (about 45,000 faults, 180 MB, per LoRA step of a 135M-parameter model).
+ * zeroes one page fault at a time (about 50,000 faults, 200 MB, per LoRA step of a 135M-parameter model).
  * {@link #keepFreedMemory} has malloc serve blocks up to {@value #MMAP_THRESHOLD_BYTES} bytes from its heap and
  * keep up to {@value #TRIM_THRESHOLD_BYTES} bytes free there, so the next step reuses the pages the last one
  * freed. The process holds that much more memory between steps; its peak is unchanged.
