@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Dynamic batching of one deployment instance: calls that arrive together run as one batch of inputs, up to
  * {@code maxBatchSize} inputs, the first call waiting at most {@code maxBatchDelayMs} for others to join (each
- * input keeps its own settings: candidates, generation, seed). A streamed call, whose events go to its caller
+ * input keeps its own settings: candidates, generation, seed). A call that finds nobody waiting, when the last
+ * batch was a single call (or there was none: one caller at a time), runs at once: waiting for company that has
+ * not been coming would only add the delay to its latency. Once calls come together again (one finds another
+ * queued), their batches wait for each other as above. A streamed call, whose events go to its caller
  * as they are made, runs alone. One thread per instance runs the calls, so the model is never used by two at
  * once. When a batch fails because of one call's inputs, each of its calls runs alone, so that only the faulty
  * call fails.
@@ -51,6 +54,8 @@ final class Batcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean open = true;
     private Call carried;
+    // Whether the last batch held more than one call: then the next first call waits for company.
+    private boolean company;
 
     Batcher(String name, int maxBatchSize, int maxBatchDelayMs, Work work) {
         this.maxBatchSize = maxBatchSize;
@@ -105,7 +110,7 @@ final class Batcher implements AutoCloseable {
         }
         batch.add(first);
         int inputs = first.inputs().size();
-        long deadline = System.nanoTime() + maxBatchDelayNanos;
+        long deadline = company || !queue.isEmpty() ? System.nanoTime() + maxBatchDelayNanos : System.nanoTime();
         while (first.events() == null && inputs < maxBatchSize) {
             long left = deadline - System.nanoTime();
             Call next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
@@ -119,6 +124,7 @@ final class Batcher implements AutoCloseable {
             batch.add(next);
             inputs += next.inputs().size();
         }
+        company = batch.size() > 1;
         return batch;
     }
 

@@ -86,6 +86,29 @@ class BatcherTest {
     }
 
     @Test
+    void aLoneCallerRunsAtOnceAndCallsThatCameTogetherWaitForEachOther() throws Exception {
+        // A delay far longer than the answers are waited for: a call that waited it out would fail the test.
+        try (Batcher batcher = new Batcher("test", 2, 600_000, this::work)) {
+            assertThat(texts(batcher.submit(call("solo")))).containsExactly("SOLO");
+            CompletableFuture<List<JsonNode>> first = held(batcher);
+            CompletableFuture<List<JsonNode>> a = batcher.submit(call("a"));
+            CompletableFuture<List<JsonNode>> b = batcher.submit(call("b"));
+            release.countDown();
+            texts(first);
+            assertThat(texts(a)).containsExactly("A");
+            texts(b);
+            // After a batch of two calls, the next call waits for company, which comes.
+            CompletableFuture<List<JsonNode>> c = batcher.submit(call("c"));
+            Thread.sleep(200);
+            assertThat(c).as("the call waits for another to join its batch").isNotDone();
+            CompletableFuture<List<JsonNode>> d = batcher.submit(call("d"));
+            assertThat(texts(c)).containsExactly("C");
+            assertThat(texts(d)).containsExactly("D");
+            assertThat(batches).containsExactly(List.of("solo"), List.of("hold"), List.of("a", "b"), List.of("c", "d"));
+        }
+    }
+
+    @Test
     void aStreamedCallRunsAloneAndItsEventsGoToItsCaller() throws Exception {
         List<ServeEvent> streamed = Collections.synchronizedList(new ArrayList<>());
         try (Batcher batcher = new Batcher("test", 8, 0, this::work)) {
