@@ -58,10 +58,17 @@ class BatcherTest {
 
     private CompletableFuture<List<JsonNode>> held(Batcher batcher) throws InterruptedException {
         CompletableFuture<List<JsonNode>> first = batcher.submit(call("hold"));
-        while (batches.isEmpty()) {
+        // Until the held call runs (earlier calls' batches may be there already).
+        while (!ran("hold")) {
             Thread.sleep(5);
         }
         return first;
+    }
+
+    private boolean ran(String text) {
+        synchronized (batches) {
+            return batches.stream().anyMatch(batch -> batch.contains(text));
+        }
     }
 
     private static List<String> texts(CompletableFuture<List<JsonNode>> answer) throws Exception {
