@@ -2,48 +2,37 @@ package io.modelcat.catalog.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.modelcat.catalog.ApiClient;
-import io.modelcat.catalog.CatalogTestBase;
 import io.modelcat.catalog.access.Role;
-import io.modelcat.credentials.SecretCipher;
 import io.modelcat.testsupport.TestDatabase;
 import jakarta.inject.Inject;
 import io.modelcat.testsupport.llm.FakeLlmProvider;
-import java.net.http.HttpClient;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The LLM mesh through real HTTP, against a local fake provider: forwarding, streaming, retries, errors, usage, limits. */
 @MicronautTest(transactional = false)
-class LlmMeshTest extends CatalogTestBase {
+class LlmMeshTest extends LlmProviderTestBase {
 
     private static final String KEY = "sk-fake-MeshKey456";
-    private static final String CHAT = "/api/v1/llm/v1/chat/completions";
     private final FakeLlmProvider provider = FakeLlmProvider.start();
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final ObjectMapper mapper = new ObjectMapper();
 
+    /** Two retries: the retry tests need a second one. */
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> properties = super.getProperties();
-        properties.put("modelcat.secret-key", SecretCipher.generateKey());
         properties.put("modelcat.llm.max-retries", "2");
-        properties.put("modelcat.llm.max-retry-wait", "2s");
         return properties;
     }
 
@@ -61,8 +50,7 @@ class LlmMeshTest extends CatalogTestBase {
         body.put("headers", Map.of("X-Gateway", "team-a"));
         body.put("allowedModels", List.of("fake-small"));
         body.put("maxConcurrent", 1);
-        ApiClient.Answer created = api.post("/api/v1/llm/connections", body);
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        createConnection(body);
     }
 
     @AfterAll
@@ -70,7 +58,8 @@ class LlmMeshTest extends CatalogTestBase {
         provider.close();
     }
 
-    private static Map<String, Object> chat(String model, boolean stream) {
+    /** A chat body with one user message (no system message, unlike {@link #chat(String, boolean, Object...)}). */
+    private static Map<String, Object> userChat(String model, boolean stream) {
         return Map.of("model", model, "stream", stream,
                 "messages", List.of(Map.of("role", "user", "content", "hello there")));
     }
@@ -78,7 +67,7 @@ class LlmMeshTest extends CatalogTestBase {
     @Test
     void aCallIsForwardedWithTheConnectionsKeyAndHeadersAndItsUsageRecorded() {
         ApiClient contributor = apiAs(Role.CONTRIBUTOR);
-        ApiClient.Answer answer = contributor.post(CHAT, chat("hosted/fake-small", false));
+        ApiClient.Answer answer = contributor.post(CHAT, userChat("hosted/fake-small", false));
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
         assertThat(answer.body()).contains("\"content\":\"echo: hello there\"").contains("\"object\":\"chat.completion\"");
 
@@ -99,57 +88,23 @@ class LlmMeshTest extends CatalogTestBase {
 
         ApiClient.Answer models = contributor.get("/api/v1/llm/v1/models");
         assertThat(models.body()).contains("\"id\":\"hosted/fake-small\"").doesNotContain("fake-large");
-        assertThat(apiAs(Role.VIEWER).post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(403);
-        assertThat(anonymousApi().post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(401);
+        assertThat(apiAs(Role.VIEWER).post(CHAT, userChat("hosted/fake-small", false)).status()).isEqualTo(403);
+        assertThat(anonymousApi().post(CHAT, userChat("hosted/fake-small", false)).status()).isEqualTo(401);
     }
 
     @Test
     void aStreamIsRelayedChunkByChunkAsItArrives() throws Exception {
         provider.chunkDelay(Duration.ofMillis(300));
-        HttpRequest request = HttpRequest.newBuilder(api.uri(CHAT))
-                .header("Authorization", "Bearer " + account(Role.CONTRIBUTOR).token())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(chat("hosted/fake-small", true))))
-                .build();
-        long start = System.nanoTime();
-        HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
-        List<String> data = new ArrayList<>();
         List<Long> arrivals = new ArrayList<>();
-        response.body().filter(l -> l.startsWith("data:")).forEach(l -> {
-            data.add(l.substring(5).strip());
-            arrivals.add(Duration.ofNanos(System.nanoTime() - start).toMillis());
-        });
-        assertThat(data).last().isEqualTo("[DONE]");
-        StringBuilder text = new StringBuilder();
-        for (String chunk : data.subList(0, data.size() - 1)) {
-            Map<String, Object> parsed = mapper.readValue(chunk, Map.class);
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> choices = (List<Map<String, Object>>) parsed.get("choices");
-            if (!choices.isEmpty()) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> delta = (Map<String, Object>) choices.get(0).get("delta");
-                text.append(delta.getOrDefault("content", ""));
-            }
-        }
-        assertThat(text).hasToString("echo: hello there");
+        Streamed streamed = read(streamEvents(userChat("hosted/fake-small", true), arrivals));
+        assertThat(streamed.error()).isNull();
+        assertThat(streamed.text()).isEqualTo("echo: hello there");
         // The first chunk came while the provider was still writing the rest (three words, 300 ms apart).
         assertThat(arrivals.get(arrivals.size() - 1) - arrivals.get(0)).isGreaterThan(400);
         assertThat(provider.requests("/v1/chat/completions").get(0).body()).contains("\"include_usage\":true");
 
         // The usage chunk at the end of the stream is recorded once the stream closes.
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        List<Map<String, Object>> calls = List.of();
-        while (System.nanoTime() < deadline) {
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> now = (List<Map<String, Object>>) api.get("/api/v1/llm/usage").map().get("calls");
-            calls = now;
-            if (!calls.isEmpty()) {
-                break;
-            }
-            Thread.sleep(50);
-        }
+        List<Map<String, Object>> calls = awaitCalls(1);
         assertThat(calls).singleElement().satisfies(c -> assertThat(c).containsEntry("streamed", true)
                 .containsEntry("totalTokens", 5).containsEntry("status", 200));
     }
@@ -157,9 +112,9 @@ class LlmMeshTest extends CatalogTestBase {
     @Test
     void modelsOutsideTheAllowedListAndBadBodiesAreRefusedInOpenAisShape() {
         ApiClient contributor = apiAs(Role.CONTRIBUTOR);
-        assertRefused(contributor.post(CHAT, chat("hosted/fake-large", false)), "model", "model_not_allowed");
-        assertRefused(contributor.post(CHAT, chat("elsewhere/fake-small", false)), "model", "model_not_found");
-        assertRefused(contributor.post(CHAT, chat("fake-small", false)), "model", "model_not_found");
+        assertRefused(contributor.post(CHAT, userChat("hosted/fake-large", false)), "model", "model_not_allowed");
+        assertRefused(contributor.post(CHAT, userChat("elsewhere/fake-small", false)), "model", "model_not_found");
+        assertRefused(contributor.post(CHAT, userChat("fake-small", false)), "model", "model_not_found");
         assertRefused(contributor.post(CHAT, Map.of("model", "hosted/fake-small")), "messages", "invalid_messages");
         assertRefused(contributor.post(CHAT, "{not json"), null, "invalid_json");
         assertThat(provider.requests("/v1/chat/completions")).isEmpty();
@@ -179,13 +134,13 @@ class LlmMeshTest extends CatalogTestBase {
         ApiClient contributor = apiAs(Role.CONTRIBUTOR);
         provider.failNext(1, 503, null).failNext(1, 429, 1);
         long start = System.nanoTime();
-        ApiClient.Answer recovered = contributor.post(CHAT, chat("hosted/fake-small", false));
+        ApiClient.Answer recovered = contributor.post(CHAT, userChat("hosted/fake-small", false));
         assertThat(recovered.status()).as(recovered.toString()).isEqualTo(200);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         assertThat(provider.requests("/v1/chat/completions")).hasSize(3);
 
         provider.failNext(3, 500, null);
-        ApiClient.Answer failed = contributor.post(CHAT, chat("hosted/fake-small", false));
+        ApiClient.Answer failed = contributor.post(CHAT, userChat("hosted/fake-small", false));
         assertThat(failed.status()).isEqualTo(500);
         @SuppressWarnings("unchecked")
         Map<String, Object> error = (Map<String, Object>) failed.map().get("error");
@@ -195,7 +150,7 @@ class LlmMeshTest extends CatalogTestBase {
 
         // A Retry-After beyond modelcat.llm.max-retry-wait is not waited for: the caller gets it back at once.
         provider.failNext(1, 429, 120);
-        ApiClient.Answer limited = contributor.post(CHAT, chat("hosted/fake-small", false));
+        ApiClient.Answer limited = contributor.post(CHAT, userChat("hosted/fake-small", false));
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.header("Retry-After")).isEqualTo("120");
         assertThat(limited.header("retry-after-ms")).isEqualTo("120000");
@@ -209,43 +164,43 @@ class LlmMeshTest extends CatalogTestBase {
         provider.delay(Duration.ofMillis(1500));
         ApiClient contributor = apiAs(Role.CONTRIBUTOR);
         CompletableFuture<ApiClient.Answer> first = CompletableFuture.supplyAsync(
-                () -> contributor.post(CHAT, chat("hosted/fake-small", false)));
+                () -> contributor.post(CHAT, userChat("hosted/fake-small", false)));
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (provider.requests("/v1/chat/completions").isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        ApiClient.Answer second = contributor.post(CHAT, chat("hosted/fake-small", false));
+        ApiClient.Answer second = contributor.post(CHAT, userChat("hosted/fake-small", false));
         assertThat(second.status()).as(second.toString()).isEqualTo(429);
         assertThat(second.header("Retry-After")).isEqualTo("1");
         assertThat(second.body()).contains("\"code\":\"concurrency_limit\"");
         assertThat(first.get().status()).isEqualTo(200);
         assertThat(provider.mostInFlight()).isEqualTo(1);
-        assertThat(contributor.post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(200);
+        assertThat(contributor.post(CHAT, userChat("hosted/fake-small", false)).status()).isEqualTo(200);
     }
 
     @Test
     void theLimitsAreSharedWithTheOtherCatalogServicesOnTheDatabase() throws SQLException {
         ApiClient contributor = apiAs(Role.CONTRIBUTOR);
-        assertThat(contributor.post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(200);
+        assertThat(contributor.post(CHAT, userChat("hosted/fake-small", false)).status()).isEqualTo(200);
         assertThat(count("SELECT count(*) FROM llm_call_slot")).as("a finished call gives its slot back").isZero();
 
         // Another catalog service has the connection's one call at once in flight.
         TestDatabase.shared().executeHere("INSERT INTO llm_call_slot (id, connection_name, holder, expires_at) VALUES "
                 + "(gen_random_uuid(), 'hosted', 'catalog-other', now() + interval '1 minute')");
-        ApiClient.Answer busy = contributor.post(CHAT, chat("hosted/fake-small", false));
+        ApiClient.Answer busy = contributor.post(CHAT, userChat("hosted/fake-small", false));
         assertThat(busy.status()).as(busy.toString()).isEqualTo(429);
         assertThat(busy.body()).contains("\"code\":\"concurrency_limit\"");
         // That service died with it: once its slot expires (no renewal), calls go through again.
         TestDatabase.shared().executeHere("UPDATE llm_call_slot SET expires_at = now() - interval '1 second'");
-        assertThat(contributor.post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(200);
+        assertThat(contributor.post(CHAT, userChat("hosted/fake-small", false)).status()).isEqualTo(200);
 
         // Two calls a minute: this service takes one; another service takes the other.
         assertThat(api.patch("/api/v1/llm/connections/hosted", Map.of("requestsPerMinute", 2)).status()).isEqualTo(200);
-        assertThat(contributor.post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(200);
+        assertThat(contributor.post(CHAT, userChat("hosted/fake-small", false)).status()).isEqualTo(200);
         TestDatabase.shared().executeHere("UPDATE llm_rate_bucket SET level = level - 60000000000, "
                 + "at_nanos = (extract(epoch FROM clock_timestamp()) * 1000000)::bigint * 1000 "
                 + "WHERE connection_name = 'hosted'");
-        ApiClient.Answer limited = contributor.post(CHAT, chat("hosted/fake-small", false));
+        ApiClient.Answer limited = contributor.post(CHAT, userChat("hosted/fake-small", false));
         assertThat(limited.status()).as(limited.toString()).isEqualTo(429);
         assertThat(limited.body()).contains("\"code\":\"rate_limit\"", "2 calls a minute");
         assertThat(provider.requests("/v1/chat/completions")).hasSize(3);
@@ -282,7 +237,7 @@ class LlmMeshTest extends CatalogTestBase {
         assertThat(own.status()).as(own.toString()).isEqualTo(201);
         assertThat(own.map()).containsEntry("apiKeySet", false).doesNotContainKey("baseUrl");
         // The endpoint has no deployment yet: its own answer (503, no traffic) comes back through the mesh.
-        ApiClient.Answer answer = apiAs(Role.CONTRIBUTOR).post(CHAT, chat("own/blue", false));
+        ApiClient.Answer answer = apiAs(Role.CONTRIBUTOR).post(CHAT, userChat("own/blue", false));
         assertThat(answer.status()).as(answer.toString()).isEqualTo(503);
         assertThat(answer.body()).contains("connection 'own' answered 503").contains("sends no traffic");
         ApiClient.Answer test = api.post("/api/v1/llm/connections/own/test", Map.of());
@@ -328,9 +283,9 @@ class LlmMeshTest extends CatalogTestBase {
         assertThat(limited.status()).as(limited.toString()).isEqualTo(200);
         assertThat(limited.map()).containsEntry("requestsPerMinute", 2);
         ApiClient contributor = apiAs(Role.CONTRIBUTOR);
-        assertThat(contributor.post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(200);
-        assertThat(contributor.post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(200);
-        ApiClient.Answer refused = contributor.post(CHAT, chat("hosted/fake-small", false));
+        assertThat(contributor.post(CHAT, userChat("hosted/fake-small", false)).status()).isEqualTo(200);
+        assertThat(contributor.post(CHAT, userChat("hosted/fake-small", false)).status()).isEqualTo(200);
+        ApiClient.Answer refused = contributor.post(CHAT, userChat("hosted/fake-small", false));
         assertThat(refused.status()).as(refused.toString()).isEqualTo(429);
         assertThat(refused.body()).contains("\"code\":\"rate_limit\"", "2 calls a minute");
         // Two a minute: the next is allowed 30 s after the second, less the moments the calls took.
@@ -344,7 +299,7 @@ class LlmMeshTest extends CatalogTestBase {
 
         assertThat(api.patch("/api/v1/llm/connections/hosted", Map.of("requestsPerMinute", 0)).map())
                 .doesNotContainKey("requestsPerMinute");
-        assertThat(contributor.post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(200);
+        assertThat(contributor.post(CHAT, userChat("hosted/fake-small", false)).status()).isEqualTo(200);
         assertThat(api.patch("/api/v1/llm/connections/hosted", Map.of("requestsPerMinute", -1)).errorFields())
                 .containsExactly("requestsPerMinute");
     }
@@ -365,7 +320,7 @@ class LlmMeshTest extends CatalogTestBase {
         try {
             List<java.util.concurrent.Future<ApiClient.Answer>> calls = new java.util.ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                calls.add(callers.submit(() -> contributor.post(CHAT, chat("hosted/fake-small", false))));
+                calls.add(callers.submit(() -> contributor.post(CHAT, userChat("hosted/fake-small", false))));
             }
             for (var call : calls) {
                 answers.add(call.get());
@@ -396,9 +351,9 @@ class LlmMeshTest extends CatalogTestBase {
         assertThat(priced.status()).as(priced.toString()).isEqualTo(200);
         assertThat(priced.body()).contains("\"prices\":{\"fake-small\":{\"inputPerMillion\":2.5,\"outputPerMillion\":10}}");
         ApiClient contributor = apiAs(Role.CONTRIBUTOR);
-        assertThat(contributor.post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(200);
-        assertThat(contributor.post(CHAT, chat("hosted/fake-small", false)).status()).isEqualTo(200);
-        assertThat(contributor.post(CHAT, chat("hosted/fake-large", false)).status()).isEqualTo(200);
+        assertThat(contributor.post(CHAT, userChat("hosted/fake-small", false)).status()).isEqualTo(200);
+        assertThat(contributor.post(CHAT, userChat("hosted/fake-small", false)).status()).isEqualTo(200);
+        assertThat(contributor.post(CHAT, userChat("hosted/fake-large", false)).status()).isEqualTo(200);
 
         ApiClient.Answer usage = api.get("/api/v1/llm/usage");
         @SuppressWarnings("unchecked")

@@ -62,15 +62,24 @@ abstract class LlmProviderTestBase extends CatalogTestBase {
 
     /** The data of every event of a streamed chat call, as a contributor. */
     protected List<String> streamEvents(Map<String, Object> body) throws Exception {
+        return streamEvents(body, new ArrayList<>());
+    }
+
+    /** The same, noting in {@code arrivals} when each event came: milliseconds after the call was sent. */
+    protected List<String> streamEvents(Map<String, Object> body, List<Long> arrivals) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(api.uri(CHAT))
                 .header("Authorization", "Bearer " + account(Role.CONTRIBUTOR).token())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body))).build();
+        long start = System.nanoTime();
         HttpResponse<java.util.stream.Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         List<String> data = new ArrayList<>();
-        response.body().filter(l -> l.startsWith("data:")).forEach(l -> data.add(l.substring(5).strip()));
+        response.body().filter(l -> l.startsWith("data:")).forEach(l -> {
+            data.add(l.substring(5).strip());
+            arrivals.add(Duration.ofNanos(System.nanoTime() - start).toMillis());
+        });
         return data;
     }
 
