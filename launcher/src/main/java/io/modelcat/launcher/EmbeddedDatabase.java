@@ -2,6 +2,7 @@ package io.modelcat.launcher;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,18 +27,34 @@ final class EmbeddedDatabase implements Supervised {
     private final Path dataDirectory;
     private final int port;
     private final boolean durable;
+    private final int sharedBuffersMb;
     private EmbeddedPostgres postgres;
     private volatile String lastExit = "running";
 
     EmbeddedDatabase(Path dataDirectory, int port) {
-        this(dataDirectory, port, true);
+        this(dataDirectory, port, true, defaultSharedBuffersMb());
     }
 
-    /** {@code durable} false: no fsync (a crash of the machine may corrupt the data), for throwaway systems. */
-    EmbeddedDatabase(Path dataDirectory, int port, boolean durable) {
+    /**
+     * {@code durable} false: no fsync (a crash of the machine may corrupt the data), for throwaway systems.
+     * {@code sharedBuffersMb}: PostgreSQL's own page cache ({@code shared_buffers}).
+     */
+    EmbeddedDatabase(Path dataDirectory, int port, boolean durable, int sharedBuffersMb) {
         this.dataDirectory = dataDirectory;
         this.port = port;
         this.durable = durable;
+        this.sharedBuffersMb = sharedBuffersMb;
+    }
+
+    /**
+     * An eighth of the machine's memory, between 128 MiB (PostgreSQL's own default) and 2 GiB: a catalog of a million
+     * cards (1.7 GB with its indexes) then reads its pages from PostgreSQL's cache instead of asking the kernel for
+     * each (a search reading 11,000 pages took twice as long through the kernel's cache).
+     */
+    static int defaultSharedBuffersMb() {
+        long total = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        return (int) Math.max(128, Math.min(2048, total / 8 / (1024 * 1024)));
     }
 
     @Override
@@ -61,6 +78,7 @@ final class EmbeddedDatabase implements Supervised {
                 .setServerConfig("fsync", durable ? "on" : "off")
                 .setServerConfig("synchronous_commit", durable ? "on" : "off")
                 .setServerConfig("full_page_writes", durable ? "on" : "off")
+                .setServerConfig("shared_buffers", sharedBuffersMb + "MB")
                 .setPGStartupWait(Duration.ofSeconds(120))
                 .start();
         lastExit = "running";

@@ -95,7 +95,8 @@ public final class LocalSystem {
                 Console.warn("MODELCAT_EMBEDDED_DB_DURABLE=false: the embedded PostgreSQL runs without fsync; a crash of "
                         + "this machine may lose or corrupt its data. Use it for throwaway systems only.");
             }
-            EmbeddedDatabase embedded = new EmbeddedDatabase(home.resolve("postgres"), dbPort, durable);
+            EmbeddedDatabase embedded = new EmbeddedDatabase(home.resolve("postgres"), dbPort, durable,
+                    intSetting(env, "MODELCAT_EMBEDDED_DB_MEMORY_MB", EmbeddedDatabase.defaultSharedBuffersMb()));
             supervisor.start(embedded);
             db = new Database(embedded.jdbcUrl(), "postgres", "");
         }

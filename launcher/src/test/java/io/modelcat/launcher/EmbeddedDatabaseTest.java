@@ -51,6 +51,11 @@ class EmbeddedDatabaseTest {
             assertThat(setting(s, "fsync")).isEqualTo("on");
             assertThat(setting(s, "synchronous_commit")).isEqualTo("on");
             assertThat(setting(s, "full_page_writes")).isEqualTo("on");
+            try (ResultSet rs = s.executeQuery("SELECT pg_size_bytes(current_setting('shared_buffers')) / 1048576")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("an eighth of the memory, 128 MB to 2 GB")
+                        .isEqualTo(EmbeddedDatabase.defaultSharedBuffersMb()).isBetween(128, 2048);
+            }
             s.execute("CREATE TABLE burst (id bigint PRIMARY KEY, writer int NOT NULL, payload text NOT NULL)");
             s.execute("CREATE INDEX burst_writer ON burst (writer, id)");
         }

@@ -34,7 +34,7 @@ public class FacetCache {
     }
 
     ModelPage.Facets get(ModelQuery query, Supplier<ModelPage.Facets> compute) {
-        Key key = new Key(query.tasks(), query.finetuningTasks(), query.licenses(), query.tags(), query.textQuery());
+        Key key = new Key(query.tasks(), query.finetuningTasks(), query.licenses(), query.tags(), query.searchWords());
         long now = System.nanoTime();
         long began = generation.get();
         Entry entry = entries.get(key);
@@ -68,7 +68,7 @@ public class FacetCache {
     }
 
     private record Key(List<String> tasks, List<String> finetuningTasks, List<String> licenses, List<String> tags,
-                       String textQuery) {
+                       List<String> searchWords) {
     }
 
     private record Entry(ModelPage.Facets facets, long computedAt, AtomicBoolean refreshing, long generation) {

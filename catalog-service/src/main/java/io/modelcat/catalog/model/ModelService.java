@@ -154,8 +154,8 @@ public class ModelService {
         List<String> taskFilter = knownTasks("task", orEmpty(tasks), errors);
         List<String> finetuningFilter = knownTasks("finetuningTask", orEmpty(finetuningTasks), errors);
         List<String> licenseFilter = orEmpty(licenses).stream().map(l -> l.toLowerCase(Locale.ROOT)).distinct().toList();
-        String textQuery = text == null || text.isBlank() ? null : toTextQuery(text, errors);
-        ModelSort order = resolveSort(sort, textQuery != null, errors);
+        List<String> searchWords = text == null || text.isBlank() ? List.of() : searchWords(text, errors);
+        ModelSort order = resolveSort(sort, !searchWords.isEmpty(), errors);
         int pageSize = limit == null ? DEFAULT_LIMIT : limit;
         if (pageSize < 1 || pageSize > MAX_LIMIT) {
             errors.add(new FieldError("limit", "must be between 1 and " + MAX_LIMIT + ", got " + pageSize));
@@ -175,7 +175,7 @@ public class ModelService {
             throw new InvalidFieldException(errors);
         }
         return new ListRequest(new ModelQuery(taskFilter, finetuningFilter, licenseFilter,
-                orEmpty(tags).stream().distinct().toList(), textQuery, order, pageSize, after), withFacets);
+                orEmpty(tags).stream().distinct().toList(), searchWords, order, pageSize, after), withFacets);
     }
 
     /** The page of this request served within the last moments, if any; never touches the database. */
@@ -220,27 +220,24 @@ public class ModelService {
         return resolved;
     }
 
-    /** Each word of the search text must match a word (or a word's start) of the card. */
-    private static String toTextQuery(String text, List<FieldError> errors) {
+    /** The words of the search text: each must match a word (or a word's start) of the card. */
+    private static List<String> searchWords(String text, List<FieldError> errors) {
         if (text.length() > 200) {
             errors.add(new FieldError("q", "must be at most 200 characters"));
-            return null;
+            return List.of();
         }
-        LinkedHashSet<String> terms = new LinkedHashSet<>();
+        LinkedHashSet<String> words = new LinkedHashSet<>();
         for (String word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
             if (!word.isEmpty()) {
-                terms.add(word + ":*");
+                words.add(word);
             }
         }
-        if (terms.isEmpty()) {
+        if (words.isEmpty()) {
             errors.add(new FieldError("q", "must contain at least one letter or digit"));
-            return null;
-        }
-        if (terms.size() > MAX_SEARCH_TERMS) {
+        } else if (words.size() > MAX_SEARCH_TERMS) {
             errors.add(new FieldError("q", "must have at most " + MAX_SEARCH_TERMS + " words"));
-            return null;
         }
-        return String.join(" & ", terms);
+        return List.copyOf(words);
     }
 
     private static List<String> knownTasks(String field, List<String> values, List<FieldError> errors) {

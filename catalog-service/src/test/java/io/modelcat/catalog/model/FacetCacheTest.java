@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class FacetCacheTest {
 
     private static ModelQuery query(List<String> tasks, ModelSort sort) {
-        return new ModelQuery(tasks, List.of(), List.of("mit"), List.of(), null, sort, 20, null);
+        return new ModelQuery(tasks, List.of(), List.of("mit"), List.of(), List.of(), sort, 20, null);
     }
 
     private static ModelPage.Facets counts(long n) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class RecentPagesUnitTest {
 
     private static ModelService.ListRequest request(String license) {
-        return new ModelService.ListRequest(new ModelQuery(List.of(), List.of(), List.of(license), List.of(), null,
+        return new ModelService.ListRequest(new ModelQuery(List.of(), List.of(), List.of(license), List.of(), List.of(),
                 ModelSort.NAME, 20, null), false);
     }
 

@@ -7,8 +7,9 @@ import java.util.Optional;
 
 /** The orders a model list can come in; each is a keyset over (sort key, id). */
 public enum ModelSort {
-    NAME("name", "lower(m.name)", "text", false),
-    NAME_DESC("-name", "lower(m.name)", "text", true),
+    /** Byte order of the lower-cased name (code-point order), whatever the server's locale; see V34. */
+    NAME("name", "(lower(m.name) COLLATE \"C\")", "text", false),
+    NAME_DESC("-name", "(lower(m.name) COLLATE \"C\")", "text", true),
     CREATED("createdAt", "m.created_at", "timestamptz", false),
     CREATED_DESC("-createdAt", "m.created_at", "timestamptz", true),
     UPDATED("updatedAt", "m.updated_at", "timestamptz", false),

@@ -174,7 +174,7 @@ public final class Models {
         String key = sort == ModelSort.RELEVANCE ? sort.keyExpression().formatted("q.query") : sort.keyExpression();
         String direction = sort.descending() ? "DESC" : "ASC";
         StringBuilder chosen = new StringBuilder("SELECT m.*, ").append(key).append(" AS sort_value FROM ");
-        if (query.textQuery() != null) {
+        if (query.searches()) {
             // OFFSET 0 keeps the planner from merging the matches into the ordered walk.
             chosen.append("(SELECT m.* FROM model m ").append(page.from()).append(" WHERE ").append(page.where())
                     .append(" OFFSET 0) m ").append(page.from()).append(" WHERE true");
@@ -227,7 +227,7 @@ public final class Models {
     private static Map<String, Long> facet(Connection c, ModelQuery query, String dimension, String valueExpression)
             throws SQLException {
         SqlFilter filter = SqlFilter.of(query, dimension);
-        boolean fromCounts = query.textQuery() == null && query.tags().isEmpty();
+        boolean fromCounts = !query.searches() && query.tags().isEmpty();
         String sql = filter.with() + "SELECT " + valueExpression + " AS value, "
                 + (fromCounts ? "sum(m.n) AS n FROM model_facet_count m " : "count(*) AS n FROM model m ")
                 + filter.from() + " WHERE " + filter.where() + " GROUP BY 1"
@@ -297,10 +297,11 @@ public final class Models {
             List<Object> params = new ArrayList<>();
             String with = "";
             String from = "";
-            if (q.textQuery() != null) {
-                with = "WITH q AS (SELECT to_tsquery('simple', ?) AS query) ";
+            if (q.searches()) {
+                // Made once per statement (model_search_query, V34): inlined, it would be made again for every match.
+                with = "WITH q AS MATERIALIZED (SELECT model_search_query(CAST(? AS text[])) AS query) ";
                 from = "CROSS JOIN q";
-                params.add(q.textQuery());
+                params.add(q.searchWords());
                 clauses.add("m.search_vector @@ q.query");
             }
             if (!q.tasks().isEmpty() && !"task".equals(excludedDimension)) {

@@ -116,16 +116,61 @@ class ModelsTest extends StoreTestBase {
         List<String> names = new ArrayList<>();
         Cursor after = null;
         do {
-            Page<ModelRow> page = Models.list(c, new ModelQuery(List.of(), List.of(), List.of(), List.of(), null,
+            Page<ModelRow> page = Models.list(c, new ModelQuery(List.of(), List.of(), List.of(), List.of(), List.of(),
                     ModelSort.NAME, 2, after));
             page.items().forEach(m -> names.add(m.name()));
             after = page.next();
             assertThat(after == null || ModelSort.NAME.continues(after)).isTrue();
         } while (after != null);
         assertThat(names).containsExactly("alpha", "bravo", "charlie", "delta", "echo");
-        ModelFacets facets = Models.facets(c, new ModelQuery(List.of(), List.of(), List.of(), List.of(), null,
+        ModelFacets facets = Models.facets(c, new ModelQuery(List.of(), List.of(), List.of(), List.of(), List.of(),
                 ModelSort.NAME, 2, null));
         assertThat(facets.task()).containsEntry("text-classification", 5L);
+    }
+
+    @Test
+    void aSearchWordFindsEveryCardWithAWordItStartsWithHoweverManyWordsItCovers() throws SQLException {
+        // "pre" starts twelve words (asked as a prefix), "prefix1" three (asked as those words exactly).
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            names.add("card-" + i + " pre" + (char) ('a' + i) + " prefix" + (i % 4));
+        }
+        for (String name : names) {
+            Models.insert(c, UUID.randomUUID(), fields(name));
+        }
+        assertThat(searchTerms("pre")).as("more than eight words: the prefix").isEqualTo("'pre':*");
+        assertThat(searchTerms("prefix1")).isEqualTo("'prefix1'");
+        assertThat(search("pre")).containsExactlyInAnyOrderElementsOf(names);
+        assertThat(search("prefix")).containsExactlyInAnyOrderElementsOf(names);
+        assertThat(search("prefix1", "card")).containsExactlyInAnyOrder(names.get(1), names.get(5), names.get(9));
+        assertThat(search("prec")).containsExactly(names.get(2));
+        assertThat(search("nowhere")).isEmpty();
+
+        // Words a card gains by an update are found as prefixes, and a word it lost no longer finds it.
+        ModelRow card = Models.insert(c, UUID.randomUUID(), fields("zz-first"));
+        assertThat(search("zebra")).isEmpty();
+        Models.update(c, card.id(), 0, fields("zz-zebra7"));
+        assertThat(search("zeb")).containsExactly("zz-zebra7");
+        assertThat(search("first")).isEmpty();
+
+        // Quotes and backslashes in a word are words, not tsquery syntax.
+        assertThat(searchTerms("o'k\\x")).isEqualTo("'o''k\\\\x'");
+        assertThat(search("o'k\\x")).isEmpty();
+    }
+
+    private List<String> search(String... words) throws SQLException {
+        return Models.list(c, new ModelQuery(List.of(), List.of(), List.of(), List.of(), List.of(words),
+                ModelSort.RELEVANCE, 100, null)).items().stream().map(ModelRow::name).toList();
+    }
+
+    private String searchTerms(String... words) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT model_search_query(CAST(? AS text[]))::text")) {
+            ps.setArray(1, c.createArrayOf("text", words));
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
     }
 
     @Test
@@ -233,7 +278,7 @@ class ModelsTest extends StoreTestBase {
 
     private static ModelQuery query(List<String> tasks, List<String> finetuningTasks, List<String> licenses,
                                     List<String> tags) {
-        return new ModelQuery(tasks, finetuningTasks, licenses, tags, null, ModelSort.NAME, 20, null);
+        return new ModelQuery(tasks, finetuningTasks, licenses, tags, List.of(), ModelSort.NAME, 20, null);
     }
 
     private static ModelFields fields(String name, String task, String license, List<String> finetuningTasks,
