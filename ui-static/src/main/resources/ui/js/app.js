@@ -6,24 +6,9 @@
 // the account (#/account), the admin pages (#/admin, #/audit) and the sign-in (#/login?next=hash).
 // Nothing but the sign-in shows until a session is open.
 import { whenUnauthenticated } from './api.js';
-import { mountBatchEndpoint } from './batchendpoint.js';
-import { mountBatchEndpoints } from './batchendpoints.js';
-import { mountBulkTest } from './bulktest.js';
-import { mountCatalog } from './catalog.js';
-import { mountCompare } from './compare.js';
-import { mountDeploy } from './deploy.js';
 import { h } from './dom.js';
-import { mountEndpoint } from './endpoint.js';
-import { mountEndpoints } from './endpoints.js';
-import { mountFlow } from './flow.js';
-import { mountFlows } from './flows.js';
-import { mountJob } from './job.js';
-import { mountJobs } from './jobs.js';
 import { mountLogin } from './login.js';
-import { mountModel } from './model.js';
 import { can, currentUser, forgetSession, loadSession, signOut } from './session.js';
-import { mountWorkers } from './workers.js';
-import { mountWizard } from './wizard.js';
 
 const main = document.getElementById('main');
 let current = null; // { page: 'catalog' | 'model' | 'jobs' | 'job' | 'workers' | 'endpoints' | 'endpoint' | …, view }
@@ -59,8 +44,8 @@ function show(page, nav, mount) {
 }
 
 /** Shows a page that keeps its view while only its query changes (filters, pages). */
-function showListPage(page, params, mount) {
-  highlightNav(page);
+function showListPage(page, nav, params, mount) {
+  highlightNav(nav);
   if (current?.page === page) {
     current.view.update(params);
   } else {
@@ -97,13 +82,6 @@ function showUser() {
   link.title = user?.displayName ? `${user.displayName}: your account and API tokens` : 'Your account and API tokens';
 }
 
-/** Shows a page whose module is loaded on first use. */
-function showLater(page, nav, load, mount) {
-  load().then(module => {
-    if (parseHash().path === `/${page}`) show(page, nav, () => mount(module));
-  });
-}
-
 /** What non-admins get on an admin page: a clear refusal instead of a page of errors. */
 function adminOnly() {
   document.title = 'Not allowed · ModelCat';
@@ -111,7 +89,63 @@ function adminOnly() {
   return {};
 }
 
+/** A hash path's segment, decoded. */
+const arg = match => decodeURIComponent(match[1]);
+
+/**
+ * The pages: a path pattern, the page's module (loaded when the page is first opened, so that the catalog comes up
+ * without the other pages' code), its nav item, whether it keeps its view while its query changes (list pages), who
+ * may see it, and how it mounts.
+ */
+const PAGES = [
+  { path: /^\/$/, page: 'catalog', list: true, load: () => import('./catalog.js'),
+    mount: (m, match, params) => m.mountCatalog(main, params, navigate) },
+  { path: /^\/models\/([^/]+)\/?$/, page: 'model', nav: null, load: () => import('./model.js'),
+    mount: (m, match) => m.mountModel(main, arg(match), catalogHash) },
+  { path: /^\/models\/([^/]+)\/(evaluate|finetune)\/?$/, page: 'wizard', nav: null, load: () => import('./wizard.js'),
+    mount: (m, match) => m.mountWizard(main, arg(match), match[2], navigate) },
+  { path: /^\/models\/([^/]+)\/deploy\/?$/, page: 'deploy', nav: null, load: () => import('./deploy.js'),
+    mount: (m, match) => m.mountDeploy(main, arg(match), navigate) },
+  { path: /^\/endpoints\/?$/, page: 'endpoints', load: () => import('./endpoints.js'), mount: m => m.mountEndpoints(main) },
+  { path: /^\/endpoints\/([^/]+)\/?$/, page: 'endpoint', nav: 'endpoints', load: () => import('./endpoint.js'),
+    mount: (m, match) => m.mountEndpoint(main, arg(match), navigate) },
+  { path: /^\/batch-endpoints\/?$/, page: 'batch-endpoints', load: () => import('./batchendpoints.js'),
+    mount: m => m.mountBatchEndpoints(main, navigate) },
+  { path: /^\/batch-endpoints\/([^/]+)\/?$/, page: 'batch-endpoint', nav: 'batch-endpoints',
+    load: () => import('./batchendpoint.js'), mount: (m, match) => m.mountBatchEndpoint(main, arg(match), navigate) },
+  { path: /^\/flows\/?$/, page: 'flows', load: () => import('./flows.js'), mount: m => m.mountFlows(main, navigate) },
+  { path: /^\/flows\/([^/]+)\/?$/, page: 'flow', nav: 'flows', load: () => import('./flow.js'),
+    mount: (m, match) => m.mountFlow(main, arg(match), navigate) },
+  { path: /^\/bulk-tests\/([^/]+)\/?$/, page: 'bulk-test', nav: 'flows', load: () => import('./bulktest.js'),
+    mount: (m, match) => m.mountBulkTest(main, arg(match), navigate) },
+  { path: /^\/compare\/?$/, page: 'compare', list: true, load: () => import('./compare.js'),
+    mount: (m, match, params) => m.mountCompare(main, params, navigate) },
+  { path: /^\/jobs\/?$/, page: 'jobs', list: true, load: () => import('./jobs.js'),
+    mount: (m, match, params) => m.mountJobs(main, params, navigate) },
+  { path: /^\/jobs\/([^/]+)\/?$/, page: 'job', nav: 'jobs', load: () => import('./job.js'),
+    mount: (m, match) => m.mountJob(main, arg(match)) },
+  { path: /^\/workers\/?$/, page: 'workers', load: () => import('./workers.js'), mount: m => m.mountWorkers(main) },
+  { path: /^\/account$/, page: 'account', load: () => import('./account.js'),
+    mount: m => m.mountAccount(main, { onPasswordChanged: () => showLogin('#/', 'Password changed: sign in with the new one.') }) },
+  { path: /^\/admin$/, page: 'admin', admin: true, load: () => import('./admin.js'), mount: m => m.mountAdmin(main) },
+  { path: /^\/audit$/, page: 'audit', nav: 'admin', admin: true, list: true, load: () => import('./audit.js'),
+    mount: (m, match, params) => m.mountAudit(main, params, navigate) },
+];
+
+/** The page a hash path shows, and the path's match; null when none does. */
+function pageOf(path) {
+  for (const page of PAGES) {
+    const match = page.path.exec(path);
+    if (match) return { page, match };
+  }
+  return null;
+}
+
+/** Counts the routes taken, so that a page whose module comes after the reader has moved on is not shown. */
+let routes = 0;
+
 function route() {
+  const taken = ++routes;
   const { path, params } = parseHash();
   if (!currentUser()) {
     showLogin(path === '/login' ? params.get('next') : location.hash);
@@ -121,77 +155,37 @@ function route() {
     navigate(params.get('next') || '/', { replace: true });
     return;
   }
-  // The account and admin pages load their code when first opened: the catalog comes up without it.
-  if (path === '/account') {
-    showLater('account', 'account', () => import('./account.js'), page =>
-      page.mountAccount(main, { onPasswordChanged: () => showLogin('#/', 'Password changed: sign in with the new one.') }));
+  const found = pageOf(path);
+  if (!found) {
+    notFound();
     return;
   }
-  if (path === '/admin') {
-    if (can('admin')) showLater('admin', 'admin', () => import('./admin.js'), page => page.mountAdmin(main));
-    else show('admin', 'admin', () => adminOnly());
+  const { page, match } = found;
+  if (page.page === 'catalog') catalogHash = location.hash || '#/';
+  const nav = page.nav === undefined ? page.page : page.nav;
+  if (page.admin && !can('admin')) {
+    show(page.page, nav, () => adminOnly());
     return;
   }
-  if (path === '/audit') {
-    if (can('admin')) {
-      import('./audit.js').then(page => showListPage('audit', params, () => page.mountAudit(main, params, navigate)));
-    } else {
-      show('audit', 'admin', () => adminOnly());
-    }
-    return;
-  }
-  const model = /^\/models\/([^/]+)\/?$/.exec(path);
-  const job = /^\/jobs\/([^/]+)\/?$/.exec(path);
-  const wizard = /^\/models\/([^/]+)\/(evaluate|finetune)\/?$/.exec(path);
-  const deploy = /^\/models\/([^/]+)\/deploy\/?$/.exec(path);
-  const endpoint = /^\/endpoints\/([^/]+)\/?$/.exec(path);
-  const batchEndpoint = /^\/batch-endpoints\/([^/]+)\/?$/.exec(path);
-  const flow = /^\/flows\/([^/]+)\/?$/.exec(path);
-  const bulkTest = /^\/bulk-tests\/([^/]+)\/?$/.exec(path);
-  if (wizard) {
-    show('wizard', null, () => mountWizard(main, decodeURIComponent(wizard[1]), wizard[2], navigate));
-  } else if (deploy) {
-    show('deploy', null, () => mountDeploy(main, decodeURIComponent(deploy[1]), navigate));
-  } else if (endpoint) {
-    show('endpoint', 'endpoints', () => mountEndpoint(main, decodeURIComponent(endpoint[1]), navigate));
-  } else if (path === '/endpoints' || path === '/endpoints/') {
-    show('endpoints', 'endpoints', () => mountEndpoints(main));
-  } else if (batchEndpoint) {
-    show('batch-endpoint', 'batch-endpoints', () => mountBatchEndpoint(main, decodeURIComponent(batchEndpoint[1]), navigate));
-  } else if (path === '/batch-endpoints' || path === '/batch-endpoints/') {
-    show('batch-endpoints', 'batch-endpoints', () => mountBatchEndpoints(main, navigate));
-  } else if (flow) {
-    show('flow', 'flows', () => mountFlow(main, decodeURIComponent(flow[1]), navigate));
-  } else if (path === '/flows' || path === '/flows/') {
-    show('flows', 'flows', () => mountFlows(main, navigate));
-  } else if (bulkTest) {
-    show('bulk-test', 'flows', () => mountBulkTest(main, decodeURIComponent(bulkTest[1]), navigate));
-  } else if (path === '/compare' || path === '/compare/') {
-    showListPage('compare', params, () => mountCompare(main, params, navigate));
-  } else if (model) {
-    show('model', null, () => mountModel(main, decodeURIComponent(model[1]), catalogHash));
-  } else if (job) {
-    show('job', 'jobs', () => mountJob(main, decodeURIComponent(job[1])));
-  } else if (path === '/') {
-    catalogHash = location.hash || '#/';
-    showListPage('catalog', params, () => mountCatalog(main, params, navigate));
-  } else if (path === '/jobs' || path === '/jobs/') {
-    showListPage('jobs', params, () => mountJobs(main, params, navigate));
-  } else if (path === '/workers' || path === '/workers/') {
-    show('workers', 'workers', () => mountWorkers(main));
-  } else {
-    highlightNav(null);
+  page.load().then(module => {
+    if (taken !== routes) return;
+    if (page.list) showListPage(page.page, nav, params, () => page.mount(module, match, params));
+    else show(page.page, nav, () => page.mount(module, match, params));
+  }, () => {
+    if (taken !== routes) return;
     current?.view.unmount?.();
     current = null;
-    document.title = 'Not found · ModelCat';
-    main.replaceChildren();
-    const heading = document.createElement('h1');
-    heading.textContent = 'Page not found';
-    const back = document.createElement('a');
-    back.href = '#/';
-    back.textContent = 'Back to the catalog';
-    main.append(heading, back);
-  }
+    main.replaceChildren(h('h1', {}, 'This page could not be loaded'),
+      h('p', {}, 'The catalog service may be restarting: reload the page to try again.'));
+  });
+}
+
+function notFound() {
+  highlightNav(null);
+  current?.view.unmount?.();
+  current = null;
+  document.title = 'Not found · ModelCat';
+  main.replaceChildren(h('h1', {}, 'Page not found'), h('a', { href: '#/' }, 'Back to the catalog'));
 }
 
 function highlightNav(active) {
@@ -221,6 +215,8 @@ whenUnauthenticated(() => {
   showLogin(location.hash, 'Your session has ended; sign in again.');
 });
 window.addEventListener('hashchange', route);
+// The first page's code loads while the session is read.
+pageOf(parseHash().path)?.page.load().catch(() => {});
 loadSession().then(() => {
   showUser();
   route();

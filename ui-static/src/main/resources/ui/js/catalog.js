@@ -2,10 +2,6 @@
 // Everything the reader chose lives in the URL hash, so reload, back and shared links show the same list.
 import { listModels } from './api.js';
 import { h, replaceChildren, problemView, statusBadge, taskBadge } from './dom.js';
-import { openImportDialog } from './importdialog.js';
-import { openUploadDialog } from './uploaddialog.js';
-import { openCatalogImportDialog } from './catalogimportdialog.js';
-import { plainSummary } from './markdown.js';
 import { can } from './session.js';
 
 const DEFAULT_LIMIT = 24;
@@ -120,14 +116,13 @@ export function mountCatalog(root, params, navigate) {
   const view = h('div', { class: 'catalog' },
     h('div', { class: 'page-head' },
       h('h1', { id: 'catalog-heading' }, 'Model catalog'),
-      // The list may change once the dialog has queued an import (a new card, a status): show it afresh.
       can('contributor') ? h('div', { class: 'page-actions' },
         h('button', { type: 'button', class: 'button', id: 'open-catalog-import',
-          onclick: () => openCatalogImportDialog({ onClose: () => { if (view.isConnected) load(); } }) }, 'Import a catalog archive'),
+          onclick: () => openDialog(import('./catalogimportdialog.js'), m => m.openCatalogImportDialog) }, 'Import a catalog archive'),
         h('button', { type: 'button', class: 'button', id: 'open-upload',
-          onclick: () => openUploadDialog({ onClose: () => { if (view.isConnected) load(); } }) }, 'Upload a model'),
+          onclick: () => openDialog(import('./uploaddialog.js'), m => m.openUploadDialog) }, 'Upload a model'),
         h('button', { type: 'button', class: 'button primary', id: 'open-import',
-          onclick: () => openImportDialog({ onClose: () => { if (view.isConnected) load(); } }) }, 'Import from Hugging Face'))
+          onclick: () => openDialog(import('./importdialog.js'), m => m.openImportDialog) }, 'Import from Hugging Face'))
         : null),
     h('aside', { class: 'filters', 'aria-labelledby': 'filters-heading' },
       h('div', { class: 'filters-head' }, h('h2', { id: 'filters-heading' }, 'Filters'), clear),
@@ -176,7 +171,15 @@ export function mountCatalog(root, params, navigate) {
     clear.hidden = !(state.q || state.task.length || state.finetuningTask.length || state.license.length);
   }
 
-  function card(model) {
+  // The dialogs' code loads when one is first opened. The list may change once the dialog has queued an import (a
+  // new card, a status): it is shown afresh when the dialog closes.
+  function openDialog(module, opener) {
+    module.then(m => opener(m)({ onClose: () => { if (view.isConnected) load(); } }),
+      () => replaceChildren(message, problemView({ title: 'The dialog could not be loaded',
+        detail: 'The catalog service may be restarting: reload the page to try again.' })));
+  }
+
+  function card(model, plainSummary) {
     return h('li', { class: 'card', dataset: { id: model.id } },
       h('div', { class: 'card-head' },
         h('h3', { class: 'card-title' }, h('a', { href: `#/models/${encodeURIComponent(model.id)}` }, model.name)),
@@ -193,7 +196,7 @@ export function mountCatalog(root, params, navigate) {
         model.tags.length > 5 ? h('li', { class: 'tag more' }, `+${model.tags.length - 5}`) : null) : null);
   }
 
-  function renderPage(page) {
+  function renderPage(page, plainSummary) {
     lastPage = page;
     lastFacets = page.facets ?? null;
     const items = page.items ?? [];
@@ -212,7 +215,7 @@ export function mountCatalog(root, params, navigate) {
         : `${total} ${total === 1 ? 'model' : 'models'}${total > items.length ? ` · showing ${range}` : ''}`;
       replaceChildren(message);
     }
-    replaceChildren(grid, items.map(card));
+    replaceChildren(grid, items.map(model => card(model, plainSummary)));
     if (scrollToTop) {
       scrollToTop = false;
       if (view.getBoundingClientRect().top < 0) view.scrollIntoView();
@@ -231,12 +234,13 @@ export function mountCatalog(root, params, navigate) {
     grid.setAttribute('aria-busy', 'true');
     view.classList.add('is-loading');
     try {
-      const page = await listModels({
+      // The Markdown reader (for the cards' summaries) loads while the page is asked for.
+      const [page, markdown] = await Promise.all([listModels({
         task: state.task, finetuningTask: state.finetuningTask, license: state.license,
         q: state.q, sort: state.sort, limit: state.limit, cursor: state.cursor, facets: true,
-      });
+      }), import('./markdown.js')]);
       if (mine !== requestNumber) return;
-      renderPage(page);
+      renderPage(page, markdown.plainSummary);
     } catch (error) {
       if (mine !== requestNumber) return;
       lastPage = null;
