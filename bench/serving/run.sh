@@ -12,6 +12,8 @@
 #   BENCH_TOTAL_WAIT (1800)                      average to drop below LOAD_BELOW, waiting at most TOTAL_WAIT s in all;
 #                                                 the load before each cell and after it is recorded either way
 #   BENCH_CONCURRENCY ("1 8 32"), BENCH_GEN_ROUNDS (3), BENCH_GEN_TOKENS (64)
+#   BENCH_SCENARIOS ("classify gateway generate")  which parts to run (only their models are deployed)
+#   BENCH_GATEWAY_WARMUP (30)                    seconds at 200 connections on each path before the gateway's cells
 # LitServe is stopped (SIGSTOP) outside its own cells: its idle workers poll and would take CPU from the others.
 # Builds in the reactor (nothing installed into ~/.m2), makes the models (bench/serving/make_models.py) and its
 # venv (bench/venv.sh bench/serving), serves them to the importer from a local FakeHubServer, starts ModelCat with
@@ -27,6 +29,9 @@ TOTAL_WAIT="${BENCH_TOTAL_WAIT:-1800}"
 CONCURRENCY="${BENCH_CONCURRENCY:-1 8 32}"
 GEN_ROUNDS="${BENCH_GEN_ROUNDS:-3}"
 GEN_TOKENS="${BENCH_GEN_TOKENS:-64}"
+GATEWAY_WARMUP="${BENCH_GATEWAY_WARMUP:-30}"
+SCENARIOS=" ${BENCH_SCENARIOS:-classify gateway generate} "
+runs() { [[ "$SCENARIOS" == *" $1 "* ]]; }
 THREADS="$(nproc)"
 PORT=18190 RUNNER_PORT=18191 DB_PORT=54390 FASTAPI_PORT=18192 LITSERVE_PORT=18193
 OUT=bench/results/serving
@@ -59,13 +64,16 @@ setsid java -cp "test-support/target/classes:$(cat test-support/target/bench-cla
   io.modelcat.testsupport.hub.FakeHubServer "$MODELS/bert-base" bench/bert-base "$MODELS/distilbert" bench/distilbert \
   "$MODELS/gpt2-small" bench/gpt2-small "$TINY" bench/tiny > "$OUT/hub.log" 2>&1 &
 PIDS+=($!)
-setsid "$python" bench/serving/peers.py fastapi "$FASTAPI_PORT" "$THREADS" bert="$MODELS/bert-base" \
-  distil="$MODELS/distilbert" > "$OUT/fastapi.log" 2>&1 &
-PIDS+=($!)
-setsid "$python" bench/serving/peers.py litserve "$LITSERVE_PORT" "$THREADS" bert="$MODELS/bert-base" \
-  distil="$MODELS/distilbert" > "$OUT/litserve.log" 2>&1 &
-PIDS+=($!)
-LITSERVE_GROUP=$!
+LITSERVE_GROUP=
+if runs classify; then
+  setsid "$python" bench/serving/peers.py fastapi "$FASTAPI_PORT" "$THREADS" bert="$MODELS/bert-base" \
+    distil="$MODELS/distilbert" > "$OUT/fastapi.log" 2>&1 &
+  PIDS+=($!)
+  setsid "$python" bench/serving/peers.py litserve "$LITSERVE_PORT" "$THREADS" bert="$MODELS/bert-base" \
+    distil="$MODELS/distilbert" > "$OUT/litserve.log" 2>&1 &
+  PIDS+=($!)
+  LITSERVE_GROUP=$!
+fi
 for _ in $(seq 1 100); do grep -q ENDPOINT "$OUT/hub.log" && break; sleep 0.2; done
 HUB="$(grep ENDPOINT "$OUT/hub.log" | cut -d' ' -f2)"
 HF_ENDPOINT="$HUB" MODELCAT_HOME="$HOME_DIR" MODELCAT_PORT="$PORT" MODELCAT_RUNNER_PORT="$RUNNER_PORT" \
@@ -106,11 +114,15 @@ deploy() {  # endpoint model-id -> the endpoint's primary key, once its deployme
 
 echo "importing and deploying ..." >&2
 declare -A KEY
-for m in bert distil gen tiny; do
+DEPLOYED=()
+if runs classify; then DEPLOYED+=(bert distil); fi
+if runs generate; then DEPLOYED+=(gen); fi
+if runs gateway; then DEPLOYED+=(tiny); fi
+for m in "${DEPLOYED[@]}"; do
   case $m in bert) repo=bench/bert-base ;; distil) repo=bench/distilbert ;; gen) repo=bench/gpt2-small ;; tiny) repo=bench/tiny ;; esac
   KEY[$m]="$(deploy "$m" "$(import_model "$repo")")"
 done
-for port in "$FASTAPI_PORT" "$LITSERVE_PORT"; do
+runs classify && for port in "$FASTAPI_PORT" "$LITSERVE_PORT"; do
   for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 1; done
 done
 
@@ -152,7 +164,7 @@ wait_for_idle() {  # echoes the 1-minute load when it dropped below LOAD_BELOW, 
 }
 
 # Every answer checked once before anything is timed: the same label from all three for the same text.
-for model in bert distil; do
+runs classify && for model in bert distil; do
   for server in modelcat fastapi litserve; do
     printf '%s %s: %s\n' "$model" "$server" "$(curl -sf -H "$(header_of $server $model)" -H 'Content-Type: application/json' \
       --data-binary @"$HOME_DIR/classify.json" "$(url_of $server $model)")" | tee -a "$OUT/answers-$STAMP.txt" >&2
@@ -162,6 +174,7 @@ done
 # LitServe's workers poll their queues while idle (about a third of a core here): they are stopped (SIGSTOP)
 # while another server is measured, and continued for LitServe's own cells.
 litserve_only_for() {  # server
+  [ -n "$LITSERVE_GROUP" ] || return 0
   if [ "$1" = litserve ]; then kill -CONT -- "-$LITSERVE_GROUP"; sleep 1; else kill -STOP -- "-$LITSERVE_GROUP"; fi
 }
 
@@ -186,19 +199,29 @@ measure() {  # scenario model server concurrency body
 print(f"torch {torch.__version__}, transformers {transformers.__version__}, litserve {litserve.__version__}, fastapi {fastapi.__version__}, uvicorn {uvicorn.__version__}")'); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
   # Classification: each concurrency in turn, the three servers back to back (their order rotates).
   servers=(modelcat fastapi litserve)
-  for model in bert distil; do
+  runs classify && for model in bert distil; do
     for c in $CONCURRENCY; do
       for server in "${servers[@]}"; do measure classify "$model" "$server" "$c" "$HOME_DIR/classify.json"; done
       servers=("${servers[@]:1}" "${servers[0]}")
     done
   done
-  # The gateway: the tiny model through /score, and straight to the runner.
-  for c in 1 200; do
+  # The gateway: the tiny model through /score, and straight to the runner. Both JVMs are warmed up first at full
+  # load (the gateway's path is compiled after some 20 s of it: with the cells' own 3 s warm-up alone, the first
+  # cells measured the interpreter and ran at a third of the speed).
+  if runs gateway; then
+    for server in modelcat runner; do
+      BENCH_BODY="$HOME_DIR/$([ $server = modelcat ] && echo tiny || echo tiny-serve).json" wrk -t1 -c200 \
+        -d"${GATEWAY_WARMUP}s" --timeout 120s -s bench/serving/post.lua -H "$(header_of "$server" tiny)" \
+        "$(url_of "$server" tiny)" > /dev/null
+    done
+  fi
+  runs gateway && for c in 1 200; do
     measure gateway tiny modelcat "$c" "$HOME_DIR/tiny.json"
     measure gateway tiny runner "$c" "$HOME_DIR/tiny-serve.json"
   done
   litserve_only_for none
   # Generation: one request at a time, greedy, GEN_TOKENS new tokens.
+  if runs generate; then
   prompt="$(jq -r .prompt "$MODELS/texts.json")"
   body="$(jq -nc --arg p "$prompt" --argjson n "$GEN_TOKENS" '{model: "blue", prompt: $p, max_tokens: $n, temperature: 0}')"
   curl -sf -H "Authorization: Bearer ${KEY[gen]}" -H 'Content-Type: application/json' -d "$body" \
@@ -216,6 +239,7 @@ print(f"torch {torch.__version__}, transformers {transformers.__version__}, lits
   "$python" bench/serving/generate_peer.py "$MODELS/gpt2-small" "$prompt" "$GEN_TOKENS" "$GEN_ROUNDS" "$THREADS" \
     2> "$OUT/generate-peer.log" | jq -c --argjson l "${idle% *}" \
     '{scenario: "generate", server: "transformers", load_before: $l} + .' | tee -a "$RESULTS"
+  fi
   python3 bench/serving/table.py "$RESULTS"
   echo "whole run: $((SECONDS - started)) s; results in $RESULTS"
 } | tee "$OUT/serving-$STAMP.txt"
