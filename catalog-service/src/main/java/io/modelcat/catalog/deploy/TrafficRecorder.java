@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts what each deployment answered through this catalog service, by minute, and adds the counts to
  * {@code deployment_traffic} every few seconds, where every service's counts sum up
- * ({@link DeploymentTraffic}). Nothing is read from memory: the API reads the table.
+ * ({@link DeploymentTraffic}). Nothing is read from memory: the API reads the table. Counts that could not be written
+ * (the database unreachable) are kept for the next flush.
  */
 @Singleton
 public class TrafficRecorder {
@@ -86,28 +87,53 @@ public class TrafficRecorder {
         return ends.size();
     }
 
-    /** Adds the counts gathered since the last write to the table. */
+    /**
+     * Adds the counts gathered since the last write to the table. Each count is taken and zeroed in one step, so that a
+     * call counted while the flush runs is written by this flush or the next, never lost; a minute's counters are
+     * dropped once the minute is two minutes past (no call counts into it any more).
+     */
     @Scheduled(fixedDelay = "${modelcat.deploy.traffic-flush-interval:5s}", initialDelay = "5s")
     public void flush() {
-        for (Key key : new ArrayList<>(pending.keySet())) {
-            AtomicLongArray counts = pending.remove(key);
-            if (counts == null) {
-                continue;
+        Instant past = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(2, ChronoUnit.MINUTES);
+        for (Map.Entry<Key, AtomicLongArray> entry : new ArrayList<>(pending.entrySet())) {
+            Key key = entry.getKey();
+            AtomicLongArray counts = entry.getValue();
+            if (!key.minute().isAfter(past)) {
+                pending.remove(key);
             }
             long[] latency = new long[BUCKETS];
+            long answered = 0;
             for (int i = 0; i < BUCKETS; i++) {
-                latency[i] = counts.get(LATENCY + i);
+                latency[i] = counts.getAndSet(LATENCY + i, 0);
+                answered += latency[i];
             }
-            DeploymentTraffic.Counts sums = new DeploymentTraffic.Counts(counts.get(REQUESTS), counts.get(ERRORS),
-                    counts.get(THROTTLED), counts.get(MIRRORED), latency);
+            DeploymentTraffic.Counts sums = new DeploymentTraffic.Counts(counts.getAndSet(REQUESTS, 0),
+                    counts.getAndSet(ERRORS, 0), counts.getAndSet(THROTTLED, 0), counts.getAndSet(MIRRORED, 0), latency);
+            if (answered == 0 && sums.requests() == 0 && sums.mirrored() == 0) {
+                continue;
+            }
             try {
                 db.write(c -> {
                     DeploymentTraffic.add(c, key.deployment(), key.minute(), sums);
                     return null;
                 });
             } catch (RuntimeException e) {
-                LOG.warn("Could not record the traffic of deployment {}: {}", key.deployment(), e.getMessage());
+                LOG.warn("Could not record the traffic of deployment {} (kept for the next try): {}", key.deployment(),
+                        e.getMessage());
+                restore(key, sums);
             }
+        }
+    }
+
+    /** Puts counts that could not be written back, to be written with the next flush. */
+    private void restore(Key key, DeploymentTraffic.Counts sums) {
+        AtomicLongArray counts = pending.computeIfAbsent(key, k -> new AtomicLongArray(LATENCY + BUCKETS));
+        counts.addAndGet(REQUESTS, sums.requests());
+        counts.addAndGet(ERRORS, sums.errors());
+        counts.addAndGet(THROTTLED, sums.throttled());
+        counts.addAndGet(MIRRORED, sums.mirrored());
+        for (int i = 0; i < BUCKETS; i++) {
+            counts.addAndGet(LATENCY + i, sums.latency()[i]);
         }
     }
 

@@ -261,6 +261,36 @@ class GatewayFailuresTest extends CatalogTestBase {
     }
 
     @Test
+    void noCallIsLostFromTheMetricsWhileTheyAreWritten() throws Exception {
+        deploy(4, 5000, here());
+        UUID deployment;
+        try (var c = TestDatabase.shared().dataSource().getConnection();
+             var rs = c.createStatement().executeQuery("SELECT id FROM deployment WHERE name = 'blue'")) {
+            rs.next();
+            deployment = rs.getObject(1, UUID.class);
+        }
+        int threads = 4;
+        int calls = 20_000;
+        CountDownLatch done = new CountDownLatch(threads);
+        for (int t = 0; t < threads; t++) {
+            Executors.newSingleThreadExecutor().execute(() -> {
+                for (int i = 0; i < calls; i++) {
+                    recorder.record(deployment, TrafficRecorder.Outcome.ANSWERED, 3);
+                }
+                done.countDown();
+            });
+        }
+        // Written over and over while the calls are counted: each flush takes what was counted so far.
+        while (!done.await(1, TimeUnit.MILLISECONDS)) {
+            recorder.flush();
+        }
+        recorder.flush();
+        List<Map<String, Object>> deployments = (List<Map<String, Object>>) api
+                .get("/api/v1/endpoints/sentiment/metrics?minutes=5").map().get("deployments");
+        assertThat(deployments.get(0)).containsEntry("requests", threads * calls).containsEntry("errors", 0);
+    }
+
+    @Test
     void anOversizedBodyIs413AndNothingReachesTheRunner() {
         deploy(4, 5000, here());
         String big = "x".repeat((1 << 20) + 1);
