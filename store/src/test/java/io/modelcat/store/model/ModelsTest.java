@@ -130,7 +130,7 @@ class ModelsTest extends StoreTestBase {
 
     @Test
     void aSearchWordFindsEveryCardWithAWordItStartsWithHoweverManyWordsItCovers() throws SQLException {
-        // "pre" starts twelve words (asked as a prefix), "prefix1" three (asked as those words exactly).
+        // "pre" starts sixteen words (asked as a prefix); "prefix" four and "prefix1" one (asked as those words exactly).
         List<String> names = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             names.add("card-" + i + " pre" + (char) ('a' + i) + " prefix" + (i % 4));
