@@ -102,14 +102,15 @@ public class TrafficRecorder {
                 pending.remove(key);
             }
             long[] latency = new long[BUCKETS];
-            long answered = 0;
+            // Calls with a latency; a flush may take a call's latency after an earlier one took its request count.
+            long timed = 0;
             for (int i = 0; i < BUCKETS; i++) {
                 latency[i] = counts.getAndSet(LATENCY + i, 0);
-                answered += latency[i];
+                timed += latency[i];
             }
             DeploymentTraffic.Counts sums = new DeploymentTraffic.Counts(counts.getAndSet(REQUESTS, 0),
                     counts.getAndSet(ERRORS, 0), counts.getAndSet(THROTTLED, 0), counts.getAndSet(MIRRORED, 0), latency);
-            if (answered == 0 && sums.requests() == 0 && sums.mirrored() == 0) {
+            if (timed == 0 && sums.requests() == 0 && sums.mirrored() == 0) {
                 continue;
             }
             try {

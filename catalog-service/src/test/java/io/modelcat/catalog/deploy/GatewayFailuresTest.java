@@ -272,17 +272,22 @@ class GatewayFailuresTest extends CatalogTestBase {
         int threads = 4;
         int calls = 20_000;
         CountDownLatch done = new CountDownLatch(threads);
-        for (int t = 0; t < threads; t++) {
-            Executors.newSingleThreadExecutor().execute(() -> {
-                for (int i = 0; i < calls; i++) {
-                    recorder.record(deployment, TrafficRecorder.Outcome.ANSWERED, 3);
-                }
-                done.countDown();
-            });
-        }
-        // Written over and over while the calls are counted: each flush takes what was counted so far.
-        while (!done.await(1, TimeUnit.MILLISECONDS)) {
-            recorder.flush();
+        var callers = Executors.newFixedThreadPool(threads);
+        try {
+            for (int t = 0; t < threads; t++) {
+                callers.execute(() -> {
+                    for (int i = 0; i < calls; i++) {
+                        recorder.record(deployment, TrafficRecorder.Outcome.ANSWERED, 3);
+                    }
+                    done.countDown();
+                });
+            }
+            // Written over and over while the calls are counted: each flush takes what was counted so far.
+            while (!done.await(1, TimeUnit.MILLISECONDS)) {
+                recorder.flush();
+            }
+        } finally {
+            callers.shutdown();
         }
         recorder.flush();
         List<Map<String, Object>> deployments = (List<Map<String, Object>>) api
