@@ -205,7 +205,15 @@ final class JdbcModelRepository implements ModelRepository {
         }
     }
 
+    /** Reads stored JSON; an empty list or object (most cards' samples, most versions' lineage) needs no parser. */
+    @SuppressWarnings("unchecked")
     private <T> T fromJson(String text, Argument<T> type) {
+        if ("[]".equals(text) && type.getType() == List.class) {
+            return (T) List.of();
+        }
+        if ("{}".equals(text) && type.getType() == Map.class) {
+            return (T) Map.of();
+        }
         try {
             return json.readValue(text, type);
         } catch (IOException e) {

@@ -29,11 +29,9 @@ public final class Models {
             m.source_revision, m.status, m.status_message, m.created_at, m.updated_at, m.lock_version,
             v.id AS v_id, v.version_number AS v_number, v.source_revision AS v_source_revision,
             v.artifact_uri AS v_artifact_uri, v.parent_version_id AS v_parent, v.lineage::text AS v_lineage,
-            v.notes AS v_notes, v.created_at AS v_created_at,
-            (SELECT count(*) FROM model_version c WHERE c.model_id = m.id) AS version_count""";
-    private static final String LATEST_VERSION_JOIN = """
-            LEFT JOIN LATERAL (SELECT * FROM model_version mv WHERE mv.model_id = m.id
-                               ORDER BY mv.version_number DESC LIMIT 1) v ON true""";
+            v.notes AS v_notes, v.created_at AS v_created_at, m.version_count""";
+    /** A card's latest version, which the card names (kept by V35's triggers with its version count). */
+    private static final String LATEST_VERSION_JOIN = "LEFT JOIN model_version v ON v.id = m.latest_version_id";
 
     private Models() {
     }

@@ -10,6 +10,7 @@ import io.modelcat.store.StoreTestBase;
 import io.modelcat.store.job.Jobs;
 import io.modelcat.store.job.NewJob;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,6 +42,52 @@ class ModelsTest extends StoreTestBase {
         assertThat(now.versionCount()).isEqualTo(2);
         assertThat(now.latestVersion().versionNumber()).isEqualTo(2);
         assertThat(ModelVersions.of(c, card.id())).extracting(VersionRow::versionNumber).containsExactly(1, 2);
+    }
+
+    @Test
+    void aCardsVersionCountAndLatestVersionFollowEveryChangeOfItsVersions() throws SQLException {
+        ModelRow card = Models.insert(c, UUID.randomUUID(), fields("bert"));
+        ModelRow other = Models.insert(c, UUID.randomUUID(), fields("gpt"));
+        assertThat(summary(card.id())).isEqualTo("0 null");
+
+        ModelVersions.add(c, card.id(), version("a", null, null));
+        UUID two = UUID.randomUUID();
+        ModelTransfers.insertVersion(c, two, card.id(), 5, version("b", null, null), Instant.now());
+        assertThat(summary(card.id())).as("an archive's number above the others").isEqualTo("2 5");
+        ModelTransfers.insertVersion(c, UUID.randomUUID(), card.id(), 3, version("c", null, null), Instant.now());
+        assertThat(summary(card.id())).as("an archive's number below the latest").isEqualTo("3 5");
+        ModelVersions.add(c, other.id(), version("x", null, null));
+
+        // Written by hand, as an operator might: the summary follows too.
+        execute("UPDATE model_version SET version_number = 9 WHERE model_id = '" + card.id() + "' AND version_number = 3");
+        assertThat(summary(card.id())).isEqualTo("3 9");
+        execute("DELETE FROM model_version WHERE model_id = '" + card.id() + "' AND version_number = 9");
+        assertThat(summary(card.id())).isEqualTo("2 5");
+        execute("UPDATE model_version SET model_id = '" + other.id() + "' WHERE id = '" + two + "'");
+        assertThat(summary(card.id())).as("a version moved to another card").isEqualTo("1 1");
+        assertThat(summary(other.id())).isEqualTo("2 5");
+
+        // The list reads the same summary as one card's page.
+        Map<String, String> listed = new HashMap<>();
+        Models.list(c, query(List.of(), List.of(), List.of(), List.of())).items().forEach(m -> listed.put(m.name(),
+                m.versionCount() + " " + m.latestVersion().versionNumber()));
+        assertThat(listed).containsExactlyInAnyOrderEntriesOf(Map.of("bert", "1 1", "gpt", "2 5"));
+
+        execute("TRUNCATE model_version CASCADE");
+        assertThat(summary(card.id())).isEqualTo("0 null");
+        assertThat(summary(other.id())).isEqualTo("0 null");
+    }
+
+    /** "versionCount latestVersionNumber" of the card, as the card's page reads them. */
+    private String summary(UUID id) throws SQLException {
+        ModelRow row = Models.find(c, id).orElseThrow();
+        return row.versionCount() + " " + (row.latestVersion() == null ? null : row.latestVersion().versionNumber());
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (var st = c.createStatement()) {
+            st.execute(sql);
+        }
     }
 
     @Test
