@@ -30,4 +30,11 @@ public record ModelRow(
         Instant createdAt,
         Instant updatedAt,
         long lockVersion) {
+
+    /** This card with {@code latest} as its newest version. */
+    ModelRow withLatestVersion(VersionRow latest) {
+        return new ModelRow(id, name, publisher, description, task, finetuningTasks, license, tags, library,
+                architecture, samples, sourceType, sourceRepo, sourceRevision, status, statusMessage, latest,
+                versionCount, createdAt, updatedAt, lockVersion);
+    }
 }

@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -46,7 +48,7 @@ public final class ModelVersions {
             List<VersionRow> versions = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    versions.add(read(rs, ""));
+                    versions.add(read(rs));
                 }
             }
             return versions;
@@ -72,7 +74,7 @@ public final class ModelVersions {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new Added(Outcome.ADDED, read(rs, ""));
+                return new Added(Outcome.ADDED, read(rs));
             }
         }
     }
@@ -90,12 +92,28 @@ public final class ModelVersions {
         }
     }
 
+    /** The versions with these ids, of whichever models, by id. */
+    static Map<UUID, VersionRow> byIds(Connection c, List<UUID> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM model_version WHERE id = ANY (CAST(? AS uuid[]))")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            Map<UUID, VersionRow> versions = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    VersionRow version = read(rs);
+                    versions.put(version.id(), version);
+                }
+            }
+            return versions;
+        }
+    }
+
     /** The version with this id, of whichever model. */
     public static Optional<VersionRow> find(Connection c, UUID versionId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM model_version WHERE id = ?")) {
             ps.setObject(1, versionId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs, "")) : Optional.empty();
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
             }
         }
     }
@@ -107,7 +125,7 @@ public final class ModelVersions {
             ps.setObject(1, modelId);
             ps.setString(2, revision);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs, "")) : Optional.empty();
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
             }
         }
     }
@@ -148,18 +166,16 @@ public final class ModelVersions {
     }
 
     /** Reads a version from a row of this table ({@code prefix} "") or of a card joined with its latest version ("v_"). */
-    static VersionRow read(ResultSet rs, String prefix) throws SQLException {
-        boolean joined = !prefix.isEmpty();
-        Timestamp created = rs.getTimestamp(prefix + "created_at");
+    private static VersionRow read(ResultSet rs) throws SQLException {
         return new VersionRow(
-                rs.getObject(joined ? "v_id" : "id", UUID.class),
-                rs.getObject(joined ? "id" : "model_id", UUID.class),
-                rs.getInt(joined ? "v_number" : "version_number"),
-                rs.getString(prefix + "source_revision"),
-                rs.getString(prefix + "artifact_uri"),
-                rs.getObject(joined ? "v_parent" : "parent_version_id", UUID.class),
-                rs.getString(prefix + "lineage"),
-                rs.getString(prefix + "notes"),
-                created.toInstant());
+                rs.getObject("id", UUID.class),
+                rs.getObject("model_id", UUID.class),
+                rs.getInt("version_number"),
+                rs.getString("source_revision"),
+                rs.getString("artifact_uri"),
+                rs.getObject("parent_version_id", UUID.class),
+                rs.getString("lineage"),
+                rs.getString("notes"),
+                rs.getTimestamp("created_at").toInstant());
     }
 }

@@ -6,9 +6,12 @@ import io.modelcat.jobs.DeviceRequest;
 import io.modelcat.jobs.spec.NoopSpec;
 import io.modelcat.store.Cursor;
 import io.modelcat.store.Page;
+import io.modelcat.store.SqlValues;
 import io.modelcat.store.StoreTestBase;
 import io.modelcat.store.job.Jobs;
 import io.modelcat.store.job.NewJob;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,6 +79,61 @@ class ModelsTest extends StoreTestBase {
         execute("TRUNCATE model_version CASCADE");
         assertThat(summary(card.id())).isEqualTo("0 null");
         assertThat(summary(other.id())).isEqualTo("0 null");
+    }
+
+    @Test
+    void aFilterWithOneValueReadsAnIndexThatStartsWithItInAPlanMadeForAnyValue() throws SQLException {
+        execute("""
+                INSERT INTO model (id, name, task, license)
+                SELECT gen_random_uuid(), 'card-' || i, (ARRAY['text-generation', 'fill-mask', 'translation'])[1 + i % 3],
+                       (ARRAY['mit', 'apache-2.0'])[1 + i % 2]
+                FROM generate_series(1, 3000) AS i""");
+        execute("ANALYZE model");
+        List<ModelSort> sorts = ModelSort.wireNames().stream().map(n -> ModelSort.fromWireName(n).orElseThrow())
+                .filter(sort -> sort != ModelSort.RELEVANCE).toList();
+        for (ModelSort sort : sorts) {
+            for (List<List<String>> filters : List.of(List.of(List.of("fill-mask"), List.<String>of()),
+                    List.of(List.<String>of(), List.of("mit")), List.of(List.of("fill-mask"), List.of("mit")),
+                    List.of(List.of("fill-mask"), List.of("mit", "apache-2.0")))) {
+                ModelQuery query = new ModelQuery(filters.get(0), List.of(), filters.get(1), List.of(), List.of(), sort,
+                        20, null);
+                String index = filters.get(0).isEmpty() ? "model_license_" : "model_task_";
+                assertThat(genericPlan(Models.pageStatement(query)))
+                        .as("%s, tasks %s, licences %s", sort.wireName(), filters.get(0), filters.get(1))
+                        .containsPattern("Index Scan (Backward )?using " + index + "\\w+ on model");
+            }
+        }
+    }
+
+    /** The plan PostgreSQL makes for the statement whatever its parameters' values (as a prepared statement may). */
+    private String genericPlan(Models.Statement statement) throws SQLException {
+        StringBuilder sql = new StringBuilder("PREPARE page AS ");
+        List<String> arguments = new ArrayList<>();
+        for (char ch : statement.sql().toCharArray()) {
+            if (ch == '?') {
+                arguments.add("?");
+                sql.append('$').append(arguments.size());
+            } else {
+                sql.append(ch);
+            }
+        }
+        // PREPARE ... $1 is sent as it is written (the simple query protocol); the plan is the one made for any values.
+        String url = db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "preferQueryMode=simple";
+        StringBuilder plan = new StringBuilder();
+        try (Connection simple = DriverManager.getConnection(url, db.user(), db.password());
+             var st = simple.createStatement()) {
+            st.execute(sql.toString());
+            st.execute("SET plan_cache_mode = force_generic_plan");
+            try (var ps = simple.prepareStatement("EXPLAIN (COSTS OFF) EXECUTE page(" + String.join(", ", arguments) + ")")) {
+                SqlValues.bind(simple, ps, statement.params());
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+            }
+        }
+        return plan.toString();
     }
 
     /** "versionCount latestVersionNumber" of the card, as the card's page reads them. */
