@@ -6,7 +6,7 @@
 // the account (#/account), the admin pages (#/admin, #/audit) and the sign-in (#/login?next=hash).
 // Nothing but the sign-in shows until a session is open.
 import { whenUnauthenticated } from './api.js';
-import { h } from './dom.js';
+import { CODE_NOT_LOADED, h } from './dom.js';
 import { mountLogin } from './login.js';
 import { can, currentUser, forgetSession, loadSession, signOut } from './session.js';
 
@@ -176,7 +176,7 @@ function route() {
     current?.view.unmount?.();
     current = null;
     main.replaceChildren(h('h1', {}, 'This page could not be loaded'),
-      h('p', {}, 'The catalog service may be restarting: reload the page to try again.'));
+      h('p', {}, CODE_NOT_LOADED));
   });
 }
 

@@ -1,7 +1,7 @@
 // The catalog page: search, facet filters, sort and keyset pagination over GET /api/v1/models.
 // Everything the reader chose lives in the URL hash, so reload, back and shared links show the same list.
 import { listModels } from './api.js';
-import { h, replaceChildren, problemView, statusBadge, taskBadge } from './dom.js';
+import { CODE_NOT_LOADED, h, replaceChildren, problemView, statusBadge, taskBadge } from './dom.js';
 import { can } from './session.js';
 
 const DEFAULT_LIMIT = 24;
@@ -176,7 +176,7 @@ export function mountCatalog(root, params, navigate) {
   function openDialog(module, opener) {
     module.then(m => opener(m)({ onClose: () => { if (view.isConnected) load(); } }),
       () => replaceChildren(message, problemView({ title: 'The dialog could not be loaded',
-        detail: 'The catalog service may be restarting: reload the page to try again.' })));
+        detail: CODE_NOT_LOADED })));
   }
 
   function card(model, plainSummary) {

@@ -36,6 +36,9 @@ export function replaceChildren(element, ...children) {
   return appendChildren(element, children);
 }
 
+/** What to say when a page's or a dialog's code could not be fetched from the catalog service. */
+export const CODE_NOT_LOADED = 'The catalog service may be restarting: reload the page to try again.';
+
 /** Shows an API error (RFC 9457 problem details): its title, detail and each field error. */
 export function problemView(error, retry) {
   const fieldErrors = Array.isArray(error?.errors) ? error.errors : [];
