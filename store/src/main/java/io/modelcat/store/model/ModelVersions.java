@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -165,7 +164,7 @@ public final class ModelVersions {
         }
     }
 
-    /** Reads a version from a row of this table ({@code prefix} "") or of a card joined with its latest version ("v_"). */
+    /** The version of a row of {@link #COLUMNS}. */
     private static VersionRow read(ResultSet rs) throws SQLException {
         return new VersionRow(
                 rs.getObject("id", UUID.class),
