@@ -55,17 +55,16 @@ public final class Models {
     }
 
     public static Optional<ModelRow> find(Connection c, UUID id) throws SQLException {
-        List<ModelRow> cards = new ArrayList<>();
-        List<UUID> latest = new ArrayList<>();
+        List<CardRead> cards = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + CARD_COLUMNS + " FROM model m WHERE m.id = ?")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    cards.add(read(rs, latest));
+                    cards.add(read(rs));
                 }
             }
         }
-        return withLatestVersions(c, cards, latest).stream().findFirst();
+        return withLatestVersions(c, cards).stream().findFirst();
     }
 
     /** Replaces the card's content if its lock version is still {@code expected}; empty if it is not (or is gone). */
@@ -170,11 +169,10 @@ public final class Models {
      * whenever the matches cluster in that order, as a search for a word of the names does in name order.
      */
     public static Page<ModelRow> list(Connection c, ModelQuery query) throws SQLException {
-        List<ModelRow> items = new ArrayList<>();
+        List<CardRead> items = new ArrayList<>();
         String lastKey = null;
         boolean more = false;
         Statement page = pageStatement(query);
-        List<UUID> latest = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(page.sql())) {
             SqlValues.bind(c, ps, page.params());
             try (ResultSet rs = ps.executeQuery()) {
@@ -183,13 +181,13 @@ public final class Models {
                         more = true;
                         break;
                     }
-                    items.add(read(rs, latest));
+                    items.add(read(rs));
                     lastKey = rs.getString("sort_key");
                 }
             }
         }
-        Cursor next = more ? Cursor.of(query.sort().wireName(), lastKey, items.get(items.size() - 1).id()) : null;
-        return new Page<>(withLatestVersions(c, items, latest), next);
+        Cursor next = more ? Cursor.of(query.sort().wireName(), lastKey, items.get(items.size() - 1).card().id()) : null;
+        return new Page<>(withLatestVersions(c, items), next);
     }
 
     /** An SQL statement and the values of its parameters. */
@@ -281,10 +279,12 @@ public final class Models {
         return i;
     }
 
-    /** The card of the result set's row, without its latest version, whose id (or null) it adds to {@code latest}. */
-    private static ModelRow read(ResultSet rs, List<UUID> latest) throws SQLException {
-        latest.add(rs.getObject("latest_version_id", UUID.class));
-        return new ModelRow(
+    /** A card as its row gives it: without its latest version, whose id (or null) comes beside it. */
+    private record CardRead(ModelRow card, UUID latestVersionId) {
+    }
+
+    private static CardRead read(ResultSet rs) throws SQLException {
+        return new CardRead(new ModelRow(
                 rs.getObject("id", UUID.class),
                 rs.getString("name"),
                 rs.getString("publisher"),
@@ -305,23 +305,15 @@ public final class Models {
                 rs.getInt("version_count"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant(),
-                rs.getLong("lock_version"));
+                rs.getLong("lock_version")), rs.getObject("latest_version_id", UUID.class));
     }
 
-    /** The cards, each with its latest version ({@code latest}, in the cards' order); one query when any has one. */
-    private static List<ModelRow> withLatestVersions(Connection c, List<ModelRow> cards, List<UUID> latest)
-            throws SQLException {
-        List<UUID> ids = latest.stream().filter(Objects::nonNull).toList();
-        if (ids.isEmpty()) {
-            return cards;
-        }
-        Map<UUID, VersionRow> versions = ModelVersions.byIds(c, ids);
-        List<ModelRow> complete = new ArrayList<>(cards.size());
-        for (int i = 0; i < cards.size(); i++) {
-            UUID id = latest.get(i);
-            complete.add(id == null ? cards.get(i) : cards.get(i).withLatestVersion(versions.get(id)));
-        }
-        return complete;
+    /** The cards, each with its latest version; one query for all of them, when any has one. */
+    private static List<ModelRow> withLatestVersions(Connection c, List<CardRead> cards) throws SQLException {
+        List<UUID> ids = cards.stream().map(CardRead::latestVersionId).filter(Objects::nonNull).toList();
+        Map<UUID, VersionRow> versions = ids.isEmpty() ? Map.of() : ModelVersions.byIds(c, ids);
+        return cards.stream().map(read -> read.latestVersionId() == null ? read.card()
+                : read.card().withLatestVersion(versions.get(read.latestVersionId()))).toList();
     }
 
     /**

@@ -62,11 +62,11 @@ class ModelsTest extends StoreTestBase {
         ModelVersions.add(c, other.id(), version("x", null, null));
 
         // Written by hand, as an operator might: the summary follows too.
-        execute("UPDATE model_version SET version_number = 9 WHERE model_id = '" + card.id() + "' AND version_number = 3");
+        db.executeHere("UPDATE model_version SET version_number = 9 WHERE model_id = '" + card.id() + "' AND version_number = 3");
         assertThat(summary(card.id())).isEqualTo("3 9");
-        execute("DELETE FROM model_version WHERE model_id = '" + card.id() + "' AND version_number = 9");
+        db.executeHere("DELETE FROM model_version WHERE model_id = '" + card.id() + "' AND version_number = 9");
         assertThat(summary(card.id())).isEqualTo("2 5");
-        execute("UPDATE model_version SET model_id = '" + other.id() + "' WHERE id = '" + two + "'");
+        db.executeHere("UPDATE model_version SET model_id = '" + other.id() + "' WHERE id = '" + two + "'");
         assertThat(summary(card.id())).as("a version moved to another card").isEqualTo("1 1");
         assertThat(summary(other.id())).isEqualTo("2 5");
 
@@ -76,22 +76,23 @@ class ModelsTest extends StoreTestBase {
                 m.versionCount() + " " + m.latestVersion().versionNumber()));
         assertThat(listed).containsExactlyInAnyOrderEntriesOf(Map.of("bert", "1 1", "gpt", "2 5"));
 
-        execute("TRUNCATE model_version CASCADE");
+        db.executeHere("TRUNCATE model_version CASCADE");
         assertThat(summary(card.id())).isEqualTo("0 null");
         assertThat(summary(other.id())).isEqualTo("0 null");
     }
 
     @Test
     void aFilterWithOneValueReadsAnIndexThatStartsWithItInAPlanMadeForAnyValue() throws SQLException {
-        execute("""
+        db.executeHere("""
                 INSERT INTO model (id, name, task, license)
                 SELECT gen_random_uuid(), 'card-' || i, (ARRAY['text-generation', 'fill-mask', 'translation'])[1 + i % 3],
                        (ARRAY['mit', 'apache-2.0'])[1 + i % 2]
                 FROM generate_series(1, 3000) AS i""");
-        execute("ANALYZE model");
-        List<ModelSort> sorts = ModelSort.wireNames().stream().map(n -> ModelSort.fromWireName(n).orElseThrow())
-                .filter(sort -> sort != ModelSort.RELEVANCE).toList();
-        for (ModelSort sort : sorts) {
+        db.executeHere("ANALYZE model");
+        for (ModelSort sort : ModelSort.values()) {
+            if (sort == ModelSort.RELEVANCE) {
+                continue; // only with a search text
+            }
             for (List<List<String>> filters : List.of(List.of(List.of("fill-mask"), List.<String>of()),
                     List.of(List.<String>of(), List.of("mit")), List.of(List.of("fill-mask"), List.of("mit")),
                     List.of(List.of("fill-mask"), List.of("mit", "apache-2.0")))) {
@@ -140,12 +141,6 @@ class ModelsTest extends StoreTestBase {
     private String summary(UUID id) throws SQLException {
         ModelRow row = Models.find(c, id).orElseThrow();
         return row.versionCount() + " " + (row.latestVersion() == null ? null : row.latestVersion().versionNumber());
-    }
-
-    private void execute(String sql) throws SQLException {
-        try (var st = c.createStatement()) {
-            st.execute(sql);
-        }
     }
 
     @Test
