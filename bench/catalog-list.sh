@@ -107,10 +107,12 @@ if [ "${BENCH_UI:-false}" = true ]; then
 fi
 
 echo "== EXPLAIN ANALYZE of the hot queries"
+# The pages' queries as Models.pageStatement writes them (a one-value filter leads the order; a search orders its
+# matches' ids and keys, then reads the page's cards by id), the cards' columns left out.
 "${PSQL[@]}" > "$OUT/explain.txt" <<'SQL'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-SELECT m.id FROM model m WHERE m.task = 'text-classification' AND m.license = 'mit'
-ORDER BY (lower(m.name) COLLATE "C"), m.id LIMIT 21;
+SELECT m.id FROM model m WHERE m.task = ANY ('{text-classification}') AND m.license = 'mit'
+ORDER BY m.task, (lower(m.name) COLLATE "C"), m.id LIMIT 21;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 SELECT m.id FROM model m WHERE m.task = ANY ('{text-classification,fill-mask}')
   AND m.finetuning_tasks && '{text-generation}'::text[] AND m.license = ANY ('{mit,apache-2.0}')
@@ -118,13 +120,15 @@ ORDER BY (lower(m.name) COLLATE "C"), m.id LIMIT 21;
 SELECT model_search_query('{roberta,reviews}') AS "search 'roberta reviews' asks";
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 WITH q AS MATERIALIZED (SELECT model_search_query('{roberta,reviews}') AS query)
-SELECT m.id FROM (SELECT m.* FROM model m CROSS JOIN q WHERE m.search_vector @@ q.query OFFSET 0) m CROSS JOIN q
-ORDER BY ts_rank(m.search_vector, q.query) DESC, m.id DESC LIMIT 21;
+SELECT m.id, m.name FROM (
+  SELECT p.id, p.sort_value FROM (SELECT m.id, ts_rank(m.search_vector, q.query) AS sort_value
+                                  FROM model m CROSS JOIN q WHERE m.search_vector @@ q.query OFFSET 0) p
+  ORDER BY p.sort_value DESC, p.id DESC LIMIT 21) p JOIN model m ON m.id = p.id ORDER BY p.sort_value DESC, p.id DESC;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 SELECT m.id FROM model m ORDER BY m.updated_at DESC, m.id DESC LIMIT 21;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-SELECT m.id FROM model m WHERE m.task = 'text-generation' AND m.license = 'apache-2.0'
-ORDER BY m.created_at DESC, m.id DESC LIMIT 21;
+SELECT m.id FROM model m WHERE m.task = ANY ('{text-generation}') AND m.license = 'apache-2.0'
+ORDER BY m.task DESC, m.created_at DESC, m.id DESC LIMIT 21;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 SELECT m.license, sum(m.n) FROM model_facet_count m WHERE m.task = 'text-classification' GROUP BY 1 HAVING sum(m.n) > 0;
 SQL

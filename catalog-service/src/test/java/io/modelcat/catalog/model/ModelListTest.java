@@ -119,34 +119,31 @@ class ModelListTest extends CatalogTestBase {
             add("bulk-" + (char) ('a' + (i % 3)) + "-" + i, "fill-mask", List.of(), "mit", List.of("bulk"), "same");
         }
         for (String sort : List.of("name", "-name", "createdAt", "-createdAt", "updatedAt", "-updatedAt")) {
-            List<String> all = names("?limit=100&sort=" + sort);
-            assertThat(all).hasSize(17);
-            List<String> paged = new ArrayList<>();
-            String cursor = null;
-            int pages = 0;
-            do {
-                Map<String, Object> page = api.get("/api/v1/models?limit=4&sort=" + sort
-                        + (cursor == null ? "" : "&cursor=" + cursor)).map();
-                @SuppressWarnings("unchecked")
-                List<Map<String, Object>> items = (List<Map<String, Object>>) page.get("items");
-                items.forEach(m -> paged.add((String) m.get("name")));
-                cursor = (String) page.get("nextCursor");
-                pages++;
-            } while (cursor != null);
-            assertThat(paged).as(sort).containsExactlyElementsOf(all);
-            assertThat(pages).isEqualTo(5);
+            assertThat(pageThrough("sort=" + sort, 4)).as(sort).hasSize(5)
+                    .flatExtracting(names -> names).containsExactlyElementsOf(names("?limit=100&sort=" + sort))
+                    .hasSize(17);
+            // A search chooses its page by another path (matches through the search index, then ordered).
+            assertThat(pageThrough("q=bulk&sort=" + sort, 5)).as("search, " + sort).hasSize(3)
+                    .flatExtracting(names -> names).containsExactlyElementsOf(names("?limit=100&q=bulk&sort=" + sort))
+                    .hasSize(12);
         }
-        List<String> relevance = new ArrayList<>();
+        assertThat(pageThrough("q=bulk", 5)).as("search, relevance").hasSize(3).flatExtracting(names -> names)
+                .containsExactlyElementsOf(names("?limit=100&q=bulk")).hasSize(12).doesNotHaveDuplicates();
+    }
+
+    /** The names of each page of the list, following its cursors from the first page. */
+    private List<List<String>> pageThrough(String query, int limit) {
+        List<List<String>> pages = new ArrayList<>();
         String cursor = null;
         do {
-            Map<String, Object> page = api.get("/api/v1/models?q=bulk&limit=5"
+            Map<String, Object> page = api.get("/api/v1/models?limit=" + limit + "&" + query
                     + (cursor == null ? "" : "&cursor=" + cursor)).map();
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> items = (List<Map<String, Object>>) page.get("items");
-            items.forEach(m -> relevance.add((String) m.get("name")));
+            pages.add(items.stream().map(m -> (String) m.get("name")).toList());
             cursor = (String) page.get("nextCursor");
         } while (cursor != null);
-        assertThat(relevance).hasSize(12).doesNotHaveDuplicates();
+        return pages;
     }
 
     @Test

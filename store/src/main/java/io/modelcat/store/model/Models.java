@@ -164,9 +164,7 @@ public final class Models {
 
     /**
      * One page of cards in the query's order; its cursor continues the same query. The page's cards are chosen first,
-     * then their latest versions read in one query. A search's matches come through the search index and are then
-     * ordered (a top-N sort): walking an order's index and testing each card instead would read most of the catalog
-     * whenever the matches cluster in that order, as a search for a word of the names does in name order.
+     * then their latest versions read in one query.
      */
     public static Page<ModelRow> list(Connection c, ModelQuery query) throws SQLException {
         List<CardRead> items = new ArrayList<>();
@@ -194,38 +192,49 @@ public final class Models {
     record Statement(String sql, List<Object> params) {
     }
 
-    /** The query of one page of the list: the page's cards, and one more when there are more. */
+    /**
+     * The query of one page of the list: the page's cards, and one more when there are more.
+     *
+     * <p>Without a search text the page walks the index of its order (led by its one-value filter, see
+     * {@link SqlFilter}) and stops after the page. A search's matches come through the search index, each as its id
+     * and sort key only, are ordered (a top-N sort), and the page's cards are then read by id: walking an order's
+     * index and testing each card instead would read most of the catalog whenever the matches cluster in that order,
+     * as a search for a word of the names does in name order, and carrying every match's whole row through the sort
+     * made a search of 10,000 matches a fifth slower (docs/performance.md).
+     */
     static Statement pageStatement(ModelQuery query) {
-        SqlFilter page = SqlFilter.of(query, null);
+        SqlFilter filter = SqlFilter.of(query, null);
         ModelSort sort = query.sort();
         String key = sort == ModelSort.RELEVANCE ? sort.keyExpression().formatted("q.query") : sort.keyExpression();
         String direction = sort.descending() ? "DESC" : "ASC";
-        StringBuilder chosen = new StringBuilder("SELECT m.*, ").append(key).append(" AS sort_value FROM ");
-        if (query.searches()) {
-            // OFFSET 0 keeps the planner from merging the matches into the ordered walk.
-            chosen.append("(SELECT m.* FROM model m ").append(page.from()).append(" WHERE ").append(page.where())
-                    .append(" OFFSET 0) m ").append(page.from()).append(" WHERE true");
-        } else {
-            chosen.append("model m WHERE ").append(page.where());
-        }
-        List<Object> params = new ArrayList<>(page.params());
+        List<Object> params = new ArrayList<>(filter.params());
+        String after = "";
         if (query.after() != null) {
             if (!sort.continues(query.after())) {
                 throw new IllegalArgumentException("not a cursor of the " + sort.wireName() + " order: " + query.after());
             }
-            chosen.append(" AND (").append(key).append(", m.id) ").append(sort.descending() ? "<" : ">")
-                    .append(" (CAST(? AS ").append(sort.keyType()).append("), ?)");
+            after = " AND (%s, %s) " + (sort.descending() ? "<" : ">") + " (CAST(? AS " + sort.keyType() + "), ?)";
             params.add(query.after().key());
             params.add(query.after().uuid().orElseThrow());
         }
-        chosen.append(" ORDER BY ");
-        if (page.lead() != null) {
-            chosen.append(page.lead()).append(' ').append(direction).append(", ");
+        String limit = " LIMIT " + (query.limit() + 1);
+        String order = " " + direction + ", %s " + direction;
+        String sql;
+        if (query.searches()) {
+            // OFFSET 0 keeps the planner from merging the matches into an ordered walk.
+            String matches = "SELECT m.id, " + key + " AS sort_value FROM model m " + filter.from() + " WHERE "
+                    + filter.where() + " OFFSET 0";
+            String chosen = "SELECT p.id, p.sort_value FROM (" + matches + ") p WHERE true"
+                    + after.formatted("p.sort_value", "p.id") + " ORDER BY p.sort_value" + order.formatted("p.id") + limit;
+            sql = filter.with() + "SELECT " + CARD_COLUMNS + ", p.sort_value::text AS sort_key FROM (" + chosen
+                    + ") p JOIN model m ON m.id = p.id ORDER BY p.sort_value" + order.formatted("p.id");
+        } else {
+            String lead = filter.lead() == null ? "" : filter.lead() + " " + direction + ", ";
+            String chosen = "SELECT m.*, " + key + " AS sort_value FROM model m WHERE " + filter.where()
+                    + after.formatted(key, "m.id") + " ORDER BY " + lead + key + order.formatted("m.id") + limit;
+            sql = "SELECT " + CARD_COLUMNS + ", m.sort_value::text AS sort_key FROM (" + chosen
+                    + ") m ORDER BY m.sort_value" + order.formatted("m.id");
         }
-        chosen.append(key).append(' ').append(direction).append(", m.id ").append(direction)
-                .append(" LIMIT ").append(query.limit() + 1);
-        String sql = page.with() + "SELECT " + CARD_COLUMNS + ", m.sort_value::text AS sort_key FROM (" + chosen
-                + ") m ORDER BY m.sort_value " + direction + ", m.id " + direction;
         return new Statement(sql, params);
     }
 

@@ -106,6 +106,43 @@ class ModelsTest extends StoreTestBase {
         }
     }
 
+    @Test
+    void aPageOfSeveralTasksAndLicencesPagesThroughTheirCardsInTheListsOrder() throws SQLException {
+        db.executeHere("""
+                INSERT INTO model (id, name, task, license)
+                SELECT gen_random_uuid(), 'card-' || (i * 7919 % 1000), (ARRAY['text-generation', 'fill-mask', 'translation'])[1 + i % 3],
+                       (ARRAY['mit', 'apache-2.0', 'cc-by-4.0'])[1 + i / 3 % 3]
+                FROM generate_series(1, 1000) AS i""");
+        List<String> tasks = List.of("fill-mask", "translation", "fill-mask");
+        List<String> licenses = List.of("cc-by-4.0", "mit");
+        for (ModelSort sort : List.of(ModelSort.NAME, ModelSort.NAME_DESC, ModelSort.CREATED_DESC)) {
+            List<String> expected = new ArrayList<>();
+            String order = switch (sort) {
+                case NAME -> "lower(name) COLLATE \"C\", id";
+                case NAME_DESC -> "lower(name) COLLATE \"C\" DESC, id DESC";
+                default -> "created_at DESC, id DESC";
+            };
+            try (var ps = c.prepareStatement("SELECT name FROM model WHERE task IN ('fill-mask', 'translation')"
+                    + " AND license IN ('cc-by-4.0', 'mit') ORDER BY " + order)) {
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        expected.add(rs.getString(1));
+                    }
+                }
+            }
+            List<String> paged = new ArrayList<>();
+            Cursor after = null;
+            do {
+                Page<ModelRow> page = Models.list(c, new ModelQuery(tasks, List.of(), licenses, List.of(), List.of(),
+                        sort, 37, after));
+                page.items().forEach(m -> paged.add(m.name()));
+                after = page.next();
+            } while (after != null);
+            assertThat(expected).as("cards of the filters").hasSizeGreaterThan(100);
+            assertThat(paged).as(sort.wireName()).containsExactlyElementsOf(expected);
+        }
+    }
+
     /** The plan PostgreSQL makes for the statement whatever its parameters' values (as a prepared statement may). */
     private String genericPlan(Models.Statement statement) throws SQLException {
         StringBuilder sql = new StringBuilder("PREPARE page AS ");
