@@ -196,11 +196,12 @@ public final class Models {
      * The query of one page of the list: the page's cards, and one more when there are more.
      *
      * <p>Without a search text the page walks the index of its order (led by its one-value filter, see
-     * {@link SqlFilter}) and stops after the page. A search's matches come through the search index, each as its id
-     * and sort key only, are ordered (a top-N sort), and the page's cards are then read by id: walking an order's
+     * {@link SqlFilter}) and stops after the page. A search's matches come through the search index of
+     * {@code model_search} (a narrow row per card with what a search filters, orders and ranks on; V36), each as its
+     * id and sort key only, are ordered (a top-N sort), and the page's cards are then read by id: walking an order's
      * index and testing each card instead would read most of the catalog whenever the matches cluster in that order,
-     * as a search for a word of the names does in name order, and carrying every match's whole row through the sort
-     * made a search of 10,000 matches a fifth slower (docs/performance.md).
+     * as a search for a word of the names does in name order, and reading or carrying every match's whole card made a
+     * search of 10,000 matches twice as slow (docs/performance.md).
      */
     static Statement pageStatement(ModelQuery query) {
         SqlFilter filter = SqlFilter.of(query, null);
@@ -222,7 +223,7 @@ public final class Models {
         String sql;
         if (query.searches()) {
             // OFFSET 0 keeps the planner from merging the matches into an ordered walk.
-            String matches = "SELECT m.id, " + key + " AS sort_value FROM model m " + filter.from() + " WHERE "
+            String matches = "SELECT m.id, " + key + " AS sort_value FROM model_search m " + filter.from() + " WHERE "
                     + filter.where() + " OFFSET 0";
             String chosen = "SELECT p.id, p.sort_value FROM (" + matches + ") p WHERE true"
                     + after.formatted("p.sort_value", "p.id") + " ORDER BY p.sort_value" + order.formatted("p.id") + limit;
@@ -241,8 +242,8 @@ public final class Models {
     /**
      * Counts per task, fine-tuning task and licence for the query's filters (each leaving out its own). Filters on
      * task, licence and fine-tuning tasks alone are counted on {@code model_facet_count} (a row per combination of
-     * the three, kept by triggers: a few hundred rows however large the catalog); a search text or tags count the
-     * matching cards themselves, through their indexes.
+     * the three, kept by triggers: a few hundred rows however large the catalog); a search text counts the matching
+     * cards' search entries ({@code model_search}), tags the matching cards, through their indexes.
      */
     public static ModelFacets facets(Connection c, ModelQuery query) throws SQLException {
         return new ModelFacets(facet(c, query, "task", "m.task"),
@@ -255,7 +256,8 @@ public final class Models {
         SqlFilter filter = SqlFilter.of(query, dimension);
         boolean fromCounts = !query.searches() && query.tags().isEmpty();
         String sql = filter.with() + "SELECT " + valueExpression + " AS value, "
-                + (fromCounts ? "sum(m.n) AS n FROM model_facet_count m " : "count(*) AS n FROM model m ")
+                + (fromCounts ? "sum(m.n) AS n FROM model_facet_count m "
+                        : "count(*) AS n FROM " + (query.searches() ? "model_search" : "model") + " m ")
                 + filter.from() + " WHERE " + filter.where() + " GROUP BY 1"
                 + (fromCounts ? " HAVING sum(m.n) > 0" : "") + " ORDER BY 2 DESC, 1";
         Map<String, Long> counts = new LinkedHashMap<>();

@@ -413,6 +413,68 @@ class ModelsTest extends StoreTestBase {
         return ordered;
     }
 
+    @Test
+    void aCardsSearchEntryFollowsEveryWriteOfTheCard() throws SQLException {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            UUID id = UUID.randomUUID();
+            Models.insert(c, id, fields("walrus-" + i, "fill-mask", "mit", List.of(), List.of("english")));
+            ids.add(id);
+        }
+        db.executeHere("""
+                INSERT INTO model (id, name, task, license, tags, description)
+                SELECT gen_random_uuid(), 'bulk-' || i, 'text-generation', 'apache-2.0', '{german}', 'About otters.'
+                FROM generate_series(1, 30) AS i""");
+        assertThat(entriesUnlikeTheirCards()).as("after inserts").isZero();
+        assertThat(searchNames(List.of(), "walrus")).hasSize(6);
+        assertThat(searchNames(List.of(), "otters")).hasSize(30);
+
+        ModelRow card = Models.find(c, ids.get(0)).orElseThrow();
+        Models.update(c, card.id(), card.lockVersion(), new ModelFields("narwhal-0", "acme", "Finds krill.",
+                "text-generation", List.of("text-generation"), "cc-by-4.0", List.of("arctic"), null, null, "[]",
+                "manual", null, null)).orElseThrow();
+        ModelVersions.add(c, ids.get(1), version("a", "file:///m", null));   // a new update time, and a version count
+        db.executeHere("UPDATE model SET tags = '{german,otter}', updated_at = now() - interval '1 day'"
+                + " WHERE name IN ('bulk-1', 'bulk-2')");
+        assertThat(Models.deleteUnlessInUse(c, ids.get(2))).isEqualTo(Models.Deletion.DELETED);
+        db.executeHere("DELETE FROM model WHERE name IN ('bulk-3', 'bulk-4', 'bulk-5')");
+        assertThat(entriesUnlikeTheirCards()).as("after updates and deletions").isZero();
+        assertThat(searchNames(List.of(), "walrus")).containsExactly("walrus-1", "walrus-3", "walrus-4", "walrus-5");
+        assertThat(searchNames(List.of(), "krill")).containsExactly("narwhal-0");
+        assertThat(searchNames(List.of("text-generation"), "narwhal")).containsExactly("narwhal-0");
+        assertThat(searchNames(List.of("fill-mask"), "narwhal")).isEmpty();
+        assertThat(searchNames(List.of(), "otter")).as("tags, and the description's otters").hasSize(27);
+        try (var ps = c.prepareStatement("SELECT count(*) FROM model_search")) {
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(6 - 1 + 30 - 3);
+            }
+        }
+    }
+
+    /** How many cards' search entries differ from what the cards say, counting entries without a card. */
+    private long entriesUnlikeTheirCards() throws SQLException {
+        try (var ps = c.prepareStatement("""
+                SELECT count(*) FROM (
+                    (SELECT id, name, task, license, finetuning_tasks, tags, created_at, updated_at, search_vector FROM model
+                     EXCEPT SELECT id, name, task, license, finetuning_tasks, tags, created_at, updated_at, search_vector
+                     FROM model_search)
+                    UNION ALL
+                    (SELECT id, name, task, license, finetuning_tasks, tags, created_at, updated_at, search_vector
+                     FROM model_search
+                     EXCEPT SELECT id, name, task, license, finetuning_tasks, tags, created_at, updated_at, search_vector
+                     FROM model)) unlike""");
+             var rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private List<String> searchNames(List<String> tasks, String word) throws SQLException {
+        return Models.list(c, new ModelQuery(tasks, List.of(), List.of(), List.of(), List.of(word), ModelSort.NAME, 100,
+                null)).items().stream().map(ModelRow::name).toList();
+    }
+
     private static ModelQuery query(List<String> tasks, List<String> finetuningTasks, List<String> licenses,
                                     List<String> tags) {
         return new ModelQuery(tasks, finetuningTasks, licenses, tags, List.of(), ModelSort.NAME, 20, null);
