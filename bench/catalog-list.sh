@@ -108,7 +108,7 @@ fi
 
 echo "== EXPLAIN ANALYZE of the hot queries"
 # The pages' queries as Models.pageStatement writes them (a one-value filter leads the order; a search orders its
-# matches' ids and keys, then reads the page's cards by id), the cards' columns left out.
+# matches' ids and keys from the cards' search entries, then reads the page's cards by id), the cards' columns left out.
 "${PSQL[@]}" > "$OUT/explain.txt" <<'SQL'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 SELECT m.id FROM model m WHERE m.task = ANY ('{text-classification}') AND m.license = 'mit'
@@ -122,7 +122,7 @@ EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 WITH q AS MATERIALIZED (SELECT model_search_query('{roberta,reviews}') AS query)
 SELECT m.id, m.name FROM (
   SELECT p.id, p.sort_value FROM (SELECT m.id, ts_rank(m.search_vector, q.query) AS sort_value
-                                  FROM model m CROSS JOIN q WHERE m.search_vector @@ q.query OFFSET 0) p
+                                  FROM model_search m CROSS JOIN q WHERE m.search_vector @@ q.query OFFSET 0) p
   ORDER BY p.sort_value DESC, p.id DESC LIMIT 21) p JOIN model m ON m.id = p.id ORDER BY p.sort_value DESC, p.id DESC;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 SELECT m.id FROM model m ORDER BY m.updated_at DESC, m.id DESC LIMIT 21;

@@ -30,3 +30,4 @@ FROM (SELECT i, (hashint4(i) & 2147483647) AS h1, (hashint4(i + 1000003) & 21474
              (hashint4(i + 6000001) & 2147483647) AS h7, (hashint4(i + 7000003) & 2147483647) AS h8, (hashint4(i + 8000009) & 2147483647) AS h9
       FROM generate_series(1, :n) AS i) AS g;
 VACUUM ANALYZE model;
+VACUUM ANALYZE model_search;
