@@ -25,6 +25,7 @@ import io.modelcat.runner.RunnerContexts;
 import io.modelcat.testsupport.Fixtures;
 import io.modelcat.testsupport.Seq2SeqData;
 import io.modelcat.testsupport.TestDatabase;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -119,6 +120,16 @@ class MlJobsTest {
 
     private DatasetRef dataset() {
         return new DatasetRef(datasetId, "reviews.csv", DatasetFormat.CSV);
+    }
+
+    /** A one-column ("text") CSV of {@code rows} rows taking the lines in turn, as the dataset's file. */
+    private DatasetRef texts(int rows, String... lines) throws IOException {
+        StringBuilder csv = new StringBuilder("text\n");
+        for (int i = 0; i < rows; i++) {
+            csv.append(lines[i % lines.length]).append('\n');
+        }
+        Files.writeString(home.resolve("datasets/texts.csv"), csv);
+        return new DatasetRef(datasetId, "texts.csv", DatasetFormat.CSV);
     }
 
     private EvaluateSpec evaluation(Path artifact) {
@@ -226,12 +237,7 @@ class MlJobsTest {
             Files.copy(Fixtures.model("gpt2").resolve(file), gpt2.resolve(file));
         }
         byte[] baseWeights = Files.readAllBytes(gpt2.resolve("model.safetensors"));
-        StringBuilder csv = new StringBuilder("text\n");
-        String[] lines = {"the cat sat on the mat .", "a dog was good", "the dog sat on the mat ."};
-        for (int i = 0; i < 60; i++) {
-            csv.append(lines[i % lines.length]).append('\n');
-        }
-        Files.writeString(home.resolve("datasets/texts.csv"), csv);
+        DatasetRef texts = texts(60, "the cat sat on the mat .", "a dog was good", "the dog sat on the mat .");
         Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
         try (EmbeddedServer runner = RunnerContexts.start(properties)) {
             List<SpecError> errors = new ArrayList<>();
@@ -239,8 +245,7 @@ class MlJobsTest {
                     null, 3L, 32, null, 8, 16.0, 0.0), errors);
             assertThat(errors).isEmpty();
             UUID finetune = queue(runner, new FinetuneSpec(Task.TEXT_GENERATION, versionId, gpt2.toUri().toString(),
-                    new DatasetRef(datasetId, "texts.csv", DatasetFormat.CSV), null, null, Map.of("text", "text"),
-                    hyperparameters));
+                    texts, null, null, Map.of("text", "text"), hyperparameters));
             assertThat(await(finetune)).isEqualTo("succeeded");
             assertThat(epochLoss(finetune, 4)).isLessThan(epochLoss(finetune, 1));
             assertThat(metric(finetune, "test", "perplexity")).isPositive();
@@ -370,11 +375,7 @@ class MlJobsTest {
     @Test
     void aLoraFineTuneOfQwen3AdaptsItsQueryAndValueProjections() throws Exception {
         Path qwen = Fixtures.copyModel("qwen3", home.resolve("models/qwen3"));
-        StringBuilder csv = new StringBuilder("text\n");
-        for (int i = 0; i < 40; i++) {
-            csv.append(i % 2 == 0 ? "the cat sat on the mat ." : "a dog was good").append('\n');
-        }
-        Files.writeString(home.resolve("datasets/texts.csv"), csv);
+        DatasetRef texts = texts(40, "the cat sat on the mat .", "a dog was good");
         Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
         try (EmbeddedServer runner = RunnerContexts.start(properties)) {
             List<SpecError> errors = new ArrayList<>();
@@ -382,8 +383,7 @@ class MlJobsTest {
                     null, 3L, 32, null, 4, 8.0, 0.0), errors);
             assertThat(errors).isEmpty();
             UUID finetune = queue(runner, new FinetuneSpec(Task.TEXT_GENERATION, versionId, qwen.toUri().toString(),
-                    new DatasetRef(datasetId, "texts.csv", DatasetFormat.CSV), null, null, Map.of("text", "text"),
-                    hyperparameters));
+                    texts, null, null, Map.of("text", "text"), hyperparameters));
             assertThat(await(finetune)).isEqualTo("succeeded");
             assertThat(epochLoss(finetune, 3)).isLessThan(epochLoss(finetune, 1));
             Path output = home.resolve("models/finetuned/" + finetune);
@@ -405,11 +405,7 @@ class MlJobsTest {
     @Test
     void aLoraFineTuneAdaptsTheLayersItsTargetModulesName() throws Exception {
         Path llama = Fixtures.copyModel("llama", home.resolve("models/llama"));
-        StringBuilder csv = new StringBuilder("text\n");
-        for (int i = 0; i < 40; i++) {
-            csv.append(i % 2 == 0 ? "the cat sat on the mat ." : "a dog was good").append('\n');
-        }
-        Files.writeString(home.resolve("datasets/texts.csv"), csv);
+        DatasetRef texts = texts(40, "the cat sat on the mat .", "a dog was good");
         List<String> targets = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj",
                 "mlp.down_proj");
         Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
@@ -418,7 +414,6 @@ class MlJobsTest {
             Hyperparameters hyperparameters = Hyperparameters.resolve(new Hyperparameters.Input(3, 8, 2e-2, 0.0, null,
                     null, 3L, 32, null, 4, 8.0, 0.0, targets), errors);
             assertThat(errors).isEmpty();
-            DatasetRef texts = new DatasetRef(datasetId, "texts.csv", DatasetFormat.CSV);
             UUID finetune = queue(runner, new FinetuneSpec(Task.TEXT_GENERATION, versionId, llama.toUri().toString(),
                     texts, null, null, Map.of("text", "text"), hyperparameters));
             assertThat(await(finetune)).isEqualTo("succeeded");
@@ -450,13 +445,8 @@ class MlJobsTest {
     @Test
     void aMergedLoraFineTuneIsAWholeModelThatTransformersLoadsWithTheAdaptersLogits() throws Exception {
         Path llama = Fixtures.copyModel("llama", home.resolve("models/llama"));
-        StringBuilder csv = new StringBuilder("text\n");
-        for (int i = 0; i < 40; i++) {
-            csv.append(i % 2 == 0 ? "the cat sat on the mat ." : "a dog was good").append('\n');
-        }
-        Files.writeString(home.resolve("datasets/texts.csv"), csv);
+        DatasetRef texts = texts(40, "the cat sat on the mat .", "a dog was good");
         List<String> targets = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
-        DatasetRef texts = new DatasetRef(datasetId, "texts.csv", DatasetFormat.CSV);
         Map<String, Object> properties = new HashMap<>(Map.of("modelcat.home", home.toString()));
         Path adapter;
         Path merged;
