@@ -21,6 +21,19 @@ async function registryOf(page) {
   return answer.json();
 }
 
+/**
+ * Answers, in this page only, as if the model had one version with files: its versions, and the Python lines the
+ * service gives for it (which "Use from Python" shows).
+ */
+async function stubVersionWithFiles(page, model, versionId) {
+  await page.route(`**/api/v1/models/${model.id}/versions`, route => route.fulfill({ contentType: 'application/json',
+    body: JSON.stringify([{ id: versionId, versionNumber: 1, artifactUri: `file:///models/${model.name}/1`,
+      createdAt: new Date().toISOString() }]) }));
+  await page.route(`**/api/v1/models/${model.id}/python`, route => route.fulfill({ contentType: 'application/json',
+    body: JSON.stringify({ repoId: `modelcat/${model.name}`, versionNumber: 1, library: 'transformers',
+      python: `from transformers import AutoModel\n\nmodel = AutoModel.from_pretrained("modelcat/${model.name}")\n` }) }));
+}
+
 /** What a number field of a setting must carry: the default, and the limits that include their bound. */
 function expectedAttributes(setting) {
   // A list of names is a text field (empty: the job's default), a flag a checkbox; neither has limits.
@@ -135,9 +148,7 @@ describe('the task registry', () => {
 
     // gamma-qa has no files; here it has a version with files, and the worker's answer is stubbed.
     const gamma = await modelNamed(page, 'gamma-qa');
-    await page.route(`**/api/v1/models/${gamma.id}/versions`, route => route.fulfill({ contentType: 'application/json',
-      body: JSON.stringify([{ id: '00000000-0000-4000-8000-0000000000a1', versionNumber: 1, artifactUri: 'file:///models/gamma/1',
-        createdAt: new Date().toISOString() }]) }));
+    await stubVersionWithFiles(page, gamma, '00000000-0000-4000-8000-0000000000a1');
     let sent = null;
     await page.route(`**/api/v1/models/${gamma.id}/predict`, route => {
       sent = route.request().postDataJSON();
@@ -147,6 +158,9 @@ describe('the task registry', () => {
     });
     await page.goto(`${BASE_URL}/#/models/${gamma.id}`);
     await eventually(async () => assert.equal(await page.inputValue('#tryit-question'), 'Where is the tower?'));
+    await eventually(async () => assert.match(await page.textContent('#hub-snippet'),
+      /^import os\nos\.environ\["HF_ENDPOINT"\] = "http:\/\/[^"]+\/hub"\n[^\n]*\n\nfrom transformers import AutoModel\n\nmodel = AutoModel\.from_pretrained\("modelcat\/gamma-qa"\)\n$/));
+    assert.equal(await page.textContent('#hub-repo-id'), 'modelcat/gamma-qa');
     assert.deepEqual(await page.locator('#tryit-form textarea').evaluateAll(boxes => boxes.map(b => b.name)), inputsOf('question-answering'));
     assert.deepEqual(inputsOf('question-answering'), ['question', 'context']);
     assert.equal(await page.inputValue('#tryit-context'), 'The tower is in Paris.');
@@ -179,9 +193,7 @@ describe('the task registry', () => {
     const evaluatable = registry.tasks.filter(t => t.jobKinds.includes('evaluate')).map(t => t.name).join(', ');
     // epsilon-summary (summarization) has no files; here it has a version with files.
     const epsilon = await modelNamed(page, 'epsilon-summary');
-    await page.route(`**/api/v1/models/${epsilon.id}/versions`, route => route.fulfill({ contentType: 'application/json',
-      body: JSON.stringify([{ id: '00000000-0000-4000-8000-0000000000b1', versionNumber: 1, artifactUri: 'file:///models/epsilon/1',
-        createdAt: new Date().toISOString() }]) }));
+    await stubVersionWithFiles(page, epsilon, '00000000-0000-4000-8000-0000000000b1');
     await page.goto(`${BASE_URL}/#/models/${epsilon.id}`);
     assert.equal(await page.getByRole('button', { name: 'Evaluate' }).getAttribute('title'),
       `The engine evaluates ${evaluatable}; this model has none of them.`);

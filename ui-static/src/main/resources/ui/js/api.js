@@ -96,6 +96,11 @@ export function listVersions(id) {
   return request('GET', `/models/${encodeURIComponent(id)}/versions`);
 }
 
+/** The Python lines that load the model through the Hub API: { repoId, versionNumber, library, python }. */
+export function modelPython(id) {
+  return request('GET', `/models/${encodeURIComponent(id)}/python`);
+}
+
 /** Queues the import of a Hugging Face model: { modelId: 'org/name', revision? }; answers the job. */
 export function submitImport(body) {
   return request('POST', '/imports', body);

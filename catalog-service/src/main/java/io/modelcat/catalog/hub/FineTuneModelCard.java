@@ -110,7 +110,7 @@ public class FineTuneModelCard {
         if (adapter != null && base.isPresent()) {
             text.append("\nA PEFT repository: `adapter_config.json` names the base model `").append(base.get())
                     .append("` at the version the adapter was trained on (`revision`), and `peft` loads both from this")
-                    .append(" Hub:\n\n```python\n").append(peftLoading(card.task(), repoId)).append("```\n");
+                    .append(" Hub:\n\n```python\n").append(HubPython.loading(card.task(), repoId, true)).append("```\n");
         } else if (adapter != null) {
             text.append("\nA LoRA adapter whose base model is no longer in the catalog.\n");
         }
@@ -151,34 +151,6 @@ public class FineTuneModelCard {
             }
         }
         return tags;
-    }
-
-    /**
-     * Python that loads the adapter with its base through {@code peft}. A classifier's head was trained on the
-     * fine-tune's labels, which {@code peft} does not keep: they come from the {@code config.json} beside the adapter,
-     * and the base's own head (of another size, perhaps) is replaced ({@code docs/ml-jobs.md}; {@code test_peft.py}).
-     */
-    private static String peftLoading(String task, String repoId) {
-        String loader = peftClass(task);
-        String id = json(repoId);
-        if (task.equals("text-classification") || task.equals("token-classification")) {
-            return "from peft import " + loader + "\nfrom transformers import AutoConfig\n\n"
-                    + "tuned = AutoConfig.from_pretrained(" + id + ")  # the fine-tune's labels (peft keeps none)\n"
-                    + "model = " + loader + ".from_pretrained(" + id + ", id2label=tuned.id2label,\n"
-                    + "    label2id=tuned.label2id, ignore_mismatched_sizes=True)\n";
-        }
-        return "from peft import " + loader + "\n\nmodel = " + loader + ".from_pretrained(" + id + ")\n";
-    }
-
-    /** The {@code peft} class that loads an adapter of the task with its base ({@code AutoPeftModel} otherwise). */
-    private static String peftClass(String task) {
-        return switch (task) {
-            case "text-generation" -> "AutoPeftModelForCausalLM";
-            case "text-classification" -> "AutoPeftModelForSequenceClassification";
-            case "token-classification" -> "AutoPeftModelForTokenClassification";
-            case "question-answering" -> "AutoPeftModelForQuestionAnswering";
-            default -> "AutoPeftModel";
-        };
     }
 
     private static String title(Task task, String metric) {

@@ -10,8 +10,10 @@ import io.modelcat.catalog.model.ModelRepository;
 import io.modelcat.catalog.model.ModelVersion;
 import io.modelcat.catalog.problem.ConflictException;
 import jakarta.inject.Singleton;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -92,14 +94,8 @@ public class HubCatalog {
 
     /** The revision {@code revision} of a model: {@code main}, {@code v<n>}, {@code <n>} or a commit id. */
     public HubRevision revision(ModelCard card, String revision) {
-        List<ModelVersion> served = models.versions(card.id()).stream()
-                .filter(v -> v.artifactUri() != null && v.artifactUri().startsWith("file:"))
-                .sorted(Comparator.comparingInt(ModelVersion::versionNumber)).toList();
+        List<ModelVersion> served = served(card);
         String repoId = repoIdOf(card);
-        if (served.isEmpty()) {
-            throw new HubNotFoundException(HubNotFoundException.Code.RevisionNotFound, "Repository " + repoId
-                    + " has no version with files yet");
-        }
         String rev = revision == null || revision.isBlank() ? "main" : revision;
         Optional<ModelVersion> version;
         if (rev.equals("main")) {
@@ -131,6 +127,36 @@ public class HubCatalog {
         }
         files.sort(Comparator.comparing(HubFile::path));
         return new HubRevision(repoId, card, found, commitOf(found), files, adapter);
+    }
+
+    /**
+     * The Python lines that load the model's {@code main} (its newest version with files), without reading the files:
+     * {@code peft}'s when the version's folder has an {@code adapter_config.json}, as {@link #revision} serves it.
+     */
+    public HubPython python(ModelCard card) {
+        List<ModelVersion> served = served(card);
+        ModelVersion main = served.get(served.size() - 1);
+        boolean adapter;
+        try {
+            adapter = Files.isRegularFile(Path.of(URI.create(main.artifactUri())).resolve(PeftAdapter.CONFIG));
+        } catch (IllegalArgumentException e) {
+            adapter = false; // not a file path: the Hub API answers that it has no files
+        }
+        String repoId = repoIdOf(card);
+        return new HubPython(repoId, main.versionNumber(), adapter ? "peft" : "transformers",
+                HubPython.loading(card.task(), repoId, adapter));
+    }
+
+    /** The versions the Hub API serves (those whose files are here), oldest first; none: RevisionNotFound. */
+    private List<ModelVersion> served(ModelCard card) {
+        List<ModelVersion> served = models.versions(card.id()).stream()
+                .filter(v -> v.artifactUri() != null && v.artifactUri().startsWith("file:"))
+                .sorted(Comparator.comparingInt(ModelVersion::versionNumber)).toList();
+        if (served.isEmpty()) {
+            throw new HubNotFoundException(HubNotFoundException.Code.RevisionNotFound, "Repository " + repoIdOf(card)
+                    + " has no version with files yet");
+        }
+        return served;
     }
 
     /**

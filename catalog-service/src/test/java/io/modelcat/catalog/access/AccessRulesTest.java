@@ -49,6 +49,7 @@ class AccessRulesTest extends CatalogTestBase {
             Map.entry("POST /api/v1/models/{id}/versions", Access.CONTRIBUTOR),
             Map.entry("GET /api/v1/models/{id}/versions/{versionNumber}/archive", Access.CONTRIBUTOR),
             Map.entry("GET /api/v1/models/{id}/metrics", Access.VIEWER),
+            Map.entry("GET /api/v1/models/{id}/python", Access.CONTRIBUTOR),
             Map.entry("POST /api/v1/models/{id}/predict", Access.CONTRIBUTOR),
             Map.entry("POST /api/v1/imports", Access.CONTRIBUTOR),
             Map.entry("POST /api/v1/evaluations", Access.CONTRIBUTOR),

@@ -260,6 +260,30 @@ class HubApiTest extends CatalogTestBase {
                 "AutoPeftModelForSequenceClassification.from_pretrained(\"modelcat/tiny-lora\", id2label=tuned.id2label,\n"
                         + "    label2id=tuned.label2id, ignore_mismatched_sizes=True)");
         assertThat(readme.substring(0, readme.indexOf("\n---\n"))).doesNotContain("library_name: \"transformers\"");
+
+        // The model page's lines are the card's: peft's, by the adapter's files.
+        Map<String, Object> python = contributor.get("/api/v1/models/" + card.get("id") + "/python").map();
+        assertThat(python).containsEntry("repoId", "modelcat/tiny-lora").containsEntry("versionNumber", 1)
+                .containsEntry("library", "peft");
+        assertThat(readme).contains("```python\n" + python.get("python") + "```\n");
+    }
+
+    @Test
+    void theModelPageGetsThePythonThatLoadsTheModelThroughTheHubApi() {
+        ApiClient.Answer answer = contributor.get("/api/v1/models/" + modelId + "/python");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.map()).containsEntry("repoId", "acme/tiny").containsEntry("versionNumber", 1)
+                .containsEntry("library", "transformers").containsEntry("python",
+                        "from transformers import AutoModel\n\nmodel = AutoModel.from_pretrained(\"acme/tiny\")\n");
+
+        Map<String, Object> empty = create(aModel("no-files-yet"));
+        ApiClient.Answer none = contributor.get("/api/v1/models/" + empty.get("id") + "/python");
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.body()).contains("no version with files yet");
+        assertThat(contributor.get("/api/v1/models/" + java.util.UUID.randomUUID() + "/python").status()).isEqualTo(404);
+        assertThat(contributor.get("/api/v1/models/not-an-id/python").errorFields()).containsExactly("id");
+        // Loading downloads the files: a contributor's, as on the Hub API itself.
+        assertThat(apiAs(Role.VIEWER).get("/api/v1/models/" + modelId + "/python").status()).isEqualTo(403);
     }
 
     @Test
