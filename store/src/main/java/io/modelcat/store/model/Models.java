@@ -223,15 +223,15 @@ public final class Models {
         String sql;
         if (query.searches()) {
             // OFFSET 0 keeps the planner from merging the matches into an ordered walk.
-            String matches = "SELECT m.id, " + key + " AS sort_value FROM model_search m " + filter.from() + " WHERE "
-                    + filter.where() + " OFFSET 0";
+            String matches = "SELECT m.id, " + key + " AS sort_value FROM " + filter.from() + " WHERE " + filter.where()
+                    + " OFFSET 0";
             String chosen = "SELECT p.id, p.sort_value FROM (" + matches + ") p WHERE true"
                     + after.formatted("p.sort_value", "p.id") + " ORDER BY p.sort_value" + order.formatted("p.id") + limit;
             sql = filter.with() + "SELECT " + CARD_COLUMNS + ", p.sort_value::text AS sort_key FROM (" + chosen
                     + ") p JOIN model m ON m.id = p.id ORDER BY p.sort_value" + order.formatted("p.id");
         } else {
             String lead = filter.lead() == null ? "" : filter.lead() + " " + direction + ", ";
-            String chosen = "SELECT m.*, " + key + " AS sort_value FROM model m WHERE " + filter.where()
+            String chosen = "SELECT m.*, " + key + " AS sort_value FROM " + filter.from() + " WHERE " + filter.where()
                     + after.formatted(key, "m.id") + " ORDER BY " + lead + key + order.formatted("m.id") + limit;
             sql = "SELECT " + CARD_COLUMNS + ", m.sort_value::text AS sort_key FROM (" + chosen
                     + ") m ORDER BY m.sort_value" + order.formatted("m.id");
@@ -256,9 +256,8 @@ public final class Models {
         SqlFilter filter = SqlFilter.of(query, dimension);
         boolean fromCounts = !query.searches() && query.tags().isEmpty();
         String sql = filter.with() + "SELECT " + valueExpression + " AS value, "
-                + (fromCounts ? "sum(m.n) AS n FROM model_facet_count m "
-                        : "count(*) AS n FROM " + (query.searches() ? "model_search" : "model") + " m ")
-                + filter.from() + " WHERE " + filter.where() + " GROUP BY 1"
+                + (fromCounts ? "sum(m.n) AS n FROM model_facet_count m" : "count(*) AS n FROM " + filter.from())
+                + " WHERE " + filter.where() + " GROUP BY 1"
                 + (fromCounts ? " HAVING sum(m.n) > 0" : "") + " ORDER BY 2 DESC, 1";
         Map<String, Long> counts = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -328,8 +327,9 @@ public final class Models {
     }
 
     /**
-     * The WHERE clause of a list request, optionally leaving out one filter (for that filter's facet), and the column
-     * that leads the list's order, or null.
+     * The WHERE clause of a list request, optionally leaving out one filter (for that filter's facet), what it reads
+     * (the cards, or a search's their search entries, as {@code m}; with the search's query as {@code q}), and the
+     * column that leads the list's order, or null.
      *
      * <p>The first of task and licence filtered to one value leads the order (the list is ordered by it, then by the
      * sort key): with one value that is the same order, and only the indexes that start with the column give it, so
@@ -344,12 +344,13 @@ public final class Models {
             List<String> clauses = new ArrayList<>();
             List<Object> params = new ArrayList<>();
             String with = "";
-            String from = "";
+            String from = "model m";
             String lead = null;
             if (q.searches()) {
                 // Made once per statement (model_search_query, V34): inlined, it would be made again for every match.
                 with = "WITH q AS MATERIALIZED (SELECT model_search_query(CAST(? AS text[])) AS query) ";
-                from = "CROSS JOIN q";
+                // The cards' search entries (V36): what a search filters, orders and ranks on, a narrow row per card.
+                from = "model_search m CROSS JOIN q";
                 params.add(q.searchWords());
                 clauses.add("m.search_vector @@ q.query");
             }
