@@ -163,7 +163,8 @@ public class FineTuneModelCard {
         return new LinkedHashMap<>((Map<String, Object>) map);
     }
 
-    private static String json(Object value) {
+    /** The value as JSON text: YAML reads a JSON scalar as the same value, and Python a JSON string as the same string. */
+    static String json(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {

@@ -1,7 +1,5 @@
 package io.modelcat.catalog.hub;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.serde.annotation.Serdeable;
 
 /**
@@ -18,15 +16,13 @@ import io.micronaut.serde.annotation.Serdeable;
 @Serdeable
 public record HubPython(String repoId, int versionNumber, String library, String python) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /**
      * The lines for a model of {@code task} served as {@code repoId}. A classifier adapter's head was trained on the
      * fine-tune's labels, which {@code peft} does not keep: they come from the {@code config.json} beside the adapter,
      * and the base's own head (of another size, perhaps) is replaced ({@code docs/ml-jobs.md}; {@code test_peft.py}).
      */
     static String loading(String task, String repoId, boolean adapter) {
-        String id = quoted(repoId);
+        String id = FineTuneModelCard.json(repoId);   // a Python string literal, for the characters of an id
         if (!adapter) {
             return "from transformers import AutoModel\n\nmodel = AutoModel.from_pretrained(" + id + ")\n";
         }
@@ -49,14 +45,5 @@ public record HubPython(String repoId, int versionNumber, String library, String
             case "question-answering" -> "AutoPeftModelForQuestionAnswering";
             default -> "AutoPeftModel";
         };
-    }
-
-    /** A Python string literal of the text (a JSON string is one, for the characters a repository id has). */
-    private static String quoted(String text) {
-        try {
-            return JSON.writeValueAsString(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
