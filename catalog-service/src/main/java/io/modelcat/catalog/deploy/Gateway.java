@@ -58,8 +58,10 @@ import org.slf4j.LoggerFactory;
  * The gateway of online endpoints: finds the endpoint, checks the caller's key or token, picks a
  * deployment by the traffic map (or the one the caller pins), and forwards to the ready instance with
  * the fewest requests outstanding from this service, trying another instance when a runner cannot be
- * reached. A flow deployment's calls are run here instead, by {@link FlowServing}, within the same limits. Everything
- * it routes by is read from PostgreSQL, so every catalog service routes alike.
+ * reached or its instance is busy. The concurrency limit is kept by each instance's runner, for the calls of every
+ * catalog service together (this service also counts its own, so as not to send what would be refused). A flow
+ * deployment's calls are run here instead, by {@link FlowServing}, within the same limits, counted by each catalog
+ * service on its own. Everything it routes by is read from PostgreSQL, so every catalog service routes alike.
  */
 @Singleton
 public class Gateway {
@@ -511,27 +513,36 @@ public class Gateway {
         }
         List<Deployments.InstanceRow> ready = new ArrayList<>(candidates);
         ready.sort(Comparator.comparingInt(i -> counter(i).get()));
-        GatewayException last = null;
+        // Busy instances (counted here, or refused by their runner for calls from every catalog service) make a 429;
+        // only when none was busy do unreachable ones make a 503 (and the route is read again).
+        GatewayException busy = null;
+        GatewayException unreachable = null;
         for (Deployments.InstanceRow instance : ready) {
             AtomicInteger count = counter(instance);
             if (count.incrementAndGet() > d.maxConcurrent()) {
                 count.decrementAndGet();
-                last = new GatewayException(GatewayException.Status.TOO_MANY_REQUESTS, "deployment '" + d.name()
-                        + "' is answering as many requests as it may (" + d.maxConcurrent() + " per instance, "
-                        + ready.size() + " instance(s)); retry shortly", RETRY_SOON);
+                busy = busy(d, ready.size());
                 continue;
             }
             tried.add(instance.id());
             try {
                 return new Attempt<>(sender.send(instance, body), null);
+            } catch (Busy e) {
+                busy = busy(d, ready.size());
             } catch (Unreachable e) {
                 LOG.warn("Instance {} of deployment {} on {} could not be reached: {}; trying another", instance.id(),
                         d.name(), instance.workerHost(), e.getMessage());
-                last = new GatewayException(GatewayException.Status.UNAVAILABLE, "no instance of deployment '" + d.name()
-                        + "' could be reached (" + e.getMessage() + ")", RETRY_SOON);
+                unreachable = new GatewayException(GatewayException.Status.UNAVAILABLE, "no instance of deployment '"
+                        + d.name() + "' could be reached (" + e.getMessage() + ")", RETRY_SOON);
             }
         }
-        return new Attempt<>(null, last);
+        return new Attempt<>(null, busy != null ? busy : unreachable);
+    }
+
+    private static GatewayException busy(Deployments.DeploymentRow d, int instances) {
+        return new GatewayException(GatewayException.Status.TOO_MANY_REQUESTS, "deployment '" + d.name()
+                + "' is answering as many requests as it may (" + d.maxConcurrent() + " per instance, "
+                + instances + " instance(s)); retry shortly", RETRY_SOON);
     }
 
     private AtomicInteger counter(Deployments.InstanceRow instance) {
@@ -572,9 +583,19 @@ public class Gateway {
     }
 
     /** A runner that could not be reached, or that no longer serves the instance: another may answer. */
-    private static final class Unreachable extends Exception {
+    private static class Unreachable extends Exception {
         Unreachable(String message) {
             super(message);
+        }
+    }
+
+    /**
+     * A runner whose instance already answers its deployment's concurrency limit of calls (sent by this and other
+     * catalog services): another instance may answer.
+     */
+    private static final class Busy extends Unreachable {
+        Busy() {
+            super("the instance answers as many calls as it may");
         }
     }
 
@@ -629,6 +650,7 @@ public class Gateway {
     private static RuntimeException failure(Deployments.DeploymentRow d, int status, String body) throws Unreachable {
         return switch (status) {
             case 404 -> throw new Unreachable("the runner does not serve it (yet)");
+            case 429 -> throw new Busy();
             case 400 -> new GatewayException(GatewayException.Status.BAD_REQUEST, runnerMessage(body));
             default -> new GatewayException(GatewayException.Status.BAD_GATEWAY, "deployment '" + d.name()
                     + "' failed to answer: " + runnerMessage(body));

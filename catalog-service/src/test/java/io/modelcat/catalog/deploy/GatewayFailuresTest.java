@@ -51,7 +51,7 @@ class GatewayFailuresTest extends CatalogTestBase {
     private CountDownLatch release = new CountDownLatch(0);
     private String key;
 
-    enum Behaviour { ANSWER, SLOW, HOLD, BREAK }
+    enum Behaviour { ANSWER, SLOW, HOLD, BREAK, BUSY }
 
     @BeforeEach
     void runnerAndEndpoint() throws IOException {
@@ -84,10 +84,25 @@ class GatewayFailuresTest extends CatalogTestBase {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (behaviour.get() == Behaviour.BUSY) {
+            answerBusy(exchange);
+            return;
+        }
         boolean broken = behaviour.get() == Behaviour.BREAK;
         byte[] body = (broken ? "{\"message\": \"out of memory\"}" : PREDICTION).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(broken ? 500 : 200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    /** What a runner answers for an instance already answering its limit of calls (from any catalog service). */
+    private static void answerBusy(HttpExchange exchange) throws IOException {
+        byte[] body = "{\"message\": \"instance is answering as many calls as its deployment allows at once\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.getResponseHeaders().add("Retry-After", "1");
+        exchange.sendResponseHeaders(429, body.length);
         exchange.getResponseBody().write(body);
         exchange.close();
     }
@@ -187,6 +202,37 @@ class GatewayFailuresTest extends CatalogTestBase {
             assertThat(score().status()).isEqualTo(200);
         }
         assertThat(served.get()).isEqualTo(5);
+    }
+
+    @Test
+    void anInstanceItsRunnerFindsBusyIsPassedOverAndWhenAllAreBusyTheCallIs429() throws IOException {
+        // Another catalog service's calls fill the first runner's instance: its runner refuses more (429).
+        AtomicInteger refused = new AtomicInteger();
+        HttpServer full = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        full.createContext("/serve/", exchange -> {
+            refused.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            answerBusy(exchange);
+        });
+        full.start();
+        try {
+            deploy(4, 5000, "http://127.0.0.1:" + full.getAddress().getPort(), here());
+            for (int i = 0; i < 5; i++) {
+                ApiClient.Answer answer = score();
+                assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+            }
+            assertThat(served.get()).isEqualTo(5);
+
+            behaviour.set(Behaviour.BUSY);
+            ApiClient.Answer busy = score();
+            assertThat(busy.status()).as(busy.toString()).isEqualTo(429);
+            assertThat(busy.header("Retry-After")).isEqualTo("1");
+            assertThat(busy.body()).contains("is answering as many requests as it may (4 per instance, 2 instance(s))");
+            assertThat(refused.get()).as("the busy runner was asked, and refused").isPositive();
+            assertThat(served.get()).as("both instances were asked").isEqualTo(6);
+        } finally {
+            full.stop(0);
+        }
     }
 
     @Test

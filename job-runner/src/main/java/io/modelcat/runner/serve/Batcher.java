@@ -47,8 +47,9 @@ final class Batcher implements AutoCloseable {
                         CompletableFuture<List<JsonNode>> answer) {
     }
 
-    private final int maxBatchSize;
-    private final long maxBatchDelayNanos;
+    // Changed while it runs when the deployment's batching is changed (read once per batch).
+    private volatile int maxBatchSize;
+    private volatile long maxBatchDelayNanos;
     private final Work work;
     private final BlockingQueue<Call> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -58,12 +59,17 @@ final class Batcher implements AutoCloseable {
     private boolean company;
 
     Batcher(String name, int maxBatchSize, int maxBatchDelayMs, Work work) {
-        this.maxBatchSize = maxBatchSize;
-        this.maxBatchDelayNanos = TimeUnit.MILLISECONDS.toNanos(maxBatchDelayMs);
+        batching(maxBatchSize, maxBatchDelayMs);
         this.work = work;
         this.thread = new Thread(this::loop, "batcher-" + name);
         this.thread.setDaemon(true);
         this.thread.start();
+    }
+
+    /** Sets the batch size and delay that the next batches are made with. */
+    void batching(int maxBatchSize, int maxBatchDelayMs) {
+        this.maxBatchSize = maxBatchSize;
+        this.maxBatchDelayNanos = TimeUnit.MILLISECONDS.toNanos(maxBatchDelayMs);
     }
 
     /** Queues a call; its answer completes when its batch has run. */
@@ -110,14 +116,15 @@ final class Batcher implements AutoCloseable {
         }
         batch.add(first);
         int inputs = first.inputs().size();
+        int size = maxBatchSize;
         long deadline = company || !queue.isEmpty() ? System.nanoTime() + maxBatchDelayNanos : System.nanoTime();
-        while (first.events() == null && inputs < maxBatchSize) {
+        while (first.events() == null && inputs < size) {
             long left = deadline - System.nanoTime();
             Call next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
             if (next == null) {
                 break;
             }
-            if (next.events() != null || inputs + next.inputs().size() > maxBatchSize) {
+            if (next.events() != null || inputs + next.inputs().size() > size) {
                 carried = next;
                 break;
             }

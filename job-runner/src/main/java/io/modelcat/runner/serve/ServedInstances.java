@@ -32,6 +32,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * the model of each new one as its task's recipe takes it ({@link ServedModel}; once, on a loader thread,
  * then marks it {@code ready}, or {@code failed} with the reason), and closes the model of each that is gone (deleted, or placed elsewhere). Calls run
  * the task's recipe through the instance's {@link Batcher}: calls that arrive together run as one batch,
- * a streamed call alone (the gateway keeps callers to the deployment's concurrency limit).
+ * a streamed call alone. An instance answers at most its deployment's concurrency limit of calls at once, whichever
+ * catalog services send them, and refuses the others ({@link Refusal#BUSY}); a changed limit, timeout or batching
+ * of the deployment applies to the calls that come after the next read.
  */
 @Singleton
 public class ServedInstances {
@@ -74,9 +78,50 @@ public class ServedInstances {
         this.gpuPool = gpuPool;
     }
 
-    /** An instance whose model is loaded, and the batcher that runs its calls. */
-    private record Served(UUID id, String secret, Task task, String artifactUri, ServedModel model,
-                          Batcher batcher, Duration timeout, List<Integer> gpus, GpuPool pool) {
+    /** An instance whose model is loaded, the batcher that runs its calls, and how many it is answering now. */
+    private static final class Served {
+        private final String secret;
+        private final Task task;
+        private final String artifactUri;
+        private final ServedModel model;
+        private final Batcher batcher;
+        private final List<Integer> gpus;
+        private final GpuPool pool;
+        private final AtomicInteger calls = new AtomicInteger();
+        private volatile Deployments.Limits limits;
+
+        Served(Deployments.Assignment a, Task task, ServedModel model, List<Integer> gpus, GpuPool pool) {
+            this.secret = a.secret();
+            this.task = task;
+            this.artifactUri = a.artifactUri();
+            this.model = model;
+            this.gpus = gpus;
+            this.pool = pool;
+            this.limits = a.limits();
+            this.batcher = new Batcher(a.instanceId().toString(), limits.maxBatchSize(), limits.maxBatchDelayMs(),
+                    model.work());
+        }
+
+        /** Takes the deployment's limits as read now (the calls under way keep theirs). */
+        void follow(Deployments.Limits now) {
+            if (!now.equals(limits)) {
+                limits = now;
+                batcher.batching(now.maxBatchSize(), now.maxBatchDelayMs());
+            }
+        }
+
+        /** Counts a call in, unless the instance already answers as many as its deployment allows. */
+        boolean take() {
+            if (calls.incrementAndGet() > limits.maxConcurrent()) {
+                calls.decrementAndGet();
+                return false;
+            }
+            return true;
+        }
+
+        void release() {
+            calls.decrementAndGet();
+        }
 
         /** Stops taking calls, lets the queued ones finish, then frees the model and its GPU. */
         void close() {
@@ -87,20 +132,31 @@ public class ServedInstances {
     }
 
     /** Why a request was not served. */
-    public enum Refusal { UNKNOWN_INSTANCE, WRONG_SECRET }
+    public enum Refusal { UNKNOWN_INSTANCE, WRONG_SECRET, BUSY }
 
     /** The outcome of {@link #open}: the call to run, or why there is none. */
     public record Outcome(Call call, Refusal refusal) {
     }
 
-    /** A request read and checked, ready to run on its instance. */
+    /**
+     * A request read and checked, ready to run on its instance, and counted in the instance's calls until it has run
+     * (or is {@linkplain #release released} without running).
+     */
     public static final class Call {
         private final Served served;
         private final List<PredictSpec> specs;
+        private final AtomicBoolean counted = new AtomicBoolean(true);
 
         private Call(Served served, List<PredictSpec> specs) {
             this.served = served;
             this.specs = specs;
+        }
+
+        /** Counts the call out of its instance's calls (once; running it does so). */
+        public void release() {
+            if (counted.compareAndSet(true, false)) {
+                served.release();
+            }
         }
 
         /**
@@ -113,9 +169,10 @@ public class ServedInstances {
          */
         public ServeResponse run(Consumer<ServeEvent> events) {
             // The gateway gives up at the deployment's timeout; waiting much longer here would only hold a thread.
-            Duration limit = events == null ? served.timeout().plusSeconds(1) : STREAM_LIMIT;
+            Duration limit = events == null ? Duration.ofMillis(served.limits.requestTimeoutMs()).plusSeconds(1)
+                    : STREAM_LIMIT;
             try {
-                return new ServeResponse(served.batcher().submit(specs, events).get(limit.toMillis(), TimeUnit.MILLISECONDS));
+                return new ServeResponse(served.batcher.submit(specs, events).get(limit.toMillis(), TimeUnit.MILLISECONDS));
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof Batcher.Closed) {
                     return null;
@@ -126,6 +183,8 @@ public class ServedInstances {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for the model");
+            } finally {
+                release();
             }
         }
     }
@@ -147,6 +206,10 @@ public class ServedInstances {
         assigned.forEach(a -> wanted.add(a.instanceId()));
         placed = Set.copyOf(wanted);
         for (Deployments.Assignment a : assigned) {
+            Served loaded = served.get(a.instanceId());
+            if (loaded != null) {
+                loaded.follow(a.limits());
+            }
             if (!"failed".equals(a.state()) && !served.containsKey(a.instanceId()) && loading.add(a.instanceId())) {
                 loader.execute(() -> load(a));
             }
@@ -177,10 +240,7 @@ public class ServedInstances {
             note(a.instanceId(), DeploymentLogs.Level.INFO, "Loading the model on " + where);
             long started = System.nanoTime();
             ServedModel model = ServedModel.load(task, Path.of(URI.create(a.artifactUri())), device);
-            Batcher batcher = new Batcher(a.instanceId().toString(), a.limits().maxBatchSize(),
-                    a.limits().maxBatchDelayMs(), model.work());
-            served.put(a.instanceId(), new Served(a.instanceId(), a.secret(), task, a.artifactUri(), model, batcher,
-                    Duration.ofMillis(a.limits().requestTimeoutMs()), gpus, gpuPool));
+            served.put(a.instanceId(), new Served(a, task, model, gpus, gpuPool));
             long millis = (System.nanoTime() - started) / 1_000_000;
             db.write(c -> {
                 Deployments.setInstanceState(c, a.instanceId(), "ready", null);
@@ -246,8 +306,9 @@ public class ServedInstances {
     }
 
     /**
-     * Reads a request for an instance and checks it: the instance's secret and the request's shape (a chat's
-     * conversation is rendered with the model's template when it runs).
+     * Reads a request for an instance and checks it: the instance's secret, the request's shape (a chat's
+     * conversation is rendered with the model's template when it runs), and that the instance answers fewer calls
+     * than its deployment's concurrency limit; the call returned is counted in until it has run.
      *
      * @throws IllegalArgumentException when the request does not suit the instance (the message says why)
      */
@@ -257,22 +318,22 @@ public class ServedInstances {
             return new Outcome(null, Refusal.UNKNOWN_INSTANCE);
         }
         if (secret == null || !MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8),
-                s.secret().getBytes(StandardCharsets.UTF_8))) {
+                s.secret.getBytes(StandardCharsets.UTF_8))) {
             return new Outcome(null, Refusal.WRONG_SECRET);
         }
         ServeRequest request = JobSpecs.read(requestJson, ServeRequest.class);
-        if (request.messages() != null && s.task() != Task.TEXT_GENERATION) {
-            throw new IllegalArgumentException("a chat needs a text-generation model; this one does " + s.task().wireName());
+        if (request.messages() != null && s.task != Task.TEXT_GENERATION) {
+            throw new IllegalArgumentException("a chat needs a text-generation model; this one does " + s.task.wireName());
         }
         if (request.messages() != null && request.messages().isEmpty()) {
             throw new IllegalArgumentException("a chat needs at least one message");
         }
         List<PredictSpec> specs = new ArrayList<>();
         for (int i = 0; i < request.inputs().size(); i++) {
-            specs.add(new PredictSpec(s.task(), s.artifactUri(), request.inputs().get(i), request.candidates(),
+            specs.add(new PredictSpec(s.task, s.artifactUri, request.inputs().get(i), request.candidates(),
                     request.generationOf(i), request.messages()));
         }
-        return new Outcome(new Call(s, specs), null);
+        return s.take() ? new Outcome(new Call(s, specs), null) : new Outcome(null, Refusal.BUSY);
     }
 
     @PreDestroy

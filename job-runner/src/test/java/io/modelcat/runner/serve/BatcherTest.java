@@ -93,6 +93,23 @@ class BatcherTest {
     }
 
     @Test
+    void aChangedBatchSizeMakesTheBatchesAfterIt() throws Exception {
+        try (Batcher batcher = new Batcher("test", 1, 0, this::work)) {
+            CompletableFuture<List<JsonNode>> first = held(batcher);
+            // The deployment's batching is changed while a batch runs (the runner read the new one).
+            batcher.batching(3, 0);
+            List<CompletableFuture<List<JsonNode>>> calls = List.of(batcher.submit(call("a")), batcher.submit(call("b")),
+                    batcher.submit(call("c")));
+            release.countDown();
+            texts(first);
+            for (CompletableFuture<List<JsonNode>> answer : calls) {
+                texts(answer);
+            }
+            assertThat(batches).containsExactly(List.of("hold"), List.of("a", "b", "c"));
+        }
+    }
+
+    @Test
     void aLoneCallerRunsAtOnceAndCallsThatCameTogetherWaitForEachOther() throws Exception {
         // A delay far longer than the answers are waited for: a call that waited it out would fail the test.
         try (Batcher batcher = new Batcher("test", 2, 600_000, this::work)) {

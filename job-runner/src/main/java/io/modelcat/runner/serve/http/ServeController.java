@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
@@ -30,7 +31,8 @@ import reactor.core.scheduler.Schedulers;
  * answered with a {@link ServeResponse}; {@code POST /serve/{instance}/stream} answers the same request as
  * JSON lines, one {@link ServeEvent} per line, sent as each token's text is generated. Only the gateway
  * calls it: a request must carry the instance's secret ({@link ServeRequest#SECRET_HEADER}), which only
- * the database holds.
+ * the database holds. An instance already answering its deployment's concurrency limit of calls answers
+ * {@code 429} (the gateway then tries another instance).
  */
 @Controller("/serve")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -90,8 +92,10 @@ public class ServeController {
         if (outcome.refusal() != null) {
             return refused(id, outcome.refusal());
         }
-        Flux<byte[]> lines = Flux.<byte[]>create(sink -> run(id, outcome.call(), sink))
-                .subscribeOn(Schedulers.boundedElastic());
+        ServedInstances.Call call = outcome.call();
+        // A stream cancelled before it ran never runs the call: its count is given back all the same.
+        Flux<byte[]> lines = Flux.<byte[]>create(sink -> run(id, call, sink))
+                .subscribeOn(Schedulers.boundedElastic()).doFinally(signal -> call.release());
         return HttpResponse.ok(lines).contentType(JSON_LINES);
     }
 
@@ -131,16 +135,19 @@ public class ServeController {
     }
 
     private static HttpResponse<String> refused(UUID id, ServedInstances.Refusal refusal) {
-        return refusal == ServedInstances.Refusal.WRONG_SECRET
-                ? error(HttpStatus.UNAUTHORIZED, "the instance secret is missing or wrong")
-                : notServed(id.toString());
+        return switch (refusal) {
+            case WRONG_SECRET -> error(HttpStatus.UNAUTHORIZED, "the instance secret is missing or wrong");
+            case BUSY -> error(HttpStatus.TOO_MANY_REQUESTS, "instance " + id + " is answering as many calls as its "
+                    + "deployment allows at once").header("Retry-After", "1");
+            case UNKNOWN_INSTANCE -> notServed(id.toString());
+        };
     }
 
     private static HttpResponse<String> notServed(String instance) {
         return error(HttpStatus.NOT_FOUND, "instance " + instance + " is not served here (not placed here, or not loaded yet)");
     }
 
-    private static HttpResponse<String> error(HttpStatus status, String message) {
+    private static MutableHttpResponse<String> error(HttpStatus status, String message) {
         return HttpResponse.<String>status(status).body(JobSpecs.write(Map.of("message", message)))
                 .contentType(MediaType.APPLICATION_JSON_TYPE);
     }
