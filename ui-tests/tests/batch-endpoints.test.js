@@ -74,6 +74,18 @@ describe('batch endpoints', () => {
     await page.waitForSelector('#batch-deployments tr[data-deployment="green"]');
     assert.equal(await page.textContent('#batch-deployments tr[data-deployment="green"] .batch-instance-count'), '3');
     assert.equal(await page.textContent('#batch-deployments tr[data-deployment="blue"] .batch-instance-count'), '1');
+    // Blue changed: a count out of range is refused beside its field, then version 1 on 2 instances.
+    await page.click('#batch-deployments tr[data-deployment="blue"] .batch-change summary');
+    assert.equal(await page.inputValue('#batch-change-blue-version'), '2');
+    await page.fill('#batch-change-blue-instances', '17');
+    await page.click('#batch-deployments tr[data-deployment="blue"] .batch-change button[type="submit"]');
+    await eventually(async () => assert.match(await page.textContent('#batch-change-blue-instances-error'), /between 1 and 16/));
+    await page.fill('#batch-change-blue-version', '1');
+    await page.fill('#batch-change-blue-instances', '2');
+    await page.click('#batch-deployments tr[data-deployment="blue"] .batch-change button[type="submit"]');
+    await eventually(async () => assert.equal(
+      await page.textContent('#batch-deployments tr[data-deployment="blue"] .batch-instance-count'), '2'));
+    assert.match(await page.textContent('#batch-deployments tr[data-deployment="blue"]'), /alpha-sentiment v1/);
     await page.click('#batch-deployments tr[data-deployment="green"] button:has-text("Make default")');
     // Not the row's text: its own "Make default" button says "default" too, before the row is drawn anew.
     await page.waitForSelector('#batch-deployments tr[data-deployment="green"] #batch-default-badge');
@@ -96,7 +108,7 @@ describe('batch endpoints', () => {
     assert.equal(await page.inputValue('#batch-setting-maxRetries'), '3');
     assert.equal(await page.inputValue('#batch-setting-instanceCount'), '3', 'the deployment\'s instance count');
     await page.selectOption('#batch-invoke-deployment', 'blue');
-    assert.equal(await page.inputValue('#batch-setting-instanceCount'), '1');
+    assert.equal(await page.inputValue('#batch-setting-instanceCount'), '2');
     await page.selectOption('#batch-invoke-deployment', 'green');
 
     await page.setInputFiles('#batch-file', { name: 'ui-batch-reviews.csv', mimeType: 'text/csv',

@@ -502,6 +502,11 @@ export function deleteBatchDeployment(endpoint, deployment) {
   return request('DELETE', `/batch-endpoints/${encodeURIComponent(endpoint)}/deployments/${encodeURIComponent(deployment)}`);
 }
 
+/** Changes a deployment: { versionNumber?, instanceCount? }; answers the deployment. */
+export function updateBatchDeployment(endpoint, deployment, body) {
+  return request('PATCH', `/batch-endpoints/${encodeURIComponent(endpoint)}/deployments/${encodeURIComponent(deployment)}`, body);
+}
+
 /** Makes `deployment` the one invocations run when they name none; answers the endpoint. */
 export function setDefaultBatchDeployment(endpoint, deployment) {
   return request('PUT', `/batch-endpoints/${encodeURIComponent(endpoint)}/default-deployment`, { deployment });

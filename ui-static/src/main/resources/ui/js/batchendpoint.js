@@ -1,9 +1,9 @@
-// A batch endpoint's page (#/batch-endpoints/{name}): its deployments (the default marked, made default or deleted),
+// A batch endpoint's page (#/batch-endpoints/{name}): its deployments (the default marked, made default, changed or deleted),
 // adding one, the Invoke form, and its jobs with their mini-batches' progress (refreshed while one is queued or
 // running) and the links to download their outputs.
 import {
   createBatchDeployment, deleteBatchDeployment, deleteBatchEndpoint, getBatchEndpoint, listBatchJobs, listModels,
-  setDefaultBatchDeployment,
+  setDefaultBatchDeployment, updateBatchDeployment,
 } from './api.js';
 import { invokeForm } from './batchinvoke.js';
 import { confirmDialog, h, problemView, replaceChildren, taskBadge } from './dom.js';
@@ -92,7 +92,40 @@ export function mountBatchEndpoint(root, name, navigate) {
         h('td', {}, contributor && d.name !== endpoint.defaultDeployment ? [
           h('button', { type: 'button', class: 'button small', onclick: act(() => setDefaultBatchDeployment(name, d.name)) }, 'Make default'), ' ',
         ] : null, contributor ? h('button', { type: 'button', class: 'button small danger',
-          onclick: act(() => deleteBatchDeployment(name, d.name)) }, 'Delete') : null))))));
+          onclick: act(() => deleteBatchDeployment(name, d.name)) }, 'Delete') : null,
+        contributor ? changeForm(d) : null))))));
+  }
+
+  /** Changes a deployment's version (of its model) and instance count; later invocations run what it has then. */
+  function changeForm(d) {
+    const errors = new FieldErrors();
+    const base = `batch-change-${d.name}`;
+    const versionInput = h('input', { id: `${base}-version`, type: 'number', inputmode: 'numeric', min: '1', step: '1',
+      value: String(d.versionNumber) });
+    const instancesInput = h('input', { id: `${base}-instances`, type: 'number', inputmode: 'numeric', min: '1', step: '1',
+      value: String(d.instanceCount ?? 1) });
+    const status = h('div', { role: 'status' });
+    const form = h('form', { class: 'batch-change inline-form', novalidate: true },
+      h('details', {}, h('summary', {}, 'Change'),
+        h('div', { class: 'field-row' },
+          h('div', { class: 'field' }, h('label', { for: `${base}-version` }, 'Version'), versionInput,
+            errors.add('versionNumber', versionInput, `${base}-version`)),
+          h('div', { class: 'field' }, h('label', { for: `${base}-instances` }, 'Instances'), instancesInput,
+            errors.add('instanceCount', instancesInput, `${base}-instances`))),
+        h('p', { class: 'hint' }, 'Invocations already submitted keep what they had.'),
+        h('button', { type: 'submit', class: 'button small' }, 'Save'), status));
+    form.addEventListener('submit', async event => {
+      event.preventDefault();
+      try {
+        await updateBatchDeployment(name, d.name, { versionNumber: numberValue(versionInput),
+          instanceCount: numberValue(instancesInput) });
+        load();
+      } catch (error) {
+        const left = errors.show(error.errors ?? []);
+        replaceChildren(status, left.length || !error.errors?.length ? problemView(error) : null);
+      }
+    });
+    return form;
   }
 
   function addDeploymentForm(registry) {

@@ -43,6 +43,15 @@ public final class BatchEndpointRequests {
                     + "instance_count); a whole number between 1 and 16 (default 1)") Integer instanceCount) {
     }
 
+    /** Changes to a batch deployment; what is left out stays. Invocations submitted before keep what they had. */
+    @Serdeable
+    @Schema(name = "UpdateBatchDeployment")
+    public record UpdateDeployment(
+            @Nullable @Min(1) @Schema(description = "a version of the deployment's model, with files") Integer versionNumber,
+            @Nullable @Schema(description = "runners that score each invocation's mini-batches at once (Azure ML's "
+                    + "instance_count); a whole number between 1 and 16") Integer instanceCount) {
+    }
+
     /** Which deployment invocations run when they name none. */
     @Serdeable
     @Schema(name = "SetDefaultBatchDeployment")

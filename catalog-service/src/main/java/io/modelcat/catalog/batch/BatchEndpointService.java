@@ -130,6 +130,49 @@ public class BatchEndpointService {
         return deployment(endpointName, request.name());
     }
 
+    /**
+     * Changes a deployment's model version (another of its model's, with files) and instance count, as Azure ML's
+     * {@code az ml batch-deployment update} does; invocations submitted before keep the version and count they had.
+     */
+    public BatchEndpointView.Deployment updateDeployment(String endpointName, String deploymentName,
+                                                         BatchEndpointRequests.UpdateDeployment request, Caller by) {
+        BatchEndpoints.DeploymentRow current = db.read(c -> deploymentRow(c, endpoint(c, endpointName), deploymentName));
+        List<FieldError> errors = new ArrayList<>();
+        JobInputs.Target target = request.versionNumber() == null ? null
+                : inputs.target(current.modelId(), request.versionNumber(), errors);
+        List<SpecError> invalid = new ArrayList<>();
+        int instanceCount = request.instanceCount() == null ? current.instanceCount()
+                : BatchScoreSpec.INSTANCE_COUNT.resolve("", request.instanceCount(), invalid).intValue();
+        JobInputs.add(invalid, errors);
+        JobInputs.throwIfAny(errors);
+        if (target != null) {
+            JobInputs.artifactUri(target.model(), target.version());
+        }
+        UUID versionId = target == null ? current.modelVersionId() : target.version().id();
+        db.write(c -> {
+            BatchEndpoints.EndpointRow row = BatchEndpoints.lock(c, endpointName).orElseThrow(() -> noEndpoint(endpointName));
+            BatchEndpoints.updateDeployment(c, deploymentRow(c, row, deploymentName).id(), versionId, instanceCount);
+            return null;
+        });
+        Map<String, Object> changes = new LinkedHashMap<>();
+        changes.put("deployment", deploymentName);
+        if (target != null) {
+            changes.put("versionNumber", target.version().versionNumber());
+        }
+        if (request.instanceCount() != null) {
+            changes.put("instanceCount", instanceCount);
+        }
+        audit.record(by.did("batch-deployment.update", "batch-endpoint", endpointName, changes));
+        return deployment(endpointName, deploymentName);
+    }
+
+    private static BatchEndpoints.DeploymentRow deploymentRow(Connection c, BatchEndpoints.EndpointRow endpoint,
+                                                              String deploymentName) throws SQLException {
+        return BatchEndpoints.deployments(c, List.of(endpoint.id())).stream()
+                .filter(d -> d.name().equals(deploymentName)).findFirst()
+                .orElseThrow(() -> noDeployment(endpoint.name(), deploymentName));
+    }
+
     /** Deletes a deployment: not the default while others could take its place (409). */
     public void deleteDeployment(String endpointName, String deploymentName, Caller by) {
         db.write(c -> {

@@ -129,6 +129,7 @@ class AccessRulesTest extends CatalogTestBase {
             Map.entry("GET /api/v1/batch-endpoints/{name}", Access.VIEWER),
             Map.entry("DELETE /api/v1/batch-endpoints/{name}", Access.CONTRIBUTOR),
             Map.entry("POST /api/v1/batch-endpoints/{name}/deployments", Access.CONTRIBUTOR),
+            Map.entry("PATCH /api/v1/batch-endpoints/{name}/deployments/{deployment}", Access.CONTRIBUTOR),
             Map.entry("DELETE /api/v1/batch-endpoints/{name}/deployments/{deployment}", Access.CONTRIBUTOR),
             Map.entry("PUT /api/v1/batch-endpoints/{name}/default-deployment", Access.CONTRIBUTOR),
             Map.entry("POST /api/v1/batch-endpoints/{name}/jobs", Access.CONTRIBUTOR),

@@ -108,6 +108,48 @@ class BatchEndpointApiTest extends MlJobTestBase {
         assertThat(api.get("/api/v1/batch-endpoints/reviews").status()).isEqualTo(404);
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aDeploymentsVersionAndInstanceCountChangeAndLaterInvocationsRunWhatItHasThen() {
+        String modelId = endpointWithDeployment();
+        String datasetId = reviews();
+        String path = "/api/v1/batch-endpoints/reviews/deployments/blue";
+        ApiClient.Answer before = api.post("/api/v1/batch-endpoints/reviews/jobs", invocation(datasetId));
+        assertThat(before.status()).as(before.toString()).isEqualTo(202);
+        assertThat(api.post("/api/v1/models/" + modelId + "/versions", Map.of("artifactUri", "file:///models/classifier-v2"))
+                .status()).isEqualTo(201);
+
+        ApiClient.Answer changed = api.patch(path, Map.of("versionNumber", 2, "instanceCount", 3));
+        assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+        assertThat(changed.map()).containsEntry("versionNumber", 2).containsEntry("instanceCount", 3);
+        assertThat(api.patch(path, Map.of("instanceCount", 2)).map()).as("what is left out stays")
+                .containsEntry("versionNumber", 2).containsEntry("instanceCount", 2);
+
+        assertThat(api.patch(path, Map.of("versionNumber", 9, "instanceCount", 17)).errorFields())
+                .containsExactlyInAnyOrder("versionNumber", "instanceCount");
+        assertThat(api.patch(path, Map.of("versionNumber", 0)).errorFields()).containsExactly("versionNumber");
+        assertThat(api.patch(path, Map.of("instanceCount", 0)).toString()).contains("between 1 and 16");
+        assertThat(api.patch(path, Map.of("instanceCount", "two")).status()).isEqualTo(400);
+        assertThat(api.patch("/api/v1/batch-endpoints/reviews/deployments/red", Map.of("instanceCount", 2)).status())
+                .isEqualTo(404);
+        assertThat(api.patch("/api/v1/batch-endpoints/nowhere/deployments/blue", Map.of("instanceCount", 2)).status())
+                .isEqualTo(404);
+        assertThat(apiAs(Role.VIEWER).patch(path, Map.of("instanceCount", 1)).status()).isEqualTo(403);
+        Map<String, Object> blue = ((List<Map<String, Object>>) api.get("/api/v1/batch-endpoints/reviews").map()
+                .get("deployments")).get(0);
+        assertThat(blue).as("refused changes changed nothing").containsEntry("versionNumber", 2)
+                .containsEntry("instanceCount", 2);
+
+        ApiClient.Answer after = api.post("/api/v1/batch-endpoints/reviews/jobs", invocation(datasetId));
+        assertThat((Map<String, Object>) ((Map<String, Object>) after.map().get("job")).get("params"))
+                .containsEntry("artifactUri", "file:///models/classifier-v2").containsEntry("instanceCount", 2);
+        String earlier = (String) ((Map<String, Object>) before.map().get("job")).get("id");
+        assertThat((Map<String, Object>) api.get("/api/v1/jobs/" + earlier).map().get("params"))
+                .as("an invocation submitted before keeps what it had").containsEntry("instanceCount", 1)
+                .doesNotContainEntry("artifactUri", "file:///models/classifier-v2");
+        assertThat(api.get("/api/v1/audit").body()).contains("batch-deployment.update");
+    }
+
     /** The API documentation of an invocation's settings is the contract's own sentence, so they cannot drift. */
     @Test
     void invocationDocumentsTheContractsSettings() {

@@ -114,6 +114,17 @@ public final class BatchEndpoints {
         }
     }
 
+    /** Changes a deployment's model version (of its model) and instance count. */
+    public static void updateDeployment(Connection c, UUID id, UUID modelVersionId, int instanceCount) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE batch_deployment SET model_version_id = ?, instance_count = ? WHERE id = ?")) {
+            ps.setObject(1, modelVersionId);
+            ps.setInt(2, instanceCount);
+            ps.setObject(3, id);
+            ps.executeUpdate();
+        }
+    }
+
     /** The deployments of the given endpoints, by endpoint and name. */
     public static List<DeploymentRow> deployments(Connection c, List<UUID> endpointIds) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""

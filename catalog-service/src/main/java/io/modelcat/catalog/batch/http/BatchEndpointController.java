@@ -8,6 +8,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
@@ -88,6 +89,16 @@ public class BatchEndpointController {
             @PathVariable String name, @Body @Valid BatchEndpointRequests.CreateDeployment body,
             @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         return HttpResponse.created(endpoints.createDeployment(name, body, caller));
+    }
+
+    @Patch("/{name}/deployments/{deployment}")
+    @RequiresRole(Role.CONTRIBUTOR)
+    @Operation(summary = "Change a deployment's model version or instance count",
+            description = "What is left out stays; invocations submitted before keep what they had.")
+    public BatchEndpointView.Deployment updateDeployment(@PathVariable String name, @PathVariable String deployment,
+                                                         @Body @Valid BatchEndpointRequests.UpdateDeployment body,
+                                                         @RequestAttribute(AccessFilter.CALLER) Caller caller) {
+        return endpoints.updateDeployment(name, deployment, body, caller);
     }
 
     @Delete("/{name}/deployments/{deployment}")
