@@ -60,6 +60,8 @@ MODELS="$OUT/models"
 [ -f "$MODELS/texts.json" ] || "$python" bench/serving/make_models.py "$MODELS" > "$OUT/make-models.log" 2>&1
 TINY=fixtures/hf-tiny/distilbert-sequence-classification
 
+# A log of an earlier run would name its Hub's address before this one writes its own.
+rm -f "$OUT/hub.log"
 setsid java -cp "test-support/target/classes:$(cat test-support/target/bench-classpath.txt)" \
   io.modelcat.testsupport.hub.FakeHubServer "$MODELS/bert-base" bench/bert-base "$MODELS/distilbert" bench/distilbert \
   "$MODELS/gpt2-small" bench/gpt2-small "$TINY" bench/tiny > "$OUT/hub.log" 2>&1 &
@@ -130,7 +132,10 @@ TEXT="$(jq -r .classify "$MODELS/texts.json")"
 jq -n --arg t "$TEXT" '{input_data: [$t]}' > "$HOME_DIR/classify.json"
 jq -n '{input_data: ["the cat sat on the mat."]}' > "$HOME_DIR/tiny.json"
 jq -n '{inputs: [{text: "the cat sat on the mat."}]}' > "$HOME_DIR/tiny-serve.json"
-read -r INSTANCE SECRET < <(psql -At -F ' ' -h localhost -p "$DB_PORT" -U postgres -d modelcat -c \
+INSTANCE="" SECRET=""
+# The runner's own address of the tiny model's instance, for the gateway's cells (read only when they run: without
+# the tiny endpoint the query answers nothing, and read would end the script).
+runs gateway && read -r INSTANCE SECRET < <(psql -At -F ' ' -h localhost -p "$DB_PORT" -U postgres -d modelcat -c \
   "SELECT i.id, i.secret FROM deployment_instance i JOIN deployment d ON d.id = i.deployment_id
    JOIN endpoint e ON e.id = d.endpoint_id WHERE e.name = 'tiny' AND i.state = 'ready'")
 
