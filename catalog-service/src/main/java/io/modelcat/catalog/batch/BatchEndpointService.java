@@ -136,22 +136,27 @@ public class BatchEndpointService {
      */
     public BatchEndpointView.Deployment updateDeployment(String endpointName, String deploymentName,
                                                          BatchEndpointRequests.UpdateDeployment request, Caller by) {
-        BatchEndpoints.DeploymentRow current = db.read(c -> deploymentRow(c, endpoint(c, endpointName), deploymentName));
+        BatchEndpoints.DeploymentRow current = db.read(c -> named(BatchEndpoints.deployments(c,
+                List.of(endpoint(c, endpointName).id())), endpointName, deploymentName));
         List<FieldError> errors = new ArrayList<>();
         JobInputs.Target target = request.versionNumber() == null ? null
                 : inputs.target(current.modelId(), request.versionNumber(), errors);
         List<SpecError> invalid = new ArrayList<>();
-        int instanceCount = request.instanceCount() == null ? current.instanceCount()
+        Integer instanceCount = request.instanceCount() == null ? null
                 : BatchScoreSpec.INSTANCE_COUNT.resolve("", request.instanceCount(), invalid).intValue();
         JobInputs.add(invalid, errors);
         JobInputs.throwIfAny(errors);
         if (target != null) {
             JobInputs.artifactUri(target.model(), target.version());
         }
-        UUID versionId = target == null ? current.modelVersionId() : target.version().id();
         db.write(c -> {
+            // What the request leaves out is kept as the deployment has it under the endpoint's lock, so that two
+            // changes of different fields at once both stay.
             BatchEndpoints.EndpointRow row = BatchEndpoints.lock(c, endpointName).orElseThrow(() -> noEndpoint(endpointName));
-            BatchEndpoints.updateDeployment(c, deploymentRow(c, row, deploymentName).id(), versionId, instanceCount);
+            BatchEndpoints.DeploymentRow d = named(BatchEndpoints.deployments(c, List.of(row.id())), endpointName,
+                    deploymentName);
+            BatchEndpoints.updateDeployment(c, d.id(), target == null ? d.modelVersionId() : target.version().id(),
+                    instanceCount == null ? d.instanceCount() : instanceCount);
             return null;
         });
         Map<String, Object> changes = new LinkedHashMap<>();
@@ -159,18 +164,18 @@ public class BatchEndpointService {
         if (target != null) {
             changes.put("versionNumber", target.version().versionNumber());
         }
-        if (request.instanceCount() != null) {
+        if (instanceCount != null) {
             changes.put("instanceCount", instanceCount);
         }
         audit.record(by.did("batch-deployment.update", "batch-endpoint", endpointName, changes));
         return deployment(endpointName, deploymentName);
     }
 
-    private static BatchEndpoints.DeploymentRow deploymentRow(Connection c, BatchEndpoints.EndpointRow endpoint,
-                                                              String deploymentName) throws SQLException {
-        return BatchEndpoints.deployments(c, List.of(endpoint.id())).stream()
-                .filter(d -> d.name().equals(deploymentName)).findFirst()
-                .orElseThrow(() -> noDeployment(endpoint.name(), deploymentName));
+    /** The endpoint's deployment called {@code deploymentName}, among its deployments; 404 when there is none. */
+    private static BatchEndpoints.DeploymentRow named(List<BatchEndpoints.DeploymentRow> deployments, String endpointName,
+                                                      String deploymentName) {
+        return deployments.stream().filter(d -> d.name().equals(deploymentName)).findFirst()
+                .orElseThrow(() -> noDeployment(endpointName, deploymentName));
     }
 
     /** Deletes a deployment: not the default while others could take its place (409). */
@@ -178,8 +183,7 @@ public class BatchEndpointService {
         db.write(c -> {
             BatchEndpoints.EndpointRow row = BatchEndpoints.lock(c, endpointName).orElseThrow(() -> noEndpoint(endpointName));
             List<BatchEndpoints.DeploymentRow> all = BatchEndpoints.deployments(c, List.of(row.id()));
-            BatchEndpoints.DeploymentRow d = all.stream().filter(x -> x.name().equals(deploymentName)).findFirst()
-                    .orElseThrow(() -> noDeployment(endpointName, deploymentName));
+            BatchEndpoints.DeploymentRow d = named(all, endpointName, deploymentName);
             if (deploymentName.equals(row.defaultDeployment())) {
                 if (all.size() > 1) {
                     throw new ConflictException("deployment '" + deploymentName + "' is the default of '" + endpointName
