@@ -74,6 +74,7 @@ describe('deploying a model', () => {
       assert.equal(await page.inputValue('#deploy-version'), '2');
       assert.deepEqual(await page.locator('#deploy-version option').evaluateAll(o => o.map(x => x.value)), ['2', '1']);
       assert.equal(await page.inputValue('#deploy-instances'), '1');
+      assert.equal(await page.inputValue('#deploy-cpu-cores'), '0');
       assert.equal(await page.inputValue('#deploy-max-concurrent'), '4');
       assert.equal(await page.inputValue('#deploy-timeout'), '5000');
       assert.equal(await page.inputValue('#deploy-batch-size'), '8');
@@ -504,6 +505,7 @@ describe('metrics, the mirror and changing a deployment', () => {
         [['2', 'v2 (current)'], ['1', 'v1']]);
       assert.equal(await page.inputValue('#edit-version'), '2');
       assert.equal(await page.inputValue('#edit-instances'), '1');
+      assert.equal(await page.inputValue('#edit-cpu-cores'), '0');
       assert.equal(await page.inputValue('#edit-max-concurrent'), '4');
       assert.equal(await page.inputValue('#edit-timeout'), '5000');
       assert.equal(await page.inputValue('#edit-batch-size'), '8');
@@ -521,25 +523,28 @@ describe('metrics, the mirror and changing a deployment', () => {
 
       await page.selectOption('#edit-version', '1');
       await page.fill('#edit-instances', '2');
+      await page.fill('#edit-cpu-cores', '2');
       await page.fill('#edit-timeout', '8000');
       const patch = page.waitForRequest(r => r.method() === 'PATCH');
       await page.click('#edit-deployment-save');
       const sent = await patch;
       assert.match(sent.url(), /\/api\/v1\/endpoints\/ui-canary\/deployments\/blue$/);
-      assert.deepEqual(sent.postDataJSON(), { versionNumber: 1, instanceCount: 2, requestTimeoutMs: 8000 });
+      assert.deepEqual(sent.postDataJSON(), { versionNumber: 1, instanceCount: 2, cpuCores: 2, requestTimeoutMs: 8000 });
       await eventually(async () => assert.equal(await page.locator('#edit-deployment-dialog').count(), 0));
       assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Edit deployment blue');
       assert.match(await page.textContent('#deployments-status'), /blue moves to v1: v2 answers until the new instances are ready/);
       const blue = row(page, 'blue');
       await eventually(async () => assert.equal(await blue.locator('.deployment-version').textContent(), 'v1'));
-      assert.match(await blue.locator('.deployment-instances').textContent(), /2 × CPU.*4 concurrent requests each · 8000 ms timeout/s);
+      assert.match(await blue.locator('.deployment-instances').textContent(), /2 × CPU · 2 CPU cores each.*4 concurrent requests each · 8000 ms timeout/s);
       // No runner: the new instances cannot be placed, and the state says so.
       assert.ok(['creating', 'updating'].includes(await blue.getAttribute('data-state')));
-      assert.match(await blue.locator('.deployment-reason').textContent(), /waiting for a live runner to place 2 of 2 instance/);
+      assert.match(await blue.locator('.deployment-reason').textContent(),
+        /waiting for a live runner with 2 CPU core\(s\) that no instance reserves to place 2 of 2 instance/);
       assert.equal(await page.isVisible('#endpoint-live'), true);
       const stored = (await api(page, 'GET', '/endpoints/ui-canary')).deployments.find(d => d.name === 'blue');
       assert.equal(stored.versionNumber, 1);
       assert.equal(stored.instanceCount, 2);
+      assert.equal(stored.cpuCores, 2);
       assert.equal(stored.requestTimeoutMs, 8000);
       await screenshot(page, '72-edit-deployment');
     }, { allowedConsoleErrors: EXPECTED }));
@@ -718,5 +723,9 @@ describe('the metrics and the Edit form', () => {
       requestTimeoutMs: '5000' }), {});
     assert.deepEqual(deploymentChanges(deployment, { versionNumber: '1', instanceCount: ' 3 ', maxConcurrentRequestsPerInstance: '',
       requestTimeoutMs: '5000' }), { versionNumber: 1, instanceCount: 3 });
+    // No cores in the deployment (reserving none) and 0 in the form: unchanged; 2: sent.
+    assert.deepEqual(deploymentChanges(deployment, { cpuCores: '0' }), {});
+    assert.deepEqual(deploymentChanges({ ...deployment, cpuCores: 2 }, { cpuCores: '2', instanceCount: '1' }), {});
+    assert.deepEqual(deploymentChanges(deployment, { cpuCores: '2' }), { cpuCores: 2 });
   });
 });

@@ -13,6 +13,8 @@ import { versionsWithFiles } from './wizard.js';
 export const RESOURCES = [
   { name: 'instanceCount', id: 'deploy-instances', label: 'Instances', value: 1, min: 1, max: 8,
     hint: 'Copies of the model, each on a runner; 1 to 8.' },
+  { name: 'cpuCores', id: 'deploy-cpu-cores', label: 'CPU cores per instance', value: 0, min: 0, max: 256,
+    hint: 'Reserved on its runner (placed only where that many are free) and the threads it computes on; 0: shares the runner\'s cores.' },
   { name: 'maxConcurrentRequestsPerInstance', id: 'deploy-max-concurrent', label: 'Max concurrent requests per instance',
     value: 4, min: 1, max: 256, hint: 'Beyond it callers get 429 with Retry-After; 1 to 256.' },
   { name: 'requestTimeoutMs', id: 'deploy-timeout', label: 'Request timeout (ms)', value: 5000, min: 100, max: 300000,

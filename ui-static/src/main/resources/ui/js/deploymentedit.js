@@ -10,7 +10,7 @@ const ID = 'edit-deployment-dialog';
 
 /** The settings a deployment answers with, by the PATCH request's field names. */
 function settingsOf(deployment) {
-  return { versionNumber: deployment.versionNumber, instanceCount: deployment.instanceCount,
+  return { versionNumber: deployment.versionNumber, instanceCount: deployment.instanceCount, cpuCores: deployment.cpuCores ?? 0,
     maxConcurrentRequestsPerInstance: deployment.maxConcurrentRequestsPerInstance, requestTimeoutMs: deployment.requestTimeoutMs,
     maxBatchSize: deployment.maxBatchSize, maxBatchDelayMs: deployment.maxBatchDelayMs };
 }
@@ -63,7 +63,7 @@ export function editDeploymentDialog(endpointName, deployment) {
     const cancel = h('button', { type: 'button', class: 'button', id: 'edit-deployment-cancel' }, 'Cancel');
     const form = h('form', { id: 'edit-deployment-form', novalidate: true, onsubmit: event => { event.preventDefault(); send(); } },
       h('p', { class: 'muted' }, `${deployment.modelName} · ${deployment.device === 'gpu' ? 'GPU' : 'CPU'}. `
-        + 'Another version loads beside the current instances, which answer until every new one is ready.'),
+        + 'Another version or CPU cores load beside the current instances, which answer until every new one is ready.'),
       h('div', { class: 'field' }, h('label', { for: 'edit-version' }, 'Version'), version, versionHint,
         fields.get('versionNumber').error),
       h('div', { class: 'field-row' }, resources),

@@ -303,12 +303,15 @@ function deploymentsPanel(first, { contributor, changed }) {
       older.length ? h('div', { class: 'muted small deployment-previous' },
         `v${older.join(', v')} ${older.length === 1 ? 'answers' : 'answer'} until it is ready`) : null);
     replaceChildren(parts.task, taskBadge(deployment.task));
+    const cores = n => `${n} CPU core${n === 1 ? '' : 's'}`;
     replaceChildren(parts.instances, `${deployment.instanceCount} × ${deployment.device === 'gpu' ? 'GPU' : 'CPU'}`,
+      deployment.cpuCores ? h('span', { class: 'deployment-cores' }, ` · ${cores(deployment.cpuCores)} each`) : null,
       h('div', { class: 'muted small' }, `${deployment.maxConcurrentRequestsPerInstance} concurrent requests each · `
         + `${deployment.requestTimeoutMs} ms timeout · batches of up to ${deployment.maxBatchSize}`),
       instances.length ? h('ul', { class: 'plain-list small' }, instances.map(i => h('li', { class: 'deployment-instance',
         dataset: { version: String(i.versionNumber ?? '') } },
         h('code', {}, i.worker), `: ${i.state}`, i.versionNumber !== undefined ? h('span', { class: 'instance-version' }, ` · v${i.versionNumber}`) : null,
+        i.cpuCores ? h('span', { class: 'instance-cores' }, ` · ${cores(i.cpuCores)}`) : null,
         i.reason ? h('span', { class: 'muted' }, ` (${i.reason})`) : null))) : null);
   }
 
@@ -381,6 +384,8 @@ function deploymentsPanel(first, { contributor, changed }) {
     status.textContent = now.flow ? `Deployment ${deployment} changed: it serves flow ${now.flow.name} v${now.flow.version} from the next call.`
       : now.versionNumber !== before.versionNumber
       ? `Deployment ${deployment} moves to v${now.versionNumber}: v${before.versionNumber} answers until the new instances are ready.`
+      : now.cpuCores !== before.cpuCores
+      ? `Deployment ${deployment} changed: instances with ${now.cpuCores || 'no'} reserved CPU cores replace the others once they are ready.`
       : `Deployment ${deployment} changed.`;
     try {
       changed(await getEndpoint(name));

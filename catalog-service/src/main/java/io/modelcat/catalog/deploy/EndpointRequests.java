@@ -32,6 +32,9 @@ public final class EndpointRequests {
             @Schema(description = "key (default): the endpoint's own two keys; token: personal API tokens") String authMode) {
     }
 
+    static final String CPU_CORES = "CPU cores each instance reserves on its runner and runs its forward passes on "
+            + "(placed only where that many are not reserved yet); 0 (default): shares the runner's cores, none reserved";
+
     /** A new deployment in an endpoint: of a model version, or of a saved prompt flow. */
     @Serdeable
     @Schema(name = "CreateDeployment")
@@ -45,6 +48,7 @@ public final class EndpointRequests {
             @Nullable @Min(1) @Schema(description = "default: the newest version") Integer versionNumber,
             @Nullable @Min(1) @Max(8) @Schema(description = "default 1") Integer instanceCount,
             @Nullable @Pattern(regexp = "cpu|gpu", message = "must be cpu or gpu") @Schema(description = "default cpu") String device,
+            @Nullable @Min(0) @Max(256) @Schema(description = CPU_CORES) Integer cpuCores,
             @Nullable @Min(1) @Max(256) @Schema(description = "default 4 (a flow's: 16, in each catalog service); beyond "
                     + "it callers get 429") Integer maxConcurrentRequestsPerInstance,
             @Nullable @Min(100) @Max(300_000) @Schema(description = "default 5000 (a flow's: 60000); beyond it callers get "
@@ -66,6 +70,8 @@ public final class EndpointRequests {
             @Nullable @Schema(description = "flow deployments: the variant each step runs, replacing the choice made "
                     + "before") Map<String, String> variants,
             @Nullable @Min(1) @Max(8) Integer instanceCount,
+            @Nullable @Min(0) @Max(256) @Schema(description = CPU_CORES + "; a change replaces the instances once the "
+                    + "new ones are ready, without a gap") Integer cpuCores,
             @Nullable @Min(1) @Max(256) Integer maxConcurrentRequestsPerInstance,
             @Nullable @Min(100) @Max(300_000) Integer requestTimeoutMs,
             @Nullable @Min(1) @Max(64) Integer maxBatchSize,

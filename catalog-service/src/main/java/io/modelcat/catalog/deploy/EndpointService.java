@@ -284,7 +284,8 @@ public class EndpointService {
             boolean made = Deployments.insert(c, new Deployments.NewDeployment(UUID.randomUUID(), row.id(),
                     request.name(), served.modelId(), served.versionId(), served.task(), served.artifact(),
                     request.instanceCount() == null ? 1 : request.instanceCount(),
-                    request.device() == null ? "cpu" : request.device(), served.limits(), by.userId(), served.flow()));
+                    request.device() == null ? "cpu" : request.device(), reserved(request.cpuCores()), served.limits(),
+                    by.userId(), served.flow()));
             if (!made) {
                 throw new ConflictException("endpoint '" + endpointName + "' has a deployment called '"
                         + request.name() + "' already");
@@ -333,8 +334,9 @@ public class EndpointService {
     private NewServed flowToServe(EndpointRequests.CreateDeployment request) {
         List<FieldError> errors = new ArrayList<>();
         modelSettingsLeftOut(errors, Map.of("versionNumber", request.versionNumber() != null, "instanceCount",
-                request.instanceCount() != null, "device", request.device() != null, "maxBatchSize",
-                request.maxBatchSize() != null, "maxBatchDelayMs", request.maxBatchDelayMs() != null));
+                request.instanceCount() != null, "device", request.device() != null, "cpuCores",
+                request.cpuCores() != null, "maxBatchSize", request.maxBatchSize() != null, "maxBatchDelayMs",
+                request.maxBatchDelayMs() != null));
         Deployments.FlowServed flow = db.read(c -> PromptFlows.byName(c, request.flow()))
                 .map(row -> new Deployments.FlowServed(row.name(), row.version(), row.flow(),
                         request.variants() == null ? Map.of() : request.variants()))
@@ -392,7 +394,8 @@ public class EndpointService {
         });
         audit.record(by.did("deployment.update", "endpoint", endpointName, change.flow() == null
                 ? Map.of("deployment", deploymentName, "versionNumber", request.versionNumber() != null
-                ? request.versionNumber() : current.versionNumber(), "instanceCount", change.instanceCount())
+                ? request.versionNumber() : current.versionNumber(), "instanceCount", change.instanceCount(),
+                "cpuCores", change.cpuCores() == null ? 0 : change.cpuCores())
                 : Map.of("deployment", deploymentName, "flowVersion", change.flow().version(), "variants",
                 change.flow().variants())));
         return deployment(endpointName, deploymentName, baseUrl);
@@ -419,16 +422,16 @@ public class EndpointService {
         if (!errors.isEmpty()) {
             throw new InvalidFieldException(errors);
         }
-        return new Deployments.Change(version, artifact, or(request.instanceCount(), current.instanceCount()), limits,
-                null);
+        return new Deployments.Change(version, artifact, or(request.instanceCount(), current.instanceCount()),
+                request.cpuCores() == null ? current.cpuCores() : reserved(request.cpuCores()), limits, null);
     }
 
     private Deployments.Change flowChange(Deployments.DeploymentRow current, EndpointRequests.UpdateDeployment request,
                                           Deployments.Limits limits) {
         List<FieldError> errors = new ArrayList<>();
         modelSettingsLeftOut(errors, Map.of("versionNumber", request.versionNumber() != null, "instanceCount",
-                request.instanceCount() != null, "maxBatchSize", request.maxBatchSize() != null, "maxBatchDelayMs",
-                request.maxBatchDelayMs() != null));
+                request.instanceCount() != null, "cpuCores", request.cpuCores() != null, "maxBatchSize",
+                request.maxBatchSize() != null, "maxBatchDelayMs", request.maxBatchDelayMs() != null));
         Deployments.FlowServed flow = current.flow();
         if (Boolean.TRUE.equals(request.redeployFlow())) {
             String name = flow.name();
@@ -444,7 +447,7 @@ public class EndpointService {
         if (!errors.isEmpty()) {
             throw new InvalidFieldException(errors);
         }
-        return new Deployments.Change(null, null, current.instanceCount(), new Deployments.Limits(limits.maxConcurrent(),
+        return new Deployments.Change(null, null, current.instanceCount(), null, new Deployments.Limits(limits.maxConcurrent(),
                 limits.requestTimeoutMs(), current.limits().maxBatchSize(), current.limits().maxBatchDelayMs()), flow);
     }
 
@@ -518,6 +521,11 @@ public class EndpointService {
         }
     }
 
+    /** The CPU cores an instance reserves as stored: none (null) for 0 or left out. */
+    private static Integer reserved(Integer cpuCores) {
+        return cpuCores == null || cpuCores == 0 ? null : cpuCores;
+    }
+
     private static int or(Integer given, int otherwise) {
         return given == null ? otherwise : given;
     }
@@ -564,8 +572,7 @@ public class EndpointService {
         if (d.servesFlow()) {
             return flowDeploymentView(d);
         }
-        List<Deployments.InstanceRow> current = instances.stream()
-                .filter(i -> i.modelVersionId().equals(d.modelVersionId())).toList();
+        List<Deployments.InstanceRow> current = instances.stream().filter(d::current).toList();
         long ready = current.stream().filter(Deployments.InstanceRow::ready).count();
         Optional<Deployments.InstanceRow> failed = current.stream().filter(i -> "failed".equals(i.state())).findFirst();
         boolean updating = current.size() < instances.size();
@@ -579,18 +586,21 @@ public class EndpointService {
         } else {
             state = updating ? "updating" : "creating";
             reason = current.size() < d.instanceCount()
-                    ? "waiting for a live runner" + ("gpu".equals(d.deviceKind()) ? " with a GPU" : "") + " to place "
-                    + (d.instanceCount() - current.size()) + " of " + d.instanceCount() + " instance(s) on"
+                    ? "waiting for a live runner" + ("gpu".equals(d.deviceKind()) ? " with a GPU" : "")
+                    + (d.cpuCores() == null ? "" : (d.deviceKind().equals("gpu") ? " and " : " with ") + d.cpuCores()
+                    + " CPU core(s) that no instance reserves") + " to place " + (d.instanceCount() - current.size())
+                    + " of " + d.instanceCount() + " instance(s) on"
                     : ready + " of " + d.instanceCount() + " instance(s) ready; the others are loading the model";
             if (updating) {
-                reason += "; the instances of the previous version answer until then";
+                reason += "; the instances of the previous version or CPU cores answer until then";
             }
         }
         return new EndpointView.Deployment(d.name(), d.modelId(), d.modelName(), d.versionNumber(), d.task(), null,
-                d.instanceCount(), d.deviceKind(), d.maxConcurrent(), d.requestTimeoutMs(), d.limits().maxBatchSize(),
-                d.limits().maxBatchDelayMs(), state, reason,
+                d.instanceCount(), d.deviceKind(), d.cpuCores() == null ? 0 : d.cpuCores(), d.maxConcurrent(),
+                d.requestTimeoutMs(), d.limits().maxBatchSize(), d.limits().maxBatchDelayMs(), state, reason,
                 d.createdAt(), d.updatedAt(), instances.stream().map(i -> new EndpointView.Instance(i.id(),
-                        i.workerHost(), i.versionNumber(), i.state(), i.reason())).toList());
+                        i.workerHost(), i.versionNumber(), i.cpuCores() == null ? 0 : i.cpuCores(), i.state(),
+                        i.reason())).toList());
     }
 
     /** A flow deployment: ready at once (the catalog service runs it), unless its creator can no longer call LLMs. */
@@ -603,7 +613,7 @@ public class EndpointService {
         return new EndpointView.Deployment(d.name(), null, null, null, d.task(),
                 new EndpointView.FlowServed(f.name(), f.version(), f.definition().inputs(), f.variants(),
                         owner == null ? null : owner.username()),
-                d.instanceCount(), "cpu", d.maxConcurrent(), d.requestTimeoutMs(), d.limits().maxBatchSize(),
+                d.instanceCount(), "cpu", 0, d.maxConcurrent(), d.requestTimeoutMs(), d.limits().maxBatchSize(),
                 d.limits().maxBatchDelayMs(), unusable == null ? "ready" : "failed", unusable == null ? null : unusable
                 + ": a flow deployment calls LLMs as its creator; deploy the flow again as a contributor",
                 d.createdAt(), d.updatedAt(), List.of());

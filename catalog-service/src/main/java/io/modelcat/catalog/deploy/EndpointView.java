@@ -28,7 +28,10 @@ public record EndpointView(String name, String description, String authMode, Str
                              @Schema(description = "the model's task, or prompt-flow") String task,
                              @Nullable @Schema(description = "what a flow deployment serves; absent for a model's")
                              FlowServed flow,
-                             int instanceCount, String device, int maxConcurrentRequestsPerInstance,
+                             int instanceCount, String device,
+                             @Schema(description = "CPU cores each instance reserves on its runner; 0: none, it shares "
+                                     + "the runner's cores") int cpuCores,
+                             int maxConcurrentRequestsPerInstance,
                              int requestTimeoutMs, int maxBatchSize, int maxBatchDelayMs,
                              @Schema(description = "creating, ready, updating (instances of a new version are "
                                      + "loading while the old ones answer) or failed") String state,
@@ -50,6 +53,7 @@ public record EndpointView(String name, String description, String authMode, Str
     @Serdeable
     @Schema(name = "DeploymentInstance")
     public record Instance(UUID id, String worker, @Schema(description = "the model version it serves") int versionNumber,
+                           @Schema(description = "the CPU cores it reserves (0: none)") int cpuCores,
                            @Schema(description = "loading, ready or failed") String state, @Nullable String reason) {
     }
 

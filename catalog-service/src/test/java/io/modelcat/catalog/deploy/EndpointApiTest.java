@@ -59,8 +59,11 @@ class EndpointApiTest extends CatalogTestBase {
                 "modelId", "00000000-0000-0000-0000-000000000000")).errorFields()).containsExactly("modelId");
         String classifier = modelWithFiles("classifier", "text-classification");
         assertThat(api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "blue", "modelId", classifier,
-                "instanceCount", 9, "device", "tpu", "requestTimeoutMs", 5, "maxBatchSize", 65)).errorFields())
-                .containsExactlyInAnyOrder("instanceCount", "device", "requestTimeoutMs", "maxBatchSize");
+                "instanceCount", 9, "device", "tpu", "requestTimeoutMs", 5, "maxBatchSize", 65, "cpuCores", -1))
+                .errorFields()).containsExactlyInAnyOrder("instanceCount", "device", "requestTimeoutMs", "maxBatchSize",
+                        "cpuCores");
+        assertThat(api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "blue", "modelId", classifier,
+                "cpuCores", 257)).errorFields()).containsExactly("cpuCores");
         assertThat(api.post("/api/v1/endpoints/nowhere/deployments", Map.of("name", "blue", "modelId", classifier))
                 .status()).isEqualTo(404);
         assertThat(api.get("/api/v1/endpoints/sentiment").map().get("deployments")).asList().isEmpty();
@@ -80,11 +83,14 @@ class EndpointApiTest extends CatalogTestBase {
         ApiClient.Answer blue = api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "blue", "modelId", classifier));
         assertThat(blue.status()).as(blue.toString()).isEqualTo(201);
         assertThat(blue.map()).containsEntry("state", "creating").containsEntry("instanceCount", 1)
-                .containsEntry("maxConcurrentRequestsPerInstance", 4).containsEntry("requestTimeoutMs", 5000)
+                .containsEntry("cpuCores", 0).containsEntry("maxConcurrentRequestsPerInstance", 4).containsEntry("requestTimeoutMs", 5000)
                 .containsEntry("maxBatchSize", 8).containsEntry("maxBatchDelayMs", 2);
         assertThat(blue.map().get("reason")).asString().contains("waiting for a live runner");
-        assertThat(api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "green", "modelId", classifier))
-                .status()).isEqualTo(201);
+        ApiClient.Answer green = api.post("/api/v1/endpoints/sentiment/deployments", Map.of("name", "green",
+                "modelId", classifier, "cpuCores", 3));
+        assertThat(green.status()).isEqualTo(201);
+        assertThat(green.map()).containsEntry("cpuCores", 3);
+        assertThat(green.map().get("reason")).asString().contains("with 3 CPU core(s) that no instance reserves");
         Map<String, Object> endpoint = api.get("/api/v1/endpoints/sentiment").map();
         assertThat(endpoint.get("traffic")).as("the first deployment takes all traffic")
                 .isEqualTo(Map.of("blue", 100, "green", 0));
@@ -110,7 +116,15 @@ class EndpointApiTest extends CatalogTestBase {
         assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
         assertThat(changed.map()).containsEntry("versionNumber", 2).containsEntry("instanceCount", 2)
                 .containsEntry("requestTimeoutMs", 9000).containsEntry("maxConcurrentRequestsPerInstance", 4)
-                .containsEntry("maxBatchSize", 16).containsEntry("maxBatchDelayMs", 2);
+                .containsEntry("maxBatchSize", 16).containsEntry("maxBatchDelayMs", 2).containsEntry("cpuCores", 0);
+        assertThat(api.patch("/api/v1/endpoints/sentiment/deployments/green", Map.of("cpuCores", 300)).errorFields())
+                .containsExactly("cpuCores");
+        assertThat(api.patch("/api/v1/endpoints/sentiment/deployments/green", Map.of("cpuCores", 2)).map())
+                .containsEntry("cpuCores", 2).containsEntry("instanceCount", 1);
+        assertThat(api.patch("/api/v1/endpoints/sentiment/deployments/green", Map.of("instanceCount", 1)).map())
+                .as("left out, the cores stay").containsEntry("cpuCores", 2);
+        assertThat(api.patch("/api/v1/endpoints/sentiment/deployments/green", Map.of("cpuCores", 0)).map())
+                .as("0: none reserved").containsEntry("cpuCores", 0);
 
         ApiClient gateway = anonymousApi();
         String key = (String) keys.get("primaryKey");

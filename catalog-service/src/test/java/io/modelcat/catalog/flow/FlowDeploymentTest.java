@@ -150,10 +150,10 @@ class FlowDeploymentTest extends CatalogTestBase {
     void aDeploymentIsCheckedInFullAndKeepsItsFlowVersionUntilToldToTakeTheNewOne() {
         ApiClient.Answer refused = contributor.post("/api/v1/endpoints/reviews-ep/deployments", Map.of("name", "blue",
                 "flow", "reviews", "variants", Map.of("label", "optimist", "nope", "a"), "instanceCount", 2,
-                "device", "gpu"));
+                "device", "gpu", "cpuCores", 2));
         assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
         assertThat(refused.errorFields()).containsExactlyInAnyOrder("variants.label", "variants.nope", "instanceCount",
-                "device");
+                "device", "cpuCores");
         assertThat(deploy("blue", Map.of("flow", "nowhere")).errorFields()).containsExactly("flow");
         assertThat(contributor.post("/api/v1/endpoints/reviews-ep/deployments", Map.of("name", "blue")).errorFields())
                 .containsExactlyInAnyOrder("modelId", "flow");

@@ -51,6 +51,7 @@ final class Batcher implements AutoCloseable {
     private volatile int maxBatchSize;
     private volatile long maxBatchDelayNanos;
     private final Work work;
+    private final Runnable setUp;
     private final BlockingQueue<Call> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean open = true;
@@ -59,8 +60,14 @@ final class Batcher implements AutoCloseable {
     private boolean company;
 
     Batcher(String name, int maxBatchSize, int maxBatchDelayMs, Work work) {
+        this(name, maxBatchSize, maxBatchDelayMs, work, () -> { });
+    }
+
+    /** A batcher whose thread runs {@code setUp} before its first call (its engine threads, say). */
+    Batcher(String name, int maxBatchSize, int maxBatchDelayMs, Work work, Runnable setUp) {
         batching(maxBatchSize, maxBatchDelayMs);
         this.work = work;
+        this.setUp = setUp;
         this.thread = new Thread(this::loop, "batcher-" + name);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -89,6 +96,12 @@ final class Batcher implements AutoCloseable {
     }
 
     private void loop() {
+        try {
+            setUp.run();
+        } catch (RuntimeException e) {
+            LOG.warn("The thread of batcher {} was not set up ({}); it runs calls as set up by default",
+                    Thread.currentThread().getName(), e.getMessage());
+        }
         while (open || carried != null || !queue.isEmpty()) {
             List<Call> batch;
             try {

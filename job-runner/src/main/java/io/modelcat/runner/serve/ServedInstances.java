@@ -8,6 +8,7 @@ import io.modelcat.jobs.serve.ServeResponse;
 import io.modelcat.jobs.spec.JobSpecs;
 import io.modelcat.jobs.spec.PredictSpec;
 import io.modelcat.jobs.task.Task;
+import io.modelcat.ml.IntraOpThreads;
 import io.modelcat.runner.execute.GpuPool;
 import io.modelcat.runner.worker.WorkerIdentity;
 import io.modelcat.store.Database;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * the task's recipe through the instance's {@link Batcher}: calls that arrive together run as one batch,
  * a streamed call alone. An instance answers at most its deployment's concurrency limit of calls at once, whichever
  * catalog services send them, and refuses the others ({@link Refusal#BUSY}); a changed limit, timeout or batching
- * of the deployment applies to the calls that come after the next read.
+ * of the deployment applies to the calls that come after the next read. An instance that reserves CPU cores runs its
+ * forward passes on as many threads ({@link IntraOpThreads}; the others on the engine's default).
  */
 @Singleton
 public class ServedInstances {
@@ -98,8 +100,9 @@ public class ServedInstances {
             this.gpus = gpus;
             this.pool = pool;
             this.limits = a.limits();
+            // Counted cores are the threads the instance's forward passes run on; else the engine's default.
             this.batcher = new Batcher(a.instanceId().toString(), limits.maxBatchSize(), limits.maxBatchDelayMs(),
-                    model.work());
+                    model.work(), a.cpuCores() == null ? () -> { } : () -> IntraOpThreads.useOnThisThread(a.cpuCores()));
         }
 
         /** Takes the deployment's limits as read now (the calls under way keep theirs). */
@@ -236,7 +239,8 @@ public class ServedInstances {
                 }
             }
             Device device = gpus.isEmpty() ? Device.cpu() : Device.gpu(gpus.get(0));
-            String where = identity.host() + " (" + (device.isGpu() ? "GPU " + device.getDeviceId() : "CPU") + ")";
+            String where = identity.host() + " (" + (device.isGpu() ? "GPU " + device.getDeviceId() : "CPU")
+                    + (a.cpuCores() == null ? "" : ", " + a.cpuCores() + " reserved CPU core(s): as many threads") + ")";
             note(a.instanceId(), DeploymentLogs.Level.INFO, "Loading the model on " + where);
             long started = System.nanoTime();
             ServedModel model = ServedModel.load(task, Path.of(URI.create(a.artifactUri())), device);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.modelcat.jobs.serve.ServeRequest;
+import io.modelcat.ml.IntraOpThreads;
 import io.modelcat.runner.RunnerContexts;
 import io.modelcat.runner.worker.WorkerIdentity;
 import io.modelcat.testsupport.Fixtures;
@@ -21,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,6 +128,37 @@ class ServedInstancesTest {
         first.call().release();
         another.call().release();
         assertThat(serve().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anInstanceThatReservesCpuCoresRunsOnAsManyThreadsAndTheOthersOnTheDefault() throws Exception {
+        ServedInstances instances = runner.getApplicationContext().getBean(ServedInstances.class);
+        int usual = IntraOpThreads.processDefault();
+        int reserved = usual == 1 ? 2 : 1;
+        UUID counted = UUID.randomUUID();
+        TestDatabase.shared().executeHere("INSERT INTO deployment_instance (id, deployment_id, worker_id, secret, "
+                + "model_version_id, artifact_uri, cpu_cores) SELECT '" + counted + "', deployment_id, worker_id, "
+                + "secret, model_version_id, artifact_uri, " + reserved + " FROM deployment_instance WHERE id = '"
+                + instance + "'");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!exists("SELECT 1 FROM deployment_instance WHERE state = 'ready' AND id = '" + counted + "'")) {
+            assertThat(System.nanoTime()).as("the instance became ready").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        assertThat(exists("SELECT 1 FROM deployment_log WHERE instance_id = '" + counted + "' AND message LIKE "
+                + "'Ready on % " + reserved + " reserved CPU core(s): as many threads%'")).isTrue();
+        // A streamed call's events are told from the thread that runs the instance's forward passes.
+        assertThat(threadsOfCallsOn(instances, counted)).isEqualTo(reserved);
+        assertThat(threadsOfCallsOn(instances, instance)).as("an instance that reserves none").isEqualTo(usual);
+        assertThat(IntraOpThreads.ofThisThread()).as("the test's thread").isEqualTo(usual);
+    }
+
+    private static int threadsOfCallsOn(ServedInstances instances, UUID id) {
+        ServedInstances.Outcome outcome = instances.open(id, SECRET, PROMPT);
+        assertThat(outcome.refusal()).isNull();
+        AtomicInteger threads = new AtomicInteger();
+        assertThat(outcome.call().run(event -> threads.compareAndSet(0, IntraOpThreads.ofThisThread()))).isNotNull();
+        return threads.get();
     }
 
     private HttpResponse<String> serve() {

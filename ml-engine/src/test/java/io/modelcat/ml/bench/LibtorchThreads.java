@@ -12,7 +12,7 @@ final class LibtorchThreads {
     private LibtorchThreads() {}
 
     static int intraOp() {
-        return call("getNumThreads");
+        return io.modelcat.ml.IntraOpThreads.ofThisThread();
     }
 
     static int interOp() {

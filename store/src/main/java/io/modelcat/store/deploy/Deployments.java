@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -40,8 +41,8 @@ public final class Deployments {
      * {@code modelVersionId} and {@code artifactUri} null).
      */
     public record NewDeployment(UUID id, UUID endpointId, String name, UUID modelId, UUID modelVersionId, String task,
-                                String artifactUri, int instanceCount, String deviceKind, Limits limits, UUID createdBy,
-                                FlowServed flow) {
+                                String artifactUri, int instanceCount, String deviceKind, Integer cpuCores, Limits limits,
+                                UUID createdBy, FlowServed flow) {
     }
 
     /**
@@ -70,11 +71,20 @@ public final class Deployments {
     /**
      * A deployment as stored, with its model's name and version number; for a flow deployment, the model's fields
      * are null (and {@code versionNumber} 0) and {@code flow} says what it serves, {@code owner} as whom.
+     * {@code cpuCores} is the cores each instance reserves on its runner (null: it shares the runner's cores).
      */
     public record DeploymentRow(UUID id, UUID endpointId, String name, UUID modelId, String modelName,
                                 UUID modelVersionId, int versionNumber, String task, String artifactUri,
-                                int instanceCount, String deviceKind, Limits limits, Instant createdAt,
+                                int instanceCount, String deviceKind, Integer cpuCores, Limits limits, Instant createdAt,
                                 Instant updatedAt, FlowServed flow, Owner owner) {
+
+        /**
+         * Whether an instance is one of the deployment as it is now: of its model version and with its CPU cores.
+         * The others answer until the current ones are all ready, and are retired then.
+         */
+        public boolean current(InstanceRow instance) {
+            return instance.modelVersionId().equals(modelVersionId) && Objects.equals(instance.cpuCores(), cpuCores);
+        }
 
         /** Whether it serves a prompt flow (run by the catalog service) rather than a model on runners' instances. */
         public boolean servesFlow() {
@@ -90,33 +100,39 @@ public final class Deployments {
         }
     }
 
-    /** An instance of a deployment on a runner, with where that runner answers and the model version it serves. */
-    public record InstanceRow(UUID id, UUID deploymentId, UUID modelVersionId, int versionNumber, String workerId,
-                              String workerHost, String serveUrl, String state, String reason, String secret,
-                              Instant updatedAt) {
+    /**
+     * An instance of a deployment on a runner, with where that runner answers, the model version it serves and the
+     * CPU cores it reserves there (null: none counted).
+     */
+    public record InstanceRow(UUID id, UUID deploymentId, UUID modelVersionId, int versionNumber, Integer cpuCores,
+                              String workerId, String workerHost, String serveUrl, String state, String reason,
+                              String secret, Instant updatedAt) {
 
         public boolean ready() {
             return "ready".equals(state);
         }
     }
 
-    /** An instance placed on a runner, with what the runner needs to serve it. */
+    /**
+     * An instance placed on a runner, with what the runner needs to serve it; {@code cpuCores}, when not null, is
+     * how many threads its forward passes run on.
+     */
     public record Assignment(UUID instanceId, String state, String secret, UUID deploymentId, String task,
-                             String artifactUri, String deviceKind, Limits limits) {
+                             String artifactUri, String deviceKind, Integer cpuCores, Limits limits) {
     }
 
     /** Stores a new deployment; false if its endpoint already has one of that name. */
     public static boolean insert(Connection c, NewDeployment d) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO deployment (id, endpoint_id, name, model_id, model_version_id, task, artifact_uri,
-                                        instance_count, device_kind, max_concurrent, request_timeout_ms, max_batch_size,
-                                        max_batch_delay_ms, created_by, flow_name, flow_version, flow_definition,
-                                        flow_variants)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)
+                                        instance_count, device_kind, cpu_cores, max_concurrent, request_timeout_ms,
+                                        max_batch_size, max_batch_delay_ms, created_by, flow_name, flow_version,
+                                        flow_definition, flow_variants)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)
                 ON CONFLICT (endpoint_id, name) DO NOTHING""")) {
             FlowServed f = d.flow();
             SqlValues.bind(c, ps, Arrays.asList(d.id(), d.endpointId(), d.name(), d.modelId(), d.modelVersionId(),
-                    d.task(), d.artifactUri(), d.instanceCount(), d.deviceKind(), d.limits().maxConcurrent(),
+                    d.task(), d.artifactUri(), d.instanceCount(), d.deviceKind(), d.cpuCores(), d.limits().maxConcurrent(),
                     d.limits().requestTimeoutMs(), d.limits().maxBatchSize(), d.limits().maxBatchDelayMs(), d.createdBy(),
                     f == null ? null : f.name(), f == null ? null : f.version(),
                     f == null ? null : JobSpecs.write(f.definition()), f == null ? null : JobSpecs.write(f.variants())));
@@ -128,7 +144,8 @@ public final class Deployments {
     public static List<DeploymentRow> ofEndpoints(Connection c, List<UUID> endpointIds) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT d.id, d.endpoint_id, d.name, d.model_id, m.name AS model_name, d.model_version_id,
-                       v.version_number, d.task, d.artifact_uri, d.instance_count, d.device_kind, d.max_concurrent,
+                       v.version_number, d.task, d.artifact_uri, d.instance_count, d.device_kind, d.cpu_cores,
+                       d.max_concurrent,
                        d.request_timeout_ms, d.max_batch_size, d.max_batch_delay_ms, d.created_at, d.updated_at,
                        d.flow_name, d.flow_version, d.flow_definition::text AS flow_definition,
                        d.flow_variants::text AS flow_variants, d.created_by, u.username AS owner_name,
@@ -144,7 +161,8 @@ public final class Deployments {
                             rs.getString("name"), SqlValues.uuid(rs, "model_id"), rs.getString("model_name"),
                             SqlValues.uuid(rs, "model_version_id"), rs.getInt("version_number"), rs.getString("task"),
                             rs.getString("artifact_uri"), rs.getInt("instance_count"), rs.getString("device_kind"),
-                            limits(rs), SqlValues.instant(rs, "created_at"), SqlValues.instant(rs, "updated_at"),
+                            SqlValues.integer(rs, "cpu_cores"), limits(rs), SqlValues.instant(rs, "created_at"),
+                            SqlValues.instant(rs, "updated_at"),
                             flowServed(rs), owner(rs)));
                 }
             }
@@ -183,16 +201,19 @@ public final class Deployments {
     }
 
     /**
-     * A deployment's new settings; its instances of another version are replaced by placement, without a gap. A flow
-     * deployment's {@code modelVersionId} and {@code artifactUri} are null and {@code flow} is what it serves now.
+     * A deployment's new settings; its instances of another version or CPU cores are replaced by placement, without a
+     * gap. A flow deployment's {@code modelVersionId}, {@code artifactUri} and {@code cpuCores} are null and
+     * {@code flow} is what it serves now.
      */
-    public record Change(UUID modelVersionId, String artifactUri, int instanceCount, Limits limits, FlowServed flow) {
+    public record Change(UUID modelVersionId, String artifactUri, int instanceCount, Integer cpuCores, Limits limits,
+                         FlowServed flow) {
     }
 
     /** Changes a deployment's version and settings. */
     public static void update(Connection c, UUID id, Change change) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE deployment SET model_version_id = ?, artifact_uri = ?, instance_count = ?, max_concurrent = ?,
+                UPDATE deployment SET model_version_id = ?, artifact_uri = ?, instance_count = ?, cpu_cores = ?,
+                                      max_concurrent = ?,
                                       request_timeout_ms = ?, max_batch_size = ?, max_batch_delay_ms = ?,
                                       flow_version = ?, flow_definition = ?::jsonb, flow_variants = ?::jsonb,
                                       updated_at = now()
@@ -200,7 +221,7 @@ public final class Deployments {
             Limits l = change.limits();
             FlowServed f = change.flow();
             SqlValues.bind(c, ps, Arrays.asList(change.modelVersionId(), change.artifactUri(), change.instanceCount(),
-                    l.maxConcurrent(), l.requestTimeoutMs(), l.maxBatchSize(), l.maxBatchDelayMs(),
+                    change.cpuCores(), l.maxConcurrent(), l.requestTimeoutMs(), l.maxBatchSize(), l.maxBatchDelayMs(),
                     f == null ? null : f.version(), f == null ? null : JobSpecs.write(f.definition()),
                     f == null ? null : JobSpecs.write(f.variants()), id));
             ps.executeUpdate();
@@ -218,8 +239,8 @@ public final class Deployments {
     /** The instances of the given deployments, by deployment, ready ones first. */
     public static List<InstanceRow> instances(Connection c, List<UUID> deploymentIds) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT i.id, i.deployment_id, i.model_version_id, v.version_number, i.worker_id, w.host, w.serve_url,
-                       i.state, i.reason, i.secret, i.updated_at
+                SELECT i.id, i.deployment_id, i.model_version_id, v.version_number, i.cpu_cores, i.worker_id, w.host,
+                       w.serve_url, i.state, i.reason, i.secret, i.updated_at
                 FROM deployment_instance i JOIN worker w ON w.id = i.worker_id
                      JOIN model_version v ON v.id = i.model_version_id
                 WHERE i.deployment_id = ANY (?) ORDER BY i.deployment_id, i.state = 'ready' DESC, i.created_at""")) {
@@ -228,7 +249,9 @@ public final class Deployments {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new InstanceRow(SqlValues.uuid(rs, "id"), SqlValues.uuid(rs, "deployment_id"),
-                            SqlValues.uuid(rs, "model_version_id"), rs.getInt("version_number"), rs.getString("worker_id"), rs.getString("host"), rs.getString("serve_url"),
+                            SqlValues.uuid(rs, "model_version_id"), rs.getInt("version_number"),
+                            SqlValues.integer(rs, "cpu_cores"),
+                            rs.getString("worker_id"), rs.getString("host"), rs.getString("serve_url"),
                             rs.getString("state"), rs.getString("reason"), rs.getString("secret"),
                             SqlValues.instant(rs, "updated_at")));
                 }
@@ -241,7 +264,7 @@ public final class Deployments {
     public static List<Assignment> assignedTo(Connection c, String workerId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT i.id, i.state, i.secret, d.id AS deployment_id, d.task, i.artifact_uri, d.device_kind,
-                       d.max_concurrent, d.request_timeout_ms, d.max_batch_size, d.max_batch_delay_ms
+                       i.cpu_cores, d.max_concurrent, d.request_timeout_ms, d.max_batch_size, d.max_batch_delay_ms
                 FROM deployment_instance i JOIN deployment d ON d.id = i.deployment_id
                 WHERE i.worker_id = ? ORDER BY i.created_at""")) {
             ps.setString(1, workerId);
@@ -250,7 +273,7 @@ public final class Deployments {
                 while (rs.next()) {
                     rows.add(new Assignment(SqlValues.uuid(rs, "id"), rs.getString("state"), rs.getString("secret"),
                             SqlValues.uuid(rs, "deployment_id"), rs.getString("task"), rs.getString("artifact_uri"),
-                            rs.getString("device_kind"), limits(rs)));
+                            rs.getString("device_kind"), SqlValues.integer(rs, "cpu_cores"), limits(rs)));
                 }
             }
             return rows;
@@ -278,8 +301,10 @@ public final class Deployments {
      * instances (failed and loading ones first), removes instances of an older version once the current
      * version's are all ready (so that an update never leaves the deployment without a ready instance), and
      * adds missing ones on the live serving runners with the fewest instances, a runner with a GPU that serves
-     * nothing else for a GPU deployment, never two of one deployment on one runner while another runner has none. Runs under a transaction-scoped advisory lock: when another catalog service is
-     * placing, this pass does nothing.
+     * nothing else for a GPU deployment, one with enough cores that no instance reserves for a deployment that counts
+     * CPU cores, never two of one deployment on one runner while another runner has none. An instance of another
+     * model version or CPU cores than its deployment's is one of an older version. Runs under a transaction-scoped
+     * advisory lock: when another catalog service is placing, this pass does nothing.
      */
     public static Placed place(Connection c, Duration deadAfter) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
@@ -313,13 +338,12 @@ public final class Deployments {
                 removed++;
             }
         }
-        // Live serving runners with their instance counts.
-        Map<String, int[]> load = new LinkedHashMap<>();
-        // GPUs not yet serving a deployment, per runner: a GPU serves one instance, and is not handed to jobs.
-        Map<String, int[]> freeGpus = new LinkedHashMap<>();
+        // Live serving runners with their instance counts, GPUs not yet serving a deployment (a GPU serves one
+        // instance, and is not handed to jobs) and cores no instance reserves.
+        Map<String, Room> rooms = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT w.id, jsonb_array_length(w.gpus) - count(i.id) FILTER (WHERE d.device_kind = 'gpu') AS free_gpus,
-                       count(i.id) AS instances
+                       w.cpu_cores - coalesce(sum(i.cpu_cores), 0) AS free_cores, count(i.id) AS instances
                 FROM worker w LEFT JOIN deployment_instance i ON i.worker_id = w.id
                      LEFT JOIN deployment d ON d.id = i.deployment_id
                 WHERE w.serve_url IS NOT NULL AND w.heartbeat_at >= now() - make_interval(secs => ?)
@@ -327,94 +351,122 @@ public final class Deployments {
             ps.setDouble(1, deadAfter.toMillis() / 1000.0);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    load.put(rs.getString("id"), new int[] {rs.getInt("instances")});
-                    freeGpus.put(rs.getString("id"), new int[] {rs.getInt("free_gpus")});
+                    rooms.put(rs.getString("id"), new Room(rs.getInt("instances"), rs.getInt("free_gpus"),
+                            rs.getInt("free_cores")));
                 }
             }
         }
-        // Deployments, and their instances of the current version and of older ones.
-        record Want(UUID id, int count, boolean gpu, UUID version, String artifact, List<UUID> instances,
-                    List<String> workers, int ready, List<UUID> old, List<String> oldWorkers) {
+        // Deployments, and their instances as the deployment is now (current) and as it was (old).
+        record Want(UUID id, int count, boolean gpu, Integer cores, UUID version, String artifact, List<UUID> instances,
+                    List<String> workers, int ready, List<UUID> old, List<String> oldWorkers, List<Integer> oldCores) {
         }
         List<Want> wants = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT d.id, d.instance_count, d.device_kind, d.model_version_id, d.artifact_uri,
+                SELECT d.id, d.instance_count, d.device_kind, d.cpu_cores, d.model_version_id, d.artifact_uri,
                        coalesce(array_agg(i.id ORDER BY i.state = 'ready', i.state = 'loading', i.created_at DESC)
-                                FILTER (WHERE i.model_version_id = d.model_version_id), '{}') AS instances,
+                                FILTER (WHERE i.current), '{}') AS instances,
                        coalesce(array_agg(i.worker_id ORDER BY i.state = 'ready', i.state = 'loading', i.created_at DESC)
-                                FILTER (WHERE i.model_version_id = d.model_version_id), '{}') AS workers,
-                       count(i.id) FILTER (WHERE i.model_version_id = d.model_version_id AND i.state = 'ready') AS ready,
-                       coalesce(array_agg(i.id) FILTER (WHERE i.model_version_id <> d.model_version_id), '{}') AS old,
-                       coalesce(array_agg(i.worker_id) FILTER (WHERE i.model_version_id <> d.model_version_id), '{}')
-                                AS old_workers
-                FROM deployment d LEFT JOIN deployment_instance i ON i.deployment_id = d.id
+                                FILTER (WHERE i.current), '{}') AS workers,
+                       count(i.id) FILTER (WHERE i.current AND i.state = 'ready') AS ready,
+                       coalesce(array_agg(i.id) FILTER (WHERE NOT i.current), '{}') AS old,
+                       coalesce(array_agg(i.worker_id) FILTER (WHERE NOT i.current), '{}') AS old_workers,
+                       coalesce(array_agg(coalesce(i.cpu_cores, 0)) FILTER (WHERE NOT i.current), '{}') AS old_cores
+                FROM deployment d LEFT JOIN LATERAL (
+                         SELECT i.*, i.model_version_id = d.model_version_id
+                                     AND i.cpu_cores IS NOT DISTINCT FROM d.cpu_cores AS current
+                         FROM deployment_instance i WHERE i.deployment_id = d.id) i ON true
                 WHERE d.flow_name IS NULL
                 GROUP BY d.id ORDER BY d.created_at""")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     wants.add(new Want(SqlValues.uuid(rs, "id"), rs.getInt("instance_count"),
-                            "gpu".equals(rs.getString("device_kind")), SqlValues.uuid(rs, "model_version_id"),
+                            "gpu".equals(rs.getString("device_kind")), SqlValues.integer(rs, "cpu_cores"),
+                            SqlValues.uuid(rs, "model_version_id"),
                             rs.getString("artifact_uri"), Arrays.asList((UUID[]) rs.getArray("instances").getArray()),
                             SqlValues.strings(rs.getArray("workers")), rs.getInt("ready"),
                             Arrays.asList((UUID[]) rs.getArray("old").getArray()),
-                            SqlValues.strings(rs.getArray("old_workers"))));
+                            SqlValues.strings(rs.getArray("old_workers")),
+                            Arrays.asList((Integer[]) rs.getArray("old_cores").getArray())));
                 }
             }
         }
         int added = 0;
         for (Want want : wants) {
             // Extras: the first ones of the list, which are failed, then loading, then the newest ready.
+            int reserves = want.cores() == null ? 0 : want.cores();
             for (int i = 0; i < want.instances().size() - want.count(); i++) {
-                removed += remove(c, want.id(), want.instances().get(i), want.workers().get(i), load,
-                        "Removed from runner " + want.workers().get(i) + ": the deployment has " + want.count()
+                removed += remove(c, want.id(), want.instances().get(i), want.workers().get(i), rooms, want.gpu(),
+                        reserves, "Removed from runner " + want.workers().get(i) + ": the deployment has " + want.count()
                                 + " instance(s) now");
             }
-            // Instances of an older version keep answering until the current version's are all ready.
+            // Instances of an older version or cores keep answering until the current ones are all ready.
             if (want.ready() >= want.count()) {
                 for (int i = 0; i < want.old().size(); i++) {
-                    removed += remove(c, want.id(), want.old().get(i), want.oldWorkers().get(i), load,
-                            "Retired from runner " + want.oldWorkers().get(i) + ": it served an earlier model version, "
-                                    + "and every instance of the current one is ready");
+                    removed += remove(c, want.id(), want.old().get(i), want.oldWorkers().get(i), rooms, want.gpu(),
+                            want.oldCores().get(i), "Retired from runner " + want.oldWorkers().get(i) + ": it served "
+                                    + "an earlier model version or reserved other CPU cores, and every instance of the "
+                                    + "deployment as it is now is ready");
                 }
             }
             List<String> on = new ArrayList<>(want.workers());
             for (int missing = want.count() - want.instances().size(); missing > 0; missing--) {
-                String worker = load.keySet().stream().filter(w -> !want.gpu() || freeGpus.get(w)[0] > 0)
+                String worker = rooms.keySet().stream()
+                        .filter(w -> (!want.gpu() || rooms.get(w).freeGpus > 0) && rooms.get(w).freeCores >= reserves)
                         .min(Comparator.<String>comparingInt(w -> on.contains(w) ? 1 : 0)
-                                .thenComparingInt(w -> load.get(w)[0]))
+                                .thenComparingInt(w -> rooms.get(w).instances))
                         .orElse(null);
                 if (worker == null) {
                     break;
                 }
                 UUID instance = UUID.randomUUID();
                 try (PreparedStatement ps = c.prepareStatement("""
-                        INSERT INTO deployment_instance (id, deployment_id, worker_id, secret, model_version_id, artifact_uri)
-                        VALUES (?, ?, ?, ?, ?, ?)""")) {
-                    ps.setObject(1, instance);
-                    ps.setObject(2, want.id());
-                    ps.setString(3, worker);
-                    ps.setString(4, newSecret());
-                    ps.setObject(5, want.version());
-                    ps.setString(6, want.artifact());
+                        INSERT INTO deployment_instance (id, deployment_id, worker_id, secret, model_version_id, artifact_uri,
+                                                         cpu_cores)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+                    SqlValues.bind(c, ps, Arrays.asList(instance, want.id(), worker, newSecret(), want.version(),
+                            want.artifact(), want.cores()));
                     added += ps.executeUpdate();
                 }
                 DeploymentLogs.append(c, want.id(), instance, worker, DeploymentLogs.Level.INFO, "Placed on runner "
-                        + worker + (want.gpu() ? " (one of its GPUs)" : ""));
+                        + worker + (want.gpu() ? " (one of its GPUs)" : "")
+                        + (want.cores() == null ? "" : " (" + want.cores() + " of its CPU cores)"));
                 on.add(worker);
-                load.get(worker)[0]++;
-                if (want.gpu()) {
-                    freeGpus.get(worker)[0]--;
-                }
+                rooms.get(worker).take(want.gpu(), reserves);
             }
         }
         return new Placed(added, removed);
     }
 
-    private static int remove(Connection c, UUID deployment, UUID instance, String worker, Map<String, int[]> load,
-                              String why) throws SQLException {
-        int[] n = load.get(worker);
-        if (n != null) {
-            n[0]--;
+    /** What a live serving runner has left during a placement pass. */
+    private static final class Room {
+        private int instances;
+        private int freeGpus;
+        private int freeCores;
+
+        Room(int instances, int freeGpus, int freeCores) {
+            this.instances = instances;
+            this.freeGpus = freeGpus;
+            this.freeCores = freeCores;
+        }
+
+        void take(boolean gpu, int cores) {
+            instances++;
+            freeGpus -= gpu ? 1 : 0;
+            freeCores -= cores;
+        }
+
+        void giveBack(boolean gpu, int cores) {
+            instances--;
+            freeGpus += gpu ? 1 : 0;
+            freeCores += cores;
+        }
+    }
+
+    private static int remove(Connection c, UUID deployment, UUID instance, String worker, Map<String, Room> rooms,
+                              boolean gpu, int cores, String why) throws SQLException {
+        Room room = rooms.get(worker);
+        if (room != null) {
+            room.giveBack(gpu, cores);
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM deployment_instance WHERE id = ?")) {
             ps.setObject(1, instance);

@@ -42,9 +42,13 @@ class DeploymentsTest extends StoreTestBase {
     }
 
     private UUID deploy(String name, int instances, String device) throws SQLException {
+        return deploy(name, instances, device, null);
+    }
+
+    private UUID deploy(String name, int instances, String device, Integer cpuCores) throws SQLException {
         UUID id = UUID.randomUUID();
         assertThat(Deployments.insert(c, new Deployments.NewDeployment(id, endpoint, name, version.version().modelId(),
-                version.version().id(), "text-classification", "file:///m", instances, device,
+                version.version().id(), "text-classification", "file:///m", instances, device, cpuCores,
                 new Deployments.Limits(4, 5000, 8, 2), null, null))).isTrue();
         return id;
     }
@@ -100,7 +104,7 @@ class DeploymentsTest extends StoreTestBase {
         Deployments.setInstanceState(c, first, "ready", null);
         ModelVersions.Added next = ModelVersions.add(c, version.version().modelId(),
                 new ModelVersions.NewVersion("b", "file:///m2", null, "{}", ""));
-        Deployments.update(c, blue, new Deployments.Change(next.version().id(), "file:///m2", 1,
+        Deployments.update(c, blue, new Deployments.Change(next.version().id(), "file:///m2", 1, null,
                 new Deployments.Limits(4, 5000, 8, 2), null));
 
         assertThat(Deployments.place(c, DEAD_AFTER)).as("the new one placed, the old one kept")
@@ -201,6 +205,66 @@ class DeploymentsTest extends StoreTestBase {
     }
 
     @Test
+    void instancesThatReserveCpuCoresArePlacedOnlyWhereThatManyAreNotReserved() throws SQLException {
+        runner("r1", false);
+        runner("r2", false);
+        // Each runner has 4 cores: two instances of 3 take one runner each, and a third waits.
+        UUID big = deploy("big", 3, "cpu", 3);
+        assertThat(Deployments.place(c, DEAD_AFTER)).isEqualTo(new Deployments.Placed(2, 0));
+        assertThat(perWorker(big)).isEqualTo(Map.of("r1", 1L, "r2", 1L));
+        assertThat(Deployments.instances(c, List.of(big))).extracting(Deployments.InstanceRow::cpuCores)
+                .containsOnly(3);
+        assertThat(Deployments.assignedTo(c, "r1")).singleElement()
+                .satisfies(a -> assertThat(a.cpuCores()).isEqualTo(3));
+        // One core left on each: an instance of 1 fits, one of 2 does not; uncounted ones go anywhere.
+        UUID one = deploy("one", 1, "cpu", 1);
+        UUID two = deploy("two", 1, "cpu", 2);
+        UUID shared = deploy("shared", 2, "cpu");
+        assertThat(Deployments.place(c, DEAD_AFTER)).isEqualTo(new Deployments.Placed(3, 0));
+        assertThat(perWorker(one)).hasSize(1);
+        assertThat(perWorker(two)).isEmpty();
+        assertThat(perWorker(shared)).isEqualTo(Map.of("r1", 1L, "r2", 1L));
+        assertThat(Deployments.assignedTo(c, "r2")).filteredOn(a -> a.deploymentId().equals(shared)).singleElement()
+                .satisfies(a -> assertThat(a.cpuCores()).isNull());
+
+        // A runner with room comes: the waiting ones are placed there.
+        runner("r3", false);
+        assertThat(Deployments.place(c, DEAD_AFTER)).isEqualTo(new Deployments.Placed(1, 0));
+        assertThat(perWorker(big)).containsEntry("r3", 1L);
+        assertThat(perWorker(two)).isEmpty();
+        // Fewer instances of big: the cores of the one removed can be reserved again.
+        db.executeHere("UPDATE deployment SET instance_count = 2 WHERE name = 'big'");
+        Deployments.place(c, DEAD_AFTER);
+        assertThat(perWorker(two)).hasSize(1);
+    }
+
+    @Test
+    void instancesWithOtherCpuCoresThanTheirDeploymentAreReplacedOnceTheNewOnesAreReady() throws SQLException {
+        runner("r1", false);
+        UUID blue = deploy("blue", 1, "cpu");
+        Deployments.place(c, DEAD_AFTER);
+        UUID first = Deployments.instances(c, List.of(blue)).get(0).id();
+        Deployments.setInstanceState(c, first, "ready", null);
+        Deployments.update(c, blue, new Deployments.Change(version.version().id(), "file:///m", 1, 2,
+                new Deployments.Limits(4, 5000, 8, 2), null));
+        Deployments.DeploymentRow row = Deployments.ofEndpoints(c, List.of(endpoint)).get(0);
+        assertThat(row.cpuCores()).isEqualTo(2);
+        assertThat(row.current(Deployments.instances(c, List.of(blue)).get(0))).as("placed without cores").isFalse();
+
+        assertThat(Deployments.place(c, DEAD_AFTER)).as("the new one placed, the old one kept")
+                .isEqualTo(new Deployments.Placed(1, 0));
+        UUID second = Deployments.instances(c, List.of(blue)).stream().filter(i -> !i.id().equals(first))
+                .findFirst().orElseThrow().id();
+        assertThat(Deployments.place(c, DEAD_AFTER)).as("still loading").isEqualTo(new Deployments.Placed(0, 0));
+        Deployments.setInstanceState(c, second, "ready", null);
+        assertThat(Deployments.place(c, DEAD_AFTER)).isEqualTo(new Deployments.Placed(0, 1));
+        assertThat(Deployments.instances(c, List.of(blue))).singleElement().satisfies(i -> {
+            assertThat(i.id()).isEqualTo(second);
+            assertThat(i.cpuCores()).isEqualTo(2);
+        });
+    }
+
+    @Test
     void oneCatalogServicePlacesAtATime() throws SQLException {
         runner("r1", false);
         deploy("blue", 1, "cpu");
@@ -240,7 +304,7 @@ class DeploymentsTest extends StoreTestBase {
         assertThat(PromptFlows.insert(c, "triage", flow, "ada")).isTrue();
         UUID id = UUID.randomUUID();
         assertThat(Deployments.insert(c, new Deployments.NewDeployment(id, endpoint, "flow-a", null, null,
-                Deployments.FLOW_TASK, null, 1, "cpu", new Deployments.Limits(4, 60_000, 1, 0), null,
+                Deployments.FLOW_TASK, null, 1, "cpu", null, new Deployments.Limits(4, 60_000, 1, 0), null,
                 new Deployments.FlowServed("triage", 1, flow, Map.of("label", "terse"))))).isTrue();
 
         assertThat(Deployments.place(c, DEAD_AFTER)).as("nothing to place for a flow").isEqualTo(new Deployments.Placed(0, 0));
@@ -254,7 +318,7 @@ class DeploymentsTest extends StoreTestBase {
         PromptFlows.update(c, "triage", new Flow("changed", flow.inputs(), flow.steps()), "ada");
         assertThat(Deployments.ofEndpoints(c, List.of(endpoint)).get(0).flow().definition().description())
                 .as("saving the flow changes no deployment").isEmpty();
-        Deployments.update(c, id, new Deployments.Change(null, null, 1, new Deployments.Limits(4, 60_000, 1, 0),
+        Deployments.update(c, id, new Deployments.Change(null, null, 1, null, new Deployments.Limits(4, 60_000, 1, 0),
                 new Deployments.FlowServed("triage", 2, new Flow("changed", flow.inputs(), flow.steps()), Map.of())));
         assertThat(Deployments.ofEndpoints(c, List.of(endpoint)).get(0).flow().version()).isEqualTo(2);
 
