@@ -5,14 +5,18 @@
 #      behind FastAPI/uvicorn and LitServe with dynamic batching (bench/serving/peers.py), one wrk for all;
 #   2. the gateway's added latency: the tiny DistilBERT fixture through /score against the runner's own
 #      /serve/{instance} (with the instance's secret, read from the database), at 1 and 200 connections;
-#   3. text generation, GPT-2-small shape, 64 greedy tokens: /v1/completions beside transformers' generate.
+#   3. text generation, GPT-2-small shape, 64 greedy tokens: /v1/completions beside transformers' generate;
+#   4. ("shared", not run by default) BERT-base and DistilBERT on one runner, both driven at once, first with no CPU
+#      cores reserved (each instance computes on every core), then with cpuCores = half the cores each, in
+#      alternating rounds: ModelCat against itself, no peer.
 # Usage: bench/serving/run.sh        (about 15 minutes on 2 cores; JSON lines and logs go to bench/results/serving/)
 #   BENCH_DURATION (10) / BENCH_WARMUP (3)  seconds measured / warmed up per cell
 #   BENCH_LOAD_BELOW (1.0), BENCH_MAX_WAIT (600)  before each cell, wait up to MAX_WAIT s for the 1-minute load
 #   BENCH_TOTAL_WAIT (1800)                      average to drop below LOAD_BELOW, waiting at most TOTAL_WAIT s in all;
 #                                                 the load before each cell and after it is recorded either way
 #   BENCH_CONCURRENCY ("1 8 32"), BENCH_GEN_ROUNDS (3), BENCH_GEN_TOKENS (64)
-#   BENCH_SCENARIOS ("classify gateway generate")  which parts to run (only their models are deployed)
+#   BENCH_SCENARIOS ("classify gateway generate")  which parts to run (only their models are deployed); add "shared"
+#   BENCH_SHARED_CONCURRENCY (4), BENCH_SHARED_ROUNDS (2)  connections per model and rounds of the shared scenario
 #   BENCH_GATEWAY_WARMUP (30)                    seconds at 200 connections on each path before the gateway's cells
 # LitServe is stopped (SIGSTOP) outside its own cells: its idle workers poll and would take CPU from the others.
 # Builds in the reactor (nothing installed into ~/.m2), makes the models (bench/serving/make_models.py) and its
@@ -31,6 +35,8 @@ GEN_ROUNDS="${BENCH_GEN_ROUNDS:-3}"
 GEN_TOKENS="${BENCH_GEN_TOKENS:-64}"
 GATEWAY_WARMUP="${BENCH_GATEWAY_WARMUP:-30}"
 SCENARIOS=" ${BENCH_SCENARIOS:-classify gateway generate} "
+SHARED_CONCURRENCY="${BENCH_SHARED_CONCURRENCY:-4}"
+SHARED_ROUNDS="${BENCH_SHARED_ROUNDS:-2}"
 runs() { [[ "$SCENARIOS" == *" $1 "* ]]; }
 THREADS="$(nproc)"
 PORT=18190 RUNNER_PORT=18191 DB_PORT=54390 FASTAPI_PORT=18192 LITSERVE_PORT=18193
@@ -117,7 +123,7 @@ deploy() {  # endpoint model-id -> the endpoint's primary key, once its deployme
 echo "importing and deploying ..." >&2
 declare -A KEY
 DEPLOYED=()
-if runs classify; then DEPLOYED+=(bert distil); fi
+if runs classify || runs shared; then DEPLOYED+=(bert distil); fi
 if runs generate; then DEPLOYED+=(gen); fi
 if runs gateway; then DEPLOYED+=(tiny); fi
 for m in "${DEPLOYED[@]}"; do
@@ -197,6 +203,44 @@ measure() {  # scenario model server concurrency body
     <<< "$result" | tee -a "$RESULTS"
 }
 
+set_cores() {  # cores: the shared scenario's deployments reserve this many per instance; waits until only such answer
+  local ok
+  for m in bert distil; do
+    api -X PATCH -d "{\"cpuCores\": $1}" "$BASE/api/v1/endpoints/$m/deployments/blue" > /dev/null
+  done
+  for _ in $(seq 1 300); do
+    ok=0
+    for m in bert distil; do
+      api "$BASE/api/v1/endpoints/$m" | jq -e --argjson c "$1" '.deployments[0] | .state == "ready"
+        and (.instances | length) == 1 and .instances[0].cpuCores == $c' > /dev/null && ok=$((ok + 1))
+    done
+    [ "$ok" = 2 ] && return
+    sleep 1
+  done
+  echo "the shared deployments did not move to $1 reserved cores" >&2; exit 1
+}
+
+measure_shared() {  # cores: both models at once, each with its own wrk (waited for by pid: the servers are children too)
+  local idle pids=() m
+  idle="$(wait_for_idle)"
+  for phase in warm measured; do
+    pids=()
+    for m in bert distil; do
+      BENCH_BODY="$HOME_DIR/classify.json" wrk -t1 -c"$SHARED_CONCURRENCY" \
+        -d"$([ $phase = warm ] && echo "$WARMUP" || echo "$DURATION")s" --timeout 120s -s bench/serving/post.lua \
+        -H "$(header_of modelcat "$m")" "$(url_of modelcat "$m")" > "$HOME_DIR/shared-$m.txt" &
+      pids+=($!)
+    done
+    wait "${pids[@]}"
+  done
+  for m in bert distil; do
+    sed -n 's/^RESULT //p' "$HOME_DIR/shared-$m.txt" | jq -c --arg m "$m" --argjson cores "$1" \
+      --argjson c "$SHARED_CONCURRENCY" --argjson l "${idle% *}" --argjson after "$(load1)" \
+      '{scenario: "shared", model: $m, server: "modelcat", cpu_cores: $cores, concurrency: $c, load_before: $l,
+        load_after: $after} + .' | tee -a "$RESULTS"
+  done
+}
+
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD); $(nproc) cores," \
     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/^Mem:/ {print $2}') GiB;" \
@@ -225,6 +269,14 @@ print(f"torch {torch.__version__}, transformers {transformers.__version__}, lits
     measure gateway tiny runner "$c" "$HOME_DIR/tiny-serve.json"
   done
   litserve_only_for none
+  # Two models on one runner, driven at once: their instances without reserved cores, then with half each.
+  if runs shared; then
+    half=$(( $(nproc) / 2 > 0 ? $(nproc) / 2 : 1 ))
+    for _ in $(seq 1 "$SHARED_ROUNDS"); do
+      for cores in 0 "$half"; do set_cores "$cores"; measure_shared "$cores"; done
+    done
+    set_cores 0
+  fi
   # Generation: one request at a time, greedy, GEN_TOKENS new tokens.
   if runs generate; then
   prompt="$(jq -r .prompt "$MODELS/texts.json")"

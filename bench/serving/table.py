@@ -14,6 +14,14 @@ def main():
             print(f"| {r['model']} | {r['concurrency']} | {r['server']} | {r['rps']:.2f} | {r['p50_ms']:.1f} | "
                   f"{r['p99_ms']:.1f} | {r['requests']} | {r['non2xx'] + r['socket_errors']} | "
                   f"{r['load_before']:.2f} / {r['load_after']:.2f} |")
+    shared = [r for r in rows if r["scenario"] == "shared"]
+    if shared:
+        print()
+        print("| shared runner: model | CPU cores reserved | connections | req/s | p50 ms | p99 ms | failed | load before |")
+        print("|---|---|---|---|---|---|---|---|")
+        for r in shared:
+            print(f"| {r['model']} | {r['cpu_cores'] or 'none'} | {r['concurrency']} | {r['rps']:.2f} | "
+                  f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['non2xx'] + r['socket_errors']} | {r['load_before']:.2f} |")
     print()
     print("| generation | rounds | new tokens | tokens/s (median) | per round | load before |")
     print("|---|---|---|---|---|---|")
