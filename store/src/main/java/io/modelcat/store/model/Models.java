@@ -196,7 +196,10 @@ public final class Models {
      * The query of one page of the list: the page's cards, and one more when there are more.
      *
      * <p>Without a search text the page walks the index of its order (led by its one-value filter, see
-     * {@link SqlFilter}) and stops after the page. A search's matches come through the search index of
+     * {@link SqlFilter}) and stops after the page. Filters that no index leads (several values of a task or licence,
+     * fine-tuning tasks, tags) are tested on each card the walk meets: the walk takes only ids and sort keys, which the
+     * order's index gives with the task, licence and fine-tuning tasks it carries (V38: an index-only scan), and the
+     * page's cards are then read by id. A search's matches come through the search index of
      * {@code model_search} (a narrow row per card with what a search filters, orders and ranks on; V36), each as its
      * id and sort key only, are ordered (a top-N sort), and the page's cards are then read by id: walking an order's
      * index and testing each card instead would read most of the catalog whenever the matches cluster in that order,
@@ -221,14 +224,20 @@ public final class Models {
         String limit = " LIMIT " + (query.limit() + 1);
         String order = " " + direction + ", %s " + direction;
         String sql;
+        // The page's ids and sort keys, chosen first, then its cards read by id.
+        String byId = "SELECT " + CARD_COLUMNS + ", p.sort_value::text AS sort_key FROM (%s) p JOIN model m ON m.id = p.id"
+                + " ORDER BY p.sort_value" + order.formatted("p.id");
         if (query.searches()) {
             // OFFSET 0 keeps the planner from merging the matches into an ordered walk.
             String matches = "SELECT m.id, " + key + " AS sort_value FROM " + filter.from() + " WHERE " + filter.where()
                     + " OFFSET 0";
             String chosen = "SELECT p.id, p.sort_value FROM (" + matches + ") p WHERE true"
                     + after.formatted("p.sort_value", "p.id") + " ORDER BY p.sort_value" + order.formatted("p.id") + limit;
-            sql = filter.with() + "SELECT " + CARD_COLUMNS + ", p.sort_value::text AS sort_key FROM (" + chosen
-                    + ") p JOIN model m ON m.id = p.id ORDER BY p.sort_value" + order.formatted("p.id");
+            sql = filter.with() + byId.formatted(chosen);
+        } else if (filter.lead() == null && !filter.unfiltered()) {
+            String chosen = "SELECT m.id, " + key + " AS sort_value FROM " + filter.from() + " WHERE " + filter.where()
+                    + after.formatted(key, "m.id") + " ORDER BY " + key + order.formatted("m.id") + limit;
+            sql = byId.formatted(chosen);
         } else {
             String lead = filter.lead() == null ? "" : filter.lead() + " " + direction + ", ";
             String chosen = "SELECT m.*, " + key + " AS sort_value FROM " + filter.from() + " WHERE " + filter.where()
@@ -373,6 +382,11 @@ public final class Models {
             }
             String where = clauses.isEmpty() ? "true" : String.join(" AND ", clauses);
             return new SqlFilter(with, from, where, params, lead);
+        }
+
+        /** Whether it filters nothing (every card is listed). */
+        boolean unfiltered() {
+            return "true".equals(where);
         }
 
         /** {@code column = ?} for one value that does not lead the order, else {@code column = ANY (?)}. */

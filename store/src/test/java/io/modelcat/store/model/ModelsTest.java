@@ -106,6 +106,30 @@ class ModelsTest extends StoreTestBase {
         }
     }
 
+    /** Enough cards that a walk of the order's index beats collecting the matches and sorting them, as in a catalog. */
+    @Test
+    void filtersThatNoIndexLeadsAreTestedInTheOrdersIndexWithoutReadingTheCards() throws SQLException {
+        db.executeHere("""
+                INSERT INTO model (id, name, task, license, finetuning_tasks)
+                SELECT gen_random_uuid(), 'card-' || i, (ARRAY['text-generation', 'fill-mask', 'translation'])[1 + i % 3],
+                       (ARRAY['mit', 'apache-2.0', 'cc-by-4.0'])[1 + i % 3],
+                       CASE WHEN i % 2 = 0 THEN ARRAY['text-generation'] ELSE ARRAY['summarization'] END
+                FROM generate_series(1, 50000) AS i""");
+        db.executeHere("VACUUM ANALYZE model");
+        Map<ModelSort, String> indexes = Map.of(ModelSort.NAME, "model_name_idx", ModelSort.NAME_DESC, "model_name_idx",
+                ModelSort.CREATED_DESC, "model_created_idx", ModelSort.UPDATED_DESC, "model_updated_idx");
+        for (Map.Entry<ModelSort, String> sorted : indexes.entrySet()) {
+            for (ModelQuery query : List.of(
+                    new ModelQuery(List.of("fill-mask", "translation"), List.of("text-generation"),
+                            List.of("mit", "apache-2.0"), List.of(), List.of(), sorted.getKey(), 20, null),
+                    new ModelQuery(List.of(), List.of("text-generation"), List.of(), List.of(), List.of(),
+                            sorted.getKey(), 20, null))) {
+                assertThat(genericPlan(Models.pageStatement(query))).as("%s, %s", sorted.getKey().wireName(), query)
+                        .containsPattern("Index Only Scan (Backward )?using " + sorted.getValue() + " on model");
+            }
+        }
+    }
+
     @Test
     void aPageOfSeveralTasksAndLicencesPagesThroughTheirCardsInTheListsOrder() throws SQLException {
         db.executeHere("""
