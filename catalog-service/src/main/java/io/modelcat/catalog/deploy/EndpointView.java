@@ -33,8 +33,8 @@ public record EndpointView(String name, String description, String authMode, Str
                                      + "the runner's cores") int cpuCores,
                              int maxConcurrentRequestsPerInstance,
                              int requestTimeoutMs, int maxBatchSize, int maxBatchDelayMs,
-                             @Schema(description = "creating, ready, updating (instances of a new version are "
-                                     + "loading while the old ones answer) or failed") String state,
+                             @Schema(description = "creating, ready, updating (instances of a new version or CPU "
+                                     + "cores are loading while the old ones answer) or failed") String state,
                              @Nullable @Schema(description = "why it is not ready") String reason,
                              Instant createdAt, Instant updatedAt, List<Instance> instances) {
     }
