@@ -42,6 +42,7 @@ describe('a batch endpoint\'s jobs', () => {
     await page.waitForSelector('#batch-mapping-text');
     await page.selectOption('#batch-mapping-text', 'review');
     await page.fill('#batch-setting-miniBatchSize', '2');
+    await page.fill('#batch-invoke-output', 'ui-scores.csv');
     // Another deployment of the same task keeps the columns chosen.
     await page.selectOption('#batch-invoke-deployment', 'blue');
     assert.equal(await page.inputValue('#batch-mapping-text'), 'review');
@@ -60,5 +61,6 @@ describe('a batch endpoint\'s jobs', () => {
     assert.equal(job.kind, 'batch-score');
     assert.deepEqual(job.params.inputColumns, { text: 'review' });
     assert.equal(job.params.miniBatchSize, 2);
+    assert.equal(job.params.outputFileName, 'ui-scores.csv');
   }));
 });

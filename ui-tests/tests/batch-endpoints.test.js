@@ -107,6 +107,7 @@ describe('batch endpoints', () => {
     assert.equal(await page.inputValue('#batch-setting-errorThreshold'), '-1');
     assert.equal(await page.inputValue('#batch-setting-maxRetries'), '3');
     assert.equal(await page.inputValue('#batch-setting-instanceCount'), '3', 'the deployment\'s instance count');
+    assert.equal(await page.inputValue('#batch-invoke-output'), 'predictions.csv');
     await page.selectOption('#batch-invoke-deployment', 'blue');
     assert.equal(await page.inputValue('#batch-setting-instanceCount'), '2');
     await page.selectOption('#batch-invoke-deployment', 'green');
@@ -121,10 +122,12 @@ describe('batch endpoints', () => {
     // Nothing mapped to text and a mini-batch of 0: both refused at once, beside their fields, and nothing queued.
     await page.fill('#batch-setting-miniBatchSize', '0');
     await page.fill('#batch-setting-instanceCount', '0');
+    await page.fill('#batch-invoke-output', '../scores.txt');
     await page.click('#batch-invoke-submit');
     await eventually(async () => assert.match(await page.textContent('#batch-mapping-text-error'), /is required for text-classification/));
     assert.match(await page.textContent('#batch-setting-miniBatchSize-error'), /between 1 and 10000/);
     assert.match(await page.textContent('#batch-setting-instanceCount-error'), /between 1 and 16/);
+    assert.match(await page.textContent('#batch-invoke-output-error'), /ending in \.csv/);
     assert.equal(await page.getAttribute('#batch-mapping-text', 'aria-invalid'), 'true');
     assert.match(await page.textContent('#batch-invoke-status'), /Not invoked/);
     assert.match(await page.textContent('#batch-jobs-none'), /No jobs yet/);

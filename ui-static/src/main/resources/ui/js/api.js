@@ -512,7 +512,7 @@ export function setDefaultBatchDeployment(endpoint, deployment) {
   return request('PUT', `/batch-endpoints/${encodeURIComponent(endpoint)}/default-deployment`, { deployment });
 }
 
-/** Invokes: { datasetId, deployment?, inputColumns?, miniBatchSize?, errorThreshold?, maxRetries? }; answers { deployment, job }. */
+/** Invokes: { datasetId, deployment?, inputColumns?, miniBatchSize?, errorThreshold?, maxRetries?, instanceCount?, outputFileName? }; answers { deployment, job }. */
 export function invokeBatchEndpoint(endpoint, body) {
   return request('POST', `/batch-endpoints/${encodeURIComponent(endpoint)}/jobs`, body);
 }

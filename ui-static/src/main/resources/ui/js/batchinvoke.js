@@ -70,6 +70,14 @@ export async function invokeForm(endpoint, registry, onInvoked) {
   }
   fillInstances();
 
+  // The CSV output's name (Azure's output_file_name); the JSON lines take the same name ending in .jsonl.
+  const outputName = h('input', { id: 'batch-invoke-output', type: 'text', value: 'predictions.csv', spellcheck: false,
+    'aria-describedby': 'batch-invoke-output-hint' });
+  const outputError = errors.add('outputFileName', outputName, 'batch-invoke-output');
+  const outputField = h('div', { class: 'field' }, h('label', { for: 'batch-invoke-output' }, 'Output file name'), outputName,
+    h('p', { id: 'batch-invoke-output-hint', class: 'hint' }, 'A .csv name; the JSON lines are written beside it as .jsonl.'),
+    outputError);
+
   const submit = h('button', { type: 'submit', class: 'button primary', id: 'batch-invoke-submit' }, 'Invoke');
   const status = h('div', { id: 'batch-invoke-status', role: 'status' });
   const form = h('form', { id: 'batch-invoke', class: 'wizard', novalidate: true },
@@ -77,7 +85,8 @@ export async function invokeForm(endpoint, registry, onInvoked) {
     picker.element,
     h('fieldset', { class: 'wizard-step' }, h('legend', {}, 'Input columns'),
       h('p', { class: 'hint' }, 'Which column feeds each input of the task. Columns named like an input are chosen for you.'), mappingBox),
-    h('fieldset', { class: 'wizard-step' }, h('legend', {}, 'Settings'), h('div', { class: 'field-row' }, settings.map(s => s.element))),
+    h('fieldset', { class: 'wizard-step' }, h('legend', {}, 'Settings'), h('div', { class: 'field-row' }, settings.map(s => s.element)),
+      outputField),
     submit, status);
   fillMapping();
 
@@ -88,6 +97,7 @@ export async function invokeForm(endpoint, registry, onInvoked) {
     for (const [input, select] of mappingSelects) if (select.value) inputColumns[input] = select.value;
     const body = { datasetId: picker.value(), deployment: deploymentSelect.value || undefined, inputColumns };
     for (const { setting, input } of settings) body[setting.name] = numberValue(input);
+    if (outputName.value.trim()) body.outputFileName = outputName.value.trim();
     submit.disabled = true;
     try {
       const answer = await invokeBatchEndpoint(endpoint.name, body);

@@ -76,6 +76,9 @@ public final class BatchEndpointRequests {
                     + "without one takes its deployment's); a whole number between 1 and 16 (default 1)")
             Integer instanceCount,
             @Nullable @Valid JobRequests.DeviceInput device,
-            @Nullable @Min(0) @Max(9) Integer priority) {
+            @Nullable @Min(0) @Max(9) Integer priority,
+            @Nullable @Schema(description = "the CSV output's name (Azure's output_file_name): letters, digits, '.', "
+                    + "'_' and '-', ending in .csv, at most 100 characters (default predictions.csv); the JSON lines are "
+                    + "written beside it with the same name ending in .jsonl") String outputFileName) {
     }
 }

@@ -46,8 +46,6 @@ public class BatchEndpointService {
 
     /** The tasks a batch deployment can score: those the runners predict. */
     static final List<Task> SCORED = Task.running(JobKind.PREDICT);
-    /** The files an invocation writes. */
-    public static final List<String> OUTPUTS = List.of(BatchScoreResult.CSV, BatchScoreResult.JSONL);
     private static final int JOBS_SHOWN = 50;
 
     private final Database db;
@@ -250,6 +248,11 @@ public class BatchEndpointService {
         int maxRetries = BatchScoreSpec.MAX_RETRIES.resolve("", request.maxRetries(), invalid).intValue();
         Number askedInstances = BatchScoreSpec.INSTANCE_COUNT.resolve("", request.instanceCount(), invalid);
         JobInputs.add(invalid, errors);
+        if (request.outputFileName() != null
+                && !BatchScoreSpec.OUTPUT_FILE_NAME.matcher(request.outputFileName()).matches()) {
+            errors.add(new FieldError("outputFileName", "must be a file name ending in .csv: letters, digits, '.', '_' "
+                    + "and '-', starting with a letter or digit, at most 100 characters (such as scores.csv)"));
+        }
         DeviceRequest device = JobService.device(request.device());
         JobInputs.throwIfAny(errors);
 
@@ -261,7 +264,7 @@ public class BatchEndpointService {
         String artifactUri = JobInputs.artifactUri(target.model(), target.version());
         int instanceCount = request.instanceCount() != null ? askedInstances.intValue() : deployment.instanceCount();
         BatchScoreSpec spec = new BatchScoreSpec(task, target.version().id(), artifactUri, dataset.toRef(), dataset.name(),
-                columns, miniBatchSize, errorThreshold, maxRetries, instanceCount);
+                columns, miniBatchSize, errorThreshold, maxRetries, instanceCount, request.outputFileName());
         int priority = request.priority() == null ? 0 : request.priority();
         List<JobDataset> reads = List.of(new JobDataset(JobDataset.TEST, dataset.id()));
         JobView job = jobs.submit(by, spec, target.model().id(), target.version().id(), reads, device, priority,
@@ -294,15 +297,16 @@ public class BatchEndpointService {
 
     /** An output file of a succeeded invocation; 404 for another name, another endpoint's job, or before it succeeded. */
     public Path output(String endpointName, UUID jobId, String file) {
-        if (!OUTPUTS.contains(file)) {
-            throw new NotFoundException("a batch job writes " + String.join(" and ", OUTPUTS) + ", not '" + file + "'");
-        }
         BatchEndpointView.Job job = job(endpointName, jobId);
         if (!"succeeded".equals(job.job().state())) {
             throw new NotFoundException("job " + jobId + " is " + job.job().state() + "; its outputs are there once it "
                     + "has succeeded");
         }
         BatchScoreResult result = JobSpecs.convert(job.job().result(), BatchScoreResult.class);
+        if (!result.files().contains(file)) {
+            throw new NotFoundException("job " + jobId + " wrote " + String.join(" and ", result.files()) + ", not '"
+                    + file + "'");
+        }
         Path path = Path.of(URI.create(result.outputUri())).resolve(file);
         if (!Files.isRegularFile(path)) {
             throw new NotFoundException("the " + file + " of job " + jobId + " is no longer at " + path);
@@ -327,7 +331,7 @@ public class BatchEndpointService {
         Map<String, String> outputs = null;
         if ("succeeded".equals(job.state())) {
             outputs = new LinkedHashMap<>();
-            for (String file : OUTPUTS) {
+            for (String file : JobSpecs.convert(job.result(), BatchScoreResult.class).files()) {
                 outputs.put(file, "/api/v1/batch-endpoints/" + endpointName + "/jobs/" + job.id() + "/outputs/" + file);
             }
         }

@@ -186,6 +186,11 @@ class BatchEndpointApiTest extends MlJobTestBase {
                 "instanceCount", 0)).errorFields())
                 .containsExactlyInAnyOrder("miniBatchSize", "errorThreshold", "maxRetries", "instanceCount");
         assertThat(api.post(path, with(good, "device", Map.of("kind", "tpu"))).errorFields()).containsExactly("device.kind");
+        for (String badName : List.of("../scores.csv", "scores.txt", "scores", ".csv", "a b.csv", "x".repeat(97) + ".csv")) {
+            ApiClient.Answer refused = api.post(path, with(good, "outputFileName", badName));
+            assertThat(refused.errorFields()).as(badName).containsExactly("outputFileName");
+            assertThat(refused.body()).contains("ending in .csv");
+        }
         assertThat(api.post(path, with(good, "datasetId", "not-a-uuid")).status()).isEqualTo(400);
         assertThat(api.post(path, with(good, "miniBatchSize", "ten")).status()).isEqualTo(400);
         assertThat(api.post(path, with(good, "inputColumns", List.of("review"))).status()).isEqualTo(400);
@@ -243,6 +248,39 @@ class BatchEndpointApiTest extends MlJobTestBase {
 
         assertThat(api.delete("/api/v1/batch-endpoints/reviews").status()).isEqualTo(204);
         assertThat(api.get("/api/v1/jobs/" + jobId).status()).as("the job stays").isEqualTo(200);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anInvocationNamesItsOutputFileAndItsOutputsAreListedAndDownloadedByThatName() throws IOException {
+        endpointWithDeployment();
+        ApiClient.Answer invoked = api.post("/api/v1/batch-endpoints/reviews/jobs",
+                with(invocation(reviews()), "outputFileName", "nightly_2026-12-06.csv"));
+        assertThat(invoked.status()).as(invoked.toString()).isEqualTo(202);
+        Map<String, Object> job = (Map<String, Object>) invoked.map().get("job");
+        String jobId = (String) job.get("id");
+        assertThat((Map<String, Object>) job.get("params")).containsEntry("outputFileName", "nightly_2026-12-06.csv");
+
+        // What a runner leaves when the job succeeds: the files under the names it recorded.
+        Path outputs = Files.createDirectories(home.resolve("batch-outputs").resolve(jobId));
+        Files.writeString(outputs.resolve("nightly_2026-12-06.csv"), "0,POSITIVE,reviews.csv\n");
+        Files.writeString(outputs.resolve("nightly_2026-12-06.jsonl"), "{\"row\":0}\n");
+        TestDatabase.shared().executeHere("UPDATE job SET state = 'succeeded', finished_at = now(), result = '"
+                + "{\"rows\": 1, \"scored\": 1, \"badRows\": 0, \"miniBatches\": 1, \"resumedMiniBatches\": 0, "
+                + "\"outputUri\": \"" + outputs.toUri() + "\", \"csvFile\": \"nightly_2026-12-06.csv\", "
+                + "\"jsonlFile\": \"nightly_2026-12-06.jsonl\"}' WHERE id = '" + jobId + "'");
+
+        String base = "/api/v1/batch-endpoints/reviews/jobs/" + jobId + "/outputs/";
+        assertThat((Map<String, Object>) api.get("/api/v1/batch-endpoints/reviews/jobs/" + jobId).map().get("outputs"))
+                .containsExactly(Map.entry("nightly_2026-12-06.csv", base + "nightly_2026-12-06.csv"),
+                        Map.entry("nightly_2026-12-06.jsonl", base + "nightly_2026-12-06.jsonl"));
+        ApiClient.Answer csv = api.get(base + "nightly_2026-12-06.csv");
+        assertThat(csv.body()).isEqualTo("0,POSITIVE,reviews.csv\n");
+        assertThat(csv.header("Content-Disposition")).contains("nightly_2026-12-06.csv");
+        assertThat(api.get(base + "nightly_2026-12-06.jsonl").body()).contains("{\"row\":0}");
+        ApiClient.Answer other = api.get(base + "predictions.csv");
+        assertThat(other.status()).as("the default name is not this job's").isEqualTo(404);
+        assertThat(other.body()).contains("wrote nightly_2026-12-06.csv and nightly_2026-12-06.jsonl");
     }
 
     @Test

@@ -5,10 +5,12 @@ import io.modelcat.jobs.task.Task;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Score every row of a dataset with a model version, in mini-batches, for a batch endpoint
- * (docs/deployments.md): the job writes {@code predictions.csv} and {@code predictions.jsonl}.
+ * (docs/deployments.md): the job writes {@code predictions.csv} and {@code predictions.jsonl}, or the CSV file the
+ * invocation names and the JSON lines beside it.
  *
  * @param inputFileName  the dataset's file name, written as {@code batch_input_file_name} in predictions.csv
  * @param inputColumns   the task's predict inputs ({@link Task#predictInputs()}) to dataset columns
@@ -16,10 +18,15 @@ import java.util.UUID;
  * @param maxRetries     attempts of a failing mini-batch after its first one
  * @param instanceCount  runners that score the mini-batches at once: the invocation's own job and
  *                       {@code instanceCount - 1} {@link BatchScoreHelperSpec helpers}
+ * @param outputFileName the CSV output's name ({@link #OUTPUT_FILE_NAME}); null: {@code predictions.csv}
  */
 public record BatchScoreSpec(Task task, UUID modelVersionId, String artifactUri, DatasetRef dataset,
                              String inputFileName, Map<String, String> inputColumns, int miniBatchSize,
-                             int errorThreshold, int maxRetries, int instanceCount) implements JobSpec {
+                             int errorThreshold, int maxRetries, int instanceCount, String outputFileName)
+        implements JobSpec {
+
+    /** What an output file's name may be: a plain file name ending in {@code .csv}, as Azure's output_file_name. */
+    public static final Pattern OUTPUT_FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,95}\\.csv");
 
     public static final Setting MINI_BATCH_SIZE = Setting.integer("miniBatchSize", 10, 1, 10_000,
             "rows per mini-batch: the unit of progress, of retries and of resuming");
@@ -31,6 +38,11 @@ public record BatchScoreSpec(Task task, UUID modelVersionId, String artifactUri,
             "runners that score an invocation's mini-batches at once (an invocation without one takes its "
                     + "deployment's)");
     public static final List<Setting> SETTINGS = List.of(MINI_BATCH_SIZE, ERROR_THRESHOLD, MAX_RETRIES, INSTANCE_COUNT);
+
+    /** The CSV output's name: the one the invocation named, else {@code predictions.csv}. */
+    public String csvFile() {
+        return outputFileName == null ? BatchScoreResult.CSV : outputFileName;
+    }
 
     /** The instance count, at least 1 (specifications written before it existed hold none). */
     public int instances() {

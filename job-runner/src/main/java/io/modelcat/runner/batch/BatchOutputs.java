@@ -9,23 +9,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a job's outputs from its finished mini-batches: {@code predictions.csv} as Azure ML's batch
- * endpoints write it (no header; row number in the file, prediction, input file name; bad rows left out)
- * and {@code predictions.jsonl} (every row: its number, file, natural value and full prediction, or its error).
+ * Writes a job's outputs from its finished mini-batches: {@code predictions.csv} (or the name the invocation gave) as
+ * Azure ML's batch endpoints write it (no header; row number in the file, prediction, input file name; bad rows left
+ * out) and {@code predictions.jsonl} beside it (every row: its number, file, natural value and full prediction, or its
+ * error). Each is written under a temporary name and moved into place whole.
  */
 final class BatchOutputs {
 
     private BatchOutputs() {
     }
 
-    static void write(Path folder, String inputFileName, MiniBatches batches, int count) {
+    /** Writes the outputs into {@code folder}; answers the names of the CSV and the JSON lines, in that order. */
+    static List<String> write(Path folder, String inputFileName, String csvFile, MiniBatches batches, int count) {
+        String jsonlFile = BatchScoreResult.jsonlFor(csvFile);
         try {
             Files.createDirectories(folder);
-            Path csv = folder.resolve(BatchScoreResult.CSV + ".partial");
-            Path jsonl = folder.resolve(BatchScoreResult.JSONL + ".partial");
+            Path csv = folder.resolve(csvFile + ".partial");
+            Path jsonl = folder.resolve(jsonlFile + ".partial");
             try (BufferedWriter c = Files.newBufferedWriter(csv, StandardCharsets.UTF_8);
                  BufferedWriter j = Files.newBufferedWriter(jsonl, StandardCharsets.UTF_8)) {
                 for (int i = 0; i < count; i++) {
@@ -38,10 +42,11 @@ final class BatchOutputs {
                     }
                 }
             }
-            Files.move(csv, folder.resolve(BatchScoreResult.CSV), StandardCopyOption.REPLACE_EXISTING,
+            Files.move(csv, folder.resolve(csvFile), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
-            Files.move(jsonl, folder.resolve(BatchScoreResult.JSONL), StandardCopyOption.REPLACE_EXISTING,
+            Files.move(jsonl, folder.resolve(jsonlFile), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
+            return List.of(csvFile, jsonlFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the predictions to " + folder + ": " + e.getMessage(), e);
         }

@@ -89,11 +89,12 @@ public class BatchScoreHandler implements JobHandler<BatchScoreSpec> {
         }
         long bad = status.badRows();
         Path outputs = outputRoot.resolve(context.jobId().toString());
-        BatchOutputs.write(outputs, spec.inputFileName(), batches, count);
+        List<String> files = BatchOutputs.write(outputs, spec.inputFileName(), spec.csvFile(), batches, count);
         context.log("INFO", "Wrote predictions for " + (rows.size() - bad) + " of " + rows.size() + " rows ("
-                + bad + " bad)", Map.of("outputs", outputs.toString()));
+                + bad + " bad) to " + String.join(" and ", files), Map.of("outputs", outputs.toString()));
         context.progress(1.0, detail("done", status, rows.size()));
-        return new BatchScoreResult(rows.size(), rows.size() - bad, bad, count, resumed, outputs.toUri().toString());
+        return new BatchScoreResult(rows.size(), rows.size() - bad, bad, count, resumed, outputs.toUri().toString(),
+                files.get(0), files.get(1));
     }
 
     static boolean overThreshold(BatchScoreSpec spec, long bad) {

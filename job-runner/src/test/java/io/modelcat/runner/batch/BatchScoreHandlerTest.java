@@ -95,7 +95,7 @@ class BatchScoreHandlerTest {
     private BatchScoreSpec spec(int errorThreshold) {
         return new BatchScoreSpec(Task.TEXT_CLASSIFICATION, UUID.randomUUID(), artifactUri,
                 new DatasetRef(UUID.randomUUID(), "reviews.csv", DatasetFormat.CSV), "reviews.csv",
-                Map.of("text", "review"), 3, errorThreshold, 1, 1);
+                Map.of("text", "review"), 3, errorThreshold, 1, 1, null);
     }
 
     @Test
@@ -123,6 +123,11 @@ class BatchScoreHandlerTest {
 
         Path outputs = Path.of(URI.create(result.outputUri()));
         assertThat(outputs).isEqualTo(home.resolve("batch-outputs").resolve(job.toString()));
+        assertThat(result.files()).containsExactly("predictions.csv", "predictions.jsonl");
+        try (var files = Files.list(outputs)) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("nothing partial left")
+                    .containsExactlyInAnyOrder("predictions.csv", "predictions.jsonl");
+        }
         List<String> csv = Files.readAllLines(outputs.resolve("predictions.csv"));
         assertThat(csv).hasSize(7);
         assertThat(csv).extracting(l -> l.substring(0, l.indexOf(','))).containsExactly("0", "1", "2", "4", "5", "6", "7");
@@ -161,7 +166,7 @@ class BatchScoreHandlerTest {
 
         BatchScoreSpec shared = new BatchScoreSpec(Task.TEXT_CLASSIFICATION, UUID.randomUUID(), artifactUri,
                 new DatasetRef(UUID.randomUUID(), "reviews.csv", DatasetFormat.CSV), "reviews.csv",
-                Map.of("text", "review"), 1, -1, 1, 2);
+                Map.of("text", "review"), 1, -1, 1, 2, null);
         UUID job = invocation();
         UUID helperJob = UUID.randomUUID();
         RecordingContext helping = new RecordingContext(helperJob,

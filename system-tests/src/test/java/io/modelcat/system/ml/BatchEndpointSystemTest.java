@@ -169,14 +169,18 @@ class BatchEndpointSystemTest {
                 system.get("/api/v1/jobs/" + job + "/logs").list().forEach(l -> messages.add((String) l.get("message")));
                 assertThat(messages).anyMatch(m -> m.startsWith("Mini-batches scored by 2 runners"));
 
-                String single = invoke(system, dataset, Map.of("instanceCount", 1));
+                // One runner, and an output file of its own name: the same outputs under that name.
+                String single = invoke(system, dataset, Map.of("instanceCount", 1, "outputFileName", "scores.csv"));
                 assertThat(system.awaitJob(single, TIMEOUT, "succeeded", "failed", "cancelled")).containsEntry("state", "succeeded");
                 for (String file : List.of("predictions.csv", "predictions.jsonl")) {
                     String together = system.get("/api/v1/batch-endpoints/nightly/jobs/" + job + "/outputs/" + file).body();
                     assertThat(together.lines()).hasSize(file.endsWith(".csv") ? rows - 1 : rows);
-                    assertThat(together).as(file + " as one runner writes it")
-                            .isEqualTo(system.get("/api/v1/batch-endpoints/nightly/jobs/" + single + "/outputs/" + file).body());
+                    String named = file.replace("predictions", "scores");
+                    assertThat(together).as(file + " as one runner writes it, as " + named)
+                            .isEqualTo(system.get("/api/v1/batch-endpoints/nightly/jobs/" + single + "/outputs/" + named).body());
                 }
+                assertThat(system.get("/api/v1/batch-endpoints/nightly/jobs/" + single + "/outputs/predictions.csv").status())
+                        .isEqualTo(404);
             }
         }
     }
