@@ -25,7 +25,7 @@ class WorkerRegistryTest {
     @Test
     void twoRunnersRegisterJoinTheQuartzClusterAndLeaveCleanly() throws Exception {
         try (EmbeddedServer first = RunnerContexts.start(Map.of());
-             EmbeddedServer second = RunnerContexts.start(Map.of())) {
+             EmbeddedServer second = RunnerContexts.start(Map.of("modelcat.runner.cpu-cores", "3"))) {
             String firstId = first.getApplicationContext().getBean(WorkerIdentity.class).id();
             String secondId = second.getApplicationContext().getBean(WorkerIdentity.class).id();
 
@@ -34,6 +34,8 @@ class WorkerRegistryTest {
                     .contains(firstId, secondId);
             assertThat(query("SELECT cpu_cores::text FROM worker WHERE id = '" + firstId + "'"))
                     .containsExactly(Integer.toString(Runtime.getRuntime().availableProcessors()));
+            assertThat(query("SELECT cpu_cores::text FROM worker WHERE id = '" + secondId + "'"))
+                    .as("the cores it was told to offer").containsExactly("3");
 
             first.stop();
             assertThat(query("SELECT id FROM worker")).containsExactly(secondId);
