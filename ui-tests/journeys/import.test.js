@@ -99,6 +99,7 @@ test('imports a model from the catalog, watches it finish, and finds it on the c
     await eventually(async () => assert.equal(await worker.count(), 1));
     assert.match(await worker.locator('.worker-cpus').textContent(), /^\d+$/);
     assert.match(await worker.locator('.worker-memory').textContent(), /iB$/);
+    assert.match(await worker.locator('.worker-serving').textContent(), /^(Nothing|\d+ instances?( · \d+ of \d+ cores reserved)?)$/);
     assert.match(await worker.locator('.worker-heartbeat').textContent(), /ago|now/);
     await screenshot(page, 'journey-05-workers');
   }));

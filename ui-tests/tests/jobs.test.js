@@ -150,6 +150,18 @@ describe('workers page', () => {
     await screenshot(page, '13-workers-empty');
   }));
 
+  test('shows what each runner serves and the CPU cores its instances reserve (stubbed list)', () => withPage(browser, async page => {
+    const now = new Date().toISOString();
+    const worker = (id, served, reserved) => ({ id, host: id, cpuCores: 8, memoryBytes: 16 * 2 ** 30, gpus: [], startedAt: now,
+      heartbeatAt: now, runningJobs: [], runnerToken: null, servedInstances: served, reservedCores: reserved });
+    await page.route('**/api/v1/workers', route => route.fulfill({ contentType: 'application/json',
+      body: JSON.stringify([worker('box-a', 2, 3), worker('box-b', 1, 0), worker('box-c', 0, 0)]) }));
+    await page.goto(`${BASE_URL}/#/workers`);
+    await page.waitForSelector('#workers tbody tr');
+    assert.deepEqual(await page.locator('#workers .worker-serving').evaluateAll(cells => cells.map(c => c.textContent)),
+      ['2 instances · 3 of 8 cores reserved', '1 instance', 'Nothing']);
+  }));
+
   test('shows a failed refresh, recovers on the next, and stops asking when the reader leaves', () => withPage(browser, async page => {
     const requests = [];
     page.on('request', request => {

@@ -15,7 +15,7 @@ export function mountWorkers(root) {
   const tableBody = h('tbody', {});
   const table = h('div', { class: 'table-scroll', hidden: true }, h('table', { id: 'workers' },
     h('caption', { class: 'visually-hidden' }, 'Job runners'),
-    h('thead', {}, h('tr', {}, ['Host', 'CPU cores', 'Memory', 'GPUs', 'Running jobs', 'Runner token', 'Last heartbeat', 'Started']
+    h('thead', {}, h('tr', {}, ['Host', 'CPU cores', 'Memory', 'GPUs', 'Running jobs', 'Serving', 'Runner token', 'Last heartbeat', 'Started']
       .map(title => h('th', { scope: 'col' }, title)))),
     tableBody));
   document.title = 'Workers · ModelCat';
@@ -38,6 +38,9 @@ export function mountWorkers(root) {
       h('td', { class: 'worker-jobs' }, jobs.length === 0 ? h('span', { class: 'muted' }, 'Idle')
         : h('ul', { class: 'plain-list' }, jobs.map(id =>
           h('li', {}, h('a', { href: `#/jobs/${encodeURIComponent(id)}` }, h('code', { title: id }, String(id).slice(0, 8))))))),
+      h('td', { class: 'worker-serving' }, !worker.servedInstances ? h('span', { class: 'muted' }, 'Nothing')
+        : `${worker.servedInstances} ${worker.servedInstances === 1 ? 'instance' : 'instances'}`
+          + (worker.reservedCores ? ` · ${worker.reservedCores} of ${worker.cpuCores} cores reserved` : '')),
       h('td', { class: 'worker-token' }, worker.runnerToken?.name ?? h('span', { class: 'muted' }, '—')),
       h('td', { class: 'worker-heartbeat' },
         h('time', { datetime: worker.heartbeatAt, title: formatDateTime(worker.heartbeatAt) }, relativeTime(worker.heartbeatAt))),

@@ -33,7 +33,8 @@ public class WorkerDirectory {
             for (Workers.LiveWorker w : Workers.live(c, deadAfter)) {
                 workers.add(new WorkerView(w.id(), w.host(), w.cpuCores(), w.memoryBytes(), json.readValue(w.gpus(), GPUS),
                         w.startedAt(), w.heartbeatAt(), w.runningJobs(), w.runnerTokenId() == null ? null
-                        : new WorkerView.RunnerTokenRef(w.runnerTokenId(), w.runnerTokenName())));
+                        : new WorkerView.RunnerTokenRef(w.runnerTokenId(), w.runnerTokenName()), w.servedInstances(),
+                        w.reservedCores()));
             }
             return workers;
         });

@@ -29,9 +29,13 @@ public final class Workers {
     public record Machine(String id, String host, int cpuCores, long memoryBytes, String gpus, String serveUrl) {
     }
 
-    /** A live runner, the jobs it runs now (oldest first) and the runner token it started with (may be null). */
+    /**
+     * A live runner, the jobs it runs now (oldest first), the runner token it started with (may be null), and the
+     * deployment instances placed on it with the CPU cores they reserve there.
+     */
     public record LiveWorker(String id, String host, int cpuCores, long memoryBytes, String gpus, Instant startedAt,
-                             Instant heartbeatAt, List<UUID> runningJobs, UUID runnerTokenId, String runnerTokenName) {
+                             Instant heartbeatAt, List<UUID> runningJobs, UUID runnerTokenId, String runnerTokenName,
+                             int servedInstances, int reservedCores) {
     }
 
     /** Refreshes the runner's row, creating it if it is not there (first beat, or pruned meanwhile). */
@@ -75,7 +79,10 @@ public final class Workers {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT w.id, w.host, w.cpu_cores, w.memory_bytes, w.gpus::text AS gpus, w.started_at, w.heartbeat_at,
                        w.runner_token_id, t.name AS runner_token_name,
-                       coalesce(array_agg(j.id ORDER BY j.started_at) FILTER (WHERE j.id IS NOT NULL), '{}') AS jobs
+                       coalesce(array_agg(j.id ORDER BY j.started_at) FILTER (WHERE j.id IS NOT NULL), '{}') AS jobs,
+                       (SELECT count(*) FROM deployment_instance i WHERE i.worker_id = w.id) AS instances,
+                       (SELECT coalesce(sum(i.cpu_cores), 0) FROM deployment_instance i WHERE i.worker_id = w.id)
+                           AS reserved_cores
                 FROM worker w LEFT JOIN job j ON j.worker_id = w.id AND j.state = 'running'
                 LEFT JOIN runner_token t ON t.id = w.runner_token_id
                 WHERE w.heartbeat_at > now() - make_interval(secs => ?)
@@ -88,7 +95,8 @@ public final class Workers {
                     workers.add(new LiveWorker(rs.getString("id"), rs.getString("host"), rs.getInt("cpu_cores"),
                             rs.getLong("memory_bytes"), rs.getString("gpus"), SqlValues.instant(rs, "started_at"),
                             SqlValues.instant(rs, "heartbeat_at"), Arrays.asList((UUID[]) jobs.getArray()),
-                            SqlValues.uuid(rs, "runner_token_id"), rs.getString("runner_token_name")));
+                            SqlValues.uuid(rs, "runner_token_id"), rs.getString("runner_token_name"),
+                            rs.getInt("instances"), rs.getInt("reserved_cores")));
                 }
             }
             return workers;

@@ -224,6 +224,9 @@ class DeploymentsTest extends StoreTestBase {
         assertThat(perWorker(one)).hasSize(1);
         assertThat(perWorker(two)).isEmpty();
         assertThat(perWorker(shared)).isEqualTo(Map.of("r1", 1L, "r2", 1L));
+        assertThat(Workers.live(c, DEAD_AFTER)).as("the runners' list says what is placed and reserved")
+                .extracting(w -> w.servedInstances() + " instances, " + w.reservedCores() + " cores")
+                .containsExactlyInAnyOrder("3 instances, 4 cores", "2 instances, 3 cores");
         assertThat(Deployments.assignedTo(c, "r2")).filteredOn(a -> a.deploymentId().equals(shared)).singleElement()
                 .satisfies(a -> assertThat(a.cpuCores()).isNull());
 

@@ -30,6 +30,8 @@ class WorkersTest extends StoreTestBase {
             assertThat(w.gpus()).contains("index");
             assertThat(w.runningJobs()).containsExactly(job);
             assertThat(w.runnerTokenId()).isNull();
+            assertThat(w.servedInstances()).isZero();
+            assertThat(w.reservedCores()).isZero();
         });
         Workers.pruneDead(c, Duration.ofSeconds(30));
         Workers.remove(c, "w1");
