@@ -53,6 +53,14 @@ class DeploymentsTest extends StoreTestBase {
         return id;
     }
 
+    /** Places the deployment's one instance and has it ready, as its runner would; answers the instance. */
+    private UUID placedAndReady(UUID deployment) throws SQLException {
+        Deployments.place(c, DEAD_AFTER);
+        UUID instance = Deployments.instances(c, List.of(deployment)).get(0).id();
+        Deployments.setInstanceState(c, instance, "ready", null);
+        return instance;
+    }
+
     private void runner(String id, boolean gpu) throws SQLException {
         Workers.heartbeat(c, new Workers.Machine(id, id, 4, 1L << 30, gpu ? "[{\"index\": 0}]" : "[]",
                 "http://" + id + ":8081"), null);
@@ -99,9 +107,7 @@ class DeploymentsTest extends StoreTestBase {
     void aNewVersionReplacesTheOldOnlyOnceItIsReady() throws SQLException {
         runner("r1", false);
         UUID blue = deploy("blue", 1, "cpu");
-        Deployments.place(c, DEAD_AFTER);
-        UUID first = Deployments.instances(c, List.of(blue)).get(0).id();
-        Deployments.setInstanceState(c, first, "ready", null);
+        UUID first = placedAndReady(blue);
         ModelVersions.Added next = ModelVersions.add(c, version.version().modelId(),
                 new ModelVersions.NewVersion("b", "file:///m2", null, "{}", ""));
         Deployments.update(c, blue, new Deployments.Change(next.version().id(), "file:///m2", 1, null,
@@ -245,9 +251,7 @@ class DeploymentsTest extends StoreTestBase {
     void instancesWithOtherCpuCoresThanTheirDeploymentAreReplacedOnceTheNewOnesAreReady() throws SQLException {
         runner("r1", false);
         UUID blue = deploy("blue", 1, "cpu");
-        Deployments.place(c, DEAD_AFTER);
-        UUID first = Deployments.instances(c, List.of(blue)).get(0).id();
-        Deployments.setInstanceState(c, first, "ready", null);
+        UUID first = placedAndReady(blue);
         Deployments.update(c, blue, new Deployments.Change(version.version().id(), "file:///m", 1, 2,
                 new Deployments.Limits(4, 5000, 8, 2), null));
         Deployments.DeploymentRow row = Deployments.ofEndpoints(c, List.of(endpoint)).get(0);
