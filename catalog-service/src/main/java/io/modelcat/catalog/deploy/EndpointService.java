@@ -585,9 +585,10 @@ public class EndpointService {
             state = "ready";
         } else {
             state = updating ? "updating" : "creating";
+            boolean gpu = "gpu".equals(d.deviceKind());
             reason = current.size() < d.instanceCount()
-                    ? "waiting for a live runner" + ("gpu".equals(d.deviceKind()) ? " with a GPU" : "")
-                    + (d.cpuCores() == null ? "" : (d.deviceKind().equals("gpu") ? " and " : " with ") + d.cpuCores()
+                    ? "waiting for a live runner" + (gpu ? " with a GPU" : "")
+                    + (d.cpuCores() == null ? "" : (gpu ? " and " : " with ") + d.cpuCores()
                     + " CPU core(s) that no instance reserves") + " to place " + (d.instanceCount() - current.size())
                     + " of " + d.instanceCount() + " instance(s) on"
                     : ready + " of " + d.instanceCount() + " instance(s) ready; the others are loading the model";
