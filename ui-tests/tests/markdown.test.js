@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import './node-dom.js';
-import { escapeHtml, inlineFragment, markdownFragment, plainSummary, renderInline, renderMarkdown } from '../../ui-static/src/main/resources/ui/js/markdown.js';
+import { escapeHtml, inlineFragment, markdownFragment, renderInline, renderMarkdown } from '../../ui-static/src/main/resources/ui/js/markdown.js';
 
 test('escapes every HTML character', () => {
   assert.equal(escapeHtml(`<a href="x" title='y'>&</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
@@ -53,12 +53,6 @@ test('fits headings under the page outline', () => {
 
 test('an unclosed code block runs to the end and stays escaped', () => {
   assert.equal(renderMarkdown('```\n<script>'), '<pre><code>&lt;script&gt;</code></pre>');
-});
-
-test('summarizes the first paragraph as plain text', () => {
-  assert.equal(plainSummary('# Title\n\nA **bold** [link](https://x.y) `code`.\n\nMore.'), 'A bold link code.');
-  assert.equal(plainSummary('x'.repeat(200), 20), `${'x'.repeat(19)}…`);
-  assert.equal(plainSummary(null), '');
 });
 
 // Hugging Face model cards (stored as descriptions) report results in GitHub-flavoured tables.
@@ -132,8 +126,3 @@ test('lets no script, handler, frame or non-http(s) URL through', () => {
   }
 });
 
-test('summarizes from the first block of text, past tables and code', () => {
-  assert.equal(plainSummary('| a | b |\n|---|---|\n| 1 | 2 |\n\n```\ncode\n```\n\nThe *model*.'), 'The model.');
-  assert.equal(plainSummary('- one\n- **two**\n\nMore.'), 'one two');
-  assert.equal(plainSummary('<b>bold</b> & more'), '<b>bold</b> & more');
-});

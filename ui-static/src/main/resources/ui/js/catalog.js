@@ -179,7 +179,7 @@ export function mountCatalog(root, params, navigate) {
         detail: CODE_NOT_LOADED })));
   }
 
-  function card(model, plainSummary) {
+  function card(model) {
     return h('li', { class: 'card', dataset: { id: model.id } },
       h('div', { class: 'card-head' },
         h('h3', { class: 'card-title' }, h('a', { href: `#/models/${encodeURIComponent(model.id)}` }, model.name)),
@@ -187,7 +187,7 @@ export function mountCatalog(root, params, navigate) {
       model.publisher ? h('p', { class: 'publisher' }, model.publisher) : null,
       model.hosted ? h('p', { class: 'hosted-source muted' }, `${model.hosted.kind} via connection `,
         h('code', {}, model.hosted.connection)) : null,
-      h('p', { class: 'card-summary' }, plainSummary(model.description)),
+      h('p', { class: 'card-summary' }, model.excerpt),
       h('div', { class: 'card-meta' },
         taskBadge(model.task),
         h('span', { class: 'badge license', title: 'Licence' }, model.license)),
@@ -196,7 +196,7 @@ export function mountCatalog(root, params, navigate) {
         model.tags.length > 5 ? h('li', { class: 'tag more' }, `+${model.tags.length - 5}`) : null) : null);
   }
 
-  function renderPage(page, plainSummary) {
+  function renderPage(page) {
     lastPage = page;
     lastFacets = page.facets ?? null;
     const items = page.items ?? [];
@@ -215,7 +215,7 @@ export function mountCatalog(root, params, navigate) {
         : `${total} ${total === 1 ? 'model' : 'models'}${total > items.length ? ` · showing ${range}` : ''}`;
       replaceChildren(message);
     }
-    replaceChildren(grid, items.map(model => card(model, plainSummary)));
+    replaceChildren(grid, items.map(card));
     if (scrollToTop) {
       scrollToTop = false;
       if (view.getBoundingClientRect().top < 0) view.scrollIntoView();
@@ -234,13 +234,13 @@ export function mountCatalog(root, params, navigate) {
     grid.setAttribute('aria-busy', 'true');
     view.classList.add('is-loading');
     try {
-      // The Markdown reader (for the cards' summaries) loads while the page is asked for.
-      const [page, markdown] = await Promise.all([listModels({
+      // Each card shows its excerpt (plain text the service makes from the description): no Markdown here.
+      const page = await listModels({
         task: state.task, finetuningTask: state.finetuningTask, license: state.license,
         q: state.q, sort: state.sort, limit: state.limit, cursor: state.cursor, facets: true,
-      }), import('./markdown.js')]);
+      });
       if (mine !== requestNumber) return;
-      renderPage(page, markdown.plainSummary);
+      renderPage(page);
     } catch (error) {
       if (mine !== requestNumber) return;
       lastPage = null;

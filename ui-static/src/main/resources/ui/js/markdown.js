@@ -162,19 +162,3 @@ function htmlOf(node) {
     return VOID.has(name) ? `<${name}${attributes}>` : `<${name}${attributes}>${htmlOf(child)}</${name}>`;
   }).join('');
 }
-
-/** The first block of text (not a heading, code or table) as plain text without markup, for card summaries. */
-export function plainSummary(source, maxLength = 160) {
-  const text = tokensOf(source)
-    .filter(token => !['space', 'heading', 'code', 'hr', 'table', 'def', 'html'].includes(token.type))
-    .map(token => plainText(token).replace(/\s+/g, ' ').trim())
-    .find(p => p.length > 0) ?? '';
-  return text.length > maxLength ? `${text.slice(0, maxLength - 1).trimEnd()}…` : text;
-}
-
-function plainText(token) {
-  if (token.type === 'list') return token.items.map(plainText).join(' ');
-  if (token.type === 'checkbox') return '';
-  if (Array.isArray(token.tokens)) return token.tokens.map(plainText).join('');
-  return token.text ?? '';
-}

@@ -80,10 +80,10 @@ final class JdbcModelRepository implements ModelRepository {
     public ModelPage list(ModelQuery query) {
         return read(c -> {
             Page<ModelRow> page = Models.list(c, query);
-            List<ModelCard> items = new ArrayList<>();
+            List<ModelSummary> items = new ArrayList<>();
             Map<String, Optional<LlmConnections.ConnectionRow>> connections = new HashMap<>();
             for (ModelRow row : page.items()) {
-                items.add(card(row, hosted(c, row, connections)));
+                items.add(summary(row, hosted(c, row, connections)));
             }
             return new ModelPage(items, page.next() == null ? null : page.next().encode(), null, null);
         });
@@ -182,11 +182,21 @@ final class JdbcModelRepository implements ModelRepository {
     }
 
     private ModelCard card(ModelRow row, ModelCard.Hosted hosted) {
-        return new ModelCard(row.id(), row.name(), row.publisher(), row.description(), row.task(),
+        return new ModelCard(row.id(), row.name(), row.publisher(), row.description(), row.excerpt(), row.task(),
                 row.finetuningTasks(), row.license(), row.tags(), row.library(), row.architecture(),
                 fromJson(row.samples(), Argument.listOf(ModelSample.class)),
                 new ModelCard.Source(row.sourceType(), row.sourceRepo(), row.sourceRevision()),
                 row.status(), row.statusMessage(), row.latestVersion() == null ? null : version(row.latestVersion()),
+                row.versionCount(), row.createdAt(), row.updatedAt(), row.lockVersion(),
+                HubRepoId.of(row.sourceType(), row.sourceRepo(), row.name()), hosted);
+    }
+
+    /** A list page's card: its row carries the excerpt, not the description and samples. */
+    private ModelSummary summary(ModelRow row, ModelCard.Hosted hosted) {
+        return new ModelSummary(row.id(), row.name(), row.publisher(), row.excerpt(), row.task(), row.finetuningTasks(),
+                row.license(), row.tags(), row.library(), row.architecture(),
+                new ModelCard.Source(row.sourceType(), row.sourceRepo(), row.sourceRevision()), row.status(),
+                row.statusMessage(), row.latestVersion() == null ? null : version(row.latestVersion()),
                 row.versionCount(), row.createdAt(), row.updatedAt(), row.lockVersion(),
                 HubRepoId.of(row.sourceType(), row.sourceRepo(), row.name()), hosted);
     }

@@ -16,6 +16,8 @@ public record ModelCard(
         String name,
         @Nullable String publisher,
         @Nullable String description,
+        @Schema(description = "the description's first paragraph (or list) as plain text, at most 160 characters, "
+                + "as list pages carry it") String excerpt,
         String task,
         List<String> finetuningTasks,
         @Nullable String license,

@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One page of a model list. {@code nextCursor} continues the list (absent on the last page);
- * {@code total} and {@code facets} are present when facets were asked for.
+ * One page of a model list: cards as summaries (an excerpt, not the description). {@code nextCursor} continues
+ * the list (absent on the last page); {@code total} and {@code facets} are present when facets were asked for.
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ModelPage(List<ModelCard> items, @Nullable String nextCursor, @Nullable Long total, @Nullable Facets facets) {
+public record ModelPage(List<ModelSummary> items, @Nullable String nextCursor, @Nullable Long total, @Nullable Facets facets) {
 
     /**
      * Counts per value of each filter, each computed with all the other filters applied but not its

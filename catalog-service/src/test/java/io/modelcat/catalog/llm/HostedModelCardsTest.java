@@ -62,7 +62,11 @@ class HostedModelCardsTest extends CatalogTestBase {
                 .containsEntry("kind", "anthropic").containsEntry("model", "claude-sonnet-4")
                 .containsEntry("meshModel", "claude/claude-sonnet-4").containsEntry("inputPerMillion", 3)
                 .containsEntry("outputPerMillion", 15);
-        assertThat((String) sonnet.get("description")).contains("`claude/claude-sonnet-4`", "Our Anthropic account.",
+        // A list page carries the description's excerpt; the card itself has the whole description.
+        assertThat(sonnet).doesNotContainKey("description").containsEntry("excerpt",
+                "claude-sonnet-4, a hosted model served by Anthropic through the LLM connection claude (anthropic).");
+        assertThat((String) viewer.get("/api/v1/models/" + sonnet.get("id")).map().get("description")).contains(
+                "`claude/claude-sonnet-4`", "Our Anthropic account.",
                 "Price: $3 per million input tokens, $15 per million output tokens");
         assertThat((Map<String, Object>) cards.get(0).get("hosted")).doesNotContainKey("inputPerMillion");
         // The Hub API serves files: a hosted model has none, so it is no repository there.
@@ -88,7 +92,8 @@ class HostedModelCardsTest extends CatalogTestBase {
         cards = hostedCards(viewer);
         assertThat(cards).extracting(c -> c.get("name")).containsExactly("claude-opus-4", "claude-sonnet-4");
         assertThat(cards.get(1)).containsEntry("id", sonnetId);
-        assertThat((String) cards.get(1).get("description")).contains("Price: $2.5 per million input tokens");
+        assertThat((String) viewer.get("/api/v1/models/" + sonnetId).map().get("description"))
+                .contains("Price: $2.5 per million input tokens");
 
         // A refused change of the connection leaves its cards as they were.
         ApiClient.Answer refused = api.patch("/api/v1/llm/connections/claude", Map.of(

@@ -26,12 +26,18 @@ class ModelApiTest extends CatalogTestBase {
 
         ApiClient.Answer read = api.get("/api/v1/models/" + id);
         assertThat(read.status()).isEqualTo(200);
-        assertThat(read.map()).containsEntry("description", "A **test** model.");
+        assertThat(read.map()).containsEntry("description", "A **test** model.").containsEntry("excerpt", "A test model.");
+        // A list page carries the excerpt: not the description, nor the samples.
+        Map<String, Object> listed = api.get("/api/v1/models?limit=100").items().stream()
+                .filter(m -> id.equals(m.get("id"))).findFirst().orElseThrow();
+        assertThat(listed).containsEntry("excerpt", "A test model.")
+                .doesNotContainKeys("description", "samples");
 
         ApiClient.Answer updated = api.patch("/api/v1/models/" + id,
                 Map.of("version", 0, "description", "Changed.", "tags", List.of("a", "b")));
         assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
-        assertThat(updated.map()).containsEntry("description", "Changed.").containsEntry("version", 1)
+        assertThat(updated.map()).containsEntry("description", "Changed.").containsEntry("excerpt", "Changed.")
+                .containsEntry("version", 1)
                 .containsEntry("name", "tiny-bert").containsEntry("tags", List.of("a", "b"));
     }
 

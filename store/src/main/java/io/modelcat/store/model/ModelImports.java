@@ -98,11 +98,12 @@ public final class ModelImports {
     /** Inserts or refreshes the card (a refresh raises its lock version), locking its row; its id. */
     private static UUID upsert(Connection c, String sourceType, Card card, String revision) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO model (id, name, publisher, description, task, finetuning_tasks, license, tags,
+                INSERT INTO model (id, name, publisher, description, excerpt, task, finetuning_tasks, license, tags,
                                    library, architecture, source_type, source_repo, source_revision, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready')
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready')
                 ON CONFLICT (source_type, source_repo) WHERE source_repo IS NOT NULL DO UPDATE SET
                     description = CASE WHEN EXCLUDED.description <> '' THEN EXCLUDED.description ELSE model.description END,
+                    excerpt = CASE WHEN EXCLUDED.description <> '' THEN EXCLUDED.excerpt ELSE model.excerpt END,
                     task = EXCLUDED.task, finetuning_tasks = EXCLUDED.finetuning_tasks,
                     license = EXCLUDED.license, tags = EXCLUDED.tags, library = EXCLUDED.library,
                     architecture = EXCLUDED.architecture, source_revision = EXCLUDED.source_revision,
@@ -113,15 +114,16 @@ public final class ModelImports {
             ps.setString(2, card.name());
             ps.setString(3, card.publisher());
             ps.setString(4, card.description());
-            ps.setString(5, card.task());
-            ps.setArray(6, c.createArrayOf("text", card.finetuningTasks().toArray()));
-            ps.setString(7, card.license());
-            ps.setArray(8, c.createArrayOf("text", card.tags().toArray()));
-            ps.setString(9, card.library());
-            ps.setString(10, card.architecture());
-            ps.setString(11, sourceType);
-            ps.setString(12, card.repoId());
-            ps.setString(13, revision);
+            ps.setString(5, CardExcerpt.of(card.description()));
+            ps.setString(6, card.task());
+            ps.setArray(7, c.createArrayOf("text", card.finetuningTasks().toArray()));
+            ps.setString(8, card.license());
+            ps.setArray(9, c.createArrayOf("text", card.tags().toArray()));
+            ps.setString(10, card.library());
+            ps.setString(11, card.architecture());
+            ps.setString(12, sourceType);
+            ps.setString(13, card.repoId());
+            ps.setString(14, revision);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getObject(1, UUID.class);

@@ -29,11 +29,21 @@ public final class Models {
      * latest versions are read afterwards, all of a page's in one query ({@link #withLatestVersions}): joined into
      * the page's query, they doubled the time PostgreSQL took to plan it.
      */
-    private static final String CARD_COLUMNS = """
-            m.id, m.name, m.publisher, m.description, m.task, m.finetuning_tasks, m.license, m.tags,
-            m.library, m.architecture, m.samples::text AS samples, m.source_type, m.source_repo,
+    private static final String SUMMARY_COLUMNS = """
+            m.id, m.name, m.publisher, m.excerpt, m.task, m.finetuning_tasks, m.license, m.tags,
+            m.library, m.architecture, m.source_type, m.source_repo,
             m.source_revision, m.status, m.status_message, m.created_at, m.updated_at, m.lock_version,
             m.version_count, m.latest_version_id""";
+
+    /** A whole card's columns. */
+    private static final String CARD_COLUMNS = SUMMARY_COLUMNS + ", m.description, m.samples::text AS samples";
+
+    /**
+     * A list page's columns: no samples, and the description only of a card without a stored excerpt (written before
+     * V39 or by hand), to make its excerpt from.
+     */
+    private static final String LIST_COLUMNS = SUMMARY_COLUMNS
+            + ", CASE WHEN m.excerpt IS NULL THEN m.description END AS description";
 
     private Models() {
     }
@@ -43,9 +53,9 @@ public final class Models {
 
     public static ModelRow insert(Connection c, UUID id, ModelFields fields) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO model (id, name, publisher, description, task, finetuning_tasks, license, tags,
+                INSERT INTO model (id, name, publisher, description, excerpt, task, finetuning_tasks, license, tags,
                                    library, architecture, samples, source_type, source_repo, source_revision)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)""")) {
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)""")) {
             ps.setObject(1, id);
             bind(c, ps, 2, fields);
             ps.executeUpdate();
@@ -60,7 +70,7 @@ public final class Models {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    cards.add(read(rs));
+                    cards.add(read(rs, true));
                 }
             }
         }
@@ -70,7 +80,7 @@ public final class Models {
     /** Replaces the card's content if its lock version is still {@code expected}; empty if it is not (or is gone). */
     public static Optional<ModelRow> update(Connection c, UUID id, long expected, ModelFields fields) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE model SET name = ?, publisher = ?, description = ?, task = ?, finetuning_tasks = ?,
+                UPDATE model SET name = ?, publisher = ?, description = ?, excerpt = ?, task = ?, finetuning_tasks = ?,
                                  license = ?, tags = ?, library = ?, architecture = ?, samples = ?::jsonb,
                                  source_type = ?, source_repo = ?, source_revision = ?,
                                  updated_at = now(), lock_version = lock_version + 1
@@ -179,7 +189,7 @@ public final class Models {
                         more = true;
                         break;
                     }
-                    items.add(read(rs));
+                    items.add(read(rs, false));
                     lastKey = rs.getString("sort_key");
                 }
             }
@@ -225,7 +235,7 @@ public final class Models {
         String order = " " + direction + ", %s " + direction;
         String sql;
         // The page's ids and sort keys, chosen first, then its cards read by id.
-        String byId = "SELECT " + CARD_COLUMNS + ", p.sort_value::text AS sort_key FROM (%s) p JOIN model m ON m.id = p.id"
+        String byId = "SELECT " + LIST_COLUMNS + ", p.sort_value::text AS sort_key FROM (%s) p JOIN model m ON m.id = p.id"
                 + " ORDER BY p.sort_value" + order.formatted("p.id");
         if (query.searches()) {
             // OFFSET 0 keeps the planner from merging the matches into an ordered walk.
@@ -242,7 +252,7 @@ public final class Models {
             String lead = filter.lead() == null ? "" : filter.lead() + " " + direction + ", ";
             String chosen = "SELECT m.*, " + key + " AS sort_value FROM " + filter.from() + " WHERE " + filter.where()
                     + after.formatted(key, "m.id") + " ORDER BY " + lead + key + order.formatted("m.id") + limit;
-            sql = "SELECT " + CARD_COLUMNS + ", m.sort_value::text AS sort_key FROM (" + chosen
+            sql = "SELECT " + LIST_COLUMNS + ", m.sort_value::text AS sort_key FROM (" + chosen
                     + ") m ORDER BY m.sort_value" + order.formatted("m.id");
         }
         return new Statement(sql, params);
@@ -285,6 +295,7 @@ public final class Models {
         ps.setString(i++, f.name());
         ps.setString(i++, f.publisher());
         ps.setString(i++, f.description());
+        ps.setString(i++, CardExcerpt.of(f.description()));
         ps.setString(i++, f.task());
         ps.setArray(i++, c.createArrayOf("text", f.finetuningTasks().toArray()));
         ps.setString(i++, f.license());
@@ -302,19 +313,23 @@ public final class Models {
     private record CardRead(ModelRow card, UUID latestVersionId) {
     }
 
-    private static CardRead read(ResultSet rs) throws SQLException {
+    /** A card as its row gives it: whole, or as a list page reads it (no description, no samples). */
+    private static CardRead read(ResultSet rs, boolean whole) throws SQLException {
+        String excerpt = rs.getString("excerpt");
+        String description = rs.getString("description");
         return new CardRead(new ModelRow(
                 rs.getObject("id", UUID.class),
                 rs.getString("name"),
                 rs.getString("publisher"),
-                rs.getString("description"),
+                whole ? description : null,
+                excerpt != null ? excerpt : CardExcerpt.of(description),
                 rs.getString("task"),
                 SqlValues.strings(rs.getArray("finetuning_tasks")),
                 rs.getString("license"),
                 SqlValues.strings(rs.getArray("tags")),
                 rs.getString("library"),
                 rs.getString("architecture"),
-                rs.getString("samples"),
+                whole ? rs.getString("samples") : null,
                 rs.getString("source_type"),
                 rs.getString("source_repo"),
                 rs.getString("source_revision"),

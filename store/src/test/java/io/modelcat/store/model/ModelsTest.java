@@ -215,6 +215,61 @@ class ModelsTest extends StoreTestBase {
     }
 
     @Test
+    void aCardsExcerptIsWrittenWithItsDescriptionAndListPagesCarryItAlone() throws SQLException {
+        String readme = "# Otter\n\n<p align=\"center\"><img src=\"otter.png\"></p>\n\nAn **otter** detector.\n\n"
+                + "| metric | value |\n|---|---|\n| f1 | 0.9 |\n";
+        ModelFields written = new ModelFields("otter", "acme", readme, "text-classification", List.of(), "mit",
+                List.of(), null, null, "[{\"text\": \"a river\"}]", "manual", null, null);
+        ModelRow card = Models.insert(c, UUID.randomUUID(), written);
+        assertThat(card.excerpt()).isEqualTo("An otter detector.");
+        assertThat(card.description()).isEqualTo(readme);
+        assertThat(stored(card.id())).isEqualTo("An otter detector.");
+
+        ModelFields edited = new ModelFields("otter", "acme", "Detects *river* otters.", "text-classification",
+                List.of(), "mit", List.of(), null, null, "[]", "manual", null, null);
+        assertThat(Models.update(c, card.id(), card.lockVersion(), edited).orElseThrow().excerpt())
+                .isEqualTo("Detects river otters.");
+        assertThat(stored(card.id())).isEqualTo("Detects river otters.");
+
+        // An import writes it; a refresh without a README keeps the description and so the excerpt.
+        ModelImports.Card hub = new ModelImports.Card("acme/badger", "badger", "acme", "## Badger\n\nA [badger](x) model.",
+                "fill-mask", List.of(), "mit", List.of(), "transformers", "BertForMaskedLM");
+        UUID imported = ModelImports.register(c, hub, version("sha1", "file:///1", null)).modelId();
+        assertThat(stored(imported)).isEqualTo("A badger model.");
+        ModelImports.Card noReadme = new ModelImports.Card("acme/badger", "badger", "acme", "", "fill-mask", List.of(),
+                "mit", List.of(), "transformers", "BertForMaskedLM");
+        ModelImports.register(c, noReadme, version("sha2", "file:///2", null));
+        assertThat(stored(imported)).isEqualTo("A badger model.");
+
+        // A card written in SQL without one (as before V39) has it made from its description when read.
+        UUID byHand = UUID.randomUUID();
+        db.executeHere("INSERT INTO model (id, name, task, license, description) VALUES ('" + byHand
+                + "', 'weasel', 'fill-mask', 'mit', '## Weasel\n\nA _weasel_.')");
+        assertThat(stored(byHand)).isNull();
+        assertThat(Models.find(c, byHand).orElseThrow().excerpt()).isEqualTo("A weasel.");
+
+        Map<String, ModelRow> listed = new HashMap<>();
+        Models.list(c, query(List.of(), List.of(), List.of(), List.of())).items().forEach(m -> listed.put(m.name(), m));
+        assertThat(listed.get("otter").excerpt()).isEqualTo("Detects river otters.");
+        assertThat(listed.get("badger").excerpt()).isEqualTo("A badger model.");
+        assertThat(listed.get("weasel").excerpt()).isEqualTo("A weasel.");
+        assertThat(listed.values()).allSatisfy(row -> {
+            assertThat(row.description()).as("a list page carries no description").isNull();
+            assertThat(row.samples()).as("nor samples").isNull();
+        });
+    }
+
+    private String stored(UUID id) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT excerpt FROM model WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    @Test
     void anImportRegistersEachRevisionOnceAndContinuesTheCardsNumbering() throws SQLException {
         ModelImports.Card hub = new ModelImports.Card("acme/tiny-bert", "tiny-bert", "acme", "A tiny BERT.",
                 "fill-mask", List.of("text-classification"), "mit", List.of("english"), "transformers", "BertForMaskedLM");

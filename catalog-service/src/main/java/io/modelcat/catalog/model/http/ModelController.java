@@ -58,6 +58,8 @@ public class ModelController {
     @Get
     @Operation(summary = "List model cards",
             description = "Filters take several values (any matches); different filters must all match. "
+                    + "Each card comes as a summary: the description's excerpt instead of the description and samples "
+                    + "(GET /api/v1/models/{id} gives the whole card). "
                     + "Pages continue with the returned nextCursor. Pages are reused for up to "
                     + "modelcat.catalog.list-cache-ttl (2 s) unless a card changed (any catalog service's or runner's change clears them).")
     public CompletableFuture<ModelPage> list(

@@ -1,0 +1,41 @@
+package io.modelcat.catalog.model;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A model card as a list page shows it: the card without its description and samples, with the description's
+ * excerpt instead (its first text as one plain line). {@code GET /api/v1/models/{id}} gives the whole card.
+ */
+@Serdeable
+@Schema(name = "ModelSummary")
+public record ModelSummary(
+        UUID id,
+        String name,
+        @Nullable String publisher,
+        @Schema(description = "the description's first paragraph (or list) as plain text, at most 160 characters "
+                + "(the last then an ellipsis); empty when the description has no text outside headings, tables "
+                + "and code") String excerpt,
+        String task,
+        List<String> finetuningTasks,
+        @Nullable String license,
+        List<String> tags,
+        @Nullable String library,
+        @Nullable String architecture,
+        ModelCard.Source source,
+        String status,
+        @Nullable String statusMessage,
+        @Nullable ModelVersion latestVersion,
+        int versionCount,
+        Instant createdAt,
+        Instant updatedAt,
+        long version,
+        @Schema(description = "the repository id under the Hub API (/hub), for huggingface_hub and transformers")
+        String hubRepoId,
+        @Nullable @Schema(description = "for a model served by an LLM connection (source type connection): how to "
+                + "call it") ModelCard.Hosted hosted) {
+}
