@@ -8,6 +8,7 @@
 #   bench/catalog-list.sh                                    # builds, starts the system on a scratch embedded database
 #   MODELCAT_CATALOG_LIST_CACHE_TTL=0s bench/catalog-list.sh # the database path: no page is answered from memory
 #   BENCH_CARDS=1000000 bench/catalog-list.sh                # a million cards
+#   BENCH_READMES=true ...                                   # descriptions as Hub READMEs of about 3 KB, not one sentence
 #   BENCH_UI=true ...                                        # also times the web UI's first page (bench/ui-first-page.mjs)
 #
 # Needs: wrk and psql (apt-get install wrk postgresql-client). Sends traffic to localhost only.
@@ -41,7 +42,7 @@ grep -q "ModelCat is ready" "$OUT/system.log" || { cat "$OUT/system.log"; exit 1
 
 PSQL=(psql -q -h localhost -p "$DB_PORT" -U postgres -d modelcat -v ON_ERROR_STOP=1)
 echo "Loading $CARDS model cards (list page cache: ${MODELCAT_CATALOG_LIST_CACHE_TTL:-2s, the default})..."
-time "${PSQL[@]}" -v n="$CARDS" -f bench/load-catalog.sql
+time "${PSQL[@]}" -v n="$CARDS" -v readmes="${BENCH_READMES:-false}" -f bench/load-catalog.sql
 "${PSQL[@]}" -At -c "SELECT count(*) FROM model"
 
 # Every request carries a personal API token, as scripts do (checked tokens are cached, see docs/security.md).
