@@ -2,6 +2,7 @@ package io.modelcat.store.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A card's excerpt: the first text of its Markdown, as the catalog's cards show it. */
@@ -41,6 +42,22 @@ class CardExcerptTest {
         String emoji = CardExcerpt.of("\uD83E\uDD17".repeat(200));
         assertThat(emoji.codePointCount(0, emoji.length())).isEqualTo(CardExcerpt.MAX_CHARS);
         assertThat(emoji).isEqualTo("\uD83E\uDD17".repeat(CardExcerpt.MAX_CHARS - 1) + "…");
+    }
+
+    @Test
+    void readsHostileDescriptionsOfTheLongestAllowedSize() throws InterruptedException {
+        // 100,000 characters (a description's limit) nested as deep as they go, on a thread with a small stack: the
+        // parser stops nesting at a depth and reads the rest as text.
+        List<String> hostile = List.of("> ".repeat(50_000) + "x", "- ".repeat(50_000) + "x", "[".repeat(100_000),
+                "*".repeat(50_000) + "x" + "*".repeat(50_000), "[a](".repeat(25_000), "<!--".repeat(25_000));
+        List<String> excerpts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = new Thread(null, () -> hostile.forEach(text -> excerpts.add(CardExcerpt.of(text))), "excerpts",
+                256 * 1024);
+        reader.start();
+        reader.join();
+        assertThat(excerpts).hasSize(hostile.size())
+                .allSatisfy(excerpt -> assertThat(excerpt.length()).isLessThanOrEqualTo(CardExcerpt.MAX_CHARS));
+        assertThat(excerpts.get(5)).isEmpty();
     }
 
     @Test
