@@ -14,8 +14,11 @@ public enum ModelSort {
     CREATED_DESC("-createdAt", "m.created_at", "timestamptz", true),
     UPDATED("updatedAt", "m.updated_at", "timestamptz", false),
     UPDATED_DESC("-updatedAt", "m.updated_at", "timestamptz", true),
-    /** Best text match first; only with a search text. */
-    RELEVANCE("relevance", "ts_rank(m.search_vector, %s)", "real", true);
+    /**
+     * Best text match first; only with a search text. Ranked on the entry's rank vector (V40: the name, tags,
+     * publisher, repository and excerpt), not on the search vector, which holds the whole description.
+     */
+    RELEVANCE("relevance", "ts_rank(m.rank_vector, %s)", "real", true);
 
     private final String wireName;
     private final String keyExpression;

@@ -374,6 +374,27 @@ class ModelsTest extends StoreTestBase {
         assertThat(search("o'k\\x")).isEmpty();
     }
 
+    @Test
+    void relevanceRanksTheNameThenTagsThenTheSummaryAndStillFindsWordsDeepInTheDescription() throws SQLException {
+        String readme = "# walrus-deep\n\nA model of the arctic sea.\n\n## Details\n\n"
+                + "It was trained on field notes about walruses, seals and their food. ".repeat(60)
+                + "Krill, krill and krill again: its notes name krill more than any other word. ".repeat(20);
+        Models.insert(c, UUID.randomUUID(), new ModelFields("walrus-deep", "acme", readme, "fill-mask", List.of(),
+                "mit", List.of("english"), null, null, "[]", "manual", null, null));
+        Models.insert(c, UUID.randomUUID(), new ModelFields("walrus-summary", "acme", "Eats krill.\n\nDetails.",
+                "fill-mask", List.of(), "mit", List.of("english"), null, null, "[]", "manual", null, null));
+        Models.insert(c, UUID.randomUUID(), new ModelFields("walrus-tagged", "acme", "A walrus.", "fill-mask",
+                List.of(), "mit", List.of("krill"), null, null, "[]", "manual", null, null));
+        Models.insert(c, UUID.randomUUID(), fields("krill-7"));
+        assertThat(search("krill")).containsExactly("krill-7", "walrus-tagged", "walrus-summary", "walrus-deep");
+        assertThat(search("walrus", "krill")).containsExactly("walrus-tagged", "walrus-summary", "walrus-deep");
+        // A card written without an excerpt (by hand in SQL) is ranked on the start of its description.
+        db.executeHere("INSERT INTO model (id, name, task, license, description) VALUES (gen_random_uuid(),"
+                + " 'walrus-sql', 'fill-mask', 'mit', 'Krill and krill. ' || repeat('Long notes. ', 200))");
+        assertThat(search("walrus", "krill")).containsExactly("walrus-tagged", "walrus-sql", "walrus-summary",
+                "walrus-deep");
+    }
+
     private List<String> search(String... words) throws SQLException {
         return Models.list(c, new ModelQuery(List.of(), List.of(), List.of(), List.of(), List.of(words),
                 ModelSort.RELEVANCE, 100, null)).items().stream().map(ModelRow::name).toList();
@@ -517,6 +538,9 @@ class ModelsTest extends StoreTestBase {
                 + " WHERE name IN ('bulk-1', 'bulk-2')");
         assertThat(Models.deleteUnlessInUse(c, ids.get(2))).isEqualTo(Models.Deletion.DELETED);
         db.executeHere("DELETE FROM model WHERE name IN ('bulk-3', 'bulk-4', 'bulk-5')");
+        // Only the rank vector's words change: a new publisher, and an excerpt written where there was none.
+        db.executeHere("UPDATE model SET publisher = 'seal-lab' WHERE name = 'bulk-6'");
+        db.executeHere("UPDATE model SET excerpt = 'About seals.' WHERE name = 'bulk-7'");
         assertThat(entriesUnlikeTheirCards()).as("after updates and deletions").isZero();
         assertThat(searchNames(List.of(), "walrus")).containsExactly("walrus-1", "walrus-3", "walrus-4", "walrus-5");
         assertThat(searchNames(List.of(), "krill")).containsExactly("narwhal-0");
@@ -531,18 +555,28 @@ class ModelsTest extends StoreTestBase {
         }
     }
 
-    /** How many cards' search entries differ from what the cards say, counting entries without a card. */
+    /**
+     * How many cards' search entries differ from what the cards say, counting entries without a card. An entry's
+     * rank vector holds the words of the card's name, tags, publisher, repository and excerpt (or, without an
+     * excerpt, of its description's first 160 characters), each field with its weight.
+     */
     private long entriesUnlikeTheirCards() throws SQLException {
         try (var ps = c.prepareStatement("""
-                SELECT count(*) FROM (
-                    (SELECT id, name, task, license, finetuning_tasks, tags, created_at, updated_at, search_vector FROM model
-                     EXCEPT SELECT id, name, task, license, finetuning_tasks, tags, created_at, updated_at, search_vector
-                     FROM model_search)
-                    UNION ALL
-                    (SELECT id, name, task, license, finetuning_tasks, tags, created_at, updated_at, search_vector
-                     FROM model_search
-                     EXCEPT SELECT id, name, task, license, finetuning_tasks, tags, created_at, updated_at, search_vector
-                     FROM model)) unlike""");
+                WITH card AS (
+                    SELECT id, name, task, license, finetuning_tasks, tags, created_at, updated_at, search_vector,
+                           setweight(to_tsvector('simple', translate(name, '-_./:@+', '       ')), 'A')
+                           || setweight(to_tsvector('simple', translate(array_to_string(tags, ' ') || ' '
+                                  || coalesce(publisher, '') || ' ' || coalesce(source_repo, ''), '-_./:@+', '       ')),
+                                  'B')
+                           || setweight(to_tsvector('simple', translate(coalesce(excerpt, left(description, 160), ''),
+                                  '-_./:@+', '       ')), 'C') AS rank_vector
+                    FROM model),
+                entry AS (
+                    SELECT id, name, task, license, finetuning_tasks, tags, created_at, updated_at, search_vector,
+                           rank_vector
+                    FROM model_search)
+                SELECT count(*) FROM ((TABLE card EXCEPT TABLE entry) UNION ALL (TABLE entry EXCEPT TABLE card)) unlike
+                """);
              var rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);

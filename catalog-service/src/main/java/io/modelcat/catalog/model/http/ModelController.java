@@ -68,7 +68,7 @@ public class ModelController {
             @Parameter(description = "licence, repeatable") @Nullable @QueryValue("license") List<String> license,
             @Parameter(description = "tag, repeatable") @Nullable @QueryValue("tag") List<String> tag,
             @Parameter(description = "free text over name, tags, publisher, repository and description") @Nullable @QueryValue("q") String q,
-            @Parameter(description = "name, -name, createdAt, -createdAt, updatedAt, -updatedAt, relevance (default: name, or relevance with q)") @Nullable @QueryValue("sort") String sort,
+            @Parameter(description = "name, -name, createdAt, -createdAt, updatedAt, -updatedAt, relevance (default: name, or relevance with q; relevance ranks words in the name first, then tags, publisher and repository, then the excerpt; words found only further down the description rank last)") @Nullable @QueryValue("sort") String sort,
             @Parameter(description = "page size, 1 to 100 (default 20)") @Nullable @QueryValue("limit") Integer limit,
             @Parameter(description = "nextCursor of the previous page") @Nullable @QueryValue("cursor") String cursor,
             @Parameter(description = "include total and facet counts: true (default) or false",
