@@ -122,7 +122,7 @@ SELECT model_search_query('{roberta,reviews}') AS "search 'roberta reviews' asks
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 WITH q AS MATERIALIZED (SELECT model_search_query('{roberta,reviews}') AS query)
 SELECT m.id, m.name FROM (
-  SELECT p.id, p.sort_value FROM (SELECT m.id, ts_rank(m.search_vector, q.query) AS sort_value
+  SELECT p.id, p.sort_value FROM (SELECT m.id, ts_rank(m.rank_vector, q.query) AS sort_value
                                   FROM model_search m CROSS JOIN q WHERE m.search_vector @@ q.query OFFSET 0) p
   ORDER BY p.sort_value DESC, p.id DESC LIMIT 21) p JOIN model m ON m.id = p.id ORDER BY p.sort_value DESC, p.id DESC;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
