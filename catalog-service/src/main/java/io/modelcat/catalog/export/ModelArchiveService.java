@@ -4,6 +4,7 @@ import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.audit.AuditLog;
 import io.modelcat.catalog.model.ModelCard;
 import io.modelcat.catalog.model.ModelRepository;
+import io.modelcat.catalog.model.ModelSummary;
 import io.modelcat.catalog.model.ModelVersion;
 import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.NotFoundException;
@@ -27,7 +28,8 @@ public class ModelArchiveService {
 
     /** The archive of a model version; its download is audited as an export of the model. */
     public ModelArchive prepare(UUID modelId, int versionNumber, Caller caller) {
-        ModelCard model = models.find(modelId).orElseThrow(() -> new NotFoundException("no model has id " + modelId));
+        ModelSummary model = models.find(modelId).map(ModelCard::summary)
+                .orElseThrow(() -> new NotFoundException("no model has id " + modelId));
         ModelVersion version = models.versions(modelId).stream().filter(v -> v.versionNumber() == versionNumber)
                 .findFirst().orElseThrow(() -> new NotFoundException("model " + modelId + " has no version " + versionNumber));
         String what = "version " + versionNumber + " of model " + model.name();

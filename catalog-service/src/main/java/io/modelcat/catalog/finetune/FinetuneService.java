@@ -6,7 +6,7 @@ import io.modelcat.catalog.job.JobService;
 import io.modelcat.catalog.job.JobView;
 import io.modelcat.catalog.jobinput.DatasetFile;
 import io.modelcat.catalog.jobinput.JobInputs;
-import io.modelcat.catalog.model.ModelCard;
+import io.modelcat.catalog.model.ModelSummary;
 import io.modelcat.catalog.model.ModelVersion;
 import io.modelcat.catalog.problem.FieldError;
 import io.modelcat.jobs.DeviceRequest;
@@ -39,7 +39,7 @@ public class FinetuneService {
         List<FieldError> errors = new ArrayList<>();
         DeviceRequest device = JobService.device(request.device());
         JobInputs.Target target = inputs.target(request.modelId(), request.versionNumber(), errors);
-        ModelCard model = target.model();
+        ModelSummary model = target.model();
         ModelVersion version = target.version();
         Optional<Task> task = JobInputs.engineTask(request.task(), JobKind.FINETUNE, errors);
         boolean taskRuns = task.isPresent();

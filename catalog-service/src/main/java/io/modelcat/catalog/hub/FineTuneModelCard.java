@@ -6,6 +6,7 @@ import io.modelcat.catalog.dataset.DatasetRepository;
 import io.modelcat.catalog.job.JobService;
 import io.modelcat.catalog.model.ModelCard;
 import io.modelcat.catalog.model.ModelRepository;
+import io.modelcat.catalog.model.ModelSummary;
 import io.modelcat.catalog.model.ModelVersion;
 import io.modelcat.catalog.problem.NotFoundException;
 import io.modelcat.jobs.task.Metric;
@@ -57,26 +58,27 @@ public class FineTuneModelCard {
         }
         Optional<String> testData = datasetName(lineage.get("testDatasetId")).or(() -> datasetName(lineage.get("trainDatasetId")));
 
+        ModelSummary model = card.summary();
         StringBuilder yaml = new StringBuilder("---\n");
         // Scalars are written as JSON strings and numbers, which YAML reads as the same values.
-        yaml.append("license: ").append(json(card.license())).append('\n');
-        String library = adapter != null ? "peft" : card.library() == null ? "transformers" : card.library();
+        yaml.append("license: ").append(json(model.license())).append('\n');
+        String library = adapter != null ? "peft" : model.library() == null ? "transformers" : model.library();
         yaml.append("library_name: ").append(json(library)).append('\n');
-        yaml.append("pipeline_tag: ").append(json(card.task())).append('\n');
+        yaml.append("pipeline_tag: ").append(json(model.task())).append('\n');
         base.ifPresent(b -> yaml.append("base_model: ").append(json(b)).append('\n'));
         if (!trainedOn.isEmpty()) {
             yaml.append("datasets:\n");
             trainedOn.forEach(d -> yaml.append("- ").append(json(d)).append('\n'));
         }
         yaml.append("tags:\n");
-        for (String tag : tags(card, adapter != null, base)) {
+        for (String tag : tags(model, adapter != null, base)) {
             yaml.append("- ").append(json(tag)).append('\n');
         }
         Map<String, Object> metrics = lineage.get("metrics") instanceof Map<?, ?> m ? cast(m) : Map.of();
         if (!metrics.isEmpty()) {
-            Task task = Task.fromWireName(card.task()).orElse(null);
+            Task task = Task.fromWireName(model.task()).orElse(null);
             yaml.append("model-index:\n- name: ").append(json(repoId.substring(repoId.indexOf('/') + 1))).append('\n');
-            yaml.append("  results:\n  - task:\n      type: ").append(json(card.task())).append('\n');
+            yaml.append("  results:\n  - task:\n      type: ").append(json(model.task())).append('\n');
             if (task != null) {
                 yaml.append("      name: ").append(json(task.title())).append('\n');
             }
@@ -95,11 +97,11 @@ public class FineTuneModelCard {
         yaml.append("---\n\n");
 
         StringBuilder text = new StringBuilder(yaml);
-        text.append("# ").append(card.name()).append("\n\n");
+        text.append("# ").append(model.name()).append("\n\n");
         if (card.description() != null && !card.description().isBlank()) {
             text.append(card.description().strip()).append("\n\n");
         }
-        text.append("Version ").append(version.versionNumber()).append(", fine-tuned in ModelCat for ").append(card.task())
+        text.append("Version ").append(version.versionNumber()).append(", fine-tuned in ModelCat for ").append(model.task())
                 .append(base.map(b -> " from " + b).orElse(""))
                 .append(adapter == null ? "" : " as a LoRA adapter")
                 .append(" by job `").append(jobId).append("`")
@@ -110,7 +112,7 @@ public class FineTuneModelCard {
         if (adapter != null && base.isPresent()) {
             text.append("\nA PEFT repository: `adapter_config.json` names the base model `").append(base.get())
                     .append("` at the version the adapter was trained on (`revision`), and `peft` loads both from this")
-                    .append(" Hub:\n\n```python\n").append(HubPython.loading(card.task(), repoId, true)).append("```\n");
+                    .append(" Hub:\n\n```python\n").append(HubPython.loading(model.task(), repoId, true)).append("```\n");
         } else if (adapter != null) {
             text.append("\nA LoRA adapter whose base model is no longer in the catalog.\n");
         }
@@ -138,8 +140,8 @@ public class FineTuneModelCard {
     }
 
     /** The card's tags and ModelCat's; for an adapter, those {@code peft} gives its cards. */
-    private static List<String> tags(ModelCard card, boolean adapter, Optional<String> base) {
-        List<String> tags = new ArrayList<>(card.tags());
+    private static List<String> tags(ModelSummary model, boolean adapter, Optional<String> base) {
+        List<String> tags = new ArrayList<>(model.tags());
         List<String> ours = new ArrayList<>(List.of("modelcat", "fine-tuned"));
         if (adapter) {
             base.ifPresent(b -> ours.add("base_model:adapter:" + b));

@@ -2,7 +2,7 @@ package io.modelcat.catalog.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.modelcat.catalog.model.ModelCard;
+import io.modelcat.catalog.model.ModelSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ public final class HubAnswers {
     }
 
     public static Map<String, Object> modelInfo(HubRevision revision) {
-        ModelCard card = revision.card();
+        ModelSummary card = revision.card().summary();
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("_id", card.id().toString());
         info.put("id", revision.repoId());

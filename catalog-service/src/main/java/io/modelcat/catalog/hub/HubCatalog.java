@@ -63,13 +63,13 @@ public class HubCatalog {
 
     /** Records a download of a file in the audit log, as exports are recorded ({@code model.download}). */
     public void downloaded(HubRevision revision, HubFile file, Caller caller) {
-        audit.record(caller.did("model.download", "model", revision.card().id(), Map.of("repoId", revision.repoId(),
-                "versionNumber", revision.version().versionNumber(), "file", file.path())));
+        audit.record(caller.did("model.download", "model", revision.card().summary().id(), Map.of("repoId",
+                revision.repoId(), "versionNumber", revision.version().versionNumber(), "file", file.path())));
     }
 
     /** The repository id a card is served under. */
     public static String repoIdOf(ModelCard card) {
-        return card.hubRepoId();
+        return card.summary().hubRepoId();
     }
 
     /** The model {@code org/name} names. */
@@ -144,12 +144,12 @@ public class HubCatalog {
         }
         String repoId = repoIdOf(card);
         return new HubPython(repoId, main.versionNumber(), adapter ? "peft" : "transformers",
-                HubPython.loading(card.task(), repoId, adapter));
+                HubPython.loading(card.summary().task(), repoId, adapter));
     }
 
     /** The versions the Hub API serves (those whose files are here), oldest first; none: RevisionNotFound. */
     private List<ModelVersion> served(ModelCard card) {
-        List<ModelVersion> served = models.versions(card.id()).stream()
+        List<ModelVersion> served = models.versions(card.summary().id()).stream()
                 .filter(v -> v.artifactUri() != null && v.artifactUri().startsWith("file:"))
                 .sorted(Comparator.comparingInt(ModelVersion::versionNumber)).toList();
         if (served.isEmpty()) {
@@ -208,7 +208,7 @@ public class HubCatalog {
     }
 
     private List<HubFile> files(ModelCard card, ModelVersion version) {
-        String what = "version " + version.versionNumber() + " of model " + card.name();
+        String what = "version " + version.versionNumber() + " of model " + card.summary().name();
         List<ModelArchive.Entry> entries;
         try {
             entries = ArtifactFolder.files(ArtifactFolder.of(what, version.artifactUri()));

@@ -4,6 +4,7 @@ import io.modelcat.catalog.dataset.DatasetService;
 import io.modelcat.catalog.dataset.MappingCheck;
 import io.modelcat.catalog.model.ModelCard;
 import io.modelcat.catalog.model.ModelRepository;
+import io.modelcat.catalog.model.ModelSummary;
 import io.modelcat.catalog.model.ModelVersion;
 import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.FieldError;
@@ -37,19 +38,19 @@ public class JobInputs {
     }
 
     /** The model and the version of it that a job will run; either may be null when an error was recorded. */
-    public record Target(ModelCard model, ModelVersion version) {
+    public record Target(ModelSummary model, ModelVersion version) {
     }
 
     /** The model and its chosen version (the given number, else the newest), recording errors on their fields. */
     public Target target(UUID modelId, Integer versionNumber, List<FieldError> errors) {
-        ModelCard model = model(modelId, errors).orElse(null);
+        ModelSummary model = model(modelId, errors).orElse(null);
         ModelVersion version = model == null ? null : version(model, versionNumber, errors).orElse(null);
         return new Target(model, version);
     }
 
     /** The model's card, or an error on {@code modelId}. */
-    public Optional<ModelCard> model(UUID modelId, List<FieldError> errors) {
-        Optional<ModelCard> model = models.find(modelId);
+    public Optional<ModelSummary> model(UUID modelId, List<FieldError> errors) {
+        Optional<ModelSummary> model = models.find(modelId).map(ModelCard::summary);
         if (model.isEmpty()) {
             errors.add(new FieldError("modelId", "no model has id " + modelId));
         }
@@ -60,7 +61,7 @@ public class JobInputs {
      * The version to run: the given number, else the newest. Empty with an error on {@code versionNumber}
      * when the number does not exist, or empty without one when the model has no version at all.
      */
-    public Optional<ModelVersion> version(ModelCard model, Integer versionNumber, List<FieldError> errors) {
+    public Optional<ModelVersion> version(ModelSummary model, Integer versionNumber, List<FieldError> errors) {
         List<ModelVersion> versions = models.versions(model.id());
         if (versionNumber == null) {
             return versions.stream().max(Comparator.comparingInt(ModelVersion::versionNumber));
@@ -75,7 +76,7 @@ public class JobInputs {
     }
 
     /** The chosen version's files, or a 409: a job cannot run a model that was never imported. */
-    public static String artifactUri(ModelCard model, ModelVersion version) {
+    public static String artifactUri(ModelSummary model, ModelVersion version) {
         if (model.isHosted()) {
             throw new ConflictException("model " + model.id() + " (" + model.source().repo() + ") is served by an LLM "
                     + "connection and has no files here: call it through the LLM mesh, or use it in a prompt flow");

@@ -182,16 +182,11 @@ final class JdbcModelRepository implements ModelRepository {
     }
 
     private ModelCard card(ModelRow row, ModelCard.Hosted hosted) {
-        return new ModelCard(row.id(), row.name(), row.publisher(), row.description(), row.excerpt(), row.task(),
-                row.finetuningTasks(), row.license(), row.tags(), row.library(), row.architecture(),
-                fromJson(row.samples(), Argument.listOf(ModelSample.class)),
-                new ModelCard.Source(row.sourceType(), row.sourceRepo(), row.sourceRevision()),
-                row.status(), row.statusMessage(), row.latestVersion() == null ? null : version(row.latestVersion()),
-                row.versionCount(), row.createdAt(), row.updatedAt(), row.lockVersion(),
-                HubRepoId.of(row.sourceType(), row.sourceRepo(), row.name()), hosted);
+        return new ModelCard(summary(row, hosted), row.description(),
+                fromJson(row.samples(), Argument.listOf(ModelSample.class)));
     }
 
-    /** A list page's card: its row carries the excerpt, not the description and samples. */
+    /** A card's summary, all that a list page carries of it (a list page's row has no description and samples). */
     private ModelSummary summary(ModelRow row, ModelCard.Hosted hosted) {
         return new ModelSummary(row.id(), row.name(), row.publisher(), row.excerpt(), row.task(), row.finetuningTasks(),
                 row.license(), row.tags(), row.library(), row.architecture(),

@@ -1,47 +1,22 @@
 package io.modelcat.catalog.model;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
-import io.modelcat.store.model.HostedCards;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
-/** A model card as the catalog shows it, with a summary of its newest version. */
+/**
+ * A model card as the catalog shows it: its summary (what list pages carry, with a summary of its newest version),
+ * its whole Markdown description and its samples. In JSON the summary's fields are the card's own.
+ */
 @Serdeable
+@Schema(name = "ModelCard")
 public record ModelCard(
-        UUID id,
-        String name,
-        @Nullable String publisher,
+        @JsonUnwrapped ModelSummary summary,
         @Nullable String description,
-        @Schema(description = "the description's first paragraph (or list) as plain text, at most 160 characters, "
-                + "as list pages carry it") String excerpt,
-        String task,
-        List<String> finetuningTasks,
-        @Nullable String license,
-        List<String> tags,
-        @Nullable String library,
-        @Nullable String architecture,
-        List<ModelSample> samples,
-        Source source,
-        String status,
-        @Nullable String statusMessage,
-        @Nullable ModelVersion latestVersion,
-        int versionCount,
-        Instant createdAt,
-        Instant updatedAt,
-        long version,
-        @Schema(description = "the repository id under the Hub API (/hub), for huggingface_hub and transformers")
-        String hubRepoId,
-        @Nullable @Schema(description = "for a model served by an LLM connection (source type connection): how to "
-                + "call it") Hosted hosted) {
-
-    /** Whether the card stands for a model served by an LLM connection, which owns it. */
-    public boolean isHosted() {
-        return HostedCards.SOURCE_TYPE.equals(source.type());
-    }
+        List<ModelSample> samples) {
 
     /**
      * A hosted model: the connection serving it, its kind, the model's name there, the name the LLM mesh and flows

@@ -72,7 +72,7 @@ public class ModelService {
                 source == null ? null : source.revision());
         ModelCard card = repository.insert(UUID.randomUUID(), checked(draft));
         changed();
-        audit.record(caller.did("model.create", "model", card.id(), Map.of("name", card.name())));
+        audit.record(caller.did("model.create", "model", card.summary().id(), Map.of("name", card.summary().name())));
         return card;
     }
 
@@ -83,28 +83,30 @@ public class ModelService {
     public ModelCard update(UUID id, ModelRequests.Update request, Caller caller) {
         ModelCard current = get(id);
         refuseHosted(current, "its card is written from the connection");
+        ModelSummary was = current.summary();
         ModelDraft draft = new ModelDraft(
-                request.name() == null ? current.name() : request.name().strip(),
-                request.publisher() == null ? current.publisher() : request.publisher(),
+                request.name() == null ? was.name() : request.name().strip(),
+                request.publisher() == null ? was.publisher() : request.publisher(),
                 request.description() == null ? current.description() : request.description(),
-                request.task() == null ? current.task() : request.task(),
-                request.finetuningTasks() == null ? current.finetuningTasks() : request.finetuningTasks(),
-                request.license() == null ? current.license() : request.license().toLowerCase(Locale.ROOT),
-                request.tags() == null ? current.tags() : request.tags(),
-                request.library() == null ? current.library() : request.library(),
-                request.architecture() == null ? current.architecture() : request.architecture(),
+                request.task() == null ? was.task() : request.task(),
+                request.finetuningTasks() == null ? was.finetuningTasks() : request.finetuningTasks(),
+                request.license() == null ? was.license() : request.license().toLowerCase(Locale.ROOT),
+                request.tags() == null ? was.tags() : request.tags(),
+                request.library() == null ? was.library() : request.library(),
+                request.architecture() == null ? was.architecture() : request.architecture(),
                 request.samples() == null ? current.samples() : request.samples(),
-                current.source().type(),
-                current.source().repo(),
-                current.source().revision());
+                was.source().type(),
+                was.source().repo(),
+                was.source().revision());
         ModelCard updated = repository.update(id, request.version(), checked(draft)).orElseThrow(() -> {
             ModelCard now = get(id);
             return new ConflictException("model " + id + " was changed by someone else: you sent version "
-                    + request.version() + " but it is now at version " + now.version()
+                    + request.version() + " but it is now at version " + now.summary().version()
                     + "; read it again and re-apply your change");
         });
         changed();
-        audit.record(caller.did("model.update", "model", id, Map.of("name", updated.name(), "version", updated.version())));
+        audit.record(caller.did("model.update", "model", id,
+                Map.of("name", updated.summary().name(), "version", updated.summary().version())));
         return updated;
     }
 
@@ -117,7 +119,7 @@ public class ModelService {
                     + " is used by a queued or running job; cancel the job or wait for it to finish");
             case DELETED -> {
                 changed();
-                audit.record(caller.did("model.delete", "model", id, Map.of("name", card.name())));
+                audit.record(caller.did("model.delete", "model", id, Map.of("name", card.summary().name())));
             }
         }
     }
@@ -275,9 +277,10 @@ public class ModelService {
 
     /** A hosted card follows its LLM connection (docs/llm.md): only the connection's changes write it. */
     private static void refuseHosted(ModelCard card, String why) {
-        if (card.isHosted()) {
-            String connection = HostedCards.connectionOf(card.source().repo());
-            throw new ConflictException("model " + card.id() + " is '" + card.source().repo() + "', served by LLM "
+        ModelSummary model = card.summary();
+        if (model.isHosted()) {
+            String connection = HostedCards.connectionOf(model.source().repo());
+            throw new ConflictException("model " + model.id() + " is '" + model.source().repo() + "', served by LLM "
                     + "connection '" + connection + "', and cannot be changed here: " + why + ". Change the connection's "
                     + "allowedModels (PATCH /api/v1/llm/connections/" + connection + ") or delete the connection");
         }

@@ -2,14 +2,16 @@ package io.modelcat.catalog.model;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.modelcat.store.model.HostedCards;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * A model card as a list page shows it: the card without its description and samples, with the description's
- * excerpt instead (its first text as one plain line). {@code GET /api/v1/models/{id}} gives the whole card.
+ * A model card's summary, as a list page shows each card: everything but the description and samples, with the
+ * description's excerpt instead (its first text as one plain line). {@link ModelCard}, what
+ * {@code GET /api/v1/models/{id}} gives, is the summary with the description and samples.
  */
 @Serdeable
 @Schema(name = "ModelSummary")
@@ -38,4 +40,9 @@ public record ModelSummary(
         String hubRepoId,
         @Nullable @Schema(description = "for a model served by an LLM connection (source type connection): how to "
                 + "call it") ModelCard.Hosted hosted) {
+
+    /** Whether the card stands for a model served by an LLM connection, which owns it. */
+    public boolean isHosted() {
+        return HostedCards.SOURCE_TYPE.equals(source.type());
+    }
 }

@@ -5,7 +5,7 @@ import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.job.JobService;
 import io.modelcat.catalog.job.JobView;
 import io.modelcat.catalog.jobinput.JobInputs;
-import io.modelcat.catalog.model.ModelCard;
+import io.modelcat.catalog.model.ModelSummary;
 import io.modelcat.catalog.model.ModelVersion;
 import io.modelcat.catalog.problem.FieldError;
 import io.modelcat.catalog.problem.InvalidFieldException;
@@ -50,7 +50,7 @@ public class PredictService {
     public Outcome predict(UUID modelId, PredictRequest request, Caller caller) throws InterruptedException {
         List<FieldError> errors = new ArrayList<>();
         JobInputs.Target target = inputs.target(modelId, request.versionNumber(), errors);
-        ModelCard model = target.model();
+        ModelSummary model = target.model();
         ModelVersion version = target.version();
         if (!errors.isEmpty()) {
             throw new InvalidFieldException(errors);

@@ -9,6 +9,7 @@ import io.modelcat.catalog.model.ModelCard;
 import io.modelcat.catalog.model.ModelRepository;
 import io.modelcat.catalog.model.ModelRequests;
 import io.modelcat.catalog.model.ModelService;
+import io.modelcat.catalog.model.ModelSummary;
 import io.modelcat.catalog.model.ModelVersion;
 import io.modelcat.catalog.problem.ConflictException;
 import io.modelcat.catalog.problem.InvalidFieldException;
@@ -74,7 +75,8 @@ public class RegistrationService {
             FinetuneSpec spec = JobSpecs.convert(job.params(), FinetuneSpec.class);
             String task = spec.task().wireName();
             UUID baseVersionId = spec.modelVersionId();
-            ModelCard base = job.modelId() == null ? null : models.find(job.modelId()).orElse(null);
+            ModelSummary base = job.modelId() == null ? null
+                    : models.find(job.modelId()).map(ModelCard::summary).orElse(null);
             boolean baseVersionExists = base != null && baseVersionId != null && models.versions(base.id()).stream()
                     .anyMatch(v -> v.id().equals(baseVersionId));
 
@@ -98,7 +100,7 @@ public class RegistrationService {
             if (request.modelId() != null) {
                 ModelCard target = models.find(request.modelId()).orElseThrow(() ->
                         new InvalidFieldException("modelId", "no model has id " + request.modelId()));
-                modelId = target.id();
+                modelId = target.summary().id();
                 notes = request.name().strip() + " (fine-tuned by job " + jobId + ")";
             } else {
                 String license = request.license();
@@ -113,7 +115,7 @@ public class RegistrationService {
                         request.description() == null ? defaultDescription(base, task, jobId) : request.description(),
                         task, List.of(task), license, request.tags(), base == null ? null : base.library(), null,
                         List.of(), new ModelRequests.SourceInput("finetuned", null, null)), caller);
-                modelId = created.id();
+                modelId = created.summary().id();
                 notes = "Fine-tuned by job " + jobId;
             }
             ModelVersion version = modelService.addVersion(modelId, new ModelRequests.CreateVersion(null, outputUri,
@@ -148,7 +150,7 @@ public class RegistrationService {
         return dataset == null ? null : dataset.id().toString();
     }
 
-    private static String defaultDescription(ModelCard base, String task, UUID jobId) {
+    private static String defaultDescription(ModelSummary base, String task, UUID jobId) {
         return "Fine-tuned for " + task + (base == null ? "" : " from " + base.name()) + " by job " + jobId + ".";
     }
 }

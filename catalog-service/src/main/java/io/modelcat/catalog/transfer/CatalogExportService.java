@@ -10,6 +10,7 @@ import io.modelcat.catalog.metrics.MetricsRepository;
 import io.modelcat.catalog.metrics.ModelMetric;
 import io.modelcat.catalog.model.ModelCard;
 import io.modelcat.catalog.model.ModelRepository;
+import io.modelcat.catalog.model.ModelSummary;
 import io.modelcat.catalog.model.ModelVersion;
 import io.modelcat.catalog.problem.InvalidFieldException;
 import jakarta.inject.Singleton;
@@ -72,7 +73,7 @@ public class CatalogExportService {
             List<ModelVersion> all = models.versions(modelId);
             for (Integer number : choice.getValue().numbers()) {
                 if (all.stream().noneMatch(v -> v.versionNumber() == number)) {
-                    throw new InvalidFieldException("model", "model " + card.name() + " (" + modelId
+                    throw new InvalidFieldException("model", "model " + card.summary().name() + " (" + modelId
                             + ") has no version " + number);
                 }
             }
@@ -85,9 +86,10 @@ public class CatalogExportService {
                 versions.add(version(card, version, measured, files));
             }
             versionCount += versions.size();
-            exported.add(new CatalogManifest.Model(card.id(), card.name(), card.publisher(), card.description(),
-                    card.task(), card.finetuningTasks(), card.license(), card.tags(), card.library(),
-                    card.architecture(), card.samples(), card.source(), versions));
+            ModelSummary model = card.summary();
+            exported.add(new CatalogManifest.Model(model.id(), model.name(), model.publisher(), card.description(),
+                    model.task(), model.finetuningTasks(), model.license(), model.tags(), model.library(),
+                    model.architecture(), card.samples(), model.source(), versions));
         }
         CatalogManifest manifest = new CatalogManifest(CatalogManifest.FORMAT, CatalogManifest.FORMAT_VERSION, now,
                 caller.username(), exported);
@@ -108,7 +110,7 @@ public class CatalogExportService {
                                             List<ModelArchive.Entry> files) {
         List<CatalogManifest.File> listed = new ArrayList<>();
         if (version.artifactUri() != null) {
-            String what = "version " + version.versionNumber() + " of model " + card.name();
+            String what = "version " + version.versionNumber() + " of model " + card.summary().name();
             for (ModelArchive.Entry entry : ArtifactFolder.files(ArtifactFolder.of(what, version.artifactUri()))) {
                 if (entry.name().startsWith(".") || entry.name().contains("/.")) {
                     continue; // the engine's bookkeeping, not part of the model

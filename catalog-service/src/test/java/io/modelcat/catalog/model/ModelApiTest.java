@@ -6,6 +6,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.modelcat.catalog.ApiClient;
 import io.modelcat.catalog.CatalogTestBase;
 import io.modelcat.testsupport.TestDatabase;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,12 +27,17 @@ class ModelApiTest extends CatalogTestBase {
 
         ApiClient.Answer read = api.get("/api/v1/models/" + id);
         assertThat(read.status()).isEqualTo(200);
-        assertThat(read.map()).containsEntry("description", "A **test** model.").containsEntry("excerpt", "A test model.");
-        // A list page carries the excerpt: not the description, nor the samples.
+        assertThat(read.map()).containsEntry("description", "A **test** model.").containsEntry("excerpt", "A test model.")
+                .containsEntry("samples", List.of()).doesNotContainKey("summary");
+        // A list page carries the excerpt: not the description, nor the samples. The whole card is the list's item
+        // with those two fields added.
         Map<String, Object> listed = api.get("/api/v1/models?limit=100").items().stream()
                 .filter(m -> id.equals(m.get("id"))).findFirst().orElseThrow();
         assertThat(listed).containsEntry("excerpt", "A test model.")
                 .doesNotContainKeys("description", "samples");
+        Map<String, Object> whole = new HashMap<>(read.map());
+        whole.keySet().removeAll(List.of("description", "samples"));
+        assertThat(whole).isEqualTo(listed);
 
         ApiClient.Answer updated = api.patch("/api/v1/models/" + id,
                 Map.of("version", 0, "description", "Changed.", "tags", List.of("a", "b")));

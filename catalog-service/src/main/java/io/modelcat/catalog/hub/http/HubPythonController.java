@@ -50,7 +50,8 @@ public class HubPythonController {
         try {
             return hub.python(card);
         } catch (HubNotFoundException e) {
-            throw new NotFoundException("Model " + card.id() + " has no version with files yet: import or upload one");
+            throw new NotFoundException("Model " + card.summary().id()
+                    + " has no version with files yet: import or upload one");
         }
     }
 }

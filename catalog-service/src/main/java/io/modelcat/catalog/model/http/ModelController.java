@@ -87,7 +87,7 @@ public class ModelController {
     @ApiResponse(responseCode = "201", description = "created")
     public HttpResponse<ModelCard> create(@Body @Valid ModelRequests.Create request, @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         ModelCard card = models.create(request, caller);
-        return HttpResponse.created(card, URI.create("/api/v1/models/" + card.id()));
+        return HttpResponse.created(card, URI.create("/api/v1/models/" + card.summary().id()));
     }
 
     @Get("/{id}")

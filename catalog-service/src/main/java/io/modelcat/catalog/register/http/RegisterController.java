@@ -52,6 +52,6 @@ public class RegisterController {
     public HttpResponse<ModelCard> register(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id, @Body @Valid RegisterRequest request,
                                             @RequestAttribute(AccessFilter.CALLER) Caller caller) {
         ModelCard card = registrations.register(RequestIds.parse("id", id), request, caller);
-        return HttpResponse.created(card, URI.create("/api/v1/models/" + card.id()));
+        return HttpResponse.created(card, URI.create("/api/v1/models/" + card.summary().id()));
     }
 }
