@@ -48,6 +48,11 @@ def completions(client: OpenAI, deployment: str, prompt: str, max_tokens: int) -
         client.chat.completions.create(model=deployment, messages=MESSAGES, max_tokens=max_tokens)
     except openai.BadRequestError as e:
         refused_chat = {"status": e.status_code, "message": e.message}
+    refused_logprobs = {}
+    try:
+        client.completions.create(model=deployment, prompt=prompt, max_tokens=max_tokens, logprobs=2)
+    except openai.BadRequestError as e:
+        refused_logprobs = {"status": e.status_code, "message": e.message, "param": e.param}
 
     return {
         "text": choice.text,
@@ -64,6 +69,7 @@ def completions(client: OpenAI, deployment: str, prompt: str, max_tokens: int) -
         "models": [m.id for m in client.models.list()],
         "refused": refused,
         "refused_chat": refused_chat,
+        "refused_logprobs": refused_logprobs,
     }
 
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /**
  * OpenAI's completions APIs over a text-generation deployment: the legacy {@code POST /v1/completions}
@@ -83,6 +84,49 @@ public final class OpenAiCompletions {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * Refuses, naming it, a parameter that asks for what a deployment does not give, rather than answering as if it
+     * had not been sent: log probabilities, the prompt echoed, a suffix, best-of selection, penalties, a logit bias,
+     * tools or functions, a response format other than text. Each one's neutral value (what OpenAI's clients send
+     * by default, as prompt flow sends penalties of 0 and an empty {@code logit_bias}) passes; parameters that change
+     * nothing in the answer ({@code user}, {@code metadata}, ...) pass too.
+     */
+    private static void refuseWhatIsNotGiven(JsonNode body, int n) {
+        refuseUnless(body, "logprobs", v -> v.isBoolean() ? !v.asBoolean() : v.isNumber() && v.asDouble() == 0,
+                "log probabilities are not returned by deployments yet");
+        refuseUnless(body, "top_logprobs", v -> v.isNumber() && v.asDouble() == 0,
+                "log probabilities are not returned by deployments yet");
+        refuseUnless(body, "echo", v -> v.isBoolean() && !v.asBoolean(), "the prompt is not echoed in the answer");
+        refuseUnless(body, "suffix", v -> v.isTextual() && v.asText().isEmpty(), "a suffix (text to insert before) "
+                + "is not taken");
+        refuseUnless(body, "best_of", v -> v.isIntegralNumber() && (v.asInt() == 1 || v.asInt() == n),
+                "choices are not drawn beyond 'n' to return the best ones");
+        for (String penalty : List.of("presence_penalty", "frequency_penalty")) {
+            refuseUnless(body, penalty, v -> v.isNumber() && v.asDouble() == 0, "penalties are not applied "
+                    + "(a text-generation deployment's repetition_penalty is set through /score)");
+        }
+        refuseUnless(body, "logit_bias", v -> v.isObject() && v.isEmpty(), "a logit bias is not applied");
+        for (String tools : List.of("tools", "functions")) {
+            refuseUnless(body, tools, v -> v.isArray() && v.isEmpty(), "tools and functions are not passed to "
+                    + "the model's chat template, nor tool calls read from its answer");
+        }
+        for (String choice : List.of("tool_choice", "function_call")) {
+            refuseUnless(body, choice, v -> v.isTextual() && List.of("none", "auto").contains(v.asText()),
+                    "tools and functions are not passed to the model's chat template, nor tool calls read from "
+                            + "its answer");
+        }
+        refuseUnless(body, "response_format", v -> v.isObject() && "text".equals(v.path("type").asText()),
+                "answers are free text: a JSON object or schema is not enforced");
+    }
+
+    private static void refuseUnless(JsonNode body, String name, Predicate<JsonNode> neutral,
+                                     String why) {
+        JsonNode value = body.get(name);
+        if (value != null && !value.isNull() && !neutral.test(value)) {
+            throw new Invalid(name, "'" + name + "' is not supported here: " + why + "; leave it out");
+        }
     }
 
     /** An error in OpenAI's shape, naming the parameter. */
@@ -222,6 +266,7 @@ public final class OpenAiCompletions {
     private static Call settings(JsonNode body, String model, List<String> prompts, List<ChatMessage> messages,
                                  int maxTokens) {
         int n = integer(body, "n", 1, 1, MAX_N);
+        refuseWhatIsNotGiven(body, n);
         Double temperature = number(body, "temperature", 0, 2);
         Double topP = number(body, "top_p", 0, 1);
         Long seed = body.hasNonNull("seed") ? seed(body) : null;
