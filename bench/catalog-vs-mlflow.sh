@@ -5,6 +5,7 @@
 #
 #   bench/catalog-vs-mlflow.sh        # the full measurement: 100,000 cards, 20 s warm-up + 60 s per cell (about 40 min)
 #   BENCH_CARDS=2000 BENCH_DURATION=3s BENCH_WARMUP=2s BENCH_SKIP_BUILD=true bench/catalog-vs-mlflow.sh   # smoke run
+#   BENCH_READMES=true ...            # descriptions as Hub READMEs of about 3 KB (bench/load-catalog.sql), not one sentence
 #
 # What it does:
 #  1. builds (unless BENCH_SKIP_BUILD=true), starts ModelCat on a scratch MODELCAT_HOME with its page cache on
@@ -160,7 +161,7 @@ start_modelcat "$OUT/system.log"
 PSQL=(psql -q -h localhost -p "$DB_PORT" -U postgres -v ON_ERROR_STOP=1)
 SEEDED="$("${PSQL[@]}" -d modelcat -At -c "SELECT count(*) FROM model")"
 echo "Loading $CARDS model cards..."
-time "${PSQL[@]}" -d modelcat -v n="$CARDS" -f bench/load-catalog.sql
+time "${PSQL[@]}" -d modelcat -v n="$CARDS" -v readmes="${BENCH_READMES:-false}" -f bench/load-catalog.sql
 LOADED="$("${PSQL[@]}" -d modelcat -At -c "SELECT count(*) FROM model")"
 echo "model cards: $LOADED ($SEEDED from the first start's seed data)"
 [ "$((LOADED - SEEDED))" = "$CARDS" ] || echo "NOTE: asked for $CARDS cards, bench/load-catalog.sql loaded $((LOADED - SEEDED))" >&2
