@@ -99,8 +99,8 @@ public final class OpenAiCompletions {
         refuseUnless(body, "top_logprobs", v -> v.isNumber() && v.asDouble() == 0,
                 "log probabilities are not returned by deployments yet");
         refuseUnless(body, "echo", v -> v.isBoolean() && !v.asBoolean(), "the prompt is not echoed in the answer");
-        refuseUnless(body, "suffix", v -> v.isTextual() && v.asText().isEmpty(), "a suffix (text to insert before) "
-                + "is not taken");
+        refuseUnless(body, "suffix", v -> v.isTextual() && v.asText().isEmpty(), "a suffix (text that follows the "
+                + "completion, to insert between it and the prompt) is not taken");
         refuseUnless(body, "best_of", v -> v.isIntegralNumber() && (v.asInt() == 1 || v.asInt() == n),
                 "choices are not drawn beyond 'n' to return the best ones");
         for (String penalty : List.of("presence_penalty", "frequency_penalty")) {
@@ -121,8 +121,7 @@ public final class OpenAiCompletions {
                 "answers are free text: a JSON object or schema is not enforced");
     }
 
-    private static void refuseUnless(JsonNode body, String name, Predicate<JsonNode> neutral,
-                                     String why) {
+    private static void refuseUnless(JsonNode body, String name, Predicate<JsonNode> neutral, String why) {
         JsonNode value = body.get(name);
         if (value != null && !value.isNull() && !neutral.test(value)) {
             throw new Invalid(name, "'" + name + "' is not supported here: " + why + "; leave it out");
