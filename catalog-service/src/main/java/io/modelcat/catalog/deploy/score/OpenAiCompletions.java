@@ -94,10 +94,10 @@ public final class OpenAiCompletions {
      * nothing in the answer ({@code user}, {@code metadata}, ...) pass too.
      */
     private static void refuseWhatIsNotGiven(JsonNode body, int n) {
+        String noLogprobs = "log probabilities are not returned by deployments yet";
         refuseUnless(body, "logprobs", v -> v.isBoolean() ? !v.asBoolean() : v.isNumber() && v.asDouble() == 0,
-                "log probabilities are not returned by deployments yet");
-        refuseUnless(body, "top_logprobs", v -> v.isNumber() && v.asDouble() == 0,
-                "log probabilities are not returned by deployments yet");
+                noLogprobs);
+        refuseUnless(body, "top_logprobs", v -> v.isNumber() && v.asDouble() == 0, noLogprobs);
         refuseUnless(body, "echo", v -> v.isBoolean() && !v.asBoolean(), "the prompt is not echoed in the answer");
         refuseUnless(body, "suffix", v -> v.isTextual() && v.asText().isEmpty(), "a suffix (text that follows the "
                 + "completion, to insert between it and the prompt) is not taken");
@@ -108,14 +108,13 @@ public final class OpenAiCompletions {
                     + "(a text-generation deployment's repetition_penalty is set through /score)");
         }
         refuseUnless(body, "logit_bias", v -> v.isObject() && v.isEmpty(), "a logit bias is not applied");
+        String noTools = "tools and functions are not passed to the model's chat template, nor tool calls read from "
+                + "its answer";
         for (String tools : List.of("tools", "functions")) {
-            refuseUnless(body, tools, v -> v.isArray() && v.isEmpty(), "tools and functions are not passed to "
-                    + "the model's chat template, nor tool calls read from its answer");
+            refuseUnless(body, tools, v -> v.isArray() && v.isEmpty(), noTools);
         }
         for (String choice : List.of("tool_choice", "function_call")) {
-            refuseUnless(body, choice, v -> v.isTextual() && List.of("none", "auto").contains(v.asText()),
-                    "tools and functions are not passed to the model's chat template, nor tool calls read from "
-                            + "its answer");
+            refuseUnless(body, choice, v -> v.isTextual() && List.of("none", "auto").contains(v.asText()), noTools);
         }
         refuseUnless(body, "response_format", v -> v.isObject() && "text".equals(v.path("type").asText()),
                 "answers are free text: a JSON object or schema is not enforced");
