@@ -11,7 +11,10 @@ import java.util.List;
  *   <li>token-classification {@code {"words": [...], "entities": [{"type", "startWord", "endWord", "text", "score"}]}}</li>
  *   <li>question-answering {@code {"answer", "start", "end", "score"}}</li>
  *   <li>fill-mask {@code [{"position", "candidates": [{"token", "score"}]}]}</li>
- *   <li>text-generation {@code {"generatedText", "finishReason": "eos|max_new_tokens|context_full", "newTokens", "promptTokens"}}</li>
+ *   <li>text-generation {@code {"generatedText", "finishReason": "eos|stop|max_new_tokens|context_full", "newTokens",
+ *       "promptTokens"}}, and when the generation settings ask for log-probabilities {@code "logprobs": [{"id", "token",
+ *       "offset", "logprob", "top": [{"id", "token", "logprob"}]}]}: one per token whose text begins in the generated
+ *       text ({@code offset}: where, in characters), its log-probability and the likeliest tokens' of its step</li>
  * </ul>
  */
 public record ServeResponse(List<JsonNode> predictions) {

@@ -39,14 +39,25 @@ public record PredictSpec(Task task, String artifactUri, Map<String, String> inp
      * @param stop              strings that end the generation; the text ends before the first of them
      * @param search            summarization and translation (encoder-decoders): how to search; null for the model's
      *                          generation config
+     * @param logprobs          text generation: null for none, or report each generated token's log-probability
+     *                          and those of the {@code logprobs} likeliest tokens of its step (0: the chosen token's only)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Generation(Integer maxNewTokens, Double temperature, Integer topK, Double topP, Long seed,
-                             Boolean sample, Double repetitionPenalty, List<String> stop, Search search) {
+                             Boolean sample, Double repetitionPenalty, List<String> stop, Search search,
+                             Integer logprobs) {
 
         @com.fasterxml.jackson.annotation.JsonCreator
         public Generation {
             stop = stop == null || stop.isEmpty() ? null : List.copyOf(stop);
+            if (logprobs != null && logprobs < 0) {
+                throw new IllegalArgumentException("logprobs must be null or >= 0: " + logprobs);
+            }
+        }
+
+        public Generation(Integer maxNewTokens, Double temperature, Integer topK, Double topP, Long seed,
+                          Boolean sample, Double repetitionPenalty, List<String> stop, Search search) {
+            this(maxNewTokens, temperature, topK, topP, seed, sample, repetitionPenalty, stop, search, null);
         }
 
         public Generation(Integer maxNewTokens, Double temperature, Integer topK, Double topP, Long seed,
@@ -69,15 +80,22 @@ public record PredictSpec(Task task, String artifactUri, Map<String, String> inp
         }
 
         public Generation withSeed(Long value) {
-            return new Generation(maxNewTokens, temperature, topK, topP, value, sample, repetitionPenalty, stop, search);
+            return new Generation(maxNewTokens, temperature, topK, topP, value, sample, repetitionPenalty, stop, search,
+                    logprobs);
         }
 
         public Generation withStop(List<String> value) {
-            return new Generation(maxNewTokens, temperature, topK, topP, seed, sample, repetitionPenalty, value, search);
+            return new Generation(maxNewTokens, temperature, topK, topP, seed, sample, repetitionPenalty, value, search,
+                    logprobs);
         }
 
         public Generation withRepetitionPenalty(Double value) {
-            return new Generation(maxNewTokens, temperature, topK, topP, seed, sample, value, stop, search);
+            return new Generation(maxNewTokens, temperature, topK, topP, seed, sample, value, stop, search, logprobs);
+        }
+
+        public Generation withLogprobs(Integer value) {
+            return new Generation(maxNewTokens, temperature, topK, topP, seed, sample, repetitionPenalty, stop, search,
+                    value);
         }
     }
 

@@ -62,7 +62,8 @@ public interface ServedModel extends AutoCloseable {
                 for (int i = 0; i < specs.size(); i++) {
                     int input = i;
                     JsonNode prediction = JobSpecs.convert(recipe.predict(model, specs.get(i), maxLength,
-                            text -> events.accept(ServeEvent.delta(input, text))), JsonNode.class);
+                            (text, logprobs) -> events.accept(ServeEvent.delta(input, text, logprobs.isEmpty()
+                                    ? null : JobSpecs.convert(logprobs, JsonNode.class)))), JsonNode.class);
                     predictions.add(prediction);
                     events.accept(ServeEvent.prediction(i, prediction));
                 }

@@ -2,10 +2,10 @@ package io.modelcat.runner.task;
 
 import io.modelcat.jobs.spec.PredictSpec;
 import io.modelcat.jobs.task.Task;
+import io.modelcat.ml.infer.TextGenerator;
 import io.modelcat.ml.model.TransformerModel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * How the runner does one {@link Task} with the engine. Every task the registry lets run gets a recipe;
@@ -37,9 +37,11 @@ public interface TaskRecipe {
 
     /**
      * Sample inference on one input as {@link #predict(TransformerModel, PredictSpec, int)}, telling {@code newText}
-     * each piece of text as it is generated (only text generation generates; the other tasks tell nothing).
+     * each piece of text as it is generated, with its tokens' log-probabilities when the spec asks for them (only text
+     * generation generates; the other tasks tell nothing).
      */
-    default Object predict(TransformerModel model, PredictSpec spec, int maxLength, Consumer<String> newText) {
+    default Object predict(TransformerModel model, PredictSpec spec, int maxLength,
+                           TextGenerator.TokenListener newText) {
         return predict(model, spec, maxLength);
     }
 }

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Text generation: a causal language model; perplexity and loss; greedy or sampled generation, of a prompt
@@ -215,11 +214,11 @@ final class TextGenerationRecipe implements TrainedTask {
     }
 
     @Override
-    public Object predict(TransformerModel model, PredictSpec spec, int maxLength, Consumer<String> newText) {
+    public Object predict(TransformerModel model, PredictSpec spec, int maxLength,
+                          TextGenerator.TokenListener newText) {
         TextGenerator generator = new TextGenerator(model);
-        Generation generation = generator.generateIds(prompt(model, spec), settings(generator, spec),
-                newText == null ? null : newText::accept);
-        return prediction(generation);
+        Generation generation = generator.generateIds(prompt(model, spec), settings(generator, spec), newText);
+        return prediction(generation, asksLogprobs(spec));
     }
 
     /**
@@ -239,8 +238,9 @@ final class TextGenerationRecipe implements TrainedTask {
             configs.add(settings(generator, spec));
         }
         List<Object> predictions = new ArrayList<>(specs.size());
-        for (Generation generation : generator.generateBatch(prompts, configs)) {
-            predictions.add(prediction(generation));
+        List<Generation> generations = generator.generateBatch(prompts, configs);
+        for (int i = 0; i < generations.size(); i++) {
+            predictions.add(prediction(generations.get(i), asksLogprobs(specs.get(i))));
         }
         return predictions;
     }
@@ -256,10 +256,21 @@ final class TextGenerationRecipe implements TrainedTask {
                 ? new PredictSpec.Generation(null, null, null, null, null) : spec.generation());
     }
 
-    private static Map<String, Object> prediction(Generation generation) {
-        return Map.of("generatedText", generation.text(),
-                "finishReason", generation.finishReason().name().toLowerCase(Locale.ROOT),
-                "newTokens", generation.generatedIds().length, "promptTokens", generation.promptIds().length);
+    private static boolean asksLogprobs(PredictSpec spec) {
+        return spec.generation() != null && spec.generation().logprobs() != null;
+    }
+
+    /** See {@link io.modelcat.jobs.serve.ServeResponse}: the log-probabilities only when asked for. */
+    private static Map<String, Object> prediction(Generation generation, boolean logprobs) {
+        Map<String, Object> prediction = new LinkedHashMap<>();
+        prediction.put("generatedText", generation.text());
+        prediction.put("finishReason", generation.finishReason().name().toLowerCase(Locale.ROOT));
+        prediction.put("newTokens", generation.generatedIds().length);
+        prediction.put("promptTokens", generation.promptIds().length);
+        if (logprobs) {
+            prediction.put("logprobs", generation.logprobs());
+        }
+        return prediction;
     }
 
     /** The call's settings over the model's: sampling when the call says so, or gives a sampling setting. */
@@ -283,6 +294,9 @@ final class TextGenerationRecipe implements TrainedTask {
         }
         if (call.repetitionPenalty() != null) {
             config = config.withRepetitionPenalty(call.repetitionPenalty());
+        }
+        if (call.logprobs() != null) {
+            config = config.withLogprobs(call.logprobs());
         }
         return call.stop() == null ? config : config.withStopStrings(call.stop());
     }

@@ -42,7 +42,7 @@ class ChatGenerationTest {
                     new PredictSpec.Generation(6, 1.0, null, null, 5L), messages);
             List<String> pieces = new ArrayList<>();
             Map<?, ?> prediction = (Map<?, ?>) TaskRecipes.predicting(Task.TEXT_GENERATION)
-                    .predict(model, spec, 64, pieces::add);
+                    .predict(model, spec, 64, (text, logprobs) -> pieces.add(text));
 
             assertThat(prediction.get("promptTokens")).isEqualTo(ids.length);
             String expected = new TextGenerator(model).generateIds(ids, GenerationConfig.sampling(5).withMaxNewTokens(6))

@@ -18,7 +18,7 @@ class GenerationSettingsTest {
 
     /** As Qwen2.5-Instruct's generation_config.json: sampling by default. */
     private static final GenerationConfig SAMPLING_MODEL = new GenerationConfig(512, true, 0.7, 20, 0.8, 0L,
-            List.of(7L), 1.05, List.of());
+            List.of(7L), 1.05, List.of(), GenerationConfig.NO_LOGPROBS);
 
     @Test
     void whatTheCallLeavesOutComesFromTheModel() {
@@ -43,7 +43,10 @@ class GenerationSettingsTest {
     void aSamplingSettingAsksForSamplingFromAGreedyModel() {
         GenerationConfig config = TextGenerationRecipe.settings(GenerationConfig.greedy(),
                 new PredictSpec.Generation(5, null, null, 0.9, 3L, null, 1.3, List.of("###")));
-        assertThat(config).isEqualTo(new GenerationConfig(5, true, 1.0, 0, 0.9, 3L, null, 1.3, List.of("###")));
+        assertThat(config).isEqualTo(new GenerationConfig(5, true, 1.0, 0, 0.9, 3L, null, 1.3, List.of("###"),
+                GenerationConfig.NO_LOGPROBS));
+        assertThat(TextGenerationRecipe.settings(GenerationConfig.greedy(),
+                new PredictSpec.Generation(5, null, null, null, null).withLogprobs(2)).logprobs()).isEqualTo(2);
         assertThat(TextGenerationRecipe.settings(GenerationConfig.greedy(),
                 new PredictSpec.Generation(null, null, null, null, null)).sample()).isFalse();
     }

@@ -1,11 +1,18 @@
 package io.modelcat.ml.infer;
 
+import java.util.List;
+
 /**
  * The result of {@link TextGenerator}: the prompt's token ids, the new token ids (ending with the
- * end-of-sequence token when {@link FinishReason#EOS}, as {@code transformers} returns it), and the
- * new text decoded without special tokens (cut before the stop string when {@link FinishReason#STOP}).
+ * end-of-sequence token when {@link FinishReason#EOS}, as {@code transformers} returns it), the
+ * new text decoded without special tokens (cut before the stop string when {@link FinishReason#STOP}), and, when
+ * {@link GenerationConfig#logprobs()} asks for them, the log-probability of each token of that text.
+ *
+ * @param logprobs one per generated token whose text begins within {@link #text()} (not the end-of-sequence token,
+ *                 nor tokens after a stop string's start); empty unless asked for
  */
-public record Generation(long[] promptIds, long[] generatedIds, String text, FinishReason finishReason) {
+public record Generation(long[] promptIds, long[] generatedIds, String text, FinishReason finishReason,
+                         List<TokenLogprob> logprobs) {
 
     public enum FinishReason {
         /** An end-of-sequence token was produced. */
@@ -18,9 +25,31 @@ public record Generation(long[] promptIds, long[] generatedIds, String text, Fin
         CONTEXT_FULL
     }
 
+    /**
+     * A generated token and how likely the model found it: the log-softmax of the model's own next-token logits (before
+     * the repetition penalty, temperature, top-k or top-p change them), as OpenAI-compatible servers report it.
+     *
+     * @param token  the token decoded alone, special tokens included (a token holding part of a character's bytes
+     *               decodes to U+FFFD)
+     * @param offset where the token's text begins in the generated text: the length of the text of the tokens before it
+     * @param top    the likeliest tokens at that step, most likely first (ties: lower id first); as many as
+     *               {@link GenerationConfig#logprobs()} asks, which may or may not include this token
+     */
+    public record TokenLogprob(long id, String token, int offset, double logprob, List<Candidate> top) {
+
+        public TokenLogprob {
+            top = List.copyOf(top);
+        }
+    }
+
+    /** One of the likeliest tokens of a step, with its log-probability. */
+    public record Candidate(long id, String token, double logprob) {
+    }
+
     public Generation {
         promptIds = promptIds.clone();
         generatedIds = generatedIds.clone();
+        logprobs = List.copyOf(logprobs);
     }
 
     @Override

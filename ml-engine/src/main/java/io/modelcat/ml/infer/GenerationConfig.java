@@ -25,12 +25,16 @@ import java.util.List;
  *     prompt or the generated text
  * @param stopStrings texts that end the generation as soon as the generated text contains one; the text is
  *     cut where the earliest begins ({@link Generation.FinishReason#STOP})
+ * @param logprobs {@link #NO_LOGPROBS} (the default), or report each generated token's log-probability and the
+ *     {@code logprobs} likeliest tokens of its step ({@link Generation#logprobs()}); 0 reports the chosen token's only
  */
 public record GenerationConfig(int maxNewTokens, boolean sample, double temperature, int topK, double topP,
-        long seed, List<Long> eosTokenIds, double repetitionPenalty, List<String> stopStrings) {
+        long seed, List<Long> eosTokenIds, double repetitionPenalty, List<String> stopStrings, int logprobs) {
 
     /** {@code transformers}' default length when neither the call nor the model's generation config sets one. */
     public static final int DEFAULT_MAX_NEW_TOKENS = 20;
+    /** {@link #logprobs()}: none reported. */
+    public static final int NO_LOGPROBS = -1;
 
     public GenerationConfig {
         if (maxNewTokens < 0) {
@@ -48,13 +52,16 @@ public record GenerationConfig(int maxNewTokens, boolean sample, double temperat
         if (!(repetitionPenalty > 0) || Double.isInfinite(repetitionPenalty)) {
             throw new IllegalArgumentException("repetitionPenalty must be > 0: " + repetitionPenalty);
         }
+        if (logprobs < NO_LOGPROBS) {
+            throw new IllegalArgumentException("logprobs must be >= 0, or NO_LOGPROBS: " + logprobs);
+        }
         eosTokenIds = eosTokenIds == null ? null : List.copyOf(eosTokenIds);
         stopStrings = stopStrings == null ? List.of() : stopStrings.stream().filter(s -> !s.isEmpty()).toList();
     }
 
     public GenerationConfig(int maxNewTokens, boolean sample, double temperature, int topK, double topP, long seed,
             List<Long> eosTokenIds) {
-        this(maxNewTokens, sample, temperature, topK, topP, seed, eosTokenIds, 1.0, List.of());
+        this(maxNewTokens, sample, temperature, topK, topP, seed, eosTokenIds, 1.0, List.of(), NO_LOGPROBS);
     }
 
     /** Greedy decoding of up to 20 new tokens (the {@code transformers} default length), model EOS. */
@@ -92,52 +99,59 @@ public record GenerationConfig(int maxNewTokens, boolean sample, double temperat
                 0L,
                 eos.isEmpty() ? null : eos,
                 settings.doubleValue("repetition_penalty", 1.0),
-                List.of());
+                List.of(),
+                NO_LOGPROBS);
     }
 
     public GenerationConfig withMaxNewTokens(int value) {
         return new GenerationConfig(value, sample, temperature, topK, topP, seed, eosTokenIds, repetitionPenalty,
-                stopStrings);
+                stopStrings, logprobs);
     }
 
     public GenerationConfig withSampling(boolean value) {
         return new GenerationConfig(maxNewTokens, value, temperature, topK, topP, seed, eosTokenIds,
-                repetitionPenalty, stopStrings);
+                repetitionPenalty, stopStrings, logprobs);
     }
 
     public GenerationConfig withTemperature(double value) {
         return new GenerationConfig(maxNewTokens, sample, value, topK, topP, seed, eosTokenIds, repetitionPenalty,
-                stopStrings);
+                stopStrings, logprobs);
     }
 
     public GenerationConfig withTopK(int value) {
         return new GenerationConfig(maxNewTokens, sample, temperature, value, topP, seed, eosTokenIds,
-                repetitionPenalty, stopStrings);
+                repetitionPenalty, stopStrings, logprobs);
     }
 
     public GenerationConfig withTopP(double value) {
         return new GenerationConfig(maxNewTokens, sample, temperature, topK, value, seed, eosTokenIds,
-                repetitionPenalty, stopStrings);
+                repetitionPenalty, stopStrings, logprobs);
     }
 
     public GenerationConfig withSeed(long value) {
         return new GenerationConfig(maxNewTokens, sample, temperature, topK, topP, value, eosTokenIds,
-                repetitionPenalty, stopStrings);
+                repetitionPenalty, stopStrings, logprobs);
     }
 
     /** Overrides the model's end-of-sequence tokens; an empty list never stops early. */
     public GenerationConfig withEosTokenIds(List<Long> value) {
         return new GenerationConfig(maxNewTokens, sample, temperature, topK, topP, seed, value, repetitionPenalty,
-                stopStrings);
+                stopStrings, logprobs);
     }
 
     public GenerationConfig withRepetitionPenalty(double value) {
         return new GenerationConfig(maxNewTokens, sample, temperature, topK, topP, seed, eosTokenIds, value,
-                stopStrings);
+                stopStrings, logprobs);
     }
 
     public GenerationConfig withStopStrings(List<String> value) {
         return new GenerationConfig(maxNewTokens, sample, temperature, topK, topP, seed, eosTokenIds,
-                repetitionPenalty, value);
+                repetitionPenalty, value, logprobs);
+    }
+
+    /** Reports log-probabilities: {@code value} likeliest tokens beside each chosen one, or {@link #NO_LOGPROBS}. */
+    public GenerationConfig withLogprobs(int value) {
+        return new GenerationConfig(maxNewTokens, sample, temperature, topK, topP, seed, eosTokenIds,
+                repetitionPenalty, stopStrings, value);
     }
 }

@@ -33,6 +33,8 @@ import java.util.Set;
  * text: the deltas are the differences between the decoded text so far and what was already heard, so
  * a character split over several byte-level tokens arrives whole, text that may be the start of a stop
  * string waits until it is clear that it is not, and all deltas together are exactly {@link Generation#text()}.
+ * When {@link GenerationConfig#logprobs()} asks for log-probabilities, each delta comes with the tokens whose text
+ * begins in it, so that all deltas' tokens together are exactly {@link Generation#logprobs()}.
  */
 public final class TextGenerator {
 
@@ -63,8 +65,11 @@ public final class TextGenerator {
     /** Hears a generation's text as it is produced (see the class comment). */
     @FunctionalInterface
     public interface TokenListener {
-        /** The text that the newest token(s) added; never empty. */
-        void onText(String delta);
+        /**
+         * The text that the newest token(s) added, never empty, and the log-probabilities of the tokens whose text
+         * begins in it (empty unless {@link GenerationConfig#logprobs()} asks for them).
+         */
+        void onText(String delta, List<Generation.TokenLogprob> logprobs);
     }
 
     public Generation generate(String prompt, GenerationConfig config) {
@@ -209,7 +214,12 @@ public final class TextGenerator {
         private final Set<Long> eos;
         private final Deltas deltas;
         private final long[] tokens;
+        private final List<Generation.TokenLogprob> logprobs = new ArrayList<>();
+        /** Whether the text is decoded after every token: someone reads it before the end. */
+        private final boolean decodesEachStep;
         private int generated;
+        /** The text of the tokens so far, when {@link #decodesEachStep}. */
+        private String sofar = "";
         private Generation.FinishReason reason;
         private String text;
 
@@ -220,6 +230,8 @@ public final class TextGenerator {
             this.eos = new HashSet<>(config.eosTokenIds() == null ? defaultEosTokenIds() : config.eosTokenIds());
             this.deltas = listener == null ? null : new Deltas(listener, config.stopStrings());
             this.tokens = new long[config.maxNewTokens()];
+            this.decodesEachStep = deltas != null || !config.stopStrings().isEmpty()
+                    || config.logprobs() != GenerationConfig.NO_LOGPROBS;
         }
 
         int promptLength() {
@@ -247,6 +259,8 @@ public final class TextGenerator {
         }
 
         long choose(float[] logits) {
+            // Log-probabilities are the model's own: read before the penalty changes the logits in place.
+            float[] raw = config.logprobs() == GenerationConfig.NO_LOGPROBS ? null : logits.clone();
             if (config.repetitionPenalty() != 1.0) {
                 penalise(logits);
             }
@@ -256,11 +270,18 @@ public final class TextGenerator {
                 finish(Generation.FinishReason.EOS);
                 return token;
             }
-            if (deltas == null && config.stopStrings().isEmpty()) {
+            if (raw != null) {
+                Generation.TokenLogprob logprob = logprob(token, completeLength(sofar), raw, config.logprobs());
+                logprobs.add(logprob);
+                if (deltas != null) {
+                    deltas.token(logprob);
+                }
+            }
+            if (!decodesEachStep) {
                 // Nobody reads the text before the end: it is decoded once, then.
                 return token;
             }
-            String sofar = decode(Arrays.copyOf(tokens, generated));
+            sofar = decode(Arrays.copyOf(tokens, generated));
             int stop = firstStop(sofar, config.stopStrings());
             if (stop >= 0) {
                 text = sofar.substring(0, stop);
@@ -305,8 +326,70 @@ public final class TextGenerator {
         }
 
         Generation result() {
-            return new Generation(prompt, Arrays.copyOf(tokens, generated), text, reason);
+            List<Generation.TokenLogprob> told = logprobs.stream().filter(t -> t.offset() < text.length()).toList();
+            return new Generation(prompt, Arrays.copyOf(tokens, generated), text, reason, told);
         }
+    }
+
+    /**
+     * Token {@code token}'s log-probability under {@code logits} (their log-softmax), with the {@code top} likeliest
+     * tokens', most likely first.
+     */
+    private Generation.TokenLogprob logprob(long token, int offset, float[] logits, int top) {
+        double logSumExp = logSumExp(logits);
+        List<Generation.Candidate> candidates = new ArrayList<>(top);
+        for (int id : likeliest(logits, top)) {
+            candidates.add(new Generation.Candidate(id, decodeToken(id), logits[id] - logSumExp));
+        }
+        return new Generation.TokenLogprob(token, decodeToken(token), offset, logits[(int) token] - logSumExp,
+                candidates);
+    }
+
+    /** {@code log(sum(exp(logits)))}, computed in double from the largest logit. */
+    static double logSumExp(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float logit : logits) {
+            max = Math.max(max, logit);
+        }
+        double sum = 0;
+        for (float logit : logits) {
+            sum += Math.exp(logit - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    /** The ids of the {@code count} largest logits, largest first; on ties the lower id first. */
+    static int[] likeliest(float[] logits, int count) {
+        int kept = Math.min(count, logits.length);
+        int[] best = new int[kept];
+        int size = 0;
+        for (int id = 0; id < logits.length; id++) {
+            if (size == kept && (kept == 0 || logits[id] <= logits[best[kept - 1]])) {
+                continue;
+            }
+            // Insert after every kept id whose logit is at least as large: earlier ids stay first on ties.
+            int at = size == kept ? kept - 1 : size++;
+            while (at > 0 && logits[best[at - 1]] < logits[id]) {
+                best[at] = best[at - 1];
+                at--;
+            }
+            best[at] = id;
+        }
+        return best;
+    }
+
+    /** The length of {@code text} without the U+FFFD at its end: a character whose bytes are not all generated yet. */
+    private static int completeLength(String text) {
+        int length = text.length();
+        while (length > 0 && text.charAt(length - 1) == '\uFFFD') {
+            length--;
+        }
+        return length;
+    }
+
+    /** One token's text, special tokens included. */
+    private String decodeToken(long id) {
+        return model.tokenizer().decode(new long[] {id}, false);
     }
 
     private String decode(long[] ids) {
@@ -325,10 +408,12 @@ public final class TextGenerator {
         return first;
     }
 
-    /** What a listener has heard so far, and the next piece of text to tell it. */
+    /** What a listener has heard so far, and the next piece of text (with its tokens' log-probabilities) to tell it. */
     static final class Deltas {
         private final TokenListener listener;
         private final List<String> stops;
+        /** Tokens whose text has not been told yet. */
+        private final List<Generation.TokenLogprob> pending = new ArrayList<>();
         private String heard = "";
 
         Deltas(TokenListener listener) {
@@ -338,6 +423,11 @@ public final class TextGenerator {
         Deltas(TokenListener listener, List<String> stops) {
             this.listener = listener;
             this.stops = stops;
+        }
+
+        /** A new token's log-probability, told with the delta its text begins in. */
+        void token(Generation.TokenLogprob logprob) {
+            pending.add(logprob);
         }
 
         /**
@@ -353,7 +443,13 @@ public final class TextGenerator {
             }
             String delta = told.substring(heard.length());
             heard = told;
-            listener.onText(delta);
+            int begun = 0;
+            while (begun < pending.size() && pending.get(begun).offset() < told.length()) {
+                begun++;
+            }
+            List<Generation.TokenLogprob> tokens = List.copyOf(pending.subList(0, begun));
+            pending.subList(0, begun).clear();
+            listener.onText(delta, tokens);
         }
 
         /** The length of the longest end of {@code text} that is the beginning of a stop string. */

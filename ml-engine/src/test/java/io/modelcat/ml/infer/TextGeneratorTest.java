@@ -109,7 +109,7 @@ class TextGeneratorTest {
                 GenerationConfig.sampling(7).withTemperature(1.3).withMaxNewTokens(12))) {
             Generation plain = generator.generate("the dog", config);
             List<String> deltas = new java.util.ArrayList<>();
-            Generation heard = generator.generate("the dog", config, deltas::add);
+            Generation heard = generator.generate("the dog", config, (delta, logprobs) -> deltas.add(delta));
             assertThat(heard.generatedIds()).containsExactly(plain.generatedIds());
             assertThat(heard.text()).isEqualTo(plain.text());
             assertThat(heard.finishReason()).isEqualTo(plain.finishReason());
@@ -121,7 +121,7 @@ class TextGeneratorTest {
         Generation greedy = generator.generate("a dog", GenerationConfig.greedy().withMaxNewTokens(6));
         List<String> deltas = new java.util.ArrayList<>();
         Generation stopped = generator.generate("a dog", GenerationConfig.greedy().withMaxNewTokens(6)
-                .withEosTokenIds(List.of(greedy.generatedIds()[1])), deltas::add);
+                .withEosTokenIds(List.of(greedy.generatedIds()[1])), (delta, logprobs) -> deltas.add(delta));
         assertThat(String.join("", deltas)).isEqualTo(stopped.text());
     }
 
@@ -136,7 +136,7 @@ class TextGeneratorTest {
                 GenerationConfig config = GenerationConfig.sampling(seed).withTemperature(1.5).withMaxNewTokens(40)
                         .withEosTokenIds(List.of());
                 List<String> deltas = new java.util.ArrayList<>();
-                Generation heard = sampler.generate("Ünïcödé 猫", config, deltas::add);
+                Generation heard = sampler.generate("Ünïcödé 猫", config, (delta, logprobs) -> deltas.add(delta));
                 assertThat(heard.generatedIds()).containsExactly(sampler.generate("Ünïcödé 猫", config).generatedIds());
                 assertThat(String.join("", deltas)).isEqualTo(heard.text());
                 // A piece never ends in a character still waiting for its bytes; only the end may be cut.
@@ -150,7 +150,7 @@ class TextGeneratorTest {
     @Test
     void aCharacterSplitOverTokensIsToldWhole() {
         List<String> deltas = new java.util.ArrayList<>();
-        TextGenerator.Deltas told = new TextGenerator.Deltas(deltas::add);
+        TextGenerator.Deltas told = new TextGenerator.Deltas((delta, logprobs) -> deltas.add(delta));
         told.decoded(" caf", false);
         told.decoded(" caf\uFFFD", false);   // the first byte of é
         told.decoded(" café", false);
@@ -274,7 +274,7 @@ class TextGeneratorTest {
         int at = text.indexOf(stop);
         List<String> deltas = new java.util.ArrayList<>();
         Generation stopped = generator.generate("a dog", config.withStopStrings(List.of("never said", stop)),
-                deltas::add);
+                (delta, logprobs) -> deltas.add(delta));
         assertThat(stopped.finishReason()).isEqualTo(Generation.FinishReason.STOP);
         assertThat(stopped.text()).isEqualTo(text.substring(0, at));
         assertThat(stopped.generatedIds().length).isLessThan(whole.generatedIds().length);
@@ -286,7 +286,7 @@ class TextGeneratorTest {
     @Test
     void aStopStringsBeginningWaitsUntilItIsClearItIsNotOne() {
         List<String> deltas = new java.util.ArrayList<>();
-        TextGenerator.Deltas told = new TextGenerator.Deltas(deltas::add, List.of("END"));
+        TextGenerator.Deltas told = new TextGenerator.Deltas((delta, logprobs) -> deltas.add(delta), List.of("END"));
         told.decoded("the E", false);
         told.decoded("the EN", false);
         told.decoded("the ENd", false);
@@ -331,10 +331,133 @@ class TextGeneratorTest {
                  "max_new_tokens": 64, "eos_token_id": [7, 9]}""");
         GenerationConfig defaults = GenerationConfig.modelDefaults(dir);
         assertThat(defaults).isEqualTo(new GenerationConfig(64, true, 0.7, 20, 0.8, 0L, List.of(7L, 9L), 1.05,
-                List.of()));
+                List.of(), GenerationConfig.NO_LOGPROBS));
         java.nio.file.Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": 3}");
         assertThat(GenerationConfig.modelDefaults(dir)).isEqualTo(GenerationConfig.greedy().withEosTokenIds(List.of(3L)));
         assertThat(GenerationConfig.modelDefaults(dir.resolve("missing"))).isEqualTo(GenerationConfig.greedy());
+    }
+
+    @Test
+    void logprobsAreTheLogSoftmaxOfTheModelsOwnLogitsWhateverChangesTheDraw() {
+        // Greedy, and sampling with a penalty and a temperature that change the drawn distribution but not the
+        // reported one: each step is checked against an uncached pass over its prefix.
+        for (GenerationConfig config : List.of(GenerationConfig.greedy().withMaxNewTokens(8),
+                GenerationConfig.sampling(11).withTemperature(1.6).withRepetitionPenalty(1.8).withMaxNewTokens(8))) {
+            Generation plain = generator.generate("the dog", config.withEosTokenIds(List.of()));
+            Generation reported = generator.generate("the dog", config.withEosTokenIds(List.of()).withLogprobs(3));
+            assertThat(reported.generatedIds()).containsExactly(plain.generatedIds());
+            assertThat(reported.text()).isEqualTo(plain.text());
+            assertThat(reported.logprobs()).hasSize(plain.generatedIds().length);
+
+            long[] prefix = reported.promptIds();
+            long[] generated = reported.generatedIds();
+            for (int step = 0; step < generated.length; step++) {
+                double[] expected = logSoftmax(generator.nextTokenLogits(prefix));
+                Generation.TokenLogprob token = reported.logprobs().get(step);
+                assertThat(token.id()).isEqualTo(generated[step]);
+                assertThat(token.token()).isEqualTo(model.tokenizer().decode(new long[] {generated[step]}, false));
+                assertThat(token.offset()).isEqualTo(
+                        model.tokenizer().decode(java.util.Arrays.copyOf(generated, step), true).length());
+                assertThat(token.logprob()).isCloseTo(expected[(int) generated[step]], within(1e-4));
+                double[] sorted = java.util.Arrays.stream(expected).boxed()
+                        .sorted(java.util.Comparator.reverseOrder()).mapToDouble(Double::doubleValue).toArray();
+                assertThat(token.top()).hasSize(3);
+                for (int rank = 0; rank < 3; rank++) {
+                    Generation.Candidate candidate = token.top().get(rank);
+                    assertThat(candidate.logprob()).isCloseTo(sorted[rank], within(1e-4))
+                            .isCloseTo(expected[(int) candidate.id()], within(1e-4));
+                    assertThat(candidate.token()).isEqualTo(model.tokenizer().decode(new long[] {candidate.id()}, false));
+                }
+                if (!config.sample()) {
+                    assertThat(token.top().get(0).id()).isEqualTo(token.id());
+                }
+                prefix = append(prefix, generated[step]);
+            }
+        }
+    }
+
+    @Test
+    void logprobsCoverTheTextOnlyAndNoneAreReportedUnlessAskedFor() {
+        Generation greedy = generator.generate("a dog", GenerationConfig.greedy().withMaxNewTokens(6)
+                .withEosTokenIds(List.of()));
+        assertThat(greedy.logprobs()).isEmpty();
+        // Ended by an end-of-sequence token: that token is not in the text, nor in the log-probabilities.
+        long eos = greedy.generatedIds()[3];
+        Generation ended = generator.generate("a dog", GenerationConfig.greedy().withMaxNewTokens(6)
+                .withEosTokenIds(List.of(eos)).withLogprobs(0));
+        assertThat(ended.finishReason()).isEqualTo(Generation.FinishReason.EOS);
+        assertThat(ended.logprobs()).hasSize(ended.generatedIds().length - 1)
+                .allSatisfy(token -> assertThat(token.top()).isEmpty());
+        // Cut by a stop string: the tokens from the stop string on are not reported. The stop string is the text of
+        // the first sampled token (after the first) that the text before it does not hold.
+        GenerationConfig sampling = GenerationConfig.sampling(5).withTemperature(1.5).withMaxNewTokens(10)
+                .withEosTokenIds(List.of());
+        long[] sampled = generator.generate("a dog", sampling).generatedIds();
+        String stop = null;
+        for (int step = 1; step < sampled.length && stop == null; step++) {
+            String before = model.tokenizer().decode(java.util.Arrays.copyOf(sampled, step), true);
+            String piece = model.tokenizer().decode(java.util.Arrays.copyOf(sampled, step + 1), true)
+                    .substring(before.length());
+            stop = piece.isBlank() || before.contains(piece) ? null : piece;
+        }
+        assertThat(stop).as("a token new to the text in " + java.util.Arrays.toString(sampled)).isNotNull();
+        Generation stopped = generator.generate("a dog", sampling.withStopStrings(List.of(stop)).withLogprobs(1));
+        assertThat(stopped.finishReason()).isEqualTo(Generation.FinishReason.STOP);
+        // The token that brought the stop string begins where it does: it is the first one left out.
+        assertThat(stopped.logprobs()).hasSize(stopped.generatedIds().length - 1).isNotEmpty()
+                .allSatisfy(token -> assertThat(token.offset()).isLessThan(stopped.text().length()));
+    }
+
+    @Test
+    void aListenerHearsEachTokensLogprobWithTheTextItBeginsIn() {
+        // Byte-level tokens, sampled: characters span tokens, and the deltas wait for them.
+        try (TransformerModel byteLevel = ModelLoader.load(Fixtures.model("gpt2-chat-chatml"))) {
+            TextGenerator sampler = new TextGenerator(byteLevel);
+            for (long seed = 1; seed <= 3; seed++) {
+                GenerationConfig config = GenerationConfig.sampling(seed).withTemperature(1.5).withMaxNewTokens(30)
+                        .withEosTokenIds(List.of()).withLogprobs(2);
+                List<Generation.TokenLogprob> heard = new java.util.ArrayList<>();
+                StringBuilder text = new StringBuilder();
+                Generation generation = sampler.generate("Ünïcödé 猫", config, (delta, logprobs) -> {
+                    // Each token told begins in this delta.
+                    for (Generation.TokenLogprob token : logprobs) {
+                        assertThat(token.offset()).isBetween(text.length(), text.length() + delta.length() - 1);
+                    }
+                    text.append(delta);
+                    heard.addAll(logprobs);
+                });
+                assertThat(text.toString()).isEqualTo(generation.text());
+                assertThat(heard).isEqualTo(generation.logprobs());
+                assertThat(generation.logprobs()).hasSize(generation.generatedIds().length);
+            }
+        }
+    }
+
+    @Test
+    void theLikeliestAreInOrderWithLowerIdsFirstOnTies() {
+        float[] logits = {0.5f, 2f, -1f, 2f, 3f, 0.5f};
+        assertThat(TextGenerator.likeliest(logits, 4)).containsExactly(4, 1, 3, 0);
+        assertThat(TextGenerator.likeliest(logits, 0)).isEmpty();
+        assertThat(TextGenerator.likeliest(logits, 10)).containsExactly(4, 1, 3, 0, 5, 2);
+        assertThat(TextGenerator.logSumExp(new float[] {0f, 0f})).isCloseTo(Math.log(2), within(1e-12));
+        // A large logit does not overflow.
+        assertThat(TextGenerator.logSumExp(new float[] {1000f, 1000f})).isCloseTo(1000 + Math.log(2), within(1e-9));
+    }
+
+    private static double[] logSoftmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float logit : logits) {
+            max = Math.max(max, logit);
+        }
+        double sum = 0;
+        for (float logit : logits) {
+            sum += Math.exp(logit - max);
+        }
+        double[] result = new double[logits.length];
+        for (int index = 0; index < logits.length; index++) {
+            result[index] = logits[index] - max - Math.log(sum);
+        }
+        return result;
     }
 
     private static long[] append(long[] ids, long token) {
