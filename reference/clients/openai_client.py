@@ -3,12 +3,14 @@
 Usage:
   openai_client.py completions <base_url> <api_key> <deployment> <prompt> <max_tokens>
       Prints one JSON object: the completion's text, finish reason and usage; the streamed text and the
-      chunk count; n choices greedy and sampled; the listed model ids; and the status and message of requests
-      the endpoint must refuse (too many tokens; chat, for a model without a chat template).
+      chunk count; n choices greedy and sampled; the listed model ids; the log-probabilities of a greedy
+      completion (logprobs=2), whole and streamed; and the status and message of requests the endpoint must
+      refuse (too many tokens; chat, for a model without a chat template; more log-probabilities than OpenAI gives).
   openai_client.py chat <base_url> <api_key> <deployment> <model_dir> <max_tokens>
       Prints one JSON object: a chat completion and the same chat streamed, the prompt that transformers'
       apply_chat_template renders from the model's files in <model_dir> (and its token count), and the
-      completion of that prompt through /v1/completions, all greedy, to compare.
+      completion of that prompt through /v1/completions, all greedy, to compare; the chat's log-probabilities
+      (top_logprobs=2), whole and streamed, beside those of transformers' own greedy generation.
 """
 import json
 import sys
@@ -50,9 +52,18 @@ def completions(client: OpenAI, deployment: str, prompt: str, max_tokens: int) -
         refused_chat = {"status": e.status_code, "message": e.message}
     refused_logprobs = {}
     try:
-        client.completions.create(model=deployment, prompt=prompt, max_tokens=max_tokens, logprobs=2)
+        client.completions.create(model=deployment, prompt=prompt, max_tokens=max_tokens, logprobs=6)
     except openai.BadRequestError as e:
         refused_logprobs = {"status": e.status_code, "message": e.message, "param": e.param}
+    with_logprobs = client.completions.create(model=deployment, prompt=prompt, max_tokens=max_tokens, temperature=0,
+                                              logprobs=2)
+    logprobs = with_logprobs.choices[0].logprobs
+    streamed_logprobs = {"tokens": [], "token_logprobs": [], "text_offset": []}
+    for c in client.completions.create(model=deployment, prompt=prompt, max_tokens=max_tokens, temperature=0,
+                                       logprobs=2, stream=True):
+        if c.choices and c.choices[0].logprobs:
+            for field in streamed_logprobs:
+                streamed_logprobs[field] += getattr(c.choices[0].logprobs, field)
 
     return {
         "text": choice.text,
@@ -70,10 +81,20 @@ def completions(client: OpenAI, deployment: str, prompt: str, max_tokens: int) -
         "refused": refused,
         "refused_chat": refused_chat,
         "refused_logprobs": refused_logprobs,
+        "logprobs_text": with_logprobs.choices[0].text,
+        "logprobs": logprobs.model_dump(),
+        "streamed_logprobs": streamed_logprobs,
     }
 
 
+def token_logprobs(content) -> list:
+    """A chat answer's log-probabilities: each token, its log-probability and the likeliest tokens' (text, value)."""
+    return [{"token": t.token, "logprob": t.logprob, "bytes": t.bytes,
+             "top": [[top.token, top.logprob] for top in t.top_logprobs]} for t in content]
+
+
 def chat(client: OpenAI, deployment: str, model_dir: str, max_tokens: int) -> dict:
+    import torch
     import transformers
 
     tokenizer = transformers.AutoTokenizer.from_pretrained(model_dir)
@@ -87,8 +108,27 @@ def chat(client: OpenAI, deployment: str, model_dir: str, max_tokens: int) -> di
     model = transformers.AutoModelForCausalLM.from_pretrained(model_dir).eval()
     ids = tokenizer(rendered, add_special_tokens=False, return_tensors="pt").input_ids
     generated = model.generate(ids, attention_mask=ids.new_ones(ids.shape), max_new_tokens=max_tokens, do_sample=False,
-                               pad_token_id=tokenizer.pad_token_id)
-    reference = tokenizer.decode(generated[0, ids.shape[1]:], skip_special_tokens=True)
+                               pad_token_id=tokenizer.pad_token_id, output_logits=True, return_dict_in_generate=True)
+    new_tokens = generated.sequences[0, ids.shape[1]:]
+    reference = tokenizer.decode(new_tokens, skip_special_tokens=True)
+    # Each generated token's log-softmax of the raw logits, and the two likeliest; not the end-of-sequence token.
+    reference_logprobs = []
+    for step, token in enumerate(new_tokens.tolist()):
+        if token in (model.generation_config.eos_token_id if isinstance(model.generation_config.eos_token_id, list)
+                     else [model.generation_config.eos_token_id]):
+            break
+        logp = torch.log_softmax(generated.logits[step][0].double(), dim=-1)
+        top = torch.topk(logp, 2)
+        reference_logprobs.append({"token": tokenizer.decode([token]), "logprob": logp[token].item(),
+                                   "top": [[tokenizer.decode([i]), v] for i, v in zip(top.indices.tolist(),
+                                                                                      top.values.tolist())]})
+    with_logprobs = client.chat.completions.create(model=deployment, messages=MESSAGES, max_tokens=max_tokens,
+                                                   temperature=0, logprobs=True, top_logprobs=2)
+    streamed_logprobs = []
+    for c in client.chat.completions.create(model=deployment, messages=MESSAGES, max_tokens=max_tokens,
+                                            temperature=0, logprobs=True, top_logprobs=2, stream=True):
+        if c.choices and c.choices[0].logprobs:
+            streamed_logprobs += token_logprobs(c.choices[0].logprobs.content)
     # Sampled with a seed: the chat, the chat streamed and the rendered prompt's completion draw the same tokens.
     sampled = client.chat.completions.create(model=deployment, messages=MESSAGES, max_tokens=max_tokens * 2,
                                              temperature=1.0, seed=3)
@@ -115,6 +155,9 @@ def chat(client: OpenAI, deployment: str, model_dir: str, max_tokens: int) -> di
         "rendered": rendered,
         "rendered_tokens": len(tokenizer(rendered, add_special_tokens=False)["input_ids"]),
         "completion": completion.choices[0].text,
+        "logprobs": token_logprobs(with_logprobs.choices[0].logprobs.content),
+        "streamed_logprobs": streamed_logprobs,
+        "transformers_logprobs": reference_logprobs,
     }
 
 

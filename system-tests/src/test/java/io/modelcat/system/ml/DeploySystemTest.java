@@ -1,6 +1,7 @@
 package io.modelcat.system.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.modelcat.system.RunningSystem;
 import io.modelcat.testsupport.Fixtures;
@@ -378,7 +379,27 @@ class DeploySystemTest {
         // A model without a chat template cannot chat, and says why.
         assertThat(((Map<?, ?>) sdk.get("refused_chat")).get("status")).isEqualTo(400);
         assertThat(((Map<?, ?>) sdk.get("refused_chat")).get("message").toString()).contains("no chat template");
-        // Asking for what a deployment does not give is refused by name, not answered as if it had not been asked.
+        // Log-probabilities, as the SDK reads them: greedy, so each chosen token is the likeliest of its step; the
+        // offsets count from the prompt's start; streamed, the chunks' add up to the whole answer's.
+        assertThat(sdk.get("logprobs_text")).isEqualTo(greedy.get("generatedText"));
+        Map<?, ?> logprobs = (Map<?, ?>) sdk.get("logprobs");
+        List<?> tokenLogprobs = (List<?>) logprobs.get("token_logprobs");
+        List<?> tops = (List<?>) logprobs.get("top_logprobs");
+        List<?> offsets = (List<?>) logprobs.get("text_offset");
+        assertThat(tokenLogprobs).isNotEmpty().hasSameSizeAs((List<?>) logprobs.get("tokens")).hasSameSizeAs(tops)
+                .hasSameSizeAs(offsets);
+        assertThat(offsets.get(0)).isEqualTo("Hello there".length());
+        for (int i = 0; i < tokenLogprobs.size(); i++) {
+            double chosen = ((Number) tokenLogprobs.get(i)).doubleValue();
+            assertThat(chosen).isNegative().isEqualTo(((Map<?, ?>) tops.get(i)).values().stream()
+                    .mapToDouble(v -> ((Number) v).doubleValue()).max().orElseThrow());
+            assertThat(((Map<?, ?>) tops.get(i)).size()).isBetween(2, 3);
+        }
+        Map<?, ?> streamedLogprobs = (Map<?, ?>) sdk.get("streamed_logprobs");
+        assertThat(streamedLogprobs.get("tokens")).isEqualTo(logprobs.get("tokens"));
+        assertThat(streamedLogprobs.get("token_logprobs")).isEqualTo(tokenLogprobs);
+        assertThat(streamedLogprobs.get("text_offset")).isEqualTo(offsets);
+        // More than OpenAI gives is refused by name.
         Map<?, ?> refusedLogprobs = (Map<?, ?>) sdk.get("refused_logprobs");
         assertThat(refusedLogprobs.get("status")).isEqualTo(400);
         assertThat(refusedLogprobs.get("param")).isEqualTo("logprobs");
@@ -415,6 +436,26 @@ class DeploySystemTest {
         assertThat(usage.get("prompt_tokens")).as("the rendered prompt, tokenized as transformers does")
                 .isEqualTo(sdk.get("rendered_tokens"));
         assertThat(sdk.get("stream_usage")).isEqualTo(usage);
+        // The chat's log-probabilities are transformers' for its own greedy generation: each token, its log-softmax
+        // and the two likeliest, to float precision; streamed, the same.
+        List<?> logprobs = (List<?>) sdk.get("logprobs");
+        List<?> reference = (List<?>) sdk.get("transformers_logprobs");
+        assertThat(logprobs).isNotEmpty().hasSameSizeAs(reference);
+        for (int i = 0; i < reference.size(); i++) {
+            Map<?, ?> ours = (Map<?, ?>) logprobs.get(i);
+            Map<?, ?> theirs = (Map<?, ?>) reference.get(i);
+            assertThat(ours.get("token")).as("token %d", i).isEqualTo(theirs.get("token"));
+            assertThat(((Number) ours.get("logprob")).doubleValue())
+                    .isCloseTo(((Number) theirs.get("logprob")).doubleValue(), within(1e-4));
+            List<?> ourTop = (List<?>) ours.get("top");
+            List<?> theirTop = (List<?>) theirs.get("top");
+            assertThat(ourTop).hasSize(2);
+            for (int rank = 0; rank < 2; rank++) {
+                assertThat(((Number) ((List<?>) ourTop.get(rank)).get(1)).doubleValue()).as("token %d, rank %d", i, rank)
+                        .isCloseTo(((Number) ((List<?>) theirTop.get(rank)).get(1)).doubleValue(), within(1e-4));
+            }
+        }
+        assertThat(sdk.get("streamed_logprobs")).isEqualTo(logprobs);
 
         // The serverless-style route answers the same; a bad conversation is an OpenAI-shaped 400 naming messages.
         HttpResponse<String> inference = call("chatter", "/models/chat/completions", key, "{\"model\": \"qwenish\","

@@ -4,14 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * A runner's generations written as OpenAI answers them: a {@code text_completion} or a
- * {@code chat.completion} object with each choice's {@code finish_reason} and the {@code usage}, or (for
- * {@code stream: true}) the chunks of {@link OpenAiStream}.
+ * {@code chat.completion} object with each choice's {@code finish_reason}, its {@code logprobs} when asked for, and
+ * the {@code usage}, or (for {@code stream: true}) the chunks of {@link OpenAiStream}.
  */
 public final class OpenAiAnswers {
 
@@ -20,8 +21,13 @@ public final class OpenAiAnswers {
     private OpenAiAnswers() {
     }
 
-    /** One generated text cut at the first stop string, with why it ended. */
-    public record Choice(String text, String finishReason) {
+    /**
+     * One generated text cut at the first stop string, with why it ended.
+     *
+     * @param tokens when log-probabilities are asked for, the runner's tokens whose text begins in {@code text}, each
+     *               {@code {"id", "token", "offset", "logprob", "top": [...]}} (see ServeResponse); null otherwise
+     */
+    public record Choice(String text, String finishReason, List<JsonNode> tokens) {
     }
 
     /** A generation (a runner's prediction) as a choice: its text cut at the earliest stop string. */
@@ -30,7 +36,75 @@ public final class OpenAiAnswers {
         String finish = prediction.path("finishReason").asText();
         String reason = "eos".equals(finish) || "stop".equals(finish) ? "stop" : "length";
         int cut = firstStop(call.stop(), text);
-        return cut >= 0 ? new Choice(text.substring(0, cut), "stop") : new Choice(text, reason);
+        String kept = cut >= 0 ? text.substring(0, cut) : text;
+        List<JsonNode> tokens = null;
+        if (call.logprobs() != null) {
+            tokens = new ArrayList<>();
+            for (JsonNode token : prediction.path("logprobs")) {
+                if (token.path("offset").asInt() < kept.length()) {
+                    tokens.add(token);
+                }
+            }
+        }
+        return new Choice(kept, cut >= 0 ? "stop" : reason, tokens);
+    }
+
+    /**
+     * Tokens' log-probabilities as OpenAI writes them in choice {@code index} (or a chunk of it): for a chat
+     * {@code {"content": [{"token", "logprob", "bytes", "top_logprobs": [...]}]}}; for completions the lists
+     * {@code tokens}, {@code token_logprobs}, {@code top_logprobs} (the likeliest tokens and the chosen one, by text)
+     * and {@code text_offset} (in characters from the start of the prompt, as OpenAI counts them).
+     *
+     * @param text the choice's text, which the tokens' offsets point into
+     */
+    static ObjectNode logprobs(OpenAiCompletions.Call call, int index, String text, List<JsonNode> tokens) {
+        ObjectNode logprobs = NODES.objectNode();
+        if (call.chat()) {
+            ArrayNode content = logprobs.putArray("content");
+            for (JsonNode token : tokens) {
+                ObjectNode entry = entry(token);
+                ArrayNode top = entry.putArray("top_logprobs");
+                token.path("top").forEach(candidate -> top.add(entry(candidate)));
+                content.add(entry);
+            }
+            logprobs.putNull("refusal");
+            return logprobs;
+        }
+        String prompt = call.prompts().get(index / call.n());
+        int promptLength = prompt.codePointCount(0, prompt.length());
+        ArrayNode strings = logprobs.putArray("tokens");
+        ArrayNode values = logprobs.putArray("token_logprobs");
+        ArrayNode tops = logprobs.putArray("top_logprobs");
+        ArrayNode offsets = logprobs.putArray("text_offset");
+        for (JsonNode token : tokens) {
+            strings.add(token.path("token").asText());
+            values.add(token.path("logprob").asDouble());
+            ObjectNode top = tops.addObject();
+            token.path("top").forEach(c -> {
+                if (!top.has(c.path("token").asText())) {
+                    top.put(c.path("token").asText(), c.path("logprob").asDouble());
+                }
+            });
+            if (!top.has(token.path("token").asText())) {
+                top.put(token.path("token").asText(), token.path("logprob").asDouble());
+            }
+            int offset = Math.min(token.path("offset").asInt(), text.length());
+            offsets.add(promptLength + text.codePointCount(0, offset));
+        }
+        return logprobs;
+    }
+
+    /** A chat token entry: its text, log-probability and the UTF-8 bytes of its text. */
+    private static ObjectNode entry(JsonNode token) {
+        ObjectNode entry = NODES.objectNode();
+        String text = token.path("token").asText();
+        entry.put("token", text);
+        entry.put("logprob", token.path("logprob").asDouble());
+        ArrayNode bytes = entry.putArray("bytes");
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            bytes.add(b & 0xFF);
+        }
+        return entry;
     }
 
     /** Where the earliest stop string starts in {@code text}, or -1. */
@@ -81,8 +155,13 @@ public final class OpenAiAnswers {
             } else {
                 c.put("text", choices.get(i).text());
             }
-            c.putNull("logprobs");
-            c.put("finish_reason", choices.get(i).finishReason());
+            Choice choice = choices.get(i);
+            if (choice.tokens() == null) {
+                c.putNull("logprobs");
+            } else {
+                c.set("logprobs", logprobs(call, i, choice.text(), choice.tokens()));
+            }
+            c.put("finish_reason", choice.finishReason());
         }
         answer.set("usage", usage(call, predictions));
         return answer;

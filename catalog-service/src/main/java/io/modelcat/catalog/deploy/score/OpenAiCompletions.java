@@ -31,6 +31,9 @@ public final class OpenAiCompletions {
     /** The most choices per prompt. */
     public static final int MAX_N = 8;
     private static final int MAX_MESSAGES = 256;
+    /** The most likeliest tokens reported per step: OpenAI's limits for completions ({@code logprobs}) and chat. */
+    private static final int MAX_COMPLETION_LOGPROBS = 5;
+    private static final int MAX_TOP_LOGPROBS = 20;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private OpenAiCompletions() {
@@ -49,6 +52,11 @@ public final class OpenAiCompletions {
 
         public boolean chat() {
             return messages != null;
+        }
+
+        /** Null when log-probabilities are not asked for, else how many of the likeliest tokens to report per token. */
+        public Integer logprobs() {
+            return generation.logprobs();
         }
 
         /** How many prompts: one for a chat. */
@@ -88,16 +96,12 @@ public final class OpenAiCompletions {
 
     /**
      * Refuses, naming it, a parameter that asks for what a deployment does not give, rather than answering as if it
-     * had not been sent: log probabilities, the prompt echoed, a suffix, best-of selection, penalties, a logit bias,
-     * tools or functions, a response format other than text. Each one's neutral value (what OpenAI's clients send
-     * by default, as prompt flow sends penalties of 0 and an empty {@code logit_bias}) passes; parameters that change
-     * nothing in the answer ({@code user}, {@code metadata}, ...) pass too.
+     * had not been sent: the prompt echoed, a suffix, best-of selection, penalties, a logit bias, tools or functions,
+     * a response format other than text. Each one's neutral value (what OpenAI's clients send by default, as prompt
+     * flow sends penalties of 0 and an empty {@code logit_bias}) passes; parameters that change nothing in the answer
+     * ({@code user}, {@code metadata}, ...) pass too.
      */
     private static void refuseWhatIsNotGiven(JsonNode body, int n) {
-        String noLogprobs = "log probabilities are not returned by deployments yet";
-        refuseUnless(body, "logprobs", v -> v.isBoolean() ? !v.asBoolean() : v.isNumber() && v.asDouble() == 0,
-                noLogprobs);
-        refuseUnless(body, "top_logprobs", v -> v.isNumber() && v.asDouble() == 0, noLogprobs);
         refuseUnless(body, "echo", v -> v.isBoolean() && !v.asBoolean(), "the prompt is not echoed in the answer");
         refuseUnless(body, "suffix", v -> v.isTextual() && v.asText().isEmpty(), "a suffix (text that follows the "
                 + "completion, to insert between it and the prompt) is not taken");
@@ -167,7 +171,36 @@ public final class OpenAiCompletions {
         } else {
             throw new Invalid("prompt", "'prompt' must be a string or a list of 1 to " + MAX_PROMPTS + " strings");
         }
-        return settings(body, model, prompts, null, integer(body, "max_tokens", DEFAULT_MAX_TOKENS, 1, MAX_TOKENS));
+        return settings(body, model, prompts, null, integer(body, "max_tokens", DEFAULT_MAX_TOKENS, 1, MAX_TOKENS),
+                completionLogprobs(body));
+    }
+
+    /**
+     * Completions' {@code logprobs}: an integer k, the chosen tokens' log-probabilities and the k likeliest tokens' of
+     * each step; absent, null or false for none. {@code top_logprobs} is chat's and is refused here unless 0.
+     */
+    private static Integer completionLogprobs(JsonNode body) {
+        refuseUnless(body, "top_logprobs", v -> v.isNumber() && v.asDouble() == 0, "completions take 'logprobs': k "
+                + "for the k likeliest tokens (chat takes 'logprobs': true with 'top_logprobs')");
+        JsonNode value = body.get("logprobs");
+        if (value == null || value.isNull() || (value.isBoolean() && !value.asBoolean())) {
+            return null;
+        }
+        return integer(body, "logprobs", 0, 0, MAX_COMPLETION_LOGPROBS);
+    }
+
+    /** Chat's {@code logprobs} (true or false) and {@code top_logprobs} (how many likeliest tokens, with it only). */
+    private static Integer chatLogprobs(JsonNode body) {
+        JsonNode value = body.get("logprobs");
+        if (value != null && !value.isNull() && !value.isBoolean()) {
+            throw new Invalid("logprobs", "'logprobs' must be true or false (the likeliest tokens are 'top_logprobs')");
+        }
+        boolean asked = value != null && value.asBoolean();
+        int top = integer(body, "top_logprobs", 0, 0, MAX_TOP_LOGPROBS);
+        if (!asked && top > 0) {
+            throw new Invalid("top_logprobs", "'top_logprobs' needs 'logprobs': true");
+        }
+        return asked ? top : null;
     }
 
     /** A {@code /v1/chat/completions} request; {@code modelRequired} as for {@link #parse}. */
@@ -192,7 +225,7 @@ public final class OpenAiCompletions {
         int maxTokens = body.hasNonNull("max_completion_tokens")
                 ? integer(body, "max_completion_tokens", DEFAULT_CHAT_TOKENS, 1, MAX_TOKENS)
                 : integer(body, "max_tokens", DEFAULT_CHAT_TOKENS, 1, MAX_TOKENS);
-        return settings(body, model, null, messages, maxTokens);
+        return settings(body, model, null, messages, maxTokens, chatLogprobs(body));
     }
 
     /** A message's text: a string, or the text parts of a list of parts (other kinds of part are refused). */
@@ -222,11 +255,15 @@ public final class OpenAiCompletions {
      * to summarize or translate (with the model's task prefix added, as "Try it" adds it), {@code max_tokens} bounds
      * the output only when given (otherwise the model's generation config does, as for {@code /score}), and {@code n}
      * choices are identical, as greedy ones are. Such a model searches and does not sample, and its text is known
-     * only at the end, so a temperature over 0, {@code top_p}, {@code stop} and {@code stream} are refused by name;
-     * so is a chat, which has no mapping onto a text-to-text model.
+     * only at the end, so a temperature over 0, {@code top_p}, {@code stop}, {@code stream} and {@code logprobs} are
+     * refused by name; so is a chat, which has no mapping onto a text-to-text model.
      */
     public static Call forTextToText(Call call, JsonNode body, String deployment, String task) {
         String serves = "deployment '" + deployment + "' serves " + task;
+        if (call.logprobs() != null) {
+            throw new Invalid("logprobs", serves + ", whose model searches (greedy or beams) and reports no "
+                    + "log-probabilities; leave out 'logprobs'");
+        }
         if (call.chat()) {
             throw new Invalid("messages", serves + ", which has no chat template and answers one text with another: "
                     + "send the text as 'prompt' to /v1/completions, or call /score");
@@ -262,7 +299,7 @@ public final class OpenAiCompletions {
     }
 
     private static Call settings(JsonNode body, String model, List<String> prompts, List<ChatMessage> messages,
-                                 int maxTokens) {
+                                 int maxTokens, Integer logprobs) {
         int n = integer(body, "n", 1, 1, MAX_N);
         refuseWhatIsNotGiven(body, n);
         Double temperature = number(body, "temperature", 0, 2);
@@ -292,7 +329,7 @@ public final class OpenAiCompletions {
         }
         stop.removeIf(String::isEmpty);
         // The runner stops generating at a stop string; the answer is cut here too, for every path alike.
-        PredictSpec.Generation generation = settings.withStop(stop);
+        PredictSpec.Generation generation = settings.withStop(stop).withLogprobs(logprobs);
         if (body.has("stream") && !body.get("stream").isBoolean() && !body.get("stream").isNull()) {
             throw new Invalid("stream", "'stream' must be true or false");
         }

@@ -17,7 +17,9 @@ import java.util.function.Consumer;
  * first), then a chunk with its {@code finish_reason}; the usage chunk when asked for; then {@code [DONE]}.
  *
  * <p>Text that may be the start of a stop string waits until it is clear that it is not, and nothing after
- * a stop string is sent, so the chunks of a choice add up to exactly the text the whole answer would have.
+ * a stop string is sent, so the chunks of a choice add up to exactly the text the whole answer would have. When
+ * log-probabilities are asked for, each chunk carries those of the tokens whose text begins in it (the runner tells
+ * them with its deltas), so that they too add up to the whole answer's.
  * Reading it reads the runner's events one at a time (blocking), never more than the next chunk needs.
  */
 public final class OpenAiStream implements Iterator<String> {
@@ -31,6 +33,10 @@ public final class OpenAiStream implements Iterator<String> {
     private final Deque<String> ready = new ArrayDeque<>();
     private final List<JsonNode> predictions = new ArrayList<>();
     private final StringBuilder text = new StringBuilder();
+    /** The current choice's tokens (with log-probabilities) heard and not yet sent. */
+    private final List<JsonNode> pending = new ArrayList<>();
+    /** How many of the current choice's tokens were sent. */
+    private int tokensSent;
     private int current = -1;
     private int sent;
     private boolean stopped;
@@ -78,9 +84,14 @@ public final class OpenAiStream implements Iterator<String> {
             text.setLength(0);
             sent = 0;
             stopped = false;
+            pending.clear();
+            tokensSent = 0;
             if (call.chat()) {
-                add(input, null, choice -> choice.putObject("delta").put("role", "assistant").put("content", ""));
+                add(input, null, null, choice -> choice.putObject("delta").put("role", "assistant").put("content", ""));
             }
+        }
+        if (event.logprobs() != null && call.logprobs() != null) {
+            event.logprobs().forEach(pending::add);
         }
         if (event.delta() != null && !stopped) {
             text.append(event.delta());
@@ -97,10 +108,20 @@ public final class OpenAiStream implements Iterator<String> {
         if (event.prediction() != null) {
             predictions.add(event.prediction());
             OpenAiAnswers.Choice choice = OpenAiAnswers.choice(call, event.prediction());
-            if (choice.text().length() > sent && choice.text().startsWith(text.substring(0, sent))) {
+            if (choice.tokens() != null) {
+                // The prediction has them all: those not sent yet go with the rest of the text, or with the end.
+                pending.clear();
+                pending.addAll(choice.tokens().subList(Math.min(tokensSent, choice.tokens().size()),
+                        choice.tokens().size()));
+            }
+            boolean rest = choice.text().length() > sent && choice.text().startsWith(text.substring(0, sent));
+            text.setLength(0);
+            text.append(choice.text());
+            if (rest) {
                 send(input, choice.text().substring(sent));
             }
-            add(input, choice.finishReason(), last -> {
+            List<JsonNode> unsent = pending.isEmpty() ? null : List.copyOf(pending);
+            add(input, choice.finishReason(), unsent, last -> {
                 if (call.chat()) {
                     last.putObject("delta");
                 } else {
@@ -125,7 +146,17 @@ public final class OpenAiStream implements Iterator<String> {
             return;
         }
         sent += delta.length();
-        add(input, null, choice -> {
+        List<JsonNode> tokens = null;
+        if (call.logprobs() != null) {
+            int begun = 0;
+            while (begun < pending.size() && pending.get(begun).path("offset").asInt() < sent) {
+                begun++;
+            }
+            tokens = List.copyOf(pending.subList(0, begun));
+            pending.subList(0, begun).clear();
+            tokensSent += begun;
+        }
+        add(input, null, tokens, choice -> {
             if (call.chat()) {
                 choice.putObject("delta").put("content", delta);
             } else {
@@ -147,13 +178,20 @@ public final class OpenAiStream implements Iterator<String> {
         return -1;
     }
 
-    /** Queues a chunk with one choice, filled by {@code content} (its text or delta). */
-    private void add(int index, String finishReason, Consumer<ObjectNode> content) {
+    /**
+     * Queues a chunk with one choice, filled by {@code content} (its text or delta), with the log-probabilities of
+     * {@code tokens} (none when null).
+     */
+    private void add(int index, String finishReason, List<JsonNode> tokens, Consumer<ObjectNode> content) {
         ObjectNode chunk = header.deepCopy();
         ObjectNode choice = chunk.putArray("choices").addObject();
         choice.put("index", index);
         content.accept(choice);
-        choice.putNull("logprobs");
+        if (tokens == null) {
+            choice.putNull("logprobs");
+        } else {
+            choice.set("logprobs", OpenAiAnswers.logprobs(call, index, text.toString(), tokens));
+        }
         if (finishReason == null) {
             choice.putNull("finish_reason");
         } else {

@@ -18,7 +18,6 @@ class OpenAiCompletionsTest {
     @Test
     void parametersAskingForWhatADeploymentDoesNotGiveAreRefusedByName() {
         Map<String, String> completions = Map.of(
-                "logprobs", "\"logprobs\": 1",
                 "echo", "\"echo\": true",
                 "suffix", "\"suffix\": \" end\"",
                 "best_of", "\"best_of\": 3",
@@ -33,8 +32,6 @@ class OpenAiCompletionsTest {
                     .satisfies(e -> assertThat(((OpenAiCompletions.Invalid) e).param()).isEqualTo(refused.getKey()));
         }
         Map<String, String> chat = Map.of(
-                "logprobs", "\"logprobs\": true",
-                "top_logprobs", "\"top_logprobs\": 5",
                 "tools", "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\"}}]",
                 "tool_choice", "\"tool_choice\": \"required\"",
                 "functions", "\"functions\": [{\"name\": \"f\"}]",
@@ -61,8 +58,8 @@ class OpenAiCompletionsTest {
                 + " \"tools\": [], \"tool_choice\": \"none\", \"response_format\": {\"type\": \"text\"},"
                 + " \"metadata\": {\"a\": \"b\"}, \"store\": false}"), true);
         assertThat(chat.messages()).hasSize(1);
-        assertThat(OpenAiCompletions.parse(json("{\"model\": \"gpt\", \"prompt\": [\"a\", \"b\"], \"logprobs\": 0}"),
-                true).prompts()).isEqualTo(List.of("a", "b"));
+        assertThat(completion.logprobs()).isNull();
+        assertThat(chat.logprobs()).isNull();
     }
 
     private static JsonNode json(String body) {
