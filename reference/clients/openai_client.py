@@ -10,7 +10,9 @@ Usage:
       Prints one JSON object: a chat completion and the same chat streamed, the prompt that transformers'
       apply_chat_template renders from the model's files in <model_dir> (and its token count), and the
       completion of that prompt through /v1/completions, all greedy, to compare; the chat's log-probabilities
-      (top_logprobs=2), whole and streamed, beside those of transformers' own greedy generation.
+      (top_logprobs=2), whole and streamed, beside those of transformers' own greedy generation; and a prompt
+      echoed with no new token (echo=True, max_tokens=0, logprobs=1, as evaluation harnesses score a text)
+      beside transformers' log-softmax over the same tokens.
 """
 import json
 import sys
@@ -20,6 +22,7 @@ from openai import OpenAI
 
 # Short: the tiny chat model has 64 positions.
 MESSAGES = [{"role": "system", "content": "Be terse."}, {"role": "user", "content": "the cat sat? 猫"}]
+ECHOED = "The cat sat on the mat. 猫"
 
 
 def completions(client: OpenAI, deployment: str, prompt: str, max_tokens: int) -> dict:
@@ -137,7 +140,21 @@ def chat(client: OpenAI, deployment: str, model_dir: str, max_tokens: int) -> di
         if c.choices)
     sampled_completion = client.completions.create(model=deployment, prompt=rendered, max_tokens=max_tokens * 2,
                                                    temperature=1.0, seed=3)
+    # A text scored: the prompt echoed with its tokens' log-probabilities, and transformers' over the same tokens.
+    echoed = client.completions.create(model=deployment, prompt=ECHOED, max_tokens=0, echo=True, logprobs=1,
+                                       temperature=0).choices[0]
+    echo_ids = tokenizer(ECHOED, return_tensors="pt").input_ids
+    with torch.no_grad():
+        echo_logp = torch.log_softmax(model(echo_ids).logits[0].double(), dim=-1)
+    echo_reference = [echo_logp[p - 1, echo_ids[0, p]].item() for p in range(1, echo_ids.shape[1])]
     return {
+        "echoed_text": echoed.text,
+        "echoed_tokens": echoed.logprobs.tokens,
+        "echoed_token_logprobs": echoed.logprobs.token_logprobs,
+        "echoed_text_offset": echoed.logprobs.text_offset,
+        "echoed_finish_reason": echoed.finish_reason,
+        "transformers_echo_tokens": [tokenizer.decode([i]) for i in echo_ids[0].tolist()],
+        "transformers_echo_logprobs": echo_reference,
         "transformers_greedy": reference,
         "sampled": sampled.choices[0].message.content,
         "sampled_streamed": sampled_stream,

@@ -14,7 +14,9 @@ import java.util.List;
  *   <li>text-generation {@code {"generatedText", "finishReason": "eos|stop|max_new_tokens|context_full", "newTokens",
  *       "promptTokens"}}, and when the generation settings ask for log-probabilities {@code "logprobs": [{"id", "token",
  *       "offset", "logprob", "top": [{"id", "token", "logprob"}]}]}: one per token whose text begins in the generated
- *       text ({@code offset}: where, in characters), its log-probability and the likeliest tokens' of its step</li>
+ *       text ({@code offset}: where, in characters), its log-probability and the likeliest tokens' of its step; with
+ *       {@code promptLogprobs} asked for, {@code "promptLogprobs"} the same for each token of the prompt (offsets in the
+ *       prompt; the first token's {@code logprob} null)</li>
  * </ul>
  */
 public record ServeResponse(List<JsonNode> predictions) {

@@ -41,11 +41,13 @@ public record PredictSpec(Task task, String artifactUri, Map<String, String> inp
      *                          generation config
      * @param logprobs          text generation: null for none, or report each generated token's log-probability
      *                          and those of the {@code logprobs} likeliest tokens of its step (0: the chosen token's only)
+     * @param promptLogprobs    text generation, with {@code logprobs}: true to report the prompt's tokens' too
+     *                          (OpenAI's {@code echo})
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Generation(Integer maxNewTokens, Double temperature, Integer topK, Double topP, Long seed,
                              Boolean sample, Double repetitionPenalty, List<String> stop, Search search,
-                             Integer logprobs) {
+                             Integer logprobs, Boolean promptLogprobs) {
 
         @com.fasterxml.jackson.annotation.JsonCreator
         public Generation {
@@ -53,11 +55,14 @@ public record PredictSpec(Task task, String artifactUri, Map<String, String> inp
             if (logprobs != null && logprobs < 0) {
                 throw new IllegalArgumentException("logprobs must be null or >= 0: " + logprobs);
             }
+            if (Boolean.TRUE.equals(promptLogprobs) && logprobs == null) {
+                throw new IllegalArgumentException("promptLogprobs needs logprobs");
+            }
         }
 
         public Generation(Integer maxNewTokens, Double temperature, Integer topK, Double topP, Long seed,
                           Boolean sample, Double repetitionPenalty, List<String> stop, Search search) {
-            this(maxNewTokens, temperature, topK, topP, seed, sample, repetitionPenalty, stop, search, null);
+            this(maxNewTokens, temperature, topK, topP, seed, sample, repetitionPenalty, stop, search, null, null);
         }
 
         public Generation(Integer maxNewTokens, Double temperature, Integer topK, Double topP, Long seed,
@@ -81,21 +86,27 @@ public record PredictSpec(Task task, String artifactUri, Map<String, String> inp
 
         public Generation withSeed(Long value) {
             return new Generation(maxNewTokens, temperature, topK, topP, value, sample, repetitionPenalty, stop, search,
-                    logprobs);
+                    logprobs, promptLogprobs);
         }
 
         public Generation withStop(List<String> value) {
             return new Generation(maxNewTokens, temperature, topK, topP, seed, sample, repetitionPenalty, value, search,
-                    logprobs);
+                    logprobs, promptLogprobs);
         }
 
         public Generation withRepetitionPenalty(Double value) {
-            return new Generation(maxNewTokens, temperature, topK, topP, seed, sample, value, stop, search, logprobs);
+            return new Generation(maxNewTokens, temperature, topK, topP, seed, sample, value, stop, search, logprobs,
+                    promptLogprobs);
+        }
+
+        /** Reports {@code value} likeliest tokens beside each generated one (null: none), and the prompt's when asked. */
+        public Generation withLogprobs(Integer value, boolean prompt) {
+            return new Generation(maxNewTokens, temperature, topK, topP, seed, sample, repetitionPenalty, stop, search,
+                    value, prompt ? Boolean.TRUE : null);
         }
 
         public Generation withLogprobs(Integer value) {
-            return new Generation(maxNewTokens, temperature, topK, topP, seed, sample, repetitionPenalty, stop, search,
-                    value);
+            return withLogprobs(value, false);
         }
     }
 

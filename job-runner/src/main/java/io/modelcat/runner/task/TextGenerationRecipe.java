@@ -218,7 +218,7 @@ final class TextGenerationRecipe implements TrainedTask {
                           TextGenerator.TokenListener newText) {
         TextGenerator generator = new TextGenerator(model);
         Generation generation = generator.generateIds(prompt(model, spec), settings(generator, spec), newText);
-        return prediction(generation, asksLogprobs(spec));
+        return prediction(generator, generation, spec);
     }
 
     /**
@@ -240,7 +240,7 @@ final class TextGenerationRecipe implements TrainedTask {
         List<Object> predictions = new ArrayList<>(specs.size());
         List<Generation> generations = generator.generateBatch(prompts, configs);
         for (int i = 0; i < generations.size(); i++) {
-            predictions.add(prediction(generations.get(i), asksLogprobs(specs.get(i))));
+            predictions.add(prediction(generator, generations.get(i), specs.get(i)));
         }
         return predictions;
     }
@@ -256,12 +256,13 @@ final class TextGenerationRecipe implements TrainedTask {
                 ? new PredictSpec.Generation(null, null, null, null, null) : spec.generation());
     }
 
-    private static boolean asksLogprobs(PredictSpec spec) {
-        return spec.generation() != null && spec.generation().logprobs() != null;
-    }
-
-    /** See {@link io.modelcat.jobs.serve.ServeResponse}: the log-probabilities only when asked for. */
-    private static Map<String, Object> prediction(Generation generation, boolean logprobs) {
+    /**
+     * See {@link io.modelcat.jobs.serve.ServeResponse}: the log-probabilities only when asked for, the prompt's too when
+     * asked for (one more pass over the prompt).
+     */
+    private static Map<String, Object> prediction(TextGenerator generator, Generation generation, PredictSpec spec) {
+        PredictSpec.Generation asked = spec.generation();
+        boolean logprobs = asked != null && asked.logprobs() != null;
         Map<String, Object> prediction = new LinkedHashMap<>();
         prediction.put("generatedText", generation.text());
         prediction.put("finishReason", generation.finishReason().name().toLowerCase(Locale.ROOT));
@@ -269,6 +270,9 @@ final class TextGenerationRecipe implements TrainedTask {
         prediction.put("promptTokens", generation.promptIds().length);
         if (logprobs) {
             prediction.put("logprobs", generation.logprobs());
+        }
+        if (logprobs && Boolean.TRUE.equals(asked.promptLogprobs())) {
+            prediction.put("promptLogprobs", generator.promptLogprobs(generation.promptIds(), asked.logprobs()));
         }
         return prediction;
     }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A text-generation instance reports log-probabilities when a call asks for them: in its prediction (batched with a
  * call that does not ask, which gets none) and, streamed, with each delta; both are the engine's for the same settings.
+ * Asked for, the prompt's tokens' too.
  */
 class ServedLogprobsTest {
 
@@ -32,9 +33,12 @@ class ServedLogprobsTest {
     void predictionsAndStreamedDeltasCarryTheEnginesLogprobs() throws Exception {
         PredictSpec.Generation settings = new PredictSpec.Generation(6, 1.4, null, null, 9L).withLogprobs(2);
         List<Generation.TokenLogprob> engine;
+        List<Generation.TokenLogprob> enginePrompt;
         try (TransformerModel model = ModelLoader.load(Fixtures.model("gpt2"))) {
-            engine = new TextGenerator(model).generate(PROMPT, GenerationConfig.sampling(9).withTemperature(1.4)
+            TextGenerator generator = new TextGenerator(model);
+            engine = generator.generate(PROMPT, GenerationConfig.sampling(9).withTemperature(1.4)
                     .withMaxNewTokens(6).withLogprobs(2)).logprobs();
+            enginePrompt = generator.promptLogprobs(model.tokenizer().encode(PROMPT), 2);
         }
         assertThat(engine).isNotEmpty();
 
@@ -43,7 +47,17 @@ class ServedLogprobsTest {
             List<JsonNode> answers = batcher.submit(List.of(spec(settings), spec(settings.withLogprobs(null))))
                     .get(60, TimeUnit.SECONDS);
             assertSame(engine, answers.get(0).get("logprobs"));
+            assertThat(answers.get(0).has("promptLogprobs")).as("not asked for").isFalse();
             assertThat(answers.get(1).has("logprobs")).as("not asked for").isFalse();
+
+            JsonNode echoed = batcher.submit(List.of(spec(settings.withLogprobs(2, true)))).get(60, TimeUnit.SECONDS)
+                    .get(0);
+            assertSame(engine, echoed.get("logprobs"));
+            JsonNode prompt = echoed.get("promptLogprobs");
+            assertThat(prompt).hasSize(echoed.get("promptTokens").asInt());
+            assertThat(prompt.get(0).get("logprob").isNull()).isTrue();
+            // The first token has no log-probability; the others are the engine's.
+            assertSame(enginePrompt.subList(1, enginePrompt.size()), dropFirst(prompt));
 
             List<ServeEvent> events = new ArrayList<>();
             JsonNode streamed = batcher.submit(List.of(spec(settings)), events::add).get(60, TimeUnit.SECONDS).get(0);
@@ -81,6 +95,12 @@ class ServedLogprobsTest {
                         .isCloseTo(expected.top().get(rank).logprob(), within(1e-4));
             }
         }
+    }
+
+    private static JsonNode dropFirst(JsonNode array) {
+        com.fasterxml.jackson.databind.node.ArrayNode rest = array.deepCopy();
+        rest.remove(0);
+        return rest;
     }
 
     private static PredictSpec spec(PredictSpec.Generation generation) {

@@ -31,11 +31,13 @@ public record Generation(long[] promptIds, long[] generatedIds, String text, Fin
      *
      * @param token  the token decoded alone, special tokens included (a token holding part of a character's bytes
      *               decodes to U+FFFD)
-     * @param offset where the token's text begins in the generated text: the length of the text of the tokens before it
-     * @param top    the likeliest tokens at that step, most likely first (ties: lower id first); as many as
-     *               {@link GenerationConfig#logprobs()} asks, which may or may not include this token
+     * @param offset  where the token's text begins in the generated text (or, for {@link TextGenerator#promptLogprobs},
+     *                the prompt's): the length of the complete characters of the tokens before it
+     * @param logprob null for a prompt's first token, which nothing conditions
+     * @param top     the likeliest tokens at that step, most likely first (ties: lower id first); as many as
+     *                asked for, which may or may not include this token; empty for a prompt's first token
      */
-    public record TokenLogprob(long id, String token, int offset, double logprob, List<Candidate> top) {
+    public record TokenLogprob(long id, String token, int offset, Double logprob, List<Candidate> top) {
 
         public TokenLogprob {
             top = List.copyOf(top);

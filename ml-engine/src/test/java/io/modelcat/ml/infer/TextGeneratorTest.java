@@ -434,6 +434,34 @@ class TextGeneratorTest {
     }
 
     @Test
+    void aPromptsLogprobsAreTransformersLogSoftmaxAtEachPosition() {
+        long[] ids = Fixtures.referenceOutputs().model("gpt2").ids(0);
+        float[] logits = Fixtures.referenceOutputs().model("gpt2").logits().row(0);
+
+        List<Generation.TokenLogprob> tokens = generator.promptLogprobs(ids, 2);
+
+        assertThat(tokens).hasSize(ids.length);
+        assertThat(tokens.get(0).logprob()).as("nothing conditions the first token").isNull();
+        assertThat(tokens.get(0).top()).isEmpty();
+        assertThat(tokens.get(0).offset()).isZero();
+        for (int position = 1; position < ids.length; position++) {
+            double[] expected = logSoftmax(java.util.Arrays.copyOfRange(logits, (position - 1) * VOCABULARY,
+                    position * VOCABULARY));
+            Generation.TokenLogprob token = tokens.get(position);
+            assertThat(token.id()).isEqualTo(ids[position]);
+            assertThat(token.logprob()).isCloseTo(expected[(int) ids[position]], within(1e-4));
+            double[] sorted = java.util.Arrays.stream(expected).boxed().sorted(java.util.Comparator.reverseOrder())
+                    .mapToDouble(Double::doubleValue).toArray();
+            assertThat(token.top()).hasSize(2);
+            assertThat(token.top().get(0).logprob()).isCloseTo(sorted[0], within(1e-4));
+            assertThat(token.top().get(1).logprob()).isCloseTo(sorted[1], within(1e-4));
+            assertThat(token.offset()).isEqualTo(
+                    model.tokenizer().decode(java.util.Arrays.copyOf(ids, position), true).length());
+        }
+        assertThatThrownBy(() -> generator.promptLogprobs(new long[0], 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void theLikeliestAreInOrderWithLowerIdsFirstOnTies() {
         float[] logits = {0.5f, 2f, -1f, 2f, 3f, 0.5f};
         assertThat(TextGenerator.likeliest(logits, 4)).containsExactly(4, 1, 3, 0);

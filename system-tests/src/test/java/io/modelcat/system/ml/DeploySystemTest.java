@@ -456,6 +456,19 @@ class DeploySystemTest {
             }
         }
         assertThat(sdk.get("streamed_logprobs")).isEqualTo(logprobs);
+        // A prompt echoed with no new token, as evaluation harnesses score a text: its tokens are transformers', the
+        // first without a log-probability, the others transformers' log-softmax over the same tokens.
+        assertThat(sdk.get("echoed_text")).isEqualTo("The cat sat on the mat. 猫");
+        assertThat(sdk.get("echoed_finish_reason")).isEqualTo("length");
+        assertThat(sdk.get("echoed_tokens")).isEqualTo(sdk.get("transformers_echo_tokens"));
+        List<?> echoed = (List<?>) sdk.get("echoed_token_logprobs");
+        List<?> echoReference = (List<?>) sdk.get("transformers_echo_logprobs");
+        assertThat(echoed).hasSize(echoReference.size() + 1).first().isNull();
+        for (int i = 0; i < echoReference.size(); i++) {
+            assertThat(((Number) echoed.get(i + 1)).doubleValue()).as("prompt token %d", i + 1)
+                    .isCloseTo(((Number) echoReference.get(i)).doubleValue(), within(1e-4));
+        }
+        assertThat(((List<?>) sdk.get("echoed_text_offset")).get(0)).isEqualTo(0);
 
         // The serverless-style route answers the same; a bad conversation is an OpenAI-shaped 400 naming messages.
         HttpResponse<String> inference = call("chatter", "/models/chat/completions", key, "{\"model\": \"qwenish\","

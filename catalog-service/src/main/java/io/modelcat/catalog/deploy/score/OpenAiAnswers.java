@@ -50,12 +50,31 @@ public final class OpenAiAnswers {
     }
 
     /**
+     * A completion's choice with its prompt before its text (OpenAI's {@code echo}), and with log-probabilities, the
+     * prompt's tokens (the runner's {@code promptLogprobs}) before its own, whose offsets then count from the prompt's
+     * start.
+     */
+    private static Choice echoed(OpenAiCompletions.Call call, int index, Choice choice, JsonNode prediction) {
+        String prompt = call.prompts().get(index / call.n());
+        if (choice.tokens() == null) {
+            return new Choice(prompt + choice.text(), choice.finishReason(), null);
+        }
+        List<JsonNode> tokens = new ArrayList<>();
+        prediction.path("promptLogprobs").forEach(tokens::add);
+        for (JsonNode token : choice.tokens()) {
+            tokens.add(((ObjectNode) token.deepCopy()).put("offset", prompt.length() + token.path("offset").asInt()));
+        }
+        return new Choice(prompt + choice.text(), choice.finishReason(), tokens);
+    }
+
+    /**
      * Tokens' log-probabilities as OpenAI writes them in choice {@code index} (or a chunk of it): for a chat
      * {@code {"content": [{"token", "logprob", "bytes", "top_logprobs": [...]}]}}; for completions the lists
      * {@code tokens}, {@code token_logprobs}, {@code top_logprobs} (the likeliest tokens and the chosen one, by text)
-     * and {@code text_offset} (in characters from the start of the prompt, as OpenAI counts them).
+     * and {@code text_offset} (in characters from the start of the prompt, as OpenAI counts them). An echoed
+     * prompt's first token has a null log-probability and a null entry in {@code top_logprobs}, as OpenAI writes it.
      *
-     * @param text the choice's text, which the tokens' offsets point into
+     * @param text the choice's text, which the tokens' offsets point into (with an echo, the prompt and the text)
      */
     static ObjectNode logprobs(OpenAiCompletions.Call call, int index, String text, List<JsonNode> tokens) {
         ObjectNode logprobs = NODES.objectNode();
@@ -71,13 +90,20 @@ public final class OpenAiAnswers {
             return logprobs;
         }
         String prompt = call.prompts().get(index / call.n());
-        int promptLength = prompt.codePointCount(0, prompt.length());
+        int base = call.echo() ? 0 : prompt.codePointCount(0, prompt.length());
         ArrayNode strings = logprobs.putArray("tokens");
         ArrayNode values = logprobs.putArray("token_logprobs");
         ArrayNode tops = logprobs.putArray("top_logprobs");
         ArrayNode offsets = logprobs.putArray("text_offset");
         for (JsonNode token : tokens) {
             strings.add(token.path("token").asText());
+            int offset = Math.min(token.path("offset").asInt(), text.length());
+            offsets.add(base + text.codePointCount(0, offset));
+            if (token.path("logprob").isNull()) {
+                values.addNull();
+                tops.addNull();
+                continue;
+            }
             values.add(token.path("logprob").asDouble());
             ObjectNode top = tops.addObject();
             token.path("top").forEach(c -> {
@@ -88,8 +114,6 @@ public final class OpenAiAnswers {
             if (!top.has(token.path("token").asText())) {
                 top.put(token.path("token").asText(), token.path("logprob").asDouble());
             }
-            int offset = Math.min(token.path("offset").asInt(), text.length());
-            offsets.add(promptLength + text.codePointCount(0, offset));
         }
         return logprobs;
     }
@@ -143,7 +167,10 @@ public final class OpenAiAnswers {
         ObjectNode answer = header(call, deployment, false);
         ArrayNode list = answer.putArray("choices");
         List<Choice> choices = new ArrayList<>();
-        predictions.forEach(p -> choices.add(choice(call, p)));
+        for (int i = 0; i < predictions.size(); i++) {
+            Choice choice = choice(call, predictions.get(i));
+            choices.add(call.echo() ? echoed(call, i, choice, predictions.get(i)) : choice);
+        }
         for (int i = 0; i < choices.size(); i++) {
             ObjectNode c = list.addObject();
             c.put("index", i);

@@ -31,7 +31,7 @@ public final class OpenAiCompletions {
     /** The most choices per prompt. */
     public static final int MAX_N = 8;
     private static final int MAX_MESSAGES = 256;
-    /** The most likeliest tokens reported per step: OpenAI's limits for completions ({@code logprobs}) and chat. */
+    /** How many of the likeliest tokens may be reported per step: OpenAI's limits for completions and for chat. */
     private static final int MAX_COMPLETION_LOGPROBS = 5;
     private static final int MAX_TOP_LOGPROBS = 20;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
@@ -45,10 +45,11 @@ public final class OpenAiCompletions {
      *
      * @param seed the sampling seed of the first choice of each prompt (null when greedy); the others derive
      *             from it ({@link #choiceSeed})
+     * @param echo completions: each choice's text starts with its prompt (and its log-probabilities with the prompt's)
      */
     public record Call(String model, List<String> prompts, List<ChatMessage> messages, int n,
                        PredictSpec.Generation generation, Long seed, List<String> stop, boolean stream,
-                       boolean includeUsage) {
+                       boolean includeUsage, boolean echo) {
 
         public boolean chat() {
             return messages != null;
@@ -96,13 +97,12 @@ public final class OpenAiCompletions {
 
     /**
      * Refuses, naming it, a parameter that asks for what a deployment does not give, rather than answering as if it
-     * had not been sent: the prompt echoed, a suffix, best-of selection, penalties, a logit bias, tools or functions,
-     * a response format other than text. Each one's neutral value (what OpenAI's clients send by default, as prompt
+     * had not been sent: a suffix, best-of selection, penalties, a logit bias, tools or functions, a response format
+     * other than text. Each one's neutral value (what OpenAI's clients send by default, as prompt
      * flow sends penalties of 0 and an empty {@code logit_bias}) passes; parameters that change nothing in the answer
      * ({@code user}, {@code metadata}, ...) pass too.
      */
     private static void refuseWhatIsNotGiven(JsonNode body, int n) {
-        refuseUnless(body, "echo", v -> v.isBoolean() && !v.asBoolean(), "the prompt is not echoed in the answer");
         refuseUnless(body, "suffix", v -> v.isTextual() && v.asText().isEmpty(), "a suffix (text that follows the "
                 + "completion, to insert between it and the prompt) is not taken");
         refuseUnless(body, "best_of", v -> v.isIntegralNumber() && (v.asInt() == 1 || v.asInt() == n),
@@ -171,8 +171,23 @@ public final class OpenAiCompletions {
         } else {
             throw new Invalid("prompt", "'prompt' must be a string or a list of 1 to " + MAX_PROMPTS + " strings");
         }
-        return settings(body, model, prompts, null, integer(body, "max_tokens", DEFAULT_MAX_TOKENS, 1, MAX_TOKENS),
-                completionLogprobs(body));
+        boolean echo = echo(body);
+        // With the prompt echoed, no new token is a question too: how likely is the prompt (as evaluation harnesses ask).
+        int maxTokens = integer(body, "max_tokens", DEFAULT_MAX_TOKENS, echo ? 0 : 1, MAX_TOKENS);
+        return settings(body, model, prompts, null, maxTokens, completionLogprobs(body), echo);
+    }
+
+    /** Completions' {@code echo}: true or false; not streamed. */
+    private static boolean echo(JsonNode body) {
+        JsonNode value = body.get("echo");
+        if (value != null && !value.isNull() && !value.isBoolean()) {
+            throw new Invalid("echo", "'echo' must be true or false");
+        }
+        boolean echo = value != null && value.asBoolean();
+        if (echo && body.path("stream").asBoolean(false)) {
+            throw new Invalid("echo", "'echo' is not streamed: call without stream, or without echo");
+        }
+        return echo;
     }
 
     /**
@@ -225,7 +240,9 @@ public final class OpenAiCompletions {
         int maxTokens = body.hasNonNull("max_completion_tokens")
                 ? integer(body, "max_completion_tokens", DEFAULT_CHAT_TOKENS, 1, MAX_TOKENS)
                 : integer(body, "max_tokens", DEFAULT_CHAT_TOKENS, 1, MAX_TOKENS);
-        return settings(body, model, null, messages, maxTokens, chatLogprobs(body));
+        refuseUnless(body, "echo", v -> v.isBoolean() && !v.asBoolean(), "chat completions do not echo the "
+                + "conversation (completions do)");
+        return settings(body, model, null, messages, maxTokens, chatLogprobs(body), false);
     }
 
     /** A message's text: a string, or the text parts of a list of parts (other kinds of part are refused). */
@@ -264,6 +281,9 @@ public final class OpenAiCompletions {
             throw new Invalid("logprobs", serves + ", whose model searches (greedy or beams) and reports no "
                     + "log-probabilities; leave out 'logprobs'");
         }
+        if (call.echo()) {
+            throw new Invalid("echo", serves + ", which answers one text with another: its prompt is not echoed");
+        }
         if (call.chat()) {
             throw new Invalid("messages", serves + ", which has no chat template and answers one text with another: "
                     + "send the text as 'prompt' to /v1/completions, or call /score");
@@ -284,7 +304,7 @@ public final class OpenAiCompletions {
         }
         Integer maxTokens = body.hasNonNull("max_tokens") ? call.generation().maxNewTokens() : null;
         return new Call(call.model(), call.prompts(), null, call.n(), PredictSpec.Generation.search(maxTokens, null, null),
-                null, List.of(), false, call.includeUsage());
+                null, List.of(), false, call.includeUsage(), false);
     }
 
     /** The model named, or null when none is and none is required. */
@@ -299,7 +319,7 @@ public final class OpenAiCompletions {
     }
 
     private static Call settings(JsonNode body, String model, List<String> prompts, List<ChatMessage> messages,
-                                 int maxTokens, Integer logprobs) {
+                                 int maxTokens, Integer logprobs, boolean echo) {
         int n = integer(body, "n", 1, 1, MAX_N);
         refuseWhatIsNotGiven(body, n);
         Double temperature = number(body, "temperature", 0, 2);
@@ -329,13 +349,13 @@ public final class OpenAiCompletions {
         }
         stop.removeIf(String::isEmpty);
         // The runner stops generating at a stop string; the answer is cut here too, for every path alike.
-        PredictSpec.Generation generation = settings.withStop(stop).withLogprobs(logprobs);
+        PredictSpec.Generation generation = settings.withStop(stop).withLogprobs(logprobs, echo && logprobs != null);
         if (body.has("stream") && !body.get("stream").isBoolean() && !body.get("stream").isNull()) {
             throw new Invalid("stream", "'stream' must be true or false");
         }
         boolean stream = body.path("stream").asBoolean(false);
         return new Call(model, prompts, messages, n, generation, choiceSeed, stop, stream,
-                body.path("stream_options").path("include_usage").asBoolean(false));
+                body.path("stream_options").path("include_usage").asBoolean(false), echo);
     }
 
     /** An error as OpenAI's clients read it. */

@@ -18,7 +18,6 @@ class OpenAiCompletionsTest {
     @Test
     void parametersAskingForWhatADeploymentDoesNotGiveAreRefusedByName() {
         Map<String, String> completions = Map.of(
-                "echo", "\"echo\": true",
                 "suffix", "\"suffix\": \" end\"",
                 "best_of", "\"best_of\": 3",
                 "presence_penalty", "\"presence_penalty\": 0.5",
@@ -32,6 +31,7 @@ class OpenAiCompletionsTest {
                     .satisfies(e -> assertThat(((OpenAiCompletions.Invalid) e).param()).isEqualTo(refused.getKey()));
         }
         Map<String, String> chat = Map.of(
+                "echo", "\"echo\": true",
                 "tools", "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\"}}]",
                 "tool_choice", "\"tool_choice\": \"required\"",
                 "functions", "\"functions\": [{\"name\": \"f\"}]",

@@ -45,6 +45,43 @@ class OpenAiLogprobsTest {
     }
 
     @Test
+    void completionsEchoThePromptAndMayThenAskForNoNewToken() {
+        assertThat(completion("\"echo\": true, \"logprobs\": 1, \"max_tokens\": 0").serveRequest().generation())
+                .satisfies(g -> {
+                    assertThat(g.maxNewTokens()).isZero();
+                    assertThat(g.logprobs()).isEqualTo(1);
+                    assertThat(g.promptLogprobs()).isTrue();
+                });
+        assertThat(completion("\"echo\": true").serveRequest().generation().promptLogprobs())
+                .as("the text is echoed by the gateway; the runner is asked for nothing more").isNull();
+        refused(() -> completion("\"max_tokens\": 0"), "max_tokens", "'max_tokens' must be an integer from 1 to");
+        refused(() -> completion("\"echo\": \"yes\""), "echo", "'echo' must be true or false");
+        refused(() -> completion("\"echo\": true, \"stream\": true"), "echo", "'echo' is not streamed");
+        refused(() -> chat("\"echo\": true"), "echo", "chat completions do not echo");
+        refused(() -> OpenAiCompletions.forTextToText(completion("\"echo\": true"), read("{}"), "t5", "translation"),
+                "echo", "its prompt is not echoed");
+
+        // "a b" echoed: its first token has no log-probability, and every offset counts from the prompt's start.
+        ObjectNode prediction = (ObjectNode) prediction("c", token(3, "c", 0, -0.5, 3, -0.5));
+        prediction.set("promptLogprobs", array(JSON.createObjectNode().put("id", 1).put("token", "a").put("offset", 0)
+                .putNull("logprob").set("top", JSON.createArrayNode()), token(2, " b", 1, -1.5, 5, -1.0)));
+        OpenAiCompletions.Call echoing = OpenAiCompletions.parse(read("{\"model\": \"m\", \"prompt\": \"a b\","
+                + " \"echo\": true, \"logprobs\": 1}"), true);
+
+        JsonNode choice = OpenAiAnswers.completion(echoing, "blue", List.of(prediction)).path("choices").get(0);
+
+        assertThat(choice.path("text").asText()).isEqualTo("a bc");
+        JsonNode logprobs = choice.path("logprobs");
+        assertThat(texts(logprobs.path("tokens"))).containsExactly("a", " b", "c");
+        assertThat(logprobs.path("token_logprobs").toString()).isEqualTo("[null,-1.5,-0.5]");
+        assertThat(logprobs.path("top_logprobs").toString()).isEqualTo("[null,{\"a\":-1.0,\" b\":-1.5},{\"c\":-0.5}]");
+        assertThat(logprobs.path("text_offset").toString()).isEqualTo("[0,1,3]");
+        // Without log-probabilities, the text only.
+        assertThat(OpenAiAnswers.completion(completion("\"echo\": true"), "blue", List.of(prediction("c")))
+                .path("choices").get(0).path("text").asText()).isEqualTo("pc");
+    }
+
+    @Test
     void completionsListTokensLogprobsTheLikeliestWithTheChosenAndOffsetsFromThePromptsStart() {
         // The prompt holds a character outside the BMP: OpenAI's offsets count it once, as Python does.
         OpenAiCompletions.Call call = OpenAiCompletions.parse(read("{\"model\": \"m\", \"prompt\": \"hi 🐈\","
