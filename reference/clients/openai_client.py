@@ -12,7 +12,8 @@ Usage:
       completion of that prompt through /v1/completions, all greedy, to compare; the chat's log-probabilities
       (top_logprobs=2), whole and streamed, beside those of transformers' own greedy generation; and a prompt
       echoed with no new token (echo=True, max_tokens=0, logprobs=1, as evaluation harnesses score a text)
-      beside transformers' log-softmax over the same tokens.
+      beside transformers' log-softmax over the same tokens; and lm-evaluation-harness's log-likelihood
+      request (max_tokens=1), with the prompt as text and as token ids.
 """
 import json
 import sys
@@ -114,12 +115,9 @@ def chat(client: OpenAI, deployment: str, model_dir: str, max_tokens: int) -> di
                                pad_token_id=tokenizer.pad_token_id, output_logits=True, return_dict_in_generate=True)
     new_tokens = generated.sequences[0, ids.shape[1]:]
     reference = tokenizer.decode(new_tokens, skip_special_tokens=True)
-    # Each generated token's log-softmax of the raw logits, and the two likeliest; not the end-of-sequence token.
+    # Each generated token's log-softmax of the raw logits, and the two likeliest (the end-of-sequence token too).
     reference_logprobs = []
     for step, token in enumerate(new_tokens.tolist()):
-        if token in (model.generation_config.eos_token_id if isinstance(model.generation_config.eos_token_id, list)
-                     else [model.generation_config.eos_token_id]):
-            break
         logp = torch.log_softmax(generated.logits[step][0].double(), dim=-1)
         top = torch.topk(logp, 2)
         reference_logprobs.append({"token": tokenizer.decode([token]), "logprob": logp[token].item(),
@@ -147,12 +145,23 @@ def chat(client: OpenAI, deployment: str, model_dir: str, max_tokens: int) -> di
     with torch.no_grad():
         echo_logp = torch.log_softmax(model(echo_ids).logits[0].double(), dim=-1)
     echo_reference = [echo_logp[p - 1, echo_ids[0, p]].item() for p in range(1, echo_ids.shape[1])]
+    # lm-evaluation-harness's log-likelihood request (local-completions): one new token after the echoed prompt; it
+    # reads the continuation's values as token_logprobs[context_tokens:-1], so the list must be prompt + 1 long.
+    harness = client.completions.create(model=deployment, prompt=ECHOED, temperature=0, max_tokens=1, logprobs=1,
+                                        seed=1234, echo=True).choices[0].logprobs
+    # The same with the prompt as token ids, as the harness sends it by default (tokenized_requests=True).
+    harness_ids = client.completions.create(model=deployment, prompt=echo_ids[0].tolist(), temperature=0,
+                                            max_tokens=1, logprobs=1, seed=1234, echo=True).choices[0]
     return {
         "echoed_text": echoed.text,
         "echoed_tokens": echoed.logprobs.tokens,
         "echoed_token_logprobs": echoed.logprobs.token_logprobs,
         "echoed_text_offset": echoed.logprobs.text_offset,
         "echoed_finish_reason": echoed.finish_reason,
+        "harness_token_logprobs": harness.token_logprobs,
+        "harness_top_logprobs": harness.top_logprobs,
+        "harness_ids_token_logprobs": harness_ids.logprobs.token_logprobs,
+        "harness_ids_text": harness_ids.text,
         "transformers_echo_tokens": [tokenizer.decode([i]) for i in echo_ids[0].tolist()],
         "transformers_echo_logprobs": echo_reference,
         "transformers_greedy": reference,

@@ -19,10 +19,12 @@ import java.util.Map;
  *                   their own tokens)
  * @param messages   text generation: null, or a conversation that the model's chat template renders
  *                   into the prompt of every input (whose {@code text} is then absent; see {@link PredictSpec})
+ * @param promptIds  text generation: null, or one tokenized prompt per input (whose {@code text} is then absent; see
+ *                   {@link PredictSpec#promptIds()})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServeRequest(List<Map<String, String>> inputs, Integer candidates, PredictSpec.Generation generation,
-                           List<Long> seeds, List<ChatMessage> messages) {
+                           List<Long> seeds, List<ChatMessage> messages, List<List<Long>> promptIds) {
 
     /** The header carrying the instance's secret; a runner answers nothing without it. */
     public static final String SECRET_HEADER = "X-ModelCat-Instance-Secret";
@@ -32,13 +34,22 @@ public record ServeRequest(List<Map<String, String>> inputs, Integer candidates,
         inputs = List.copyOf(inputs);
         seeds = seeds == null ? null : List.copyOf(seeds);
         messages = messages == null ? null : List.copyOf(messages);
+        promptIds = promptIds == null ? null : promptIds.stream().map(List::copyOf).toList();
         if (seeds != null && seeds.size() != inputs.size()) {
             throw new IllegalArgumentException("seeds: " + seeds.size() + " for " + inputs.size() + " inputs");
+        }
+        if (promptIds != null && promptIds.size() != inputs.size()) {
+            throw new IllegalArgumentException("promptIds: " + promptIds.size() + " for " + inputs.size() + " inputs");
         }
     }
 
     public ServeRequest(List<Map<String, String>> inputs, Integer candidates, PredictSpec.Generation generation) {
-        this(inputs, candidates, generation, null, null);
+        this(inputs, candidates, generation, null, null, null);
+    }
+
+    /** The tokenized prompt of input {@code index}, or null when its prompt is text (or a chat). */
+    public List<Long> promptIdsOf(int index) {
+        return promptIds == null ? null : promptIds.get(index);
     }
 
     /** The generation settings of input {@code index}: its own seed when {@link #seeds} gives one. */

@@ -16,7 +16,8 @@ import java.util.List;
  *       "offset", "logprob", "top": [{"id", "token", "logprob"}]}]}: one per token whose text begins in the generated
  *       text ({@code offset}: where, in characters), its log-probability and the likeliest tokens' of its step; with
  *       {@code promptLogprobs} asked for, {@code "promptLogprobs"} the same for each token of the prompt (offsets in the
- *       prompt; the first token's {@code logprob} null)</li>
+ *       prompt; the first token's {@code logprob} null); for a prompt given as token ids, {@code "promptText"}: those
+ *       ids decoded</li>
  * </ul>
  */
 public record ServeResponse(List<JsonNode> predictions) {

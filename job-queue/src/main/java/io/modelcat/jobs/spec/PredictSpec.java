@@ -14,14 +14,22 @@ import java.util.Map;
  * @param generation text generation: how to generate; null for greedy with the default length
  * @param messages   text generation: null, or a conversation whose rendering by the model's chat template
  *                   is the prompt (in place of the {@code text} input)
+ * @param promptIds  text generation: null, or the prompt as the model's token ids (in place of the {@code text}
+ *                   input), as OpenAI's completions take a tokenized prompt
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PredictSpec(Task task, String artifactUri, Map<String, String> inputs, Integer candidates,
-                          Generation generation, List<ChatMessage> messages) implements JobSpec {
+                          Generation generation, List<ChatMessage> messages, List<Long> promptIds) implements JobSpec {
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public PredictSpec {
         messages = messages == null ? null : List.copyOf(messages);
+        promptIds = promptIds == null ? null : List.copyOf(promptIds);
+    }
+
+    public PredictSpec(Task task, String artifactUri, Map<String, String> inputs, Integer candidates,
+                       Generation generation, List<ChatMessage> messages) {
+        this(task, artifactUri, inputs, candidates, generation, messages, null);
     }
 
     public PredictSpec(Task task, String artifactUri, Map<String, String> inputs, Integer candidates,

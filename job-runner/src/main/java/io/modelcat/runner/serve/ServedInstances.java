@@ -332,10 +332,14 @@ public class ServedInstances {
         if (request.messages() != null && request.messages().isEmpty()) {
             throw new IllegalArgumentException("a chat needs at least one message");
         }
+        if (request.promptIds() != null && s.task != Task.TEXT_GENERATION) {
+            throw new IllegalArgumentException("a tokenized prompt needs a text-generation model; this one does "
+                    + s.task.wireName());
+        }
         List<PredictSpec> specs = new ArrayList<>();
         for (int i = 0; i < request.inputs().size(); i++) {
             specs.add(new PredictSpec(s.task, s.artifactUri, request.inputs().get(i), request.candidates(),
-                    request.generationOf(i), request.messages()));
+                    request.generationOf(i), request.messages(), request.promptIdsOf(i)));
         }
         return s.take() ? new Outcome(new Call(s, specs), null) : new Outcome(null, Refusal.BUSY);
     }

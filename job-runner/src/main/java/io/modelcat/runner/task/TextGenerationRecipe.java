@@ -245,8 +245,23 @@ final class TextGenerationRecipe implements TrainedTask {
         return predictions;
     }
 
-    /** The prompt's ids; a chat prompt holds its special tokens already: encoded without more, as transformers does. */
+    /**
+     * The prompt's ids: given as ids, checked against the vocabulary; a chat prompt holds its special tokens already:
+     * encoded without more, as transformers does.
+     */
     private static long[] prompt(TransformerModel model, PredictSpec spec) {
+        if (spec.promptIds() != null) {
+            int vocabulary = model.config().requiredInt("vocab_size");
+            long[] ids = new long[spec.promptIds().size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = spec.promptIds().get(i);
+                if (ids[i] < 0 || ids[i] >= vocabulary) {
+                    throw new IllegalArgumentException("prompt token id " + ids[i] + " (at " + i + ") is not in the "
+                            + "model's vocabulary of " + vocabulary + " tokens");
+                }
+            }
+            return ids;
+        }
         return spec.messages() == null ? model.tokenizer().encode(RowValues.input(spec, "text"))
                 : model.tokenizer().encode(chatPrompt(model, spec.messages()), false);
     }
@@ -268,6 +283,10 @@ final class TextGenerationRecipe implements TrainedTask {
         prediction.put("finishReason", generation.finishReason().name().toLowerCase(Locale.ROOT));
         prediction.put("newTokens", generation.generatedIds().length);
         prediction.put("promptTokens", generation.promptIds().length);
+        if (spec.promptIds() != null) {
+            // A tokenized prompt's text, for whoever echoes it or counts offsets from it.
+            prediction.put("promptText", generator.decode(generation.promptIds()));
+        }
         if (logprobs) {
             prediction.put("logprobs", generation.logprobs());
         }

@@ -1,6 +1,7 @@
 package io.modelcat.runner.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
@@ -34,8 +35,12 @@ class ServedLogprobsTest {
         PredictSpec.Generation settings = new PredictSpec.Generation(6, 1.4, null, null, 9L).withLogprobs(2);
         List<Generation.TokenLogprob> engine;
         List<Generation.TokenLogprob> enginePrompt;
+        long[] promptIds;
+        String promptText;
         try (TransformerModel model = ModelLoader.load(Fixtures.model("gpt2"))) {
             TextGenerator generator = new TextGenerator(model);
+            promptIds = model.tokenizer().encode(PROMPT);
+            promptText = generator.decode(promptIds);
             engine = generator.generate(PROMPT, GenerationConfig.sampling(9).withTemperature(1.4)
                     .withMaxNewTokens(6).withLogprobs(2)).logprobs();
             enginePrompt = generator.promptLogprobs(model.tokenizer().encode(PROMPT), 2);
@@ -59,6 +64,20 @@ class ServedLogprobsTest {
             // The first token has no log-probability; the others are the engine's.
             assertSame(enginePrompt.subList(1, enginePrompt.size()), dropFirst(prompt));
 
+            // The same prompt sent as token ids generates the same, and says what the ids read as.
+            List<Long> ids = new ArrayList<>();
+            for (long id : promptIds) {
+                ids.add(id);
+            }
+            JsonNode tokenized = batcher.submit(List.of(new PredictSpec(Task.TEXT_GENERATION, "file:///unused",
+                    Map.of(), null, settings, null, ids))).get(60, TimeUnit.SECONDS).get(0);
+            assertSame(engine, tokenized.get("logprobs"));
+            assertThat(tokenized.get("generatedText")).isEqualTo(answers.get(0).get("generatedText"));
+            assertThat(tokenized.get("promptText").asText()).isEqualTo(promptText);
+            assertThatThrownBy(() -> batcher.submit(List.of(new PredictSpec(Task.TEXT_GENERATION, "file:///unused",
+                    Map.of(), null, settings, null, List.of(1L, 45L)))).get(60, TimeUnit.SECONDS))
+                    .hasMessageContaining("prompt token id 45 (at 1) is not in the model's vocabulary of 45 tokens");
+
             List<ServeEvent> events = new ArrayList<>();
             JsonNode streamed = batcher.submit(List.of(spec(settings)), events::add).get(60, TimeUnit.SECONDS).get(0);
             assertSame(engine, streamed.get("logprobs"));
@@ -76,7 +95,12 @@ class ServedLogprobsTest {
                 }
             }
             assertThat(text.toString()).isEqualTo(streamed.get("generatedText").asText());
-            assertThat(told).containsExactlyElementsOf(streamed.get("logprobs"));
+            // The deltas carry every token but those that add no text at the end (an end-of-sequence token).
+            List<JsonNode> all = new ArrayList<>();
+            streamed.get("logprobs").forEach(all::add);
+            assertThat(told).containsExactlyElementsOf(all.subList(0, told.size())).isNotEmpty();
+            assertThat(all.subList(told.size(), all.size()))
+                    .allSatisfy(token -> assertThat(token.get("offset").asInt()).isEqualTo(text.length()));
         }
     }
 

@@ -8,8 +8,8 @@ import java.util.List;
  * new text decoded without special tokens (cut before the stop string when {@link FinishReason#STOP}), and, when
  * {@link GenerationConfig#logprobs()} asks for them, the log-probability of each token of that text.
  *
- * @param logprobs one per generated token whose text begins within {@link #text()} (not the end-of-sequence token,
- *                 nor tokens after a stop string's start); empty unless asked for
+ * @param logprobs one per generated token, the end-of-sequence token included (at the text's end, as OpenAI lists
+ *                 it), those from a stop string on excluded (as the text is cut there); empty unless asked for
  */
 public record Generation(long[] promptIds, long[] generatedIds, String text, FinishReason finishReason,
                          List<TokenLogprob> logprobs) {

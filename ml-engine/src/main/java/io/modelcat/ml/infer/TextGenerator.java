@@ -34,7 +34,8 @@ import java.util.Set;
  * a character split over several byte-level tokens arrives whole, text that may be the start of a stop
  * string waits until it is clear that it is not, and all deltas together are exactly {@link Generation#text()}.
  * When {@link GenerationConfig#logprobs()} asks for log-probabilities, each delta comes with the tokens whose text
- * begins in it, so that all deltas' tokens together are exactly {@link Generation#logprobs()}.
+ * begins in it: all deltas' tokens together are {@link Generation#logprobs()} but for those that add no text at the
+ * end (an end-of-sequence token), which no delta carries.
  */
 public final class TextGenerator {
 
@@ -266,16 +267,16 @@ public final class TextGenerator {
             }
             long token = config.sample() ? sample(logits, config, random) : argmax(logits);
             tokens[generated++] = token;
-            if (eos.contains(token)) {
-                finish(Generation.FinishReason.EOS);
-                return token;
-            }
             if (raw != null) {
                 Generation.TokenLogprob logprob = logprob(token, completeLength(sofar), raw, config.logprobs());
                 logprobs.add(logprob);
                 if (deltas != null) {
                     deltas.token(logprob);
                 }
+            }
+            if (eos.contains(token)) {
+                finish(Generation.FinishReason.EOS);
+                return token;
             }
             if (!decodesEachStep) {
                 // Nobody reads the text before the end: it is decoded once, then.
@@ -326,8 +327,10 @@ public final class TextGenerator {
         }
 
         Generation result() {
-            List<Generation.TokenLogprob> told = logprobs.stream().filter(t -> t.offset() < text.length()).toList();
-            return new Generation(prompt, Arrays.copyOf(tokens, generated), text, reason, told);
+            // Cut by a stop string: the tokens from it on are not the text's.
+            List<Generation.TokenLogprob> kept = reason != Generation.FinishReason.STOP ? logprobs
+                    : logprobs.stream().filter(t -> t.offset() < text.length()).toList();
+            return new Generation(prompt, Arrays.copyOf(tokens, generated), text, reason, kept);
         }
     }
 
@@ -392,7 +395,8 @@ public final class TextGenerator {
         return model.tokenizer().decode(new long[] {id}, false);
     }
 
-    private String decode(long[] ids) {
+    /** Ids as text, special tokens left out: what a generation's text is decoded as. */
+    public String decode(long[] ids) {
         return ids.length == 0 ? "" : model.tokenizer().decode(ids, true);
     }
 

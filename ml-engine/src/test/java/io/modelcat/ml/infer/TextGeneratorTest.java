@@ -381,13 +381,15 @@ class TextGeneratorTest {
         Generation greedy = generator.generate("a dog", GenerationConfig.greedy().withMaxNewTokens(6)
                 .withEosTokenIds(List.of()));
         assertThat(greedy.logprobs()).isEmpty();
-        // Ended by an end-of-sequence token: that token is not in the text, nor in the log-probabilities.
+        // Ended by an end-of-sequence token: that token is not in the text, but is listed, at the text's end.
         long eos = greedy.generatedIds()[3];
         Generation ended = generator.generate("a dog", GenerationConfig.greedy().withMaxNewTokens(6)
                 .withEosTokenIds(List.of(eos)).withLogprobs(0));
         assertThat(ended.finishReason()).isEqualTo(Generation.FinishReason.EOS);
-        assertThat(ended.logprobs()).hasSize(ended.generatedIds().length - 1)
+        assertThat(ended.logprobs()).hasSize(ended.generatedIds().length)
                 .allSatisfy(token -> assertThat(token.top()).isEmpty());
+        assertThat(ended.logprobs().get(ended.logprobs().size() - 1).id()).isEqualTo(eos);
+        assertThat(ended.logprobs().get(ended.logprobs().size() - 1).offset()).isEqualTo(ended.text().length());
         // Cut by a stop string: the tokens from the stop string on are not reported. The stop string is the text of
         // the first sampled token (after the first) that the text before it does not hold.
         GenerationConfig sampling = GenerationConfig.sampling(5).withTemperature(1.5).withMaxNewTokens(10)

@@ -469,6 +469,15 @@ class DeploySystemTest {
                     .isCloseTo(((Number) echoReference.get(i)).doubleValue(), within(1e-4));
         }
         assertThat(((List<?>) sdk.get("echoed_text_offset")).get(0)).isEqualTo(0);
+        // lm-evaluation-harness's request: one value per prompt token and one for the new token (an end-of-sequence
+        // token included), the prompt's as above; each of its top_logprobs holds the chosen token.
+        List<?> harness = (List<?>) sdk.get("harness_token_logprobs");
+        assertThat(harness).hasSize(echoed.size() + 1);
+        assertThat(harness.subList(0, echoed.size())).isEqualTo(echoed);
+        assertThat(((List<?>) sdk.get("harness_top_logprobs")).get(0)).isNull();
+        // The prompt as token ids (the harness's default) answers the same, its echo the ids' text.
+        assertThat(sdk.get("harness_ids_token_logprobs")).isEqualTo(harness);
+        assertThat(sdk.get("harness_ids_text").toString()).startsWith("The cat sat on the mat. 猫");
 
         // The serverless-style route answers the same; a bad conversation is an OpenAI-shaped 400 naming messages.
         HttpResponse<String> inference = call("chatter", "/models/chat/completions", key, "{\"model\": \"qwenish\","

@@ -24,8 +24,9 @@ public final class OpenAiAnswers {
     /**
      * One generated text cut at the first stop string, with why it ended.
      *
-     * @param tokens when log-probabilities are asked for, the runner's tokens whose text begins in {@code text}, each
-     *               {@code {"id", "token", "offset", "logprob", "top": [...]}} (see ServeResponse); null otherwise
+     * @param tokens when log-probabilities are asked for, the runner's tokens (the end-of-sequence token included),
+     *               but those from a stop string on, each {@code {"id", "token", "offset", "logprob", "top": [...]}}
+     *               (see ServeResponse); null otherwise
      */
     public record Choice(String text, String finishReason, List<JsonNode> tokens) {
     }
@@ -41,7 +42,7 @@ public final class OpenAiAnswers {
         if (call.logprobs() != null) {
             tokens = new ArrayList<>();
             for (JsonNode token : prediction.path("logprobs")) {
-                if (token.path("offset").asInt() < kept.length()) {
+                if (cut < 0 || token.path("offset").asInt() < kept.length()) {
                     tokens.add(token);
                 }
             }
@@ -55,7 +56,7 @@ public final class OpenAiAnswers {
      * start.
      */
     private static Choice echoed(OpenAiCompletions.Call call, int index, Choice choice, JsonNode prediction) {
-        String prompt = call.prompts().get(index / call.n());
+        String prompt = promptText(call, index, prediction);
         if (choice.tokens() == null) {
             return new Choice(prompt + choice.text(), choice.finishReason(), null);
         }
@@ -74,9 +75,10 @@ public final class OpenAiAnswers {
      * and {@code text_offset} (in characters from the start of the prompt, as OpenAI counts them). An echoed
      * prompt's first token has a null log-probability and a null entry in {@code top_logprobs}, as OpenAI writes it.
      *
-     * @param text the choice's text, which the tokens' offsets point into (with an echo, the prompt and the text)
+     * @param prompt the choice's prompt as text (null for a chat)
+     * @param text   the choice's text, which the tokens' offsets point into (with an echo, the prompt and the text)
      */
-    static ObjectNode logprobs(OpenAiCompletions.Call call, int index, String text, List<JsonNode> tokens) {
+    static ObjectNode logprobs(OpenAiCompletions.Call call, String prompt, String text, List<JsonNode> tokens) {
         ObjectNode logprobs = NODES.objectNode();
         if (call.chat()) {
             ArrayNode content = logprobs.putArray("content");
@@ -89,7 +91,6 @@ public final class OpenAiAnswers {
             logprobs.putNull("refusal");
             return logprobs;
         }
-        String prompt = call.prompts().get(index / call.n());
         int base = call.echo() ? 0 : prompt.codePointCount(0, prompt.length());
         ArrayNode strings = logprobs.putArray("tokens");
         ArrayNode values = logprobs.putArray("token_logprobs");
@@ -116,6 +117,11 @@ public final class OpenAiAnswers {
             }
         }
         return logprobs;
+    }
+
+    /** Choice {@code index}'s prompt as text: as sent, or for a prompt sent as token ids, as the runner decoded it. */
+    static String promptText(OpenAiCompletions.Call call, int index, JsonNode prediction) {
+        return call.prompts() != null ? call.prompts().get(index / call.n()) : prediction.path("promptText").asText("");
     }
 
     /** A chat token entry: its text, log-probability and the UTF-8 bytes of its text. */
@@ -186,7 +192,8 @@ public final class OpenAiAnswers {
             if (choice.tokens() == null) {
                 c.putNull("logprobs");
             } else {
-                c.set("logprobs", logprobs(call, i, choice.text(), choice.tokens()));
+                c.set("logprobs", logprobs(call, call.chat() ? null : promptText(call, i, predictions.get(i)),
+                        choice.text(), choice.tokens()));
             }
             c.put("finish_reason", choice.finishReason());
         }

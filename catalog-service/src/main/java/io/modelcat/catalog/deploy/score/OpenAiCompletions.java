@@ -40,15 +40,15 @@ public final class OpenAiCompletions {
     }
 
     /**
-     * A completions request understood: {@code n} generations of each prompt, in order; for a chat, one
-     * conversation ({@code messages}) in place of the prompts.
+     * A completions request understood: {@code n} generations of each prompt (texts, or token ids in
+     * {@code promptIds}), in order; for a chat, one conversation ({@code messages}) in place of the prompts.
      *
      * @param seed the sampling seed of the first choice of each prompt (null when greedy); the others derive
      *             from it ({@link #choiceSeed})
      * @param echo completions: each choice's text starts with its prompt (and its log-probabilities with the prompt's)
      */
-    public record Call(String model, List<String> prompts, List<ChatMessage> messages, int n,
-                       PredictSpec.Generation generation, Long seed, List<String> stop, boolean stream,
+    public record Call(String model, List<String> prompts, List<List<Long>> promptIds, List<ChatMessage> messages,
+                       int n, PredictSpec.Generation generation, Long seed, List<String> stop, boolean stream,
                        boolean includeUsage, boolean echo) {
 
         public boolean chat() {
@@ -62,22 +62,26 @@ public final class OpenAiCompletions {
 
         /** How many prompts: one for a chat. */
         public int promptCount() {
-            return chat() ? 1 : prompts.size();
+            return chat() ? 1 : prompts != null ? prompts.size() : promptIds.size();
         }
 
         /** What a runner is sent: each prompt (or the conversation) {@code n} times, each choice with its own seed. */
         public ServeRequest serveRequest() {
             List<Map<String, String>> inputs = new ArrayList<>();
             List<Long> seeds = seed == null ? null : new ArrayList<>();
+            List<List<Long>> ids = promptIds == null ? null : new ArrayList<>();
             for (int p = 0; p < promptCount(); p++) {
                 for (int i = 0; i < n; i++) {
-                    inputs.add(chat() ? Map.of() : Map.of("text", prompts.get(p)));
+                    inputs.add(prompts == null ? Map.of() : Map.of("text", prompts.get(p)));
                     if (seeds != null) {
                         seeds.add(choiceSeed(seed, i));
                     }
+                    if (ids != null) {
+                        ids.add(promptIds.get(p));
+                    }
                 }
             }
-            return new ServeRequest(inputs, null, generation, seeds, messages);
+            return new ServeRequest(inputs, null, generation, seeds, messages, ids);
         }
     }
 
@@ -158,23 +162,56 @@ public final class OpenAiCompletions {
         }
         String model = model(body, modelRequired);
         JsonNode p = body.get("prompt");
-        List<String> prompts = new ArrayList<>();
+        List<String> prompts = null;
+        List<List<Long>> promptIds = null;
         if (p != null && p.isTextual()) {
-            prompts.add(p.asText());
-        } else if (p != null && p.isArray() && !p.isEmpty() && p.size() <= MAX_PROMPTS) {
+            prompts = List.of(p.asText());
+        } else if (p != null && p.isArray() && !p.isEmpty() && p.size() <= MAX_PROMPTS
+                && allOf(p, JsonNode::isTextual)) {
+            prompts = new ArrayList<>();
             for (JsonNode item : p) {
-                if (!item.isTextual()) {
-                    throw new Invalid("prompt", "'prompt' must be a string or a list of strings (token ids are not accepted)");
-                }
                 prompts.add(item.asText());
             }
+        } else if (p != null && p.isArray() && !p.isEmpty() && allOf(p, OpenAiCompletions::isTokenId)) {
+            promptIds = List.of(tokenIds(p));
+        } else if (p != null && p.isArray() && !p.isEmpty() && p.size() <= MAX_PROMPTS
+                && allOf(p, item -> item.isArray() && !item.isEmpty() && allOf(item, OpenAiCompletions::isTokenId))) {
+            promptIds = new ArrayList<>();
+            for (JsonNode item : p) {
+                promptIds.add(tokenIds(item));
+            }
         } else {
-            throw new Invalid("prompt", "'prompt' must be a string or a list of 1 to " + MAX_PROMPTS + " strings");
+            throw new Invalid("prompt", "'prompt' must be a string, a list of 1 to " + MAX_PROMPTS + " strings, a list "
+                    + "of token ids, or a list of 1 to " + MAX_PROMPTS + " lists of token ids");
         }
         boolean echo = echo(body);
         // With the prompt echoed, no new token is a question too: how likely is the prompt (as evaluation harnesses ask).
         int maxTokens = integer(body, "max_tokens", DEFAULT_MAX_TOKENS, echo ? 0 : 1, MAX_TOKENS);
-        return settings(body, model, prompts, null, maxTokens, completionLogprobs(body), echo);
+        Integer logprobs = completionLogprobs(body);
+        if (promptIds != null && logprobs != null && body.path("stream").asBoolean(false)) {
+            throw new Invalid("prompt", "log-probabilities of a prompt given as token ids are not streamed (their "
+                    + "offsets count from the prompt's text, known at the end): call without stream, or send text");
+        }
+        return settings(body, model, prompts, promptIds, null, maxTokens, logprobs, echo);
+    }
+
+    private static boolean allOf(JsonNode array, Predicate<JsonNode> test) {
+        for (JsonNode item : array) {
+            if (!test.test(item)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isTokenId(JsonNode value) {
+        return value.isIntegralNumber() && value.canConvertToLong() && value.asLong() >= 0;
+    }
+
+    private static List<Long> tokenIds(JsonNode array) {
+        List<Long> ids = new ArrayList<>(array.size());
+        array.forEach(id -> ids.add(id.asLong()));
+        return ids;
     }
 
     /** Completions' {@code echo}: true or false; not streamed. */
@@ -242,7 +279,7 @@ public final class OpenAiCompletions {
                 : integer(body, "max_tokens", DEFAULT_CHAT_TOKENS, 1, MAX_TOKENS);
         refuseUnless(body, "echo", v -> v.isBoolean() && !v.asBoolean(), "chat completions do not echo the "
                 + "conversation (completions do)");
-        return settings(body, model, null, messages, maxTokens, chatLogprobs(body), false);
+        return settings(body, model, null, null, messages, maxTokens, chatLogprobs(body), false);
     }
 
     /** A message's text: a string, or the text parts of a list of parts (other kinds of part are refused). */
@@ -272,8 +309,9 @@ public final class OpenAiCompletions {
      * to summarize or translate (with the model's task prefix added, as "Try it" adds it), {@code max_tokens} bounds
      * the output only when given (otherwise the model's generation config does, as for {@code /score}), and {@code n}
      * choices are identical, as greedy ones are. Such a model searches and does not sample, and its text is known
-     * only at the end, so a temperature over 0, {@code top_p}, {@code stop}, {@code stream} and {@code logprobs} are
-     * refused by name; so is a chat, which has no mapping onto a text-to-text model.
+     * only at the end, so a temperature over 0, {@code top_p}, {@code stop}, {@code stream}, {@code logprobs} and
+     * {@code echo} are refused by name; so are a chat, which has no mapping onto a text-to-text model, and prompts sent
+     * as token ids.
      */
     public static Call forTextToText(Call call, JsonNode body, String deployment, String task) {
         String serves = "deployment '" + deployment + "' serves " + task;
@@ -283,6 +321,10 @@ public final class OpenAiCompletions {
         }
         if (call.echo()) {
             throw new Invalid("echo", serves + ", which answers one text with another: its prompt is not echoed");
+        }
+        if (call.promptIds() != null) {
+            throw new Invalid("prompt", serves + ", whose prompts are texts: send 'prompt' as a string or a list of "
+                    + "strings");
         }
         if (call.chat()) {
             throw new Invalid("messages", serves + ", which has no chat template and answers one text with another: "
@@ -303,7 +345,8 @@ public final class OpenAiCompletions {
             throw new Invalid("stop", serves + ", which generates whole texts and takes no stop strings");
         }
         Integer maxTokens = body.hasNonNull("max_tokens") ? call.generation().maxNewTokens() : null;
-        return new Call(call.model(), call.prompts(), null, call.n(), PredictSpec.Generation.search(maxTokens, null, null),
+        return new Call(call.model(), call.prompts(), null, null, call.n(),
+                PredictSpec.Generation.search(maxTokens, null, null),
                 null, List.of(), false, call.includeUsage(), false);
     }
 
@@ -318,8 +361,8 @@ public final class OpenAiCompletions {
         return body.get("model").asText();
     }
 
-    private static Call settings(JsonNode body, String model, List<String> prompts, List<ChatMessage> messages,
-                                 int maxTokens, Integer logprobs, boolean echo) {
+    private static Call settings(JsonNode body, String model, List<String> prompts, List<List<Long>> promptIds,
+                                 List<ChatMessage> messages, int maxTokens, Integer logprobs, boolean echo) {
         int n = integer(body, "n", 1, 1, MAX_N);
         refuseWhatIsNotGiven(body, n);
         Double temperature = number(body, "temperature", 0, 2);
@@ -354,7 +397,7 @@ public final class OpenAiCompletions {
             throw new Invalid("stream", "'stream' must be true or false");
         }
         boolean stream = body.path("stream").asBoolean(false);
-        return new Call(model, prompts, messages, n, generation, choiceSeed, stop, stream,
+        return new Call(model, prompts, promptIds, messages, n, generation, choiceSeed, stop, stream,
                 body.path("stream_options").path("include_usage").asBoolean(false), echo);
     }
 

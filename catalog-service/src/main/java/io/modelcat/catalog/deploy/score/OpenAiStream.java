@@ -190,7 +190,9 @@ public final class OpenAiStream implements Iterator<String> {
         if (tokens == null) {
             choice.putNull("logprobs");
         } else {
-            choice.set("logprobs", OpenAiAnswers.logprobs(call, index, text.toString(), tokens));
+            // Not for a prompt sent as token ids: its text is known at the end (such a call is refused).
+            String prompt = call.chat() ? null : call.prompts().get(index / call.n());
+            choice.set("logprobs", OpenAiAnswers.logprobs(call, prompt, text.toString(), tokens));
         }
         if (finishReason == null) {
             choice.putNull("finish_reason");

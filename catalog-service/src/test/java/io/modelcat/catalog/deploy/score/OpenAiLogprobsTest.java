@@ -181,6 +181,70 @@ class OpenAiLogprobsTest {
         }
     }
 
+    @Test
+    void anEndOfSequenceTokenIsListedLastAtTheTextsEndAndStreamedWithTheFinishReason() {
+        OpenAiCompletions.Call call = completion("\"logprobs\": 0, \"stream\": true");
+        JsonNode hi = token(1, "hi", 0, -0.1);
+        JsonNode eos = token(2, "</s>", 2, -0.2);
+        JsonNode prediction = ((ObjectNode) prediction("hi", hi, eos)).put("finishReason", "eos");
+
+        JsonNode whole = OpenAiAnswers.completion(call, "blue", List.of(prediction)).path("choices").get(0);
+        assertThat(whole.path("finish_reason").asText()).isEqualTo("stop");
+        assertThat(texts(whole.path("logprobs").path("tokens"))).containsExactly("hi", "</s>");
+        assertThat(whole.path("logprobs").path("text_offset").toString()).isEqualTo("[1,3]");
+
+        // The runner's deltas carry no token that adds no text: it goes with the finish reason.
+        List<JsonNode> chunks = new ArrayList<>();
+        List<ServeEvent> events = List.of(ServeEvent.delta(0, "hi", array(hi)), ServeEvent.prediction(0, prediction));
+        new OpenAiStream(call, "blue", events.iterator()).forEachRemaining(data -> {
+            if (!data.equals(OpenAiStream.DONE)) {
+                chunks.add(read(data).path("choices").get(0));
+            }
+        });
+        assertThat(chunks).hasSize(2);
+        assertThat(texts(chunks.get(0).path("logprobs").path("tokens"))).containsExactly("hi");
+        assertThat(chunks.get(1).path("finish_reason").asText()).isEqualTo("stop");
+        assertThat(texts(chunks.get(1).path("logprobs").path("tokens"))).containsExactly("</s>");
+        assertThat(chunks.get(1).path("logprobs").path("text_offset").toString()).isEqualTo("[3]");
+    }
+
+    @Test
+    void promptsMayBeTokenIdsAsEvaluationHarnessesSendThem() {
+        OpenAiCompletions.Call one = OpenAiCompletions.parse(
+                read("{\"model\": \"m\", \"prompt\": [5, 0, 7], \"n\": 2}"), true);
+        assertThat(one.promptIds()).containsExactly(List.of(5L, 0L, 7L));
+        assertThat(one.serveRequest().promptIds()).containsExactly(List.of(5L, 0L, 7L), List.of(5L, 0L, 7L));
+        assertThat(one.serveRequest().inputs()).containsOnly(java.util.Map.of());
+        OpenAiCompletions.Call two = OpenAiCompletions.parse(read("{\"model\": \"m\", \"prompt\": [[1, 2], [3]]}"),
+                true);
+        assertThat(two.serveRequest().promptIds()).containsExactly(List.of(1L, 2L), List.of(3L));
+        for (String bad : List.of("[1, \"a\"]", "[-1]", "[[]]", "[[1], \"a\"]", "[1.5]", "[]")) {
+            refused(() -> OpenAiCompletions.parse(read("{\"model\": \"m\", \"prompt\": " + bad + "}"), true), "prompt",
+                    "'prompt' must be a string, a list of 1 to 64 strings, a list of token ids, or a list of 1 to 64 "
+                            + "lists of token ids");
+        }
+        refused(() -> OpenAiCompletions.parse(read("{\"model\": \"m\", \"prompt\": [1], \"logprobs\": 1,"
+                + " \"stream\": true}"), true), "prompt", "are not streamed");
+        refused(() -> OpenAiCompletions.forTextToText(two, read("{}"), "t5", "translation"), "prompt",
+                "whose prompts are texts");
+
+        // Echoed, the prompt is the runner's decoding of the ids, and the offsets count from it.
+        OpenAiCompletions.Call echoing = OpenAiCompletions.parse(read("{\"model\": \"m\", \"prompt\": [4, 9],"
+                + " \"echo\": true, \"logprobs\": 0}"), true);
+        ObjectNode prediction = (ObjectNode) prediction("c", token(3, "c", 0, -0.5));
+        prediction.put("promptText", "a b");
+        prediction.set("promptLogprobs", array(JSON.createObjectNode().put("id", 4).put("token", "a").put("offset", 0)
+                .putNull("logprob").set("top", JSON.createArrayNode()), token(9, " b", 1, -1.5)));
+        JsonNode choice = OpenAiAnswers.completion(echoing, "blue", List.of(prediction)).path("choices").get(0);
+        assertThat(choice.path("text").asText()).isEqualTo("a bc");
+        assertThat(choice.path("logprobs").path("text_offset").toString()).isEqualTo("[0,1,3]");
+        // Not echoed: the offsets still count from the prompt's start.
+        OpenAiCompletions.Call plain = OpenAiCompletions.parse(read("{\"model\": \"m\", \"prompt\": [4, 9],"
+                + " \"logprobs\": 0}"), true);
+        assertThat(OpenAiAnswers.completion(plain, "blue", List.of(prediction)).path("choices").get(0)
+                .path("logprobs").path("text_offset").toString()).isEqualTo("[3]");
+    }
+
     private static OpenAiCompletions.Call completion(String settings) {
         return OpenAiCompletions.parse(read("{\"model\": \"m\", \"prompt\": \"p\", " + settings + "}"), true);
     }
