@@ -473,14 +473,16 @@ public final class TextGenerator {
 
     /** The logits of the token after {@code ids} by a whole pass without a cache: what the cache must reproduce. */
     float[] nextTokenLogits(long[] ids) {
-        float[][] logits = positionLogits(ids);
-        return logits[logits.length - 1];
+        try (NDManager step = model.manager().newSubManager()) {
+            return positionLogits(step, ids).get(ids.length - 1).toFloatArray();
+        }
     }
 
     /**
      * How likely the model finds each token of a prompt given the ones before it, as OpenAI's {@code echo} with
-     * {@code logprobs} reports it (and evaluation harnesses read it to score a continuation): one pass without a cache.
-     * The first token has no log-probability (nothing conditions it); offsets are in the prompt as its tokens decode.
+     * {@code logprobs} reports it (and evaluation harnesses read it to score a continuation): one pass without a cache,
+     * each position's logits read one at a time. The first token has no log-probability (nothing conditions it);
+     * offsets are in the prompt as its tokens decode.
      *
      * @param top how many of the likeliest tokens to report at each position
      */
@@ -489,31 +491,26 @@ public final class TextGenerator {
             throw new IllegalArgumentException("a prompt of " + ids.length + " tokens; the model takes 1 to "
                     + model.maxSequenceLength());
         }
-        float[][] logits = positionLogits(ids);
         List<Generation.TokenLogprob> tokens = new ArrayList<>(ids.length);
         tokens.add(new Generation.TokenLogprob(ids[0], decodeToken(ids[0]), 0, null, List.of()));
-        for (int position = 1; position < ids.length; position++) {
-            int offset = completeLength(decode(Arrays.copyOf(ids, position)));
-            tokens.add(logprob(ids[position], offset, logits[position - 1], top));
+        try (NDManager step = model.manager().newSubManager()) {
+            NDArray logits = positionLogits(step, ids);
+            for (int position = 1; position < ids.length; position++) {
+                int offset = completeLength(decode(Arrays.copyOf(ids, position)));
+                tokens.add(logprob(ids[position], offset, logits.get(position - 1).toFloatArray(), top));
+            }
         }
         return tokens;
     }
 
-    /** The logits at every position of {@code ids}: one pass without a cache. */
-    private float[][] positionLogits(long[] ids) {
-        try (NDManager step = model.manager().newSubManager()) {
-            long[][] inputIds = {ids};
-            long[][] mask = new long[1][ids.length];
-            Arrays.fill(mask[0], 1L);
-            NDList inputs = new NDList(step.create(inputIds), step.create(mask), step.create(new long[1][ids.length]));
-            float[] flat = model.forward(inputs, false).singletonOrThrow().get(0).toFloatArray();
-            int vocabulary = flat.length / ids.length;
-            float[][] rows = new float[ids.length][];
-            for (int position = 0; position < ids.length; position++) {
-                rows[position] = Arrays.copyOfRange(flat, position * vocabulary, (position + 1) * vocabulary);
-            }
-            return rows;
-        }
+    /** The logits at every position of {@code ids} ({@code [positions, vocabulary]}), in {@code manager}. */
+    private NDArray positionLogits(NDManager manager, long[] ids) {
+        long[][] inputIds = {ids};
+        long[][] mask = new long[1][ids.length];
+        Arrays.fill(mask[0], 1L);
+        NDList inputs = new NDList(manager.create(inputIds), manager.create(mask),
+                manager.create(new long[1][ids.length]));
+        return model.forward(inputs, false).singletonOrThrow().get(0);
     }
 
     /** Index of the largest value; the first one on ties, as {@code torch.argmax}. */
