@@ -119,8 +119,14 @@ public final class OpenAiAnswers {
         return logprobs;
     }
 
-    /** Choice {@code index}'s prompt as text: as sent, or for a prompt sent as token ids, as the runner decoded it. */
+    /**
+     * Choice {@code index}'s prompt as text: as sent, or for a prompt sent as token ids, as the runner decoded it in
+     * {@code prediction}; null for a chat.
+     */
     static String promptText(OpenAiCompletions.Call call, int index, JsonNode prediction) {
+        if (call.chat()) {
+            return null;
+        }
         return call.prompts() != null ? call.prompts().get(index / call.n()) : prediction.path("promptText").asText("");
     }
 
@@ -192,8 +198,8 @@ public final class OpenAiAnswers {
             if (choice.tokens() == null) {
                 c.putNull("logprobs");
             } else {
-                c.set("logprobs", logprobs(call, call.chat() ? null : promptText(call, i, predictions.get(i)),
-                        choice.text(), choice.tokens()));
+                c.set("logprobs", logprobs(call, promptText(call, i, predictions.get(i)), choice.text(),
+                        choice.tokens()));
             }
             c.put("finish_reason", choice.finishReason());
         }

@@ -190,9 +190,9 @@ public final class OpenAiStream implements Iterator<String> {
         if (tokens == null) {
             choice.putNull("logprobs");
         } else {
-            // Not for a prompt sent as token ids: its text is known at the end (such a call is refused).
-            String prompt = call.chat() ? null : call.prompts().get(index / call.n());
-            choice.set("logprobs", OpenAiAnswers.logprobs(call, prompt, text.toString(), tokens));
+            // No prediction yet: a prompt sent as token ids, whose text comes with it, is refused with logprobs here.
+            choice.set("logprobs", OpenAiAnswers.logprobs(call, OpenAiAnswers.promptText(call, index, null),
+                    text.toString(), tokens));
         }
         if (finishReason == null) {
             choice.putNull("finish_reason");
