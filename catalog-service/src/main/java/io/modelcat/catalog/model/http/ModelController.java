@@ -19,6 +19,7 @@ import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.access.Role;
 import io.modelcat.catalog.access.http.AccessFilter;
 import io.modelcat.catalog.access.http.RequiresRole;
+import io.modelcat.catalog.model.CatalogReads;
 import io.modelcat.catalog.model.ModelCard;
 import io.modelcat.catalog.model.ModelPage;
 import io.modelcat.catalog.model.ModelRequests;
@@ -47,14 +48,14 @@ import java.util.concurrent.ExecutorService;
 public class ModelController {
 
     private final ModelService models;
-    private final ExecutorService blocking;
+    private final ExecutorService reads;
 
-    public ModelController(ModelService models, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+    public ModelController(ModelService models, @Named(CatalogReads.NAME) ExecutorService reads) {
         this.models = models;
-        this.blocking = blocking;
+        this.reads = reads;
     }
 
-    /** A page served moments ago is answered at once; any other is read from the database on a worker thread. */
+    /** A page served moments ago is answered at once; any other is read from the database by {@link CatalogReads}. */
     @Get
     @Operation(summary = "List model cards",
             description = "Filters take several values (any matches); different filters must all match. "
@@ -76,7 +77,7 @@ public class ModelController {
         ModelService.ListRequest request = models.listRequest(task, finetuningTask, license, tag, q, sort, limit, cursor,
                 QueryFlags.parse("facets", facets, true));
         return models.recentPage(request).map(CompletableFuture::completedFuture)
-                .orElseGet(() -> CompletableFuture.supplyAsync(() -> models.list(request), blocking));
+                .orElseGet(() -> CompletableFuture.supplyAsync(() -> models.list(request), reads));
     }
 
     @Post
@@ -91,7 +92,7 @@ public class ModelController {
     }
 
     @Get("/{id}")
-    @ExecuteOn(TaskExecutors.BLOCKING)
+    @ExecuteOn(CatalogReads.NAME)
     @Operation(summary = "Read a model card")
     public ModelCard get(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id) {
         return models.get(RequestIds.parse("id", id));
@@ -118,7 +119,7 @@ public class ModelController {
     }
 
     @Get("/{id}/versions")
-    @ExecuteOn(TaskExecutors.BLOCKING)
+    @ExecuteOn(CatalogReads.NAME)
     @Operation(summary = "List the versions of a model, oldest first")
     public List<ModelVersion> versions(@PathVariable @Parameter(schema = @Schema(format = "uuid")) String id) {
         return models.versions(RequestIds.parse("id", id));
