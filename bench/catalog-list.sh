@@ -11,7 +11,7 @@
 #   BENCH_READMES=true ...                                   # descriptions as Hub READMEs of about 3 KB, not one sentence
 #   BENCH_UI=true ...                                        # also times the web UI's first page (bench/ui-first-page.mjs)
 #
-# Needs: wrk and psql (apt-get install wrk postgresql-client). Sends traffic to localhost only.
+# Needs: wrk, psql and jq (apt-get install wrk postgresql-client jq). Sends traffic to localhost only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -27,6 +27,7 @@ mkdir -p "$OUT"
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
 command -v psql >/dev/null || { echo "psql is missing: apt-get install postgresql-client" >&2; exit 2; }
+command -v jq >/dev/null || { echo "jq is missing: apt-get install jq" >&2; exit 2; }
 
 [ "${BENCH_SKIP_BUILD:-false}" = true ] || ./mvnw -q -DskipTests package
 MODELCAT_HOME="$HOME_DIR" MODELCAT_PORT="$PORT" MODELCAT_RUNNER_PORT=$((PORT + 1)) \
@@ -108,29 +109,15 @@ if [ "${BENCH_UI:-false}" = true ]; then
 fi
 
 echo "== EXPLAIN ANALYZE of the hot queries"
-# The pages' queries as Models.pageStatement writes them (a one-value filter leads the order; a search orders its
-# matches' ids and keys from the cards' search entries, then reads the page's cards by id), the cards' columns left out.
-"${PSQL[@]}" > "$OUT/explain.txt" <<'SQL'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-SELECT m.id FROM model m WHERE m.task = ANY ('{text-classification}') AND m.license = 'mit'
-ORDER BY m.task, (lower(m.name) COLLATE "C"), m.id LIMIT 21;
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-SELECT m.id FROM model m WHERE m.task = ANY ('{text-classification,fill-mask}')
-  AND m.finetuning_tasks && '{text-generation}'::text[] AND m.license = ANY ('{mit,apache-2.0}')
-ORDER BY (lower(m.name) COLLATE "C"), m.id LIMIT 21;
-SELECT model_search_query('{roberta,reviews}') AS "search 'roberta reviews' asks";
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-WITH q AS MATERIALIZED (SELECT model_search_query('{roberta,reviews}') AS query)
-SELECT m.id, m.name FROM (
-  SELECT p.id, p.sort_value FROM (SELECT m.id, ts_rank(m.rank_vector, q.query) AS sort_value
-                                  FROM model_search m CROSS JOIN q WHERE m.search_vector @@ q.query OFFSET 0) p
-  ORDER BY p.sort_value DESC, p.id DESC LIMIT 21) p JOIN model m ON m.id = p.id ORDER BY p.sort_value DESC, p.id DESC;
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-SELECT m.id FROM model m ORDER BY m.updated_at DESC, m.id DESC LIMIT 21;
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-SELECT m.id FROM model m WHERE m.task = ANY ('{text-generation}') AND m.license = 'apache-2.0'
-ORDER BY m.task DESC, m.created_at DESC, m.id DESC LIMIT 21;
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-SELECT m.license, sum(m.n) FROM model_facet_count m WHERE m.task = 'text-classification' GROUP BY 1 HAVING sum(m.n) > 0;
-SQL
+# The service's own statements for each scenario, run with its values: GET /api/v1/models/plans takes the list's
+# parameters and answers EXPLAIN (ANALYZE, BUFFERS) of the page's statement and of each facet count's.
+{
+  "${PSQL[@]}" -c "SELECT model_search_query('{roberta,reviews}') AS \"search 'roberta reviews' asks\""
+  for name in filtered filtered-multi search sorted-updated filtered-facets filtered-created filtered-updated license-name-desc; do
+    url="${SCENARIOS[$name]}"
+    echo "== $name: ${url#"$BASE"}"
+    curl -sf -H "$AUTH" "${url/"$BASE?"/"$BASE/plans?"}" \
+      | jq -r '"-- page", .page, (.facets | to_entries[] | "-- facet counts by \(.key)", .value)'
+  done
+} > "$OUT/explain.txt"
 cat "$OUT/explain.txt"

@@ -11,6 +11,7 @@ import io.modelcat.store.model.HostedCards;
 import io.modelcat.store.model.ModelFacets;
 import io.modelcat.store.model.ModelFields;
 import io.modelcat.store.model.ModelImports;
+import io.modelcat.store.model.ModelPlans;
 import io.modelcat.store.model.ModelQuery;
 import io.modelcat.store.model.ModelRow;
 import io.modelcat.store.model.ModelVersions;
@@ -95,6 +96,11 @@ final class JdbcModelRepository implements ModelRepository {
             ModelFacets counts = Models.facets(c, query);
             return new ModelPage.Facets(counts.task(), counts.finetuningTask(), counts.license());
         });
+    }
+
+    @Override
+    public ModelPlans plans(ModelQuery query, boolean withFacets) {
+        return read(c -> Models.plans(c, query, withFacets));
     }
 
     @Override

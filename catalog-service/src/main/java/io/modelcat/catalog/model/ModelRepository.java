@@ -1,5 +1,6 @@
 package io.modelcat.catalog.model;
 
+import io.modelcat.store.model.ModelPlans;
 import io.modelcat.store.model.ModelQuery;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,9 @@ public interface ModelRepository {
 
     /** Counts per task, fine-tuning task and licence for the query's filters (each leaving out its own). */
     ModelPage.Facets facets(ModelQuery query);
+
+    /** The plans PostgreSQL makes and runs for the query's page and, with facets, its counts. */
+    ModelPlans plans(ModelQuery query, boolean withFacets);
 
     List<ModelVersion> versions(UUID modelId);
 

@@ -9,6 +9,7 @@ import io.modelcat.catalog.problem.NotFoundException;
 import io.modelcat.jobs.task.Task;
 import io.modelcat.store.Cursor;
 import io.modelcat.store.model.HostedCards;
+import io.modelcat.store.model.ModelPlans;
 import io.modelcat.store.model.ModelQuery;
 import io.modelcat.store.model.ModelSort;
 import jakarta.inject.Singleton;
@@ -206,6 +207,11 @@ public class ModelService {
         }
         recentPages.put(request, page, readFrom);
         return page;
+    }
+
+    /** What PostgreSQL does for a validated list request: the plans of the page's statement and its facet counts'. */
+    public ModelPlans plans(ListRequest request) {
+        return repository.plans(request.query(), request.withFacets());
     }
 
     private static ModelSort resolveSort(String sort, boolean hasText, List<FieldError> errors) {

@@ -265,29 +265,75 @@ public final class Models {
      * cards' search entries ({@code model_search}), tags the matching cards, through their indexes.
      */
     public static ModelFacets facets(Connection c, ModelQuery query) throws SQLException {
-        return new ModelFacets(facet(c, query, "task", "m.task"),
-                facet(c, query, "finetuningTask", "unnest(m.finetuning_tasks)"),
-                facet(c, query, "license", "m.license"));
+        List<Map<String, Long>> counts = new ArrayList<>();
+        for (FacetDimension dimension : FacetDimension.values()) {
+            Statement statement = facetStatement(query, dimension);
+            Map<String, Long> values = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
+                SqlValues.bind(c, ps, statement.params());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        values.put(rs.getString("value"), rs.getLong("n"));
+                    }
+                }
+            }
+            counts.add(values);
+        }
+        return new ModelFacets(counts.get(0), counts.get(1), counts.get(2));
     }
 
-    private static Map<String, Long> facet(Connection c, ModelQuery query, String dimension, String valueExpression)
-            throws SQLException {
-        SqlFilter filter = SqlFilter.of(query, dimension);
+    /** The facets' dimensions, in {@link ModelFacets}' order: each one's name (as a filter) and value. */
+    private enum FacetDimension {
+        TASK("task", "m.task"),
+        FINETUNING_TASK("finetuningTask", "unnest(m.finetuning_tasks)"),
+        LICENSE("license", "m.license");
+
+        final String filter;
+        final String valueExpression;
+
+        FacetDimension(String filter, String valueExpression) {
+            this.filter = filter;
+            this.valueExpression = valueExpression;
+        }
+    }
+
+    private static Statement facetStatement(ModelQuery query, FacetDimension dimension) {
+        SqlFilter filter = SqlFilter.of(query, dimension.filter);
         boolean fromCounts = !query.searches() && query.tags().isEmpty();
-        String sql = filter.with() + "SELECT " + valueExpression + " AS value, "
+        String sql = filter.with() + "SELECT " + dimension.valueExpression + " AS value, "
                 + (fromCounts ? "sum(m.n) AS n FROM model_facet_count m" : "count(*) AS n FROM " + filter.from())
                 + " WHERE " + filter.where() + " GROUP BY 1"
                 + (fromCounts ? " HAVING sum(m.n) > 0" : "") + " ORDER BY 2 DESC, 1";
-        Map<String, Long> counts = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            SqlValues.bind(c, ps, filter.params());
+        return new Statement(sql, filter.params());
+    }
+
+    /**
+     * What PostgreSQL does for a list request: {@code EXPLAIN (ANALYZE, BUFFERS)} of the statement {@link #list}
+     * runs for the query's page and, with facets, of each statement {@link #facets} runs, with the query's values
+     * (so the plan made for those values; a prepared statement run many times may keep a plan made for any values).
+     * Running a plan runs its statement: reads only.
+     */
+    public static ModelPlans plans(Connection c, ModelQuery query, boolean withFacets) throws SQLException {
+        Map<String, String> facets = new LinkedHashMap<>();
+        if (withFacets) {
+            for (FacetDimension dimension : FacetDimension.values()) {
+                facets.put(dimension.filter, explain(c, facetStatement(query, dimension)));
+            }
+        }
+        return new ModelPlans(explain(c, pageStatement(query)), facets);
+    }
+
+    private static String explain(Connection c, Statement statement) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement.sql())) {
+            SqlValues.bind(c, ps, statement.params());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    counts.put(rs.getString("value"), rs.getLong("n"));
+                    plan.append(rs.getString(1)).append('\n');
                 }
             }
         }
-        return counts;
+        return plan.toString();
     }
 
     private static int bind(Connection c, PreparedStatement ps, int first, ModelFields f) throws SQLException {

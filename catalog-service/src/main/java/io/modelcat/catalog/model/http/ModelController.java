@@ -12,8 +12,10 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
+import io.micronaut.http.annotation.RequestBean;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.serde.annotation.SerdeImport;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.access.Role;
@@ -22,6 +24,7 @@ import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.model.CatalogReads;
 import io.modelcat.catalog.model.ModelCard;
 import io.modelcat.catalog.model.ModelPage;
+import io.modelcat.store.model.ModelPlans;
 import io.modelcat.catalog.model.ModelRequests;
 import io.modelcat.catalog.model.ModelService;
 import io.modelcat.catalog.model.ModelVersion;
@@ -45,6 +48,7 @@ import java.util.concurrent.ExecutorService;
 @RequiresRole(Role.VIEWER)
 @ProblemAnswers
 @Tag(name = "Models", description = "Model cards, their versions and lineage")
+@SerdeImport(ModelPlans.class)
 public class ModelController {
 
     private final ModelService models;
@@ -63,21 +67,22 @@ public class ModelController {
                     + "(GET /api/v1/models/{id} gives the whole card). "
                     + "Pages continue with the returned nextCursor. Pages are reused for up to "
                     + "modelcat.catalog.list-cache-ttl (2 s) unless a card changed (any catalog service's or runner's change clears them).")
-    public CompletableFuture<ModelPage> list(
-            @Parameter(description = "inference task, repeatable") @Nullable @QueryValue("task") List<String> task,
-            @Parameter(description = "fine-tuning task, repeatable") @Nullable @QueryValue("finetuningTask") List<String> finetuningTask,
-            @Parameter(description = "licence, repeatable") @Nullable @QueryValue("license") List<String> license,
-            @Parameter(description = "tag, repeatable") @Nullable @QueryValue("tag") List<String> tag,
-            @Parameter(description = "free text over name, tags, publisher, repository and description") @Nullable @QueryValue("q") String q,
-            @Parameter(description = "name, -name, createdAt, -createdAt, updatedAt, -updatedAt, relevance (default: name, or relevance with q; relevance ranks words in the name first, then tags, publisher and repository, then the excerpt; words found only further down the description rank last)") @Nullable @QueryValue("sort") String sort,
-            @Parameter(description = "page size, 1 to 100 (default 20)") @Nullable @QueryValue("limit") Integer limit,
-            @Parameter(description = "nextCursor of the previous page") @Nullable @QueryValue("cursor") String cursor,
-            @Parameter(description = "include total and facet counts: true (default) or false",
-                    schema = @Schema(type = "boolean")) @Nullable @QueryValue("facets") String facets) {
-        ModelService.ListRequest request = models.listRequest(task, finetuningTask, license, tag, q, sort, limit, cursor,
-                QueryFlags.parse("facets", facets, true));
+    public CompletableFuture<ModelPage> list(@RequestBean ListParameters parameters) {
+        ModelService.ListRequest request = parameters.validate(models);
         return models.recentPage(request).map(CompletableFuture::completedFuture)
                 .orElseGet(() -> CompletableFuture.supplyAsync(() -> models.list(request), reads));
+    }
+
+    @Get("/plans")
+    @ExecuteOn(CatalogReads.NAME)
+    @RequiresRole(Role.ADMIN)
+    @Operation(summary = "How PostgreSQL answers a list request (admins only)",
+            description = "Takes the list's parameters and answers EXPLAIN (ANALYZE, BUFFERS) of the statement that reads "
+                    + "the page and, unless facets=false, of each facet count's, run with the request's values (reads "
+                    + "only; the page cache is not used). For finding out why a list is slow on a given database "
+                    + "(docs/operations.md).")
+    public ModelPlans plans(@RequestBean ListParameters parameters) {
+        return models.plans(parameters.validate(models));
     }
 
     @Post
