@@ -41,7 +41,7 @@ class AccessRulesTest extends CatalogTestBase {
             Map.entry("POST /api/v1/tokens", Access.VIEWER),
             Map.entry("DELETE /api/v1/tokens/{id}", Access.VIEWER),
             Map.entry("GET /api/v1/models", Access.VIEWER),
-            Map.entry("GET /api/v1/models/plans", Access.ADMIN),
+            Map.entry("GET /api/v1/catalog/plans", Access.ADMIN),
             Map.entry("POST /api/v1/models", Access.CONTRIBUTOR),
             Map.entry("GET /api/v1/models/{id}", Access.VIEWER),
             Map.entry("PATCH /api/v1/models/{id}", Access.CONTRIBUTOR),

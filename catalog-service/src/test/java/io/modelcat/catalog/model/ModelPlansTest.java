@@ -17,7 +17,7 @@ class ModelPlansTest extends CatalogTestBase {
     @SuppressWarnings("unchecked")
     void thePageAndItsFacetCountsAreExplainedWithTheRequestsValues() {
         create(aModel("first"));
-        ApiClient.Answer answer = api.get("/api/v1/models/plans?task=text-classification&license=mit");
+        ApiClient.Answer answer = api.get("/api/v1/catalog/plans?task=text-classification&license=mit");
         assertThat(answer.status()).isEqualTo(200);
         String page = (String) answer.map().get("page");
         // A one-value task and licence lead the order: the page walks the index that starts with both (V33).
@@ -27,22 +27,20 @@ class ModelPlansTest extends CatalogTestBase {
         // Filters on task and licence alone are counted on the maintained counts, not the cards.
         assertThat(facets.values()).allSatisfy(plan -> assertThat(plan).contains("model_facet_count").doesNotContain(" on model "));
 
-        String search = (String) api.get("/api/v1/models/plans?q=first&facets=false").map().get("page");
+        String search = (String) api.get("/api/v1/catalog/plans?q=first&facets=false").map().get("page");
         // A search reads the cards' search entries (V36), here a single one.
         assertThat(search).contains(" on model_search ").contains("ts_rank");
-        assertThat((Map<String, String>) api.get("/api/v1/models/plans?q=first&facets=false").map().get("facets")).isEmpty();
+        assertThat((Map<String, String>) api.get("/api/v1/catalog/plans?q=first&facets=false").map().get("facets")).isEmpty();
     }
 
     @Test
     void badParametersAreNamedAsOnTheListAndOnlyAdminsMayAsk() {
-        assertThat(api.get("/api/v1/models/plans?task=image-segmentation").errorFields()).containsExactly("task");
-        assertThat(api.get("/api/v1/models/plans?limit=0").errorFields()).containsExactly("limit");
-        assertThat(api.get("/api/v1/models/plans?facets=maybe").errorFields()).containsExactly("facets");
-        assertThat(apiAs(Role.CONTRIBUTOR).get("/api/v1/models/plans").status()).isEqualTo(403);
-        assertThat(apiAs(Role.VIEWER).get("/api/v1/models/plans").status()).isEqualTo(403);
-        assertThat(anonymousApi().get("/api/v1/models/plans").status()).isEqualTo(401);
-        // The card route beside it still answers cards.
-        String id = (String) create(aModel("first")).get("id");
-        assertThat(apiAs(Role.VIEWER).get("/api/v1/models/" + id).map().get("name")).isEqualTo("first");
+        assertThat(api.get("/api/v1/catalog/plans?task=image-segmentation").errorFields()).containsExactly("task");
+        assertThat(api.get("/api/v1/catalog/plans?limit=0").errorFields()).containsExactly("limit");
+        assertThat(api.get("/api/v1/catalog/plans?facets=maybe").errorFields()).containsExactly("facets");
+        assertThat(apiAs(Role.CONTRIBUTOR).get("/api/v1/catalog/plans").status()).isEqualTo(403);
+        assertThat(apiAs(Role.VIEWER).get("/api/v1/catalog/plans").status()).isEqualTo(403);
+        assertThat(anonymousApi().get("/api/v1/catalog/plans").status()).isEqualTo(401);
+        assertThat(api.patch("/api/v1/catalog/plans", Map.of()).status()).isEqualTo(405);
     }
 }

@@ -265,24 +265,25 @@ public final class Models {
      * cards' search entries ({@code model_search}), tags the matching cards, through their indexes.
      */
     public static ModelFacets facets(Connection c, ModelQuery query) throws SQLException {
-        List<Map<String, Long>> counts = new ArrayList<>();
-        for (FacetDimension dimension : FacetDimension.values()) {
-            Statement statement = facetStatement(query, dimension);
-            Map<String, Long> values = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
-                SqlValues.bind(c, ps, statement.params());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        values.put(rs.getString("value"), rs.getLong("n"));
-                    }
-                }
-            }
-            counts.add(values);
-        }
-        return new ModelFacets(counts.get(0), counts.get(1), counts.get(2));
+        return new ModelFacets(counts(c, query, FacetDimension.TASK), counts(c, query, FacetDimension.FINETUNING_TASK),
+                counts(c, query, FacetDimension.LICENSE));
     }
 
-    /** The facets' dimensions, in {@link ModelFacets}' order: each one's name (as a filter) and value. */
+    private static Map<String, Long> counts(Connection c, ModelQuery query, FacetDimension dimension) throws SQLException {
+        Statement statement = facetStatement(query, dimension);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
+            SqlValues.bind(c, ps, statement.params());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString("value"), rs.getLong("n"));
+                }
+            }
+        }
+        return counts;
+    }
+
+    /** The facets' dimensions: each one's name (as a filter, and in {@link ModelPlans}) and the value it counts. */
     private enum FacetDimension {
         TASK("task", "m.task"),
         FINETUNING_TASK("finetuningTask", "unnest(m.finetuning_tasks)"),

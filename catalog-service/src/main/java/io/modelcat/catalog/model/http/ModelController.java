@@ -1,6 +1,5 @@
 package io.modelcat.catalog.model.http;
 
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -10,12 +9,10 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.annotation.RequestBean;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.serde.annotation.SerdeImport;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.modelcat.catalog.access.Caller;
 import io.modelcat.catalog.access.Role;
@@ -24,12 +21,10 @@ import io.modelcat.catalog.access.http.RequiresRole;
 import io.modelcat.catalog.model.CatalogReads;
 import io.modelcat.catalog.model.ModelCard;
 import io.modelcat.catalog.model.ModelPage;
-import io.modelcat.store.model.ModelPlans;
 import io.modelcat.catalog.model.ModelRequests;
 import io.modelcat.catalog.model.ModelService;
 import io.modelcat.catalog.model.ModelVersion;
 import io.modelcat.catalog.problem.http.ProblemAnswers;
-import io.modelcat.catalog.problem.http.QueryFlags;
 import io.modelcat.catalog.problem.http.RequestIds;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -48,7 +43,6 @@ import java.util.concurrent.ExecutorService;
 @RequiresRole(Role.VIEWER)
 @ProblemAnswers
 @Tag(name = "Models", description = "Model cards, their versions and lineage")
-@SerdeImport(ModelPlans.class)
 public class ModelController {
 
     private final ModelService models;
@@ -71,18 +65,6 @@ public class ModelController {
         ModelService.ListRequest request = parameters.validate(models);
         return models.recentPage(request).map(CompletableFuture::completedFuture)
                 .orElseGet(() -> CompletableFuture.supplyAsync(() -> models.list(request), reads));
-    }
-
-    @Get("/plans")
-    @ExecuteOn(CatalogReads.NAME)
-    @RequiresRole(Role.ADMIN)
-    @Operation(summary = "How PostgreSQL answers a list request (admins only)",
-            description = "Takes the list's parameters and answers EXPLAIN (ANALYZE, BUFFERS) of the statement that reads "
-                    + "the page and, unless facets=false, of each facet count's, run with the request's values (reads "
-                    + "only; the page cache is not used). For finding out why a list is slow on a given database "
-                    + "(docs/operations.md).")
-    public ModelPlans plans(@RequestBean ListParameters parameters) {
-        return models.plans(parameters.validate(models));
     }
 
     @Post
