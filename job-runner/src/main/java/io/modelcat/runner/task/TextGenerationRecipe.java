@@ -18,7 +18,9 @@ import io.modelcat.ml.train.PromptCompletion;
 import io.modelcat.ml.train.TrainingResult;
 import io.modelcat.runner.data.TaskExample;
 import io.modelcat.runner.metrics.MetricRecorder;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -155,7 +157,7 @@ final class TextGenerationRecipe implements TrainedTask {
         // Generating is far slower than scoring: answers are compared on the first rows only (every epoch validates).
         List<TaskExample> instructions = rows.stream().filter(TextGenerationRecipe::hasCompletion)
                 .limit(EXACT_MATCH_ROWS).toList();
-        Map<Integer, String> answers = new java.util.HashMap<>();
+        Map<Integer, String> answers = new HashMap<>();
         if (!instructions.isEmpty()) {
             // Greedy answers, as long as the longest expected completion and then some, stopped at the model's EOS.
             TextGenerator generator = new TextGenerator(model);
@@ -218,12 +220,13 @@ final class TextGenerationRecipe implements TrainedTask {
                           TextGenerator.TokenListener newText) {
         TextGenerator generator = new TextGenerator(model);
         Generation generation = generator.generateIds(prompt(model, spec), settings(generator, spec), newText);
-        return prediction(generator, generation, spec);
+        return prediction(generator, generation, spec, new HashMap<>());
     }
 
     /**
      * Several calls as one left-padded batch (a deployment instance's batch, the {@code n} choices of an OpenAI
-     * call): each with its own prompt and settings, in one pass per generated token.
+     * call): each with its own prompt and settings, in one pass per generated token. Calls with the same prompt that
+     * ask for its log-probabilities (an echoed call's {@code n} choices) share one pass over it.
      */
     @Override
     public List<Object> predictAll(TransformerModel model, List<PredictSpec> specs, int maxLength) {
@@ -239,8 +242,9 @@ final class TextGenerationRecipe implements TrainedTask {
         }
         List<Object> predictions = new ArrayList<>(specs.size());
         List<Generation> generations = generator.generateBatch(prompts, configs);
+        Map<PromptAsked, List<Generation.TokenLogprob>> promptLogprobs = new HashMap<>();
         for (int i = 0; i < generations.size(); i++) {
-            predictions.add(prediction(generator, generations.get(i), specs.get(i)));
+            predictions.add(prediction(generator, generations.get(i), specs.get(i), promptLogprobs));
         }
         return predictions;
     }
@@ -273,9 +277,10 @@ final class TextGenerationRecipe implements TrainedTask {
 
     /**
      * See {@link io.modelcat.jobs.serve.ServeResponse}: the log-probabilities only when asked for, the prompt's too when
-     * asked for (one more pass over the prompt).
+     * asked for (one more pass over the prompt, unless {@code promptLogprobs} holds that prompt's already).
      */
-    private static Map<String, Object> prediction(TextGenerator generator, Generation generation, PredictSpec spec) {
+    private static Map<String, Object> prediction(TextGenerator generator, Generation generation, PredictSpec spec,
+                                                  Map<PromptAsked, List<Generation.TokenLogprob>> promptLogprobs) {
         PredictSpec.Generation asked = spec.generation();
         boolean logprobs = asked != null && asked.logprobs() != null;
         Map<String, Object> prediction = new LinkedHashMap<>();
@@ -291,9 +296,15 @@ final class TextGenerationRecipe implements TrainedTask {
             prediction.put("logprobs", generation.logprobs());
         }
         if (logprobs && Boolean.TRUE.equals(asked.promptLogprobs())) {
-            prediction.put("promptLogprobs", generator.promptLogprobs(generation.promptIds(), asked.logprobs()));
+            PromptAsked prompt = new PromptAsked(LongBuffer.wrap(generation.promptIds()), asked.logprobs());
+            prediction.put("promptLogprobs", promptLogprobs.computeIfAbsent(prompt,
+                    p -> generator.promptLogprobs(generation.promptIds(), p.top())));
         }
         return prediction;
+    }
+
+    /** A prompt's ids (compared by content) and how many likeliest tokens to report at each of its positions. */
+    private record PromptAsked(LongBuffer ids, int top) {
     }
 
     /** The call's settings over the model's: sampling when the call says so, or gives a sampling setting. */

@@ -44,6 +44,32 @@ class BatchedGenerationTest {
         }
     }
 
+    @Test
+    void callsWithTheSamePromptShareOnePassOverItsLogprobs() {
+        TaskRecipe recipe = TaskRecipes.predicting(Task.TEXT_GENERATION);
+        PredictSpec.Generation echoed = new PredictSpec.Generation(2, 1.0, null, null, 1L).withLogprobs(1, true);
+        // An echoed call's n choices: the same prompt, drawn with different seeds; then another prompt.
+        List<PredictSpec> specs = List.of(
+                spec(Map.of("text", "the cat sat"), echoed, null),
+                spec(Map.of("text", "the cat sat"), echoed.withSeed(2L), null),
+                spec(Map.of("text", "a dog"), echoed, null));
+        try (TransformerModel model = ModelLoader.load(Fixtures.model("gpt2-chat-chatml"))) {
+            List<Object> batched = recipe.predictAll(model, specs, 64);
+            for (int i = 0; i < specs.size(); i++) {
+                // The prompt's pass is the same computation alone or not; the new tokens' log-probabilities come
+                // from a padded batch, equal to a call's alone only to float rounding: not compared here.
+                Map<?, ?> one = (Map<?, ?>) recipe.predict(model, specs.get(i), 64);
+                Map<?, ?> inBatch = (Map<?, ?>) batched.get(i);
+                assertThat(inBatch.get("generatedText")).isEqualTo(one.get("generatedText"));
+                assertThat(inBatch.get("promptLogprobs")).isEqualTo(one.get("promptLogprobs"));
+            }
+            Object first = ((Map<?, ?>) batched.get(0)).get("promptLogprobs");
+            assertThat(first).asList().hasSize(3);
+            assertThat(((Map<?, ?>) batched.get(1)).get("promptLogprobs")).as("computed once for both").isSameAs(first);
+            assertThat(((Map<?, ?>) batched.get(2)).get("promptLogprobs")).isNotSameAs(first).asList().hasSize(2);
+        }
+    }
+
     private static PredictSpec spec(Map<String, String> inputs, PredictSpec.Generation generation,
                                     List<ChatMessage> messages) {
         return new PredictSpec(Task.TEXT_GENERATION, "file:///x", inputs, null, generation, messages);
