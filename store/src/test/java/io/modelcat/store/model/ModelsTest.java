@@ -16,10 +16,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -164,6 +166,26 @@ class ModelsTest extends StoreTestBase {
             } while (after != null);
             assertThat(expected).as("cards of the filters").hasSizeGreaterThan(100);
             assertThat(paged).as(sort.wireName()).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void pageSizesShareAFewStatementsAndEachPageHoldsItsSize() throws SQLException {
+        db.executeHere("""
+                INSERT INTO model (id, name, task, license)
+                SELECT gen_random_uuid(), 'card-' || i, 'fill-mask', 'mit' FROM generate_series(1, 45) AS i""");
+        Set<String> texts = new HashSet<>();
+        for (int limit = 1; limit <= 100; limit++) {
+            ModelQuery query = new ModelQuery(List.of("fill-mask"), List.of(), List.of(), List.of(), List.of(),
+                    ModelSort.NAME, limit, null);
+            texts.add(Models.pageStatement(query).sql());
+        }
+        assertThat(texts).as("one statement per ten sizes: PostgreSQL keeps a prepared statement per text").hasSize(10);
+        for (int limit : List.of(1, 13, 20, 44, 45, 46)) {
+            Page<ModelRow> page = Models.list(c, new ModelQuery(List.of("fill-mask"), List.of(), List.of(), List.of(),
+                    List.of(), ModelSort.NAME, limit, null));
+            assertThat(page.items()).as("page of %d", limit).hasSize(Math.min(limit, 45));
+            assertThat(page.next() != null).as("more after a page of %d", limit).isEqualTo(limit < 45);
         }
     }
 
