@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,12 +21,20 @@ import java.util.concurrent.atomic.AtomicLong;
 @Singleton
 public class RecentPages {
 
-    private static final int MAX_ENTRIES = 10_000;
+    /**
+     * The most cards the kept pages may hold together (a page of none counts as one): tens of megabytes. Bounded in
+     * pages (10,000 of up to 100 cards), requests for many different pages (the varied pages of
+     * bench/catalog-list.sh) filled gigabytes with pages nobody asked for again, and the collector's copying of
+     * them made the tail (docs/performance.md, "A page size per statement, and a bounded page memory").
+     */
+    static final int MAX_CARDS = 20_000;
 
     private final long ttlNanos;
     private final Map<ModelService.ListRequest, Entry> entries = new ConcurrentHashMap<>();
     /** Raised by every {@link #clear}: a page read before it is not served after it. */
     private final AtomicLong generation = new AtomicLong();
+    /** The cards of the pages kept, as {@link #MAX_CARDS} counts them (racing puts may leave it off until a clear). */
+    private final AtomicInteger cards = new AtomicInteger();
 
     public RecentPages(@Value("${modelcat.catalog.list-cache-ttl:2s}") Duration ttl) {
         this.ttlNanos = ttl.toNanos();
@@ -54,10 +63,14 @@ public class RecentPages {
         if (ttlNanos <= 0 || readFrom != generation.get()) {
             return;
         }
-        if (entries.size() >= MAX_ENTRIES) {
+        Entry entry = new Entry(page, System.nanoTime(), new AtomicBoolean(), readFrom);
+        Entry previous = entries.put(request, entry);
+        if (cards.addAndGet(entry.cards() - (previous == null ? 0 : previous.cards())) > MAX_CARDS) {
+            // Full: only this page stays (the pages asked for often come back at once, and are read again).
             entries.clear();
+            entries.put(request, entry);
+            cards.set(entry.cards());
         }
-        entries.put(request, new Entry(page, System.nanoTime(), new AtomicBoolean(), readFrom));
     }
 
     /** Lets the next request read the page again after a failed read. */
@@ -71,8 +84,14 @@ public class RecentPages {
     void clear() {
         generation.incrementAndGet();
         entries.clear();
+        cards.set(0);
     }
 
     private record Entry(ModelPage page, long storedAt, AtomicBoolean refreshing, long generation) {
+
+        /** The page's cards, as {@link #MAX_CARDS} counts them. */
+        int cards() {
+            return Math.max(1, page.items().size());
+        }
     }
 }

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.modelcat.store.model.ModelQuery;
 import io.modelcat.store.model.ModelSort;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class RecentPagesUnitTest {
@@ -53,6 +56,26 @@ class RecentPagesUnitTest {
         pages.clear();
         pages.put(request("mit"), page("read before the change"), readFrom);
         assertThat(pages.get(request("mit"))).as("it may not show the change that cleared the cache").isEmpty();
+    }
+
+    @Test
+    void thePagesKeptHoldAtMostMaxCardsCards() {
+        RecentPages pages = new RecentPages(Duration.ofMinutes(1));
+        ModelSummary card = new ModelSummary(UUID.randomUUID(), "card", null, "", "fill-mask", List.of(), null, List.of(),
+                null, null, new ModelCard.Source("manual", null, null), "ready", null, null, 0, Instant.EPOCH,
+                Instant.EPOCH, 1, "modelcat/card", null);
+        ModelPage hundred = new ModelPage(Collections.nCopies(100, card), null, null, null);
+        int fit = RecentPages.MAX_CARDS / 100;
+        for (int i = 0; i < fit; i++) {
+            pages.put(request("licence-" + i), hundred, pages.generation());
+        }
+        pages.put(request("licence-0"), hundred, pages.generation());
+        assertThat(pages.get(request("licence-0"))).as("a page put again replaces its cards").isPresent();
+        assertThat(pages.get(request("licence-" + (fit - 1)))).isPresent();
+        pages.put(request("one more"), page("x"), pages.generation());
+        assertThat(pages.get(request("licence-0"))).as("full: the kept pages are let go").isEmpty();
+        assertThat(pages.get(request("licence-" + (fit - 1)))).isEmpty();
+        assertThat(pages.get(request("one more"))).as("but the new one").contains(page("x"));
     }
 
     @Test
