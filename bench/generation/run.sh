@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Greedy generation on this machine's CPU, ModelCat's engine beside transformers' generate (with its key/value
 # cache) in one run (docs/performance.md, "Generation"): time to first token, tokens per second and peak resident
-# memory, per model shape and prompt length.
+# memory, per model shape and prompt length; and scoring each prompt (every token's log-probability and the
+# likeliest BENCH_SCORE_TOP, as echo with logprobs and evaluation harnesses ask) beside a transformers forward pass.
 # Usage: bench/generation/run.sh [model ...]   (default: gpt2-small smollm2-135m qwen2.5-0.5b)
 #   BENCH_PROMPTS ("32,512")  prompt lengths in tokens    BENCH_NEW_TOKENS (64)  tokens per round
 #   BENCH_ROUNDS (3)          timed rounds per length     BENCH_THREADS (nproc)  threads for both
+#   BENCH_SCORE_TOP (5)       likeliest tokens per position when scoring a prompt
 #   BENCH_LORA_BATCH (2), BENCH_LORA_SEQ (128), BENCH_LORA_STEPS (8)   LoRA training of the SmolLM2-135M shape, after
 #                             2 untimed steps: the engine (LoraTrainingBenchmark) beside transformers + peft
 # Makes the models with random weights (bench/generation/make_models.py, into bench/results/generation/models) in
@@ -17,6 +19,7 @@ PROMPTS="${BENCH_PROMPTS:-32,512}"
 NEW_TOKENS="${BENCH_NEW_TOKENS:-64}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 THREADS="${BENCH_THREADS:-$(nproc)}"
+SCORE_TOP="${BENCH_SCORE_TOP:-5}"
 LORA_BATCH="${BENCH_LORA_BATCH:-2}"
 LORA_SEQ="${BENCH_LORA_SEQ:-128}"
 LORA_STEPS="${BENCH_LORA_STEPS:-8}"
@@ -35,8 +38,8 @@ echo "# $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo
 for model in "${models[@]}"; do
   dir="$OUT/models/$model"
   java -Xmx12g -cp "$classpath" io.modelcat.ml.bench.GenerationBenchmark --model-dir "$dir" --prompts "$PROMPTS" \
-    --new-tokens "$NEW_TOKENS" --rounds "$ROUNDS" --threads "$THREADS" | grep '^RESULT ' | cut -c8- | tee -a "$RESULTS"
-  "$python" bench/generation/peer.py "$dir" "$PROMPTS" "$NEW_TOKENS" "$ROUNDS" "$THREADS" \
+    --new-tokens "$NEW_TOKENS" --rounds "$ROUNDS" --threads "$THREADS" --score-top "$SCORE_TOP" | grep '^RESULT ' | cut -c8- | tee -a "$RESULTS"
+  "$python" bench/generation/peer.py "$dir" "$PROMPTS" "$NEW_TOKENS" "$ROUNDS" "$THREADS" "$SCORE_TOP" \
     | grep '^RESULT ' | cut -c8- | tee -a "$RESULTS"
 done
 # LoRA training (the SmolLM2-135M shape when it is among the models): engine, then transformers + peft.
@@ -55,6 +58,12 @@ print("|---|---|---|---|---|---|")
 for r in rows:
     if "ttft_s" in r:
         print(f"| {r['model']} | {r['prompt_tokens']} | {r['framework']} | {r['ttft_s']:.3f} | {r['tokens_per_s']:.2f} | {r['peak_rss_mib']:,} |")
+scored = [r for r in rows if "score_s" in r]
+if scored:
+    print(f"\n| model | prompt tokens | framework | scoring the prompt (s) | prompt tokens/s |")
+    print("|---|---|---|---|---|")
+    for r in scored:
+        print(f"| {r['model']} | {r['prompt_tokens']} | {r['framework']} | {r['score_s']:.3f} | {r['scored_tokens_per_s']:,.0f} |")
 lora = [r for r in rows if "train_tokens_per_s" in r]
 if lora:
     print("\n| model | batch x seq | framework | LoRA training tokens/s | first / last loss | peak RSS (MiB) |")

@@ -25,12 +25,17 @@ import java.util.Map;
  * --new-tokens    tokens generated per round (default 64)
  * --rounds        timed rounds per prompt length, after one untimed (default 3)
  * --threads       libtorch intra-op threads (default 2)
+ * --score-top     likeliest tokens reported per position when scoring a prompt (default 5)
  * </pre>
  *
  * The prompt is the same fixed sequence of ids as the peer's ({@link #promptIds}); no end-of-sequence token
  * stops a round early. Prints one {@code RESULT <json>} line per prompt length: the median of the rounds'
  * time to first token (a generation of one token: the prompt's pass and the first choice) and of their
  * tokens per second (new tokens over the whole round, prompt included), and the process's peak resident memory.
+ * Then one more line per prompt length for <em>scoring</em> the prompt ({@link TextGenerator#promptLogprobs}: each
+ * token's log-probability with the likeliest {@code --score-top} and its offset, what {@code /v1/completions} answers
+ * with {@code echo} and {@code logprobs}, as evaluation harnesses ask): the median time of a round and the prompt's
+ * tokens per second.
  */
 public final class GenerationBenchmark {
 
@@ -43,6 +48,7 @@ public final class GenerationBenchmark {
         Path directory = Path.of(options.get("model-dir"));
         int newTokens = Integer.parseInt(options.getOrDefault("new-tokens", "64"));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
+        int top = Integer.parseInt(options.getOrDefault("score-top", "5"));
         int[] prompts = Arrays.stream(options.getOrDefault("prompts", "32,512").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         long loading = System.nanoTime();
@@ -71,6 +77,20 @@ public final class GenerationBenchmark {
                                 + "\"peak_rss_mib\":%d,\"threads\":%s}",
                         directory.getFileName(), length, newTokens, median(firstToken), median(tokensPerSecond),
                         tokensPerSecond.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList(),
+                        BenchProcess.peakResidentMebibytes(), threads));
+                generator.promptLogprobs(prompt, top); // warm-up
+                List<Double> scoring = new ArrayList<>();
+                for (int round = 0; round < rounds; round++) {
+                    long started = System.nanoTime();
+                    generator.promptLogprobs(prompt, top);
+                    scoring.add((System.nanoTime() - started) / 1e9);
+                }
+                System.out.println("RESULT " + String.format(Locale.ROOT,
+                        "{\"framework\":\"modelcat\",\"model\":\"%s\",\"prompt_tokens\":%d,\"score_top\":%d,"
+                                + "\"score_s\":%.4f,\"scored_tokens_per_s\":%.1f,\"rounds_score_s\":%s,"
+                                + "\"peak_rss_mib\":%d,\"threads\":%s}",
+                        directory.getFileName(), length, top, median(scoring), length / median(scoring),
+                        scoring.stream().map(v -> String.format(Locale.ROOT, "%.4f", v)).toList(),
                         BenchProcess.peakResidentMebibytes(), threads));
             }
         }
