@@ -23,21 +23,40 @@ import java.util.concurrent.atomic.AtomicInteger;
  * calls to runners, uploads, jobs) stay on the blocking pool, where a slow wait cannot hold the catalog up. Where the
  * database is on another machine each read also waits for the network; raise {@code modelcat.catalog.read-threads}
  * there.
+ *
+ * <p>List pages with a search text have threads and a queue of their own ({@code modelcat.catalog.search-threads}, one
+ * per core unless set). A search ranks every card that matches, milliseconds of PostgreSQL's time where a page takes a
+ * fraction of one: in the pages' queue, searches held the pages behind them, and with as many threads as the pages
+ * they took the cores from them (docs/performance.md, "Searches in a lane of their own"). One per core keeps
+ * searches alone as fast as with more.
  */
 @Factory
 public class CatalogReads {
 
     /** The executor's name, for {@code @ExecuteOn} and {@code @Named}. */
     public static final String NAME = "catalog-reads";
+    /** The executor of list pages with a search text, for {@code @Named}. */
+    public static final String SEARCHES = "catalog-searches";
 
     @Singleton
     @Named(NAME)
     @Bean(preDestroy = "shutdown")
     ExecutorService catalogReads(@Value("${modelcat.catalog.read-threads:0}") int threads) {
-        int count = threads > 0 ? threads : 2 * Runtime.getRuntime().availableProcessors();
+        return inArrivalOrder("catalog-read-", threads > 0 ? threads : 2 * Runtime.getRuntime().availableProcessors());
+    }
+
+    @Singleton
+    @Named(SEARCHES)
+    @Bean(preDestroy = "shutdown")
+    ExecutorService catalogSearches(@Value("${modelcat.catalog.search-threads:0}") int threads) {
+        return inArrivalOrder("catalog-search-", threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@code count} threads named {@code prefix} and a number, and a first-in first-out queue. */
+    private static ExecutorService inArrivalOrder(String prefix, int count) {
         AtomicInteger made = new AtomicInteger();
         ThreadFactory named = task -> {
-            Thread thread = new Thread(task, "catalog-read-" + made.incrementAndGet());
+            Thread thread = new Thread(task, prefix + made.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };

@@ -21,7 +21,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The catalog's reads run on their own few threads, and the reads beyond them wait in arrival order. */
+/**
+ * The catalog's reads run on their own few threads, and the reads beyond them wait in arrival order; searches have a
+ * lane of their own.
+ */
 @MicronautTest(transactional = false)
 class CatalogReadsTest extends CatalogTestBase {
 
@@ -29,10 +32,15 @@ class CatalogReadsTest extends CatalogTestBase {
     @Named(CatalogReads.NAME)
     ExecutorService reads;
 
+    @Inject
+    @Named(CatalogReads.SEARCHES)
+    ExecutorService searches;
+
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> properties = super.getProperties();
         properties.put("modelcat.catalog.read-threads", "1");
+        properties.put("modelcat.catalog.search-threads", "1");
         properties.put("modelcat.catalog.list-cache-ttl", "0s");
         return properties;
     }
@@ -63,14 +71,36 @@ class CatalogReadsTest extends CatalogTestBase {
     }
 
     @Test
-    void twoThreadsPerCoreByDefaultAndQueuedReadsStartInArrivalOrder() throws Exception {
-        ExecutorService byDefault = new CatalogReads().catalogReads(0);
+    void searchesWaitInTheirOwnLaneAndPagesDoNotWaitForThem() throws Exception {
+        create(aModel("zyqxlane probe"));
+        CountDownLatch release = new CountDownLatch(1);
+        searches.submit(() -> {
+            release.await();
+            return null;
+        });
+        ExecutorService clients = Executors.newFixedThreadPool(1);
         try {
-            assertThat(((ThreadPoolExecutor) byDefault).getMaximumPoolSize())
-                    .isEqualTo(2 * Runtime.getRuntime().availableProcessors());
+            CompletableFuture<Object> search = CompletableFuture.supplyAsync(
+                    () -> api.get("/api/v1/models?q=zyqxlane&facets=false").items().get(0).get("name"), clients);
+            // The one search thread is taken: a page without a search text answers, the search waits.
+            assertThat(api.get("/api/v1/models?facets=false").items()).isNotEmpty();
+            assertThatThrownBy(() -> search.get(1, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
+            release.countDown();
+            assertThat(search.get(30, TimeUnit.SECONDS)).isEqualTo("zyqxlane probe");
         } finally {
-            byDefault.shutdownNow();
+            clients.shutdownNow();
         }
+    }
+
+    @Test
+    void twoThreadsPerCoreForPagesAndOneForSearchesByDefaultAndQueuedReadsStartInArrivalOrder() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Map<ExecutorService, Integer> byDefault = Map.of(new CatalogReads().catalogReads(0), 2 * cores,
+                new CatalogReads().catalogSearches(0), cores);
+        byDefault.forEach((executor, threads) -> {
+            assertThat(((ThreadPoolExecutor) executor).getMaximumPoolSize()).isEqualTo(threads);
+            executor.shutdownNow();
+        });
 
         ExecutorService one = new CatalogReads().catalogReads(1);
         CountDownLatch release = new CountDownLatch(1);

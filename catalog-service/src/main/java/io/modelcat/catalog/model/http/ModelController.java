@@ -47,13 +47,19 @@ public class ModelController {
 
     private final ModelService models;
     private final ExecutorService reads;
+    private final ExecutorService searches;
 
-    public ModelController(ModelService models, @Named(CatalogReads.NAME) ExecutorService reads) {
+    public ModelController(ModelService models, @Named(CatalogReads.NAME) ExecutorService reads,
+                           @Named(CatalogReads.SEARCHES) ExecutorService searches) {
         this.models = models;
         this.reads = reads;
+        this.searches = searches;
     }
 
-    /** A page served moments ago is answered at once; any other is read from the database by {@link CatalogReads}. */
+    /**
+     * A page served moments ago is answered at once; any other is read from the database by {@link CatalogReads}, a
+     * search's in the searches' lane.
+     */
     @Get
     @Operation(summary = "List model cards",
             description = "Filters take several values (any matches); different filters must all match. "
@@ -64,7 +70,8 @@ public class ModelController {
     public CompletableFuture<ModelPage> list(@RequestBean ListParameters parameters) {
         ModelService.ListRequest request = parameters.validate(models);
         return models.recentPage(request).map(CompletableFuture::completedFuture)
-                .orElseGet(() -> CompletableFuture.supplyAsync(() -> models.list(request), reads));
+                .orElseGet(() -> CompletableFuture.supplyAsync(() -> models.list(request),
+                        request.query().searches() ? searches : reads));
     }
 
     @Post
