@@ -340,7 +340,14 @@ public final class TextGenerator {
      * tokens', most likely first.
      */
     private Generation.TokenLogprob logprob(long token, int offset, float[] logits, int top) {
-        double logSumExp = logSumExp(logits);
+        return logprob(token, offset, logits, logSumExp(logits), top);
+    }
+
+    /**
+     * {@link #logprob(long, int, float[], int)} of values whose log-softmax is each value less {@code logSumExp}: the
+     * logits and their {@link #logSumExp}, or log-probabilities already and 0.
+     */
+    private Generation.TokenLogprob logprob(long token, int offset, float[] logits, double logSumExp, int top) {
         List<Generation.Candidate> candidates = new ArrayList<>(top);
         for (int id : likeliest(logits, top)) {
             candidates.add(new Generation.Candidate(id, decodeToken(id), logits[id] - logSumExp));
@@ -482,7 +489,9 @@ public final class TextGenerator {
     /**
      * How likely the model finds each token of a prompt given the ones before it, as OpenAI's {@code echo} with
      * {@code logprobs} reports it (and evaluation harnesses read it to score a continuation): one pass without a cache,
-     * each position's logits read one at a time. The first token has no log-probability (nothing conditions it);
+     * the log-softmax of every position's logits taken by libtorch (in Java, the exponentials of a GPT-2 vocabulary at
+     * 512 positions added 0.15 s to 0.68 s), each position's then read one at a time. The first token
+     * has no log-probability (nothing conditions it);
      * offsets are in the prompt as its tokens decode ({@link #prefixLengths}).
      *
      * @param top how many of the likeliest tokens to report at each position
@@ -496,9 +505,10 @@ public final class TextGenerator {
         tokens.add(new Generation.TokenLogprob(ids[0], decodeToken(ids[0]), 0, null, List.of()));
         int[] offsets = prefixLengths(ids, this::decode);
         try (NDManager step = model.manager().newSubManager()) {
-            NDArray logits = positionLogits(step, ids);
+            NDArray logProbabilities = positionLogits(step, ids).logSoftmax(1);
             for (int position = 1; position < ids.length; position++) {
-                tokens.add(logprob(ids[position], offsets[position], logits.get(position - 1).toFloatArray(), top));
+                tokens.add(logprob(ids[position], offsets[position], logProbabilities.get(position - 1).toFloatArray(),
+                        0, top));
             }
         }
         return tokens;
