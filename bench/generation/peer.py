@@ -1,7 +1,7 @@
 """transformers' generate (with its key/value cache), greedy, on a benchmark model: the peer of
 io.modelcat.ml.bench.GenerationBenchmark, measured the same way.
 
-Usage: peer.py <model_dir> <prompt lengths, comma-separated> <new_tokens> <rounds> <threads>
+Usage: peer.py <model_dir> <prompt lengths, comma-separated> <new_tokens> <rounds> <threads> [score_top]
 Prints one RESULT line (JSON) per prompt length: median time to first token (a generation of one token),
 median tokens/s (new tokens over the whole round), and the process's peak resident memory; then one per prompt
 length for scoring the prompt, as an evaluation harness's loglikelihood request and an OpenAI-compatible server's
