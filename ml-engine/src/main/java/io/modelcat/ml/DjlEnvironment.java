@@ -3,8 +3,9 @@ package io.modelcat.ml;
 import java.nio.file.Path;
 
 /**
- * Puts DJL into offline, no-tracking, CPU-tokenizer mode before any DJL class does work, and has malloc keep the
- * memory of freed tensors for the next ones ({@link NativeMemory}).
+ * Puts DJL into offline, no-tracking, CPU-tokenizer mode before any DJL class does work, has malloc keep the
+ * memory of freed tensors for the next ones ({@link NativeMemory}), and has the engine's idle OpenMP threads sleep
+ * soon instead of spinning ({@link OpenMpSpin}).
  */
 public final class DjlEnvironment {
 
@@ -25,6 +26,7 @@ public final class DjlEnvironment {
         setDefault(CACHE_DIR_KEY, CACHE_DIR_KEY,
                 Path.of(System.getProperty("user.home"), ".modelcat", "djl-cache").toString());
         NativeMemory.keepFreedMemory();
+        OpenMpSpin.shorten();
     }
 
     private static void setDefault(String property, String environmentVariable, String value) {
