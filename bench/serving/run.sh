@@ -4,7 +4,8 @@
 #      concurrent requests: ModelCat's /endpoints/{name}/score (key, MLflow body) beside a transformers pipeline
 #      behind FastAPI/uvicorn and LitServe with dynamic batching (bench/serving/peers.py), one wrk for all;
 #   2. the gateway's added latency: the tiny DistilBERT fixture through /score against the runner's own
-#      /serve/{instance} (with the instance's secret, read from the database), at 1 and 200 connections;
+#      /serve/{instance} (with the instance's secret, read from the database), at 1 and 200 connections as fast as
+#      they go (the cores' limit), then 200 connections asking for steady rates below it (BENCH_GATEWAY_RATES);
 #   3. text generation, GPT-2-small shape, 64 greedy tokens: /v1/completions beside transformers' generate;
 #   4. ("shared", not run by default) BERT-base and DistilBERT on one runner, both driven at once, first with no CPU
 #      cores reserved (each instance computes on every core), then with cpuCores = half the cores each, in
@@ -18,6 +19,8 @@
 #   BENCH_SCENARIOS ("classify gateway generate")  which parts to run (only their models are deployed); add "shared"
 #   BENCH_SHARED_CONCURRENCY (4), BENCH_SHARED_ROUNDS (2)  connections per model and rounds of the shared scenario
 #   BENCH_GATEWAY_WARMUP (30)                    seconds at 200 connections on each path before the gateway's cells
+#   BENCH_GATEWAY_RATES ("250 500 1000")         requests/s asked of 200 connections together (each waits a random
+#                                                 time of mean 200,000/rate ms before each request: post.lua)
 # LitServe is stopped (SIGSTOP) outside its own cells: its idle workers poll and would take CPU from the others.
 # Builds in the reactor (nothing installed into ~/.m2), makes the models (bench/serving/make_models.py) and its
 # venv (bench/venv.sh bench/serving), serves them to the importer from a local FakeHubServer, starts ModelCat with
@@ -34,6 +37,7 @@ CONCURRENCY="${BENCH_CONCURRENCY:-1 8 32}"
 GEN_ROUNDS="${BENCH_GEN_ROUNDS:-3}"
 GEN_TOKENS="${BENCH_GEN_TOKENS:-64}"
 GATEWAY_WARMUP="${BENCH_GATEWAY_WARMUP:-30}"
+GATEWAY_RATES="${BENCH_GATEWAY_RATES:-250 500 1000}"
 SCENARIOS=" ${BENCH_SCENARIOS:-classify gateway generate} "
 SHARED_CONCURRENCY="${BENCH_SHARED_CONCURRENCY:-4}"
 SHARED_ROUNDS="${BENCH_SHARED_ROUNDS:-2}"
@@ -189,18 +193,23 @@ litserve_only_for() {  # server
   if [ "$1" = litserve ]; then kill -CONT -- "-$LITSERVE_GROUP"; sleep 1; else kill -STOP -- "-$LITSERVE_GROUP"; fi
 }
 
-measure() {  # scenario model server concurrency body
-  local scenario=$1 model=$2 server=$3 c=$4 body=$5 idle result
+measure() {  # scenario model server concurrency body [rate: requests/s asked of all connections together]
+  local scenario=$1 model=$2 server=$3 c=$4 body=$5 rate=${6:-} idle result interval=
+  [ -n "$rate" ] && interval=$((c * 1000 / rate))
   litserve_only_for "$server"
   idle="$(wait_for_idle)"
-  BENCH_BODY="$body" wrk -t1 -c"$c" -d"${WARMUP}s" --timeout 120s -s bench/serving/post.lua \
-    -H "$(header_of "$server" "$model")" "$(url_of "$server" "$model")" > /dev/null
-  result="$(BENCH_BODY="$body" wrk -t1 -c"$c" -d"${DURATION}s" --timeout 120s -s bench/serving/post.lua \
-    -H "$(header_of "$server" "$model")" "$(url_of "$server" "$model")" | sed -n 's/^RESULT //p')"
+  BENCH_BODY="$body" BENCH_INTERVAL_MS="$interval" wrk -t1 -c"$c" -d"${WARMUP}s" --timeout 120s \
+    -s bench/serving/post.lua -H "$(header_of "$server" "$model")" "$(url_of "$server" "$model")" > /dev/null
+  # The warm-up's last calls, left by its connections, still run: over the instance's limit with the next 200
+  # calls they would be answered 429.
+  sleep 1
+  result="$(BENCH_BODY="$body" BENCH_INTERVAL_MS="$interval" wrk -t1 -c"$c" -d"${DURATION}s" --timeout 120s \
+    -s bench/serving/post.lua -H "$(header_of "$server" "$model")" "$(url_of "$server" "$model")" \
+    | sed -n 's/^RESULT //p')"
   jq -c --arg s "$scenario" --arg m "$model" --arg v "$server" --argjson c "$c" --argjson l "${idle% *}" \
-    --argjson w "${idle#* }" --argjson after "$(load1)" \
-    '{scenario: $s, model: $m, server: $v, concurrency: $c, load_before: $l, waited_s: $w, load_after: $after} + .' \
-    <<< "$result" | tee -a "$RESULTS"
+    --argjson w "${idle#* }" --argjson after "$(load1)" --arg rate "$rate" \
+    '{scenario: $s, model: $m, server: $v, concurrency: $c, rate_asked: ($rate | if . == "" then null else tonumber end),
+      load_before: $l, waited_s: $w, load_after: $after} + .' <<< "$result" | tee -a "$RESULTS"
 }
 
 set_cores() {  # cores: the shared scenario's deployments reserve this many per instance; waits until only such answer
@@ -267,6 +276,11 @@ print(f"torch {torch.__version__}, transformers {transformers.__version__}, lits
   runs gateway && for c in 1 200; do
     measure gateway tiny modelcat "$c" "$HOME_DIR/tiny.json"
     measure gateway tiny runner "$c" "$HOME_DIR/tiny-serve.json"
+  done
+  # The same at steady rates below the cores' limit: what the gateway adds to each call when it is not queueing.
+  runs gateway && for rate in $GATEWAY_RATES; do
+    measure gateway tiny modelcat 200 "$HOME_DIR/tiny.json" "$rate"
+    measure gateway tiny runner 200 "$HOME_DIR/tiny-serve.json" "$rate"
   done
   litserve_only_for none
   # Two models on one runner, driven at once: their instances without reserved cores, then with half each.

@@ -11,7 +11,8 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         if r["scenario"] in ("classify", "gateway"):
-            print(f"| {r['model']} | {r['concurrency']} | {r['server']} | {r['rps']:.2f} | {r['p50_ms']:.1f} | "
+            asked = f", {r['rate_asked']}/s asked" if r.get("rate_asked") else ""
+            print(f"| {r['model']} | {r['concurrency']}{asked} | {r['server']} | {r['rps']:.2f} | {r['p50_ms']:.1f} | "
                   f"{r['p99_ms']:.1f} | {r['requests']} | {r['non2xx'] + r['socket_errors']} | "
                   f"{r['load_before']:.2f} / {r['load_after']:.2f} |")
     shared = [r for r in rows if r["scenario"] == "shared"]
