@@ -116,7 +116,8 @@ describe('evaluate page', () => {
     await eventually(async () => assert.equal(await page.textContent('#job-header .badge.job-state'), 'Queued'));
     assert.match(await page.textContent('h1'), /^Evaluate/);
     await eventually(async () => assert.match(await page.textContent('#job-ml-metrics'), /Metrics appear here/));
-    assert.match(await page.textContent('#job-predictions'), /appear when the job has scored/);
+    // The predictions load on their own ("Loading predictions…" until their answer comes).
+    await eventually(async () => assert.match(await page.textContent('#job-predictions'), /appear when the job has scored/));
     assert.equal(await page.isVisible('#predictions-csv'), false, 'nothing to download yet');
     assert.equal(await page.locator('#job-register').isVisible(), false);
     await screenshot(page, '23-evaluate-queued');

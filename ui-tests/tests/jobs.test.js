@@ -313,7 +313,7 @@ describe('live job updates (stubbed stream)', () => {
     await page.goto(`${BASE_URL}/#/jobs/${job.id}`);
     await eventually(async () => assert.equal(await page.textContent('h1'), 'Evaluate acme/tiny'));
     await eventually(async () => assert.match(await page.textContent('#job-ml-metrics'), /recorded no metrics/));
-    assert.match(await page.textContent('#job-predictions'), /recorded no sample predictions/);
+    await eventually(async () => assert.match(await page.textContent('#job-predictions'), /recorded no sample predictions/));
     assert.match(await page.textContent('#job-error'), /The evaluation ran out of memory/);
     assert.match(await page.textContent('#job-error-cause'), /OutOfMemoryError\s+at Trainer\.step/);
     assert.equal(await page.isDisabled('#job-cancel'), true);
