@@ -2,7 +2,9 @@
 # The ML engine against PyTorch on this machine's CPU, back to back: BERT-base shapes, sequence 128,
 # training (AdamW, clipping, dropout) and inference (no gradients) at batches 8 and 32.
 # Usage: bench/ml-throughput/run-cpu.sh [cpu_compare.py options, e.g. --rounds 5]
-#   THREADS   intra-op threads on both sides (default: nproc)
+#   THREADS          intra-op threads on both sides (default: nproc)
+#   PYTORCH_VARIANT  PyTorch's attention: "fp32 eager" (default, the same operations as the engine's) or
+#                    "fp32 sdpa" (the fused scaled_dot_product_attention kernel that transformers picks by default)
 # Builds ml-engine's test classes in the reactor (nothing is installed into ~/.m2), finds PyTorch
 # through reference/venv.sh, starts both sides once and alternates them per configuration.
 # Prints a table of samples/s and engine/PyTorch ratios; JSON lines and logs go to bench/results/.
@@ -22,7 +24,7 @@ tokenizer=fixtures/hf-tiny/bert/tokenizer.json
 classpath="ml-engine/target/test-classes:ml-engine/target/classes:$(cat ml-engine/target/bench-classpath.txt)"
 engine="java -Xmx2g -cp $classpath io.modelcat.ml.bench.ThroughputBenchmark --mode serve --device cpu \
   --threads $threads --model-dir bench/results/bert-base-random --tokenizer $tokenizer"
-pytorch="$python bench/ml-throughput/pytorch_bench.py --serve --device cpu --threads $threads --variants 'fp32 eager'"
+pytorch="$python bench/ml-throughput/pytorch_bench.py --serve --device cpu --threads $threads --variants '${PYTORCH_VARIANT:-fp32 eager}'"
 
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
