@@ -1,6 +1,7 @@
 package io.modelcat.catalog.model;
 
 import io.micronaut.context.annotation.Value;
+import io.modelcat.store.model.CardCombinations;
 import io.modelcat.store.model.ModelQuery;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -12,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Facet counts computed recently, per filter set. Counting a large catalog for every list request
+ * Facet counts computed recently, per filter set, and the cards' combinations of task, licence and fine-tuning tasks
+ * ({@link CardCombinations}, which choose how some pages are planned). Counting a large catalog for every list request
  * would dominate its cost, and chips a few seconds old are fine. Any change of a card clears it at once
  * (this service's own, and runners' and other catalog services' through their change notices); while those
  * cannot be heard, their changes show in the counts within the time-to-live. When an
@@ -28,6 +30,7 @@ public class FacetCache {
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
     /** Raised by every {@link #clear}: counts computed before it are not served after it. */
     private final AtomicLong generation = new AtomicLong();
+    private volatile Combinations combinations;
 
     public FacetCache(@Value("${modelcat.catalog.facet-cache-ttl:5s}") Duration ttl) {
         this.ttlNanos = ttl.toNanos();
@@ -62,6 +65,20 @@ public class FacetCache {
         return facets;
     }
 
+    /** The cards' combinations, read again ({@code read}) when older than the time-to-live or than a change. */
+    CardCombinations combinations(Supplier<CardCombinations> read) {
+        long began = generation.get();
+        Combinations held = combinations;
+        if (held != null && held.generation() == began && System.nanoTime() - held.readAt() < ttlNanos) {
+            return held.counts();
+        }
+        CardCombinations counts = read.get();
+        if (began == generation.get()) {
+            combinations = new Combinations(counts, System.nanoTime(), began);
+        }
+        return counts;
+    }
+
     void clear() {
         generation.incrementAndGet();
         entries.clear();
@@ -69,6 +86,9 @@ public class FacetCache {
 
     private record Key(List<String> tasks, List<String> finetuningTasks, List<String> licenses, List<String> tags,
                        List<String> searchWords) {
+    }
+
+    private record Combinations(CardCombinations counts, long readAt, long generation) {
     }
 
     private record Entry(ModelPage.Facets facets, long computedAt, AtomicBoolean refreshing, long generation) {

@@ -7,6 +7,7 @@ import io.modelcat.catalog.problem.InvalidFieldException;
 import io.modelcat.store.Database;
 import io.modelcat.store.Page;
 import io.modelcat.store.llm.LlmConnections;
+import io.modelcat.store.model.CardCombinations;
 import io.modelcat.store.model.HostedCards;
 import io.modelcat.store.model.ModelFacets;
 import io.modelcat.store.model.ModelFields;
@@ -34,10 +35,12 @@ final class JdbcModelRepository implements ModelRepository {
 
     private final Database db;
     private final JsonMapper json;
+    private final FacetCache facets;
 
-    JdbcModelRepository(Database db, JsonMapper json) {
+    JdbcModelRepository(Database db, JsonMapper json, FacetCache facets) {
         this.db = db;
         this.json = json;
+        this.facets = facets;
     }
 
     @Override
@@ -79,8 +82,9 @@ final class JdbcModelRepository implements ModelRepository {
 
     @Override
     public ModelPage list(ModelQuery query) {
+        CardCombinations counts = countsFor(query);
         return read(c -> {
-            Page<ModelRow> page = Models.list(c, query);
+            Page<ModelRow> page = Models.list(c, query, counts);
             List<ModelSummary> items = new ArrayList<>();
             Map<String, Optional<LlmConnections.ConnectionRow>> connections = new HashMap<>();
             for (ModelRow row : page.items()) {
@@ -100,7 +104,13 @@ final class JdbcModelRepository implements ModelRepository {
 
     @Override
     public ModelPlans plans(ModelQuery query, boolean withFacets) {
-        return read(c -> Models.plans(c, query, withFacets));
+        CardCombinations counts = countsFor(query);
+        return read(c -> Models.plans(c, query, withFacets, counts));
+    }
+
+    /** The cards' combinations, recently read, when the query's plan depends on them; else null. */
+    private CardCombinations countsFor(ModelQuery query) {
+        return Models.planDependsOnCounts(query) ? facets.combinations(() -> read(CardCombinations::read)) : null;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.modelcat.catalog.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelcat.store.model.CardCombinations;
 import io.modelcat.store.model.ModelQuery;
 import io.modelcat.store.model.ModelSort;
 import java.time.Duration;
@@ -32,6 +33,27 @@ class FacetCacheTest {
 
         cache.get(query(List.of("text-generation"), ModelSort.NAME), () -> counts(computed.incrementAndGet()));
         assertThat(computed).hasValue(2);
+    }
+
+    @Test
+    void theCardsCombinationsAreReadAgainAfterAChangeOrWhenOld() throws InterruptedException {
+        FacetCache cache = new FacetCache(Duration.ofMillis(200));
+        AtomicInteger read = new AtomicInteger();
+        java.util.function.Supplier<CardCombinations> reading = () -> new CardCombinations(List.of(
+                new CardCombinations.Combination("fill-mask", "mit", List.of(), read.incrementAndGet())));
+        assertThat(cache.combinations(reading).total()).isEqualTo(1);
+        assertThat(cache.combinations(reading).total()).as("held").isEqualTo(1);
+        cache.clear();
+        assertThat(cache.combinations(reading).total()).as("after a change").isEqualTo(2);
+        Thread.sleep(250);
+        assertThat(cache.combinations(reading).total()).as("when old").isEqualTo(3);
+        cache.clear();
+        assertThat(cache.combinations(() -> {
+            cache.clear(); // a change notice arrives while they are read
+            return reading.get();
+        }).total()).isEqualTo(4);
+        assertThat(cache.combinations(reading).total()).as("what was read during a change is not kept").isEqualTo(5);
+        assertThat(cache.combinations(reading).total()).isEqualTo(5);
     }
 
     @Test

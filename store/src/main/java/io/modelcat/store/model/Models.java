@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,13 +178,22 @@ public final class Models {
      * then their latest versions read in one query.
      */
     public static Page<ModelRow> list(Connection c, ModelQuery query) throws SQLException {
+        return list(c, query, null);
+    }
+
+    /**
+     * One page of cards, as {@link #list(Connection, ModelQuery)}, with the cards' combinations as recently read
+     * ({@link CardCombinations}; null if not known) to choose how the page is planned ({@link #plannedOnce}).
+     */
+    public static Page<ModelRow> list(Connection c, ModelQuery query, CardCombinations counts) throws SQLException {
         List<CardRead> items = new ArrayList<>();
         String lastKey = null;
         boolean more = false;
         Statement page = pageStatement(query);
-        try (PreparedStatement ps = c.prepareStatement(page.sql())) {
+        boolean once = plannedOnce(query, counts);
+        try (PreparedStatement ps = c.prepareStatement(once ? PLAN_ONCE + page.sql() + PLAN_AGAIN : page.sql())) {
             SqlValues.bind(c, ps, page.params());
-            try (ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = once ? secondResult(ps) : ps.executeQuery()) {
                 while (rs.next()) {
                     if (items.size() == query.limit()) {
                         more = true;
@@ -196,6 +206,59 @@ public final class Models {
         }
         Cursor next = more ? Cursor.of(query.sort().wireName(), lastKey, items.get(items.size() - 1).card().id()) : null;
         return new Page<>(withLatestVersions(c, items), next);
+    }
+
+    /**
+     * Around a page's statement, in the same text: the driver sends the three statements with one Sync, so they cost
+     * one round trip and run in one implicit transaction, and a page that fails rolls the SET back with it (the
+     * connection goes back to the pool planning as before).
+     */
+    private static final String PLAN_ONCE = "SET plan_cache_mode = force_generic_plan; ";
+    private static final String PLAN_AGAIN = "; RESET plan_cache_mode";
+
+    /** The longest walk, in index entries, that a page may make on a plan made once ({@link #plannedOnce}). */
+    static final long MAX_WALK_PLANNED_ONCE = 2_000;
+
+    /** The result set of a statement sent as {@code PLAN_ONCE + statement + PLAN_AGAIN}. */
+    private static ResultSet secondResult(PreparedStatement ps) throws SQLException {
+        if (ps.execute() || ps.getUpdateCount() == -1 || !ps.getMoreResults()) {
+            throw new SQLException("a page planned once did not answer SET, then rows");
+        }
+        return ps.getResultSet();
+    }
+
+    /**
+     * Whether how the query's page is planned depends on how many cards its filters match: filters on task, licence or
+     * fine-tuning tasks that no index leads (several values of a task or licence, or fine-tuning tasks alone), without
+     * a search text or tags. For these, {@link #list(Connection, ModelQuery, CardCombinations)} wants the counts.
+     */
+    public static boolean planDependsOnCounts(ModelQuery query) {
+        if (query.searches() || !query.tags().isEmpty()) {
+            return false;
+        }
+        SqlFilter filter = SqlFilter.of(query, null);
+        return filter.lead() == null && !filter.unfiltered();
+    }
+
+    /**
+     * Whether the page runs on the plan PostgreSQL made once for its statement, whatever the values, instead of one
+     * made for its values on every run. A page of filters that no index leads is planned anew on every run (PostgreSQL
+     * never found the plan for any values cheaper than the plans for the values given), and planning was about a third
+     * of its cost: the several-value page of bench/catalog-list.sh ran 3,100–3,800 pages/s planned once against
+     * 2,000–2,400 planned every time (docs/performance.md). The plan made once is the walk of the order's index,
+     * testing each card it meets in the index ({@link #pageStatement}), which is what PostgreSQL chooses for the
+     * values given when they match many cards; for values few cards have, it walks most of the index (37.7 ms at
+     * 100,000 cards, where the plan for those values reads the few matches and sorts them in 0.05 ms). So a page is
+     * planned once only when the counts say its walk is short: it meets about {@code rowsRead × total / matching}
+     * entries before it has its rows (the matches spread through the order, as the planner assumes too), and that
+     * must be at most {@link #MAX_WALK_PLANNED_ONCE} (about 1.5 ms of walking).
+     */
+    static boolean plannedOnce(ModelQuery query, CardCombinations counts) {
+        if (counts == null || !planDependsOnCounts(query)) {
+            return false;
+        }
+        long matching = counts.matching(query);
+        return matching > 0 && rowsRead(query.limit()) * counts.total() <= MAX_WALK_PLANNED_ONCE * matching;
     }
 
     /** An SQL statement and the values of its parameters. */
@@ -324,30 +387,88 @@ public final class Models {
     /**
      * What PostgreSQL does for a list request: {@code EXPLAIN (ANALYZE, BUFFERS)} of the statement {@link #list}
      * runs for the query's page and, with facets, of each statement {@link #facets} runs, with the query's values
-     * (so the plan made for those values; a prepared statement run many times may keep a plan made for any values).
-     * Running a plan runs its statement: reads only.
+     * (so the plan made for those values; a prepared statement run many times may keep a plan made for any values),
+     * except that a page {@link #list} runs on the plan made once ({@link #plannedOnce}, with the same {@code counts})
+     * shows that plan. Running a plan runs its statement: reads only.
      */
-    public static ModelPlans plans(Connection c, ModelQuery query, boolean withFacets) throws SQLException {
+    public static ModelPlans plans(Connection c, ModelQuery query, boolean withFacets, CardCombinations counts)
+            throws SQLException {
         Map<String, String> facets = new LinkedHashMap<>();
         if (withFacets) {
             for (FacetDimension dimension : FacetDimension.values()) {
                 facets.put(dimension.filter, explain(c, facetStatement(query, dimension)));
             }
         }
-        return new ModelPlans(explain(c, pageStatement(query)), facets);
+        Statement page = pageStatement(query);
+        return new ModelPlans(plannedOnce(query, counts) ? explainPlannedOnce(c, page) : explain(c, page), facets);
     }
 
+    private static final String EXPLAIN = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ";
+
     private static String explain(Connection c, Statement statement) throws SQLException {
-        StringBuilder plan = new StringBuilder();
-        try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement.sql())) {
+        try (PreparedStatement ps = c.prepareStatement(EXPLAIN + statement.sql())) {
             SqlValues.bind(c, ps, statement.params());
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    plan.append(rs.getString(1)).append('\n');
+                return lines(rs);
+            }
+        }
+    }
+
+    /**
+     * The plan made once for any values, run with the statement's: EXPLAIN of a statement with parameters plans it for
+     * their values, so the statement is prepared by name ({@code $1}, {@code $2}, ... for its parameters) and EXPLAIN
+     * runs its EXECUTE, whose values are written into its text (as literals PostgreSQL quoted: it takes no parameters).
+     */
+    private static String explainPlannedOnce(Connection c, Statement statement) throws SQLException {
+        int parameters = statement.params().size();
+        List<String> literals = new ArrayList<>();
+        if (parameters > 0) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT "
+                    + String.join(", ", Collections.nCopies(parameters, "quote_nullable(CAST(? AS text))")))) {
+                SqlValues.bind(c, ps, statement.params());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    for (int i = 1; i <= parameters; i++) {
+                        literals.add(rs.getString(i));
+                    }
                 }
             }
         }
-        return plan.toString();
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("PREPARE modelcat_plan AS " + numbered(statement.sql()));
+        }
+        try (PreparedStatement ps = c.prepareStatement(PLAN_ONCE + EXPLAIN + "EXECUTE modelcat_plan("
+                + String.join(", ", literals) + ")" + PLAN_AGAIN)) {
+            try (ResultSet rs = secondResult(ps)) {
+                return lines(rs);
+            }
+        } finally {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("DEALLOCATE modelcat_plan");
+            }
+        }
+    }
+
+    /** The statement with its parameters written {@code $1}, {@code $2}, ... in order, as PREPARE takes them. */
+    static String numbered(String sql) {
+        StringBuilder numbered = new StringBuilder();
+        int parameters = 0;
+        for (char ch : sql.toCharArray()) {
+            if (ch == '?') {
+                numbered.append('$').append(++parameters);
+            } else {
+                numbered.append(ch);
+            }
+        }
+        return numbered.toString();
+    }
+
+    private static String lines(ResultSet rs) throws SQLException {
+        StringBuilder text = new StringBuilder();
+        while (rs.next()) {
+            text.append(rs.getString(1)).append('\n');
+        }
+        return text.toString();
     }
 
     private static int bind(Connection c, PreparedStatement ps, int first, ModelFields f) throws SQLException {

@@ -1,6 +1,7 @@
 package io.modelcat.store.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelcat.jobs.DeviceRequest;
 import io.modelcat.jobs.spec.NoopSpec;
@@ -15,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -119,16 +121,87 @@ class ModelsTest extends StoreTestBase {
                 FROM generate_series(1, 50000) AS i""");
         db.executeHere("VACUUM ANALYZE model");
         Map<ModelSort, String> indexes = Map.of(ModelSort.NAME, "model_name_idx", ModelSort.NAME_DESC, "model_name_idx",
-                ModelSort.CREATED_DESC, "model_created_idx", ModelSort.UPDATED_DESC, "model_updated_idx");
+                ModelSort.CREATED, "model_created_idx", ModelSort.CREATED_DESC, "model_created_idx",
+                ModelSort.UPDATED, "model_updated_idx", ModelSort.UPDATED_DESC, "model_updated_idx");
         for (Map.Entry<ModelSort, String> sorted : indexes.entrySet()) {
+            Object key = sorted.getKey() == ModelSort.NAME || sorted.getKey() == ModelSort.NAME_DESC ? "card-5" : Instant.now();
             for (ModelQuery query : List.of(
                     new ModelQuery(List.of("fill-mask", "translation"), List.of("text-generation"),
                             List.of("mit", "apache-2.0"), List.of(), List.of(), sorted.getKey(), 20, null),
+                    new ModelQuery(List.of("fill-mask", "translation"), List.of(), List.of("mit", "apache-2.0"),
+                            List.of(), List.of(), sorted.getKey(), 100,
+                            Cursor.of(sorted.getKey().wireName(), key, UUID.randomUUID())),
                     new ModelQuery(List.of(), List.of("text-generation"), List.of(), List.of(), List.of(),
                             sorted.getKey(), 20, null))) {
                 assertThat(genericPlan(Models.pageStatement(query))).as("%s, %s", sorted.getKey().wireName(), query)
                         .containsPattern("Index Only Scan (Backward )?using " + sorted.getValue() + " on model");
             }
+        }
+    }
+
+    @Test
+    void aPageOfFiltersManyCardsMatchRunsOnThePlanMadeOnceAndOneOfFewIsPlannedForItsValues() throws SQLException {
+        db.executeHere("""
+                INSERT INTO model (id, name, task, license)
+                SELECT gen_random_uuid(), 'card-' || (i * 7919 % 20000), (ARRAY['text-generation', 'fill-mask', 'translation'])[1 + i % 3],
+                       (ARRAY['mit', 'apache-2.0', 'cc-by-4.0'])[1 + i / 3 % 3]
+                FROM generate_series(1, 20000) AS i""");
+        db.executeHere("""
+                INSERT INTO model (id, name, task, license)
+                SELECT gen_random_uuid(), 'rare-' || i, 'token-classification', 'bsd-3-clause' FROM generate_series(1, 5) AS i""");
+        db.executeHere("VACUUM ANALYZE model");
+        CardCombinations counts = CardCombinations.read(c);
+        ModelQuery many = new ModelQuery(List.of("fill-mask", "translation"), List.of(), List.of("mit", "apache-2.0"),
+                List.of(), List.of(), ModelSort.NAME, 20, null);
+        ModelQuery few = new ModelQuery(List.of("token-classification", "question-answering"), List.of(),
+                List.of("bsd-3-clause", "mit"), List.of(), List.of(), ModelSort.NAME, 20, null);
+        assertThat(counts.total()).isEqualTo(20_005);
+        assertThat(counts.matching(many)).isEqualTo(count("task IN ('fill-mask', 'translation') AND license IN ('mit', 'apache-2.0')"));
+        assertThat(counts.matching(few)).isEqualTo(5);
+        assertThat(Models.plannedOnce(many, counts)).isTrue();
+        assertThat(Models.plannedOnce(few, counts)).as("the walk would meet about 84,000 entries").isFalse();
+        assertThat(Models.plannedOnce(many, null)).as("counts not known").isFalse();
+        assertThat(Models.planDependsOnCounts(new ModelQuery(List.of("fill-mask", "translation"), List.of(), List.of(),
+                List.of("chat"), List.of(), ModelSort.NAME, 20, null))).as("tags are not counted").isFalse();
+        assertThat(Models.planDependsOnCounts(new ModelQuery(List.of("fill-mask"), List.of(), List.of("mit", "apache-2.0"),
+                List.of(), List.of(), ModelSort.NAME, 20, null))).as("one task leads an index").isFalse();
+
+        // The same pages as planned for their values, and the driver's prepared statement (after five runs) shows
+        // plans made once only.
+        List<String> planned = names(Models.list(c, many));
+        for (int run = 0; run < 8; run++) {
+            assertThat(names(Models.list(c, many, counts))).isEqualTo(planned);
+        }
+        try (var st = c.createStatement(); var rs = st.executeQuery("""
+                SELECT generic_plans, custom_plans FROM pg_prepared_statements
+                WHERE statement LIKE '%m.task = ANY%' AND generic_plans > 0""")) {
+            assertThat(rs.next()).as("a statement run on its plan made once").isTrue();
+            assertThat(rs.getLong("custom_plans")).isZero();
+        }
+        assertThat(Models.plans(c, many, false, counts).page()).contains("Index Only Scan using model_name_idx");
+        assertThat(names(Models.list(c, few, counts))).containsExactly("rare-1", "rare-2", "rare-3", "rare-4", "rare-5");
+        assertThat(Models.plans(c, few, false, counts).page()).doesNotContain("model_name_idx");
+
+        // A page that fails takes its plan setting with it: the connection plans as before.
+        ModelQuery broken = new ModelQuery(many.tasks(), List.of(), many.licenses(), List.of(), List.of(),
+                ModelSort.CREATED, 20, Cursor.of(ModelSort.CREATED.wireName(), "not a time", UUID.randomUUID()));
+        assertThat(Models.plannedOnce(broken, counts)).isTrue();
+        assertThatThrownBy(() -> Models.list(c, broken, counts)).isInstanceOf(SQLException.class)
+                .hasMessageContaining("timestamp");
+        try (var st = c.createStatement(); var rs = st.executeQuery("SHOW plan_cache_mode")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("auto");
+        }
+    }
+
+    private static List<String> names(Page<ModelRow> page) {
+        return page.items().stream().map(ModelRow::name).toList();
+    }
+
+    private long count(String where) throws SQLException {
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM model WHERE " + where)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -191,22 +264,14 @@ class ModelsTest extends StoreTestBase {
 
     /** The plan PostgreSQL makes for the statement whatever its parameters' values (as a prepared statement may). */
     private String genericPlan(Models.Statement statement) throws SQLException {
-        StringBuilder sql = new StringBuilder("PREPARE page AS ");
-        List<String> arguments = new ArrayList<>();
-        for (char ch : statement.sql().toCharArray()) {
-            if (ch == '?') {
-                arguments.add("?");
-                sql.append('$').append(arguments.size());
-            } else {
-                sql.append(ch);
-            }
-        }
+        String sql = "PREPARE page AS " + Models.numbered(statement.sql());
+        List<String> arguments = Collections.nCopies(statement.params().size(), "?");
         // PREPARE ... $1 is sent as it is written (the simple query protocol); the plan is the one made for any values.
         String url = db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "preferQueryMode=simple";
         StringBuilder plan = new StringBuilder();
         try (Connection simple = DriverManager.getConnection(url, db.user(), db.password());
              var st = simple.createStatement()) {
-            st.execute(sql.toString());
+            st.execute(sql);
             st.execute("SET plan_cache_mode = force_generic_plan");
             try (var ps = simple.prepareStatement("EXPLAIN (COSTS OFF) EXECUTE page(" + String.join(", ", arguments) + ")")) {
                 SqlValues.bind(simple, ps, statement.params());
