@@ -141,11 +141,7 @@ class ModelsTest extends StoreTestBase {
 
     @Test
     void aPageOfFiltersManyCardsMatchRunsOnThePlanMadeOnceAndOneOfFewIsPlannedForItsValues() throws SQLException {
-        db.executeHere("""
-                INSERT INTO model (id, name, task, license)
-                SELECT gen_random_uuid(), 'card-' || (i * 7919 % 20000), (ARRAY['text-generation', 'fill-mask', 'translation'])[1 + i % 3],
-                       (ARRAY['mit', 'apache-2.0', 'cc-by-4.0'])[1 + i / 3 % 3]
-                FROM generate_series(1, 20000) AS i""");
+        insertCards(20_000);
         db.executeHere("""
                 INSERT INTO model (id, name, task, license)
                 SELECT gen_random_uuid(), 'rare-' || i, 'token-classification', 'bsd-3-clause' FROM generate_series(1, 5) AS i""");
@@ -194,6 +190,15 @@ class ModelsTest extends StoreTestBase {
         }
     }
 
+    /** {@code n} cards named in a shuffled order, each of three tasks and three licences in turn. */
+    private void insertCards(int n) {
+        db.executeHere("""
+                INSERT INTO model (id, name, task, license)
+                SELECT gen_random_uuid(), 'card-' || (i * 7919 %% %1$d), (ARRAY['text-generation', 'fill-mask', 'translation'])[1 + i %% 3],
+                       (ARRAY['mit', 'apache-2.0', 'cc-by-4.0'])[1 + i / 3 %% 3]
+                FROM generate_series(1, %1$d) AS i""".formatted(n));
+    }
+
     private static List<String> names(Page<ModelRow> page) {
         return page.items().stream().map(ModelRow::name).toList();
     }
@@ -207,11 +212,7 @@ class ModelsTest extends StoreTestBase {
 
     @Test
     void aPageOfSeveralTasksAndLicencesPagesThroughTheirCardsInTheListsOrder() throws SQLException {
-        db.executeHere("""
-                INSERT INTO model (id, name, task, license)
-                SELECT gen_random_uuid(), 'card-' || (i * 7919 % 1000), (ARRAY['text-generation', 'fill-mask', 'translation'])[1 + i % 3],
-                       (ARRAY['mit', 'apache-2.0', 'cc-by-4.0'])[1 + i / 3 % 3]
-                FROM generate_series(1, 1000) AS i""");
+        insertCards(1_000);
         List<String> tasks = List.of("fill-mask", "translation", "fill-mask");
         List<String> licenses = List.of("cc-by-4.0", "mit");
         for (ModelSort sort : List.of(ModelSort.NAME, ModelSort.NAME_DESC, ModelSort.CREATED_DESC)) {
