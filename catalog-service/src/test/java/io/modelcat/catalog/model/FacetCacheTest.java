@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class FacetCacheTest {
@@ -39,7 +40,7 @@ class FacetCacheTest {
     void theCardsCombinationsAreReadAgainAfterAChangeOrWhenOld() throws InterruptedException {
         FacetCache cache = new FacetCache(Duration.ofMillis(200));
         AtomicInteger read = new AtomicInteger();
-        java.util.function.Supplier<CardCombinations> reading = () -> new CardCombinations(List.of(
+        Supplier<CardCombinations> reading = () -> new CardCombinations(List.of(
                 new CardCombinations.Combination("fill-mask", "mit", List.of(), read.incrementAndGet())));
         assertThat(cache.combinations(reading).total()).isEqualTo(1);
         assertThat(cache.combinations(reading).total()).as("held").isEqualTo(1);
