@@ -41,7 +41,8 @@ class FacetCacheTest {
         FacetCache cache = new FacetCache(Duration.ofMillis(200));
         AtomicInteger read = new AtomicInteger();
         Supplier<CardCombinations> reading = () -> new CardCombinations(List.of(
-                new CardCombinations.Combination("fill-mask", "mit", List.of(), read.incrementAndGet())));
+                new CardCombinations.Combination("fill-mask", "mit", List.of(), "{fill-mask,mit}",
+                        read.incrementAndGet())));
         assertThat(cache.combinations(reading).total()).isEqualTo(1);
         assertThat(cache.combinations(reading).total()).as("held").isEqualTo(1);
         cache.clear();

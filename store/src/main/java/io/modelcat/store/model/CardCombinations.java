@@ -6,13 +6,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * How many cards each combination of task, licence and fine-tuning tasks has, as {@code model_facet_count} held them
- * when read (kept exact by V33's triggers: a few hundred rows however large the catalog). Enough to tell how many
- * cards a filter on those three matches without asking the database ({@link Models#list} uses it to choose how a
- * page is planned).
+ * when read (kept exact by V33's triggers: a few hundred rows however large the catalog), each with its name in the
+ * combination indexes (V42). Enough to tell how many cards a filter on those three matches without asking the
+ * database, and which combinations it matches ({@link Models#list} uses both to choose how a page is read). Holds
+ * every row, also of combinations no card has now: rows are never deleted (V42), so a page tells by their number
+ * whether a combination was added since they were read.
  */
 public record CardCombinations(List<Combination> combinations) {
 
@@ -20,8 +23,8 @@ public record CardCombinations(List<Combination> combinations) {
         combinations = List.copyOf(combinations);
     }
 
-    /** One combination and its number of cards. */
-    public record Combination(String task, String license, List<String> finetuningTasks, long cards) {
+    /** One combination, its name in the combination indexes ({@code model_combination}, V42), its number of cards. */
+    public record Combination(String task, String license, List<String> finetuningTasks, String key, long cards) {
 
         public Combination {
             finetuningTasks = List.copyOf(finetuningTasks);
@@ -32,11 +35,12 @@ public record CardCombinations(List<Combination> combinations) {
     public static CardCombinations read(Connection c) throws SQLException {
         List<Combination> combinations = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT task, license, finetuning_tasks, n FROM model_facet_count WHERE n > 0");
+                "SELECT task, license, finetuning_tasks, model_combination(task, license, finetuning_tasks), n"
+                        + " FROM model_facet_count");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 combinations.add(new Combination(rs.getString(1), rs.getString(2),
-                        SqlValues.strings(rs.getArray(3)), rs.getLong(4)));
+                        SqlValues.strings(rs.getArray(3)), rs.getString(4), rs.getLong(5)));
             }
         }
         return new CardCombinations(combinations);
@@ -49,15 +53,20 @@ public record CardCombinations(List<Combination> combinations) {
 
     /** The cards the query's task, licence and fine-tuning task filters match (its search text and tags not counted). */
     public long matching(ModelQuery query) {
-        long cards = 0;
+        return matchedBy(query).stream().mapToLong(Combination::cards).sum();
+    }
+
+    /** The combinations the query's task, licence and fine-tuning task filters match, also those no card has now. */
+    public List<Combination> matchedBy(ModelQuery query) {
+        List<Combination> matched = new ArrayList<>();
         for (Combination combination : combinations) {
             if ((query.tasks().isEmpty() || query.tasks().contains(combination.task()))
                     && (query.licenses().isEmpty() || query.licenses().contains(combination.license()))
                     && (query.finetuningTasks().isEmpty()
-                        || combination.finetuningTasks().stream().anyMatch(query.finetuningTasks()::contains))) {
-                cards += combination.cards();
+                        || !Collections.disjoint(combination.finetuningTasks(), query.finetuningTasks()))) {
+                matched.add(combination);
             }
         }
-        return cards;
+        return matched;
     }
 }

@@ -189,11 +189,10 @@ public final class Models {
         List<CardRead> items = new ArrayList<>();
         String lastKey = null;
         boolean more = false;
-        Statement page = pageStatement(query);
-        boolean once = plannedOnce(query, counts);
-        try (PreparedStatement ps = c.prepareStatement(once ? PLAN_ONCE + page.sql() + PLAN_AGAIN : page.sql())) {
+        Statement page = pageStatement(query, counts);
+        try (PreparedStatement ps = c.prepareStatement(page.text())) {
             SqlValues.bind(c, ps, page.params());
-            try (ResultSet rs = once ? secondResult(ps) : ps.executeQuery()) {
+            try (ResultSet rs = page.rows(ps)) {
                 while (rs.next()) {
                     if (items.size() == query.limit()) {
                         more = true;
@@ -209,23 +208,17 @@ public final class Models {
     }
 
     /**
-     * Around a page's statement, in the same text: the driver sends the three statements with one Sync, so they cost
-     * one round trip and run in one implicit transaction, and a page that fails rolls the SET back with it (the
-     * connection goes back to the pool planning as before).
+     * What a page runs under when planned once ({@link #plannedOnce}): the plan made once for its statement, and for
+     * a walk of combinations no bitmap scan, so that each combination is walked in the order whatever PostgreSQL
+     * guesses of its size (for combinations of a few cards, a bitmap scan and a sort of them all looked cheaper to it
+     * than the walk, and is not, for the combinations of thousands of cards that the same plan then serves).
      */
-    private static final String PLAN_ONCE = "SET plan_cache_mode = force_generic_plan; ";
-    private static final String PLAN_AGAIN = "; RESET plan_cache_mode";
+    private static final List<Setting> PLANNED_ONCE = List.of(new Setting("plan_cache_mode", "force_generic_plan"));
+    private static final List<Setting> COMBINATIONS_PLANNED_ONCE = List.of(
+            new Setting("plan_cache_mode", "force_generic_plan"), new Setting("enable_bitmapscan", "off"));
 
     /** The longest walk, in index entries, that a page may make on a plan made once ({@link #plannedOnce}). */
     static final long MAX_WALK_PLANNED_ONCE = 2_000;
-
-    /** The result set of a statement sent as {@code PLAN_ONCE + statement + PLAN_AGAIN}. */
-    private static ResultSet secondResult(PreparedStatement ps) throws SQLException {
-        if (ps.execute() || ps.getUpdateCount() == -1 || !ps.getMoreResults()) {
-            throw new SQLException("a page planned once did not answer SET, then rows");
-        }
-        return ps.getResultSet();
-    }
 
     /**
      * Whether how the query's page is planned depends on how many cards its filters match: filters on task, licence or
@@ -249,20 +242,105 @@ public final class Models {
      * testing each card it meets in the index ({@link #pageStatement}), which is what PostgreSQL chooses for the
      * values given when they match many cards; for values few cards have, it walks most of the index (37.7 ms at
      * 100,000 cards, where the plan for those values reads the few matches and sorts them in 0.05 ms). So a page is
-     * planned once only when the counts say its walk is short: it meets about {@code rowsRead × total / matching}
-     * entries before it has its rows (the matches spread through the order, as the planner assumes too), and that
-     * must be at most {@link #MAX_WALK_PLANNED_ONCE} (about 1.5 ms of walking).
+     * planned once only when the counts say one of two walks is short, that of the order's index
+     * ({@link PagePlan}) or those of the combinations its filters match ({@link #walksCombinations}): the shorter
+     * must meet at most {@link #MAX_WALK_PLANNED_ONCE} entries (about 1.5 ms of walking).
      */
     static boolean plannedOnce(ModelQuery query, CardCombinations counts) {
-        if (counts == null || !planDependsOnCounts(query)) {
-            return false;
-        }
-        long matching = counts.matching(query);
-        return matching > 0 && rowsRead(query.limit()) * counts.total() <= MAX_WALK_PLANNED_ONCE * matching;
+        return PagePlan.of(query, counts).plannedOnce();
     }
 
-    /** An SQL statement and the values of its parameters. */
-    record Statement(String sql, List<Object> params) {
+    /**
+     * Whether a page planned once ({@link #plannedOnce}) walks each combination of task, licence and fine-tuning tasks
+     * its filters match, in the order, and merges them ({@link #pageStatement}), rather than its order's index: when
+     * those walks meet fewer entries. For two tasks, two licences and a fine-tuning task of bench/catalog-list.sh, four
+     * walks of 21 entries against one of 841; for a fine-tuning task alone, the combinations that have it are many
+     * (56 or more) and the order's index, where about one card in four has it, is walked instead.
+     */
+    static boolean walksCombinations(ModelQuery query, CardCombinations counts) {
+        return PagePlan.of(query, counts).combinations() != null;
+    }
+
+    /** What a walk costs besides its entries, in entries: the descent of its index to its first entry. */
+    static final long COMBINATION_DESCENT = 20;
+
+    /**
+     * How a page is read, as the counts tell: planned for its values, or planned once walking its order's index, or
+     * planned once walking the {@code combinations} its filters match (null unless so).
+     */
+    record PagePlan(boolean plannedOnce, List<CardCombinations.Combination> combinations) {
+
+        static final PagePlan FOR_ITS_VALUES = new PagePlan(false, null);
+
+        static PagePlan of(ModelQuery query, CardCombinations counts) {
+            if (counts == null || !planDependsOnCounts(query)) {
+                return FOR_ITS_VALUES;
+            }
+            List<CardCombinations.Combination> matched = counts.matchedBy(query);
+            int rows = rowsRead(query.limit());
+            long matching = 0;
+            // The walks of the matching combinations, their descents counted as entries.
+            long combinationsWalk = 0;
+            for (CardCombinations.Combination combination : matched) {
+                matching += combination.cards();
+                combinationsWalk += COMBINATION_DESCENT + Math.min(combination.cards(), rows);
+            }
+            // The walk of the order's index: the rows it reads × all cards ÷ the cards its filters match (the matches
+            // spread through the order, as the planner assumes too).
+            long orderWalk = matching == 0 ? Long.MAX_VALUE : rows * counts.total() / matching;
+            if (Math.min(orderWalk, combinationsWalk) > MAX_WALK_PLANNED_ONCE) {
+                return FOR_ITS_VALUES;
+            }
+            return new PagePlan(true, combinationsWalk < orderWalk ? matched : null);
+        }
+    }
+
+    /** A card's combination as the combination indexes name it (V42). */
+    private static final String COMBINATION =
+            "(model_combination(m.task, m.license, m.finetuning_tasks) COLLATE \"C\")";
+
+    /** A setting of the session, as {@code SET name = value} makes it. */
+    record Setting(String name, String value) {
+    }
+
+    /**
+     * An SQL statement, the values of its parameters, and the settings it runs under (none: the session's). The
+     * settings are made and undone around the statement in its own text ({@link #text}): the driver sends them with
+     * one Sync, so they cost no round trip and run in one implicit transaction with it, and a statement that fails
+     * rolls them back with it (the connection goes back to the pool as it was).
+     */
+    record Statement(String sql, List<Object> params, List<Setting> settings) {
+
+        Statement(String sql, List<Object> params) {
+            this(sql, params, List.of());
+        }
+
+        /** The text to send: the statement, between its settings and their undoing. */
+        String text() {
+            StringBuilder text = new StringBuilder();
+            settings.forEach(setting -> text.append("SET ").append(setting.name()).append(" = ")
+                    .append(setting.value()).append("; "));
+            text.append(sql);
+            for (int i = settings.size() - 1; i >= 0; i--) {
+                text.append("; RESET ").append(settings.get(i).name());
+            }
+            return text.toString();
+        }
+
+        /** The rows of the statement, run as {@link #text} sent: after one update count per setting. */
+        ResultSet rows(PreparedStatement ps) throws SQLException {
+            boolean rows = ps.execute();
+            for (int i = 0; i < settings.size(); i++) {
+                if (rows || ps.getUpdateCount() == -1) {
+                    throw new SQLException("a statement under settings did not answer SET first");
+                }
+                rows = ps.getMoreResults();
+            }
+            if (!rows) {
+                throw new SQLException("a statement answered no rows");
+            }
+            return ps.getResultSet();
+        }
     }
 
     /**
@@ -280,19 +358,35 @@ public final class Models {
      * search of 10,000 matches twice as slow (docs/performance.md).
      */
     static Statement pageStatement(ModelQuery query) {
+        return pageStatement(query, null);
+    }
+
+    /**
+     * The query of one page, as {@link #pageStatement(ModelQuery)}, or, when the counts say so
+     * ({@link #walksCombinations}), one that walks each combination of task, licence and fine-tuning tasks the filters
+     * match in the order (an index-only scan of V42's index of that order, as long as the page), keeps the page's
+     * first of all these walks' entries, and reads those cards by id. The combinations are those the counts know,
+     * and any added since: the counts hold every row of {@code model_facet_count}, whose rows are never deleted, so
+     * while it has as many rows no combination was added (PostgreSQL counts its few hundred rows and looks no
+     * further). A combination the counts know whose cards are gone gives an empty walk.
+     */
+    static Statement pageStatement(ModelQuery query, CardCombinations counts) {
+        PagePlan plan = PagePlan.of(query, counts);
         SqlFilter filter = SqlFilter.of(query, null);
         ModelSort sort = query.sort();
         String key = sort == ModelSort.RELEVANCE ? sort.keyExpression().formatted("q.query") : sort.keyExpression();
         String direction = sort.descending() ? "DESC" : "ASC";
+        // The filter's values, then the cursor's, which come last in every form below.
         List<Object> params = new ArrayList<>(filter.params());
         String after = "";
+        List<Object> cursor = new ArrayList<>();
         if (query.after() != null) {
             if (!sort.continues(query.after())) {
                 throw new IllegalArgumentException("not a cursor of the " + sort.wireName() + " order: " + query.after());
             }
             after = " AND (%s, %s) " + (sort.descending() ? "<" : ">") + " (CAST(? AS " + sort.keyType() + "), ?)";
-            params.add(query.after().key());
-            params.add(query.after().uuid().orElseThrow());
+            cursor.add(query.after().key());
+            cursor.add(query.after().uuid().orElseThrow());
         }
         String limit = " LIMIT " + rowsRead(query.limit());
         String order = " " + direction + ", %s " + direction;
@@ -300,7 +394,20 @@ public final class Models {
         // The page's ids and sort keys, chosen first, then its cards read by id.
         String byId = "SELECT " + LIST_COLUMNS + ", p.sort_value::text AS sort_key FROM (%s) p JOIN model m ON m.id = p.id"
                 + " ORDER BY p.sort_value" + order.formatted("p.id");
-        if (query.searches()) {
+        if (plan.combinations() != null) {
+            List<String> known = plan.combinations().stream().map(CardCombinations.Combination::key).toList();
+            String combinations = "SELECT k COLLATE \"C\" FROM unnest(CAST(? AS text[])) k UNION ALL SELECT "
+                    + COMBINATION + " FROM model_facet_count m WHERE (SELECT count(*) FROM model_facet_count) <> ? AND "
+                    + filter.where() + " AND " + COMBINATION + " <> ALL (CAST(? AS text[]))";
+            String walk = "SELECT m.id, " + key + " AS sort_value FROM model m WHERE " + COMBINATION + " = g.k"
+                    + after.formatted(key, "m.id") + " ORDER BY " + key + order.formatted("m.id") + limit;
+            String chosen = "SELECT b.id, b.sort_value FROM (" + combinations + ") g (k) CROSS JOIN LATERAL (" + walk
+                    + ") b ORDER BY b.sort_value" + order.formatted("b.id") + limit;
+            sql = byId.formatted(chosen);
+            params.add(0, known);
+            params.add(1, (long) counts.combinations().size());
+            params.add(known);
+        } else if (query.searches()) {
             // OFFSET 0 keeps the planner from merging the matches into an ordered walk.
             String matches = "SELECT m.id, " + key + " AS sort_value FROM " + filter.from() + " WHERE " + filter.where()
                     + " OFFSET 0";
@@ -318,7 +425,9 @@ public final class Models {
             sql = "SELECT " + LIST_COLUMNS + ", m.sort_value::text AS sort_key FROM (" + chosen
                     + ") m ORDER BY m.sort_value" + order.formatted("m.id");
         }
-        return new Statement(sql, params);
+        params.addAll(cursor);
+        return new Statement(sql, params, !plan.plannedOnce() ? List.of()
+                : plan.combinations() != null ? COMBINATIONS_PLANNED_ONCE : PLANNED_ONCE);
     }
 
     /**
@@ -399,8 +508,8 @@ public final class Models {
                 facets.put(dimension.filter, explain(c, facetStatement(query, dimension)));
             }
         }
-        Statement page = pageStatement(query);
-        return new ModelPlans(plannedOnce(query, counts) ? explainPlannedOnce(c, page) : explain(c, page), facets);
+        Statement page = pageStatement(query, counts);
+        return new ModelPlans(page.settings().isEmpty() ? explain(c, page) : explainPlannedOnce(c, page), facets);
     }
 
     private static final String EXPLAIN = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ";
@@ -437,9 +546,10 @@ public final class Models {
         try (java.sql.Statement st = c.createStatement()) {
             st.execute("PREPARE modelcat_plan AS " + numbered(statement.sql()));
         }
-        try (PreparedStatement ps = c.prepareStatement(PLAN_ONCE + EXPLAIN + "EXECUTE modelcat_plan("
-                + String.join(", ", literals) + ")" + PLAN_AGAIN)) {
-            try (ResultSet rs = secondResult(ps)) {
+        Statement explained = new Statement(EXPLAIN + "EXECUTE modelcat_plan(" + String.join(", ", literals) + ")",
+                List.of(), statement.settings());
+        try (PreparedStatement ps = c.prepareStatement(explained.text())) {
+            try (ResultSet rs = explained.rows(ps)) {
                 return lines(rs);
             }
         } finally {

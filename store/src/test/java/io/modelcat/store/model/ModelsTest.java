@@ -155,8 +155,23 @@ class ModelsTest extends StoreTestBase {
         assertThat(counts.matching(many)).isEqualTo(count("task IN ('fill-mask', 'translation') AND license IN ('mit', 'apache-2.0')"));
         assertThat(counts.matching(few)).isEqualTo(5);
         assertThat(Models.plannedOnce(many, counts)).isTrue();
-        assertThat(Models.plannedOnce(few, counts)).as("the walk would meet about 84,000 entries").isFalse();
+        assertThat(Models.walksCombinations(many, counts)).as("the order's walk meets about 47 entries").isFalse();
+        assertThat(Models.walksCombinations(few, counts))
+                .as("the order's walk would meet about 84,000 entries, the combinations' (three) 66").isTrue();
         assertThat(Models.plannedOnce(many, null)).as("counts not known").isFalse();
+        // A hundred combinations of one card each among 100,000 cards: both walks are long, so the page is planned
+        // for its values.
+        List<CardCombinations.Combination> scattered = new ArrayList<>();
+        scattered.add(new CardCombinations.Combination("fill-mask", "mit", List.of(), "{fill-mask,mit}", 100_000));
+        List<String> licenses = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            licenses.add("licence-" + i);
+            scattered.add(new CardCombinations.Combination("translation", "licence-" + i, List.of(),
+                    "{translation,licence-" + i + "}", 1));
+        }
+        ModelQuery rare = new ModelQuery(List.of("translation", "summarization"), List.of(), licenses, List.of(),
+                List.of(), ModelSort.NAME, 20, null);
+        assertThat(Models.plannedOnce(rare, new CardCombinations(scattered))).isFalse();
         assertThat(Models.planDependsOnCounts(new ModelQuery(List.of("fill-mask", "translation"), List.of(), List.of(),
                 List.of("chat"), List.of(), ModelSort.NAME, 20, null))).as("tags are not counted").isFalse();
         assertThat(Models.planDependsOnCounts(new ModelQuery(List.of("fill-mask"), List.of(), List.of("mit", "apache-2.0"),
@@ -176,7 +191,8 @@ class ModelsTest extends StoreTestBase {
         }
         assertThat(Models.plans(c, many, false, counts).page()).contains("Index Only Scan using model_name_idx");
         assertThat(names(Models.list(c, few, counts))).containsExactly("rare-1", "rare-2", "rare-3", "rare-4", "rare-5");
-        assertThat(Models.plans(c, few, false, counts).page()).doesNotContain("model_name_idx");
+        assertThat(Models.plans(c, few, false, counts).page()).contains("model_combination_name_idx")
+                .doesNotContain("model_name_idx");
 
         // A page that fails takes its plan setting with it: the connection plans as before.
         ModelQuery broken = new ModelQuery(many.tasks(), List.of(), many.licenses(), List.of(), List.of(),
@@ -188,6 +204,90 @@ class ModelsTest extends StoreTestBase {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo("auto");
         }
+    }
+
+    @Test
+    void aPageOfFewCombinationsWalksEachInTheOrderAndSeesCombinationsAddedSince() throws SQLException {
+        // Six tasks, six licences and five sets of fine-tuning tasks in turn: 180 combinations.
+        db.executeHere("""
+                INSERT INTO model (id, name, task, license, finetuning_tasks)
+                SELECT gen_random_uuid(), 'card-' || (i * 7919 % 20000),
+                       (ARRAY['text-generation', 'fill-mask', 'translation', 'summarization', 'question-answering',
+                              'text-classification'])[1 + i % 6],
+                       (ARRAY['mit', 'apache-2.0', 'cc-by-4.0', 'bsd-3-clause', 'llama2', 'openrail'])[1 + i / 6 % 6],
+                       CASE i / 36 % 5 WHEN 0 THEN ARRAY[]::text[] WHEN 1 THEN ARRAY['summarization']
+                           WHEN 2 THEN ARRAY['text-generation'] WHEN 3 THEN ARRAY['translation']
+                           ELSE ARRAY['fill-mask'] END
+                FROM generate_series(1, 20000) AS i""");
+        // A combination whose one card is gone: its row stays, counted 0.
+        db.executeHere("INSERT INTO model (id, name, task, license, finetuning_tasks)"
+                + " VALUES (gen_random_uuid(), 'gone', 'fill-mask', 'mit', ARRAY['question-answering'])");
+        db.executeHere("DELETE FROM model WHERE name = 'gone'");
+        db.executeHere("VACUUM ANALYZE model");
+        CardCombinations counts = CardCombinations.read(c);
+        ModelQuery few = new ModelQuery(List.of("fill-mask", "translation"),
+                List.of("text-generation", "question-answering"), List.of("mit", "apache-2.0"), List.of(), List.of(),
+                ModelSort.NAME, 20, null);
+        ModelQuery alone = new ModelQuery(List.of(), List.of("text-generation"), List.of(), List.of(), List.of(),
+                ModelSort.NAME, 20, null);
+        assertThat(counts.matchedBy(few)).filteredOn(combination -> combination.cards() > 0).hasSize(4);
+        assertThat(counts.matchedBy(few)).filteredOn(combination -> combination.cards() == 0)
+                .extracting(CardCombinations.Combination::key).contains("{fill-mask,mit,question-answering}");
+        assertThat(counts.matching(few)).isEqualTo(count("task IN ('fill-mask', 'translation') AND license IN ('mit',"
+                + " 'apache-2.0') AND finetuning_tasks && ARRAY['text-generation', 'question-answering']"));
+        assertThat(Models.walksCombinations(few, counts)).isTrue();
+        assertThat(Models.walksCombinations(alone, counts)).as("one card in five has it: the order's index").isFalse();
+        assertThat(Models.plannedOnce(alone, counts)).isTrue();
+        assertThat(Models.walksCombinations(few, null)).as("counts not known").isFalse();
+
+        // Every order, from the start and from a cursor: the pages planned for their values, and PostgreSQL's plan
+        // for any values walks each combination in the order's combination index alone.
+        Map<ModelSort, String> indexes = Map.of(ModelSort.NAME, "name", ModelSort.NAME_DESC, "name",
+                ModelSort.CREATED, "created", ModelSort.CREATED_DESC, "created", ModelSort.UPDATED, "updated",
+                ModelSort.UPDATED_DESC, "updated");
+        for (Map.Entry<ModelSort, String> sorted : indexes.entrySet()) {
+            ModelQuery first = new ModelQuery(few.tasks(), few.finetuningTasks(), few.licenses(), List.of(), List.of(),
+                    sorted.getKey(), 37, null);
+            ModelQuery query = first;
+            for (int page = 0; page < 4; page++) {
+                Page<ModelRow> planned = Models.list(c, query);
+                Page<ModelRow> walked = Models.list(c, query, counts);
+                assertThat(ids(walked)).as("%s, page %d", sorted.getKey().wireName(), page).hasSize(37)
+                        .containsExactlyElementsOf(ids(planned));
+                assertThat(walked.next()).isEqualTo(planned.next());
+                query = new ModelQuery(query.tasks(), query.finetuningTasks(), query.licenses(), List.of(), List.of(),
+                        query.sort(), query.limit(), walked.next());
+            }
+            for (ModelQuery planned : List.of(first, query)) {
+                assertThat(genericPlan(Models.pageStatement(planned, counts))).as("%s, %s", planned.sort(), planned.after())
+                        .containsPattern("Index Only Scan (Backward )?using model_combination_" + sorted.getValue()
+                                + "_idx on model")
+                        .doesNotContain("Seq Scan on model ")
+                        .doesNotContainPattern("Index (Only )?Scan (Backward )?using model_(name|created|updated)_idx");
+            }
+        }
+        assertThat(Models.plans(c, few, false, counts).page()).contains("model_combination_name_idx")
+                .contains("Heap Fetches: 0");
+
+        // Cards of a combination added after the counts were read, and of the one that had no card: listed.
+        db.executeHere("INSERT INTO model (id, name, task, license, finetuning_tasks)"
+                + " VALUES (gen_random_uuid(), 'a-new', 'translation', 'apache-2.0',"
+                + " ARRAY['question-answering', 'text-generation']),"
+                + " (gen_random_uuid(), 'a-back', 'fill-mask', 'mit', ARRAY['question-answering'])");
+        assertThat(names(Models.list(c, few, counts))).startsWith("a-back", "a-new").hasSize(20);
+        assertThat(names(Models.list(c, few, counts))).isEqualTo(names(Models.list(c, few)));
+
+        // Emptying the cards keeps every combination's row.
+        int rows = counts.combinations().size() + 1;
+        db.executeHere("TRUNCATE model CASCADE");
+        CardCombinations emptied = CardCombinations.read(c);
+        assertThat(emptied.combinations()).hasSize(rows).allSatisfy(row -> assertThat(row.cards()).isZero());
+        assertThat(Models.walksCombinations(few, emptied)).isTrue();
+        assertThat(Models.list(c, few, emptied).items()).isEmpty();
+    }
+
+    private static List<UUID> ids(Page<ModelRow> page) {
+        return page.items().stream().map(ModelRow::id).toList();
     }
 
     /** {@code n} cards named in a shuffled order, each of three tasks and three licences in turn. */
@@ -263,7 +363,10 @@ class ModelsTest extends StoreTestBase {
         }
     }
 
-    /** The plan PostgreSQL makes for the statement whatever its parameters' values (as a prepared statement may). */
+    /**
+     * The plan PostgreSQL makes for the statement whatever its parameters' values (as a prepared statement may), under
+     * the statement's settings.
+     */
     private String genericPlan(Models.Statement statement) throws SQLException {
         String sql = "PREPARE page AS " + Models.numbered(statement.sql());
         List<String> arguments = Collections.nCopies(statement.params().size(), "?");
@@ -274,6 +377,9 @@ class ModelsTest extends StoreTestBase {
              var st = simple.createStatement()) {
             st.execute(sql);
             st.execute("SET plan_cache_mode = force_generic_plan");
+            for (Models.Setting setting : statement.settings()) {
+                st.execute("SET " + setting.name() + " = " + setting.value());
+            }
             try (var ps = simple.prepareStatement("EXPLAIN (COSTS OFF) EXECUTE page(" + String.join(", ", arguments) + ")")) {
                 SqlValues.bind(simple, ps, statement.params());
                 try (var rs = ps.executeQuery()) {
