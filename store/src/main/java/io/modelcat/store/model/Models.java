@@ -183,7 +183,7 @@ public final class Models {
 
     /**
      * One page of cards, as {@link #list(Connection, ModelQuery)}, with the cards' combinations as recently read
-     * ({@link CardCombinations}; null if not known) to choose how the page is planned ({@link #plannedOnce}).
+     * ({@link CardCombinations}; null if not known) to choose how the page is read and planned ({@link PagePlan}).
      */
     public static Page<ModelRow> list(Connection c, ModelQuery query, CardCombinations counts) throws SQLException {
         List<CardRead> items = new ArrayList<>();
