@@ -51,11 +51,6 @@ public record CardCombinations(List<Combination> combinations) {
         return combinations.stream().mapToLong(Combination::cards).sum();
     }
 
-    /** The cards the query's task, licence and fine-tuning task filters match (its search text and tags not counted). */
-    public long matching(ModelQuery query) {
-        return matchedBy(query).stream().mapToLong(Combination::cards).sum();
-    }
-
     /** The combinations the query's task, licence and fine-tuning task filters match, also those no card has now. */
     public List<Combination> matchedBy(ModelQuery query) {
         List<Combination> matched = new ArrayList<>();
