@@ -7,7 +7,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How many cards each combination of task, licence and fine-tuning tasks has, as {@code model_facet_count} held them
@@ -17,10 +20,22 @@ import java.util.List;
  * every row, also of combinations no card has now: rows are never deleted (V42), so a page tells by their number
  * whether a combination was added since they were read.
  */
-public record CardCombinations(List<Combination> combinations) {
+public final class CardCombinations {
 
-    public CardCombinations {
-        combinations = List.copyOf(combinations);
+    private final List<Combination> combinations;
+    private final long total;
+    /** The combinations of each task: a page filters on a task or two of the few the catalog has. */
+    private final Map<String, List<Combination>> byTask;
+
+    public CardCombinations(List<Combination> combinations) {
+        this.combinations = List.copyOf(combinations);
+        this.total = this.combinations.stream().mapToLong(Combination::cards).sum();
+        Map<String, List<Combination>> byTask = new HashMap<>();
+        for (Combination combination : this.combinations) {
+            byTask.computeIfAbsent(combination.task(), task -> new ArrayList<>()).add(combination);
+        }
+        byTask.replaceAll((task, ofTask) -> List.copyOf(ofTask));
+        this.byTask = Map.copyOf(byTask);
     }
 
     /** One combination, its name in the combination indexes ({@code model_combination}, V42), its number of cards. */
@@ -46,22 +61,37 @@ public record CardCombinations(List<Combination> combinations) {
         return new CardCombinations(combinations);
     }
 
+    /** Every combination, also those no card has now. */
+    public List<Combination> combinations() {
+        return combinations;
+    }
+
     /** Every card. */
     public long total() {
-        return combinations.stream().mapToLong(Combination::cards).sum();
+        return total;
     }
 
     /** The combinations the query's task, licence and fine-tuning task filters match, also those no card has now. */
     public List<Combination> matchedBy(ModelQuery query) {
         List<Combination> matched = new ArrayList<>();
-        for (Combination combination : combinations) {
-            if ((query.tasks().isEmpty() || query.tasks().contains(combination.task()))
-                    && (query.licenses().isEmpty() || query.licenses().contains(combination.license()))
+        if (query.tasks().isEmpty()) {
+            addMatched(combinations, query, matched);
+        } else {
+            // A task given twice is one filter value: its combinations once.
+            for (String task : new LinkedHashSet<>(query.tasks())) {
+                addMatched(byTask.getOrDefault(task, List.of()), query, matched);
+            }
+        }
+        return matched;
+    }
+
+    private static void addMatched(List<Combination> candidates, ModelQuery query, List<Combination> matched) {
+        for (Combination combination : candidates) {
+            if ((query.licenses().isEmpty() || query.licenses().contains(combination.license()))
                     && (query.finetuningTasks().isEmpty()
                         || !Collections.disjoint(combination.finetuningTasks(), query.finetuningTasks()))) {
                 matched.add(combination);
             }
         }
-        return matched;
     }
 }

@@ -201,9 +201,14 @@ class ModelsTest extends StoreTestBase {
         assertThat(Models.plannedOnce(broken, counts)).isTrue();
         assertThatThrownBy(() -> Models.list(c, broken, counts)).isInstanceOf(SQLException.class)
                 .hasMessageContaining("timestamp");
-        try (var st = c.createStatement(); var rs = st.executeQuery("SHOW plan_cache_mode")) {
+        assertThat(setting("plan_cache_mode")).isEqualTo("auto");
+    }
+
+    /** The connection's value of a setting. */
+    private String setting(String name) throws SQLException {
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT current_setting('" + name + "')")) {
             rs.next();
-            assertThat(rs.getString(1)).isEqualTo("auto");
+            return rs.getString(1);
         }
     }
 
@@ -270,6 +275,17 @@ class ModelsTest extends StoreTestBase {
         }
         assertThat(Models.plans(c, few, false, counts).page()).contains("model_combination_name_idx")
                 .contains("Heap Fetches: 0");
+        // The settings the pages ran under went with their statements; in a transaction they would outlive them.
+        assertThat(setting("plan_cache_mode")).isEqualTo("auto");
+        assertThat(setting("enable_bitmapscan")).isEqualTo("on");
+        c.setAutoCommit(false);
+        try {
+            assertThatThrownBy(() -> Models.list(c, few, counts)).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("auto-commit");
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
 
         // Cards of a combination added after the counts were read, and of the one that had no card: listed.
         db.executeHere("INSERT INTO model (id, name, task, license, finetuning_tasks)"
