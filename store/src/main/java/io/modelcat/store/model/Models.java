@@ -299,7 +299,7 @@ public final class Models {
     private static final String COMBINATION =
             "(model_combination(m.task, m.license, m.finetuning_tasks) COLLATE \"C\")";
 
-    /** A setting of the session, as {@code SET name = value} makes it (a name and a value of PostgreSQL's). */
+    /** A setting of the session, as {@code SET name = value} makes it: constants, written into a statement's text. */
     record Setting(String name, String value) {
     }
 
@@ -454,7 +454,7 @@ public final class Models {
             return " ORDER BY " + key + " " + direction + ", " + id + " " + direction;
         }
 
-        /** The condition that keeps the rows after the cursor's key and id (its two parameters), if it continues one. */
+        /** The condition that keeps the rows after the cursor's key and id (its two parameters), if any. */
         String after(String key, String id) {
             return continuation == null ? "" : " AND (" + key + ", " + id + ") " + continuation;
         }
