@@ -28,8 +28,8 @@ class IsoInstantSerializerTest extends CatalogTestBase {
     @Test
     void writesWhatIsoInstantWritesForAnyInstant() {
         List<Instant> instants = new ArrayList<>(List.of(Instant.EPOCH, Instant.ofEpochSecond(-1),
-                Instant.ofEpochSecond(-1, 999_999_999), Instant.ofEpochSecond(0, 1), Instant.ofEpochSecond(59, 120_000_000),
-                Instant.ofEpochSecond(86_399, 123_456_000), Instant.parse("0000-01-01T00:00:00Z"),
+                Instant.ofEpochSecond(-1, 999_999_999), Instant.ofEpochSecond(0, 1),
+                Instant.ofEpochSecond(59, 120_000_000), Instant.ofEpochSecond(86_399, 123_456_000), Instant.parse("0000-01-01T00:00:00Z"),
                 Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.parse("+10000-01-01T00:00:00Z"),
                 Instant.parse("-0001-12-31T23:59:59.5Z"), Instant.parse("2024-02-29T12:00:00.010Z"),
                 Instant.parse("2026-12-07T22:07:26.934377Z")));
