@@ -6,9 +6,11 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.modelcat.catalog.ApiClient;
 import io.modelcat.catalog.CatalogTestBase;
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +47,21 @@ class HostileInputTest extends CatalogTestBase {
             assertProblem(api.post("/api/v1/models", body), 400);
         }
         assertProblem(api.patch("/api/v1/models/" + id, "{\"version\": 0, \"tags\": \"not-a-list\"}"), 400);
+        assertUnchanged();
+    }
+
+    @Test
+    void overlongUrlsAndHeadersAreNamed() {
+        String tags = String.join("&", IntStream.range(0, 700).mapToObj(i -> "tag=t" + i).toList());
+        ApiClient.Answer url = api.get("/api/v1/models?" + tags);
+        assertProblem(url, 414);
+        assertThat((String) url.map().get("title")).endsWith("URI Too Long");
+        assertThat((String) url.map().get("detail")).contains("4096 bytes").contains("query string");
+
+        ApiClient.Answer header = api.send(HttpRequest.newBuilder(api.uri("/api/v1/models"))
+                .header("X-Padding", "x".repeat(9000)).GET());
+        assertProblem(header, 431);
+        assertThat((String) header.map().get("detail")).contains("headers").contains("8192 bytes");
         assertUnchanged();
     }
 
