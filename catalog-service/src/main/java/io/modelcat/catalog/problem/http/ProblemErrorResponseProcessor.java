@@ -1,14 +1,14 @@
 package io.modelcat.catalog.problem.http;
 
 import io.micronaut.context.annotation.Primary;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
-import io.micronaut.http.server.netty.NettyHttpRequest;
-import io.micronaut.http.server.netty.configuration.NettyHttpServerConfiguration;
 import io.micronaut.http.server.exceptions.response.Error;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
+import io.micronaut.http.server.netty.NettyHttpRequest;
+import io.micronaut.http.server.netty.configuration.NettyHttpServerConfiguration;
 import io.modelcat.catalog.problem.FieldError;
 import io.modelcat.catalog.problem.Problem;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
