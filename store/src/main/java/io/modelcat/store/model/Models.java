@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -479,65 +478,53 @@ public final class Models {
      * the three, kept by triggers: a few hundred rows however large the catalog); a search text counts the matching
      * cards' search entries ({@code model_search}), tags the matching cards, through their indexes.
      */
+    /**
+     * The query's facet counts ({@link ModelFacets#of}), from one statement that counts the cards by combination of
+     * task, licence and fine-tuning tasks: for filters on those three alone, the combinations' counts
+     * ({@code model_facet_count}, a few hundred rows however large the catalog); with a search text or tags, the
+     * cards these match grouped by combination, read once for the three dimensions (one statement per dimension read
+     * them three times: docs/performance.md).
+     */
     public static ModelFacets facets(Connection c, ModelQuery query) throws SQLException {
-        return new ModelFacets(counts(c, query, FacetDimension.TASK), counts(c, query, FacetDimension.FINETUNING_TASK),
-                counts(c, query, FacetDimension.LICENSE));
-    }
-
-    private static Map<String, Long> counts(Connection c, ModelQuery query, FacetDimension dimension) throws SQLException {
-        Statement statement = facetStatement(query, dimension);
-        Map<String, Long> counts = new LinkedHashMap<>();
+        Statement statement = facetStatement(query);
+        List<CardCombinations.Combination> combinations = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
             SqlValues.bind(c, ps, statement.params());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    counts.put(rs.getString("value"), rs.getLong("n"));
+                    combinations.add(new CardCombinations.Combination(rs.getString(1), rs.getString(2),
+                            SqlValues.strings(rs.getArray(3)), rs.getString(4), rs.getLong(5)));
                 }
             }
         }
-        return counts;
+        return ModelFacets.of(combinations, query);
     }
 
-    /** The facets' dimensions: each one's name (as a filter, and in {@link ModelPlans}) and the value it counts. */
-    private enum FacetDimension {
-        TASK("task", "m.task"),
-        FINETUNING_TASK("finetuningTask", "unnest(m.finetuning_tasks)"),
-        LICENSE("license", "m.license");
-
-        final String filter;
-        final String valueExpression;
-
-        FacetDimension(String filter, String valueExpression) {
-            this.filter = filter;
-            this.valueExpression = valueExpression;
+    /** The statement of {@link #facets}: each combination the query's search text and tags match, and its cards. */
+    private static Statement facetStatement(ModelQuery query) {
+        if (!query.searches() && query.tags().isEmpty()) {
+            return new Statement("SELECT task, license, finetuning_tasks, model_combination(task, license, "
+                    + "finetuning_tasks), n FROM model_facet_count WHERE n > 0", List.of());
         }
-    }
-
-    private static Statement facetStatement(ModelQuery query, FacetDimension dimension) {
-        SqlFilter filter = SqlFilter.of(query, dimension.filter);
-        boolean fromCounts = !query.searches() && query.tags().isEmpty();
-        String sql = filter.with() + "SELECT " + dimension.valueExpression + " AS value, "
-                + (fromCounts ? "sum(m.n) AS n FROM model_facet_count m" : "count(*) AS n FROM " + filter.from())
-                + " WHERE " + filter.where() + " GROUP BY 1"
-                + (fromCounts ? " HAVING sum(m.n) > 0" : "") + " ORDER BY 2 DESC, 1";
-        return new Statement(sql, filter.params());
+        // The search and the tags only: each dimension's counts leave out its own filter, so the filters on the three
+        // apply to the combinations afterwards.
+        SqlFilter filter = SqlFilter.of(new ModelQuery(List.of(), List.of(), List.of(), query.tags(),
+                query.searchWords(), query.sort(), query.limit(), null), null);
+        return new Statement(filter.with() + "SELECT m.task, m.license, m.finetuning_tasks, model_combination(m.task, "
+                + "m.license, m.finetuning_tasks), count(*) FROM " + filter.from() + " WHERE " + filter.where()
+                + " GROUP BY 1, 2, 3", filter.params());
     }
 
     /**
      * What PostgreSQL does for a list request: {@code EXPLAIN (ANALYZE, BUFFERS)} of the statement {@link #list}
-     * runs for the query's page and, with facets, of each statement {@link #facets} runs, with the query's values
+     * runs for the query's page and, with facets, of the statement {@link #facets} runs, with the query's values
      * (so the plan made for those values; a prepared statement run many times may keep a plan made for any values),
      * except that a page {@link #list} runs on the plan made once ({@link #plannedOnce}, with the same {@code counts})
      * shows that plan. Running a plan runs its statement: reads only.
      */
     public static ModelPlans plans(Connection c, ModelQuery query, boolean withFacets, CardCombinations counts)
             throws SQLException {
-        Map<String, String> facets = new LinkedHashMap<>();
-        if (withFacets) {
-            for (FacetDimension dimension : FacetDimension.values()) {
-                facets.put(dimension.filter, explain(c, facetStatement(query, dimension)));
-            }
-        }
+        String facets = withFacets ? explain(c, facetStatement(query)) : null;
         Statement page = pageStatement(query, counts);
         return new ModelPlans(page.settings().isEmpty() ? explain(c, page) : explainPlannedOnce(c, page), facets);
     }

@@ -671,7 +671,14 @@ class ModelsTest extends StoreTestBase {
                 query(List.of("text-classification"), List.of("text-classification", "token-classification"),
                         List.of("mit"), List.of()),
                 query(List.of(), List.of(), List.of("apache-2.0"), List.of("english")),
-                query(List.of("text-generation"), List.of(), List.of(), List.of("german")));
+                query(List.of("text-generation"), List.of(), List.of(), List.of("german")),
+                // With a search text the cards it finds are counted by combination, once for the three dimensions.
+                search(List.of(), List.of(), List.of(), List.of(), "card"),
+                search(List.of("fill-mask"), List.of("text-classification"), List.of("mit", "apache-2.0"), List.of(),
+                        "bulk"),
+                search(List.of(), List.of(), List.of("apache-2.0"), List.of("english"), "card"),
+                search(List.of("text-generation", "fill-mask"), List.of(), List.of(), List.of(), "german"),
+                search(List.of(), List.of(), List.of(), List.of(), "zebra"));
         List<Card> cards = cards();
         assertThat(cards).hasSize(60 - 10 + 40 - 14);
         for (ModelQuery q : queries) {
@@ -689,16 +696,21 @@ class ModelsTest extends StoreTestBase {
         assertThat(Models.facets(c, queries.get(0)).task()).isEmpty();
     }
 
-    private record Card(String task, String license, List<String> finetuningTasks, List<String> tags) {
+    private record Card(String name, String task, String license, List<String> finetuningTasks, List<String> tags) {
+
+        /** Whether a search for {@code word} finds it, for this test's words: a name's first part, or a tag. */
+        boolean found(String word) {
+            return name.startsWith(word + "-") || tags.contains(word);
+        }
     }
 
     private List<Card> cards() throws SQLException {
         List<Card> cards = new ArrayList<>();
         try (var st = c.createStatement();
-             var rs = st.executeQuery("SELECT task, license, finetuning_tasks, tags FROM model")) {
+             var rs = st.executeQuery("SELECT name, task, license, finetuning_tasks, tags FROM model")) {
             while (rs.next()) {
-                cards.add(new Card(rs.getString(1), rs.getString(2), List.of((String[]) rs.getArray(3).getArray()),
-                        List.of((String[]) rs.getArray(4).getArray())));
+                cards.add(new Card(rs.getString(1), rs.getString(2), rs.getString(3),
+                        List.of((String[]) rs.getArray(4).getArray()), List.of((String[]) rs.getArray(5).getArray())));
             }
         }
         return cards;
@@ -712,7 +724,8 @@ class ModelsTest extends StoreTestBase {
                     && (dimension.equals("license") || q.licenses().isEmpty() || q.licenses().contains(card.license()))
                     && (dimension.equals("finetuningTask") || q.finetuningTasks().isEmpty()
                         || card.finetuningTasks().stream().anyMatch(q.finetuningTasks()::contains))
-                    && (q.tags().isEmpty() || card.tags().stream().anyMatch(q.tags()::contains));
+                    && (q.tags().isEmpty() || card.tags().stream().anyMatch(q.tags()::contains))
+                    && q.searchWords().stream().allMatch(card::found);
             if (!matches) {
                 continue;
             }
@@ -808,6 +821,11 @@ class ModelsTest extends StoreTestBase {
     private static ModelQuery query(List<String> tasks, List<String> finetuningTasks, List<String> licenses,
                                     List<String> tags) {
         return new ModelQuery(tasks, finetuningTasks, licenses, tags, List.of(), ModelSort.NAME, 20, null);
+    }
+
+    private static ModelQuery search(List<String> tasks, List<String> finetuningTasks, List<String> licenses,
+                                     List<String> tags, String word) {
+        return new ModelQuery(tasks, finetuningTasks, licenses, tags, List.of(word), ModelSort.RELEVANCE, 20, null);
     }
 
     private static ModelFields fields(String name, String task, String license, List<String> finetuningTasks,

@@ -32,8 +32,9 @@ public class CatalogPlanController {
     @ExecuteOn(CatalogReads.NAME)
     @Operation(summary = "How PostgreSQL answers a list of model cards (admins only)",
             description = "Takes the parameters of GET /api/v1/models and answers EXPLAIN (ANALYZE, BUFFERS) of the "
-                    + "statement that reads the page and, unless facets=false, of each facet count's, run with the "
-                    + "request's values (reads only; the page cache is not used). For finding out why a list is slow "
+                    + "statement that reads the page (page) and, unless facets=false, of the one that counts the "
+                    + "facets (facets), run with the request's values (reads only; the page cache is not used). For "
+                    + "finding out why a list is slow "
                     + "on a given database (docs/operations.md).")
     public ModelPlans plans(@RequestBean ListParameters parameters) {
         return models.plans(parameters.validate(models));
