@@ -44,6 +44,21 @@ public final class CardCombinations {
         public Combination {
             finetuningTasks = List.copyOf(finetuningTasks);
         }
+
+        /** Whether the query's task filter matches it (no filter matches all). */
+        boolean taskMatches(ModelQuery query) {
+            return query.tasks().isEmpty() || query.tasks().contains(task);
+        }
+
+        /** Whether the query's licence filter matches it (no filter matches all). */
+        boolean licenseMatches(ModelQuery query) {
+            return query.licenses().isEmpty() || query.licenses().contains(license);
+        }
+
+        /** Whether the query's fine-tuning task filter matches it: any of the filter's tasks (no filter matches all). */
+        boolean finetuningMatches(ModelQuery query) {
+            return query.finetuningTasks().isEmpty() || !Collections.disjoint(finetuningTasks, query.finetuningTasks());
+        }
     }
 
     /** The combinations as the database holds them now. */
@@ -87,9 +102,7 @@ public final class CardCombinations {
 
     private static void addMatched(List<Combination> candidates, ModelQuery query, List<Combination> matched) {
         for (Combination combination : candidates) {
-            if ((query.licenses().isEmpty() || query.licenses().contains(combination.license()))
-                    && (query.finetuningTasks().isEmpty()
-                        || !Collections.disjoint(combination.finetuningTasks(), query.finetuningTasks()))) {
+            if (combination.licenseMatches(query) && combination.finetuningMatches(query)) {
                 matched.add(combination);
             }
         }

@@ -24,10 +24,9 @@ public record ModelFacets(Map<String, Long> task, Map<String, Long> finetuningTa
             if (combination.cards() == 0) {
                 continue;
             }
-            boolean task = query.tasks().isEmpty() || query.tasks().contains(combination.task());
-            boolean license = query.licenses().isEmpty() || query.licenses().contains(combination.license());
-            boolean finetuning = query.finetuningTasks().isEmpty()
-                    || !Collections.disjoint(combination.finetuningTasks(), query.finetuningTasks());
+            boolean task = combination.taskMatches(query);
+            boolean license = combination.licenseMatches(query);
+            boolean finetuning = combination.finetuningMatches(query);
             if (license && finetuning) {
                 tasks.merge(combination.task(), combination.cards(), Long::sum);
             }
