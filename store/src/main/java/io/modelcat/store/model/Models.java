@@ -228,7 +228,7 @@ public final class Models {
         if (query.searches() || !query.tags().isEmpty()) {
             return false;
         }
-        SqlFilter filter = SqlFilter.of(query, null);
+        SqlFilter filter = SqlFilter.of(query);
         return filter.lead() == null && !filter.unfiltered();
     }
 
@@ -378,7 +378,7 @@ public final class Models {
      */
     static Statement pageStatement(ModelQuery query, CardCombinations counts) {
         PagePlan plan = PagePlan.of(query, counts);
-        SqlFilter filter = SqlFilter.of(query, null);
+        SqlFilter filter = SqlFilter.of(query);
         ModelSort sort = query.sort();
         String key = sort == ModelSort.RELEVANCE ? sort.keyExpression().formatted("q.query") : sort.keyExpression();
         // The filter's values, then the cursor's, which come last in every form below.
@@ -473,12 +473,6 @@ public final class Models {
     }
 
     /**
-     * Counts per task, fine-tuning task and licence for the query's filters (each leaving out its own). Filters on
-     * task, licence and fine-tuning tasks alone are counted on {@code model_facet_count} (a row per combination of
-     * the three, kept by triggers: a few hundred rows however large the catalog); a search text counts the matching
-     * cards' search entries ({@code model_search}), tags the matching cards, through their indexes.
-     */
-    /**
      * The query's facet counts ({@link ModelFacets#of}), from one statement that counts the cards by combination of
      * task, licence and fine-tuning tasks: for filters on those three alone, the combinations' counts
      * ({@code model_facet_count}, a few hundred rows however large the catalog); with a search text or tags, the
@@ -509,7 +503,7 @@ public final class Models {
         // The search and the tags only: each dimension's counts leave out its own filter, so the filters on the three
         // apply to the combinations afterwards.
         SqlFilter filter = SqlFilter.of(new ModelQuery(List.of(), List.of(), List.of(), query.tags(),
-                query.searchWords(), query.sort(), query.limit(), null), null);
+                query.searchWords(), query.sort(), query.limit(), null));
         return new Statement(filter.with() + "SELECT m.task, m.license, m.finetuning_tasks, model_combination(m.task, "
                 + "m.license, m.finetuning_tasks), count(*) FROM " + filter.from() + " WHERE " + filter.where()
                 + " GROUP BY 1, 2, 3", filter.params());
@@ -659,9 +653,8 @@ public final class Models {
     }
 
     /**
-     * The WHERE clause of a list request, optionally leaving out one filter (for that filter's facet), what it reads
-     * (the cards, or a search's their search entries, as {@code m}; with the search's query as {@code q}), and the
-     * column that leads the list's order, or null.
+     * The WHERE clause of a list request, what it reads (the cards, or a search's their search entries, as
+     * {@code m}; with the search's query as {@code q}), and the column that leads the list's order, or null.
      *
      * <p>The first of task and licence filtered to one value leads the order (the list is ordered by it, then by the
      * sort key): with one value that is the same order, and only the indexes that start with the column give it, so
@@ -672,7 +665,7 @@ public final class Models {
      */
     private record SqlFilter(String with, String from, String where, List<Object> params, String lead) {
 
-        static SqlFilter of(ModelQuery q, String excludedDimension) {
+        static SqlFilter of(ModelQuery q) {
             List<String> clauses = new ArrayList<>();
             List<Object> params = new ArrayList<>();
             String with = "";
@@ -686,15 +679,15 @@ public final class Models {
                 params.add(q.searchWords());
                 clauses.add("m.search_vector @@ q.query");
             }
-            if (!q.tasks().isEmpty() && !"task".equals(excludedDimension)) {
+            if (!q.tasks().isEmpty()) {
                 lead = q.tasks().size() == 1 ? "m.task" : null;
                 clauses.add(oneOf("m.task", q.tasks(), params, lead != null));
             }
-            if (!q.finetuningTasks().isEmpty() && !"finetuningTask".equals(excludedDimension)) {
+            if (!q.finetuningTasks().isEmpty()) {
                 clauses.add("m.finetuning_tasks && CAST(? AS text[])");
                 params.add(q.finetuningTasks());
             }
-            if (!q.licenses().isEmpty() && !"license".equals(excludedDimension)) {
+            if (!q.licenses().isEmpty()) {
                 boolean leads = lead == null && q.licenses().size() == 1;
                 lead = leads ? "m.license" : lead;
                 clauses.add(oneOf("m.license", q.licenses(), params, leads));
