@@ -61,19 +61,29 @@ public final class CardCombinations {
         }
     }
 
+    /** Every row of {@code model_facet_count}, in the columns {@link #rows} reads. */
+    static final String SELECT_ALL =
+            "SELECT task, license, finetuning_tasks, model_combination(task, license, finetuning_tasks), n"
+                    + " FROM model_facet_count";
+
     /** The combinations as the database holds them now. */
     public static CardCombinations read(Connection c) throws SQLException {
-        List<Combination> combinations = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT task, license, finetuning_tasks, model_combination(task, license, finetuning_tasks), n"
-                        + " FROM model_facet_count");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                combinations.add(new Combination(rs.getString(1), rs.getString(2),
-                        SqlValues.strings(rs.getArray(3)), rs.getString(4), rs.getLong(5)));
-            }
+        try (PreparedStatement ps = c.prepareStatement(SELECT_ALL); ResultSet rs = ps.executeQuery()) {
+            return new CardCombinations(rows(rs));
         }
-        return new CardCombinations(combinations);
+    }
+
+    /**
+     * The combinations a statement answered, each row its task, licence, fine-tuning tasks, name
+     * ({@code model_combination}) and number of cards, in that order ({@link #SELECT_ALL}, and a list's facet counts).
+     */
+    static List<Combination> rows(ResultSet rs) throws SQLException {
+        List<Combination> combinations = new ArrayList<>();
+        while (rs.next()) {
+            combinations.add(new Combination(rs.getString(1), rs.getString(2), SqlValues.strings(rs.getArray(3)),
+                    rs.getString(4), rs.getLong(5)));
+        }
+        return combinations;
     }
 
     /** Every combination, also those no card has now. */

@@ -481,24 +481,18 @@ public final class Models {
      */
     public static ModelFacets facets(Connection c, ModelQuery query) throws SQLException {
         Statement statement = facetStatement(query);
-        List<CardCombinations.Combination> combinations = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
             SqlValues.bind(c, ps, statement.params());
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    combinations.add(new CardCombinations.Combination(rs.getString(1), rs.getString(2),
-                            SqlValues.strings(rs.getArray(3)), rs.getString(4), rs.getLong(5)));
-                }
+                return ModelFacets.of(CardCombinations.rows(rs), query);
             }
         }
-        return ModelFacets.of(combinations, query);
     }
 
     /** The statement of {@link #facets}: each combination the query's search text and tags match, and its cards. */
     private static Statement facetStatement(ModelQuery query) {
         if (!query.searches() && query.tags().isEmpty()) {
-            return new Statement("SELECT task, license, finetuning_tasks, model_combination(task, license, "
-                    + "finetuning_tasks), n FROM model_facet_count WHERE n > 0", List.of());
+            return new Statement(CardCombinations.SELECT_ALL, List.of());
         }
         // The search and the tags only: each dimension's counts leave out its own filter, so the filters on the three
         // apply to the combinations afterwards.
